@@ -1,0 +1,135 @@
+// Package programs defines the program and instrument formats polku reads
+// (YAML, see docs/programs.md), validates them with file:line:col errors,
+// scores instruments and sleep diaries, and carries the built-in content.
+package programs
+
+// Exercise kinds.
+const (
+	KindReflection    = "reflection"
+	KindWorksheet     = "worksheet"
+	KindDiary         = "diary"
+	KindQuestionnaire = "questionnaire"
+)
+
+// Field types for worksheet and diary fields.
+const (
+	FieldText    = "text"    // free text
+	FieldNumber  = "number"  // any number
+	FieldMinutes = "minutes" // a duration in whole minutes
+	FieldCount   = "count"   // a whole number >= 0
+	FieldTime    = "time"    // a clock time HH:MM
+	FieldRating  = "rating"  // a whole number between min and max
+)
+
+// Program is one treatment program: weekly modules with exercises and a
+// schedule of symptom measures.
+type Program struct {
+	Kind        string      `yaml:"kind" json:"-"`
+	ID          string      `yaml:"id" json:"id"`
+	Version     int         `yaml:"version" json:"version"`
+	Title       string      `yaml:"title" json:"title"`
+	Language    string      `yaml:"language" json:"language"`
+	Weeks       int         `yaml:"weeks" json:"weeks"`
+	MinAge      int         `yaml:"min_age" json:"min_age"`
+	MaxAge      int         `yaml:"max_age,omitempty" json:"max_age,omitempty"`
+	Synthetic   bool        `yaml:"synthetic,omitempty" json:"synthetic,omitempty"`
+	Description string      `yaml:"description" json:"description"`
+	Modules     []Module    `yaml:"modules" json:"modules"`
+	Schedule    []Scheduled `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+}
+
+// Module is one week's material.
+type Module struct {
+	ID        string     `yaml:"id" json:"id"`
+	Title     string     `yaml:"title" json:"title"`
+	Week      int        `yaml:"week,omitempty" json:"week,omitempty"`
+	Body      string     `yaml:"body" json:"body"`
+	Exercises []Exercise `yaml:"exercises" json:"exercises"`
+}
+
+// Exercise is something the patient does and submits.
+type Exercise struct {
+	ID         string  `yaml:"id" json:"id"`
+	Kind       string  `yaml:"kind" json:"kind"`
+	Title      string  `yaml:"title" json:"title"`
+	Prompt     string  `yaml:"prompt" json:"prompt"`
+	Fields     []Field `yaml:"fields,omitempty" json:"fields,omitempty"`
+	Instrument string  `yaml:"instrument,omitempty" json:"instrument,omitempty"`
+}
+
+// Field is one named field of a worksheet or of a diary day.
+type Field struct {
+	ID    string `yaml:"id" json:"id"`
+	Label string `yaml:"label" json:"label"`
+	Type  string `yaml:"type" json:"type"`
+	Min   *int   `yaml:"min,omitempty" json:"min,omitempty"`
+	Max   *int   `yaml:"max,omitempty" json:"max,omitempty"`
+	Help  string `yaml:"help,omitempty" json:"help,omitempty"`
+}
+
+// Scheduled says in which weeks an instrument is answered. Week 0 is the
+// baseline, answered before the first module.
+type Scheduled struct {
+	Instrument string `yaml:"instrument" json:"instrument"`
+	Weeks      []int  `yaml:"weeks" json:"weeks"`
+}
+
+// Instrument is a symptom scale: items with scored options, severity bands,
+// critical items and change thresholds.
+type Instrument struct {
+	Kind           string     `yaml:"kind" json:"-"`
+	ID             string     `yaml:"id" json:"id"`
+	Version        int        `yaml:"version" json:"version"`
+	Title          string     `yaml:"title" json:"title"`
+	ShortTitle     string     `yaml:"short_title,omitempty" json:"short_title,omitempty"`
+	Language       string     `yaml:"language" json:"language"`
+	Validated      *bool      `yaml:"validated" json:"validated"`
+	Licence        string     `yaml:"licence" json:"licence"`
+	Description    string     `yaml:"description,omitempty" json:"description,omitempty"`
+	Prompt         string     `yaml:"prompt,omitempty" json:"prompt,omitempty"`
+	LOINC          *LOINC     `yaml:"loinc,omitempty" json:"loinc,omitempty"`
+	Options        []Option   `yaml:"options,omitempty" json:"options,omitempty"`
+	Items          []Item     `yaml:"items" json:"items"`
+	Scoring        string     `yaml:"scoring" json:"scoring"`
+	Bands          []Band     `yaml:"bands" json:"bands"`
+	Critical       []Critical `yaml:"critical,omitempty" json:"critical,omitempty"`
+	Caseness       *int       `yaml:"caseness,omitempty" json:"caseness,omitempty"`
+	ReliableChange *int       `yaml:"reliable_change,omitempty" json:"reliable_change,omitempty"`
+	SD             *float64   `yaml:"sd,omitempty" json:"sd,omitempty"`
+	Reliability    *float64   `yaml:"reliability,omitempty" json:"reliability,omitempty"`
+}
+
+// LOINC codes of an instrument, where known.
+type LOINC struct {
+	Panel string `yaml:"panel,omitempty" json:"panel,omitempty"`
+	Total string `yaml:"total,omitempty" json:"total,omitempty"`
+}
+
+// Option is one answer choice with its score.
+type Option struct {
+	Score int    `yaml:"score" json:"score"`
+	Label string `yaml:"label" json:"label"`
+}
+
+// Item is one question. Items without options use the instrument's options.
+type Item struct {
+	ID      string   `yaml:"id" json:"id"`
+	Text    string   `yaml:"text" json:"text"`
+	Options []Option `yaml:"options,omitempty" json:"options,omitempty"`
+}
+
+// Band is a severity band over the total score, inclusive at both ends.
+type Band struct {
+	Min   int    `yaml:"min" json:"min"`
+	Max   int    `yaml:"max" json:"max"`
+	Label string `yaml:"label" json:"label"`
+}
+
+// Critical marks an item whose answer needs a clinician the same day,
+// whatever the total: an answer >= Amber is amber, >= Red is red.
+type Critical struct {
+	Item  string `yaml:"item" json:"item"`
+	Amber int    `yaml:"amber" json:"amber"`
+	Red   int    `yaml:"red" json:"red"`
+	Label string `yaml:"label" json:"label"`
+}

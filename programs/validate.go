@@ -1,0 +1,466 @@
+package programs
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// Languages a program or instrument may be written in.
+var Languages = []string{"fi", "sv", "en"}
+
+func validLanguage(l string) bool {
+	for _, x := range Languages {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// checker collects problems for one document.
+type checker struct {
+	doc   *Document
+	probs *Problems
+}
+
+func (c checker) at(path, format string, args ...any) {
+	p := c.doc.At(path)
+	*c.probs = append(*c.probs, Problem{File: p.File, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (c checker) required(path string, missing bool) bool {
+	if missing {
+		if _, present := c.doc.positions[path]; present {
+			c.at(path, "%s must not be empty", path)
+		} else {
+			parent := ""
+			if i := strings.LastIndex(path, "."); i >= 0 {
+				parent = path[:i]
+			}
+			key := path[strings.LastIndex(path, ".")+1:]
+			c.at(parent, "missing required key %q", key)
+		}
+	}
+	return !missing
+}
+
+func (c checker) slug(path, v string) {
+	if c.required(path, v == "") && !slugRE.MatchString(v) {
+		c.at(path, "%s %q must be lower-case letters, digits and dashes (like %q)", path, v, "worry-log")
+	}
+}
+
+// Validate checks a bundle and returns every problem, sorted by position.
+// knownInstrument says whether an instrument id not in the bundle is
+// already stored; it may be nil.
+func Validate(b *Bundle, knownInstrument func(id string) bool) Problems {
+	var probs Problems
+	first := map[string]*Document{}
+	instruments := map[string]bool{}
+	for _, d := range b.Docs {
+		if d.Instrument != nil && d.Instrument.ID != "" {
+			instruments[d.Instrument.ID] = true
+		}
+	}
+	for _, d := range b.Docs {
+		c := checker{doc: d, probs: &probs}
+		key := d.Kind + ":" + d.ID()
+		if d.ID() != "" {
+			if prev, dup := first[key]; dup {
+				c.at("id", "duplicate %s id %q (first defined at %s:%d)", d.Kind, d.ID(), prev.Pos.File, prev.Pos.Line)
+			} else {
+				first[key] = d
+			}
+		}
+		switch {
+		case d.Program != nil:
+			c.program(d.Program, func(id string) bool {
+				return instruments[id] || (knownInstrument != nil && knownInstrument(id))
+			})
+		case d.Instrument != nil:
+			c.instrument(d.Instrument)
+		}
+	}
+	return probs.sorted()
+}
+
+func (c checker) common(id string, version int, title, language string) {
+	c.slug("id", id)
+	if c.required("version", version == 0) && version < 1 {
+		c.at("version", "version must be 1 or more, not %d", version)
+	}
+	c.required("title", strings.TrimSpace(title) == "")
+	if c.required("language", language == "") && !validLanguage(language) {
+		c.at("language", "language must be one of %s, not %q", strings.Join(Languages, ", "), language)
+	}
+}
+
+func (c checker) program(p *Program, instrumentExists func(string) bool) {
+	c.common(p.ID, p.Version, p.Title, p.Language)
+	if c.required("weeks", p.Weeks == 0) && (p.Weeks < 1 || p.Weeks > 52) {
+		c.at("weeks", "weeks must be between 1 and 52, not %d", p.Weeks)
+	}
+	if c.required("min_age", p.MinAge == 0) && (p.MinAge < 0 || p.MinAge > 120) {
+		c.at("min_age", "min_age must be between 1 and 120, not %d", p.MinAge)
+	}
+	if p.MaxAge != 0 && p.MaxAge < p.MinAge {
+		c.at("max_age", "max_age %d is below min_age %d", p.MaxAge, p.MinAge)
+	}
+	c.required("description", strings.TrimSpace(p.Description) == "")
+	if c.required("modules", len(p.Modules) == 0) {
+		modules := map[string]int{}
+		exercises := map[string]string{}
+		lastWeek := 0
+		for i, m := range p.Modules {
+			mp := fmt.Sprintf("modules[%d]", i)
+			c.slug(mp+".id", m.ID)
+			if prev, dup := modules[m.ID]; dup && m.ID != "" {
+				c.at(mp+".id", "duplicate module id %q (also modules[%d])", m.ID, prev)
+			} else {
+				modules[m.ID] = i
+			}
+			c.required(mp+".title", strings.TrimSpace(m.Title) == "")
+			c.required(mp+".body", strings.TrimSpace(m.Body) == "")
+			week := p.ModuleWeek(i)
+			if m.Week != 0 {
+				if m.Week < 1 || (p.Weeks > 0 && m.Week > p.Weeks) {
+					c.at(mp+".week", "week %d is outside the program's weeks 1-%d", m.Week, p.Weeks)
+				}
+				if m.Week < lastWeek {
+					c.at(mp+".week", "week %d comes before the previous module's week %d", m.Week, lastWeek)
+				}
+			}
+			lastWeek = week
+			if c.required(mp+".exercises", len(m.Exercises) == 0) {
+				for j, e := range m.Exercises {
+					c.exercise(fmt.Sprintf("%s.exercises[%d]", mp, j), e, exercises, instrumentExists)
+				}
+			}
+		}
+	}
+	for i, s := range p.Schedule {
+		sp := fmt.Sprintf("schedule[%d]", i)
+		if c.required(sp+".instrument", s.Instrument == "") && !instrumentExists(s.Instrument) {
+			c.at(sp+".instrument", "unknown instrument %q: import it with this program or first", s.Instrument)
+		}
+		if c.required(sp+".weeks", len(s.Weeks) == 0) {
+			seen := map[int]bool{}
+			for j, w := range s.Weeks {
+				wp := fmt.Sprintf("%s.weeks[%d]", sp, j)
+				if w < 0 || w > p.Weeks {
+					c.at(wp, "week %d is outside 0-%d (0 is the baseline)", w, p.Weeks)
+				}
+				if seen[w] {
+					c.at(wp, "week %d is listed twice", w)
+				}
+				seen[w] = true
+			}
+		}
+	}
+}
+
+var exerciseKinds = []string{KindReflection, KindWorksheet, KindDiary, KindQuestionnaire}
+var fieldTypes = []string{FieldText, FieldNumber, FieldMinutes, FieldCount, FieldTime, FieldRating}
+
+func oneOf(v string, list []string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (c checker) exercise(ep string, e Exercise, seen map[string]string, instrumentExists func(string) bool) {
+	c.slug(ep+".id", e.ID)
+	if prev, dup := seen[e.ID]; dup && e.ID != "" {
+		c.at(ep+".id", "duplicate exercise id %q (also %s)", e.ID, prev)
+	} else {
+		seen[e.ID] = ep
+	}
+	c.required(ep+".title", strings.TrimSpace(e.Title) == "")
+	c.required(ep+".prompt", strings.TrimSpace(e.Prompt) == "")
+	if !c.required(ep+".kind", e.Kind == "") {
+		return
+	}
+	if !oneOf(e.Kind, exerciseKinds) {
+		c.at(ep+".kind", "kind must be one of %s, not %q", strings.Join(exerciseKinds, ", "), e.Kind)
+		return
+	}
+	needsFields := e.Kind == KindWorksheet || e.Kind == KindDiary
+	if needsFields {
+		c.required(ep+".fields", len(e.Fields) == 0)
+	} else if len(e.Fields) > 0 {
+		c.at(ep+".fields", "a %s exercise has no fields (only worksheet and diary do)", e.Kind)
+	}
+	if e.Kind == KindQuestionnaire {
+		if c.required(ep+".instrument", e.Instrument == "") && !instrumentExists(e.Instrument) {
+			c.at(ep+".instrument", "unknown instrument %q: import it with this program or first", e.Instrument)
+		}
+	} else if e.Instrument != "" {
+		c.at(ep+".instrument", "only a questionnaire exercise names an instrument")
+	}
+	ids := map[string]bool{}
+	for k, f := range e.Fields {
+		fp := fmt.Sprintf("%s.fields[%d]", ep, k)
+		c.slugField(fp+".id", f.ID)
+		if ids[f.ID] && f.ID != "" {
+			c.at(fp+".id", "duplicate field id %q", f.ID)
+		}
+		ids[f.ID] = true
+		c.required(fp+".label", strings.TrimSpace(f.Label) == "")
+		if c.required(fp+".type", f.Type == "") && !oneOf(f.Type, fieldTypes) {
+			c.at(fp+".type", "type must be one of %s, not %q", strings.Join(fieldTypes, ", "), f.Type)
+		}
+		if f.Type == FieldRating {
+			if f.Min == nil || f.Max == nil {
+				c.at(fp, "a rating field needs min and max")
+			} else if *f.Min >= *f.Max {
+				c.at(fp+".max", "max %d must be above min %d", *f.Max, *f.Min)
+			}
+		}
+	}
+}
+
+// field ids may use underscores (bed_time) as well as dashes.
+var fieldRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+func (c checker) slugField(path, v string) {
+	if c.required(path, v == "") && !fieldRE.MatchString(v) {
+		c.at(path, "field id %q must be lower-case letters, digits, dashes and underscores", v)
+	}
+}
+
+func (c checker) instrument(in *Instrument) {
+	c.common(in.ID, in.Version, in.Title, in.Language)
+	c.required("validated", in.Validated == nil)
+	c.required("licence", strings.TrimSpace(in.Licence) == "")
+	if c.required("scoring", in.Scoring == "") && in.Scoring != "sum" {
+		c.at("scoring", "scoring must be \"sum\", not %q", in.Scoring)
+	}
+	if !c.required("items", len(in.Items) == 0) {
+		return
+	}
+	itemIDs := map[string]int{}
+	for i, it := range in.Items {
+		ip := fmt.Sprintf("items[%d]", i)
+		if c.required(ip+".id", it.ID == "") {
+			if prev, dup := itemIDs[it.ID]; dup {
+				c.at(ip+".id", "duplicate item id %q (also items[%d])", it.ID, prev)
+			}
+			itemIDs[it.ID] = i
+		}
+		c.required(ip+".text", strings.TrimSpace(it.Text) == "")
+		opts := it.Options
+		optPath := ip + ".options"
+		if len(opts) == 0 {
+			opts, optPath = in.Options, "options"
+		}
+		if len(opts) == 0 {
+			c.at(ip, "item %q has no options and the instrument has no shared options", it.ID)
+			continue
+		}
+		if len(it.Options) > 0 || i == 0 {
+			c.options(optPath, opts)
+		}
+	}
+	lo, hi, ok := in.Range()
+	if !ok {
+		return
+	}
+	if c.required("bands", len(in.Bands) == 0) {
+		c.bands(in.Bands, lo, hi)
+	}
+	for i, cr := range in.Critical {
+		cp := fmt.Sprintf("critical[%d]", i)
+		if !c.required(cp+".item", cr.Item == "") {
+			continue
+		}
+		idx, exists := itemIDs[cr.Item]
+		if !exists {
+			c.at(cp+".item", "critical item %q does not exist (items are %s)", cr.Item, strings.Join(in.ItemIDs(), ", "))
+			continue
+		}
+		olo, ohi := optionRange(in.ItemOptions(idx))
+		if cr.Amber <= olo || cr.Amber > ohi {
+			c.at(cp+".amber", "amber %d must be above the lowest answer %d and at most %d", cr.Amber, olo, ohi)
+		}
+		if cr.Red != 0 && (cr.Red < cr.Amber || cr.Red > ohi) {
+			c.at(cp+".red", "red %d must be between amber %d and %d", cr.Red, cr.Amber, ohi)
+		}
+		c.required(cp+".label", strings.TrimSpace(cr.Label) == "")
+	}
+	if in.Caseness != nil && (*in.Caseness <= lo || *in.Caseness > hi) {
+		c.at("caseness", "caseness %d is outside the score range %d-%d", *in.Caseness, lo+1, hi)
+	}
+	if in.ReliableChange != nil && (*in.ReliableChange < 1 || *in.ReliableChange > hi-lo) {
+		c.at("reliable_change", "reliable_change %d must be between 1 and %d", *in.ReliableChange, hi-lo)
+	}
+	if (in.SD == nil) != (in.Reliability == nil) {
+		c.at("sd", "give both sd and reliability for the Jacobson-Truax reliable change, or neither")
+	}
+	if in.SD != nil && *in.SD <= 0 {
+		c.at("sd", "sd must be above 0")
+	}
+	if in.Reliability != nil && (*in.Reliability <= 0 || *in.Reliability >= 1) {
+		c.at("reliability", "reliability must be between 0 and 1 (exclusive)")
+	}
+	if in.ReliableChange != nil && in.SD != nil {
+		c.at("reliable_change", "give reliable_change or sd and reliability, not both")
+	}
+}
+
+func (c checker) options(path string, opts []Option) {
+	scores := map[int]bool{}
+	for i, o := range opts {
+		op := fmt.Sprintf("%s[%d]", path, i)
+		if scores[o.Score] {
+			c.at(op+".score", "score %d is used twice", o.Score)
+		}
+		scores[o.Score] = true
+		c.required(op+".label", strings.TrimSpace(o.Label) == "")
+	}
+}
+
+func (c checker) bands(bands []Band, lo, hi int) {
+	type band struct {
+		Band
+		i int
+	}
+	sorted := make([]band, len(bands))
+	for i, b := range bands {
+		sorted[i] = band{b, i}
+		bp := fmt.Sprintf("bands[%d]", i)
+		c.required(bp+".label", strings.TrimSpace(b.Label) == "")
+		if b.Min > b.Max {
+			c.at(bp, "band %q: min %d is above max %d", b.Label, b.Min, b.Max)
+		}
+	}
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Min < sorted[j].Min })
+	next := lo
+	for _, b := range sorted {
+		bp := fmt.Sprintf("bands[%d]", b.i)
+		switch {
+		case b.Min > next:
+			c.at(bp, "bands leave a gap: no band covers %s", span(next, b.Min-1))
+		case b.Min < next:
+			c.at(bp, "band %q (%d-%d) overlaps the band before it, which ends at %d", b.Label, b.Min, b.Max, next-1)
+		}
+		if b.Max+1 > next {
+			next = b.Max + 1
+		}
+	}
+	if next <= hi {
+		c.at("bands", "bands leave a gap: no band covers %s (scores run %d-%d)", span(next, hi), lo, hi)
+	}
+	if len(sorted) > 0 && sorted[len(sorted)-1].Max > hi {
+		c.at(fmt.Sprintf("bands[%d]", sorted[len(sorted)-1].i), "band %q reaches %d, above the highest possible total %d", sorted[len(sorted)-1].Label, sorted[len(sorted)-1].Max, hi)
+	}
+	if len(sorted) > 0 && sorted[0].Min < lo {
+		c.at(fmt.Sprintf("bands[%d]", sorted[0].i), "band %q starts at %d, below the lowest possible total %d", sorted[0].Label, sorted[0].Min, lo)
+	}
+}
+
+func span(a, b int) string {
+	if a == b {
+		return fmt.Sprintf("the total %d", a)
+	}
+	return fmt.Sprintf("totals %d-%d", a, b)
+}
+
+// ItemOptions returns the answer options of item i.
+func (in *Instrument) ItemOptions(i int) []Option {
+	if len(in.Items[i].Options) > 0 {
+		return in.Items[i].Options
+	}
+	return in.Options
+}
+
+// ItemIDs lists the item ids in order.
+func (in *Instrument) ItemIDs() []string {
+	ids := make([]string, len(in.Items))
+	for i, it := range in.Items {
+		ids[i] = it.ID
+	}
+	return ids
+}
+
+func optionRange(opts []Option) (lo, hi int) {
+	for i, o := range opts {
+		if i == 0 || o.Score < lo {
+			lo = o.Score
+		}
+		if i == 0 || o.Score > hi {
+			hi = o.Score
+		}
+	}
+	return lo, hi
+}
+
+// Range is the lowest and highest possible total. ok is false when an item
+// has no options.
+func (in *Instrument) Range() (lo, hi int, ok bool) {
+	for i := range in.Items {
+		opts := in.ItemOptions(i)
+		if len(opts) == 0 {
+			return 0, 0, false
+		}
+		l, h := optionRange(opts)
+		lo += l
+		hi += h
+	}
+	return lo, hi, len(in.Items) > 0
+}
+
+// ModuleWeek is the week module i opens: its week, or its position.
+func (p *Program) ModuleWeek(i int) int {
+	if p.Modules[i].Week != 0 {
+		return p.Modules[i].Week
+	}
+	if i == 0 {
+		return 1
+	}
+	prev := p.ModuleWeek(i - 1)
+	return prev + 1
+}
+
+// Exercise finds an exercise and its module by exercise id.
+func (p *Program) Exercise(id string) (*Module, *Exercise, bool) {
+	for i := range p.Modules {
+		m := &p.Modules[i]
+		for j := range m.Exercises {
+			if m.Exercises[j].ID == id {
+				return m, &m.Exercises[j], true
+			}
+		}
+	}
+	return nil, nil, false
+}
+
+// Module finds a module by id.
+func (p *Program) Module(id string) (int, *Module, bool) {
+	for i := range p.Modules {
+		if p.Modules[i].ID == id {
+			return i, &p.Modules[i], true
+		}
+	}
+	return -1, nil, false
+}
+
+// Hash is the content hash of a definition: layout and comments of the
+// file do not change it, content does.
+func Hash(def any) string {
+	b, err := json.Marshal(def)
+	if err != nil {
+		panic(err) // plain structs always marshal
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
