@@ -1,0 +1,32 @@
+// Package builtin carries polku's own program and instrument files,
+// embedded in the binary: PHQ-9 and GAD-7 (reproduced under Pfizer's
+// permission-free terms), two demo scales we wrote (not validated), and
+// four programs written for polku.
+package builtin
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"polku/programs"
+)
+
+//go:embed *.yaml
+var files embed.FS
+
+// FS is the built-in files.
+func FS() fs.FS { return files }
+
+// Load parses the built-in files. They are validated by the tests, so a
+// problem here is a bug in the build.
+func Load() (*programs.Bundle, error) {
+	b, probs, err := programs.LoadFS(files, "builtin/")
+	if err != nil {
+		return nil, err
+	}
+	if len(probs) > 0 {
+		return nil, fmt.Errorf("built-in programs do not parse:\n%w", probs)
+	}
+	return b, nil
+}
