@@ -1,0 +1,732 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"polku/programs"
+)
+
+// The interchange format is JSON Lines: one record per line, each an object
+// whose "type" names the record type and whose other fields are the record's
+// JSON fields (see docs/interchange.md). Lines come in dependency order.
+
+// RecordTypes lists the record types in the order export writes them.
+var RecordTypes = []string{
+	"therapist", "instrument", "program", "patient", "referral", "enrollment", "submission", "feedback",
+	"message", "measure_response", "diary_entry", "note", "risk_ack", "draft", "time_spent", "setting", "audit",
+}
+
+type recordKind struct {
+	name  string
+	table *table
+	new   func() any // a pointer to a fresh wrapper {Type string; Record}
+	rec   func(wrapper any) any
+}
+
+type (
+	therapistLine struct {
+		Type string `json:"type"`
+		Therapist
+	}
+	instrumentLine struct {
+		Type string `json:"type"`
+		InstrumentVersion
+	}
+	programLine struct {
+		Type string `json:"type"`
+		ProgramVersion
+	}
+	patientLine struct {
+		Type string `json:"type"`
+		Patient
+	}
+	referralLine struct {
+		Type string `json:"type"`
+		Referral
+	}
+	enrollmentLine struct {
+		Type string `json:"type"`
+		Enrollment
+	}
+	submissionLine struct {
+		Type string `json:"type"`
+		Submission
+	}
+	feedbackLine struct {
+		Type string `json:"type"`
+		Feedback
+	}
+	messageLine struct {
+		Type string `json:"type"`
+		Message
+	}
+	measureLine struct {
+		Type string `json:"type"`
+		MeasureResponse
+	}
+	diaryLine struct {
+		Type string `json:"type"`
+		DiaryEntry
+	}
+	noteLine struct {
+		Type string `json:"type"`
+		Note
+	}
+	riskAckLine struct {
+		Type string `json:"type"`
+		RiskAck
+	}
+	draftLine struct {
+		Type string `json:"type"`
+		Draft
+	}
+	timeLine struct {
+		Type string `json:"type"`
+		TimeSpent
+	}
+	settingLine struct {
+		Type string `json:"type"`
+		Setting
+	}
+	auditLine struct {
+		Type string `json:"type"`
+		AuditEntry
+	}
+)
+
+var recordKinds = map[string]recordKind{
+	"therapist":        {"therapist", tables.therapist, func() any { return &therapistLine{} }, func(w any) any { return &w.(*therapistLine).Therapist }},
+	"instrument":       {"instrument", tables.instrument, func() any { return &instrumentLine{} }, func(w any) any { return &w.(*instrumentLine).InstrumentVersion }},
+	"program":          {"program", tables.program, func() any { return &programLine{} }, func(w any) any { return &w.(*programLine).ProgramVersion }},
+	"patient":          {"patient", tables.patient, func() any { return &patientLine{} }, func(w any) any { return &w.(*patientLine).Patient }},
+	"referral":         {"referral", tables.referral, func() any { return &referralLine{} }, func(w any) any { return &w.(*referralLine).Referral }},
+	"enrollment":       {"enrollment", tables.enrollment, func() any { return &enrollmentLine{} }, func(w any) any { return &w.(*enrollmentLine).Enrollment }},
+	"submission":       {"submission", tables.submission, func() any { return &submissionLine{} }, func(w any) any { return &w.(*submissionLine).Submission }},
+	"feedback":         {"feedback", tables.feedback, func() any { return &feedbackLine{} }, func(w any) any { return &w.(*feedbackLine).Feedback }},
+	"message":          {"message", tables.message, func() any { return &messageLine{} }, func(w any) any { return &w.(*messageLine).Message }},
+	"measure_response": {"measure_response", tables.measure, func() any { return &measureLine{} }, func(w any) any { return &w.(*measureLine).MeasureResponse }},
+	"diary_entry":      {"diary_entry", tables.diary, func() any { return &diaryLine{} }, func(w any) any { return &w.(*diaryLine).DiaryEntry }},
+	"note":             {"note", tables.note, func() any { return &noteLine{} }, func(w any) any { return &w.(*noteLine).Note }},
+	"risk_ack":         {"risk_ack", tables.riskAck, func() any { return &riskAckLine{} }, func(w any) any { return &w.(*riskAckLine).RiskAck }},
+	"draft":            {"draft", tables.draft, func() any { return &draftLine{} }, func(w any) any { return &w.(*draftLine).Draft }},
+	"time_spent":       {"time_spent", tables.timeSpent, func() any { return &timeLine{} }, func(w any) any { return &w.(*timeLine).TimeSpent }},
+	"setting":          {"setting", tables.setting, func() any { return &settingLine{} }, func(w any) any { return &w.(*settingLine).Setting }},
+	"audit":            {"audit", tables.audit, func() any { return &auditLine{} }, func(w any) any { return &w.(*auditLine).AuditEntry }},
+}
+
+// RecordType names the interchange type of a record pointer.
+func RecordType(rec any) string {
+	switch rec.(type) {
+	case *Therapist:
+		return "therapist"
+	case *InstrumentVersion:
+		return "instrument"
+	case *ProgramVersion:
+		return "program"
+	case *Patient:
+		return "patient"
+	case *Referral:
+		return "referral"
+	case *Enrollment:
+		return "enrollment"
+	case *Submission:
+		return "submission"
+	case *Feedback:
+		return "feedback"
+	case *Message:
+		return "message"
+	case *MeasureResponse:
+		return "measure_response"
+	case *DiaryEntry:
+		return "diary_entry"
+	case *Note:
+		return "note"
+	case *RiskAck:
+		return "risk_ack"
+	case *Draft:
+		return "draft"
+	case *TimeSpent:
+		return "time_spent"
+	case *Setting:
+		return "setting"
+	case *AuditEntry:
+		return "audit"
+	}
+	return ""
+}
+
+// MarshalLine encodes one record as an interchange line (without newline).
+func MarshalLine(rec any) ([]byte, error) {
+	typ := RecordType(rec)
+	if typ == "" {
+		return nil, fmt.Errorf("%T is not a record", rec)
+	}
+	body, err := json.Marshal(rec)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.Grow(len(body) + len(typ) + 12)
+	b.WriteString(`{"type":"`)
+	b.WriteString(typ)
+	b.WriteString(`"`)
+	if len(body) > 2 {
+		b.WriteByte(',')
+	}
+	b.Write(body[1:])
+	return b.Bytes(), nil
+}
+
+// ExportFilter narrows an export.
+type ExportFilter struct {
+	PatientID string // only this patient, with what their record refers to
+}
+
+// Export writes the store (or one patient) as JSON Lines from one
+// consistent snapshot. When a person exports, each exported patient's
+// record is logged as read.
+func (db *DB) Export(ctx context.Context, actor Actor, w io.Writer, f ExportFilter) (int, error) {
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	bw := bufio.NewWriterSize(w, 1<<16)
+	n := 0
+	var patients []string
+	for _, typ := range RecordTypes {
+		kind := recordKinds[typ]
+		where, args := exportWhere(typ, f)
+		if where == "skip" {
+			continue
+		}
+		order := "id"
+		if typ == "setting" {
+			order = "key"
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT "+kind.table.colList+" FROM "+kind.table.name+" "+where+" ORDER BY "+order, args...)
+		if err != nil {
+			return n, err
+		}
+		for rows.Next() {
+			wrapper := kind.new()
+			rec := kind.rec(wrapper)
+			if err := kind.table.scanInto(rows, rec); err != nil {
+				rows.Close()
+				return n, err
+			}
+			line, err := MarshalLine(rec)
+			if err != nil {
+				rows.Close()
+				return n, err
+			}
+			bw.Write(line)
+			bw.WriteByte('\n')
+			n++
+			if p, ok := rec.(*Patient); ok {
+				patients = append(patients, p.ID)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return n, err
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return n, err
+	}
+	tx.Rollback()
+	if actor.IsPerson() && len(patients) > 0 {
+		if err := db.auditMany(ctx, actor, patients, "export"); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func (db *DB) auditMany(ctx context.Context, actor Actor, patientIDs []string, action string) error {
+	return db.write(ctx, actor, RecordAccessOp{}, func(t *tx) error {
+		for _, id := range patientIDs {
+			e := AuditEntry{ID: db.NewID(t.now), At: t.now, ActorID: actor.ID, Device: actor.Device, PatientID: id, Action: action}
+			if err := (RecordAccessOp{e}).apply(t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// exportWhere restricts each record type to one patient and what the
+// patient's records refer to.
+func exportWhere(typ string, f ExportFilter) (string, []any) {
+	if f.PatientID == "" {
+		return "", nil
+	}
+	p := f.PatientID
+	switch typ {
+	case "therapist":
+		return `WHERE id IN (SELECT therapist_id FROM enrollments WHERE patient_id = ?1
+			UNION SELECT therapist_id FROM feedback WHERE patient_id = ?1 UNION SELECT therapist_id FROM notes WHERE patient_id = ?1
+			UNION SELECT therapist_id FROM messages WHERE patient_id = ?1 UNION SELECT therapist_id FROM risk_acks WHERE patient_id = ?1
+			UNION SELECT therapist_id FROM drafts WHERE patient_id = ?1 UNION SELECT therapist_id FROM time_spent WHERE patient_id = ?1)`, []any{p}
+	case "program":
+		return "WHERE id IN (SELECT program_version_id FROM enrollments WHERE patient_id = ?)", []any{p}
+	case "instrument":
+		return "WHERE instrument_id || '@' || version IN (SELECT instrument_id || '@' || instrument_version FROM measure_responses WHERE patient_id = ?)", []any{p}
+	case "patient":
+		return "WHERE id = ?", []any{p}
+	case "setting":
+		return "skip", nil
+	}
+	return "WHERE patient_id = ?", []any{p}
+}
+
+// ImportSummary says what an import did (or, in a dry run, would do).
+type ImportSummary struct {
+	Lines     int            `json:"lines"`
+	Added     map[string]int `json:"added"`     // by record type
+	Unchanged int            `json:"unchanged"` // records already stored, identical
+	DryRun    bool           `json:"dry_run"`
+}
+
+// LineError is one bad line of an import.
+type LineError struct {
+	Line int
+	Err  error
+}
+
+func (e LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+
+// ImportErrors is every bad line found (up to a limit); nothing was written.
+type ImportErrors []LineError
+
+func (es ImportErrors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) work on the first problem.
+func (es ImportErrors) Unwrap() error {
+	if len(es) == 0 {
+		return nil
+	}
+	return es[0].Err
+}
+
+const maxImportErrors = 20
+
+// Import reads JSON Lines and writes every record in one transaction. All
+// lines are checked; if any is bad, nothing is written and the errors name
+// line numbers and fields. A record whose id is already stored with the
+// same content is skipped; with different content it is an error.
+func (db *DB) Import(ctx context.Context, actor Actor, r io.Reader, dryRun bool) (ImportSummary, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	return db.importRecords(ctx, actor, dryRun, func(yield func(line int, rec any, err error) bool) error {
+		line := 0
+		for sc.Scan() {
+			line++
+			b := bytes.TrimSpace(sc.Bytes())
+			if len(b) == 0 {
+				continue
+			}
+			rec, err := decodeLine(b)
+			if !yield(line, rec, err) {
+				return nil
+			}
+		}
+		if err := sc.Err(); err != nil {
+			return fmt.Errorf("line %d: %w", line+1, err)
+		}
+		return nil
+	})
+}
+
+// ImportRecords writes records (pointers to record structs) like Import,
+// without going through JSON; the demo generator uses it.
+func (db *DB) ImportRecords(ctx context.Context, actor Actor, recs func(yield func(rec any) bool)) (ImportSummary, error) {
+	return db.importRecords(ctx, actor, false, func(yield func(line int, rec any, err error) bool) error {
+		i := 0
+		recs(func(rec any) bool {
+			i++
+			return yield(i, rec, nil)
+		})
+		return nil
+	})
+}
+
+func decodeLine(b []byte) (any, error) {
+	var head struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return nil, fmt.Errorf("not a JSON object: %v", cleanJSONError(err))
+	}
+	kind, ok := recordKinds[head.Type]
+	if !ok {
+		if head.Type == "" {
+			return nil, fmt.Errorf(`missing "type" (one of %s)`, strings.Join(RecordTypes, ", "))
+		}
+		return nil, fmt.Errorf("unknown type %q (one of %s)", head.Type, strings.Join(RecordTypes, ", "))
+	}
+	wrapper := kind.new()
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(wrapper); err != nil {
+		return nil, fmt.Errorf("%s: %v", head.Type, cleanJSONError(err))
+	}
+	return kind.rec(wrapper), nil
+}
+
+func cleanJSONError(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		// Drop the embedded record's Go name ("Referral.id" -> "id").
+		if head, rest, ok := strings.Cut(field, "."); ok && head != "" && head[0] >= 'A' && head[0] <= 'Z' {
+			field = rest
+		}
+		return fmt.Sprintf("field %s: expected %s, got JSON %s", field, te.Type, te.Value)
+	}
+	var pe *time.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("%q is not a time like 2026-11-23T09:30:00.000Z", pe.Value)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// importer validates and inserts records inside one transaction.
+type importer struct {
+	t        *tx
+	db       *DB
+	base     txRefs
+	failed   bool // after the first bad line nothing more is inserted
+	programs map[string]*programs.Program
+	instr    map[string]*programs.Instrument
+	ther     map[string]*Therapist
+	pat      map[string]*Patient
+	enr      map[string]*Enrollment
+	sum      ImportSummary
+}
+
+func (im *importer) patient(id string) (*Patient, error) {
+	if p, ok := im.pat[id]; ok {
+		return p, nil
+	}
+	p, err := im.base.patient(id)
+	if err == nil {
+		im.pat[id] = p
+	}
+	return p, err
+}
+func (im *importer) therapist(id string) (*Therapist, error) {
+	if x, ok := im.ther[id]; ok {
+		return x, nil
+	}
+	x, err := im.base.therapist(id)
+	if err == nil {
+		im.ther[id] = x
+	}
+	return x, err
+}
+func (im *importer) enrollment(id string) (*Enrollment, error) {
+	if x, ok := im.enr[id]; ok {
+		return x, nil
+	}
+	x, err := im.base.enrollment(id)
+	if err == nil {
+		im.enr[id] = x
+	}
+	return x, err
+}
+func (im *importer) submission(id string) (*Submission, error) { return im.base.submission(id) }
+func (im *importer) message(id string) (*Message, error)       { return im.base.message(id) }
+func (im *importer) measure(id string) (*MeasureResponse, error) {
+	return im.base.measure(id)
+}
+func (im *importer) program(id string) (*programs.Program, error) {
+	if x, ok := im.programs[id]; ok {
+		return x, nil
+	}
+	x, err := im.base.program(id)
+	if err == nil {
+		im.programs[id] = x
+	}
+	return x, err
+}
+func (im *importer) instrument(id string, version int) (*programs.Instrument, error) {
+	key := instrumentKey(id, version)
+	if x, ok := im.instr[key]; ok {
+		return x, nil
+	}
+	x, err := im.base.instrument(id, version)
+	if err == nil && version != 0 {
+		im.instr[key] = x
+	}
+	return x, err
+}
+
+func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each func(yield func(line int, rec any, err error) bool) error) (ImportSummary, error) {
+	var sum ImportSummary
+	var errs ImportErrors
+	err := db.write(ctx, actor, ImportProgramsOp{}, func(t *tx) error {
+		im := &importer{t: t, db: db, base: txRefs{t}, programs: map[string]*programs.Program{},
+			instr: map[string]*programs.Instrument{}, ther: map[string]*Therapist{}, pat: map[string]*Patient{},
+			enr: map[string]*Enrollment{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
+		err := each(func(line int, rec any, err error) bool {
+			im.sum.Lines++
+			if err == nil {
+				err = im.add(rec)
+			}
+			if err != nil {
+				errs = append(errs, LineError{Line: line, Err: err})
+				im.failed = true
+			}
+			return len(errs) < maxImportErrors
+		})
+		sum = im.sum
+		if err != nil {
+			return err
+		}
+		if len(errs) > 0 {
+			return errs
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		return sum, nil
+	}
+	return sum, err
+}
+
+var errDryRun = errors.New("dry run")
+
+// add checks one record and inserts it. In a failed import records are
+// still checked (to report more bad lines) but references to them cannot be
+// followed, so later errors may be consequences of earlier ones.
+func (im *importer) add(rec any) error {
+	typ := RecordType(rec)
+	if err := im.check(rec); err != nil {
+		return err
+	}
+	if im.failed {
+		return nil
+	}
+	kind := recordKinds[typ]
+	args, err := kind.table.args(rec)
+	if err != nil {
+		return err
+	}
+	id, patientID := recordIDs(rec)
+	res, err := im.t.exec(strings.Replace(kind.table.insert, "INSERT", "INSERT OR IGNORE", 1), args...)
+	if err != nil {
+		return im.db.constraintError(kind.table.name, id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		same, err := im.sameAsStored(kind, rec, id)
+		if err != nil {
+			return err
+		}
+		if !same {
+			return fmt.Errorf("%s %s is already stored with different content", typ, id)
+		}
+		im.sum.Unchanged++
+		return nil
+	}
+	im.sum.Added[typ]++
+	if typ == "audit" {
+		return nil
+	}
+	return im.t.changed(kind.table.name, id, patientID, "insert")
+}
+
+func (im *importer) sameAsStored(kind recordKind, rec any, id string) (bool, error) {
+	keyCol := "id"
+	if kind.name == "setting" {
+		keyCol = "key"
+	}
+	rows, err := im.t.tx.QueryContext(im.t.ctx, "SELECT "+kind.table.colList+" FROM "+kind.table.name+" WHERE "+keyCol+" = ?", id)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		// Not the same id: a unique constraint on other columns (a handle, a
+		// pseudonym) stopped the insert.
+		return false, fmt.Errorf("%s %s collides with a stored record on a unique field (handle, pseudonym or the like)", kind.name, id)
+	}
+	stored := kind.rec(kind.new())
+	if err := kind.table.scanInto(rows, stored); err != nil {
+		return false, err
+	}
+	a, _ := json.Marshal(stored)
+	b, _ := json.Marshal(rec)
+	return bytes.Equal(a, b), nil
+}
+
+func recordIDs(rec any) (id, patientID string) {
+	switch r := rec.(type) {
+	case *Therapist:
+		return r.ID, ""
+	case *InstrumentVersion:
+		return r.ID, ""
+	case *ProgramVersion:
+		return r.ID, ""
+	case *Patient:
+		return r.ID, r.ID
+	case *Referral:
+		return r.ID, r.PatientID
+	case *Enrollment:
+		return r.ID, r.PatientID
+	case *Submission:
+		return r.ID, r.PatientID
+	case *Feedback:
+		return r.ID, r.PatientID
+	case *Message:
+		return r.ID, r.PatientID
+	case *MeasureResponse:
+		return r.ID, r.PatientID
+	case *DiaryEntry:
+		return r.ID, r.PatientID
+	case *Note:
+		return r.ID, r.PatientID
+	case *RiskAck:
+		return r.ID, r.PatientID
+	case *Draft:
+		return r.ID, r.PatientID
+	case *TimeSpent:
+		return r.ID, r.PatientID
+	case *Setting:
+		return r.Key, ""
+	case *AuditEntry:
+		return r.ID, r.PatientID
+	}
+	return "", ""
+}
+
+func (im *importer) check(rec any) error {
+	switch r := rec.(type) {
+	case *Therapist:
+		if err := checkTherapist(r); err != nil {
+			return err
+		}
+		im.ther[r.ID] = r
+	case *InstrumentVersion:
+		return im.checkInstrument(r)
+	case *ProgramVersion:
+		return im.checkProgram(r)
+	case *Patient:
+		if err := checkPatient(r); err != nil {
+			return err
+		}
+		im.pat[r.ID] = r
+	case *Referral:
+		return checkReferral(im, r)
+	case *Enrollment:
+		if err := checkEnrollment(im, r); err != nil {
+			return err
+		}
+		im.enr[r.ID] = r
+	case *Submission:
+		return checkSubmission(im, r)
+	case *Feedback:
+		return checkFeedback(im, r)
+	case *Message:
+		return checkMessage(im, r)
+	case *MeasureResponse:
+		return scoreMeasure(im, r)
+	case *DiaryEntry:
+		return checkDiary(im, r)
+	case *Note:
+		return checkNote(im, r)
+	case *RiskAck:
+		return checkRiskAck(im, r)
+	case *Draft:
+		return checkDraft(im, r)
+	case *TimeSpent:
+		return checkTimeSpent(im, r)
+	case *Setting:
+		return checkSetting(r)
+	case *AuditEntry:
+		return checkAudit(r)
+	default:
+		return fmt.Errorf("%T is not a record", rec)
+	}
+	return nil
+}
+
+func (im *importer) checkInstrument(r *InstrumentVersion) error {
+	const rt = "instrument"
+	if err := first(needID(rt, "id", r.ID), need(rt, "instrument_id", r.InstrumentID), needTime(rt, "imported_at", r.ImportedAt)); err != nil {
+		return err
+	}
+	var def programs.Instrument
+	if err := strictJSON(r.Definition, &def); err != nil {
+		return invalid(rt, "definition", "%v", err)
+	}
+	if def.ID != r.InstrumentID || def.Version != r.Version {
+		return invalid(rt, "definition", "describes %s version %d, not %s version %d", def.ID, def.Version, r.InstrumentID, r.Version)
+	}
+	if probs := programs.Validate(&programs.Bundle{Docs: []*programs.Document{{Kind: "instrument", Instrument: &def}}}, nil); len(probs) > 0 {
+		return invalid(rt, "definition", "%s", probs[0].Msg)
+	}
+	if h := instrumentHash(def); h != r.Hash {
+		return invalid(rt, "hash", "does not match the definition (expected %s)", h)
+	}
+	r.Definition, _ = json.Marshal(def)
+	r.Title = def.Title
+	im.instr[instrumentKey(def.ID, def.Version)] = &def
+	return nil
+}
+
+func (im *importer) checkProgram(r *ProgramVersion) error {
+	const rt = "program"
+	if err := first(needID(rt, "id", r.ID), need(rt, "program_id", r.ProgramID), needTime(rt, "imported_at", r.ImportedAt)); err != nil {
+		return err
+	}
+	var def programs.Program
+	if err := strictJSON(r.Definition, &def); err != nil {
+		return invalid(rt, "definition", "%v", err)
+	}
+	if def.ID != r.ProgramID || def.Version != r.Version {
+		return invalid(rt, "definition", "describes %s version %d, not %s version %d", def.ID, def.Version, r.ProgramID, r.Version)
+	}
+	known := func(id string) bool {
+		_, err := im.instrument(id, 0)
+		return err == nil
+	}
+	if probs := programs.Validate(&programs.Bundle{Docs: []*programs.Document{{Kind: "program", Program: &def}}}, known); len(probs) > 0 {
+		return invalid(rt, "definition", "%s", probs[0].Msg)
+	}
+	if h := programHash(def); h != r.Hash {
+		return invalid(rt, "hash", "does not match the definition (expected %s)", h)
+	}
+	r.Definition, _ = json.Marshal(def)
+	r.Title, r.Language = def.Title, def.Language
+	im.programs[r.ID] = &def
+	return nil
+}
+
+func strictJSON(raw json.RawMessage, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return errors.New(cleanJSONError(err))
+	}
+	return nil
+}

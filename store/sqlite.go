@@ -1,0 +1,424 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Options configure a store. The zero value is valid: the real clock and
+// random UUIDv7 ids.
+type Options struct {
+	// Clock returns the current time; injected so tests and the demo can
+	// control it.
+	Clock func() time.Time
+	// Random feeds the random bits of new ids (default crypto/rand). The demo
+	// passes a seeded source so that a seed always makes the same store.
+	Random io.Reader
+	// Create allows Open to create a store that does not exist yet.
+	Create bool
+	// ReadOnly opens without migrating and refuses writes.
+	ReadOnly bool
+}
+
+// DB is the SQLite store. It is safe for concurrent use: writes go through
+// one connection, reads through a pool.
+type DB struct {
+	path     string
+	w        *sql.DB
+	r        *sql.DB
+	clock    func() time.Time
+	ids      *idGen
+	readOnly bool
+	defs     *defCache
+	hooks    []WriteHook
+	hooksMu  sync.RWMutex
+}
+
+// WriteHook is called inside every write transaction after the operation
+// wrote its rows; the sync engine uses it to add outbox rows in the same
+// transaction. Returning an error rolls the write back.
+type WriteHook func(ctx context.Context, tx *sql.Tx, op Op, actor Actor) error
+
+// SchemaVersion is the number of the newest embedded migration.
+func SchemaVersion() int {
+	names, _ := migrationNames()
+	return len(names)
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(FULL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (and migrates) the store at path.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if path == "" {
+		return nil, invalid("", "db", "no store path given")
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if !opts.Create {
+			return nil, fmt.Errorf("no store at %s: run 'polku init --db %s' first: %w", path, path, ErrNotFound)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("create store folder: %w", err)
+		}
+	}
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(4)
+	clock := opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	random := opts.Random
+	if random == nil {
+		random = rand.Reader
+	}
+	db := &DB{path: path, w: w, r: r, clock: clock, ids: &idGen{r: random}, readOnly: opts.ReadOnly, defs: newDefCache()}
+	if !opts.ReadOnly {
+		if err := db.migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	} else if err := db.checkSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes both connection pools.
+func (db *DB) Close() error {
+	err1 := db.r.Close()
+	err2 := db.w.Close()
+	return errors.Join(err1, err2)
+}
+
+// Path is the store's file path.
+func (db *DB) Path() string { return db.path }
+
+// Now is the store's clock, truncated to what the store keeps (ms, UTC).
+func (db *DB) Now() time.Time { return db.clock().UTC().Truncate(time.Millisecond) }
+
+// NewID makes a UUIDv7 for a record written at t.
+func (db *DB) NewID(t time.Time) string { return db.ids.next(t) }
+
+// AddWriteHook registers a hook run inside every write transaction.
+func (db *DB) AddWriteHook(h WriteHook) {
+	db.hooksMu.Lock()
+	db.hooks = append(db.hooks, h)
+	db.hooksMu.Unlock()
+}
+
+// Writer exposes the single write connection pool to sibling packages
+// (sync) that need their own tables in the same file.
+func (db *DB) Writer() *sql.DB { return db.w }
+
+// Reader exposes the read pool.
+func (db *DB) Reader() *sql.DB { return db.r }
+
+func migrationNames() ([]string, error) {
+	entries, err := migrationFiles.ReadDir("migrations")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".sql") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	for i, n := range names {
+		num, err := strconv.Atoi(strings.SplitN(n, "_", 2)[0])
+		if err != nil || num != i+1 {
+			return nil, fmt.Errorf("migration %s is out of sequence (want number %04d)", n, i+1)
+		}
+	}
+	return names, nil
+}
+
+func (db *DB) userVersion(ctx context.Context, q querier) (int, error) {
+	rows, err := q.QueryContext(ctx, "PRAGMA user_version")
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	v := 0
+	if rows.Next() {
+		if err := rows.Scan(&v); err != nil {
+			return 0, err
+		}
+	}
+	return v, rows.Err()
+}
+
+func (db *DB) checkSchema(ctx context.Context) error {
+	v, err := db.userVersion(ctx, db.r)
+	if err != nil {
+		return fmt.Errorf("read schema version of %s: %w", db.path, err)
+	}
+	if want := SchemaVersion(); v != want {
+		return fmt.Errorf("store %s has schema %d, this polku needs %d: run 'polku init' to migrate", db.path, v, want)
+	}
+	return nil
+}
+
+// migrate applies every embedded migration newer than the store's
+// user_version, each in its own transaction.
+func (db *DB) migrate(ctx context.Context) error {
+	names, err := migrationNames()
+	if err != nil {
+		return err
+	}
+	cur, err := db.userVersion(ctx, db.w)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", db.path, describeDriverError(err))
+	}
+	if cur > len(names) {
+		return fmt.Errorf("store %s has schema %d, newer than this polku knows (%d): upgrade polku", db.path, cur, len(names))
+	}
+	for i := cur; i < len(names); i++ {
+		body, err := migrationFiles.ReadFile("migrations/" + names[i])
+		if err != nil {
+			return err
+		}
+		tx, err := db.w.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", names[i], err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if i == 0 {
+			now := fmtTime(db.Now())
+			if _, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('created_at', ?), ('epoch', ?)", now, db.NewID(db.Now())); err != nil {
+				tx.Rollback()
+				return err
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func describeDriverError(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_NOTADB:
+			return fmt.Errorf("not a polku store (not an SQLite database): %w", err)
+		case sqlite3.SQLITE_CANTOPEN:
+			return fmt.Errorf("cannot open the file (check the path and permissions): %w", err)
+		}
+	}
+	return err
+}
+
+// Meta returns a value of the store's meta table ("epoch", "created_at").
+func (db *DB) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := db.r.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", notFound("meta", key)
+	}
+	return v, err
+}
+
+// LastSeq is the newest change-log sequence number; the TUI polls it to
+// notice writes made by other processes.
+func (db *DB) LastSeq(ctx context.Context) (int64, error) {
+	var seq sql.NullInt64
+	err := db.r.QueryRowContext(ctx, "SELECT MAX(seq) FROM changes").Scan(&seq)
+	return seq.Int64, err
+}
+
+// tx is one write transaction: the operation's rows, their change-log rows
+// and the hooks commit or roll back together.
+type tx struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	db    *DB
+	now   time.Time
+	actor Actor
+	stmts map[string]*sql.Stmt
+}
+
+func (t *tx) stmt(query string) (*sql.Stmt, error) {
+	if s, ok := t.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := t.tx.PrepareContext(t.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	t.stmts[query] = s
+	return s, nil
+}
+
+func (t *tx) exec(query string, args ...any) (sql.Result, error) {
+	s, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(t.ctx, args...)
+}
+
+// insert writes a new record and its change-log row.
+func (t *tx) insert(tb *table, rec any, id, patientID string) error {
+	args, err := tb.args(rec)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(tb.insert, args...); err != nil {
+		return t.db.constraintError(tb.name, id, err)
+	}
+	return t.changed(tb.name, id, patientID, "insert")
+}
+
+// changed appends a change-log row.
+func (t *tx) changed(entity, id, patientID, op string) error {
+	_, err := t.exec("INSERT INTO changes (at, actor_id, entity, entity_id, patient_id, op) VALUES (?, ?, ?, ?, ?, ?)",
+		fmtTime(t.now), t.actor.ID, entity, id, patientID, op)
+	return err
+}
+
+func (db *DB) constraintError(tableName, id string, err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+			return fmt.Errorf("%s %s already exists (%s): %w", tableName, id, se.Error(), ErrConflict)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return fmt.Errorf("%s %s refers to a record that does not exist: %w", tableName, id, ErrInvalid)
+		case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+			return fmt.Errorf("%s %s: %s: %w", tableName, id, se.Error(), ErrInvalid)
+		}
+	}
+	return err
+}
+
+// Op is one write operation. Every write to the store is an Op applied in
+// one transaction, so that the same code serves the CLI, the TUI, imports
+// and the sync server.
+type Op interface {
+	// OpType names the operation, e.g. "feedback.send".
+	OpType() string
+	apply(t *tx) error
+}
+
+// Apply runs one operation in one transaction as actor.
+func (db *DB) Apply(ctx context.Context, actor Actor, op Op) error {
+	return db.write(ctx, actor, op, op.apply)
+}
+
+func (db *DB) write(ctx context.Context, actor Actor, op Op, fn func(t *tx) error) error {
+	if db.readOnly {
+		return forbidden("the store is open read-only")
+	}
+	sqlTx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin write: %w", describeDriverError(err))
+	}
+	t := &tx{ctx: ctx, tx: sqlTx, db: db, now: db.Now(), actor: actor, stmts: map[string]*sql.Stmt{}}
+	defer func() {
+		for _, s := range t.stmts {
+			s.Close()
+		}
+	}()
+	if err := fn(t); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	db.hooksMu.RLock()
+	hooks := db.hooks
+	db.hooksMu.RUnlock()
+	for _, h := range hooks {
+		if err := h(ctx, sqlTx, op, actor); err != nil {
+			sqlTx.Rollback()
+			return err
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", describeDriverError(err))
+	}
+	return nil
+}
+
+// idGen makes UUIDv7 ids: 48 bits of Unix milliseconds, then random bits.
+type idGen struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (g *idGen) next(t time.Time) string {
+	var b [16]byte
+	g.mu.Lock()
+	_, err := io.ReadFull(g.r, b[6:])
+	g.mu.Unlock()
+	if err != nil {
+		panic("polku: no randomness for ids: " + err.Error())
+	}
+	ms := uint64(t.UnixMilli())
+	b[0], b[1], b[2], b[3], b[4], b[5] = byte(ms>>40), byte(ms>>32), byte(ms>>24), byte(ms>>16), byte(ms>>8), byte(ms)
+	b[6] = 0x70 | (b[6] & 0x0f)
+	b[8] = 0x80 | (b[8] & 0x3f)
+	const hex = "0123456789abcdef"
+	out := make([]byte, 36)
+	j := 0
+	for i, x := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out[j] = '-'
+			j++
+		}
+		out[j], out[j+1] = hex[x>>4], hex[x&0x0f]
+		j += 2
+	}
+	return string(out)
+}

@@ -1,0 +1,552 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"polku/programs"
+)
+
+// refs resolves the records a record refers to while it is validated:
+// inside a write transaction (txRefs) or during an import, where earlier
+// lines of the same file count too (importRefs).
+type refs interface {
+	patient(id string) (*Patient, error)
+	therapist(id string) (*Therapist, error)
+	enrollment(id string) (*Enrollment, error)
+	submission(id string) (*Submission, error)
+	message(id string) (*Message, error)
+	measure(id string) (*MeasureResponse, error)
+	program(versionID string) (*programs.Program, error)
+	instrument(id string, version int) (*programs.Instrument, error)
+}
+
+type txRefs struct{ t *tx }
+
+func (r txRefs) get(tb *table, what, id string, dst any) error {
+	rows, err := r.t.tx.QueryContext(r.t.ctx, "SELECT "+tb.colList+" FROM "+tb.name+" WHERE id = ?", id)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return notFound(what, id)
+	}
+	return tb.scanInto(rows, dst)
+}
+
+func (r txRefs) patient(id string) (*Patient, error) {
+	var p Patient
+	return &p, r.get(tables.patient, "patient", id, &p)
+}
+func (r txRefs) therapist(id string) (*Therapist, error) {
+	var p Therapist
+	return &p, r.get(tables.therapist, "therapist", id, &p)
+}
+func (r txRefs) enrollment(id string) (*Enrollment, error) {
+	var p Enrollment
+	return &p, r.get(tables.enrollment, "enrollment", id, &p)
+}
+func (r txRefs) submission(id string) (*Submission, error) {
+	var p Submission
+	return &p, r.get(tables.submission, "submission", id, &p)
+}
+func (r txRefs) message(id string) (*Message, error) {
+	var p Message
+	return &p, r.get(tables.message, "message", id, &p)
+}
+func (r txRefs) measure(id string) (*MeasureResponse, error) {
+	var p MeasureResponse
+	return &p, r.get(tables.measure, "measure response", id, &p)
+}
+func (r txRefs) program(versionID string) (*programs.Program, error) {
+	return r.t.db.programDef(r.t.ctx, r.t.tx, versionID)
+}
+func (r txRefs) instrument(id string, version int) (*programs.Instrument, error) {
+	return r.t.db.instrumentDef(r.t.ctx, r.t.tx, id, version)
+}
+
+// --- field checks ---
+
+var handleRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,39}$`)
+
+const maxText = 100_000 // characters in one body of text
+
+func need(rec, field, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return invalid(rec, field, "is required")
+	}
+	return nil
+}
+
+func needID(rec, field, v string) error {
+	if v == "" {
+		return invalid(rec, field, "is required")
+	}
+	if len(v) > 64 || strings.ContainsAny(v, " \t\r\n") {
+		return invalid(rec, field, "%q is not a valid id", v)
+	}
+	return nil
+}
+
+func needTime(rec, field string, t time.Time) error {
+	if t.IsZero() {
+		return invalid(rec, field, "is required (a UTC time like 2026-11-23T09:30:00Z)")
+	}
+	return nil
+}
+
+func checkDate(rec, field, v string) error {
+	if _, err := time.Parse(time.DateOnly, v); err != nil {
+		return invalid(rec, field, "%q is not a date (YYYY-MM-DD)", v)
+	}
+	return nil
+}
+
+func checkText(rec, field, v string) error {
+	if err := need(rec, field, v); err != nil {
+		return err
+	}
+	if !utf8.ValidString(v) {
+		return invalid(rec, field, "is not valid UTF-8")
+	}
+	if utf8.RuneCountInString(v) > maxText {
+		return invalid(rec, field, "is longer than %d characters", maxText)
+	}
+	return nil
+}
+
+func checkEnum(rec, field, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return invalid(rec, field, "%q is not one of %s", v, strings.Join(allowed, ", "))
+}
+
+func checkLanguage(rec, field, v string) error {
+	return checkEnum(rec, field, v, programs.Languages...)
+}
+
+// ref turns a lookup error into a field error.
+func ref(rec, field, id string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrNotFound) {
+		return invalid(rec, field, "%s does not exist", id)
+	}
+	return err
+}
+
+func first(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// --- record checks ---
+
+func checkTherapist(t *Therapist) error {
+	const r = "therapist"
+	if err := first(needID(r, "id", t.ID), need(r, "handle", t.Handle), need(r, "name", t.Name),
+		checkEnum(r, "role", t.Role, RoleTherapist, RoleSupervisor, RoleAdmin), needTime(r, "created_at", t.CreatedAt)); err != nil {
+		return err
+	}
+	if !handleRE.MatchString(t.Handle) {
+		return invalid(r, "handle", "%q must be 1-40 lower-case letters, digits, dots, dashes or underscores", t.Handle)
+	}
+	if t.Capacity < 0 {
+		return invalid(r, "capacity", "must not be negative")
+	}
+	for _, l := range t.Languages {
+		if err := checkLanguage(r, "languages", l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkPatient(p *Patient) error {
+	const r = "patient"
+	return first(needID(r, "id", p.ID), need(r, "pseudonym", p.Pseudonym), need(r, "display_name", p.DisplayName),
+		checkDate(r, "birth_date", p.BirthDate), checkLanguage(r, "language", p.Language), needTime(r, "created_at", p.CreatedAt))
+}
+
+func checkReferral(rf refs, x *Referral) error {
+	const r = "referral"
+	if err := first(needID(r, "id", x.ID), needID(r, "patient_id", x.PatientID), needTime(r, "received_at", x.ReceivedAt),
+		need(r, "referring_unit", x.ReferringUnit), need(r, "requested_program", x.RequestedProgram),
+		checkEnum(r, "status", x.Status, ReferralReceived, ReferralAccepted, ReferralDeclined, ReferralEnrolled)); err != nil {
+		return err
+	}
+	_, err := rf.patient(x.PatientID)
+	return ref(r, "patient_id", x.PatientID, err)
+}
+
+func checkEnrollment(rf refs, e *Enrollment) error {
+	const r = "enrollment"
+	if err := first(needID(r, "id", e.ID), needID(r, "patient_id", e.PatientID), needID(r, "program_version_id", e.ProgramVersionID),
+		needID(r, "therapist_id", e.TherapistID),
+		checkEnum(r, "status", e.Status, EnrollmentScheduled, EnrollmentActive, EnrollmentCompleted, EnrollmentDiscontinued),
+		checkDate(r, "start_date", e.StartDate), checkDate(r, "planned_end", e.PlannedEnd), needTime(r, "created_at", e.CreatedAt)); err != nil {
+		return err
+	}
+	if e.PlannedEnd < e.StartDate {
+		return invalid(r, "planned_end", "%s is before start_date %s", e.PlannedEnd, e.StartDate)
+	}
+	if _, err := rf.patient(e.PatientID); err != nil {
+		return ref(r, "patient_id", e.PatientID, err)
+	}
+	th, err := rf.therapist(e.TherapistID)
+	if err != nil {
+		return ref(r, "therapist_id", e.TherapistID, err)
+	}
+	if th.Role != RoleTherapist {
+		return invalid(r, "therapist_id", "%s is a %s, not a therapist", th.Handle, th.Role)
+	}
+	p, err := rf.program(e.ProgramVersionID)
+	if err != nil {
+		return ref(r, "program_version_id", e.ProgramVersionID, err)
+	}
+	if e.ProgramID != p.ID {
+		return invalid(r, "program_id", "%q does not match program version %s, which is %q", e.ProgramID, e.ProgramVersionID, p.ID)
+	}
+	if e.UnlockedModules < 0 || e.UnlockedModules > len(p.Modules) {
+		return invalid(r, "unlocked_modules", "%d is outside 0-%d", e.UnlockedModules, len(p.Modules))
+	}
+	return nil
+}
+
+// enrollmentOf checks that a record's enrollment exists and belongs to the
+// record's patient, and returns it with its program.
+func enrollmentOf(rf refs, rec, enrollmentID, patientID string) (*Enrollment, *programs.Program, error) {
+	if err := first(needID(rec, "enrollment_id", enrollmentID), needID(rec, "patient_id", patientID)); err != nil {
+		return nil, nil, err
+	}
+	e, err := rf.enrollment(enrollmentID)
+	if err != nil {
+		return nil, nil, ref(rec, "enrollment_id", enrollmentID, err)
+	}
+	if e.PatientID != patientID {
+		return nil, nil, invalid(rec, "patient_id", "%s is not the patient of enrollment %s", patientID, enrollmentID)
+	}
+	p, err := rf.program(e.ProgramVersionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, p, nil
+}
+
+func checkFieldValue(rec, field string, f programs.Field, v string) error {
+	if v == "" {
+		return nil
+	}
+	switch f.Type {
+	case programs.FieldNumber:
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			return invalid(rec, field, "%q is not a number", v)
+		}
+	case programs.FieldMinutes, programs.FieldCount:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return invalid(rec, field, "%q is not a whole number of 0 or more", v)
+		}
+	case programs.FieldTime:
+		if _, err := time.Parse("15:04", v); err != nil {
+			return invalid(rec, field, "%q is not a time (HH:MM)", v)
+		}
+	case programs.FieldRating:
+		n, err := strconv.Atoi(v)
+		if err != nil || (f.Min != nil && n < *f.Min) || (f.Max != nil && n > *f.Max) {
+			return invalid(rec, field, "%q is not a rating between %d and %d", v, deref(f.Min), deref(f.Max))
+		}
+	}
+	return checkTextLen(rec, field, v)
+}
+
+func checkTextLen(rec, field, v string) error {
+	if !utf8.ValidString(v) {
+		return invalid(rec, field, "is not valid UTF-8")
+	}
+	if utf8.RuneCountInString(v) > maxText {
+		return invalid(rec, field, "is longer than %d characters", maxText)
+	}
+	return nil
+}
+
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func checkFields(rec, field string, ex *programs.Exercise, values map[string]string) error {
+	if len(values) == 0 {
+		return invalid(rec, field, "is empty: nothing was answered")
+	}
+	if len(ex.Fields) == 0 { // reflection: one free text answer
+		for k, v := range values {
+			if k != "text" {
+				return invalid(rec, field+"."+k, "exercise %q takes one answer named \"text\"", ex.ID)
+			}
+			if err := checkTextLen(rec, field+".text", v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	byID := map[string]programs.Field{}
+	for _, f := range ex.Fields {
+		byID[f.ID] = f
+	}
+	for k, v := range values {
+		f, ok := byID[k]
+		if !ok {
+			return invalid(rec, field+"."+k, "exercise %q has no field %q", ex.ID, k)
+		}
+		if err := checkFieldValue(rec, field+"."+k, f, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkSubmission(rf refs, s *Submission) error {
+	const r = "submission"
+	if err := first(needID(r, "id", s.ID), needTime(r, "submitted_at", s.SubmittedAt), need(r, "module_id", s.ModuleID), need(r, "exercise_id", s.ExerciseID)); err != nil {
+		return err
+	}
+	_, p, err := enrollmentOf(rf, r, s.EnrollmentID, s.PatientID)
+	if err != nil {
+		return err
+	}
+	_, m, ok := p.Module(s.ModuleID)
+	if !ok {
+		return invalid(r, "module_id", "program %s has no module %q", p.ID, s.ModuleID)
+	}
+	var ex *programs.Exercise
+	for i := range m.Exercises {
+		if m.Exercises[i].ID == s.ExerciseID {
+			ex = &m.Exercises[i]
+		}
+	}
+	if ex == nil {
+		return invalid(r, "exercise_id", "module %q has no exercise %q", s.ModuleID, s.ExerciseID)
+	}
+	if ex.Kind != programs.KindReflection && ex.Kind != programs.KindWorksheet {
+		return invalid(r, "exercise_id", "%q is a %s exercise: store it as a %s", ex.ID, ex.Kind, map[string]string{
+			programs.KindDiary: "diary_entry", programs.KindQuestionnaire: "measure_response"}[ex.Kind])
+	}
+	if s.Supersedes != "" {
+		old, err := rf.submission(s.Supersedes)
+		if err != nil {
+			return ref(r, "supersedes", s.Supersedes, err)
+		}
+		if old.EnrollmentID != s.EnrollmentID {
+			return invalid(r, "supersedes", "%s belongs to another enrollment", s.Supersedes)
+		}
+	}
+	return checkFields(r, "answers", ex, s.Answers)
+}
+
+func checkFeedback(rf refs, f *Feedback) error {
+	const r = "feedback"
+	if err := first(needID(r, "id", f.ID), needID(r, "submission_id", f.SubmissionID), needID(r, "therapist_id", f.TherapistID),
+		checkText(r, "body", f.Body), needTime(r, "sent_at", f.SentAt)); err != nil {
+		return err
+	}
+	s, err := rf.submission(f.SubmissionID)
+	if err != nil {
+		return ref(r, "submission_id", f.SubmissionID, err)
+	}
+	if s.EnrollmentID != f.EnrollmentID || s.PatientID != f.PatientID {
+		return invalid(r, "enrollment_id", "does not match submission %s (enrollment %s, patient %s)", s.ID, s.EnrollmentID, s.PatientID)
+	}
+	if _, err := rf.therapist(f.TherapistID); err != nil {
+		return ref(r, "therapist_id", f.TherapistID, err)
+	}
+	return nil
+}
+
+func checkMessage(rf refs, m *Message) error {
+	const r = "message"
+	if err := first(needID(r, "id", m.ID), checkEnum(r, "direction", m.Direction, DirectionIn, DirectionOut),
+		checkText(r, "body", m.Body), needTime(r, "sent_at", m.SentAt)); err != nil {
+		return err
+	}
+	if _, _, err := enrollmentOf(rf, r, m.EnrollmentID, m.PatientID); err != nil {
+		return err
+	}
+	if m.Direction == DirectionOut {
+		if err := needID(r, "therapist_id", m.TherapistID); err != nil {
+			return err
+		}
+	}
+	if m.TherapistID != "" {
+		if _, err := rf.therapist(m.TherapistID); err != nil {
+			return ref(r, "therapist_id", m.TherapistID, err)
+		}
+	}
+	return nil
+}
+
+// scoreMeasure checks a measure response against its instrument and fills
+// in the total.
+func scoreMeasure(rf refs, m *MeasureResponse) error {
+	const r = "measure_response"
+	if err := first(needID(r, "id", m.ID), need(r, "instrument_id", m.InstrumentID), needTime(r, "answered_at", m.AnsweredAt)); err != nil {
+		return err
+	}
+	e, p, err := enrollmentOf(rf, r, m.EnrollmentID, m.PatientID)
+	if err != nil {
+		return err
+	}
+	in, err := rf.instrument(m.InstrumentID, m.InstrumentVersion)
+	if err != nil {
+		return ref(r, "instrument_id", instrumentKey(m.InstrumentID, m.InstrumentVersion), err)
+	}
+	if m.InstrumentVersion == 0 {
+		m.InstrumentVersion = in.Version
+	}
+	if m.Week < 0 || m.Week > p.Weeks+4 {
+		return invalid(r, "week", "%d is outside the program's weeks 0-%d of enrollment %s", m.Week, p.Weeks, e.ID)
+	}
+	total, err := in.Total(m.Answers)
+	if err != nil {
+		return invalid(r, "answers", "%v", err)
+	}
+	if m.Total != 0 && m.Total != total {
+		return invalid(r, "total", "%d does not match the answers, which add up to %d", m.Total, total)
+	}
+	m.Total = total
+	return nil
+}
+
+func checkDiary(rf refs, d *DiaryEntry) error {
+	const r = "diary_entry"
+	if err := first(needID(r, "id", d.ID), need(r, "exercise_id", d.ExerciseID), checkDate(r, "date", d.Date), needTime(r, "recorded_at", d.RecordedAt)); err != nil {
+		return err
+	}
+	_, p, err := enrollmentOf(rf, r, d.EnrollmentID, d.PatientID)
+	if err != nil {
+		return err
+	}
+	_, ex, ok := p.Exercise(d.ExerciseID)
+	if !ok || ex.Kind != programs.KindDiary {
+		return invalid(r, "exercise_id", "program %s has no diary exercise %q", p.ID, d.ExerciseID)
+	}
+	return checkFields(r, "fields", ex, d.Fields)
+}
+
+func checkNote(rf refs, n *Note) error {
+	const r = "note"
+	if err := first(needID(r, "id", n.ID), needID(r, "patient_id", n.PatientID), needID(r, "therapist_id", n.TherapistID),
+		checkText(r, "body", n.Body), needTime(r, "created_at", n.CreatedAt)); err != nil {
+		return err
+	}
+	if _, err := rf.patient(n.PatientID); err != nil {
+		return ref(r, "patient_id", n.PatientID, err)
+	}
+	_, err := rf.therapist(n.TherapistID)
+	return ref(r, "therapist_id", n.TherapistID, err)
+}
+
+func checkRiskAck(rf refs, a *RiskAck) error {
+	const r = "risk_ack"
+	if err := first(needID(r, "id", a.ID), needID(r, "therapist_id", a.TherapistID), needID(r, "source_id", a.SourceID),
+		checkEnum(r, "source_type", a.SourceType, RiskSourceMeasure, RiskSourceMessage, RiskSourceSubmit),
+		checkEnum(r, "action", a.Action, AckActions...), needTime(r, "acked_at", a.AckedAt), checkTextLen(r, "comment", a.Comment)); err != nil {
+		return err
+	}
+	if _, _, err := enrollmentOf(rf, r, a.EnrollmentID, a.PatientID); err != nil {
+		return err
+	}
+	if _, err := rf.therapist(a.TherapistID); err != nil {
+		return ref(r, "therapist_id", a.TherapistID, err)
+	}
+	var src string
+	switch a.SourceType {
+	case RiskSourceMeasure:
+		m, err := rf.measure(a.SourceID)
+		if err != nil {
+			return ref(r, "source_id", a.SourceID, err)
+		}
+		src = m.EnrollmentID
+	case RiskSourceMessage:
+		m, err := rf.message(a.SourceID)
+		if err != nil {
+			return ref(r, "source_id", a.SourceID, err)
+		}
+		src = m.EnrollmentID
+	case RiskSourceSubmit:
+		s, err := rf.submission(a.SourceID)
+		if err != nil {
+			return ref(r, "source_id", a.SourceID, err)
+		}
+		src = s.EnrollmentID
+	}
+	if src != a.EnrollmentID {
+		return invalid(r, "source_id", "%s belongs to another enrollment", a.SourceID)
+	}
+	return nil
+}
+
+func checkDraft(rf refs, d *Draft) error {
+	const r = "draft"
+	if err := first(needID(r, "id", d.ID), needID(r, "therapist_id", d.TherapistID), needID(r, "patient_id", d.PatientID),
+		checkEnum(r, "target_type", d.TargetType, DraftFeedback, DraftMessage, DraftNote), needID(r, "target_id", d.TargetID),
+		checkTextLen(r, "body", d.Body), needTime(r, "updated_at", d.UpdatedAt)); err != nil {
+		return err
+	}
+	if _, err := rf.patient(d.PatientID); err != nil {
+		return ref(r, "patient_id", d.PatientID, err)
+	}
+	_, err := rf.therapist(d.TherapistID)
+	return ref(r, "therapist_id", d.TherapistID, err)
+}
+
+var weekRE = regexp.MustCompile(`^\d{4}-W\d{2}$`)
+
+// ISOWeek names the ISO week of t, like "2026-W48".
+func ISOWeek(t time.Time) string {
+	y, w := t.ISOWeek()
+	return fmt.Sprintf("%04d-W%02d", y, w)
+}
+
+func checkTimeSpent(rf refs, ts *TimeSpent) error {
+	const r = "time_spent"
+	if err := first(needID(r, "id", ts.ID), needID(r, "therapist_id", ts.TherapistID), needID(r, "patient_id", ts.PatientID)); err != nil {
+		return err
+	}
+	if !weekRE.MatchString(ts.Week) {
+		return invalid(r, "week", "%q is not an ISO week like 2026-W48", ts.Week)
+	}
+	if ts.Seconds < 0 || ts.Seconds > 7*24*3600 {
+		return invalid(r, "seconds", "%d is outside one week", ts.Seconds)
+	}
+	if _, err := rf.patient(ts.PatientID); err != nil {
+		return ref(r, "patient_id", ts.PatientID, err)
+	}
+	_, err := rf.therapist(ts.TherapistID)
+	return ref(r, "therapist_id", ts.TherapistID, err)
+}
+
+func checkAudit(a *AuditEntry) error {
+	const r = "audit"
+	return first(needID(r, "id", a.ID), need(r, "actor_id", a.ActorID), needID(r, "patient_id", a.PatientID),
+		need(r, "action", a.Action), needTime(r, "at", a.At))
+}
