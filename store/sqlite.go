@@ -42,15 +42,16 @@ type Options struct {
 // DB is the SQLite store. It is safe for concurrent use: writes go through
 // one connection, reads through a pool.
 type DB struct {
-	path     string
-	w        *sql.DB
-	r        *sql.DB
-	clock    func() time.Time
-	ids      *idGen
-	readOnly bool
-	defs     *defCache
-	hooks    []WriteHook
-	hooksMu  sync.RWMutex
+	path      string
+	w         *sql.DB
+	r         *sql.DB
+	clock     func() time.Time
+	ids       *idGen
+	readOnly  bool
+	defs      *defCache
+	riskCache *riskCache
+	hooks     []WriteHook
+	hooksMu   sync.RWMutex
 }
 
 // WriteHook is called inside every write transaction after the operation
@@ -113,7 +114,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if random == nil {
 		random = rand.Reader
 	}
-	db := &DB{path: path, w: w, r: r, clock: clock, ids: &idGen{r: random}, readOnly: opts.ReadOnly, defs: newDefCache()}
+	db := &DB{path: path, w: w, r: r, clock: clock, ids: &idGen{r: random}, readOnly: opts.ReadOnly, defs: newDefCache(), riskCache: &riskCache{}}
 	if !opts.ReadOnly {
 		if err := db.migrate(ctx); err != nil {
 			db.Close()
@@ -269,6 +270,12 @@ func (db *DB) Meta(ctx context.Context, key string) (string, error) {
 		return "", notFound("meta", key)
 	}
 	return v, err
+}
+
+// SetMeta stores a value in the store's meta table.
+func (db *DB) SetMeta(ctx context.Context, key, value string) error {
+	_, err := db.w.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value)
+	return err
 }
 
 // LastSeq is the newest change-log sequence number; the TUI polls it to

@@ -115,6 +115,7 @@ CREATE TABLE feedback (
 CREATE INDEX feedback_submission ON feedback (submission_id);
 CREATE INDEX feedback_enrollment ON feedback (enrollment_id, sent_at);
 CREATE INDEX feedback_patient ON feedback (patient_id);
+CREATE INDEX feedback_therapist ON feedback (therapist_id, sent_at);
 
 CREATE TABLE messages (
   id            TEXT PRIMARY KEY,

@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"time"
+)
+
+// TeamMember is one therapist's line in the supervisor's team view.
+type TeamMember struct {
+	Therapist           Therapist     `json:"therapist"`
+	Patients            int           `json:"patients"` // active and scheduled enrollments
+	Capacity            int           `json:"capacity"`
+	Counts              map[Class]int `json:"counts"` // patients by top class
+	FeedbackSent        int           `json:"feedback_sent_4w"`
+	MedianFeedbackHours *float64      `json:"median_feedback_hours_4w"` // submission to feedback, last 4 weeks
+	Queue               *Queue        `json:"queue"`
+}
+
+// TeamView is a supervisor's read-only view of a team.
+type TeamView struct {
+	Team                string       `json:"team"`
+	GeneratedAt         time.Time    `json:"generated_at"`
+	Members             []TeamMember `json:"members"`
+	OpenReferrals       int          `json:"open_referrals"` // received or accepted, not yet enrolled
+	OldestOpenReferral  *time.Time   `json:"oldest_open_referral,omitempty"`
+	MedianFeedbackHours *float64     `json:"median_feedback_hours_4w"`
+}
+
+// Team builds the team view: every therapist's queue, counts per class,
+// patients per therapist and the median hours from submission to feedback
+// over the last four weeks. Supervisors see their own team only.
+func (db *DB) Team(ctx context.Context, actor Actor, team string) (*TeamView, error) {
+	if actor.IsPerson() && !(actor.Role == RoleSupervisor && actor.Team == team) && !isLocalUser(actor) {
+		return nil, forbidden("%s may not see team %q", actor.Handle, team)
+	}
+	pol, err := db.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	members, err := selectAll[Therapist](ctx, db.r, tables.therapist, "WHERE team = ? AND role = ? ORDER BY handle", team, RoleTherapist)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	now := db.Now()
+	since := fmtTime(now.AddDate(0, 0, -28))
+	v := &TeamView{Team: team, GeneratedAt: now, Members: []TeamMember{}}
+	var all []float64
+	for _, th := range members {
+		q, err := db.triage(ctx, tx, th, pol, now)
+		if err != nil {
+			return nil, err
+		}
+		m := TeamMember{Therapist: th, Patients: len(q.Items), Capacity: th.Capacity, Counts: q.Counts, Queue: q}
+		rows, err := tx.QueryContext(ctx, `SELECT s.submitted_at, f.sent_at FROM feedback f JOIN submissions s ON s.id = f.submission_id
+			WHERE f.therapist_id = ? AND f.sent_at >= ?`, th.ID, since)
+		if err != nil {
+			return nil, err
+		}
+		var hours []float64
+		for rows.Next() {
+			var sub, sent string
+			if err := rows.Scan(&sub, &sent); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			a, _ := parseTime(sub)
+			b, _ := parseTime(sent)
+			hours = append(hours, b.Sub(a).Hours())
+		}
+		rows.Close()
+		m.FeedbackSent = len(hours)
+		m.MedianFeedbackHours = median(hours)
+		all = append(all, hours...)
+		v.Members = append(v.Members, m)
+	}
+	v.MedianFeedbackHours = median(all)
+	var oldest sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), MIN(received_at) FROM referrals WHERE status IN ('received', 'accepted')`).Scan(&v.OpenReferrals, &oldest); err != nil {
+		return nil, err
+	}
+	if oldest.Valid {
+		t, _ := parseTime(oldest.String)
+		v.OldestOpenReferral = &t
+	}
+	return v, nil
+}
+
+func isLocalUser(a Actor) bool { return len(a.ID) > 3 && a.ID[:3] == "os:" }
+
+func median(xs []float64) *float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	m := s[len(s)/2]
+	if len(s)%2 == 0 {
+		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return &m
+}

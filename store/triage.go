@@ -1,0 +1,803 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"polku/programs"
+)
+
+// Class is a triage priority class; lower is more urgent.
+type Class int
+
+// The triage classes, most urgent first (CLINICAL.md).
+const (
+	ClassRisk Class = iota + 1
+	ClassOverdue
+	ClassDeterioration
+	ClassDue
+	ClassInactive
+	ClassEnding
+	ClassStarting
+	ClassWaiting // nothing for the therapist to do: waiting on the patient
+)
+
+var classNames = map[Class]string{
+	ClassRisk: "risk", ClassOverdue: "overdue", ClassDeterioration: "deterioration", ClassDue: "due",
+	ClassInactive: "inactive", ClassEnding: "ending", ClassStarting: "starting", ClassWaiting: "waiting",
+}
+
+// Classes lists every class in priority order.
+var Classes = []Class{ClassRisk, ClassOverdue, ClassDeterioration, ClassDue, ClassInactive, ClassEnding, ClassStarting, ClassWaiting}
+
+func (c Class) String() string { return classNames[c] }
+
+// MarshalText writes the class name.
+func (c Class) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText reads a class name.
+func (c *Class) UnmarshalText(b []byte) error {
+	for k, v := range classNames {
+		if v == string(b) {
+			*c = k
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown triage class %q", b)
+}
+
+// Reason codes.
+const (
+	ReasonCriticalItem    = "critical-item"
+	ReasonRiskPhrase      = "risk-phrase"
+	ReasonFeedbackOverdue = "feedback-overdue"
+	ReasonMessageOverdue  = "message-overdue"
+	ReasonDeterioration   = "reliable-deterioration"
+	ReasonNotOnTrack      = "not-on-track"
+	ReasonFeedbackDue     = "feedback-due"
+	ReasonMessageDue      = "message-due"
+	ReasonInactive        = "inactive"
+	ReasonEndingSoon      = "ending-soon"
+	ReasonEnded           = "ended"
+	ReasonNoWelcome       = "no-welcome"
+	ReasonStartDue        = "start-due"
+)
+
+// Reason is one explained triage signal.
+type Reason struct {
+	Class      Class     `json:"class"`
+	Code       string    `json:"code"`
+	Level      string    `json:"level,omitempty"` // risk: "red" or "amber"
+	Heuristic  bool      `json:"heuristic,omitempty"`
+	Text       string    `json:"text"`  // a sentence a therapist would accept
+	Badge      string    `json:"badge"` // a few characters for the queue row
+	Since      time.Time `json:"since"` // when the clock of this reason started
+	SourceType string    `json:"source_type,omitempty"`
+	SourceID   string    `json:"source_id,omitempty"`
+}
+
+// ScorePoint is one total of an instrument over the weeks.
+type ScorePoint struct {
+	Week  int       `json:"week"`
+	Total int       `json:"total"`
+	At    time.Time `json:"at"`
+}
+
+// QueueItem is one patient in a therapist's queue.
+type QueueItem struct {
+	PatientID    string       `json:"patient_id"`
+	Pseudonym    string       `json:"pseudonym"`
+	DisplayName  string       `json:"display_name"`
+	EnrollmentID string       `json:"enrollment_id"`
+	TherapistID  string       `json:"therapist_id"`
+	Status       string       `json:"status"`
+	ProgramID    string       `json:"program_id"`
+	ProgramTitle string       `json:"program_title"`
+	Week         int          `json:"week"`
+	Weeks        int          `json:"weeks"`
+	ModuleTitle  string       `json:"module_title,omitempty"`
+	StartDate    string       `json:"start_date"`
+	PlannedEnd   string       `json:"planned_end"`
+	LastActive   *time.Time   `json:"last_active,omitempty"`
+	Waiting      int          `json:"waiting"` // submissions without feedback
+	Unread       int          `json:"unread"`  // patient messages not yet read
+	Instrument   string       `json:"instrument,omitempty"`
+	Scores       []ScorePoint `json:"scores,omitempty"` // of Instrument, oldest first
+	Class        Class        `json:"class"`
+	Reasons      []Reason     `json:"reasons"`
+}
+
+// HasRisk says whether any reason is in the risk class.
+func (q *QueueItem) HasRisk() bool { return q.Class == ClassRisk }
+
+// Queue is one therapist's triaged patients, most urgent first.
+type Queue struct {
+	TherapistID string        `json:"therapist_id"`
+	Handle      string        `json:"therapist"`
+	GeneratedAt time.Time     `json:"generated_at"`
+	Items       []QueueItem   `json:"items"`
+	Counts      map[Class]int `json:"counts"` // patients by top class
+}
+
+// Triage builds a therapist's queue: every active or scheduled enrollment
+// with its reasons, most urgent first. A therapist may triage only
+// themselves; a supervisor their team.
+func (db *DB) Triage(ctx context.Context, actor Actor, therapistID string) (*Queue, error) {
+	th, err := db.Therapist(ctx, therapistID)
+	if err != nil {
+		return nil, err
+	}
+	if err := canTriage(actor, th); err != nil {
+		return nil, err
+	}
+	pol, err := db.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return db.triage(ctx, tx, th, pol, db.Now())
+}
+
+func canTriage(actor Actor, th Therapist) error {
+	switch {
+	case !actor.IsPerson(), strings.HasPrefix(actor.ID, "os:"):
+		return nil
+	case actor.Role == RoleTherapist && actor.ID == th.ID:
+		return nil
+	case actor.Role == RoleSupervisor && actor.Team != "" && actor.Team == th.Team:
+		return nil
+	}
+	return forbidden("%s may not see %s's queue", actor.Handle, th.Handle)
+}
+
+type triageEnrollment struct {
+	item       *QueueItem
+	programVID string
+	unlocked   int
+	referral   *time.Time
+	submitted  []triageSub
+	feedbackOn map[string]bool
+	messages   []triageMsg
+	measures   []triageMeasure
+	lastDiary  time.Time
+	acked      map[string]bool
+	program    *programs.Program
+}
+
+type triageSub struct {
+	id, module, exercise, supersedes string
+	at                               time.Time
+	answers                          map[string]string
+}
+
+type triageMsg struct {
+	id, direction, body string
+	at                  time.Time
+	read                bool
+}
+
+type triageMeasure struct {
+	id, instrument string
+	version, week  int
+	answers        []int
+	total          int
+	at             time.Time
+}
+
+const triageScope = `SELECT id FROM enrollments WHERE therapist_id = ? AND status IN ('active', 'scheduled')`
+
+func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, now time.Time) (*Queue, error) {
+	q := &Queue{TherapistID: th.ID, Handle: th.Handle, GeneratedAt: now, Counts: map[Class]int{}}
+	byID := map[string]*triageEnrollment{}
+	var order []*triageEnrollment
+
+	rows, err := tx.QueryContext(ctx, `SELECT e.id, e.patient_id, p.pseudonym, p.display_name, e.program_version_id, e.program_id,
+		e.status, e.start_date, e.planned_end, e.unlocked_modules, COALESCE(r.received_at, '')
+		FROM enrollments e JOIN patients p ON p.id = e.patient_id LEFT JOIN referrals r ON r.id = e.referral_id AND e.referral_id <> ''
+		WHERE e.therapist_id = ? AND e.status IN ('active', 'scheduled')`, th.ID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		it := &QueueItem{TherapistID: th.ID}
+		te := &triageEnrollment{item: it, feedbackOn: map[string]bool{}, acked: map[string]bool{}}
+		var received string
+		if err := rows.Scan(&it.EnrollmentID, &it.PatientID, &it.Pseudonym, &it.DisplayName, &te.programVID, &it.ProgramID,
+			&it.Status, &it.StartDate, &it.PlannedEnd, &te.unlocked, &received); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if received != "" {
+			t, _ := parseTime(received)
+			te.referral = &t
+		}
+		byID[it.EnrollmentID] = te
+		order = append(order, te)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(order) == 0 {
+		return q, nil
+	}
+
+	scan := func(query string, fn func(r *sql.Rows) error) error {
+		rows, err := tx.QueryContext(ctx, query, th.ID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	err = scan(`SELECT id, enrollment_id, module_id, exercise_id, supersedes, submitted_at, answers FROM submissions
+		WHERE enrollment_id IN (`+triageScope+`) ORDER BY submitted_at`, func(r *sql.Rows) error {
+		var s triageSub
+		var eid, at, answers string
+		if err := r.Scan(&s.id, &eid, &s.module, &s.exercise, &s.supersedes, &at, &answers); err != nil {
+			return err
+		}
+		s.at, _ = parseTime(at)
+		if err := json.Unmarshal([]byte(answers), &s.answers); err != nil {
+			return fmt.Errorf("submission %s: %w", s.id, err)
+		}
+		byID[eid].submitted = append(byID[eid].submitted, s)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scan(`SELECT enrollment_id, submission_id FROM feedback WHERE enrollment_id IN (`+triageScope+`)`, func(r *sql.Rows) error {
+		var eid, sid string
+		if err := r.Scan(&eid, &sid); err != nil {
+			return err
+		}
+		byID[eid].feedbackOn[sid] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scan(`SELECT id, enrollment_id, direction, CASE direction WHEN 'in' THEN body ELSE '' END, sent_at, read_at IS NOT NULL
+		FROM messages WHERE enrollment_id IN (`+triageScope+`) ORDER BY sent_at`, func(r *sql.Rows) error {
+		var m triageMsg
+		var eid, at string
+		if err := r.Scan(&m.id, &eid, &m.direction, &m.body, &at, &m.read); err != nil {
+			return err
+		}
+		m.at, _ = parseTime(at)
+		byID[eid].messages = append(byID[eid].messages, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scan(`SELECT id, enrollment_id, instrument_id, instrument_version, week, answers, total, answered_at
+		FROM measure_responses WHERE enrollment_id IN (`+triageScope+`) ORDER BY answered_at`, func(r *sql.Rows) error {
+		var m triageMeasure
+		var eid, answers, at string
+		if err := r.Scan(&m.id, &eid, &m.instrument, &m.version, &m.week, &answers, &m.total, &at); err != nil {
+			return err
+		}
+		m.at, _ = parseTime(at)
+		if err := json.Unmarshal([]byte(answers), &m.answers); err != nil {
+			return fmt.Errorf("measure %s: %w", m.id, err)
+		}
+		byID[eid].measures = append(byID[eid].measures, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scan(`SELECT enrollment_id, MAX(recorded_at) FROM diary_entries WHERE enrollment_id IN (`+triageScope+`) GROUP BY enrollment_id`, func(r *sql.Rows) error {
+		var eid, at string
+		if err := r.Scan(&eid, &at); err != nil {
+			return err
+		}
+		byID[eid].lastDiary, _ = parseTime(at)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scan(`SELECT enrollment_id, source_id FROM risk_acks WHERE enrollment_id IN (`+triageScope+`)`, func(r *sql.Rows) error {
+		var eid, sid string
+		if err := r.Scan(&eid, &sid); err != nil {
+			return err
+		}
+		byID[eid].acked[sid] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	rules := newTriageRules(pol, now, db.riskCache)
+	for _, te := range order {
+		if te.program, err = db.programDef(ctx, db.r, te.programVID); err != nil {
+			return nil, err
+		}
+		if err := rules.apply(ctx, db, te); err != nil {
+			return nil, err
+		}
+		q.Items = append(q.Items, *te.item)
+	}
+	SortQueue(q.Items)
+	for _, it := range q.Items {
+		q.Counts[it.Class]++
+	}
+	return q, nil
+}
+
+// SortQueue orders items most urgent first: by class; within risk red
+// before amber; then by how long the most urgent reason has waited; then
+// by name.
+func SortQueue(items []QueueItem) {
+	key := func(it *QueueItem) (int, time.Time) {
+		lvl := 1
+		var since time.Time
+		for i, r := range it.Reasons {
+			if r.Class != it.Class {
+				continue
+			}
+			if r.Level == programs.LevelRed {
+				lvl = 0
+			}
+			if i == 0 || since.IsZero() || r.Since.Before(since) {
+				since = r.Since
+			}
+		}
+		return lvl, since
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := &items[i], &items[j]
+		if a.Class != b.Class {
+			return a.Class < b.Class
+		}
+		la, sa := key(a)
+		lb, sb := key(b)
+		if la != lb {
+			return la < lb
+		}
+		if !sa.Equal(sb) {
+			return sa.Before(sb)
+		}
+		if a.DisplayName != b.DisplayName {
+			return a.DisplayName < b.DisplayName
+		}
+		return a.PatientID < b.PatientID
+	})
+}
+
+// riskCache remembers which risk phrase (if any) a patient text contains,
+// per word list. Texts are append-only, so an entry never goes stale.
+type riskCache struct {
+	mu    sync.Mutex
+	words string
+	m     map[string]string
+}
+
+const riskCacheMax = 500_000
+
+func (c *riskCache) lookup(words string, id string, scan func() string) string {
+	c.mu.Lock()
+	if c.words != words || len(c.m) > riskCacheMax {
+		c.words, c.m = words, map[string]string{}
+	}
+	hit, ok := c.m[id]
+	c.mu.Unlock()
+	if ok {
+		return hit
+	}
+	hit = scan()
+	c.mu.Lock()
+	if c.words == words {
+		c.m[id] = hit
+	}
+	c.mu.Unlock()
+	return hit
+}
+
+// triageRules applies the policy to one enrollment at a time.
+type triageRules struct {
+	pol      Policy
+	now      time.Time
+	loc      *time.Location
+	today    time.Time
+	cache    *riskCache
+	words    []string
+	wordsKey string
+}
+
+func newTriageRules(pol Policy, now time.Time, cache *riskCache) *triageRules {
+	loc := pol.Location()
+	ln := now.In(loc)
+	r := &triageRules{pol: pol, now: now, loc: loc, today: time.Date(ln.Year(), ln.Month(), ln.Day(), 0, 0, 0, 0, loc), cache: cache}
+	for _, lang := range []string{"fi", "sv", "en"} {
+		r.words = append(r.words, pol.RiskWords[lang]...)
+	}
+	r.wordsKey = strings.Join(r.words, "\x00")
+	return r
+}
+
+func (r *triageRules) day(t time.Time) string { return t.In(r.loc).Format("2 Jan") }
+
+func (r *triageRules) date(d string) time.Time {
+	t, _ := time.ParseInLocation(time.DateOnly, d, r.loc)
+	return t
+}
+
+// riskPhrase returns the first word-list phrase found in text.
+func (r *triageRules) riskPhrase(id string, texts ...string) string {
+	return r.cache.lookup(r.wordsKey, id, func() string {
+		for _, t := range texts {
+			low := strings.ToLower(t)
+			for _, w := range r.words {
+				if strings.Contains(low, w) {
+					return w
+				}
+			}
+		}
+		return ""
+	})
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func (r *triageRules) apply(ctx context.Context, db *DB, te *triageEnrollment) error {
+	it, p := te.item, te.program
+	it.ProgramTitle, it.Weeks = p.Title, p.Weeks
+	start := r.date(it.StartDate)
+	if it.Status == EnrollmentActive {
+		it.Week = int(r.today.Sub(start).Hours()/24)/7 + 1
+		if it.Week < 1 {
+			it.Week = 1
+		}
+	}
+	if te.unlocked > 0 && te.unlocked <= len(p.Modules) {
+		it.ModuleTitle = p.Modules[te.unlocked-1].Title
+	}
+	var reasons []Reason
+	add := func(rs Reason) { reasons = append(reasons, rs) }
+
+	// Activity.
+	last := te.lastDiary
+	for _, s := range te.submitted {
+		if s.at.After(last) {
+			last = s.at
+		}
+	}
+	for _, m := range te.messages {
+		if m.direction == DirectionIn && m.at.After(last) {
+			last = m.at
+		}
+		if m.direction == DirectionIn && !m.read {
+			it.Unread++
+		}
+	}
+	for _, m := range te.measures {
+		if m.at.After(last) {
+			last = m.at
+		}
+	}
+	if !last.IsZero() {
+		l := last
+		it.LastActive = &l
+	}
+
+	// 1. Risk: endorsed critical items and possible-risk phrases, until acknowledged.
+	series := map[string][]triageMeasure{}
+	var instruments []string
+	for _, m := range te.measures {
+		if _, seen := series[m.instrument]; !seen {
+			instruments = append(instruments, m.instrument)
+		}
+		series[m.instrument] = append(series[m.instrument], m)
+		in, err := db.InstrumentDef(ctx, m.instrument, m.version)
+		if err != nil {
+			return err
+		}
+		if te.acked[m.id] {
+			continue
+		}
+		for _, hit := range in.CriticalHits(m.answers) {
+			add(Reason{Class: ClassRisk, Code: ReasonCriticalItem, Level: hit.Level, Since: m.at, SourceType: RiskSourceMeasure, SourceID: m.id,
+				Text:  fmt.Sprintf("%s item %s answered %d on %s, not yet acknowledged (%s)", in.Name(), hit.Item, hit.Answer, r.day(m.at), hit.Label),
+				Badge: fmt.Sprintf("RISK %s#%s=%d", in.Name(), hit.Item, hit.Answer)})
+		}
+	}
+	for _, m := range te.messages {
+		if m.direction != DirectionIn || te.acked[m.id] {
+			continue
+		}
+		if w := r.riskPhrase(m.id, m.body); w != "" {
+			add(Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: m.at, SourceType: RiskSourceMessage, SourceID: m.id,
+				Text:  fmt.Sprintf("Possible risk (word-list heuristic): message of %s contains %q, not yet acknowledged", r.day(m.at), w),
+				Badge: "RISK? msg"})
+		}
+	}
+	superseded := map[string]bool{}
+	for _, s := range te.submitted {
+		if s.supersedes != "" {
+			superseded[s.supersedes] = true
+		}
+	}
+	for _, s := range te.submitted {
+		if te.acked[s.id] {
+			continue
+		}
+		texts := make([]string, 0, len(s.answers))
+		for _, v := range s.answers {
+			texts = append(texts, v)
+		}
+		sort.Strings(texts)
+		if w := r.riskPhrase(s.id, texts...); w != "" {
+			add(Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
+				Text:  fmt.Sprintf("Possible risk (word-list heuristic): exercise '%s' of %s contains %q, not yet acknowledged", exerciseTitle(p, s.exercise), r.day(s.at), w),
+				Badge: "RISK? ex"})
+		}
+	}
+
+	// 2 and 4. Submissions waiting for feedback and unanswered messages.
+	promise := time.Duration(r.pol.FeedbackWorkingDays) * 24 * time.Hour
+	for _, s := range te.submitted {
+		if te.feedbackOn[s.id] || superseded[s.id] {
+			continue
+		}
+		it.Waiting++
+		waited := workingTime(s.at, r.now, r.loc)
+		title := exerciseTitle(p, s.exercise)
+		days := int(waited / (24 * time.Hour))
+		if waited > promise {
+			over := days - r.pol.FeedbackWorkingDays
+			if over < 1 {
+				over = 1
+			}
+			add(Reason{Class: ClassOverdue, Code: ReasonFeedbackOverdue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
+				Text:  fmt.Sprintf("Exercise '%s' waiting %s, %d over the promise", title, plural(days, "working day", "working days"), over),
+				Badge: fmt.Sprintf("FB %dd!", days)})
+		} else {
+			add(Reason{Class: ClassDue, Code: ReasonFeedbackDue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
+				Text:  fmt.Sprintf("Exercise '%s' submitted %s, feedback due within %s", title, r.day(s.at), plural(r.pol.FeedbackWorkingDays, "working day", "working days")),
+				Badge: "FB " + shortAge(r.now.Sub(s.at))})
+		}
+	}
+	var unanswered []triageMsg
+	for _, m := range te.messages {
+		if m.direction == DirectionOut {
+			unanswered = unanswered[:0]
+		} else {
+			unanswered = append(unanswered, m)
+		}
+	}
+	if len(unanswered) > 0 {
+		oldest := unanswered[0]
+		waited := workingTime(oldest.at, r.now, r.loc)
+		days := int(waited / (24 * time.Hour))
+		n := plural(len(unanswered), "message", "messages")
+		if waited > promise {
+			over := days - r.pol.FeedbackWorkingDays
+			if over < 1 {
+				over = 1
+			}
+			add(Reason{Class: ClassOverdue, Code: ReasonMessageOverdue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
+				Text:  fmt.Sprintf("%s unanswered since %s: %s, %d over the promise", n, r.day(oldest.at), plural(days, "working day", "working days"), over),
+				Badge: fmt.Sprintf("MSG %d %dd!", len(unanswered), days)})
+		} else {
+			add(Reason{Class: ClassDue, Code: ReasonMessageDue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
+				Text:  fmt.Sprintf("%s unanswered since %s, answer due within %s", n, r.day(oldest.at), plural(r.pol.FeedbackWorkingDays, "working day", "working days")),
+				Badge: fmt.Sprintf("MSG %d", len(unanswered))})
+		}
+	}
+
+	// 3. Deterioration: reliable deterioration from baseline, or not on track.
+	for _, id := range instruments {
+		ms := series[id]
+		in, err := db.InstrumentDef(ctx, id, ms[len(ms)-1].version)
+		if err != nil {
+			return err
+		}
+		if len(ms) < 2 {
+			continue
+		}
+		base, cur := ms[0], ms[len(ms)-1]
+		ch := in.Change(base.total, cur.total)
+		if ch.ReliableDeterioration {
+			add(Reason{Class: ClassDeterioration, Code: ReasonDeterioration, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id,
+				Text:  fmt.Sprintf("%s rose from %d to %d since baseline (reliable deterioration: +%d, threshold %d)", in.Name(), base.total, cur.total, ch.Delta, ch.Threshold),
+				Badge: fmt.Sprintf("%s +%d", in.Name(), ch.Delta)})
+			continue
+		}
+		totals := make([]int, len(ms))
+		for i, m := range ms {
+			totals[i] = m.total
+		}
+		week := cur.week
+		if week < 1 {
+			week = 1
+		}
+		if off, expected, ok := programs.NotOnTrack(totals, week, p.Weeks, r.pol.NotOnTrack.ExpectedImprovementPct/100, r.pol.NotOnTrack.MinScores); ok && off {
+			add(Reason{Class: ClassDeterioration, Code: ReasonNotOnTrack, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id,
+				Text: fmt.Sprintf("Not on track: %s is %d in week %d, expected below %.1f (baseline %d; local rule: %.0f%% improvement over %d weeks)",
+					in.Name(), cur.total, week, expected, base.total, r.pol.NotOnTrack.ExpectedImprovementPct, p.Weeks),
+				Badge: in.Name() + " off"})
+		}
+	}
+	// The sparkline shows the program's first scheduled instrument, or
+	// whatever was answered.
+	primary := ""
+	if len(p.Schedule) > 0 {
+		primary = p.Schedule[0].Instrument
+	}
+	if _, ok := series[primary]; !ok && len(instruments) > 0 {
+		primary = instruments[0]
+	}
+	if ms, ok := series[primary]; ok {
+		in, err := db.InstrumentDef(ctx, primary, ms[len(ms)-1].version)
+		if err != nil {
+			return err
+		}
+		it.Instrument = in.Name()
+		for _, m := range ms {
+			it.Scores = append(it.Scores, ScorePoint{Week: m.week, Total: m.total, At: m.at})
+		}
+	}
+
+	if it.Status == EnrollmentActive {
+		// 5. Inactive.
+		since := last
+		if since.IsZero() || since.Before(start) {
+			since = start
+		}
+		if idle := r.today.Sub(truncDay(since, r.loc)); idle >= time.Duration(r.pol.InactiveDays)*24*time.Hour {
+			days := int(idle.Hours() / 24)
+			text := fmt.Sprintf("No activity for %d days (last on %s)", days, r.day(since))
+			if last.IsZero() || last.Before(start) {
+				text = fmt.Sprintf("No activity since the start on %s, %d days ago", r.day(start), days)
+			}
+			add(Reason{Class: ClassInactive, Code: ReasonInactive, Since: since, Text: text, Badge: fmt.Sprintf("IDLE %dd", days)})
+		}
+		// 6. Ending.
+		end := r.date(it.PlannedEnd)
+		left := int(end.Sub(r.today).Hours() / 24)
+		switch {
+		case left < 0:
+			finalWeek := 0
+			for _, s := range p.Schedule {
+				for _, w := range s.Weeks {
+					if w > finalWeek {
+						finalWeek = w
+					}
+				}
+			}
+			final := false
+			for _, m := range te.measures {
+				if m.week >= finalWeek && finalWeek > 0 {
+					final = true
+				}
+			}
+			text := fmt.Sprintf("Program ended on %s, %d days ago: complete or extend the enrollment", r.day(end), -left)
+			if !final && finalWeek > 0 {
+				text = fmt.Sprintf("Program ended on %s without final scores (week %d)", r.day(end), finalWeek)
+			}
+			add(Reason{Class: ClassEnding, Code: ReasonEnded, Since: end, Text: text, Badge: "ENDED"})
+		case left <= r.pol.EndingDays:
+			add(Reason{Class: ClassEnding, Code: ReasonEndingSoon, Since: end, Text: fmt.Sprintf("Program ends on %s, in %s", r.day(end), plural(left, "day", "days")),
+				Badge: fmt.Sprintf("ENDS %dd", left)})
+		}
+		// 7. Starting: no welcome message yet.
+		welcomed := false
+		for _, m := range te.messages {
+			if m.direction == DirectionOut {
+				welcomed = true
+				break
+			}
+		}
+		if !welcomed {
+			days := int(r.today.Sub(start).Hours() / 24)
+			add(Reason{Class: ClassStarting, Code: ReasonNoWelcome, Since: start,
+				Text: fmt.Sprintf("No welcome message yet (started %s, %s ago)", r.day(start), plural(days, "day", "days")), Badge: "WELCOME"})
+		}
+	} else if it.Status == EnrollmentScheduled {
+		received := start
+		if te.referral != nil {
+			received = *te.referral
+		}
+		days := int(r.today.Sub(truncDay(received, r.loc)).Hours() / 24)
+		due := truncDay(received, r.loc).AddDate(0, 0, r.pol.StartDays)
+		text := fmt.Sprintf("Referral received %s, %s ago; start promised within %d days (by %s)", r.day(received), plural(days, "day", "days"), r.pol.StartDays, r.day(due))
+		if days > r.pol.StartDays {
+			text = fmt.Sprintf("Referral received %s, %d days ago: %d over the %d-day start promise", r.day(received), days, days-r.pol.StartDays, r.pol.StartDays)
+		}
+		add(Reason{Class: ClassStarting, Code: ReasonStartDue, Since: received, Text: text, Badge: fmt.Sprintf("START %dd", days)})
+	}
+
+	sort.SliceStable(reasons, func(i, j int) bool {
+		if reasons[i].Class != reasons[j].Class {
+			return reasons[i].Class < reasons[j].Class
+		}
+		if (reasons[i].Level == programs.LevelRed) != (reasons[j].Level == programs.LevelRed) {
+			return reasons[i].Level == programs.LevelRed
+		}
+		return reasons[i].Since.Before(reasons[j].Since)
+	})
+	it.Reasons = reasons
+	it.Class = ClassWaiting
+	if len(reasons) > 0 {
+		it.Class = reasons[0].Class
+	}
+	if it.Reasons == nil {
+		it.Reasons = []Reason{}
+	}
+	return nil
+}
+
+func exerciseTitle(p *programs.Program, id string) string {
+	if _, ex, ok := p.Exercise(id); ok {
+		return ex.Title
+	}
+	return id
+}
+
+func truncDay(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
+}
+
+func shortAge(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+// workingTime is the time between from and to that falls on weekdays
+// (Monday-Friday) in loc: the clock of the feedback promise, which skips
+// weekends.
+func workingTime(from, to time.Time, loc *time.Location) time.Duration {
+	if !to.After(from) {
+		return 0
+	}
+	var total time.Duration
+	cur := from.In(loc)
+	end := to.In(loc)
+	for cur.Before(end) {
+		next := time.Date(cur.Year(), cur.Month(), cur.Day()+1, 0, 0, 0, 0, loc)
+		if next.After(end) {
+			next = end
+		}
+		if wd := cur.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			total += next.Sub(cur)
+		}
+		cur = next
+	}
+	return total
+}
+
+// WorkingTime is exported for tests and tools: weekday time between two instants.
+func WorkingTime(from, to time.Time, loc *time.Location) time.Duration {
+	return workingTime(from, to, loc)
+}
