@@ -1,0 +1,220 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"polku/store"
+)
+
+func (a *app) importCmd() *cobra.Command {
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Import records from a JSON Lines file (all or nothing)",
+		Long: `Read records in the JSON Lines interchange format (see docs/interchange.md;
+'-' reads standard input). Every line is checked; if any is bad, nothing is
+written and each error names its line and field. Records already stored
+with identical content are skipped.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o := outputOf(cmd)
+			if err := o.check(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			var r io.Reader = a.env.stdin
+			name := "standard input"
+			if args[0] != "-" {
+				f, err := os.Open(args[0])
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				r, name = f, args[0]
+			}
+			db, err := a.open(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			actor, err := a.actor(ctx, db)
+			if err != nil {
+				return err
+			}
+			sum, err := db.Import(ctx, actor, r, dryRun)
+			if err != nil {
+				var ie store.ImportErrors
+				if errors.As(err, &ie) {
+					for _, e := range ie {
+						fmt.Fprintf(a.env.stderr, "%s:%d: %v\n", name, e.Line, e.Err)
+					}
+					return fmt.Errorf("%s: nothing was imported", plural(len(ie), "bad line", "bad lines"))
+				}
+				return err
+			}
+			if o.json() {
+				return writeJSON(a.env.stdout, sum)
+			}
+			var parts []string
+			types := make([]string, 0, len(sum.Added))
+			for t := range sum.Added {
+				types = append(types, t)
+			}
+			sort.Strings(types)
+			for _, t := range types {
+				parts = append(parts, fmt.Sprintf("%d %s", sum.Added[t], t))
+			}
+			verb := "imported"
+			if dryRun {
+				verb = "dry run: would import"
+			}
+			added := strings.Join(parts, ", ")
+			if added == "" {
+				added = "nothing new"
+			}
+			fmt.Fprintf(a.env.stdout, "%s %s (%d lines, %d already stored)\n", verb, added, sum.Lines, sum.Unchanged)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "check every line and report, write nothing")
+	addOutputFlag(cmd)
+	return cmd
+}
+
+func (a *app) exportCmd() *cobra.Command {
+	var patient, out string
+	cmd := &cobra.Command{
+		Use:   "export [--patient ID] [--out FILE]",
+		Short: "Write the store (or one patient) as JSON Lines",
+		Long: `Write every record of the store, or one patient's record with what it refers
+to, in the JSON Lines interchange format, to standard output or --out.
+Exporting patients counts as reading their records (audit log).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			db, err := a.open(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			actor, err := a.actor(ctx, db)
+			if err != nil {
+				return err
+			}
+			f := store.ExportFilter{}
+			if patient != "" {
+				p, err := db.ResolvePatient(ctx, patient)
+				if err != nil {
+					return err
+				}
+				if err := db.CanRead(ctx, actor, p.ID); err != nil {
+					return err
+				}
+				f.PatientID = p.ID
+			}
+			w := a.env.stdout
+			var tmp *os.File
+			if out != "" {
+				// Write next to the target and rename, so a failed export
+				// never leaves a half-written file under the real name.
+				tmp, err = os.CreateTemp(filepath.Dir(out), ".polku-export-*")
+				if err != nil {
+					return err
+				}
+				defer os.Remove(tmp.Name())
+				w = tmp
+			}
+			bw := bufio.NewWriterSize(w, 1<<20)
+			n, err := db.Export(ctx, actor, bw, f)
+			if err == nil {
+				err = bw.Flush()
+			}
+			if err != nil {
+				return err
+			}
+			if tmp != nil {
+				if err := tmp.Close(); err != nil {
+					return err
+				}
+				if err := os.Rename(tmp.Name(), out); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.env.stderr, "wrote %d records to %s\n", n, out)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&patient, "patient", "", "only this patient (id or pseudonym)")
+	cmd.Flags().StringVar(&out, "out", "", "write to this file instead of standard output")
+	return cmd
+}
+
+func (a *app) auditCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "audit PATIENT",
+		Short: "List who read a patient's record, when, from which device",
+		Long: `List every read of one patient's record (who, when, what, from which device):
+the access report a patient may ask for under the Client Data Act (703/2023).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o := outputOf(cmd)
+			if err := o.check(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, err := a.open(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			p, err := db.ResolvePatient(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			entries, err := db.AuditLog(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			ths, err := db.Therapists(ctx)
+			if err != nil {
+				return err
+			}
+			names := map[string]string{}
+			for _, t := range ths {
+				names[t.ID] = t.Handle
+			}
+			type row struct {
+				store.AuditEntry
+				Who string `json:"who"`
+			}
+			rows := []row{}
+			for _, e := range entries {
+				who := names[e.ActorID]
+				if who == "" {
+					who = e.ActorID
+				}
+				rows = append(rows, row{e, who})
+			}
+			if o.json() {
+				return writeJSON(a.env.stdout, rows)
+			}
+			tw := newTable(a.env.stdout)
+			fmt.Fprintln(tw, "WHEN\tWHO\tDEVICE\tACTION\tWHAT")
+			for _, r := range rows {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.At.Local().Format("2006-01-02 15:04:05"), r.Who, dash(r.Device), r.Action, dash(r.Detail))
+			}
+			return tw.Flush()
+		},
+	}
+	addOutputFlag(cmd)
+	return cmd
+}

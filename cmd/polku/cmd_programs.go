@@ -1,0 +1,445 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"polku/programs"
+	"polku/programs/builtin"
+	"polku/store"
+)
+
+func (a *app) initCmd() *cobra.Command {
+	var noBuiltin bool
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Create or migrate a store, with the built-in programs",
+		Long: `Create the store file (or migrate an existing one to this version's schema)
+and import the built-in programs and instruments (PHQ-9, GAD-7, four
+programs). Running it again is safe.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			path := a.storePath()
+			_, statErr := os.Stat(path)
+			db, err := a.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if errors.Is(statErr, os.ErrNotExist) {
+				fmt.Fprintf(a.env.stdout, "created store %s (schema %d)\n", path, store.SchemaVersion())
+			} else {
+				fmt.Fprintf(a.env.stdout, "store %s is at schema %d\n", path, store.SchemaVersion())
+			}
+			if noBuiltin {
+				return nil
+			}
+			res, err := importBuiltin(ctx, db)
+			if err != nil {
+				return err
+			}
+			changed := 0
+			for _, r := range res {
+				if r.Status != store.ImportUnchanged {
+					changed++
+				}
+			}
+			fmt.Fprintf(a.env.stdout, "built-in programs: %d new or updated, %d unchanged\n", changed, len(res)-changed)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&noBuiltin, "no-builtin", false, "do not import the built-in programs")
+	return cmd
+}
+
+func importBuiltin(ctx context.Context, db *store.DB) ([]store.ProgramImport, error) {
+	b, err := builtin.Load()
+	if err != nil {
+		return nil, err
+	}
+	return db.ImportPrograms(ctx, store.System("init"), b, false)
+}
+
+func (a *app) programsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "programs",
+		Aliases: []string{"program"},
+		Short:   "Validate, import, list, show and export programs and instruments",
+	}
+	cmd.AddCommand(a.programsValidateCmd(), a.programsImportCmd(), a.programsListCmd(), a.programsShowCmd(), a.programsExportCmd())
+	return cmd
+}
+
+// knownInstruments checks instrument references against the store when
+// one exists, so a program may refer to instruments imported earlier.
+func (a *app) knownInstruments(ctx context.Context) (func(string) bool, func()) {
+	if _, err := os.Stat(a.storePath()); err != nil {
+		return nil, func() {}
+	}
+	db, err := a.open(ctx, false)
+	if err != nil {
+		return nil, func() {}
+	}
+	return func(id string) bool {
+		_, err := db.InstrumentDef(ctx, id, 0)
+		return err == nil
+	}, func() { db.Close() }
+}
+
+func (a *app) programsValidateCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate PATH...",
+		Short: "Check program and instrument files and print every problem as file:line:col",
+		Long: `Check YAML program and instrument files (folders are read recursively) and
+print every problem as file:line:col: message. Instrument references may
+point at instruments in the same files or already in the store.
+Exit status 1 when there are problems.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			b, probs, err := programs.Load(paths...)
+			if err != nil {
+				return err
+			}
+			known, done := a.knownInstruments(cmd.Context())
+			defer done()
+			probs = append(probs, programs.Validate(b, known)...)
+			if len(probs) > 0 {
+				return probs
+			}
+			fmt.Fprintf(a.env.stdout, "ok: %s, %s\n", plural(len(b.Programs()), "program", "programs"), plural(len(b.Instruments()), "instrument", "instruments"))
+			return nil
+		},
+	}
+}
+
+func (a *app) programsImportCmd() *cobra.Command {
+	var dryRun, withBuiltin bool
+	cmd := &cobra.Command{
+		Use:   "import [PATH...]",
+		Short: "Validate and store programs and instruments (all or nothing)",
+		Long: `Validate program and instrument files and store every new or changed one in
+one transaction: if any file has a problem, nothing is stored. Identical
+content is reported "unchanged"; changed content becomes a new version.
+Running enrollments keep the version they started on.`,
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			if len(paths) == 0 && !withBuiltin {
+				return usagef("give files or folders to import, or --builtin")
+			}
+			ctx := cmd.Context()
+			b := &programs.Bundle{}
+			if withBuiltin {
+				bb, err := builtin.Load()
+				if err != nil {
+					return err
+				}
+				b.Docs = append(b.Docs, bb.Docs...)
+			}
+			if len(paths) > 0 {
+				fb, probs, err := programs.Load(paths...)
+				if err != nil {
+					return err
+				}
+				if len(probs) > 0 {
+					return probs
+				}
+				b.Docs = append(b.Docs, fb.Docs...)
+			}
+			db, err := a.open(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			actor, err := a.actor(ctx, db)
+			if err != nil {
+				return err
+			}
+			res, err := db.ImportPrograms(ctx, actor, b, dryRun)
+			if err != nil {
+				return err
+			}
+			o := outputOf(cmd)
+			if o.json() {
+				return writeJSON(a.env.stdout, map[string]any{"dry_run": dryRun, "results": res})
+			}
+			tw := newTable(a.env.stdout)
+			fmt.Fprintln(tw, "KIND\tID\tVERSION\tSTATUS\tFILE")
+			for _, r := range res {
+				status := r.Status
+				if dryRun && status != store.ImportUnchanged {
+					status = "would be " + status
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s:%d\n", r.Kind, r.ID, r.Version, status, r.File, r.Line)
+			}
+			tw.Flush()
+			for _, r := range res {
+				if r.Warning != "" {
+					fmt.Fprintf(a.env.stderr, "warning: %s:%d: %s %s: %s\n", r.File, r.Line, r.Kind, r.ID, r.Warning)
+				}
+			}
+			if dryRun {
+				fmt.Fprintln(a.env.stdout, "dry run: nothing was stored")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "validate and report what would change, store nothing")
+	cmd.Flags().BoolVar(&withBuiltin, "builtin", false, "also import the built-in programs and instruments")
+	addOutputFlag(cmd)
+	return cmd
+}
+
+// outputOf reads a command's --output flag (added with addOutputFlag).
+func outputOf(cmd *cobra.Command) *output {
+	f, _ := cmd.Flags().GetString("output")
+	return &output{format: f}
+}
+
+// programRow is one line of 'programs list --output json'.
+type programRow struct {
+	Kind       string `json:"kind"`
+	ID         string `json:"id"`
+	Version    int    `json:"version"`
+	Title      string `json:"title"`
+	Language   string `json:"language,omitempty"`
+	Weeks      int    `json:"weeks,omitempty"`
+	Modules    int    `json:"modules,omitempty"`
+	Items      int    `json:"items,omitempty"`
+	Validated  *bool  `json:"validated,omitempty"`
+	ImportedAt string `json:"imported_at"`
+	Latest     bool   `json:"latest"`
+}
+
+func (a *app) programsListCmd() *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List stored programs and instruments",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o := outputOf(cmd)
+			if err := o.check(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, err := a.open(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			pvs, err := db.ProgramVersions(ctx)
+			if err != nil {
+				return err
+			}
+			ivs, err := db.Instruments(ctx)
+			if err != nil {
+				return err
+			}
+			rows := []programRow{}
+			for i, pv := range pvs {
+				latest := i == len(pvs)-1 || pvs[i+1].ProgramID != pv.ProgramID
+				if !all && !latest {
+					continue
+				}
+				def, err := db.ProgramDef(ctx, pv.ID)
+				if err != nil {
+					return err
+				}
+				rows = append(rows, programRow{Kind: "program", ID: pv.ProgramID, Version: pv.Version, Title: pv.Title, Language: pv.Language,
+					Weeks: def.Weeks, Modules: len(def.Modules), ImportedAt: pv.ImportedAt.Format("2006-01-02T15:04:05Z"), Latest: latest})
+			}
+			for i, iv := range ivs {
+				latest := i == len(ivs)-1 || ivs[i+1].InstrumentID != iv.InstrumentID
+				if !all && !latest {
+					continue
+				}
+				def, err := db.InstrumentDef(ctx, iv.InstrumentID, iv.Version)
+				if err != nil {
+					return err
+				}
+				rows = append(rows, programRow{Kind: "instrument", ID: iv.InstrumentID, Version: iv.Version, Title: iv.Title, Language: def.Language,
+					Items: len(def.Items), Validated: def.Validated, ImportedAt: iv.ImportedAt.Format("2006-01-02T15:04:05Z"), Latest: latest})
+			}
+			if o.json() {
+				return writeJSON(a.env.stdout, rows)
+			}
+			tw := newTable(a.env.stdout)
+			fmt.Fprintln(tw, "KIND\tID\tVERSION\tLANG\tSIZE\tTITLE")
+			for _, r := range rows {
+				size := fmt.Sprintf("%d weeks, %d modules", r.Weeks, r.Modules)
+				title := r.Title
+				if r.Kind == "instrument" {
+					size = fmt.Sprintf("%d items", r.Items)
+					if r.Validated != nil && !*r.Validated {
+						title += " [not validated]"
+					}
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", r.Kind, r.ID, r.Version, r.Language, size, title)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "list every stored version, not only the newest")
+	addOutputFlag(cmd)
+	return cmd
+}
+
+// lookupDef finds a stored program or instrument by id ("ID" or "ID@N").
+func lookupDef(ctx context.Context, db *store.DB, ref string, version int) (prog *programs.Program, instr *programs.Instrument, err error) {
+	id, v, ok := strings.Cut(ref, "@")
+	if ok {
+		n, convErr := strconv.Atoi(v)
+		if convErr != nil {
+			return nil, nil, usagef("%q: the version after @ must be a number", ref)
+		}
+		version = n
+	}
+	if pv, err := db.ProgramVersion(ctx, id, version); err == nil {
+		p, err := db.ProgramDef(ctx, pv.ID)
+		return p, nil, err
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, nil, err
+	}
+	in, err := db.InstrumentDef(ctx, id, version)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, fmt.Errorf("no program or instrument %q (see 'polku programs list')", ref)
+	}
+	return nil, in, err
+}
+
+func (a *app) programsShowCmd() *cobra.Command {
+	var version int
+	cmd := &cobra.Command{
+		Use:   "show ID[@VERSION]",
+		Short: "Show a stored program's modules, exercises and schedule, or an instrument",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o := outputOf(cmd)
+			if err := o.check(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, err := a.open(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			p, in, err := lookupDef(ctx, db, args[0], version)
+			if err != nil {
+				return err
+			}
+			if o.json() {
+				if p != nil {
+					return writeJSON(a.env.stdout, p)
+				}
+				return writeJSON(a.env.stdout, in)
+			}
+			w := a.env.stdout
+			if p != nil {
+				fmt.Fprintf(w, "%s (%s, version %d)\n", p.Title, p.ID, p.Version)
+				fmt.Fprintf(w, "language %s, %d weeks, ages %d%s\n\n", p.Language, p.Weeks, p.MinAge, ageMax(p.MaxAge))
+				for i, m := range p.Modules {
+					fmt.Fprintf(w, "week %-2d  %s (%s)\n", p.ModuleWeek(i), m.Title, m.ID)
+					for _, ex := range m.Exercises {
+						extra := ""
+						if ex.Instrument != "" {
+							extra = " -> " + ex.Instrument
+						} else if len(ex.Fields) > 0 {
+							extra = fmt.Sprintf(", %d fields", len(ex.Fields))
+						}
+						fmt.Fprintf(w, "          - %s [%s%s] (%s)\n", ex.Title, ex.Kind, extra, ex.ID)
+					}
+				}
+				if len(p.Schedule) > 0 {
+					fmt.Fprintln(w, "\nmeasures:")
+					for _, s := range p.Schedule {
+						weeks := make([]string, len(s.Weeks))
+						for i, x := range s.Weeks {
+							weeks[i] = strconv.Itoa(x)
+						}
+						fmt.Fprintf(w, "  %-14s weeks %s\n", s.Instrument, strings.Join(weeks, ", "))
+					}
+				}
+				return nil
+			}
+			lo, hi, _ := in.Range()
+			fmt.Fprintf(w, "%s (%s, version %d)\n", in.Title, in.ID, in.Version)
+			validated := "validated"
+			if in.Validated != nil && !*in.Validated {
+				validated = "NOT validated"
+			}
+			fmt.Fprintf(w, "%d items, total %d-%d, %s\n", len(in.Items), lo, hi, validated)
+			fmt.Fprintln(w, "bands:")
+			for _, b := range in.Bands {
+				fmt.Fprintf(w, "  %2d-%-2d  %s\n", b.Min, b.Max, b.Label)
+			}
+			if in.Caseness != nil {
+				fmt.Fprintf(w, "caseness: >= %d\n", *in.Caseness)
+			}
+			if pts, ok := in.ReliableChangePoints(); ok {
+				fmt.Fprintf(w, "reliable change: %d points\n", pts)
+			}
+			for _, c := range in.Critical {
+				fmt.Fprintf(w, "critical item %s: amber >= %d, red >= %d (%s)\n", c.Item, c.Amber, c.Red, c.Label)
+			}
+			fmt.Fprintf(w, "licence: %s\n", strings.TrimSpace(in.Licence))
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&version, "version", 0, "show this version (default: the newest)")
+	addOutputFlag(cmd)
+	return cmd
+}
+
+func ageMax(n int) string {
+	if n == 0 {
+		return "+"
+	}
+	return fmt.Sprintf("-%d", n)
+}
+
+func (a *app) programsExportCmd() *cobra.Command {
+	var version int
+	cmd := &cobra.Command{
+		Use:   "export ID[@VERSION]",
+		Short: "Write a stored program or instrument as a YAML file that imports again",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			db, err := a.open(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			p, in, err := lookupDef(ctx, db, args[0], version)
+			if err != nil {
+				return err
+			}
+			var doc any
+			if p != nil {
+				cp := *p
+				cp.Kind = "program"
+				doc = cp
+			} else {
+				cp := *in
+				cp.Kind = "instrument"
+				doc = cp
+			}
+			enc := yaml.NewEncoder(a.env.stdout)
+			enc.SetIndent(2)
+			if err := enc.Encode(doc); err != nil {
+				return err
+			}
+			return enc.Close()
+		},
+	}
+	cmd.Flags().IntVar(&version, "version", 0, "export this version (default: the newest)")
+	return cmd
+}

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"polku/store"
+)
+
+func (a *app) triageCmd() *cobra.Command {
+	var therapist string
+	cmd := &cobra.Command{
+		Use:   "triage",
+		Short: "Print a therapist's queue, most urgent first, with the reasons",
+		Long: `Print the queue the workbench shows: every active or scheduled patient of the
+therapist named by --as (or, for a supervisor, --therapist), most urgent
+first, each with the reasons in words. Risk always comes first.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o := outputOf(cmd)
+			if err := o.check(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, err := a.open(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			actor, me, err := a.requireTherapist(ctx, db)
+			if err != nil {
+				return err
+			}
+			target := me
+			if therapist != "" {
+				if target, err = db.TherapistByHandle(ctx, therapist); err != nil {
+					return fmt.Errorf("--therapist: %w", err)
+				}
+			}
+			q, err := db.Triage(ctx, actor, target.ID)
+			if err != nil {
+				return err
+			}
+			if o.json() {
+				return writeJSON(a.env.stdout, q)
+			}
+			w := a.env.stdout
+			fmt.Fprintf(w, "%s: %s", target.Handle, plural(len(q.Items), "patient", "patients"))
+			for _, c := range store.Classes {
+				if n := q.Counts[c]; n > 0 {
+					fmt.Fprintf(w, ", %d %s", n, c)
+				}
+			}
+			fmt.Fprintln(w)
+			for i, it := range q.Items {
+				fmt.Fprintf(w, "\n%3d. %-8s %s  %s  %s, week %d/%d\n", i+1, strings.ToUpper(it.Class.String()), it.Pseudonym, it.DisplayName, it.ProgramTitle, it.Week, it.Weeks)
+				for _, r := range it.Reasons {
+					fmt.Fprintf(w, "       - %s\n", r.Text)
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&therapist, "therapist", "", "another therapist's queue (supervisors: your team)")
+	addOutputFlag(cmd)
+	return cmd
+}
+
+func (a *app) teamCmd() *cobra.Command {
+	var team string
+	cmd := &cobra.Command{
+		Use:   "team",
+		Short: "Supervisor view: every therapist's queue counts, caseload and feedback times",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o := outputOf(cmd)
+			if err := o.check(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, err := a.open(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			actor, err := a.actor(ctx, db)
+			if err != nil {
+				return err
+			}
+			if team == "" {
+				team = actor.Team
+			}
+			if team == "" {
+				return usagef("which team? give --team, or --as a supervisor")
+			}
+			v, err := db.Team(ctx, actor, team)
+			if err != nil {
+				return err
+			}
+			if o.json() {
+				return writeJSON(a.env.stdout, v)
+			}
+			w := a.env.stdout
+			fmt.Fprintf(w, "team %s: %d therapists, median %s from submission to feedback (4 weeks), %d open referrals\n\n",
+				v.Team, len(v.Members), hours(v.MedianFeedbackHours), v.OpenReferrals)
+			tw := newTable(w)
+			fmt.Fprint(tw, "THERAPIST\tPATIENTS\tCAPACITY")
+			for _, c := range store.Classes {
+				fmt.Fprintf(tw, "\t%s", strings.ToUpper(c.String()))
+			}
+			fmt.Fprintln(tw, "\tFEEDBACK 4W\tMEDIAN")
+			for _, m := range v.Members {
+				fmt.Fprintf(tw, "%s\t%d\t%d", m.Therapist.Handle, m.Patients, m.Capacity)
+				for _, c := range store.Classes {
+					fmt.Fprintf(tw, "\t%d", m.Counts[c])
+				}
+				fmt.Fprintf(tw, "\t%d\t%s\n", m.FeedbackSent, hours(m.MedianFeedbackHours))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&team, "team", "", "the team (default: the supervisor's own)")
+	addOutputFlag(cmd)
+	return cmd
+}
+
+func hours(h *float64) string {
+	if h == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f h", *h)
+}
+
+func (a *app) settingsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "settings",
+		Aliases: []string{"setting"},
+		Short:   "Show and change the local policy (promise days, inactivity, risk words, ...)",
+	}
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "Show every setting with its value and meaning",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o := outputOf(cmd)
+			if err := o.check(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, err := a.open(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			pol, err := db.Policy(ctx)
+			if err != nil {
+				return err
+			}
+			stored, err := db.Settings(ctx)
+			if err != nil {
+				return err
+			}
+			if o.json() {
+				return writeJSON(a.env.stdout, pol)
+			}
+			set := map[string]bool{}
+			for _, s := range stored {
+				set[s.Key] = true
+			}
+			values := policyValues(pol)
+			tw := newTable(a.env.stdout)
+			fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE\tMEANING")
+			for _, kv := range store.SettingKeys() {
+				source := "default"
+				if set[kv[0]] {
+					source = "set"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", kv[0], values[kv[0]], source, kv[1])
+			}
+			return tw.Flush()
+		},
+	}
+	addOutputFlag(list)
+	set := &cobra.Command{
+		Use:   "set KEY VALUE",
+		Short: "Change a setting (VALUE is JSON: 3, \"Europe/Helsinki\", {...})",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			db, err := a.open(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			actor, err := a.actor(ctx, db)
+			if err != nil {
+				return err
+			}
+			if err := db.SetPolicyValue(ctx, actor, args[0], args[1]); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.env.stdout, "%s = %s\n", args[0], args[1])
+			return nil
+		},
+	}
+	cmd.AddCommand(list, set)
+	return cmd
+}
+
+func policyValues(p store.Policy) map[string]string {
+	words := 0
+	for _, l := range p.RiskWords {
+		words += len(l)
+	}
+	return map[string]string{
+		"feedback_working_days": fmt.Sprint(p.FeedbackWorkingDays),
+		"inactive_days":         fmt.Sprint(p.InactiveDays),
+		"ending_days":           fmt.Sprint(p.EndingDays),
+		"start_days":            fmt.Sprint(p.StartDays),
+		"not_on_track":          fmt.Sprintf(`{"expected_improvement_pct": %g, "min_scores": %d}`, p.NotOnTrack.ExpectedImprovementPct, p.NotOnTrack.MinScores),
+		"timezone":              fmt.Sprintf("%q", p.Timezone),
+		"risk_words":            fmt.Sprintf("%d phrases (fi %d, sv %d, en %d); --output json shows them", words, len(p.RiskWords["fi"]), len(p.RiskWords["sv"]), len(p.RiskWords["en"])),
+	}
+}

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"polku/store"
+	"polku/tui"
+)
+
+// runTUI opens the workbench on the store as the therapist named by --as.
+func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
+	ctx := cmd.Context()
+	db, err := a.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	actor, th, err := a.requireTherapist(ctx, db)
+	if err != nil {
+		return err
+	}
+	demo, _ := db.Meta(ctx, "demo")
+	return a.startTUI(cmd, db, actor, th, demo == "true")
+}
+
+func (a *app) startTUI(cmd *cobra.Command, db *store.DB, actor store.Actor, th store.Therapist, demo bool) error {
+	return tui.Run(cmd.Context(), tui.Options{
+		Store:      db,
+		Actor:      actor,
+		Therapist:  th,
+		StoreLabel: "local " + db.Path(),
+		Clock:      a.env.now,
+		Demo:       demo,
+		Input:      a.env.stdin,
+		Output:     a.env.stdout,
+	})
+}

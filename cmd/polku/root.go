@@ -1,0 +1,252 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"polku/programs"
+	"polku/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// env is everything a command touches outside itself, so that tests can
+// run commands in-process with their own streams, environment and clock.
+type env struct {
+	args   []string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	now    func() time.Time
+}
+
+// app carries the global flags and the environment into every command.
+type app struct {
+	env    *env
+	dbPath string
+	as     string
+	device string
+}
+
+// usageError marks an error as a usage error (exit code 2).
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// run executes one command line and returns the exit code: 0 ok, 1 failure,
+// 2 usage error.
+func run(ctx context.Context, e *env) int {
+	a := &app{env: e}
+	root := a.rootCmd()
+	root.SetArgs(e.args)
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	msg := err.Error()
+	var probs programs.Problems
+	var ue usageError
+	switch {
+	case errors.As(err, &probs):
+		fmt.Fprintln(e.stderr, probs.Error())
+		fmt.Fprintf(e.stderr, "polku: %s\n", plural(len(probs), "problem", "problems"))
+		return 1
+	case errors.As(err, &ue), isCobraUsage(msg):
+		fmt.Fprintf(e.stderr, "polku: %s\n", msg)
+		fmt.Fprintln(e.stderr, "Run 'polku --help' for usage.")
+		return 2
+	}
+	fmt.Fprintf(e.stderr, "polku: %s\n", msg)
+	return 1
+}
+
+func isCobraUsage(msg string) bool {
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument",
+		"invalid argument", "accepts ", "requires at least", "requires at most", "required flag"} {
+		if strings.HasPrefix(msg, p) || strings.Contains(msg, " "+p) {
+			return true
+		}
+	}
+	return false
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "polku",
+		Short: "The therapist's workbench for guided internet therapy",
+		Long: `polku is where internet therapists triage their patients, read submitted
+exercises, write feedback and answer messages, in the terminal.
+
+Run without a command to open the workbench as the therapist named by --as.
+Try it with synthetic data: polku demo`,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE:          a.runTUI,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.dbPath, "db", "", "store file (env POLKU_DB; default "+defaultDBHint()+")")
+	pf.StringVar(&a.as, "as", "", "act as this therapist handle (env POLKU_AS)")
+	pf.StringVar(&a.device, "device", "", "name of this device in the audit log (default: host name)")
+	root.AddCommand(
+		a.initCmd(),
+		a.programsCmd(),
+		a.therapistsCmd(),
+		a.patientsCmd(),
+		a.importCmd(),
+		a.exportCmd(),
+		a.triageCmd(),
+		a.teamCmd(),
+		a.settingsCmd(),
+		a.auditCmd(),
+		a.demoCmd(),
+	)
+	return root
+}
+
+func defaultDBHint() string { return "$XDG_DATA_HOME/polku/polku.db" }
+
+// dataDir is the XDG data directory for polku.
+func (a *app) dataDir() string {
+	if d := a.env.getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "polku")
+	}
+	if h := a.env.getenv("HOME"); h != "" {
+		return filepath.Join(h, ".local", "share", "polku")
+	}
+	return filepath.Join(os.TempDir(), "polku")
+}
+
+// storePath resolves --db, then POLKU_DB, then the XDG default.
+func (a *app) storePath() string {
+	if a.dbPath != "" {
+		return a.dbPath
+	}
+	if p := a.env.getenv("POLKU_DB"); p != "" {
+		return p
+	}
+	return filepath.Join(a.dataDir(), "polku.db")
+}
+
+func (a *app) open(ctx context.Context, create bool) (*store.DB, error) {
+	return store.Open(ctx, a.storePath(), store.Options{Clock: a.env.now, Create: create})
+}
+
+func (a *app) deviceName() string {
+	if a.device != "" {
+		return a.device
+	}
+	if h, err := os.Hostname(); err == nil {
+		return h
+	}
+	return "unknown"
+}
+
+// handle resolves --as, then POLKU_AS.
+func (a *app) handle() string {
+	if a.as != "" {
+		return a.as
+	}
+	return a.env.getenv("POLKU_AS")
+}
+
+// actor is the person at the keyboard: the account named by --as, or the
+// operating-system user for admin work on the store file itself.
+func (a *app) actor(ctx context.Context, db *store.DB) (store.Actor, error) {
+	h := a.handle()
+	if h == "" {
+		name := a.env.getenv("USER")
+		if u, err := user.Current(); err == nil && name == "" {
+			name = u.Username
+		}
+		if name == "" {
+			name = "unknown"
+		}
+		return store.LocalUser(name, a.deviceName()), nil
+	}
+	t, err := db.TherapistByHandle(ctx, h)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return store.Actor{}, fmt.Errorf("no therapist with handle %q in %s (see 'polku therapists list')", h, db.Path())
+		}
+		return store.Actor{}, err
+	}
+	return store.ActorFor(t, a.deviceName()), nil
+}
+
+// requireTherapist resolves --as and insists on it.
+func (a *app) requireTherapist(ctx context.Context, db *store.DB) (store.Actor, store.Therapist, error) {
+	h := a.handle()
+	if h == "" {
+		return store.Actor{}, store.Therapist{}, usagef("say who you are with --as HANDLE (or POLKU_AS)")
+	}
+	t, err := db.TherapistByHandle(ctx, h)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return store.Actor{}, t, fmt.Errorf("no therapist with handle %q in %s (see 'polku therapists list')", h, db.Path())
+		}
+		return store.Actor{}, t, err
+	}
+	return store.ActorFor(t, a.deviceName()), t, nil
+}
+
+// output is the --output flag of listing commands.
+type output struct{ format string }
+
+func addOutputFlag(cmd *cobra.Command) *output {
+	o := &output{}
+	cmd.Flags().StringVarP(&o.format, "output", "o", "table", "output format: table or json")
+	return o
+}
+
+func (o *output) check() error {
+	if o.format != "table" && o.format != "json" {
+		return usagef("--output must be table or json, not %q", o.format)
+	}
+	return nil
+}
+
+func (o *output) json() bool { return o.format == "json" }
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func newTable(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 0, 2, ' ', 0) }
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
