@@ -1,0 +1,401 @@
+// Package api holds the wire types of polku's HTTP API (see docs/api.md),
+// shared by the server (store/server), the client (store/client) and the
+// sync engine (store/syncer), and the registry that decodes pushed
+// operations into the store's operation types.
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"polku/store"
+)
+
+// Version is the API version, the first element of every path.
+const Version = "v1"
+
+// Error codes of ErrorBody.Code.
+const (
+	CodeBadRequest   = "bad_request"
+	CodeUnauthorized = "unauthorized"
+	CodeForbidden    = "forbidden"
+	CodeNotFound     = "not_found"
+	CodeConflict     = "conflict"
+	CodeTooLarge     = "too_large"
+	CodeRateLimited  = "rate_limited"
+	CodeInternal     = "internal"
+)
+
+// ErrorBody is what every failed request returns, with a 4xx or 5xx status.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail says what went wrong.
+type ErrorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Me is GET /v1/me: who the token belongs to, and the server's epoch.
+type Me struct {
+	Kind       string           `json:"kind"` // "therapist" (any staff role) or "patient"
+	Therapist  *store.Therapist `json:"therapist,omitempty"`
+	PatientID  string           `json:"patient_id,omitempty"`
+	Device     string           `json:"device,omitempty"`
+	Epoch      string           `json:"epoch"`
+	ServerTime time.Time        `json:"server_time"`
+}
+
+// PushRequest is the body of POST /v1/ops: local operations in the order
+// they were made.
+type PushRequest struct {
+	Ops []PushOp `json:"ops"`
+}
+
+// PushOp is one operation: an idempotency key made by the client, the
+// operation type (store.Op.OpType) and the operation as JSON.
+type PushOp struct {
+	Key  string          `json:"key"`
+	Type string          `json:"type"`
+	Op   json.RawMessage `json:"op"`
+}
+
+// Push result statuses.
+const (
+	StatusApplied   = "applied"   // applied now
+	StatusDuplicate = "duplicate" // applied before under the same key; nothing done now
+	StatusConflict  = "conflict"  // a versioned record changed on the server (compare-and-set failed)
+	StatusRejected  = "rejected"  // not allowed or not valid; will never apply as it is
+	StatusError     = "error"     // the server failed; try again later (pushing stops here)
+)
+
+// PushResponse answers a push with one result per op, in order. Results
+// may be fewer than ops when the server stopped at an error.
+type PushResponse struct {
+	Epoch   string       `json:"epoch"`
+	Results []PushResult `json:"results"`
+}
+
+// PushResult is what happened to one op. For a conflict or rejection,
+// Records and Absent carry the server's current state of the records the op
+// meant to write (as far as the caller may see them), so that the replica
+// can put its copy right.
+type PushResult struct {
+	Key     string      `json:"key"`
+	Status  string      `json:"status"`
+	Code    string      `json:"code,omitempty"`
+	Error   string      `json:"error,omitempty"`
+	Records []Item      `json:"records,omitempty"`
+	Absent  []RecordRef `json:"absent,omitempty"`
+}
+
+// RecordRef names one record.
+type RecordRef struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+// Item is one record in a pull page: its current content, or a deletion.
+type Item struct {
+	Seq       int64           `json:"seq"`
+	Type      string          `json:"type"`
+	ID        string          `json:"id"`
+	PatientID string          `json:"patient_id,omitempty"`
+	Deleted   bool            `json:"deleted,omitempty"`
+	Record    json.RawMessage `json:"record,omitempty"`
+}
+
+// PullResponse is GET /v1/changes?since=CURSOR: the current rows of the
+// records changed after the cursor that the caller may see.
+type PullResponse struct {
+	Epoch   string `json:"epoch"`
+	Cursor  string `json:"cursor"` // pass as since= for the next page
+	More    bool   `json:"more"`   // another page follows at once
+	Head    int64  `json:"head"`   // the server's newest change; a cursor beyond it means the server went back
+	Items   []Item `json:"items"`
+	Revoked []string `json:"revoked,omitempty"` // patients the caller may no longer see: drop their records
+}
+
+// Patient portal requests (authenticated by a patient token). The patient
+// is the token's; the enrollment defaults to the patient's current one.
+
+// SubmitRequest submits an exercise (POST /v1/patient/submissions).
+type SubmitRequest struct {
+	EnrollmentID string            `json:"enrollment_id,omitempty"`
+	ModuleID     string            `json:"module_id"`
+	ExerciseID   string            `json:"exercise_id"`
+	Answers      map[string]string `json:"answers"`
+}
+
+// DiaryRequest stores one diary day (POST /v1/patient/diary).
+type DiaryRequest struct {
+	EnrollmentID string            `json:"enrollment_id,omitempty"`
+	ExerciseID   string            `json:"exercise_id"`
+	Date         string            `json:"date"`
+	Fields       map[string]string `json:"fields"`
+}
+
+// MeasureRequest answers an instrument (POST /v1/patient/measures).
+type MeasureRequest struct {
+	EnrollmentID      string `json:"enrollment_id,omitempty"`
+	InstrumentID      string `json:"instrument_id"`
+	InstrumentVersion int    `json:"instrument_version,omitempty"`
+	Week              int    `json:"week"`
+	Answers           []int  `json:"answers"`
+}
+
+// MessageRequest sends a message to the therapist (POST /v1/patient/messages).
+type MessageRequest struct {
+	EnrollmentID string `json:"enrollment_id,omitempty"`
+	Body         string `json:"body"`
+}
+
+// ReadRequest marks feedback read (POST /v1/patient/feedback/read).
+type ReadRequest struct {
+	IDs []string `json:"ids"`
+}
+
+// Created answers a patient write.
+type Created struct {
+	Type   string `json:"type"`
+	ID     string `json:"id"`
+	Status string `json:"status"` // applied or duplicate
+}
+
+// PatientView is GET /v1/patient/me: the patient's current enrollment and
+// its program.
+type PatientView struct {
+	PatientID  string            `json:"patient_id"`
+	Enrollment *store.Enrollment `json:"enrollment,omitempty"`
+	Program    json.RawMessage   `json:"program,omitempty"`
+}
+
+// FeedbackList is GET /v1/patient/feedback.
+type FeedbackList struct {
+	Feedback []store.Feedback `json:"feedback"`
+}
+
+// MessageList is GET /v1/patient/messages.
+type MessageList struct {
+	Messages []store.Message `json:"messages"`
+}
+
+// DecodeStrict decodes one JSON value from r into dst: unknown fields,
+// wrong types and trailing data are errors with a clear message.
+func DecodeStrict(r io.Reader, dst any) error {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return describeJSONError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
+}
+
+func describeJSONError(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return errors.New("empty body: expected a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("malformed JSON: unexpected end of input")
+	case errors.As(err, &se):
+		return fmt.Errorf("malformed JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			field = "the body"
+		}
+		return fmt.Errorf("field %s: expected %s, got JSON %s", field, te.Type, te.Value)
+	}
+	var pe *time.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%q is not a time like 2026-11-23T09:30:00Z", pe.Value)
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	return errors.New(msg)
+}
+
+// opTypes makes an empty operation of each type a client may push.
+var opTypes = map[string]func() store.Op{
+	store.AddTherapistOp{}.OpType():      func() store.Op { return &store.AddTherapistOp{} },
+	store.AddPatientOp{}.OpType():        func() store.Op { return &store.AddPatientOp{} },
+	store.AddReferralOp{}.OpType():       func() store.Op { return &store.AddReferralOp{} },
+	store.SetReferralStatusOp{}.OpType(): func() store.Op { return &store.SetReferralStatusOp{} },
+	store.EnrollOp{}.OpType():            func() store.Op { return &store.EnrollOp{} },
+	store.UpdateEnrollmentOp{}.OpType():  func() store.Op { return &store.UpdateEnrollmentOp{} },
+	store.SendFeedbackOp{}.OpType():      func() store.Op { return &store.SendFeedbackOp{} },
+	store.SendMessageOp{}.OpType():       func() store.Op { return &store.SendMessageOp{} },
+	store.MarkReadOp{}.OpType():          func() store.Op { return &store.MarkReadOp{} },
+	store.AddNoteOp{}.OpType():           func() store.Op { return &store.AddNoteOp{} },
+	store.AckRiskOp{}.OpType():           func() store.Op { return &store.AckRiskOp{} },
+	store.SaveDraftOp{}.OpType():         func() store.Op { return &store.SaveDraftOp{} },
+	store.DeleteDraftOp{}.OpType():       func() store.Op { return &store.DeleteDraftOp{} },
+	store.AddTimeOp{}.OpType():           func() store.Op { return &store.AddTimeOp{} },
+	store.SetSettingOp{}.OpType():        func() store.Op { return &store.SetSettingOp{} },
+	store.RecordAccessOp{}.OpType():      func() store.Op { return &store.RecordAccessOp{} },
+	store.ImportProgramsOp{}.OpType():    func() store.Op { return &store.ImportProgramsOp{} },
+	store.SubmitOp{}.OpType():            func() store.Op { return &store.SubmitOp{} },
+	store.AddMeasureOp{}.OpType():        func() store.Op { return &store.AddMeasureOp{} },
+	store.AddDiaryOp{}.OpType():          func() store.Op { return &store.AddDiaryOp{} },
+}
+
+// OpTypes lists the operation types DecodeOp knows, sorted.
+func OpTypes() []string {
+	out := make([]string, 0, len(opTypes))
+	for t := range opTypes {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// DecodeOp decodes a pushed operation of type typ strictly. The result is
+// a pointer to one of the store's operation structs.
+func DecodeOp(typ string, raw []byte) (store.Op, error) {
+	mk, ok := opTypes[typ]
+	if !ok {
+		return nil, fmt.Errorf("unknown operation type %q", typ)
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, fmt.Errorf("%s: the op is missing", typ)
+	}
+	op := mk()
+	if err := DecodeStrict(bytes.NewReader(raw), op); err != nil {
+		return nil, fmt.Errorf("%s: %w", typ, err)
+	}
+	return op, nil
+}
+
+// Touched names the records an operation writes (by type and id) and the
+// patient they belong to. The replica keeps pulled copies of these records
+// away while the op waits to be pushed, and the server returns their
+// current state when it refuses the op. Audit entries are not listed: they
+// are never pulled.
+func Touched(op store.Op) (refs []RecordRef, patientID string) {
+	add := func(typ, id string) {
+		if id != "" {
+			refs = append(refs, RecordRef{typ, id})
+		}
+	}
+	switch o := deref(op).(type) {
+	case store.SendFeedbackOp:
+		add("feedback", o.Feedback.ID)
+		add("draft", o.DraftID)
+		patientID = o.Feedback.PatientID
+	case store.SendMessageOp:
+		add("message", o.Message.ID)
+		add("draft", o.DraftID)
+		patientID = o.Message.PatientID
+	case store.MarkReadOp:
+		for _, id := range o.IDs {
+			add(o.Type, id)
+		}
+	case store.AddNoteOp:
+		add("note", o.Note.ID)
+		add("draft", o.DraftID)
+		patientID = o.Note.PatientID
+	case store.AckRiskOp:
+		add("risk_ack", o.Ack.ID)
+		patientID = o.Ack.PatientID
+	case store.SaveDraftOp:
+		add("draft", o.Draft.ID)
+		patientID = o.Draft.PatientID
+	case store.DeleteDraftOp:
+		add("draft", o.ID)
+	case store.AddTimeOp:
+		add("time_spent", o.Time.ID)
+		patientID = o.Time.PatientID
+	case store.UpdateEnrollmentOp:
+		add("enrollment", o.ID)
+	case store.EnrollOp:
+		add("enrollment", o.Enrollment.ID)
+		patientID = o.Enrollment.PatientID
+	case store.SetReferralStatusOp:
+		add("referral", o.ID)
+	case store.AddReferralOp:
+		add("referral", o.Referral.ID)
+		patientID = o.Referral.PatientID
+	case store.AddPatientOp:
+		add("patient", o.Patient.ID)
+		patientID = o.Patient.ID
+	case store.AddTherapistOp:
+		add("therapist", o.Therapist.ID)
+	case store.SetSettingOp:
+		add("setting", o.Setting.Key)
+	case store.SubmitOp:
+		add("submission", o.Submission.ID)
+		patientID = o.Submission.PatientID
+	case store.AddMeasureOp:
+		add("measure_response", o.Measure.ID)
+		patientID = o.Measure.PatientID
+	case store.AddDiaryOp:
+		add("diary_entry", o.Entry.ID)
+		patientID = o.Entry.PatientID
+	case store.RecordAccessOp:
+		patientID = o.Entry.PatientID
+	}
+	return refs, patientID
+}
+
+// deref turns a pointer to an operation struct into the struct.
+func deref(op store.Op) store.Op {
+	switch o := op.(type) {
+	case *store.AddTherapistOp:
+		return *o
+	case *store.AddPatientOp:
+		return *o
+	case *store.AddReferralOp:
+		return *o
+	case *store.SetReferralStatusOp:
+		return *o
+	case *store.EnrollOp:
+		return *o
+	case *store.UpdateEnrollmentOp:
+		return *o
+	case *store.SendFeedbackOp:
+		return *o
+	case *store.SendMessageOp:
+		return *o
+	case *store.MarkReadOp:
+		return *o
+	case *store.AddNoteOp:
+		return *o
+	case *store.AckRiskOp:
+		return *o
+	case *store.SaveDraftOp:
+		return *o
+	case *store.DeleteDraftOp:
+		return *o
+	case *store.AddTimeOp:
+		return *o
+	case *store.SetSettingOp:
+		return *o
+	case *store.RecordAccessOp:
+		return *o
+	case *store.ImportProgramsOp:
+		return *o
+	case *store.SubmitOp:
+		return *o
+	case *store.AddMeasureOp:
+		return *o
+	case *store.AddDiaryOp:
+		return *o
+	}
+	return op
+}
+
+// Deref turns a pointer to an operation struct into the struct (other
+// values are returned as they are), so that callers can switch on value
+// types.
+func Deref(op store.Op) store.Op { return deref(op) }

@@ -1,0 +1,238 @@
+// Package client talks to a polku server (store/server) over its HTTP API:
+// the sync calls a replica makes and the patient portal's calls that
+// 'polku simulate' makes.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"polku/store"
+	"polku/store/api"
+)
+
+// Client is an authenticated connection to one server.
+type Client struct {
+	base  *url.URL
+	token string
+	http  *http.Client
+}
+
+// Options configure a client.
+type Options struct {
+	// HTTP is the HTTP client to use (default: one with a 30 s timeout).
+	HTTP *http.Client
+}
+
+// New makes a client for the server at baseURL (http://host:port or
+// https://host:port) with a token.
+func New(baseURL, token string, opts Options) (*Client, error) {
+	u, err := ParseServer(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	hc := opts.HTTP
+	if hc == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 4
+		hc = &http.Client{Timeout: 30 * time.Second, Transport: tr}
+	}
+	return &Client{base: u, token: strings.TrimSpace(token), http: hc}, nil
+}
+
+// ParseServer checks a server address.
+func ParseServer(s string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(s), "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("server %q: give an address like http://127.0.0.1:7420 or https://polku.example.fi", s)
+	}
+	if u.Path != "" || u.RawQuery != "" {
+		return nil, fmt.Errorf("server %q: give the address without a path", s)
+	}
+	return u, nil
+}
+
+// Server is the server's address.
+func (c *Client) Server() string { return c.base.String() }
+
+// Error is an error answer from the server.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("server: %s (%d %s)", e.Message, e.Status, e.Code)
+}
+
+// IsUnauthorized says whether the server refused the token.
+func IsUnauthorized(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusUnauthorized
+}
+
+// IsOffline says whether err means the server could not be reached (as
+// opposed to an answer from it).
+func IsOffline(err error) bool {
+	var ne net.Error
+	var oe *net.OpError
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Status >= 500 && e.Status != http.StatusInternalServerError
+	}
+	return errors.As(err, &ne) || errors.As(err, &oe) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, header map[string]string, body, out any) (int, error) {
+	u := *c.base
+	u.Path = path
+	if query != nil {
+		u.RawQuery = query.Encode()
+	}
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return 0, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		var eb api.ErrorBody
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		if json.Unmarshal(b, &eb) != nil || eb.Error.Message == "" {
+			eb.Error = api.ErrorDetail{Code: "http", Message: strings.TrimSpace(string(b))}
+			if eb.Error.Message == "" {
+				eb.Error.Message = resp.Status
+			}
+		}
+		return resp.StatusCode, &Error{Status: resp.StatusCode, Code: eb.Error.Code, Message: eb.Error.Message}
+	}
+	if out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			return resp.StatusCode, fmt.Errorf("reading the server's answer to %s %s: %w", method, path, err)
+		}
+	}
+	return resp.StatusCode, nil
+}
+
+// Me asks who the token belongs to.
+func (c *Client) Me(ctx context.Context) (*api.Me, error) {
+	var me api.Me
+	_, err := c.do(ctx, http.MethodGet, "/v1/me", nil, nil, nil, &me)
+	return &me, err
+}
+
+// Push sends operations in order.
+func (c *Client) Push(ctx context.Context, ops []api.PushOp) (*api.PushResponse, error) {
+	var resp api.PushResponse
+	_, err := c.do(ctx, http.MethodPost, "/v1/ops", nil, nil, api.PushRequest{Ops: ops}, &resp)
+	return &resp, err
+}
+
+// Pull asks for one page of changes after a cursor ("" or "0" for all);
+// limit 0 takes the server's page size.
+func (c *Client) Pull(ctx context.Context, since string, limit int) (*api.PullResponse, error) {
+	q := url.Values{}
+	if since != "" {
+		q.Set("since", since)
+	}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	var resp api.PullResponse
+	_, err := c.do(ctx, http.MethodGet, "/v1/changes", q, nil, nil, &resp)
+	return &resp, err
+}
+
+// --- the patient portal ---
+
+func keyHeader(key string) map[string]string {
+	if key == "" {
+		return nil
+	}
+	return map[string]string{"Idempotency-Key": key}
+}
+
+// PatientMe reads the patient's enrollment and program.
+func (c *Client) PatientMe(ctx context.Context) (*api.PatientView, error) {
+	var v api.PatientView
+	_, err := c.do(ctx, http.MethodGet, "/v1/patient/me", nil, nil, nil, &v)
+	return &v, err
+}
+
+// Submit submits an exercise; key (optional) makes a retry safe.
+func (c *Client) Submit(ctx context.Context, key string, req api.SubmitRequest) (*api.Created, error) {
+	var out api.Created
+	_, err := c.do(ctx, http.MethodPost, "/v1/patient/submissions", nil, keyHeader(key), req, &out)
+	return &out, err
+}
+
+// Diary stores a diary day.
+func (c *Client) Diary(ctx context.Context, key string, req api.DiaryRequest) (*api.Created, error) {
+	var out api.Created
+	_, err := c.do(ctx, http.MethodPost, "/v1/patient/diary", nil, keyHeader(key), req, &out)
+	return &out, err
+}
+
+// Measure answers an instrument.
+func (c *Client) Measure(ctx context.Context, key string, req api.MeasureRequest) (*api.Created, error) {
+	var out api.Created
+	_, err := c.do(ctx, http.MethodPost, "/v1/patient/measures", nil, keyHeader(key), req, &out)
+	return &out, err
+}
+
+// Message sends a message to the therapist.
+func (c *Client) Message(ctx context.Context, key string, req api.MessageRequest) (*api.Created, error) {
+	var out api.Created
+	_, err := c.do(ctx, http.MethodPost, "/v1/patient/messages", nil, keyHeader(key), req, &out)
+	return &out, err
+}
+
+// MarkFeedbackRead marks feedback read.
+func (c *Client) MarkFeedbackRead(ctx context.Context, key string, ids ...string) error {
+	_, err := c.do(ctx, http.MethodPost, "/v1/patient/feedback/read", nil, keyHeader(key), api.ReadRequest{IDs: ids}, nil)
+	return err
+}
+
+// Feedback lists the patient's feedback.
+func (c *Client) Feedback(ctx context.Context) ([]store.Feedback, error) {
+	var out api.FeedbackList
+	_, err := c.do(ctx, http.MethodGet, "/v1/patient/feedback", nil, nil, nil, &out)
+	return out.Feedback, err
+}
+
+// Messages lists the patient's messages.
+func (c *Client) Messages(ctx context.Context) ([]store.Message, error) {
+	var out api.MessageList
+	_, err := c.do(ctx, http.MethodGet, "/v1/patient/messages", nil, nil, nil, &out)
+	return out.Messages, err
+}

@@ -1,0 +1,395 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"polku/store"
+	"polku/store/api"
+)
+
+// decodedOp is one pushed operation after decoding.
+type decodedOp struct {
+	Key string
+	Op  store.Op
+}
+
+// DecodePush decodes a push request body strictly: the envelope, and every
+// operation by its type. Any problem is an error naming the op's index, and
+// then nothing of the request is applied.
+func DecodePush(r io.Reader, maxOps int) ([]decodedOp, error) {
+	var req api.PushRequest
+	if err := api.DecodeStrict(r, &req); err != nil {
+		return nil, err
+	}
+	if req.Ops == nil {
+		return nil, errors.New(`missing "ops": expected {"ops": [...]}`)
+	}
+	if len(req.Ops) > maxOps {
+		return nil, fmt.Errorf("%d ops in one push: at most %d", len(req.Ops), maxOps)
+	}
+	out := make([]decodedOp, 0, len(req.Ops))
+	seen := map[string]bool{}
+	for i, o := range req.Ops {
+		if err := checkKey(o.Key); err != nil {
+			return nil, fmt.Errorf("ops[%d].key: %v", i, err)
+		}
+		if seen[o.Key] {
+			return nil, fmt.Errorf("ops[%d].key: %q appears twice in one push", i, o.Key)
+		}
+		seen[o.Key] = true
+		op, err := api.DecodeOp(o.Type, o.Op)
+		if err != nil {
+			return nil, fmt.Errorf("ops[%d]: %v", i, err)
+		}
+		out = append(out, decodedOp{Key: o.Key, Op: op})
+	}
+	return out, nil
+}
+
+func checkKey(k string) error {
+	if k == "" {
+		return errors.New("is required")
+	}
+	if len(k) > 100 {
+		return errors.New("is longer than 100 characters")
+	}
+	for _, c := range k {
+		if c <= ' ' || c > '~' {
+			return errors.New("must be printable ASCII without spaces")
+		}
+	}
+	return nil
+}
+
+// idem is an idempotency row to write inside an operation's transaction.
+type idem struct {
+	actorID, key, opType, status string
+	result                       []byte
+}
+
+type idemKey struct{}
+
+// idempotencyHook writes the idempotency key carried by the context in the
+// same transaction as the operation: if the key is already stored (a
+// concurrent duplicate), the insert fails and the operation rolls back.
+func idempotencyHook(ctx context.Context, tx *sql.Tx, op store.Op, actor store.Actor) error {
+	k, ok := ctx.Value(idemKey{}).(*idem)
+	if !ok {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO idempotency (actor_id, key, op_type, status, result, at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+		k.actorID, k.key, k.opType, k.status, string(k.result))
+	if err != nil {
+		return fmt.Errorf("idempotency key %s: %w", k.key, errDuplicateKey)
+	}
+	return nil
+}
+
+var errDuplicateKey = errors.New("already applied")
+
+// stored returns the stored result of an idempotency key.
+func (s *Server) stored(ctx context.Context, actorID, key string) (status string, result []byte, ok bool, err error) {
+	err = s.db.Reader().QueryRowContext(ctx, "SELECT status, result FROM idempotency WHERE actor_id = ? AND key = ?", actorID, key).Scan(&status, &result)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, false, nil
+	}
+	return status, result, err == nil, err
+}
+
+// applyOnce applies op under an idempotency key: a key seen before returns
+// its stored status without applying anything. result is stored with the
+// key for a successful apply.
+func (s *Server) applyOnce(ctx context.Context, actor store.Actor, key string, op store.Op, result []byte) (status string, stored []byte, err error) {
+	if st, res, ok, err := s.stored(ctx, actor.ID, key); err != nil || ok {
+		return dupStatus(st), res, err
+	}
+	k := &idem{actorID: actor.ID, key: key, opType: op.OpType(), status: api.StatusApplied, result: result}
+	err = s.db.Apply(context.WithValue(ctx, idemKey{}, k), actor, op)
+	if err == nil {
+		return api.StatusApplied, result, nil
+	}
+	// A concurrent push of the same key may have won.
+	if st, res, ok, err2 := s.stored(ctx, actor.ID, key); err2 == nil && ok {
+		return dupStatus(st), res, nil
+	}
+	return "", nil, err
+}
+
+func dupStatus(st string) string {
+	if st == api.StatusApplied {
+		return api.StatusDuplicate
+	}
+	return st
+}
+
+// remember stores a refusal under its key, so that a repeated push gets the
+// same answer.
+func (s *Server) remember(ctx context.Context, actorID, key, opType, status string, res api.PushResult) {
+	res.Records, res.Absent = nil, nil
+	b, _ := json.Marshal(res)
+	s.db.Writer().ExecContext(ctx, "INSERT OR IGNORE INTO idempotency (actor_id, key, op_type, status, result, at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+		actorID, key, opType, status, string(b))
+}
+
+func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if p.kind != kindTherapist {
+		return forbiddenf("patient tokens write through /v1/patient/ endpoints")
+	}
+	if len(r.URL.Query()) > 0 {
+		return badRequest("POST /v1/ops takes no parameters")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &httpError{http.StatusRequestEntityTooLarge, api.CodeTooLarge, fmt.Sprintf("request body is larger than %d bytes: push fewer ops at once", s.cfg.MaxBody)}
+		}
+		return badRequest("reading the body: %v", err)
+	}
+	ops, err := DecodePush(bytes.NewReader(body), s.cfg.MaxOps)
+	if err != nil {
+		return badRequest("%v", err)
+	}
+	resp := api.PushResponse{Epoch: s.epoch, Results: make([]api.PushResult, 0, len(ops))}
+	counts := map[string]int{}
+	for _, o := range ops {
+		res := s.pushOne(r.Context(), p, o)
+		counts[res.Status]++
+		resp.Results = append(resp.Results, res)
+		if res.Status == api.StatusError {
+			break
+		}
+	}
+	rl := logOf(r.Context())
+	rl.add("ops", len(ops))
+	for st, n := range counts {
+		rl.add(st, n)
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+func (s *Server) pushOne(ctx context.Context, p *principal, o decodedOp) api.PushResult {
+	actor := p.actor
+	res := api.PushResult{Key: o.Key}
+	if st, stored, ok, err := s.stored(ctx, actor.ID, o.Key); err != nil {
+		return api.PushResult{Key: o.Key, Status: api.StatusError, Code: api.CodeInternal, Error: "server error: try again"}
+	} else if ok {
+		json.Unmarshal(stored, &res)
+		res.Key, res.Status = o.Key, dupStatus(st)
+		if res.Status != api.StatusDuplicate {
+			s.repair(ctx, actor, o.Op, &res)
+		}
+		return res
+	}
+	if err := s.authorize(ctx, p, o.Op); err != nil {
+		res.Status, res.Code, res.Error = api.StatusRejected, api.CodeForbidden, err.Error()
+		s.remember(ctx, actor.ID, o.Key, o.Op.OpType(), res.Status, res)
+		s.repair(ctx, actor, o.Op, &res)
+		return res
+	}
+	ok, _ := json.Marshal(api.PushResult{Key: o.Key, Status: api.StatusApplied})
+	status, _, err := s.applyOnce(ctx, actor, o.Key, o.Op, ok)
+	switch {
+	case err == nil:
+		res.Status = status
+		return res
+	case errors.Is(err, store.ErrConflict):
+		res.Status, res.Code = api.StatusConflict, api.CodeConflict
+	case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrNotFound):
+		res.Status, res.Code = api.StatusRejected, api.CodeBadRequest
+	case errors.Is(err, store.ErrForbidden):
+		res.Status, res.Code = api.StatusRejected, api.CodeForbidden
+	default:
+		s.log.Error("push: apply failed", "op", o.Op.OpType(), "err", err.Error())
+		return api.PushResult{Key: o.Key, Status: api.StatusError, Code: api.CodeInternal, Error: "server error: try again"}
+	}
+	res.Error = err.Error()
+	s.remember(ctx, actor.ID, o.Key, o.Op.OpType(), res.Status, res)
+	s.repair(ctx, actor, o.Op, &res)
+	return res
+}
+
+// repair attaches the server's current state of the records a refused op
+// meant to write, as far as the actor may see them; the rest are absent.
+func (s *Server) repair(ctx context.Context, actor store.Actor, op store.Op, res *api.PushResult) {
+	refs, _ := api.Touched(op)
+	if len(refs) == 0 {
+		return
+	}
+	tx, err := s.db.Reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return
+	}
+	defer tx.Rollback()
+	vis, err := s.visibility(ctx, tx, actor)
+	if err != nil {
+		return
+	}
+	for _, ref := range refs {
+		recs, err := s.db.LoadRecords(ctx, tx, ref.Type, []string{ref.ID})
+		if err != nil {
+			return
+		}
+		if len(recs) == 1 && vis.canSee(recs[0]) {
+			if it, err := itemOf(0, recs[0]); err == nil {
+				res.Records = append(res.Records, it)
+				continue
+			}
+		}
+		res.Absent = append(res.Absent, ref)
+	}
+}
+
+// --- authorization of pushed operations ---
+
+// authorize decides whether the caller may push op. Fields the server owns
+// (who wrote a record) must name the caller: the server never takes the
+// client's word for who it is.
+func (s *Server) authorize(ctx context.Context, p *principal, op store.Op) error {
+	actor := p.actor
+	o := api.Deref(op)
+	switch actor.Role {
+	case store.RoleTherapist:
+		return s.authorizeTherapist(ctx, p, op, o)
+	case store.RoleSupervisor:
+		if a, ok := o.(store.RecordAccessOp); ok {
+			return s.authorizeAudit(ctx, p, op, a)
+		}
+		return forbiddenf("a supervisor reads a team and writes nothing but the audit of their reads (not %s)", op.OpType())
+	case store.RoleAdmin:
+		switch o.(type) {
+		case store.AddTherapistOp, store.ImportProgramsOp, store.SetSettingOp, store.AddPatientOp, store.AddReferralOp,
+			store.SetReferralStatusOp, store.EnrollOp, store.UpdateEnrollmentOp:
+			return nil
+		}
+		return forbiddenf("an admin account manages accounts, programs, referrals and enrollments, and may not push %s", op.OpType())
+	}
+	return forbiddenf("role %q may not push", actor.Role)
+}
+
+func (s *Server) authorizeTherapist(ctx context.Context, p *principal, op, o store.Op) error {
+	actor := p.actor
+	self := func(field, id string) error {
+		if id != actor.ID {
+			return forbiddenf("%s must be your own therapist id", field)
+		}
+		return nil
+	}
+	access := func(patientID string) error {
+		if patientID == "" || s.db.CanRead(ctx, actor, patientID) != nil {
+			return forbiddenf("patient %s is not assigned to you", patientID)
+		}
+		return nil
+	}
+	switch x := o.(type) {
+	case store.SendFeedbackOp:
+		return firstErr(self("feedback.therapist_id", x.Feedback.TherapistID), access(x.Feedback.PatientID),
+			s.ownRecord(ctx, actor, "submission", x.Feedback.SubmissionID, x.Feedback.PatientID), s.ownDraft(ctx, actor, x.DraftID, false))
+	case store.SendMessageOp:
+		if x.Message.Direction != store.DirectionOut {
+			return forbiddenf("a therapist sends messages with direction %q", store.DirectionOut)
+		}
+		return firstErr(self("message.therapist_id", x.Message.TherapistID), access(x.Message.PatientID),
+			s.ownRecord(ctx, actor, "enrollment", x.Message.EnrollmentID, x.Message.PatientID), s.ownDraft(ctx, actor, x.DraftID, false))
+	case store.MarkReadOp:
+		if x.Type != "message" {
+			return forbiddenf("a therapist marks messages read, not %s (the patient reads feedback)", x.Type)
+		}
+		for _, id := range x.IDs {
+			if err := s.ownRecord(ctx, actor, "message", id, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	case store.AddNoteOp:
+		return firstErr(self("note.therapist_id", x.Note.TherapistID), access(x.Note.PatientID), s.ownDraft(ctx, actor, x.DraftID, false))
+	case store.AckRiskOp:
+		return firstErr(self("ack.therapist_id", x.Ack.TherapistID), access(x.Ack.PatientID),
+			s.ownRecord(ctx, actor, "enrollment", x.Ack.EnrollmentID, x.Ack.PatientID))
+	case store.SaveDraftOp:
+		if err := firstErr(self("draft.therapist_id", x.Draft.TherapistID), access(x.Draft.PatientID)); err != nil {
+			return err
+		}
+		if x.Draft.Version > 0 {
+			return s.ownDraft(ctx, actor, x.Draft.ID, true, x.Draft.PatientID)
+		}
+		return nil
+	case store.DeleteDraftOp:
+		return s.ownDraft(ctx, actor, x.ID, true)
+	case store.AddTimeOp:
+		return firstErr(self("time.therapist_id", x.Time.TherapistID), access(x.Time.PatientID))
+	case store.RecordAccessOp:
+		return s.authorizeAudit(ctx, p, op, x)
+	case store.UpdateEnrollmentOp:
+		if x.TherapistID != "" && x.TherapistID != actor.ID {
+			return forbiddenf("a therapist may not reassign a patient (ask a supervisor or an admin)")
+		}
+		return s.ownRecord(ctx, actor, "enrollment", x.ID, "")
+	}
+	return forbiddenf("a therapist may not push %s", op.OpType())
+}
+
+// authorizeAudit accepts the audit row of a read the caller made of a
+// patient they may read; the device is the token's.
+func (s *Server) authorizeAudit(ctx context.Context, p *principal, op store.Op, a store.RecordAccessOp) error {
+	if a.Entry.ActorID != p.actor.ID {
+		return forbiddenf("entry.actor_id must be your own id")
+	}
+	if a.Entry.PatientID == "" || s.db.CanRead(ctx, p.actor, a.Entry.PatientID) != nil {
+		return forbiddenf("patient %s is not yours to read", a.Entry.PatientID)
+	}
+	if p.device != "" {
+		if ptr, ok := op.(*store.RecordAccessOp); ok {
+			ptr.Entry.Device = p.device
+		}
+	}
+	return nil
+}
+
+// ownRecord checks that a record exists and belongs to a patient the actor
+// may read (and to patientID, when given). Missing and not allowed read the
+// same, so that nothing can be learned by guessing ids.
+func (s *Server) ownRecord(ctx context.Context, actor store.Actor, typ, id, patientID string) error {
+	table := map[string]string{"submission": "submissions", "enrollment": "enrollments", "message": "messages"}[typ]
+	var pid string
+	err := s.db.Reader().QueryRowContext(ctx, "SELECT patient_id FROM "+table+" WHERE id = ?", id).Scan(&pid)
+	if err != nil || (patientID != "" && pid != patientID) || s.db.CanRead(ctx, actor, pid) != nil {
+		return forbiddenf("%s %s does not exist or is not one of your patients'", typ, id)
+	}
+	return nil
+}
+
+// ownDraft checks that a draft is the actor's (and of patientID, when
+// given). A draft that does not exist is fine unless must is set.
+func (s *Server) ownDraft(ctx context.Context, actor store.Actor, id string, must bool, patientID ...string) error {
+	if id == "" {
+		return nil
+	}
+	var owner, pid string
+	err := s.db.Reader().QueryRowContext(ctx, "SELECT therapist_id, patient_id FROM drafts WHERE id = ?", id).Scan(&owner, &pid)
+	if errors.Is(err, sql.ErrNoRows) && !must {
+		return nil
+	}
+	if err != nil || owner != actor.ID || (len(patientID) > 0 && pid != patientID[0]) {
+		return forbiddenf("draft %s does not exist or is not yours", id)
+	}
+	return nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+

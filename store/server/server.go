@@ -1,0 +1,420 @@
+// Package server is polku's HTTP JSON API over a store (polku serve): the
+// sync endpoints therapists' replicas use (push operations, pull changes),
+// the patient portal's endpoints, token authentication, access control,
+// request limits and structured logs that never contain patient text.
+// docs/api.md describes every endpoint.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"polku/store"
+	"polku/store/api"
+)
+
+// Config configures a Server. Zero values take the defaults.
+type Config struct {
+	DB     *store.DB
+	Logger *slog.Logger
+	// Clock is the server's clock (default: the store's).
+	Clock func() time.Time
+	// MaxBody is the largest request body in bytes (default 8 MiB).
+	MaxBody int64
+	// MaxOps is the most operations one push may carry (default 200).
+	MaxOps int
+	// PageSize and MaxPageSize bound the records of one pull page
+	// (defaults 2000 and 5000).
+	PageSize, MaxPageSize int
+	// Rate is the sustained requests per second allowed per token, Burst
+	// the most at once (defaults 20 and 60). A negative Rate turns the
+	// limit off.
+	Rate  float64
+	Burst int
+}
+
+// Server serves the API for one store.
+type Server struct {
+	db      *store.DB
+	log     *slog.Logger
+	now     func() time.Time
+	cfg     Config
+	epoch   string
+	limiter *limiter
+	mux     *http.ServeMux
+}
+
+// New makes a server for cfg.DB and registers its write hook (idempotency
+// keys are written in the same transaction as the operation they belong
+// to).
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.DB == nil {
+		return nil, errors.New("server: no store")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = cfg.DB.Now
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 8 << 20
+	}
+	if cfg.MaxOps <= 0 {
+		cfg.MaxOps = 200
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = 2000
+	}
+	if cfg.MaxPageSize <= 0 {
+		cfg.MaxPageSize = 5000
+	}
+	if cfg.PageSize > cfg.MaxPageSize {
+		cfg.PageSize = cfg.MaxPageSize
+	}
+	if cfg.Rate == 0 {
+		cfg.Rate = 20
+	}
+	if cfg.Burst <= 0 {
+		cfg.Burst = 60
+	}
+	epoch, err := cfg.DB.Meta(ctx, "epoch")
+	if err != nil {
+		return nil, fmt.Errorf("server: read the store's epoch: %w", err)
+	}
+	s := &Server{db: cfg.DB, log: cfg.Logger, now: cfg.Clock, cfg: cfg, epoch: epoch, limiter: newLimiter(cfg.Rate, cfg.Burst)}
+	cfg.DB.AddWriteHook(idempotencyHook)
+	s.routes()
+	return s, nil
+}
+
+// Epoch is the store's epoch as the server announces it.
+func (s *Server) Epoch() string { return s.epoch }
+
+// Handler is the API as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+type handlerFunc func(w http.ResponseWriter, r *http.Request, p *principal) error
+
+func (s *Server) routes() {
+	s.mux = http.NewServeMux()
+	handle := func(pattern string, h handlerFunc) {
+		s.mux.Handle(pattern, s.wrap(h))
+	}
+	handle("GET /v1/me", s.handleMe)
+	handle("GET /v1/changes", s.handlePull)
+	handle("POST /v1/ops", s.handlePush)
+	handle("GET /v1/patient/me", s.handlePatientMe)
+	handle("GET /v1/patient/feedback", s.handlePatientFeedback)
+	handle("GET /v1/patient/messages", s.handlePatientMessages)
+	handle("POST /v1/patient/submissions", s.handlePatientSubmit)
+	handle("POST /v1/patient/diary", s.handlePatientDiary)
+	handle("POST /v1/patient/measures", s.handlePatientMeasure)
+	handle("POST /v1/patient/messages", s.handlePatientMessage)
+	handle("POST /v1/patient/feedback/read", s.handlePatientRead)
+	s.mux.Handle("/", s.wrap(func(w http.ResponseWriter, r *http.Request, p *principal) error {
+		return &httpError{status: http.StatusNotFound, code: api.CodeNotFound, msg: "no such endpoint: " + r.Method + " " + r.URL.Path + " (see docs/api.md)"}
+	}))
+}
+
+// httpError is an error with its HTTP status and API code.
+type httpError struct {
+	status int
+	code   string
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func badRequest(format string, args ...any) error {
+	return &httpError{status: http.StatusBadRequest, code: api.CodeBadRequest, msg: fmt.Sprintf(format, args...)}
+}
+
+func forbiddenf(format string, args ...any) error {
+	return &httpError{status: http.StatusForbidden, code: api.CodeForbidden, msg: fmt.Sprintf(format, args...)}
+}
+
+// storeError maps a store error to a status and code.
+func storeError(err error) error {
+	var he *httpError
+	switch {
+	case errors.As(err, &he):
+		return he
+	case errors.Is(err, store.ErrInvalid):
+		return &httpError{http.StatusBadRequest, api.CodeBadRequest, err.Error()}
+	case errors.Is(err, store.ErrForbidden):
+		return &httpError{http.StatusForbidden, api.CodeForbidden, err.Error()}
+	case errors.Is(err, store.ErrNotFound):
+		return &httpError{http.StatusNotFound, api.CodeNotFound, err.Error()}
+	case errors.Is(err, store.ErrConflict):
+		return &httpError{http.StatusConflict, api.CodeConflict, err.Error()}
+	}
+	return err
+}
+
+// reqLog collects what the access log line says about a request. Handlers
+// add counts, never content.
+type reqLog struct {
+	attrs []slog.Attr
+}
+
+func (l *reqLog) add(key string, v any) { l.attrs = append(l.attrs, slog.Any(key, v)) }
+
+type logKey struct{}
+
+func logOf(ctx context.Context) *reqLog {
+	if l, ok := ctx.Value(logKey{}).(*reqLog); ok {
+		return l
+	}
+	return &reqLog{}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// wrap authenticates, rate-limits, runs the handler, writes errors as JSON
+// and logs one line per request.
+func (s *Server) wrap(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		w := &statusWriter{ResponseWriter: rw}
+		rl := &reqLog{}
+		r = r.WithContext(context.WithValue(r.Context(), logKey{}, rl))
+		p, err := s.authenticate(r)
+		if err == nil {
+			if ok, retry := s.limiter.allow(p.tokenID); !ok {
+				w.Header().Set("Retry-After", fmt.Sprint(int(retry.Seconds())+1))
+				err = &httpError{http.StatusTooManyRequests, api.CodeRateLimited, "too many requests for this token: slow down"}
+			}
+		}
+		if err == nil {
+			err = h(w, r, p)
+		}
+		level := slog.LevelInfo
+		if err != nil {
+			var he *httpError
+			if !errors.As(err, &he) {
+				if errors.Is(err, context.Canceled) {
+					he = &httpError{499, api.CodeInternal, "request cancelled"}
+				} else {
+					// Server errors are logged with their text: they come from
+					// the driver or the file system, never from patient input.
+					level = slog.LevelError
+					rl.add("err", err.Error())
+					he = &httpError{http.StatusInternalServerError, api.CodeInternal, "internal error: see the server log"}
+				}
+			}
+			rl.add("code", he.code)
+			if w.status == 0 {
+				writeJSON(w, he.status, api.ErrorBody{Error: api.ErrorDetail{Code: he.code, Message: he.msg}})
+			}
+		}
+		attrs := []slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("route", r.Pattern),
+			slog.Int("status", w.status),
+			slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
+			slog.Int64("bytes", w.bytes),
+		}
+		if p != nil {
+			attrs = append(attrs, slog.String("kind", p.kind), slog.String("token", p.tokenID))
+			if p.kind == kindTherapist {
+				attrs = append(attrs, slog.String("actor", p.actor.Handle))
+			}
+			if p.device != "" {
+				attrs = append(attrs, slog.String("device", p.device))
+			}
+		}
+		attrs = append(attrs, rl.attrs...)
+		s.log.LogAttrs(r.Context(), level, "request", attrs...)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// readBody reads a request body up to the size limit and decodes it
+// strictly into dst.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, dst any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return &httpError{http.StatusUnsupportedMediaType, api.CodeBadRequest, "Content-Type must be application/json"}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &httpError{http.StatusRequestEntityTooLarge, api.CodeTooLarge, fmt.Sprintf("request body is larger than %d bytes", s.cfg.MaxBody)}
+		}
+		return badRequest("reading the body: %v", err)
+	}
+	if err := api.DecodeStrict(strings.NewReader(string(body)), dst); err != nil {
+		return badRequest("%v", err)
+	}
+	return nil
+}
+
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if len(r.URL.Query()) > 0 {
+		return badRequest("GET /v1/me takes no parameters")
+	}
+	me := api.Me{Kind: p.kind, Device: p.device, Epoch: s.epoch, ServerTime: s.now().UTC()}
+	if p.kind == kindTherapist {
+		th := p.therapist
+		me.Therapist = &th
+	} else {
+		me.PatientID = p.patientID
+	}
+	writeJSON(w, http.StatusOK, me)
+	return nil
+}
+
+// limiter is a token bucket per API token.
+type limiter struct {
+	mu      sync.Mutex
+	rate    float64
+	burst   float64
+	now     func() time.Time
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(rate float64, burst int) *limiter {
+	return &limiter{rate: rate, burst: float64(burst), now: time.Now, buckets: map[string]*bucket{}}
+}
+
+func (l *limiter) allow(key string) (bool, time.Duration) {
+	if l.rate < 0 {
+		return true, 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	b, ok := l.buckets[key]
+	if !ok {
+		if len(l.buckets) > 100_000 {
+			l.buckets = map[string]*bucket{}
+		}
+		b = &bucket{tokens: l.burst, last: now}
+		l.buckets[key] = b
+	}
+	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.last = now
+	if b.tokens < 1 {
+		return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+	}
+	b.tokens--
+	return true, 0
+}
+
+// CheckAddr refuses plain HTTP on anything but a loopback address.
+func CheckAddr(addr string, withTLS bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("address %q: %v (want host:port, e.g. 127.0.0.1:7420)", addr, err)
+	}
+	if withTLS || isLoopback(host) {
+		return nil
+	}
+	return fmt.Errorf("plain HTTP is allowed only on a loopback address (127.0.0.1, ::1, localhost), not %q: give --tls-cert and --tls-key to serve on it", addr)
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Serve listens on addr (TLS when certFile and keyFile are given) until ctx
+// ends, then shuts down gracefully: requests in flight finish (for up to
+// ten seconds). ready, if not nil, is called with the bound address.
+func (s *Server) Serve(ctx context.Context, addr, certFile, keyFile string, ready func(net.Addr)) error {
+	withTLS := certFile != "" || keyFile != ""
+	if withTLS && (certFile == "" || keyFile == "") {
+		return errors.New("give both --tls-cert and --tls-key")
+	}
+	if err := CheckAddr(addr, withTLS); err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if withTLS {
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return fmt.Errorf("load TLS certificate: %w", err)
+		}
+		hs.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	if withTLS {
+		ln = tls.NewListener(ln, hs.TLSConfig)
+	}
+	s.log.Info("serving", "addr", ln.Addr().String(), "tls", withTLS, "epoch", s.epoch)
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = hs.Shutdown(sctx)
+	<-errc
+	s.log.Info("stopped")
+	return err
+}
