@@ -115,11 +115,11 @@ type Item struct {
 // PullResponse is GET /v1/changes?since=CURSOR: the current rows of the
 // records changed after the cursor that the caller may see.
 type PullResponse struct {
-	Epoch   string `json:"epoch"`
-	Cursor  string `json:"cursor"` // pass as since= for the next page
-	More    bool   `json:"more"`   // another page follows at once
-	Head    int64  `json:"head"`   // the server's newest change; a cursor beyond it means the server went back
-	Items   []Item `json:"items"`
+	Epoch   string   `json:"epoch"`
+	Cursor  string   `json:"cursor"` // pass as since= for the next page
+	More    bool     `json:"more"`   // another page follows at once
+	Head    int64    `json:"head"`   // the server's newest change; a cursor beyond it means the server went back
+	Items   []Item   `json:"items"`
 	Revoked []string `json:"revoked,omitempty"` // patients the caller may no longer see: drop their records
 }
 

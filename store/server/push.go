@@ -392,4 +392,3 @@ func firstErr(errs ...error) error {
 	}
 	return nil
 }
-

@@ -1,0 +1,505 @@
+package syncer
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"polku/store"
+	"polku/store/api"
+	"polku/store/client"
+)
+
+// Config configures an Engine.
+type Config struct {
+	DB     *store.DB // the replica, opened with OpenReplica
+	Client *client.Client
+	Clock  func() time.Time
+	// Interval is the pause between background rounds (default 5 s).
+	Interval time.Duration
+	// PageSize is the records per pull page (0: the server's default).
+	PageSize int
+	// PushBatch is the most ops per push request (default 100).
+	PushBatch int
+	// Retain is how long pushed ops are kept, to be pushed again if the
+	// server is restored from an older backup (default 30 days).
+	Retain time.Duration
+}
+
+// Engine syncs one replica with one server. Rounds never overlap.
+type Engine struct {
+	cfg     Config
+	db      *store.DB
+	c       *client.Client
+	now     func() time.Time
+	roundMu sync.Mutex
+	trigger chan struct{}
+
+	mu     sync.Mutex
+	status Status
+}
+
+// Status is what a user sees of the engine.
+type Status struct {
+	Server    string
+	Online    bool
+	LastSync  time.Time
+	Pending   int // local ops not yet pushed
+	Conflicts int // ops the server refused (conflicts and rejections)
+	Err       string
+}
+
+// Report says what one round moved.
+type Report struct {
+	Pushed     int      `json:"pushed"`
+	Duplicates int      `json:"duplicates"`
+	Conflicts  int      `json:"conflicts"`
+	Rejected   int      `json:"rejected"`
+	Pulled     int      `json:"pulled"`
+	Patients   int      `json:"patients"`
+	Revoked    int      `json:"revoked"`
+	Pages      int      `json:"pages"`
+	Resynced   bool     `json:"resynced"` // the server had a new epoch: everything was pulled again
+	Epoch      string   `json:"epoch"`
+	Refused    []string `json:"refused,omitempty"` // errors of the ops refused in this round
+}
+
+// New makes an engine.
+func New(cfg Config) *Engine {
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Interval <= 0 {
+		cfg.Interval = 5 * time.Second
+	}
+	if cfg.PushBatch <= 0 {
+		cfg.PushBatch = 100
+	}
+	if cfg.Retain <= 0 {
+		cfg.Retain = 30 * 24 * time.Hour
+	}
+	e := &Engine{cfg: cfg, db: cfg.DB, c: cfg.Client, now: cfg.Clock, trigger: make(chan struct{}, 1)}
+	e.status.Server = cfg.Client.Server()
+	if p, c, err := Counts(context.Background(), cfg.DB); err == nil {
+		e.status.Pending, e.status.Conflicts = p, c
+	}
+	if v, _ := e.state(context.Background(), nil, "last_sync"); v != "" {
+		e.status.LastSync, _ = time.Parse(time.RFC3339Nano, v)
+	}
+	return e
+}
+
+// Status returns the engine's state (safe from any goroutine).
+func (e *Engine) Status() Status {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.status
+}
+
+// Trigger asks for a round soon (after a send).
+func (e *Engine) Trigger() {
+	select {
+	case e.trigger <- struct{}{}:
+	default:
+	}
+}
+
+// Run syncs in the background until ctx ends: a round at once, then every
+// Interval, and shortly after each Trigger.
+func (e *Engine) Run(ctx context.Context) {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-e.trigger:
+			// Let a burst of writes settle into one round.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(150 * time.Millisecond):
+			}
+		}
+		e.Round(ctx)
+		if !t.Stop() {
+			select {
+			case <-t.C:
+			default:
+			}
+		}
+		t.Reset(e.cfg.Interval)
+	}
+}
+
+var errEpoch = errors.New("the server has a new epoch")
+
+// Round pushes the outbox and pulls the server's changes.
+func (e *Engine) Round(ctx context.Context) (Report, error) {
+	e.roundMu.Lock()
+	defer e.roundMu.Unlock()
+	var rep Report
+	err := e.round(ctx, &rep)
+	pending, refused, cerr := Counts(context.WithoutCancel(ctx), e.db)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if cerr == nil {
+		e.status.Pending, e.status.Conflicts = pending, refused
+	}
+	switch {
+	case err == nil:
+		e.status.Online, e.status.Err = true, ""
+		e.status.LastSync = e.now()
+		e.setState(context.WithoutCancel(ctx), nil, "last_sync", e.status.LastSync.UTC().Format(time.RFC3339Nano))
+	case client.IsOffline(err):
+		e.status.Online, e.status.Err = false, "offline: "+shortErr(err)
+	default:
+		var ce *client.Error
+		e.status.Online = errors.As(err, &ce)
+		e.status.Err = shortErr(err)
+	}
+	return rep, err
+}
+
+func shortErr(err error) string {
+	s := err.Error()
+	if len(s) > 200 {
+		s = s[:200] + "..."
+	}
+	return s
+}
+
+func (e *Engine) round(ctx context.Context, rep *Report) error {
+	if err := e.checkServer(ctx); err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		err := e.push(ctx, rep)
+		if err == nil {
+			err = e.pull(ctx, rep)
+		}
+		if errors.Is(err, errEpoch) && attempt < 3 {
+			rep.Resynced = true
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		break
+	}
+	cutoff := fmtTime(e.now().Add(-e.cfg.Retain))
+	_, err := e.db.Writer().ExecContext(ctx, "DELETE FROM outbox WHERE state = 'pushed' AND pushed_at < ?", cutoff)
+	return err
+}
+
+// checkServer binds a new replica to its server and refuses another one.
+func (e *Engine) checkServer(ctx context.Context) error {
+	srv, err := e.state(ctx, nil, "server")
+	if err != nil {
+		return err
+	}
+	if srv == "" {
+		return e.setState(ctx, nil, "server", e.c.Server())
+	}
+	if srv != e.c.Server() {
+		return fmt.Errorf("this replica belongs to %s, not %s", srv, e.c.Server())
+	}
+	return nil
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func (e *Engine) q(tx *sql.Tx, write bool) querier {
+	switch {
+	case tx != nil:
+		return tx
+	case write:
+		return e.db.Writer()
+	}
+	return e.db.Reader()
+}
+
+func (e *Engine) state(ctx context.Context, tx *sql.Tx, key string) (string, error) {
+	var v string
+	err := e.q(tx, false).QueryRowContext(ctx, "SELECT value FROM sync_state WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+func (e *Engine) setState(ctx context.Context, tx *sql.Tx, key, value string) error {
+	_, err := e.q(tx, true).ExecContext(ctx, "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value)
+	return err
+}
+
+// newEpoch records a server epoch change: every op kept since it was
+// pushed goes back to pending (the restored server may not have it; it
+// answers "duplicate" for those it has) and the next pull starts over.
+func (e *Engine) newEpoch(ctx context.Context, epoch string) error {
+	tx, err := e.db.Writer().BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "UPDATE outbox SET state = 'pending', pushed_at = NULL WHERE state = 'pushed'"); err != nil {
+		return err
+	}
+	for k, v := range map[string]string{"epoch": epoch, "cursor": "0", "reset": "1"} {
+		if err := e.setState(ctx, tx, k, v); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// checkEpoch compares the server's epoch with the replica's: the first
+// one seen is stored; a different one starts a resync.
+func (e *Engine) checkEpoch(ctx context.Context, epoch string) error {
+	if epoch == "" {
+		return errors.New("the server did not say its epoch")
+	}
+	cur, err := e.state(ctx, nil, "epoch")
+	if err != nil {
+		return err
+	}
+	switch cur {
+	case epoch:
+		return nil
+	case "":
+		return e.setState(ctx, nil, "epoch", epoch)
+	}
+	if err := e.newEpoch(ctx, epoch); err != nil {
+		return err
+	}
+	return errEpoch
+}
+
+type outboxRow struct {
+	key, typ, body string
+}
+
+func (e *Engine) push(ctx context.Context, rep *Report) error {
+	for {
+		rows, err := e.db.Reader().QueryContext(ctx, "SELECT key, op_type, body FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?", e.cfg.PushBatch)
+		if err != nil {
+			return err
+		}
+		var batch []outboxRow
+		for rows.Next() {
+			var r outboxRow
+			if err := rows.Scan(&r.key, &r.typ, &r.body); err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		ops := make([]api.PushOp, len(batch))
+		for i, r := range batch {
+			ops[i] = api.PushOp{Key: r.key, Type: r.typ, Op: []byte(r.body)}
+		}
+		resp, err := e.c.Push(ctx, ops)
+		if err != nil {
+			return err
+		}
+		if err := e.checkEpoch(ctx, resp.Epoch); err != nil {
+			return err
+		}
+		if err := e.record(ctx, resp.Results, rep); err != nil {
+			return err
+		}
+		if len(resp.Results) < len(batch) {
+			msg := "the server stopped before the end of the push"
+			if n := len(resp.Results); n > 0 && resp.Results[n-1].Error != "" {
+				msg = resp.Results[n-1].Error
+			}
+			return fmt.Errorf("push: %s; will try again", msg)
+		}
+		for _, r := range resp.Results {
+			if r.Status == api.StatusError {
+				return fmt.Errorf("push: %s; will try again", r.Error)
+			}
+		}
+	}
+}
+
+// record writes push results: pushed ops are marked, refused ones keep
+// their error and the server's state of their records replaces the
+// replica's copy, all in one transaction.
+func (e *Engine) record(ctx context.Context, results []api.PushResult, rep *Report) error {
+	var items []store.PulledItem
+	for _, r := range results {
+		if r.Status != api.StatusConflict && r.Status != api.StatusRejected {
+			continue
+		}
+		for _, it := range r.Records {
+			rec, err := store.DecodeRecord(it.Type, it.Record)
+			if err != nil {
+				return fmt.Errorf("push: the server's copy of %s %s: %w", it.Type, it.ID, err)
+			}
+			items = append(items, store.PulledItem{Type: it.Type, ID: it.ID, Record: rec})
+		}
+		for _, a := range r.Absent {
+			items = append(items, store.PulledItem{Type: a.Type, ID: a.ID, Deleted: true})
+		}
+	}
+	now := fmtTime(e.now())
+	_, err := e.db.ApplyPulled(ctx, store.PulledBatch{Items: items, Within: func(tx *sql.Tx) error {
+		for _, r := range results {
+			var err error
+			switch r.Status {
+			case api.StatusApplied, api.StatusDuplicate:
+				_, err = tx.ExecContext(ctx, "UPDATE outbox SET state = 'pushed', pushed_at = ?, error = '' WHERE key = ?", now, r.Key)
+			case api.StatusConflict, api.StatusRejected:
+				_, err = tx.ExecContext(ctx, "UPDATE outbox SET state = ?, error = ? WHERE key = ?", r.Status, r.Error, r.Key)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}})
+	if err != nil {
+		return err
+	}
+	for _, r := range results {
+		switch r.Status {
+		case api.StatusApplied:
+			rep.Pushed++
+		case api.StatusDuplicate:
+			rep.Duplicates++
+		case api.StatusConflict:
+			rep.Conflicts++
+			rep.Refused = append(rep.Refused, r.Error)
+		case api.StatusRejected:
+			rep.Rejected++
+			rep.Refused = append(rep.Refused, r.Error)
+		}
+	}
+	return nil
+}
+
+// errStale: another process advanced the cursor while this page was on
+// its way; the page is dropped and pulling goes on from the new cursor.
+var errStale = errors.New("the pull cursor moved")
+
+func (e *Engine) pull(ctx context.Context, rep *Report) error {
+	patients := map[string]bool{}
+	defer func() { rep.Patients += len(patients) }()
+	for page := 0; page < 100_000; page++ {
+		cursor, err := e.state(ctx, nil, "cursor")
+		if err != nil {
+			return err
+		}
+		if cursor == "" {
+			cursor = "0"
+		}
+		resp, err := e.c.Pull(ctx, cursor, e.cfg.PageSize)
+		if err != nil {
+			return err
+		}
+		if err := e.checkEpoch(ctx, resp.Epoch); err != nil {
+			return err
+		}
+		rep.Epoch = resp.Epoch
+		if c, _ := strconv.ParseInt(cursor, 10, 64); c > resp.Head {
+			// The server went back in time without saying so (restored
+			// from a copy with the same epoch): treat it as a new epoch.
+			if err := e.newEpoch(ctx, resp.Epoch); err != nil {
+				return err
+			}
+			return errEpoch
+		}
+		items := make([]store.PulledItem, 0, len(resp.Items))
+		for _, it := range resp.Items {
+			pi := store.PulledItem{Type: it.Type, ID: it.ID, Deleted: it.Deleted}
+			if !it.Deleted {
+				if pi.Record, err = store.DecodeRecord(it.Type, it.Record); err != nil {
+					return fmt.Errorf("pull: %s %s: %w", it.Type, it.ID, err)
+				}
+			}
+			items = append(items, pi)
+			if it.PatientID != "" {
+				patients[it.PatientID] = true
+			}
+		}
+		reset, err := e.state(ctx, nil, "reset")
+		if err != nil {
+			return err
+		}
+		n, err := e.db.ApplyPulled(ctx, store.PulledBatch{
+			Reset: reset == "1",
+			Purge: resp.Revoked,
+			Items: items,
+			Skip:  e.pendingIDs(ctx),
+			Within: func(tx *sql.Tx) error {
+				cur, err := e.state(ctx, tx, "cursor")
+				if err != nil {
+					return err
+				}
+				if cur == "" {
+					cur = "0"
+				}
+				if cur != cursor {
+					return errStale
+				}
+				if err := e.setState(ctx, tx, "cursor", resp.Cursor); err != nil {
+					return err
+				}
+				return e.setState(ctx, tx, "reset", "0")
+			},
+		})
+		if errors.Is(err, errStale) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		rep.Pages++
+		rep.Pulled += n
+		rep.Revoked += len(resp.Revoked)
+		if !resp.More {
+			return nil
+		}
+	}
+	return errors.New("pull: too many pages")
+}
+
+// pendingIDs names the records of ops not yet pushed: pulled copies of
+// them would undo the local change until the push is through.
+func (e *Engine) pendingIDs(ctx context.Context) func(tx *sql.Tx) (map[string]bool, error) {
+	return func(tx *sql.Tx) (map[string]bool, error) {
+		rows, err := tx.QueryContext(ctx, "SELECT record_ids FROM outbox WHERE state = 'pending' AND record_ids <> ''")
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		skip := map[string]bool{}
+		for rows.Next() {
+			var ids string
+			if err := rows.Scan(&ids); err != nil {
+				return nil, err
+			}
+			for _, id := range strings.Fields(ids) {
+				skip[id] = true
+			}
+		}
+		return skip, rows.Err()
+	}
+}

@@ -1,0 +1,215 @@
+package syncer_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"polku/store"
+	"polku/store/api"
+	"polku/store/client"
+	"polku/store/server"
+	"polku/store/syncer"
+	"polku/store/synctest"
+)
+
+type env struct {
+	t      *testing.T
+	srvDB  *store.DB
+	srv    *server.Server
+	http   *httptest.Server
+	fx     *synctest.Fixture
+	tokens map[string]string // by therapist handle
+}
+
+func newEnv(t *testing.T, spec synctest.Spec) *env {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "server.db"), store.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	fx, err := synctest.Populate(ctx, db, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(ctx, server.Config{DB: db, Rate: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	e := &env{t: t, srvDB: db, srv: srv, http: hs, fx: fx, tokens: map[string]string{}}
+	for _, th := range append(fx.Therapists, fx.Supervisor) {
+		if th.ID == "" {
+			continue
+		}
+		tok, _, err := server.CreateTherapistToken(ctx, db, th.ID, "test-"+th.Handle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[th.Handle] = tok
+	}
+	return e
+}
+
+type replica struct {
+	db  *store.DB
+	eng *syncer.Engine
+	th  store.Therapist
+}
+
+func (e *env) replica(th store.Therapist, clock func() time.Time) *replica {
+	e.t.Helper()
+	ctx := context.Background()
+	db, err := syncer.OpenReplica(ctx, filepath.Join(e.t.TempDir(), "replica.db"), store.Options{Clock: clock})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { db.Close() })
+	c, err := client.New(e.http.URL, e.tokens[th.Handle], client.Options{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return &replica{db: db, eng: syncer.New(syncer.Config{DB: db, Client: c, Clock: clock}), th: th}
+}
+
+func (r *replica) round(t *testing.T) syncer.Report {
+	t.Helper()
+	rep, err := r.eng.Round(context.Background())
+	if err != nil {
+		t.Fatalf("round: %v", err)
+	}
+	return rep
+}
+
+func count(t *testing.T, db *store.DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.Reader().QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+func TestRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, synctest.Spec{Therapists: 2, PatientsPer: 3, Weeks: 3, Supervisor: true})
+	th := e.fx.Therapists[0]
+	r := e.replica(th, nil)
+	rep := r.round(t)
+	if rep.Pulled == 0 || rep.Patients != 3 {
+		t.Fatalf("first round: %+v", rep)
+	}
+	mine := count(t, e.srvDB, "SELECT COUNT(*) FROM feedback WHERE therapist_id = ?", th.ID)
+	if got := count(t, r.db, "SELECT COUNT(*) FROM feedback"); got != mine {
+		t.Fatalf("replica has %d feedback, server %d for this therapist", got, mine)
+	}
+	if got := count(t, r.db, "SELECT COUNT(*) FROM patients"); got != 3 {
+		t.Fatalf("replica has %d patients, want 3", got)
+	}
+	// Audit: one row per pulled patient.
+	if got := count(t, e.srvDB, "SELECT COUNT(*) FROM audit WHERE actor_id = ? AND action = 'sync-pull'", th.ID); got != 3 {
+		t.Fatalf("audit rows after pull: %d", got)
+	}
+
+	// Feedback written on the replica reaches the server once.
+	p := e.fx.Patients[th.ID][0]
+	sub := e.fx.Submissions[p.ID][0]
+	actor := store.ActorFor(th, "laptop")
+	fb, err := r.db.SendFeedback(ctx, actor, store.Feedback{SubmissionID: sub.ID, EnrollmentID: sub.EnrollmentID, PatientID: p.ID, Body: "Offline feedback"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := r.eng.Status(); st.Pending != 0 {
+		// Status is refreshed by rounds only.
+		t.Logf("status before round: %+v", st)
+	}
+	rep = r.round(t)
+	if rep.Pushed != 1 {
+		t.Fatalf("push: %+v", rep)
+	}
+	if got := count(t, e.srvDB, "SELECT COUNT(*) FROM feedback WHERE id = ?", fb.ID); got != 1 {
+		t.Fatalf("server has feedback %d times", got)
+	}
+	if st := r.eng.Status(); st.Pending != 0 || !st.Online || st.Conflicts != 0 {
+		t.Fatalf("status: %+v", st)
+	}
+	// Nothing new: nothing moves.
+	rep = r.round(t)
+	if rep.Pushed != 0 || rep.Pulled != 0 {
+		t.Fatalf("idle round moved things: %+v", rep)
+	}
+
+	// The patient portal sees it and answers.
+	ptok, _, err := server.CreatePatientToken(ctx, e.srvDB, p.ID, "portal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc, _ := client.New(e.http.URL, ptok, client.Options{})
+	list, err := pc.Feedback(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range list {
+		found = found || f.ID == fb.ID
+	}
+	if !found {
+		t.Fatalf("patient does not see the feedback")
+	}
+	if _, err := pc.Message(ctx, "k1", apiMessage("Thanks!")); err != nil {
+		t.Fatal(err)
+	}
+	rep = r.round(t)
+	if rep.Pulled != 1 {
+		t.Fatalf("pull of the patient's message: %+v", rep)
+	}
+
+	// Draft conflict: the server's copy changed under the replica.
+	d, err := r.db.SaveDraft(ctx, actor, store.Draft{PatientID: p.ID, TargetType: store.DraftNote, TargetID: p.ID, Body: "v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.round(t)
+	if _, err := e.srvDB.SaveDraft(ctx, actor, store.Draft{ID: d.ID, PatientID: p.ID, TargetType: store.DraftNote, TargetID: p.ID, Body: "server edit", Version: d.Version}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.db.SaveDraft(ctx, actor, store.Draft{ID: d.ID, PatientID: p.ID, TargetType: store.DraftNote, TargetID: p.ID, Body: "replica edit", Version: d.Version}); err != nil {
+		t.Fatal(err)
+	}
+	rep = r.round(t)
+	if rep.Conflicts != 1 {
+		t.Fatalf("want a conflict: %+v", rep)
+	}
+	if st := r.eng.Status(); st.Conflicts != 1 {
+		t.Fatalf("status: %+v", st)
+	}
+	refused, err := syncer.Entries(ctx, r.db, syncer.StateConflict)
+	if err != nil || len(refused) != 1 || refused[0].Text != "replica edit" {
+		t.Fatalf("conflicted entries: %+v %v", refused, err)
+	}
+	var body string
+	r.db.Reader().QueryRow("SELECT body FROM drafts WHERE id = ?", d.ID).Scan(&body)
+	if body != "server edit" {
+		t.Fatalf("replica draft after conflict: %q", body)
+	}
+	if err := syncer.Retry(ctx, r.db, refused[0].Key); err != nil {
+		t.Fatal(err)
+	}
+	rep = r.round(t)
+	if rep.Pushed != 1 {
+		t.Fatalf("retry: %+v", rep)
+	}
+	e.srvDB.Reader().QueryRow("SELECT body FROM drafts WHERE id = ?", d.ID).Scan(&body)
+	if body != "replica edit" {
+		t.Fatalf("server draft after retry: %q", body)
+	}
+	_ = errors.New
+}
+
+func apiMessage(body string) api.MessageRequest { return api.MessageRequest{Body: body} }
