@@ -418,7 +418,12 @@ type importer struct {
 	ther     map[string]*Therapist
 	pat      map[string]*Patient
 	enr      map[string]*Enrollment
-	sum      ImportSummary
+	// Records of this import that later lines refer to, so that checking a
+	// feedback or an acknowledgement needs no query.
+	subs map[string]*Submission
+	msgs map[string]*Message
+	meas map[string]*MeasureResponse
+	sum  ImportSummary
 }
 
 func (im *importer) patient(id string) (*Patient, error) {
@@ -451,9 +456,22 @@ func (im *importer) enrollment(id string) (*Enrollment, error) {
 	}
 	return x, err
 }
-func (im *importer) submission(id string) (*Submission, error) { return im.base.submission(id) }
-func (im *importer) message(id string) (*Message, error)       { return im.base.message(id) }
+func (im *importer) submission(id string) (*Submission, error) {
+	if x, ok := im.subs[id]; ok {
+		return x, nil
+	}
+	return im.base.submission(id)
+}
+func (im *importer) message(id string) (*Message, error) {
+	if x, ok := im.msgs[id]; ok {
+		return x, nil
+	}
+	return im.base.message(id)
+}
 func (im *importer) measure(id string) (*MeasureResponse, error) {
+	if x, ok := im.meas[id]; ok {
+		return x, nil
+	}
 	return im.base.measure(id)
 }
 func (im *importer) program(id string) (*programs.Program, error) {
@@ -484,7 +502,8 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 	err := db.write(ctx, actor, ImportProgramsOp{}, func(t *tx) error {
 		im := &importer{t: t, db: db, base: txRefs{t}, programs: map[string]*programs.Program{},
 			instr: map[string]*programs.Instrument{}, ther: map[string]*Therapist{}, pat: map[string]*Patient{},
-			enr: map[string]*Enrollment{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
+			enr: map[string]*Enrollment{}, subs: map[string]*Submission{}, msgs: map[string]*Message{},
+			meas: map[string]*MeasureResponse{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
 		err := each(func(line int, rec any, err error) bool {
 			im.sum.Lines++
 			if err == nil {
@@ -643,13 +662,22 @@ func (im *importer) check(rec any) error {
 		}
 		im.enr[r.ID] = r
 	case *Submission:
-		return checkSubmission(im, r)
+		if err := checkSubmission(im, r); err != nil {
+			return err
+		}
+		im.subs[r.ID] = &Submission{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID}
 	case *Feedback:
 		return checkFeedback(im, r)
 	case *Message:
-		return checkMessage(im, r)
+		if err := checkMessage(im, r); err != nil {
+			return err
+		}
+		im.msgs[r.ID] = &Message{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID}
 	case *MeasureResponse:
-		return scoreMeasure(im, r)
+		if err := scoreMeasure(im, r); err != nil {
+			return err
+		}
+		im.meas[r.ID] = &MeasureResponse{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID}
 	case *DiaryEntry:
 		return checkDiary(im, r)
 	case *Note:

@@ -73,8 +73,15 @@ func dsn(path string, readOnly bool) string {
 	q.Add("_pragma", "synchronous(FULL)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
+		q.Add("_pragma", "cache_size(-8192)") // 8 MiB per reader
 	} else {
 		q.Set("_txlock", "immediate")
+		// 64 MiB of page cache for the one writer (the default is 2 MiB):
+		// big writes stay in memory until commit instead of spilling.
+		q.Add("_pragma", "cache_size(-65536)")
+		// Statement journals in memory, not in temp files: every insert
+		// inside a big transaction would otherwise write one.
+		q.Add("_pragma", "temp_store(MEMORY)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -295,6 +302,8 @@ type tx struct {
 	now   time.Time
 	actor Actor
 	stmts map[string]*sql.Stmt
+	// change-log rows not yet written, changeCols values each
+	pending []any
 }
 
 func (t *tx) stmt(query string) (*sql.Stmt, error) {
@@ -329,11 +338,34 @@ func (t *tx) insert(tb *table, rec any, id, patientID string) error {
 	return t.changed(tb.name, id, patientID, "insert")
 }
 
-// changed appends a change-log row.
+// changed appends a change-log row. Rows are buffered and written in
+// multi-row inserts (a big import writes one per record); the buffer is
+// flushed before the transaction's hooks run and before it commits.
 func (t *tx) changed(entity, id, patientID, op string) error {
-	_, err := t.exec("INSERT INTO changes (at, actor_id, entity, entity_id, patient_id, op) VALUES (?, ?, ?, ?, ?, ?)",
-		fmtTime(t.now), t.actor.ID, entity, id, patientID, op)
-	return err
+	t.pending = append(t.pending, fmtTime(t.now), t.actor.ID, entity, id, patientID, op)
+	if len(t.pending) >= changeBatch*changeCols {
+		return t.flushChanges()
+	}
+	return nil
+}
+
+const (
+	changeCols  = 6
+	changeBatch = 128
+)
+
+func (t *tx) flushChanges() error {
+	for len(t.pending) > 0 {
+		n := min(len(t.pending)/changeCols, changeBatch)
+		query := "INSERT INTO changes (at, actor_id, entity, entity_id, patient_id, op) VALUES (?, ?, ?, ?, ?, ?)" +
+			strings.Repeat(", (?, ?, ?, ?, ?, ?)", n-1)
+		if _, err := t.exec(query, t.pending[:n*changeCols]...); err != nil {
+			return err
+		}
+		t.pending = t.pending[n*changeCols:]
+	}
+	t.pending = t.pending[:0]
+	return nil
 }
 
 func (db *DB) constraintError(tableName, id string, err error) error {
@@ -380,6 +412,10 @@ func (db *DB) write(ctx context.Context, actor Actor, op Op, fn func(t *tx) erro
 		}
 	}()
 	if err := fn(t); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := t.flushChanges(); err != nil {
 		sqlTx.Rollback()
 		return err
 	}

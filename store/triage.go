@@ -473,6 +473,9 @@ func (r *triageRules) apply(ctx context.Context, db *DB, te *triageEnrollment) e
 		if it.Week < 1 {
 			it.Week = 1
 		}
+		if it.Week > p.Weeks {
+			it.Week = p.Weeks // past the planned end: the ending reason says so
+		}
 	}
 	if te.unlocked > 0 && te.unlocked <= len(p.Modules) {
 		it.ModuleTitle = p.Modules[te.unlocked-1].Title
@@ -569,12 +572,8 @@ func (r *triageRules) apply(ctx context.Context, db *DB, te *triageEnrollment) e
 		title := exerciseTitle(p, s.exercise)
 		days := int(waited / (24 * time.Hour))
 		if waited > promise {
-			over := days - r.pol.FeedbackWorkingDays
-			if over < 1 {
-				over = 1
-			}
 			add(Reason{Class: ClassOverdue, Code: ReasonFeedbackOverdue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
-				Text:  fmt.Sprintf("Exercise '%s' waiting %s, %d over the promise", title, plural(days, "working day", "working days"), over),
+				Text:  fmt.Sprintf("Exercise '%s' waiting %s, %s", title, plural(days, "working day", "working days"), overBy(waited-promise)),
 				Badge: fmt.Sprintf("FB %dd!", days)})
 		} else {
 			add(Reason{Class: ClassDue, Code: ReasonFeedbackDue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
@@ -596,12 +595,8 @@ func (r *triageRules) apply(ctx context.Context, db *DB, te *triageEnrollment) e
 		days := int(waited / (24 * time.Hour))
 		n := plural(len(unanswered), "message", "messages")
 		if waited > promise {
-			over := days - r.pol.FeedbackWorkingDays
-			if over < 1 {
-				over = 1
-			}
 			add(Reason{Class: ClassOverdue, Code: ReasonMessageOverdue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
-				Text:  fmt.Sprintf("%s unanswered since %s: %s, %d over the promise", n, r.day(oldest.at), plural(days, "working day", "working days"), over),
+				Text:  fmt.Sprintf("%s unanswered since %s: %s, %s", n, r.day(oldest.at), plural(days, "working day", "working days"), overBy(waited-promise)),
 				Badge: fmt.Sprintf("MSG %d %dd!", len(unanswered), days)})
 		} else {
 			add(Reason{Class: ClassDue, Code: ReasonMessageDue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
@@ -635,6 +630,11 @@ func (r *triageRules) apply(ctx context.Context, db *DB, te *triageEnrollment) e
 		week := cur.week
 		if week < 1 {
 			week = 1
+		}
+		// Below the caseness cut-off the patient is in the non-clinical
+		// range: no not-on-track signal, whatever the curve says.
+		if isCase, hasCut := in.IsCase(cur.total); hasCut && !isCase {
+			continue
 		}
 		if off, expected, ok := programs.NotOnTrack(totals, week, p.Weeks, r.pol.NotOnTrack.ExpectedImprovementPct/100, r.pol.NotOnTrack.MinScores); ok && off {
 			add(Reason{Class: ClassDeterioration, Code: ReasonNotOnTrack, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id,
@@ -750,6 +750,19 @@ func (r *triageRules) apply(ctx context.Context, db *DB, te *triageEnrollment) e
 		it.Reasons = []Reason{}
 	}
 	return nil
+}
+
+// overBy says how far past the promise a clock is, in working days, or in
+// hours when it is less than one.
+func overBy(d time.Duration) string {
+	if d < 24*time.Hour {
+		h := int(d.Hours())
+		if h < 1 {
+			return "just over the promise"
+		}
+		return fmt.Sprintf("%d h over the promise", h)
+	}
+	return fmt.Sprintf("%d over the promise", int(d/(24*time.Hour)))
 }
 
 func exerciseTitle(p *programs.Program, id string) string {

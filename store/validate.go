@@ -29,7 +29,11 @@ type refs interface {
 type txRefs struct{ t *tx }
 
 func (r txRefs) get(tb *table, what, id string, dst any) error {
-	rows, err := r.t.tx.QueryContext(r.t.ctx, "SELECT "+tb.colList+" FROM "+tb.name+" WHERE id = ?", id)
+	st, err := r.t.stmt("SELECT " + tb.colList + " FROM " + tb.name + " WHERE id = ?")
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(r.t.ctx, id)
 	if err != nil {
 		return err
 	}

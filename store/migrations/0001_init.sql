@@ -212,7 +212,7 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 
 CREATE TABLE changes (
-  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq        INTEGER PRIMARY KEY, -- never deleted, so max+1 is monotonic without AUTOINCREMENT
   at         TEXT NOT NULL,
   actor_id   TEXT NOT NULL,
   entity     TEXT NOT NULL,
