@@ -1,11 +1,145 @@
 package main
 
 import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
 	"github.com/spf13/cobra"
+
+	"polku/store"
+	"polku/store/demo"
 )
 
 func (a *app) demoCmd() *cobra.Command {
-	return &cobra.Command{Use: "demo", Short: "Create a synthetic demo store and open the workbench on it", RunE: func(cmd *cobra.Command, _ []string) error {
-		return usagef("demo: not built yet")
-	}}
+	var (
+		seed       uint64
+		patients   int
+		therapists int
+		reset      bool
+		noTUI      bool
+	)
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Create a synthetic demo store and open the workbench on it",
+		Long: `Create a store full of synthetic patients (dated relative to now, so the
+queue always looks alive) and open the workbench as the demo therapist.
+The demo uses its own store file ($XDG_DATA_HOME/polku/demo.db unless --db),
+never the store named by POLKU_DB, and refuses to touch a store that is not
+a demo store. Run it again to reopen the same demo; --reset rebuilds it.
+Everything in it is synthetic.
+
+Accounts: demo (therapist), super (supervisor of team-1), admin.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if patients < 1 || patients > 1_000_000 {
+				return usagef("--patients must be between 1 and 1000000")
+			}
+			if therapists < 0 {
+				return usagef("--therapists must not be negative")
+			}
+			path := a.dbPath
+			if path == "" {
+				path = filepath.Join(a.dataDir(), "demo.db")
+			}
+			if _, err := os.Stat(path); err == nil {
+				isDemo, meta, err := demoMeta(cmd, path)
+				if err != nil {
+					return err
+				}
+				if !isDemo {
+					return fmt.Errorf("%s is not a demo store: polku demo never touches a real store (give another --db)", path)
+				}
+				if reset {
+					for _, suffix := range []string{"", "-wal", "-shm"} {
+						if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+							return err
+						}
+					}
+				} else {
+					for _, flag := range []struct{ name, want string }{
+						{"seed", strconv.FormatUint(seed, 10)}, {"patients", strconv.Itoa(patients)}, {"therapists", strconv.Itoa(therapists)},
+					} {
+						if cmd.Flags().Changed(flag.name) && meta["demo_"+flag.name] != flag.want && !(flag.name == "therapists" && flag.want == "0") {
+							return usagef("the demo store %s was made with --%s %s; add --reset to rebuild it", path, flag.name, meta["demo_"+flag.name])
+						}
+					}
+					fmt.Fprintf(a.env.stderr, "reopening the demo store %s (generated %s); --reset makes a fresh one\n", path, meta["demo_generated_at"])
+					return a.openDemo(cmd, path, noTUI)
+				}
+			}
+			var key [32]byte
+			binary.LittleEndian.PutUint64(key[:], seed)
+			started := time.Now()
+			db, err := store.Open(ctx, path, store.Options{Clock: a.env.now, Create: true, Random: rand.NewChaCha8(key)})
+			if err != nil {
+				return err
+			}
+			sum, err := demo.Generate(ctx, db, demo.Config{Seed: seed, Patients: patients, Therapists: therapists, Now: a.env.now()})
+			db.Close()
+			if err != nil {
+				return fmt.Errorf("generate demo: %w", err)
+			}
+			w := a.env.stderr
+			if noTUI {
+				w = a.env.stdout
+			}
+			fmt.Fprintf(w, "synthetic demo store %s (seed %d) in %s:\n", path, seed, time.Since(started).Round(time.Millisecond))
+			fmt.Fprintf(w, "  %d therapists in %d teams, supervisor %q, admin %q\n", sum.Therapists, sum.Teams, demo.SupervisorHandle, demo.AdminHandle)
+			fmt.Fprintf(w, "  %d patients: %d active, %d scheduled, %d completed, %d discontinued, %d referrals waiting\n", sum.Patients,
+				sum.Enrollments[store.EnrollmentActive], sum.Enrollments[store.EnrollmentScheduled], sum.Enrollments[store.EnrollmentCompleted],
+				sum.Enrollments[store.EnrollmentDiscontinued], sum.OpenReferral)
+			fmt.Fprintf(w, "  %d records; %d patients with an unacknowledged PHQ-9 item 9 answer\n", sum.Records, sum.RiskPatients)
+			fmt.Fprintf(w, "  the demo therapist %q has %d patients\n", demo.DemoHandle, sum.DemoPatients)
+			return a.openDemo(cmd, path, noTUI)
+		},
+	}
+	f := cmd.Flags()
+	f.Uint64Var(&seed, "seed", 1, "random seed: the same seed makes the same demo")
+	f.IntVar(&patients, "patients", 300, "number of synthetic patients")
+	f.IntVar(&therapists, "therapists", 0, "number of therapists (default: 8, or one per 150 patients)")
+	f.BoolVar(&reset, "reset", false, "delete the demo store and generate a new one")
+	f.BoolVar(&noTUI, "no-tui", false, "print a summary instead of opening the workbench")
+	return cmd
+}
+
+// demoMeta reads the demo markers of an existing store.
+func demoMeta(cmd *cobra.Command, path string) (bool, map[string]string, error) {
+	db, err := store.Open(cmd.Context(), path, store.Options{ReadOnly: true})
+	if err != nil {
+		return false, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	defer db.Close()
+	meta := map[string]string{}
+	for _, k := range []string{"demo", "demo_seed", "demo_patients", "demo_therapists", "demo_generated_at"} {
+		meta[k], _ = db.Meta(cmd.Context(), k)
+	}
+	return meta["demo"] == "true", meta, nil
+}
+
+func (a *app) openDemo(cmd *cobra.Command, path string, noTUI bool) error {
+	if noTUI {
+		fmt.Fprintf(a.env.stdout, "open it with: polku --db %s --as %s\n", path, demo.DemoHandle)
+		return nil
+	}
+	ctx := cmd.Context()
+	db, err := store.Open(ctx, path, store.Options{Clock: a.env.now})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if a.handle() == "" {
+		a.as = demo.DemoHandle
+	}
+	actor, th, err := a.requireTherapist(ctx, db)
+	if err != nil {
+		return err
+	}
+	return a.startTUI(cmd, db, actor, th, true)
 }

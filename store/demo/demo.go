@@ -1,0 +1,781 @@
+// Package demo generates a synthetic polku store: therapists in teams,
+// referrals, patients at every week of every built-in program, improvers,
+// non-responders, deteriorators, inactive patients, a few with PHQ-9 item 9
+// endorsed, unanswered messages, submissions waiting for feedback and sleep
+// diaries. Everything is dated relative to the given time and every patient
+// is marked synthetic. The same seed makes the same people and histories.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"polku/programs"
+	"polku/programs/builtin"
+	"polku/store"
+)
+
+// Config says what to generate.
+type Config struct {
+	Seed       uint64
+	Patients   int
+	Therapists int       // 0: 8, or one per 150 patients for large stores
+	Now        time.Time // the demo's "now"; data is dated relative to it
+}
+
+// Handles of the demo accounts.
+const (
+	DemoHandle       = "demo"  // the therapist the demo opens as
+	SupervisorHandle = "super" // supervisor of team 1
+	AdminHandle      = "admin"
+)
+
+// Summary says what was generated.
+type Summary struct {
+	Teams        int            `json:"teams"`
+	Therapists   int            `json:"therapists"`
+	Patients     int            `json:"patients"`
+	Enrollments  map[string]int `json:"enrollments"` // by status
+	OpenReferral int            `json:"open_referrals"`
+	RiskPatients int            `json:"risk_patients"` // with an unacknowledged critical item
+	Records      int            `json:"records"`
+	DemoPatients int            `json:"demo_therapist_patients"`
+}
+
+// TherapistCount is how many therapists a demo of n patients gets.
+func TherapistCount(patients int) int {
+	n := int(math.Ceil(float64(patients) / 150))
+	if n < 8 {
+		n = 8
+	}
+	return n
+}
+
+type progInfo struct {
+	pv  store.ProgramVersion
+	def *programs.Program
+}
+
+type gen struct {
+	ctx         context.Context
+	db          *store.DB
+	cfg         Config
+	now         time.Time
+	loc         *time.Location
+	today       time.Time
+	progs       map[string]progInfo
+	instruments map[string]*programs.Instrument
+	therapists  []store.Therapist // role therapist, demo first
+	weights     []int
+	sum         Summary
+	demoRisk    int // risk scenarios given to the demo therapist so far
+	idTick      int64
+}
+
+// Generate fills an empty store. The store should be opened with a seeded
+// Random option for reproducible ids.
+func Generate(ctx context.Context, db *store.DB, cfg Config) (Summary, error) {
+	if cfg.Patients < 1 {
+		return Summary{}, fmt.Errorf("demo needs at least 1 patient, not %d", cfg.Patients)
+	}
+	if cfg.Therapists == 0 {
+		cfg.Therapists = TherapistCount(cfg.Patients)
+	}
+	sys := store.System("demo")
+	b, err := builtin.Load()
+	if err != nil {
+		return Summary{}, err
+	}
+	if _, err := db.ImportPrograms(ctx, sys, b, false); err != nil {
+		return Summary{}, err
+	}
+	pol, err := db.Policy(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	g := &gen{ctx: ctx, db: db, cfg: cfg, now: cfg.Now.UTC().Truncate(time.Millisecond), loc: pol.Location(),
+		progs: map[string]progInfo{}, instruments: map[string]*programs.Instrument{}, sum: Summary{Enrollments: map[string]int{}}}
+	lt := g.now.In(g.loc)
+	g.today = time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, g.loc)
+	for _, id := range []string{"gad", "depression", "insomnia", "social-anxiety-youth"} {
+		pv, err := db.ProgramVersion(ctx, id, 0)
+		if err != nil {
+			return Summary{}, err
+		}
+		def, err := db.ProgramDef(ctx, pv.ID)
+		if err != nil {
+			return Summary{}, err
+		}
+		g.progs[id] = progInfo{pv, def}
+		for _, s := range def.Schedule {
+			in, err := db.InstrumentDef(ctx, s.Instrument, 0)
+			if err != nil {
+				return Summary{}, err
+			}
+			g.instruments[s.Instrument] = in
+		}
+	}
+	sum, err := db.ImportRecords(ctx, sys, func(yield func(any) bool) {
+		for _, t := range g.staff() {
+			if !yield(t) {
+				return
+			}
+		}
+		for i := 0; i < cfg.Patients; i++ {
+			for _, rec := range g.patient(i) {
+				if !yield(rec) {
+					return
+				}
+			}
+		}
+	})
+	if err != nil {
+		return g.sum, err
+	}
+	for _, n := range sum.Added {
+		g.sum.Records += n
+	}
+	for k, v := range map[string]string{"demo": "true", "demo_seed": strconv.FormatUint(cfg.Seed, 10),
+		"demo_patients": strconv.Itoa(cfg.Patients), "demo_therapists": strconv.Itoa(cfg.Therapists),
+		"demo_generated_at": g.now.Format(time.RFC3339)} {
+		if err := db.SetMeta(ctx, k, v); err != nil {
+			return g.sum, err
+		}
+	}
+	return g.sum, nil
+}
+
+func (g *gen) staffTime() time.Time { return g.now.AddDate(-1, 0, 0) }
+
+// staff makes the accounts: therapists in teams of eight with a
+// supervisor each, and one admin.
+func (g *gen) staff() []any {
+	var out []any
+	at := g.staffTime()
+	teams := (g.cfg.Therapists + 7) / 8
+	g.sum.Teams = teams
+	rng := rand.New(rand.NewPCG(g.cfg.Seed, 1<<40))
+	for i := 0; i < g.cfg.Therapists; i++ {
+		handle, name := DemoHandle, "Demo Therapist"
+		if i > 0 {
+			name = therapistNames[(i-1)%len(therapistNames)]
+			handle = strings.ToLower(strings.Split(name, " ")[0])
+			if i > len(therapistNames) {
+				handle = fmt.Sprintf("%s%d", handle, (i-1)/len(therapistNames)+1)
+			}
+			handle = strings.NewReplacer("ä", "a", "ö", "o", "å", "a").Replace(handle)
+		}
+		langs := []string{"fi"}
+		if rng.IntN(4) == 0 {
+			langs = append(langs, "sv")
+		}
+		langs = append(langs, "en")
+		t := store.Therapist{ID: g.id(at), Handle: handle, Name: name, Role: store.RoleTherapist,
+			Team: fmt.Sprintf("team-%d", i/8+1), Languages: langs, Capacity: 110, CreatedAt: at, UpdatedAt: at, Version: 1}
+		g.therapists = append(g.therapists, t)
+		w := 2
+		if i == 0 && g.cfg.Therapists <= 8 {
+			w = 4 // in a small demo the demo therapist carries a fuller caseload
+		}
+		g.weights = append(g.weights, w)
+		out = append(out, &g.therapists[len(g.therapists)-1])
+	}
+	for team := 1; team <= teams; team++ {
+		handle := SupervisorHandle
+		if team > 1 {
+			handle = fmt.Sprintf("%s%d", SupervisorHandle, team)
+		}
+		out = append(out, &store.Therapist{ID: g.id(at), Handle: handle, Name: fmt.Sprintf("Supervisor, team %d", team),
+			Role: store.RoleSupervisor, Team: fmt.Sprintf("team-%d", team), Languages: []string{"fi", "en"}, CreatedAt: at, UpdatedAt: at, Version: 1})
+	}
+	out = append(out, &store.Therapist{ID: g.id(at), Handle: AdminHandle, Name: "Service Admin", Role: store.RoleAdmin,
+		Languages: []string{"fi", "en"}, CreatedAt: at, UpdatedAt: at, Version: 1})
+	g.sum.Therapists = len(g.therapists)
+	return out
+}
+
+func (g *gen) pickTherapist(rng *rand.Rand) int {
+	total := 0
+	for _, w := range g.weights {
+		total += w
+	}
+	n := rng.IntN(total)
+	for i, w := range g.weights {
+		if n < w {
+			return i
+		}
+		n -= w
+	}
+	return 0
+}
+
+// trajectory kinds
+const (
+	improver = iota
+	nonResponder
+	deteriorator
+	inactive
+)
+
+// patientPlan is everything decided up front for one patient.
+type patientPlan struct {
+	rng        *rand.Rand
+	patient    *store.Patient
+	enroll     *store.Enrollment
+	prog       progInfo
+	therapist  store.Therapist
+	start      time.Time // local midnight of the start date
+	horizon    time.Time // patient activity stops here
+	kind       int
+	riskNow    bool // an unacknowledged item-9 answer in the newest PHQ-9
+	riskPast   bool // an earlier item-9 answer, acknowledged
+	riskMsg    bool
+	riskLevel  int // the demo therapist's forced flags: 1 amber, 2 red
+	firstName  string
+	noWelcome  bool
+	records    []any
+	baselines  map[string]float64
+	submission []*store.Submission
+}
+
+// id makes the next record id. Ids are UUIDv7 of the moment the generator
+// "writes" each record: a clock that ticks one millisecond per record from
+// a day before now. So ids increase in insertion order, every primary-key
+// and per-patient index insert lands at the right edge of its B-tree, and a
+// 20,000-patient store builds several times faster than with ids stamped
+// at each record's clinical time.
+func (g *gen) id(time.Time) string {
+	g.idTick++
+	return g.db.NewID(g.now.Add(-24 * time.Hour).Add(time.Duration(g.idTick) * time.Millisecond))
+}
+
+func (g *gen) patient(i int) []any {
+	rng := rand.New(rand.NewPCG(g.cfg.Seed, uint64(i)+1))
+	pp := &patientPlan{rng: rng, baselines: map[string]float64{}}
+	progID := []string{"gad", "gad", "gad", "depression", "depression", "depression", "insomnia", "insomnia", "social-anxiety-youth"}[rng.IntN(9)]
+	pp.prog = g.progs[progID]
+	lang := "fi"
+	switch r := rng.IntN(100); {
+	case r < 6:
+		lang = "sv"
+	case r < 14:
+		lang = "en"
+	}
+	names := map[string][]string{"fi": firstNamesFI, "sv": firstNamesSV, "en": firstNamesEN}[lang]
+	pp.firstName = names[rng.IntN(len(names))]
+	age := 18 + rng.IntN(52)
+	if progID == "social-anxiety-youth" {
+		age = 13 + rng.IntN(5)
+	}
+	created := g.now.AddDate(0, 0, -rng.IntN(400)-30)
+	birth := g.today.AddDate(-age, -rng.IntN(12), -rng.IntN(28))
+	pat := &store.Patient{ID: g.id(created), Pseudonym: fmt.Sprintf("SYN-%05d", i+1), DisplayName: pp.firstName + " " + lastInitials[rng.IntN(len(lastInitials))] + ".",
+		BirthDate: birth.Format(time.DateOnly), Language: lang, Synthetic: true, CreatedAt: created, UpdatedAt: created, Version: 1}
+	pp.patient = pat
+	pp.records = append(pp.records, pat)
+	g.sum.Patients++
+
+	weeks := pp.prog.def.Weeks
+	status := store.EnrollmentActive
+	switch r := rng.IntN(100); {
+	case r < 5:
+		status = "referral"
+	case r < 9:
+		status = store.EnrollmentScheduled
+	case r < 23:
+		status = store.EnrollmentCompleted
+	case r < 28:
+		status = store.EnrollmentDiscontinued
+	}
+	var received time.Time
+	switch status {
+	case "referral":
+		received = g.now.Add(-time.Duration(rng.IntN(10*24)+1) * time.Hour)
+	case store.EnrollmentScheduled:
+		received = g.now.Add(-time.Duration(rng.IntN(11*24)+24) * time.Hour)
+		pp.start = g.today.AddDate(0, 0, 1+rng.IntN(5))
+	case store.EnrollmentActive:
+		weekIn := 1 + rng.IntN(weeks+1)
+		pp.start = g.today.AddDate(0, 0, -((weekIn-1)*7 + rng.IntN(7)))
+	case store.EnrollmentCompleted:
+		pp.start = g.today.AddDate(0, 0, -(weeks*7 + 7 + rng.IntN(150)))
+	case store.EnrollmentDiscontinued:
+		pp.start = g.today.AddDate(0, 0, -(21 + rng.IntN(150)))
+	}
+	if status != "referral" {
+		received = pp.start.Add(-time.Duration(2+rng.IntN(6)) * 24 * time.Hour).Add(time.Duration(8+rng.IntN(8)) * time.Hour)
+	}
+	ref := &store.Referral{ID: g.id(received), PatientID: pat.ID, ReceivedAt: received, ReferringUnit: referringUnits[rng.IntN(len(referringUnits))],
+		RequestedProgram: progID, Status: store.ReferralReceived, UpdatedAt: received, Version: 1}
+	pp.records = append(pp.records, ref)
+	if status == "referral" {
+		g.sum.OpenReferral++
+		return pp.records
+	}
+	ref.Status = store.ReferralEnrolled
+	ref.Version = 2
+	ti := g.pickTherapist(rng)
+	pp.therapist = g.therapists[ti]
+	if ti == 0 {
+		g.sum.DemoPatients++
+	}
+	enrolledAt := received.Add(time.Duration(2+rng.IntN(20)) * time.Hour)
+	if enrolledAt.After(g.now) {
+		enrolledAt = g.now.Add(-time.Minute)
+	}
+	e := &store.Enrollment{ID: g.id(enrolledAt), PatientID: pat.ID, ReferralID: ref.ID, ProgramVersionID: pp.prog.pv.ID, ProgramID: progID,
+		TherapistID: pp.therapist.ID, Status: status, StartDate: pp.start.Format(time.DateOnly),
+		PlannedEnd: pp.start.AddDate(0, 0, 7*weeks).Format(time.DateOnly), CreatedAt: enrolledAt, UpdatedAt: enrolledAt, Version: 1}
+	pp.enroll = e
+	pp.records = append(pp.records, e)
+	g.sum.Enrollments[status]++
+	if status == store.EnrollmentScheduled {
+		return pp.records
+	}
+
+	switch r := rng.IntN(100); {
+	case r < 58:
+		pp.kind = improver
+	case r < 80:
+		pp.kind = nonResponder
+	case r < 89:
+		pp.kind = deteriorator
+	default:
+		pp.kind = inactive
+	}
+	end := pp.start.AddDate(0, 0, 7*weeks)
+	pp.horizon = g.now
+	switch status {
+	case store.EnrollmentCompleted:
+		pp.horizon = end
+	case store.EnrollmentDiscontinued:
+		pp.horizon = pp.start.AddDate(0, 0, 7+rng.IntN(21))
+	}
+	if pp.kind == inactive && status == store.EnrollmentActive {
+		days := int(g.today.Sub(pp.start).Hours() / 24)
+		if days > 10 {
+			pp.horizon = pp.start.Add(time.Duration(rng.IntN(days-8)+1) * 24 * time.Hour)
+		}
+	}
+	if pp.horizon.After(g.now) {
+		pp.horizon = g.now
+	}
+	if status == store.EnrollmentActive {
+		pp.riskNow = rng.IntN(100) < 4
+		// The demo therapist always has a red flag, an amber one and a
+		// possible-risk message to show.
+		if ti == 0 && g.demoRisk < 3 && progID != "insomnia" && progID != "social-anxiety-youth" && g.today.Sub(pp.start) > 8*24*time.Hour {
+			g.demoRisk++
+			pp.riskNow = g.demoRisk <= 2
+			pp.riskMsg = g.demoRisk == 3
+			pp.riskLevel = g.demoRisk
+		}
+		pp.riskPast = !pp.riskNow && rng.IntN(100) < 4
+		pp.riskMsg = pp.riskMsg || rng.IntN(1000) < 15
+		pp.noWelcome = g.today.Sub(pp.start) < 4*24*time.Hour && rng.IntN(2) == 0
+	}
+	current := g.weekAt(pp, pp.horizon)
+	unlocked := 0
+	for mi := range pp.prog.def.Modules {
+		if pp.prog.def.ModuleWeek(mi) <= current {
+			unlocked = mi + 1
+		}
+	}
+	if status == store.EnrollmentCompleted {
+		unlocked = len(pp.prog.def.Modules)
+	}
+	if unlocked == 0 {
+		unlocked = 1
+	}
+	e.UnlockedModules = unlocked
+	e.Version = int64(1 + unlocked)
+	e.UpdatedAt = minTime(pp.start.AddDate(0, 0, 7*(unlocked-1)).Add(6*time.Hour), g.now)
+
+	g.messages(pp)
+	g.exercises(pp)
+	g.measures(pp)
+	g.extras(pp)
+	if pp.riskNow {
+		g.sum.RiskPatients++
+	}
+	return pp.records
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// weekAt is the program week of t (1 = the first seven days).
+func (g *gen) weekAt(pp *patientPlan, t time.Time) int {
+	w := int(t.Sub(pp.start).Hours()/24)/7 + 1
+	if w < 1 {
+		w = 1
+	}
+	return w
+}
+
+// at is a moment on day `day` after the start, at a daytime hour.
+func (g *gen) at(pp *patientPlan, day int) time.Time {
+	t := pp.start.AddDate(0, 0, day).Add(time.Duration(8+pp.rng.IntN(14))*time.Hour + time.Duration(pp.rng.IntN(60))*time.Minute)
+	return t.UTC().Truncate(time.Millisecond)
+}
+
+// workingLater is t plus some working hours, skipping weekends.
+func (g *gen) workingLater(t time.Time, hours int) time.Time {
+	for hours > 0 {
+		t = t.Add(time.Hour)
+		if wd := t.In(g.loc).Weekday(); wd != time.Saturday && wd != time.Sunday {
+			hours--
+		}
+	}
+	return t
+}
+
+func (g *gen) messages(pp *patientPlan) {
+	rng, e := pp.rng, pp.enroll
+	if !pp.noWelcome {
+		at := pp.start.Add(time.Duration(9+rng.IntN(8)) * time.Hour).UTC()
+		if at.After(g.now) {
+			at = g.now.Add(-time.Hour)
+		}
+		m := &store.Message{ID: g.id(at), EnrollmentID: e.ID, PatientID: e.PatientID, Direction: store.DirectionOut, TherapistID: pp.therapist.ID,
+			Body: "Hi " + pp.firstName + ". " + welcomeMessage, SentAt: at}
+		if read := at.Add(time.Duration(1+rng.IntN(30)) * time.Hour); read.Before(g.now) {
+			m.ReadAt = &read
+		}
+		pp.records = append(pp.records, m)
+	}
+	span := int(pp.horizon.Sub(pp.start).Hours() / 24)
+	if span < 1 {
+		span = 1
+	}
+	n := rng.IntN(4)
+	for k := 0; k < n; k++ {
+		at := g.at(pp, rng.IntN(span))
+		if at.After(pp.horizon) || at.After(g.now) {
+			continue
+		}
+		g.patientMessage(pp, at, patientMessages[rng.IntN(len(patientMessages))], true)
+	}
+	if pp.riskMsg {
+		at := g.now.Add(-time.Duration(2+rng.IntN(60)) * time.Hour)
+		if at.After(pp.start) {
+			g.patientMessage(pp, at, riskMessages[rng.IntN(len(riskMessages))], false)
+		}
+	}
+}
+
+func (g *gen) patientMessage(pp *patientPlan, at time.Time, body string, mayReply bool) {
+	rng, e := pp.rng, pp.enroll
+	m := &store.Message{ID: g.id(at), EnrollmentID: e.ID, PatientID: e.PatientID, Direction: store.DirectionIn, Body: body, SentAt: at}
+	pp.records = append(pp.records, m)
+	reply := g.workingLater(at, 2+rng.IntN(30))
+	answered := mayReply && reply.Before(g.now) && (g.now.Sub(at) > 5*24*time.Hour || rng.IntN(2) == 0)
+	if answered {
+		read := at.Add(time.Duration(rng.IntN(int(reply.Sub(at)/time.Minute)+1)) * time.Minute)
+		m.ReadAt = &read
+		r := &store.Message{ID: g.id(reply), EnrollmentID: e.ID, PatientID: e.PatientID, Direction: store.DirectionOut, TherapistID: pp.therapist.ID,
+			Body: therapistReplies[rng.IntN(len(therapistReplies))], SentAt: reply}
+		pp.records = append(pp.records, r)
+	} else if rng.IntN(3) == 0 {
+		read := at.Add(time.Duration(rng.IntN(120)+1) * time.Minute)
+		if read.Before(g.now) {
+			m.ReadAt = &read
+		}
+	}
+}
+
+func (g *gen) doneRate(pp *patientPlan) int {
+	return map[int]int{improver: 92, nonResponder: 70, deteriorator: 75, inactive: 85}[pp.kind]
+}
+
+func (g *gen) exercises(pp *patientPlan) {
+	rng, e, def := pp.rng, pp.enroll, pp.prog.def
+	var feedback []any
+	for mi := 0; mi < e.UnlockedModules; mi++ {
+		mod := def.Modules[mi]
+		week := def.ModuleWeek(mi)
+		for xi := range mod.Exercises {
+			ex := &mod.Exercises[xi]
+			switch ex.Kind {
+			case programs.KindDiary:
+				g.diary(pp, ex, week)
+				continue
+			case programs.KindQuestionnaire:
+				continue // the schedule covers measures
+			}
+			if rng.IntN(100) >= g.doneRate(pp) {
+				continue
+			}
+			at := g.at(pp, 7*(week-1)+1+rng.IntN(6))
+			if at.After(pp.horizon) || at.After(g.now) {
+				continue
+			}
+			s := &store.Submission{ID: g.id(at), EnrollmentID: e.ID, PatientID: e.PatientID, ModuleID: mod.ID, ExerciseID: ex.ID,
+				SubmittedAt: at, Answers: g.answers(pp, ex)}
+			pp.records = append(pp.records, s)
+			pp.submission = append(pp.submission, s)
+			age := g.now.Sub(at)
+			give := 97
+			switch {
+			case e.Status != store.EnrollmentActive, age > 14*24*time.Hour:
+				give = 100
+			case age < 36*time.Hour:
+				give = 15
+			case age < 5*24*time.Hour:
+				give = 50
+			}
+			if rng.IntN(100) >= give {
+				continue
+			}
+			sent := g.workingLater(at, 3+rng.IntN(20))
+			if sent.After(g.now) {
+				continue
+			}
+			f := &store.Feedback{ID: g.id(sent), SubmissionID: s.ID, EnrollmentID: e.ID, PatientID: e.PatientID, TherapistID: pp.therapist.ID,
+				Body: fmt.Sprintf(feedbackBank[rng.IntN(len(feedbackBank))], pp.firstName, ex.Title), SentAt: sent}
+			if read := sent.Add(time.Duration(1+rng.IntN(48)) * time.Hour); read.Before(g.now) && rng.IntN(5) > 0 {
+				f.ReadAt = &read
+			}
+			feedback = append(feedback, f)
+		}
+	}
+	pp.records = append(pp.records, feedback...)
+}
+
+func (g *gen) answers(pp *patientPlan, ex *programs.Exercise) map[string]string {
+	rng := pp.rng
+	if len(ex.Fields) == 0 {
+		n := 2 + rng.IntN(3)
+		parts := make([]string, 0, n)
+		for k := 0; k < n; k++ {
+			parts = append(parts, reflectionBank[rng.IntN(len(reflectionBank))])
+		}
+		return map[string]string{"text": strings.Join(parts, " ")}
+	}
+	out := map[string]string{}
+	for _, f := range ex.Fields {
+		switch f.Type {
+		case programs.FieldText:
+			out[f.ID] = worksheetBank[rng.IntN(len(worksheetBank))]
+		case programs.FieldRating:
+			lo, hi := 0, 10
+			if f.Min != nil {
+				lo = *f.Min
+			}
+			if f.Max != nil {
+				hi = *f.Max
+			}
+			out[f.ID] = strconv.Itoa(lo + rng.IntN(hi-lo+1))
+		case programs.FieldNumber, programs.FieldCount:
+			out[f.ID] = strconv.Itoa(rng.IntN(6))
+		case programs.FieldMinutes:
+			out[f.ID] = strconv.Itoa(5 * (1 + rng.IntN(12)))
+		case programs.FieldTime:
+			out[f.ID] = fmt.Sprintf("%02d:%02d", 7+rng.IntN(14), 5*rng.IntN(12))
+		}
+	}
+	return out
+}
+
+func hhmm(min int) string {
+	min = ((min % 1440) + 1440) % 1440
+	return fmt.Sprintf("%02d:%02d", min/60, min%60)
+}
+
+// diary writes the sleep diary nights of one module's week onwards (the
+// diary exercise is filled every night from its module on).
+func (g *gen) diary(pp *patientPlan, ex *programs.Exercise, fromWeek int) {
+	rng, e := pp.rng, pp.enroll
+	if !programs.IsSleepDiary(ex) {
+		return
+	}
+	weeks := float64(pp.prog.def.Weeks)
+	for day := 7 * (fromWeek - 1); ; day++ {
+		night := pp.start.AddDate(0, 0, day)
+		recorded := night.AddDate(0, 0, 1).Add(time.Duration(7*60+rng.IntN(120)) * time.Minute).UTC()
+		if recorded.After(pp.horizon) || recorded.After(g.now) {
+			return
+		}
+		if rng.IntN(100) >= 85 {
+			continue
+		}
+		p := float64(day) / (7 * weeks) // progress 0..1
+		better := p
+		switch pp.kind {
+		case nonResponder, inactive:
+			better = p * 0.25
+		case deteriorator:
+			better = -p * 0.3
+		}
+		bed := 22*60 + 30 + rng.IntN(75)
+		if p > 0.3 && pp.kind == improver {
+			bed = 23*60 + 30 + rng.IntN(30) // the restricted window
+		}
+		lights := bed + rng.IntN(20)
+		onset := clampInt(int(50-35*better)+rng.IntN(20)-10, 3, 120)
+		waso := clampInt(int(70-50*better)+rng.IntN(30)-15, 0, 180)
+		final := 5*60 + 45 + rng.IntN(60)
+		out := final + 5 + rng.IntN(40)
+		fields := map[string]string{
+			programs.SleepBedTime: hhmm(bed), programs.SleepLightsOut: hhmm(lights), programs.SleepOnset: strconv.Itoa(onset),
+			programs.SleepWakings: strconv.Itoa(rng.IntN(5)), programs.SleepWASO: strconv.Itoa(waso), programs.SleepFinalWake: hhmm(final),
+			programs.SleepOutOfBed: hhmm(out), programs.SleepQuality: strconv.Itoa(clampInt(2+int(2*better)+rng.IntN(2), 1, 5)),
+		}
+		pp.records = append(pp.records, &store.DiaryEntry{ID: g.id(recorded), EnrollmentID: e.ID, PatientID: e.PatientID, ExerciseID: ex.ID,
+			Date: night.Format(time.DateOnly), Fields: fields, RecordedAt: recorded})
+	}
+}
+
+func clampInt(v, lo, hi int) int {
+	if v < lo {
+		return lo
+	}
+	if v > hi {
+		return hi
+	}
+	return v
+}
+
+// measures answers the program's schedule along the patient's trajectory.
+func (g *gen) measures(pp *patientPlan) {
+	rng, e, def := pp.rng, pp.enroll, pp.prog.def
+	type due struct {
+		in   *programs.Instrument
+		week int
+		at   time.Time
+	}
+	var all []due
+	for _, s := range def.Schedule {
+		in := g.instruments[s.Instrument]
+		for _, w := range s.Weeks {
+			day := 7*w - 1
+			if w == 0 {
+				day = -1
+			}
+			at := g.at(pp, day)
+			if at.After(pp.horizon) || at.After(g.now) {
+				continue
+			}
+			all = append(all, due{in, w, at})
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].at.Before(all[j].at) })
+	lastPHQ := -1
+	for i, d := range all {
+		if d.in.ID == "phq9" {
+			lastPHQ = i
+		}
+	}
+	var ackable *store.MeasureResponse
+	for i, d := range all {
+		_, hi, _ := d.in.Range()
+		base, ok := pp.baselines[d.in.ID]
+		if !ok {
+			base = float64(hi) * (0.45 + 0.3*rng.Float64())
+			pp.baselines[d.in.ID] = base
+		}
+		p := float64(d.week) / float64(def.Weeks)
+		var target float64
+		switch pp.kind {
+		case improver:
+			target = base * (1 - 0.6*p)
+		case nonResponder, inactive:
+			target = base * (1 - 0.1*p)
+		case deteriorator:
+			target = base + 0.35*float64(hi)*p
+		}
+		target += rng.Float64()*4 - 2
+		total := clampInt(int(math.Round(target)), 0, hi)
+		crit := 0
+		if d.in.ID == "phq9" {
+			switch {
+			case pp.riskNow && i == lastPHQ && pp.riskLevel > 0:
+				crit = 3 - pp.riskLevel
+			case pp.riskNow && i == lastPHQ:
+				crit = 1 + rng.IntN(2)
+			case pp.riskPast && i == 1:
+				crit = 1
+			}
+		}
+		answers := spread(rng, d.in, total, crit)
+		sum := 0
+		for _, a := range answers {
+			sum += a
+		}
+		m := &store.MeasureResponse{ID: g.id(d.at), EnrollmentID: e.ID, PatientID: e.PatientID, InstrumentID: d.in.ID, InstrumentVersion: d.in.Version,
+			Week: d.week, Answers: answers, Total: sum, AnsweredAt: d.at}
+		pp.records = append(pp.records, m)
+		if pp.riskPast && crit > 0 {
+			ackable = m
+		}
+	}
+	if ackable != nil {
+		at := g.workingLater(ackable.AnsweredAt, 1+rng.IntN(4))
+		if at.After(g.now) {
+			at = g.now.Add(-time.Minute)
+		}
+		pp.records = append(pp.records, &store.RiskAck{ID: g.id(at), PatientID: e.PatientID, EnrollmentID: e.ID, SourceType: store.RiskSourceMeasure,
+			SourceID: ackable.ID, TherapistID: pp.therapist.ID, Action: store.AckCalledPatient,
+			Comment: "Called the patient (synthetic): no acute risk; safety plan and 112 reviewed.", AckedAt: at})
+	}
+}
+
+// spread distributes a total over an instrument's items. Critical items get
+// exactly crit (0 keeps them unendorsed).
+func spread(rng *rand.Rand, in *programs.Instrument, total, crit int) []int {
+	answers := make([]int, len(in.Items))
+	critical := map[int]bool{}
+	for _, c := range in.Critical {
+		for i, it := range in.Items {
+			if it.ID == c.Item {
+				critical[i] = true
+				answers[i] = crit
+				total -= crit
+			}
+		}
+	}
+	maxOf := func(i int) int {
+		m := 0
+		for _, o := range in.ItemOptions(i) {
+			if o.Score > m {
+				m = o.Score
+			}
+		}
+		return m
+	}
+	for guard := 0; total > 0 && guard < 1000; guard++ {
+		i := rng.IntN(len(answers))
+		if critical[i] || answers[i] >= maxOf(i) {
+			continue
+		}
+		answers[i]++
+		total--
+	}
+	return answers
+}
+
+func (g *gen) extras(pp *patientPlan) {
+	rng, e := pp.rng, pp.enroll
+	if rng.IntN(5) == 0 {
+		at := g.at(pp, rng.IntN(int(pp.horizon.Sub(pp.start).Hours()/24)+1))
+		if at.Before(g.now) {
+			pp.records = append(pp.records, &store.Note{ID: g.id(at), PatientID: e.PatientID, TherapistID: pp.therapist.ID,
+				Body: noteBank[rng.IntN(len(noteBank))] + " (synthetic)", CreatedAt: at})
+		}
+	}
+	if e.Status == store.EnrollmentActive && rng.IntN(2) == 0 {
+		week := store.ISOWeek(g.now.In(g.loc))
+		pp.records = append(pp.records, &store.TimeSpent{ID: g.id(g.now), TherapistID: pp.therapist.ID, PatientID: e.PatientID, Week: week,
+			Seconds: int64(120 + rng.IntN(1500)), UpdatedAt: g.now})
+	}
+}
