@@ -9,6 +9,9 @@ import (
 
 // runTUI opens the workbench on the store as the therapist named by --as.
 func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
+	if remote, err := a.runRemoteTUI(cmd); remote {
+		return err
+	}
 	ctx := cmd.Context()
 	db, err := a.open(ctx, false)
 	if err != nil {
@@ -28,7 +31,8 @@ func (a *app) startTUI(cmd *cobra.Command, db *store.DB, actor store.Actor, th s
 		Store:      db,
 		Actor:      actor,
 		Therapist:  th,
-		StoreLabel: "local " + db.Path(),
+		StoreLabel: a.storeLabel(db),
+		Sync:       a.tuiSync(),
 		Clock:      a.env.now,
 		Demo:       demo,
 		Input:      a.env.stdin,

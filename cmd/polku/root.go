@@ -39,6 +39,8 @@ type app struct {
 	dbPath string
 	as     string
 	device string
+	server string         // --server: work on the replica of this server
+	remote *remoteSession // set while the workbench runs on a replica
 }
 
 // usageError marks an error as a usage error (exit code 2).
@@ -116,6 +118,7 @@ Try it with synthetic data: polku demo`,
 	pf.StringVar(&a.dbPath, "db", "", "store file (env POLKU_DB; default "+defaultDBHint()+")")
 	pf.StringVar(&a.as, "as", "", "act as this therapist handle (env POLKU_AS)")
 	pf.StringVar(&a.device, "device", "", "name of this device in the audit log (default: host name)")
+	pf.StringVar(&a.server, "server", "", "polku server to work with (env POLKU_SERVER; see 'polku login')")
 	root.AddCommand(
 		a.initCmd(),
 		a.programsCmd(),
@@ -128,6 +131,12 @@ Try it with synthetic data: polku demo`,
 		a.settingsCmd(),
 		a.auditCmd(),
 		a.demoCmd(),
+		a.serveCmd(),
+		a.tokensCmd(),
+		a.loginCmd(),
+		a.logoutCmd(),
+		a.syncCmd(),
+		a.simulateCmd(),
 	)
 	return root
 }

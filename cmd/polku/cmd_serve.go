@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+
+	"github.com/spf13/cobra"
+
+	"polku/store"
+	"polku/store/server"
+)
+
+func (a *app) serveCmd() *cobra.Command {
+	var addr, certFile, keyFile, logFormat string
+	var newEpoch bool
+	cfg := server.Config{}
+	cmd := &cobra.Command{
+		Use:   "serve --db PATH [--addr 127.0.0.1:7420] [--tls-cert FILE --tls-key FILE]",
+		Short: "Serve a store over HTTP to therapists' replicas and the patient portal",
+		Long: `Serve the store as polku's HTTP JSON API (docs/api.md): therapists' polku
+keeps a replica in sync with it (polku login, polku sync) and the patient
+portal writes through it. Every request needs a token (polku tokens create).
+
+Plain HTTP is allowed only on a loopback address; on any other address give
+--tls-cert and --tls-key. Logs are JSON lines on standard error, one per
+request; they never contain patient text. SIGINT or SIGTERM stops the server
+after the requests in flight.
+
+After restoring the store file from a backup, start once with --new-epoch:
+replicas then push again what the backup lacks and pull everything again.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			withTLS := certFile != "" || keyFile != ""
+			if err := server.CheckAddr(addr, withTLS); err != nil {
+				return usagef("%v", err)
+			}
+			if withTLS && (certFile == "" || keyFile == "") {
+				return usagef("give both --tls-cert and --tls-key")
+			}
+			var h slog.Handler
+			switch logFormat {
+			case "json":
+				h = slog.NewJSONHandler(a.env.stderr, nil)
+			case "text":
+				h = slog.NewTextHandler(a.env.stderr, nil)
+			default:
+				return usagef("--log-format must be json or text, not %q", logFormat)
+			}
+			log := slog.New(h)
+			db, err := store.Open(ctx, a.storePath(), store.Options{Clock: a.env.now})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if newEpoch {
+				epoch := db.NewID(db.Now())
+				if err := db.SetMeta(ctx, "epoch", epoch); err != nil {
+					return err
+				}
+				log.Info("new epoch", "epoch", epoch)
+			}
+			cfg.DB, cfg.Logger, cfg.Clock = db, log, a.env.now
+			srv, err := server.New(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			return srv.Serve(ctx, addr, certFile, keyFile, func(ln net.Addr) {
+				fmt.Fprintf(a.env.stdout, "polku serving %s on %s://%s\n", db.Path(), map[bool]string{false: "http", true: "https"}[withTLS], ln)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:7420", "address to listen on (host:port)")
+	f.StringVar(&certFile, "tls-cert", "", "TLS certificate file (PEM)")
+	f.StringVar(&keyFile, "tls-key", "", "TLS private key file (PEM)")
+	f.StringVar(&logFormat, "log-format", "json", "log format: json or text")
+	f.BoolVar(&newEpoch, "new-epoch", false, "announce a new epoch (after restoring the store from a backup)")
+	f.Float64Var(&cfg.Rate, "rate", 20, "requests per second allowed per token (negative: no limit)")
+	f.IntVar(&cfg.Burst, "burst", 60, "requests allowed at once per token")
+	f.Int64Var(&cfg.MaxBody, "max-body", 8<<20, "largest request body in bytes")
+	f.IntVar(&cfg.PageSize, "page-size", 2000, "records per pull page unless the client asks for fewer")
+	return cmd
+}

@@ -1,0 +1,336 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"polku/programs"
+	"polku/store"
+	"polku/store/api"
+	"polku/store/client"
+	"polku/store/server"
+	"polku/store/synctest"
+)
+
+// portal is what a simulated patient does, through the server's patient
+// endpoints or straight into a local store.
+type portal interface {
+	view(ctx context.Context) (*store.Enrollment, *programs.Program, error)
+	submit(ctx context.Context, r api.SubmitRequest) error
+	diary(ctx context.Context, r api.DiaryRequest) error
+	measure(ctx context.Context, r api.MeasureRequest) error
+	message(ctx context.Context, r api.MessageRequest) error
+	readFeedback(ctx context.Context) (int, error)
+}
+
+type httpPortal struct{ c *client.Client }
+
+func (p httpPortal) view(ctx context.Context) (*store.Enrollment, *programs.Program, error) {
+	v, err := p.c.PatientMe(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if v.Enrollment == nil {
+		return nil, nil, errors.New("not enrolled")
+	}
+	var prog programs.Program
+	if err := json.Unmarshal(v.Program, &prog); err != nil {
+		return nil, nil, err
+	}
+	return v.Enrollment, &prog, nil
+}
+
+func (p httpPortal) submit(ctx context.Context, r api.SubmitRequest) error {
+	_, err := p.c.Submit(ctx, newSimKey(), r)
+	return err
+}
+func (p httpPortal) diary(ctx context.Context, r api.DiaryRequest) error {
+	_, err := p.c.Diary(ctx, newSimKey(), r)
+	return err
+}
+func (p httpPortal) measure(ctx context.Context, r api.MeasureRequest) error {
+	_, err := p.c.Measure(ctx, newSimKey(), r)
+	return err
+}
+func (p httpPortal) message(ctx context.Context, r api.MessageRequest) error {
+	_, err := p.c.Message(ctx, newSimKey(), r)
+	return err
+}
+func (p httpPortal) readFeedback(ctx context.Context) (int, error) {
+	list, err := p.c.Feedback(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var ids []string
+	for _, f := range list {
+		if f.ReadAt == nil {
+			ids = append(ids, f.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return len(ids), p.c.MarkFeedbackRead(ctx, newSimKey(), ids...)
+}
+
+type localPortal struct {
+	db        *store.DB
+	patientID string
+}
+
+func (p localPortal) actor() store.Actor {
+	return store.Actor{ID: "patient:" + p.patientID, Handle: "patient", Role: "patient", Device: "simulate"}
+}
+
+func (p localPortal) view(ctx context.Context) (*store.Enrollment, *programs.Program, error) {
+	rec, err := p.db.PatientRecord(ctx, store.System("simulate"), p.patientID, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	e, prog := rec.Current()
+	if e == nil {
+		return nil, nil, errors.New("not enrolled")
+	}
+	return e, prog, nil
+}
+
+func (p localPortal) submit(ctx context.Context, r api.SubmitRequest) error {
+	_, err := p.db.Submit(ctx, p.actor(), store.Submission{EnrollmentID: r.EnrollmentID, PatientID: p.patientID, ModuleID: r.ModuleID,
+		ExerciseID: r.ExerciseID, Answers: r.Answers})
+	return err
+}
+func (p localPortal) diary(ctx context.Context, r api.DiaryRequest) error {
+	_, err := p.db.AddDiary(ctx, p.actor(), store.DiaryEntry{EnrollmentID: r.EnrollmentID, PatientID: p.patientID, ExerciseID: r.ExerciseID,
+		Date: r.Date, Fields: r.Fields})
+	return err
+}
+func (p localPortal) measure(ctx context.Context, r api.MeasureRequest) error {
+	_, err := p.db.AddMeasure(ctx, p.actor(), store.MeasureResponse{EnrollmentID: r.EnrollmentID, PatientID: p.patientID,
+		InstrumentID: r.InstrumentID, Week: r.Week, Answers: r.Answers})
+	return err
+}
+func (p localPortal) message(ctx context.Context, r api.MessageRequest) error {
+	_, err := p.db.SendMessage(ctx, p.actor(), store.Message{EnrollmentID: r.EnrollmentID, PatientID: p.patientID, Direction: store.DirectionIn, Body: r.Body}, "")
+	return err
+}
+func (p localPortal) readFeedback(ctx context.Context) (int, error) {
+	rec, err := p.db.PatientRecord(ctx, store.System("simulate"), p.patientID, "")
+	if err != nil {
+		return 0, err
+	}
+	var ids []string
+	for _, f := range rec.Feedback {
+		if f.ReadAt == nil {
+			ids = append(ids, f.ID)
+		}
+	}
+	return len(ids), p.db.MarkRead(ctx, p.actor(), "feedback", ids...)
+}
+
+func newSimKey() string { return fmt.Sprintf("sim-%x", rand.Uint64()) }
+
+var simMessages = []string{
+	"Hi, I could not open the second exercise on my phone. Can you help?",
+	"This week was hard, but I did the worry log on four days.",
+	"Thank you for your feedback, it helped me understand the exercise.",
+	"I will be travelling next week; can I do the module a bit later?",
+	"Is it normal that the postponement feels strange at first?",
+}
+
+func (a *app) simulateCmd() *cobra.Command {
+	var every, duration time.Duration
+	var count, patients int
+	var seed uint64
+	cmd := &cobra.Command{
+		Use:   "simulate [--server URL] --db PATH [--every 2s] [--count N] [--duration D]",
+		Short: "Play synthetic patients doing their weekly work, so that a demo shows work arriving",
+		Long: `Play the synthetic patients of a store (those marked synthetic, with an
+active enrollment): each tick one of them submits an exercise, writes a
+diary day, answers a questionnaire, sends a message or reads feedback.
+
+With --server the patients act through the server's patient endpoints, as
+the patient portal would: --db is then the server's store, where simulate
+makes short-lived patient tokens (revoked when it stops). Without --server
+they write straight into the store at --db. Nothing is printed of what they
+write. Stop with Ctrl-C, --count or --duration.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if every <= 0 {
+				return usagef("--every must be positive")
+			}
+			ctx := cmd.Context()
+			if duration > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, duration)
+				defer cancel()
+			}
+			db, err := a.open(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			list, err := db.Patients(ctx, store.System("simulate"), store.PatientFilter{Status: store.EnrollmentActive})
+			if err != nil {
+				return err
+			}
+			var cast []store.PatientSummary
+			for _, p := range list {
+				if p.Synthetic {
+					cast = append(cast, p)
+				}
+			}
+			if len(cast) == 0 {
+				return errors.New("no synthetic patients with an active enrollment in this store (try 'polku demo')")
+			}
+			rnd := rand.New(rand.NewPCG(seed, seed+1))
+			rnd.Shuffle(len(cast), func(i, j int) { cast[i], cast[j] = cast[j], cast[i] })
+			if patients > 0 && patients < len(cast) {
+				cast = cast[:patients]
+			}
+			portals := make([]portal, len(cast))
+			if a.server != "" {
+				u, err := client.ParseServer(a.server)
+				if err != nil {
+					return usagef("--server: %v", err)
+				}
+				var tokenIDs []string
+				defer func() {
+					for _, id := range tokenIDs {
+						server.RevokeTokens(context.WithoutCancel(ctx), db, id, "")
+					}
+				}()
+				for i, p := range cast {
+					tok, info, err := server.CreatePatientToken(ctx, db, p.ID, "simulate")
+					if err != nil {
+						return err
+					}
+					tokenIDs = append(tokenIDs, info.ID)
+					c, err := client.New(u.String(), tok, client.Options{})
+					if err != nil {
+						return err
+					}
+					portals[i] = httpPortal{c}
+				}
+			} else {
+				for i, p := range cast {
+					portals[i] = localPortal{db: db, patientID: p.ID}
+				}
+			}
+			where := "into " + db.Path()
+			if a.server != "" {
+				where = "through " + a.server
+			}
+			fmt.Fprintf(a.env.stdout, "simulating %s %s, one action every %s\n", plural(len(cast), "patient", "patients"), where, every)
+			t := time.NewTicker(every)
+			defer t.Stop()
+			done, failed := 0, 0
+			for count <= 0 || done < count {
+				i := rnd.IntN(len(cast))
+				what, err := simulateOne(ctx, portals[i], rnd, a.env.now())
+				now := a.env.now().Format("15:04:05")
+				if err != nil {
+					if ctx.Err() != nil {
+						break
+					}
+					failed++
+					fmt.Fprintf(a.env.stdout, "%s %s %s failed: %v\n", now, cast[i].Pseudonym, what, err)
+				} else {
+					done++
+					fmt.Fprintf(a.env.stdout, "%s %s %s\n", now, cast[i].Pseudonym, what)
+				}
+				if count > 0 && done >= count {
+					break
+				}
+				select {
+				case <-ctx.Done():
+				case <-t.C:
+				}
+				if ctx.Err() != nil {
+					break
+				}
+			}
+			fmt.Fprintf(a.env.stdout, "%s done, %d failed\n", plural(done, "action", "actions"), failed)
+			if failed > 0 && done == 0 {
+				return errors.New("every simulated action failed")
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.DurationVar(&every, "every", 2*time.Second, "pause between actions")
+	f.IntVar(&count, "count", 0, "stop after this many actions (0: until stopped)")
+	f.DurationVar(&duration, "duration", 0, "stop after this long")
+	f.IntVar(&patients, "patients", 0, "play at most this many patients")
+	f.Uint64Var(&seed, "seed", uint64(time.Now().UnixNano()), "random seed")
+	return cmd
+}
+
+// simulateOne makes one patient do one thing and says what (never the
+// text).
+func simulateOne(ctx context.Context, p portal, rnd *rand.Rand, now time.Time) (string, error) {
+	e, prog, err := p.view(ctx)
+	if err != nil {
+		return "view", err
+	}
+	open := prog.Modules
+	if e.UnlockedModules < len(open) {
+		open = open[:max(1, e.UnlockedModules)]
+	}
+	var works, diaries []struct {
+		module string
+		ex     *programs.Exercise
+	}
+	var questionnaires []string
+	for mi := range open {
+		for xi := range open[mi].Exercises {
+			ex := &open[mi].Exercises[xi]
+			item := struct {
+				module string
+				ex     *programs.Exercise
+			}{open[mi].ID, ex}
+			switch ex.Kind {
+			case programs.KindReflection, programs.KindWorksheet:
+				works = append(works, item)
+			case programs.KindDiary:
+				diaries = append(diaries, item)
+			}
+		}
+	}
+	// The scheduled instruments whose item count simulate knows.
+	for _, s := range prog.Schedule {
+		if s.Instrument == "phq9" || s.Instrument == "gad7" {
+			questionnaires = append(questionnaires, s.Instrument)
+		}
+	}
+	start, _ := time.Parse(time.DateOnly, e.StartDate)
+	week := min(max(0, int(now.Sub(start).Hours()/24/7)), prog.Weeks)
+	switch roll := rnd.IntN(100); {
+	case roll < 40 && len(works) > 0:
+		x := works[rnd.IntN(len(works))]
+		return "submitted " + x.ex.ID, p.submit(ctx, api.SubmitRequest{EnrollmentID: e.ID, ModuleID: x.module, ExerciseID: x.ex.ID, Answers: synctest.Answers(x.ex, rnd)})
+	case roll < 55 && len(diaries) > 0:
+		x := diaries[rnd.IntN(len(diaries))]
+		return "wrote a diary day", p.diary(ctx, api.DiaryRequest{EnrollmentID: e.ID, ExerciseID: x.ex.ID, Date: now.AddDate(0, 0, -1).Format(time.DateOnly), Fields: synctest.Answers(x.ex, rnd)})
+	case roll < 75 && len(questionnaires) > 0:
+		id := questionnaires[rnd.IntN(len(questionnaires))]
+		answers := make([]int, map[string]int{"phq9": 9, "gad7": 7}[id])
+		for i := range answers {
+			answers[i] = rnd.IntN(3)
+		}
+		if id == "phq9" {
+			answers[8] = 0
+		}
+		return "answered " + id, p.measure(ctx, api.MeasureRequest{EnrollmentID: e.ID, InstrumentID: id, Week: week, Answers: answers})
+	case roll < 90:
+		return "sent a message", p.message(ctx, api.MessageRequest{EnrollmentID: e.ID, Body: simMessages[rnd.IntN(len(simMessages))]})
+	default:
+		n, err := p.readFeedback(ctx)
+		return fmt.Sprintf("read %s", plural(n, "feedback", "feedback")), err
+	}
+}

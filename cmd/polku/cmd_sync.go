@@ -1,0 +1,477 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"polku/store"
+	"polku/store/client"
+	"polku/store/syncer"
+	"polku/tui"
+)
+
+// loginInfo is the saved login: which server, with which token, and where
+// the replica is. It is kept in the user's config directory, mode 0600.
+type loginInfo struct {
+	Server      string `json:"server"`
+	Token       string `json:"token"`
+	Handle      string `json:"handle"`
+	TherapistID string `json:"therapist_id"`
+	Role        string `json:"role"`
+	Replica     string `json:"replica"`
+}
+
+// configDir is the XDG config directory for polku.
+func (a *app) configDir() string {
+	if d := a.env.getenv("XDG_CONFIG_HOME"); d != "" {
+		return filepath.Join(d, "polku")
+	}
+	if h := a.env.getenv("HOME"); h != "" {
+		return filepath.Join(h, ".config", "polku")
+	}
+	return filepath.Join(os.TempDir(), "polku-config")
+}
+
+func (a *app) loginPath() string { return filepath.Join(a.configDir(), "login.json") }
+
+func (a *app) readLogin() (*loginInfo, error) {
+	b, err := os.ReadFile(a.loginPath())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var l loginInfo
+	if err := json.Unmarshal(b, &l); err != nil {
+		return nil, fmt.Errorf("%s is damaged (%v): run 'polku login' again", a.loginPath(), err)
+	}
+	return &l, nil
+}
+
+func (a *app) writeLogin(l *loginInfo) error {
+	if err := os.MkdirAll(a.configDir(), 0o700); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(l, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := a.loginPath() + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, a.loginPath())
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+func (a *app) replicaPath(server, handle string) string {
+	u, _ := client.ParseServer(server)
+	name := unsafeName.ReplaceAllString(u.Host, "_") + "-" + unsafeName.ReplaceAllString(handle, "_") + ".db"
+	return filepath.Join(a.dataDir(), "replicas", name)
+}
+
+// serverLogin finds the login to use: the one for --server (which must
+// exist), or with no --server the saved one. ok is false when neither
+// applies and the local store is the source of truth.
+func (a *app) serverLogin(required bool) (*loginInfo, bool, error) {
+	l, err := a.readLogin()
+	if err != nil {
+		return nil, false, err
+	}
+	srv := a.server
+	if srv == "" {
+		srv = a.env.getenv("POLKU_SERVER")
+	}
+	if srv != "" {
+		u, err := client.ParseServer(srv)
+		if err != nil {
+			return nil, false, usagef("--server: %v", err)
+		}
+		if l == nil || l.Server != u.String() {
+			return nil, false, fmt.Errorf("not logged in to %s: run 'polku login --server %s'", u, u)
+		}
+		return l, true, nil
+	}
+	if l == nil {
+		if required {
+			return nil, false, usagef("not logged in to a server: run 'polku login --server URL'")
+		}
+		return nil, false, nil
+	}
+	return l, true, nil
+}
+
+// openReplica opens the login's replica and its sync engine.
+func (a *app) openReplica(ctx context.Context, l *loginInfo) (*store.DB, *syncer.Engine, error) {
+	c, err := client.New(l.Server, l.Token, client.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := syncer.OpenReplica(ctx, l.Replica, store.Options{Clock: a.env.now})
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, syncer.New(syncer.Config{DB: db, Client: c, Clock: a.env.now}), nil
+}
+
+func (a *app) loginCmd() *cobra.Command {
+	var token string
+	cmd := &cobra.Command{
+		Use:   "login --server URL [--token TOKEN]",
+		Short: "Sign in to a polku server and keep a local replica of your patients",
+		Long: `Sign in to a server ('polku serve') with a token from your admin ('polku
+tokens create'). Without --token the token is read from standard input.
+The login is saved in $XDG_CONFIG_HOME/polku/login.json (mode 0600) and the
+replica in $XDG_DATA_HOME/polku/replicas/. Afterwards 'polku' opens the
+workbench on the replica and syncs in the background; 'polku sync' syncs
+once.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if a.server == "" {
+				return usagef("give the server: polku login --server URL")
+			}
+			u, err := client.ParseServer(a.server)
+			if err != nil {
+				return usagef("--server: %v", err)
+			}
+			if token == "" {
+				sc := bufio.NewScanner(a.env.stdin)
+				sc.Buffer(make([]byte, 4096), 4096)
+				if sc.Scan() {
+					token = strings.TrimSpace(sc.Text())
+				}
+				if token == "" {
+					return usagef("give the token with --token or on standard input")
+				}
+			}
+			c, err := client.New(u.String(), token, client.Options{})
+			if err != nil {
+				return err
+			}
+			me, err := c.Me(ctx)
+			if err != nil {
+				if client.IsUnauthorized(err) {
+					return fmt.Errorf("the server refused the token (unknown or revoked)")
+				}
+				return fmt.Errorf("cannot sign in to %s: %w", u, err)
+			}
+			if me.Kind != "therapist" || me.Therapist == nil {
+				return fmt.Errorf("this is a %s token; polku signs in with a therapist, supervisor or admin token", me.Kind)
+			}
+			l := &loginInfo{Server: u.String(), Token: token, Handle: me.Therapist.Handle, TherapistID: me.Therapist.ID,
+				Role: me.Therapist.Role, Replica: a.replicaPath(u.String(), me.Therapist.Handle)}
+			if err := a.writeLogin(l); err != nil {
+				return fmt.Errorf("save the login: %w", err)
+			}
+			fmt.Fprintf(a.env.stdout, "signed in to %s as %s (%s)\nreplica: %s\nrun 'polku sync' to fetch your patients, or 'polku' to open the workbench\n",
+				u, l.Handle, l.Role, l.Replica)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&token, "token", "", "access token (default: read from standard input)")
+	return cmd
+}
+
+func (a *app) logoutCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "logout",
+		Short: "Forget the saved server login (the replica file stays)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			l, err := a.readLogin()
+			if err != nil {
+				return err
+			}
+			if l == nil {
+				fmt.Fprintln(a.env.stdout, "not signed in")
+				return nil
+			}
+			if err := os.Remove(a.loginPath()); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.env.stdout, "signed out of %s; the replica stays at %s\n", l.Server, l.Replica)
+			return nil
+		},
+	}
+}
+
+// syncResult is 'polku sync --output json'.
+type syncResult struct {
+	syncer.Report
+	Server   string         `json:"server"`
+	Pending  int            `json:"pending"`
+	Refused  int            `json:"refused_total"`
+	Entries  []syncer.Entry `json:"refused_ops,omitempty"`
+	Replica  string         `json:"replica"`
+	Duration float64        `json:"seconds"`
+}
+
+func (a *app) syncCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Push your work to the server and pull what changed (one round)",
+		Long: `One sync round with the server you are signed in to: push the outbox (your
+work since the last sync, in order), then pull what changed. Operations the
+server refuses (a draft changed elsewhere, a patient no longer yours) stay
+in the outbox with what you wrote: see 'polku sync status', then 'polku sync
+retry KEY' or 'polku sync discard KEY'.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o := outputOf(cmd)
+			if err := o.check(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			l, _, err := a.serverLogin(true)
+			if err != nil {
+				return err
+			}
+			db, eng, err := a.openReplica(ctx, l)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			start := time.Now()
+			rep, err := eng.Round(ctx)
+			if err != nil {
+				return fmt.Errorf("sync with %s: %w", l.Server, err)
+			}
+			st := eng.Status()
+			res := syncResult{Report: rep, Server: l.Server, Pending: st.Pending, Refused: st.Conflicts, Replica: l.Replica,
+				Duration: time.Since(start).Seconds()}
+			if o.json() {
+				if res.Entries, err = syncer.Entries(ctx, db, syncer.StateConflict, syncer.StateRejected); err != nil {
+					return err
+				}
+				return writeJSON(a.env.stdout, res)
+			}
+			w := a.env.stdout
+			if rep.Resynced {
+				fmt.Fprintln(w, "the server was restored from a backup (new epoch): pushed your work again and pulled everything")
+			}
+			fmt.Fprintf(w, "pushed %s", plural(rep.Pushed, "op", "ops"))
+			if rep.Duplicates > 0 {
+				fmt.Fprintf(w, " (%d already there)", rep.Duplicates)
+			}
+			fmt.Fprintf(w, ", pulled %s of %s", plural(rep.Pulled, "record", "records"), plural(rep.Patients, "patient", "patients"))
+			if rep.Revoked > 0 {
+				fmt.Fprintf(w, ", dropped %s no longer yours", plural(rep.Revoked, "patient", "patients"))
+			}
+			fmt.Fprintf(w, " in %.2fs\n", res.Duration)
+			for _, e := range rep.Refused {
+				fmt.Fprintf(w, "refused: %s\n", e)
+			}
+			if st.Conflicts > 0 {
+				fmt.Fprintf(w, "%s waiting for you: see 'polku sync status'\n", plural(st.Conflicts, "refused op is", "refused ops are"))
+			}
+			return nil
+		},
+	}
+	addOutputFlag(cmd)
+	cmd.AddCommand(a.syncStatusCmd(), a.syncResolveCmd("retry"), a.syncResolveCmd("discard"))
+	return cmd
+}
+
+func (a *app) syncStatusCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show the login, the last sync and the outbox (refused ops with their text)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o := outputOf(cmd)
+			if err := o.check(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			l, _, err := a.serverLogin(true)
+			if err != nil {
+				return err
+			}
+			db, eng, err := a.openReplica(ctx, l)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			entries, err := syncer.Entries(ctx, db, syncer.StatePending, syncer.StateConflict, syncer.StateRejected)
+			if err != nil {
+				return err
+			}
+			st := eng.Status()
+			if o.json() {
+				return writeJSON(a.env.stdout, map[string]any{"server": l.Server, "handle": l.Handle, "replica": l.Replica,
+					"last_sync": st.LastSync, "pending": st.Pending, "refused": st.Conflicts, "outbox": entries})
+			}
+			w := a.env.stdout
+			last := "never"
+			if !st.LastSync.IsZero() {
+				last = st.LastSync.Local().Format("2006-01-02 15:04:05")
+			}
+			fmt.Fprintf(w, "server    %s as %s\nreplica   %s\nlast sync %s\noutbox    %d pending, %d refused\n", l.Server, l.Handle, l.Replica, last, st.Pending, st.Conflicts)
+			for _, e := range entries {
+				if e.State == syncer.StatePending {
+					continue
+				}
+				fmt.Fprintf(w, "\n%s  %s  %s  %s\n  %s\n", e.Key, e.State, e.OpType, e.CreatedAt.Local().Format("2006-01-02 15:04"), e.Error)
+				if e.Text != "" {
+					for _, line := range strings.Split(plainText(e.Text), "\n") {
+						fmt.Fprintf(w, "  | %s\n", line)
+					}
+				}
+			}
+			return nil
+		},
+	}
+	addOutputFlag(cmd)
+	return cmd
+}
+
+func (a *app) syncResolveCmd(verb string) *cobra.Command {
+	short := map[string]string{
+		"retry":   "Queue a refused op again (a conflicted draft then overwrites the server's copy)",
+		"discard": "Drop a refused op from the outbox (what it says is lost)",
+	}[verb]
+	return &cobra.Command{
+		Use:   verb + " KEY",
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			l, _, err := a.serverLogin(true)
+			if err != nil {
+				return err
+			}
+			db, _, err := a.openReplica(ctx, l)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if verb == "retry" {
+				err = syncer.Retry(ctx, db, args[0])
+			} else {
+				err = syncer.Discard(ctx, db, args[0])
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.env.stdout, "%s: %s\n", verb, args[0])
+			return nil
+		},
+	}
+}
+
+// --- the workbench on a replica ---
+
+// remoteSession is the workbench's sync when it runs on a replica.
+type remoteSession struct {
+	sync  tui.Syncer
+	label string
+}
+
+// tuiSyncer shows the engine to the workbench.
+type tuiSyncer struct{ e *syncer.Engine }
+
+func (s tuiSyncer) Status() tui.SyncStatus {
+	st := s.e.Status()
+	return tui.SyncStatus{Server: st.Server, Online: st.Online, LastSync: st.LastSync, Pending: st.Pending, Conflicts: st.Conflicts, Err: st.Err}
+}
+
+func (s tuiSyncer) Trigger() { s.e.Trigger() }
+
+// tuiSync is the Syncer for the workbench (nil on a local store).
+func (a *app) tuiSync() tui.Syncer {
+	if a.remote == nil {
+		return nil
+	}
+	return a.remote.sync
+}
+
+// storeLabel says in the status bar what the workbench works on.
+func (a *app) storeLabel(db *store.DB) string {
+	if a.remote != nil {
+		return a.remote.label
+	}
+	return "local " + db.Path()
+}
+
+// runRemoteTUI opens the workbench on the replica when a server is in use
+// (--server, POLKU_SERVER, or a saved login without --db). ok is false
+// when the local store is the source of truth.
+func (a *app) runRemoteTUI(cmd *cobra.Command) (ok bool, err error) {
+	if a.server == "" && a.env.getenv("POLKU_SERVER") == "" && (a.dbPath != "" || a.env.getenv("POLKU_DB") != "") {
+		return false, nil
+	}
+	l, ok, err := a.serverLogin(false)
+	if !ok || err != nil {
+		return err != nil, err
+	}
+	ctx := cmd.Context()
+	db, eng, err := a.openReplica(ctx, l)
+	if err != nil {
+		return true, err
+	}
+	defer db.Close()
+	th, err := db.Therapist(ctx, l.TherapistID)
+	if errors.Is(err, store.ErrNotFound) {
+		// A new replica: fetch the caseload before opening.
+		fmt.Fprintf(a.env.stderr, "fetching your patients from %s...\n", l.Server)
+		if _, err := eng.Round(ctx); err != nil {
+			return true, fmt.Errorf("the replica is empty and the first sync failed: %w", err)
+		}
+		th, err = db.Therapist(ctx, l.TherapistID)
+	}
+	if err != nil {
+		return true, err
+	}
+	if h := a.handle(); h != "" && h != th.Handle {
+		return true, usagef("signed in to %s as %s, not %s", l.Server, th.Handle, h)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		eng.Run(runCtx)
+	}()
+	a.remote = &remoteSession{sync: tuiSyncer{eng}, label: "replica of " + l.Server}
+	err = a.startTUI(cmd, db, store.ActorFor(th, a.deviceName()), th, false)
+	cancel()
+	<-done
+	// One last push, so that work done just before quitting goes out.
+	final, stop := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+	defer stop()
+	if _, ferr := eng.Round(final); ferr != nil {
+		if st := eng.Status(); st.Pending > 0 {
+			fmt.Fprintf(a.env.stderr, "polku: %s not pushed yet (%v); they go out with the next sync\n", plural(st.Pending, "op is", "ops are"), ferr)
+		}
+	}
+	return true, err
+}
+
+// plainText drops terminal control characters from text before it is
+// printed (patient and therapist text is hostile input to a terminal).
+func plainText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, s)
+}
