@@ -42,6 +42,9 @@ func (ps Problems) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// Sort orders problems by file, line and column.
+func (ps Problems) Sort() Problems { return ps.sorted() }
+
 func (ps Problems) sorted() Problems {
 	sort.SliceStable(ps, func(i, j int) bool {
 		a, b := ps[i], ps[j]
@@ -71,6 +74,7 @@ type Document struct {
 	Instrument *Instrument
 	Pos        Pos
 	positions  map[string]Pos
+	bad        map[string]bool // paths whose value did not decode
 }
 
 // ID is the program's or instrument's id.
@@ -217,7 +221,7 @@ func Parse(file string, data []byte) ([]*Document, Problems) {
 			continue
 		}
 		n := root.Content[0]
-		d := &Document{Pos: Pos{file, n.Line, n.Column}, positions: map[string]Pos{}}
+		d := &Document{Pos: Pos{file, n.Line, n.Column}, positions: map[string]Pos{}, bad: map[string]bool{}}
 		dc := &decoder{file: file, doc: d}
 		if n.Kind != yaml.MappingNode {
 			dc.fail(n, "a document must be a mapping with kind: program or kind: instrument")
@@ -255,6 +259,11 @@ func syntaxProblem(file string, err error) Problem {
 			if n, err := strconv.Atoi(rest[:i]); err == nil {
 				line = n
 				msg = strings.TrimSpace(rest[i+1:])
+				// yaml.v3 counts lines from 0 for these two errors; both point
+				// at the start of the construct that is not closed properly.
+				if strings.HasPrefix(msg, "did not find expected") || strings.HasPrefix(msg, "found a tab character") {
+					line++
+				}
 			}
 		}
 	}
@@ -276,6 +285,13 @@ type decoder struct {
 	file  string
 	doc   *Document
 	probs Problems
+}
+
+// failAt records a problem with the value at path; later checks of that
+// path stay quiet, so one mistake is reported once.
+func (d *decoder) failAt(n *yaml.Node, path, format string, args ...any) {
+	d.doc.bad[path] = true
+	d.fail(n, format, args...)
 }
 
 func (d *decoder) fail(n *yaml.Node, format string, args ...any) {
@@ -309,7 +325,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		d.decode(n, v.Elem(), path)
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
-			d.fail(n, "%s must be a mapping of keys to values", name)
+			d.failAt(n, path, "%s must be a mapping of keys to values", name)
 			return
 		}
 		fields := yamlFields(v.Type())
@@ -327,11 +343,10 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 				continue
 			}
 			d.decode(val, v.Field(idx), join(path, k.Value))
-			d.doc.positions[join(path, k.Value)] = Pos{d.file, k.Line, k.Column}
 		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			d.fail(n, "%s must be a list", name)
+			d.failAt(n, path, "%s must be a list", name)
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -341,40 +356,40 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		v.Set(s)
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode {
-			d.fail(n, "%s must be text", name)
+			d.failAt(n, path, "%s must be text", name)
 			return
 		}
 		v.SetString(n.Value)
 	case reflect.Int:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-			d.fail(n, "%s must be a whole number, not %s", name, describe(n))
+			d.failAt(n, path, "%s must be a whole number, not %s", name, describe(n))
 			return
 		}
 		i, err := strconv.Atoi(n.Value)
 		if err != nil {
-			d.fail(n, "%s: %q is not a whole number", name, n.Value)
+			d.failAt(n, path, "%s: %q is not a whole number", name, n.Value)
 			return
 		}
 		v.SetInt(int64(i))
 	case reflect.Float64:
 		if n.Kind != yaml.ScalarNode || (n.Tag != "!!float" && n.Tag != "!!int") {
-			d.fail(n, "%s must be a number, not %s", name, describe(n))
+			d.failAt(n, path, "%s must be a number, not %s", name, describe(n))
 			return
 		}
 		f, err := strconv.ParseFloat(n.Value, 64)
 		if err != nil {
-			d.fail(n, "%s: %q is not a number", name, n.Value)
+			d.failAt(n, path, "%s: %q is not a number", name, n.Value)
 			return
 		}
 		v.SetFloat(f)
 	case reflect.Bool:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			d.fail(n, "%s must be true or false, not %s", name, describe(n))
+			d.failAt(n, path, "%s must be true or false, not %s", name, describe(n))
 			return
 		}
 		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
 	default:
-		d.fail(n, "%s: unsupported type %s", name, v.Type())
+		d.failAt(n, path, "%s: unsupported type %s", name, v.Type())
 	}
 }
 

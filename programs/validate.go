@@ -36,6 +36,9 @@ func (c checker) at(path, format string, args ...any) {
 }
 
 func (c checker) required(path string, missing bool) bool {
+	if c.doc.bad[path] {
+		return false // already reported as a type error
+	}
 	if missing {
 		if _, present := c.doc.positions[path]; present {
 			c.at(path, "%s must not be empty", path)

@@ -110,7 +110,7 @@ Exit status 1 when there are problems.`,
 			}
 			known, done := a.knownInstruments(cmd.Context())
 			defer done()
-			probs = append(probs, programs.Validate(b, known)...)
+			probs = append(probs, programs.Validate(b, known)...).Sort()
 			if len(probs) > 0 {
 				return probs
 			}

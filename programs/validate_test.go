@@ -1,0 +1,203 @@
+package programs_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"polku/programs"
+	"polku/programs/builtin"
+)
+
+func TestBuiltinContentIsValid(t *testing.T) {
+	b, err := builtin.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if probs := programs.Validate(b, nil); len(probs) > 0 {
+		t.Fatalf("built-in content has problems:\n%v", probs)
+	}
+	want := map[string]bool{"phq9": true, "gad7": true, "gad": true, "insomnia": true, "depression": true, "social-anxiety-youth": true}
+	for _, d := range b.Docs {
+		delete(want, d.ID())
+		if p := d.Program; p != nil {
+			if n := len(p.Modules); n < 5 || n > 8 {
+				t.Errorf("%s has %d modules, want 5-8", p.ID, n)
+			}
+			for _, m := range p.Modules {
+				if n := len(m.Exercises); n < 1 || n > 3 {
+					t.Errorf("%s/%s has %d exercises, want 1-3", p.ID, m.ID, n)
+				}
+			}
+			if !strings.Contains(p.Description, "112") || !strings.Contains(p.Modules[0].Body, "112") {
+				t.Errorf("%s: the description and the first module must point to 112", p.ID)
+			}
+		}
+		if in := d.Instrument; in != nil && in.ID != "phq9" && in.ID != "gad7" && (in.Validated == nil || *in.Validated) {
+			t.Errorf("%s is our own scale and must say validated: false", in.ID)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("missing built-ins: %v", want)
+	}
+	var insomnia *programs.Program
+	for _, p := range b.Programs() {
+		if p.ID == "insomnia" {
+			insomnia = p
+		}
+	}
+	found := false
+	for _, m := range insomnia.Modules {
+		for i := range m.Exercises {
+			found = found || programs.IsSleepDiary(&m.Exercises[i])
+		}
+	}
+	if !found {
+		t.Error("the insomnia program has no sleep diary")
+	}
+}
+
+const goodInstrument = `kind: instrument
+id: mini
+version: 1
+title: Mini scale
+language: en
+validated: false
+licence: ours
+options:
+  - {score: 0, label: No}
+  - {score: 1, label: Some}
+  - {score: 2, label: Yes}
+items:
+  - {id: "1", text: One}
+  - {id: "2", text: Two}
+scoring: sum
+bands:
+  - {min: 0, max: 1, label: low}
+  - {min: 2, max: 4, label: high}
+`
+
+// TestValidationProblems checks the exact problem lines for broken files.
+func TestValidationProblems(t *testing.T) {
+	cases := []struct {
+		name string
+		file string
+		want []string
+	}{
+		{"unknown key and missing fields", `kind: instrument
+id: x
+version: 1
+titel: Oops
+language: de
+validated: false
+licence: ours
+options: [{score: 0, label: No}, {score: 1, label: Yes}]
+items: [{id: "1", text: One}]
+scoring: sum
+bands: [{min: 0, max: 1, label: all}]
+`, []string{
+			`f.yaml:1:1: missing required key "title"`,
+			`f.yaml:4:1: unknown key "titel" in document (known keys: bands, caseness, critical, description, id, items, kind, language, licence, loinc, options, prompt, reliability, reliable_change, scoring, sd, short_title, title, validated, version)`,
+			`f.yaml:5:11: language must be one of fi, sv, en, not "de"`,
+		}},
+		{"bands with gap and overlap", strings.Replace(goodInstrument, `bands:
+  - {min: 0, max: 1, label: low}
+  - {min: 2, max: 4, label: high}`, `bands:
+  - {min: 0, max: 0, label: none}
+  - {min: 2, max: 3, label: some}
+  - {min: 3, max: 3, label: dup}`, 1), []string{
+			`f.yaml:17:3: bands leave a gap: no band covers the total 4 (scores run 0-4)`,
+			`f.yaml:18:5: bands leave a gap: no band covers the total 1`,
+			`f.yaml:19:5: band "dup" (3-3) overlaps the band before it, which ends at 3`,
+		}},
+		{"critical item that does not exist", goodInstrument + `critical:
+  - {item: "9", amber: 1, red: 2, label: Risk}
+caseness: 9
+`, []string{
+			`f.yaml:20:12: critical item "9" does not exist (items are 1, 2)`,
+			`f.yaml:21:11: caseness 9 is outside the score range 1-4`,
+		}},
+		{"wrong types", `kind: program
+id: Bad_Id
+version: one
+title: T
+language: en
+weeks: 60
+min_age: 16
+description: d
+modules:
+  - id: m1
+    title: M
+    body: b
+    exercises:
+      - {id: e1, kind: essay, title: E, prompt: p}
+      - {id: e1, kind: questionnaire, title: Q, prompt: p, instrument: nope}
+      - {id: w, kind: worksheet, title: W, prompt: p}
+schedule:
+  - {instrument: phq9, weeks: [0, 61]}
+`, []string{
+			`f.yaml:2:5: id "Bad_Id" must be lower-case letters, digits and dashes (like "worry-log")`,
+			`f.yaml:3:10: version must be a whole number, not "one"`,
+			`f.yaml:6:8: weeks must be between 1 and 52, not 60`,
+			`f.yaml:14:24: kind must be one of reflection, worksheet, diary, questionnaire, not "essay"`,
+			`f.yaml:15:14: duplicate exercise id "e1" (also modules[0].exercises[0])`,
+			`f.yaml:15:72: unknown instrument "nope": import it with this program or first`,
+			`f.yaml:16:9: missing required key "fields"`,
+			`f.yaml:18:18: unknown instrument "phq9": import it with this program or first`,
+			`f.yaml:18:35: week 61 is outside 0-60 (0 is the baseline)`,
+		}},
+		{"yaml syntax", "kind: program\nid: [unclosed\n", []string{`f.yaml:2:1: YAML syntax: did not find expected ',' or ']'`}},
+		{"not a mapping", "- just\n- a list\n", []string{`f.yaml:1:1: a document must be a mapping with kind: program or kind: instrument`}},
+		{"duplicate ids across documents", goodInstrument + "---\n" + goodInstrument, []string{`f.yaml:21:5: duplicate instrument id "mini" (first defined at f.yaml:1)`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			docs, probs := programs.Parse("f.yaml", []byte(c.file))
+			probs = append(probs, programs.Validate(&programs.Bundle{Docs: docs}, nil)...).Sort()
+			var got []string
+			for _, p := range probs {
+				got = append(got, p.String())
+			}
+			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestLoadFolderAndExample(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "mini.yaml"), []byte(goodInstrument), 0o600)
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("ignored"), 0o600)
+	b, probs, err := programs.Load(dir)
+	if err != nil || len(probs) > 0 {
+		t.Fatal(err, probs)
+	}
+	if len(b.Instruments()) != 1 {
+		t.Fatalf("want 1 instrument from the folder, got %d", len(b.Instruments()))
+	}
+	if _, _, err := programs.Load(filepath.Join(dir, "missing.yaml")); err == nil {
+		t.Fatal("loading a missing file did not fail")
+	}
+}
+
+// The examples in docs/programs.md must validate as they are.
+func TestDocExamplesValidate(t *testing.T) {
+	doc, err := os.ReadFile("../docs/programs.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	for _, part := range strings.Split(string(doc), "```yaml\n")[1:] {
+		blocks = append(blocks, strings.Split(part, "```")[0])
+	}
+	if len(blocks) != 2 {
+		t.Fatalf("want 2 yaml examples in docs/programs.md, found %d", len(blocks))
+	}
+	docs, probs := programs.Parse("example.yaml", []byte(blocks[0]+"---\n"+blocks[1]))
+	probs = append(probs, programs.Validate(&programs.Bundle{Docs: docs}, nil)...)
+	if len(probs) > 0 {
+		t.Fatalf("doc examples have problems:\n%v", probs)
+	}
+}
