@@ -657,6 +657,9 @@ func (im *importer) check(rec any) error {
 	case *Referral:
 		return checkReferral(im, r)
 	case *Enrollment:
+		if err := im.resolveProgram(r); err != nil {
+			return err
+		}
 		if err := checkEnrollment(im, r); err != nil {
 			return err
 		}
@@ -747,6 +750,22 @@ func (im *importer) checkProgram(r *ProgramVersion) error {
 	r.Definition, _ = json.Marshal(def)
 	r.Title, r.Language = def.Title, def.Language
 	im.programs[r.ID] = &def
+	return nil
+}
+
+// resolveProgram lets a hand-written file name the program version as
+// "program_id@version" instead of the stored version's id.
+func (im *importer) resolveProgram(e *Enrollment) error {
+	pid, v, ok := strings.Cut(e.ProgramVersionID, "@")
+	if !ok {
+		return nil
+	}
+	var id string
+	err := im.t.tx.QueryRowContext(im.t.ctx, "SELECT id FROM program_versions WHERE program_id = ? AND version = ?", pid, v).Scan(&id)
+	if err != nil {
+		return invalid("enrollment", "program_version_id", "no stored program version %s (see 'polku programs list --all')", e.ProgramVersionID)
+	}
+	e.ProgramVersionID = id
 	return nil
 }
 
