@@ -298,6 +298,9 @@ func (t *tx) applyPulled(b PulledBatch) (int, error) {
 		}
 		n++
 	}
+	if err := t.flushChanges(); err != nil {
+		return n, err
+	}
 	if b.Within != nil {
 		if err := b.Within(t.tx); err != nil {
 			return n, err

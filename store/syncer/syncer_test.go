@@ -2,9 +2,9 @@ package syncer_test
 
 import (
 	"context"
-	"errors"
 	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -209,7 +209,70 @@ func TestRoundTrip(t *testing.T) {
 	if body != "replica edit" {
 		t.Fatalf("server draft after retry: %q", body)
 	}
-	_ = errors.New
 }
 
 func apiMessage(body string) api.MessageRequest { return api.MessageRequest{Body: body} }
+
+func patientClient(t testing.TB, url, token string) *client.Client {
+	t.Helper()
+	c, err := client.New(url, token, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestFaultDuplicatedPush(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, synctest.Spec{Therapists: 1, PatientsPer: 2, Weeks: 2})
+	th := e.fx.Therapists[0]
+	r := e.replica(th, nil)
+	r.round(t)
+	bodies := writeFeedback(t, r.db, e.fx, th, "dup", 5)
+	entries, err := syncer.Entries(ctx, r.db, syncer.StatePending)
+	if err != nil || len(entries) != 5 {
+		t.Fatalf("outbox: %d %v", len(entries), err)
+	}
+	ops := make([]api.PushOp, len(entries))
+	for i, en := range entries {
+		ops[i] = api.PushOp{Key: en.Key, Type: en.OpType, Op: en.Op}
+	}
+	c := patientClient(t, e.http.URL, e.tokens[th.Handle])
+	// The same push three times, two of them at once.
+	first, err := c.Push(ctx, ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	results := make([]*api.PushResponse, 2)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], _ = c.Push(ctx, ops)
+		}()
+	}
+	wg.Wait()
+	for i, res := range first.Results {
+		if res.Status != api.StatusApplied {
+			t.Fatalf("first push, op %d: %+v", i, res)
+		}
+		for _, again := range results {
+			if again == nil || again.Results[i].Status != api.StatusDuplicate {
+				t.Fatalf("repeated push, op %d: %+v", i, again)
+			}
+		}
+	}
+	// The replica's own round finds them pushed already.
+	rep := r.round(t)
+	if rep.Duplicates != 5 || rep.Pushed != 0 {
+		t.Fatalf("round after the duplicates: %+v", rep)
+	}
+	for _, b := range bodies {
+		for side, db := range map[string]*store.DB{"server": e.srvDB, "replica": r.db} {
+			if n := count(t, db, "SELECT COUNT(*) FROM feedback WHERE body = ?", b); n != 1 {
+				t.Fatalf("%q %d times on the %s", b, n, side)
+			}
+		}
+	}
+}
