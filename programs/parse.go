@@ -264,6 +264,9 @@ func syntaxProblem(file string, err error) Problem {
 				if strings.HasPrefix(msg, "did not find expected") || strings.HasPrefix(msg, "found a tab character") {
 					line++
 				}
+				if strings.HasPrefix(msg, "did not find expected ',' or") {
+					msg += ` (inside {...} or [...], put text containing ? : , # [ ] { } in "quotes")`
+				}
 			}
 		}
 	}

@@ -147,7 +147,7 @@ schedule:
 			`f.yaml:18:18: unknown instrument "phq9": import it with this program or first`,
 			`f.yaml:18:35: week 61 is outside 0-60 (0 is the baseline)`,
 		}},
-		{"yaml syntax", "kind: program\nid: [unclosed\n", []string{`f.yaml:2:1: YAML syntax: did not find expected ',' or ']'`}},
+		{"yaml syntax", "kind: program\nid: [unclosed\n", []string{`f.yaml:2:1: YAML syntax: did not find expected ',' or ']' (inside {...} or [...], put text containing ? : , # [ ] { } in "quotes")`}},
 		{"not a mapping", "- just\n- a list\n", []string{`f.yaml:1:1: a document must be a mapping with kind: program or kind: instrument`}},
 		{"duplicate ids across documents", goodInstrument + "---\n" + goodInstrument, []string{`f.yaml:21:5: duplicate instrument id "mini" (first defined at f.yaml:1)`}},
 	}

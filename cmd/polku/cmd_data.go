@@ -71,11 +71,11 @@ with identical content are skipped.`,
 			}
 			sort.Strings(types)
 			for _, t := range types {
-				parts = append(parts, fmt.Sprintf("%d %s", sum.Added[t], t))
+				parts = append(parts, fmt.Sprintf("%s %d", t, sum.Added[t]))
 			}
-			verb := "imported"
+			verb := "imported:"
 			if dryRun {
-				verb = "dry run: would import"
+				verb = "dry run, nothing written; would import:"
 			}
 			added := strings.Join(parts, ", ")
 			if added == "" {

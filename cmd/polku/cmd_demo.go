@@ -91,7 +91,7 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 				w = a.env.stdout
 			}
 			fmt.Fprintf(w, "synthetic demo store %s (seed %d) in %s:\n", path, seed, time.Since(started).Round(time.Millisecond))
-			fmt.Fprintf(w, "  %d therapists in %d teams, supervisor %q, admin %q\n", sum.Therapists, sum.Teams, demo.SupervisorHandle, demo.AdminHandle)
+			fmt.Fprintf(w, "  %s in %s, supervisor %q, admin %q\n", plural(sum.Therapists, "therapist", "therapists"), plural(sum.Teams, "team", "teams"), demo.SupervisorHandle, demo.AdminHandle)
 			fmt.Fprintf(w, "  %d patients: %d active, %d scheduled, %d completed, %d discontinued, %d referrals waiting\n", sum.Patients,
 				sum.Enrollments[store.EnrollmentActive], sum.Enrollments[store.EnrollmentScheduled], sum.Enrollments[store.EnrollmentCompleted],
 				sum.Enrollments[store.EnrollmentDiscontinued], sum.OpenReferral)

@@ -55,7 +55,7 @@ first, each with the reasons in words. Risk always comes first.`,
 			}
 			fmt.Fprintln(w)
 			for i, it := range q.Items {
-				fmt.Fprintf(w, "\n%3d. %-8s %s  %s  %s, week %d/%d\n", i+1, strings.ToUpper(it.Class.String()), it.Pseudonym, it.DisplayName, it.ProgramTitle, it.Week, it.Weeks)
+				fmt.Fprintf(w, "\n%3d. %-13s %s  %s  %s, week %d/%d\n", i+1, strings.ToUpper(it.Class.String()), it.Pseudonym, it.DisplayName, it.ProgramTitle, it.Week, it.Weeks)
 				for _, r := range it.Reasons {
 					fmt.Fprintf(w, "       - %s\n", r.Text)
 				}

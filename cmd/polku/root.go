@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -251,7 +252,37 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func newTable(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 0, 2, ' ', 0) }
+// table aligns columns like tabwriter and trims the padding at line ends.
+type table struct {
+	*tabwriter.Writer
+	buf bytes.Buffer
+	out io.Writer
+}
+
+func newTable(w io.Writer) *table {
+	t := &table{out: w}
+	t.Writer = tabwriter.NewWriter(&t.buf, 0, 0, 2, ' ', 0)
+	return t
+}
+
+// Flush writes the aligned table.
+func (t *table) Flush() error {
+	if err := t.Writer.Flush(); err != nil {
+		return err
+	}
+	lines := strings.SplitAfter(t.buf.String(), "\n")
+	for _, l := range lines {
+		trimmed := strings.TrimRight(l, " \n")
+		if strings.HasSuffix(l, "\n") {
+			trimmed += "\n"
+		}
+		if _, err := io.WriteString(t.out, trimmed); err != nil {
+			return err
+		}
+	}
+	t.buf.Reset()
+	return nil
+}
 
 func dash(s string) string {
 	if s == "" {

@@ -246,13 +246,14 @@ type patientPlan struct {
 
 // id makes the next record id. Ids are UUIDv7 of the moment the generator
 // "writes" each record: a clock that ticks one millisecond per record from
-// a day before now. So ids increase in insertion order, every primary-key
+// the start of the day before today (so one seed makes the same ids all
+// day long). So ids increase in insertion order, every primary-key
 // and per-patient index insert lands at the right edge of its B-tree, and a
 // 20,000-patient store builds several times faster than with ids stamped
 // at each record's clinical time.
 func (g *gen) id(time.Time) string {
 	g.idTick++
-	return g.db.NewID(g.now.Add(-24 * time.Hour).Add(time.Duration(g.idTick) * time.Millisecond))
+	return g.db.NewID(g.today.Add(-24 * time.Hour).Add(time.Duration(g.idTick) * time.Millisecond))
 }
 
 func (g *gen) patient(i int) []any {

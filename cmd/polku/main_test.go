@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"polku": main})
+}
+
+// TestScripts runs the CLI scripts in testdata/script: each is a txtar
+// archive with the commands a user types and the files they use.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("HOME", e.WorkDir)
+			e.Setenv("XDG_DATA_HOME", filepath.Join(e.WorkDir, "data"))
+			e.Setenv("XDG_CONFIG_HOME", filepath.Join(e.WorkDir, "config"))
+			e.Setenv("TZ", "Europe/Helsinki")
+			e.Setenv("POLKU_NOW", "2026-11-23T12:00:00Z")
+			e.Setenv("USER", "admin-user")
+			e.Setenv("NO_COLOR", "1")
+			return nil
+		},
+	})
+}
+
+// TestExitCodes: 0 ok, 1 failure, 2 usage error, and errors go to stderr.
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.db")
+	for _, c := range []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{"--db", db, "init"}, 0, ""},
+		{[]string{"--db", db, "bogus"}, 2, `unknown command "bogus"`},
+		{[]string{"--db", db, "programs", "list", "--output", "xml"}, 2, "--output must be table or json"},
+		{[]string{"--db", db, "programs", "list", "--nope"}, 2, "unknown flag: --nope"},
+		{[]string{"--db", db, "therapists", "add"}, 2, "accepts 1 arg(s)"},
+		{[]string{"--db", db, "therapists", "add", "x"}, 2, "--name is required"},
+		{[]string{"--db", db, "therapists", "add", "x", "--name", "X", "--role", "boss"}, 1, `therapist.role: "boss" is not one of therapist, supervisor, admin`},
+		{[]string{"--db", db, "triage"}, 2, "say who you are with --as"},
+		{[]string{"--db", db, "--as", "nobody", "triage"}, 1, `no therapist with handle "nobody"`},
+		{[]string{"--db", filepath.Join(dir, "missing.db"), "programs", "list"}, 1, "run 'polku init --db"},
+		{[]string{"--db", db, "patients", "show", "nope"}, 1, `patient "nope": not found`},
+		{[]string{"--version"}, 0, ""},
+	} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), &env{args: c.args, stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+			getenv: func(string) string { return "" }, now: time.Now})
+		if code != c.code || !strings.Contains(errb.String(), c.stderr) {
+			t.Errorf("polku %s: exit %d, stderr %q; want exit %d and %q", strings.Join(c.args, " "), code, errb.String(), c.code, c.stderr)
+		}
+		if c.code != 0 && out.Len() > 0 {
+			t.Errorf("polku %s: a failure wrote to stdout: %q", strings.Join(c.args, " "), out.String())
+		}
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Fatal(err)
+	}
+}
