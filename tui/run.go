@@ -6,9 +6,16 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
+	"github.com/muesli/termenv"
+
 	"polku/store"
+	"polku/tui/common"
 )
 
 // SyncStatus is what the status bar shows about a replica's sync.
@@ -38,9 +45,113 @@ type Options struct {
 	Sync       Syncer // nil when the local store is the source of truth
 	Input      io.Reader
 	Output     io.Writer
+
+	// Theme is "dark", "light" or "" to ask the terminal.
+	Theme string
+	// NoColor draws without colours (NO_COLOR): emphasis by bold and
+	// reverse video only.
+	NoColor bool
+	// ASCII draws plain text without any styling (golden tests).
+	ASCII bool
+	// Location of times on screen (default: local time).
+	Location *time.Location
+	// Config overrides the timings (tests); nil is the default.
+	Config *common.Config
 }
 
-// Run runs the workbench until the therapist quits.
+// Run runs the workbench until the therapist quits. Whatever the way out
+// (q, ctrl+c, a signal), unsaved drafts and the time meter are written
+// before it returns.
 func Run(ctx context.Context, opts Options) error {
-	return errors.New("the workbench is not built yet; use the CLI commands (polku --help)")
+	if opts.Input == nil {
+		opts.Input = os.Stdin
+	}
+	if opts.Output == nil {
+		opts.Output = os.Stdout
+	}
+	m, err := New(ctx, opts)
+	if err != nil {
+		return err
+	}
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(opts.Input), tea.WithOutput(opts.Output))
+	_, runErr := p.Run()
+	// The program has ended: let writes in flight finish, then save what
+	// is left, outside any cancelled context.
+	m.c.Writes.Wait(10 * time.Second)
+	flushCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	flushErr := m.flushSync(flushCtx)
+	if errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() != nil {
+		runErr = nil // a signal: a normal way out
+	}
+	return errors.Join(runErr, flushErr)
+}
+
+// newCommon builds the shared state: styles on a renderer for the output,
+// themed for the terminal's background, the keys, the clock and the
+// markdown renderer.
+func newCommon(ctx context.Context, opts Options) *common.Common {
+	out := opts.Output
+	if out == nil {
+		out = os.Stdout
+	}
+	r := lipgloss.NewRenderer(out)
+	mono := opts.NoColor
+	mdStyle := common.MarkdownDark
+	switch {
+	case opts.ASCII:
+		r.SetColorProfile(termenv.Ascii)
+		r.SetHasDarkBackground(true)
+		mdStyle = common.MarkdownPlain
+	case mono:
+		// No colours, but bold and reverse video still help on a terminal.
+		if f, ok := out.(*os.File); ok && term.IsTerminal(f.Fd()) {
+			r.SetColorProfile(termenv.ANSI)
+		}
+		r.SetHasDarkBackground(true)
+		mdStyle = common.MarkdownPlain
+	default:
+		dark := true
+		switch opts.Theme {
+		case "light":
+			dark = false
+		case "dark":
+		default:
+			dark = r.HasDarkBackground() // asks the terminal, before the program reads input
+		}
+		r.SetHasDarkBackground(dark)
+		if !dark {
+			mdStyle = common.MarkdownLight
+		}
+	}
+	clock := opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	loc := opts.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	cfg := common.DefaultConfig()
+	if opts.Config != nil {
+		cfg = *opts.Config
+	}
+	mdProfile := r.ColorProfile()
+	if mdStyle == common.MarkdownPlain {
+		mdProfile = termenv.Ascii
+	}
+	return &common.Common{
+		Ctx:       ctx,
+		Store:     opts.Store,
+		Actor:     opts.Actor,
+		Therapist: opts.Therapist,
+		Styles:    common.NewStyles(r, common.Theme{Mono: mono || opts.ASCII}),
+		Keys:      common.NewGlobalKeys(),
+		Clock:     clock,
+		Loc:       loc,
+		Config:    cfg,
+		Templates: common.DefaultTemplates(),
+		Markdown:  common.NewMarkdown(mdStyle, mdProfile),
+		Writes:    common.NewTracker(),
+	}
 }

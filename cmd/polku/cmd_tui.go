@@ -8,6 +8,8 @@ import (
 )
 
 // runTUI opens the workbench on the store as the therapist named by --as.
+// NO_COLOR turns colours off; POLKU_THEME=light or dark overrides the
+// terminal's background detection.
 func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	if remote, err := a.runRemoteTUI(cmd); remote {
 		return err
@@ -37,5 +39,7 @@ func (a *app) startTUI(cmd *cobra.Command, db *store.DB, actor store.Actor, th s
 		Demo:       demo,
 		Input:      a.env.stdin,
 		Output:     a.env.stdout,
+		Theme:      a.env.getenv("POLKU_THEME"),
+		NoColor:    a.env.getenv("NO_COLOR") != "",
 	})
 }

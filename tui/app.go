@@ -1,0 +1,727 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"polku/store"
+	"polku/tui/common"
+	"polku/tui/pages/team"
+	"polku/tui/pages/triage"
+	"polku/tui/pages/workspace"
+)
+
+// Model is the root of the workbench: a stack of pages (the home queue or
+// team view at the bottom), the status bar, help, the live poll of the
+// store and the time meter. It forwards input only to the page on top;
+// the results of a page's commands come back to that page by address.
+type Model struct {
+	c    *common.Common
+	opts Options
+
+	stack    []common.Page
+	width    int
+	height   int
+	help     help.Model
+	showHelp bool
+
+	status    string
+	statusErr bool
+	statusAt  time.Time
+
+	queues   map[string]*store.Queue
+	qLoading map[string]bool
+	qAgain   map[string]bool
+	qLoaded  bool
+
+	lastSeq     int64
+	seqKnown    bool
+	newActivity int
+	syncStatus  *SyncStatus
+
+	meter    meter
+	quitting bool
+	lister   changeLister
+}
+
+// changeLister is the part of the store that says what changed; a store
+// without it makes every change refresh everything.
+type changeLister interface {
+	Changes(ctx context.Context, after int64, limit int) ([]store.Change, error)
+}
+
+// meter counts the time spent with the patient on screen this week.
+type meter struct {
+	patientID string
+	name      string
+	since     time.Time     // start of the time not yet written
+	lastKey   time.Time     // the meter stops IdleAfter the last key
+	stored    time.Duration // written this week (TimeThisWeek + flushes)
+}
+
+type (
+	pollTickMsg  struct{}
+	meterTickMsg struct{}
+	seqMsg       struct {
+		seq  int64
+		err  error
+		sync *SyncStatus
+	}
+	changesMsg struct {
+		seq int64
+		ch  common.Changes
+		n   int
+		err error
+	}
+	queueMsg struct {
+		therapistID string
+		q           *store.Queue
+		err         error
+	}
+	timeMsg struct {
+		patientID string
+		d         time.Duration
+		err       error
+	}
+	timeSavedMsg struct{ err error }
+)
+
+// New builds the root model (Run uses it; tests drive it directly).
+func New(ctx context.Context, opts Options) (*Model, error) {
+	if opts.Store == nil {
+		return nil, errors.New("tui: no store")
+	}
+	c := newCommon(ctx, opts)
+	m := &Model{c: c, opts: opts, queues: map[string]*store.Queue{}, qLoading: map[string]bool{}, qAgain: map[string]bool{}}
+	m.lister, _ = opts.Store.(changeLister)
+	m.help = help.New()
+	st := c.Styles
+	m.help.Styles = help.Styles{ShortKey: st.HelpKey, ShortDesc: st.HelpDesc, ShortSeparator: st.HelpSep, Ellipsis: st.HelpSep,
+		FullKey: st.HelpKey, FullDesc: st.HelpDesc, FullSeparator: st.HelpSep}
+	var home common.Page
+	if c.Supervisor() {
+		home = team.New(c)
+	} else {
+		home = triage.New(c, c.Therapist, false, true)
+	}
+	m.stack = []common.Page{home}
+	m.width, m.height = 80, 24
+	m.resize()
+	return m, nil
+}
+
+// Common exposes the shared state (tests).
+func (m *Model) Common() *common.Common { return m.c }
+
+// Top is the page on top of the stack.
+func (m *Model) Top() common.Page { return m.stack[len(m.stack)-1] }
+
+// Pages is the stack, bottom first.
+func (m *Model) Pages() []common.Page { return m.stack }
+
+// StatusText is the current status message.
+func (m *Model) StatusText() string { return m.status }
+
+// Init loads the home page, reads the change-log position and starts the
+// poll and the time meter.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.stack[0].Init(), m.poll(), m.meterTick()}
+	if !m.c.Supervisor() {
+		cmds = append(cmds, m.loadQueue(m.c.Therapist.ID))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) pageHeight() int { return max(1, m.height-2) }
+
+func (m *Model) resize() {
+	for _, p := range m.stack {
+		p.SetSize(m.width, m.pageHeight())
+	}
+	m.help.Width = m.width
+}
+
+// Update routes a message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = max(20, msg.Width), max(6, msg.Height)
+		m.resize()
+		return m, nil
+	case common.PageMsg:
+		for _, p := range m.stack {
+			if p.ID() == msg.Page {
+				_, cmd := p.Update(msg.Msg)
+				return m, cmd
+			}
+		}
+		if f, ok := msg.Msg.(common.Failure); ok && f.Failed() != nil {
+			m.setStatus("", f.Failed())
+		}
+		if s, ok := msg.Msg.(common.StatusMsg); ok {
+			m.setStatus(s.Text, s.Err)
+		}
+		return m, nil
+	case common.StatusMsg:
+		m.setStatus(msg.Text, msg.Err)
+		return m, nil
+	case tea.KeyMsg:
+		return m, m.onKey(msg)
+	case pollTickMsg:
+		return m, m.poll()
+	case seqMsg:
+		return m, m.onSeq(msg)
+	case changesMsg:
+		return m, m.onChanges(msg)
+	case queueMsg:
+		return m, m.onQueue(msg)
+	case meterTickMsg:
+		return m, tea.Batch(m.flushTime(false), m.meterTick())
+	case timeMsg:
+		if msg.err == nil && msg.patientID == m.meter.patientID {
+			m.meter.stored += msg.d
+		}
+		return m, nil
+	case timeSavedMsg:
+		if msg.err != nil {
+			m.setStatus("", fmt.Errorf("time not recorded: %w", msg.err))
+		}
+		return m, nil
+	case common.OpenPatientMsg:
+		return m, m.openPatient(msg)
+	case common.OpenQueueMsg:
+		return m, m.openQueue(msg)
+	case common.BackMsg:
+		return m, m.pop()
+	case common.NextPatientMsg:
+		return m, m.next(msg.After)
+	case common.SentMsg:
+		cmds := []tea.Cmd{m.reloadQueues()}
+		if s := m.opts.Sync; s != nil {
+			cmds = append(cmds, func() tea.Msg { s.Trigger(); return nil })
+		}
+		return m, tea.Batch(cmds...)
+	case common.ReloadQueueMsg:
+		return m, m.reloadQueues()
+	case common.SelectPatientMsg:
+		if h := m.home(); h != nil {
+			h.Select(msg.PatientID)
+		}
+		return m, nil
+	}
+	_, cmd := m.Top().Update(msg)
+	return m, cmd
+}
+
+func (m *Model) setStatus(text string, err error) {
+	m.status, m.statusErr, m.statusAt = text, err != nil, m.c.Now()
+	if err != nil {
+		m.status = err.Error()
+	}
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	g := m.c.Keys
+	now := m.c.Now()
+	var cmds []tea.Cmd
+	if m.meter.patientID != "" && now.Sub(m.meter.lastKey) > m.c.Config.IdleAfter {
+		// Back from a pause: count up to the idle cut-off, restart now.
+		cmds = append(cmds, m.flushTime(false))
+		m.meter.since = now
+	}
+	m.meter.lastKey = now
+	if !m.statusErr && m.status != "" && now.Sub(m.statusAt) > 2*time.Second {
+		m.status = ""
+	}
+	if key.Matches(msg, g.Force) {
+		m.quitting = true
+		return tea.Quit
+	}
+	top := m.Top()
+	if len(m.stack) == 1 {
+		m.newActivity = 0
+	}
+	if m.showHelp {
+		if key.Matches(msg, g.Help, g.Back, g.Quit) {
+			m.showHelp = false
+		}
+		return tea.Batch(cmds...)
+	}
+	if msg.String() == "f1" || !top.InputFocused() && key.Matches(msg, g.Help) {
+		m.showHelp = true
+		return tea.Batch(cmds...)
+	}
+	if !top.InputFocused() && key.Matches(msg, g.Quit) {
+		if len(m.stack) == 1 {
+			m.quitting = true
+			return tea.Batch(append(cmds, tea.Quit)...)
+		}
+		m.setStatus("q quits from the queue; esc goes back.", nil)
+		return tea.Batch(cmds...)
+	}
+	m.statusErr = m.statusErr && !(msg.Type == tea.KeyEsc)
+	_, cmd := top.Update(msg)
+	return tea.Batch(append(cmds, cmd)...)
+}
+
+// home is the therapist's own queue page, if the stack has one.
+func (m *Model) home() *triage.Page {
+	if p, ok := m.stack[0].(*triage.Page); ok {
+		return p
+	}
+	return nil
+}
+
+func (m *Model) push(p common.Page) tea.Cmd {
+	p.SetSize(m.width, m.pageHeight())
+	m.stack = append(m.stack, p)
+	m.showHelp = false
+	return p.Init()
+}
+
+func (m *Model) pop() tea.Cmd {
+	if len(m.stack) <= 1 {
+		return nil
+	}
+	top := m.Top()
+	m.stack = m.stack[:len(m.stack)-1]
+	cmds := []tea.Cmd{top.Close()}
+	if pp, ok := top.(common.PatientPage); ok && pp.PatientID() == m.meter.patientID {
+		cmds = append(cmds, m.stopMeter())
+	}
+	if pp, ok := top.(common.PatientPage); ok {
+		if h := m.home(); h != nil {
+			h.Select(pp.PatientID())
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) openPatient(msg common.OpenPatientMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	if msg.Replace {
+		if _, ok := m.Top().(*workspace.Page); ok {
+			cmds = append(cmds, m.pop())
+		}
+	}
+	ws := workspace.New(m.c, msg.Item, msg.ReadOnly, msg.Focus)
+	if q := m.queues[msg.Item.TherapistID]; q != nil {
+		ws.SetQueue(q)
+	}
+	cmds = append(cmds, m.push(ws))
+	if !msg.ReadOnly {
+		cmds = append(cmds, m.startMeter(msg.Item.PatientID, msg.Item.DisplayName))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) openQueue(msg common.OpenQueueMsg) tea.Cmd {
+	p := triage.New(m.c, msg.Therapist, true, false)
+	cmd := m.push(p)
+	if msg.Queue != nil {
+		m.queues[msg.Therapist.ID] = msg.Queue
+		p.SetQueue(msg.Queue)
+		return cmd
+	}
+	return tea.Batch(cmd, m.loadQueue(msg.Therapist.ID))
+}
+
+// next moves from a patient to the next one in the home queue who needs
+// the therapist, in the order on screen (section, filter and sort kept).
+func (m *Model) next(after string) tea.Cmd {
+	h := m.home()
+	if h == nil {
+		return m.pop()
+	}
+	it, ok := h.NextAfter(after)
+	if !ok {
+		var cmds []tea.Cmd
+		for len(m.stack) > 1 {
+			cmds = append(cmds, m.pop())
+		}
+		m.setStatus("Nothing else needs you right now.", nil)
+		return tea.Batch(cmds...)
+	}
+	h.Select(it.PatientID)
+	return m.openPatient(common.OpenPatientMsg{Item: it, Replace: true})
+}
+
+// --- queues ---
+
+func (m *Model) loadQueue(therapistID string) tea.Cmd {
+	if m.qLoading[therapistID] {
+		m.qAgain[therapistID] = true
+		return nil
+	}
+	m.qLoading[therapistID] = true
+	st, actor, ctx := m.c.Store, m.c.Actor, m.c.Ctx
+	return func() tea.Msg {
+		q, err := st.Triage(ctx, actor, therapistID)
+		if err == nil {
+			common.SanitizeQueue(q)
+		}
+		return queueMsg{therapistID: therapistID, q: q, err: err}
+	}
+}
+
+// reloadQueues reloads every queue a page on the stack shows.
+func (m *Model) reloadQueues() tea.Cmd {
+	var cmds []tea.Cmd
+	seen := map[string]bool{}
+	for _, p := range m.stack {
+		if t, ok := p.(*triage.Page); ok && !seen[t.Therapist().ID] {
+			seen[t.Therapist().ID] = true
+			cmds = append(cmds, m.loadQueue(t.Therapist().ID))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) onQueue(msg queueMsg) tea.Cmd {
+	m.qLoading[msg.therapistID] = false
+	var cmd tea.Cmd
+	if m.qAgain[msg.therapistID] {
+		m.qAgain[msg.therapistID] = false
+		cmd = m.loadQueue(msg.therapistID)
+	}
+	if msg.err != nil {
+		m.setStatus("", fmt.Errorf("could not load the queue: %w", msg.err))
+		return cmd
+	}
+	m.queues[msg.therapistID] = msg.q
+	m.qLoaded = true
+	for _, p := range m.stack {
+		if qc, ok := p.(common.QueueConsumer); ok {
+			qc.SetQueue(msg.q)
+		}
+	}
+	return cmd
+}
+
+// --- live updates ---
+
+func (m *Model) poll() tea.Cmd {
+	st, ctx, sy := m.c.Store, m.c.Ctx, m.opts.Sync
+	return func() tea.Msg {
+		seq, err := st.LastSeq(ctx)
+		msg := seqMsg{seq: seq, err: err}
+		if sy != nil {
+			s := sy.Status()
+			msg.sync = &s
+		}
+		return msg
+	}
+}
+
+func (m *Model) pollTick() tea.Cmd {
+	return tea.Tick(m.c.Config.PollEvery, func(time.Time) tea.Msg { return pollTickMsg{} })
+}
+
+func (m *Model) onSeq(msg seqMsg) tea.Cmd {
+	if msg.sync != nil {
+		m.syncStatus = msg.sync
+	}
+	if msg.err != nil {
+		m.setStatus("", fmt.Errorf("store: %w", msg.err))
+		return m.pollTick()
+	}
+	if !m.seqKnown {
+		m.seqKnown, m.lastSeq = true, msg.seq
+		return m.pollTick()
+	}
+	if msg.seq == m.lastSeq {
+		return m.pollTick()
+	}
+	after, seq, me := m.lastSeq, msg.seq, m.c.Actor.ID
+	lister, ctx := m.lister, m.c.Ctx
+	return func() tea.Msg {
+		if lister == nil {
+			return changesMsg{seq: seq, ch: common.Changes{All: true}, n: 1}
+		}
+		return describeChanges(ctx, lister, after, seq, me)
+	}
+}
+
+// describeChanges reads the change log between two positions and says
+// which patients others changed. The user's own writes are left out: the
+// page that wrote reloads what it needs, and a draft saved as the
+// therapist types must never reload anything.
+func describeChanges(ctx context.Context, l changeLister, after, seq int64, me string) changesMsg {
+	const limit = 5000
+	rows, err := l.Changes(ctx, after, limit)
+	if err != nil {
+		return changesMsg{seq: seq, err: err}
+	}
+	ch := common.Changes{Patients: map[string]bool{}}
+	if len(rows) >= limit {
+		ch.All = true
+	}
+	n := 0
+	last := after
+	for _, r := range rows {
+		last = max(last, r.Seq)
+		if r.ActorID == me {
+			continue
+		}
+		n++
+		ch.Others = true
+		if r.PatientID != "" {
+			ch.Patients[r.PatientID] = true
+		}
+	}
+	if ch.All || last < seq {
+		last = seq
+	}
+	return changesMsg{seq: last, ch: ch, n: n}
+}
+
+func (m *Model) onChanges(msg changesMsg) tea.Cmd {
+	cmds := []tea.Cmd{m.pollTick()}
+	if msg.err != nil {
+		m.setStatus("", fmt.Errorf("store: %w", msg.err))
+		return tea.Batch(cmds...)
+	}
+	m.lastSeq = msg.seq
+	if !msg.ch.All && !msg.ch.Others {
+		return tea.Batch(cmds...)
+	}
+	m.newActivity += msg.n
+	cmds = append(cmds, m.reloadQueues())
+	for _, p := range m.stack {
+		cmds = append(cmds, p.Refresh(msg.ch))
+	}
+	return tea.Batch(cmds...)
+}
+
+// --- time meter ---
+
+func (m *Model) meterTick() tea.Cmd {
+	return tea.Tick(m.c.Config.TimeFlushEvery, func(time.Time) tea.Msg { return meterTickMsg{} })
+}
+
+// pending is the time counted but not yet written.
+func (m *Model) pending(now time.Time) time.Duration {
+	if m.meter.patientID == "" {
+		return 0
+	}
+	end := now
+	if cut := m.meter.lastKey.Add(m.c.Config.IdleAfter); cut.Before(end) {
+		end = cut
+	}
+	if d := end.Sub(m.meter.since); d > 0 {
+		return d
+	}
+	return 0
+}
+
+func (m *Model) startMeter(patientID, name string) tea.Cmd {
+	var cmds []tea.Cmd
+	if m.meter.patientID != "" {
+		cmds = append(cmds, m.stopMeter())
+	}
+	now := m.c.Now()
+	m.meter = meter{patientID: patientID, name: name, since: now, lastKey: now}
+	st, ctx, me := m.c.Store, m.c.Ctx, m.c.Therapist.ID
+	cmds = append(cmds, func() tea.Msg {
+		d, err := st.TimeThisWeek(ctx, me, patientID, now)
+		return timeMsg{patientID: patientID, d: d, err: err}
+	})
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) stopMeter() tea.Cmd {
+	cmd := m.flushTime(true)
+	m.meter = meter{}
+	return cmd
+}
+
+// flushTime writes the counted time (whole seconds).
+func (m *Model) flushTime(final bool) tea.Cmd {
+	if m.meter.patientID == "" {
+		return nil
+	}
+	now := m.c.Now()
+	d := m.pending(now).Truncate(time.Second)
+	if d < time.Second {
+		return nil
+	}
+	m.meter.since = m.meter.since.Add(d)
+	m.meter.stored += d
+	st, actor, ctx, pid := m.c.Store, m.c.Actor, m.c.Ctx, m.meter.patientID
+	return m.c.Write(func() tea.Msg {
+		return timeSavedMsg{err: st.AddTime(ctx, actor, pid, d)}
+	})
+}
+
+// --- view ---
+
+// View draws the page, the help or message line and the status bar.
+func (m *Model) View() string {
+	top := m.Top()
+	var body string
+	if m.showHelp {
+		body = m.helpView(top)
+	} else {
+		body = top.View()
+	}
+	body = common.Fit(body, m.width, m.pageHeight())
+	return body + "\n" + m.messageLine(top) + "\n" + m.statusBar()
+}
+
+func (m *Model) helpView(top common.Page) string {
+	st := m.c.Styles
+	g := m.c.Keys
+	groups := top.FullHelp()
+	global := []key.Binding{g.Help, g.Back}
+	if len(m.stack) == 1 {
+		global = append(global, g.Quit)
+	}
+	global = append(global, g.Force)
+	groups = append(groups, global)
+	title := st.Title.Render("Keys on this screen") + st.Subtle.Render(" · "+top.Title())
+	return title + "\n\n" + helpColumns(st, groups, m.width) + "\n\n" + st.Faint.Render("? or esc closes this help. Drafts are saved as you type.")
+}
+
+// helpColumns lays the groups of bindings out as columns, wrapping to
+// more rows of columns when the screen is narrow (nothing is cut off).
+func helpColumns(st *common.Styles, groups [][]key.Binding, width int) string {
+	var cols []string
+	for _, g := range groups {
+		kw := 0
+		for _, b := range g {
+			if b.Enabled() {
+				kw = max(kw, lipgloss.Width(b.Help().Key))
+			}
+		}
+		var lines []string
+		for _, b := range g {
+			if !b.Enabled() || b.Help().Key == "" {
+				continue
+			}
+			lines = append(lines, st.HelpKey.Render(common.Pad(b.Help().Key, kw))+" "+st.HelpDesc.Render(b.Help().Desc))
+		}
+		if len(lines) > 0 {
+			cols = append(cols, strings.Join(lines, "\n"))
+		}
+	}
+	var rows []string
+	var row []string
+	used := 0
+	for _, c := range cols {
+		w := lipgloss.Width(c) + 4
+		if used > 0 && used+w > width {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, used = nil, 0
+		}
+		row = append(row, st.R.NewStyle().PaddingRight(4).Render(c))
+		used += w
+	}
+	if len(row) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	return strings.Join(rows, "\n\n")
+}
+
+func (m *Model) messageLine(top common.Page) string {
+	st := m.c.Styles
+	now := m.c.Now()
+	if m.status != "" && (m.statusErr || now.Sub(m.statusAt) < m.c.Config.StatusFor) {
+		if m.statusErr {
+			return common.Truncate(st.Risk.Render("! "+m.status), m.width)
+		}
+		return common.Truncate(st.Accent.Render(m.status), m.width)
+	}
+	g := m.c.Keys
+	keys := append([]key.Binding{}, top.ShortHelp()...)
+	if !top.InputFocused() {
+		keys = append(keys, g.Help)
+		if len(m.stack) == 1 {
+			keys = append(keys, g.Quit)
+		} else {
+			keys = append(keys, g.Back)
+		}
+	}
+	return common.Truncate(m.help.ShortHelpView(keys), m.width)
+}
+
+func (m *Model) statusBar() string {
+	st := m.c.Styles
+	now := m.c.Now()
+	sep := st.Status.Render(" │ ")
+	left := st.StatusKey.Render(" "+m.c.Therapist.Handle) + st.Status.Render(" · "+m.opts.StoreLabel)
+	var right []string
+	if m.newActivity > 0 {
+		right = append(right, st.StatusLive.Render(fmt.Sprintf("● %d new", m.newActivity)))
+	} else {
+		right = append(right, st.Status.Render("● live"))
+	}
+	if m.meter.patientID != "" {
+		total := m.meter.stored + m.pending(now)
+		right = append(right, st.Status.Render(fmt.Sprintf("⏱ %s with %s this week", common.Minutes(total), common.FirstName(m.meter.name))))
+	}
+	if s := m.syncStatus; s != nil && m.opts.Sync != nil {
+		var parts []string
+		if s.Online {
+			parts = append(parts, "online")
+		} else {
+			parts = append(parts, "offline")
+		}
+		if !s.LastSync.IsZero() {
+			parts = append(parts, "synced "+s.LastSync.In(m.c.Loc).Format("15:04"))
+		} else {
+			parts = append(parts, "never synced")
+		}
+		parts = append(parts, fmt.Sprintf("%d pending", s.Pending))
+		if s.Conflicts > 0 {
+			parts = append(parts, fmt.Sprintf("%d conflicts", s.Conflicts))
+		}
+		text := strings.Join(parts, " · ")
+		if s.Err != "" || !s.Online || s.Conflicts > 0 {
+			right = append(right, st.StatusErr.Render(text))
+		} else {
+			right = append(right, st.Status.Render(text))
+		}
+	}
+	if m.opts.Demo {
+		right = append(right, st.StatusKey.Render("synthetic demo data"))
+	}
+	r := strings.Join(right, sep) + st.Status.Render(" ")
+	rw := lipgloss.Width(r)
+	lw := m.width - rw
+	if lw < 12 {
+		// Too narrow for everything: keep the essentials on the right.
+		r = common.Truncate(r, m.width-12)
+		lw = m.width - lipgloss.Width(r)
+	}
+	l := common.Truncate(left, lw)
+	if gap := lw - lipgloss.Width(l); gap > 0 {
+		l += st.Status.Render(strings.Repeat(" ", gap))
+	}
+	return l + r
+}
+
+// flushSync saves what is unsaved after the program has ended: drafts of
+// every page still open and the time meter.
+func (m *Model) flushSync(ctx context.Context) error {
+	var errs []error
+	for _, p := range m.stack {
+		if f, ok := p.(common.Flusher); ok {
+			errs = append(errs, f.FlushSync(ctx))
+		}
+	}
+	if m.meter.patientID != "" {
+		d := m.pending(m.c.Now()).Truncate(time.Second)
+		if d >= time.Second {
+			errs = append(errs, m.c.Store.AddTime(ctx, m.c.Actor, m.meter.patientID, d))
+		}
+	}
+	return errors.Join(errs...)
+}

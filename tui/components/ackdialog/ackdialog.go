@@ -1,0 +1,213 @@
+// Package ackdialog is the dialog in which a therapist acknowledges a risk
+// flag with the action they took (from store.AckActions) and an optional
+// comment. The flag then leaves the risk class.
+package ackdialog
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"polku/store"
+	"polku/tui/common"
+	"polku/tui/sanitize"
+)
+
+// ActionLabel says an acknowledgement action in words.
+func ActionLabel(a string) string {
+	switch a {
+	case store.AckCalledPatient:
+		return "Called the patient"
+	case store.AckEmergency:
+		return "Referred to emergency care"
+	case store.AckNoAcuteRisk:
+		return "Assessed: no acute risk"
+	case store.AckSafetyPlan:
+		return "Made or reviewed a safety plan"
+	case store.AckConsulted:
+		return "Consulted a doctor"
+	case store.AckMessageSent:
+		return "Sent the patient a message"
+	case store.AckFalsePositive:
+		return "Not a risk (false alarm)"
+	}
+	return a
+}
+
+// DoneMsg reports the end of the dialog: Acked when recorded, nothing when
+// cancelled.
+type DoneMsg struct {
+	Acked     bool
+	PatientID string
+	Err       error
+}
+
+// Failed reports a failed acknowledgement.
+func (m DoneMsg) Failed() error { return m.Err }
+
+// KeyMap are the dialog's bindings.
+type KeyMap struct {
+	Up      key.Binding
+	Down    key.Binding
+	Flag    key.Binding
+	Comment key.Binding
+	Record  key.Binding
+	Cancel  key.Binding
+}
+
+// Dialog is the acknowledgement form.
+type Dialog struct {
+	c            *common.Common
+	page         int
+	patientID    string
+	enrollmentID string
+	name         string
+	reasons      []store.Reason
+	flag         int
+	action       int
+	comment      textinput.Model
+	inComment    bool
+	saving       bool
+	keys         KeyMap
+	width        int
+}
+
+// New opens the dialog on a patient's risk reasons (the risk-class ones
+// are kept).
+func New(c *common.Common, page int, item store.QueueItem) *Dialog {
+	var rs []store.Reason
+	for _, r := range item.Reasons {
+		if r.Class == store.ClassRisk && r.SourceID != "" {
+			rs = append(rs, r)
+		}
+	}
+	ti := textinput.New()
+	ti.Placeholder = "optional comment"
+	ti.CharLimit = 500
+	ti.Prompt = ""
+	ti.TextStyle = c.Styles.EditorFocused
+	ti.PlaceholderStyle = c.Styles.Faint
+	ti.Cursor.Style = c.Styles.EditorCursor
+	return &Dialog{c: c, page: page, patientID: item.PatientID, enrollmentID: item.EnrollmentID, name: item.DisplayName, reasons: rs, comment: ti,
+		keys: KeyMap{
+			Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "action")),
+			Down:    key.NewBinding(key.WithKeys("down", "j")),
+			Flag:    key.NewBinding(key.WithKeys("left", "right", "h", "l"), key.WithHelp("←/→", "which flag")),
+			Comment: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "comment")),
+			Record:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "record")),
+			Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		}}
+}
+
+// Empty says there is nothing to acknowledge.
+func (d *Dialog) Empty() bool { return len(d.reasons) == 0 }
+
+// InputFocused says the comment field has the keyboard.
+func (d *Dialog) InputFocused() bool { return true }
+
+// SetWidth sets the dialog's width.
+func (d *Dialog) SetWidth(w int) { d.width = w; d.comment.Width = max(10, w-14) }
+
+// ShortHelp lists the main bindings.
+func (d *Dialog) ShortHelp() []key.Binding {
+	return []key.Binding{d.keys.Up, d.keys.Flag, d.keys.Comment, d.keys.Record, d.keys.Cancel}
+}
+
+// FullHelp lists every binding.
+func (d *Dialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
+
+// Update handles keys and the result of recording.
+func (d *Dialog) Update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok || d.saving {
+		return nil
+	}
+	switch {
+	case key.Matches(km, d.keys.Cancel):
+		return func() tea.Msg { return common.PageMsg{Page: d.page, Msg: DoneMsg{PatientID: d.patientID}} }
+	case key.Matches(km, d.keys.Record):
+		return d.record()
+	case key.Matches(km, d.keys.Comment):
+		d.inComment = !d.inComment
+		if d.inComment {
+			return d.comment.Focus()
+		}
+		d.comment.Blur()
+		return nil
+	}
+	if d.inComment {
+		var cmd tea.Cmd
+		d.comment, cmd = d.comment.Update(km)
+		return cmd
+	}
+	switch {
+	case key.Matches(km, d.keys.Up):
+		d.action = (d.action + len(store.AckActions) - 1) % len(store.AckActions)
+	case key.Matches(km, d.keys.Down):
+		d.action = (d.action + 1) % len(store.AckActions)
+	case key.Matches(km, d.keys.Flag) && len(d.reasons) > 1:
+		if s := km.String(); s == "left" || s == "h" {
+			d.flag = (d.flag + len(d.reasons) - 1) % len(d.reasons)
+		} else {
+			d.flag = (d.flag + 1) % len(d.reasons)
+		}
+	default:
+		if s := km.String(); len(s) == 1 && s[0] >= '1' && int(s[0]-'1') < len(store.AckActions) {
+			d.action = int(s[0] - '1')
+		}
+	}
+	return nil
+}
+
+func (d *Dialog) record() tea.Cmd {
+	if len(d.reasons) == 0 {
+		return nil
+	}
+	d.saving = true
+	r := d.reasons[d.flag]
+	ack := store.RiskAck{PatientID: d.patientID, EnrollmentID: d.enrollmentID, SourceType: r.SourceType, SourceID: r.SourceID,
+		Action: store.AckActions[d.action], Comment: strings.TrimSpace(d.comment.Value())}
+	st, actor, ctx, pid := d.c.Store, d.c.Actor, d.c.Ctx, d.patientID
+	return common.ToPage(d.page, d.c.Write(func() tea.Msg {
+		_, err := st.AckRisk(ctx, actor, ack)
+		return DoneMsg{Acked: err == nil, PatientID: pid, Err: err}
+	}))
+}
+
+// View draws the dialog.
+func (d *Dialog) View() string {
+	st := d.c.Styles
+	w := max(30, d.width-4)
+	var b strings.Builder
+	b.WriteString(st.Risk.Render("Acknowledge risk") + st.Subtle.Render(" · "+sanitize.Line(d.name)) + "\n")
+	if len(d.reasons) == 0 {
+		b.WriteString("No unacknowledged risk flags.\n")
+	} else {
+		r := d.reasons[d.flag]
+		which := ""
+		if len(d.reasons) > 1 {
+			which = fmt.Sprintf(" (%d of %d, ←/→)", d.flag+1, len(d.reasons))
+		}
+		b.WriteString(st.Label.Render("Flag"+which+": ") + common.Wrap(sanitize.Line(r.Text), w-8) + "\n")
+	}
+	b.WriteString(st.Label.Render("What did you do?") + "\n")
+	for i, a := range store.AckActions {
+		cur := "  "
+		line := fmt.Sprintf("%d %s", i+1, ActionLabel(a))
+		if i == d.action {
+			cur = st.Cursor.Render("› ")
+			line = st.Selected.Render(line)
+		}
+		b.WriteString(cur + line + "\n")
+	}
+	b.WriteString(st.Label.Render("Comment: ") + d.comment.View() + "\n")
+	if d.saving {
+		b.WriteString(st.Faint.Render("recording…"))
+	} else {
+		b.WriteString(st.Faint.Render("enter record · tab comment · esc cancel"))
+	}
+	return st.Box.Width(w).Render(b.String())
+}

@@ -1,0 +1,227 @@
+// Package team is a supervisor's home: a read-only view of the team's
+// queues with counts per triage class, patients per therapist and the
+// median time from submission to feedback over the last four weeks.
+package team
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"polku/store"
+	"polku/tui/common"
+	"polku/tui/sanitize"
+)
+
+// KeyMap are the team view's bindings.
+type KeyMap struct {
+	common.ListKeys
+	Reload key.Binding
+}
+
+type teamMsg struct {
+	view *store.TeamView
+	err  error
+}
+
+func (m teamMsg) Failed() error { return m.err }
+
+// Page is the team view.
+type Page struct {
+	c       *common.Common
+	id      int
+	team    string
+	view    *store.TeamView
+	err     error
+	loading bool
+	again   bool
+	cursor  int
+	keys    KeyMap
+	width   int
+	high    int
+}
+
+// New makes the team view of the supervisor's team.
+func New(c *common.Common) *Page {
+	p := &Page{c: c, id: c.NewPageID(), team: c.Therapist.Team}
+	p.keys = KeyMap{ListKeys: common.NewListKeys(), Reload: key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r", "reload"))}
+	p.keys.Open.SetHelp("enter", "open therapist's queue")
+	return p
+}
+
+// ID is the page address.
+func (p *Page) ID() int { return p.id }
+
+// Title names the page.
+func (p *Page) Title() string { return "Team " + p.team }
+
+// InputFocused is never true: the view is read-only.
+func (p *Page) InputFocused() bool { return false }
+
+// View returns the loaded team view (tests).
+func (p *Page) TeamView() *store.TeamView { return p.view }
+
+// Init loads the team.
+func (p *Page) Init() tea.Cmd { return p.load() }
+
+// Refresh reloads when anything changed.
+func (p *Page) Refresh(ch common.Changes) tea.Cmd {
+	if !ch.All && !ch.Others {
+		return nil
+	}
+	return p.load()
+}
+
+// Close has nothing to flush.
+func (p *Page) Close() tea.Cmd { return nil }
+
+// SetSize sets the page's box.
+func (p *Page) SetSize(w, h int) { p.width, p.high = w, h }
+
+func (p *Page) load() tea.Cmd {
+	if p.loading {
+		p.again = true
+		return nil
+	}
+	p.loading = true
+	st, actor, ctx, team := p.c.Store, p.c.Actor, p.c.Ctx, p.team
+	return common.ToPage(p.id, func() tea.Msg {
+		v, err := st.Team(ctx, actor, team)
+		if err == nil {
+			for i := range v.Members {
+				m := &v.Members[i]
+				m.Therapist.Name = sanitize.Line(m.Therapist.Name)
+				if m.Queue != nil {
+					common.SanitizeQueue(m.Queue)
+				}
+			}
+		}
+		return teamMsg{view: v, err: err}
+	})
+}
+
+// Update handles keys and the loaded team.
+func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case teamMsg:
+		p.loading = false
+		var cmd tea.Cmd
+		if p.again {
+			p.again = false
+			cmd = p.load()
+		}
+		if msg.err != nil {
+			p.err = msg.err
+			return p, tea.Batch(cmd, common.Error(fmt.Errorf("could not load the team: %w", msg.err)))
+		}
+		p.view, p.err = msg.view, nil
+		p.cursor = min(p.cursor, max(0, len(p.view.Members)-1))
+		return p, cmd
+	case tea.KeyMsg:
+		k := p.keys
+		n := 0
+		if p.view != nil {
+			n = len(p.view.Members)
+		}
+		switch {
+		case key.Matches(msg, k.Up):
+			p.cursor = max(0, p.cursor-1)
+		case key.Matches(msg, k.Down):
+			p.cursor = min(max(0, n-1), p.cursor+1)
+		case key.Matches(msg, k.Top):
+			p.cursor = 0
+		case key.Matches(msg, k.Bottom):
+			p.cursor = max(0, n-1)
+		case key.Matches(msg, k.Reload):
+			return p, p.load()
+		case key.Matches(msg, k.Open):
+			if p.cursor < n {
+				m := p.view.Members[p.cursor]
+				return p, func() tea.Msg { return common.OpenQueueMsg{Therapist: m.Therapist, Queue: m.Queue} }
+			}
+		}
+	}
+	return p, nil
+}
+
+// ShortHelp lists the main bindings.
+func (p *Page) ShortHelp() []key.Binding {
+	return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Open, p.keys.Reload}
+}
+
+// FullHelp lists every binding.
+func (p *Page) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {p.keys.Open, p.keys.Reload}}
+}
+
+var columns = []struct {
+	class store.Class
+	head  string
+}{
+	{store.ClassRisk, "risk"}, {store.ClassOverdue, "overd"}, {store.ClassDeterioration, "deter"}, {store.ClassDue, "due"},
+	{store.ClassInactive, "idle"}, {store.ClassEnding, "end"}, {store.ClassStarting, "start"}, {store.ClassWaiting, "wait"},
+}
+
+// View draws the team table.
+func (p *Page) View() string {
+	st := p.c.Styles
+	if p.view == nil {
+		msg := "Loading team " + p.team + "…"
+		if p.err != nil {
+			msg = st.Risk.Render("Could not load the team: " + p.err.Error())
+		}
+		return common.Fit(msg, p.width, p.high)
+	}
+	v := p.view
+	var b strings.Builder
+	med := "-"
+	if v.MedianFeedbackHours != nil {
+		med = fmt.Sprintf("%.0f h", *v.MedianFeedbackHours)
+	}
+	total := 0
+	for _, m := range v.Members {
+		total += m.Patients
+	}
+	b.WriteString(st.Title.Render("Team "+v.Team) + st.Subtle.Render(fmt.Sprintf(" · %d therapists · %d patients · median submission→feedback %s (4 weeks)", len(v.Members), total, med)) + "\n")
+	ref := fmt.Sprintf("%d open referrals", v.OpenReferrals)
+	if v.OldestOpenReferral != nil {
+		ref += ", oldest received " + p.c.Day(*v.OldestOpenReferral)
+	}
+	b.WriteString(st.Subtle.Render(ref) + st.Faint.Render(" · read-only") + "\n\n")
+	nameW := max(12, min(24, p.width-2-9-len(columns)*6-14))
+	head := "  " + common.Pad("therapist", nameW) + " " + common.PadLeft("pts/cap", 8)
+	for _, c := range columns {
+		head += " " + common.PadLeft(c.head, 5)
+	}
+	head += " " + common.PadLeft("fb 4w", 6) + " " + common.PadLeft("median", 7)
+	b.WriteString(st.Label.Render(common.Truncate(head, p.width)) + "\n")
+	for i, m := range v.Members {
+		line := common.Pad(m.Therapist.Name, nameW) + " " + common.PadLeft(fmt.Sprintf("%d/%d", m.Patients, m.Capacity), 8)
+		for _, c := range columns {
+			n := m.Counts[c.class]
+			cell := common.PadLeft(fmt.Sprint(n), 5)
+			if n > 0 && c.class != store.ClassWaiting {
+				cell = st.ClassStyle(c.class.String()).Render(cell)
+			} else if n == 0 {
+				cell = st.Faint.Render(common.PadLeft("·", 5))
+			}
+			line += " " + cell
+		}
+		mh := "-"
+		if m.MedianFeedbackHours != nil {
+			mh = fmt.Sprintf("%.0f h", *m.MedianFeedbackHours)
+		}
+		line += " " + common.PadLeft(fmt.Sprint(m.FeedbackSent), 6) + " " + common.PadLeft(mh, 7)
+		if i == p.cursor {
+			b.WriteString(st.Cursor.Render("› ") + st.Selected.Render(common.Pad(common.Truncate(line, p.width-2), p.width-2)) + "\n")
+		} else {
+			b.WriteString("  " + common.Truncate(line, p.width-2) + "\n")
+		}
+	}
+	if len(v.Members) == 0 {
+		b.WriteString(st.Subtle.Render("  No therapists in this team.") + "\n")
+	}
+	return common.Fit(strings.TrimRight(b.String(), "\n"), p.width, p.high)
+}

@@ -1,0 +1,148 @@
+package workspace
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"polku/tui/common"
+	"polku/tui/sanitize"
+)
+
+func (p *Page) readerTitle() string {
+	st := p.c.Styles
+	row, ok := p.subByID(p.reading)
+	if !ok {
+		return ""
+	}
+	status := st.Badge["due"].Render("waiting for feedback")
+	switch {
+	case p.sentSubs[row.sub.ID]:
+		status = st.OK.Render("feedback sent")
+	case row.superseded:
+		status = st.Faint.Render("replaced by a later version")
+	case !row.waiting():
+		status = st.OK.Render("feedback sent")
+	}
+	return common.Truncate(st.Accent.Render("Submissions › ")+st.Bold.Render(row.title())+st.Subtle.Render(" · week "+fmt.Sprint(row.week))+" · "+status, p.width)
+}
+
+func (p *Page) readerView(bodyH int) string {
+	st := p.c.Styles
+	e := p.activeEditor()
+	rw := p.reader.Width
+	key := fmt.Sprintf("%s/%d/%d", p.reading, p.version, rw)
+	if key != p.readerKey {
+		p.reader.SetContent(p.readerContent(rw))
+		p.readerKey = key
+	}
+	reader := common.Fit(p.reader.View(), rw, p.reader.Height)
+	if e == nil {
+		return common.Fit(reader, p.width, bodyH)
+	}
+	if p.sideBySide() {
+		return joinH(reader, " ", vsep(st, bodyH), " ", common.Fit(e.View(), p.width-rw-3, bodyH))
+	}
+	return reader + "\n" + st.Rule.Render(common.Rule(p.width)) + "\n" + e.View()
+}
+
+// readerContent renders the exercise prompt, the patient's answers (as
+// markdown, with everything the patient wrote made inert) and the earlier
+// feedback.
+func (p *Page) readerContent(width int) string {
+	st := p.c.Styles
+	row, ok := p.subByID(p.reading)
+	if !ok {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(st.Subtle.Render(fmt.Sprintf("Module: %s · submitted %s", row.moduleTitle(), p.c.When(row.sub.SubmittedAt))))
+	if row.sub.Supersedes != "" {
+		b.WriteString(st.Faint.Render(" · replaces an earlier version"))
+	}
+	b.WriteString("\n")
+	if row.exercise != nil && strings.TrimSpace(row.exercise.Prompt) != "" {
+		b.WriteString(st.Label.Render("The exercise asked") + "\n")
+		b.WriteString(p.c.Markdown.Render(sanitize.Text(row.exercise.Prompt), width-2) + "\n")
+	}
+	b.WriteString(st.Rule.Render(common.Rule(width)) + "\n")
+	b.WriteString(st.Label.Render(common.FirstName(p.name)+" wrote") + "\n")
+	b.WriteString(p.c.Markdown.Render(p.answersMarkdown(row), width-2) + "\n")
+	if len(row.feedback) > 0 {
+		b.WriteString(st.Rule.Render(common.Rule(width)) + "\n")
+		b.WriteString(st.Label.Render("Feedback sent (read-only; press c to send a correction)") + "\n")
+		superseded := map[string]bool{}
+		for _, f := range row.feedback {
+			if f.Supersedes != "" {
+				superseded[f.Supersedes] = true
+			}
+		}
+		for _, f := range row.feedback {
+			who := p.rec.Therapists[f.TherapistID].Name
+			if who == "" {
+				who = "therapist"
+			}
+			meta := fmt.Sprintf("%s · %s", who, p.c.When(f.SentAt))
+			if f.ReadAt != nil {
+				meta += " · read by the patient " + p.c.When(*f.ReadAt)
+			} else {
+				meta += " · not read yet"
+			}
+			if superseded[f.ID] {
+				meta += " · corrected later"
+			}
+			b.WriteString(st.Subtle.Render(meta) + "\n")
+			b.WriteString(st.Quote.Render(common.Wrap(f.Body, width-4)) + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// answersMarkdown lays the answers out in the exercise's field order.
+func (p *Page) answersMarkdown(row subRow) string {
+	answers := row.sub.Answers
+	var b strings.Builder
+	seen := map[string]bool{}
+	if row.exercise != nil {
+		for _, f := range row.exercise.Fields {
+			v, ok := answers[f.ID]
+			seen[f.ID] = true
+			if !ok || strings.TrimSpace(v) == "" {
+				continue
+			}
+			fmt.Fprintf(&b, "**%s**\n\n%s\n\n", common.PatientMarkdown(f.Label), common.PatientMarkdown(v))
+		}
+	}
+	var rest []string
+	for k := range answers {
+		if !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		v := answers[k]
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		if len(answers) > 1 || k != "text" {
+			fmt.Fprintf(&b, "**%s**\n\n", common.PatientMarkdown(k))
+		}
+		b.WriteString(common.PatientMarkdown(v) + "\n\n")
+	}
+	if b.Len() == 0 {
+		return "_(no answers)_"
+	}
+	return b.String()
+}
+
+// waitingSubmissions lists the ids of submissions waiting for feedback.
+func (p *Page) waitingSubmissions() []string {
+	var ids []string
+	for _, r := range p.subs {
+		if r.waiting() && !p.sentSubs[r.sub.ID] {
+			ids = append(ids, r.sub.ID)
+		}
+	}
+	return ids
+}

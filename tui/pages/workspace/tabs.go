@@ -1,0 +1,385 @@
+package workspace
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"polku/programs"
+	"polku/store"
+	"polku/tui/common"
+	"polku/tui/components/ackdialog"
+	"polku/tui/components/chart"
+)
+
+func (p *Page) messagesContent() string {
+	st := p.c.Styles
+	w := p.content.Width
+	if len(p.rec.Messages) == 0 {
+		return st.Subtle.Render("No messages yet.")
+	}
+	var b strings.Builder
+	first := common.FirstName(p.name)
+	for _, m := range p.rec.Messages {
+		var who string
+		if m.Direction == store.DirectionIn {
+			who = st.Bold.Render(first)
+		} else {
+			name := p.rec.Therapists[m.TherapistID].Name
+			if m.TherapistID == p.c.Actor.ID {
+				name = "You"
+			}
+			if name == "" {
+				name = "Therapist"
+			}
+			who = st.Accent.Render(name)
+		}
+		meta := who + st.Faint.Render(" · "+p.c.When(m.SentAt))
+		if m.Direction == store.DirectionIn && m.ReadAt == nil {
+			meta += " " + st.Unread.Render("● new")
+		}
+		if m.Direction == store.DirectionOut {
+			if m.ReadAt != nil {
+				meta += st.Faint.Render(" · read " + p.c.When(*m.ReadAt))
+			} else {
+				meta += st.Faint.Render(" · not read yet")
+			}
+		}
+		b.WriteString(meta + "\n")
+		indent := "  "
+		if m.Direction == store.DirectionOut {
+			indent = "    "
+		}
+		for _, l := range strings.Split(common.Wrap(m.Body, w-len(indent)-1), "\n") {
+			b.WriteString(indent + l + "\n")
+		}
+		b.WriteString("\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (p *Page) measuresContent() string {
+	st := p.c.Styles
+	w := p.content.Width
+	all := p.measureSeries()
+	if len(all) == 0 {
+		return st.Subtle.Render("No scores yet.")
+	}
+	_, prog := p.current()
+	weeks := 0
+	if prog != nil {
+		weeks = prog.Weeks
+	}
+	acked := map[string]bool{}
+	for _, a := range p.rec.RiskAcks {
+		acked[a.SourceID] = true
+	}
+	var b strings.Builder
+	for i, s := range all {
+		in := s.in
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		title := st.Title.Render(in.Name())
+		if in.Name() != in.Title {
+			title += st.Subtle.Render(" — " + in.Title)
+		}
+		if in.Validated != nil && !*in.Validated {
+			title += "  " + st.Warn.Render("not validated")
+		}
+		b.WriteString(common.Truncate(title, w) + "\n")
+		base, cur := s.points[0], s.points[len(s.points)-1]
+		line := fmt.Sprintf("baseline %d (%s, week %d)", base.Total, in.Band(base.Total), base.Week)
+		if len(s.points) > 1 {
+			ch := in.Change(base.Total, cur.Total)
+			line += fmt.Sprintf(" → now %d (%s, week %d): ", cur.Total, in.Band(cur.Total), cur.Week)
+			status := ch.Status
+			if ch.Threshold > 0 {
+				status += fmt.Sprintf(" (change %+d, reliable at %d)", ch.Delta, ch.Threshold)
+			} else {
+				status += fmt.Sprintf(" (change %+d; no reliable-change threshold defined)", ch.Delta)
+			}
+			switch {
+			case ch.ReliableDeterioration:
+				line += st.Risk.Render(status)
+			case ch.ReliableImprovement || ch.Recovery:
+				line += st.OK.Render(status)
+			default:
+				line += status
+			}
+		} else {
+			line += " · one score so far: no change yet"
+		}
+		b.WriteString(common.Wrap(line, w) + "\n")
+		lo, hi, ok := in.Range()
+		if !ok {
+			lo, hi = 0, 0
+			for _, m := range s.points {
+				hi = max(hi, m.Total)
+			}
+		}
+		rcp, _ := in.ReliableChangePoints()
+		pts := make([]chart.Point, len(s.points))
+		for j, m := range s.points {
+			pts[j] = chart.Point{Week: m.Week, Total: m.Total}
+		}
+		h := min(14, max(6, p.content.Height-7))
+		b.WriteString(chart.Render(chart.Spec{Points: pts, Lo: lo, Hi: hi, Bands: in.Bands, Reliable: rcp, Weeks: weeks, Width: w, Height: h},
+			chart.Styles{Axis: st.Faint, Point: st.ChartPoint, Line: st.ChartLine, Label: st.Subtle, Shade: st.BandShade}) + "\n")
+		if rcp > 0 {
+			b.WriteString(st.Faint.Render(fmt.Sprintf("┄ reliable change lines: baseline %d ∓ %d points", base.Total, rcp)) + "\n")
+		}
+		// Scores by week, and critical items.
+		var cells []string
+		for _, m := range s.points {
+			cells = append(cells, fmt.Sprintf("w%d %d", m.Week, m.Total))
+		}
+		b.WriteString(common.Wrap(st.Subtle.Render("scores: ")+strings.Join(cells, " · "), w) + "\n")
+		for _, m := range s.points {
+			for _, hit := range in.CriticalHits(m.Answers) {
+				state := st.Risk.Render("not acknowledged")
+				if acked[m.ID] {
+					state = st.OK.Render("acknowledged")
+				}
+				lvl := st.Amber
+				if hit.Level == programs.LevelRed {
+					lvl = st.Risk
+				}
+				b.WriteString(common.Wrap(fmt.Sprintf("%s week %d: item %s answered %d (%s) — %s", lvl.Render(strings.ToUpper(hit.Level)), m.Week, hit.Item, hit.Answer, hit.Label, state), w) + "\n")
+			}
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (p *Page) diaryContent() string {
+	st := p.c.Styles
+	w := p.content.Width
+	if len(p.rec.Diary) == 0 {
+		return st.Subtle.Render("No diary entries yet.")
+	}
+	e, prog := p.current()
+	var b strings.Builder
+	byExercise := map[string][]store.DiaryEntry{}
+	var order []string
+	for _, d := range p.rec.Diary {
+		if e != nil && d.EnrollmentID != e.ID {
+			continue
+		}
+		if _, ok := byExercise[d.ExerciseID]; !ok {
+			order = append(order, d.ExerciseID)
+		}
+		byExercise[d.ExerciseID] = append(byExercise[d.ExerciseID], d)
+	}
+	for i, exID := range order {
+		entries := byExercise[exID]
+		var ex *programs.Exercise
+		if prog != nil {
+			_, ex, _ = prog.Exercise(exID)
+		}
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		if ex != nil && programs.IsSleepDiary(ex) {
+			b.WriteString(p.sleepDiary(ex, e, entries, w))
+			continue
+		}
+		title := exID
+		if ex != nil {
+			title = ex.Title
+		}
+		b.WriteString(st.Title.Render(title) + st.Subtle.Render(fmt.Sprintf(" · %d days", len(entries))) + "\n")
+		for j := len(entries) - 1; j >= 0 && j >= len(entries)-14; j-- {
+			d := entries[j]
+			b.WriteString(st.Bold.Render(d.Date) + "\n")
+			b.WriteString(common.Wrap(fieldsLine(ex, d.Fields), w-2) + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func fieldsLine(ex *programs.Exercise, f map[string]string) string {
+	var parts []string
+	seen := map[string]bool{}
+	if ex != nil {
+		for _, fl := range ex.Fields {
+			seen[fl.ID] = true
+			if v := f[fl.ID]; v != "" {
+				parts = append(parts, fl.Label+" "+v)
+			}
+		}
+	}
+	var rest []string
+	for k := range f {
+		if !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		parts = append(parts, k+": "+f[k])
+	}
+	return "  " + strings.Join(parts, " · ")
+}
+
+func hm(d time.Duration) string {
+	m := int(d.Round(time.Minute).Minutes())
+	return fmt.Sprintf("%dh%02d", m/60, m%60)
+}
+
+// sleepDiary draws the sleep diary as a weekly table with sleep
+// efficiency and the restriction guidance, then the latest nights.
+func (p *Page) sleepDiary(ex *programs.Exercise, e *store.Enrollment, entries []store.DiaryEntry, w int) string {
+	st := p.c.Styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render(ex.Title) + st.Subtle.Render(" · sleep efficiency by program week") + "\n")
+	var nights []programs.Night
+	var bad []string
+	for _, d := range entries {
+		n, err := programs.SleepNight(d.Date, d.Fields)
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("%s: %v", d.Date, err))
+			continue
+		}
+		nights = append(nights, n)
+	}
+	start := p.c.Now()
+	if e != nil {
+		if t, err := time.ParseInLocation(time.DateOnly, e.StartDate, p.c.Loc); err == nil {
+			start = t
+		}
+	}
+	now := p.c.Now().In(p.c.Loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, p.c.Loc)
+	weeks := programs.SleepWeeks(start, today, nights)
+	b.WriteString(st.Label.Render(fmt.Sprintf("%-5s %-22s %7s %7s %5s", "week", "based on", "in bed", "asleep", "SE")) + "\n")
+	for _, sw := range weeks {
+		se := fmt.Sprintf("%4.0f%%", sw.Efficiency)
+		seS := st.OK
+		if sw.Efficiency < 85 {
+			seS = st.Warn
+		}
+		b.WriteString(fmt.Sprintf("%-5d %-22s %7s %7s %s\n", sw.Week, common.Truncate(sw.Based()+" of diary", 22), hm(sw.TimeInBed), hm(sw.TotalSleep), seS.Render(fmt.Sprintf("%5s", se))))
+		b.WriteString(st.Faint.Render(common.Wrap("      "+sw.Advice, w)) + "\n")
+	}
+	if len(weeks) > 0 {
+		last := weeks[len(weeks)-1]
+		b.WriteString(st.Subtle.Render(common.Wrap(fmt.Sprintf("Week %d is based on %s. Guidance for you, never applied automatically; the sleep window never goes below 5 hours in bed.", last.Week, last.Based()), w)) + "\n")
+	}
+	b.WriteString("\n" + st.Label.Render(fmt.Sprintf("%-11s %6s %7s %7s %5s %6s %7s", "night", "bed", "up", "in bed", "SE", "wakes", "quality")) + "\n")
+	for i := len(nights) - 1; i >= 0 && i >= len(nights)-7; i-- {
+		n := nights[i]
+		var f map[string]string
+		for _, d := range entries {
+			if d.Date == n.Date {
+				f = d.Fields
+			}
+		}
+		q := "-"
+		if n.Quality > 0 {
+			q = fmt.Sprintf("%d/5", n.Quality)
+		}
+		b.WriteString(fmt.Sprintf("%-11s %6s %7s %7s %4.0f%% %6d %7s\n", n.Date, f[programs.SleepBedTime], f[programs.SleepOutOfBed], hm(n.TimeInBed), n.Efficiency, n.Awakenings, q))
+	}
+	for _, s := range bad {
+		b.WriteString(st.Warn.Render(common.Truncate("could not compute "+s, w)) + "\n")
+	}
+	return b.String()
+}
+
+func (p *Page) notesContent() string {
+	st := p.c.Styles
+	w := p.content.Width
+	if len(p.rec.Notes) == 0 {
+		return st.Subtle.Render("No notes yet. Notes are private: the patient never sees them.")
+	}
+	var b strings.Builder
+	for _, n := range p.rec.Notes {
+		who := p.rec.Therapists[n.TherapistID].Name
+		b.WriteString(st.Accent.Render(who) + st.Faint.Render(" · "+p.c.When(n.CreatedAt)) + "\n")
+		b.WriteString(st.Quote.Render(common.Wrap(n.Body, w-4)) + "\n\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+type event struct {
+	at   time.Time
+	kind string
+	text string
+}
+
+func (p *Page) timelineContent() string {
+	st := p.c.Styles
+	w := p.content.Width
+	rec := p.rec
+	var evs []event
+	add := func(at time.Time, kind, text string) { evs = append(evs, event{at, kind, text}) }
+	for _, r := range rec.Referrals {
+		add(r.ReceivedAt, "referral", fmt.Sprintf("referral from %s for %s (%s)", r.ReferringUnit, r.RequestedProgram, r.Status))
+	}
+	for _, e := range rec.Enrollments {
+		title := e.ProgramID
+		if pr := rec.Programs[e.ProgramVersionID]; pr != nil {
+			title = pr.Title
+		}
+		add(e.CreatedAt, "enrolled", fmt.Sprintf("%s, %s to %s with %s (%s)", title, e.StartDate, e.PlannedEnd, rec.Therapists[e.TherapistID].Name, e.Status))
+	}
+	for _, r := range p.subs {
+		add(r.sub.SubmittedAt, "submitted", r.title())
+	}
+	for _, f := range rec.Feedback {
+		title := f.SubmissionID
+		if r, ok := p.subByID(f.SubmissionID); ok {
+			title = r.title()
+		}
+		add(f.SentAt, "feedback", fmt.Sprintf("on '%s' by %s", title, rec.Therapists[f.TherapistID].Name))
+	}
+	for _, m := range rec.Messages {
+		kind := "message in"
+		if m.Direction == store.DirectionOut {
+			kind = "message out"
+		}
+		add(m.SentAt, kind, firstLine(m.Body))
+	}
+	for _, m := range rec.Measures {
+		name := m.InstrumentID
+		band := ""
+		if in := p.inst[instKey(m.InstrumentID, m.InstrumentVersion)]; in != nil {
+			name, band = in.Name(), " "+in.Band(m.Total)
+		}
+		add(m.AnsweredAt, "score", fmt.Sprintf("%s %d%s (week %d)", name, m.Total, band, m.Week))
+	}
+	if n := len(rec.Diary); n > 0 {
+		add(rec.Diary[n-1].RecordedAt, "diary", fmt.Sprintf("latest of %d diary days (%s)", n, rec.Diary[n-1].Date))
+	}
+	for _, n := range rec.Notes {
+		add(n.CreatedAt, "note", firstLine(n.Body))
+	}
+	for _, a := range rec.RiskAcks {
+		text := ackdialog.ActionLabel(a.Action) + " (" + rec.Therapists[a.TherapistID].Name + ")"
+		if a.Comment != "" {
+			text += ": " + firstLine(a.Comment)
+		}
+		add(a.AckedAt, "risk ack", text)
+	}
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].at.After(evs[j].at) })
+	var b strings.Builder
+	for _, e := range evs {
+		kind := st.Subtle.Render(common.Pad(e.kind, 12))
+		if e.kind == "risk ack" {
+			kind = st.OK.Render(common.Pad(e.kind, 12))
+		}
+		line := st.Faint.Render(common.Pad(p.c.When(e.at), 13)) + " " + kind + " " + e.text
+		b.WriteString(common.Truncate(line, w) + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " …"
+	}
+	return s
+}

@@ -1,0 +1,970 @@
+// Package workspace is one patient's workspace: a header with the program,
+// week, module, last activity and scores; tabs for submissions, messages,
+// measures, the diary, notes and the timeline; the submission reader with
+// the feedback editor beside or below it; risk acknowledgement.
+package workspace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"polku/programs"
+	"polku/store"
+	"polku/tui/common"
+	"polku/tui/components/ackdialog"
+	"polku/tui/components/editor"
+	"polku/tui/components/sparkline"
+)
+
+// Tab is one of the workspace's tabs.
+type Tab int
+
+// The tabs, in order.
+const (
+	TabSubmissions Tab = iota
+	TabMessages
+	TabMeasures
+	TabDiary
+	TabNotes
+	TabTimeline
+)
+
+var tabNames = []string{"Submissions", "Messages", "Measures", "Diary", "Notes", "Timeline"}
+
+// TabByName finds a tab by its name (case-insensitive).
+func TabByName(name string) (Tab, bool) {
+	for i, n := range tabNames {
+		if strings.EqualFold(n, name) {
+			return Tab(i), true
+		}
+	}
+	return 0, false
+}
+
+func (t Tab) String() string { return tabNames[t] }
+
+// KeyMap are the workspace's bindings.
+type KeyMap struct {
+	common.ListKeys
+	NextTab   key.Binding
+	PrevTab   key.Binding
+	TabN      key.Binding
+	Write     key.Binding
+	Correct   key.Binding
+	Ack       key.Binding
+	Next      key.Binding
+	Back      key.Binding
+	ReaderOut key.Binding
+}
+
+// Page is a patient's workspace.
+type Page struct {
+	c         *common.Common
+	id        int
+	patientID string
+	name      string
+	item      store.QueueItem
+	hasItem   bool
+	readOnly  bool
+	focus     *common.Focus
+
+	rec           *store.PatientRecord
+	inst          map[string]*programs.Instrument
+	programOf     map[string]*programs.Program // by enrollment id
+	loading       bool
+	reloadPending bool
+	loaded        bool
+	err           error
+	version       int // bumps on every record load
+
+	tab         Tab
+	subs        []subRow
+	subCursor   int
+	subSelected string
+
+	reading    string // submission id open in the reader
+	reader     viewport.Model
+	readerKey  string
+	content    viewport.Model
+	contentKey string
+
+	editors    map[string]*editor.Editor
+	markedRead map[string]bool
+	sentSubs   map[string]bool
+
+	ack   *ackdialog.Dialog
+	keys  KeyMap
+	width int
+	high  int
+}
+
+// New opens a patient's workspace; the record loads in Init.
+func New(c *common.Common, item store.QueueItem, readOnly bool, focus *common.Focus) *Page {
+	p := &Page{c: c, id: c.NewPageID(), patientID: item.PatientID, name: item.DisplayName, item: item, hasItem: item.EnrollmentID != "",
+		readOnly: readOnly, focus: focus, editors: map[string]*editor.Editor{}, markedRead: map[string]bool{}, sentSubs: map[string]bool{},
+		reader: viewport.New(0, 0), content: viewport.New(0, 0)}
+	p.reader.KeyMap = viewport.KeyMap{}
+	p.content.KeyMap = viewport.KeyMap{}
+	p.keys = KeyMap{
+		ListKeys:  common.NewListKeys(),
+		NextTab:   key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab", "next tab")),
+		PrevTab:   key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("shift+tab", "previous tab")),
+		TabN:      key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "go to tab")),
+		Write:     key.NewBinding(key.WithKeys("e", "i"), key.WithHelp("e", "write")),
+		Correct:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "correct sent feedback")),
+		Ack:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "acknowledge risk")),
+		Next:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next patient")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		ReaderOut: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close the reader")),
+	}
+	p.keys.Open.SetHelp("enter", "read submission")
+	p.keys.PageDown.SetKeys("pgdown", "ctrl+f")
+	if readOnly {
+		for _, b := range []*key.Binding{&p.keys.Write, &p.keys.Correct, &p.keys.Ack, &p.keys.Next} {
+			b.SetEnabled(false)
+		}
+	}
+	return p
+}
+
+// ID is the page address.
+func (p *Page) ID() int { return p.id }
+
+// PatientID is whose workspace this is.
+func (p *Page) PatientID() string { return p.patientID }
+
+// PatientName is the patient's name.
+func (p *Page) PatientName() string { return p.name }
+
+// ReadOnly says this is a supervisor's view.
+func (p *Page) ReadOnly() bool { return p.readOnly }
+
+// Tab is the tab on show.
+func (p *Page) Tab() Tab { return p.tab }
+
+// Reading is the submission open in the reader ("" if none).
+func (p *Page) Reading() string { return p.reading }
+
+// Editor is the editor of the current view, if any.
+func (p *Page) Editor() *editor.Editor { return p.activeEditor() }
+
+// Title names the page.
+func (p *Page) Title() string {
+	t := p.name
+	if p.readOnly {
+		t += " (read-only)"
+	}
+	return t
+}
+
+// InputFocused says an editor or the dialog has the keyboard.
+func (p *Page) InputFocused() bool {
+	if p.ack != nil {
+		return true
+	}
+	e := p.activeEditor()
+	return e != nil && e.Focused()
+}
+
+// Init loads the record (audited as a workspace read).
+func (p *Page) Init() tea.Cmd { return p.load("workspace") }
+
+// Refresh reloads the record when others changed it, keeping editors.
+func (p *Page) Refresh(ch common.Changes) tea.Cmd {
+	if !ch.Touches(p.patientID) {
+		return nil
+	}
+	return p.load("workspace (live refresh)")
+}
+
+// SetQueue takes the patient's reasons from a reloaded queue.
+func (p *Page) SetQueue(q *store.Queue) {
+	if q == nil {
+		return
+	}
+	for _, it := range q.Items {
+		if it.PatientID == p.patientID {
+			p.item, p.hasItem = it, true
+			if p.ack != nil && !it.HasRisk() {
+				p.ack = nil
+			}
+			return
+		}
+	}
+}
+
+// Close saves every unsaved draft.
+func (p *Page) Close() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, e := range p.editors {
+		cmds = append(cmds, e.Flush())
+	}
+	return tea.Batch(cmds...)
+}
+
+// FlushSync saves every unsaved draft now.
+func (p *Page) FlushSync(ctx context.Context) error {
+	var errs []error
+	for _, e := range p.editors {
+		errs = append(errs, e.FlushSync(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// SetSize sets the page's box.
+func (p *Page) SetSize(w, h int) {
+	p.width, p.high = w, h
+	p.layout()
+}
+
+func (p *Page) headerHeight() int {
+	h := 3 // two header lines and the tabs
+	if p.riskReasons() != nil {
+		h++
+	}
+	return h
+}
+
+// layout sizes the viewports and editors for the current view.
+func (p *Page) layout() {
+	bodyH := max(1, p.high-p.headerHeight())
+	if p.ack != nil {
+		p.ack.SetWidth(p.width)
+	}
+	if p.reading != "" {
+		rw, rh, ew, eh := p.readerSplit(bodyH)
+		p.reader.Width, p.reader.Height = rw, rh
+		if e := p.activeEditor(); e != nil {
+			e.SetSize(ew, eh)
+		} else {
+			p.reader.Height = bodyH
+			p.reader.Width = p.width
+		}
+		return
+	}
+	e := p.activeEditor()
+	if e != nil {
+		eh := p.editorRows(bodyH)
+		p.content.Width, p.content.Height = p.width, max(1, bodyH-eh-1)
+		e.SetSize(p.width, eh)
+	} else {
+		p.content.Width, p.content.Height = p.width, bodyH
+	}
+}
+
+func editorHeight(bodyH int) int { return max(5, min(12, bodyH*2/5)) }
+
+// editorRows is the editor's height below a view: small until the
+// therapist starts writing.
+func (p *Page) editorRows(bodyH int) int {
+	if e := p.activeEditor(); e != nil && (e.Focused() || e.Confirming()) {
+		return editorHeight(bodyH)
+	}
+	return 4
+}
+
+// sideBySide: the reader and the editor share the width.
+func (p *Page) sideBySide() bool { return p.width >= 120 }
+
+func (p *Page) readerSplit(bodyH int) (rw, rh, ew, eh int) {
+	if p.sideBySide() {
+		rw = p.width * 11 / 20
+		return rw, bodyH, p.width - rw - 3, bodyH
+	}
+	eh = p.editorRows(bodyH)
+	return p.width, max(1, bodyH-eh-1), p.width, eh
+}
+
+// riskReasons are the patient's unacknowledged risk flags.
+func (p *Page) riskReasons() []store.Reason {
+	if !p.hasItem {
+		return nil
+	}
+	var rs []store.Reason
+	for _, r := range p.item.Reasons {
+		if r.Class == store.ClassRisk {
+			rs = append(rs, r)
+		}
+	}
+	return rs
+}
+
+// activeEditor is the editor belonging to the current view.
+func (p *Page) activeEditor() *editor.Editor {
+	if p.readOnly || p.rec == nil {
+		return nil
+	}
+	if p.reading != "" {
+		return p.editors[editor.Key(store.DraftFeedback, p.reading)]
+	}
+	switch p.tab {
+	case TabMessages:
+		if e, _ := p.current(); e != nil {
+			return p.ensureEditor(store.DraftMessage, e.ID)
+		}
+	case TabNotes:
+		return p.ensureEditor(store.DraftNote, p.patientID)
+	}
+	return nil
+}
+
+// ensureEditor returns the editor for a target, making it (with the saved
+// draft, if any) on first use.
+func (p *Page) ensureEditor(kind, target string) *editor.Editor {
+	k := editor.Key(kind, target)
+	if e, ok := p.editors[k]; ok {
+		return e
+	}
+	first := common.FirstName(p.name)
+	o := editor.Options{Kind: kind, TargetID: target, PatientID: p.patientID, Existing: p.draftFor(kind, target),
+		Vars: common.Vars{FirstName: first, ScoreChange: p.scoreChange(), Therapist: p.c.Therapist.Name}}
+	st, actor, pid := p.c.Store, p.c.Actor, p.patientID
+	switch kind {
+	case store.DraftFeedback:
+		row, ok := p.subByID(target)
+		if !ok {
+			return nil
+		}
+		o.Vars.Exercise = row.title()
+		o.Label = fmt.Sprintf("Feedback on '%s'", row.title())
+		o.Verb = "Send this feedback to " + first
+		supersedes := ""
+		if n := len(row.feedback); n > 0 {
+			supersedes = row.feedback[n-1].ID
+			o.Label = fmt.Sprintf("Correction of your feedback on '%s'", row.title())
+			o.Verb = "Send this correction to " + first
+		}
+		sub := *row.sub
+		o.Send = func(ctx context.Context, body, draftID string) error {
+			_, err := st.SendFeedback(ctx, actor, store.Feedback{SubmissionID: sub.ID, EnrollmentID: sub.EnrollmentID, PatientID: pid,
+				Body: body, Supersedes: supersedes}, draftID)
+			return err
+		}
+	case store.DraftMessage:
+		o.Label = "Reply to " + first
+		o.Verb = "Send this message to " + first
+		enrollment := target
+		o.Send = func(ctx context.Context, body, draftID string) error {
+			_, err := st.SendMessage(ctx, actor, store.Message{EnrollmentID: enrollment, PatientID: pid, Direction: store.DirectionOut, Body: body}, draftID)
+			return err
+		}
+	case store.DraftNote:
+		o.Label = "Private clinical note (not shown to the patient)"
+		o.Verb = "Save this note"
+		o.Send = func(ctx context.Context, body, draftID string) error {
+			_, err := st.AddNote(ctx, actor, store.Note{PatientID: pid, Body: body}, draftID)
+			return err
+		}
+	}
+	e := editor.New(p.c, p.id, o)
+	p.editors[k] = e
+	return e
+}
+
+// Update handles keys and the page's own messages.
+func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case recordMsg:
+		return p, p.onRecord(msg)
+	case markedReadMsg:
+		if msg.err != nil {
+			return p, common.Error(fmt.Errorf("could not mark messages read: %w", msg.err))
+		}
+		return p, func() tea.Msg { return common.ReloadQueueMsg{} }
+	case ackdialog.DoneMsg:
+		p.ack = nil
+		p.layout()
+		if msg.Err != nil {
+			return p, common.Error(fmt.Errorf("acknowledgement not recorded: %w", msg.Err))
+		}
+		if msg.Acked {
+			return p, tea.Batch(common.Status("Risk acknowledged."), p.load("workspace (after acknowledgement)"),
+				func() tea.Msg { return common.SentMsg{What: "acknowledgement", PatientID: p.patientID} })
+		}
+		return p, nil
+	case editor.SentMsg:
+		return p, p.onSent(msg)
+	case editor.Msg:
+		if e, ok := p.editors[msg.EditorKey()]; ok {
+			return p, e.Update(msg)
+		}
+		if f, ok := msg.(common.Failure); ok && f.Failed() != nil {
+			return p, common.Error(f.Failed())
+		}
+		return p, nil
+	case tea.KeyMsg:
+		return p, p.onKey(msg)
+	}
+	return p, nil
+}
+
+func (p *Page) onRecord(msg recordMsg) tea.Cmd {
+	p.loading = false
+	var cmds []tea.Cmd
+	if p.reloadPending {
+		p.reloadPending = false
+		cmds = append(cmds, p.load("workspace (live refresh)"))
+	}
+	if msg.err != nil {
+		p.err = msg.err
+		return tea.Batch(append(cmds, common.Error(fmt.Errorf("could not open the record: %w", msg.err)))...)
+	}
+	p.err = nil
+	p.rec, p.inst = msg.rec, msg.inst
+	p.name = p.rec.Patient.DisplayName
+	p.derive()
+	if !p.loaded {
+		p.loaded = true
+		cmds = append(cmds, p.autoFocus())
+	}
+	if p.reading != "" {
+		if _, ok := p.subByID(p.reading); !ok {
+			p.reading = ""
+		}
+	}
+	p.layout()
+	cmds = append(cmds, p.markRead())
+	return tea.Batch(cmds...)
+}
+
+// autoFocus opens what the patient's most urgent reason is about.
+func (p *Page) autoFocus() tea.Cmd {
+	if f := p.focus; f != nil {
+		if f.SubmissionID != "" {
+			return p.openReader(f.SubmissionID)
+		}
+		if t, ok := TabByName(f.Tab); ok {
+			p.tab = t
+		}
+		return nil
+	}
+	if !p.hasItem || len(p.item.Reasons) == 0 {
+		if id := p.firstWaiting(""); id != "" {
+			return p.openReader(id)
+		}
+		return nil
+	}
+	r := p.item.Reasons[0]
+	switch {
+	case r.SourceType == store.RiskSourceSubmit && r.SourceID != "":
+		if _, ok := p.subByID(r.SourceID); ok {
+			return p.openReader(r.SourceID)
+		}
+	case r.SourceType == store.RiskSourceMessage:
+		p.tab = TabMessages
+	case r.SourceType == store.RiskSourceMeasure:
+		p.tab = TabMeasures
+	}
+	return nil
+}
+
+// firstWaiting is the oldest submission waiting for feedback, other than
+// except and those just sent.
+func (p *Page) firstWaiting(except string) string {
+	for _, r := range p.subs {
+		if r.waiting() && r.sub.ID != except && !p.sentSubs[r.sub.ID] {
+			return r.sub.ID
+		}
+	}
+	return ""
+}
+
+type markedReadMsg struct{ err error }
+
+func (m markedReadMsg) Failed() error { return m.err }
+
+// markRead marks the patient's unread messages read when the thread is on
+// screen (never in a supervisor's read-only view).
+func (p *Page) markRead() tea.Cmd {
+	if p.readOnly || p.tab != TabMessages || p.reading != "" || p.rec == nil {
+		return nil
+	}
+	var ids []string
+	for _, m := range p.rec.Messages {
+		if m.Direction == store.DirectionIn && m.ReadAt == nil && !p.markedRead[m.ID] {
+			ids = append(ids, m.ID)
+			p.markedRead[m.ID] = true
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	st, actor, ctx := p.c.Store, p.c.Actor, p.c.Ctx
+	return common.ToPage(p.id, p.c.Write(func() tea.Msg {
+		return markedReadMsg{err: st.MarkRead(ctx, actor, "message", ids...)}
+	}))
+}
+
+func (p *Page) onSent(msg editor.SentMsg) tea.Cmd {
+	e, ok := p.editors[msg.Key]
+	if !ok {
+		return common.Error(msg.Err)
+	}
+	e.Update(msg)
+	if msg.Err != nil {
+		return common.Error(fmt.Errorf("not sent: %w", msg.Err))
+	}
+	delete(p.editors, msg.Key)
+	pid := p.patientID
+	sent := func(what string) tea.Cmd {
+		return func() tea.Msg { return common.SentMsg{What: what, PatientID: pid} }
+	}
+	switch msg.Kind {
+	case store.DraftFeedback:
+		subID := strings.TrimPrefix(msg.Key, store.DraftFeedback+":")
+		p.sentSubs[subID] = true
+		if next := p.firstWaiting(subID); next != "" {
+			return tea.Batch(sent("feedback"), common.Status("Feedback sent. Next: another submission from "+common.FirstName(p.name)+"."),
+				p.openReader(next), p.load("submission"))
+		}
+		return tea.Batch(sent("feedback"), common.Status("Feedback sent."), func() tea.Msg { return common.NextPatientMsg{After: pid} })
+	case store.DraftMessage:
+		p.layout()
+		return tea.Batch(sent("message"), common.Status("Message sent."), p.load("messages"))
+	case store.DraftNote:
+		p.layout()
+		return tea.Batch(sent("note"), common.Status("Note saved."), p.load("notes"))
+	}
+	return nil
+}
+
+// openReader opens a submission in the reader (the open is audited).
+func (p *Page) openReader(id string) tea.Cmd {
+	row, ok := p.subByID(id)
+	if !ok {
+		return nil
+	}
+	p.reading = id
+	p.subSelected = id
+	p.readerKey = ""
+	for i, r := range p.subs {
+		if r.sub.ID == id {
+			p.subCursor = i
+		}
+	}
+	if !p.readOnly && (row.waiting() || p.draftFor(store.DraftFeedback, id) != nil) {
+		p.ensureEditor(store.DraftFeedback, id)
+	}
+	p.layout()
+	p.reader.GotoTop()
+	st, actor, ctx, pid := p.c.Store, p.c.Actor, p.c.Ctx, p.patientID
+	detail := "submission " + id
+	return common.ToPage(p.id, func() tea.Msg {
+		if err := st.RecordAccess(ctx, actor, pid, "read", detail); err != nil {
+			return common.StatusMsg{Err: err}
+		}
+		return nil
+	})
+}
+
+func (p *Page) closeReader() tea.Cmd {
+	var cmd tea.Cmd
+	if e := p.activeEditor(); e != nil {
+		cmd = e.Blur()
+	}
+	p.reading = ""
+	p.layout()
+	return cmd
+}
+
+func (p *Page) switchTab(t Tab) tea.Cmd {
+	var cmds []tea.Cmd
+	if e := p.activeEditor(); e != nil && e.Focused() {
+		cmds = append(cmds, e.Blur())
+	}
+	p.tab = t
+	p.contentKey = ""
+	p.layout()
+	cmds = append(cmds, p.markRead())
+	return tea.Batch(cmds...)
+}
+
+func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
+	if p.ack != nil {
+		return p.ack.Update(msg)
+	}
+	k := p.keys
+	if e := p.activeEditor(); e != nil && e.Focused() {
+		if key.Matches(msg, k.Back) && !e.Confirming() {
+			cmd := e.Blur()
+			p.layout()
+			return cmd
+		}
+		if p.reading != "" && (msg.String() == "pgup" || msg.String() == "pgdown") {
+			scroll(&p.reader, msg, k) // read on while writing
+			return nil
+		}
+		cmd := e.Update(msg)
+		p.layout()
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Ack):
+		if p.riskReasons() == nil {
+			return common.Status("No unacknowledged risk flags for this patient.")
+		}
+		p.ack = ackdialog.New(p.c, p.id, p.item)
+		p.ack.SetWidth(p.width)
+		return nil
+	case key.Matches(msg, k.Next):
+		pid := p.patientID
+		return func() tea.Msg { return common.NextPatientMsg{After: pid} }
+	case key.Matches(msg, k.Write):
+		if e := p.activeEditor(); e != nil {
+			e.Focus()
+			p.layout()
+			return nil
+		}
+		if p.reading != "" {
+			return common.Status("Feedback has been sent on this submission; press c to write a correction.")
+		}
+		return nil
+	}
+	if p.reading != "" {
+		return p.readerKeys(msg)
+	}
+	switch {
+	case key.Matches(msg, k.NextTab):
+		return p.switchTab((p.tab + 1) % Tab(len(tabNames)))
+	case key.Matches(msg, k.PrevTab):
+		return p.switchTab((p.tab + Tab(len(tabNames)) - 1) % Tab(len(tabNames)))
+	case key.Matches(msg, k.TabN):
+		return p.switchTab(Tab(msg.String()[0] - '1'))
+	case key.Matches(msg, k.Back):
+		return func() tea.Msg { return common.BackMsg{} }
+	}
+	if p.tab == TabSubmissions {
+		switch {
+		case key.Matches(msg, k.Up):
+			p.moveSub(p.subCursor - 1)
+		case key.Matches(msg, k.Down):
+			p.moveSub(p.subCursor + 1)
+		case key.Matches(msg, k.PageUp):
+			p.moveSub(p.subCursor - p.content.Height)
+		case key.Matches(msg, k.PageDown):
+			p.moveSub(p.subCursor + p.content.Height)
+		case key.Matches(msg, k.Top):
+			p.moveSub(0)
+		case key.Matches(msg, k.Bottom):
+			p.moveSub(len(p.subs) - 1)
+		case key.Matches(msg, k.Open):
+			if p.subCursor < len(p.subs) {
+				return p.openReader(p.subs[p.subCursor].sub.ID)
+			}
+		}
+		return nil
+	}
+	scroll(&p.content, msg, k)
+	return nil
+}
+
+func (p *Page) moveSub(to int) {
+	if len(p.subs) == 0 {
+		return
+	}
+	p.subCursor = min(max(0, to), len(p.subs)-1)
+	p.subSelected = p.subs[p.subCursor].sub.ID
+}
+
+func (p *Page) readerKeys(msg tea.KeyMsg) tea.Cmd {
+	k := p.keys
+	switch {
+	case key.Matches(msg, k.ReaderOut):
+		return p.closeReader()
+	case key.Matches(msg, k.Correct):
+		row, ok := p.subByID(p.reading)
+		if !ok || len(row.feedback) == 0 {
+			return nil
+		}
+		e := p.ensureEditor(store.DraftFeedback, p.reading)
+		e.Focus()
+		p.layout()
+		return nil
+	case key.Matches(msg, k.Open):
+		if e := p.activeEditor(); e != nil {
+			e.Focus()
+			p.layout()
+		}
+		return nil
+	}
+	scroll(&p.reader, msg, k)
+	return nil
+}
+
+func scroll(vp *viewport.Model, msg tea.KeyMsg, k KeyMap) {
+	switch {
+	case key.Matches(msg, k.Up):
+		vp.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		vp.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		vp.PageUp()
+	case key.Matches(msg, k.PageDown), msg.String() == " ":
+		vp.PageDown()
+	case key.Matches(msg, k.Top):
+		vp.GotoTop()
+	case key.Matches(msg, k.Bottom):
+		vp.GotoBottom()
+	}
+}
+
+// ShortHelp lists the main bindings of the current view.
+func (p *Page) ShortHelp() []key.Binding {
+	if p.ack != nil {
+		return p.ack.ShortHelp()
+	}
+	if e := p.activeEditor(); e != nil && e.Focused() {
+		return e.ShortHelp()
+	}
+	k := p.keys
+	if p.reading != "" {
+		return []key.Binding{k.Write, k.Down, k.ReaderOut, k.Next, k.Ack}
+	}
+	switch p.tab {
+	case TabSubmissions:
+		return []key.Binding{k.Open, k.NextTab, k.Next, k.Ack}
+	case TabMessages, TabNotes:
+		return []key.Binding{k.Write, k.NextTab, k.Next, k.Ack}
+	}
+	return []key.Binding{k.Down, k.NextTab, k.Next, k.Ack}
+}
+
+// FullHelp lists every binding of the current view.
+func (p *Page) FullHelp() [][]key.Binding {
+	if p.ack != nil {
+		return p.ack.FullHelp()
+	}
+	if e := p.activeEditor(); e != nil && e.Focused() {
+		return e.FullHelp()
+	}
+	k := p.keys
+	nav := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
+	if p.reading != "" {
+		return [][]key.Binding{nav, {k.Write, k.Correct, k.ReaderOut}, {k.Next, k.Ack}}
+	}
+	acts := []key.Binding{k.NextTab, k.PrevTab, k.TabN}
+	if p.tab == TabSubmissions {
+		acts = append(acts, k.Open)
+	}
+	if p.tab == TabMessages || p.tab == TabNotes {
+		acts = append(acts, k.Write)
+	}
+	return [][]key.Binding{nav, acts, {k.Next, k.Ack, k.Back}}
+}
+
+// View draws the workspace.
+func (p *Page) View() string {
+	st := p.c.Styles
+	if p.rec == nil {
+		msg := "Opening " + p.name + "…"
+		if p.err != nil {
+			msg = st.Risk.Render("Could not open the record: " + p.err.Error())
+		}
+		return common.Fit(msg, p.width, p.high)
+	}
+	parts := []string{p.headerView()}
+	if rs := p.riskReasons(); rs != nil {
+		parts = append(parts, p.riskBanner(rs))
+	}
+	bodyH := max(1, p.high-p.headerHeight())
+	if p.ack != nil {
+		parts = append(parts, p.tabsView(), common.Fit(p.ack.View(), p.width, bodyH))
+		return common.Fit(strings.Join(parts, "\n"), p.width, p.high)
+	}
+	if p.reading != "" {
+		parts = append(parts, p.readerTitle(), p.readerView(bodyH))
+	} else {
+		parts = append(parts, p.tabsView(), p.tabView(bodyH))
+	}
+	return common.Fit(strings.Join(parts, "\n"), p.width, p.high)
+}
+
+func (p *Page) headerView() string {
+	st := p.c.Styles
+	e, prog := p.current()
+	line1 := st.Header.Render(p.name) + " " + st.Faint.Render(p.rec.Patient.Pseudonym)
+	if prog != nil {
+		week, weeks := p.weekOf()
+		status := ""
+		if e.Status != store.EnrollmentActive {
+			status = " · " + e.Status
+		}
+		line1 += st.Subtle.Render(fmt.Sprintf(" · %s · week %d of %d%s", prog.Title, week, weeks, status))
+	}
+	if p.readOnly {
+		line1 += st.Warn.Render(" · read-only")
+	}
+	var facts []string
+	if e != nil && prog != nil && e.UnlockedModules > 0 && e.UnlockedModules <= len(prog.Modules) {
+		facts = append(facts, "module "+fmt.Sprint(e.UnlockedModules)+": "+prog.Modules[e.UnlockedModules-1].Title)
+	}
+	if last := p.lastActive(); !last.IsZero() {
+		facts = append(facts, "active "+common.Ago(p.c.Now(), last)+" ago")
+	} else {
+		facts = append(facts, "no activity yet")
+	}
+	for _, s := range p.measureSeries() {
+		vals := make([]int, len(s.points))
+		for i, m := range s.points {
+			vals[i] = m.Total
+		}
+		lo, hi, _ := s.in.Range()
+		last := vals[len(vals)-1]
+		facts = append(facts, fmt.Sprintf("%s %s %d %s", s.in.Name(), st.Spark.Render(sparkline.Render(vals, lo, hi, 12)), last, st.Faint.Render(s.in.Band(last))))
+	}
+	line2 := strings.Join(facts, st.Faint.Render(" · "))
+	return common.Truncate(line1, p.width) + "\n" + common.Truncate(line2, p.width)
+}
+
+func (p *Page) riskBanner(rs []store.Reason) string {
+	st := p.c.Styles
+	text := "RISK: " + rs[0].Text
+	if len(rs) > 1 {
+		text += fmt.Sprintf(" (+%d more)", len(rs)-1)
+	}
+	if !p.readOnly {
+		text += " · press a to acknowledge"
+	}
+	return st.RiskBanner.Render(common.Pad(" "+text, p.width))
+}
+
+func (p *Page) tabsView() string {
+	st := p.c.Styles
+	var parts []string
+	for i, n := range tabNames {
+		label := fmt.Sprintf("%d %s", i+1, n)
+		switch Tab(i) {
+		case TabSubmissions:
+			if w := p.waitingCount(); w > 0 {
+				label += fmt.Sprintf(" (%d)", w)
+			}
+		case TabMessages:
+			if u := p.unreadCount(); u > 0 {
+				label += fmt.Sprintf(" (%d)", u)
+			}
+		}
+		if Tab(i) == p.tab {
+			parts = append(parts, st.TabOn.Render("["+label+"]"))
+		} else {
+			parts = append(parts, st.Tab.Render(" "+label+" "))
+		}
+	}
+	return common.Truncate(strings.Join(parts, ""), p.width)
+}
+
+func (p *Page) waitingCount() int {
+	n := 0
+	for _, r := range p.subs {
+		if r.waiting() && !p.sentSubs[r.sub.ID] {
+			n++
+		}
+	}
+	return n
+}
+
+func (p *Page) unreadCount() int {
+	n := 0
+	for _, m := range p.rec.Messages {
+		if m.Direction == store.DirectionIn && m.ReadAt == nil {
+			n++
+		}
+	}
+	return n
+}
+
+func (p *Page) tabView(bodyH int) string {
+	var body string
+	switch p.tab {
+	case TabSubmissions:
+		body = p.submissionsView(bodyH)
+	default:
+		key := fmt.Sprintf("%d/%d/%d", p.tab, p.version, p.width)
+		if key != p.contentKey {
+			atBottom := p.contentKey == "" || p.content.AtBottom()
+			p.content.SetContent(p.tabContent())
+			if p.tab == TabMessages || p.tab == TabNotes {
+				if atBottom {
+					p.content.GotoBottom()
+				}
+			} else if p.contentKey == "" {
+				p.content.GotoTop()
+			}
+			p.contentKey = key
+		}
+		body = p.content.View()
+	}
+	if e := p.activeEditor(); e != nil {
+		eh := p.editorRows(bodyH)
+		top := common.Fit(body, p.width, max(1, bodyH-eh-1))
+		return top + "\n" + p.c.Styles.Rule.Render(common.Rule(p.width)) + "\n" + e.View()
+	}
+	return common.Fit(body, p.width, bodyH)
+}
+
+func (p *Page) tabContent() string {
+	switch p.tab {
+	case TabMessages:
+		return p.messagesContent()
+	case TabMeasures:
+		return p.measuresContent()
+	case TabDiary:
+		return p.diaryContent()
+	case TabNotes:
+		return p.notesContent()
+	case TabTimeline:
+		return p.timelineContent()
+	}
+	return ""
+}
+
+func (p *Page) submissionsView(h int) string {
+	st := p.c.Styles
+	if len(p.subs) == 0 {
+		return st.Subtle.Render("  No submissions yet.")
+	}
+	offset := 0
+	if p.subCursor >= h {
+		offset = p.subCursor - h + 1
+	}
+	var b strings.Builder
+	for i := offset; i < len(p.subs) && i < offset+h; i++ {
+		r := p.subs[i]
+		var status string
+		switch {
+		case p.sentSubs[r.sub.ID]:
+			status = st.OK.Render(common.Pad("✓ sent now", 14))
+		case r.superseded:
+			status = st.Faint.Render(common.Pad("replaced", 14))
+		case r.waiting():
+			status = st.Badge["due"].Render(common.Pad("● waiting "+common.Ago(p.c.Now(), r.sub.SubmittedAt), 14))
+		default:
+			status = st.OK.Render(common.Pad("✓ feedback", 14))
+		}
+		draft := ""
+		if e, ok := p.editors[editor.Key(store.DraftFeedback, r.sub.ID)]; ok && e.Value() != "" || p.draftFor(store.DraftFeedback, r.sub.ID) != nil {
+			draft = st.Accent.Render(" [draft]")
+		}
+		line := fmt.Sprintf("%s week %-2d %s · %s%s  %s", status, r.week, r.moduleTitle(), st.Bold.Render(r.title()), draft, st.Faint.Render(p.c.When(r.sub.SubmittedAt)))
+		if i == p.subCursor {
+			b.WriteString(st.Cursor.Render("› ") + st.Selected.Render(common.Pad(common.Truncate(line, p.width-2), p.width-2)))
+		} else {
+			b.WriteString("  " + common.Truncate(line, p.width-2))
+		}
+		b.WriteByte('\n')
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// vsep draws a vertical separator for side-by-side layouts.
+func vsep(st *common.Styles, h int) string {
+	return strings.TrimRight(strings.Repeat(st.Rule.Render("│")+"\n", h), "\n")
+}
+
+func joinH(parts ...string) string { return lipgloss.JoinHorizontal(lipgloss.Top, parts...) }
