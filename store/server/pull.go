@@ -96,9 +96,12 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, p *principal
 		return forbiddenf("patient tokens read through /v1/patient/ endpoints")
 	}
 	q := r.URL.Query()
-	for k := range q {
+	for k, v := range q {
 		if k != "since" && k != "limit" {
 			return badRequest("unknown parameter %q: GET /v1/changes takes since and limit", k)
+		}
+		if len(v) > 1 {
+			return badRequest("parameter %q given %d times", k, len(v))
 		}
 	}
 	var since int64
@@ -294,11 +297,22 @@ scan:
 	// Patients newly assigned to the actor: their whole record, since the
 	// actor's cursor is past their older changes.
 	for _, c := range backfill {
+		older, err := changedBefore(ctx, tx, c.patientID, since)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(older) == 0 {
+			continue
+		}
 		recs, err := s.db.LoadPatientRecords(ctx, tx, c.patientID, actor.ID)
 		if err != nil {
 			return nil, nil, err
 		}
 		for _, rec := range recs {
+			typ, id, _ := store.RecordRef(rec)
+			if !older[[2]string{typ, id}] {
+				continue // changed after the cursor: the feed brings it
+			}
 			if err := add(c.seq, rec); err != nil {
 				return nil, nil, err
 			}
@@ -318,4 +332,22 @@ func (s *Server) Pull(ctx context.Context, actor store.Actor, since int64, limit
 		return nil, fmt.Errorf("pull: %w", err)
 	}
 	return resp, nil
+}
+
+// changedBefore lists a patient's records with a change at or before seq.
+func changedBefore(ctx context.Context, tx *sql.Tx, patientID string, seq int64) (map[[2]string]bool, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT entity, entity_id FROM changes WHERE patient_id = ? AND seq <= ?", patientID, seq)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[[2]string]bool{}
+	for rows.Next() {
+		var entity, id string
+		if err := rows.Scan(&entity, &id); err != nil {
+			return nil, err
+		}
+		out[[2]string{store.EntityType(entity), id}] = true
+	}
+	return out, rows.Err()
 }

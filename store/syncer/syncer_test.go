@@ -276,3 +276,49 @@ func TestFaultDuplicatedPush(t *testing.T) {
 		}
 	}
 }
+
+func TestReassignedPatientMovesBetweenReplicas(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, synctest.Spec{Therapists: 2, PatientsPer: 3, Weeks: 3})
+	a, b := e.fx.Therapists[0], e.fx.Therapists[1]
+	ra, rb := e.replica(a, nil), e.replica(b, nil)
+	ra.round(t)
+	rb.round(t)
+	p := e.fx.Patients[b.ID][0]
+	en := e.fx.Enrollments[p.ID]
+	// Some of the patient's history is older than both cursors; now the
+	// patient moves from b to a.
+	if err := e.srvDB.UpdateEnrollment(ctx, store.System("admin"), store.UpdateEnrollmentOp{ID: en.ID, Version: en.Version, TherapistID: a.ID}); err != nil {
+		t.Fatal(err)
+	}
+	rep := ra.round(t)
+	if rep.Patients != 1 {
+		t.Fatalf("a's round: %+v", rep)
+	}
+	for _, table := range []string{"feedback", "messages", "submissions", "measure_responses"} {
+		want := count(t, e.srvDB, "SELECT COUNT(*) FROM "+table+" WHERE patient_id = ?", p.ID)
+		if got := count(t, ra.db, "SELECT COUNT(*) FROM "+table+" WHERE patient_id = ?", p.ID); got != want || want == 0 {
+			t.Fatalf("a's replica has %d %s of the patient, server %d", got, table, want)
+		}
+	}
+	rep = rb.round(t)
+	if rep.Revoked != 1 {
+		t.Fatalf("b's round: %+v", rep)
+	}
+	for _, table := range []string{"patients", "enrollments", "feedback", "messages", "submissions"} {
+		col := "patient_id"
+		if table == "patients" {
+			col = "id"
+		}
+		if n := count(t, rb.db, "SELECT COUNT(*) FROM "+table+" WHERE "+col+" = ?", p.ID); n != 0 {
+			t.Fatalf("b's replica keeps %d %s of a patient no longer theirs", n, table)
+		}
+	}
+	// Both sides idle now.
+	if rep := ra.round(t); rep.Pulled != 0 {
+		t.Fatalf("a idle: %+v", rep)
+	}
+	if rep := rb.round(t); rep.Pulled != 0 || rep.Revoked != 0 {
+		t.Fatalf("b idle: %+v", rep)
+	}
+}
