@@ -422,7 +422,7 @@ func (m *Model) poll() tea.Cmd {
 }
 
 func (m *Model) pollTick() tea.Cmd {
-	return tea.Tick(m.c.Config.PollEvery, func(time.Time) tea.Msg { return pollTickMsg{} })
+	return m.c.After(m.c.Config.PollEvery, func(time.Time) tea.Msg { return pollTickMsg{} })
 }
 
 func (m *Model) onSeq(msg seqMsg) tea.Cmd {
@@ -504,7 +504,7 @@ func (m *Model) onChanges(msg changesMsg) tea.Cmd {
 // --- time meter ---
 
 func (m *Model) meterTick() tea.Cmd {
-	return tea.Tick(m.c.Config.TimeFlushEvery, func(time.Time) tea.Msg { return meterTickMsg{} })
+	return m.c.After(m.c.Config.TimeFlushEvery, func(time.Time) tea.Msg { return meterTickMsg{} })
 }
 
 // pending is the time counted but not yet written.

@@ -89,6 +89,8 @@ type Common struct {
 	// Writes counts store writes in flight, so that the program can wait
 	// for them before the store is closed.
 	Writes *Tracker
+	// Tick schedules a message after a delay (tea.Tick; tests replace it).
+	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 
 	nextID int
 	mu     sync.Mutex
@@ -100,6 +102,14 @@ func (c *Common) NewPageID() int {
 	defer c.mu.Unlock()
 	c.nextID++
 	return c.nextID
+}
+
+// After schedules a message after a delay.
+func (c *Common) After(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+	if c.Tick == nil {
+		return tea.Tick(d, fn)
+	}
+	return c.Tick(d, fn)
 }
 
 // Now is the injected clock.

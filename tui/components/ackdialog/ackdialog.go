@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -91,6 +92,7 @@ func New(c *common.Common, page int, item store.QueueItem) *Dialog {
 	ti.TextStyle = c.Styles.EditorFocused
 	ti.PlaceholderStyle = c.Styles.Faint
 	ti.Cursor.Style = c.Styles.EditorCursor
+	ti.Cursor.SetMode(cursor.CursorStatic)
 	return &Dialog{c: c, page: page, patientID: item.PatientID, enrollmentID: item.EnrollmentID, name: item.DisplayName, reasons: rs, comment: ti,
 		keys: KeyMap{
 			Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "action")),

@@ -291,7 +291,7 @@ func (e *Editor) Update(msg tea.Msg) tea.Cmd {
 func (e *Editor) changed() tea.Cmd {
 	e.gen++
 	gen, k := e.gen, e.key
-	return common.ToPage(e.page, tea.Tick(e.c.Config.DraftDelay, func(time.Time) tea.Msg { return saveTickMsg{key: k, gen: gen} }))
+	return common.ToPage(e.page, e.c.After(e.c.Config.DraftDelay, func(time.Time) tea.Msg { return saveTickMsg{key: k, gen: gen} }))
 }
 
 // save writes the draft now unless a save is running (then the result
@@ -410,7 +410,7 @@ func (e *Editor) View() string {
 	var bottom string
 	switch {
 	case e.confirming:
-		bottom = st.Confirm.Render(fmt.Sprintf("%s (%d characters)? It cannot be changed after sending. y/n", e.opts.Verb, len([]rune(strings.TrimSpace(e.ta.Value())))))
+		bottom = st.Confirm.Render(e.opts.Verb + "? y/n · it cannot be changed after sending")
 	case e.ta.Focused():
 		bottom = st.Faint.Render("ctrl+s send · " + templateHelp(len(e.c.Templates)) + " templates · esc stop writing")
 	case e.ta.Value() == "":

@@ -160,9 +160,11 @@ var columns = []struct {
 	class store.Class
 	head  string
 }{
-	{store.ClassRisk, "risk"}, {store.ClassOverdue, "overd"}, {store.ClassDeterioration, "deter"}, {store.ClassDue, "due"},
-	{store.ClassInactive, "idle"}, {store.ClassEnding, "end"}, {store.ClassStarting, "start"}, {store.ClassWaiting, "wait"},
+	{store.ClassRisk, "risk"}, {store.ClassOverdue, "ovrd"}, {store.ClassDeterioration, "detr"}, {store.ClassDue, "due"},
+	{store.ClassInactive, "idle"}, {store.ClassEnding, "end"}, {store.ClassStarting, "strt"}, {store.ClassWaiting, "wait"},
 }
+
+const cellW = 4
 
 // View draws the team table.
 func (p *Page) View() string {
@@ -176,7 +178,7 @@ func (p *Page) View() string {
 	}
 	v := p.view
 	var b strings.Builder
-	med := "-"
+	med := "no feedback yet"
 	if v.MedianFeedbackHours != nil {
 		med = fmt.Sprintf("%.0f h", *v.MedianFeedbackHours)
 	}
@@ -184,28 +186,29 @@ func (p *Page) View() string {
 	for _, m := range v.Members {
 		total += m.Patients
 	}
-	b.WriteString(st.Title.Render("Team "+v.Team) + st.Subtle.Render(fmt.Sprintf(" · %d therapists · %d patients · median submission→feedback %s (4 weeks)", len(v.Members), total, med)) + "\n")
-	ref := fmt.Sprintf("%d open referrals", v.OpenReferrals)
+	refs := plural(v.OpenReferrals, "open referral", "open referrals")
 	if v.OldestOpenReferral != nil {
-		ref += ", oldest received " + p.c.Day(*v.OldestOpenReferral)
+		refs += " (oldest " + p.c.Day(*v.OldestOpenReferral) + ")"
 	}
-	b.WriteString(st.Subtle.Render(ref) + st.Faint.Render(" · read-only") + "\n\n")
-	nameW := max(12, min(24, p.width-2-9-len(columns)*6-14))
-	head := "  " + common.Pad("therapist", nameW) + " " + common.PadLeft("pts/cap", 8)
+	b.WriteString(common.Truncate(st.Title.Render("Team "+v.Team)+st.Subtle.Render(fmt.Sprintf(" · %s · %s · %s",
+		plural(len(v.Members), "therapist", "therapists"), plural(total, "patient", "patients"), refs)), p.width) + "\n")
+	b.WriteString(common.Truncate(st.Subtle.Render("Median hours from submission to feedback, last 4 weeks: "+med)+st.Faint.Render(" · read-only"), p.width) + "\n\n")
+	nameW := max(10, min(24, p.width-2-1-7-len(columns)*(cellW+1)-6-7))
+	head := "  " + common.Pad("therapist", nameW) + " " + common.PadLeft("pts/cap", 7)
 	for _, c := range columns {
-		head += " " + common.PadLeft(c.head, 5)
+		head += " " + common.PadLeft(c.head, cellW)
 	}
-	head += " " + common.PadLeft("fb 4w", 6) + " " + common.PadLeft("median", 7)
+	head += " " + common.PadLeft("fb 4w", 5) + " " + common.PadLeft("median", 6)
 	b.WriteString(st.Label.Render(common.Truncate(head, p.width)) + "\n")
 	for i, m := range v.Members {
-		line := common.Pad(m.Therapist.Name, nameW) + " " + common.PadLeft(fmt.Sprintf("%d/%d", m.Patients, m.Capacity), 8)
+		line := common.Pad(m.Therapist.Name, nameW) + " " + common.PadLeft(fmt.Sprintf("%d/%d", m.Patients, m.Capacity), 7)
 		for _, c := range columns {
 			n := m.Counts[c.class]
-			cell := common.PadLeft(fmt.Sprint(n), 5)
+			cell := common.PadLeft(fmt.Sprint(n), cellW)
 			if n > 0 && c.class != store.ClassWaiting {
 				cell = st.ClassStyle(c.class.String()).Render(cell)
 			} else if n == 0 {
-				cell = st.Faint.Render(common.PadLeft("·", 5))
+				cell = st.Faint.Render(common.PadLeft("·", cellW))
 			}
 			line += " " + cell
 		}
@@ -213,7 +216,7 @@ func (p *Page) View() string {
 		if m.MedianFeedbackHours != nil {
 			mh = fmt.Sprintf("%.0f h", *m.MedianFeedbackHours)
 		}
-		line += " " + common.PadLeft(fmt.Sprint(m.FeedbackSent), 6) + " " + common.PadLeft(mh, 7)
+		line += " " + common.PadLeft(fmt.Sprint(m.FeedbackSent), 5) + " " + common.PadLeft(mh, 6)
 		if i == p.cursor {
 			b.WriteString(st.Cursor.Render("› ") + st.Selected.Render(common.Pad(common.Truncate(line, p.width-2), p.width-2)) + "\n")
 		} else {
@@ -224,4 +227,11 @@ func (p *Page) View() string {
 		b.WriteString(st.Subtle.Render("  No therapists in this team.") + "\n")
 	}
 	return common.Fit(strings.TrimRight(b.String(), "\n"), p.width, p.high)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -91,6 +92,7 @@ func New(c *common.Common, th store.Therapist, readOnly, home bool) *Page {
 	fi.PlaceholderStyle = c.Styles.Faint
 	fi.Cursor.Style = c.Styles.EditorCursor
 	fi.CharLimit = 64
+	fi.Cursor.SetMode(cursor.CursorStatic)
 	p := &Page{c: c, id: c.NewPageID(), therapist: th, readOnly: readOnly, home: home, filter: fi}
 	p.keys = KeyMap{
 		ListKeys:    common.NewListKeys(),
@@ -670,7 +672,7 @@ func (p *Page) previewView(width int) string {
 		b.WriteString(st.Faint.Render("Nothing to do: waiting on the patient.") + "\n")
 	}
 	if it.HasRisk() && !p.readOnly {
-		b.WriteString(st.Risk.Render("Press a to acknowledge the risk flag with your action."))
+		b.WriteString(st.Risk.Render(common.Wrap("Press a to acknowledge the risk flag with your action.", width)))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -61,13 +61,13 @@ func (p *Page) readerContent(width int) string {
 		b.WriteString(st.Faint.Render(" · replaces an earlier version"))
 	}
 	b.WriteString("\n")
-	if row.exercise != nil && strings.TrimSpace(row.exercise.Prompt) != "" {
-		b.WriteString(st.Label.Render("The exercise asked") + "\n")
-		b.WriteString(p.c.Markdown.Render(sanitize.Text(row.exercise.Prompt), width-2) + "\n")
-	}
-	b.WriteString(st.Rule.Render(common.Rule(width)) + "\n")
 	b.WriteString(st.Label.Render(common.FirstName(p.name)+" wrote") + "\n")
 	b.WriteString(p.c.Markdown.Render(p.answersMarkdown(row), width-2) + "\n")
+	if row.exercise != nil && strings.TrimSpace(row.exercise.Prompt) != "" {
+		b.WriteString(st.Rule.Render(common.Rule(width)) + "\n")
+		b.WriteString(st.Label.Render("The exercise asked") + "\n")
+		b.WriteString(st.Subtle.Render(p.c.Markdown.Render(sanitize.Text(row.exercise.Prompt), width-2)) + "\n")
+	}
 	if len(row.feedback) > 0 {
 		b.WriteString(st.Rule.Render(common.Rule(width)) + "\n")
 		b.WriteString(st.Label.Render("Feedback sent (read-only; press c to send a correction)") + "\n")
@@ -110,7 +110,7 @@ func (p *Page) answersMarkdown(row subRow) string {
 			if !ok || strings.TrimSpace(v) == "" {
 				continue
 			}
-			fmt.Fprintf(&b, "**%s**\n\n%s\n\n", common.PatientMarkdown(f.Label), common.PatientMarkdown(v))
+			writeAnswer(&b, f.Label, v)
 		}
 	}
 	var rest []string
@@ -126,7 +126,8 @@ func (p *Page) answersMarkdown(row subRow) string {
 			continue
 		}
 		if len(answers) > 1 || k != "text" {
-			fmt.Fprintf(&b, "**%s**\n\n", common.PatientMarkdown(k))
+			writeAnswer(&b, k, v)
+			continue
 		}
 		b.WriteString(common.PatientMarkdown(v) + "\n\n")
 	}
@@ -145,4 +146,15 @@ func (p *Page) waitingSubmissions() []string {
 		}
 	}
 	return ids
+}
+
+// writeAnswer writes one labelled answer: short one-line answers on the
+// label's line, longer ones as their own paragraphs.
+func writeAnswer(b *strings.Builder, label, v string) {
+	label = strings.TrimSpace(common.PatientMarkdown(label))
+	if !strings.ContainsRune(strings.TrimSpace(v), '\n') && len(v) <= 60 {
+		fmt.Fprintf(b, "**%s** %s\n\n", label, common.PatientMarkdown(strings.TrimSpace(v)))
+		return
+	}
+	fmt.Fprintf(b, "**%s**\n\n%s\n\n", label, common.PatientMarkdown(v))
 }

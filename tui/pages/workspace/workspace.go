@@ -825,12 +825,13 @@ func (p *Page) headerView() string {
 
 func (p *Page) riskBanner(rs []store.Reason) string {
 	st := p.c.Styles
-	text := "RISK: " + rs[0].Text
+	text := "RISK"
+	if !p.readOnly {
+		text += " (a: acknowledge)"
+	}
+	text += ": " + rs[0].Text
 	if len(rs) > 1 {
 		text += fmt.Sprintf(" (+%d more)", len(rs)-1)
-	}
-	if !p.readOnly {
-		text += " · press a to acknowledge"
 	}
 	return st.RiskBanner.Render(common.Pad(" "+text, p.width))
 }

@@ -1,0 +1,571 @@
+package tui
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"polku/store"
+	"polku/tui/common"
+	"polku/tui/internal/fixture"
+	"polku/tui/pages/team"
+	"polku/tui/pages/triage"
+	"polku/tui/pages/workspace"
+)
+
+func TestQueueLoadsMostUrgentFirst(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	p := h.triage()
+	vis := p.Visible()
+	if len(vis) != 6 {
+		t.Fatalf("needs-you section has %d patients, want 6", len(vis))
+	}
+	if vis[0].Pseudonym != "P-0001" || vis[0].Class != store.ClassRisk {
+		t.Errorf("first row is %s (%s), want Maria at risk", vis[0].Pseudonym, vis[0].Class)
+	}
+	s := h.view()
+	mustContain(t, s, "Needs you 6", "Waiting on patient 1", "All 7", "RISK PHQ-9#9=2", "FB 4d!", "Maria Korhonen", "synthetic demo data"[:0])
+	// The preview says why, in sentences.
+	mustContain(t, s, "PHQ-9 item 9 answered 2 on 15 Nov, not yet")
+}
+
+func TestQueueSectionsMoveAndFilter(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	p := h.triage()
+	h.keys("down", "down")
+	if it, _ := p.Selected(); it.Pseudonym != "P-0002" {
+		t.Errorf("after two downs the cursor is on %s, want Juha (P-0002)", it.Pseudonym)
+	}
+	h.keys("tab") // waiting on patient
+	names := pseudonyms(p.Visible())
+	if strings.Join(names, ",") != "P-0001,P-0005" {
+		t.Errorf("waiting section shows %v, want the pinned risk patient then Sofia", names)
+	}
+	h.keys("3") // all
+	if n := len(p.Visible()); n != 7 {
+		t.Errorf("all section shows %d, want 7", n)
+	}
+	h.keys("/")
+	h.typeText("insom")
+	if !p.InputFocused() {
+		t.Fatal("the filter should have the keyboard")
+	}
+	if got := strings.Join(pseudonyms(p.Visible()), ","); got != "P-0001,P-0003" {
+		t.Errorf("filter 'insom' shows %v, want Maria (risk, pinned) and Aino", got)
+	}
+	mustContain(t, h.view(), "/insom", "risk pinned on top")
+	h.keys("enter")
+	if p.InputFocused() {
+		t.Error("enter should leave the filter")
+	}
+	h.keys("esc")
+	if n := len(p.Visible()); n != 7 {
+		t.Errorf("esc should clear the filter; %d rows", n)
+	}
+	// q quits from the home screen.
+	_, cmd := h.m.Update(keyMsg("q"))
+	if cmd == nil || cmd() != tea.Quit() {
+		t.Error("q on the queue should quit")
+	}
+}
+
+func pseudonyms(items []store.QueueItem) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, it.Pseudonym)
+	}
+	return out
+}
+
+func TestOpenPatientAuditsAndFocusesTheReason(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	h.selectPatient(f, "P-0002") // Juha: overdue feedback
+	h.keys("enter")
+	ws := h.workspace()
+	if ws.Reading() != f.Subs["juha-log"].ID {
+		t.Fatalf("the workspace should open the overdue submission in the reader; reading %q", ws.Reading())
+	}
+	s := h.view()
+	mustContain(t, s, "Submissions › Worry log", "Juha wrote", "What if I say something", "Feedback on 'Worry log'")
+	log, err := f.DB.AuditLog(context.Background(), f.Patients["P-0002"].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var views []string
+	for _, e := range log {
+		if e.ActorID == f.Anna.ID {
+			views = append(views, e.Detail)
+		}
+	}
+	sort.Strings(views) // same instant: the order of ids is random
+	if strings.Join(views, ";") != "submission "+f.Subs["juha-log"].ID+";workspace" {
+		t.Errorf("audit log has %v, want the workspace read and the submission", views)
+	}
+	// esc closes the reader, esc again goes back to the queue.
+	h.keys("esc")
+	if ws.Reading() != "" || ws.Tab() != workspace.TabSubmissions {
+		t.Errorf("esc should close the reader to the submissions tab")
+	}
+	h.keys("esc")
+	if _, ok := h.m.Top().(*triage.Page); !ok {
+		t.Fatalf("second esc should return to the queue, top is %T", h.m.Top())
+	}
+	if it, _ := h.triage().Selected(); it.Pseudonym != "P-0002" {
+		t.Errorf("back on the queue the cursor is on %s, want Juha", it.Pseudonym)
+	}
+}
+
+func TestQuitOnlyFromHome(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	h.selectPatient(f, "P-0005")
+	h.keys("enter")
+	_, cmd := h.m.Update(keyMsg("q"))
+	if cmd != nil {
+		if msg := cmd(); msg == tea.Quit() {
+			t.Fatal("q in a workspace must not quit")
+		}
+	}
+	mustContain(t, h.view(), "q quits from the queue")
+}
+
+func TestWorkspaceTabs(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 120, 40)
+	h.selectPatient(f, "P-0003") // Aino: insomnia with a sleep diary
+	h.keys("enter", "esc")
+	ws := h.workspace()
+	want := map[string][]string{
+		"1": {"My sleep and my goals", "waiting"},
+		"2": {"Welcome to the program!"},
+		"3": {"Sleep check", "not validated", "↓RC", "PHQ-9"},
+		"4": {"Sleep diary", "sleep efficiency by program week", "13 of 14 nights"[:0], "based on", "consider narrowing", "night"},
+		"5": {"No notes yet", "Private clinical note"},
+		"6": {"submitted", "enrolled", "referral", "score"},
+	}
+	for _, k := range []string{"1", "2", "3", "4", "5", "6"} {
+		h.keys(k)
+		if int(ws.Tab()) != int(k[0]-'1') {
+			t.Fatalf("key %s: tab %v", k, ws.Tab())
+		}
+		mustContain(t, h.view(), want[k]...)
+	}
+	h.keys("tab")
+	if ws.Tab() != workspace.TabSubmissions {
+		t.Errorf("tab from the last tab wraps to the first, got %v", ws.Tab())
+	}
+}
+
+func TestSleepDiaryWeeks(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 120, 40)
+	h.selectPatient(f, "P-0003")
+	h.keys("enter", "esc", "4")
+	s := h.view()
+	// Week 1 (4-10 Nov) has 6 of 7 nights (the 9th is missing); week 3 is
+	// in progress.
+	mustContain(t, s, "6 of 7 nights", "efficiency below 85%")
+}
+
+func TestMessagesMarkedReadWhenShown(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	h.selectPatient(f, "P-0001")
+	h.keys("enter") // Maria's top reason is the PHQ-9 risk: measures tab
+	ws := h.workspace()
+	if ws.Tab() != workspace.TabMeasures {
+		t.Fatalf("a measure risk should open the measures tab, got %v", ws.Tab())
+	}
+	mustContain(t, h.view(), "RISK (a: acknowledge): PHQ-9 item 9")
+	h.keys("2")
+	mustContain(t, h.view(), "● new", "I had a hard week")
+	rec, err := f.DB.PatientRecord(context.Background(), store.System("test"), f.Patients["P-0001"].ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range rec.Messages {
+		if m.Direction == store.DirectionIn && m.ReadAt == nil {
+			t.Errorf("message %q still unread after the thread was shown", m.Body)
+		}
+	}
+}
+
+func TestSupervisorReadOnly(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Sara), 80, 24)
+	tp, ok := h.m.Top().(*team.Page)
+	if !ok {
+		t.Fatalf("a supervisor's home is the team view, got %T", h.m.Top())
+	}
+	v := tp.TeamView()
+	if v == nil || len(v.Members) != 2 {
+		t.Fatalf("team view: %+v", v)
+	}
+	mustContain(t, h.view(), "Team south", "Anna Virtanen", "Ben Lindqvist", "7/80", "read-only")
+	h.keys("enter")
+	q := h.triage()
+	if len(q.Visible()) == 0 || !strings.Contains(q.Title(), "read-only") {
+		t.Fatalf("drilling in shows Anna's queue read-only; title %q, %d rows", q.Title(), len(q.Visible()))
+	}
+	h.keys("a") // no acknowledgement in a read-only view
+	if q.InputFocused() {
+		t.Error("a supervisor must not get the acknowledgement dialog")
+	}
+	h.keys("enter")
+	ws := h.workspace()
+	if !ws.ReadOnly() {
+		t.Fatal("the supervisor's workspace must be read-only")
+	}
+	h.keys("1", "enter", "e")
+	if ws.Editor() != nil || ws.InputFocused() {
+		t.Error("no editor in a read-only workspace")
+	}
+	h.keys("2")
+	// Reading the thread as a supervisor does not mark it read.
+	rec, _ := f.DB.PatientRecord(context.Background(), store.System("test"), f.Patients["P-0001"].ID, "test")
+	unread := 0
+	for _, m := range rec.Messages {
+		if m.Direction == store.DirectionIn && m.ReadAt == nil {
+			unread++
+		}
+	}
+	if unread != 1 {
+		t.Errorf("supervisor reading marked messages read (%d unread left)", unread)
+	}
+	h.keys("esc", "esc", "esc")
+	if _, ok := h.m.Top().(*team.Page); !ok {
+		t.Errorf("esc goes back to the team view, top is %T", h.m.Top())
+	}
+}
+
+func TestAcknowledgeRisk(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	h.keys("a")
+	if !h.triage().InputFocused() {
+		t.Fatal("a on a risk patient opens the acknowledgement dialog")
+	}
+	mustContain(t, h.view(), "Acknowledge risk", "Called the patient", "Assessed: no acute risk")
+	h.keys("down", "down") // no-acute-risk
+	h.keys("tab")
+	h.typeText("Phoned, safety plan in place")
+	h.keys("enter")
+	acks, err := f.DB.PatientRecord(context.Background(), store.System("test"), f.Patients["P-0001"].ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acks.RiskAcks) != 1 || acks.RiskAcks[0].Action != store.AckNoAcuteRisk || acks.RiskAcks[0].Comment != "Phoned, safety plan in place" {
+		t.Fatalf("risk acks: %+v", acks.RiskAcks)
+	}
+	// The queue reloads: Maria leaves the risk class.
+	for _, it := range h.triage().Visible() {
+		if it.Pseudonym == "P-0001" && it.Class == store.ClassRisk {
+			t.Error("Maria is still in the risk class after the acknowledgement")
+		}
+	}
+	mustContain(t, h.view(), "Risk acknowledged.")
+}
+
+func TestDraftSavedAndNeverReplacedByRefresh(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	h.selectPatient(f, "P-0003")
+	h.keys("enter", "e")
+	h.typeText("Hei Aino")
+	drafts, err := f.DB.Drafts(context.Background(), f.Anna.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(drafts) != 1 || drafts[0].Body != "Hei Aino" || drafts[0].TargetType != store.DraftFeedback || drafts[0].TargetID != f.Subs["aino-goals"].ID {
+		t.Fatalf("drafts: %+v", drafts)
+	}
+	// Someone else writes to the patient's record: the page refreshes,
+	// the text in the editor stays.
+	ws := h.workspace()
+	e := f.Enrolled["P-0003"]
+	if _, err := f.DB.SendMessage(context.Background(), store.System("import"), store.Message{EnrollmentID: e.ID, PatientID: e.PatientID,
+		Direction: store.DirectionIn, Body: "One more thing"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	h.fire()
+	h.typeText(", kiitos")
+	if got := ws.Editor().Value(); got != "Hei Aino, kiitos" {
+		t.Errorf("editor text after a live refresh: %q", got)
+	}
+	ws.SetQueue(nil)
+	// Leaving and coming back restores the draft.
+	h.keys("esc", "esc", "esc")
+	h.selectPatient(f, "P-0003")
+	h.keys("enter")
+	ws = h.workspace()
+	if got := ws.Editor().Value(); got != "Hei Aino, kiitos" {
+		t.Errorf("the draft is not restored: %q", got)
+	}
+	mustContain(t, h.view(), "Hei Aino, kiitos")
+}
+
+func TestTemplatesInsertVariables(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	h.selectPatient(f, "P-0002")
+	h.keys("enter", "e", "alt+1", "alt+2")
+	got := h.workspace().Editor().Value()
+	for _, want := range []string{"Hi Juha,", "thank you for sending 'Worry log'", "GAD-7 from 15 to 10"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("template text %q lacks %q", got, want)
+		}
+	}
+}
+
+func TestSendFeedbackMovesToNext(t *testing.T) {
+	f := newFixture(t)
+	var triggered int
+	opts := options(f, f.Anna)
+	opts.Sync = &fakeSync{trigger: func() { triggered++ }}
+	h := newHarness(t, opts, 80, 24)
+	h.selectPatient(f, "P-0002")
+	h.keys("enter", "e")
+	h.keys("ctrl+s") // empty: nothing to send
+	mustContain(t, h.view(), "Nothing to send yet.")
+	h.typeText("Good log, Juha.")
+	h.keys("ctrl+s")
+	mustContain(t, h.view(), "Send this feedback to Juha", "y/n")
+	h.keys("n")
+	if got := h.workspace().Editor().Value(); got != "Good log, Juha." {
+		t.Fatalf("n keeps the text, got %q", got)
+	}
+	h.keys("ctrl+s", "y")
+	ctx := context.Background()
+	rec, err := f.DB.PatientRecord(ctx, store.System("test"), f.Patients["P-0002"].ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb := rec.FeedbackFor(f.Subs["juha-log"].ID)
+	if len(fb) != 1 || fb[0].Body != "Good log, Juha." || fb[0].TherapistID != f.Anna.ID {
+		t.Fatalf("feedback: %+v", fb)
+	}
+	if len(rec.Drafts) != 0 {
+		t.Errorf("the draft should be gone after sending: %+v", rec.Drafts)
+	}
+	if triggered != 1 {
+		t.Errorf("Sync.Trigger called %d times, want 1", triggered)
+	}
+	// Next: the patient after Juha in the queue who needs the therapist.
+	ws := h.workspace()
+	if ws.PatientID() == f.Patients["P-0002"].ID {
+		t.Fatal("still on Juha after sending")
+	}
+	if ws.PatientID() != f.Patients["P-0003"].ID || ws.Reading() != f.Subs["aino-goals"].ID {
+		t.Errorf("next is %s reading %q, want Aino's waiting submission", ws.PatientName(), ws.Reading())
+	}
+	mustContain(t, h.view(), "Feedback sent.")
+}
+
+func TestCorrectionSupersedes(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	h.selectPatient(f, "P-0005")
+	h.keys("enter", "1", "enter")
+	if h.workspace().Editor() != nil {
+		t.Fatal("no editor on a submission with feedback until c")
+	}
+	mustContain(t, h.view(), "Feedback sent (read-only", "Wonderful, Sofia.")
+	h.keys("c")
+	h.typeText("Correction: wonderful news.")
+	h.keys("ctrl+s", "y")
+	rec, _ := f.DB.PatientRecord(context.Background(), store.System("test"), f.Patients["P-0005"].ID, "test")
+	var first, second store.Feedback
+	for _, fb := range rec.Feedback {
+		if fb.Body == "Wonderful, Sofia." {
+			first = fb
+		}
+		if fb.Body == "Correction: wonderful news." {
+			second = fb
+		}
+	}
+	if second.ID == "" || second.Supersedes != first.ID {
+		t.Errorf("the correction should supersede the first feedback: %+v", rec.Feedback)
+	}
+}
+
+func TestReplyMessageAndNote(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	h.selectPatient(f, "P-0001")
+	h.keys("enter", "2", "e")
+	h.typeText("Let us talk on Thursday.")
+	h.keys("ctrl+s", "y")
+	h.keys("5", "e")
+	h.typeText("Called about item 9.")
+	h.keys("ctrl+s", "y")
+	rec, _ := f.DB.PatientRecord(context.Background(), store.System("test"), f.Patients["P-0001"].ID, "test")
+	last := rec.Messages[len(rec.Messages)-1]
+	if last.Body != "Let us talk on Thursday." || last.Direction != store.DirectionOut {
+		t.Errorf("last message: %+v", last)
+	}
+	if len(rec.Notes) != 1 || rec.Notes[0].Body != "Called about item 9." {
+		t.Errorf("notes: %+v", rec.Notes)
+	}
+	if len(rec.Drafts) != 0 {
+		t.Errorf("drafts left: %+v", rec.Drafts)
+	}
+	mustContain(t, h.view(), "Called about item 9.")
+}
+
+func TestHelpShowsEveryBinding(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	h.keys("?")
+	s := h.view()
+	for _, groups := range h.m.Top().FullHelp() {
+		for _, b := range groups {
+			if b.Enabled() {
+				mustContain(t, s, b.Help().Desc)
+			}
+		}
+	}
+	mustContain(t, s, "quit")
+	h.keys("esc")
+	mustNotContain(t, h.view(), "Keys on this screen")
+}
+
+func TestLiveRefreshKeepsCursor(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	h.selectPatient(f, "P-0004") // Elias, inactive
+	// Another process: Sofia sends a message (she moves up).
+	e := f.Enrolled["P-0005"]
+	if _, err := f.DB.SendMessage(context.Background(), store.System("import"), store.Message{EnrollmentID: e.ID, PatientID: e.PatientID,
+		Direction: store.DirectionIn, Body: "Hello again"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	h.fire()
+	if it, _ := h.triage().Selected(); it.Pseudonym != "P-0004" {
+		t.Errorf("cursor moved to %s on a live refresh", it.Pseudonym)
+	}
+	mustContain(t, h.view(), "● 1 new", "Sofia Virtanen")
+	found := false
+	for _, it := range h.triage().Visible() {
+		found = found || it.Pseudonym == "P-0005"
+	}
+	if !found {
+		t.Error("Sofia should now be in the needs-you section")
+	}
+}
+
+func TestStatusBar(t *testing.T) {
+	f := newFixture(t)
+	opts := options(f, f.Anna)
+	opts.Demo = true
+	opts.Sync = &fakeSync{status: SyncStatus{Online: false, LastSync: fixture.Now.Add(-time.Hour), Pending: 3}}
+	h := newHarness(t, opts, 120, 40)
+	h.fire()
+	mustContain(t, h.view(), "anna", "local polku.db", "● live", "offline", "synced 11:00", "3 pending", "synthetic demo data")
+	// The time meter while a patient is open.
+	h.keys("enter")
+	f.Clock.Advance(3 * time.Minute)
+	mustContain(t, h.view(), "⏱ 3m with Maria this week")
+	h.keys("esc", "esc")
+	got, err := f.DB.TimeThisWeek(context.Background(), f.Anna.ID, f.Patients["P-0001"].ID, f.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != 3*time.Minute {
+		t.Errorf("time written when leaving the patient: %v, want 3m", got)
+	}
+}
+
+func TestTimeMeterStopsWhenIdle(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	h.keys("enter")
+	f.Clock.Advance(20 * time.Minute) // away from the keyboard
+	h.keys("esc")
+	h.keys("esc")
+	got, _ := f.DB.TimeThisWeek(context.Background(), f.Anna.ID, f.Patients["P-0001"].ID, f.Clock.Now())
+	if got != 5*time.Minute {
+		t.Errorf("idle time counted: %v, want the 5-minute cut-off", got)
+	}
+}
+
+func TestFlushSyncSavesUnsavedDraft(t *testing.T) {
+	f := newFixture(t)
+	opts := options(f, f.Anna)
+	cfg := *opts.Config
+	cfg.DraftDelay = time.Hour // the debounce never fires
+	opts.Config = &cfg
+	h := newHarness(t, opts, 80, 24)
+	h.selectPatient(f, "P-0003")
+	h.keys("enter", "e")
+	h.typeText("unsaved words")
+	if d, _ := f.DB.Drafts(context.Background(), f.Anna.ID); len(d) != 0 {
+		t.Fatalf("nothing should be saved yet: %+v", d)
+	}
+	if err := h.m.flushSync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := f.DB.Drafts(context.Background(), f.Anna.ID)
+	if len(d) != 1 || d[0].Body != "unsaved words" {
+		t.Errorf("drafts after the final flush: %+v", d)
+	}
+}
+
+func TestHostileTextIsInert(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 120, 40)
+	s := h.view()
+	mustContain(t, s, "Leo Salo")
+	h.selectPatient(f, "P-0006")
+	h.keys("enter", "1", "enter")
+	s = h.view()
+	mustContain(t, s, "Normal start.", "After clear.", "I am fine", "AM NOT")
+	for _, r := range s {
+		if r == 0x1b || r == 0x07 || r == '\r' || r == 0x08 || (r >= 0x80 && r <= 0x9f) || r == 0 {
+			t.Fatalf("control character %U reached the screen:\n%q", r, s)
+		}
+	}
+	h.keys("esc", "2")
+	s = h.view()
+	mustContain(t, s, "Hello there", "GOODBYE")
+	mustNotContain(t, s, "owned", "\x1b")
+}
+
+type fakeSync struct {
+	status  SyncStatus
+	trigger func()
+}
+
+func (s *fakeSync) Status() SyncStatus { return s.status }
+func (s *fakeSync) Trigger() {
+	if s.trigger != nil {
+		s.trigger()
+	}
+}
+
+func TestChangesIgnoreOwnDraftSaves(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	before, _ := f.DB.LastSeq(ctx)
+	actor := fixture.Actor(f.Anna)
+	if _, err := f.DB.SaveDraft(ctx, actor, store.Draft{PatientID: f.Patients["P-0001"].ID, TargetType: store.DraftNote, TargetID: f.Patients["P-0001"].ID, Body: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := f.DB.LastSeq(ctx)
+	msg := describeChanges(ctx, f.DB, before, after, f.Anna.ID)
+	if msg.ch.Others || msg.ch.All || msg.n != 0 {
+		t.Errorf("own draft save counted as a change: %+v", msg)
+	}
+	msg = describeChanges(ctx, f.DB, before, after, "someone-else")
+	if !msg.ch.Others || !msg.ch.Touches(f.Patients["P-0001"].ID) {
+		t.Errorf("another writer's change not seen: %+v", msg)
+	}
+}
+
+var _ = common.Changes{}
