@@ -580,9 +580,11 @@ func (m *Model) helpView(top common.Page) string {
 	st := m.c.Styles
 	g := m.c.Keys
 	groups := top.FullHelp()
-	global := []key.Binding{g.Help, g.Back}
+	global := []key.Binding{g.Help}
 	if len(m.stack) == 1 {
 		global = append(global, g.Quit)
+	} else {
+		global = append(global, g.Back)
 	}
 	global = append(global, g.Force)
 	groups = append(groups, global)

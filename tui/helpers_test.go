@@ -43,6 +43,7 @@ func options(f *fixture.Fixture, th store.Therapist) Options {
 // until the test fires them.
 type harness struct {
 	t      testing.TB
+	fx     *fixture.Fixture
 	m      *Model
 	mu     sync.Mutex
 	parked []parkedTick

@@ -83,7 +83,7 @@ func Render(sp Spec, st Styles) string {
 	plotW := sp.Width - axisW - labelW
 	step := 1
 	if lastWeek > 0 {
-		step = max(1, min(4, (plotW-1)/(lastWeek+1)))
+		step = max(1, min(8, (plotW-1)/(lastWeek+1)))
 	}
 	plotW = step*(lastWeek+1) + 1
 	if axisW+plotW+labelW > sp.Width {
@@ -189,7 +189,11 @@ func Render(sp Spec, st Styles) string {
 	put(H+1, axisW+plotW+1, "week", cAxis)
 	// Points.
 	for _, p := range sp.Points {
-		put(rowOf(p.Total), axisW+1+p.Week*step, "●", cPoint)
+		mark := "●"
+		if step >= 4 {
+			mark += fmt.Sprint(p.Total) // the value beside the point
+		}
+		put(rowOf(p.Total), axisW+1+p.Week*step, mark, cPoint)
 	}
 	// Render runs of equal style.
 	var out strings.Builder

@@ -318,16 +318,27 @@ func previewHeight(total int) int {
 
 func (p *Page) wide() bool { return p.width >= 110 }
 
+// sticky is how many risk rows stay on screen while the rest scrolls:
+// every pinned row, up to half the list.
+func (p *Page) sticky() int {
+	return min(p.pinned, max(1, p.listHeight()/2))
+}
+
+// clampOffset keeps the cursor on screen. The offset scrolls the rows
+// below the sticky risk rows.
 func (p *Page) clampOffset() {
-	h := p.listHeight()
-	if p.cursor < p.offset {
-		p.offset = p.cursor
+	h := p.listHeight() - p.sticky()
+	rest := len(p.visible) - p.sticky()
+	if ci := p.cursor - p.sticky(); ci >= 0 {
+		if ci < p.offset {
+			p.offset = ci
+		}
+		if ci >= p.offset+h {
+			p.offset = ci - h + 1
+		}
 	}
-	if p.cursor >= p.offset+h {
-		p.offset = p.cursor - h + 1
-	}
-	if p.offset > max(0, len(p.visible)-h) {
-		p.offset = max(0, len(p.visible)-h)
+	if p.offset > max(0, rest-h) {
+		p.offset = max(0, rest-h)
 	}
 	if p.offset < 0 {
 		p.offset = 0
@@ -558,6 +569,9 @@ func (p *Page) countsView() string {
 		parts = append(parts, st.OK.Render("Nothing needs you right now."))
 	}
 	line := " " + strings.Join(parts, st.Faint.Render(" · "))
+	if !p.home {
+		line = " " + st.Bold.Render(p.therapist.Name) + st.Warn.Render(" (read-only)") + st.Faint.Render(" · ") + line[1:]
+	}
 	if p.pinned > 0 && (p.section != SectionNeeds || p.filter.Value() != "") {
 		line += st.Faint.Render("  (risk pinned on top)")
 	}
@@ -576,8 +590,17 @@ func (p *Page) listView(width, height int) string {
 	nameW := min(24, max(14, width/4))
 	progW := 15
 	var b strings.Builder
-	end := min(len(p.visible), p.offset+height)
-	for row := p.offset; row < end; row++ {
+	// The sticky risk rows, then the scrolled rest.
+	rows := make([]int, 0, height)
+	sticky := p.sticky()
+	for i := 0; i < sticky; i++ {
+		rows = append(rows, i)
+	}
+	for i := sticky + p.offset; i < len(p.visible) && len(rows) < height; i++ {
+		rows = append(rows, i)
+	}
+	for n, row := range rows {
+		end := len(rows)
 		it := &p.queue.Items[p.visible[row]]
 		name := it.DisplayName
 		if name == "" {
@@ -601,7 +624,7 @@ func (p *Page) listView(width, height int) string {
 		} else {
 			b.WriteString("  " + line)
 		}
-		if row < end-1 {
+		if n < end-1 {
 			b.WriteByte('\n')
 		}
 	}

@@ -153,8 +153,9 @@ func (p *Page) waitingSubmissions() []string {
 func writeAnswer(b *strings.Builder, label, v string) {
 	label = strings.TrimSpace(common.PatientMarkdown(label))
 	if !strings.ContainsRune(strings.TrimSpace(v), '\n') && len(v) <= 60 {
-		fmt.Fprintf(b, "**%s** %s\n\n", label, common.PatientMarkdown(strings.TrimSpace(v)))
+		fmt.Fprintf(b, "- **%s** %s\n", label, common.PatientMarkdown(strings.TrimSpace(v)))
 		return
 	}
+	b.WriteString("\n")
 	fmt.Fprintf(b, "**%s**\n\n%s\n\n", label, common.PatientMarkdown(v))
 }

@@ -254,18 +254,21 @@ func (p *Page) sleepDiary(ex *programs.Exercise, e *store.Enrollment, entries []
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, p.c.Loc)
 	weeks := programs.SleepWeeks(start, today, nights)
 	b.WriteString(st.Label.Render(fmt.Sprintf("%-5s %-22s %7s %7s %5s", "week", "based on", "in bed", "asleep", "SE")) + "\n")
+	if len(weeks) == 0 {
+		b.WriteString(st.Subtle.Render("No complete nights to compute yet.") + "\n")
+	}
 	for _, sw := range weeks {
 		se := fmt.Sprintf("%4.0f%%", sw.Efficiency)
 		seS := st.OK
 		if sw.Efficiency < 85 {
 			seS = st.Warn
 		}
-		b.WriteString(fmt.Sprintf("%-5d %-22s %7s %7s %s\n", sw.Week, common.Truncate(sw.Based()+" of diary", 22), hm(sw.TimeInBed), hm(sw.TotalSleep), seS.Render(fmt.Sprintf("%5s", se))))
-		b.WriteString(st.Faint.Render(common.Wrap("      "+sw.Advice, w)) + "\n")
+		b.WriteString(fmt.Sprintf("%-5d %-22s %7s %7s %s\n", sw.Week, basedOn(sw), hm(sw.TimeInBed), hm(sw.TotalSleep), seS.Render(fmt.Sprintf("%5s", se))))
+		b.WriteString(st.Faint.Render(indent(common.Wrap(sw.Advice, w-6), "      ")) + "\n")
 	}
 	if len(weeks) > 0 {
 		last := weeks[len(weeks)-1]
-		b.WriteString(st.Subtle.Render(common.Wrap(fmt.Sprintf("Week %d is based on %s. Guidance for you, never applied automatically; the sleep window never goes below 5 hours in bed.", last.Week, last.Based()), w)) + "\n")
+		b.WriteString(st.Subtle.Render(common.Wrap(fmt.Sprintf("Week %d is based on %s. The guidance is for you to weigh, never applied automatically; the window never goes below 5 hours in bed.", last.Week, basedOn(last)), w)) + "\n")
 	}
 	b.WriteString("\n" + st.Label.Render(fmt.Sprintf("%-11s %6s %7s %7s %5s %6s %7s", "night", "bed", "up", "in bed", "SE", "wakes", "quality")) + "\n")
 	for i := len(nights) - 1; i >= 0 && i >= len(nights)-7; i-- {
@@ -382,4 +385,13 @@ func firstLine(s string) string {
 		return s[:i] + " …"
 	}
 	return s
+}
+
+// basedOn says how many of the week's nights (so far) the figures rest on.
+func basedOn(w programs.SleepWeek) string {
+	return fmt.Sprintf("%d of %d nights", w.Nights, w.Nights+w.Missing)
+}
+
+func indent(s, pre string) string {
+	return pre + strings.ReplaceAll(s, "\n", "\n"+pre)
 }

@@ -1,0 +1,58 @@
+package tui
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// Golden screens: the fixture store, the fixed clock, ASCII rendering.
+// Update with: go test ./tui -run TestGolden -update
+func TestGolden(t *testing.T) {
+	screens := []struct {
+		name  string
+		as    string
+		steps func(h *harness)
+	}{
+		{"queue", "anna", func(h *harness) {}},
+		{"queue-filtered", "anna", func(h *harness) { h.keys("3", "/"); h.typeText("gad"); h.keys("enter") }},
+		{"risk-measures", "anna", func(h *harness) { h.keys("enter") }},
+		{"acknowledge", "anna", func(h *harness) { h.keys("a", "down") }},
+		{"reader-editor", "anna", func(h *harness) {
+			h.selectPatient(h.fx, "P-0002")
+			h.keys("enter", "e")
+			h.typeText("Thank you, Juha. ")
+			h.keys("alt+2")
+		}},
+		{"confirm-send", "anna", func(h *harness) {
+			h.selectPatient(h.fx, "P-0003")
+			h.keys("enter", "e")
+			h.typeText("Good goals.")
+			h.keys("ctrl+s")
+		}},
+		{"messages", "anna", func(h *harness) { h.keys("enter", "2") }},
+		{"sleep-diary", "anna", func(h *harness) { h.selectPatient(h.fx, "P-0003"); h.keys("enter", "esc", "4") }},
+		{"timeline", "anna", func(h *harness) { h.selectPatient(h.fx, "P-0002"); h.keys("enter", "esc", "6") }},
+		{"notes", "anna", func(h *harness) { h.selectPatient(h.fx, "P-0004"); h.keys("enter", "5", "e"); h.typeText("Call on Monday.") }},
+		{"hostile", "anna", func(h *harness) { h.selectPatient(h.fx, "P-0006"); h.keys("enter", "1", "enter") }},
+		{"help", "anna", func(h *harness) { h.keys("?") }},
+		{"team", "sara", func(h *harness) {}},
+		{"team-queue", "sara", func(h *harness) { h.keys("enter") }},
+	}
+	for _, sc := range screens {
+		for _, size := range [][2]int{{80, 24}, {120, 40}} {
+			t.Run(fmt.Sprintf("%s-%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
+				f := newFixture(t)
+				th := f.Anna
+				if sc.as == "sara" {
+					th = f.Sara
+				}
+				h := newHarness(t, options(f, th), size[0], size[1])
+				h.fx = f
+				sc.steps(h)
+				golden.RequireEqual(t, []byte(h.view()))
+			})
+		}
+	}
+}
