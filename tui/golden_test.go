@@ -34,7 +34,11 @@ func TestGolden(t *testing.T) {
 		{"messages", "anna", func(h *harness) { h.keys("enter", "2") }},
 		{"sleep-diary", "anna", func(h *harness) { h.selectPatient(h.fx, "P-0003"); h.keys("enter", "esc", "4") }},
 		{"timeline", "anna", func(h *harness) { h.selectPatient(h.fx, "P-0002"); h.keys("enter", "esc", "6") }},
-		{"notes", "anna", func(h *harness) { h.selectPatient(h.fx, "P-0004"); h.keys("enter", "5", "e"); h.typeText("Call on Monday.") }},
+		{"notes", "anna", func(h *harness) {
+			h.selectPatient(h.fx, "P-0004")
+			h.keys("enter", "5", "e")
+			h.typeText("Call on Monday.")
+		}},
 		{"hostile", "anna", func(h *harness) { h.selectPatient(h.fx, "P-0006"); h.keys("enter", "1", "enter") }},
 		{"help", "anna", func(h *harness) { h.keys("?") }},
 		{"team", "sara", func(h *harness) {}},
