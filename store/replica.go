@@ -164,10 +164,12 @@ func (db *DB) RecordAccessMany(ctx context.Context, actor Actor, patientIDs []st
 // PulledItem is one record as a replica receives it from the server: its
 // current content, or the news that it was deleted.
 type PulledItem struct {
-	Type    string
-	ID      string
-	Deleted bool
-	Record  any // pointer to a record struct; nil when Deleted
+	Type      string
+	ID        string
+	Deleted   bool
+	Record    any    // pointer to a record struct; nil when Deleted
+	PatientID string // the record's patient (needed for deletions)
+	By        string // who changed it on the server (an actor id), if known
 }
 
 // PulledBatch is one page of pulled records with the replica's bookkeeping.
@@ -188,8 +190,10 @@ type PulledBatch struct {
 }
 
 // ApplyPulled writes pulled records into a replica in one transaction,
-// replacing rows by id, with a change-log row for each (so that the
-// workbench notices) but without write hooks: pulled records are the
+// replacing rows by id, with a change-log row per patient touched (so that
+// the workbench notices; the row names the server-side author when all of
+// the patient's records in the page had the same one) but without write
+// hooks: pulled records are the
 // server's, never the replica's outbox. Foreign keys are checked at commit,
 // so a page may hold records in any order.
 func (db *DB) ApplyPulled(ctx context.Context, b PulledBatch) (int, error) {
@@ -259,6 +263,23 @@ func (t *tx) applyPulled(b PulledBatch) (int, error) {
 		}
 	}
 	n := 0
+	// One change-log row per patient (and one for records of no patient):
+	// who changed them, when it was one actor, else "sync".
+	by := map[string]string{}
+	var order []string
+	touch := func(patientID, actor string) {
+		if actor == "" {
+			actor = "sync"
+		}
+		prev, ok := by[patientID]
+		switch {
+		case !ok:
+			order = append(order, patientID)
+			by[patientID] = actor
+		case prev != actor:
+			by[patientID] = "sync"
+		}
+	}
 	for _, it := range b.Items {
 		if skip[it.ID] {
 			continue
@@ -267,7 +288,7 @@ func (t *tx) applyPulled(b PulledBatch) (int, error) {
 		if !ok || it.Type == "audit" {
 			return n, fmt.Errorf("pulled record of unknown type %q", it.Type)
 		}
-		patientID := ""
+		patientID := it.PatientID
 		if it.Deleted {
 			if _, err := t.exec("DELETE FROM "+kind.table.name+" WHERE "+keyColumn(it.Type)+" = ?", it.ID); err != nil {
 				return n, err
@@ -289,15 +310,16 @@ func (t *tx) applyPulled(b PulledBatch) (int, error) {
 				return n, t.db.constraintError(kind.table.name, it.ID, err)
 			}
 		}
-		op := "pull"
-		if it.Deleted {
-			op = "delete"
-		}
-		if err := t.changed(kind.table.name, it.ID, patientID, op); err != nil {
-			return n, err
-		}
+		touch(patientID, it.By)
 		n++
 	}
+	for _, p := range order {
+		t.actor.ID = by[p]
+		if err := t.changed("sync", p, p, "pull"); err != nil {
+			return n, err
+		}
+	}
+	t.actor.ID = "system"
 	if err := t.flushChanges(); err != nil {
 		return n, err
 	}

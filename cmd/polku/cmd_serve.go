@@ -80,6 +80,6 @@ replicas then push again what the backup lacks and pull everything again.`,
 	f.Float64Var(&cfg.Rate, "rate", 20, "requests per second allowed per token (negative: no limit)")
 	f.IntVar(&cfg.Burst, "burst", 60, "requests allowed at once per token")
 	f.Int64Var(&cfg.MaxBody, "max-body", 8<<20, "largest request body in bytes")
-	f.IntVar(&cfg.PageSize, "page-size", 2000, "records per pull page unless the client asks for fewer")
+	f.IntVar(&cfg.PageSize, "page-size", 5000, "most records per pull page (at most 5000)")
 	return cmd
 }

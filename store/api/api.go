@@ -109,6 +109,7 @@ type Item struct {
 	ID        string          `json:"id"`
 	PatientID string          `json:"patient_id,omitempty"`
 	Deleted   bool            `json:"deleted,omitempty"`
+	By        string          `json:"by,omitempty"` // who made the change (an actor id)
 	Record    json.RawMessage `json:"record,omitempty"`
 }
 

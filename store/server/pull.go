@@ -118,7 +118,7 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, p *principal
 		if err != nil || n < 1 || n > s.cfg.MaxPageSize {
 			return badRequest("limit=%q must be a number from 1 to %d", v, s.cfg.MaxPageSize)
 		}
-		limit = n
+		limit = min(n, s.cfg.PageSize)
 	}
 	resp, patients, err := s.pull(r.Context(), p.actor, since, limit)
 	if err != nil {
@@ -258,7 +258,7 @@ scan:
 	}
 	sent := map[[2]string]bool{}
 	patients := map[string]bool{}
-	add := func(seq int64, rec any) error {
+	add := func(seq int64, by string, rec any) error {
 		if !vis.canSee(rec) {
 			return nil
 		}
@@ -266,6 +266,7 @@ scan:
 		if err != nil {
 			return err
 		}
+		it.By = by
 		k := [2]string{it.Type, it.ID}
 		if sent[k] {
 			return nil
@@ -287,10 +288,10 @@ scan:
 				continue
 			}
 			sent[k] = true
-			resp.Items = append(resp.Items, api.Item{Seq: c.seq, Type: c.typ, ID: c.id, PatientID: c.patientID, Deleted: true})
+			resp.Items = append(resp.Items, api.Item{Seq: c.seq, Type: c.typ, ID: c.id, PatientID: c.patientID, Deleted: true, By: c.actorID})
 			continue
 		}
-		if err := add(c.seq, rec); err != nil {
+		if err := add(c.seq, c.actorID, rec); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -313,7 +314,7 @@ scan:
 			if !older[[2]string{typ, id}] {
 				continue // changed after the cursor: the feed brings it
 			}
-			if err := add(c.seq, rec); err != nil {
+			if err := add(c.seq, "", rec); err != nil {
 				return nil, nil, err
 			}
 		}

@@ -33,8 +33,9 @@ type Config struct {
 	MaxBody int64
 	// MaxOps is the most operations one push may carry (default 200).
 	MaxOps int
-	// PageSize and MaxPageSize bound the records of one pull page
-	// (defaults 2000 and 5000).
+	// PageSize is the most records one pull page carries (default 5000);
+	// a client may ask for fewer with limit=, up to MaxPageSize (default
+	// 5000; more is a bad request).
 	PageSize, MaxPageSize int
 	// Rate is the sustained requests per second allowed per token, Burst
 	// the most at once (defaults 20 and 60). A negative Rate turns the
@@ -74,7 +75,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		cfg.MaxOps = 200
 	}
 	if cfg.PageSize <= 0 {
-		cfg.PageSize = 2000
+		cfg.PageSize = 5000
 	}
 	if cfg.MaxPageSize <= 0 {
 		cfg.MaxPageSize = 5000

@@ -22,7 +22,8 @@ type Config struct {
 	Clock  func() time.Time
 	// Interval is the pause between background rounds (default 5 s).
 	Interval time.Duration
-	// PageSize is the records per pull page (0: the server's default).
+	// PageSize is the most records per pull page (default 5000, the
+	// server's largest).
 	PageSize int
 	// PushBatch is the most ops per push request (default 100).
 	PushBatch int
@@ -76,6 +77,9 @@ func New(cfg Config) *Engine {
 	}
 	if cfg.Interval <= 0 {
 		cfg.Interval = 5 * time.Second
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = 5000
 	}
 	if cfg.PushBatch <= 0 {
 		cfg.PushBatch = 100
@@ -399,9 +403,28 @@ func (e *Engine) record(ctx context.Context, results []api.PushResult, rep *Repo
 // its way; the page is dropped and pulling goes on from the new cursor.
 var errStale = errors.New("the pull cursor moved")
 
+type pulled struct {
+	resp *api.PullResponse
+	err  error
+}
+
+// fetch asks for the page after cursor in the background.
+func (e *Engine) fetch(ctx context.Context, cursor string) <-chan pulled {
+	ch := make(chan pulled, 1)
+	go func() {
+		resp, err := e.c.Pull(ctx, cursor, e.cfg.PageSize)
+		ch <- pulled{resp, err}
+	}()
+	return ch
+}
+
 func (e *Engine) pull(ctx context.Context, rep *Report) error {
 	patients := map[string]bool{}
 	defer func() { rep.Patients += len(patients) }()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // drops a prefetched page nobody will apply
+	var next <-chan pulled
+	var nextCursor string
 	for page := 0; page < 100_000; page++ {
 		cursor, err := e.state(ctx, nil, "cursor")
 		if err != nil {
@@ -410,10 +433,15 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 		if cursor == "" {
 			cursor = "0"
 		}
-		resp, err := e.c.Pull(ctx, cursor, e.cfg.PageSize)
-		if err != nil {
-			return err
+		if next == nil || nextCursor != cursor {
+			next, nextCursor = e.fetch(ctx, cursor), cursor
 		}
+		got := <-next
+		next = nil
+		if got.err != nil {
+			return got.err
+		}
+		resp := got.resp
 		if err := e.checkEpoch(ctx, resp.Epoch); err != nil {
 			return err
 		}
@@ -426,9 +454,13 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 			}
 			return errEpoch
 		}
+		// While this page is written, the next one is on its way.
+		if resp.More {
+			next, nextCursor = e.fetch(ctx, resp.Cursor), resp.Cursor
+		}
 		items := make([]store.PulledItem, 0, len(resp.Items))
 		for _, it := range resp.Items {
-			pi := store.PulledItem{Type: it.Type, ID: it.ID, Deleted: it.Deleted}
+			pi := store.PulledItem{Type: it.Type, ID: it.ID, Deleted: it.Deleted, PatientID: it.PatientID, By: it.By}
 			if !it.Deleted {
 				if pi.Record, err = store.DecodeRecord(it.Type, it.Record); err != nil {
 					return fmt.Errorf("pull: %s %s: %w", it.Type, it.ID, err)
