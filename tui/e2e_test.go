@@ -215,7 +215,10 @@ func (e *e2e) tmux(args ...string) string {
 	return string(out)
 }
 
-func (e *e2e) keys(k ...string) { e.t.Helper(); e.tmux(append([]string{"send-keys", "-t", "e2e"}, k...)...) }
+func (e *e2e) keys(k ...string) {
+	e.t.Helper()
+	e.tmux(append([]string{"send-keys", "-t", "e2e"}, k...)...)
+}
 
 // down moves the queue cursor to row n from the top.
 func (e *e2e) down(n int) {
