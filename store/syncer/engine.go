@@ -43,6 +43,10 @@ type Engine struct {
 
 	mu     sync.Mutex
 	status Status
+
+	// Bookkeeping writes are kept rare: an idle round writes nothing.
+	savedSync time.Time // when last_sync was last stored
+	pruned    time.Time // when pushed ops were last pruned
 }
 
 // Status is what a user sees of the engine.
@@ -160,7 +164,10 @@ func (e *Engine) Round(ctx context.Context) (Report, error) {
 	case err == nil:
 		e.status.Online, e.status.Err = true, ""
 		e.status.LastSync = e.now()
-		e.setState(context.WithoutCancel(ctx), nil, "last_sync", e.status.LastSync.UTC().Format(time.RFC3339Nano))
+		if moved(rep) || e.now().Sub(e.savedSync) > time.Minute {
+			e.savedSync = e.now()
+			e.setState(context.WithoutCancel(ctx), nil, "last_sync", e.status.LastSync.UTC().Format(time.RFC3339Nano))
+		}
 	case client.IsOffline(err):
 		e.status.Online, e.status.Err = false, "offline: "+shortErr(err)
 	default:
@@ -197,10 +204,23 @@ func (e *Engine) round(ctx context.Context, rep *Report) error {
 		}
 		break
 	}
+	if e.now().Sub(e.pruned) < time.Hour {
+		return nil
+	}
+	e.pruned = e.now()
 	cutoff := fmtTime(e.now().Add(-e.cfg.Retain))
 	_, err := e.db.Writer().ExecContext(ctx, "DELETE FROM outbox WHERE state = 'pushed' AND pushed_at < ?", cutoff)
 	return err
 }
+
+func moved(r Report) bool {
+	return r.Pushed+r.Duplicates+r.Conflicts+r.Rejected+r.Pulled+r.Revoked > 0 || r.Resynced
+}
+
+// cursorSlack is how far the cursor may lag behind the server's head
+// before an otherwise empty page is still written down, so that a replica
+// whose patients are quiet does not write on every round.
+const cursorSlack = 2000
 
 // checkServer binds a new replica to its server and refuses another one.
 func (e *Engine) checkServer(ctx context.Context) error {
@@ -474,6 +494,14 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 		reset, err := e.state(ctx, nil, "reset")
 		if err != nil {
 			return err
+		}
+		if len(items) == 0 && len(resp.Revoked) == 0 && reset != "1" && !resp.More {
+			c, _ := strconv.ParseInt(cursor, 10, 64)
+			if n, _ := strconv.ParseInt(resp.Cursor, 10, 64); n-c < cursorSlack {
+				// Nothing for this replica: nothing to write.
+				rep.Pages++
+				return nil
+			}
 		}
 		n, err := e.db.ApplyPulled(ctx, store.PulledBatch{
 			Reset: reset == "1",
