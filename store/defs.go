@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -26,10 +25,12 @@ func instrumentKey(id string, version int) string { return fmt.Sprintf("%s@%d", 
 
 // ProgramDef returns the parsed definition of a stored program version.
 func (db *DB) ProgramDef(ctx context.Context, versionID string) (*programs.Program, error) {
-	return db.programDef(ctx, db.r, versionID)
+	return db.programDef(ctx, db.r, versionID, true)
 }
 
-func (db *DB) programDef(ctx context.Context, q querier, versionID string) (*programs.Program, error) {
+// programDef reads through q; cache is false inside a write transaction,
+// so that a rolled-back import never leaves a definition behind.
+func (db *DB) programDef(ctx context.Context, q querier, versionID string, cache bool) (*programs.Program, error) {
 	db.defs.mu.Lock()
 	p, ok := db.defs.programs[versionID]
 	db.defs.mu.Unlock()
@@ -44,7 +45,7 @@ func (db *DB) programDef(ctx context.Context, q querier, versionID string) (*pro
 	if err := json.Unmarshal([]byte(raw), p); err != nil {
 		return nil, fmt.Errorf("program version %s: stored definition is unreadable: %w", versionID, err)
 	}
-	if cacheable(q) {
+	if cache {
 		db.defs.mu.Lock()
 		db.defs.programs[versionID] = p
 		db.defs.mu.Unlock()
@@ -55,10 +56,10 @@ func (db *DB) programDef(ctx context.Context, q querier, versionID string) (*pro
 // InstrumentDef returns a stored instrument definition. Version 0 means
 // the newest.
 func (db *DB) InstrumentDef(ctx context.Context, id string, version int) (*programs.Instrument, error) {
-	return db.instrumentDef(ctx, db.r, id, version)
+	return db.instrumentDef(ctx, db.r, id, version, true)
 }
 
-func (db *DB) instrumentDef(ctx context.Context, q querier, id string, version int) (*programs.Instrument, error) {
+func (db *DB) instrumentDef(ctx context.Context, q querier, id string, version int, cache bool) (*programs.Instrument, error) {
 	if version == 0 {
 		if err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM instruments WHERE instrument_id = ?", id).Scan(&version); err != nil {
 			return nil, err
@@ -82,7 +83,7 @@ func (db *DB) instrumentDef(ctx context.Context, q querier, id string, version i
 	if err := json.Unmarshal([]byte(raw), in); err != nil {
 		return nil, fmt.Errorf("instrument %s: stored definition is unreadable: %w", key, err)
 	}
-	if cacheable(q) {
+	if cache {
 		db.defs.mu.Lock()
 		db.defs.instruments[key] = in
 		db.defs.mu.Unlock()
@@ -90,9 +91,3 @@ func (db *DB) instrumentDef(ctx context.Context, q querier, id string, version i
 	return in, nil
 }
 
-// cacheable: only definitions read outside a write transaction are cached,
-// so that a rolled-back import never leaves a definition behind.
-func cacheable(q querier) bool {
-	_, inTx := q.(*sql.Tx)
-	return !inTx
-}

@@ -59,6 +59,9 @@ type DB struct {
 // transaction. Returning an error rolls the write back.
 type WriteHook func(ctx context.Context, tx *sql.Tx, op Op, actor Actor) error
 
+// readConns is the size of the read pool.
+const readConns = 4
+
 // SchemaVersion is the number of the newest embedded migration.
 func SchemaVersion() int {
 	names, _ := migrationNames()
@@ -111,8 +114,8 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
-	r.SetMaxOpenConns(4)
-	r.SetMaxIdleConns(4)
+	r.SetMaxOpenConns(readConns)
+	r.SetMaxIdleConns(readConns)
 	clock := opts.Clock
 	if clock == nil {
 		clock = time.Now

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -43,46 +45,34 @@ func (db *DB) Team(ctx context.Context, actor Actor, team string) (*TeamView, er
 	if err != nil {
 		return nil, err
 	}
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
 	now := db.Now()
 	since := fmtTime(now.AddDate(0, 0, -28))
-	v := &TeamView{Team: team, GeneratedAt: now, Members: []TeamMember{}}
+	v := &TeamView{Team: team, GeneratedAt: now, Members: make([]TeamMember, len(members))}
+	// Each therapist's queue is built on its own read connection, as many at
+	// once as there are connections in the read pool.
+	hours := make([][]float64, len(members))
+	errs := make([]error, len(members))
+	sem := make(chan struct{}, readConns)
+	var wg sync.WaitGroup
+	for i, th := range members {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			v.Members[i], hours[i], errs[i] = db.teamMember(ctx, th, pol, now, since)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
 	var all []float64
-	for _, th := range members {
-		q, err := db.triage(ctx, tx, th, pol, now)
-		if err != nil {
-			return nil, err
-		}
-		m := TeamMember{Therapist: th, Patients: len(q.Items), Capacity: th.Capacity, Counts: q.Counts, Queue: q}
-		rows, err := tx.QueryContext(ctx, `SELECT s.submitted_at, f.sent_at FROM feedback f JOIN submissions s ON s.id = f.submission_id
-			WHERE f.therapist_id = ? AND f.sent_at >= ?`, th.ID, since)
-		if err != nil {
-			return nil, err
-		}
-		var hours []float64
-		for rows.Next() {
-			var sub, sent string
-			if err := rows.Scan(&sub, &sent); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			a, _ := parseTime(sub)
-			b, _ := parseTime(sent)
-			hours = append(hours, b.Sub(a).Hours())
-		}
-		rows.Close()
-		m.FeedbackSent = len(hours)
-		m.MedianFeedbackHours = median(hours)
-		all = append(all, hours...)
-		v.Members = append(v.Members, m)
+	for _, h := range hours {
+		all = append(all, h...)
 	}
 	v.MedianFeedbackHours = median(all)
 	var oldest sql.NullString
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), MIN(received_at) FROM referrals WHERE status IN ('received', 'accepted')`).Scan(&v.OpenReferrals, &oldest); err != nil {
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*), MIN(received_at) FROM referrals WHERE status IN ('received', 'accepted')`).Scan(&v.OpenReferrals, &oldest); err != nil {
 		return nil, err
 	}
 	if oldest.Valid {
@@ -90,6 +80,38 @@ func (db *DB) Team(ctx context.Context, actor Actor, team string) (*TeamView, er
 		v.OldestOpenReferral = &t
 	}
 	return v, nil
+}
+
+func (db *DB) teamMember(ctx context.Context, th Therapist, pol Policy, now time.Time, since string) (TeamMember, []float64, error) {
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return TeamMember{}, nil, err
+	}
+	defer tx.Rollback()
+	q, err := db.triage(ctx, tx, th, pol, now)
+	if err != nil {
+		return TeamMember{}, nil, err
+	}
+	m := TeamMember{Therapist: th, Patients: len(q.Items), Capacity: th.Capacity, Counts: q.Counts, Queue: q}
+	rows, err := tx.QueryContext(ctx, `SELECT s.submitted_at, f.sent_at FROM feedback f JOIN submissions s ON s.id = f.submission_id
+		WHERE f.therapist_id = ? AND f.sent_at >= ?`, th.ID, since)
+	if err != nil {
+		return m, nil, err
+	}
+	defer rows.Close()
+	var hours []float64
+	for rows.Next() {
+		var sub, sent string
+		if err := rows.Scan(&sub, &sent); err != nil {
+			return m, nil, err
+		}
+		a, _ := parseTime(sub)
+		b, _ := parseTime(sent)
+		hours = append(hours, b.Sub(a).Hours())
+	}
+	m.FeedbackSent = len(hours)
+	m.MedianFeedbackHours = median(hours)
+	return m, hours, rows.Err()
 }
 
 func isLocalUser(a Actor) bool { return len(a.ID) > 3 && a.ID[:3] == "os:" }

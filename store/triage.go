@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -177,13 +178,12 @@ type triageEnrollment struct {
 type triageSub struct {
 	id, module, exercise, supersedes string
 	at                               time.Time
-	answers                          map[string]string
 }
 
 type triageMsg struct {
-	id, direction, body string
-	at                  time.Time
-	read                bool
+	id, direction string
+	at            time.Time
+	read          bool
 }
 
 type triageMeasure struct {
@@ -245,17 +245,15 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		}
 		return rows.Err()
 	}
-	err = scan(`SELECT id, enrollment_id, module_id, exercise_id, supersedes, submitted_at, answers FROM submissions
-		WHERE enrollment_id IN (`+triageScope+`) ORDER BY submitted_at`, func(r *sql.Rows) error {
+	// Rows come in index order (enrollment, then time), so no sorting.
+	err = scan(`SELECT id, enrollment_id, module_id, exercise_id, supersedes, submitted_at FROM submissions
+		WHERE enrollment_id IN (`+triageScope+`) ORDER BY enrollment_id, submitted_at`, func(r *sql.Rows) error {
 		var s triageSub
-		var eid, at, answers string
-		if err := r.Scan(&s.id, &eid, &s.module, &s.exercise, &s.supersedes, &at, &answers); err != nil {
+		var eid, at string
+		if err := r.Scan(&s.id, &eid, &s.module, &s.exercise, &s.supersedes, &at); err != nil {
 			return err
 		}
 		s.at, _ = parseTime(at)
-		if err := json.Unmarshal([]byte(answers), &s.answers); err != nil {
-			return fmt.Errorf("submission %s: %w", s.id, err)
-		}
 		byID[eid].submitted = append(byID[eid].submitted, s)
 		return nil
 	})
@@ -273,11 +271,11 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	if err != nil {
 		return nil, err
 	}
-	err = scan(`SELECT id, enrollment_id, direction, CASE direction WHEN 'in' THEN body ELSE '' END, sent_at, read_at IS NOT NULL
-		FROM messages WHERE enrollment_id IN (`+triageScope+`) ORDER BY sent_at`, func(r *sql.Rows) error {
+	err = scan(`SELECT id, enrollment_id, direction, sent_at, read_at IS NOT NULL
+		FROM messages WHERE enrollment_id IN (`+triageScope+`) ORDER BY enrollment_id, sent_at`, func(r *sql.Rows) error {
 		var m triageMsg
 		var eid, at string
-		if err := r.Scan(&m.id, &eid, &m.direction, &m.body, &at, &m.read); err != nil {
+		if err := r.Scan(&m.id, &eid, &m.direction, &at, &m.read); err != nil {
 			return err
 		}
 		m.at, _ = parseTime(at)
@@ -288,15 +286,16 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		return nil, err
 	}
 	err = scan(`SELECT id, enrollment_id, instrument_id, instrument_version, week, answers, total, answered_at
-		FROM measure_responses WHERE enrollment_id IN (`+triageScope+`) ORDER BY answered_at`, func(r *sql.Rows) error {
+		FROM measure_responses WHERE enrollment_id IN (`+triageScope+`) ORDER BY enrollment_id, answered_at`, func(r *sql.Rows) error {
 		var m triageMeasure
 		var eid, answers, at string
 		if err := r.Scan(&m.id, &eid, &m.instrument, &m.version, &m.week, &answers, &m.total, &at); err != nil {
 			return err
 		}
 		m.at, _ = parseTime(at)
-		if err := json.Unmarshal([]byte(answers), &m.answers); err != nil {
-			return fmt.Errorf("measure %s: %w", m.id, err)
+		var ok bool
+		if m.answers, ok = parseInts(answers); !ok {
+			return fmt.Errorf("measure %s: answers %q are not a list of numbers", m.id, answers)
 		}
 		byID[eid].measures = append(byID[eid].measures, m)
 		return nil
@@ -304,12 +303,16 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	if err != nil {
 		return nil, err
 	}
-	err = scan(`SELECT enrollment_id, MAX(recorded_at) FROM diary_entries WHERE enrollment_id IN (`+triageScope+`) GROUP BY enrollment_id`, func(r *sql.Rows) error {
-		var eid, at string
+	err = scan(`SELECT e.id, (SELECT MAX(recorded_at) FROM diary_entries d WHERE d.enrollment_id = e.id) FROM enrollments e
+		WHERE e.therapist_id = ? AND e.status IN ('active', 'scheduled')`, func(r *sql.Rows) error {
+		var eid string
+		var at sql.NullString
 		if err := r.Scan(&eid, &at); err != nil {
 			return err
 		}
-		byID[eid].lastDiary, _ = parseTime(at)
+		if at.Valid {
+			byID[eid].lastDiary, _ = parseTime(at.String)
+		}
 		return nil
 	})
 	if err != nil {
@@ -328,11 +331,14 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	}
 
 	rules := newTriageRules(pol, now, db.riskCache)
+	if err := rules.scanTexts(ctx, tx, order); err != nil {
+		return nil, err
+	}
 	for _, te := range order {
-		if te.program, err = db.programDef(ctx, db.r, te.programVID); err != nil {
+		if te.program, err = db.programDef(ctx, tx, te.programVID, true); err != nil {
 			return nil, err
 		}
-		if err := rules.apply(ctx, db, te); err != nil {
+		if err := rules.apply(ctx, db, tx, te); err != nil {
 			return nil, err
 		}
 		q.Items = append(q.Items, *te.item)
@@ -385,7 +391,8 @@ func SortQueue(items []QueueItem) {
 }
 
 // riskCache remembers which risk phrase (if any) a patient text contains,
-// per word list. Texts are append-only, so an entry never goes stale.
+// per word list. Texts are append-only, so an entry never goes stale, and a
+// refreshed queue reads no text it has already scanned.
 type riskCache struct {
 	mu    sync.Mutex
 	words string
@@ -394,23 +401,37 @@ type riskCache struct {
 
 const riskCacheMax = 500_000
 
-func (c *riskCache) lookup(words string, id string, scan func() string) string {
+// missing returns the ids not yet scanned with this word list.
+func (c *riskCache) missing(words string, ids []string) []string {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.words != words || len(c.m) > riskCacheMax {
 		c.words, c.m = words, map[string]string{}
 	}
-	hit, ok := c.m[id]
-	c.mu.Unlock()
-	if ok {
-		return hit
+	var out []string
+	for _, id := range ids {
+		if _, ok := c.m[id]; !ok {
+			out = append(out, id)
+		}
 	}
-	hit = scan()
+	return out
+}
+
+func (c *riskCache) put(words, id, hit string) {
 	c.mu.Lock()
 	if c.words == words {
 		c.m[id] = hit
 	}
 	c.mu.Unlock()
-	return hit
+}
+
+func (c *riskCache) get(words, id string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.words != words {
+		return ""
+	}
+	return c.m[id]
 }
 
 // triageRules applies the policy to one enrollment at a time.
@@ -442,19 +463,101 @@ func (r *triageRules) date(d string) time.Time {
 	return t
 }
 
-// riskPhrase returns the first word-list phrase found in text.
-func (r *triageRules) riskPhrase(id string, texts ...string) string {
-	return r.cache.lookup(r.wordsKey, id, func() string {
-		for _, t := range texts {
-			low := strings.ToLower(t)
-			for _, w := range r.words {
-				if strings.Contains(low, w) {
-					return w
-				}
+// match returns the first word-list phrase found in the texts.
+func (r *triageRules) match(texts ...string) string {
+	for _, t := range texts {
+		low := strings.ToLower(t)
+		for _, w := range r.words {
+			if strings.Contains(low, w) {
+				return w
 			}
 		}
-		return ""
-	})
+	}
+	return ""
+}
+
+// scanTexts reads and scans the patient texts (inbound messages,
+// submission answers) the cache has not seen, in batches.
+func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triageEnrollment) error {
+	var msgIDs, subIDs []string
+	for _, te := range order {
+		for _, m := range te.messages {
+			if m.direction == DirectionIn {
+				msgIDs = append(msgIDs, m.id)
+			}
+		}
+		for _, s := range te.submitted {
+			subIDs = append(subIDs, s.id)
+		}
+	}
+	for _, job := range []struct {
+		ids   []string
+		query string
+	}{
+		{r.cache.missing(r.wordsKey, msgIDs), "SELECT id, body FROM messages WHERE id IN "},
+		{r.cache.missing(r.wordsKey, subIDs), "SELECT id, answers FROM submissions WHERE id IN "},
+	} {
+		for len(job.ids) > 0 {
+			batch := job.ids[:min(len(job.ids), 500)]
+			job.ids = job.ids[len(batch):]
+			args := make([]any, len(batch))
+			for i, id := range batch {
+				args[i] = id
+			}
+			rows, err := tx.QueryContext(ctx, job.query+"(?"+strings.Repeat(", ?", len(batch)-1)+")", args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id, text string
+				if err := rows.Scan(&id, &text); err != nil {
+					rows.Close()
+					return err
+				}
+				texts := []string{text}
+				if strings.HasPrefix(job.query, "SELECT id, answers") {
+					var answers map[string]string
+					if err := json.Unmarshal([]byte(text), &answers); err != nil {
+						rows.Close()
+						return fmt.Errorf("submission %s: %w", id, err)
+					}
+					texts = texts[:0]
+					for _, v := range answers {
+						texts = append(texts, v)
+					}
+					sort.Strings(texts)
+				}
+				r.cache.put(r.wordsKey, id, r.match(texts...))
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// parseInts reads a JSON list of whole numbers like [1,0,3] without the
+// cost of encoding/json (the triage reads thousands of them).
+func parseInts(s string) ([]int, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return nil, false
+	}
+	body := strings.TrimSpace(s[1 : len(s)-1])
+	if body == "" {
+		return []int{}, true
+	}
+	out := make([]int, 0, 16)
+	for _, part := range strings.Split(body, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, n)
+	}
+	return out, true
 }
 
 func plural(n int, one, many string) string {
@@ -464,7 +567,10 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-func (r *triageRules) apply(ctx context.Context, db *DB, te *triageEnrollment) error {
+func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageEnrollment) error {
+	instrument := func(id string, version int) (*programs.Instrument, error) {
+		return db.instrumentDef(ctx, tx, id, version, true)
+	}
 	it, p := te.item, te.program
 	it.ProgramTitle, it.Weeks = p.Title, p.Weeks
 	start := r.date(it.StartDate)
@@ -516,7 +622,7 @@ func (r *triageRules) apply(ctx context.Context, db *DB, te *triageEnrollment) e
 			instruments = append(instruments, m.instrument)
 		}
 		series[m.instrument] = append(series[m.instrument], m)
-		in, err := db.InstrumentDef(ctx, m.instrument, m.version)
+		in, err := instrument(m.instrument, m.version)
 		if err != nil {
 			return err
 		}
@@ -533,7 +639,7 @@ func (r *triageRules) apply(ctx context.Context, db *DB, te *triageEnrollment) e
 		if m.direction != DirectionIn || te.acked[m.id] {
 			continue
 		}
-		if w := r.riskPhrase(m.id, m.body); w != "" {
+		if w := r.cache.get(r.wordsKey, m.id); w != "" {
 			add(Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: m.at, SourceType: RiskSourceMessage, SourceID: m.id,
 				Text:  fmt.Sprintf("Possible risk (word-list heuristic): message of %s contains %q, not yet acknowledged", r.day(m.at), w),
 				Badge: "RISK? msg"})
@@ -549,12 +655,7 @@ func (r *triageRules) apply(ctx context.Context, db *DB, te *triageEnrollment) e
 		if te.acked[s.id] {
 			continue
 		}
-		texts := make([]string, 0, len(s.answers))
-		for _, v := range s.answers {
-			texts = append(texts, v)
-		}
-		sort.Strings(texts)
-		if w := r.riskPhrase(s.id, texts...); w != "" {
+		if w := r.cache.get(r.wordsKey, s.id); w != "" {
 			add(Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
 				Text:  fmt.Sprintf("Possible risk (word-list heuristic): exercise '%s' of %s contains %q, not yet acknowledged", exerciseTitle(p, s.exercise), r.day(s.at), w),
 				Badge: "RISK? ex"})
@@ -608,7 +709,7 @@ func (r *triageRules) apply(ctx context.Context, db *DB, te *triageEnrollment) e
 	// 3. Deterioration: reliable deterioration from baseline, or not on track.
 	for _, id := range instruments {
 		ms := series[id]
-		in, err := db.InstrumentDef(ctx, id, ms[len(ms)-1].version)
+		in, err := instrument(id, ms[len(ms)-1].version)
 		if err != nil {
 			return err
 		}
@@ -653,7 +754,7 @@ func (r *triageRules) apply(ctx context.Context, db *DB, te *triageEnrollment) e
 		primary = instruments[0]
 	}
 	if ms, ok := series[primary]; ok {
-		in, err := db.InstrumentDef(ctx, primary, ms[len(ms)-1].version)
+		in, err := instrument(primary, ms[len(ms)-1].version)
 		if err != nil {
 			return err
 		}

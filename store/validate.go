@@ -72,10 +72,10 @@ func (r txRefs) measure(id string) (*MeasureResponse, error) {
 	return &p, r.get(tables.measure, "measure response", id, &p)
 }
 func (r txRefs) program(versionID string) (*programs.Program, error) {
-	return r.t.db.programDef(r.t.ctx, r.t.tx, versionID)
+	return r.t.db.programDef(r.t.ctx, r.t.tx, versionID, false)
 }
 func (r txRefs) instrument(id string, version int) (*programs.Instrument, error) {
-	return r.t.db.instrumentDef(r.t.ctx, r.t.tx, id, version)
+	return r.t.db.instrumentDef(r.t.ctx, r.t.tx, id, version, false)
 }
 
 // --- field checks ---

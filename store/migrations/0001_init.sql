@@ -113,7 +113,7 @@ CREATE TABLE feedback (
   read_at       TEXT
 );
 CREATE INDEX feedback_submission ON feedback (submission_id);
-CREATE INDEX feedback_enrollment ON feedback (enrollment_id, sent_at);
+CREATE INDEX feedback_enrollment ON feedback (enrollment_id, submission_id); -- covers the triage lookup
 CREATE INDEX feedback_patient ON feedback (patient_id);
 CREATE INDEX feedback_therapist ON feedback (therapist_id, sent_at);
 
@@ -153,7 +153,7 @@ CREATE TABLE diary_entries (
   fields        TEXT NOT NULL,
   recorded_at   TEXT NOT NULL
 );
-CREATE INDEX diary_enrollment ON diary_entries (enrollment_id, date);
+CREATE INDEX diary_enrollment ON diary_entries (enrollment_id, recorded_at); -- MAX(recorded_at) per enrollment in one seek
 CREATE INDEX diary_patient ON diary_entries (patient_id);
 
 CREATE TABLE notes (
