@@ -90,4 +90,3 @@ func (db *DB) instrumentDef(ctx context.Context, q querier, id string, version i
 	}
 	return in, nil
 }
-
