@@ -132,7 +132,7 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, p *principal
 	rl.add("since", since)
 	rl.add("items", len(resp.Items))
 	rl.add("patients", len(patients))
-	writeJSON(w, http.StatusOK, resp)
+	writePull(w, resp)
 	return nil
 }
 
@@ -351,4 +351,80 @@ func changedBefore(ctx context.Context, tx *sql.Tx, patientID string, seq int64)
 		out[[2]string{store.EntityType(entity), id}] = true
 	}
 	return out, rows.Err()
+}
+
+// writePull writes a pull page by hand: the records are JSON already, and
+// encoding/json would validate and copy each of them once more.
+func writePull(w http.ResponseWriter, resp *api.PullResponse) {
+	size := 256
+	for _, it := range resp.Items {
+		size += len(it.Record) + 200
+	}
+	b := make([]byte, 0, size)
+	b = append(b, `{"epoch":`...)
+	b = appendString(b, resp.Epoch)
+	b = append(b, `,"cursor":`...)
+	b = appendString(b, resp.Cursor)
+	b = append(b, `,"more":`...)
+	b = strconv.AppendBool(b, resp.More)
+	b = append(b, `,"head":`...)
+	b = strconv.AppendInt(b, resp.Head, 10)
+	b = append(b, `,"items":[`...)
+	for i, it := range resp.Items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"seq":`...)
+		b = strconv.AppendInt(b, it.Seq, 10)
+		b = append(b, `,"type":`...)
+		b = appendString(b, it.Type)
+		b = append(b, `,"id":`...)
+		b = appendString(b, it.ID)
+		if it.PatientID != "" {
+			b = append(b, `,"patient_id":`...)
+			b = appendString(b, it.PatientID)
+		}
+		if it.Deleted {
+			b = append(b, `,"deleted":true`...)
+		}
+		if it.By != "" {
+			b = append(b, `,"by":`...)
+			b = appendString(b, it.By)
+		}
+		if len(it.Record) > 0 {
+			b = append(b, `,"record":`...)
+			b = append(b, it.Record...)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	if len(resp.Revoked) > 0 {
+		b = append(b, `,"revoked":[`...)
+		for i, p := range resp.Revoked {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, p)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, "}\n"...)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+}
+
+// appendString appends s as a JSON string.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
