@@ -41,9 +41,9 @@ func DefaultPolicy() Policy {
 		Timezone:            "Europe/Helsinki",
 		RiskWords: map[string][]string{
 			"fi": {"itsemurh", "itsetuho", "tappaa itseni", "tappaisin itseni", "haluan kuolla", "haluaisin kuolla",
-				"en halua elää", "en jaksa elää", "olisin parempi kuollut", "parempi olisi kuolla", "vahingoittaa itseäni",
+				"en halua elää", "en halua enää elää", "en jaksa elää", "olisin parempi kuollut", "parempi olisi kuolla", "vahingoittaa itseäni",
 				"vahingoitan itseäni", "viillän", "viiltelen", "viiltely", "lopettaa kaiken", "ottaa yliannostuksen", "hirttä"},
-			"sv": {"självmord", "ta livet av mig", "skada mig själv", "skadar mig själv", "vill dö", "vill inte leva",
+			"sv": {"självmord", "ta livet av mig", "skada mig själv", "skadar mig själv", "vill dö", "vill inte leva", "vill jag inte leva", "inte leva längre",
 				"orkar inte leva", "bättre om jag var död", "skär mig"},
 			"en": {"suicid", "kill myself", "end my life", "self-harm", "self harm", "hurt myself", "harm myself",
 				"want to die", "better off dead", "no reason to live", "cutting myself", "overdose", "end it all"},
