@@ -367,6 +367,13 @@ func TestEndToEnd(t *testing.T) {
 	for _, c := range []*cli{a, b, sup} {
 		c.must("sync")
 	}
+	// The login (with its token) is private to the user.
+	if fi, err := os.Stat(filepath.Join(a.home, "config", "polku", "login.json")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("login.json: %v %v", fi.Mode(), err)
+	}
+	if !strings.HasPrefix(a.replicaPath(), filepath.Join(a.home, "data", "polku")) {
+		t.Fatalf("replica outside the data dir: %s", a.replicaPath())
+	}
 
 	// Offline: the server is down while anna writes feedback.
 	srv.stop()
@@ -440,6 +447,24 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("supervisor sees %d patients, want 6", n)
 	}
 	srep.Close()
+
+	// Simulated patients work through the server; their work arrives in
+	// the replicas at the next sync, and no patient text is printed.
+	out = a.must("--server", srv.url(), "--db", path, "simulate", "--every", "1ms", "--count", "12", "--seed", "3")
+	if !strings.Contains(out, "12 actions done, 0 failed") {
+		t.Fatalf("simulate: %s", out)
+	}
+	sdb := openRO(t, path)
+	mine := count(t, sdb, "SELECT COUNT(*) FROM changes WHERE actor_id LIKE 'patient:%' AND patient_id IN (SELECT patient_id FROM enrollments WHERE therapist_id = ?)", anna.ID)
+	sdb.Close()
+	out = a.must("sync")
+	if mine > 0 && !strings.Contains(out, "pulled") {
+		t.Fatalf("sync after simulate: %s", out)
+	}
+	checkSame(t, path, a.replicaPath(), anna.ID, nil)
+	if strings.Contains(a.must("--db", path, "simulate", "--every", "1ms", "--count", "3"), "3 actions done") == false {
+		t.Fatalf("simulate into a local store failed")
+	}
 
 	// Revoked tokens stop working at once.
 	a.mustDB(path, "tokens", "revoke", "--therapist", anna.Handle)
