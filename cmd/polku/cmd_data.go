@@ -100,8 +100,7 @@ to, in the JSON Lines interchange format, to standard output or --out.
 Exporting patients counts as reading their records (audit log).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			db, err := a.open(ctx, false)
+			ctx, db, _, err := a.begin(cmd)
 			if err != nil {
 				return err
 			}
@@ -166,12 +165,7 @@ func (a *app) auditCmd() *cobra.Command {
 the access report a patient may ask for under the Client Data Act (703/2023).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o := outputOf(cmd)
-			if err := o.check(); err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := a.open(ctx, false)
+			ctx, db, o, err := a.begin(cmd)
 			if err != nil {
 				return err
 			}

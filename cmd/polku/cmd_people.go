@@ -31,6 +31,10 @@ func (a *app) therapistsAddCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			o := outputOf(cmd)
+			if err := o.check(); err != nil {
+				return err
+			}
 			t.Handle = args[0]
 			if strings.TrimSpace(t.Name) == "" {
 				return usagef("--name is required")
@@ -54,7 +58,7 @@ func (a *app) therapistsAddCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if outputOf(cmd).json() {
+			if o.json() {
 				return writeJSON(a.env.stdout, added)
 			}
 			fmt.Fprintf(a.env.stdout, "added %s %s (%s)\n", added.Role, added.Handle, added.ID)
@@ -77,12 +81,7 @@ func (a *app) therapistsListCmd() *cobra.Command {
 		Short: "List accounts",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o := outputOf(cmd)
-			if err := o.check(); err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := a.open(ctx, false)
+			ctx, db, o, err := a.begin(cmd)
 			if err != nil {
 				return err
 			}
@@ -130,12 +129,7 @@ therapist sees their own patients and a supervisor their team; without it
 the local store's owner sees everyone. A listing shows no clinical content.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o := outputOf(cmd)
-			if err := o.check(); err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := a.open(ctx, false)
+			ctx, db, o, err := a.begin(cmd)
 			if err != nil {
 				return err
 			}
@@ -219,12 +213,7 @@ with its severity band, critical items and change from baseline (reliable
 improvement or deterioration, recovery). The read is written to the audit log.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o := outputOf(cmd)
-			if err := o.check(); err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := a.open(ctx, false)
+			ctx, db, o, err := a.begin(cmd)
 			if err != nil {
 				return err
 			}

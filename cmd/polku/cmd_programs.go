@@ -130,6 +130,10 @@ one transaction: if any file has a problem, nothing is stored. Identical
 content is reported "unchanged"; changed content becomes a new version.
 Running enrollments keep the version they started on.`,
 		RunE: func(cmd *cobra.Command, paths []string) error {
+			o := outputOf(cmd)
+			if err := o.check(); err != nil {
+				return err
+			}
 			if len(paths) == 0 && !withBuiltin {
 				return usagef("give files or folders to import, or --builtin")
 			}
@@ -165,7 +169,6 @@ Running enrollments keep the version they started on.`,
 			if err != nil {
 				return err
 			}
-			o := outputOf(cmd)
 			if o.json() {
 				return writeJSON(a.env.stdout, map[string]any{"dry_run": dryRun, "results": res})
 			}
@@ -224,12 +227,7 @@ func (a *app) programsListCmd() *cobra.Command {
 		Short: "List stored programs and instruments",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o := outputOf(cmd)
-			if err := o.check(); err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := a.open(ctx, false)
+			ctx, db, o, err := a.begin(cmd)
 			if err != nil {
 				return err
 			}
@@ -321,12 +319,7 @@ func (a *app) programsShowCmd() *cobra.Command {
 		Short: "Show a stored program's modules, exercises and schedule, or an instrument",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o := outputOf(cmd)
-			if err := o.check(); err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := a.open(ctx, false)
+			ctx, db, o, err := a.begin(cmd)
 			if err != nil {
 				return err
 			}
@@ -412,8 +405,7 @@ func (a *app) programsExportCmd() *cobra.Command {
 		Short: "Write a stored program or instrument as a YAML file that imports again",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			db, err := a.open(ctx, false)
+			ctx, db, _, err := a.begin(cmd)
 			if err != nil {
 				return err
 			}

@@ -19,12 +19,7 @@ therapist named by --as (or, for a supervisor, --therapist), most urgent
 first, each with the reasons in words. Risk always comes first.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o := outputOf(cmd)
-			if err := o.check(); err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := a.open(ctx, false)
+			ctx, db, o, err := a.begin(cmd)
 			if err != nil {
 				return err
 			}
@@ -75,12 +70,7 @@ func (a *app) teamCmd() *cobra.Command {
 		Short: "Supervisor view: every therapist's queue counts, caseload and feedback times",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o := outputOf(cmd)
-			if err := o.check(); err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := a.open(ctx, false)
+			ctx, db, o, err := a.begin(cmd)
 			if err != nil {
 				return err
 			}
@@ -144,12 +134,7 @@ func (a *app) settingsCmd() *cobra.Command {
 		Short: "Show every setting with its value and meaning",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o := outputOf(cmd)
-			if err := o.check(); err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := a.open(ctx, false)
+			ctx, db, o, err := a.begin(cmd)
 			if err != nil {
 				return err
 			}
@@ -188,8 +173,7 @@ func (a *app) settingsCmd() *cobra.Command {
 		Short: "Change a setting (VALUE is JSON: 3, \"Europe/Helsinki\", {...})",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			db, err := a.open(ctx, false)
+			ctx, db, _, err := a.begin(cmd)
 			if err != nil {
 				return err
 			}

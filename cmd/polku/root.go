@@ -166,6 +166,20 @@ func (a *app) storePath() string {
 	return filepath.Join(a.dataDir(), "polku.db")
 }
 
+// begin starts a command that works on the store: it checks --output (if
+// the command has it) before any work, then opens the store. The caller
+// closes it.
+func (a *app) begin(cmd *cobra.Command) (context.Context, *store.DB, *output, error) {
+	o := outputOf(cmd)
+	if cmd.Flags().Lookup("output") != nil {
+		if err := o.check(); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	db, err := a.open(cmd.Context(), false)
+	return cmd.Context(), db, o, err
+}
+
 func (a *app) open(ctx context.Context, create bool) (*store.DB, error) {
 	return store.Open(ctx, a.storePath(), store.Options{Clock: a.env.now, Create: create})
 }
@@ -231,10 +245,8 @@ func (a *app) requireTherapist(ctx context.Context, db *store.DB) (store.Actor, 
 // output is the --output flag of listing commands.
 type output struct{ format string }
 
-func addOutputFlag(cmd *cobra.Command) *output {
-	o := &output{}
-	cmd.Flags().StringVarP(&o.format, "output", "o", "table", "output format: table or json")
-	return o
+func addOutputFlag(cmd *cobra.Command) {
+	cmd.Flags().StringP("output", "o", "table", "output format: table or json")
 }
 
 func (o *output) check() error {
