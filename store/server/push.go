@@ -71,9 +71,11 @@ func checkKey(k string) error {
 
 // idem is an idempotency row to write inside an operation's transaction.
 type idem struct {
-	actorID, key, opType, status string
-	result                       []byte
+	actorID, key, opType, status, at string
+	result                           []byte
 }
+
+func (s *Server) stamp() string { return s.now().UTC().Format("2006-01-02T15:04:05.000Z") }
 
 type idemKey struct{}
 
@@ -85,8 +87,8 @@ func idempotencyHook(ctx context.Context, tx *sql.Tx, op store.Op, actor store.A
 	if !ok {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO idempotency (actor_id, key, op_type, status, result, at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-		k.actorID, k.key, k.opType, k.status, string(k.result))
+	_, err := tx.ExecContext(ctx, "INSERT INTO idempotency (actor_id, key, op_type, status, result, at) VALUES (?, ?, ?, ?, ?, ?)",
+		k.actorID, k.key, k.opType, k.status, string(k.result), k.at)
 	if err != nil {
 		return fmt.Errorf("idempotency key %s: %w", k.key, errDuplicateKey)
 	}
@@ -111,7 +113,7 @@ func (s *Server) applyOnce(ctx context.Context, actor store.Actor, key string, o
 	if st, res, ok, err := s.stored(ctx, actor.ID, key); err != nil || ok {
 		return dupStatus(st), res, err
 	}
-	k := &idem{actorID: actor.ID, key: key, opType: op.OpType(), status: api.StatusApplied, result: result}
+	k := &idem{actorID: actor.ID, key: key, opType: op.OpType(), status: api.StatusApplied, result: result, at: s.stamp()}
 	err = s.db.Apply(context.WithValue(ctx, idemKey{}, k), actor, op)
 	if err == nil {
 		return api.StatusApplied, result, nil
@@ -135,8 +137,8 @@ func dupStatus(st string) string {
 func (s *Server) remember(ctx context.Context, actorID, key, opType, status string, res api.PushResult) {
 	res.Records, res.Absent = nil, nil
 	b, _ := json.Marshal(res)
-	s.db.Writer().ExecContext(ctx, "INSERT OR IGNORE INTO idempotency (actor_id, key, op_type, status, result, at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-		actorID, key, opType, status, string(b))
+	s.db.Writer().ExecContext(ctx, "INSERT OR IGNORE INTO idempotency (actor_id, key, op_type, status, result, at) VALUES (?, ?, ?, ?, ?, ?)",
+		actorID, key, opType, status, string(b), s.stamp())
 }
 
 func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal) error {

@@ -401,6 +401,7 @@ func (s *Server) Serve(ctx context.Context, addr, certFile, keyFile string, read
 		ln = tls.NewListener(ln, hs.TLSConfig)
 	}
 	s.log.Info("serving", "addr", ln.Addr().String(), "tls", withTLS, "epoch", s.epoch)
+	go s.pruneLoop(ctx)
 	if ready != nil {
 		ready(ln.Addr())
 	}
@@ -418,4 +419,35 @@ func (s *Server) Serve(ctx context.Context, addr, certFile, keyFile string, read
 	<-errc
 	s.log.Info("stopped")
 	return err
+}
+
+// KeepKeys is how long idempotency keys are kept: longer than replicas
+// keep pushed ops (30 days), which they push again after a restore.
+const KeepKeys = 60 * 24 * time.Hour
+
+// PruneKeys deletes idempotency keys older than KeepKeys.
+func (s *Server) PruneKeys(ctx context.Context) (int64, error) {
+	cutoff := s.now().Add(-KeepKeys).UTC().Format("2006-01-02T15:04:05.000Z")
+	res, err := s.db.Writer().ExecContext(ctx, "DELETE FROM idempotency WHERE at < ?", cutoff)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (s *Server) pruneLoop(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := s.PruneKeys(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("prune idempotency keys", "err", err.Error())
+		} else if n > 0 {
+			s.log.Info("pruned idempotency keys", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -153,7 +153,7 @@ func (e *Engine) Round(ctx context.Context) (Report, error) {
 	e.roundMu.Lock()
 	defer e.roundMu.Unlock()
 	var rep Report
-	err := e.round(ctx, &rep)
+	err := e.lockedRound(ctx, &rep)
 	pending, refused, cerr := Counts(context.WithoutCancel(ctx), e.db)
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -184,6 +184,17 @@ func shortErr(err error) string {
 		s = s[:200] + "..."
 	}
 	return s
+}
+
+func (e *Engine) lockedRound(ctx context.Context, rep *Report) error {
+	if p := e.db.Path(); p != "" {
+		unlock, err := lockFile(ctx, p+".sync-lock")
+		if err != nil {
+			return fmt.Errorf("lock the replica for a sync round: %w", err)
+		}
+		defer unlock()
+	}
+	return e.round(ctx, rep)
 }
 
 func (e *Engine) round(ctx context.Context, rep *Report) error {
