@@ -102,10 +102,18 @@ func New(cfg Config) *Engine {
 	return e
 }
 
-// Status returns the engine's state (safe from any goroutine).
+// Status returns the engine's state (safe from any goroutine). The outbox
+// counts are fresh: a write made since the last round shows as pending at
+// once.
 func (e *Engine) Status() Status {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	pending, refused, err := Counts(ctx, e.db)
+	cancel()
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err == nil {
+		e.status.Pending, e.status.Conflicts = pending, refused
+	}
 	return e.status
 }
 

@@ -322,3 +322,46 @@ func TestReassignedPatientMovesBetweenReplicas(t *testing.T) {
 		t.Fatalf("b idle: %+v", rep)
 	}
 }
+
+func TestBackgroundLoop(t *testing.T) {
+	e := newEnv(t, synctest.Spec{Therapists: 1, PatientsPer: 2, Weeks: 2})
+	th := e.fx.Therapists[0]
+	db, err := syncer.OpenReplica(context.Background(), filepath.Join(t.TempDir(), "replica.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c := patientClient(t, e.http.URL, e.tokens[th.Handle])
+	eng := syncer.New(syncer.Config{DB: db, Client: c, Interval: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); eng.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if ok() {
+				return
+			}
+		}
+		t.Fatalf("timed out waiting for %s: %+v", what, eng.Status())
+	}
+	// The first round runs at once.
+	waitFor("the first round", func() bool { return eng.Status().Online && !eng.Status().LastSync.IsZero() })
+	waitFor("the caseload", func() bool { return count(t, db, "SELECT COUNT(*) FROM patients") == 2 })
+	// A send shows as pending at once and goes out on Trigger, long
+	// before the (hour-long) interval.
+	bodies := writeFeedback(t, db, e.fx, th, "loop", 1)
+	if st := eng.Status(); st.Pending != 1 {
+		t.Fatalf("pending after a send: %+v", st)
+	}
+	eng.Trigger()
+	waitFor("the push", func() bool {
+		return count(t, e.srvDB, "SELECT COUNT(*) FROM feedback WHERE body = ?", bodies[0]) == 1 && eng.Status().Pending == 0
+	})
+	// Offline: the server goes away; the status says so and keeps the work.
+	e.http.Close()
+	writeFeedback(t, db, e.fx, th, "offline", 1)
+	eng.Trigger()
+	waitFor("offline", func() bool { st := eng.Status(); return !st.Online && st.Pending == 1 && st.Err != "" })
+}
