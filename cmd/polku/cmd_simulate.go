@@ -145,20 +145,22 @@ var simMessages = []string{
 
 func (a *app) simulateCmd() *cobra.Command {
 	var every, duration time.Duration
+	var token string
 	var count, patients int
 	var seed uint64
 	cmd := &cobra.Command{
-		Use:   "simulate [--server URL] --db PATH [--every 2s] [--count N] [--duration D]",
+		Use:   "simulate [--server URL [--token ADMIN-TOKEN]] [--db PATH] [--every 2s] [--count N] [--duration D]",
 		Short: "Play synthetic patients doing their weekly work, so that a demo shows work arriving",
 		Long: `Play the synthetic patients of a store (those marked synthetic, with an
 active enrollment): each tick one of them submits an exercise, writes a
 diary day, answers a questionnaire, sends a message or reads feedback.
 
 With --server the patients act through the server's patient endpoints, as
-the patient portal would: --db is then the server's store, where simulate
-makes short-lived patient tokens (revoked when it stops). Without --server
-they write straight into the store at --db. Nothing is printed of what they
-write. Stop with Ctrl-C, --count or --duration.`,
+the patient portal would, with short-lived portal tokens (revoked when
+simulate stops): made by the server for an admin token (--token,
+POLKU_TOKEN or the saved login), or, with --db, in the server's store file.
+Without --server they write straight into the store at --db. Nothing is
+printed of what they write. Stop with Ctrl-C, --count or --duration.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if every <= 0 {
@@ -170,61 +172,120 @@ write. Stop with Ctrl-C, --count or --duration.`,
 				ctx, cancel = context.WithTimeout(ctx, duration)
 				defer cancel()
 			}
-			db, err := a.open(ctx, false)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			list, err := db.Patients(ctx, store.System("simulate"), store.PatientFilter{Status: store.EnrollmentActive})
-			if err != nil {
-				return err
-			}
-			var cast []store.PatientSummary
-			for _, p := range list {
-				if p.Synthetic {
-					cast = append(cast, p)
+			type member struct{ id, pseudonym string }
+			var cast []member
+			var portals []portal
+			rnd := rand.New(rand.NewPCG(seed, seed+1))
+			pick := func() {
+				rnd.Shuffle(len(cast), func(i, j int) { cast[i], cast[j] = cast[j], cast[i] })
+				if patients > 0 && patients < len(cast) {
+					cast = cast[:patients]
 				}
 			}
-			if len(cast) == 0 {
-				return errors.New("no synthetic patients with an active enrollment in this store (try 'polku demo')")
-			}
-			rnd := rand.New(rand.NewPCG(seed, seed+1))
-			rnd.Shuffle(len(cast), func(i, j int) { cast[i], cast[j] = cast[j], cast[i] })
-			if patients > 0 && patients < len(cast) {
-				cast = cast[:patients]
-			}
-			portals := make([]portal, len(cast))
-			if a.server != "" {
+			where := ""
+			switch {
+			case a.server != "" && a.dbPath == "" && a.env.getenv("POLKU_DB") == "":
+				// Through the server only, with an admin token: the server
+				// lists its synthetic patients and makes their portal tokens.
 				u, err := client.ParseServer(a.server)
 				if err != nil {
 					return usagef("--server: %v", err)
 				}
+				if token == "" {
+					token = a.env.getenv("POLKU_TOKEN")
+				}
+				if token == "" {
+					if l, _ := a.readLogin(); l != nil && l.Server == u.String() {
+						token = l.Token
+					}
+				}
+				if token == "" {
+					return usagef("simulate --server needs an admin token (--token or POLKU_TOKEN), or --db with the server's store")
+				}
+				admin, err := client.New(u.String(), token, client.Options{})
+				if err != nil {
+					return err
+				}
+				list, err := admin.SyntheticPatients(ctx)
+				if err != nil {
+					return fmt.Errorf("list the synthetic patients (an admin token is needed): %w", err)
+				}
+				for _, p := range list {
+					cast = append(cast, member{p.ID, p.Pseudonym})
+				}
+				if len(cast) == 0 {
+					return errors.New("the server has no synthetic patients with an active enrollment")
+				}
+				pick()
 				var tokenIDs []string
 				defer func() {
 					for _, id := range tokenIDs {
-						server.RevokeTokens(context.WithoutCancel(ctx), db, id, "")
+						admin.RevokeToken(context.WithoutCancel(ctx), id)
 					}
 				}()
-				for i, p := range cast {
-					tok, info, err := server.CreatePatientToken(ctx, db, p.ID, "simulate")
+				for _, m := range cast {
+					pt, err := admin.CreatePatientToken(ctx, m.id, "simulate")
 					if err != nil {
 						return err
 					}
-					tokenIDs = append(tokenIDs, info.ID)
-					c, err := client.New(u.String(), tok, client.Options{})
+					tokenIDs = append(tokenIDs, pt.ID)
+					c, err := client.New(u.String(), pt.Token, client.Options{})
 					if err != nil {
 						return err
 					}
-					portals[i] = httpPortal{c}
+					portals = append(portals, httpPortal{c})
 				}
-			} else {
-				for i, p := range cast {
-					portals[i] = localPortal{db: db, patientID: p.ID}
+				where = "through " + u.String()
+			default:
+				db, err := a.open(ctx, false)
+				if err != nil {
+					return err
 				}
-			}
-			where := "into " + db.Path()
-			if a.server != "" {
-				where = "through " + a.server
+				defer db.Close()
+				list, err := db.Patients(ctx, store.System("simulate"), store.PatientFilter{Status: store.EnrollmentActive})
+				if err != nil {
+					return err
+				}
+				for _, p := range list {
+					if p.Synthetic {
+						cast = append(cast, member{p.ID, p.Pseudonym})
+					}
+				}
+				if len(cast) == 0 {
+					return errors.New("no synthetic patients with an active enrollment in this store (try 'polku demo')")
+				}
+				pick()
+				if a.server != "" {
+					// Through the server, with tokens made in its store.
+					u, err := client.ParseServer(a.server)
+					if err != nil {
+						return usagef("--server: %v", err)
+					}
+					var tokenIDs []string
+					defer func() {
+						for _, id := range tokenIDs {
+							server.RevokeTokens(context.WithoutCancel(ctx), db, id, "")
+						}
+					}()
+					for _, m := range cast {
+						tok, info, err := server.CreatePatientToken(ctx, db, m.id, "simulate")
+						if err != nil {
+							return err
+						}
+						tokenIDs = append(tokenIDs, info.ID)
+						c, err := client.New(u.String(), tok, client.Options{})
+						if err != nil {
+							return err
+						}
+						portals = append(portals, httpPortal{c})
+					}
+					where = "through " + u.String()
+				} else {
+					for _, m := range cast {
+						portals = append(portals, localPortal{db: db, patientID: m.id})
+					}
+					where = "into " + db.Path()
+				}
 			}
 			fmt.Fprintf(a.env.stdout, "simulating %s %s, one action every %s\n", plural(len(cast), "patient", "patients"), where, every)
 			t := time.NewTicker(every)
@@ -239,10 +300,10 @@ write. Stop with Ctrl-C, --count or --duration.`,
 						break
 					}
 					failed++
-					fmt.Fprintf(a.env.stdout, "%s %s %s failed: %v\n", now, cast[i].Pseudonym, what, err)
+					fmt.Fprintf(a.env.stdout, "%s %s %s failed: %v\n", now, cast[i].pseudonym, what, err)
 				} else {
 					done++
-					fmt.Fprintf(a.env.stdout, "%s %s %s\n", now, cast[i].Pseudonym, what)
+					fmt.Fprintf(a.env.stdout, "%s %s %s\n", now, cast[i].pseudonym, what)
 				}
 				if count > 0 && done >= count {
 					break
@@ -268,6 +329,7 @@ write. Stop with Ctrl-C, --count or --duration.`,
 	f.DurationVar(&duration, "duration", 0, "stop after this long")
 	f.IntVar(&patients, "patients", 0, "play at most this many patients")
 	f.Uint64Var(&seed, "seed", uint64(time.Now().UnixNano()), "random seed")
+	f.StringVar(&token, "token", "", "admin token for --server without --db (env POLKU_TOKEN; default: the saved login's)")
 	return cmd
 }
 

@@ -188,6 +188,31 @@ type MessageList struct {
 	Messages []store.Message `json:"messages"`
 }
 
+// SyntheticPatients is GET /v1/admin/synthetic-patients: the synthetic
+// patients with an active enrollment (ids and pseudonyms only).
+type SyntheticPatients struct {
+	Patients []PatientRef `json:"patients"`
+}
+
+// PatientRef names a patient.
+type PatientRef struct {
+	ID        string `json:"id"`
+	Pseudonym string `json:"pseudonym"`
+}
+
+// PatientTokenRequest is POST /v1/admin/patient-tokens.
+type PatientTokenRequest struct {
+	PatientID string `json:"patient_id"` // id or pseudonym
+	Device    string `json:"device,omitempty"`
+}
+
+// PatientToken is a new patient portal token, shown once.
+type PatientToken struct {
+	ID        string `json:"id"`
+	PatientID string `json:"patient_id"`
+	Token     string `json:"token"`
+}
+
 // DecodeStrict decodes one JSON value from r into dst: unknown fields,
 // wrong types and trailing data are errors with a clear message.
 func DecodeStrict(r io.Reader, dst any) error {

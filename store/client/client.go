@@ -236,3 +236,25 @@ func (c *Client) Messages(ctx context.Context) ([]store.Message, error) {
 	_, err := c.do(ctx, http.MethodGet, "/v1/patient/messages", nil, nil, nil, &out)
 	return out.Messages, err
 }
+
+// --- admin ---
+
+// SyntheticPatients lists the synthetic patients with an active enrollment.
+func (c *Client) SyntheticPatients(ctx context.Context) ([]api.PatientRef, error) {
+	var out api.SyntheticPatients
+	_, err := c.do(ctx, http.MethodGet, "/v1/admin/synthetic-patients", nil, nil, nil, &out)
+	return out.Patients, err
+}
+
+// CreatePatientToken makes a patient portal token.
+func (c *Client) CreatePatientToken(ctx context.Context, patientID, device string) (*api.PatientToken, error) {
+	var out api.PatientToken
+	_, err := c.do(ctx, http.MethodPost, "/v1/admin/patient-tokens", nil, nil, api.PatientTokenRequest{PatientID: patientID, Device: device}, &out)
+	return &out, err
+}
+
+// RevokeToken revokes a token by id.
+func (c *Client) RevokeToken(ctx context.Context, id string) error {
+	_, err := c.do(ctx, http.MethodDelete, "/v1/admin/tokens/"+url.PathEscape(id), nil, nil, nil, nil)
+	return err
+}

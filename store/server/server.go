@@ -123,6 +123,9 @@ func (s *Server) routes() {
 	handle("POST /v1/patient/measures", s.handlePatientMeasure)
 	handle("POST /v1/patient/messages", s.handlePatientMessage)
 	handle("POST /v1/patient/feedback/read", s.handlePatientRead)
+	handle("GET /v1/admin/synthetic-patients", s.handleSynthetic)
+	handle("POST /v1/admin/patient-tokens", s.handleCreatePatientToken)
+	handle("DELETE /v1/admin/tokens/{id}", s.handleRevokeToken)
 	s.mux.Handle("/", s.wrap(func(w http.ResponseWriter, r *http.Request, p *principal) error {
 		return &httpError{status: http.StatusNotFound, code: api.CodeNotFound, msg: "no such endpoint: " + r.Method + " " + r.URL.Path + " (see docs/api.md)"}
 	}))

@@ -451,3 +451,37 @@ func TestPatientEndpointsIdempotent(t *testing.T) {
 		t.Fatalf("message stored twice or ids differ: %s %s", c1.ID, c2.ID)
 	}
 }
+
+func TestAdminEndpoints(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	for _, who := range []string{"a", "sup", "pa"} {
+		if st, _ := f.do("GET", "/v1/admin/synthetic-patients", f.tok[who], ""); st != 403 {
+			t.Fatalf("%s lists synthetic patients: %d", who, st)
+		}
+		if st, _ := f.do("POST", "/v1/admin/patient-tokens", f.tok[who], mustJSON(api.PatientTokenRequest{PatientID: f.pb.ID})); st != 403 {
+			t.Fatalf("%s makes a portal token: %d", who, st)
+		}
+	}
+	real, err := f.db.AddPatient(context.Background(), store.System("test"), store.Patient{Pseudonym: "REAL-1", DisplayName: "Real Person", BirthDate: "1980-01-01", Language: "fi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, body := f.do("GET", "/v1/admin/synthetic-patients", f.tok["admin"], "")
+	if st != 200 || !strings.Contains(body, f.pa.ID) || strings.Contains(body, real.ID) || strings.Contains(body, "display_name") {
+		t.Fatalf("synthetic list: %d %s", st, body)
+	}
+	st, body = f.do("POST", "/v1/admin/patient-tokens", f.tok["admin"], mustJSON(api.PatientTokenRequest{PatientID: f.pa.Pseudonym, Device: "sim"}))
+	var pt api.PatientToken
+	if json.Unmarshal([]byte(body), &pt); st != 201 || pt.PatientID != f.pa.ID {
+		t.Fatalf("portal token: %d %s", st, body)
+	}
+	if st, _ := f.do("GET", "/v1/patient/me", pt.Token, ""); st != 200 {
+		t.Fatalf("new portal token: %d", st)
+	}
+	if st, _ := f.do("DELETE", "/v1/admin/tokens/"+pt.ID, f.tok["admin"], ""); st != 204 {
+		t.Fatalf("revoke: %d", st)
+	}
+	if st, _ := f.do("GET", "/v1/patient/me", pt.Token, ""); st != 401 {
+		t.Fatalf("revoked portal token: %d", st)
+	}
+}

@@ -465,6 +465,26 @@ func TestEndToEnd(t *testing.T) {
 	if strings.Contains(a.must("--db", path, "simulate", "--every", "1ms", "--count", "3"), "3 actions done") == false {
 		t.Fatalf("simulate into a local store failed")
 	}
+	// Through the server alone, with an admin token: the server lists the
+	// synthetic patients and makes (and at the end revokes) portal tokens.
+	a.mustDB(path, "therapists", "add", "admin", "--name", "Admin", "--role", "admin")
+	admin := strings.TrimSpace(lastLine(a.mustDB(path, "tokens", "create", "--therapist", "admin")))
+	sim := newCLI(t)
+	if out := sim.must("--server", srv.url(), "simulate", "--token", admin, "--every", "1ms", "--count", "4"); !strings.Contains(out, "4 actions done, 0 failed") {
+		t.Fatalf("simulate through the server: %s", out)
+	}
+	if _, errs, code := sim.run("", "--server", srv.url(), "simulate", "--token", tokens[anna.Handle], "--count", "1"); code != 1 || !strings.Contains(errs, "admin") {
+		t.Fatalf("simulate with a therapist token: %d %s", code, errs)
+	}
+	var toks []server.TokenInfo
+	if err := json.Unmarshal([]byte(a.mustDB(path, "tokens", "list", "-o", "json")), &toks); err != nil {
+		t.Fatal(err)
+	}
+	for _, ti := range toks {
+		if ti.Device == "simulate" && ti.RevokedAt == nil {
+			t.Fatalf("simulate left a portal token behind: %+v", ti)
+		}
+	}
 
 	// Revoked tokens stop working at once.
 	a.mustDB(path, "tokens", "revoke", "--therapist", anna.Handle)

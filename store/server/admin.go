@@ -1,0 +1,87 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"polku/store"
+	"polku/store/api"
+)
+
+// Admin endpoints: portal tokens for patients, and the synthetic patients a
+// demo plays ('polku simulate --server'). An admin account manages
+// accounts; it reads no clinical content here either.
+
+func needAdmin(p *principal) error {
+	if p.kind != kindTherapist || p.actor.Role != store.RoleAdmin {
+		return forbiddenf("this endpoint is for admin accounts")
+	}
+	return nil
+}
+
+func (s *Server) handleSynthetic(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if err := needAdmin(p); err != nil {
+		return err
+	}
+	if len(r.URL.Query()) > 0 {
+		return badRequest("GET /v1/admin/synthetic-patients takes no parameters")
+	}
+	rows, err := s.db.Reader().QueryContext(r.Context(), `SELECT p.id, p.pseudonym FROM patients p
+		WHERE p.synthetic = 1 AND EXISTS (SELECT 1 FROM enrollments e WHERE e.patient_id = p.id AND e.status = 'active')
+		ORDER BY p.pseudonym LIMIT 100000`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	out := api.SyntheticPatients{Patients: []api.PatientRef{}}
+	for rows.Next() {
+		var ref api.PatientRef
+		if err := rows.Scan(&ref.ID, &ref.Pseudonym); err != nil {
+			return err
+		}
+		out.Patients = append(out.Patients, ref)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) handleCreatePatientToken(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if err := needAdmin(p); err != nil {
+		return err
+	}
+	var req api.PatientTokenRequest
+	if err := s.readBody(w, r, &req); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.PatientID) == "" {
+		return badRequest("patient_id is required")
+	}
+	tok, info, err := CreatePatientToken(r.Context(), s.db, req.PatientID, req.Device)
+	if errors.Is(err, store.ErrNotFound) {
+		return &httpError{http.StatusNotFound, api.CodeNotFound, "no patient " + req.PatientID}
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, api.PatientToken{ID: info.ID, PatientID: info.SubjectID, Token: tok})
+	return nil
+}
+
+func (s *Server) handleRevokeToken(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if err := needAdmin(p); err != nil {
+		return err
+	}
+	n, err := RevokeTokens(r.Context(), s.db, r.PathValue("id"), "")
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return &httpError{http.StatusNotFound, api.CodeNotFound, "no such token, or revoked already"}
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
