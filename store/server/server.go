@@ -214,6 +214,15 @@ func (s *Server) wrap(h handlerFunc) http.Handler {
 		rl := &reqLog{}
 		r = r.WithContext(context.WithValue(r.Context(), logKey{}, rl))
 		p, err := s.authenticate(r)
+		if errors.Is(err, errUnauthorized) {
+			// Failed sign-ins are limited per address, so that guessing
+			// tokens (hopeless anyway: 256 random bits) cannot load the store.
+			host, _, _ := net.SplitHostPort(r.RemoteAddr)
+			if ok, retry := s.limiter.allow("addr:" + host); !ok {
+				w.Header().Set("Retry-After", fmt.Sprint(int(retry.Seconds())+1))
+				err = &httpError{http.StatusTooManyRequests, api.CodeRateLimited, "too many failed requests from this address: slow down"}
+			}
+		}
 		if err == nil {
 			if ok, retry := s.limiter.allow(p.tokenID); !ok {
 				w.Header().Set("Retry-After", fmt.Sprint(int(retry.Seconds())+1))

@@ -485,3 +485,15 @@ func TestAdminEndpoints(t *testing.T) {
 		t.Fatalf("revoked portal token: %d", st)
 	}
 }
+
+func TestFailedSignInsAreLimited(t *testing.T) {
+	f := newFixture(t, server.Config{Rate: 1, Burst: 5})
+	codes := map[int]int{}
+	for range 10 {
+		st, _ := f.do("GET", "/v1/me", "polku_guess", "")
+		codes[st]++
+	}
+	if codes[401] != 5 || codes[429] != 5 {
+		t.Fatalf("failed sign-ins: %v", codes)
+	}
+}
