@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"polku/store"
@@ -8,8 +10,8 @@ import (
 )
 
 // runTUI opens the workbench on the store as the therapist named by --as.
-// NO_COLOR turns colours off; POLKU_THEME=light or dark overrides the
-// terminal's background detection.
+// NO_COLOR turns colours off; POLKU_THEME=light or dark (or COLORFGBG)
+// overrides asking the terminal for its background.
 func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	if remote, err := a.runRemoteTUI(cmd); remote {
 		return err
@@ -39,7 +41,25 @@ func (a *app) startTUI(cmd *cobra.Command, db *store.DB, actor store.Actor, th s
 		Demo:       demo,
 		Input:      a.env.stdin,
 		Output:     a.env.stdout,
-		Theme:      a.env.getenv("POLKU_THEME"),
+		Theme:      a.theme(),
 		NoColor:    a.env.getenv("NO_COLOR") != "",
 	})
+}
+
+// theme is POLKU_THEME, or the background named by COLORFGBG ("fg;bg",
+// set by rxvt, Konsole and others), or "" to ask the terminal.
+func (a *app) theme() string {
+	if t := a.env.getenv("POLKU_THEME"); t != "" {
+		return t
+	}
+	if v := a.env.getenv("COLORFGBG"); v != "" {
+		parts := strings.Split(v, ";")
+		switch parts[len(parts)-1] {
+		case "7", "9", "10", "11", "12", "13", "14", "15":
+			return "light"
+		case "0", "1", "2", "3", "4", "5", "6", "8":
+			return "dark"
+		}
+	}
+	return ""
 }

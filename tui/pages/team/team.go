@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"polku/store"
 	"polku/tui/common"
@@ -218,7 +219,7 @@ func (p *Page) View() string {
 		}
 		line += " " + common.PadLeft(fmt.Sprint(m.FeedbackSent), 5) + " " + common.PadLeft(mh, 6)
 		if i == p.cursor {
-			b.WriteString(st.Cursor.Render("› ") + st.Selected.Render(common.Pad(common.Truncate(line, p.width-2), p.width-2)) + "\n")
+			b.WriteString(st.Cursor.Render("› ") + st.Selected.Render(common.Pad(common.Truncate(ansi.Strip(line), p.width-2), p.width-2)) + "\n")
 		} else {
 			b.WriteString("  " + common.Truncate(line, p.width-2) + "\n")
 		}

@@ -610,19 +610,32 @@ func (p *Page) listView(width, height int) string {
 		if it.Status == store.EnrollmentScheduled {
 			prog = abbrev(it.ProgramID) + " start"
 		}
+		selected := row == p.cursor
+		// On the selected row every part carries the highlight.
+		sty := func(s lipgloss.Style) lipgloss.Style {
+			if selected {
+				return s.Inherit(st.Selected)
+			}
+			return s
+		}
 		var badges []string
 		for _, r := range it.Reasons {
-			badges = append(badges, st.ClassStyle(r.Class.String()).Render(r.Badge))
+			badges = append(badges, sty(st.ClassStyle(r.Class.String())).Render(r.Badge))
 		}
 		if len(badges) == 0 {
-			badges = append(badges, st.Faint.Render("waiting on patient"))
+			badges = append(badges, sty(st.Faint).Render("waiting on patient"))
 		}
-		left := common.Pad(name, nameW) + " " + st.Subtle.Render(common.Pad(prog, progW)) + " "
-		line := left + common.Truncate(strings.Join(badges, " "), max(0, width-2-lipgloss.Width(left)))
-		if row == p.cursor {
-			b.WriteString(st.Cursor.Render("› ") + st.Selected.Render(common.Pad(line, width-2)))
+		space := sty(st.App).Render(" ")
+		left := sty(st.App).Render(common.Pad(name, nameW)+" ") + sty(st.Subtle).Render(common.Pad(prog, progW)) + space
+		rest := max(0, width-2-lipgloss.Width(left))
+		right := common.Truncate(strings.Join(badges, space), rest)
+		if gap := rest - lipgloss.Width(right); gap > 0 && selected {
+			right += sty(st.App).Render(strings.Repeat(" ", gap))
+		}
+		if selected {
+			b.WriteString(st.Cursor.Render("› ") + left + right)
 		} else {
-			b.WriteString("  " + line)
+			b.WriteString("  " + left + right)
 		}
 		if n < end-1 {
 			b.WriteByte('\n')

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"polku/programs"
 	"polku/store"
@@ -954,7 +955,7 @@ func (p *Page) submissionsView(h int) string {
 		}
 		line := fmt.Sprintf("%s week %-2d %s · %s%s  %s", status, r.week, r.moduleTitle(), st.Bold.Render(r.title()), draft, st.Faint.Render(p.c.When(r.sub.SubmittedAt)))
 		if i == p.subCursor {
-			b.WriteString(st.Cursor.Render("› ") + st.Selected.Render(common.Pad(common.Truncate(line, p.width-2), p.width-2)))
+			b.WriteString(st.Cursor.Render("› ") + st.Selected.Render(common.Pad(common.Truncate(ansi.Strip(line), p.width-2), p.width-2)))
 		} else {
 			b.WriteString("  " + common.Truncate(line, p.width-2))
 		}
