@@ -61,7 +61,7 @@ func (p *Page) Title() string { return "Team " + p.team }
 // InputFocused is never true: the view is read-only.
 func (p *Page) InputFocused() bool { return false }
 
-// View returns the loaded team view (tests).
+// TeamView is the loaded team view.
 func (p *Page) TeamView() *store.TeamView { return p.view }
 
 // Init loads the team.

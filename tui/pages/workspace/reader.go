@@ -137,16 +137,6 @@ func (p *Page) answersMarkdown(row subRow) string {
 	return b.String()
 }
 
-// waitingSubmissions lists the ids of submissions waiting for feedback.
-func (p *Page) waitingSubmissions() []string {
-	var ids []string
-	for _, r := range p.subs {
-		if r.waiting() && !p.sentSubs[r.sub.ID] {
-			ids = append(ids, r.sub.ID)
-		}
-	}
-	return ids
-}
 
 // writeAnswer writes one labelled answer: short one-line answers on the
 // label's line, longer ones as their own paragraphs.

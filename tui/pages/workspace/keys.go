@@ -1,0 +1,184 @@
+package workspace
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"polku/store"
+	"polku/tui/common"
+	"polku/tui/components/ackdialog"
+)
+
+func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
+	if p.ack != nil {
+		return p.ack.Update(msg)
+	}
+	k := p.keys
+	if e := p.activeEditor(); e != nil && e.Focused() {
+		if key.Matches(msg, k.Back) && !e.Confirming() {
+			cmd := e.Blur()
+			p.layout()
+			return cmd
+		}
+		if p.reading != "" && (msg.String() == "pgup" || msg.String() == "pgdown") {
+			scroll(&p.reader, msg, k) // read on while writing
+			return nil
+		}
+		cmd := e.Update(msg)
+		p.layout()
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Ack):
+		if p.riskReasons() == nil {
+			return common.Status("No unacknowledged risk flags for this patient.")
+		}
+		p.ack = ackdialog.New(p.c, p.id, p.item)
+		p.ack.SetWidth(p.width)
+		return nil
+	case key.Matches(msg, k.Next):
+		pid := p.patientID
+		return func() tea.Msg { return common.NextPatientMsg{After: pid} }
+	case key.Matches(msg, k.Write):
+		if e := p.activeEditor(); e != nil {
+			e.Focus()
+			p.layout()
+			return nil
+		}
+		if p.reading != "" {
+			return common.Status("Feedback has been sent on this submission; press c to write a correction.")
+		}
+		return nil
+	}
+	if p.reading != "" {
+		return p.readerKeys(msg)
+	}
+	switch {
+	case key.Matches(msg, k.NextTab):
+		return p.switchTab((p.tab + 1) % Tab(len(tabNames)))
+	case key.Matches(msg, k.PrevTab):
+		return p.switchTab((p.tab + Tab(len(tabNames)) - 1) % Tab(len(tabNames)))
+	case key.Matches(msg, k.TabN):
+		return p.switchTab(Tab(msg.String()[0] - '1'))
+	case key.Matches(msg, k.Back):
+		return func() tea.Msg { return common.BackMsg{} }
+	}
+	if p.tab == TabSubmissions {
+		switch {
+		case key.Matches(msg, k.Up):
+			p.moveSub(p.subCursor - 1)
+		case key.Matches(msg, k.Down):
+			p.moveSub(p.subCursor + 1)
+		case key.Matches(msg, k.PageUp):
+			p.moveSub(p.subCursor - p.content.Height)
+		case key.Matches(msg, k.PageDown):
+			p.moveSub(p.subCursor + p.content.Height)
+		case key.Matches(msg, k.Top):
+			p.moveSub(0)
+		case key.Matches(msg, k.Bottom):
+			p.moveSub(len(p.subs) - 1)
+		case key.Matches(msg, k.Open):
+			if p.subCursor < len(p.subs) {
+				return p.openReader(p.subs[p.subCursor].sub.ID)
+			}
+		}
+		return nil
+	}
+	scroll(&p.content, msg, k)
+	return nil
+}
+
+func (p *Page) moveSub(to int) {
+	if len(p.subs) == 0 {
+		return
+	}
+	p.subCursor = min(max(0, to), len(p.subs)-1)
+	p.subSelected = p.subs[p.subCursor].sub.ID
+}
+
+func (p *Page) readerKeys(msg tea.KeyMsg) tea.Cmd {
+	k := p.keys
+	switch {
+	case key.Matches(msg, k.ReaderOut):
+		return p.closeReader()
+	case key.Matches(msg, k.Correct):
+		row, ok := p.subByID(p.reading)
+		if !ok || len(row.feedback) == 0 {
+			return nil
+		}
+		e := p.ensureEditor(store.DraftFeedback, p.reading)
+		e.Focus()
+		p.layout()
+		return nil
+	case key.Matches(msg, k.Open):
+		if e := p.activeEditor(); e != nil {
+			e.Focus()
+			p.layout()
+		}
+		return nil
+	}
+	scroll(&p.reader, msg, k)
+	return nil
+}
+
+func scroll(vp *viewport.Model, msg tea.KeyMsg, k KeyMap) {
+	switch {
+	case key.Matches(msg, k.Up):
+		vp.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		vp.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		vp.PageUp()
+	case key.Matches(msg, k.PageDown), msg.String() == " ":
+		vp.PageDown()
+	case key.Matches(msg, k.Top):
+		vp.GotoTop()
+	case key.Matches(msg, k.Bottom):
+		vp.GotoBottom()
+	}
+}
+
+// ShortHelp lists the main bindings of the current view.
+func (p *Page) ShortHelp() []key.Binding {
+	if p.ack != nil {
+		return p.ack.ShortHelp()
+	}
+	if e := p.activeEditor(); e != nil && e.Focused() {
+		return e.ShortHelp()
+	}
+	k := p.keys
+	if p.reading != "" {
+		return []key.Binding{k.Write, k.Down, k.ReaderOut, k.Next, k.Ack}
+	}
+	switch p.tab {
+	case TabSubmissions:
+		return []key.Binding{k.Open, k.NextTab, k.Next, k.Ack}
+	case TabMessages, TabNotes:
+		return []key.Binding{k.Write, k.NextTab, k.Next, k.Ack}
+	}
+	return []key.Binding{k.Down, k.NextTab, k.Next, k.Ack}
+}
+
+// FullHelp lists every binding of the current view.
+func (p *Page) FullHelp() [][]key.Binding {
+	if p.ack != nil {
+		return p.ack.FullHelp()
+	}
+	if e := p.activeEditor(); e != nil && e.Focused() {
+		return e.FullHelp()
+	}
+	k := p.keys
+	nav := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
+	if p.reading != "" {
+		return [][]key.Binding{nav, {k.Write, k.Correct, k.ReaderOut}, {k.Next, k.Ack}}
+	}
+	acts := []key.Binding{k.NextTab, k.PrevTab, k.TabN}
+	if p.tab == TabSubmissions {
+		acts = append(acts, k.Open)
+	}
+	if p.tab == TabMessages || p.tab == TabNotes {
+		acts = append(acts, k.Write)
+	}
+	return [][]key.Binding{nav, acts, {k.Next, k.Ack, k.Back}}
+}
