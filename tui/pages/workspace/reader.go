@@ -137,7 +137,6 @@ func (p *Page) answersMarkdown(row subRow) string {
 	return b.String()
 }
 
-
 // writeAnswer writes one labelled answer: short one-line answers on the
 // label's line, longer ones as their own paragraphs.
 func writeAnswer(b *strings.Builder, label, v string) {
