@@ -28,7 +28,9 @@ func setup(t *testing.T) (*fixture.Fixture, *common.Common) {
 		Styles: common.NewStyles(r, common.Theme{Mono: true}), Keys: common.NewGlobalKeys(), Clock: f.Clock.Now, Loc: time.UTC,
 		Config: common.DefaultConfig(), Templates: common.DefaultTemplates(), Writes: common.NewTracker()}
 	// Ticks fire at once.
-	c.Tick = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd { return func() tea.Msg { return fn(time.Now()) } }
+	c.Tick = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		return func() tea.Msg { return fn(time.Now()) }
+	}
 	return f, c
 }
 
