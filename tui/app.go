@@ -229,6 +229,21 @@ func (m *Model) setStatus(text string, err error) {
 }
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.Top().InputFocused() {
+		// Keys typed faster than the terminal is read arrive together
+		// ("jjj"): take them one at a time, so each moves, switches or
+		// opens as if typed slowly (and text goes to an editor as soon as
+		// one has the keyboard).
+		var cmds []tea.Cmd
+		for i, r := range msg.Runes {
+			if m.Top().InputFocused() {
+				cmds = append(cmds, m.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:], Alt: msg.Alt}))
+				break
+			}
+			cmds = append(cmds, m.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+		}
+		return tea.Batch(cmds...)
+	}
 	g := m.c.Keys
 	now := m.c.Now()
 	var cmds []tea.Cmd

@@ -566,3 +566,18 @@ func TestChangesIgnoreOwnDraftSaves(t *testing.T) {
 		t.Errorf("another writer's change not seen: %+v", msg)
 	}
 }
+
+func TestKeysArrivingTogether(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	// "jj" read in one go moves twice; "e" then text goes to the editor.
+	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj")})
+	if it, _ := h.triage().Selected(); it.Pseudonym != "P-0002" {
+		t.Fatalf("jj moved to %s, want the third row (Juha)", it.Pseudonym)
+	}
+	h.keys("enter")
+	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("eHello")})
+	if got := h.workspace().Editor().Value(); got != "Hello" {
+		t.Errorf("editor has %q, want Hello", got)
+	}
+}
