@@ -658,11 +658,15 @@ func (m *Model) messageLine(top common.Page) string {
 	}
 	g := m.c.Keys
 	keys := append([]key.Binding{}, top.ShortHelp()...)
+	hasEsc := false
+	for _, k := range keys {
+		hasEsc = hasEsc || k.Help().Key == "esc"
+	}
 	if !top.InputFocused() {
 		keys = append(keys, g.Help)
 		if len(m.stack) == 1 {
 			keys = append(keys, g.Quit)
-		} else {
+		} else if !hasEsc {
 			keys = append(keys, g.Back)
 		}
 	}

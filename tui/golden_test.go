@@ -43,6 +43,7 @@ func TestGolden(t *testing.T) {
 		{"help", "anna", func(h *harness) { h.keys("?") }},
 		{"team", "sara", func(h *harness) {}},
 		{"team-queue", "sara", func(h *harness) { h.keys("enter") }},
+		{"team-patient", "sara", func(h *harness) { h.keys("enter", "j", "j", "enter") }},
 	}
 	for _, sc := range screens {
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {

@@ -44,6 +44,9 @@ func (p *Page) headerView() string {
 	st := p.c.Styles
 	e, prog := p.current()
 	line1 := st.Header.Render(p.name) + " " + st.Faint.Render(p.rec.Patient.Pseudonym)
+	if p.readOnly {
+		line1 += st.Warn.Render(" · read-only")
+	}
 	if prog != nil {
 		week, weeks := p.weekOf()
 		status := ""
@@ -51,9 +54,6 @@ func (p *Page) headerView() string {
 			status = " · " + e.Status
 		}
 		line1 += st.Subtle.Render(fmt.Sprintf(" · %s · week %d of %d%s", prog.Title, week, weeks, status))
-	}
-	if p.readOnly {
-		line1 += st.Warn.Render(" · read-only")
 	}
 	var facts []string
 	if e != nil && prog != nil && e.UnlockedModules > 0 && e.UnlockedModules <= len(prog.Modules) {

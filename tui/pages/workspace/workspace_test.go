@@ -1,0 +1,168 @@
+package workspace
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"polku/store"
+	"polku/tui/common"
+	"polku/tui/internal/fixture"
+)
+
+func setup(t *testing.T, th func(*fixture.Fixture) store.Therapist) (*fixture.Fixture, *common.Common) {
+	t.Helper()
+	f, err := fixture.Build(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.DB.Close() })
+	r := lipgloss.NewRenderer(nil)
+	r.SetColorProfile(termenv.Ascii)
+	who := th(f)
+	c := &common.Common{Ctx: context.Background(), Store: f.DB, Actor: fixture.Actor(who), Therapist: who,
+		Styles: common.NewStyles(r, common.Theme{Mono: true}), Keys: common.NewGlobalKeys(), Clock: f.Clock.Now, Loc: fixture.Helsinki(),
+		Config: common.DefaultConfig(), Templates: common.DefaultTemplates(), Writes: common.NewTracker(),
+		Markdown: common.NewMarkdown(common.MarkdownPlain, termenv.Ascii)}
+	c.Tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	return f, c
+}
+
+// run executes a command and delivers its page messages to p.
+func run(p *Page, cmd tea.Cmd) []tea.Msg {
+	var out []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch m := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, m...)
+		case common.PageMsg:
+			_, next := p.Update(m.Msg)
+			queue = append(queue, next)
+		default:
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func item(t *testing.T, f *fixture.Fixture, c *common.Common, pseudonym string) store.QueueItem {
+	t.Helper()
+	q, err := f.DB.Triage(context.Background(), c.Actor, f.Anna.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range q.Items {
+		if it.Pseudonym == pseudonym {
+			return it
+		}
+	}
+	t.Fatalf("%s not in the queue", pseudonym)
+	return store.QueueItem{}
+}
+
+func press(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func TestOpensTheMostUrgentItem(t *testing.T) {
+	f, c := setup(t, func(f *fixture.Fixture) store.Therapist { return f.Anna })
+	cases := []struct {
+		pseudonym string
+		reading   string
+		tab       Tab
+	}{
+		{"P-0001", "", TabMeasures},            // PHQ-9 item 9
+		{"P-0002", f.Subs["juha-log"].ID, 0},   // overdue feedback
+		{"P-0006", "", TabMessages},            // overdue message
+		{"P-0003", f.Subs["aino-goals"].ID, 0}, // feedback due
+		{"P-0005", "", TabSubmissions},         // nothing to do
+		{"P-0004", "", TabSubmissions},         // inactive
+		{"P-0007", "", TabSubmissions},         // starting
+	}
+	for _, tc := range cases {
+		p := New(c, item(t, f, c, tc.pseudonym), false, nil)
+		p.SetSize(80, 22)
+		run(p, p.Init())
+		if p.Reading() != tc.reading || (tc.reading == "" && p.Tab() != tc.tab) {
+			t.Errorf("%s opens reading %q tab %v, want %q %v", tc.pseudonym, p.Reading(), p.Tab(), tc.reading, tc.tab)
+		}
+	}
+}
+
+func TestTabsAndBack(t *testing.T) {
+	f, c := setup(t, func(f *fixture.Fixture) store.Therapist { return f.Anna })
+	p := New(c, item(t, f, c, "P-0004"), false, nil)
+	p.SetSize(80, 22)
+	run(p, p.Init())
+	for i, want := range []Tab{TabMessages, TabMeasures, TabDiary, TabNotes, TabTimeline, TabSubmissions} {
+		run(p, func() tea.Msg { _, cmd := p.Update(press("tab")); return cmd })
+		if p.Tab() != want {
+			t.Fatalf("tab %d: %v, want %v", i, p.Tab(), want)
+		}
+		if v := p.View(); strings.Count(v, "\n")+1 != 22 {
+			t.Errorf("tab %v draws %d lines, want 22", want, strings.Count(v, "\n")+1)
+		}
+	}
+	_, cmd := p.Update(press("esc"))
+	if cmd == nil {
+		t.Fatal("esc on a tab goes back")
+	}
+	if _, ok := cmd().(common.BackMsg); !ok {
+		t.Error("esc on a tab sends BackMsg")
+	}
+}
+
+func TestReadOnlyHasNoEditors(t *testing.T) {
+	f, c := setup(t, func(f *fixture.Fixture) store.Therapist { return f.Sara })
+	p := New(c, item(t, f, c, "P-0002"), true, nil)
+	p.SetSize(80, 22)
+	run(p, p.Init())
+	if p.Reading() == "" {
+		t.Fatal("a supervisor reads the waiting submission too")
+	}
+	for _, k := range []string{"e", "c", "a", "2", "5"} {
+		run(p, func() tea.Msg { _, cmd := p.Update(press(k)); return cmd })
+		if p.InputFocused() || p.Editor() != nil {
+			t.Fatalf("key %s gave a supervisor an editor or a dialog", k)
+		}
+	}
+	if !strings.Contains(p.View(), "read-only") {
+		t.Error("the header says read-only")
+	}
+}
+
+func TestSanitizeRecord(t *testing.T) {
+	rec := &store.PatientRecord{
+		Patient:     store.Patient{DisplayName: "A\x1b[2JB"},
+		Submissions: []store.Submission{{Answers: map[string]string{"text": "x\x1b]0;t\x07y"}}},
+		Messages:    []store.Message{{Body: "m\u009b1mn"}},
+		Notes:       []store.Note{{Body: "n\ro"}},
+		Diary:       []store.DiaryEntry{{Fields: map[string]string{"k\x1b": "v\x07"}}},
+		Therapists:  map[string]store.Therapist{"t": {Name: "T\x1b[31m"}},
+	}
+	SanitizeRecord(rec)
+	if rec.Patient.DisplayName != "AB" || rec.Submissions[0].Answers["text"] != "xy" || rec.Messages[0].Body != "mn" ||
+		rec.Notes[0].Body != "n\no" || rec.Diary[0].Fields["k"] != "v" || rec.Therapists["t"].Name != "T" {
+		t.Errorf("not sanitized: %+v", rec)
+	}
+}
