@@ -188,3 +188,23 @@ func BenchmarkPatientRecord20000(b *testing.B) {
 		}
 	}
 }
+
+// The supervisor's first team view after opening the store: cold caches.
+func BenchmarkTeamCold20000(b *testing.B) {
+	bigStore(b)
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		db, err := store.Open(ctx, bigPath, store.Options{Clock: func() time.Time { return benchNow }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sup, err := db.TherapistByHandle(ctx, demo.SupervisorHandle)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.Team(ctx, store.ActorFor(sup, "bench"), sup.Team); err != nil {
+			b.Fatal(err)
+		}
+		db.Close()
+	}
+}

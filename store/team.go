@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"runtime"
 	"sort"
 	"sync"
 	"time"
@@ -48,11 +49,11 @@ func (db *DB) Team(ctx context.Context, actor Actor, team string) (*TeamView, er
 	now := db.Now()
 	since := fmtTime(now.AddDate(0, 0, -28))
 	v := &TeamView{Team: team, GeneratedAt: now, Members: make([]TeamMember, len(members))}
-	// Each therapist's queue is built on its own read connection, as many at
-	// once as there are connections in the read pool.
+	// Each therapist's queue is built on its own read connection, a few at
+	// once.
 	hours := make([][]float64, len(members))
 	errs := make([]error, len(members))
-	sem := make(chan struct{}, readConns)
+	sem := make(chan struct{}, teamParallel())
 	var wg sync.WaitGroup
 	for i, th := range members {
 		wg.Add(1)
@@ -113,6 +114,10 @@ func (db *DB) teamMember(ctx context.Context, th Therapist, pol Policy, now time
 	m.MedianFeedbackHours = median(hours)
 	return m, hours, rows.Err()
 }
+
+// teamParallel is how many queues the team view builds at once: each needs
+// a read connection and its page cache, and this machine kind has 2 cores.
+func teamParallel() int { return max(2, min(readConns, runtime.NumCPU())) }
 
 func isLocalUser(a Actor) bool { return len(a.ID) > 3 && a.ID[:3] == "os:" }
 

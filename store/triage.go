@@ -176,8 +176,8 @@ type triageEnrollment struct {
 }
 
 type triageSub struct {
-	id, module, exercise, supersedes string
-	at                               time.Time
+	id, exercise, supersedes string
+	at                       time.Time
 }
 
 type triageMsg struct {
@@ -246,11 +246,11 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		return rows.Err()
 	}
 	// Rows come in index order (enrollment, then time), so no sorting.
-	err = scan(`SELECT id, enrollment_id, module_id, exercise_id, supersedes, submitted_at FROM submissions
+	err = scan(`SELECT id, enrollment_id, exercise_id, supersedes, submitted_at FROM submissions
 		WHERE enrollment_id IN (`+triageScope+`) ORDER BY enrollment_id, submitted_at`, func(r *sql.Rows) error {
 		var s triageSub
 		var eid, at string
-		if err := r.Scan(&s.id, &eid, &s.module, &s.exercise, &s.supersedes, &at); err != nil {
+		if err := r.Scan(&s.id, &eid, &s.exercise, &s.supersedes, &at); err != nil {
 			return err
 		}
 		s.at, _ = parseTime(at)

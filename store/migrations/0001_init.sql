@@ -98,7 +98,8 @@ CREATE TABLE submissions (
   answers       TEXT NOT NULL,
   supersedes    TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX submissions_enrollment ON submissions (enrollment_id, submitted_at);
+-- Covers the triage scan, which never reads the (large) answers.
+CREATE INDEX submissions_enrollment ON submissions (enrollment_id, submitted_at, id, exercise_id, supersedes);
 CREATE INDEX submissions_patient ON submissions (patient_id);
 
 CREATE TABLE feedback (
@@ -127,7 +128,8 @@ CREATE TABLE messages (
   sent_at       TEXT NOT NULL,
   read_at       TEXT
 );
-CREATE INDEX messages_enrollment ON messages (enrollment_id, sent_at);
+-- Covers the triage scan, which never reads bodies it has already scanned.
+CREATE INDEX messages_enrollment ON messages (enrollment_id, sent_at, id, direction, read_at);
 CREATE INDEX messages_patient ON messages (patient_id);
 
 CREATE TABLE measure_responses (
@@ -177,7 +179,7 @@ CREATE TABLE risk_acks (
   comment       TEXT NOT NULL DEFAULT '',
   acked_at      TEXT NOT NULL
 );
-CREATE INDEX risk_acks_enrollment ON risk_acks (enrollment_id);
+CREATE INDEX risk_acks_enrollment ON risk_acks (enrollment_id, source_id);
 CREATE INDEX risk_acks_patient ON risk_acks (patient_id);
 
 CREATE TABLE drafts (
