@@ -565,6 +565,10 @@ func (g *gen) answers(pp *patientPlan, ex *programs.Exercise) map[string]string 
 	}
 	out := map[string]string{}
 	for _, f := range ex.Fields {
+		if v, ok := plausible(rng, f.ID); ok {
+			out[f.ID] = v
+			continue
+		}
 		switch f.Type {
 		case programs.FieldText:
 			out[f.ID] = worksheetBank[rng.IntN(len(worksheetBank))]
@@ -585,7 +589,50 @@ func (g *gen) answers(pp *patientPlan, ex *programs.Exercise) map[string]string 
 			out[f.ID] = fmt.Sprintf("%02d:%02d", 7+rng.IntN(14), 5*rng.IntN(12))
 		}
 	}
+	// Ratings "after" an exercise sit at or below "before".
+	for _, f := range ex.Fields { // in field order: map order would make seeds unreproducible
+		id := f.ID
+		stem, ok := strings.CutSuffix(id, "-after")
+		if !ok {
+			continue
+		}
+		before, err1 := strconv.Atoi(out[stem+"-before"])
+		a, err2 := strconv.Atoi(out[id])
+		if err1 == nil && err2 == nil && a > before {
+			out[id] = strconv.Itoa(before - before*rng.IntN(40)/100)
+		}
+	}
+	if exp, err := strconv.Atoi(out["expected"]); err == nil {
+		if act, err := strconv.Atoi(out["actual"]); err == nil && act > exp {
+			out["actual"] = strconv.Itoa(max(0, exp-rng.IntN(4)))
+		}
+	}
 	return out
+}
+
+// plausible gives values that make sense for the built-in programs'
+// numeric and time fields a therapist would otherwise find odd.
+func plausible(rng *rand.Rand, id string) (string, bool) {
+	between := func(lo, hi int) int { return lo + rng.IntN(hi-lo+1) }
+	switch id {
+	case "average-sleep":
+		return strconv.Itoa(between(270, 400)), true
+	case "average-efficiency":
+		return strconv.Itoa(between(62, 86)), true
+	case "window":
+		return strconv.Itoa(between(330, 420)), true
+	case "wake-time":
+		return hhmm(6*60 + 5*between(0, 18)), true
+	case "earliest-bedtime":
+		return hhmm(23*60 + 5*between(0, 18)), true
+	case "wind-down-start":
+		return hhmm(21*60 + 5*between(0, 18)), true
+	case "duration":
+		return strconv.Itoa(5 * between(2, 6)), true
+	case "postponed":
+		return strconv.Itoa(between(0, 4)), true
+	}
+	return "", false
 }
 
 func hhmm(min int) string {
