@@ -77,11 +77,14 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 			var key [32]byte
 			binary.LittleEndian.PutUint64(key[:], seed)
 			started := time.Now()
-			db, err := store.Open(ctx, path, store.Options{Clock: a.env.now, Create: true, Random: rand.NewChaCha8(key)})
+			// The generator writes as of one moment (to the minute), so that a
+			// seed makes the same store, ids and times included.
+			genNow := a.env.now().UTC().Truncate(time.Minute)
+			db, err := store.Open(ctx, path, store.Options{Clock: func() time.Time { return genNow }, Create: true, Random: rand.NewChaCha8(key)})
 			if err != nil {
 				return err
 			}
-			sum, err := demo.Generate(ctx, db, demo.Config{Seed: seed, Patients: patients, Therapists: therapists, Now: a.env.now()})
+			sum, err := demo.Generate(ctx, db, demo.Config{Seed: seed, Patients: patients, Therapists: therapists, Now: genNow})
 			db.Close()
 			if err != nil {
 				return fmt.Errorf("generate demo: %w", err)

@@ -99,7 +99,7 @@ func Generate(ctx context.Context, db *store.DB, cfg Config) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	g := &gen{ctx: ctx, db: db, cfg: cfg, now: cfg.Now.UTC().Truncate(time.Millisecond), loc: pol.Location(),
+	g := &gen{ctx: ctx, db: db, cfg: cfg, now: cfg.Now.UTC().Truncate(time.Minute), loc: pol.Location(),
 		progs: map[string]progInfo{}, instruments: map[string]*programs.Instrument{}, sum: Summary{Enrollments: map[string]int{}}}
 	lt := g.now.In(g.loc)
 	g.today = time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, g.loc)
