@@ -430,16 +430,22 @@ func (g *gen) at(pp *patientPlan, day int) time.Time {
 	return t.UTC().Truncate(time.Millisecond)
 }
 
-// workingLater is t plus some working hours, skipping weekends.
+// workingLater is t plus some office hours (8-16 on weekdays), so that
+// therapists answer in the daytime.
 func (g *gen) workingLater(t time.Time, hours int) time.Time {
 	for hours > 0 {
 		t = t.Add(time.Hour)
-		if wd := t.In(g.loc).Weekday(); wd != time.Saturday && wd != time.Sunday {
+		lt := t.In(g.loc)
+		if wd := lt.Weekday(); wd != time.Saturday && wd != time.Sunday && lt.Hour() >= 8 && lt.Hour() < 16 {
 			hours--
 		}
 	}
-	return t
+	return t.Add(-time.Duration(t.Minute()) * time.Minute).Add(time.Duration(g.minute(t)) * time.Minute)
 }
+
+// minute is a stable pseudo-random minute for a time, so replies do not
+// all land on the hour.
+func (g *gen) minute(t time.Time) int { return int(uint64(t.Unix()/3600)*2654435761%59) + 1 }
 
 func (g *gen) messages(pp *patientPlan) {
 	rng, e := pp.rng, pp.enroll
@@ -479,7 +485,7 @@ func (g *gen) patientMessage(pp *patientPlan, at time.Time, body string, mayRepl
 	rng, e := pp.rng, pp.enroll
 	m := &store.Message{ID: g.id(at), EnrollmentID: e.ID, PatientID: e.PatientID, Direction: store.DirectionIn, Body: body, SentAt: at}
 	pp.records = append(pp.records, m)
-	reply := g.workingLater(at, 2+rng.IntN(30))
+	reply := g.workingLater(at, 1+rng.IntN(14))
 	answered := mayReply && reply.Before(g.now) && (g.now.Sub(at) > 5*24*time.Hour || rng.IntN(2) == 0)
 	if answered {
 		read := at.Add(time.Duration(rng.IntN(int(reply.Sub(at)/time.Minute)+1)) * time.Minute)
@@ -538,7 +544,7 @@ func (g *gen) exercises(pp *patientPlan) {
 			if rng.IntN(100) >= give {
 				continue
 			}
-			sent := g.workingLater(at, 3+rng.IntN(20))
+			sent := g.workingLater(at, 2+rng.IntN(14))
 			if sent.After(g.now) {
 				continue
 			}
