@@ -400,6 +400,24 @@ func (db *DB) Apply(ctx context.Context, actor Actor, op Op) error {
 	return db.write(ctx, actor, op, op.apply)
 }
 
+// ApplyChecked runs one operation like Apply, after check has passed inside
+// the same write transaction, before the operation writes anything. The
+// store has one writer, so what check reads (who an enrollment is assigned
+// to, whose a draft is) cannot change between the check and the commit: the
+// sync server authorizes pushed operations this way. An error from check
+// rolls the transaction back and is returned as it is. check may change op
+// (through a pointer) before it is applied; a nil check is Apply.
+func (db *DB) ApplyChecked(ctx context.Context, actor Actor, op Op, check func(tx *sql.Tx) error) error {
+	return db.write(ctx, actor, op, func(t *tx) error {
+		if check != nil {
+			if err := check(t.tx); err != nil {
+				return err
+			}
+		}
+		return op.apply(t)
+	})
+}
+
 func (db *DB) write(ctx context.Context, actor Actor, op Op, fn func(t *tx) error) error {
 	if db.readOnly {
 		return forbidden("the store is open read-only")

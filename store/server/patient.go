@@ -77,7 +77,7 @@ func (s *Server) applyPatient(w http.ResponseWriter, r *http.Request, p *princip
 		return nil
 	}
 	result, _ := json.Marshal(created)
-	status, stored, err := s.applyOnce(r.Context(), actor, key, op, result)
+	status, stored, err := s.applyOnce(r.Context(), actor, key, op, result, nil)
 	if err != nil {
 		return storeError(err)
 	}

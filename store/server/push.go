@@ -107,14 +107,15 @@ func (s *Server) stored(ctx context.Context, actorID, key string) (status string
 }
 
 // applyOnce applies op under an idempotency key: a key seen before returns
-// its stored status without applying anything. result is stored with the
-// key for a successful apply.
-func (s *Server) applyOnce(ctx context.Context, actor store.Actor, key string, op store.Op, result []byte) (status string, stored []byte, err error) {
+// its stored status without applying anything. check runs inside the write
+// transaction before the op (authorization). result is stored with the key
+// for a successful apply.
+func (s *Server) applyOnce(ctx context.Context, actor store.Actor, key string, op store.Op, result []byte, check func(*sql.Tx) error) (status string, stored []byte, err error) {
 	if st, res, ok, err := s.stored(ctx, actor.ID, key); err != nil || ok {
 		return dupStatus(st), res, err
 	}
 	k := &idem{actorID: actor.ID, key: key, opType: op.OpType(), status: api.StatusApplied, result: result, at: s.stamp()}
-	err = s.db.Apply(context.WithValue(ctx, idemKey{}, k), actor, op)
+	err = s.db.ApplyChecked(context.WithValue(ctx, idemKey{}, k), actor, op, check)
 	if err == nil {
 		return api.StatusApplied, result, nil
 	}
@@ -123,6 +124,13 @@ func (s *Server) applyOnce(ctx context.Context, actor store.Actor, key string, o
 		return dupStatus(st), res, nil
 	}
 	return "", nil, err
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 func dupStatus(st string) string {
@@ -195,18 +203,30 @@ func (s *Server) pushOne(ctx context.Context, p *principal, o decodedOp) api.Pus
 		}
 		return res
 	}
-	if err := s.authorize(ctx, p, o.Op); err != nil {
-		res.Status, res.Code, res.Error = api.StatusRejected, api.CodeForbidden, err.Error()
-		s.remember(ctx, actor.ID, o.Key, o.Op.OpType(), res.Status, res)
-		s.repair(ctx, actor, o.Op, &res)
-		return res
-	}
 	ok, _ := json.Marshal(api.PushResult{Key: o.Key, Status: api.StatusApplied})
-	status, _, err := s.applyOnce(ctx, actor, o.Key, o.Op, ok)
+	status, _, err := s.applyOnce(ctx, actor, o.Key, o.Op, ok, func(tx *sql.Tx) error {
+		if err := s.authorize(ctx, tx, p, o.Op); err != nil {
+			return err
+		}
+		if s.afterAuthorize != nil {
+			s.afterAuthorize()
+		}
+		return nil
+	})
+	var he *httpError
+	var ce *store.ConflictError
+	res.Error = errText(err)
 	switch {
 	case err == nil:
-		res.Status = status
+		res.Status, res.Error = status, ""
 		return res
+	case errors.As(err, &he):
+		res.Status, res.Code = api.StatusRejected, he.code
+	case errors.Is(err, store.ErrConflict) && !errors.As(err, &ce) && actor.Role != store.RoleAdmin:
+		// An id already in use: say so without saying by what, so that
+		// nothing is learned about records the caller may not see.
+		res.Status, res.Code = api.StatusRejected, api.CodeConflict
+		res.Error = o.Op.OpType() + ": an id in this op is already in use by another record: the op cannot be applied as it is"
 	case errors.Is(err, store.ErrConflict):
 		res.Status, res.Code = api.StatusConflict, api.CodeConflict
 	case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrNotFound):
@@ -217,7 +237,6 @@ func (s *Server) pushOne(ctx context.Context, p *principal, o decodedOp) api.Pus
 		s.log.Error("push: apply failed", "op", o.Op.OpType(), "err", err.Error())
 		return api.PushResult{Key: o.Key, Status: api.StatusError, Code: api.CodeInternal, Error: "server error: try again"}
 	}
-	res.Error = err.Error()
 	s.remember(ctx, actor.ID, o.Key, o.Op.OpType(), res.Status, res)
 	s.repair(ctx, actor, o.Op, &res)
 	return res
@@ -252,149 +271,4 @@ func (s *Server) repair(ctx context.Context, actor store.Actor, op store.Op, res
 		}
 		res.Absent = append(res.Absent, ref)
 	}
-}
-
-// --- authorization of pushed operations ---
-
-// authorize decides whether the caller may push op. Fields the server owns
-// (who wrote a record) must name the caller: the server never takes the
-// client's word for who it is.
-func (s *Server) authorize(ctx context.Context, p *principal, op store.Op) error {
-	actor := p.actor
-	o := api.Deref(op)
-	switch actor.Role {
-	case store.RoleTherapist:
-		return s.authorizeTherapist(ctx, p, op, o)
-	case store.RoleSupervisor:
-		if a, ok := o.(store.RecordAccessOp); ok {
-			return s.authorizeAudit(ctx, p, op, a)
-		}
-		return forbiddenf("a supervisor reads a team and writes nothing but the audit of their reads (not %s)", op.OpType())
-	case store.RoleAdmin:
-		switch o.(type) {
-		case store.AddTherapistOp, store.ImportProgramsOp, store.SetSettingOp, store.AddPatientOp, store.AddReferralOp,
-			store.SetReferralStatusOp, store.EnrollOp, store.UpdateEnrollmentOp:
-			return nil
-		}
-		return forbiddenf("an admin account manages accounts, programs, referrals and enrollments, and may not push %s", op.OpType())
-	}
-	return forbiddenf("role %q may not push", actor.Role)
-}
-
-func (s *Server) authorizeTherapist(ctx context.Context, p *principal, op, o store.Op) error {
-	actor := p.actor
-	self := func(field, id string) error {
-		if id != actor.ID {
-			return forbiddenf("%s must be your own therapist id", field)
-		}
-		return nil
-	}
-	access := func(patientID string) error {
-		if patientID == "" || s.db.CanRead(ctx, actor, patientID) != nil {
-			return forbiddenf("patient %s is not assigned to you", patientID)
-		}
-		return nil
-	}
-	switch x := o.(type) {
-	case store.SendFeedbackOp:
-		return firstErr(self("feedback.therapist_id", x.Feedback.TherapistID), access(x.Feedback.PatientID),
-			s.ownRecord(ctx, actor, "submission", x.Feedback.SubmissionID, x.Feedback.PatientID), s.ownDraft(ctx, actor, x.DraftID, false))
-	case store.SendMessageOp:
-		if x.Message.Direction != store.DirectionOut {
-			return forbiddenf("a therapist sends messages with direction %q", store.DirectionOut)
-		}
-		return firstErr(self("message.therapist_id", x.Message.TherapistID), access(x.Message.PatientID),
-			s.ownRecord(ctx, actor, "enrollment", x.Message.EnrollmentID, x.Message.PatientID), s.ownDraft(ctx, actor, x.DraftID, false))
-	case store.MarkReadOp:
-		if x.Type != "message" {
-			return forbiddenf("a therapist marks messages read, not %s (the patient reads feedback)", x.Type)
-		}
-		for _, id := range x.IDs {
-			if err := s.ownRecord(ctx, actor, "message", id, ""); err != nil {
-				return err
-			}
-		}
-		return nil
-	case store.AddNoteOp:
-		return firstErr(self("note.therapist_id", x.Note.TherapistID), access(x.Note.PatientID), s.ownDraft(ctx, actor, x.DraftID, false))
-	case store.AckRiskOp:
-		return firstErr(self("ack.therapist_id", x.Ack.TherapistID), access(x.Ack.PatientID),
-			s.ownRecord(ctx, actor, "enrollment", x.Ack.EnrollmentID, x.Ack.PatientID))
-	case store.SaveDraftOp:
-		if err := firstErr(self("draft.therapist_id", x.Draft.TherapistID), access(x.Draft.PatientID)); err != nil {
-			return err
-		}
-		if x.Draft.Version > 0 {
-			return s.ownDraft(ctx, actor, x.Draft.ID, true, x.Draft.PatientID)
-		}
-		return nil
-	case store.DeleteDraftOp:
-		return s.ownDraft(ctx, actor, x.ID, true)
-	case store.AddTimeOp:
-		return firstErr(self("time.therapist_id", x.Time.TherapistID), access(x.Time.PatientID))
-	case store.RecordAccessOp:
-		return s.authorizeAudit(ctx, p, op, x)
-	case store.UpdateEnrollmentOp:
-		if x.TherapistID != "" && x.TherapistID != actor.ID {
-			return forbiddenf("a therapist may not reassign a patient (ask a supervisor or an admin)")
-		}
-		return s.ownRecord(ctx, actor, "enrollment", x.ID, "")
-	}
-	return forbiddenf("a therapist may not push %s", op.OpType())
-}
-
-// authorizeAudit accepts the audit row of a read the caller made of a
-// patient they may read; the device is the token's.
-func (s *Server) authorizeAudit(ctx context.Context, p *principal, op store.Op, a store.RecordAccessOp) error {
-	if a.Entry.ActorID != p.actor.ID {
-		return forbiddenf("entry.actor_id must be your own id")
-	}
-	if a.Entry.PatientID == "" || s.db.CanRead(ctx, p.actor, a.Entry.PatientID) != nil {
-		return forbiddenf("patient %s is not yours to read", a.Entry.PatientID)
-	}
-	if p.device != "" {
-		if ptr, ok := op.(*store.RecordAccessOp); ok {
-			ptr.Entry.Device = p.device
-		}
-	}
-	return nil
-}
-
-// ownRecord checks that a record exists and belongs to a patient the actor
-// may read (and to patientID, when given). Missing and not allowed read the
-// same, so that nothing can be learned by guessing ids.
-func (s *Server) ownRecord(ctx context.Context, actor store.Actor, typ, id, patientID string) error {
-	table := map[string]string{"submission": "submissions", "enrollment": "enrollments", "message": "messages"}[typ]
-	var pid string
-	err := s.db.Reader().QueryRowContext(ctx, "SELECT patient_id FROM "+table+" WHERE id = ?", id).Scan(&pid)
-	if err != nil || (patientID != "" && pid != patientID) || s.db.CanRead(ctx, actor, pid) != nil {
-		return forbiddenf("%s %s does not exist or is not one of your patients'", typ, id)
-	}
-	return nil
-}
-
-// ownDraft checks that a draft is the actor's (and of patientID, when
-// given). A draft that does not exist is fine unless must is set.
-func (s *Server) ownDraft(ctx context.Context, actor store.Actor, id string, must bool, patientID ...string) error {
-	if id == "" {
-		return nil
-	}
-	var owner, pid string
-	err := s.db.Reader().QueryRowContext(ctx, "SELECT therapist_id, patient_id FROM drafts WHERE id = ?", id).Scan(&owner, &pid)
-	if errors.Is(err, sql.ErrNoRows) && !must {
-		return nil
-	}
-	if err != nil || owner != actor.ID || (len(patientID) > 0 && pid != patientID[0]) {
-		return forbiddenf("draft %s does not exist or is not yours", id)
-	}
-	return nil
-}
-
-func firstErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
 }

@@ -53,6 +53,9 @@ type Server struct {
 	epoch   string
 	limiter *limiter
 	mux     *http.ServeMux
+	// afterAuthorize, when set (by tests), runs inside a push's write
+	// transaction right after the op was authorized.
+	afterAuthorize func()
 }
 
 // New makes a server for cfg.DB and registers its write hook (idempotency

@@ -259,6 +259,12 @@ func TestCraftedPushesAreRefused(t *testing.T) {
 	id := func() string { return f.db.NewID(now) }
 	ea, eb := f.fx.Enrollments[f.pa.ID], f.fx.Enrollments[f.pb.ID]
 	sa, sb := f.fx.Submissions[f.pa.ID][0], f.fx.Submissions[f.pb.ID][0]
+	// A's own message to A's patient: a therapist may not mark it read (a
+	// false read receipt).
+	aOut, err := f.db.SendMessage(context.Background(), store.ActorFor(f.a, "a"), store.Message{EnrollmentID: ea.ID, PatientID: f.pa.ID, Direction: store.DirectionOut, Body: "A writes"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tables := []string{"feedback", "messages", "notes", "drafts", "risk_acks", "time_spent", "audit", "enrollments", "therapists", "patients", "submissions"}
 	before := map[string]int{}
 	for _, tb := range tables {
@@ -278,6 +284,7 @@ func TestCraftedPushesAreRefused(t *testing.T) {
 		{"message forged as the patient", "message.send", store.SendMessageOp{Message: store.Message{ID: id(), EnrollmentID: ea.ID, PatientID: f.pa.ID, Direction: "in", Body: "x", SentAt: now}}},
 		{"mark B's message read", "read.mark", store.MarkReadOp{Type: "message", IDs: []string{f.bMessage.ID}, At: now}},
 		{"mark feedback read for the patient", "read.mark", store.MarkReadOp{Type: "feedback", IDs: []string{f.bFb.ID}, At: now}},
+		{"mark own outgoing message read", "read.mark", store.MarkReadOp{Type: "message", IDs: []string{aOut.ID}, At: now}},
 		{"note on B's patient", "note.add", store.AddNoteOp{Note: store.Note{ID: id(), PatientID: f.pb.ID, TherapistID: f.a.ID, Body: "x", CreatedAt: now}}},
 		{"draft on B's patient", "draft.save", store.SaveDraftOp{Draft: store.Draft{ID: id(), TherapistID: f.a.ID, PatientID: f.pb.ID, TargetType: "note", TargetID: f.pb.ID, Body: "x", UpdatedAt: now}}},
 		{"overwrite B's draft", "draft.save", store.SaveDraftOp{Draft: store.Draft{ID: f.bDraft.ID, TherapistID: f.a.ID, PatientID: f.pa.ID, TargetType: "note", TargetID: f.pa.ID, Body: "x", UpdatedAt: now, Version: f.bDraft.Version}}},
@@ -338,8 +345,68 @@ func TestCraftedPushesAreRefused(t *testing.T) {
 			t.Fatalf("%s changed from %d to %d rows", tb, before[tb], n)
 		}
 	}
+	if n := f.count("SELECT COUNT(*) FROM messages WHERE id = ? AND read_at IS NOT NULL", aOut.ID); n != 0 {
+		t.Fatalf("A's own message was marked read")
+	}
+
+	// A shared patient: A has an old, completed enrollment of B's patient,
+	// so A may read the patient's record, but B's current enrollment, its
+	// messages and its submissions stay B's to write on.
+	old, err := f.db.Enroll(context.Background(), store.System("test"), store.Enrollment{PatientID: f.pb.ID, ProgramVersionID: eb.ProgramVersionID,
+		TherapistID: f.a.ID, Status: store.EnrollmentCompleted}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ebVersion int64
+	f.db.Reader().QueryRow("SELECT version FROM enrollments WHERE id = ?", eb.ID).Scan(&ebVersion)
+	shared := []struct {
+		name string
+		typ  string
+		op   any
+	}{
+		{"take over B's enrollment of a shared patient", "enrollment.update", store.UpdateEnrollmentOp{ID: eb.ID, Version: ebVersion, TherapistID: f.a.ID, Status: store.EnrollmentActive, At: now}},
+		{"end B's enrollment of a shared patient", "enrollment.update", store.UpdateEnrollmentOp{ID: eb.ID, Version: ebVersion, Status: store.EnrollmentDiscontinued, At: now}},
+		{"hand an own enrollment to B", "enrollment.update", store.UpdateEnrollmentOp{ID: old.ID, Version: old.Version, TherapistID: f.b.ID, At: now}},
+		{"message on B's enrollment of a shared patient", "message.send", store.SendMessageOp{Message: store.Message{ID: id(), EnrollmentID: eb.ID, PatientID: f.pb.ID, Direction: "out", TherapistID: f.a.ID, Body: "x", SentAt: now}}},
+		{"risk ack on B's enrollment of a shared patient", "risk.ack", store.AckRiskOp{Ack: store.RiskAck{ID: id(), PatientID: f.pb.ID, EnrollmentID: eb.ID, SourceType: "submission", SourceID: sb.ID, TherapistID: f.a.ID, Action: store.AckNoAcuteRisk, AckedAt: now}}},
+		{"risk ack on the old enrollment about B's submission", "risk.ack", store.AckRiskOp{Ack: store.RiskAck{ID: id(), PatientID: f.pb.ID, EnrollmentID: old.ID, SourceType: "submission", SourceID: sb.ID, TherapistID: f.a.ID, Action: store.AckNoAcuteRisk, AckedAt: now}}},
+		{"feedback on B's submission of a shared patient", "feedback.send", store.SendFeedbackOp{Feedback: store.Feedback{ID: id(), SubmissionID: sb.ID, EnrollmentID: eb.ID, PatientID: f.pb.ID, TherapistID: f.a.ID, Body: "x", SentAt: now}}},
+		{"mark B's patient's message read", "read.mark", store.MarkReadOp{Type: "message", IDs: []string{f.bMessage.ID}, At: now}},
+	}
+	for tb := range before {
+		before[tb] = f.count("SELECT COUNT(*) FROM " + tb)
+	}
+	for _, c := range shared {
+		st, body := f.do("POST", "/v1/ops", f.tok["a"], pushBody(c.typ, c.op))
+		var resp api.PushResponse
+		json.Unmarshal([]byte(body), &resp)
+		if st != 200 || len(resp.Results) != 1 || resp.Results[0].Status != api.StatusRejected {
+			t.Fatalf("%s: %d %s", c.name, st, body)
+		}
+	}
+	var ebTherapist, ebStatus string
+	var ebNow int64
+	f.db.Reader().QueryRow("SELECT therapist_id, status, version FROM enrollments WHERE id = ?", eb.ID).Scan(&ebTherapist, &ebStatus, &ebNow)
+	if ebTherapist != f.b.ID || ebStatus != store.EnrollmentActive || ebNow != ebVersion {
+		t.Fatalf("B's enrollment changed: therapist %s, status %s, version %d", ebTherapist, ebStatus, ebNow)
+	}
+	if n := f.count("SELECT COUNT(*) FROM enrollments WHERE id = ? AND therapist_id = ?", old.ID, f.a.ID); n != 1 {
+		t.Fatalf("A's old enrollment was handed on")
+	}
+	if n := f.count("SELECT COUNT(*) FROM messages WHERE id = ? AND read_at IS NOT NULL", f.bMessage.ID); n != 0 {
+		t.Fatalf("B's patient's message was marked read by A")
+	}
+	for _, tb := range tables {
+		if tb == "audit" {
+			continue // refused ops return records of a patient A may read, with their audit rows
+		}
+		if n := f.count("SELECT COUNT(*) FROM " + tb); n != before[tb] {
+			t.Fatalf("shared patient: %s changed from %d to %d rows", tb, before[tb], n)
+		}
+	}
+
 	// The same ops are fine where they belong: admin adds an account.
-	st, body = f.do("POST", "/v1/ops", f.tok["admin"], pushBody("therapist.add", cases[19].op))
+	st, body = f.do("POST", "/v1/ops", f.tok["admin"], pushBody("therapist.add", cases[20].op))
 	if st != 200 || !strings.Contains(body, `"applied"`) {
 		t.Fatalf("admin push: %d %s", st, body)
 	}

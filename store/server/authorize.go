@@ -1,0 +1,257 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"polku/store"
+	"polku/store/api"
+)
+
+// Authorization of pushed operations. It runs inside the operation's write
+// transaction (store.DB.ApplyChecked), so that what it reads (who an
+// enrollment is assigned to, whose a draft is) is what the operation is
+// applied to: a reassignment cannot slip in between.
+//
+// Records the caller may not see and records that do not exist get the
+// same answer, so that nothing is learned by guessing ids.
+
+// querier is what the checks read through: the write transaction.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// authorize decides whether the caller may push op. Fields the server owns
+// (who wrote a record, when a read was audited) must name the caller or are
+// set here: the server never takes the client's word for who it is.
+func (s *Server) authorize(ctx context.Context, q querier, p *principal, op store.Op) error {
+	actor := p.actor
+	o := api.Deref(op)
+	switch actor.Role {
+	case store.RoleTherapist:
+		return s.authorizeTherapist(ctx, q, p, op, o)
+	case store.RoleSupervisor:
+		if a, ok := o.(store.RecordAccessOp); ok {
+			return s.authorizeAudit(ctx, q, p, op, a)
+		}
+		return forbiddenf("a supervisor reads a team and writes nothing but the audit of their reads (not %s)", op.OpType())
+	case store.RoleAdmin:
+		switch o.(type) {
+		case store.AddTherapistOp, store.ImportProgramsOp, store.SetSettingOp, store.AddPatientOp, store.AddReferralOp,
+			store.SetReferralStatusOp, store.EnrollOp, store.UpdateEnrollmentOp:
+			return nil
+		}
+		return forbiddenf("an admin account manages accounts, programs, referrals and enrollments, and may not push %s", op.OpType())
+	}
+	return forbiddenf("role %q may not push", actor.Role)
+}
+
+func (s *Server) authorizeTherapist(ctx context.Context, q querier, p *principal, op, o store.Op) error {
+	actor := p.actor
+	self := func(field, id string) error {
+		if id != actor.ID {
+			return forbiddenf("%s must be your own therapist id", field)
+		}
+		return nil
+	}
+	access := func(patientID string) error {
+		if !mayRead(ctx, q, actor, patientID) {
+			return forbiddenf("patient %s is not assigned to you", patientID)
+		}
+		return nil
+	}
+	switch x := o.(type) {
+	case store.SendFeedbackOp:
+		f := x.Feedback
+		return firstErr(self("feedback.therapist_id", f.TherapistID), access(f.PatientID),
+			ownSubmission(ctx, q, actor, f.SubmissionID, f.PatientID),
+			sameParent(ctx, q, "feedback", "supersedes", f.Supersedes, "SELECT submission_id FROM feedback WHERE id = ?", f.SubmissionID),
+			ownDraft(ctx, q, actor, x.DraftID, false))
+	case store.SendMessageOp:
+		if x.Message.Direction != store.DirectionOut {
+			return forbiddenf("a therapist sends messages with direction %q", store.DirectionOut)
+		}
+		return firstErr(self("message.therapist_id", x.Message.TherapistID), access(x.Message.PatientID),
+			ownEnrollment(ctx, q, actor, x.Message.EnrollmentID, x.Message.PatientID), ownDraft(ctx, q, actor, x.DraftID, false))
+	case store.MarkReadOp:
+		if x.Type != "message" {
+			return forbiddenf("a therapist marks messages read, not %s (the patient reads feedback)", x.Type)
+		}
+		for _, id := range x.IDs {
+			if err := ownIncoming(ctx, q, actor, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	case store.AddNoteOp:
+		n := x.Note
+		return firstErr(self("note.therapist_id", n.TherapistID), access(n.PatientID),
+			sameParent(ctx, q, "note", "supersedes", n.Supersedes, "SELECT patient_id FROM notes WHERE id = ?", n.PatientID),
+			ownDraft(ctx, q, actor, x.DraftID, false))
+	case store.AckRiskOp:
+		a := x.Ack
+		return firstErr(self("ack.therapist_id", a.TherapistID), access(a.PatientID),
+			ownEnrollment(ctx, q, actor, a.EnrollmentID, a.PatientID), riskSource(ctx, q, a))
+	case store.SaveDraftOp:
+		if err := firstErr(self("draft.therapist_id", x.Draft.TherapistID), access(x.Draft.PatientID)); err != nil {
+			return err
+		}
+		if x.Draft.Version > 0 {
+			return ownDraft(ctx, q, actor, x.Draft.ID, true, x.Draft.PatientID)
+		}
+		return ownDraft(ctx, q, actor, x.Draft.ID, false)
+	case store.DeleteDraftOp:
+		return ownDraft(ctx, q, actor, x.ID, true)
+	case store.AddTimeOp:
+		return firstErr(self("time.therapist_id", x.Time.TherapistID), access(x.Time.PatientID))
+	case store.RecordAccessOp:
+		return s.authorizeAudit(ctx, q, p, op, x)
+	case store.UpdateEnrollmentOp:
+		// A therapist changes their own enrollments only (status, unlocked
+		// modules), and never who an enrollment is assigned to.
+		if err := ownEnrollment(ctx, q, actor, x.ID, ""); err != nil {
+			return err
+		}
+		if x.TherapistID != "" && x.TherapistID != actor.ID {
+			return forbiddenf("a therapist may not reassign a patient (ask a supervisor or an admin)")
+		}
+		return nil
+	}
+	return forbiddenf("a therapist may not push %s", op.OpType())
+}
+
+// authorizeAudit accepts the audit row of a read the caller made of a
+// patient they may read. The time and the device are the server's: the
+// clock of the server and the device of the token.
+func (s *Server) authorizeAudit(ctx context.Context, q querier, p *principal, op store.Op, a store.RecordAccessOp) error {
+	if a.Entry.ActorID != p.actor.ID {
+		return forbiddenf("entry.actor_id must be your own id")
+	}
+	if !mayRead(ctx, q, p.actor, a.Entry.PatientID) {
+		return forbiddenf("patient %s is not yours to read", a.Entry.PatientID)
+	}
+	if ptr, ok := op.(*store.RecordAccessOp); ok {
+		ptr.Entry.At = s.now().UTC().Truncate(time.Millisecond)
+		if p.device != "" {
+			ptr.Entry.Device = p.device
+		}
+	}
+	return nil
+}
+
+// mayRead says whether a therapist (any enrollment of the patient assigned
+// to them) or a supervisor (one assigned to their team) may read a
+// patient's record, as store.DB.CanRead does, but inside q.
+func mayRead(ctx context.Context, q querier, actor store.Actor, patientID string) bool {
+	if patientID == "" {
+		return false
+	}
+	var one int
+	var err error
+	switch actor.Role {
+	case store.RoleTherapist:
+		err = q.QueryRowContext(ctx, `SELECT 1 FROM enrollments WHERE patient_id = ? AND therapist_id = ? LIMIT 1`,
+			patientID, actor.ID).Scan(&one)
+	case store.RoleSupervisor:
+		err = q.QueryRowContext(ctx, `SELECT 1 FROM enrollments e JOIN therapists t ON t.id = e.therapist_id
+			WHERE e.patient_id = ? AND t.team = ? AND t.team <> '' LIMIT 1`, patientID, actor.Team).Scan(&one)
+	default:
+		return false
+	}
+	return err == nil
+}
+
+// ownEnrollment checks that an enrollment exists, is assigned to the actor
+// and (when patientID is given) is that patient's. Being able to read the
+// patient is not enough: a therapist with an old enrollment of a patient
+// writes nothing into a colleague's current one.
+func ownEnrollment(ctx context.Context, q querier, actor store.Actor, id, patientID string) error {
+	var pid, therapist string
+	err := q.QueryRowContext(ctx, "SELECT patient_id, therapist_id FROM enrollments WHERE id = ?", id).Scan(&pid, &therapist)
+	if err != nil || therapist != actor.ID || (patientID != "" && pid != patientID) {
+		return forbiddenf("enrollment %s does not exist or is not assigned to you", id)
+	}
+	return nil
+}
+
+// ownSubmission checks that a submission exists, is patientID's and was
+// made on an enrollment assigned to the actor.
+func ownSubmission(ctx context.Context, q querier, actor store.Actor, id, patientID string) error {
+	var pid, therapist string
+	err := q.QueryRowContext(ctx, `SELECT s.patient_id, e.therapist_id FROM submissions s JOIN enrollments e ON e.id = s.enrollment_id
+		WHERE s.id = ?`, id).Scan(&pid, &therapist)
+	if err != nil || therapist != actor.ID || pid != patientID {
+		return forbiddenf("submission %s does not exist or is not on an enrollment assigned to you", id)
+	}
+	return nil
+}
+
+// ownIncoming checks that a message exists, was sent on an enrollment
+// assigned to the actor, and came from the patient: a therapist marks the
+// patient's messages read, never their own (that would be a false read
+// receipt) and never a colleague's.
+func ownIncoming(ctx context.Context, q querier, actor store.Actor, id string) error {
+	var direction, therapist string
+	err := q.QueryRowContext(ctx, `SELECT m.direction, e.therapist_id FROM messages m JOIN enrollments e ON e.id = m.enrollment_id
+		WHERE m.id = ?`, id).Scan(&direction, &therapist)
+	if err != nil || therapist != actor.ID {
+		return forbiddenf("message %s does not exist or is not on an enrollment assigned to you", id)
+	}
+	if direction != store.DirectionIn {
+		return forbiddenf("message %s is not from the patient: a therapist marks only the patient's messages read", id)
+	}
+	return nil
+}
+
+// sameParent checks an optional reference (a correction's supersedes): the
+// referenced record must exist and its parent (query's one column) must be
+// want. Missing and elsewhere read the same.
+func sameParent(ctx context.Context, q querier, rec, field, id, query, want string) error {
+	if id == "" {
+		return nil
+	}
+	var parent string
+	if err := q.QueryRowContext(ctx, query, id).Scan(&parent); err != nil || parent != want {
+		return forbiddenf("%s.%s: %s does not exist or does not belong with this %s", rec, field, id, rec)
+	}
+	return nil
+}
+
+// riskSource checks that the record a risk acknowledgement is about
+// exists and belongs to the acknowledged enrollment.
+func riskSource(ctx context.Context, q querier, a store.RiskAck) error {
+	table := map[string]string{store.RiskSourceMeasure: "measure_responses", store.RiskSourceMessage: "messages",
+		store.RiskSourceSubmit: "submissions"}[a.SourceType]
+	if table == "" {
+		return nil // the store refuses the source type with its own message
+	}
+	return sameParent(ctx, q, "risk_ack", "source_id", a.SourceID, "SELECT enrollment_id FROM "+table+" WHERE id = ?", a.EnrollmentID)
+}
+
+// ownDraft checks that a draft is the actor's (and of patientID, when
+// given). A draft that does not exist is fine unless must is set.
+func ownDraft(ctx context.Context, q querier, actor store.Actor, id string, must bool, patientID ...string) error {
+	if id == "" {
+		return nil
+	}
+	var owner, pid string
+	err := q.QueryRowContext(ctx, "SELECT therapist_id, patient_id FROM drafts WHERE id = ?", id).Scan(&owner, &pid)
+	if errors.Is(err, sql.ErrNoRows) && !must {
+		return nil
+	}
+	if err != nil || owner != actor.ID || (len(patientID) > 0 && pid != patientID[0]) {
+		return forbiddenf("draft %s does not exist or is not yours", id)
+	}
+	return nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
