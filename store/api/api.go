@@ -30,6 +30,9 @@ const (
 	CodeTooLarge     = "too_large"
 	CodeRateLimited  = "rate_limited"
 	CodeInternal     = "internal"
+	// CodeKeyReused: an idempotency key used before for another request
+	// (422).
+	CodeKeyReused = "idempotency_key_reused"
 )
 
 // ErrorBody is what every failed request returns, with a 4xx or 5xx status.

@@ -54,7 +54,7 @@ func (s *Server) handleCreatePatientToken(w http.ResponseWriter, r *http.Request
 		return err
 	}
 	var req api.PatientTokenRequest
-	if err := s.readBody(w, r, &req); err != nil {
+	if _, err := s.readBody(w, r, &req); err != nil {
 		return err
 	}
 	if strings.TrimSpace(req.PatientID) == "" {

@@ -62,7 +62,7 @@ func idempotencyKey(r *http.Request) (string, error) {
 
 // applyPatient applies a patient's write once per idempotency key and
 // answers with the created record.
-func (s *Server) applyPatient(w http.ResponseWriter, r *http.Request, p *principal, op store.Op, created api.Created) error {
+func (s *Server) applyPatient(w http.ResponseWriter, r *http.Request, p *principal, body []byte, op store.Op, created api.Created) error {
 	key, err := idempotencyKey(r)
 	if err != nil {
 		return err
@@ -77,7 +77,7 @@ func (s *Server) applyPatient(w http.ResponseWriter, r *http.Request, p *princip
 		return nil
 	}
 	result, _ := json.Marshal(created)
-	status, stored, err := s.applyOnce(r.Context(), actor, key, op, result, nil)
+	status, stored, err := s.applyOnce(r.Context(), actor, key, requestHash(op.OpType(), body), op, result, nil)
 	if err != nil {
 		return storeError(err)
 	}
@@ -96,7 +96,8 @@ func (s *Server) handlePatientSubmit(w http.ResponseWriter, r *http.Request, p *
 		return err
 	}
 	var req api.SubmitRequest
-	if err := s.readBody(w, r, &req); err != nil {
+	body, err := s.readBody(w, r, &req)
+	if err != nil {
 		return err
 	}
 	e, err := s.enrollment(r.Context(), p.patientID, req.EnrollmentID)
@@ -106,7 +107,7 @@ func (s *Server) handlePatientSubmit(w http.ResponseWriter, r *http.Request, p *
 	now := s.db.Now()
 	sub := store.Submission{ID: s.db.NewID(now), EnrollmentID: e.ID, PatientID: p.patientID, ModuleID: req.ModuleID,
 		ExerciseID: req.ExerciseID, SubmittedAt: now, Answers: req.Answers}
-	return s.applyPatient(w, r, p, store.SubmitOp{Submission: sub}, api.Created{Type: "submission", ID: sub.ID})
+	return s.applyPatient(w, r, p, body, store.SubmitOp{Submission: sub}, api.Created{Type: "submission", ID: sub.ID})
 }
 
 func (s *Server) handlePatientDiary(w http.ResponseWriter, r *http.Request, p *principal) error {
@@ -114,7 +115,8 @@ func (s *Server) handlePatientDiary(w http.ResponseWriter, r *http.Request, p *p
 		return err
 	}
 	var req api.DiaryRequest
-	if err := s.readBody(w, r, &req); err != nil {
+	body, err := s.readBody(w, r, &req)
+	if err != nil {
 		return err
 	}
 	e, err := s.enrollment(r.Context(), p.patientID, req.EnrollmentID)
@@ -124,7 +126,7 @@ func (s *Server) handlePatientDiary(w http.ResponseWriter, r *http.Request, p *p
 	now := s.db.Now()
 	d := store.DiaryEntry{ID: s.db.NewID(now), EnrollmentID: e.ID, PatientID: p.patientID, ExerciseID: req.ExerciseID,
 		Date: req.Date, Fields: req.Fields, RecordedAt: now}
-	return s.applyPatient(w, r, p, store.AddDiaryOp{Entry: d}, api.Created{Type: "diary_entry", ID: d.ID})
+	return s.applyPatient(w, r, p, body, store.AddDiaryOp{Entry: d}, api.Created{Type: "diary_entry", ID: d.ID})
 }
 
 func (s *Server) handlePatientMeasure(w http.ResponseWriter, r *http.Request, p *principal) error {
@@ -132,7 +134,8 @@ func (s *Server) handlePatientMeasure(w http.ResponseWriter, r *http.Request, p 
 		return err
 	}
 	var req api.MeasureRequest
-	if err := s.readBody(w, r, &req); err != nil {
+	body, err := s.readBody(w, r, &req)
+	if err != nil {
 		return err
 	}
 	e, err := s.enrollment(r.Context(), p.patientID, req.EnrollmentID)
@@ -142,7 +145,7 @@ func (s *Server) handlePatientMeasure(w http.ResponseWriter, r *http.Request, p 
 	now := s.db.Now()
 	m := store.MeasureResponse{ID: s.db.NewID(now), EnrollmentID: e.ID, PatientID: p.patientID, InstrumentID: req.InstrumentID,
 		InstrumentVersion: req.InstrumentVersion, Week: req.Week, Answers: req.Answers, AnsweredAt: now}
-	return s.applyPatient(w, r, p, store.AddMeasureOp{Measure: m}, api.Created{Type: "measure_response", ID: m.ID})
+	return s.applyPatient(w, r, p, body, store.AddMeasureOp{Measure: m}, api.Created{Type: "measure_response", ID: m.ID})
 }
 
 func (s *Server) handlePatientMessage(w http.ResponseWriter, r *http.Request, p *principal) error {
@@ -150,7 +153,8 @@ func (s *Server) handlePatientMessage(w http.ResponseWriter, r *http.Request, p 
 		return err
 	}
 	var req api.MessageRequest
-	if err := s.readBody(w, r, &req); err != nil {
+	body, err := s.readBody(w, r, &req)
+	if err != nil {
 		return err
 	}
 	e, err := s.enrollment(r.Context(), p.patientID, req.EnrollmentID)
@@ -160,7 +164,7 @@ func (s *Server) handlePatientMessage(w http.ResponseWriter, r *http.Request, p 
 	now := s.db.Now()
 	m := store.Message{ID: s.db.NewID(now), EnrollmentID: e.ID, PatientID: p.patientID, Direction: store.DirectionIn,
 		Body: req.Body, SentAt: now}
-	return s.applyPatient(w, r, p, store.SendMessageOp{Message: m}, api.Created{Type: "message", ID: m.ID})
+	return s.applyPatient(w, r, p, body, store.SendMessageOp{Message: m}, api.Created{Type: "message", ID: m.ID})
 }
 
 func (s *Server) handlePatientRead(w http.ResponseWriter, r *http.Request, p *principal) error {
@@ -168,7 +172,8 @@ func (s *Server) handlePatientRead(w http.ResponseWriter, r *http.Request, p *pr
 		return err
 	}
 	var req api.ReadRequest
-	if err := s.readBody(w, r, &req); err != nil {
+	body, err := s.readBody(w, r, &req)
+	if err != nil {
 		return err
 	}
 	if len(req.IDs) == 0 || len(req.IDs) > 1000 {
@@ -185,7 +190,7 @@ func (s *Server) handlePatientRead(w http.ResponseWriter, r *http.Request, p *pr
 		}
 	}
 	op := store.MarkReadOp{Type: "feedback", IDs: req.IDs, At: s.db.Now()}
-	return s.applyPatient(w, r, p, op, api.Created{Type: "read", ID: req.IDs[0]})
+	return s.applyPatient(w, r, p, body, op, api.Created{Type: "read", ID: req.IDs[0]})
 }
 
 func (s *Server) handlePatientMe(w http.ResponseWriter, r *http.Request, p *principal) error {

@@ -3,7 +3,9 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,9 +19,13 @@ import (
 
 // decodedOp is one pushed operation after decoding.
 type decodedOp struct {
-	Key string
-	Op  store.Op
+	Key  string
+	Op   store.Op
+	Hash string // of the op's type and JSON: what its key stands for
 }
+
+// MaxReadIDs is the most records one read.mark op may mark.
+const MaxReadIDs = 1000
 
 // DecodePush decodes a push request body strictly: the envelope, and every
 // operation by its type. Any problem is an error naming the op's index, and
@@ -49,9 +55,28 @@ func DecodePush(r io.Reader, maxOps int) ([]decodedOp, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ops[%d]: %v", i, err)
 		}
-		out = append(out, decodedOp{Key: o.Key, Op: op})
+		if m, ok := op.(*store.MarkReadOp); ok && len(m.IDs) > MaxReadIDs {
+			return nil, fmt.Errorf("ops[%d]: read.mark: %d ids in one op: at most %d (split them over several ops)", i, len(m.IDs), MaxReadIDs)
+		}
+		out = append(out, decodedOp{Key: o.Key, Op: op, Hash: requestHash(o.Type, o.Op)})
 	}
 	return out, nil
+}
+
+// requestHash is what an idempotency key is stored with: the hex SHA-256
+// of the operation type and the request's JSON (without insignificant
+// white space).
+func requestHash(opType string, body []byte) string {
+	var b bytes.Buffer
+	if json.Compact(&b, body) != nil {
+		b.Reset()
+		b.Write(body)
+	}
+	h := sha256.New()
+	h.Write([]byte(opType))
+	h.Write([]byte{0})
+	h.Write(b.Bytes())
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func checkKey(k string) error {
@@ -71,8 +96,8 @@ func checkKey(k string) error {
 
 // idem is an idempotency row to write inside an operation's transaction.
 type idem struct {
-	actorID, key, opType, status, at string
-	result                           []byte
+	actorID, key, opType, hash, status, at string
+	result                                 []byte
 }
 
 func (s *Server) stamp() string { return s.now().UTC().Format("2006-01-02T15:04:05.000Z") }
@@ -87,8 +112,8 @@ func idempotencyHook(ctx context.Context, tx *sql.Tx, op store.Op, actor store.A
 	if !ok {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO idempotency (actor_id, key, op_type, status, result, at) VALUES (?, ?, ?, ?, ?, ?)",
-		k.actorID, k.key, k.opType, k.status, string(k.result), k.at)
+	_, err := tx.ExecContext(ctx, "INSERT INTO idempotency (actor_id, key, op_type, request_hash, status, result, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		k.actorID, k.key, k.opType, k.hash, k.status, string(k.result), k.at)
 	if err != nil {
 		return fmt.Errorf("idempotency key %s: %w", k.key, errDuplicateKey)
 	}
@@ -97,31 +122,65 @@ func idempotencyHook(ctx context.Context, tx *sql.Tx, op store.Op, actor store.A
 
 var errDuplicateKey = errors.New("already applied")
 
-// stored returns the stored result of an idempotency key.
-func (s *Server) stored(ctx context.Context, actorID, key string) (status string, result []byte, ok bool, err error) {
-	err = s.db.Reader().QueryRowContext(ctx, "SELECT status, result FROM idempotency WHERE actor_id = ? AND key = ?", actorID, key).Scan(&status, &result)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil, false, nil
-	}
-	return status, result, err == nil, err
+// storedKey is a stored idempotency key: the request it was used for and
+// the answer it got.
+type storedKey struct {
+	opType, hash, status string
+	result               []byte
 }
 
-// applyOnce applies op under an idempotency key: a key seen before returns
-// its stored status without applying anything. check runs inside the write
-// transaction before the op (authorization). result is stored with the key
-// for a successful apply.
-func (s *Server) applyOnce(ctx context.Context, actor store.Actor, key string, op store.Op, result []byte, check func(*sql.Tx) error) (status string, stored []byte, err error) {
-	if st, res, ok, err := s.stored(ctx, actor.ID, key); err != nil || ok {
-		return dupStatus(st), res, err
+// sameRequest says whether a key is used again for the request it was
+// first used for. Keys stored without a hash (before schema 3) are taken
+// on trust.
+func (k *storedKey) sameRequest(opType, hash string) bool {
+	return k.opType == opType && (k.hash == "" || k.hash == hash)
+}
+
+// stored returns a stored idempotency key, or nil.
+func (s *Server) stored(ctx context.Context, actorID, key string) (*storedKey, error) {
+	var k storedKey
+	err := s.db.Reader().QueryRowContext(ctx, "SELECT op_type, request_hash, status, result FROM idempotency WHERE actor_id = ? AND key = ?",
+		actorID, key).Scan(&k.opType, &k.hash, &k.status, &k.result)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
 	}
-	k := &idem{actorID: actor.ID, key: key, opType: op.OpType(), status: api.StatusApplied, result: result, at: s.stamp()}
+	if err != nil {
+		return nil, err
+	}
+	return &k, nil
+}
+
+// keyReused answers a key used again for another request.
+func keyReused(what, key, opType string) error {
+	return &httpError{http.StatusUnprocessableEntity, api.CodeKeyReused,
+		fmt.Sprintf("%s %q was used before for another request (%s with another body): a new request needs a new key", what, key, opType)}
+}
+
+// applyOnce applies op under an idempotency key: a key seen before with
+// the same request (opType and hash) returns its stored status without
+// applying anything, and with another request is an error (422). check
+// runs inside the write transaction before the op (authorization). result
+// is stored with the key for a successful apply.
+func (s *Server) applyOnce(ctx context.Context, actor store.Actor, key, hash string, op store.Op, result []byte, check func(*sql.Tx) error) (status string, stored []byte, err error) {
+	seen := func(k *storedKey) (string, []byte, error) {
+		if !k.sameRequest(op.OpType(), hash) {
+			return "", nil, keyReused("Idempotency-Key", key, k.opType)
+		}
+		return dupStatus(k.status), k.result, nil
+	}
+	if k, err := s.stored(ctx, actor.ID, key); err != nil {
+		return "", nil, err
+	} else if k != nil {
+		return seen(k)
+	}
+	k := &idem{actorID: actor.ID, key: key, opType: op.OpType(), hash: hash, status: api.StatusApplied, result: result, at: s.stamp()}
 	err = s.db.ApplyChecked(context.WithValue(ctx, idemKey{}, k), actor, op, check)
 	if err == nil {
 		return api.StatusApplied, result, nil
 	}
 	// A concurrent push of the same key may have won.
-	if st, res, ok, err2 := s.stored(ctx, actor.ID, key); err2 == nil && ok {
-		return dupStatus(st), res, nil
+	if k, err2 := s.stored(ctx, actor.ID, key); err2 == nil && k != nil {
+		return seen(k)
 	}
 	return "", nil, err
 }
@@ -142,11 +201,11 @@ func dupStatus(st string) string {
 
 // remember stores a refusal under its key, so that a repeated push gets the
 // same answer.
-func (s *Server) remember(ctx context.Context, actorID, key, opType, status string, res api.PushResult) {
+func (s *Server) remember(ctx context.Context, actorID string, o decodedOp, status string, res api.PushResult) {
 	res.Records, res.Absent = nil, nil
 	b, _ := json.Marshal(res)
-	s.db.Writer().ExecContext(ctx, "INSERT OR IGNORE INTO idempotency (actor_id, key, op_type, status, result, at) VALUES (?, ?, ?, ?, ?, ?)",
-		actorID, key, opType, status, string(b), s.stamp())
+	s.db.Writer().ExecContext(ctx, "INSERT OR IGNORE INTO idempotency (actor_id, key, op_type, request_hash, status, result, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		actorID, o.Key, o.Op.OpType(), o.Hash, status, string(b), s.stamp())
 }
 
 func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal) error {
@@ -171,6 +230,17 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal
 	if err != nil {
 		return badRequest("%v", err)
 	}
+	// A key used before for another op refuses the whole push before
+	// anything is applied.
+	for i, o := range ops {
+		k, err := s.stored(r.Context(), p.actor.ID, o.Key)
+		if err != nil {
+			return err
+		}
+		if k != nil && !k.sameRequest(o.Op.OpType(), o.Hash) {
+			return keyReused(fmt.Sprintf("ops[%d].key", i), o.Key, k.opType)
+		}
+	}
 	resp := api.PushResponse{Epoch: s.epoch, Results: make([]api.PushResult, 0, len(ops))}
 	counts := map[string]int{}
 	for _, o := range ops {
@@ -193,18 +263,8 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal
 func (s *Server) pushOne(ctx context.Context, p *principal, o decodedOp) api.PushResult {
 	actor := p.actor
 	res := api.PushResult{Key: o.Key}
-	if st, stored, ok, err := s.stored(ctx, actor.ID, o.Key); err != nil {
-		return api.PushResult{Key: o.Key, Status: api.StatusError, Code: api.CodeInternal, Error: "server error: try again"}
-	} else if ok {
-		json.Unmarshal(stored, &res)
-		res.Key, res.Status = o.Key, dupStatus(st)
-		if res.Status != api.StatusDuplicate {
-			s.repair(ctx, actor, o.Op, &res)
-		}
-		return res
-	}
 	ok, _ := json.Marshal(api.PushResult{Key: o.Key, Status: api.StatusApplied})
-	status, _, err := s.applyOnce(ctx, actor, o.Key, o.Op, ok, func(tx *sql.Tx) error {
+	status, stored, err := s.applyOnce(ctx, actor, o.Key, o.Hash, o.Op, ok, func(tx *sql.Tx) error {
 		if err := s.authorize(ctx, tx, p, o.Op); err != nil {
 			return err
 		}
@@ -217,8 +277,16 @@ func (s *Server) pushOne(ctx context.Context, p *principal, o decodedOp) api.Pus
 	var ce *store.ConflictError
 	res.Error = errText(err)
 	switch {
-	case err == nil:
+	case err == nil && status == api.StatusApplied:
 		res.Status, res.Error = status, ""
+		return res
+	case err == nil:
+		// Seen before: the first answer again.
+		json.Unmarshal(stored, &res)
+		res.Key, res.Status = o.Key, status
+		if res.Status != api.StatusDuplicate {
+			s.repair(ctx, actor, o.Op, &res)
+		}
 		return res
 	case errors.As(err, &he):
 		res.Status, res.Code = api.StatusRejected, he.code
@@ -237,7 +305,9 @@ func (s *Server) pushOne(ctx context.Context, p *principal, o decodedOp) api.Pus
 		s.log.Error("push: apply failed", "op", o.Op.OpType(), "err", err.Error())
 		return api.PushResult{Key: o.Key, Status: api.StatusError, Code: api.CodeInternal, Error: "server error: try again"}
 	}
-	s.remember(ctx, actor.ID, o.Key, o.Op.OpType(), res.Status, res)
+	if he == nil || he.code != api.CodeKeyReused {
+		s.remember(ctx, actor.ID, o, res.Status, res)
+	}
 	s.repair(ctx, actor, o.Op, &res)
 	return res
 }

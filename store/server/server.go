@@ -6,6 +6,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -285,23 +286,23 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // readBody reads a request body up to the size limit and decodes it
-// strictly into dst.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request, dst any) error {
+// strictly into dst. It returns the body as read.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, dst any) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return &httpError{http.StatusUnsupportedMediaType, api.CodeBadRequest, "Content-Type must be application/json"}
+		return nil, &httpError{http.StatusUnsupportedMediaType, api.CodeBadRequest, "Content-Type must be application/json"}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return &httpError{http.StatusRequestEntityTooLarge, api.CodeTooLarge, fmt.Sprintf("request body is larger than %d bytes", s.cfg.MaxBody)}
+			return nil, &httpError{http.StatusRequestEntityTooLarge, api.CodeTooLarge, fmt.Sprintf("request body is larger than %d bytes", s.cfg.MaxBody)}
 		}
-		return badRequest("reading the body: %v", err)
+		return nil, badRequest("reading the body: %v", err)
 	}
-	if err := api.DecodeStrict(strings.NewReader(string(body)), dst); err != nil {
-		return badRequest("%v", err)
+	if err := api.DecodeStrict(bytes.NewReader(body), dst); err != nil {
+		return nil, badRequest("%v", err)
 	}
-	return nil
+	return body, nil
 }
 
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, p *principal) error {

@@ -413,7 +413,7 @@ func TestCraftedPushesAreRefused(t *testing.T) {
 }
 
 func TestRequestLimitsAndBadInput(t *testing.T) {
-	f := newFixture(t, server.Config{MaxBody: 4096, MaxOps: 3})
+	f := newFixture(t, server.Config{MaxBody: 64 << 10, MaxOps: 3})
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	ea, sa := f.fx.Enrollments[f.pa.ID], f.fx.Submissions[f.pa.ID][0]
 	good := func(key, body string) api.PushOp {
@@ -434,12 +434,14 @@ func TestRequestLimitsAndBadInput(t *testing.T) {
 		{"no ops", `{}`, 400, `missing \"ops\"`},
 		{"trailing data", `{"ops": []} {}`, 400, "after the JSON"},
 		{"too many ops", mustJSON(api.PushRequest{Ops: []api.PushOp{good("1", "a"), good("2", "b"), good("3", "c"), good("4", "d")}}), 400, "at most 3"},
-		{"too large", mustJSON(api.PushRequest{Ops: []api.PushOp{good("1", strings.Repeat("x", 5000))}}), 413, "larger than"},
+		{"too large", mustJSON(api.PushRequest{Ops: []api.PushOp{good("1", strings.Repeat("x", 70_000))}}), 413, "larger than"},
 		{"unknown op type", `{"ops":[{"key":"k","type":"feedback.delete","op":{}}]}`, 400, "unknown operation type"},
 		{"unknown field in op", `{"ops":[{"key":"k","type":"draft.delete","op":{"id":"x","version":1,"force":true}}]}`, 400, `unknown field \"force\"`},
 		{"wrong type in op", `{"ops":[{"key":"k","type":"draft.delete","op":{"id":"x","version":"one"}}]}`, 400, "expected int64"},
 		{"missing key", `{"ops":[{"type":"draft.delete","op":{"id":"x","version":1}}]}`, 400, "key: is required"},
 		{"repeated key", mustJSON(api.PushRequest{Ops: []api.PushOp{good("1", "a"), good("1", "b")}}), 400, "appears twice"},
+		{"too many ids to mark read", mustJSON(api.PushRequest{Ops: []api.PushOp{{Key: "r", Type: "read.mark", Op: json.RawMessage(mustJSON(store.MarkReadOp{
+			Type: "message", IDs: strings.Fields(strings.Repeat("x ", server.MaxReadIDs+1)), At: now}))}}}), 400, "1001 ids in one op: at most 1000"},
 		// One bad op among good ones: nothing of the request is applied.
 		{"half bad", mustJSON(api.PushRequest{Ops: []api.PushOp{good("1", "a"), {Key: "2", Type: "draft.delete", Op: json.RawMessage(`{"id": 5}`)}}}), 400, "ops[1]"},
 	}
