@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"polku/store"
@@ -314,6 +315,9 @@ func (s *Server) pushOne(ctx context.Context, p *principal, o decodedOp) api.Pus
 
 // repair attaches the server's current state of the records a refused op
 // meant to write, as far as the actor may see them; the rest are absent.
+// The records are patient data leaving the server: each patient whose
+// records are attached gets an audit row first (action sync-repair), and
+// when that cannot be written no record is attached.
 func (s *Server) repair(ctx context.Context, actor store.Actor, op store.Op, res *api.PushResult) {
 	refs, _ := api.Touched(op)
 	if len(refs) == 0 {
@@ -328,17 +332,33 @@ func (s *Server) repair(ctx context.Context, actor store.Actor, op store.Op, res
 	if err != nil {
 		return
 	}
+	var records []api.Item
+	var absent []api.RecordRef
+	var patients []string
+	seen := map[api.RecordRef]bool{}
 	for _, ref := range refs {
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
 		recs, err := s.db.LoadRecords(ctx, tx, ref.Type, []string{ref.ID})
 		if err != nil {
 			return
 		}
 		if len(recs) == 1 && vis.canSee(recs[0]) {
 			if it, err := itemOf(0, recs[0]); err == nil {
-				res.Records = append(res.Records, it)
+				records = append(records, it)
+				if it.PatientID != "" && !slices.Contains(patients, it.PatientID) {
+					patients = append(patients, it.PatientID)
+				}
 				continue
 			}
 		}
-		res.Absent = append(res.Absent, ref)
+		absent = append(absent, ref)
 	}
+	if err := s.db.RecordAccessMany(ctx, actor, patients, "sync-repair", "records returned with a refused push"); err != nil {
+		s.log.Error("push: audit of returned records failed", "err", err.Error())
+		return
+	}
+	res.Records, res.Absent = records, absent
 }
