@@ -15,7 +15,12 @@ func (a *app) tokensCmd() *cobra.Command {
 		Short:   "Make, list and revoke the access tokens of a server store",
 		Long: `Tokens let therapists' polku (polku login) and the patient portal talk to
 'polku serve'. Run these on the server's store file (--db). A token is shown
-once, when it is made; the store keeps only its hash.`,
+once, when it is made; the store keeps only its hash.
+
+A patient token (--patient) is the patient's portal account: whoever holds
+it reads the patient's feedback and messages. Making one is written to the
+patient's audit log. This is the way to make one for a real patient; the
+server's admin endpoint makes them only for synthetic patients.`,
 	}
 	cmd.AddCommand(a.tokensCreateCmd(), a.tokensListCmd(), a.tokensRevokeCmd())
 	return cmd
@@ -49,9 +54,21 @@ func (a *app) tokensCreateCmd() *cobra.Command {
 					return err
 				}
 			} else {
+				// This is how a real patient's portal account is made (the
+				// server's admin endpoint makes tokens for synthetic
+				// patients only); the making goes into the patient's audit
+				// log under the person at the keyboard.
+				actor, err := a.actor(ctx, db)
+				if err != nil {
+					return err
+				}
 				token, info, err = server.CreatePatientToken(ctx, db, patient, a.device)
 				if err != nil {
 					return fmt.Errorf("--patient: %w", err)
+				}
+				if err := server.AuditPatientToken(ctx, db, actor, info); err != nil {
+					server.RevokeTokens(ctx, db, info.ID, "")
+					return fmt.Errorf("audit the token: %w", err)
 				}
 			}
 			if outputOf(cmd).json() {

@@ -181,14 +181,19 @@ type PatientView struct {
 	Program    json.RawMessage   `json:"program,omitempty"`
 }
 
-// FeedbackList is GET /v1/patient/feedback.
+// FeedbackList is GET /v1/patient/feedback[?since=CURSOR]: the feedback
+// written or changed (read) after the cursor, oldest first.
 type FeedbackList struct {
 	Feedback []store.Feedback `json:"feedback"`
+	Cursor   string           `json:"cursor"` // pass as since= next time
 }
 
-// MessageList is GET /v1/patient/messages.
+// MessageList is GET /v1/patient/messages[?since=CURSOR]: the messages
+// (both directions) written or changed (read) after the cursor, oldest
+// first.
 type MessageList struct {
 	Messages []store.Message `json:"messages"`
+	Cursor   string          `json:"cursor"` // pass as since= next time
 }
 
 // SyntheticPatients is GET /v1/admin/synthetic-patients: the synthetic

@@ -225,16 +225,37 @@ func (c *Client) MarkFeedbackRead(ctx context.Context, key string, ids ...string
 
 // Feedback lists the patient's feedback.
 func (c *Client) Feedback(ctx context.Context) ([]store.Feedback, error) {
+	list, _, err := c.FeedbackSince(ctx, "")
+	return list, err
+}
+
+// FeedbackSince lists the patient's feedback written or changed after a
+// cursor ("" for all), and the cursor to pass next time.
+func (c *Client) FeedbackSince(ctx context.Context, cursor string) ([]store.Feedback, string, error) {
 	var out api.FeedbackList
-	_, err := c.do(ctx, http.MethodGet, "/v1/patient/feedback", nil, nil, nil, &out)
-	return out.Feedback, err
+	_, err := c.do(ctx, http.MethodGet, "/v1/patient/feedback", sinceQuery(cursor), nil, nil, &out)
+	return out.Feedback, out.Cursor, err
 }
 
 // Messages lists the patient's messages.
 func (c *Client) Messages(ctx context.Context) ([]store.Message, error) {
+	list, _, err := c.MessagesSince(ctx, "")
+	return list, err
+}
+
+// MessagesSince lists the patient's messages written or changed after a
+// cursor ("" for all), and the cursor to pass next time.
+func (c *Client) MessagesSince(ctx context.Context, cursor string) ([]store.Message, string, error) {
 	var out api.MessageList
-	_, err := c.do(ctx, http.MethodGet, "/v1/patient/messages", nil, nil, nil, &out)
-	return out.Messages, err
+	_, err := c.do(ctx, http.MethodGet, "/v1/patient/messages", sinceQuery(cursor), nil, nil, &out)
+	return out.Messages, out.Cursor, err
+}
+
+func sinceQuery(cursor string) url.Values {
+	if cursor == "" {
+		return nil
+	}
+	return url.Values{"since": {cursor}}
 }
 
 // --- admin ---

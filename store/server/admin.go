@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -49,6 +50,12 @@ func (s *Server) handleSynthetic(w http.ResponseWriter, r *http.Request, p *prin
 	return nil
 }
 
+// handleCreatePatientToken makes a portal token for a synthetic patient
+// with an active enrollment (the patients 'polku simulate' plays), and
+// nobody else: portal accounts of real patients are made on the server's
+// store ('polku tokens create --patient'), not over the network with an
+// admin token. The token's making is written to the patient's audit log
+// before the token is sent.
 func (s *Server) handleCreatePatientToken(w http.ResponseWriter, r *http.Request, p *principal) error {
 	if err := needAdmin(p); err != nil {
 		return err
@@ -60,11 +67,29 @@ func (s *Server) handleCreatePatientToken(w http.ResponseWriter, r *http.Request
 	if strings.TrimSpace(req.PatientID) == "" {
 		return badRequest("patient_id is required")
 	}
-	tok, info, err := CreatePatientToken(r.Context(), s.db, req.PatientID, req.Device)
+	ctx := r.Context()
+	notFound := &httpError{http.StatusNotFound, api.CodeNotFound, "no synthetic patient " + req.PatientID + " with an active enrollment " +
+		"(portal tokens for real patients are made on the server's store: polku tokens create --patient)"}
+	pt, err := s.db.ResolvePatient(ctx, req.PatientID)
 	if errors.Is(err, store.ErrNotFound) {
-		return &httpError{http.StatusNotFound, api.CodeNotFound, "no patient " + req.PatientID}
+		return notFound
 	}
 	if err != nil {
+		return err
+	}
+	var active int
+	if err := s.db.Reader().QueryRowContext(ctx, "SELECT COUNT(*) FROM enrollments WHERE patient_id = ? AND status = 'active'", pt.ID).Scan(&active); err != nil {
+		return err
+	}
+	if !pt.Synthetic || active == 0 {
+		return notFound
+	}
+	tok, info, err := CreatePatientToken(ctx, s.db, pt.ID, req.Device)
+	if err != nil {
+		return err
+	}
+	if err := AuditPatientToken(ctx, s.db, p.actor, info); err != nil {
+		RevokeTokens(context.WithoutCancel(ctx), s.db, info.ID, "")
 		return err
 	}
 	writeJSON(w, http.StatusCreated, api.PatientToken{ID: info.ID, PatientID: info.SubjectID, Token: tok})

@@ -6,7 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"time"
+	"sort"
+	"strconv"
 
 	"polku/store"
 	"polku/store/api"
@@ -214,26 +215,88 @@ func (s *Server) handlePatientMe(w http.ResponseWriter, r *http.Request, p *prin
 		}
 		v.Program = json.RawMessage(def)
 	}
+	if err := s.auditPortalRead(r.Context(), p, "enrollment"); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
 
-// patientSince parses the optional since= (a time) of patient listings.
-func patientSince(r *http.Request) (time.Time, error) {
+// auditPortalRead writes the audit row of a patient reading their own
+// record through the portal: the actor is the patient, the device and the
+// token are the token's, so that reads through a token someone else made
+// (an admin's for a synthetic patient) can be told apart. It is written
+// before the data leaves.
+func (s *Server) auditPortalRead(ctx context.Context, p *principal, what string) error {
+	return s.db.RecordAccess(ctx, patientActor(p.patientID, p.device), p.patientID, "portal-read", what+" through portal token "+p.tokenID)
+}
+
+// patientSince parses the optional since= of patient listings: the cursor
+// of a previous answer (a position in the server's change log, never a
+// time: clients' clocks do not decide what is new).
+func patientSince(r *http.Request) (int64, error) {
 	q := r.URL.Query()
-	for k := range q {
+	for k, v := range q {
 		if k != "since" {
-			return time.Time{}, badRequest("unknown parameter %q", k)
+			return 0, badRequest("unknown parameter %q", k)
+		}
+		if len(v) > 1 {
+			return 0, badRequest("parameter %q given %d times", k, len(v))
 		}
 	}
-	if v := q.Get("since"); v != "" {
-		t, err := time.Parse(time.RFC3339Nano, v)
-		if err != nil {
-			return t, badRequest("since=%q is not a time like 2026-11-23T09:30:00Z", v)
-		}
-		return t, nil
+	v := q.Get("since")
+	if v == "" {
+		return 0, nil
 	}
-	return time.Time{}, nil
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, badRequest("since=%q is not a cursor: pass the \"cursor\" of the previous answer (or leave since out for everything)", v)
+	}
+	return n, nil
+}
+
+// patientChanged reads one patient's records of one type (feedback or
+// message) written or changed after the cursor since, from one snapshot,
+// with the cursor to pass next time. A cursor beyond the server's newest
+// change (a server restored from a backup) reads everything again.
+func (s *Server) patientChanged(ctx context.Context, patientID, typ string, since int64) ([]any, string, error) {
+	table := map[string]string{"feedback": "feedback", "message": "messages"}[typ]
+	tx, err := s.db.Reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback()
+	var head int64
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM changes").Scan(&head); err != nil {
+		return nil, "", err
+	}
+	var rows *sql.Rows
+	if since == 0 || since > head {
+		rows, err = tx.QueryContext(ctx, "SELECT id FROM "+table+" WHERE patient_id = ?", patientID)
+	} else {
+		rows, err = tx.QueryContext(ctx, "SELECT DISTINCT entity_id FROM changes WHERE patient_id = ? AND entity = ? AND seq > ?", patientID, table, since)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	recs, err := s.db.LoadRecords(ctx, tx, typ, ids)
+	if err != nil {
+		return nil, "", err
+	}
+	return recs, strconv.FormatInt(head, 10), nil
 }
 
 func (s *Server) handlePatientFeedback(w http.ResponseWriter, r *http.Request, p *principal) error {
@@ -244,15 +307,22 @@ func (s *Server) handlePatientFeedback(w http.ResponseWriter, r *http.Request, p
 	if err != nil {
 		return err
 	}
-	rec, err := s.db.PatientRecord(r.Context(), store.System("portal"), p.patientID, "")
+	recs, cursor, err := s.patientChanged(r.Context(), p.patientID, "feedback", since)
 	if err != nil {
-		return storeError(err)
+		return err
 	}
-	out := api.FeedbackList{Feedback: []store.Feedback{}}
-	for _, f := range rec.Feedback {
-		if !f.SentAt.Before(since) {
-			out.Feedback = append(out.Feedback, f)
+	out := api.FeedbackList{Feedback: []store.Feedback{}, Cursor: cursor}
+	for _, rec := range recs {
+		if f, ok := rec.(*store.Feedback); ok && f.PatientID == p.patientID {
+			out.Feedback = append(out.Feedback, *f)
 		}
+	}
+	sort.Slice(out.Feedback, func(i, j int) bool {
+		a, b := out.Feedback[i], out.Feedback[j]
+		return a.SentAt.Before(b.SentAt) || (a.SentAt.Equal(b.SentAt) && a.ID < b.ID)
+	})
+	if err := s.auditPortalRead(r.Context(), p, "feedback"); err != nil {
+		return err
 	}
 	logOf(r.Context()).add("items", len(out.Feedback))
 	writeJSON(w, http.StatusOK, out)
@@ -267,15 +337,22 @@ func (s *Server) handlePatientMessages(w http.ResponseWriter, r *http.Request, p
 	if err != nil {
 		return err
 	}
-	rec, err := s.db.PatientRecord(r.Context(), store.System("portal"), p.patientID, "")
+	recs, cursor, err := s.patientChanged(r.Context(), p.patientID, "message", since)
 	if err != nil {
-		return storeError(err)
+		return err
 	}
-	out := api.MessageList{Messages: []store.Message{}}
-	for _, m := range rec.Messages {
-		if !m.SentAt.Before(since) {
-			out.Messages = append(out.Messages, m)
+	out := api.MessageList{Messages: []store.Message{}, Cursor: cursor}
+	for _, rec := range recs {
+		if m, ok := rec.(*store.Message); ok && m.PatientID == p.patientID {
+			out.Messages = append(out.Messages, *m)
 		}
+	}
+	sort.Slice(out.Messages, func(i, j int) bool {
+		a, b := out.Messages[i], out.Messages[j]
+		return a.SentAt.Before(b.SentAt) || (a.SentAt.Equal(b.SentAt) && a.ID < b.ID)
+	})
+	if err := s.auditPortalRead(r.Context(), p, "messages"); err != nil {
+		return err
 	}
 	logOf(r.Context()).add("items", len(out.Messages))
 	writeJSON(w, http.StatusOK, out)

@@ -266,9 +266,18 @@ func TestCraftedPushesAreRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	tables := []string{"feedback", "messages", "notes", "drafts", "risk_acks", "time_spent", "audit", "enrollments", "therapists", "patients", "submissions"}
+	rows := func(table string) int {
+		if table == "audit" {
+			// Reads are audited: the patient's own through the portal, and
+			// records that come back with a refusal. Refused audit ops
+			// write nothing.
+			return f.count("SELECT COUNT(*) FROM audit WHERE action NOT IN ('portal-read', 'sync-repair')")
+		}
+		return f.count("SELECT COUNT(*) FROM " + table)
+	}
 	before := map[string]int{}
 	for _, tb := range tables {
-		before[tb] = f.count("SELECT COUNT(*) FROM " + tb)
+		before[tb] = rows(tb)
 	}
 	cases := []struct {
 		name string
@@ -341,7 +350,7 @@ func TestCraftedPushesAreRefused(t *testing.T) {
 		t.Fatalf("patient sees another patient's feedback")
 	}
 	for _, tb := range tables {
-		if n := f.count("SELECT COUNT(*) FROM " + tb); n != before[tb] {
+		if n := rows(tb); n != before[tb] {
 			t.Fatalf("%s changed from %d to %d rows", tb, before[tb], n)
 		}
 	}
@@ -374,7 +383,7 @@ func TestCraftedPushesAreRefused(t *testing.T) {
 		{"mark B's patient's message read", "read.mark", store.MarkReadOp{Type: "message", IDs: []string{f.bMessage.ID}, At: now}},
 	}
 	for tb := range before {
-		before[tb] = f.count("SELECT COUNT(*) FROM " + tb)
+		before[tb] = rows(tb)
 	}
 	for _, c := range shared {
 		st, body := f.do("POST", "/v1/ops", f.tok["a"], pushBody(c.typ, c.op))
@@ -397,10 +406,7 @@ func TestCraftedPushesAreRefused(t *testing.T) {
 		t.Fatalf("B's patient's message was marked read by A")
 	}
 	for _, tb := range tables {
-		if tb == "audit" {
-			continue // refused ops return records of a patient A may read, with their audit rows
-		}
-		if n := f.count("SELECT COUNT(*) FROM " + tb); n != before[tb] {
+		if n := rows(tb); n != before[tb] {
 			t.Fatalf("shared patient: %s changed from %d to %d rows", tb, before[tb], n)
 		}
 	}
@@ -535,17 +541,48 @@ func TestAdminEndpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := f.db.Enroll(context.Background(), store.System("test"), store.Enrollment{PatientID: real.ID, ProgramVersionID: f.fx.Enrollments[f.pa.ID].ProgramVersionID, TherapistID: f.a.ID}, 0); err != nil {
+		t.Fatal(err)
+	}
 	st, body := f.do("GET", "/v1/admin/synthetic-patients", f.tok["admin"], "")
 	if st != 200 || !strings.Contains(body, f.pa.ID) || strings.Contains(body, real.ID) || strings.Contains(body, "display_name") {
 		t.Fatalf("synthetic list: %d %s", st, body)
+	}
+	// A real patient gets no portal token from the admin endpoint (by id or
+	// pseudonym), with the same answer as a patient that does not exist;
+	// real patients' portal accounts are made on the server's store.
+	tokens := f.count("SELECT COUNT(*) FROM tokens")
+	for _, ref := range []string{real.ID, real.Pseudonym, "no-such-patient"} {
+		st, body := f.do("POST", "/v1/admin/patient-tokens", f.tok["admin"], mustJSON(api.PatientTokenRequest{PatientID: ref}))
+		if st != 404 || strings.Contains(body, "token\"") || !strings.Contains(body, "polku tokens create --patient") {
+			t.Fatalf("portal token for %s: %d %s", ref, st, body)
+		}
+		if strings.Contains(body, real.DisplayName) {
+			t.Fatalf("the refusal names the patient: %s", body)
+		}
+	}
+	if n := f.count("SELECT COUNT(*) FROM tokens"); n != tokens {
+		t.Fatalf("refused requests made %d tokens", n-tokens)
 	}
 	st, body = f.do("POST", "/v1/admin/patient-tokens", f.tok["admin"], mustJSON(api.PatientTokenRequest{PatientID: f.pa.Pseudonym, Device: "sim"}))
 	var pt api.PatientToken
 	if json.Unmarshal([]byte(body), &pt); st != 201 || pt.PatientID != f.pa.ID {
 		t.Fatalf("portal token: %d %s", st, body)
 	}
+	// Making the token is in the patient's audit log, with the admin's
+	// device; reads through it are there too, as the patient's, with the
+	// token.
+	if n := f.count("SELECT COUNT(*) FROM audit WHERE patient_id = ? AND actor_id = (SELECT id FROM therapists WHERE handle = 'admin') AND action = 'portal-token' AND device = 'dev-admin' AND detail LIKE ?", f.pa.ID, "%"+pt.ID+"%"); n != 1 {
+		t.Fatalf("audit rows of the token: %d", n)
+	}
 	if st, _ := f.do("GET", "/v1/patient/me", pt.Token, ""); st != 200 {
 		t.Fatalf("new portal token: %d", st)
+	}
+	if st, _ := f.do("GET", "/v1/patient/messages", pt.Token, ""); st != 200 {
+		t.Fatalf("portal messages: %d", st)
+	}
+	if n := f.count("SELECT COUNT(*) FROM audit WHERE patient_id = ? AND actor_id = ? AND action = 'portal-read' AND device = 'sim' AND detail LIKE ?", f.pa.ID, "patient:"+f.pa.ID, "%"+pt.ID+"%"); n != 2 {
+		t.Fatalf("audit rows of the portal reads: %d", n)
 	}
 	if st, _ := f.do("DELETE", "/v1/admin/tokens/"+pt.ID, f.tok["admin"], ""); st != 204 {
 		t.Fatalf("revoke: %d", st)

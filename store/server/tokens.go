@@ -114,6 +114,17 @@ func CreatePatientToken(ctx context.Context, db *store.DB, patientID, device str
 	return createToken(ctx, db, kindPatient, p.ID, p.Pseudonym, device)
 }
 
+// AuditPatientToken writes to a patient's audit log that actor made a
+// portal token for them: whoever holds the token reads the patient's
+// feedback and messages.
+func AuditPatientToken(ctx context.Context, db *store.DB, actor store.Actor, info TokenInfo) error {
+	detail := "portal token " + info.ID
+	if info.Device != "" {
+		detail += " for device " + info.Device
+	}
+	return db.RecordAccess(ctx, actor, info.SubjectID, "portal-token", detail)
+}
+
 func createToken(ctx context.Context, db *store.DB, kind, subjectID, subject, device string) (string, TokenInfo, error) {
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
