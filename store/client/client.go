@@ -34,8 +34,8 @@ type Options struct {
 	HTTP *http.Client
 }
 
-// New makes a client for the server at baseURL (http://host:port or
-// https://host:port) with a token.
+// New makes a client for the server at baseURL (https://host:port, or
+// http://127.0.0.1:port on this computer) with a token.
 func New(baseURL, token string, opts Options) (*Client, error) {
 	u, err := ParseServer(baseURL)
 	if err != nil {
@@ -50,16 +50,29 @@ func New(baseURL, token string, opts Options) (*Client, error) {
 	return &Client{base: u, token: strings.TrimSpace(token), http: hc}, nil
 }
 
-// ParseServer checks a server address.
+// ParseServer checks a server address. Plain http:// is refused for any
+// host but this computer's loopback addresses: tokens and patient data
+// would cross the network unencrypted.
 func ParseServer(s string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(s), "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("server %q: give an address like http://127.0.0.1:7420 or https://polku.example.fi", s)
+		return nil, fmt.Errorf("server %q: give an address like https://polku.example.fi or http://127.0.0.1:7420", s)
 	}
 	if u.Path != "" || u.RawQuery != "" {
 		return nil, fmt.Errorf("server %q: give the address without a path", s)
 	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("server %q: plain http:// is allowed only to this computer (127.0.0.1, ::1, localhost); use https://%s", s, u.Host)
+	}
 	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Server is the server's address.
