@@ -26,10 +26,13 @@ const (
 	CodeUnauthorized = "unauthorized"
 	CodeForbidden    = "forbidden"
 	CodeNotFound     = "not_found"
-	CodeConflict     = "conflict"
-	CodeTooLarge     = "too_large"
-	CodeRateLimited  = "rate_limited"
-	CodeInternal     = "internal"
+	// CodeMethodNotAllowed: a known path with another method (405, with
+	// an Allow header).
+	CodeMethodNotAllowed = "method_not_allowed"
+	CodeConflict         = "conflict"
+	CodeTooLarge         = "too_large"
+	CodeRateLimited      = "rate_limited"
+	CodeInternal         = "internal"
 	// CodeKeyReused: an idempotency key used before for another request
 	// (422).
 	CodeKeyReused = "idempotency_key_reused"

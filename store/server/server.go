@@ -113,8 +113,12 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, p *principal) erro
 
 func (s *Server) routes() {
 	s.mux = http.NewServeMux()
+	// probe knows the same routes, to tell a wrong method on a known path
+	// (405) from an unknown path (404).
+	probe := http.NewServeMux()
 	handle := func(pattern string, h handlerFunc) {
 		s.mux.Handle(pattern, s.wrap(h))
+		probe.Handle(pattern, http.NotFoundHandler())
 	}
 	handle("GET /v1/me", s.handleMe)
 	handle("GET /v1/changes", s.handlePull)
@@ -131,8 +135,25 @@ func (s *Server) routes() {
 	handle("POST /v1/admin/patient-tokens", s.handleCreatePatientToken)
 	handle("DELETE /v1/admin/tokens/{id}", s.handleRevokeToken)
 	s.mux.Handle("/", s.wrap(func(w http.ResponseWriter, r *http.Request, p *principal) error {
+		if allow := allowed(probe, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			return &httpError{status: http.StatusMethodNotAllowed, code: api.CodeMethodNotAllowed,
+				msg: r.Method + " is not allowed on " + r.URL.Path + ": use " + strings.Join(allow, " or ") + " (see docs/api.md)"}
+		}
 		return &httpError{status: http.StatusNotFound, code: api.CodeNotFound, msg: "no such endpoint: " + r.Method + " " + r.URL.Path + " (see docs/api.md)"}
 	}))
+}
+
+// allowed lists the methods the routes in probe take on r's path.
+func allowed(probe *http.ServeMux, r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		req := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+		if _, pattern := probe.Handler(req); pattern != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // httpError is an error with its HTTP status and API code.

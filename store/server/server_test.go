@@ -148,6 +148,26 @@ func TestAuthentication(t *testing.T) {
 	if st, _ := f.do("GET", "/v1/nothing", f.tok["b"], ""); st != 404 {
 		t.Fatalf("unknown endpoint: %d", st)
 	}
+	// A known path with another method: 405, saying which methods it takes.
+	for _, c := range []struct{ method, path, allow string }{
+		{"GET", "/v1/ops", "POST"},
+		{"PUT", "/v1/ops", "POST"},
+		{"POST", "/v1/changes", "GET, HEAD"},
+		{"DELETE", "/v1/patient/messages", "GET, HEAD, POST"},
+		{"GET", "/v1/admin/tokens/abc", "DELETE"},
+	} {
+		req, _ := http.NewRequest(c.method, f.http.URL+c.path, nil)
+		req.Header.Set("Authorization", "Bearer "+f.tok["b"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 405 || resp.Header.Get("Allow") != c.allow || !strings.Contains(string(b), `"method_not_allowed"`) {
+			t.Fatalf("%s %s: %d Allow %q %s", c.method, c.path, resp.StatusCode, resp.Header.Get("Allow"), b)
+		}
+	}
 }
 
 // pullAll pulls every page for a token and returns the items.
