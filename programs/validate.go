@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -82,6 +83,11 @@ func Validate(b *Bundle, knownInstrument func(id string) bool) Problems {
 				first[key] = d
 			}
 		}
+		if d.Program != nil {
+			c.plainText(reflect.ValueOf(d.Program).Elem(), "")
+		} else if d.Instrument != nil {
+			c.plainText(reflect.ValueOf(d.Instrument).Elem(), "")
+		}
 		switch {
 		case d.Program != nil:
 			c.program(d.Program, func(id string) bool {
@@ -92,6 +98,37 @@ func Validate(b *Bundle, knownInstrument func(id string) bool) Problems {
 		}
 	}
 	return probs.sorted()
+}
+
+// plainText refuses control characters (other than line breaks and tabs)
+// anywhere in a definition: program text reaches therapists' and patients'
+// terminals, and an escape sequence there could rewrite the screen.
+func (c checker) plainText(v reflect.Value, path string) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			c.plainText(v.Elem(), path)
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("yaml"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			c.plainText(v.Field(i), join(path, name))
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			c.plainText(v.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		}
+	case reflect.String:
+		for _, r := range v.String() {
+			if (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+				c.at(path, "%s contains a control character (U+%04X); remove it", path, r)
+				return
+			}
+		}
+	}
 }
 
 func (c checker) common(id string, version int, title, language string) {

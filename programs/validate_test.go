@@ -201,3 +201,12 @@ func TestDocExamplesValidate(t *testing.T) {
 		t.Fatalf("doc examples have problems:\n%v", probs)
 	}
 }
+
+func TestControlCharactersAreRefused(t *testing.T) {
+	file := strings.Replace(goodInstrument, "title: Mini scale", "title: \"Mini \\e]52;c;Zm9v\\a scale\"", 1)
+	docs, probs := programs.Parse("f.yaml", []byte(file))
+	probs = append(probs, programs.Validate(&programs.Bundle{Docs: docs}, nil)...)
+	if len(probs) != 1 || probs[0].String() != "f.yaml:4:8: title contains a control character (U+001B); remove it" {
+		t.Fatalf("problems: %v", probs)
+	}
+}

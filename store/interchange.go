@@ -423,7 +423,9 @@ type importer struct {
 	subs map[string]*Submission
 	msgs map[string]*Message
 	meas map[string]*MeasureResponse
-	sum  ImportSummary
+	// the newest feedback on each submission this import touched
+	heads map[string]string
+	sum   ImportSummary
 }
 
 func (im *importer) patient(id string) (*Patient, error) {
@@ -462,6 +464,13 @@ func (im *importer) submission(id string) (*Submission, error) {
 	}
 	return im.base.submission(id)
 }
+func (im *importer) feedbackHead(submissionID string) (string, error) {
+	if head, ok := im.heads[submissionID]; ok {
+		return head, nil
+	}
+	return im.base.feedbackHead(submissionID)
+}
+
 func (im *importer) message(id string) (*Message, error) {
 	if x, ok := im.msgs[id]; ok {
 		return x, nil
@@ -503,7 +512,7 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 		im := &importer{t: t, db: db, base: txRefs{t}, programs: map[string]*programs.Program{},
 			instr: map[string]*programs.Instrument{}, ther: map[string]*Therapist{}, pat: map[string]*Patient{},
 			enr: map[string]*Enrollment{}, subs: map[string]*Submission{}, msgs: map[string]*Message{},
-			meas: map[string]*MeasureResponse{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
+			meas: map[string]*MeasureResponse{}, heads: map[string]string{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
 		err := each(func(line int, rec any, err error) bool {
 			im.sum.Lines++
 			if err == nil {
@@ -670,7 +679,10 @@ func (im *importer) check(rec any) error {
 		}
 		im.subs[r.ID] = &Submission{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID}
 	case *Feedback:
-		return checkFeedback(im, r)
+		if err := checkFeedback(im, r); err != nil {
+			return err
+		}
+		im.heads[r.SubmissionID] = r.ID
 	case *Message:
 		if err := checkMessage(im, r); err != nil {
 			return err

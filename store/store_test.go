@@ -397,3 +397,48 @@ func TestEnrollmentCAS(t *testing.T) {
 		t.Fatalf("stale update: got %v, want conflict at version 2", err)
 	}
 }
+
+// Two windows (or devices) sending feedback on the same submission: the
+// second original is refused; a correction must supersede the newest.
+func TestFeedbackChainIsCompareAndSet(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	s := f.submit(t, "x")
+	fb := func(supersedes string) (store.Feedback, error) {
+		return f.db.SendFeedback(ctx, f.actor, store.Feedback{SubmissionID: s.ID, EnrollmentID: f.enroll.ID, PatientID: f.patient.ID,
+			Body: "Thanks.", Supersedes: supersedes}, "")
+	}
+	first, err := fb("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fb(""); !store.IsConflict(err) || !strings.Contains(err.Error(), "was already sent") {
+		t.Fatalf("second original: %v, want a conflict", err)
+	}
+	second, err := fb(first.ID)
+	if err != nil {
+		t.Fatalf("correction: %v", err)
+	}
+	if _, err := fb(first.ID); !store.IsConflict(err) || !strings.Contains(err.Error(), "has a newer correction") {
+		t.Fatalf("stale correction: %v, want a conflict", err)
+	}
+	if _, err := fb(second.ID); err != nil {
+		t.Fatalf("correction of the correction: %v", err)
+	}
+	if _, err := fb("nope"); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("superseding unknown feedback: %v", err)
+	}
+}
+
+func TestNamesRefuseControlCharacters(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, err := f.db.AddPatient(ctx, sys, store.Patient{Pseudonym: "P-9", DisplayName: "Eve\x1b]52;c;Zm9v\x07", BirthDate: "1990-01-01", Language: "fi"})
+	if err == nil || !strings.Contains(err.Error(), "patient.display_name: contains a control character (U+001B)") {
+		t.Fatalf("got %v", err)
+	}
+	_, err = f.db.AddTherapist(ctx, sys, store.Therapist{Handle: "x", Name: "X", Role: store.RoleTherapist, Team: "t\u202eam"})
+	if err == nil || !strings.Contains(err.Error(), "therapist.team: contains a control character (U+202E)") {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -20,6 +20,9 @@ type refs interface {
 	therapist(id string) (*Therapist, error)
 	enrollment(id string) (*Enrollment, error)
 	submission(id string) (*Submission, error)
+	// feedbackHead is the newest feedback on a submission: the one no other
+	// feedback supersedes ("" when there is none).
+	feedbackHead(submissionID string) (string, error)
 	message(id string) (*Message, error)
 	measure(id string) (*MeasureResponse, error)
 	program(versionID string) (*programs.Program, error)
@@ -63,6 +66,35 @@ func (r txRefs) submission(id string) (*Submission, error) {
 	var p Submission
 	return &p, r.get(tables.submission, "submission", id, &p)
 }
+func (r txRefs) feedbackHead(submissionID string) (string, error) {
+	st, err := r.t.stmt("SELECT id, supersedes FROM feedback WHERE submission_id = ?")
+	if err != nil {
+		return "", err
+	}
+	rows, err := st.QueryContext(r.t.ctx, submissionID)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var ids []string
+	superseded := map[string]bool{}
+	for rows.Next() {
+		var id, sup string
+		if err := rows.Scan(&id, &sup); err != nil {
+			return "", err
+		}
+		ids = append(ids, id)
+		superseded[sup] = true
+	}
+	head := ""
+	for _, id := range ids {
+		if !superseded[id] && id > head { // ids are time-ordered; one head unless the data is damaged
+			head = id
+		}
+	}
+	return head, rows.Err()
+}
+
 func (r txRefs) message(id string) (*Message, error) {
 	var p Message
 	return &p, r.get(tables.message, "message", id, &p)
@@ -128,6 +160,17 @@ func checkText(rec, field, v string) error {
 	return nil
 }
 
+// checkPlain refuses control characters (escape sequences and the like) in
+// names and other one-line fields that are shown in terminals.
+func checkPlain(rec, field, v string) error {
+	for _, c := range v {
+		if c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) {
+			return invalid(rec, field, "contains a control character (U+%04X); use plain text", c)
+		}
+	}
+	return nil
+}
+
 func checkEnum(rec, field, v string, allowed ...string) error {
 	for _, a := range allowed {
 		if v == a {
@@ -169,6 +212,9 @@ func checkTherapist(t *Therapist) error {
 		checkEnum(r, "role", t.Role, RoleTherapist, RoleSupervisor, RoleAdmin), needTime(r, "created_at", t.CreatedAt)); err != nil {
 		return err
 	}
+	if err := first(checkPlain(r, "name", t.Name), checkPlain(r, "team", t.Team)); err != nil {
+		return err
+	}
 	if !handleRE.MatchString(t.Handle) {
 		return invalid(r, "handle", "%q must be 1-40 lower-case letters, digits, dots, dashes or underscores", t.Handle)
 	}
@@ -186,6 +232,7 @@ func checkTherapist(t *Therapist) error {
 func checkPatient(p *Patient) error {
 	const r = "patient"
 	return first(needID(r, "id", p.ID), need(r, "pseudonym", p.Pseudonym), need(r, "display_name", p.DisplayName),
+		checkPlain(r, "pseudonym", p.Pseudonym), checkPlain(r, "display_name", p.DisplayName),
 		checkDate(r, "birth_date", p.BirthDate), checkLanguage(r, "language", p.Language), needTime(r, "created_at", p.CreatedAt))
 }
 
@@ -193,6 +240,7 @@ func checkReferral(rf refs, x *Referral) error {
 	const r = "referral"
 	if err := first(needID(r, "id", x.ID), needID(r, "patient_id", x.PatientID), needTime(r, "received_at", x.ReceivedAt),
 		need(r, "referring_unit", x.ReferringUnit), need(r, "requested_program", x.RequestedProgram),
+		checkPlain(r, "referring_unit", x.ReferringUnit), checkPlain(r, "requested_program", x.RequestedProgram),
 		checkEnum(r, "status", x.Status, ReferralReceived, ReferralAccepted, ReferralDeclined, ReferralEnrolled)); err != nil {
 		return err
 	}
@@ -383,7 +431,23 @@ func checkFeedback(rf refs, f *Feedback) error {
 	if _, err := rf.therapist(f.TherapistID); err != nil {
 		return ref(r, "therapist_id", f.TherapistID, err)
 	}
-	return nil
+	// Feedback is append-only: a second feedback on a submission must be a
+	// correction of the newest one. This is the compare-and-set of an
+	// append-only chain: two windows or devices cannot both send an original.
+	head, err := rf.feedbackHead(f.SubmissionID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case f.Supersedes == head, head == f.ID: // head == f.ID: this very record, already stored
+		return nil
+	case head == "":
+		return invalid(r, "supersedes", "%s is not feedback on submission %s", f.Supersedes, f.SubmissionID)
+	case f.Supersedes == "":
+		return fmt.Errorf("feedback on submission %s was already sent (%s): send a correction that supersedes it: %w", f.SubmissionID, head, ErrConflict)
+	default:
+		return fmt.Errorf("feedback %s on submission %s has a newer correction (%s): correct that one: %w", f.Supersedes, f.SubmissionID, head, ErrConflict)
+	}
 }
 
 func checkMessage(rf refs, m *Message) error {
