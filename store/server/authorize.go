@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"net/http"
 	"time"
 
 	"polku/store"
@@ -61,6 +63,9 @@ func (s *Server) authorizeTherapist(ctx context.Context, q querier, p *principal
 			return forbiddenf("patient %s is not assigned to you", patientID)
 		}
 		return nil
+	}
+	if err := newIDs(ctx, q, actor, o); err != nil {
+		return err
 	}
 	switch x := o.(type) {
 	case store.SendFeedbackOp:
@@ -120,6 +125,43 @@ func (s *Server) authorizeTherapist(ctx context.Context, q querier, p *principal
 		return nil
 	}
 	return forbiddenf("a therapist may not push %s", op.OpType())
+}
+
+// newIDs refuses an op whose new record's id is already taken, whoever's
+// record has it, with one answer that says nothing about that record (the
+// store's own answer would say that it exists, and where).
+func newIDs(ctx context.Context, q querier, actor store.Actor, o store.Op) error {
+	var table, id, extra string
+	var args []any
+	switch x := o.(type) {
+	case store.SendFeedbackOp:
+		table, id = "feedback", x.Feedback.ID
+	case store.SendMessageOp:
+		table, id = "messages", x.Message.ID
+	case store.AddNoteOp:
+		table, id = "notes", x.Note.ID
+	case store.AckRiskOp:
+		table, id = "risk_acks", x.Ack.ID
+	case store.RecordAccessOp:
+		table, id = "audit", x.Entry.ID
+	case store.AddTimeOp:
+		// Time is added to the row of (therapist, patient, week), which may
+		// exist under another id; the op's id is new only otherwise.
+		t := x.Time
+		table, id = "time_spent", t.ID
+		extra, args = " AND NOT (therapist_id = ? AND patient_id = ? AND week = ?)", []any{actor.ID, t.PatientID, t.Week}
+	default:
+		return nil
+	}
+	var one int
+	err := q.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?"+extra, append([]any{id}, args...)...).Scan(&one)
+	if err == nil {
+		return &httpError{http.StatusConflict, api.CodeConflict, fmt.Sprintf("%s: the id %s is taken: the op cannot be applied as it is", o.OpType(), id)}
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	return nil
 }
 
 // authorizeAudit accepts the audit row of a read the caller made of a

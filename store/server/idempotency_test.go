@@ -19,7 +19,7 @@ import (
 func TestIdempotencyKeyBoundToRequest(t *testing.T) {
 	f := newFixture(t, server.Config{})
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	ea, sa := f.fx.Enrollments[f.pa.ID], f.fx.Submissions[f.pa.ID][0]
+	ea, sa := f.fx.Enrollments[f.pa.ID], f.unanswered(f.pa.ID)
 	feedback := func(key, body string) api.PushOp {
 		return api.PushOp{Key: key, Type: "feedback.send", Op: json.RawMessage(mustJSON(store.SendFeedbackOp{Feedback: store.Feedback{
 			ID: f.db.NewID(now), SubmissionID: sa.ID, EnrollmentID: ea.ID, PatientID: f.pa.ID, TherapistID: f.a.ID, Body: body, SentAt: now}}))}

@@ -28,7 +28,7 @@ func TestPortalAndAuditIgnoreClientClocks(t *testing.T) {
 	if err != nil || len(all) == 0 || cursor == "" {
 		t.Fatalf("first poll: %d messages, cursor %q, %v", len(all), cursor, err)
 	}
-	sa := f.fx.Submissions[f.pa.ID][0]
+	sa := f.unanswered(f.pa.ID)
 	unread, err := f.db.SendFeedback(ctx, store.ActorFor(f.a, "a"), store.Feedback{SubmissionID: sa.ID, EnrollmentID: ea.ID, PatientID: f.pa.ID, Body: "unread"}, "")
 	if err != nil {
 		t.Fatal(err)

@@ -275,7 +275,6 @@ func (s *Server) pushOne(ctx context.Context, p *principal, o decodedOp) api.Pus
 		return nil
 	})
 	var he *httpError
-	var ce *store.ConflictError
 	res.Error = errText(err)
 	switch {
 	case err == nil && status == api.StatusApplied:
@@ -291,11 +290,6 @@ func (s *Server) pushOne(ctx context.Context, p *principal, o decodedOp) api.Pus
 		return res
 	case errors.As(err, &he):
 		res.Status, res.Code = api.StatusRejected, he.code
-	case errors.Is(err, store.ErrConflict) && !errors.As(err, &ce) && actor.Role != store.RoleAdmin:
-		// An id already in use: say so without saying by what, so that
-		// nothing is learned about records the caller may not see.
-		res.Status, res.Code = api.StatusRejected, api.CodeConflict
-		res.Error = o.Op.OpType() + ": an id in this op is already in use by another record: the op cannot be applied as it is"
 	case errors.Is(err, store.ErrConflict):
 		res.Status, res.Code = api.StatusConflict, api.CodeConflict
 	case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrNotFound):

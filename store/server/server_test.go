@@ -86,11 +86,23 @@ func newFixture(t *testing.T, cfg server.Config) *fixture {
 	if f.bMessage, err = db.SendMessage(ctx, store.Actor{ID: "patient:" + f.pb.ID}, store.Message{EnrollmentID: e.ID, PatientID: f.pb.ID, Direction: store.DirectionIn, Body: "B's patient writes"}, ""); err != nil {
 		t.Fatal(err)
 	}
-	s := fx.Submissions[f.pb.ID][0]
+	s := f.unanswered(f.pb.ID)
 	if f.bFb, err = db.SendFeedback(ctx, bActor, store.Feedback{SubmissionID: s.ID, EnrollmentID: e.ID, PatientID: f.pb.ID, Body: "B's feedback"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// unanswered is a submission of a patient with no feedback yet.
+func (f *fixture) unanswered(patientID string) store.Submission {
+	f.t.Helper()
+	for _, s := range f.fx.Submissions[patientID] {
+		if f.count("SELECT COUNT(*) FROM feedback WHERE submission_id = ?", s.ID) == 0 {
+			return s
+		}
+	}
+	f.t.Fatalf("patient %s has no submission without feedback", patientID)
+	return store.Submission{}
 }
 
 // do makes one request with a token and returns the status and body.

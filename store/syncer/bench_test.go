@@ -160,7 +160,8 @@ func BenchmarkIncrementalOneFeedback(b *testing.B) {
 		b.StopTimer()
 		p := pats[i%len(pats)]
 		sub := s.fx.Submissions[p.ID][0]
-		if _, err := db.SendFeedback(ctx, actor, store.Feedback{SubmissionID: sub.ID, EnrollmentID: sub.EnrollmentID, PatientID: p.ID, Body: "bench feedback " + strconv.Itoa(i)}, ""); err != nil {
+		if _, err := db.SendFeedback(ctx, actor, store.Feedback{SubmissionID: sub.ID, EnrollmentID: sub.EnrollmentID, PatientID: p.ID, Body: "bench feedback " + strconv.Itoa(i),
+			Supersedes: feedbackHead(b, db, sub.ID)}, ""); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -265,7 +266,7 @@ func TestLoad200Clients(t *testing.T) {
 					p := pats[rnd.IntN(len(pats))]
 					sub := fx.Submissions[p.ID][rnd.IntN(len(fx.Submissions[p.ID]))]
 					if _, err := c.db.SendFeedback(ctx, actor, store.Feedback{SubmissionID: sub.ID, EnrollmentID: sub.EnrollmentID, PatientID: p.ID,
-						Body: fmt.Sprintf("load feedback %d/%d", i, n)}, ""); err != nil {
+						Body: fmt.Sprintf("load feedback %d/%d", i, n), Supersedes: feedbackHead(t, c.db, sub.ID)}, ""); err != nil {
 						t.Errorf("client %d: write: %v", i, err)
 					}
 					pushed = true

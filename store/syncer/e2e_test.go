@@ -11,6 +11,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -331,6 +332,19 @@ func checkSame(t testing.TB, serverPath, replicaPath, therapistID string, bodies
 	}
 }
 
+// feedbackHead is the newest feedback on a submission ("" for none): new
+// feedback on it is a correction that supersedes it.
+func feedbackHead(t testing.TB, db *store.DB, submissionID string) string {
+	t.Helper()
+	var head string
+	err := db.Reader().QueryRow(`SELECT id FROM feedback WHERE submission_id = ?1
+		AND id NOT IN (SELECT supersedes FROM feedback WHERE submission_id = ?1) ORDER BY sent_at DESC, id DESC LIMIT 1`, submissionID).Scan(&head)
+	if err != nil && err != sql.ErrNoRows {
+		t.Fatal(err)
+	}
+	return head
+}
+
 // writeFeedback sends n feedback on the therapist's patients' submissions
 // in the replica and returns their bodies.
 func writeFeedback(t testing.TB, db *store.DB, fx *synctest.Fixture, th store.Therapist, tag string, n int) []string {
@@ -344,7 +358,8 @@ func writeFeedback(t testing.TB, db *store.DB, fx *synctest.Fixture, th store.Th
 		subs := fx.Submissions[p.ID]
 		s := subs[i%len(subs)]
 		body := fmt.Sprintf("feedback %s #%d", tag, i)
-		if _, err := db.SendFeedback(ctx, actor, store.Feedback{SubmissionID: s.ID, EnrollmentID: s.EnrollmentID, PatientID: p.ID, Body: body}, ""); err != nil {
+		if _, err := db.SendFeedback(ctx, actor, store.Feedback{SubmissionID: s.ID, EnrollmentID: s.EnrollmentID, PatientID: p.ID, Body: body,
+			Supersedes: feedbackHead(t, db, s.ID)}, ""); err != nil {
 			t.Fatal(err)
 		}
 		bodies = append(bodies, body)

@@ -121,7 +121,8 @@ func TestRoundTrip(t *testing.T) {
 	p := e.fx.Patients[th.ID][0]
 	sub := e.fx.Submissions[p.ID][0]
 	actor := store.ActorFor(th, "laptop")
-	fb, err := r.db.SendFeedback(ctx, actor, store.Feedback{SubmissionID: sub.ID, EnrollmentID: sub.EnrollmentID, PatientID: p.ID, Body: "Offline feedback"}, "")
+	fb, err := r.db.SendFeedback(ctx, actor, store.Feedback{SubmissionID: sub.ID, EnrollmentID: sub.EnrollmentID, PatientID: p.ID, Body: "Offline feedback",
+		Supersedes: feedbackHead(t, r.db, sub.ID)}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
