@@ -111,8 +111,33 @@ func (db *DB) LoadRecords(ctx context.Context, q *sql.Tx, typ string, ids []stri
 	return out, nil
 }
 
+// LoadAllRecords reads every stored record of one type inside q, in no
+// particular order.
+func (db *DB) LoadAllRecords(ctx context.Context, q *sql.Tx, typ string) ([]any, error) {
+	kind, ok := recordKinds[typ]
+	if !ok || typ == "audit" {
+		return nil, fmt.Errorf("unknown record type %q", typ)
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+kind.table.colList+" FROM "+kind.table.name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []any
+	for rows.Next() {
+		rec := kind.rec(kind.new())
+		if err := kind.table.scanInto(rows, rec); err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	return out, rows.Err()
+}
+
 // LoadPatientRecords reads every record of one patient inside q, in
-// dependency order. Drafts are private: only those of draftsOf are read.
+// dependency order, and by id within a type (so that a long list can be
+// sent in parts and resumed after a record). Drafts are private: only those
+// of draftsOf are read.
 func (db *DB) LoadPatientRecords(ctx context.Context, q *sql.Tx, patientID, draftsOf string) ([]any, error) {
 	var out []any
 	for _, typ := range patientTables {
@@ -124,7 +149,7 @@ func (db *DB) LoadPatientRecords(ctx context.Context, q *sql.Tx, patientID, draf
 		case "draft":
 			where, args = "WHERE patient_id = ? AND therapist_id = ?", []any{patientID, draftsOf}
 		}
-		rows, err := q.QueryContext(ctx, "SELECT "+kind.table.colList+" FROM "+kind.table.name+" "+where, args...)
+		rows, err := q.QueryContext(ctx, "SELECT "+kind.table.colList+" FROM "+kind.table.name+" "+where+" ORDER BY id", args...)
 		if err != nil {
 			return nil, err
 		}
@@ -184,6 +209,10 @@ type PulledBatch struct {
 	// Skip runs first, inside the transaction, and names record ids that
 	// must be left as they are (local changes not yet pushed).
 	Skip func(tx *sql.Tx) (map[string]bool, error)
+	// Before runs next, before a Reset deletes anything (the sync engine
+	// notes there what the replica had, to keep aside what the restored
+	// server turns out to have lost).
+	Before func(tx *sql.Tx) error
 	// Within runs last, inside the same transaction (the pull cursor is
 	// saved there, so that rows and cursor commit together).
 	Within func(tx *sql.Tx) error
@@ -229,6 +258,11 @@ func (t *tx) applyPulled(b PulledBatch) (int, error) {
 	if b.Skip != nil {
 		var err error
 		if skip, err = b.Skip(t.tx); err != nil {
+			return 0, err
+		}
+	}
+	if b.Before != nil {
+		if err := b.Before(t.tx); err != nil {
 			return 0, err
 		}
 	}

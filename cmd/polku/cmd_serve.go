@@ -28,7 +28,9 @@ request; they never contain patient text. SIGINT or SIGTERM stops the server
 after the requests in flight.
 
 After restoring the store file from a backup, start once with --new-epoch:
-replicas then push again what the backup lacks and pull everything again.`,
+replicas then push again what the backup lacks and pull everything again.
+(A replica whose pull cursor names a change the restored store does not
+have notices without it too, but --new-epoch tells every replica at once.)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()

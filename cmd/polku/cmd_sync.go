@@ -265,6 +265,10 @@ retry KEY' or 'polku sync discard KEY'.`,
 			if rep.Resynced {
 				fmt.Fprintln(w, "the server was restored from a backup (new epoch): pushed your work again and pulled everything")
 			}
+			if rep.KeptAside > 0 {
+				fmt.Fprintf(w, "the restored server no longer has %s you had: kept aside with the refused ops ('polku sync status')\n",
+					plural(rep.KeptAside, "record", "records"))
+			}
 			fmt.Fprintf(w, "pushed %s", plural(rep.Pushed, "op", "ops"))
 			if rep.Duplicates > 0 {
 				fmt.Fprintf(w, " (%d already there)", rep.Duplicates)

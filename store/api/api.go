@@ -36,6 +36,10 @@ const (
 	// CodeKeyReused: an idempotency key used before for another request
 	// (422).
 	CodeKeyReused = "idempotency_key_reused"
+	// CodeResync: a pull cursor that names a change the server does not
+	// have (409): the server was restored from a backup, and the replica
+	// pushes again what it pushed and pulls everything again.
+	CodeResync = "resync"
 )
 
 // ErrorBody is what every failed request returns, with a 4xx or 5xx status.
@@ -123,9 +127,10 @@ type Item struct {
 // records changed after the cursor that the caller may see.
 type PullResponse struct {
 	Epoch   string   `json:"epoch"`
-	Cursor  string   `json:"cursor"` // pass as since= for the next page
-	More    bool     `json:"more"`   // another page follows at once
-	Head    int64    `json:"head"`   // the server's newest change; a cursor beyond it means the server went back
+	Cursor  string   `json:"cursor"`          // pass as since= for the next page
+	More    bool     `json:"more"`            // another page follows at once
+	Head    int64    `json:"head"`            // the server's newest change; a cursor beyond it means the server went back
+	Check   string   `json:"check,omitempty"` // pass as check= with the cursor: the server answers 409 resync if its change at the cursor differs
 	Items   []Item   `json:"items"`
 	Revoked []string `json:"revoked,omitempty"` // patients the caller may no longer see: drop their records
 }

@@ -89,6 +89,13 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("server: %s (%d %s)", e.Message, e.Status, e.Code)
 }
 
+// IsResync says whether the server answered that the replica's pull
+// cursor names a change it does not have (it was restored from a backup).
+func IsResync(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == api.CodeResync
+}
+
 // IsUnauthorized says whether the server refused the token.
 func IsUnauthorized(err error) bool {
 	var e *Error
@@ -171,12 +178,17 @@ func (c *Client) Push(ctx context.Context, ops []api.PushOp) (*api.PushResponse,
 	return &resp, err
 }
 
-// Pull asks for one page of changes after a cursor ("" or "0" for all);
-// limit 0 takes the server's page size.
-func (c *Client) Pull(ctx context.Context, since string, limit int) (*api.PullResponse, error) {
+// Pull asks for one page of changes after a cursor ("" or "0" for all),
+// with the check the cursor came with ("" for none); limit 0 takes the
+// server's page size. A server whose change at the cursor is not the one
+// the check names answers an *Error with Code api.CodeResync.
+func (c *Client) Pull(ctx context.Context, since, check string, limit int) (*api.PullResponse, error) {
 	q := url.Values{}
 	if since != "" {
 		q.Set("since", since)
+	}
+	if check != "" {
+		q.Set("check", check)
 	}
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(limit))

@@ -2,11 +2,15 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"polku/store"
 	"polku/store/api"
@@ -97,20 +101,20 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, p *principal
 	}
 	q := r.URL.Query()
 	for k, v := range q {
-		if k != "since" && k != "limit" {
-			return badRequest("unknown parameter %q: GET /v1/changes takes since and limit", k)
+		if k != "since" && k != "limit" && k != "check" {
+			return badRequest("unknown parameter %q: GET /v1/changes takes since, check and limit", k)
 		}
 		if len(v) > 1 {
 			return badRequest("parameter %q given %d times", k, len(v))
 		}
 	}
-	var since int64
-	if v := q.Get("since"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return badRequest("since=%q is not a cursor from a previous pull (or 0)", v)
-		}
-		since = n
+	since, err := parseCursor(q.Get("since"))
+	if err != nil {
+		return badRequest("since=%q is not a cursor from a previous pull (or 0)", q.Get("since"))
+	}
+	check := q.Get("check")
+	if len(check) > 64 {
+		return badRequest("check=%q is not the check of a previous pull", check)
 	}
 	limit := s.cfg.PageSize
 	if v := q.Get("limit"); v != "" {
@@ -120,7 +124,7 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, p *principal
 		}
 		limit = min(n, s.cfg.PageSize)
 	}
-	resp, patients, err := s.pull(r.Context(), p.actor, since, limit)
+	resp, patients, err := s.pull(r.Context(), p.actor, since, check, limit)
 	if err != nil {
 		return err
 	}
@@ -129,11 +133,91 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, p *principal
 		return err
 	}
 	rl := logOf(r.Context())
-	rl.add("since", since)
+	rl.add("since", since.seq)
 	rl.add("items", len(resp.Items))
 	rl.add("patients", len(patients))
 	writePull(w, resp)
 	return nil
+}
+
+// cursor is a position in the change log: every change up to seq has been
+// pulled. When a newly assigned patient's older records did not fit in one
+// page, resume says how far they got: the next page takes the records of
+// that patient after (typ, id), in the order of backfillList, before going
+// on with the change at seq+1 (which assigned the patient).
+type cursor struct {
+	seq    int64
+	resume *resume
+}
+
+type resume struct {
+	patientID, typ, id string
+}
+
+// cursorSep separates a cursor's parts: "SEQ" or "SEQ~PATIENT~TYPE~ID".
+const cursorSep = "~"
+
+func parseCursor(v string) (cursor, error) {
+	if v == "" {
+		return cursor{}, nil
+	}
+	parts := strings.Split(v, cursorSep)
+	n, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil || n < 0 {
+		return cursor{}, errors.New("bad cursor")
+	}
+	c := cursor{seq: n}
+	switch {
+	case len(parts) == 4 && n > 0 && parts[1] != "" && parts[2] != "" && parts[3] != "":
+		c.resume = &resume{patientID: parts[1], typ: parts[2], id: parts[3]}
+	case len(parts) != 1:
+		return cursor{}, errors.New("bad cursor")
+	}
+	return c, nil
+}
+
+func (c cursor) String() string {
+	s := strconv.FormatInt(c.seq, 10)
+	if r := c.resume; r != nil {
+		s += cursorSep + r.patientID + cursorSep + r.typ + cursorSep + r.id
+	}
+	return s
+}
+
+// CheckOf is the check of a change-log row: a short hash of what the row
+// says, returned with every pull cursor. A replica sends it back with the
+// cursor; when the row at the cursor is gone or says something else (the
+// server was restored from an older copy and has written other changes
+// since), the pull answers 409 "resync" instead of going on from a position
+// that means something else now. It reveals nothing of the row.
+func CheckOf(seq int64, at, actorID, entity, entityID, op string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s\x00%s", seq, at, actorID, entity, entityID, op)
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// checkAt is the check of the change at seq ("" for 0 or a change that is
+// not there).
+func checkAt(ctx context.Context, tx *sql.Tx, seq int64) (string, error) {
+	if seq <= 0 {
+		return "", nil
+	}
+	var at, actorID, entity, entityID, op string
+	err := tx.QueryRowContext(ctx, "SELECT at, actor_id, entity, entity_id, op FROM changes WHERE seq = ?", seq).Scan(&at, &actorID, &entity, &entityID, &op)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return CheckOf(seq, at, actorID, entity, entityID, op), nil
+}
+
+// errResync answers a pull whose cursor names a change this server does
+// not have.
+func errResync(seq int64) error {
+	return &httpError{http.StatusConflict, api.CodeResync, fmt.Sprintf("the change at cursor %d is not the one this replica pulled: "+
+		"the server was restored from a backup; push again what you pushed and pull everything from cursor 0", seq)}
 }
 
 type pick struct {
@@ -147,8 +231,10 @@ type pick struct {
 // may see little of a busy log still gets quick pages.
 const maxScan = 50_000
 
-// pull reads one page of changes after since from one snapshot.
-func (s *Server) pull(ctx context.Context, actor store.Actor, since int64, limit int) (*api.PullResponse, []string, error) {
+// pull reads one page of changes after since from one snapshot. check, if
+// given, must be the check of the change at since.seq. A page carries at
+// most limit items, the older records of newly assigned patients included.
+func (s *Server) pull(ctx context.Context, actor store.Actor, since cursor, check string, limit int) (*api.PullResponse, []string, error) {
 	tx, err := s.db.Reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, nil, err
@@ -158,8 +244,20 @@ func (s *Server) pull(ctx context.Context, actor store.Actor, since int64, limit
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM changes").Scan(&resp.Head); err != nil {
 		return nil, nil, err
 	}
-	resp.Cursor = strconv.FormatInt(since, 10)
-	if since >= resp.Head {
+	if check != "" && since.seq > 0 {
+		got, err := checkAt(ctx, tx, since.seq)
+		if err != nil {
+			return nil, nil, err
+		}
+		if got != check {
+			return nil, nil, errResync(since.seq)
+		}
+	}
+	resp.Cursor = since.String()
+	if resp.Check, err = checkAt(ctx, tx, since.seq); err != nil {
+		return nil, nil, err
+	}
+	if since.seq >= resp.Head && since.resume == nil {
 		return resp, nil, nil
 	}
 	vis, err := s.visibility(ctx, tx, actor)
@@ -167,15 +265,21 @@ func (s *Server) pull(ctx context.Context, actor store.Actor, since int64, limit
 		return nil, nil, err
 	}
 	var picks []pick
-	var backfill []pick
+	type older struct {
+		seq int64
+		rec any
+	}
+	var backfill []older
 	seenBackfill := map[string]bool{}
 	revoked := map[string]bool{}
-	cursor := since
+	next := cursor{seq: since.seq}
+	resumeFrom := since.resume
 	scanned := 0
 	batch := max(2*limit, 500)
+	full := func() bool { return len(picks)+len(backfill) >= limit }
 scan:
-	for len(picks) < limit && scanned < maxScan {
-		rows, err := tx.QueryContext(ctx, "SELECT seq, entity, entity_id, patient_id, actor_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", cursor, batch)
+	for !full() && scanned < maxScan {
+		rows, err := tx.QueryContext(ctx, "SELECT seq, entity, entity_id, patient_id, actor_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", next.seq, batch)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -189,37 +293,66 @@ scan:
 			}
 			n++
 			scanned++
-			cursor = c.seq
 			c.typ = store.EntityType(entity)
 			if c.typ == "" {
+				next.seq = c.seq
 				continue
 			}
 			if c.patientID != "" {
 				if !vis.patients[c.patientID] {
-					if c.typ == "enrollment" && since > 0 && !revoked[c.patientID] {
-						was, err := s.wasVisible(ctx, tx, actor, c.patientID, since)
+					if c.typ == "enrollment" && since.seq > 0 && !revoked[c.patientID] {
+						was, err := s.wasVisible(ctx, tx, actor, c.patientID, since.seq)
 						if err != nil {
 							rows.Close()
 							return nil, nil, err
 						}
 						revoked[c.patientID] = was
 					}
+					next.seq = c.seq
 					continue
 				}
-				if c.typ == "enrollment" && since > 0 && !seenBackfill[c.patientID] {
+				if c.typ == "enrollment" && since.seq > 0 && !seenBackfill[c.patientID] {
 					seenBackfill[c.patientID] = true
-					was, err := s.wasVisible(ctx, tx, actor, c.patientID, since)
+					was, err := s.wasVisible(ctx, tx, actor, c.patientID, since.seq)
 					if err != nil {
 						rows.Close()
 						return nil, nil, err
 					}
 					if !was {
-						backfill = append(backfill, c)
+						// Newly assigned: the patient's records from before
+						// the cursor come with the assignment, as many as fit.
+						list, err := s.backfillList(ctx, tx, actor, c.patientID, since.seq)
+						if err != nil {
+							rows.Close()
+							return nil, nil, err
+						}
+						if r := resumeFrom; r != nil && r.patientID == c.patientID {
+							list = after(list, r.typ, r.id)
+						}
+						if used := len(picks) + len(backfill); used+len(list)+1 > limit {
+							// They and the assignment do not all fit: as
+							// many as fit now (at least one, as the page is
+							// not full), the rest on the next page, which
+							// starts with this assignment again.
+							take := min(limit-used, len(list))
+							for _, rec := range list[:take] {
+								backfill = append(backfill, older{c.seq, rec})
+							}
+							typ, id, _ := store.RecordRef(list[take-1])
+							next = cursor{seq: c.seq - 1, resume: &resume{patientID: c.patientID, typ: typ, id: id}}
+							rows.Close()
+							break scan
+						}
+						for _, rec := range list {
+							backfill = append(backfill, older{c.seq, rec})
+						}
 					}
+					resumeFrom = nil
 				}
 			}
+			next.seq = c.seq
 			picks = append(picks, c)
-			if len(picks) >= limit {
+			if full() {
 				rows.Close()
 				break scan
 			}
@@ -232,8 +365,11 @@ scan:
 			break
 		}
 	}
-	resp.Cursor = strconv.FormatInt(cursor, 10)
-	resp.More = cursor < resp.Head
+	resp.Cursor = next.String()
+	resp.More = next.seq < resp.Head || next.resume != nil
+	if resp.Check, err = checkAt(ctx, tx, next.seq); err != nil {
+		return nil, nil, err
+	}
 	for p, was := range revoked {
 		if was {
 			resp.Revoked = append(resp.Revoked, p)
@@ -295,28 +431,9 @@ scan:
 			return nil, nil, err
 		}
 	}
-	// Patients newly assigned to the actor: their whole record, since the
-	// actor's cursor is past their older changes.
-	for _, c := range backfill {
-		older, err := changedBefore(ctx, tx, c.patientID, since)
-		if err != nil {
+	for _, b := range backfill {
+		if err := add(b.seq, "", b.rec); err != nil {
 			return nil, nil, err
-		}
-		if len(older) == 0 {
-			continue
-		}
-		recs, err := s.db.LoadPatientRecords(ctx, tx, c.patientID, actor.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, rec := range recs {
-			typ, id, _ := store.RecordRef(rec)
-			if !older[[2]string{typ, id}] {
-				continue // changed after the cursor: the feed brings it
-			}
-			if err := add(c.seq, "", rec); err != nil {
-				return nil, nil, err
-			}
 		}
 	}
 	list := make([]string, 0, len(patients))
@@ -326,9 +443,47 @@ scan:
 	return resp, list, nil
 }
 
-// Pull is the pull as a function, for tests and benchmarks.
-func (s *Server) Pull(ctx context.Context, actor store.Actor, since int64, limit int) (*api.PullResponse, error) {
-	resp, _, err := s.pull(ctx, actor, since, limit)
+// backfillList is a newly assigned patient's records with a change at or
+// before seq (the later ones come with the change feed), that the actor may
+// see, in a fixed order: by record type in dependency order, then by id.
+func (s *Server) backfillList(ctx context.Context, tx *sql.Tx, actor store.Actor, patientID string, seq int64) ([]any, error) {
+	older, err := changedBefore(ctx, tx, patientID, seq)
+	if err != nil || len(older) == 0 {
+		return nil, err
+	}
+	recs, err := s.db.LoadPatientRecords(ctx, tx, patientID, actor.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := recs[:0]
+	for _, rec := range recs {
+		typ, id, _ := store.RecordRef(rec)
+		if older[[2]string{typ, id}] {
+			out = append(out, rec)
+		}
+	}
+	return out, nil
+}
+
+// after drops the records of list up to and including (typ, id).
+func after(list []any, typ, id string) []any {
+	for i, rec := range list {
+		t, x, _ := store.RecordRef(rec)
+		if t == typ && x == id {
+			return list[i+1:]
+		}
+	}
+	return list
+}
+
+// Pull is the pull as a function, for tests and benchmarks: since is a
+// cursor of a previous page ("" or "0" for the start).
+func (s *Server) Pull(ctx context.Context, actor store.Actor, since string, limit int) (*api.PullResponse, error) {
+	c, err := parseCursor(since)
+	if err != nil {
+		return nil, fmt.Errorf("pull: since=%q: %w", since, err)
+	}
+	resp, _, err := s.pull(ctx, actor, c, "", limit)
 	if err != nil {
 		return nil, fmt.Errorf("pull: %w", err)
 	}
@@ -369,6 +524,10 @@ func writePull(w http.ResponseWriter, resp *api.PullResponse) {
 	b = strconv.AppendBool(b, resp.More)
 	b = append(b, `,"head":`...)
 	b = strconv.AppendInt(b, resp.Head, 10)
+	if resp.Check != "" {
+		b = append(b, `,"check":`...)
+		b = appendString(b, resp.Check)
+	}
 	b = append(b, `,"items":[`...)
 	for i, it := range resp.Items {
 		if i > 0 {

@@ -412,6 +412,12 @@ func TestEndToEnd(t *testing.T) {
 	p := fx.Patients[anna.ID][0]
 	ptoken := strings.TrimSpace(lastLine(a.mustDB(path, "tokens", "create", "--patient", p.Pseudonym)))
 	pc := patientClient(t, srv.url(), ptoken)
+	// Making a portal token on the store is in the patient's audit log.
+	sdb := openRO(t, path)
+	if n := count(t, sdb, "SELECT COUNT(*) FROM audit WHERE patient_id = ? AND action = 'portal-token' AND actor_id LIKE 'os:%'", p.ID); n != 1 {
+		t.Fatalf("audit rows of the portal token made on the store: %d", n)
+	}
+	sdb.Close()
 	list, err := pc.Feedback(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -469,7 +475,7 @@ func TestEndToEnd(t *testing.T) {
 	if !strings.Contains(out, "12 actions done, 0 failed") {
 		t.Fatalf("simulate: %s", out)
 	}
-	sdb := openRO(t, path)
+	sdb = openRO(t, path)
 	mine := count(t, sdb, "SELECT COUNT(*) FROM changes WHERE actor_id LIKE 'patient:%' AND patient_id IN (SELECT patient_id FROM enrollments WHERE therapist_id = ?)", anna.ID)
 	sdb.Close()
 	out = a.must("sync")
@@ -740,14 +746,22 @@ func TestFaultServerRestoredFromOlderCopy(t *testing.T) {
 	if !strings.Contains(out, "new epoch") {
 		t.Fatalf("resync not reported: %s", out)
 	}
-	// The therapist's work is back on the server exactly once; the
-	// patient's message the server lost is gone from the replica too (the
-	// replica mirrors the server).
+	// The therapist's work is back on the server exactly once. The
+	// patient's message the server lost is not among the replica's records
+	// (they mirror the server) but is not dropped either: it is kept aside
+	// with the refused ops, with its text, where the therapist sees it.
+	if !strings.Contains(out, "no longer has 1 record you had: kept aside") {
+		t.Fatalf("the kept-aside message is not reported: %s", out)
+	}
 	checkSame(t, path, c.replicaPath(), th.ID, append(before, after...))
 	rep := openRO(t, c.replicaPath())
-	defer rep.Close()
 	if n := count(t, rep, "SELECT COUNT(*) FROM messages WHERE body = 'lost in the restore'"); n != 0 {
-		t.Fatalf("the replica kept a message the restored server does not have")
+		t.Fatalf("the replica shows a message the restored server does not have")
+	}
+	rep.Close()
+	status := c.must("sync", "status")
+	if !strings.Contains(status, "1 refused") || !strings.Contains(status, "| lost in the restore") || !strings.Contains(status, "restored from a backup") {
+		t.Fatalf("sync status does not show the kept-aside message:\n%s", status)
 	}
 	// Another round moves nothing.
 	if out := c.must("sync"); !strings.Contains(out, "pushed 0 ops, pulled 0 records") {

@@ -69,7 +69,8 @@ type Report struct {
 	Patients   int      `json:"patients"`
 	Revoked    int      `json:"revoked"`
 	Pages      int      `json:"pages"`
-	Resynced   bool     `json:"resynced"` // the server had a new epoch: everything was pulled again
+	Resynced   bool     `json:"resynced"`             // the server had a new epoch: everything was pulled again
+	KeptAside  int      `json:"kept_aside,omitempty"` // records the restored server no longer has, kept in the outbox
 	Epoch      string   `json:"epoch"`
 	Refused    []string `json:"refused,omitempty"` // errors of the ops refused in this round
 }
@@ -297,7 +298,7 @@ func (e *Engine) newEpoch(ctx context.Context, epoch string) error {
 	if _, err := tx.ExecContext(ctx, "UPDATE outbox SET state = 'pending', pushed_at = NULL WHERE state = 'pushed'"); err != nil {
 		return err
 	}
-	for k, v := range map[string]string{"epoch": epoch, "cursor": "0", "reset": "1"} {
+	for k, v := range map[string]string{"epoch": epoch, "cursor": "0", "check": "", "reset": "1"} {
 		if err := e.setState(ctx, tx, k, v); err != nil {
 			return err
 		}
@@ -448,13 +449,20 @@ type pulled struct {
 }
 
 // fetch asks for the page after cursor in the background.
-func (e *Engine) fetch(ctx context.Context, cursor string) <-chan pulled {
+func (e *Engine) fetch(ctx context.Context, cursor, check string) <-chan pulled {
 	ch := make(chan pulled, 1)
 	go func() {
-		resp, err := e.c.Pull(ctx, cursor, e.cfg.PageSize)
+		resp, err := e.c.Pull(ctx, cursor, check, e.cfg.PageSize)
 		ch <- pulled{resp, err}
 	}()
 	return ch
+}
+
+// seqOf is the change-log position of a pull cursor ("SEQ" or
+// "SEQ~..." while a newly assigned patient's history is on its way).
+func seqOf(cursor string) int64 {
+	n, _ := strconv.ParseInt(strings.SplitN(cursor, "~", 2)[0], 10, 64)
+	return n
 }
 
 func (e *Engine) pull(ctx context.Context, rep *Report) error {
@@ -472,11 +480,28 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 		if cursor == "" {
 			cursor = "0"
 		}
+		check, err := e.state(ctx, nil, "check")
+		if err != nil {
+			return err
+		}
 		if next == nil || nextCursor != cursor {
-			next, nextCursor = e.fetch(ctx, cursor), cursor
+			next, nextCursor = e.fetch(ctx, cursor, check), cursor
 		}
 		got := <-next
 		next = nil
+		if client.IsResync(got.err) {
+			// The server's change at our cursor is another one: it was
+			// restored from an older copy without a new epoch, and has
+			// written other changes since. Treat it as a new epoch.
+			epoch, err := e.state(ctx, nil, "epoch")
+			if err != nil {
+				return err
+			}
+			if err := e.newEpoch(ctx, epoch); err != nil {
+				return err
+			}
+			return errEpoch
+		}
 		if got.err != nil {
 			return got.err
 		}
@@ -485,7 +510,7 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 			return err
 		}
 		rep.Epoch = resp.Epoch
-		if c, _ := strconv.ParseInt(cursor, 10, 64); c > resp.Head {
+		if seqOf(cursor) > resp.Head {
 			// The server went back in time without saying so (restored
 			// from a copy with the same epoch): treat it as a new epoch.
 			if err := e.newEpoch(ctx, resp.Epoch); err != nil {
@@ -495,7 +520,7 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 		}
 		// While this page is written, the next one is on its way.
 		if resp.More {
-			next, nextCursor = e.fetch(ctx, resp.Cursor), resp.Cursor
+			next, nextCursor = e.fetch(ctx, resp.Cursor, resp.Check), resp.Cursor
 		}
 		items := make([]store.PulledItem, 0, len(resp.Items))
 		for _, it := range resp.Items {
@@ -514,15 +539,19 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 		if err != nil {
 			return err
 		}
-		if len(items) == 0 && len(resp.Revoked) == 0 && reset != "1" && !resp.More {
-			c, _ := strconv.ParseInt(cursor, 10, 64)
-			if n, _ := strconv.ParseInt(resp.Cursor, 10, 64); n-c < cursorSlack {
+		aside, err := e.state(ctx, nil, "aside")
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 && len(resp.Revoked) == 0 && reset != "1" && aside == "" && !resp.More {
+			if seqOf(resp.Cursor)-seqOf(cursor) < cursorSlack {
 				// Nothing for this replica: nothing to write.
 				rep.Pages++
 				return nil
 			}
 		}
-		n, err := e.db.ApplyPulled(ctx, store.PulledBatch{
+		kept := 0
+		batch := store.PulledBatch{
 			Reset: reset == "1",
 			Purge: resp.Revoked,
 			Items: items,
@@ -538,12 +567,24 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 				if cur != cursor {
 					return errStale
 				}
-				if err := e.setState(ctx, tx, "cursor", resp.Cursor); err != nil {
+				for k, v := range map[string]string{"cursor": resp.Cursor, "check": resp.Check, "reset": "0"} {
+					if err := e.setState(ctx, tx, k, v); err != nil {
+						return err
+					}
+				}
+				if !resp.More {
+					// Caught up after a restore: what the server no longer
+					// has goes aside, into the outbox.
+					kept, err = e.keepAside(ctx, tx)
 					return err
 				}
-				return e.setState(ctx, tx, "reset", "0")
+				return nil
 			},
-		})
+		}
+		if batch.Reset {
+			batch.Before = func(tx *sql.Tx) error { return e.noteAside(ctx, tx) }
+		}
+		n, err := e.db.ApplyPulled(ctx, batch)
 		if errors.Is(err, errStale) {
 			continue
 		}
@@ -553,6 +594,7 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 		rep.Pages++
 		rep.Pulled += n
 		rep.Revoked += len(resp.Revoked)
+		rep.KeptAside += kept
 		if !resp.More {
 			return nil
 		}
