@@ -243,11 +243,20 @@ func TestPullOnlyWhatYouMaySee(t *testing.T) {
 	if n := f.count("SELECT COUNT(*) FROM audit WHERE actor_id = ? AND action = 'sync-pull' AND device = 'dev-a'", f.a.ID); n < len(aPatients) {
 		t.Fatalf("audit rows: %d", n)
 	}
-	// Filters and odd cursors do not widen anything.
+	// Filters and odd cursors do not widen anything: they are refused with
+	// an error alone, no record comes with it and nothing is read (no
+	// audit row).
+	audits := f.count("SELECT COUNT(*) FROM audit WHERE actor_id = ?", f.a.ID)
 	for _, q := range []string{"?patient_id=" + f.pb.ID, "?therapist_id=" + f.b.ID, "?since=-1", "?since=abc", "?limit=0", "?limit=999999", "?since=1&since=x"} {
-		if st, body := f.do("GET", "/v1/changes"+q, f.tok["a"], ""); st != 400 || strings.Contains(body, f.pb.ID[:8]+"x") {
+		st, body := f.do("GET", "/v1/changes"+q, f.tok["a"], "")
+		var eb api.ErrorBody
+		if st != 400 || json.Unmarshal([]byte(body), &eb) != nil || eb.Error.Code != api.CodeBadRequest || strings.Contains(body, `"items"`) ||
+			strings.Contains(body, f.pb.DisplayName) || strings.Contains(body, "B's") {
 			t.Fatalf("pull %s: %d %s", q, st, body)
 		}
+	}
+	if n := f.count("SELECT COUNT(*) FROM audit WHERE actor_id = ?", f.a.ID); n != audits {
+		t.Fatalf("refused pulls wrote %d audit rows", n-audits)
 	}
 	// The supervisor reads the team (A's and B's patients, no drafts of
 	// others); another team's supervisor reads none of them; the admin
