@@ -36,7 +36,7 @@ func (s *Server) authorize(ctx context.Context, q querier, p *principal, op stor
 		return s.authorizeTherapist(ctx, q, p, op, o)
 	case store.RoleSupervisor:
 		if a, ok := o.(store.RecordAccessOp); ok {
-			return s.authorizeAudit(ctx, q, p, op, a)
+			return firstErr(newIDs(ctx, q, actor, o), s.authorizeAudit(ctx, q, p, op, a))
 		}
 		return forbiddenf("a supervisor reads a team and writes nothing but the audit of their reads (not %s)", op.OpType())
 	case store.RoleAdmin:
