@@ -261,6 +261,10 @@ printed of what they write. Stop with Ctrl-C, --count or --duration.`,
 					if err != nil {
 						return usagef("--server: %v", err)
 					}
+					actor, err := a.actor(ctx, db)
+					if err != nil {
+						return err
+					}
 					var tokenIDs []string
 					defer func() {
 						for _, id := range tokenIDs {
@@ -273,6 +277,9 @@ printed of what they write. Stop with Ctrl-C, --count or --duration.`,
 							return err
 						}
 						tokenIDs = append(tokenIDs, info.ID)
+						if err := server.AuditPatientToken(ctx, db, actor, info); err != nil {
+							return err
+						}
 						c, err := client.New(u.String(), tok, client.Options{})
 						if err != nil {
 							return err
