@@ -335,7 +335,7 @@ func TestSendFeedbackMovesToNext(t *testing.T) {
 	mustContain(t, h.view(), "Nothing to send yet.")
 	h.typeText("Good log, Juha.")
 	h.keys("ctrl+s")
-	mustContain(t, h.view(), "Send this feedback to Juha", "y/n")
+	mustContain(t, h.view(), "Send this feedback to Juha? y sends")
 	h.keys("n")
 	if got := h.workspace().Editor().Value(); got != "Good log, Juha." {
 		t.Fatalf("n keeps the text, got %q", got)

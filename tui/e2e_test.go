@@ -65,7 +65,7 @@ func TestE2E(t *testing.T) {
 	e.typeSlowly(body)
 	e.waitFor("draft saved")
 	e.keys("C-s")
-	e.waitFor("y/n")
+	e.waitFor("y sends")
 	e.keys("y")
 	screen = e.waitFor("Feedback sent.")
 	if strings.Contains(strings.SplitN(screen, "\n", 2)[0], first.pseudonym) {

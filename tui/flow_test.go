@@ -47,7 +47,7 @@ func TestCoreLoop(t *testing.T) {
 	tm.Type("Thank you, Juha. Let us try worry time next.")
 	waitFor("draft saved")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
-	waitFor("Send this feedback to Juha? y/n")
+	waitFor("Send this feedback to Juha? y sends")
 	tm.Type("y")
 	waitFor("Feedback sent.", "Aino wrote")
 

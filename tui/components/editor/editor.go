@@ -139,8 +139,8 @@ func New(c *common.Common, page int, o Options) *Editor {
 		Done:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop writing (draft kept)")),
 		Templates: key.NewBinding(key.WithKeys(templateKeys(len(c.Templates))...), key.WithHelp(templateHelp(len(c.Templates)), "insert template")),
 		Newline:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "new line")),
-		Yes:       key.NewBinding(key.WithKeys("y", "Y", "enter"), key.WithHelp("y", "yes, send")),
-		No:        key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "no")),
+		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, send")),
+		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "not yet, keep writing")),
 	}
 	return e
 }
@@ -410,7 +410,7 @@ func (e *Editor) View() string {
 	var bottom string
 	switch {
 	case e.confirming:
-		bottom = st.Confirm.Render(e.opts.Verb + "? y/n · it cannot be changed after sending")
+		bottom = st.Confirm.Render(e.opts.Verb + "? y sends · n/esc: not yet · final once sent")
 	case e.ta.Focused():
 		bottom = st.Faint.Render("ctrl+s send · " + templateHelp(len(e.c.Templates)) + " templates · esc stop writing")
 	case e.ta.Value() == "":

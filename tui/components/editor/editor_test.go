@@ -3,6 +3,7 @@ package editor
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,8 +154,35 @@ func TestSendFailureKeepsText(t *testing.T) {
 	e.ta.SetValue("text")
 	e.saved = "text"
 	drain(e, e.Update(tea.KeyMsg{Type: tea.KeyCtrlS}))
-	drain(e, e.Update(tea.KeyMsg{Type: tea.KeyEnter}))
+	drain(e, e.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")}))
 	if e.Sent() || e.Value() != "text" {
 		t.Errorf("a failed send must keep the text: sent=%v value=%q", e.Sent(), e.Value())
+	}
+}
+
+// TestOnlyYConfirmsSending: the confirmation says "y"; enter (or any other
+// key) must not send, and the text stays as it was.
+func TestOnlyYConfirmsSending(t *testing.T) {
+	_, c := setup(t)
+	var sent []string
+	e := New(c, 1, Options{Kind: store.DraftNote, TargetID: "p", PatientID: "p", Verb: "Save this note",
+		Send: func(_ context.Context, body, _ string) error { sent = append(sent, body); return nil }})
+	e.SetSize(60, 8)
+	e.Focus()
+	e.ta.SetValue("text")
+	e.saved = "text"
+	drain(e, e.Update(tea.KeyMsg{Type: tea.KeyCtrlS}))
+	if !e.Confirming() || !strings.Contains(e.View(), "y sends") {
+		t.Fatalf("ctrl+s asks, naming y:\n%s", e.View())
+	}
+	for _, k := range []tea.KeyMsg{{Type: tea.KeyEnter}, {Type: tea.KeyRunes, Runes: []rune("Y")}, {Type: tea.KeyRunes, Runes: []rune("x")}, {Type: tea.KeySpace, Runes: []rune(" ")}} {
+		drain(e, e.Update(k))
+		if len(sent) != 0 || e.Value() != "text" || !e.Confirming() {
+			t.Fatalf("%q during the confirmation: sent %q, text %q, confirming %v", k.String(), sent, e.Value(), e.Confirming())
+		}
+	}
+	drain(e, e.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")}))
+	if len(sent) != 1 || sent[0] != "text" {
+		t.Errorf("y sends once: %q", sent)
 	}
 }
