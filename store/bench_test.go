@@ -121,27 +121,38 @@ func BenchmarkExport20000(b *testing.B) {
 	}
 }
 
-// Target: one therapist's queue (about 120 patients) in a 20,000-patient
-// store under 20 ms.
+// Target: one therapist's queue (about 120 patients: the fullest queue of
+// the demo) in a 20,000-patient store under 20 ms.
 func BenchmarkTriage20000(b *testing.B) {
 	db := bigStore(b)
 	ctx := context.Background()
-	th, err := db.TherapistByHandle(ctx, demo.DemoHandle)
+	// The therapist with the fullest queue.
+	all, err := db.Therapists(ctx)
 	if err != nil {
 		b.Fatal(err)
+	}
+	var th store.Therapist
+	most := -1
+	for _, t := range all {
+		if t.Role != store.RoleTherapist {
+			continue
+		}
+		q, err := db.Triage(ctx, store.System("bench"), t.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(q.Items) > most {
+			th, most = t, len(q.Items)
+		}
 	}
 	actor := store.ActorFor(th, "bench")
-	q, err := db.Triage(ctx, actor, th.ID)
-	if err != nil {
-		b.Fatal(err)
-	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := db.Triage(ctx, actor, th.ID); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(len(q.Items)), "patients")
+	b.ReportMetric(float64(most), "patients")
 }
 
 // Target: the supervisor's team view (8 therapists' queues) under 150 ms.
