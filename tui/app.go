@@ -730,9 +730,10 @@ func (m *Model) statusBar() string {
 }
 
 // flushSync saves what is unsaved after the program has ended: drafts of
-// every page still open and the time meter.
+// every page still open, drafts whose save failed when their page closed,
+// and the time meter.
 func (m *Model) flushSync(ctx context.Context) error {
-	var errs []error
+	errs := []error{m.c.Unsaved.Retry(ctx)}
 	for _, p := range m.stack {
 		if f, ok := p.(common.Flusher); ok {
 			errs = append(errs, f.FlushSync(ctx))

@@ -153,5 +153,6 @@ func newCommon(ctx context.Context, opts Options) *common.Common {
 		Templates: common.DefaultTemplates(),
 		Markdown:  common.NewMarkdown(mdStyle, mdProfile),
 		Writes:    common.NewTracker(),
+		Unsaved:   common.NewUnsaved(),
 	}
 }

@@ -89,6 +89,9 @@ type Common struct {
 	// Writes counts store writes in flight, so that the program can wait
 	// for them before the store is closed.
 	Writes *Tracker
+	// Unsaved keeps drafts whose save failed after their page closed;
+	// they are saved again before the program ends.
+	Unsaved *Unsaved
 	// Tick schedules a message after a delay (tea.Tick; tests replace it).
 	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 

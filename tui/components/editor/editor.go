@@ -7,7 +7,6 @@ package editor
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -34,17 +33,17 @@ type saveTickMsg struct {
 }
 
 type savedMsg struct {
-	key   string
-	draft store.Draft
-	body  string
-	err   error
+	key  string
+	body string
+	res  saveResult
 }
 
 // SentMsg reports the end of a send.
 type SentMsg struct {
-	Key  string
-	Kind string
-	Err  error
+	Key     string
+	Kind    string
+	DraftID string // the draft the send removed ("" if none was saved)
+	Err     error
 }
 
 func (m saveTickMsg) EditorKey() string { return m.key }
@@ -54,7 +53,7 @@ func (m savedMsg) EditorKey() string    { return m.key }
 func (m SentMsg) EditorKey() string { return m.Key }
 
 // Failed reports a failed save for the status bar.
-func (m savedMsg) Failed() error { return m.err }
+func (m savedMsg) Failed() error { return m.res.err }
 
 // Failed reports a failed send.
 func (m SentMsg) Failed() error { return m.Err }
@@ -71,6 +70,8 @@ type KeyMap struct {
 	Newline   key.Binding
 	Yes       key.Binding
 	No        key.Binding
+	KeepMine  key.Binding
+	LoadOther key.Binding
 }
 
 // Options configure an editor.
@@ -93,18 +94,24 @@ type Editor struct {
 	key  string
 	ta   textarea.Model
 	keys KeyMap
+	slot *slot
 
-	draft       store.Draft
-	saved       string
-	gen         int
-	saving      bool
-	confirming  bool
-	sending     bool
-	pendingSend bool
-	sent        bool
-	err         error
-	width       int
-	height      int
+	draft      store.Draft // as last stored (for the state line)
+	saved      string      // the text last known to be stored
+	gen        int
+	saving     bool
+	confirming bool
+	sending    bool
+	sent       bool
+	saveErr    error
+	sendErr    error
+	// conflict is the other window's version of this draft, while the
+	// therapist chooses between it and the text on screen.
+	conflict *store.Draft
+	offer    string // a question asked instead of the plain confirmation
+	notice   string // a plain-words line about what happened
+	width    int
+	height   int
 }
 
 // Key is the address of an editor: kind and target.
@@ -134,6 +141,7 @@ func New(c *common.Common, page int, o Options) *Editor {
 		e.ta.SetValue(body)
 		e.saved = o.Existing.Body
 	}
+	e.slot = &slot{draft: e.draft}
 	e.keys = KeyMap{
 		Send:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send…")),
 		Done:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop writing (draft kept)")),
@@ -141,6 +149,8 @@ func New(c *common.Common, page int, o Options) *Editor {
 		Newline:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "new line")),
 		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, send")),
 		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "not yet, keep writing")),
+		KeepMine:  key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "keep your text (save it over the other)")),
+		LoadOther: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "load the other window's text")),
 	}
 	return e
 }
@@ -179,6 +189,7 @@ func (e *Editor) Focus() { e.ta.Focus() }
 func (e *Editor) Blur() tea.Cmd {
 	e.ta.Blur()
 	e.confirming = false
+	e.offer = ""
 	return e.saveNow()
 }
 
@@ -188,8 +199,38 @@ func (e *Editor) Confirming() bool { return e.confirming }
 // Sent says the text has gone out.
 func (e *Editor) Sent() bool { return e.sent }
 
+// Sending says a send is on its way.
+func (e *Editor) Sending() bool { return e.sending }
+
+// Conflict is the other window's version of the draft while the therapist
+// has not chosen between it and the text on screen (nil otherwise).
+func (e *Editor) Conflict() *store.Draft { return e.conflict }
+
 // Dirty says there is text not yet saved.
-func (e *Editor) Dirty() bool { return !e.sent && e.ta.Value() != e.saved }
+func (e *Editor) Dirty() bool { return !e.sent && (e.ta.Value() != e.saved || e.conflict != nil) }
+
+// Retarget changes what the editor sends and how it says so (feedback that
+// turns out to need to be a correction), keeping the text.
+func (e *Editor) Retarget(label, verb string, send SendFunc) {
+	e.opts.Label, e.opts.Verb, e.opts.Send = label, verb, send
+}
+
+// Offer asks the therapist a yes/no question about sending the text (y
+// sends with the editor's current target): a new explicit confirmation. An
+// editor without the keyboard shows the question as a notice instead.
+func (e *Editor) Offer(question string) {
+	if e.sent || e.sending {
+		return
+	}
+	if e.ta.Focused() {
+		e.confirming, e.offer, e.notice = true, question, ""
+		return
+	}
+	e.notice = question + " Press e, then ctrl+s."
+}
+
+// SetNotice shows a line in plain words about what happened.
+func (e *Editor) SetNotice(s string) { e.notice = s }
 
 // SetSize sets the editor's box.
 func (e *Editor) SetSize(w, h int) {
@@ -200,15 +241,24 @@ func (e *Editor) SetSize(w, h int) {
 
 // ShortHelp lists the editor's main bindings.
 func (e *Editor) ShortHelp() []key.Binding {
-	if e.confirming {
+	switch {
+	case e.confirming:
 		return []key.Binding{e.keys.Yes, e.keys.No}
+	case e.conflict != nil:
+		return []key.Binding{e.keys.KeepMine, e.keys.LoadOther, e.keys.Done}
 	}
 	return []key.Binding{e.keys.Send, e.keys.Done, e.keys.Templates}
 }
 
-// FullHelp lists every binding.
+// FullHelp lists every binding of the editor's current state.
 func (e *Editor) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{e.keys.Send, e.keys.Done, e.keys.Templates, e.keys.Newline}, {e.keys.Yes, e.keys.No}}
+	switch {
+	case e.confirming:
+		return [][]key.Binding{{e.keys.Yes, e.keys.No}}
+	case e.conflict != nil:
+		return [][]key.Binding{{e.keys.KeepMine, e.keys.LoadOther}, {e.keys.Done, e.keys.Templates, e.keys.Newline}}
+	}
+	return [][]key.Binding{{e.keys.Send, e.keys.Done, e.keys.Templates, e.keys.Newline}}
 }
 
 // Update handles keys (when focused) and the editor's own messages.
@@ -220,26 +270,14 @@ func (e *Editor) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case savedMsg:
-		e.saving = false
-		if msg.err != nil {
-			e.err = msg.err
-			return common.Error(fmt.Errorf("draft not saved: %w", msg.err))
-		}
-		e.err = nil
-		e.draft = msg.draft
-		e.saved = msg.body
-		if e.pendingSend {
-			e.pendingSend = false
-			return e.send()
-		}
-		if e.ta.Value() != e.saved {
-			return e.save()
-		}
-		return nil
+		return e.onSaved(msg)
 	case SentMsg:
 		e.sending = false
 		if msg.Err != nil {
-			e.err = msg.Err
+			e.sendErr = msg.Err
+			if e.ta.Value() != e.saved {
+				return e.save()
+			}
 			return nil
 		}
 		e.sent = true
@@ -254,12 +292,23 @@ func (e *Editor) Update(msg tea.Msg) tea.Cmd {
 				e.confirming = false
 				return e.send()
 			case key.Matches(msg, e.keys.No):
-				e.confirming = false
+				e.confirming, e.offer = false, ""
 			}
 			return nil
 		}
+		if e.conflict != nil {
+			switch {
+			case key.Matches(msg, e.keys.KeepMine):
+				return e.keepMine()
+			case key.Matches(msg, e.keys.LoadOther):
+				return e.loadOther()
+			}
+		}
 		switch {
 		case key.Matches(msg, e.keys.Send):
+			if e.conflict != nil {
+				return common.Status("First choose: ctrl+o keeps your text, ctrl+l loads the other window's.")
+			}
 			if strings.TrimSpace(e.ta.Value()) == "" {
 				return common.Status("Nothing to send yet.")
 			}
@@ -268,7 +317,7 @@ func (e *Editor) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, e.keys.Templates):
 			n := int(msg.String()[len(msg.String())-1] - '1')
 			if n >= 0 && n < len(e.c.Templates) {
-				e.ta.InsertString(e.c.Templates[n].Expand(e.opts.Vars))
+				e.ta.InsertString(sanitize.Text(e.c.Templates[n].Expand(e.opts.Vars)))
 				return e.changed()
 			}
 			return nil
@@ -287,6 +336,29 @@ func (e *Editor) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+func (e *Editor) onSaved(msg savedMsg) tea.Cmd {
+	e.saving = false
+	if e.sent {
+		return nil
+	}
+	r := msg.res
+	if r.err != nil {
+		e.saveErr = r.err
+		return common.Error(fmt.Errorf("draft not saved: %w", r.err))
+	}
+	e.saveErr = nil
+	if r.conflict != nil {
+		e.conflict = r.conflict
+		e.confirming, e.offer = false, ""
+		return common.Status("This draft was changed in another window. Your text stays on screen until you choose: ctrl+o keeps it, ctrl+l loads the other.")
+	}
+	e.draft, e.saved = r.draft, msg.body
+	if e.ta.Value() != e.saved {
+		return e.save()
+	}
+	return nil
+}
+
 // changed schedules a debounced save.
 func (e *Editor) changed() tea.Cmd {
 	e.gen++
@@ -295,18 +367,23 @@ func (e *Editor) changed() tea.Cmd {
 }
 
 // save writes the draft now unless a save is running (then the result
-// handler saves again).
+// handler saves again) or the therapist has yet to choose between this
+// text and another window's.
 func (e *Editor) save() tea.Cmd {
-	if e.sent || e.sending || e.saving || !e.Dirty() {
+	if e.sent || e.sending || e.saving || e.conflict != nil || e.ta.Value() == e.saved {
 		return nil
 	}
+	return e.write(nil)
+}
+
+// write saves the text on screen through the slot; over, if set, is the
+// version to save over (the therapist chose to keep their text).
+func (e *Editor) write(over *store.Draft) tea.Cmd {
 	e.saving = true
-	d := e.draft
-	d.Body = e.ta.Value()
-	st, actor, ctx, k := e.c.Store, e.c.Actor, e.c.Ctx, e.key
+	body := e.ta.Value()
+	s, st, actor, ctx, k := e.slot, e.c.Store, e.c.Actor, e.c.Ctx, e.key
 	return common.ToPage(e.page, e.c.Write(func() tea.Msg {
-		saved, err := SaveDraft(ctx, st, actor, d)
-		return savedMsg{key: k, draft: saved, body: d.Body, err: err}
+		return savedMsg{key: k, body: body, res: s.write(ctx, st, actor, body, writeOpts{over: over})}
 	}))
 }
 
@@ -316,74 +393,77 @@ func (e *Editor) saveNow() tea.Cmd {
 	return e.save()
 }
 
-// Flush returns a command that saves unsaved text even if the editor is
-// gone by the time it finishes (a page closing).
-func (e *Editor) Flush() tea.Cmd {
-	if !e.Dirty() {
+// keepMine saves the text on screen over the other window's version.
+func (e *Editor) keepMine() tea.Cmd {
+	over := *e.conflict
+	e.conflict = nil
+	e.notice = ""
+	if e.saving {
 		return nil
 	}
-	d := e.draft
-	d.Body = e.ta.Value()
-	st, actor, ctx := e.c.Store, e.c.Actor, e.c.Ctx
-	e.saved = d.Body // no second save from this editor
-	return e.c.Write(func() tea.Msg {
-		if _, err := SaveDraft(ctx, st, actor, d); err != nil {
-			return common.StatusMsg{Err: fmt.Errorf("draft not saved: %w", err)}
-		}
+	return e.write(&over)
+}
+
+// loadOther replaces the text on screen with the other window's version.
+func (e *Editor) loadOther() tea.Cmd {
+	cur := *e.conflict
+	e.conflict = nil
+	e.notice = ""
+	e.gen++
+	e.slot.adopt(cur)
+	e.draft, e.saved = cur, cur.Body
+	e.ta.SetValue(sanitize.Text(cur.Body))
+	return e.save()
+}
+
+// Flush returns a command that saves unsaved text even if the editor is
+// gone by the time it finishes (a page closing). It runs after any save or
+// send of this editor still on its way, and reports nothing as saved
+// before the write has succeeded; text it cannot save is kept on the
+// root's Unsaved list and saved again before the program ends.
+func (e *Editor) Flush() tea.Cmd {
+	if e.sent {
 		return nil
+	}
+	body := e.ta.Value()
+	force := e.conflict != nil
+	if !force && !e.saving && !e.sending && body == e.saved {
+		return nil
+	}
+	s, st, actor, ctx, un, what := e.slot, e.c.Store, e.c.Actor, e.c.Ctx, e.c.Unsaved, e.opts.Label
+	o := writeOpts{merge: true, force: force}
+	return e.c.Write(func() tea.Msg {
+		r := s.write(ctx, st, actor, body, o)
+		if r.err == nil {
+			return nil
+		}
+		un.Add(what, func(ctx context.Context) error { return s.write(ctx, st, actor, body, o).err })
+		return common.StatusMsg{Err: fmt.Errorf("draft not saved: %w; it is kept and saved again when you quit (%s)", r.err, what)}
 	})
 }
 
-// FlushSync saves unsaved text now (outside the program loop).
+// FlushSync saves unsaved text now (outside the program loop), after any
+// write of this editor still on its way.
 func (e *Editor) FlushSync(ctx context.Context) error {
-	if !e.Dirty() {
+	if e.sent {
 		return nil
 	}
-	d := e.draft
-	d.Body = e.ta.Value()
-	saved, err := SaveDraft(ctx, e.c.Store, e.c.Actor, d)
-	if err == nil {
-		e.draft, e.saved = saved, d.Body
+	r := e.slot.write(ctx, e.c.Store, e.c.Actor, e.ta.Value(), writeOpts{merge: true, force: e.conflict != nil})
+	if r.err == nil {
+		e.draft, e.saved, e.conflict = r.draft, r.draft.Body, nil
 	}
-	return err
-}
-
-// SaveDraft saves d by compare-and-set. If the draft changed elsewhere
-// (another save of this same text raced it, or the same therapist in a
-// second window), the newest version is read and the text in this editor
-// is saved over it: the text on screen is what the therapist sees and
-// means.
-func SaveDraft(ctx context.Context, st store.Store, actor store.Actor, d store.Draft) (store.Draft, error) {
-	saved, err := st.SaveDraft(ctx, actor, d)
-	if err == nil || !errors.Is(err, store.ErrConflict) && !(errors.Is(err, store.ErrNotFound) && d.Version > 0) {
-		return saved, err
-	}
-	drafts, lerr := st.Drafts(ctx, actor.ID)
-	if lerr != nil {
-		return d, err
-	}
-	d.Version = 0
-	for _, cur := range drafts {
-		if cur.ID == d.ID {
-			d.Version = cur.Version
-		}
-	}
-	if d.Version == 0 {
-		d.ID = "" // it was deleted: start a new one
-	}
-	return st.SaveDraft(ctx, actor, d)
+	return r.err
 }
 
 func (e *Editor) send() tea.Cmd {
-	if e.saving {
-		e.pendingSend = true
-		return nil
-	}
 	e.sending = true
+	e.sendErr, e.offer, e.notice = nil, "", ""
+	e.gen++ // the text goes out as it is now; no save of it is needed
 	body := strings.TrimRight(e.ta.Value(), " \n")
-	draftID, k, kind, fn, ctx := e.draft.ID, e.key, e.opts.Kind, e.opts.Send, e.c.Ctx
+	s, k, kind, fn, ctx := e.slot, e.key, e.opts.Kind, e.opts.Send, e.c.Ctx
 	return common.ToPage(e.page, e.c.Write(func() tea.Msg {
-		return SentMsg{Key: k, Kind: kind, Err: fn(ctx, body, draftID)}
+		id, err := s.send(ctx, fn, body)
+		return SentMsg{Key: k, Kind: kind, DraftID: id, Err: err}
 	}))
 }
 
@@ -396,8 +476,12 @@ func (e *Editor) View() string {
 		state = st.OK.Render("sent")
 	case e.sending:
 		state = st.Subtle.Render("sending…")
-	case e.err != nil:
-		state = st.Risk.Render("not saved: " + e.err.Error())
+	case e.conflict != nil:
+		state = st.Risk.Render("changed in another window")
+	case e.sendErr != nil:
+		state = st.Risk.Render("not sent")
+	case e.saveErr != nil:
+		state = st.Risk.Render("draft not saved: " + e.saveErr.Error())
 	case e.saving:
 		state = st.Faint.Render("saving…")
 	case e.ta.Value() != e.saved:
@@ -405,14 +489,24 @@ func (e *Editor) View() string {
 	case e.draft.ID != "":
 		state = st.Faint.Render("draft saved " + e.c.When(e.draft.UpdatedAt))
 	}
-	label := st.Label.Render(e.opts.Label)
+	label := st.Label.Render(sanitize.Line(e.opts.Label))
 	top := common.Truncate(label+"  "+state, e.width)
 	var bottom string
 	switch {
+	case e.confirming && e.offer != "":
+		bottom = st.Confirm.Render(e.offer + " y sends · n/esc: not now")
 	case e.confirming:
 		bottom = st.Confirm.Render(e.opts.Verb + "? y sends · n/esc: not yet · final once sent")
+	case e.conflict != nil:
+		bottom = st.Confirm.Render("Another window saved other text here: ctrl+o keeps yours · ctrl+l loads theirs")
+	case e.notice != "":
+		bottom = st.Warn.Render(e.notice)
+	case e.sendErr != nil && e.Dirty():
+		bottom = st.Risk.Render("Not sent: " + e.sendErr.Error() + ". Your text is kept here.")
+	case e.sendErr != nil:
+		bottom = st.Risk.Render("Not sent: " + e.sendErr.Error() + ". Your text is kept as a draft.")
 	case e.ta.Focused():
-		bottom = st.Faint.Render("ctrl+s send · " + templateHelp(len(e.c.Templates)) + " templates · esc stop writing")
+		bottom = st.Faint.Render("ctrl+s send · " + templateHelp(len(e.c.Templates)) + " templates · esc stop writing · f1 help")
 	case e.ta.Value() == "":
 		bottom = st.Faint.Render("press e to start writing")
 	default:
