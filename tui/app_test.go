@@ -2,8 +2,10 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -579,5 +581,105 @@ func TestKeysArrivingTogether(t *testing.T) {
 	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("eHello")})
 	if got := h.workspace().Editor().Value(); got != "Hello" {
 		t.Errorf("editor has %q, want Hello", got)
+	}
+}
+
+// TestSentTextDoesNotComeBackAsDraft: a reply or note written, left as a
+// draft, reopened and sent must not reappear in the editor as a saved
+// draft (where sending again would send it twice).
+func TestSentTextDoesNotComeBackAsDraft(t *testing.T) {
+	for _, tc := range []struct{ tab, text string }{{"2", "See you on Thursday."}, {"5", "Called about item 9."}} {
+		f := newFixture(t)
+		h := newHarness(t, options(f, f.Anna), 80, 24)
+		h.selectPatient(f, "P-0001")
+		h.keys("enter", tc.tab, "e")
+		h.typeText(tc.text)
+		h.keys("esc", "esc") // back to the queue: the draft is kept
+		h.keys("enter", tc.tab, "e")
+		if got := h.workspace().Editor().Value(); got != tc.text {
+			t.Fatalf("tab %s: the draft comes back when reopened: %q", tc.tab, got)
+		}
+		h.keys("ctrl+s", "y")
+		if e := h.workspace().Editor(); e == nil || e.Value() != "" {
+			t.Fatalf("tab %s: after sending the editor starts empty, has %q", tc.tab, h.workspace().Editor().Value())
+		}
+		mustNotContain(t, h.view(), "draft saved")
+		h.keys("e", "ctrl+s")
+		mustContain(t, h.view(), "Nothing to send yet.")
+		h.keys("y")
+		rec, err := f.DB.PatientRecord(context.Background(), store.System("test"), f.Patients["P-0001"].ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, m := range rec.Messages {
+			if m.Body == tc.text {
+				n++
+			}
+		}
+		for _, no := range rec.Notes {
+			if no.Body == tc.text {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("tab %s: %q stored %d times, want once", tc.tab, tc.text, n)
+		}
+		if len(rec.Drafts) != 0 {
+			t.Errorf("tab %s: drafts left: %+v", tc.tab, rec.Drafts)
+		}
+	}
+}
+
+// flakyDrafts fails draft saves while armed.
+type flakyDrafts struct {
+	store.Store
+	mu    sync.Mutex
+	armed bool
+}
+
+func (s *flakyDrafts) arm(on bool) { s.mu.Lock(); s.armed = on; s.mu.Unlock() }
+
+func (s *flakyDrafts) SaveDraft(ctx context.Context, a store.Actor, d store.Draft) (store.Draft, error) {
+	s.mu.Lock()
+	armed := s.armed
+	s.mu.Unlock()
+	if armed {
+		return d, errors.New("disk I/O error")
+	}
+	return s.Store.SaveDraft(ctx, a, d)
+}
+
+// TestFailedCloseFlushIsSavedAtExit: leaving a patient saves the draft in
+// the background; when that save fails, the text is not lost with the
+// page: the status says so and the final flush saves it.
+func TestFailedCloseFlushIsSavedAtExit(t *testing.T) {
+	f := newFixture(t)
+	fl := &flakyDrafts{Store: f.DB}
+	opts := options(f, f.Anna)
+	opts.Store = fl
+	cfg := *opts.Config
+	cfg.DraftDelay = time.Hour // only the flush on leaving saves
+	opts.Config = &cfg
+	h := newHarness(t, opts, 80, 24)
+	h.selectPatient(f, "P-0003")
+	h.keys("enter", "e")
+	h.typeText("words typed before leaving")
+	fl.arm(true)
+	h.keys("esc", "esc", "esc") // stop writing, close the reader, leave the patient
+	if _, ok := h.m.Top().(*triage.Page); !ok {
+		t.Fatalf("back on the queue, top is %T", h.m.Top())
+	}
+	mustContain(t, h.view(), "draft not saved", "kept")
+	if d, _ := f.DB.Drafts(context.Background(), f.Anna.ID); len(d) != 0 {
+		t.Fatalf("nothing could be saved: %+v", d)
+	}
+	fl.arm(false)
+	if err := h.m.flushSync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := f.DB.Drafts(context.Background(), f.Anna.ID)
+	if len(d) != 1 || d[0].Body != "words typed before leaving" {
+		t.Errorf("drafts after the final flush: %+v", d)
 	}
 }

@@ -210,7 +210,7 @@ func (p *Page) draftFor(kind, target string) *store.Draft {
 	}
 	for i := range p.rec.Drafts {
 		d := &p.rec.Drafts[i]
-		if d.TargetType == kind && d.TargetID == target && d.TherapistID == p.c.Actor.ID {
+		if d.TargetType == kind && d.TargetID == target && d.TherapistID == p.c.Actor.ID && !p.sentDrafts[d.ID] {
 			return d
 		}
 	}

@@ -96,6 +96,10 @@ type Page struct {
 	editors    map[string]*editor.Editor
 	markedRead map[string]bool
 	sentSubs   map[string]bool
+	// sentDrafts are drafts this page sent: the store has deleted them,
+	// but a record loaded before the send may still hold them, and an
+	// editor must never be made from one again.
+	sentDrafts map[string]bool
 
 	ack   *ackdialog.Dialog
 	keys  KeyMap
@@ -106,7 +110,7 @@ type Page struct {
 // New opens a patient's workspace; the record loads in Init.
 func New(c *common.Common, item store.QueueItem, readOnly bool, focus *common.Focus) *Page {
 	p := &Page{c: c, id: c.NewPageID(), patientID: item.PatientID, name: item.DisplayName, item: item, hasItem: item.EnrollmentID != "",
-		readOnly: readOnly, focus: focus, editors: map[string]*editor.Editor{}, markedRead: map[string]bool{}, sentSubs: map[string]bool{},
+		readOnly: readOnly, focus: focus, editors: map[string]*editor.Editor{}, markedRead: map[string]bool{}, sentSubs: map[string]bool{}, sentDrafts: map[string]bool{},
 		reader: viewport.New(0, 0), content: viewport.New(0, 0)}
 	p.reader.KeyMap = viewport.KeyMap{}
 	p.content.KeyMap = viewport.KeyMap{}
@@ -510,6 +514,7 @@ func (p *Page) onSent(msg editor.SentMsg) tea.Cmd {
 		return common.Error(fmt.Errorf("not sent: %w", msg.Err))
 	}
 	delete(p.editors, msg.Key)
+	p.forgetDraft(msg.DraftID)
 	pid := p.patientID
 	sent := func(what string) tea.Cmd {
 		return func() tea.Msg { return common.SentMsg{What: what, PatientID: pid} }
@@ -531,6 +536,25 @@ func (p *Page) onSent(msg editor.SentMsg) tea.Cmd {
 		return tea.Batch(sent("note"), common.Status("Note saved."), p.load("notes"))
 	}
 	return nil
+}
+
+// forgetDraft drops a sent draft from the record on screen, so that the
+// editor made next for the same target starts empty.
+func (p *Page) forgetDraft(id string) {
+	if id == "" {
+		return
+	}
+	p.sentDrafts[id] = true
+	if p.rec == nil {
+		return
+	}
+	kept := p.rec.Drafts[:0]
+	for _, d := range p.rec.Drafts {
+		if d.ID != id {
+			kept = append(kept, d)
+		}
+	}
+	p.rec.Drafts = kept
 }
 
 // openReader opens a submission in the reader (the open is audited).
