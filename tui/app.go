@@ -455,26 +455,33 @@ func (m *Model) onSeq(msg seqMsg) tea.Cmd {
 	if msg.seq == m.lastSeq {
 		return m.pollTick()
 	}
-	after, seq, me := m.lastSeq, msg.seq, m.c.Actor.ID
+	after, seq, me, own := m.lastSeq, msg.seq, m.c.Actor.ID, m.c.Own
 	lister, ctx := m.lister, m.c.Ctx
 	return func() tea.Msg {
 		if lister == nil {
 			return changesMsg{seq: seq, ch: common.Changes{All: true}, n: 1}
 		}
-		return describeChanges(ctx, lister, after, seq, me)
+		return describeChanges(ctx, lister, own, after, seq, me)
 	}
 }
 
 // describeChanges reads the change log between two positions and says
-// which patients others changed. The user's own writes are left out: the
+// which patients changed. The writes this process made are left out (the
 // page that wrote reloads what it needs, and a draft saved as the
-// therapist types must never reload anything.
-func describeChanges(ctx context.Context, l changeLister, after, seq int64, me string) changesMsg {
+// therapist types must never reload anything); writes by anyone else are
+// changes, the same therapist's in another window or on another device
+// included. Records a replica pulled in under the user's own name may be
+// the echo of this process's writes or another device's: they refresh
+// what they touch, but are not counted as news. A row that may belong to
+// a write of this process still running is looked at again at the next
+// poll.
+func describeChanges(ctx context.Context, l changeLister, own *common.OwnWrites, after, seq int64, me string) changesMsg {
 	const limit = 5000
 	rows, err := l.Changes(ctx, after, limit)
 	if err != nil {
 		return changesMsg{seq: seq, err: err}
 	}
+	own.NextRound()
 	ch := common.Changes{Patients: map[string]bool{}}
 	if len(rows) >= limit {
 		ch.All = true
@@ -482,11 +489,20 @@ func describeChanges(ctx context.Context, l changeLister, after, seq int64, me s
 	n := 0
 	last := after
 	for _, r := range rows {
-		last = max(last, r.Seq)
-		if r.ActorID == me {
-			continue
+		if r.ActorID == me && r.Entity != "sync" {
+			mine, unsure := own.Claim(r)
+			if unsure && !ch.All {
+				return changesMsg{seq: last, ch: ch, n: n}
+			}
+			if mine {
+				last = max(last, r.Seq)
+				continue
+			}
 		}
-		n++
+		last = max(last, r.Seq)
+		if r.ActorID != me || r.Entity != "sync" {
+			n++
+		}
 		ch.Others = true
 		if r.PatientID != "" {
 			ch.Patients[r.PatientID] = true

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"polku/store"
+	"polku/tui/common"
 	"polku/tui/internal/fixture"
 	"polku/tui/pages/team"
 	"polku/tui/pages/triage"
@@ -550,22 +551,81 @@ func (s *fakeSync) Trigger() {
 	}
 }
 
-func TestChangesIgnoreOwnDraftSaves(t *testing.T) {
+// TestChangesLeaveOutOnlyThisProcess: the writes this process made are
+// not news; the same therapist's writes from another window are.
+func TestChangesLeaveOutOnlyThisProcess(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	before, _ := f.DB.LastSeq(ctx)
+	own := common.NewOwnWrites()
+	mine := common.Track(f.DB, own)
 	actor := fixture.Actor(f.Anna)
-	if _, err := f.DB.SaveDraft(ctx, actor, store.Draft{PatientID: f.Patients["P-0001"].ID, TargetType: store.DraftNote, TargetID: f.Patients["P-0001"].ID, Body: "x"}); err != nil {
+	pid := f.Patients["P-0001"].ID
+	before, _ := f.DB.LastSeq(ctx)
+	d, err := mine.SaveDraft(ctx, actor, store.Draft{PatientID: pid, TargetType: store.DraftNote, TargetID: pid, Body: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mine.AddNote(ctx, actor, store.Note{PatientID: pid, Body: "x"}, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := mine.AddTime(ctx, actor, pid, time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := f.DB.LastSeq(ctx)
-	msg := describeChanges(ctx, f.DB, before, after, f.Anna.ID)
-	if msg.ch.Others || msg.ch.All || msg.n != 0 {
-		t.Errorf("own draft save counted as a change: %+v", msg)
+	msg := describeChanges(ctx, f.DB, own, before, after, f.Anna.ID)
+	if msg.ch.Others || msg.ch.All || msg.n != 0 || msg.seq != after {
+		t.Errorf("this process's own writes counted as a change: %+v", msg)
 	}
-	msg = describeChanges(ctx, f.DB, before, after, "someone-else")
-	if !msg.ch.Others || !msg.ch.Touches(f.Patients["P-0001"].ID) {
+	// The same therapist in another window (another process: not through
+	// this process's store).
+	before = after
+	if _, err := f.DB.SaveDraft(ctx, actor, store.Draft{PatientID: pid, TargetType: store.DraftNote, TargetID: pid, Body: "y"}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ = f.DB.LastSeq(ctx)
+	msg = describeChanges(ctx, f.DB, own, before, after, f.Anna.ID)
+	if !msg.ch.Others || !msg.ch.Touches(pid) || msg.n != 1 {
+		t.Errorf("another window's write not seen: %+v", msg)
+	}
+	// Someone else entirely.
+	msg = describeChanges(ctx, f.DB, own, before, after, "someone-else")
+	if !msg.ch.Others || !msg.ch.Touches(pid) {
 		t.Errorf("another writer's change not seen: %+v", msg)
+	}
+}
+
+// TestLiveRefreshSeesTheSameTherapistElsewhere: the therapist sends
+// feedback from a second window; this window's queue and open workspace
+// follow.
+func TestLiveRefreshSeesTheSameTherapistElsewhere(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	h.selectPatient(f, "P-0003")
+	h.keys("enter", "esc", "2") // Aino's thread, while Juha waits in the queue
+	h.keys("e")
+	h.typeText("A draft typed here")
+	h.keys("esc")
+	h.fire()
+	mustContain(t, h.view(), "● live")
+	mustNotContain(t, h.view(), " new")
+	s := f.Subs["juha-log"]
+	if _, err := f.DB.SendFeedback(ctx, fixture.Actor(f.Anna), store.Feedback{SubmissionID: s.ID, EnrollmentID: s.EnrollmentID,
+		PatientID: s.PatientID, Body: "Sent from the laptop."}, ""); err != nil {
+		t.Fatal(err)
+	}
+	e := f.Enrolled["P-0003"]
+	if _, err := f.DB.SendMessage(ctx, fixture.Actor(f.Anna), store.Message{EnrollmentID: e.ID, PatientID: e.PatientID,
+		Direction: store.DirectionOut, Body: "Written in the other window."}, ""); err != nil {
+		t.Fatal(err)
+	}
+	h.fire()
+	mustContain(t, h.view(), "Written in the other window.")
+	h.keys("esc")
+	for _, it := range h.triage().Queue().Items {
+		if it.Pseudonym == "P-0002" && it.Waiting != 0 {
+			t.Errorf("Juha's queue row still waits for the feedback sent elsewhere: %+v", it.Reasons)
+		}
 	}
 }
 
@@ -681,5 +741,74 @@ func TestFailedCloseFlushIsSavedAtExit(t *testing.T) {
 	d, _ := f.DB.Drafts(context.Background(), f.Anna.ID)
 	if len(d) != 1 || d[0].Body != "words typed before leaving" {
 		t.Errorf("drafts after the final flush: %+v", d)
+	}
+}
+
+// TestFeedbackSentElsewhereBecomesACorrection: while the therapist writes
+// feedback, feedback on the same submission goes out from another window.
+// The store refuses a second original: the text stays, the therapist is
+// told plainly, and after a reload is asked whether to send it as a
+// correction of the newest feedback (a new confirmation).
+func TestFeedbackSentElsewhereBecomesACorrection(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, pseudonym, sub, keys string
+	}{
+		{"original", "P-0002", "juha-log", "e"},   // Juha's log, no feedback yet
+		{"correction", "P-0005", "", "1 enter c"}, // Sofia's circle: correcting sent feedback
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			h := newHarness(t, options(f, f.Anna), 80, 24)
+			h.selectPatient(f, tc.pseudonym)
+			h.keys("enter")
+			h.keys(strings.Fields(tc.keys)...)
+			ws := h.workspace()
+			subID := ws.Reading()
+			h.typeText("Mine.")
+			rec, _ := f.DB.PatientRecord(ctx, store.System("test"), f.Patients[tc.pseudonym].ID, "test")
+			sub := rec.Submissions[0]
+			for _, s := range rec.Submissions {
+				if s.ID == subID {
+					sub = s
+				}
+			}
+			prev := ""
+			if fb := rec.FeedbackFor(subID); len(fb) > 0 {
+				prev = fb[len(fb)-1].ID
+			}
+			elsewhere, err := f.DB.SendFeedback(ctx, fixture.Actor(f.Anna), store.Feedback{SubmissionID: sub.ID, EnrollmentID: sub.EnrollmentID,
+				PatientID: sub.PatientID, Body: "From the laptop.", Supersedes: prev}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.keys("ctrl+s", "y")
+			e := ws.Editor()
+			if e == nil || e.Value() != "Mine." || e.Sent() {
+				t.Fatalf("the text stays after the refusal: %+v", e)
+			}
+			s := h.view()
+			mustContain(t, s, "was already sent (by you", "as a correction of it? y sends it")
+			if !e.Confirming() {
+				t.Fatal("the correction is offered with a confirmation")
+			}
+			h.keys("n")
+			if e.Confirming() || e.Sent() {
+				t.Fatal("n keeps the text as a draft")
+			}
+			mustContain(t, h.view(), "Correction of your feedback")
+			h.keys("ctrl+s")
+			mustContain(t, h.view(), "Send this correction to")
+			h.keys("y")
+			rec, _ = f.DB.PatientRecord(ctx, store.System("test"), f.Patients[tc.pseudonym].ID, "test")
+			fb := rec.FeedbackFor(subID)
+			last := fb[len(fb)-1]
+			if last.Body != "Mine." || last.Supersedes != elsewhere.ID {
+				t.Errorf("the text goes out as a correction of the feedback sent elsewhere: %+v", fb)
+			}
+			if len(rec.Drafts) != 0 {
+				t.Errorf("drafts left: %+v", rec.Drafts)
+			}
+		})
 	}
 }

@@ -140,9 +140,11 @@ func newCommon(ctx context.Context, opts Options) *common.Common {
 	if mdStyle == common.MarkdownPlain {
 		mdProfile = termenv.Ascii
 	}
+	own := common.NewOwnWrites()
 	return &common.Common{
 		Ctx:       ctx,
-		Store:     opts.Store,
+		Store:     common.Track(opts.Store, own),
+		Own:       own,
 		Actor:     opts.Actor,
 		Therapist: opts.Therapist,
 		Styles:    common.NewStyles(r, common.Theme{Mono: mono || opts.ASCII}),

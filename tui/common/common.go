@@ -89,6 +89,9 @@ type Common struct {
 	// Writes counts store writes in flight, so that the program can wait
 	// for them before the store is closed.
 	Writes *Tracker
+	// Own remembers the change-log rows of this process's own writes
+	// (Store registers them), which the live refresh leaves out.
+	Own *OwnWrites
 	// Unsaved keeps drafts whose save failed after their page closed;
 	// they are saved again before the program ends.
 	Unsaved *Unsaved

@@ -494,7 +494,7 @@ func (e *Editor) View() string {
 	var bottom string
 	switch {
 	case e.confirming && e.offer != "":
-		bottom = st.Confirm.Render(e.offer + " y sends · n/esc: not now")
+		bottom = st.Confirm.Render(e.offer + " y sends it · n/esc: not now")
 	case e.confirming:
 		bottom = st.Confirm.Render(e.opts.Verb + "? y sends · n/esc: not yet · final once sent")
 	case e.conflict != nil:
@@ -512,5 +512,13 @@ func (e *Editor) View() string {
 	default:
 		bottom = st.Faint.Render("press e to go on writing")
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, top, e.ta.View(), common.Truncate(bottom, e.width))
+	// A question or notice wraps (it must be read in full); the text area
+	// gives up the lines it takes.
+	bottom = common.Wrap(bottom, max(10, e.width))
+	if n := strings.Count(bottom, "\n") + 1; n > 1 {
+		e.ta.SetHeight(max(1, e.height-1-n))
+	} else {
+		e.ta.SetHeight(max(1, e.height-2))
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, top, e.ta.View(), bottom)
 }

@@ -17,6 +17,7 @@ import (
 
 // recordMsg carries a loaded (and sanitized) patient record.
 type recordMsg struct {
+	gen  int // which load
 	rec  *store.PatientRecord
 	inst map[string]*programs.Instrument // by "id@version"
 	err  error
@@ -33,9 +34,12 @@ func (p *Page) load(view string) tea.Cmd {
 		return nil
 	}
 	p.loading = true
-	st, actor, ctx, pid := p.c.Store, p.c.Actor, p.c.Ctx, p.patientID
+	p.loadGen++
+	st, actor, ctx, pid, gen := p.c.Store, p.c.Actor, p.c.Ctx, p.patientID, p.loadGen
 	return common.ToPage(p.id, func() tea.Msg {
-		return loadRecord(ctx, st, actor, pid, view)
+		msg := loadRecord(ctx, st, actor, pid, view)
+		msg.gen = gen
+		return msg
 	})
 }
 
@@ -116,6 +120,23 @@ type subRow struct {
 }
 
 func (r subRow) waiting() bool { return len(r.feedback) == 0 && !r.superseded }
+
+// head is the newest feedback on the submission: the one no other
+// corrects (nil if none was sent).
+func (r subRow) head() *store.Feedback {
+	corrected := map[string]bool{}
+	for _, f := range r.feedback {
+		if f.Supersedes != "" {
+			corrected[f.Supersedes] = true
+		}
+	}
+	for i := len(r.feedback) - 1; i >= 0; i-- {
+		if !corrected[r.feedback[i].ID] {
+			return &r.feedback[i]
+		}
+	}
+	return nil
+}
 
 func (r subRow) title() string {
 	if r.exercise != nil {

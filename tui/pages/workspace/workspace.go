@@ -100,6 +100,10 @@ type Page struct {
 	// but a record loaded before the send may still hold them, and an
 	// editor must never be made from one again.
 	sentDrafts map[string]bool
+	// correctAfter: feedback editors whose send was refused, with the
+	// first record load that can show why.
+	correctAfter map[string]int
+	loadGen      int // numbers the record loads
 
 	ack   *ackdialog.Dialog
 	keys  KeyMap
@@ -110,7 +114,7 @@ type Page struct {
 // New opens a patient's workspace; the record loads in Init.
 func New(c *common.Common, item store.QueueItem, readOnly bool, focus *common.Focus) *Page {
 	p := &Page{c: c, id: c.NewPageID(), patientID: item.PatientID, name: item.DisplayName, item: item, hasItem: item.EnrollmentID != "",
-		readOnly: readOnly, focus: focus, editors: map[string]*editor.Editor{}, markedRead: map[string]bool{}, sentSubs: map[string]bool{}, sentDrafts: map[string]bool{},
+		readOnly: readOnly, focus: focus, editors: map[string]*editor.Editor{}, markedRead: map[string]bool{}, sentSubs: map[string]bool{}, sentDrafts: map[string]bool{}, correctAfter: map[string]int{},
 		reader: viewport.New(0, 0), content: viewport.New(0, 0)}
 	p.reader.KeyMap = viewport.KeyMap{}
 	p.content.KeyMap = viewport.KeyMap{}
@@ -338,17 +342,11 @@ func (p *Page) ensureEditor(kind, target string) *editor.Editor {
 		o.Label = fmt.Sprintf("Feedback on '%s'", row.title())
 		o.Verb = "Send this feedback to " + first
 		supersedes := ""
-		if n := len(row.feedback); n > 0 {
-			supersedes = row.feedback[n-1].ID
-			o.Label = fmt.Sprintf("Correction of your feedback on '%s'", row.title())
-			o.Verb = "Send this correction to " + first
+		if head := row.head(); head != nil {
+			supersedes = head.ID
+			o.Label, o.Verb = p.correctionWords(row)
 		}
-		sub := *row.sub
-		o.Send = func(ctx context.Context, body, draftID string) error {
-			_, err := st.SendFeedback(ctx, actor, store.Feedback{SubmissionID: sub.ID, EnrollmentID: sub.EnrollmentID, PatientID: pid,
-				Body: body, Supersedes: supersedes}, draftID)
-			return err
-		}
+		o.Send = p.sendFeedback(*row.sub, supersedes)
 	case store.DraftMessage:
 		o.Label = "Reply to " + first
 		o.Verb = "Send this message to " + first
@@ -368,6 +366,52 @@ func (p *Page) ensureEditor(kind, target string) *editor.Editor {
 	e := editor.New(p.c, p.id, o)
 	p.editors[k] = e
 	return e
+}
+
+// sendFeedback sends feedback on sub; supersedes is the feedback it
+// corrects ("" for the first).
+func (p *Page) sendFeedback(sub store.Submission, supersedes string) editor.SendFunc {
+	st, actor, pid := p.c.Store, p.c.Actor, p.patientID
+	return func(ctx context.Context, body, draftID string) error {
+		_, err := st.SendFeedback(ctx, actor, store.Feedback{SubmissionID: sub.ID, EnrollmentID: sub.EnrollmentID, PatientID: pid,
+			Body: body, Supersedes: supersedes}, draftID)
+		return err
+	}
+}
+
+// correctionWords label an editor that corrects sent feedback.
+func (p *Page) correctionWords(row subRow) (label, verb string) {
+	return fmt.Sprintf("Correction of your feedback on '%s'", row.title()), "Send this correction to " + common.FirstName(p.name)
+}
+
+// offerCorrections turns feedback editors whose send was refused (feedback
+// had been sent meanwhile from another window or device) into corrections
+// of the newest feedback, once a record loaded after the refusal is on
+// screen, and asks before sending.
+func (p *Page) offerCorrections(gen int) {
+	for k, need := range p.correctAfter {
+		if gen < need {
+			continue
+		}
+		delete(p.correctAfter, k)
+		e, ok := p.editors[k]
+		if !ok || e.Sent() {
+			continue
+		}
+		row, ok := p.subByID(strings.TrimPrefix(k, store.DraftFeedback+":"))
+		head := row.head()
+		if !ok || head == nil {
+			e.SetNotice("Not sent, and the feedback sent elsewhere could not be found. Your text is kept.")
+			continue
+		}
+		label, verb := p.correctionWords(row)
+		e.Retarget(label, verb, p.sendFeedback(*row.sub, head.ID))
+		who := p.rec.Therapists[head.TherapistID].Name
+		if head.TherapistID == p.c.Actor.ID {
+			who = "you"
+		}
+		e.Offer(fmt.Sprintf("Feedback on '%s' was already sent (by %s, %s). Send your text as a correction of it?", row.title(), who, p.c.When(head.SentAt)))
+	}
 }
 
 // Update handles keys and the page's own messages.
@@ -422,6 +466,7 @@ func (p *Page) onRecord(msg recordMsg) tea.Cmd {
 	p.rec, p.inst = msg.rec, msg.inst
 	p.name = p.rec.Patient.DisplayName
 	p.derive()
+	p.offerCorrections(msg.gen)
 	if !p.loaded {
 		p.loaded = true
 		cmds = append(cmds, p.autoFocus())
@@ -509,9 +554,18 @@ func (p *Page) onSent(msg editor.SentMsg) tea.Cmd {
 	if !ok {
 		return common.Error(msg.Err)
 	}
-	e.Update(msg)
+	cmd := e.Update(msg)
 	if msg.Err != nil {
-		return common.Error(fmt.Errorf("not sent: %w", msg.Err))
+		if msg.Kind == store.DraftFeedback && errors.Is(msg.Err, store.ErrConflict) {
+			// Sent meanwhile from another window or device: keep the
+			// text, say so, and offer it as a correction once the
+			// record is reloaded.
+			e.SetNotice("Not sent: feedback on this was sent meanwhile from another window or device. Your text is kept; loading it…")
+			p.correctAfter[msg.Key] = p.loadGen + 1
+			return tea.Batch(cmd, common.Error(errors.New("not sent: feedback was sent meanwhile from elsewhere; your text is kept")),
+				p.load("submission (after feedback sent elsewhere)"))
+		}
+		return tea.Batch(cmd, common.Error(fmt.Errorf("not sent: %w; your text is kept as a draft", msg.Err)))
 	}
 	delete(p.editors, msg.Key)
 	p.forgetDraft(msg.DraftID)
