@@ -435,6 +435,10 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				func() tea.Msg { return common.SentMsg{What: "acknowledgement", PatientID: p.patientID} })
 		}
 		return p, nil
+	case auditedMsg:
+		return p, common.Error(msg.Failed())
+	case common.StatusMsg:
+		return p, func() tea.Msg { return msg }
 	case editor.SentMsg:
 		return p, p.onSent(msg)
 	case editor.Msg:
@@ -632,12 +636,21 @@ func (p *Page) openReader(id string) tea.Cmd {
 	p.reader.GotoTop()
 	st, actor, ctx, pid := p.c.Store, p.c.Actor, p.c.Ctx, p.patientID
 	detail := "submission " + id
-	return common.ToPage(p.id, func() tea.Msg {
-		if err := st.RecordAccess(ctx, actor, pid, "read", detail); err != nil {
-			return common.StatusMsg{Err: err}
-		}
+	return common.ToPage(p.id, p.c.Write(func() tea.Msg {
+		return auditedMsg{err: st.RecordAccess(ctx, actor, pid, "read", detail)}
+	}))
+}
+
+// auditedMsg is the end of writing a read to the audit log.
+type auditedMsg struct{ err error }
+
+// Failed reports a failed audit write (for the status bar when the page
+// is gone).
+func (m auditedMsg) Failed() error {
+	if m.err == nil {
 		return nil
-	})
+	}
+	return fmt.Errorf("the reading was not written to the audit log: %w", m.err)
 }
 
 func (p *Page) closeReader() tea.Cmd {

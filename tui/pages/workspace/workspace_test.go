@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -164,5 +165,40 @@ func TestSanitizeRecord(t *testing.T) {
 	if rec.Patient.DisplayName != "AB" || rec.Submissions[0].Answers["text"] != "xy" || rec.Messages[0].Body != "mn" ||
 		rec.Notes[0].Body != "n\no" || rec.Diary[0].Fields["k"] != "v" || rec.Therapists["t"].Name != "T" {
 		t.Errorf("not sanitized: %+v", rec)
+	}
+}
+
+// auditFails fails every audit write.
+type auditFails struct{ store.Store }
+
+func (auditFails) RecordAccess(context.Context, store.Actor, string, string, string) error {
+	return errors.New("disk full")
+}
+
+// TestSubmissionReadAuditFailureIsShown: opening a submission writes the
+// read to the audit log; the write is counted as in flight (the program
+// waits for it before it ends), and a failure reaches the status bar.
+func TestSubmissionReadAuditFailureIsShown(t *testing.T) {
+	f, c := setup(t, func(f *fixture.Fixture) store.Therapist { return f.Anna })
+	p := New(c, item(t, f, c, "P-0005"), false, &common.Focus{Tab: "Submissions"})
+	p.SetSize(80, 22)
+	run(p, p.Init())
+	c.Store = auditFails{f.DB}
+	cmd := p.openReader(p.subs[0].sub.ID)
+	if n := c.Writes.Pending(); n != 1 {
+		t.Fatalf("the audit write is not tracked: %d writes in flight", n)
+	}
+	out := run(p, cmd)
+	if n := c.Writes.Pending(); n != 0 {
+		t.Errorf("%d writes still counted after the audit write ended", n)
+	}
+	var shown bool
+	for _, m := range out {
+		if s, ok := m.(common.StatusMsg); ok && s.Err != nil && strings.Contains(s.Err.Error(), "audit log") && strings.Contains(s.Err.Error(), "disk full") {
+			shown = true
+		}
+	}
+	if !shown {
+		t.Errorf("the failed audit write does not reach the status bar: %+v", out)
 	}
 }
