@@ -17,6 +17,7 @@ import (
 	"polku/tui/pages/team"
 	"polku/tui/pages/triage"
 	"polku/tui/pages/workspace"
+	"polku/tui/sanitize"
 )
 
 // Model is the root of the workbench: a stack of pages (the home queue or
@@ -99,6 +100,7 @@ func New(ctx context.Context, opts Options) (*Model, error) {
 	if opts.Store == nil {
 		return nil, errors.New("tui: no store")
 	}
+	opts.StoreLabel = sanitize.Line(opts.StoreLabel)
 	c := newCommon(ctx, opts)
 	m := &Model{c: c, opts: opts, queues: map[string]*store.Queue{}, qLoading: map[string]bool{}, qAgain: map[string]bool{}}
 	m.lister, _ = opts.Store.(changeLister)

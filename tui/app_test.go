@@ -812,3 +812,66 @@ func TestFeedbackSentElsewhereBecomesACorrection(t *testing.T) {
 		})
 	}
 }
+
+// controlRune finds a control character on a screen.
+func controlRune(s string) (rune, bool) {
+	for _, r := range s {
+		if r == 0x1b || r == 0x07 || r == '\r' || r == 0x08 || (r >= 0x80 && r <= 0x9f) || r == 0 {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// TestHostileDefinitionsAreInert: program and instrument definitions, the
+// therapists' names and the team name planted in SQLite with escape
+// sequences never reach the terminal: not in the queue, the header, the
+// tabs, the reader, the editor (label and templates), the measures, the
+// diary, the timeline or the team view.
+func TestHostileDefinitionsAreInert(t *testing.T) {
+	ctx := context.Background()
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		f := newFixture(t)
+		if err := fixture.PlantHostileText(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		check := func(h *harness, where string) {
+			t.Helper()
+			s := h.view()
+			if r, bad := controlRune(s); bad {
+				t.Fatalf("%dx%d %s: control character %U reached the screen:\n%q", size[0], size[1], where, r, s)
+			}
+		}
+		h := newHarness(t, options(f, f.Anna), size[0], size[1])
+		check(h, "queue")
+		for _, ps := range []string{"P-0001", "P-0002", "P-0003", "P-0004", "P-0005", "P-0006", "P-0007"} {
+			h.selectPatient(f, ps)
+			h.keys("enter")
+			check(h, ps+" opened")
+			ws := h.workspace()
+			if ws.Reading() != "" {
+				h.keys("e", "alt+1", "alt+2")
+				check(h, ps+" editor")
+				if r, bad := controlRune(ws.Editor().Value()); bad {
+					t.Fatalf("%s: a template put %U into the text", ps, r)
+				}
+				h.keys("esc", "esc")
+			}
+			for _, k := range []string{"1", "enter", "esc", "2", "3", "4", "5", "6"} {
+				h.keys(k)
+				check(h, ps+" key "+k)
+			}
+			h.keys("esc")
+		}
+		mustContain(t, h.view(), "Maria Korhonen")
+		sh := newHarness(t, options(f, f.Sara), size[0], size[1])
+		check(sh, "team")
+		mustContain(t, sh.view(), "Team south", "Anna Virtanen")
+		sh.keys("?")
+		check(sh, "team help")
+		sh.keys("esc", "enter")
+		check(sh, "team queue")
+		sh.keys("enter")
+		check(sh, "team patient")
+	}
+}

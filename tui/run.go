@@ -16,6 +16,7 @@ import (
 
 	"polku/store"
 	"polku/tui/common"
+	"polku/tui/sanitize"
 )
 
 // SyncStatus is what the status bar shows about a replica's sync.
@@ -141,12 +142,14 @@ func newCommon(ctx context.Context, opts Options) *common.Common {
 		mdProfile = termenv.Ascii
 	}
 	own := common.NewOwnWrites()
+	th := opts.Therapist
+	th.Name, th.Handle = sanitize.Line(th.Name), sanitize.Line(th.Handle) // shown; the team stays as stored (a supervisor's query)
 	return &common.Common{
 		Ctx:       ctx,
 		Store:     common.Track(opts.Store, own),
 		Own:       own,
 		Actor:     opts.Actor,
-		Therapist: opts.Therapist,
+		Therapist: th,
 		Styles:    common.NewStyles(r, common.Theme{Mono: mono || opts.ASCII}),
 		Keys:      common.NewGlobalKeys(),
 		Clock:     clock,

@@ -35,7 +35,7 @@ func ActionLabel(a string) string {
 	case store.AckFalsePositive:
 		return "Not a risk (false alarm)"
 	}
-	return a
+	return sanitize.Line(a)
 }
 
 // DoneMsg reports the end of the dialog: Acked when recorded, nothing when

@@ -56,7 +56,7 @@ func New(c *common.Common) *Page {
 func (p *Page) ID() int { return p.id }
 
 // Title names the page.
-func (p *Page) Title() string { return "Team " + p.team }
+func (p *Page) Title() string { return "Team " + sanitize.Line(p.team) }
 
 // InputFocused is never true: the view is read-only.
 func (p *Page) InputFocused() bool { return false }
@@ -91,13 +91,7 @@ func (p *Page) load() tea.Cmd {
 	return common.ToPage(p.id, func() tea.Msg {
 		v, err := st.Team(ctx, actor, team)
 		if err == nil {
-			for i := range v.Members {
-				m := &v.Members[i]
-				m.Therapist.Name = sanitize.Line(m.Therapist.Name)
-				if m.Queue != nil {
-					common.SanitizeQueue(m.Queue)
-				}
-			}
+			common.SanitizeTeam(v)
 		}
 		return teamMsg{view: v, err: err}
 	})
@@ -171,7 +165,7 @@ const cellW = 4
 func (p *Page) View() string {
 	st := p.c.Styles
 	if p.view == nil {
-		msg := "Loading team " + p.team + "…"
+		msg := "Loading team " + sanitize.Line(p.team) + "…"
 		if p.err != nil {
 			msg = st.Risk.Render("Could not load the team: " + p.err.Error())
 		}

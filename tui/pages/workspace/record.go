@@ -59,7 +59,7 @@ func loadRecord(ctx context.Context, st store.Store, actor store.Actor, patientI
 		if err != nil {
 			return recordMsg{err: fmt.Errorf("instrument %s: %w", k, err)}
 		}
-		inst[k] = in
+		inst[k] = common.SanitizeInstrument(in)
 	}
 	return recordMsg{rec: rec, inst: inst}
 }
@@ -68,13 +68,23 @@ func instKey(id string, version int) string { return fmt.Sprintf("%s@%d", id, ve
 
 // SanitizeRecord strips terminal control sequences from every free text
 // in a record, in place: what patients (and anyone else) wrote never
-// reaches the terminal raw.
+// reaches the terminal raw. The program definitions are replaced by
+// sanitized copies (the originals are the store's shared cache).
 func SanitizeRecord(r *store.PatientRecord) {
 	r.Patient.DisplayName = sanitize.Line(r.Patient.DisplayName)
 	r.Patient.Pseudonym = sanitize.Line(r.Patient.Pseudonym)
 	for i := range r.Referrals {
 		r.Referrals[i].ReferringUnit = sanitize.Line(r.Referrals[i].ReferringUnit)
+		r.Referrals[i].RequestedProgram = sanitize.Line(r.Referrals[i].RequestedProgram)
+		r.Referrals[i].Status = sanitize.Line(r.Referrals[i].Status)
 		r.Referrals[i].Note = sanitize.Text(r.Referrals[i].Note)
+	}
+	for i := range r.Enrollments {
+		e := &r.Enrollments[i]
+		e.Status, e.StartDate, e.PlannedEnd = sanitize.Line(e.Status), sanitize.Line(e.StartDate), sanitize.Line(e.PlannedEnd)
+	}
+	for id, p := range r.Programs {
+		r.Programs[id] = common.SanitizeProgram(p)
 	}
 	for i := range r.Submissions {
 		r.Submissions[i].Answers = sanitizeMap(r.Submissions[i].Answers)
@@ -86,6 +96,7 @@ func SanitizeRecord(r *store.PatientRecord) {
 		r.Messages[i].Body = sanitize.Text(r.Messages[i].Body)
 	}
 	for i := range r.Diary {
+		r.Diary[i].Date = sanitize.Line(r.Diary[i].Date)
 		r.Diary[i].Fields = sanitizeMap(r.Diary[i].Fields)
 	}
 	for i := range r.Notes {
@@ -142,14 +153,14 @@ func (r subRow) title() string {
 	if r.exercise != nil {
 		return r.exercise.Title
 	}
-	return r.sub.ExerciseID
+	return sanitize.Line(r.sub.ExerciseID)
 }
 
 func (r subRow) moduleTitle() string {
 	if r.module != nil {
 		return r.module.Title
 	}
-	return r.sub.ModuleID
+	return sanitize.Line(r.sub.ModuleID)
 }
 
 // derive rebuilds what the views show from the record.

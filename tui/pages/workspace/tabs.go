@@ -11,6 +11,7 @@ import (
 	"polku/tui/common"
 	"polku/tui/components/ackdialog"
 	"polku/tui/components/chart"
+	"polku/tui/sanitize"
 )
 
 func (p *Page) messagesContent() string {
@@ -185,7 +186,7 @@ func (p *Page) diaryContent() string {
 			b.WriteString(p.sleepDiary(ex, e, entries, w))
 			continue
 		}
-		title := exID
+		title := sanitize.Line(exID)
 		if ex != nil {
 			title = ex.Title
 		}
@@ -218,7 +219,7 @@ func fieldsLine(ex *programs.Exercise, f map[string]string) string {
 	}
 	sort.Strings(rest)
 	for _, k := range rest {
-		parts = append(parts, k+": "+f[k])
+		parts = append(parts, sanitize.Line(k)+": "+f[k])
 	}
 	return "  " + strings.Join(parts, " · ")
 }
@@ -322,7 +323,7 @@ func (p *Page) timelineContent() string {
 		add(r.ReceivedAt, "referral", fmt.Sprintf("referral from %s for %s (%s)", r.ReferringUnit, r.RequestedProgram, r.Status))
 	}
 	for _, e := range rec.Enrollments {
-		title := e.ProgramID
+		title := sanitize.Line(e.ProgramID)
 		if pr := rec.Programs[e.ProgramVersionID]; pr != nil {
 			title = pr.Title
 		}
@@ -346,7 +347,7 @@ func (p *Page) timelineContent() string {
 		add(m.SentAt, kind, firstLine(m.Body))
 	}
 	for _, m := range rec.Measures {
-		name := m.InstrumentID
+		name := sanitize.Line(m.InstrumentID)
 		band := ""
 		if in := p.inst[instKey(m.InstrumentID, m.InstrumentVersion)]; in != nil {
 			name, band = in.Name(), " "+in.Band(m.Total)

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"polku/programs"
 	"polku/store"
 	"polku/tui/common"
 	"polku/tui/internal/fixture"
@@ -200,5 +201,36 @@ func TestSubmissionReadAuditFailureIsShown(t *testing.T) {
 	}
 	if !shown {
 		t.Errorf("the failed audit write does not reach the status bar: %+v", out)
+	}
+}
+
+// TestSanitizeRecordCopiesDefinitions: program definitions are shared (the
+// store caches them): the record gets sanitized copies, the cache keeps
+// what it had.
+func TestSanitizeRecordCopiesDefinitions(t *testing.T) {
+	orig := &programs.Program{ID: "p", Title: "T\x1b[2J", Modules: []programs.Module{{ID: "m", Title: "M\x1b]0;x\x07",
+		Exercises: []programs.Exercise{{ID: "e", Title: "E\x1b[31m", Prompt: "P\u009b1m", Fields: []programs.Field{{ID: "f", Label: "L\x1b[0m"}}}}}}}
+	rec := &store.PatientRecord{Programs: map[string]*programs.Program{"v1": orig},
+		Enrollments: []store.Enrollment{{Status: "active\x1b[5m"}}, Referrals: []store.Referral{{RequestedProgram: "gad\x07"}}}
+	SanitizeRecord(rec)
+	p := rec.Programs["v1"]
+	ex := p.Modules[0].Exercises[0]
+	if p == orig || p.Title != "T" || p.Modules[0].Title != "M" || ex.Title != "E" || ex.Prompt != "P" || ex.Fields[0].Label != "L" || ex.ID != "e" {
+		t.Errorf("program not sanitized into a copy: %+v", p)
+	}
+	if orig.Title != "T\x1b[2J" || orig.Modules[0].Exercises[0].Title != "E\x1b[31m" || orig.Modules[0].Exercises[0].Fields[0].Label != "L\x1b[0m" {
+		t.Errorf("the shared definition was changed: %+v", orig)
+	}
+	if rec.Enrollments[0].Status != "active" || rec.Referrals[0].RequestedProgram != "gad" {
+		t.Errorf("enrollment or referral text not sanitized: %+v %+v", rec.Enrollments, rec.Referrals)
+	}
+	in := &programs.Instrument{ID: "i", Title: "Scale\x1b[1m", Bands: []programs.Band{{Label: "mild\x1b[31m"}}, Critical: []programs.Critical{{Item: "q9", Label: "self-harm\x07"}},
+		Items: []programs.Item{{ID: "q9", Text: "Q\x1b[2J"}}}
+	c := common.SanitizeInstrument(in)
+	if c.Title != "Scale" || c.Bands[0].Label != "mild" || c.Critical[0].Label != "self-harm" || c.Items[0].Text != "Q" || c.Critical[0].Item != "q9" {
+		t.Errorf("instrument not sanitized: %+v", c)
+	}
+	if in.Bands[0].Label != "mild\x1b[31m" {
+		t.Error("the shared instrument was changed")
 	}
 }
