@@ -2,7 +2,8 @@
 // first, in sections (needs you, waiting on the patient, all), each row
 // with the reasons as badges, a preview of the selected patient, and a
 // filter. Risk-class patients are pinned at the top whatever the section,
-// filter or sort.
+// filter or sort, and stay on screen while the rest scrolls; when there are
+// more of them than half the list holds, a line counts those out of view.
 package triage
 
 import (
@@ -318,18 +319,41 @@ func previewHeight(total int) int {
 
 func (p *Page) wide() bool { return p.width >= 110 }
 
-// sticky is how many risk rows stay on screen while the rest scrolls:
-// every pinned row, up to half the list.
-func (p *Page) sticky() int {
-	return min(p.pinned, max(1, p.listHeight()/2))
+// rowsLayout says how the list's rows are used: the risk rows that stay on
+// screen while the rest scrolls (every one, up to half the list), then,
+// when there are more risk patients than that, one line that counts those
+// out of view, then the scrolled window.
+func (p *Page) rowsLayout() (sticky, line, window int) {
+	l := p.listHeight()
+	if p.pinned <= max(1, l/2) && l-p.pinned >= 1 {
+		return p.pinned, 0, l - p.pinned
+	}
+	if l >= 2 && p.pinned > 0 {
+		sticky = min(max(1, l/2), l-2)
+		return sticky, 1, l - sticky - 1
+	}
+	return 0, 0, max(1, l)
+}
+
+// RiskOutOfView counts the risk-class patients that are not on screen:
+// above and below the scrolled window (the risk line says so).
+func (p *Page) RiskOutOfView() (above, below int) {
+	sticky, line, window := p.rowsLayout()
+	if line == 0 {
+		return 0, 0
+	}
+	start := sticky + p.offset
+	above = max(0, min(start, p.pinned)-sticky)
+	below = max(0, p.pinned-(start+window))
+	return above, below
 }
 
 // clampOffset keeps the cursor on screen. The offset scrolls the rows
 // below the sticky risk rows.
 func (p *Page) clampOffset() {
-	h := p.listHeight() - p.sticky()
-	rest := len(p.visible) - p.sticky()
-	if ci := p.cursor - p.sticky(); ci >= 0 {
+	sticky, _, h := p.rowsLayout()
+	rest := len(p.visible) - sticky
+	if ci := p.cursor - sticky; ci >= 0 {
 		if ci < p.offset {
 			p.offset = ci
 		}
@@ -589,59 +613,87 @@ func (p *Page) listView(width, height int) string {
 	}
 	nameW := min(24, max(14, width/4))
 	progW := 15
-	var b strings.Builder
-	// The sticky risk rows, then the scrolled rest.
-	rows := make([]int, 0, height)
-	sticky := p.sticky()
-	for i := 0; i < sticky; i++ {
-		rows = append(rows, i)
+	// The sticky risk rows, the line counting risk rows out of view, then
+	// the scrolled rest.
+	sticky, line, window := p.rowsLayout()
+	lines := make([]string, 0, height)
+	for i := 0; i < sticky && i < len(p.visible); i++ {
+		lines = append(lines, p.rowView(i, width, nameW, progW))
 	}
-	for i := sticky + p.offset; i < len(p.visible) && len(rows) < height; i++ {
-		rows = append(rows, i)
+	if line > 0 {
+		lines = append(lines, p.riskLine(width))
 	}
-	for n, row := range rows {
-		end := len(rows)
-		it := &p.queue.Items[p.visible[row]]
-		name := it.DisplayName
-		if name == "" {
-			name = it.Pseudonym
-		}
-		prog := fmt.Sprintf("%s w%d/%d", abbrev(it.ProgramID), it.Week, it.Weeks)
-		if it.Status == store.EnrollmentScheduled {
-			prog = abbrev(it.ProgramID) + " start"
-		}
-		selected := row == p.cursor
-		// On the selected row every part carries the highlight.
-		sty := func(s lipgloss.Style) lipgloss.Style {
-			if selected {
-				return s.Inherit(st.Selected)
-			}
-			return s
-		}
-		var badges []string
-		for _, r := range it.Reasons {
-			badges = append(badges, sty(st.ClassStyle(r.Class.String())).Render(r.Badge))
-		}
-		if len(badges) == 0 {
-			badges = append(badges, sty(st.Faint).Render("waiting on patient"))
-		}
-		space := sty(st.App).Render(" ")
-		left := sty(st.App).Render(common.Pad(name, nameW)+" ") + sty(st.Subtle).Render(common.Pad(prog, progW)) + space
-		rest := max(0, width-2-lipgloss.Width(left))
-		right := common.Truncate(strings.Join(badges, space), rest)
-		if gap := rest - lipgloss.Width(right); gap > 0 && selected {
-			right += sty(st.App).Render(strings.Repeat(" ", gap))
-		}
+	for i := sticky + p.offset; i < len(p.visible) && i < sticky+p.offset+window; i++ {
+		lines = append(lines, p.rowView(i, width, nameW, progW))
+	}
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// riskLine counts the risk patients out of view (empty when all are on
+// screen).
+func (p *Page) riskLine(width int) string {
+	above, below := p.RiskOutOfView()
+	n := above + below
+	if n == 0 {
+		return ""
+	}
+	what := "more risk patients"
+	if n == 1 {
+		what = "more risk patient"
+	}
+	var text string
+	switch {
+	case above > 0 && below > 0:
+		text = fmt.Sprintf("▲▼ %d %s, above and below", n, what)
+	case above > 0:
+		text = fmt.Sprintf("▲ %d %s above (g goes to the top)", n, what)
+	default:
+		text = fmt.Sprintf("▼ %d %s below", n, what)
+	}
+	return common.Truncate(p.c.Styles.Risk.Render("  "+text), width)
+}
+
+// rowView draws row i of the visible rows.
+func (p *Page) rowView(row, width, nameW, progW int) string {
+	st := p.c.Styles
+	it := &p.queue.Items[p.visible[row]]
+	name := it.DisplayName
+	if name == "" {
+		name = it.Pseudonym
+	}
+	prog := fmt.Sprintf("%s w%d/%d", abbrev(it.ProgramID), it.Week, it.Weeks)
+	if it.Status == store.EnrollmentScheduled {
+		prog = abbrev(it.ProgramID) + " start"
+	}
+	selected := row == p.cursor
+	// On the selected row every part carries the highlight.
+	sty := func(s lipgloss.Style) lipgloss.Style {
 		if selected {
-			b.WriteString(st.Cursor.Render("› ") + left + right)
-		} else {
-			b.WriteString("  " + left + right)
+			return s.Inherit(st.Selected)
 		}
-		if n < end-1 {
-			b.WriteByte('\n')
-		}
+		return s
 	}
-	return b.String()
+	var badges []string
+	for _, r := range it.Reasons {
+		badges = append(badges, sty(st.ClassStyle(r.Class.String())).Render(r.Badge))
+	}
+	if len(badges) == 0 {
+		badges = append(badges, sty(st.Faint).Render("waiting on patient"))
+	}
+	space := sty(st.App).Render(" ")
+	left := sty(st.App).Render(common.Pad(name, nameW)+" ") + sty(st.Subtle).Render(common.Pad(prog, progW)) + space
+	rest := max(0, width-2-lipgloss.Width(left))
+	right := common.Truncate(strings.Join(badges, space), rest)
+	if gap := rest - lipgloss.Width(right); gap > 0 && selected {
+		right += sty(st.App).Render(strings.Repeat(" ", gap))
+	}
+	if selected {
+		return st.Cursor.Render("› ") + left + right
+	}
+	return "  " + left + right
 }
 
 func maxOf(vs []int) int {

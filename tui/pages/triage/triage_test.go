@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/quick"
@@ -29,13 +31,23 @@ var names = []string{"Maria", "Juha", "Aino", "Elias", "Sofia", "Leo", "Onni", "
 var progs = []string{"gad", "depression", "insomnia", "social-anxiety-youth"}
 
 // queue makes a sorted queue of n patients with random classes.
-func queue(rng *rand.Rand, n int) *store.Queue {
+func queue(rng *rand.Rand, n int) *store.Queue { return riskQueue(rng, n, -1) }
+
+// riskQueue makes a sorted queue of n patients, risk of them in the risk
+// class (-1: classes at random). Names are unique ("Maria K.17").
+func riskQueue(rng *rand.Rand, n, risk int) *store.Queue {
 	q := &store.Queue{TherapistID: "t1", Counts: map[store.Class]int{}}
 	now := time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC)
 	for i := 0; i < n; i++ {
 		c := store.Classes[rng.IntN(len(store.Classes))]
+		if risk >= 0 {
+			c = store.Classes[1+rng.IntN(len(store.Classes)-1)]
+			if i < risk {
+				c = store.ClassRisk
+			}
+		}
 		it := store.QueueItem{PatientID: fmt.Sprintf("p%05d", i), Pseudonym: fmt.Sprintf("P-%05d", i),
-			DisplayName: names[rng.IntN(len(names))] + " " + string(rune('A'+rng.IntN(26))) + ".", TherapistID: "t1", Status: store.EnrollmentActive,
+			DisplayName: fmt.Sprintf("%s %c.%d", names[rng.IntN(len(names))], 'A'+rng.IntN(26), i), TherapistID: "t1", Status: store.EnrollmentActive,
 			ProgramID: progs[rng.IntN(len(progs))], ProgramTitle: "Program", Week: 1 + rng.IntN(10), Weeks: 12, Class: c}
 		last := now.Add(-time.Duration(rng.IntN(500)) * time.Hour)
 		if rng.IntN(5) > 0 {
@@ -55,60 +67,105 @@ func queue(rng *rand.Rand, n int) *store.Queue {
 	return q
 }
 
-// TestRiskIsNeverHidden: whatever the filter text, section and sort,
-// every risk-class patient is on screen, at the top, in the store's
-// order.
+// riskOnScreen checks what the list on screen shows of the risk-class
+// patients: each one is a row, or is counted in the "N more risk
+// patients" line; the line is there whenever one is not a row.
+func riskOnScreen(t *testing.T, p *Page, q *store.Queue, where string) bool {
+	t.Helper()
+	lines := strings.Split(p.View(), "\n")
+	if len(lines) < 2+p.listHeight() {
+		t.Logf("%s: the view has %d lines", where, len(lines))
+		return false
+	}
+	list := strings.Join(lines[2:2+p.listHeight()], "\n") // below the section header and the counts
+	shown, total := 0, 0
+	for _, it := range q.Items {
+		if it.Class != store.ClassRisk {
+			continue
+		}
+		total++
+		if n := strings.Count(list, it.DisplayName+" "); n > 1 {
+			t.Logf("%s: %s is on screen %d times", where, it.DisplayName, n)
+			return false
+		} else if n == 1 {
+			shown++
+		}
+	}
+	counted := 0
+	if m := regexp.MustCompile(`(\d+) more risk patients?`).FindStringSubmatch(list); m != nil {
+		counted, _ = strconv.Atoi(m[1])
+	}
+	if shown+counted != total {
+		t.Logf("%s: %d risk patients, %d on screen, %d counted in the risk line:\n%s", where, total, shown, counted, list)
+		return false
+	}
+	return true
+}
+
+// terminal sizes and the page each gets (the root keeps two lines for the
+// message line and the status bar).
+var terminals = []struct {
+	name string
+	w, h int
+}{{"80x24", 80, 22}, {"40x10", 40, 8}}
+
+// TestRiskIsNeverHidden: whatever the filter text, section, sort and
+// cursor, every risk-class patient is first in the list, in the store's
+// order, and on the screen either as a row or counted in the risk line,
+// at 80x24 and at 40x10, with few and with many risk patients.
 func TestRiskIsNeverHidden(t *testing.T) {
 	c := testCommon()
-	check := func(seed uint64, filter string, section, sortMode uint8, moves uint8) bool {
+	keys := []tea.KeyMsg{{Type: tea.KeyDown}, {Type: tea.KeyDown}, {Type: tea.KeyDown}, {Type: tea.KeyPgDown}, {Type: tea.KeyEnd},
+		{Type: tea.KeyUp}, {Type: tea.KeyPgUp}, {Type: tea.KeyHome}}
+	check := func(seed uint64, filter string, section, sortMode uint8, moves uint8, risk int8) bool {
 		rng := rand.New(rand.NewPCG(seed, 1))
-		q := queue(rng, 1+rng.IntN(200))
-		p := New(c, store.Therapist{ID: "t1", Name: "Anna"}, false, true)
-		p.SetSize(80, 22)
-		p.SetQueue(q)
-		p.SetSection(int(section % 3))
-		p.SetSort(int(sortMode % 4))
-		p.SetFilter(filter)
-		for i := 0; i < int(moves%20); i++ {
-			p.Update(tea.KeyMsg{Type: tea.KeyDown})
+		n := 1 + rng.IntN(200)
+		r := -1
+		if risk >= 0 {
+			r = 6 + int(risk)%40 // 6 to 45 risk patients
+			n = max(n, r)
 		}
-		var risk []string
+		q := riskQueue(rng, n, r)
+		var ids []string
 		for _, it := range q.Items {
 			if it.Class == store.ClassRisk {
-				risk = append(risk, it.PatientID)
+				ids = append(ids, it.PatientID)
 			}
 		}
-		vis := p.Visible()
-		if len(vis) < len(risk) {
-			t.Logf("seed %d filter %q: %d risk patients, %d rows", seed, filter, len(risk), len(vis))
-			return false
-		}
-		for i, id := range risk {
-			if vis[i].PatientID != id {
-				t.Logf("seed %d filter %q section %d sort %d: row %d is %s, want risk patient %s", seed, filter, section%3, sortMode%4, i, vis[i].PatientID, id)
+		for _, term := range terminals {
+			p := New(c, store.Therapist{ID: "t1", Name: "Anna"}, false, true)
+			p.SetSize(term.w, term.h)
+			p.SetQueue(q)
+			p.SetSection(int(section % 3))
+			p.SetSort(int(sortMode % 4))
+			p.SetFilter(filter)
+			krng := rand.New(rand.NewPCG(seed, 2))
+			for i := 0; i < int(moves%40); i++ {
+				p.Update(keys[krng.IntN(len(keys))])
+			}
+			vis := p.Visible()
+			if len(vis) < len(ids) {
+				t.Logf("%s seed %d filter %q: %d risk patients, %d rows", term.name, seed, filter, len(ids), len(vis))
 				return false
 			}
-		}
-		for _, it := range vis[len(risk):] {
-			if it.Class == store.ClassRisk {
-				return false
-			}
-		}
-		// The screen shows them too, wherever the cursor is: risk rows
-		// stick to the top of the list (up to half of it).
-		view := p.View()
-		for i, id := range risk {
-			if i >= p.sticky() {
-				break
-			}
-			var name string
-			for _, it := range q.Items {
-				if it.PatientID == id {
-					name = it.DisplayName
+			for i, id := range ids {
+				if vis[i].PatientID != id {
+					t.Logf("%s seed %d filter %q section %d sort %d: row %d is %s, want risk patient %s", term.name, seed, filter, section%3, sortMode%4, i, vis[i].PatientID, id)
+					return false
 				}
 			}
-			if !strings.Contains(view, name) {
-				t.Logf("risk patient %s (%s) not on screen", id, name)
+			for _, it := range vis[len(ids):] {
+				if it.Class == store.ClassRisk {
+					return false
+				}
+			}
+			where := fmt.Sprintf("%s seed %d filter %q section %d sort %d moves %d", term.name, seed, filter, section%3, sortMode%4, moves%40)
+			if !riskOnScreen(t, p, q, where) {
+				return false
+			}
+			// The cursor is always on screen too.
+			if it, ok := p.Selected(); ok && !strings.Contains(p.View(), it.DisplayName+" ") {
+				t.Logf("%s: the selected %s is not on screen", where, it.DisplayName)
 				return false
 			}
 		}
@@ -117,12 +174,35 @@ func TestRiskIsNeverHidden(t *testing.T) {
 	if err := quick.Check(check, &quick.Config{MaxCount: 300}); err != nil {
 		t.Fatal(err)
 	}
-	// And a table of filters that match nothing, everything and oddities.
+	// And a table of filters that match nothing, everything and oddities,
+	// with random classes and with 6 and more risk patients.
 	for _, f := range []string{"", "zzzz", "a", "MARIA", "gad", "insomnia", "P-0", "\x1b[31m", "%", ".*", "  "} {
 		for s := 0; s < 3; s++ {
 			for o := 0; o < 4; o++ {
-				if !check(42, f, uint8(s), uint8(o), 3) {
-					t.Errorf("filter %q section %d sort %d hides risk", f, s, o)
+				for _, risk := range []int8{-1, 0, 1, 10} {
+					if !check(42, f, uint8(s), uint8(o), 7, risk) {
+						t.Errorf("filter %q section %d sort %d risk %d hides risk", f, s, o, risk)
+					}
+				}
+			}
+		}
+	}
+	// Every cursor position, row by row, with 6, 7 and 30 risk patients.
+	for _, r := range []int{6, 7, 30} {
+		q := riskQueue(rand.New(rand.NewPCG(9, 9)), 80, r)
+		for _, term := range terminals {
+			p := New(c, store.Therapist{ID: "t1"}, false, true)
+			p.SetSize(term.w, term.h)
+			p.SetQueue(q)
+			p.SetSection(SectionAll)
+			for i := 0; i < 2*len(q.Items); i++ {
+				k := tea.KeyMsg{Type: tea.KeyDown}
+				if i >= len(q.Items) {
+					k = tea.KeyMsg{Type: tea.KeyUp}
+				}
+				p.Update(k)
+				if !riskOnScreen(t, p, q, fmt.Sprintf("%s, %d risk, step %d", term.name, r, i)) {
+					t.Fatalf("%s with %d risk patients: a risk patient is out of view and not counted (step %d)", term.name, r, i)
 				}
 			}
 		}
