@@ -3,7 +3,8 @@ package tui
 // The real-terminal test: tmux runs the built binary on a demo store,
 // send-keys types the core loop, capture-pane reads the screen, sqlite3 and
 // the CLI read the store afterwards; a kill -9 while a draft is being
-// typed loses nothing that was on screen long enough to be saved.
+// typed loses nothing that was on screen long enough to be saved, and a
+// SIGHUP (the terminal closed) loses nothing on screen at all.
 //
 // Run it with:
 //
@@ -131,7 +132,23 @@ func TestE2E(t *testing.T) {
 		t.Errorf("quitting lost the draft: %q", got)
 	}
 
-	// 5. NO_COLOR: no colour sequences at all; 120x40 works too.
+	// 5. The terminal goes away (SIGHUP, as when its window is closed):
+	// words on screen that the debounced save has not written yet are
+	// written by the final flush before polku ends.
+	e.restart(80, 24, "")
+	e.waitFor("Needs you")
+	e.down(second.row)
+	e.keys("Enter")
+	e.waitFor(draft)
+	e.keys("e")
+	e.keys("-l", " then the window closed")
+	e.waitFor("then the window closed")
+	e.signal("HUP") // well within the draft delay after the last key
+	if got := e.sql("SELECT body FROM drafts"); !strings.HasSuffix(got, " then the window closed") {
+		t.Errorf("after SIGHUP the draft in the store is %q", got)
+	}
+
+	// 6. NO_COLOR: no colour sequences at all; 120x40 works too.
 	e.restart(120, 40, "NO_COLOR=1")
 	e.waitFor("Needs you")
 	raw := e.capture(true)
@@ -273,6 +290,17 @@ func (e *e2e) kill9() {
 	pid := e.panePID()
 	if out, err := exec.Command("kill", "-9", pid).CombinedOutput(); err != nil {
 		e.t.Fatalf("kill -9 %s: %v %s", pid, err, out)
+	}
+	e.waitExit()
+}
+
+// signal sends a signal (by name, as kill takes it) to polku and waits for
+// it to end.
+func (e *e2e) signal(name string) {
+	e.t.Helper()
+	pid := e.panePID()
+	if out, err := exec.Command("kill", "-"+name, pid).CombinedOutput(); err != nil {
+		e.t.Fatalf("kill -%s %s: %v %s", name, pid, err, out)
 	}
 	e.waitExit()
 }
