@@ -875,3 +875,47 @@ func TestHostileDefinitionsAreInert(t *testing.T) {
 		check(sh, "team patient")
 	}
 }
+
+// TestAckCommentSurvivesAcknowledgementElsewhere: while the therapist types
+// a comment in the acknowledgement dialog, the flag is acknowledged in
+// another window. The dialog does not vanish with the comment: it says
+// what happened, and enter still records it.
+func TestAckCommentSurvivesAcknowledgementElsewhere(t *testing.T) {
+	for _, who := range []string{"another window", "a colleague"} {
+		t.Run(who, func(t *testing.T) {
+			f := newFixture(t)
+			ctx := context.Background()
+			other := fixture.Actor(f.Anna)
+			if who == "a colleague" {
+				other = fixture.Actor(f.Ben)
+			}
+			h := newHarness(t, options(f, f.Anna), 80, 24)
+			it, _ := h.triage().Selected() // Maria, at risk
+			h.keys("enter", "a", "tab")    // her workspace, the dialog, the comment
+			h.typeText("Phoned her, she is safe tonight")
+			var flag store.Reason
+			for _, r := range it.Reasons {
+				if r.Class == store.ClassRisk {
+					flag = r
+				}
+			}
+			if _, err := f.DB.AckRisk(ctx, other, store.RiskAck{PatientID: it.PatientID, EnrollmentID: it.EnrollmentID,
+				SourceType: flag.SourceType, SourceID: flag.SourceID, Action: store.AckCalledPatient}); err != nil {
+				t.Fatal(err)
+			}
+			h.fire()
+			mustContain(t, h.view(), "Phoned her, she is safe tonight", "acknowledged elsewhere")
+			h.keys("enter")
+			rec, err := f.DB.PatientRecord(ctx, store.System("test"), it.PatientID, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(rec.RiskAcks); n != 2 || rec.RiskAcks[1].Comment != "Phoned her, she is safe tonight" {
+				t.Errorf("the comment is recorded with the second acknowledgement: %+v", rec.RiskAcks)
+			}
+			if h.workspace().InputFocused() {
+				t.Error("the dialog closes once recorded")
+			}
+		})
+	}
+}

@@ -72,6 +72,7 @@ type Dialog struct {
 	comment      textinput.Model
 	inComment    bool
 	saving       bool
+	elsewhere    bool // the flag was acknowledged elsewhere while the dialog was open
 	keys         KeyMap
 	width        int
 }
@@ -103,6 +104,14 @@ func New(c *common.Common, page int, item store.QueueItem) *Dialog {
 			Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		}}
 }
+
+// Comment is the comment typed so far.
+func (d *Dialog) Comment() string { return d.comment.Value() }
+
+// AcknowledgedElsewhere tells the dialog that its flag was acknowledged
+// meanwhile (another window, a colleague): it stays open with what was
+// typed, and says so.
+func (d *Dialog) AcknowledgedElsewhere() { d.elsewhere = true }
 
 // Empty says there is nothing to acknowledge.
 func (d *Dialog) Empty() bool { return len(d.reasons) == 0 }
@@ -206,6 +215,9 @@ func (d *Dialog) View() string {
 		b.WriteString(cur + line + "\n")
 	}
 	b.WriteString(st.Label.Render("Comment: ") + d.comment.View() + "\n")
+	if d.elsewhere {
+		b.WriteString(st.Warn.Render(common.Wrap("This flag was acknowledged elsewhere meanwhile. Your comment is kept: enter records your action with it as well; esc discards it.", w-4)) + "\n")
+	}
 	if d.saving {
 		b.WriteString(st.Faint.Render("recording…"))
 	} else {

@@ -199,7 +199,13 @@ func (p *Page) SetQueue(q *store.Queue) {
 		if it.PatientID == p.patientID {
 			p.item, p.hasItem = it, true
 			if p.ack != nil && !it.HasRisk() {
-				p.ack = nil
+				// Acknowledged elsewhere: nothing typed is dropped.
+				if strings.TrimSpace(p.ack.Comment()) != "" {
+					p.ack.AcknowledgedElsewhere()
+				} else {
+					p.ack = nil
+					p.layout()
+				}
 			}
 			return
 		}
