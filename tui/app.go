@@ -609,20 +609,59 @@ func (m *Model) View() string {
 	return body + "\n" + m.messageLine(top) + "\n" + m.statusBar()
 }
 
-func (m *Model) helpView(top common.Page) string {
-	st := m.c.Styles
+// helpKey is the help binding as it works on the screen: where a text
+// field or dialog has the keyboard, ? is typed (or ignored) and only F1
+// opens the help.
+func (m *Model) helpKey(top common.Page) key.Binding {
+	if top.InputFocused() {
+		b := m.c.Keys.Help
+		b.SetKeys("f1")
+		b.SetHelp("f1", "help")
+		return b
+	}
+	return m.c.Keys.Help
+}
+
+// helpGroups are the bindings the help screen shows for the page on top:
+// the page's own, then the global keys (esc back only where the page has
+// no esc of its own).
+func (m *Model) helpGroups(top common.Page) [][]key.Binding {
 	g := m.c.Keys
 	groups := top.FullHelp()
-	global := []key.Binding{g.Help}
-	if len(m.stack) == 1 {
-		global = append(global, g.Quit)
-	} else {
+	pageEsc := false
+	for _, grp := range groups {
+		for _, b := range grp {
+			for _, k := range b.Keys() {
+				pageEsc = pageEsc || b.Enabled() && k == "esc"
+			}
+		}
+	}
+	global := []key.Binding{m.helpKey(top)}
+	if len(m.stack) > 1 && !pageEsc {
 		global = append(global, g.Back)
 	}
+	switch {
+	case top.InputFocused():
+	case len(m.stack) == 1:
+		global = append(global, g.Quit)
+	default:
+		// q explains how to quit from here.
+		q := g.Quit
+		q.SetHelp("q", "quit (from the queue)")
+		global = append(global, q)
+	}
 	global = append(global, g.Force)
-	groups = append(groups, global)
+	return append(groups, global)
+}
+
+func (m *Model) helpView(top common.Page) string {
+	st := m.c.Styles
 	title := st.Title.Render("Keys on this screen") + st.Subtle.Render(" · "+top.Title())
-	return title + "\n\n" + helpColumns(st, groups, m.width) + "\n\n" + st.Faint.Render("? or esc closes this help. Drafts are saved as you type.")
+	closeWith := "?"
+	if top.InputFocused() {
+		closeWith = "f1"
+	}
+	return title + "\n\n" + helpColumns(st, m.helpGroups(top), m.width) + "\n\n" + st.Faint.Render(closeWith+" or esc closes this help. Drafts are saved as you type.")
 }
 
 // helpColumns lays the groups of bindings out as columns, wrapping to
@@ -681,7 +720,7 @@ func (m *Model) messageLine(top common.Page) string {
 		hasEsc = hasEsc || k.Help().Key == "esc"
 	}
 	if !top.InputFocused() {
-		keys = append(keys, g.Help)
+		keys = append(keys, common.Short(g.Help, "?"))
 		if len(m.stack) == 1 {
 			keys = append(keys, g.Quit)
 		} else if !hasEsc {

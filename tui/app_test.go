@@ -421,23 +421,6 @@ func TestReplyMessageAndNote(t *testing.T) {
 	mustContain(t, h.view(), "Called about item 9.")
 }
 
-func TestHelpShowsEveryBinding(t *testing.T) {
-	f := newFixture(t)
-	h := newHarness(t, options(f, f.Anna), 80, 24)
-	h.keys("?")
-	s := h.view()
-	for _, groups := range h.m.Top().FullHelp() {
-		for _, b := range groups {
-			if b.Enabled() {
-				mustContain(t, s, b.Help().Desc)
-			}
-		}
-	}
-	mustContain(t, s, "quit")
-	h.keys("esc")
-	mustNotContain(t, h.view(), "Keys on this screen")
-}
-
 func TestLiveRefreshKeepsCursor(t *testing.T) {
 	f := newFixture(t)
 	h := newHarness(t, options(f, f.Anna), 80, 24)

@@ -13,11 +13,21 @@ type GlobalKeys struct {
 // NewGlobalKeys makes the global bindings.
 func NewGlobalKeys() *GlobalKeys {
 	return &GlobalKeys{
-		Help:  key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?", "help")),
+		Help:  key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?/f1", "help")),
 		Back:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Quit:  key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		Force: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit (drafts are kept)")),
 	}
+}
+
+// Short is a binding as the one-line key hint shows it: the same keys,
+// with only the first named (the help page names them all).
+func Short(b key.Binding, label string) key.Binding { return ShortAs(b, label, b.Help().Desc) }
+
+// ShortAs is Short with a shorter description too.
+func ShortAs(b key.Binding, label, desc string) key.Binding {
+	b.SetHelp(label, desc)
+	return b
 }
 
 // ListKeys move in a list.
@@ -36,10 +46,10 @@ func NewListKeys() ListKeys {
 	return ListKeys{
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f", " "), key.WithHelp("pgdn", "page down")),
-		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
-		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup/ctrl+b", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f", " "), key.WithHelp("pgdn/ctrl+f/space", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom")),
 		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 	}
 }

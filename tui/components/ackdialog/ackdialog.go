@@ -53,6 +53,7 @@ func (m DoneMsg) Failed() error { return m.Err }
 type KeyMap struct {
 	Up      key.Binding
 	Down    key.Binding
+	Number  key.Binding
 	Flag    key.Binding
 	Comment key.Binding
 	Record  key.Binding
@@ -94,15 +95,22 @@ func New(c *common.Common, page int, item store.QueueItem) *Dialog {
 	ti.PlaceholderStyle = c.Styles.Faint
 	ti.Cursor.Style = c.Styles.EditorCursor
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	return &Dialog{c: c, page: page, patientID: item.PatientID, enrollmentID: item.EnrollmentID, name: item.DisplayName, reasons: rs, comment: ti,
+	numbers := make([]string, len(store.AckActions))
+	for i := range numbers {
+		numbers[i] = fmt.Sprint(i + 1)
+	}
+	d := &Dialog{c: c, page: page, patientID: item.PatientID, enrollmentID: item.EnrollmentID, name: item.DisplayName, reasons: rs, comment: ti,
 		keys: KeyMap{
-			Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "action")),
+			Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓/k/j", "choose what you did")),
 			Down:    key.NewBinding(key.WithKeys("down", "j")),
-			Flag:    key.NewBinding(key.WithKeys("left", "right", "h", "l"), key.WithHelp("←/→", "which flag")),
-			Comment: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "comment")),
+			Number:  key.NewBinding(key.WithKeys(numbers...), key.WithHelp(fmt.Sprintf("1-%d", len(numbers)), "choose by number")),
+			Flag:    key.NewBinding(key.WithKeys("left", "right", "h", "l"), key.WithHelp("←/→/h/l", "which flag")),
+			Comment: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab/shift+tab", "comment")),
 			Record:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "record")),
 			Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		}}
+	d.keys.Flag.SetEnabled(len(rs) > 1)
+	return d
 }
 
 // Comment is the comment typed so far.
@@ -124,11 +132,23 @@ func (d *Dialog) SetWidth(w int) { d.width = w; d.comment.Width = max(10, w-14) 
 
 // ShortHelp lists the main bindings.
 func (d *Dialog) ShortHelp() []key.Binding {
-	return []key.Binding{d.keys.Up, d.keys.Flag, d.keys.Comment, d.keys.Record, d.keys.Cancel}
+	comment := common.Short(d.keys.Comment, "tab")
+	if d.inComment {
+		return []key.Binding{common.ShortAs(comment, "tab", "back to the actions"), d.keys.Record, d.keys.Cancel}
+	}
+	return []key.Binding{common.ShortAs(d.keys.Up, "↑/↓", "action"), common.Short(d.keys.Flag, "←/→"), comment, d.keys.Record, d.keys.Cancel}
 }
 
-// FullHelp lists every binding.
-func (d *Dialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
+// FullHelp lists every binding of the dialog's current state (in the
+// comment, keys type).
+func (d *Dialog) FullHelp() [][]key.Binding {
+	if d.inComment {
+		c := d.keys.Comment
+		c.SetHelp("tab/shift+tab", "back to the actions")
+		return [][]key.Binding{{c, d.keys.Record, d.keys.Cancel}}
+	}
+	return [][]key.Binding{{d.keys.Up, d.keys.Number, d.keys.Flag}, {d.keys.Comment, d.keys.Record, d.keys.Cancel}}
+}
 
 // Update handles keys and the result of recording.
 func (d *Dialog) Update(msg tea.Msg) tea.Cmd {
@@ -159,16 +179,14 @@ func (d *Dialog) Update(msg tea.Msg) tea.Cmd {
 		d.action = (d.action + len(store.AckActions) - 1) % len(store.AckActions)
 	case key.Matches(km, d.keys.Down):
 		d.action = (d.action + 1) % len(store.AckActions)
-	case key.Matches(km, d.keys.Flag) && len(d.reasons) > 1:
+	case key.Matches(km, d.keys.Flag):
 		if s := km.String(); s == "left" || s == "h" {
 			d.flag = (d.flag + len(d.reasons) - 1) % len(d.reasons)
 		} else {
 			d.flag = (d.flag + 1) % len(d.reasons)
 		}
-	default:
-		if s := km.String(); len(s) == 1 && s[0] >= '1' && int(s[0]-'1') < len(store.AckActions) {
-			d.action = int(s[0] - '1')
-		}
+	case key.Matches(km, d.keys.Number):
+		d.action = int(km.String()[0] - '1')
 	}
 	return nil
 }
@@ -221,7 +239,7 @@ func (d *Dialog) View() string {
 	if d.saving {
 		b.WriteString(st.Faint.Render("recording…"))
 	} else {
-		b.WriteString(st.Faint.Render("enter record · tab comment · esc cancel"))
+		b.WriteString(st.Faint.Render("enter record · tab comment · esc cancel · f1 help"))
 	}
 	return st.Box.Width(w).Render(b.String())
 }

@@ -47,7 +47,7 @@ type Page struct {
 // New makes the team view of the supervisor's team.
 func New(c *common.Common) *Page {
 	p := &Page{c: c, id: c.NewPageID(), team: c.Therapist.Team}
-	p.keys = KeyMap{ListKeys: common.NewListKeys(), Reload: key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r", "reload"))}
+	p.keys = KeyMap{ListKeys: common.NewListKeys(), Reload: key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", "reload"))}
 	p.keys.Open.SetHelp("enter", "open therapist's queue")
 	return p
 }
@@ -143,7 +143,7 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // ShortHelp lists the main bindings.
 func (p *Page) ShortHelp() []key.Binding {
-	return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Open, p.keys.Reload}
+	return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Open, common.Short(p.keys.Reload, "r")}
 }
 
 // FullHelp lists every binding.

@@ -97,16 +97,19 @@ func New(c *common.Common, th store.Therapist, readOnly, home bool) *Page {
 	p := &Page{c: c, id: c.NewPageID(), therapist: th, readOnly: readOnly, home: home, filter: fi}
 	p.keys = KeyMap{
 		ListKeys:    common.NewListKeys(),
-		NextSection: key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab", "next section")),
-		PrevSection: key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("shift+tab", "previous section")),
+		NextSection: key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab/→/l", "next section")),
+		PrevSection: key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("shift+tab/←/h", "previous section")),
 		Section:     key.NewBinding(key.WithKeys("1", "2", "3"), key.WithHelp("1-3", "needs you / waiting / all")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Ack:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "acknowledge risk")),
-		Reload:      key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r", "reload")),
+		Reload:      key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", "reload")),
 	}
 	p.keys.Open.SetHelp("enter", "open patient")
+	if !home {
+		p.keys.ClearFilter.SetHelp("esc", "clear the filter, or back")
+	}
 	if readOnly {
 		p.keys.Ack.SetEnabled(false)
 	}
@@ -493,24 +496,31 @@ func (p *Page) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// filterKeys are the bindings while the filter has the keyboard.
+var filterKeys = []key.Binding{
+	key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+	key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+	key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
+}
+
 // ShortHelp lists the main bindings.
 func (p *Page) ShortHelp() []key.Binding {
 	if p.ack != nil {
 		return p.ack.ShortHelp()
 	}
 	if p.filtering {
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		}
+		return filterKeys[:2]
 	}
-	return []key.Binding{p.keys.Open, p.keys.NextSection, p.keys.Filter, p.keys.Ack}
+	return []key.Binding{p.keys.Open, common.Short(p.keys.NextSection, "tab"), p.keys.Filter, p.keys.Ack}
 }
 
 // FullHelp lists every binding.
 func (p *Page) FullHelp() [][]key.Binding {
 	if p.ack != nil {
 		return p.ack.FullHelp()
+	}
+	if p.filtering {
+		return [][]key.Binding{filterKeys}
 	}
 	k := p.keys
 	return [][]key.Binding{

@@ -21,7 +21,7 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 			p.layout()
 			return cmd
 		}
-		if p.reading != "" && (msg.String() == "pgup" || msg.String() == "pgdown") {
+		if p.reading != "" && key.Matches(msg, k.ReaderScroll) {
 			scroll(&p.reader, msg, k) // read on while writing
 			return nil
 		}
@@ -40,7 +40,7 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Next):
 		pid := p.patientID
 		return func() tea.Msg { return common.NextPatientMsg{After: pid} }
-	case key.Matches(msg, k.Write):
+	case key.Matches(msg, k.Write), p.reading != "" && key.Matches(msg, k.ReaderWrite):
 		if e := p.activeEditor(); e != nil {
 			e.Focus()
 			p.layout()
@@ -103,16 +103,10 @@ func (p *Page) readerKeys(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.ReaderOut):
 		return p.closeReader()
 	case key.Matches(msg, k.Correct):
-		row, ok := p.subByID(p.reading)
-		if !ok || len(row.feedback) == 0 {
+		if !p.canCorrect() {
 			return nil
 		}
-		e := p.ensureEditor(store.DraftFeedback, p.reading)
-		e.Focus()
-		p.layout()
-		return nil
-	case key.Matches(msg, k.Open):
-		if e := p.activeEditor(); e != nil {
+		if e := p.ensureEditor(store.DraftFeedback, p.reading); e != nil {
 			e.Focus()
 			p.layout()
 		}
@@ -130,13 +124,29 @@ func scroll(vp *viewport.Model, msg tea.KeyMsg, k KeyMap) {
 		vp.ScrollDown(1)
 	case key.Matches(msg, k.PageUp):
 		vp.PageUp()
-	case key.Matches(msg, k.PageDown), msg.String() == " ":
+	case key.Matches(msg, k.PageDown):
 		vp.PageDown()
 	case key.Matches(msg, k.Top):
 		vp.GotoTop()
 	case key.Matches(msg, k.Bottom):
 		vp.GotoBottom()
 	}
+}
+
+// canCorrect says the submission in the reader has feedback to correct.
+func (p *Page) canCorrect() bool {
+	row, ok := p.subByID(p.reading)
+	return ok && !p.readOnly && len(row.feedback) > 0
+}
+
+// editorHelp is the help of a focused editor, with the reader's scroll
+// keys when it sits below the submission.
+func (p *Page) editorHelp(e interface{ FullHelp() [][]key.Binding }) [][]key.Binding {
+	groups := e.FullHelp()
+	if p.reading != "" {
+		groups = append(groups, []key.Binding{p.keys.ReaderScroll})
+	}
+	return groups
 }
 
 // ShortHelp lists the main bindings of the current view.
@@ -149,15 +159,23 @@ func (p *Page) ShortHelp() []key.Binding {
 	}
 	k := p.keys
 	if p.reading != "" {
-		return []key.Binding{k.Write, k.Down, k.ReaderOut, k.Next, k.Ack}
+		if p.readOnly {
+			return []key.Binding{k.Down, k.ReaderOut}
+		}
+		short := []key.Binding{common.Short(k.ReaderWrite, "e"), common.ShortAs(k.ReaderOut, "esc", "close"), k.Next, k.Ack}
+		if p.activeEditor() == nil && p.canCorrect() {
+			short[0] = k.Correct
+		}
+		return short
 	}
+	tab := common.Short(k.NextTab, "tab")
 	switch p.tab {
 	case TabSubmissions:
-		return []key.Binding{k.Open, k.NextTab, k.Next, k.Ack}
+		return []key.Binding{k.Open, tab, k.Next, k.Ack}
 	case TabMessages, TabNotes:
-		return []key.Binding{k.Write, k.NextTab, k.Next, k.Ack}
+		return []key.Binding{common.Short(k.Write, "e"), tab, k.Next, k.Ack}
 	}
-	return []key.Binding{k.Down, k.NextTab, k.Next, k.Ack}
+	return []key.Binding{k.Down, tab, k.Next, k.Ack}
 }
 
 // FullHelp lists every binding of the current view.
@@ -166,18 +184,22 @@ func (p *Page) FullHelp() [][]key.Binding {
 		return p.ack.FullHelp()
 	}
 	if e := p.activeEditor(); e != nil && e.Focused() {
-		return e.FullHelp()
+		return p.editorHelp(e)
 	}
 	k := p.keys
 	nav := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
 	if p.reading != "" {
-		return [][]key.Binding{nav, {k.Write, k.Correct, k.ReaderOut}, {k.Next, k.Ack}}
+		acts := []key.Binding{k.ReaderWrite}
+		if p.canCorrect() {
+			acts = append(acts, k.Correct)
+		}
+		return [][]key.Binding{nav, append(acts, k.ReaderOut), {k.Next, k.Ack}}
 	}
 	acts := []key.Binding{k.NextTab, k.PrevTab, k.TabN}
 	if p.tab == TabSubmissions {
 		acts = append(acts, k.Open)
 	}
-	if p.tab == TabMessages || p.tab == TabNotes {
+	if (p.tab == TabMessages || p.tab == TabNotes) && p.activeEditor() != nil {
 		acts = append(acts, k.Write)
 	}
 	return [][]key.Binding{nav, acts, {k.Next, k.Ack, k.Back}}

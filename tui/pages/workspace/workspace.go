@@ -51,15 +51,17 @@ func (t Tab) String() string { return tabNames[t] }
 // KeyMap are the workspace's bindings.
 type KeyMap struct {
 	common.ListKeys
-	NextTab   key.Binding
-	PrevTab   key.Binding
-	TabN      key.Binding
-	Write     key.Binding
-	Correct   key.Binding
-	Ack       key.Binding
-	Next      key.Binding
-	Back      key.Binding
-	ReaderOut key.Binding
+	NextTab      key.Binding
+	PrevTab      key.Binding
+	TabN         key.Binding
+	Write        key.Binding
+	ReaderWrite  key.Binding // in the reader enter writes too
+	ReaderScroll key.Binding // while writing in the reader
+	Correct      key.Binding
+	Ack          key.Binding
+	Next         key.Binding
+	Back         key.Binding
+	ReaderOut    key.Binding
 }
 
 // Page is a patient's workspace.
@@ -119,21 +121,22 @@ func New(c *common.Common, item store.QueueItem, readOnly bool, focus *common.Fo
 	p.reader.KeyMap = viewport.KeyMap{}
 	p.content.KeyMap = viewport.KeyMap{}
 	p.keys = KeyMap{
-		ListKeys:  common.NewListKeys(),
-		NextTab:   key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab", "next tab")),
-		PrevTab:   key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("shift+tab", "previous tab")),
-		TabN:      key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "go to tab")),
-		Write:     key.NewBinding(key.WithKeys("e", "i"), key.WithHelp("e", "write")),
-		Correct:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "correct sent feedback")),
-		Ack:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "acknowledge risk")),
-		Next:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next patient")),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		ReaderOut: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close the reader")),
+		ListKeys:     common.NewListKeys(),
+		NextTab:      key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab/→/l", "next tab")),
+		PrevTab:      key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("shift+tab/←/h", "previous tab")),
+		TabN:         key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "go to tab")),
+		Write:        key.NewBinding(key.WithKeys("e", "i"), key.WithHelp("e/i", "write")),
+		ReaderWrite:  key.NewBinding(key.WithKeys("e", "i", "enter"), key.WithHelp("e/i/enter", "write feedback")),
+		ReaderScroll: key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll what the patient wrote")),
+		Correct:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "correct sent feedback")),
+		Ack:          key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "acknowledge risk")),
+		Next:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next patient")),
+		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		ReaderOut:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close the reader")),
 	}
 	p.keys.Open.SetHelp("enter", "read submission")
-	p.keys.PageDown.SetKeys("pgdown", "ctrl+f")
 	if readOnly {
-		for _, b := range []*key.Binding{&p.keys.Write, &p.keys.Correct, &p.keys.Ack, &p.keys.Next} {
+		for _, b := range []*key.Binding{&p.keys.Write, &p.keys.ReaderWrite, &p.keys.ReaderScroll, &p.keys.Correct, &p.keys.Ack, &p.keys.Next} {
 			b.SetEnabled(false)
 		}
 	}

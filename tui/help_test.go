@@ -1,0 +1,332 @@
+package tui
+
+import (
+	"context"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"polku/tui/internal/fixture"
+)
+
+// helpScreen is one screen of the workbench: how to reach it from a fresh
+// start, in one or more states that show the same help (a key that acts
+// only from some position, like ↑ at the top of a list, acts in one of
+// them).
+type helpScreen struct {
+	name   string
+	sara   bool // as the supervisor
+	w, h   int
+	states []func(h *harness, f *fixture.Fixture)
+	// text: printable keys and the text field's editing keys type here;
+	// they need not be in the help.
+	text bool
+}
+
+// allKeys is every key a test presses: printable ASCII, space, the named
+// keys, ctrl+letter and alt+digit.
+func allKeys() []tea.KeyMsg {
+	var ks []tea.KeyMsg
+	for r := '!'; r <= '~'; r++ {
+		ks = append(ks, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	ks = append(ks, tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}})
+	for _, t := range []tea.KeyType{tea.KeyEnter, tea.KeyEsc, tea.KeyTab, tea.KeyShiftTab, tea.KeyUp, tea.KeyDown, tea.KeyLeft, tea.KeyRight,
+		tea.KeyPgUp, tea.KeyPgDown, tea.KeyHome, tea.KeyEnd, tea.KeyBackspace, tea.KeyDelete, tea.KeyF1, tea.KeyF2, tea.KeyCtrlHome, tea.KeyCtrlEnd} {
+		ks = append(ks, tea.KeyMsg{Type: t})
+	}
+	for t := tea.KeyCtrlA; t <= tea.KeyCtrlZ; t++ {
+		if t != tea.KeyTab && t != tea.KeyEnter {
+			ks = append(ks, tea.KeyMsg{Type: t})
+		}
+	}
+	for r := '1'; r <= '9'; r++ {
+		ks = append(ks, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: true})
+	}
+	return ks
+}
+
+// textKeys are the editing keys of the text fields (bubbles' textarea and
+// textinput), which type or move in the text.
+func textKeys() map[string]bool {
+	out := map[string]bool{}
+	add := func(bs ...key.Binding) {
+		for _, b := range bs {
+			for _, k := range b.Keys() {
+				out[k] = true
+			}
+		}
+	}
+	ta, ti := textarea.DefaultKeyMap, textinput.DefaultKeyMap
+	add(ta.CharacterForward, ta.CharacterBackward, ta.WordForward, ta.WordBackward, ta.LineNext, ta.LinePrevious, ta.DeleteWordBackward,
+		ta.DeleteWordForward, ta.DeleteAfterCursor, ta.DeleteBeforeCursor, ta.InsertNewline, ta.DeleteCharacterBackward, ta.DeleteCharacterForward,
+		ta.LineStart, ta.LineEnd, ta.Paste, ta.InputBegin, ta.InputEnd, ta.CapitalizeWordForward, ta.LowercaseWordForward, ta.UppercaseWordForward,
+		ta.TransposeCharacterBackward)
+	add(ti.CharacterForward, ti.CharacterBackward, ti.WordForward, ti.WordBackward, ti.DeleteWordBackward, ti.DeleteWordForward,
+		ti.DeleteAfterCursor, ti.DeleteBeforeCursor, ti.DeleteCharacterBackward, ti.DeleteCharacterForward, ti.LineStart, ti.LineEnd, ti.Paste)
+	return out
+}
+
+var helpRange = regexp.MustCompile(`^(.*?)(\d)[-…](\d)$`)
+
+// helpTokens turns the key column of a help line ("tab/→/l", "1-6",
+// "alt+1…4", "pgdn/ctrl+f/space") into the key names bubbletea reports.
+func helpTokens(s string) []string {
+	names := map[string]string{"↑": "up", "↓": "down", "←": "left", "→": "right", "pgdn": "pgdown", "space": " ", "del": "delete"}
+	if s == "/" {
+		return []string{"/"}
+	}
+	var out []string
+	for _, tok := range strings.Split(s, "/") {
+		if m := helpRange.FindStringSubmatch(tok); m != nil {
+			for d := m[2][0]; d <= m[3][0]; d++ {
+				out = append(out, m[1]+string(d))
+			}
+			continue
+		}
+		if n, ok := names[tok]; ok {
+			tok = n
+		}
+		out = append(out, tok)
+	}
+	return out
+}
+
+func (h *harness) seq() int64 {
+	h.t.Helper()
+	n, err := h.fx.DB.LastSeq(context.Background())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return n
+}
+
+// press presses one key and says whether anything happened: the screen
+// (before is how it looked) changed, a message came out of the key (a
+// status, a reload, a quit) or the store was written. It returns the
+// screen after the key.
+func (h *harness) press(k tea.KeyMsg, before string) (bool, string) {
+	h.t.Helper()
+	seq := h.seq()
+	_, cmd := h.m.Update(k)
+	n := h.runCounting(cmd)
+	after := h.view()
+	return n > 0 || after != before || h.seq() != seq, after
+}
+
+// runCounting runs cmd like run and counts the messages it produced.
+func (h *harness) runCounting(cmd tea.Cmd) int {
+	n := 0
+	wrapped := func(c tea.Cmd) tea.Cmd {
+		if c == nil {
+			return nil
+		}
+		return func() tea.Msg {
+			msg := c()
+			if msg != nil {
+				if _, batch := msg.(tea.BatchMsg); !batch {
+					n++
+				}
+			}
+			return msg
+		}
+	}
+	// Count only what the key itself sets off, not the replies to it.
+	if cmd == nil {
+		return 0
+	}
+	msg := wrapped(cmd)()
+	switch m := msg.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range m {
+			if c == nil {
+				continue
+			}
+			if mm := c(); mm != nil {
+				n++
+				h.deliver(mm)
+			}
+		}
+	default:
+		h.deliver(m)
+	}
+	return n
+}
+
+// deliver hands a message to the model and runs what follows.
+func (h *harness) deliver(msg tea.Msg) {
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			h.run(c)
+		}
+		return
+	}
+	if _, ok := msg.(tea.QuitMsg); ok {
+		return
+	}
+	_, next := h.m.Update(msg)
+	h.run(next)
+}
+
+// TestHelpShowsEveryBinding: on every screen, each key the help shows does
+// something when pressed, and each key that does something is in the help
+// (the text fields' typing and editing keys aside).
+func TestHelpShowsEveryBinding(t *testing.T) {
+	// at reaches a screen: a patient selected in the queue, then keys, the
+	// screen drawn after each as the program does.
+	at := func(ps string, keys ...string) func(h *harness, f *fixture.Fixture) {
+		return func(h *harness, f *fixture.Fixture) {
+			if ps != "" {
+				h.selectPatient(f, ps)
+			}
+			h.view()
+			for _, k := range keys {
+				h.keys(k)
+				h.view()
+			}
+		}
+	}
+	screens := []helpScreen{
+		{name: "queue", w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
+			at("P-0003"), at("", "1", "j", "j"), at("P-0003", "/", "a", "enter")}},
+		{name: "queue filter", w: 80, h: 24, text: true, states: []func(*harness, *fixture.Fixture){at("", "/"), at("P-0003", "/")}},
+		{name: "workspace submissions", w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
+			at("P-0001", "enter", "1"), at("P-0001", "enter", "1", "j")}},
+		{name: "workspace measures", w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
+			at("P-0001", "enter", "3"), at("P-0001", "enter", "3", "G")}},
+		{name: "workspace messages", w: 80, h: 16, states: []func(*harness, *fixture.Fixture){
+			at("P-0001", "enter", "2", "g"), at("P-0001", "enter", "2", "G")}},
+		{name: "reader, feedback waiting", w: 80, h: 14, states: []func(*harness, *fixture.Fixture){
+			at("P-0002", "enter"), at("P-0002", "enter", "G")}},
+		{name: "reader, feedback sent", w: 80, h: 14, states: []func(*harness, *fixture.Fixture){
+			at("P-0005", "enter", "1", "enter"), at("P-0005", "enter", "1", "enter", "G")}},
+		{name: "editor", w: 80, h: 24, text: true, states: []func(*harness, *fixture.Fixture){
+			at("P-0002", "enter", "e", "H", "i"), at("P-0002", "enter", "e", "pgdown", "H", "i")}},
+		{name: "send confirmation", w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
+			at("P-0002", "enter", "e", "H", "i", "ctrl+s"), at("P-0002", "enter", "e", "pgdown", "H", "i", "ctrl+s")}},
+		{name: "risk dialog", w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at("", "a"), at("", "a", "3")}},
+		{name: "risk dialog comment", w: 80, h: 24, text: true, states: []func(*harness, *fixture.Fixture){at("", "a", "tab")}},
+		{name: "workspace risk dialog", w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at("", "enter", "a"), at("", "enter", "a", "3")}},
+		{name: "team", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at(""), at("", "j")}},
+		{name: "team queue", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
+			at("", "enter"), at("", "enter", "j", "j"), at("", "enter", "/", "a", "enter")}},
+	}
+	exempt := textKeys()
+	for _, sc := range screens {
+		t.Run(sc.name, func(t *testing.T) {
+			t.Parallel()
+			var f *fixture.Fixture
+			fresh := func(state func(*harness, *fixture.Fixture), dirty bool) *harness {
+				if f == nil || dirty {
+					f = newFixture(t)
+				}
+				th := f.Anna
+				if sc.sara {
+					th = f.Sara
+				}
+				h := newHarness(t, options(f, th), sc.w, sc.h)
+				h.fx = f
+				state(h, f)
+				return h
+			}
+			// The help of the screen, as the help page shows it.
+			h := fresh(sc.states[0], false)
+			top := h.m.Top()
+			inHelp := map[string]string{}
+			var bindings []key.Binding
+			for _, g := range h.m.helpGroups(top) {
+				for _, b := range g {
+					if !b.Enabled() || b.Help().Key == "" {
+						continue
+					}
+					bindings = append(bindings, b)
+					for _, tok := range helpTokens(b.Help().Key) {
+						if prev, dup := inHelp[tok]; dup {
+							t.Errorf("%q is in the help twice: %q and %q", tok, prev, b.Help().Key+" "+b.Help().Desc)
+						}
+						inHelp[tok] = b.Help().Key + " " + b.Help().Desc
+					}
+				}
+			}
+			h.keys("f1")
+			page := h.view()
+			for _, g := range h.m.helpGroups(top) {
+				for _, b := range g {
+					if b.Enabled() && b.Help().Key != "" && (!strings.Contains(page, b.Help().Key) || !strings.Contains(page, b.Help().Desc)) {
+						t.Errorf("the help page lacks %q %q:\n%s", b.Help().Key, b.Help().Desc, page)
+					}
+				}
+			}
+			// Press every key, from a fresh screen whenever the last one
+			// did something.
+			// The first state tries every key; the others, the keys of the
+			// help that have not acted yet.
+			acted := map[string]bool{}
+			for si, state := range sc.states {
+				h, dirty := fresh(state, false), false
+				screen := h.view()
+				for _, k := range allKeys() {
+					name := k.String()
+					_, helped := inHelp[name]
+					typed := k.Type == tea.KeyRunes || k.Type == tea.KeySpace || exempt[name]
+					if acted[name] || sc.text && typed && !helped || si > 0 && !helped {
+						continue
+					}
+					if h == nil {
+						h = fresh(state, dirty)
+						screen = h.view()
+					}
+					seq := h.seq()
+					var did bool
+					if did, screen = h.press(k, screen); did {
+						acted[name] = true
+						dirty = h.seq() != seq
+						h = nil
+					}
+				}
+			}
+			var missing, idle []string
+			for name := range acted {
+				if _, ok := inHelp[name]; !ok {
+					missing = append(missing, name)
+				}
+			}
+			// Every key of a binding acts (↑ and k alike); of a range
+			// (1-6: go to tab 1 to 6), the one for where you already
+			// are may do nothing.
+			for _, b := range bindings {
+				toks := helpTokens(b.Help().Key)
+				n := 0
+				for _, tok := range toks {
+					if acted[tok] {
+						n++
+					}
+				}
+				isRange := helpRange.MatchString(b.Help().Key)
+				if isRange && n >= len(toks)-1 {
+					continue
+				}
+				for _, tok := range toks {
+					if !acted[tok] {
+						idle = append(idle, tok+" ("+b.Help().Key+" "+b.Help().Desc+")")
+					}
+				}
+			}
+			sort.Strings(missing)
+			sort.Strings(idle)
+			if len(missing) > 0 {
+				t.Errorf("keys that do something but are not in the help: %q", missing)
+			}
+			if len(idle) > 0 {
+				t.Errorf("keys in the help that do nothing: %q", idle)
+			}
+		})
+	}
+}
