@@ -735,10 +735,10 @@ func TestFailedCloseFlushIsSavedAtExit(t *testing.T) {
 func TestFeedbackSentElsewhereBecomesACorrection(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
-		name, pseudonym, sub, keys string
+		name, pseudonym, keys string
 	}{
-		{"original", "P-0002", "juha-log", "e"},   // Juha's log, no feedback yet
-		{"correction", "P-0005", "", "1 enter c"}, // Sofia's circle: correcting sent feedback
+		{"original", "P-0002", "e"},           // Juha's log, no feedback yet
+		{"correction", "P-0005", "1 enter c"}, // Sofia's circle: correcting sent feedback
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)

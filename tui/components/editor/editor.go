@@ -44,6 +44,9 @@ type SentMsg struct {
 	Kind    string
 	DraftID string // the draft the send removed ("" if none was saved)
 	Err     error
+	// Conflict: nothing was sent, because another window saved other
+	// text in this draft meanwhile (the therapist chooses first).
+	Conflict *store.Draft
 }
 
 func (m saveTickMsg) EditorKey() string { return m.key }
@@ -273,6 +276,10 @@ func (e *Editor) Update(msg tea.Msg) tea.Cmd {
 		return e.onSaved(msg)
 	case SentMsg:
 		e.sending = false
+		if msg.Conflict != nil {
+			e.conflict = msg.Conflict
+			return common.Status("Not sent: another window changed this draft. Choose first: ctrl+o keeps your text, ctrl+l loads the other.")
+		}
 		if msg.Err != nil {
 			e.sendErr = msg.Err
 			if e.ta.Value() != e.saved {
@@ -460,10 +467,10 @@ func (e *Editor) send() tea.Cmd {
 	e.sendErr, e.offer, e.notice = nil, "", ""
 	e.gen++ // the text goes out as it is now; no save of it is needed
 	body := strings.TrimRight(e.ta.Value(), " \n")
-	s, k, kind, fn, ctx := e.slot, e.key, e.opts.Kind, e.opts.Send, e.c.Ctx
+	s, st, actor, k, kind, fn, ctx := e.slot, e.c.Store, e.c.Actor, e.key, e.opts.Kind, e.opts.Send, e.c.Ctx
 	return common.ToPage(e.page, e.c.Write(func() tea.Msg {
-		id, err := s.send(ctx, fn, body)
-		return SentMsg{Key: k, Kind: kind, DraftID: id, Err: err}
+		id, conflict, err := s.send(ctx, st, actor, fn, body)
+		return SentMsg{Key: k, Kind: kind, DraftID: id, Err: err, Conflict: conflict}
 	}))
 }
 

@@ -498,3 +498,41 @@ func TestFailedSendSaysNotSent(t *testing.T) {
 		t.Errorf("a failed send is not a failed save:\n%s", v)
 	}
 }
+
+// TestSendWaitsForAChoiceWhenTheDraftChangedElsewhere: sending removes the
+// draft; when another window has saved other text in it meanwhile, nothing
+// is sent (that text would be lost unseen) until the therapist chooses.
+func TestSendWaitsForAChoiceWhenTheDraftChangedElsewhere(t *testing.T) {
+	f, c := setup(t)
+	ctx := context.Background()
+	p := f.Patients["P-0004"]
+	var sent []string
+	e := New(c, 1, Options{Kind: store.DraftNote, TargetID: p.ID, PatientID: p.ID, Label: "Note", Verb: "Save this note",
+		Send: func(ctx context.Context, body, draftID string) error {
+			sent = append(sent, body)
+			_, err := f.DB.AddNote(ctx, c.Actor, store.Note{PatientID: p.ID, Body: body}, draftID)
+			return err
+		}})
+	e.SetSize(80, 8)
+	e.Focus()
+	typeText(e, "mine")
+	ds, _ := f.DB.Drafts(ctx, f.Anna.ID)
+	if _, err := f.DB.SaveDraft(ctx, c.Actor, store.Draft{ID: ds[0].ID, PatientID: p.ID, TargetType: store.DraftNote,
+		TargetID: p.ID, Body: "the other window's", Version: ds[0].Version}); err != nil {
+		t.Fatal(err)
+	}
+	drain(e, e.Update(tea.KeyMsg{Type: tea.KeyCtrlS}))
+	drain(e, e.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")}))
+	if len(sent) != 0 || e.Sent() || e.Conflict() == nil {
+		t.Fatalf("sent %q over another window's draft (conflict %+v)", sent, e.Conflict())
+	}
+	if ds, _ = f.DB.Drafts(ctx, f.Anna.ID); len(ds) != 1 || ds[0].Body != "the other window's" {
+		t.Fatalf("the other window's draft is kept: %+v", ds)
+	}
+	drain(e, e.Update(tea.KeyMsg{Type: tea.KeyCtrlO}))
+	drain(e, e.Update(tea.KeyMsg{Type: tea.KeyCtrlS}))
+	drain(e, e.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")}))
+	if len(sent) != 1 || sent[0] != "mine" || !e.Sent() {
+		t.Fatalf("after keeping mine, the send goes out once: %q", sent)
+	}
+}

@@ -568,6 +568,9 @@ func (p *Page) onSent(msg editor.SentMsg) tea.Cmd {
 		return common.Error(msg.Err)
 	}
 	cmd := e.Update(msg)
+	if msg.Conflict != nil {
+		return cmd // not sent: the editor asks which text to keep
+	}
 	if msg.Err != nil {
 		if msg.Kind == store.DraftFeedback && errors.Is(msg.Err, store.ErrConflict) {
 			// Sent meanwhile from another window or device: keep the
