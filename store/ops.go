@@ -85,6 +85,23 @@ func (r txRefs) referral(id string) (*Referral, error) {
 	return &x, r.get(tables.referral, "referral", id, &x)
 }
 
+// ownEnrollment: a therapist writes feedback, messages and acknowledgements
+// only on enrollments assigned to them (an old enrollment with a colleague
+// lets them read the patient, not write on the colleague's enrollment).
+func (t *tx) ownEnrollment(enrollmentID string) error {
+	if !t.actor.IsPerson() || t.actor.Role != RoleTherapist {
+		return nil
+	}
+	var owner string
+	if err := t.tx.QueryRowContext(t.ctx, "SELECT therapist_id FROM enrollments WHERE id = ?", enrollmentID).Scan(&owner); err != nil {
+		return notFound("enrollment", enrollmentID)
+	}
+	if owner != t.actor.ID {
+		return forbidden("enrollment %s is not assigned to %s", enrollmentID, t.actor.Handle)
+	}
+	return nil
+}
+
 // cas updates one versioned row if its version is still want, bumping it.
 func (t *tx) cas(tableName, what, id, patientID string, want int64, set string, args ...any) error {
 	args = append(args, id, want)
@@ -192,6 +209,9 @@ func (o SendFeedbackOp) apply(t *tx) error {
 	if err := checkFeedback(txRefs{t}, &o.Feedback); err != nil {
 		return err
 	}
+	if err := t.ownEnrollment(o.Feedback.EnrollmentID); err != nil {
+		return err
+	}
 	if err := t.insert(tables.feedback, &o.Feedback, o.Feedback.ID, o.Feedback.PatientID); err != nil {
 		return err
 	}
@@ -223,6 +243,9 @@ func (o SendMessageOp) apply(t *tx) error {
 	if err := checkMessage(txRefs{t}, &o.Message); err != nil {
 		return err
 	}
+	if err := t.ownEnrollment(o.Message.EnrollmentID); err != nil {
+		return err
+	}
 	if err := t.insert(tables.message, &o.Message, o.Message.ID, o.Message.PatientID); err != nil {
 		return err
 	}
@@ -246,9 +269,12 @@ func (o MarkReadOp) apply(t *tx) error {
 		return err
 	}
 	for _, id := range o.IDs {
-		var patientID string
-		if err := t.tx.QueryRowContext(t.ctx, "SELECT patient_id FROM "+tb+" WHERE id = ?", id).Scan(&patientID); err != nil {
+		var patientID, enrollmentID string
+		if err := t.tx.QueryRowContext(t.ctx, "SELECT patient_id, enrollment_id FROM "+tb+" WHERE id = ?", id).Scan(&patientID, &enrollmentID); err != nil {
 			return ref("read", "ids", id, notFound(o.Type, id))
+		}
+		if err := t.ownEnrollment(enrollmentID); err != nil {
+			return err
 		}
 		res, err := t.exec("UPDATE "+tb+" SET read_at = ? WHERE id = ? AND read_at IS NULL", fmtTime(o.At), id)
 		if err != nil {
@@ -314,6 +340,9 @@ type AckRiskOp struct {
 func (AckRiskOp) OpType() string { return "risk.ack" }
 func (o AckRiskOp) apply(t *tx) error {
 	if err := checkRiskAck(txRefs{t}, &o.Ack); err != nil {
+		return err
+	}
+	if err := t.ownEnrollment(o.Ack.EnrollmentID); err != nil {
 		return err
 	}
 	return t.insert(tables.riskAck, &o.Ack, o.Ack.ID, o.Ack.PatientID)

@@ -442,3 +442,40 @@ func TestNamesRefuseControlCharacters(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// A therapist with an old enrollment of a patient may read the patient but
+// writes only on enrollments assigned to them.
+func TestWritesOnlyOnOwnEnrollments(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	ben, _ := f.db.AddTherapist(ctx, sys, store.Therapist{Handle: "ben", Name: "Ben", Role: store.RoleTherapist, Team: "south"})
+	benActor := store.ActorFor(ben, "t")
+	pv, _ := f.db.ProgramVersion(ctx, "depression", 0)
+	old, err := f.db.Enroll(ctx, sys, store.Enrollment{PatientID: f.patient.ID, ProgramVersionID: pv.ID, TherapistID: ben.ID, Status: store.EnrollmentCompleted}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.submit(t, "x") // on anna's enrollment
+	in, _ := f.db.SendMessage(ctx, sys, store.Message{EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, Direction: store.DirectionIn, Body: "hi"}, "")
+	if _, err := f.db.PatientRecord(ctx, benActor, f.patient.ID, "t"); err != nil {
+		t.Fatalf("ben can read through his old enrollment: %v", err)
+	}
+	for name, err := range map[string]error{
+		"feedback": func() error {
+			_, err := f.db.SendFeedback(ctx, benActor, store.Feedback{SubmissionID: s.ID, EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, Body: "b"}, "")
+			return err
+		}(),
+		"message": func() error {
+			_, err := f.db.SendMessage(ctx, benActor, store.Message{EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, Direction: store.DirectionOut, Body: "b"}, "")
+			return err
+		}(),
+		"mark read": f.db.MarkRead(ctx, benActor, "message", in.ID),
+	} {
+		if !errors.Is(err, store.ErrForbidden) {
+			t.Errorf("ben's %s on anna's enrollment: %v, want forbidden", name, err)
+		}
+	}
+	if _, err := f.db.SendMessage(ctx, benActor, store.Message{EnrollmentID: old.ID, PatientID: f.patient.ID, Direction: store.DirectionOut, Body: "b"}, ""); err != nil {
+		t.Errorf("ben writing on his own enrollment: %v", err)
+	}
+}

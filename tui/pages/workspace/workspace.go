@@ -546,9 +546,15 @@ func (p *Page) markRead() tea.Cmd {
 	if p.readOnly || p.tab != TabMessages || p.reading != "" || p.rec == nil {
 		return nil
 	}
+	// Only messages on this therapist's own enrollments: one with a colleague
+	// (an earlier program) is theirs to mark read.
+	mine := map[string]bool{}
+	for _, e := range p.rec.Enrollments {
+		mine[e.ID] = e.TherapistID == p.c.Actor.ID
+	}
 	var ids []string
 	for _, m := range p.rec.Messages {
-		if m.Direction == store.DirectionIn && m.ReadAt == nil && !p.markedRead[m.ID] {
+		if m.Direction == store.DirectionIn && m.ReadAt == nil && !p.markedRead[m.ID] && mine[m.EnrollmentID] {
 			ids = append(ids, m.ID)
 			p.markedRead[m.ID] = true
 		}
