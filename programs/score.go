@@ -140,7 +140,6 @@ const (
 	ChangeReliableImprovement   = "reliable improvement"
 	ChangeNone                  = "no reliable change"
 	ChangeReliableDeterioration = "reliable deterioration"
-	ChangeNotCase               = "not a case at baseline"
 )
 
 // Change compares a current total with the baseline (the first score).
