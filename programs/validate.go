@@ -123,12 +123,19 @@ func (c checker) plainText(v reflect.Value, path string) {
 		}
 	case reflect.String:
 		for _, r := range v.String() {
-			if (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			if r != '\n' && r != '\t' && IsControl(r) {
 				c.at(path, "%s contains a control character (U+%04X); remove it", path, r)
 				return
 			}
 		}
 	}
+}
+
+// IsControl says whether r must not appear in text shown in a terminal: C0
+// and C1 controls (escape sequences start with them), DEL, and the bidi
+// overrides that reorder what is shown.
+func IsControl(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 func (c checker) common(id string, version int, title, language string) {

@@ -95,16 +95,7 @@ func (db *DB) LoadRecords(ctx context.Context, q *sql.Tx, typ string, ids []stri
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			rec := kind.rec(kind.new())
-			if err := kind.table.scanInto(rows, rec); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, rec)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if out, err = scanRecords(rows, kind, out); err != nil {
 			return nil, err
 		}
 	}
@@ -122,12 +113,17 @@ func (db *DB) LoadAllRecords(ctx context.Context, q *sql.Tx, typ string) ([]any,
 	if err != nil {
 		return nil, err
 	}
+	return scanRecords(rows, kind, nil)
+}
+
+// scanRecords appends every row (selected with the kind's column list) as a
+// record pointer, and closes rows.
+func scanRecords(rows *sql.Rows, kind recordKind, out []any) ([]any, error) {
 	defer rows.Close()
-	var out []any
 	for rows.Next() {
 		rec := kind.rec(kind.new())
 		if err := kind.table.scanInto(rows, rec); err != nil {
-			return nil, err
+			return out, err
 		}
 		out = append(out, rec)
 	}
@@ -153,16 +149,7 @@ func (db *DB) LoadPatientRecords(ctx context.Context, q *sql.Tx, patientID, draf
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			rec := kind.rec(kind.new())
-			if err := kind.table.scanInto(rows, rec); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, rec)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if out, err = scanRecords(rows, kind, out); err != nil {
 			return nil, err
 		}
 	}

@@ -164,7 +164,7 @@ func checkText(rec, field, v string) error {
 // names and other one-line fields that are shown in terminals.
 func checkPlain(rec, field, v string) error {
 	for _, c := range v {
-		if c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) {
+		if programs.IsControl(c) {
 			return invalid(rec, field, "contains a control character (U+%04X); use plain text", c)
 		}
 	}

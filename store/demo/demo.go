@@ -528,7 +528,7 @@ func (g *gen) exercises(pp *patientPlan) {
 				continue
 			}
 			s := &store.Submission{ID: g.id(at), EnrollmentID: e.ID, PatientID: e.PatientID, ModuleID: mod.ID, ExerciseID: ex.ID,
-				SubmittedAt: at, Answers: g.answers(pp, ex)}
+				SubmittedAt: at, Answers: Answers(pp.rng, ex)}
 			pp.records = append(pp.records, s)
 			pp.submission = append(pp.submission, s)
 			age := g.now.Sub(at)
@@ -559,8 +559,9 @@ func (g *gen) exercises(pp *patientPlan) {
 	pp.records = append(pp.records, feedback...)
 }
 
-func (g *gen) answers(pp *patientPlan, ex *programs.Exercise) map[string]string {
-	rng := pp.rng
+// Answers fills an exercise with synthetic answers: a few sentences for a
+// reflection, plausible values for a worksheet's or diary's fields.
+func Answers(rng *rand.Rand, ex *programs.Exercise) map[string]string {
 	if len(ex.Fields) == 0 {
 		n := 2 + rng.IntN(3)
 		parts := make([]string, 0, n)

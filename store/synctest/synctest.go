@@ -13,6 +13,7 @@ import (
 	"polku/programs"
 	"polku/programs/builtin"
 	"polku/store"
+	"polku/store/demo"
 )
 
 // Spec says what to make.
@@ -196,37 +197,8 @@ func Populate(ctx context.Context, db *store.DB, spec Spec) (*Fixture, error) {
 	return f, nil
 }
 
-// Answers fills an exercise's fields with plausible synthetic values.
-func Answers(ex *programs.Exercise, rnd *rand.Rand) map[string]string {
-	if len(ex.Fields) == 0 {
-		return map[string]string{"text": Text(rnd, 3)}
-	}
-	out := map[string]string{}
-	for _, f := range ex.Fields {
-		switch f.Type {
-		case programs.FieldNumber:
-			out[f.ID] = fmt.Sprint(rnd.IntN(10))
-		case programs.FieldMinutes:
-			out[f.ID] = fmt.Sprint(5 + rnd.IntN(60))
-		case programs.FieldCount:
-			out[f.ID] = fmt.Sprint(rnd.IntN(4))
-		case programs.FieldTime:
-			out[f.ID] = fmt.Sprintf("%02d:%02d", 21+rnd.IntN(3), 15*rnd.IntN(4))
-		case programs.FieldRating:
-			lo, hi := 0, 10
-			if f.Min != nil {
-				lo = *f.Min
-			}
-			if f.Max != nil {
-				hi = *f.Max
-			}
-			out[f.ID] = fmt.Sprint(lo + rnd.IntN(hi-lo+1))
-		default:
-			out[f.ID] = Text(rnd, 1)
-		}
-	}
-	return out
-}
+// Answers fills an exercise with synthetic answers: the demo's generator.
+func Answers(ex *programs.Exercise, rnd *rand.Rand) map[string]string { return demo.Answers(rnd, ex) }
 
 var sentences = []string{
 	"This week I noticed the worry started mostly in the evenings.",
