@@ -180,6 +180,9 @@ func isYAML(name string) bool {
 
 func expand(p string) ([]string, error) {
 	info, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no such file or folder", p)
+	}
 	if err != nil {
 		return nil, err
 	}
