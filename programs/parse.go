@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Problem is one thing wrong with a program file, at a position.
@@ -262,7 +262,7 @@ func syntaxProblem(file string, err error) Problem {
 			if n, err := strconv.Atoi(rest[:i]); err == nil {
 				line = n
 				msg = strings.TrimSpace(rest[i+1:])
-				// yaml.v3 counts lines from 0 for these two errors; both point
+				// the YAML parser counts lines from 0 for these two errors; both point
 				// at the start of the construct that is not closed properly.
 				if strings.HasPrefix(msg, "did not find expected") || strings.HasPrefix(msg, "found a tab character") {
 					line++
