@@ -51,6 +51,10 @@ type Model struct {
 	meter    meter
 	quitting bool
 	lister   changeLister
+	// instruments lists the stored instruments, so that scores can be
+	// named with their validation marker (nil: every name unmarked as
+	// validated).
+	instruments common.InstrumentLister
 }
 
 // changeLister is the part of the store that says what changed; a store
@@ -85,7 +89,12 @@ type (
 	queueMsg struct {
 		therapistID string
 		q           *store.Queue
+		scales      *common.Scales // nil: keep the ones loaded
 		err         error
+	}
+	scalesMsg struct {
+		scales *common.Scales
+		err    error
 	}
 	timeMsg struct {
 		patientID string
@@ -104,6 +113,7 @@ func New(ctx context.Context, opts Options) (*Model, error) {
 	c := newCommon(ctx, opts)
 	m := &Model{c: c, opts: opts, queues: map[string]*store.Queue{}, qLoading: map[string]bool{}, qAgain: map[string]bool{}}
 	m.lister, _ = opts.Store.(changeLister)
+	m.instruments, _ = opts.Store.(common.InstrumentLister)
 	m.help = help.New()
 	st := c.Styles
 	m.help.Styles = help.Styles{ShortKey: st.HelpKey, ShortDesc: st.HelpDesc, ShortSeparator: st.HelpSep, Ellipsis: st.HelpSep,
@@ -138,6 +148,8 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.stack[0].Init(), m.poll(), m.meterTick()}
 	if !m.c.Supervisor() {
 		cmds = append(cmds, m.loadQueue(m.c.Therapist.ID))
+	} else {
+		cmds = append(cmds, m.loadScales())
 	}
 	return tea.Batch(cmds...)
 }
@@ -185,6 +197,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onChanges(msg)
 	case queueMsg:
 		return m, m.onQueue(msg)
+	case scalesMsg:
+		if msg.err != nil {
+			m.setStatus("", fmt.Errorf("could not read the instruments: %w", msg.err))
+		} else {
+			m.c.Scales = msg.scales
+		}
+		return m, nil
 	case meterTickMsg:
 		return m, tea.Batch(m.flushTime(false), m.meterTick())
 	case timeMsg:
@@ -379,13 +398,35 @@ func (m *Model) loadQueue(therapistID string) tea.Cmd {
 		return nil
 	}
 	m.qLoading[therapistID] = true
-	st, actor, ctx := m.c.Store, m.c.Actor, m.c.Ctx
+	st, actor, ctx, instruments := m.c.Store, m.c.Actor, m.c.Ctx, m.instruments
 	return func() tea.Msg {
 		q, err := st.Triage(ctx, actor, therapistID)
-		if err == nil {
-			common.SanitizeQueue(q)
+		if err != nil {
+			return queueMsg{therapistID: therapistID, err: err}
 		}
-		return queueMsg{therapistID: therapistID, q: q, err: err}
+		common.SanitizeQueue(q)
+		msg := queueMsg{therapistID: therapistID, q: q}
+		if instruments != nil {
+			// With every queue, so that an instrument imported meanwhile
+			// is named right (the definitions are cached by the store).
+			if msg.scales, err = common.LoadScales(ctx, instruments); err != nil {
+				return queueMsg{therapistID: therapistID, err: err}
+			}
+		}
+		return msg
+	}
+}
+
+// loadScales reads the stored instruments (the supervisor's home loads no
+// queue of its own).
+func (m *Model) loadScales() tea.Cmd {
+	ctx, instruments := m.c.Ctx, m.instruments
+	if instruments == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		s, err := common.LoadScales(ctx, instruments)
+		return scalesMsg{scales: s, err: err}
 	}
 }
 
@@ -412,6 +453,9 @@ func (m *Model) onQueue(msg queueMsg) tea.Cmd {
 	if msg.err != nil {
 		m.setStatus("", fmt.Errorf("could not load the queue: %w", msg.err))
 		return cmd
+	}
+	if msg.scales != nil {
+		m.c.Scales = msg.scales
 	}
 	m.queues[msg.therapistID] = msg.q
 	m.qLoaded = true

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -296,17 +295,17 @@ func (p *Page) measureSeries() []series {
 	return out
 }
 
-// scoreChange says how the scores moved from baseline, for templates.
+// scoreChange says how the scores moved from baseline, for the
+// patient-facing templates (validated instruments only).
 func (p *Page) scoreChange() string {
-	var parts []string
+	var moves []common.ScoreMove
 	for _, s := range p.measureSeries() {
 		if len(s.points) < 2 {
 			continue
 		}
-		b, c := s.points[0].Total, s.points[len(s.points)-1].Total
-		parts = append(parts, fmt.Sprintf("%s from %d to %d", s.in.Name(), b, c))
+		moves = append(moves, common.ScoreMove{Scale: common.ScaleOf(s.in), From: s.points[0].Total, To: s.points[len(s.points)-1].Total})
 	}
-	return strings.Join(parts, ", ")
+	return common.ScoreChange(moves)
 }
 
 // weekOf is the program week of the current enrollment today.

@@ -82,12 +82,13 @@ func (p *Page) measuresContent() string {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		title := st.Title.Render(in.Name())
+		sc := common.ScaleOf(in)
+		title := st.Title.Render(sc.Name)
+		if !sc.Validated {
+			title += " " + st.Warn.Render("(not validated)")
+		}
 		if in.Name() != in.Title {
 			title += st.Subtle.Render(" — " + in.Title)
-		}
-		if in.Validated != nil && !*in.Validated {
-			title += "  " + st.Warn.Render("not validated")
 		}
 		b.WriteString(common.Truncate(title, w) + "\n")
 		base, cur := s.points[0], s.points[len(s.points)-1]
@@ -350,7 +351,7 @@ func (p *Page) timelineContent() string {
 		name := sanitize.Line(m.InstrumentID)
 		band := ""
 		if in := p.inst[instKey(m.InstrumentID, m.InstrumentVersion)]; in != nil {
-			name, band = in.Name(), " "+in.Band(m.Total)
+			name, band = common.ScaleOf(in).Long(), " "+in.Band(m.Total)
 		}
 		add(m.AnsweredAt, "score", fmt.Sprintf("%s %d%s (week %d)", name, m.Total, band, m.Week))
 	}

@@ -55,12 +55,11 @@ func (p *Page) headerView() string {
 		}
 		line1 += st.Subtle.Render(fmt.Sprintf(" · %s · week %d of %d%s", prog.Title, week, weeks, status))
 	}
+	// Activity and scores first, the module last: on a narrow screen the
+	// long module title is what is cut.
 	var facts []string
-	if e != nil && prog != nil && e.UnlockedModules > 0 && e.UnlockedModules <= len(prog.Modules) {
-		facts = append(facts, "module "+fmt.Sprint(e.UnlockedModules)+": "+prog.Modules[e.UnlockedModules-1].Title)
-	}
 	if last := p.lastActive(); !last.IsZero() {
-		facts = append(facts, "active "+common.Ago(p.c.Now(), last)+" ago")
+		facts = append(facts, "active "+common.Ago(p.c.Now(), last))
 	} else {
 		facts = append(facts, "no activity yet")
 	}
@@ -71,7 +70,10 @@ func (p *Page) headerView() string {
 		}
 		lo, hi, _ := s.in.Range()
 		last := vals[len(vals)-1]
-		facts = append(facts, fmt.Sprintf("%s %s %d %s", s.in.Name(), st.Spark.Render(sparkline.Render(vals, lo, hi, 12)), last, st.Faint.Render(s.in.Band(last))))
+		facts = append(facts, fmt.Sprintf("%s %s %d %s", common.ScaleOf(s.in).Short(), st.Spark.Render(sparkline.Render(vals, lo, hi, 12)), last, st.Faint.Render(s.in.Band(last))))
+	}
+	if e != nil && prog != nil && e.UnlockedModules > 0 && e.UnlockedModules <= len(prog.Modules) {
+		facts = append(facts, "module "+fmt.Sprint(e.UnlockedModules)+": "+prog.Modules[e.UnlockedModules-1].Title)
 	}
 	line2 := strings.Join(facts, st.Faint.Render(" · "))
 	return common.Truncate(line1, p.width) + "\n" + common.Truncate(line2, p.width)
@@ -83,7 +85,7 @@ func (p *Page) riskBanner(rs []store.Reason) string {
 	if !p.readOnly {
 		text += " (a: acknowledge)"
 	}
-	text += ": " + rs[0].Text
+	text += ": " + common.ReasonText(rs[0], p.c.Scales)
 	if len(rs) > 1 {
 		text += fmt.Sprintf(" (+%d more)", len(rs)-1)
 	}
