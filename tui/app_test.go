@@ -147,7 +147,7 @@ func TestWorkspaceTabs(t *testing.T) {
 	want := map[string][]string{
 		"1": {"My sleep and my goals", "waiting"},
 		"2": {"Welcome to the program!"},
-		"3": {"Sleep check", "not validated", "↓RC", "PHQ-9"},
+		"3": {"Sleep check", "not validated", "RC better ≤10", "PHQ-9"},
 		"4": {"Sleep diary", "sleep efficiency by program week", "based on", "consider narrowing", "night"},
 		"5": {"No notes yet", "Private clinical note"},
 		"6": {"submitted", "enrolled", "referral", "score"},

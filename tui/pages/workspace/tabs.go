@@ -127,11 +127,9 @@ func (p *Page) measuresContent() string {
 			pts[j] = chart.Point{Week: m.Week, Total: m.Total}
 		}
 		h := min(14, max(6, p.content.Height-7))
-		b.WriteString(chart.Render(chart.Spec{Points: pts, Lo: lo, Hi: hi, Bands: in.Bands, Reliable: rcp, Weeks: weeks, Width: w, Height: h},
-			chart.Styles{Axis: st.Faint, Point: st.ChartPoint, Line: st.ChartLine, Label: st.Subtle, Shade: st.BandShade}) + "\n")
-		if rcp > 0 {
-			b.WriteString(st.Faint.Render(fmt.Sprintf("┄ reliable change lines: baseline %d ∓ %d points", base.Total, rcp)) + "\n")
-		}
+		spec := chart.Spec{Points: pts, Lo: lo, Hi: hi, Bands: in.Bands, Reliable: rcp, Weeks: weeks, Width: w, Height: h}
+		b.WriteString(chart.Render(spec, chart.Styles{Axis: st.Faint, Point: st.ChartPoint, Line: st.ChartLine, Label: st.Subtle, Edge: st.Faint, Shade: st.BandShade}) + "\n")
+		b.WriteString(st.Faint.Render(common.Wrap(chart.Legend(spec), w)) + "\n")
 		// Scores by week, and critical items.
 		var cells []string
 		for _, m := range s.points {
