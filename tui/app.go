@@ -33,6 +33,7 @@ type Model struct {
 	height   int
 	help     help.Model
 	showHelp bool
+	helpTop  int // first line of the help on screen (it scrolls)
 
 	status    string
 	statusErr bool
@@ -289,10 +290,11 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		if key.Matches(msg, g.Help, g.Back, g.Quit) {
 			m.showHelp = false
 		}
+		m.scrollHelp(msg)
 		return tea.Batch(cmds...)
 	}
 	if msg.String() == "f1" || !top.InputFocused() && key.Matches(msg, g.Help) {
-		m.showHelp = true
+		m.showHelp, m.helpTop = true, 0
 		return tea.Batch(cmds...)
 	}
 	if !top.InputFocused() && key.Matches(msg, g.Quit) {
@@ -698,6 +700,38 @@ func (m *Model) helpGroups(top common.Page) [][]key.Binding {
 	return append(groups, global)
 }
 
+// helpContent is the whole help of the page on top: its keys, then the
+// legend of the badges and marks.
+func (m *Model) helpContent(top common.Page) string {
+	st := m.c.Styles
+	return helpColumns(st, m.helpGroups(top), m.width) + "\n\n" + st.Title.Render("Badges and marks") + "\n" + legendView(st, m.width)
+}
+
+// helpRows is how many lines of the help fit between its title and its
+// last line.
+func (m *Model) helpRows() int { return max(1, m.pageHeight()-3) }
+
+// scrollHelp moves the help with the list keys.
+func (m *Model) scrollHelp(msg tea.KeyMsg) {
+	lines := strings.Count(m.helpContent(m.Top()), "\n") + 1
+	rows := m.helpRows() + 1
+	switch msg.String() {
+	case "down", "j":
+		m.helpTop++
+	case "up", "k":
+		m.helpTop--
+	case "pgdown", " ", "ctrl+f":
+		m.helpTop += rows
+	case "pgup", "ctrl+b":
+		m.helpTop -= rows
+	case "home", "g":
+		m.helpTop = 0
+	case "end", "G":
+		m.helpTop = lines
+	}
+	m.helpTop = max(0, min(m.helpTop, lines-rows))
+}
+
 func (m *Model) helpView(top common.Page) string {
 	st := m.c.Styles
 	title := st.Title.Render("Keys on this screen") + st.Subtle.Render(" · "+top.Title())
@@ -705,7 +739,42 @@ func (m *Model) helpView(top common.Page) string {
 	if top.InputFocused() {
 		closeWith = "f1"
 	}
-	return title + "\n\n" + helpColumns(st, m.helpGroups(top), m.width) + "\n\n" + st.Faint.Render(closeWith+" or esc closes this help. Drafts are saved as you type.")
+	lines := strings.Split(m.helpContent(top), "\n")
+	rows := m.helpRows()
+	gap := "\n\n"
+	if len(lines) > rows {
+		gap, rows = "\n", rows+1 // every line counts when it scrolls
+	}
+	first := max(0, min(m.helpTop, len(lines)-rows))
+	last := min(len(lines), first+rows)
+	foot := closeWith + " or esc closes this help."
+	if len(lines) > rows {
+		foot += fmt.Sprintf(" ↑/↓ pgup/pgdn scroll: lines %d-%d of %d.", first+1, last, len(lines))
+	}
+	if drafts := " Drafts are saved as you type."; lipgloss.Width(foot+drafts) <= m.width {
+		foot += drafts
+	}
+	return title + gap + common.Fit(strings.Join(lines[first:last], "\n"), m.width, rows) + "\n" + st.Faint.Render(common.Truncate(foot, m.width))
+}
+
+// legendView lays the legend out: each example, then what it means,
+// wrapped beside it.
+func legendView(st *common.Styles, width int) string {
+	legend := common.Legend()
+	ew := 0
+	for _, e := range legend {
+		ew = max(ew, lipgloss.Width(e.Example))
+	}
+	mw := max(20, width-ew-4)
+	var b strings.Builder
+	for _, e := range legend {
+		meaning := strings.Split(common.Wrap(e.Meaning, mw), "\n")
+		b.WriteString(st.HelpKey.Render(common.Pad(e.Example, ew)) + "  " + st.HelpDesc.Render(meaning[0]) + "\n")
+		for _, l := range meaning[1:] {
+			b.WriteString(strings.Repeat(" ", ew+2) + st.HelpDesc.Render(l) + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // helpColumns lays the groups of bindings out as columns, wrapping to

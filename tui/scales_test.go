@@ -83,3 +83,26 @@ func TestStartDatesReadNaturally(t *testing.T) {
 		mustNotContain(t, s, "START -", "-1d", "starts 2026")
 	}
 }
+
+// TestPatientScreenCountsWorkingDays: the patient's screen counts a
+// submission's wait in working days, as the queue does, and says so.
+func TestPatientScreenCountsWorkingDays(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, options(f, f.Anna), 120, 40)
+	h.selectPatient(f, "P-0002") // Juha's worry log, sent a week ago on Wednesday
+	it, _ := h.triage().Selected()
+	days := ""
+	for _, r := range it.Reasons {
+		if r.Code == store.ReasonFeedbackOverdue {
+			days = strings.TrimSuffix(strings.TrimPrefix(r.Badge, "FB "), "d!")
+		}
+	}
+	if days != "4" {
+		t.Fatalf("the queue counts %q working days, want 4 (a week less the weekend)", days)
+	}
+	h.keys("enter")
+	mustContain(t, h.view(), "waiting for feedback, 4 working days")
+	h.keys("esc")
+	mustContain(t, h.view(), "● waiting 4 working days")
+	mustNotContain(t, h.view(), "waiting 7d", "waiting 6d")
+}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"polku/store"
 )
 
 // Template is a feedback or message opening with variables:
@@ -157,6 +159,17 @@ func StartBadge(date string, now time.Time, loc *time.Location) string {
 		return fmt.Sprintf("START in %dd", days)
 	}
 	return fmt.Sprintf("START %dd late", -days)
+}
+
+// WorkingDays says how many whole working days lie between from and to,
+// counted by the store's working-day calendar in loc (the service's time
+// zone): the same count as the queue's "FB 4d!".
+func WorkingDays(from, to time.Time, loc *time.Location) string {
+	n := int(store.WorkingTime(from, to, loc) / (24 * time.Hour))
+	if n == 0 {
+		return "less than a working day"
+	}
+	return Plural(n, "working day", "working days")
 }
 
 // Plural says a count with its noun: "1 working day", "3 working days".

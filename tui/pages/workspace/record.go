@@ -19,6 +19,7 @@ type recordMsg struct {
 	gen  int // which load
 	rec  *store.PatientRecord
 	inst map[string]*programs.Instrument // by "id@version"
+	loc  *time.Location                  // the service's time zone (working days)
 	err  error
 }
 
@@ -48,6 +49,10 @@ func loadRecord(ctx context.Context, st store.Store, actor store.Actor, patientI
 		return recordMsg{err: err}
 	}
 	SanitizeRecord(rec)
+	pol, err := st.Policy(ctx)
+	if err != nil {
+		return recordMsg{err: err}
+	}
 	inst := map[string]*programs.Instrument{}
 	for _, m := range rec.Measures {
 		k := instKey(m.InstrumentID, m.InstrumentVersion)
@@ -60,7 +65,7 @@ func loadRecord(ctx context.Context, st store.Store, actor store.Actor, patientI
 		}
 		inst[k] = common.SanitizeInstrument(in)
 	}
-	return recordMsg{rec: rec, inst: inst}
+	return recordMsg{rec: rec, inst: inst, loc: pol.Location()}
 }
 
 func instKey(id string, version int) string { return fmt.Sprintf("%s@%d", id, version) }
@@ -323,6 +328,16 @@ func (p *Page) weekOf() (week, weeks int) {
 	}
 	week = int(p.c.Now().Sub(start).Hours()/24)/7 + 1
 	return max(1, week), prog.Weeks
+}
+
+// waited says how long a submission has waited for feedback, in working
+// days as the queue counts them.
+func (p *Page) waited(r subRow) string {
+	loc := p.svcLoc
+	if loc == nil {
+		loc = p.c.Loc
+	}
+	return common.WorkingDays(r.sub.SubmittedAt, p.c.Now(), loc)
 }
 
 // lastActive is the newest patient activity in the record.

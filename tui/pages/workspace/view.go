@@ -190,19 +190,26 @@ func (p *Page) submissionsView(h int) string {
 	if p.subCursor >= h {
 		offset = p.subCursor - h + 1
 	}
+	// The status column fits the longest status on screen.
+	statusW := 14
+	for _, r := range p.subs {
+		if r.waiting() && !p.sentSubs[r.sub.ID] {
+			statusW = max(statusW, len("● waiting ")+ansi.StringWidth(p.waited(r))+1)
+		}
+	}
 	var b strings.Builder
 	for i := offset; i < len(p.subs) && i < offset+h; i++ {
 		r := p.subs[i]
 		var status string
 		switch {
 		case p.sentSubs[r.sub.ID]:
-			status = st.OK.Render(common.Pad("✓ sent now", 14))
+			status = st.OK.Render(common.Pad("✓ sent now", statusW))
 		case r.superseded:
-			status = st.Faint.Render(common.Pad("replaced", 14))
+			status = st.Faint.Render(common.Pad("replaced", statusW))
 		case r.waiting():
-			status = st.Badge["due"].Render(common.Pad("● waiting "+common.Ago(p.c.Now(), r.sub.SubmittedAt), 14))
+			status = st.Badge["due"].Render(common.Pad("● waiting "+p.waited(r), statusW))
 		default:
-			status = st.OK.Render(common.Pad("✓ feedback", 14))
+			status = st.OK.Render(common.Pad("✓ feedback", statusW))
 		}
 		draft := ""
 		if e, ok := p.editors[editor.Key(store.DraftFeedback, r.sub.ID)]; ok && e.Value() != "" || p.draftFor(store.DraftFeedback, r.sub.ID) != nil {

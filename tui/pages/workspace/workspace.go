@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
@@ -77,6 +78,7 @@ type Page struct {
 
 	rec           *store.PatientRecord
 	inst          map[string]*programs.Instrument
+	svcLoc        *time.Location               // the service's time zone, for working days
 	programOf     map[string]*programs.Program // by enrollment id
 	loading       bool
 	reloadPending bool
@@ -476,7 +478,7 @@ func (p *Page) onRecord(msg recordMsg) tea.Cmd {
 		return tea.Batch(append(cmds, common.Error(fmt.Errorf("could not open the record: %w", msg.err)))...)
 	}
 	p.err = nil
-	p.rec, p.inst = msg.rec, msg.inst
+	p.rec, p.inst, p.svcLoc = msg.rec, msg.inst, msg.loc
 	p.name = p.rec.Patient.DisplayName
 	p.derive()
 	p.offerCorrections(msg.gen)
