@@ -14,6 +14,7 @@ import (
 
 	"polku/store"
 	"polku/tui/common"
+	"polku/tui/pages/admin"
 	"polku/tui/pages/team"
 	"polku/tui/pages/triage"
 	"polku/tui/pages/workspace"
@@ -48,6 +49,8 @@ type Model struct {
 	seqKnown    bool
 	newActivity int
 	syncStatus  *SyncStatus
+	polls       int      // numbers the polls, so that a status read before a send is not taken for after
+	sending     delivery // what was sent on a replica and has not reached the server
 
 	meter    meter
 	quitting bool
@@ -80,6 +83,12 @@ type (
 		seq  int64
 		err  error
 		sync *SyncStatus
+		poll int
+	}
+	// deliveryMsg is the replica's sync state read right after a send.
+	deliveryMsg struct {
+		status SyncStatus
+		then   string
 	}
 	changesMsg struct {
 		seq int64
@@ -120,9 +129,12 @@ func New(ctx context.Context, opts Options) (*Model, error) {
 	m.help.Styles = help.Styles{ShortKey: st.HelpKey, ShortDesc: st.HelpDesc, ShortSeparator: st.HelpSep, Ellipsis: st.HelpSep,
 		FullKey: st.HelpKey, FullDesc: st.HelpDesc, FullSeparator: st.HelpSep}
 	var home common.Page
-	if c.Supervisor() {
+	switch {
+	case c.Supervisor():
 		home = team.New(c)
-	} else {
+	case c.Therapist.Role == store.RoleAdmin:
+		home = admin.New(c) // an admin has no queue
+	default:
 		home = triage.New(c, c.Therapist, false, true)
 	}
 	m.stack = []common.Page{home}
@@ -147,9 +159,10 @@ func (m *Model) StatusText() string { return m.status }
 // poll and the time meter.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.stack[0].Init(), m.poll(), m.meterTick()}
-	if !m.c.Supervisor() {
+	switch {
+	case m.home() != nil:
 		cmds = append(cmds, m.loadQueue(m.c.Therapist.ID))
-	} else {
+	case m.c.Supervisor():
 		cmds = append(cmds, m.loadScales())
 	}
 	return tea.Batch(cmds...)
@@ -227,10 +240,26 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.next(msg.After)
 	case common.SentMsg:
 		cmds := []tea.Cmd{m.reloadQueues()}
-		if s := m.opts.Sync; s != nil {
+		s := m.opts.Sync
+		if s != nil {
 			cmds = append(cmds, func() tea.Msg { s.Trigger(); return nil })
 		}
+		switch {
+		case msg.Said == "":
+		case s == nil:
+			m.setStatus(msg.Said+msg.Then, nil) // the local store is the source of truth
+		default:
+			// On a replica it is sent once the server has it: follow the
+			// outbox from a status read after the write.
+			m.sending.said = append(m.sending.said, msg.Said)
+			m.sending.afterPoll = m.polls
+			then := msg.Then
+			cmds = append(cmds, func() tea.Msg { return deliveryMsg{status: s.Status(), then: then} })
+		}
 		return m, tea.Batch(cmds...)
+	case deliveryMsg:
+		m.followDelivery(msg.status, msg.then, true)
+		return m, nil
 	case common.ReloadQueueMsg:
 		return m, m.reloadQueues()
 	case common.SelectPatientMsg:
@@ -472,10 +501,11 @@ func (m *Model) onQueue(msg queueMsg) tea.Cmd {
 // --- live updates ---
 
 func (m *Model) poll() tea.Cmd {
-	st, ctx, sy := m.c.Store, m.c.Ctx, m.opts.Sync
+	m.polls++
+	st, ctx, sy, n := m.c.Store, m.c.Ctx, m.opts.Sync, m.polls
 	return func() tea.Msg {
 		seq, err := st.LastSeq(ctx)
-		msg := seqMsg{seq: seq, err: err}
+		msg := seqMsg{seq: seq, err: err, poll: n}
 		if sy != nil {
 			s := sy.Status()
 			msg.sync = &s
@@ -491,6 +521,9 @@ func (m *Model) pollTick() tea.Cmd {
 func (m *Model) onSeq(msg seqMsg) tea.Cmd {
 	if msg.sync != nil {
 		m.syncStatus = msg.sync
+		if msg.poll > m.sending.afterPoll {
+			m.followDelivery(*msg.sync, "", false)
+		}
 	}
 	if msg.err != nil {
 		m.setStatus("", fmt.Errorf("store: %w", msg.err))
@@ -578,6 +611,49 @@ func (m *Model) onChanges(msg changesMsg) tea.Cmd {
 		cmds = append(cmds, p.Refresh(msg.ch))
 	}
 	return tea.Batch(cmds...)
+}
+
+// --- sending on a replica ---
+
+// delivery follows what the therapist sent on a replica: it is only
+// "sent" once the server has it, that is once the outbox holds nothing
+// (ops are pushed in order) and the server refused nothing more.
+type delivery struct {
+	said      []string // what to say once the server has it ("Message sent.")
+	conflicts int      // ops the server had refused before the send
+	known     bool     // conflicts was read after the send
+	afterPoll int      // polls up to this one read the outbox before the send
+}
+
+// followDelivery looks at the replica's sync state; first is the state
+// read right after a send.
+func (m *Model) followDelivery(st SyncStatus, then string, first bool) {
+	if len(m.sending.said) == 0 {
+		return
+	}
+	if first && !m.sending.known {
+		m.sending.conflicts, m.sending.known = st.Conflicts, true
+	}
+	if !m.sending.known {
+		return
+	}
+	switch {
+	case st.Conflicts > m.sending.conflicts:
+		m.sending = delivery{}
+		m.setStatus("", errors.New("not sent: the server refused it; what you wrote is kept (see 'polku sync status')"))
+	case st.Pending == 0:
+		said := m.sending.said
+		m.sending = delivery{}
+		text := said[0]
+		if len(said) > 1 {
+			text = "Everything you sent has reached the server."
+		}
+		m.setStatus(text+then, nil)
+	case first && !st.Online:
+		m.setStatus("Saved; it will be sent when polku reaches the server."+then, nil)
+	case first:
+		m.setStatus("Saved; sending it to the server…"+then, nil)
+	}
 }
 
 // --- time meter ---

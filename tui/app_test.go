@@ -523,11 +523,14 @@ func TestHostileTextIsInert(t *testing.T) {
 }
 
 type fakeSync struct {
+	mu      sync.Mutex
 	status  SyncStatus
 	trigger func()
 }
 
-func (s *fakeSync) Status() SyncStatus { return s.status }
+func (s *fakeSync) Status() SyncStatus { s.mu.Lock(); defer s.mu.Unlock(); return s.status }
+
+func (s *fakeSync) set(st SyncStatus) { s.mu.Lock(); s.status = st; s.mu.Unlock() }
 func (s *fakeSync) Trigger() {
 	if s.trigger != nil {
 		s.trigger()

@@ -33,6 +33,7 @@ import (
 type helpScreen struct {
 	name   string
 	sara   bool // as the supervisor
+	admin  bool // as an admin
 	w, h   int
 	states []func(h *harness, f *fixture.Fixture)
 	// text: printable keys and the text field's editing keys type here;
@@ -225,6 +226,7 @@ func TestHelpShowsEveryBinding(t *testing.T) {
 		{name: "risk dialog", w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at("", "a"), at("", "a", "3")}},
 		{name: "risk dialog comment", w: 80, h: 24, text: true, states: []func(*harness, *fixture.Fixture){at("", "a", "tab")}},
 		{name: "workspace risk dialog", w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at("", "enter", "a"), at("", "enter", "a", "3")}},
+		{name: "admin", admin: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at("")}},
 		{name: "team", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at(""), at("", "j")}},
 		{name: "team queue", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
 			at("", "enter"), at("", "enter", "j", "j"), at("", "enter", "/", "a", "enter")}},
@@ -241,6 +243,9 @@ func TestHelpShowsEveryBinding(t *testing.T) {
 				th := f.Anna
 				if sc.sara {
 					th = f.Sara
+				}
+				if sc.admin {
+					th = addAdmin(t, f)
 				}
 				h := newHarness(t, options(f, th), sc.w, sc.h)
 				h.fx = f

@@ -594,24 +594,26 @@ func (p *Page) onSent(msg editor.SentMsg) tea.Cmd {
 	delete(p.editors, msg.Key)
 	p.forgetDraft(msg.DraftID)
 	pid := p.patientID
-	sent := func(what string) tea.Cmd {
-		return func() tea.Msg { return common.SentMsg{What: what, PatientID: pid} }
+	// The root says "sent" once it has gone out (on a replica, once the
+	// server has it).
+	sent := func(what, said, then string) tea.Cmd {
+		return func() tea.Msg { return common.SentMsg{What: what, PatientID: pid, Said: said, Then: then} }
 	}
 	switch msg.Kind {
 	case store.DraftFeedback:
 		subID := strings.TrimPrefix(msg.Key, store.DraftFeedback+":")
 		p.sentSubs[subID] = true
 		if next := p.firstWaiting(subID); next != "" {
-			return tea.Batch(sent("feedback"), common.Status("Feedback sent. Next: another submission from "+common.FirstName(p.name)+"."),
+			return tea.Batch(sent("feedback", "Feedback sent.", " Next: another submission from "+common.FirstName(p.name)+"."),
 				p.openReader(next), p.load("submission"))
 		}
-		return tea.Batch(sent("feedback"), common.Status("Feedback sent."), func() tea.Msg { return common.NextPatientMsg{After: pid} })
+		return tea.Batch(sent("feedback", "Feedback sent.", ""), func() tea.Msg { return common.NextPatientMsg{After: pid} })
 	case store.DraftMessage:
 		p.layout()
-		return tea.Batch(sent("message"), common.Status("Message sent."), p.load("messages"))
+		return tea.Batch(sent("message", "Message sent.", ""), p.load("messages"))
 	case store.DraftNote:
 		p.layout()
-		return tea.Batch(sent("note"), common.Status("Note saved."), p.load("notes"))
+		return tea.Batch(sent("note", "", ""), common.Status("Note saved."), p.load("notes"))
 	}
 	return nil
 }
