@@ -3,6 +3,7 @@ package common
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"polku/programs"
@@ -85,8 +86,23 @@ func (s *Scales) Mark(text string, short bool) string {
 	if s == nil {
 		return text
 	}
+	names := make([]string, 0, len(s.byName))
 	for name, sc := range s.byName {
-		if sc.Validated || name == "" || !strings.Contains(text, name) {
+		if !sc.Validated && name != "" {
+			names = append(names, name)
+		}
+	}
+	// The longest first, so that "Sleep check" is marked, not a
+	// shorter name inside it; in a fixed order.
+	sort.Slice(names, func(i, j int) bool {
+		if len(names[i]) != len(names[j]) {
+			return len(names[i]) > len(names[j])
+		}
+		return names[i] < names[j]
+	})
+	for _, name := range names {
+		sc := s.byName[name]
+		if !strings.Contains(text, name) {
 			continue
 		}
 		if strings.Contains(text, sc.Long()) || strings.Contains(text, sc.Short()) {
