@@ -91,3 +91,21 @@ func TestScoreChangeLeavesOutNotValidatedScales(t *testing.T) {
 		t.Errorf("only a not-validated scale: %q, want nothing (the template says no scores yet)", got)
 	}
 }
+
+func TestMarkNamesOnce(t *testing.T) {
+	yes, no := true, false
+	s := NewScales([]*programs.Instrument{{ShortTitle: "Sleep", Validated: &no}, {ShortTitle: "Sleep check", Validated: &no}, {ShortTitle: "PHQ-9", Validated: &yes}})
+	for _, tc := range []struct{ in, short, long string }{
+		{"Sleep check +6", "Sleep check †n.v. +6", "Sleep check (not validated) +6"},
+		{"Sleep off", "Sleep †n.v. off", "Sleep (not validated) off"},
+		{"PHQ-9 +6", "PHQ-9 +6", "PHQ-9 +6"},
+		{"Sleep check (not validated) rose", "Sleep check (not validated) rose", "Sleep check (not validated) rose"},
+	} {
+		if got := s.Mark(tc.in, true); got != tc.short {
+			t.Errorf("Mark(%q, short) = %q, want %q", tc.in, got, tc.short)
+		}
+		if got := s.Mark(tc.in, false); got != tc.long {
+			t.Errorf("Mark(%q, long) = %q, want %q", tc.in, got, tc.long)
+		}
+	}
+}

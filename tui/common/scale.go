@@ -100,11 +100,20 @@ func (s *Scales) Mark(text string, short bool) string {
 		}
 		return names[i] < names[j]
 	})
+	var marked []string
 	for _, name := range names {
 		sc := s.byName[name]
 		if !strings.Contains(text, name) {
 			continue
 		}
+		inside := false
+		for _, m := range marked {
+			inside = inside || strings.Contains(m, name)
+		}
+		if inside {
+			continue
+		}
+		marked = append(marked, name)
 		if strings.Contains(text, sc.Long()) || strings.Contains(text, sc.Short()) {
 			continue
 		}
