@@ -385,7 +385,9 @@ func storeBadges(t *testing.T) (badges []storeBadge, codes map[string]string) {
 			if !ok {
 				return true
 			}
-			if id, ok := cl.Type.(*ast.Ident); !ok || id.Name != "Reason" {
+			// Reason{...}, or {...} inside a []Reason{...}: any literal
+			// with a Code and a Badge.
+			if id, ok := cl.Type.(*ast.Ident); cl.Type != nil && (!ok || id.Name != "Reason") {
 				return true
 			}
 			var code string
