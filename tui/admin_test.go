@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,4 +92,61 @@ func TestMessageSentOnlyWhenTheServerHasIt(t *testing.T) {
 		mustNotContain(t, h.view(), "Message sent.")
 		mustContain(t, h.view(), "polku sync")
 	})
+}
+
+// deliverSync is a Syncer that can say where each record stands.
+type deliverSync struct {
+	fakeSync
+	mu    sync.Mutex
+	state map[string]string // record id -> "done" or "refused"; else waiting
+	asked []string
+}
+
+func (s *deliverSync) Delivered(_ context.Context, id string) (bool, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.asked = append(s.asked, id)
+	return s.state[id] == "done", s.state[id] == "refused", nil
+}
+
+func (s *deliverSync) setAll(v string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range s.asked {
+		s.state[id] = v
+	}
+}
+
+// TestMessageSentPerRecord: with a Syncer that can say where a record
+// stands, "Message sent." waits for that record, whatever else the
+// outbox holds.
+func TestMessageSentPerRecord(t *testing.T) {
+	for _, outcome := range []string{"done", "refused"} {
+		f := newFixture(t)
+		opts := options(f, f.Anna)
+		sy := &deliverSync{fakeSync: fakeSync{status: SyncStatus{Online: true, Pending: 5}}, state: map[string]string{}}
+		opts.Sync = sy
+		h := newHarness(t, opts, 80, 24)
+		h.selectPatient(f, "P-0001")
+		h.keys("enter", "2", "e")
+		h.typeText("See you on Thursday.")
+		h.keys("ctrl+s", "y")
+		mustContain(t, h.view(), "Saved; sending it to the server…")
+		rec, _ := f.DB.PatientRecord(context.Background(), store.System("test"), f.Patients["P-0001"].ID, "test")
+		last := rec.Messages[len(rec.Messages)-1]
+		sy.mu.Lock()
+		asked := append([]string(nil), sy.asked...)
+		sy.mu.Unlock()
+		if len(asked) == 0 || asked[0] != last.ID {
+			t.Fatalf("asked about %v, want the message %s", asked, last.ID)
+		}
+		sy.setAll(outcome)
+		h.fire() // other ops still pending: the outbox count is not the test
+		if outcome == "done" {
+			mustContain(t, h.view(), "Message sent.")
+		} else {
+			mustNotContain(t, h.view(), "Message sent.")
+			mustContain(t, h.view(), "not sent", "polku sync status")
+		}
+	}
 }

@@ -84,10 +84,14 @@ type (
 		err  error
 		sync *SyncStatus
 		poll int
+		// states of the records sent and not yet known to be on the
+		// server (nil: the Syncer cannot say per record).
+		states map[string]delivered
 	}
 	// deliveryMsg is the replica's sync state read right after a send.
 	deliveryMsg struct {
 		status SyncStatus
+		states map[string]delivered // nil: the Syncer cannot say per record
 		then   string
 	}
 	changesMsg struct {
@@ -249,16 +253,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case s == nil:
 			m.setStatus(msg.Said+msg.Then, nil) // the local store is the source of truth
 		default:
-			// On a replica it is sent once the server has it: follow the
-			// outbox from a status read after the write.
-			m.sending.said = append(m.sending.said, msg.Said)
-			m.sending.afterPoll = m.polls
-			then := msg.Then
-			cmds = append(cmds, func() tea.Msg { return deliveryMsg{status: s.Status(), then: then} })
+			// On a replica it is sent once the server has it.
+			cmds = append(cmds, m.awaitDelivery(msg))
 		}
 		return m, tea.Batch(cmds...)
 	case deliveryMsg:
-		m.followDelivery(msg.status, msg.then, true)
+		m.followDelivery(msg.status, msg.states, msg.then, true)
 		return m, nil
 	case common.ReloadQueueMsg:
 		return m, m.reloadQueues()
@@ -503,12 +503,14 @@ func (m *Model) onQueue(msg queueMsg) tea.Cmd {
 func (m *Model) poll() tea.Cmd {
 	m.polls++
 	st, ctx, sy, n := m.c.Store, m.c.Ctx, m.opts.Sync, m.polls
+	check := m.deliveryCheck()
 	return func() tea.Msg {
 		seq, err := st.LastSeq(ctx)
 		msg := seqMsg{seq: seq, err: err, poll: n}
 		if sy != nil {
 			s := sy.Status()
 			msg.sync = &s
+			msg.states = check()
 		}
 		return msg
 	}
@@ -522,7 +524,7 @@ func (m *Model) onSeq(msg seqMsg) tea.Cmd {
 	if msg.sync != nil {
 		m.syncStatus = msg.sync
 		if msg.poll > m.sending.afterPoll {
-			m.followDelivery(*msg.sync, "", false)
+			m.followDelivery(*msg.sync, msg.states, "", false)
 		}
 	}
 	if msg.err != nil {
@@ -611,49 +613,6 @@ func (m *Model) onChanges(msg changesMsg) tea.Cmd {
 		cmds = append(cmds, p.Refresh(msg.ch))
 	}
 	return tea.Batch(cmds...)
-}
-
-// --- sending on a replica ---
-
-// delivery follows what the therapist sent on a replica: it is only
-// "sent" once the server has it, that is once the outbox holds nothing
-// (ops are pushed in order) and the server refused nothing more.
-type delivery struct {
-	said      []string // what to say once the server has it ("Message sent.")
-	conflicts int      // ops the server had refused before the send
-	known     bool     // conflicts was read after the send
-	afterPoll int      // polls up to this one read the outbox before the send
-}
-
-// followDelivery looks at the replica's sync state; first is the state
-// read right after a send.
-func (m *Model) followDelivery(st SyncStatus, then string, first bool) {
-	if len(m.sending.said) == 0 {
-		return
-	}
-	if first && !m.sending.known {
-		m.sending.conflicts, m.sending.known = st.Conflicts, true
-	}
-	if !m.sending.known {
-		return
-	}
-	switch {
-	case st.Conflicts > m.sending.conflicts:
-		m.sending = delivery{}
-		m.setStatus("", errors.New("not sent: the server refused it; what you wrote is kept (see 'polku sync status')"))
-	case st.Pending == 0:
-		said := m.sending.said
-		m.sending = delivery{}
-		text := said[0]
-		if len(said) > 1 {
-			text = "Everything you sent has reached the server."
-		}
-		m.setStatus(text+then, nil)
-	case first && !st.Online:
-		m.setStatus("Saved; it will be sent when polku reaches the server."+then, nil)
-	case first:
-		m.setStatus("Saved; sending it to the server…"+then, nil)
-	}
 }
 
 // --- time meter ---

@@ -91,6 +91,7 @@ type NextPatientMsg struct {
 type SentMsg struct {
 	What      string
 	PatientID string
+	RecordID  string // the record written (the feedback, message, note)
 	Said      string
 	Then      string
 }

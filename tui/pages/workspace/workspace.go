@@ -362,16 +362,16 @@ func (p *Page) ensureEditor(kind, target string) *editor.Editor {
 		o.Label = "Reply to " + first
 		o.Verb = "Send this message to " + first
 		enrollment := target
-		o.Send = func(ctx context.Context, body, draftID string) error {
-			_, err := st.SendMessage(ctx, actor, store.Message{EnrollmentID: enrollment, PatientID: pid, Direction: store.DirectionOut, Body: body}, draftID)
-			return err
+		o.Send = func(ctx context.Context, body, draftID string) (string, error) {
+			m, err := st.SendMessage(ctx, actor, store.Message{EnrollmentID: enrollment, PatientID: pid, Direction: store.DirectionOut, Body: body}, draftID)
+			return m.ID, err
 		}
 	case store.DraftNote:
 		o.Label = "Private clinical note (not shown to the patient)"
 		o.Verb = "Save this note"
-		o.Send = func(ctx context.Context, body, draftID string) error {
-			_, err := st.AddNote(ctx, actor, store.Note{PatientID: pid, Body: body}, draftID)
-			return err
+		o.Send = func(ctx context.Context, body, draftID string) (string, error) {
+			n, err := st.AddNote(ctx, actor, store.Note{PatientID: pid, Body: body}, draftID)
+			return n.ID, err
 		}
 	}
 	e := editor.New(p.c, p.id, o)
@@ -383,10 +383,10 @@ func (p *Page) ensureEditor(kind, target string) *editor.Editor {
 // corrects ("" for the first).
 func (p *Page) sendFeedback(sub store.Submission, supersedes string) editor.SendFunc {
 	st, actor, pid := p.c.Store, p.c.Actor, p.patientID
-	return func(ctx context.Context, body, draftID string) error {
-		_, err := st.SendFeedback(ctx, actor, store.Feedback{SubmissionID: sub.ID, EnrollmentID: sub.EnrollmentID, PatientID: pid,
+	return func(ctx context.Context, body, draftID string) (string, error) {
+		f, err := st.SendFeedback(ctx, actor, store.Feedback{SubmissionID: sub.ID, EnrollmentID: sub.EnrollmentID, PatientID: pid,
 			Body: body, Supersedes: supersedes}, draftID)
-		return err
+		return f.ID, err
 	}
 }
 
@@ -596,8 +596,11 @@ func (p *Page) onSent(msg editor.SentMsg) tea.Cmd {
 	pid := p.patientID
 	// The root says "sent" once it has gone out (on a replica, once the
 	// server has it).
+	recordID := msg.RecordID
 	sent := func(what, said, then string) tea.Cmd {
-		return func() tea.Msg { return common.SentMsg{What: what, PatientID: pid, Said: said, Then: then} }
+		return func() tea.Msg {
+			return common.SentMsg{What: what, PatientID: pid, RecordID: recordID, Said: said, Then: then}
+		}
 	}
 	switch msg.Kind {
 	case store.DraftFeedback:
