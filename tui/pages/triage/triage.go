@@ -743,14 +743,14 @@ func (p *Page) previewView(width int) string {
 	} else {
 		facts = append(facts, "no activity yet")
 	}
-	if it.ModuleTitle != "" {
-		facts = append(facts, "module: "+it.ModuleTitle)
-	}
 	if it.Waiting > 0 {
-		facts = append(facts, fmt.Sprintf("%d waiting for feedback", it.Waiting))
+		facts = append(facts, common.Plural(it.Waiting, "submission", "submissions")+" waiting")
 	}
 	if it.Unread > 0 {
-		facts = append(facts, st.Unread.Render(fmt.Sprintf("%d unread", it.Unread)))
+		facts = append(facts, st.Unread.Render(common.Plural(it.Unread, "unread message", "unread messages")))
+	}
+	if it.ModuleTitle != "" {
+		facts = append(facts, "module: "+it.ModuleTitle) // last: a long title is cut first
 	}
 	b.WriteString(common.Truncate(strings.Join(facts, " · "), width) + "\n")
 	if len(it.Scores) > 0 {

@@ -300,3 +300,20 @@ func TestNotValidatedMarkedInRowAndPreview(t *testing.T) {
 		t.Errorf("a validated instrument is marked:\n%s", v)
 	}
 }
+
+// TestPreviewCountsHaveUnits: the preview's counts say what they count.
+func TestPreviewCountsHaveUnits(t *testing.T) {
+	c := testCommon()
+	q := &store.Queue{TherapistID: "t1", Counts: map[store.Class]int{store.ClassDue: 1}, Items: []store.QueueItem{{PatientID: "p0", DisplayName: "Maria",
+		TherapistID: "t1", Status: store.EnrollmentActive, ProgramTitle: "Program", Week: 2, Weeks: 8, Waiting: 1, Unread: 2, Class: store.ClassDue,
+		Reasons: []store.Reason{{Class: store.ClassDue, Code: store.ReasonFeedbackDue, Text: "due", Badge: "FB 3h"}}}}}
+	p := New(c, store.Therapist{ID: "t1"}, false, true)
+	p.SetSize(200, 30)
+	p.SetQueue(q)
+	v := p.View()
+	for _, want := range []string{"1 submission waiting", "2 unread messages"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("preview lacks %q:\n%s", want, v)
+		}
+	}
+}
