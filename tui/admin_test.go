@@ -94,37 +94,37 @@ func TestMessageSentOnlyWhenTheServerHasIt(t *testing.T) {
 	})
 }
 
-// deliverSync is a Syncer that can say where each record stands.
+// deliverSync is a Syncer that can say whether the server has a record.
 type deliverSync struct {
 	fakeSync
 	mu    sync.Mutex
-	state map[string]string // record id -> "done" or "refused"; else waiting
+	done  map[string]bool
 	asked []string
 }
 
-func (s *deliverSync) Delivered(_ context.Context, id string) (bool, bool, error) {
+func (s *deliverSync) Deliver(_ context.Context, id string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.asked = append(s.asked, id)
-	return s.state[id] == "done", s.state[id] == "refused", nil
+	return s.done[id], nil
 }
 
-func (s *deliverSync) setAll(v string) {
+func (s *deliverSync) deliverAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, id := range s.asked {
-		s.state[id] = v
+		s.done[id] = true
 	}
 }
 
-// TestMessageSentPerRecord: with a Syncer that can say where a record
-// stands, "Message sent." waits for that record, whatever else the
-// outbox holds.
+// TestMessageSentPerRecord: with a Syncer that can say whether the server
+// has a record, "Message sent." waits for that record, whatever else the
+// outbox holds; a refusal says so.
 func TestMessageSentPerRecord(t *testing.T) {
-	for _, outcome := range []string{"done", "refused"} {
+	for _, outcome := range []string{"delivered", "refused"} {
 		f := newFixture(t)
 		opts := options(f, f.Anna)
-		sy := &deliverSync{fakeSync: fakeSync{status: SyncStatus{Online: true, Pending: 5}}, state: map[string]string{}}
+		sy := &deliverSync{fakeSync: fakeSync{status: SyncStatus{Online: true, Pending: 5}}, done: map[string]bool{}}
 		opts.Sync = sy
 		h := newHarness(t, opts, 80, 24)
 		h.selectPatient(f, "P-0001")
@@ -140,9 +140,13 @@ func TestMessageSentPerRecord(t *testing.T) {
 		if len(asked) == 0 || asked[0] != last.ID {
 			t.Fatalf("asked about %v, want the message %s", asked, last.ID)
 		}
-		sy.setAll(outcome)
-		h.fire() // other ops still pending: the outbox count is not the test
-		if outcome == "done" {
+		if outcome == "delivered" {
+			sy.deliverAll()
+		} else {
+			sy.set(SyncStatus{Online: true, Pending: 4, Conflicts: 1})
+		}
+		h.fire() // the poll and the next check; other ops are still pending
+		if outcome == "delivered" {
 			mustContain(t, h.view(), "Message sent.")
 		} else {
 			mustNotContain(t, h.view(), "Message sent.")

@@ -84,15 +84,6 @@ type (
 		err  error
 		sync *SyncStatus
 		poll int
-		// states of the records sent and not yet known to be on the
-		// server (nil: the Syncer cannot say per record).
-		states map[string]delivered
-	}
-	// deliveryMsg is the replica's sync state read right after a send.
-	deliveryMsg struct {
-		status SyncStatus
-		states map[string]delivered // nil: the Syncer cannot say per record
-		then   string
 	}
 	changesMsg struct {
 		seq int64
@@ -258,8 +249,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	case deliveryMsg:
-		m.followDelivery(msg.status, msg.states, msg.then, true)
-		return m, nil
+		return m, m.onDelivery(msg)
+	case deliverTickMsg:
+		return m, m.onDeliverTick()
 	case common.ReloadQueueMsg:
 		return m, m.reloadQueues()
 	case common.SelectPatientMsg:
@@ -503,14 +495,12 @@ func (m *Model) onQueue(msg queueMsg) tea.Cmd {
 func (m *Model) poll() tea.Cmd {
 	m.polls++
 	st, ctx, sy, n := m.c.Store, m.c.Ctx, m.opts.Sync, m.polls
-	check := m.deliveryCheck()
 	return func() tea.Msg {
 		seq, err := st.LastSeq(ctx)
 		msg := seqMsg{seq: seq, err: err, poll: n}
 		if sy != nil {
 			s := sy.Status()
 			msg.sync = &s
-			msg.states = check()
 		}
 		return msg
 	}
@@ -524,7 +514,7 @@ func (m *Model) onSeq(msg seqMsg) tea.Cmd {
 	if msg.sync != nil {
 		m.syncStatus = msg.sync
 		if msg.poll > m.sending.afterPoll {
-			m.followDelivery(*msg.sync, msg.states, "", false)
+			m.followDelivery(*msg.sync, nil, nil, "", false)
 		}
 	}
 	if msg.err != nil {
