@@ -372,18 +372,47 @@ func (t *tx) flushChanges() error {
 }
 
 func (db *DB) constraintError(tableName, id string, err error) error {
+	// The driver's text (SQL terms, result codes) stays out of the error:
+	// it reaches screens and HTTP answers. The columns of a unique
+	// constraint are named, as fields.
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-			return fmt.Errorf("%s %s already exists (%s): %w", tableName, id, se.Error(), ErrConflict)
+		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%s %s already exists: %w", tableName, id, ErrConflict)
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+			return fmt.Errorf("%s %s: another record has the same %s: %w", tableName, id, uniqueColumns(se.Error()), ErrConflict)
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 			return fmt.Errorf("%s %s refers to a record that does not exist: %w", tableName, id, ErrInvalid)
 		case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
-			return fmt.Errorf("%s %s: %s: %w", tableName, id, se.Error(), ErrInvalid)
+			return fmt.Errorf("%s %s: a field is missing or has a value the store does not accept: %w", tableName, id, ErrInvalid)
 		}
 	}
 	return err
+}
+
+// uniqueColumns reads the columns out of SQLite's "UNIQUE constraint
+// failed: t.a, t.b" as "a, b" ("value" when it says none).
+func uniqueColumns(msg string) string {
+	_, cols, ok := strings.Cut(msg, "UNIQUE constraint failed: ")
+	if !ok {
+		return "value"
+	}
+	cols, _, _ = strings.Cut(cols, " (")
+	var out []string
+	for _, c := range strings.Split(cols, ",") {
+		c = strings.TrimSpace(c)
+		if i := strings.LastIndexByte(c, '.'); i >= 0 {
+			c = c[i+1:]
+		}
+		if c != "" {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return "value"
+	}
+	return strings.Join(out, ", ")
 }
 
 // Op is one write operation. Every write to the store is an Op applied in

@@ -82,6 +82,7 @@ func FuzzPatientRequest(f *testing.F) {
 			before := fx.state(t)
 			req := httptest.NewRequest("POST", path, bytes.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+fx.patientToken)
+			req.Header.Set("Content-Type", "application/json")
 			w := httptest.NewRecorder()
 			fx.handler.ServeHTTP(w, req)
 			if w.Code >= 500 {
@@ -197,6 +198,7 @@ func FuzzPushHandler(f *testing.F) {
 		before := fx.state(t)
 		req := httptest.NewRequest("POST", "/v1/ops", bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+fx.therapistTok)
+		req.Header.Set("Content-Type", "application/json")
 		w := httptest.NewRecorder()
 		fx.handler.ServeHTTP(w, req)
 		if w.Code >= 500 {

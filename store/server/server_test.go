@@ -164,8 +164,8 @@ func TestAuthentication(t *testing.T) {
 	for _, c := range []struct{ method, path, allow string }{
 		{"GET", "/v1/ops", "POST"},
 		{"PUT", "/v1/ops", "POST"},
-		{"POST", "/v1/changes", "GET, HEAD"},
-		{"DELETE", "/v1/patient/messages", "GET, HEAD, POST"},
+		{"POST", "/v1/changes", "GET"},
+		{"DELETE", "/v1/patient/messages", "GET, POST"},
 		{"GET", "/v1/admin/tokens/abc", "DELETE"},
 	} {
 		req, _ := http.NewRequest(c.method, f.http.URL+c.path, nil)
@@ -547,6 +547,7 @@ func TestPatientEndpointsIdempotent(t *testing.T) {
 		r, _ := http.NewRequest("POST", f.http.URL+"/v1/patient/messages", strings.NewReader(`{"body": "once only"}`))
 		r.Header.Set("Authorization", "Bearer "+f.tok["pa"])
 		r.Header.Set("Idempotency-Key", "portal-42")
+		r.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(r)
 		if err != nil {
 			t.Fatal(err)
