@@ -268,11 +268,11 @@ printed of what they write. Stop with Ctrl-C, --count or --duration.`,
 					var tokenIDs []string
 					defer func() {
 						for _, id := range tokenIDs {
-							server.RevokeTokens(context.WithoutCancel(ctx), db, id, "")
+							server.RevokeTokens(context.WithoutCancel(ctx), db, actor, id, "")
 						}
 					}()
 					for _, m := range cast {
-						tok, info, err := server.CreatePatientToken(ctx, db, m.id, "simulate")
+						tok, info, err := server.CreatePatientToken(ctx, db, m.id, server.TokenOptions{Device: "simulate", Expires: a.env.now().Add(server.SimulateLifetime)})
 						if err != nil {
 							return err
 						}

@@ -378,3 +378,13 @@ func (c *Client) RevokeToken(ctx context.Context, id string) error {
 	_, err := c.do(ctx, http.MethodDelete, "/v1/admin/tokens/"+url.PathEscape(id), nil, nil, nil, nil)
 	return err
 }
+
+// CodeTokenExpired is the code of a 401 answer to an expired token.
+const CodeTokenExpired = "token_expired"
+
+// IsExpired says whether the server refused the token because it expired
+// (the answer's message says what to do).
+func IsExpired(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusUnauthorized && e.Code == CodeTokenExpired
+}

@@ -84,12 +84,12 @@ func (s *Server) handleCreatePatientToken(w http.ResponseWriter, r *http.Request
 	if !pt.Synthetic || active == 0 {
 		return notFound
 	}
-	tok, info, err := CreatePatientToken(ctx, s.db, pt.ID, req.Device)
+	tok, info, err := CreatePatientToken(ctx, s.db, pt.ID, TokenOptions{Device: req.Device, Expires: s.now().Add(SimulateLifetime)})
 	if err != nil {
 		return err
 	}
 	if err := AuditPatientToken(ctx, s.db, p.actor, info); err != nil {
-		RevokeTokens(context.WithoutCancel(ctx), s.db, info.ID, "")
+		RevokeTokens(context.WithoutCancel(ctx), s.db, p.actor, info.ID, "")
 		return err
 	}
 	writeJSON(w, http.StatusCreated, api.PatientToken{ID: info.ID, PatientID: info.SubjectID, Token: tok})
@@ -100,7 +100,7 @@ func (s *Server) handleRevokeToken(w http.ResponseWriter, r *http.Request, p *pr
 	if err := needAdmin(p); err != nil {
 		return err
 	}
-	n, err := RevokeTokens(r.Context(), s.db, r.PathValue("id"), "")
+	n, err := RevokeTokens(r.Context(), s.db, p.actor, r.PathValue("id"), "")
 	if err != nil {
 		return err
 	}

@@ -172,10 +172,10 @@ func fuzzServer(t *testing.T, target, dir string) *fuzzFixture {
 	th := fx.Therapists[0]
 	p := fx.Patients[th.ID][0]
 	f := &fuzzFixture{db: db, handler: srv.Handler(), patientID: p.ID}
-	if f.therapistTok, _, err = server.CreateTherapistToken(ctx, db, th.ID, "fuzz"); err != nil {
+	if f.therapistTok, _, err = server.CreateTherapistToken(ctx, db, th.ID, server.TokenOptions{Device: "fuzz"}); err != nil {
 		t.Fatal(err)
 	}
-	if f.patientToken, _, err = server.CreatePatientToken(ctx, db, p.ID, "fuzz"); err != nil {
+	if f.patientToken, _, err = server.CreatePatientToken(ctx, db, p.ID, server.TokenOptions{Device: "fuzz"}); err != nil {
 		t.Fatal(err)
 	}
 	fuzzFixtures[target] = f

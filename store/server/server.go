@@ -48,6 +48,10 @@ type Config struct {
 	// limit off.
 	Rate  float64
 	Burst int
+	// Lifetimes cap how long tokens of each kind work, counted from when
+	// each was made, whatever expiry it was made with (zero fields: the
+	// defaults, DefaultLifetimes).
+	Lifetimes Lifetimes
 }
 
 // Server serves the API for one store.

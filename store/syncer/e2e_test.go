@@ -270,7 +270,7 @@ func serverStore(t testing.TB, spec synctest.Spec) (string, *synctest.Fixture, m
 		if th.ID == "" {
 			continue
 		}
-		tok, _, err := server.CreateTherapistToken(ctx, db, th.ID, "device-"+th.Handle)
+		tok, _, err := server.CreateTherapistToken(ctx, db, th.ID, server.TokenOptions{Device: "device-" + th.Handle})
 		if err != nil {
 			t.Fatal(err)
 		}
