@@ -101,6 +101,15 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("create store folder: %w", err)
 		}
+		// Made here, private, before SQLite makes it with 0644 less the
+		// umask; SQLite gives the -wal and -shm files the database's mode.
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil && !errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("create the store file: %w", err)
+		}
+		if err == nil {
+			f.Close()
+		}
 	}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
@@ -134,7 +143,23 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if !opts.ReadOnly {
+		tightenModes(path)
+	}
 	return db, nil
+}
+
+// tightenModes makes the store's files readable by their owner only
+// (0600): the database, its -wal and -shm files, whatever mode they were
+// made with (by an older polku, a copy or a restore). It does what it can:
+// a file this user does not own keeps its mode. The folder is left as it
+// is; folders polku makes are 0700.
+func tightenModes(path string) {
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		if st, err := os.Stat(f); err == nil && st.Mode().Perm()&0o077 != 0 {
+			os.Chmod(f, 0o600)
+		}
+	}
 }
 
 // Close closes both connection pools.
