@@ -30,6 +30,14 @@ type Config struct {
 	// Retain is how long pushed ops are kept, to be pushed again if the
 	// server is restored from an older backup (default 30 days).
 	Retain time.Duration
+	// Backoff spaces the background rounds after failures (offline, or
+	// the server busy): jittered, doubling from Base (default the
+	// Interval) up to Max (default 5 minutes), and never sooner than a
+	// Retry-After the server sent.
+	Backoff client.Backoff
+	// After is the background loop's timer (default time.After); tests
+	// pass one that fires at once and records the wait.
+	After func(d time.Duration) <-chan time.Time
 }
 
 // Engine syncs one replica with one server. Rounds never overlap.
@@ -92,6 +100,15 @@ func New(cfg Config) *Engine {
 	if cfg.Retain <= 0 {
 		cfg.Retain = 30 * 24 * time.Hour
 	}
+	if cfg.Backoff.Base <= 0 {
+		cfg.Backoff.Base = cfg.Interval
+	}
+	if cfg.Backoff.Max <= 0 {
+		cfg.Backoff.Max = 5 * time.Minute
+	}
+	if cfg.After == nil {
+		cfg.After = time.After
+	}
 	e := &Engine{cfg: cfg, db: cfg.DB, c: cfg.Client, now: cfg.Clock, trigger: make(chan struct{}, 1)}
 	e.status.Server = cfg.Client.Server()
 	if p, c, err := Counts(context.Background(), cfg.DB); err == nil {
@@ -127,15 +144,20 @@ func (e *Engine) Trigger() {
 }
 
 // Run syncs in the background until ctx ends: a round at once, then every
-// Interval, and shortly after each Trigger.
+// Interval, and shortly after each Trigger. After a failed round it waits
+// longer each time (Backoff, or the server's Retry-After when that is
+// longer), so that an offline replica or a busy server is not asked
+// again and again; a Trigger still starts a round at once.
 func (e *Engine) Run(ctx context.Context) {
-	t := time.NewTimer(0)
-	defer t.Stop()
+	failures := 0
+	now := make(chan time.Time, 1)
+	now <- time.Time{}
+	var wake <-chan time.Time = now
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-wake:
 		case <-e.trigger:
 			// Let a burst of writes settle into one round.
 			select {
@@ -144,14 +166,21 @@ func (e *Engine) Run(ctx context.Context) {
 			case <-time.After(150 * time.Millisecond):
 			}
 		}
-		e.Round(ctx)
-		if !t.Stop() {
-			select {
-			case <-t.C:
-			default:
-			}
+		if ctx.Err() != nil {
+			return
 		}
-		t.Reset(e.cfg.Interval)
+		_, err := e.Round(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		wait := e.cfg.Interval
+		if err != nil {
+			wait = e.cfg.Backoff.Wait(err, failures)
+			failures++
+		} else {
+			failures = 0
+		}
+		wake = e.cfg.After(wait)
 	}
 }
 
@@ -581,8 +610,19 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 				return nil
 			},
 		}
-		if batch.Reset {
-			batch.Before = func(tx *sql.Tx) error { return e.noteAside(ctx, tx) }
+		// The server names patients the actor could see at the cursor and
+		// no longer can; only those this replica holds are dropped (a first
+		// sync never had the ones that came and went before it caught up).
+		dropped := 0
+		batch.Before = func(tx *sql.Tx) error {
+			var err error
+			if dropped, err = held(ctx, tx, resp.Revoked); err != nil {
+				return err
+			}
+			if batch.Reset {
+				return e.noteAside(ctx, tx)
+			}
+			return nil
 		}
 		n, err := e.db.ApplyPulled(ctx, batch)
 		if errors.Is(err, errStale) {
@@ -593,13 +633,30 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 		}
 		rep.Pages++
 		rep.Pulled += n
-		rep.Revoked += len(resp.Revoked)
+		rep.Revoked += dropped
 		rep.KeptAside += kept
 		if !resp.More {
 			return nil
 		}
 	}
 	return errors.New("pull: too many pages")
+}
+
+// held counts the patients of ids this replica has.
+func held(ctx context.Context, tx *sql.Tx, ids []string) (int, error) {
+	n := 0
+	for _, id := range ids {
+		var one int
+		err := tx.QueryRowContext(ctx, "SELECT 1 FROM patients WHERE id = ?", id).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // pendingIDs names the records of ops not yet pushed: pulled copies of
