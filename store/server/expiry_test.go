@@ -146,3 +146,42 @@ func (f *fixture) adminPortalToken() (string, error) {
 	}
 	return "", context.DeadlineExceeded
 }
+
+// 'polku simulate --server' with a therapist's login plays the synthetic
+// patients assigned to that therapist, and no one else.
+func TestTherapistPlaysOwnSyntheticPatients(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	st, body := f.do("GET", "/v1/admin/synthetic-patients", f.tok["a"], "")
+	if st != http.StatusOK || !strings.Contains(body, f.pa.ID) || strings.Contains(body, f.pb.ID) {
+		t.Fatalf("a's synthetic patients: %d %s", st, body)
+	}
+	st, body = f.do("POST", "/v1/admin/patient-tokens", f.tok["a"], `{"patient_id":"`+f.pb.ID+`"}`)
+	if st != http.StatusNotFound {
+		t.Fatalf("a makes a portal token for b's patient: %d %s", st, body)
+	}
+	st, body = f.do("POST", "/v1/admin/patient-tokens", f.tok["a"], `{"patient_id":"`+f.pa.ID+`","device":"simulate"}`)
+	if st != http.StatusCreated {
+		t.Fatalf("a makes a portal token for a's patient: %d %s", st, body)
+	}
+	_, rest, _ := strings.Cut(body, `"id":"`)
+	id, _, _ := strings.Cut(rest, `"`)
+	// The token lives a day at most, and b cannot revoke it; a can.
+	if n := f.count("SELECT COUNT(*) FROM tokens WHERE id = ? AND expires_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+1 day')", id); n != 1 {
+		t.Errorf("the simulate token lives longer than a day")
+	}
+	if st, _ := f.do("DELETE", "/v1/admin/tokens/"+id, f.tok["b"], ""); st != http.StatusNotFound {
+		t.Errorf("b revokes a's simulate token: %d", st)
+	}
+	if st, body := f.do("DELETE", "/v1/admin/tokens/"+id, f.tok["a"], ""); st != http.StatusNoContent {
+		t.Errorf("a revokes its simulate token: %d %s", st, body)
+	}
+	// A therapist revokes no staff token, not even their own.
+	list, _ := server.ListTokens(context.Background(), f.db)
+	for _, ti := range list {
+		if ti.SubjectID == f.a.ID {
+			if st, _ := f.do("DELETE", "/v1/admin/tokens/"+ti.ID, f.tok["a"], ""); st != http.StatusNotFound {
+				t.Errorf("a revokes a staff token: %d", st)
+			}
+		}
+	}
+}
