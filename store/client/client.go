@@ -316,10 +316,26 @@ func (c *Client) Message(ctx context.Context, key string, req api.MessageRequest
 	return &out, err
 }
 
-// MarkFeedbackRead marks feedback read.
+// MaxReadIDs is the most ids the server takes in one request that marks
+// records read (store/server.MaxReadIDs).
+const MaxReadIDs = 1000
+
+// MarkFeedbackRead marks feedback read, in requests of at most MaxReadIDs
+// ids; key (optional) makes a retry safe, each request with its own key
+// derived from it.
 func (c *Client) MarkFeedbackRead(ctx context.Context, key string, ids ...string) error {
-	_, err := c.do(ctx, http.MethodPost, "/v1/patient/feedback/read", nil, keyHeader(key), api.ReadRequest{IDs: ids}, nil)
-	return err
+	for part := 0; len(ids) > 0; part++ {
+		n := min(len(ids), MaxReadIDs)
+		k := key
+		if key != "" && (part > 0 || n < len(ids)) {
+			k = key + "." + strconv.Itoa(part)
+		}
+		if _, err := c.do(ctx, http.MethodPost, "/v1/patient/feedback/read", nil, keyHeader(k), api.ReadRequest{IDs: ids[:n]}, nil); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
 }
 
 // Feedback lists the patient's feedback.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"polku/store/client"
 	"polku/store/server"
 )
 
@@ -116,5 +117,11 @@ func TestDriverErrorsStayInTheLog(t *testing.T) {
 	// Every answer carries its id, not only failures.
 	if _, h, _ := f.req("GET", "/v1/nothing", f.tok["b"], "", ""); h.Get("X-Request-Id") == "" {
 		t.Errorf("a 404 has no X-Request-Id")
+	}
+}
+
+func TestClientKnowsTheReadLimit(t *testing.T) {
+	if client.MaxReadIDs != server.MaxReadIDs {
+		t.Fatalf("client.MaxReadIDs %d, server.MaxReadIDs %d", client.MaxReadIDs, server.MaxReadIDs)
 	}
 }
