@@ -681,3 +681,19 @@ func (e *Engine) pendingIDs(ctx context.Context) func(tx *sql.Tx) (map[string]bo
 		return skip, rows.Err()
 	}
 }
+
+// Deliver syncs now and says whether the newest local write of record id
+// (a message, feedback) reached the server: a screen says "sent" only for
+// Delivered. For Waiting, err says why not yet (offline: the write is
+// saved and goes with the next round that reaches the server).
+func (e *Engine) Deliver(ctx context.Context, id string) (Delivery, error) {
+	_, err := e.Round(ctx)
+	d, derr := DeliveryOf(context.WithoutCancel(ctx), e.db, id)
+	if derr != nil {
+		return "", derr
+	}
+	if d == Delivered {
+		return d, nil
+	}
+	return d, err
+}
