@@ -163,3 +163,23 @@ func TestFirstSyncDropsNothingItNeverHad(t *testing.T) {
 		t.Fatalf("the replica has b's patient")
 	}
 }
+
+// A failure of the replica's own database reaches the status line as a
+// sentence, not as the driver's text.
+func TestReplicaDriverErrorsAreSaidPlainly(t *testing.T) {
+	e := newEnv(t, synctest.Spec{Therapists: 1, PatientsPer: 1, Weeks: 1})
+	r := e.replica(e.fx.Therapists[0], nil)
+	if _, err := r.db.Writer().Exec("DROP TABLE sync_state"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := r.eng.Round(context.Background())
+	if err == nil {
+		t.Fatal("a round on a broken replica succeeded")
+	}
+	st := r.eng.Status()
+	for _, msg := range []string{err.Error(), st.Err} {
+		if strings.Contains(msg, "no such table") || strings.Contains(msg, "SQL") || !strings.Contains(msg, "replica") {
+			t.Errorf("%q: want a sentence about the replica without the driver's text", msg)
+		}
+	}
+}

@@ -191,7 +191,7 @@ func (e *Engine) Round(ctx context.Context) (Report, error) {
 	e.roundMu.Lock()
 	defer e.roundMu.Unlock()
 	var rep Report
-	err := e.lockedRound(ctx, &rep)
+	err := replicaError(e.db.Path(), e.lockedRound(ctx, &rep))
 	pending, refused, cerr := Counts(context.WithoutCancel(ctx), e.db)
 	e.mu.Lock()
 	defer e.mu.Unlock()
