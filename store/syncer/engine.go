@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -383,33 +384,116 @@ func (e *Engine) push(ctx context.Context, rep *Report) error {
 		if len(batch) == 0 {
 			return nil
 		}
-		ops := make([]api.PushOp, len(batch))
+		// An op larger than the server takes goes in parts, each under its
+		// own key (the same every time, so a part pushed again is a
+		// duplicate); a request carries at most PushBatch parts.
+		var ops []api.PushOp
+		parts := make([][]string, len(batch))
 		for i, r := range batch {
-			ops[i] = api.PushOp{Key: r.key, Type: r.typ, Op: []byte(r.body)}
-		}
-		resp, err := e.c.Push(ctx, ops)
-		if err != nil {
-			return err
-		}
-		if err := e.checkEpoch(ctx, resp.Epoch); err != nil {
-			return err
-		}
-		if err := e.record(ctx, resp.Results, rep); err != nil {
-			return err
-		}
-		if len(resp.Results) < len(batch) {
-			msg := "the server stopped before the end of the push"
-			if n := len(resp.Results); n > 0 && resp.Results[n-1].Error != "" {
-				msg = resp.Results[n-1].Error
+			split, err := splitOp(r)
+			if err != nil {
+				return err
 			}
-			return fmt.Errorf("push: %s; will try again", msg)
+			for _, op := range split {
+				parts[i] = append(parts[i], op.Key)
+			}
+			ops = append(ops, split...)
 		}
-		for _, r := range resp.Results {
-			if r.Status == api.StatusError {
-				return fmt.Errorf("push: %s; will try again", r.Error)
+		got := map[string]api.PushResult{}
+		var stop error
+		for len(ops) > 0 && stop == nil {
+			n := min(len(ops), e.cfg.PushBatch)
+			resp, err := e.c.Push(ctx, ops[:n])
+			if err != nil {
+				return err
+			}
+			if err := e.checkEpoch(ctx, resp.Epoch); err != nil {
+				return err
+			}
+			for _, r := range resp.Results {
+				got[r.Key] = r
+				if r.Status == api.StatusError && stop == nil {
+					stop = fmt.Errorf("push: %s; will try again", r.Error)
+				}
+			}
+			if len(resp.Results) < n && stop == nil {
+				msg := "the server stopped before the end of the push"
+				if k := len(resp.Results); k > 0 && resp.Results[k-1].Error != "" {
+					msg = resp.Results[k-1].Error
+				}
+				stop = fmt.Errorf("push: %s; will try again", msg)
+			}
+			ops = ops[n:]
+		}
+		// One result per outbox row whose parts were all answered: the
+		// first refusal among them, else applied (duplicate when every
+		// part was).
+		var results []api.PushResult
+		for i, r := range batch {
+			res, ok := combine(r.key, parts[i], got)
+			if !ok {
+				break // in order: later rows wait for this one
+			}
+			results = append(results, res)
+		}
+		if err := e.record(ctx, results, rep); err != nil {
+			return err
+		}
+		if stop != nil {
+			return stop
+		}
+	}
+}
+
+// splitOp is an outbox row as the ops a push carries: one, or for a
+// read.mark of more ids than the server takes in one op, one per
+// MaxReadIDs ids under the keys KEY.1, KEY.2, ...
+func splitOp(r outboxRow) ([]api.PushOp, error) {
+	one := []api.PushOp{{Key: r.key, Type: r.typ, Op: []byte(r.body)}}
+	if r.typ != (store.MarkReadOp{}).OpType() {
+		return one, nil
+	}
+	var m store.MarkReadOp
+	if err := json.Unmarshal([]byte(r.body), &m); err != nil || len(m.IDs) <= client.MaxReadIDs {
+		return one, nil
+	}
+	var out []api.PushOp
+	for i := 0; len(m.IDs) > 0; i++ {
+		n := min(len(m.IDs), client.MaxReadIDs)
+		part := m
+		part.IDs = m.IDs[:n]
+		b, err := json.Marshal(part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, api.PushOp{Key: r.key + "." + strconv.Itoa(i+1), Type: r.typ, Op: b})
+		m.IDs = m.IDs[n:]
+	}
+	return out, nil
+}
+
+// combine makes one result for an outbox row from its parts' results;
+// false while a part has no result (or an error result) yet.
+func combine(key string, parts []string, got map[string]api.PushResult) (api.PushResult, bool) {
+	res := api.PushResult{Key: key, Status: api.StatusDuplicate}
+	for _, k := range parts {
+		r, ok := got[k]
+		if !ok || r.Status == api.StatusError {
+			return res, false
+		}
+		switch r.Status {
+		case api.StatusConflict, api.StatusRejected:
+			if res.Status != api.StatusConflict && res.Status != api.StatusRejected {
+				r.Key = key
+				res = r
+			}
+		case api.StatusApplied:
+			if res.Status == api.StatusDuplicate {
+				res.Status = api.StatusApplied
 			}
 		}
 	}
+	return res, true
 }
 
 // record writes push results: pushed ops are marked, refused ones keep
