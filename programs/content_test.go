@@ -1,6 +1,7 @@
 package programs_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -59,5 +60,64 @@ func TestYouthProgramSafety(t *testing.T) {
 	}
 	if !strings.Contains(p.Crisis.Intro, "tell an\nadult you trust") {
 		t.Errorf("the youth crisis block does not start with telling an adult: %q", p.Crisis.Intro)
+	}
+}
+
+// Every program tells the patient in module 1 that answers are read on
+// working days and what happens after an answer that suggests they may not
+// be safe; every module text avoids 12-hour times.
+func TestProgramsSayWhenAnswersAreRead(t *testing.T) {
+	for _, id := range []string{"insomnia", "gad", "depression", "social-anxiety-youth"} {
+		p := builtinProgram(t, id)
+		body := strings.ReplaceAll(p.Modules[0].Body, "\n", " ")
+		if !strings.Contains(body, "working days") || !strings.Contains(body, "may not be safe") {
+			t.Errorf("%s: module 1 does not say that answers are read on working days and what happens after a worrying answer", id)
+		}
+		for _, m := range p.Modules {
+			if bad := twelveHour.FindString(m.Body); bad != "" {
+				t.Errorf("%s/%s: %q: write times as 24-hour times (15.00)", id, m.ID, bad)
+			}
+		}
+	}
+}
+
+var twelveHour = regexp.MustCompile(`(?i)\b[0-9]{1,2}(:[0-9]{2})? ?[ap]m\b|o'clock`)
+
+// Depression: a safety plan in module 1, anchored mood ratings, and an
+// activity plan in every week from week 4.
+func TestDepressionSafetyPlanAndWeeklyPlans(t *testing.T) {
+	p := builtinProgram(t, "depression")
+	if m, _, ok := p.Exercise("safety-plan"); !ok || m.ID != p.Modules[0].ID {
+		t.Error("no safety plan in module 1")
+	}
+	for _, id := range []string{"weekly-plan", "weekly-plan-5", "weekly-plan-7", "weekly-plan-8"} {
+		_, ex, ok := p.Exercise(id)
+		if !ok {
+			t.Errorf("no %s exercise", id)
+			continue
+		}
+		for _, f := range ex.Fields {
+			if strings.HasPrefix(f.ID, "mood") && !strings.Contains(f.Help, "0 = the worst") {
+				t.Errorf("%s.%s: mood rating without anchors", id, f.ID)
+			}
+		}
+	}
+	for _, m := range p.Modules {
+		if strings.Contains(m.Body, "TRAP") || strings.Contains(m.Body, "TRAC") {
+			t.Errorf("%s: English acronyms do not translate", m.ID)
+		}
+	}
+}
+
+// GAD: the certainty experiments keep necessary care, and hypothetical
+// worries get written exposure.
+func TestGADCarveOutAndWorryScript(t *testing.T) {
+	p := builtinProgram(t, "gad")
+	_, m, _ := p.Module("uncertainty")
+	if !strings.Contains(m.Body, "Keep the checks that keep you safe") || !strings.Contains(m.Body, "new, or is changing") {
+		t.Error("the uncertainty module has no carve-out for checks a doctor advised and new symptoms")
+	}
+	if mod, _, ok := p.Exercise("worry-script"); !ok || mod.ID != "uncertainty" {
+		t.Error("no worry script in the uncertainty module")
 	}
 }
