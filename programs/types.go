@@ -130,6 +130,7 @@ type Instrument struct {
 	Version        int        `yaml:"version" json:"version"`
 	Title          string     `yaml:"title" json:"title"`
 	ShortTitle     string     `yaml:"short_title,omitempty" json:"short_title,omitempty"`
+	PatientTitle   string     `yaml:"patient_title,omitempty" json:"patient_title,omitempty"` // what patients see; required when not validated
 	Language       string     `yaml:"language" json:"language"`
 	Validated      *bool      `yaml:"validated" json:"validated"`
 	Licence        string     `yaml:"licence" json:"licence"`

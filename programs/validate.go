@@ -410,7 +410,19 @@ func (c checker) slugField(path, v string) {
 
 func (c checker) instrument(in *Instrument) {
 	c.common(in.ID, in.Version, in.Title, in.Language)
-	c.required("validated", in.Validated == nil)
+	if c.required("validated", in.Validated == nil) && !*in.Validated {
+		// Therapists must see the marker wherever the title is shown;
+		// patients get a title without it.
+		if !strings.Contains(strings.ToLower(in.Title), "not validated") && in.Title != "" {
+			c.at("title", "title %q must say \"not validated\", because validated is false", in.Title)
+		}
+		if in.PatientTitle == "" {
+			c.at("validated", "missing required key \"patient_title\": a scale that is not validated needs a title for patients without the marker")
+		}
+	}
+	if strings.Contains(strings.ToLower(in.PatientTitle), "validated") {
+		c.at("patient_title", "patient_title %q is shown to patients: leave the marker to title", in.PatientTitle)
+	}
 	c.required("licence", strings.TrimSpace(in.Licence) == "")
 	if c.required("scoring", in.Scoring == "") && in.Scoring != "sum" {
 		c.at("scoring", "scoring must be \"sum\", not %q", in.Scoring)

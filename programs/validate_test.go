@@ -66,7 +66,7 @@ id: mini
 version: 1
 title: Mini scale
 language: en
-validated: false
+validated: true
 licence: ours
 options:
   - {score: 0, label: No}
@@ -93,7 +93,7 @@ id: x
 version: 1
 titel: Oops
 language: de
-validated: false
+validated: true
 licence: ours
 options: [{score: 0, label: No}, {score: 1, label: Yes}]
 items: [{id: "1", text: One}]
@@ -101,7 +101,7 @@ scoring: sum
 bands: [{min: 0, max: 1, label: all}]
 `, []string{
 			`f.yaml:1:1: missing required key "title"`,
-			`f.yaml:4:1: unknown key "titel" in document (known keys: bands, caseness, critical, description, id, items, kind, language, licence, loinc, options, prompt, reliability, reliable_change, scoring, sd, short_title, title, validated, version)`,
+			`f.yaml:4:1: unknown key "titel" in document (known keys: bands, caseness, critical, description, id, items, kind, language, licence, loinc, options, patient_title, prompt, reliability, reliable_change, scoring, sd, short_title, title, validated, version)`,
 			`f.yaml:5:11: language must be one of fi, sv, en, not "de"`,
 		}},
 		{"bands with gap and overlap", strings.Replace(goodInstrument, `bands:
@@ -308,5 +308,39 @@ func TestProgramSafetyDeclarations(t *testing.T) {
 				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
 			}
 		})
+	}
+}
+
+// A scale that is not validated says so in its title, for therapists, and
+// has a separate title for patients that does not.
+func TestNotValidatedScaleTitles(t *testing.T) {
+	ours := strings.Replace(goodInstrument, "validated: true", "validated: false", 1)
+	good := strings.Replace(ours, "title: Mini scale\n", "title: Mini scale (demo scale, not validated)\npatient_title: Mini scale\n", 1)
+	cases := map[string][]string{
+		good: nil,
+		ours: {
+			`f.yaml:4:8: title "Mini scale" must say "not validated", because validated is false`,
+			`f.yaml:6:12: missing required key "patient_title": a scale that is not validated needs a title for patients without the marker`,
+		},
+		strings.Replace(good, "patient_title: Mini scale\n", "patient_title: Mini scale (not validated)\n", 1): {
+			`f.yaml:5:16: patient_title "Mini scale (not validated)" is shown to patients: leave the marker to title`,
+		},
+	}
+	for file, want := range cases {
+		docs, probs := programs.Parse("f.yaml", []byte(file))
+		probs = append(probs, programs.Validate(&programs.Bundle{Docs: docs}, nil)...).Sort()
+		var got []string
+		for _, p := range probs {
+			got = append(got, p.String())
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	b, _ := builtin.Load()
+	for _, in := range b.Instruments() {
+		if in.Validated != nil && !*in.Validated && (in.PatientTitle == "" || !strings.Contains(in.Title, "not validated")) {
+			t.Errorf("%s: title %q, patient_title %q", in.ID, in.Title, in.PatientTitle)
+		}
 	}
 }
