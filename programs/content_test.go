@@ -121,3 +121,25 @@ func TestGADCarveOutAndWorryScript(t *testing.T) {
 		t.Error("no worry script in the uncertainty module")
 	}
 }
+
+// Each module reads as a weekly session: every module ends with a summary,
+// and module 1 introduces the case story the program follows and is at
+// least about 750 words long.
+func TestModulesAreWeeklySessions(t *testing.T) {
+	for _, id := range []string{"insomnia", "gad", "depression", "social-anxiety-youth"} {
+		p := builtinProgram(t, id)
+		for i, m := range p.Modules {
+			if !strings.Contains(m.Body, "## Summary") {
+				t.Errorf("%s/%s has no summary", id, m.ID)
+			}
+			if i == 0 {
+				if n := len(strings.Fields(m.Body)); n < 750 {
+					t.Errorf("%s/%s has %d words, want at least 750", id, m.ID, n)
+				}
+				if !strings.Contains(m.Body, "## Meet ") {
+					t.Errorf("%s/%s does not introduce the case story", id, m.ID)
+				}
+			}
+		}
+	}
+}
