@@ -760,6 +760,10 @@ func plausible(rng *rand.Rand, id string) (string, bool) {
 		return strconv.Itoa(5 * between(2, 6)), true
 	case "postponed":
 		return strconv.Itoa(between(0, 4)), true
+	case "naps_min":
+		return []string{"0", "0", "0", "20"}[rng.IntN(4)], true
+	case "sleep_aid":
+		return "none", true
 	}
 	return "", false
 }
