@@ -58,8 +58,8 @@ func TestYouthProgramSafety(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(p.Crisis.Intro, "tell an\nadult you trust") {
-		t.Errorf("the youth crisis block does not start with telling an adult: %q", p.Crisis.Intro)
+	if p.Crisis == nil || !strings.Contains(p.Crisis.Intro, "tell an\nadult you trust") {
+		t.Errorf("the youth crisis block does not start with telling an adult: %+v", p.Crisis)
 	}
 }
 
