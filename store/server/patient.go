@@ -214,6 +214,9 @@ func (s *Server) handlePatientMe(w http.ResponseWriter, r *http.Request, p *prin
 			return err
 		}
 		v.Program = json.RawMessage(def)
+		if v.Modules, err = api.PatientModules([]byte(def)); err != nil {
+			return err
+		}
 	}
 	if err := s.auditPortalRead(r.Context(), p, "enrollment"); err != nil {
 		return err
