@@ -39,7 +39,7 @@ func TestEveryModuleCarriesTheCrisisBlock(t *testing.T) {
 			if _, err := f.db.Enroll(ctx, sys, store.Enrollment{PatientID: p.ID, ProgramVersionID: pv.ID, TherapistID: f.a.ID}, 0); err != nil {
 				t.Fatal(err)
 			}
-			tok, _, err := server.CreatePatientToken(ctx, f.db, p.ID, "portal")
+			tok, _, err := server.CreatePatientToken(ctx, f.db, p.ID, server.TokenOptions{Device: "portal"})
 			if err != nil {
 				t.Fatal(err)
 			}
