@@ -131,6 +131,8 @@ type SleepWeek struct {
 	TimeInBed  time.Duration `json:"time_in_bed"`
 	TotalSleep time.Duration `json:"total_sleep"`
 	Efficiency float64       `json:"efficiency"` // mean total sleep / mean time in bed x 100
+	Window     time.Duration `json:"window"`     // the suggested time in bed for next week
+	Floor      time.Duration `json:"floor"`      // the floor of time in bed for this patient
 	Advice     string        `json:"advice"`
 }
 
@@ -142,15 +144,89 @@ func (w SleepWeek) Based() string {
 	return fmt.Sprintf("%d of %d nights", w.Nights, w.Nights+w.Missing)
 }
 
-// MinTimeInBed is the floor of sleep restriction.
+// MinTimeInBed is the adult floor of sleep restriction.
 const MinTimeInBed = 5 * time.Hour
 
-// SleepWeeks groups nights into program weeks counted from start (a
-// date), up to and including today. The advice is guidance for the
-// therapist, never applied automatically: mean efficiency >= 85% -> widen
-// the sleep window by 15-20 minutes; below -> narrow it, never below five
-// hours in bed.
+// The titration rule (Spielman): mean sleep efficiency of the week.
+const (
+	WidenAt    = 90.0             // at or above: widen the window by Step
+	KeepFrom   = 85.0             // from here up to WidenAt: keep the window; below: narrow by Step
+	WindowStep = 15 * time.Minute // one change of the window
+)
+
+// TimeInBedFloor is the floor of time in bed for a patient of the given
+// age: the program's age rule for that age, or the adult floor. A nil
+// program has no age rules.
+func (p *Program) TimeInBedFloor(age int) (time.Duration, *AgeRule) {
+	if p != nil {
+		for i, r := range p.AgeRules {
+			if age >= r.MinAge && age <= r.MaxAge {
+				return time.Duration(r.MinTimeInBed) * time.Minute, &p.AgeRules[i]
+			}
+		}
+	}
+	return MinTimeInBed, nil
+}
+
+// AgeOn is a person's age in whole years on a day, from a YYYY-MM-DD
+// birth date.
+func AgeOn(birthDate string, on time.Time) (int, bool) {
+	b, err := time.Parse(time.DateOnly, birthDate)
+	if err != nil {
+		return 0, false
+	}
+	age := on.Year() - b.Year()
+	if on.Month() < b.Month() || (on.Month() == b.Month() && on.Day() < b.Day()) {
+		age--
+	}
+	return age, age >= 0
+}
+
+// Titrate applies the titration rule to a week's mean efficiency and mean
+// time in bed (taken, rounded to 15 minutes, as the current window): the
+// suggested window for next week and the advice in words. The window is
+// never below the floor; a window already below it is raised to it.
+func Titrate(efficiency float64, timeInBed, floor time.Duration, rule *AgeRule) (time.Duration, string) {
+	current := timeInBed.Round(WindowStep)
+	floorText := "the floor of " + hours(floor) + " in bed"
+	if rule != nil {
+		floorText += fmt.Sprintf(" for ages %d-%d", rule.MinAge, rule.MaxAge)
+	}
+	switch {
+	case current < floor:
+		return floor, fmt.Sprintf("time in bed %s is below %s: widen the sleep window to %s", hours(current), floorText, hours(floor))
+	case efficiency >= WidenAt:
+		return current + WindowStep, fmt.Sprintf("efficiency 90%% or more: widen the sleep window by 15 min (to %s)", hours(current+WindowStep))
+	case efficiency >= KeepFrom:
+		return current, fmt.Sprintf("efficiency 85-89%%: keep the sleep window (%s)", hours(current))
+	case current-WindowStep < floor:
+		return floor, fmt.Sprintf("efficiency below 85%%, but the window is at %s: keep it", floorText)
+	default:
+		return current - WindowStep, fmt.Sprintf("efficiency below 85%%: consider narrowing the sleep window by 15 min (to %s, never below %s)", hours(current-WindowStep), floorText)
+	}
+}
+
+// hours writes a duration as "7 h" or "6 h 45 min".
+func hours(d time.Duration) string {
+	m := int(d.Round(time.Minute).Minutes())
+	if m%60 == 0 {
+		return fmt.Sprintf("%d h", m/60)
+	}
+	return fmt.Sprintf("%d h %d min", m/60, m%60)
+}
+
+// SleepWeeks is SleepWeeksFor an adult with no program age rules.
 func SleepWeeks(start, today time.Time, nights []Night) []SleepWeek {
+	return SleepWeeksFor(nil, 0, start, today, nights)
+}
+
+// SleepWeeksFor groups nights into program weeks counted from start (a
+// date), up to and including today, and advises on each week's sleep
+// window by Titrate with the floor of the patient's age (the program's
+// age_rules, or 5 hours). The advice is guidance for the therapist, never
+// applied automatically.
+func SleepWeeksFor(p *Program, age int, start, today time.Time, nights []Night) []SleepWeek {
+	floor, rule := p.TimeInBedFloor(age)
 	byWeek := map[int][]Night{}
 	for _, n := range nights {
 		d, err := time.ParseInLocation(time.DateOnly, n.Date, start.Location())
@@ -190,14 +266,8 @@ func SleepWeeks(start, today time.Time, nights []Night) []SleepWeek {
 		if tib > 0 {
 			sw.Efficiency = float64(tst) / float64(tib) * 100
 		}
-		switch {
-		case sw.Efficiency >= 85:
-			sw.Advice = "efficiency 85% or more: the sleep window may widen by 15-20 min"
-		case sw.TimeInBed-15*time.Minute < MinTimeInBed:
-			sw.Advice = "efficiency below 85%, but the window is already near the 5-hour floor: keep it"
-		default:
-			sw.Advice = "efficiency below 85%: consider narrowing the sleep window (never below 5 h in bed)"
-		}
+		sw.Floor = floor
+		sw.Window, sw.Advice = Titrate(sw.Efficiency, sw.TimeInBed, floor, rule)
 		out = append(out, sw)
 	}
 	return out

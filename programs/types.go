@@ -34,8 +34,56 @@ type Program struct {
 	MaxAge      int         `yaml:"max_age,omitempty" json:"max_age,omitempty"`
 	Synthetic   bool        `yaml:"synthetic,omitempty" json:"synthetic,omitempty"`
 	Description string      `yaml:"description" json:"description"`
+	Crisis      *Crisis     `yaml:"crisis" json:"crisis,omitempty"`
+	GoAhead     []GoAhead   `yaml:"go_ahead,omitempty" json:"go_ahead,omitempty"`
+	AgeRules    []AgeRule   `yaml:"age_rules,omitempty" json:"age_rules,omitempty"`
 	Modules     []Module    `yaml:"modules" json:"modules"`
 	Schedule    []Scheduled `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+}
+
+// Crisis is a program's "if you need help now" block. A program declares it
+// once; it is part of every module the patient reads (the patient API sends
+// it with each module). Each contact carries the date it was last checked
+// against its service's own page, because numbers and hours change.
+type Crisis struct {
+	Title    string          `yaml:"title" json:"title"`
+	Intro    string          `yaml:"intro" json:"intro"`
+	Contacts []CrisisContact `yaml:"contacts" json:"contacts"`
+	Outro    string          `yaml:"outro,omitempty" json:"outro,omitempty"`
+}
+
+// CrisisContact is one place to get help: a number to call or a service to
+// look up, when to use it, and its opening hours.
+type CrisisContact struct {
+	Name    string `yaml:"name" json:"name"`
+	Number  string `yaml:"number,omitempty" json:"number,omitempty"`
+	Service string `yaml:"service,omitempty" json:"service,omitempty"` // a service found by name (a chat), when there is no number
+	When    string `yaml:"when" json:"when"`
+	Hours   string `yaml:"hours" json:"hours"`
+	Note    string `yaml:"note,omitempty" json:"note,omitempty"` // coverage or language limits
+	Checked string `yaml:"checked" json:"checked"`               // YYYY-MM-DD
+	Source  string `yaml:"source" json:"source"`                 // where it was checked
+}
+
+// GoAhead says that a part of the program waits for the therapist: the
+// patient answers a screening exercise, and the module that starts the
+// treatment step is not to be acted on until the therapist has read the
+// screening and confirmed. The workbench shows the screening answers for
+// acknowledgement, like a risk flag.
+type GoAhead struct {
+	ID        string `yaml:"id" json:"id"`               // slug, e.g. sleep-restriction
+	What      string `yaml:"what" json:"what"`           // what waits, in words: "sleep restriction"
+	Screening string `yaml:"screening" json:"screening"` // the exercise the therapist reads first
+	Module    string `yaml:"module" json:"module"`       // the module that waits for the go-ahead
+}
+
+// AgeRule changes a program rule for an age group. Today it sets the floor
+// of time in bed for sleep restriction (the adult floor is MinTimeInBed).
+type AgeRule struct {
+	MinAge       int    `yaml:"min_age" json:"min_age"`
+	MaxAge       int    `yaml:"max_age" json:"max_age"`
+	MinTimeInBed int    `yaml:"min_time_in_bed" json:"min_time_in_bed"` // minutes
+	Advice       string `yaml:"advice" json:"advice"`                   // for the therapist
 }
 
 // Module is one week's material.
@@ -82,6 +130,7 @@ type Instrument struct {
 	Version        int        `yaml:"version" json:"version"`
 	Title          string     `yaml:"title" json:"title"`
 	ShortTitle     string     `yaml:"short_title,omitempty" json:"short_title,omitempty"`
+	PatientTitle   string     `yaml:"patient_title,omitempty" json:"patient_title,omitempty"` // what patients see; required when not validated
 	Language       string     `yaml:"language" json:"language"`
 	Validated      *bool      `yaml:"validated" json:"validated"`
 	Licence        string     `yaml:"licence" json:"licence"`

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
@@ -161,6 +162,10 @@ func (c checker) program(p *Program, instrumentExists func(string) bool) {
 		c.at("max_age", "max_age %d is below min_age %d", p.MaxAge, p.MinAge)
 	}
 	c.required("description", strings.TrimSpace(p.Description) == "")
+	if c.required("crisis", p.Crisis == nil) {
+		c.crisis(p.Crisis)
+	}
+	c.ageRules(p)
 	if c.required("modules", len(p.Modules) == 0) {
 		modules := map[string]int{}
 		exercises := map[string]string{}
@@ -192,6 +197,7 @@ func (c checker) program(p *Program, instrumentExists func(string) bool) {
 			}
 		}
 	}
+	c.goAhead(p)
 	for i, s := range p.Schedule {
 		sp := fmt.Sprintf("schedule[%d]", i)
 		if c.required(sp+".instrument", s.Instrument == "") && !instrumentExists(s.Instrument) {
@@ -211,6 +217,123 @@ func (c checker) program(p *Program, instrumentExists func(string) bool) {
 			}
 		}
 	}
+}
+
+// crisis checks the program's crisis block: every contact says what it is
+// for, when it is open, and when and where it was last checked.
+func (c checker) crisis(cr *Crisis) {
+	c.required("crisis.title", strings.TrimSpace(cr.Title) == "")
+	c.required("crisis.intro", strings.TrimSpace(cr.Intro) == "")
+	if !c.required("crisis.contacts", len(cr.Contacts) == 0) {
+		return
+	}
+	emergency := false
+	for i, k := range cr.Contacts {
+		kp := fmt.Sprintf("crisis.contacts[%d]", i)
+		c.required(kp+".name", strings.TrimSpace(k.Name) == "")
+		if k.Number == "" && k.Service == "" && !c.doc.bad[kp+".number"] {
+			c.at(kp, "%s needs a number to call or a service to look up", kp)
+		}
+		if k.Number != "" && !phoneRE.MatchString(k.Number) {
+			c.at(kp+".number", "number %q must be digits, spaces and an optional leading +", k.Number)
+		}
+		emergency = emergency || strings.ReplaceAll(k.Number, " ", "") == "112"
+		c.required(kp+".when", strings.TrimSpace(k.When) == "")
+		c.required(kp+".hours", strings.TrimSpace(k.Hours) == "")
+		c.required(kp+".source", strings.TrimSpace(k.Source) == "")
+		if c.required(kp+".checked", k.Checked == "") {
+			if _, err := time.Parse(time.DateOnly, k.Checked); err != nil {
+				c.at(kp+".checked", "checked %q must be the date the contact was last checked, as YYYY-MM-DD", k.Checked)
+			}
+		}
+	}
+	if !emergency {
+		c.at("crisis.contacts", "the crisis contacts must include the emergency number 112")
+	}
+}
+
+var phoneRE = regexp.MustCompile(`^\+?[0-9][0-9 ]*[0-9]$`)
+
+// ageRules checks the age-dependent rules: inside the program's ages,
+// not overlapping, with a floor of time in bed at or above the adult one.
+func (c checker) ageRules(p *Program) {
+	type span struct{ lo, hi, i int }
+	var seen []span
+	for i, r := range p.AgeRules {
+		rp := fmt.Sprintf("age_rules[%d]", i)
+		if c.required(rp+".min_age", r.MinAge == 0) && c.required(rp+".max_age", r.MaxAge == 0) {
+			if r.MaxAge < r.MinAge {
+				c.at(rp+".max_age", "max_age %d is below min_age %d", r.MaxAge, r.MinAge)
+			}
+			if r.MinAge < p.MinAge || (p.MaxAge != 0 && r.MaxAge > p.MaxAge) {
+				c.at(rp, "ages %d-%d are outside the program's ages %s", r.MinAge, r.MaxAge, ageSpan(p))
+			}
+			for _, o := range seen {
+				if r.MinAge <= o.hi && o.lo <= r.MaxAge {
+					c.at(rp, "ages %d-%d overlap age_rules[%d] (%d-%d)", r.MinAge, r.MaxAge, o.i, o.lo, o.hi)
+				}
+			}
+			seen = append(seen, span{r.MinAge, r.MaxAge, i})
+		}
+		floor := int(MinTimeInBed / time.Minute)
+		if c.required(rp+".min_time_in_bed", r.MinTimeInBed == 0) && (r.MinTimeInBed < floor || r.MinTimeInBed > 600) {
+			c.at(rp+".min_time_in_bed", "min_time_in_bed %d must be between %d (the adult floor) and 600 minutes", r.MinTimeInBed, floor)
+		}
+		c.required(rp+".advice", strings.TrimSpace(r.Advice) == "")
+	}
+}
+
+func ageSpan(p *Program) string {
+	if p.MaxAge == 0 {
+		return fmt.Sprintf("%d and over", p.MinAge)
+	}
+	return fmt.Sprintf("%d-%d", p.MinAge, p.MaxAge)
+}
+
+// goAhead checks each go-ahead: the screening exercise exists, is a
+// worksheet, and comes in a module before the one that waits.
+func (c checker) goAhead(p *Program) {
+	ids := map[string]bool{}
+	for i, g := range p.GoAhead {
+		gp := fmt.Sprintf("go_ahead[%d]", i)
+		c.slug(gp+".id", g.ID)
+		if ids[g.ID] && g.ID != "" {
+			c.at(gp+".id", "duplicate go_ahead id %q", g.ID)
+		}
+		ids[g.ID] = true
+		c.required(gp+".what", strings.TrimSpace(g.What) == "")
+		waits := -1
+		if c.required(gp+".module", g.Module == "") {
+			if i, _, ok := p.Module(g.Module); ok {
+				waits = i
+			} else {
+				c.at(gp+".module", "unknown module %q (modules are %s)", g.Module, strings.Join(p.ModuleIDs(), ", "))
+			}
+		}
+		if !c.required(gp+".screening", g.Screening == "") {
+			continue
+		}
+		m, ex, ok := p.Exercise(g.Screening)
+		switch {
+		case !ok:
+			c.at(gp+".screening", "unknown exercise %q: name the screening worksheet", g.Screening)
+		case ex.Kind != KindWorksheet:
+			c.at(gp+".screening", "screening exercise %q is a %s; it must be a worksheet", g.Screening, ex.Kind)
+		case waits >= 0:
+			if si, _, _ := p.Module(m.ID); si >= waits {
+				c.at(gp+".screening", "screening exercise %q is in module %q, which does not come before the waiting module %q", g.Screening, m.ID, g.Module)
+			}
+		}
+	}
+}
+
+// ModuleIDs lists the module ids in order.
+func (p *Program) ModuleIDs() []string {
+	ids := make([]string, len(p.Modules))
+	for i, m := range p.Modules {
+		ids[i] = m.ID
+	}
+	return ids
 }
 
 var exerciseKinds = []string{KindReflection, KindWorksheet, KindDiary, KindQuestionnaire}
@@ -287,7 +410,19 @@ func (c checker) slugField(path, v string) {
 
 func (c checker) instrument(in *Instrument) {
 	c.common(in.ID, in.Version, in.Title, in.Language)
-	c.required("validated", in.Validated == nil)
+	if c.required("validated", in.Validated == nil) && !*in.Validated {
+		// Therapists must see the marker wherever the title is shown;
+		// patients get a title without it.
+		if !strings.Contains(strings.ToLower(in.Title), "not validated") && in.Title != "" {
+			c.at("title", "title %q must say \"not validated\", because validated is false", in.Title)
+		}
+		if in.PatientTitle == "" {
+			c.at("validated", "missing required key \"patient_title\": a scale that is not validated needs a title for patients without the marker")
+		}
+	}
+	if strings.Contains(strings.ToLower(in.PatientTitle), "validated") {
+		c.at("patient_title", "patient_title %q is shown to patients: leave the marker to title", in.PatientTitle)
+	}
 	c.required("licence", strings.TrimSpace(in.Licence) == "")
 	if c.required("scoring", in.Scoring == "") && in.Scoring != "sum" {
 		c.at("scoring", "scoring must be \"sum\", not %q", in.Scoring)

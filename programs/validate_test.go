@@ -30,8 +30,11 @@ func TestBuiltinContentIsValid(t *testing.T) {
 					t.Errorf("%s/%s has %d exercises, want 1-3", p.ID, m.ID, n)
 				}
 			}
-			if !strings.Contains(p.Description, "112") || !strings.Contains(p.Modules[0].Body, "112") {
-				t.Errorf("%s: the description and the first module must point to 112", p.ID)
+			if !strings.Contains(p.Description, "112") {
+				t.Errorf("%s: the description must point to 112", p.ID)
+			}
+			if p.Crisis == nil || len(p.Crisis.Contacts) < 3 {
+				t.Errorf("%s: the crisis block must give at least three places to get help", p.ID)
 			}
 		}
 		if in := d.Instrument; in != nil && in.ID != "phq9" && in.ID != "gad7" && (in.Validated == nil || *in.Validated) {
@@ -63,7 +66,7 @@ id: mini
 version: 1
 title: Mini scale
 language: en
-validated: false
+validated: true
 licence: ours
 options:
   - {score: 0, label: No}
@@ -90,7 +93,7 @@ id: x
 version: 1
 titel: Oops
 language: de
-validated: false
+validated: true
 licence: ours
 options: [{score: 0, label: No}, {score: 1, label: Yes}]
 items: [{id: "1", text: One}]
@@ -98,7 +101,7 @@ scoring: sum
 bands: [{min: 0, max: 1, label: all}]
 `, []string{
 			`f.yaml:1:1: missing required key "title"`,
-			`f.yaml:4:1: unknown key "titel" in document (known keys: bands, caseness, critical, description, id, items, kind, language, licence, loinc, options, prompt, reliability, reliable_change, scoring, sd, short_title, title, validated, version)`,
+			`f.yaml:4:1: unknown key "titel" in document (known keys: bands, caseness, critical, description, id, items, kind, language, licence, loinc, options, patient_title, prompt, reliability, reliable_change, scoring, sd, short_title, title, validated, version)`,
 			`f.yaml:5:11: language must be one of fi, sv, en, not "de"`,
 		}},
 		{"bands with gap and overlap", strings.Replace(goodInstrument, `bands:
@@ -137,6 +140,7 @@ modules:
 schedule:
   - {instrument: phq9, weeks: [0, 61]}
 `, []string{
+			`f.yaml:1:1: missing required key "crisis"`,
 			`f.yaml:2:5: id "Bad_Id" must be lower-case letters, digits and dashes (like "worry-log")`,
 			`f.yaml:3:10: version must be a whole number, not "one"`,
 			`f.yaml:6:8: weeks must be between 1 and 52, not 60`,
@@ -208,5 +212,135 @@ func TestControlCharactersAreRefused(t *testing.T) {
 	probs = append(probs, programs.Validate(&programs.Bundle{Docs: docs}, nil)...)
 	if len(probs) != 1 || probs[0].String() != "f.yaml:4:8: title contains a control character (U+001B); remove it" {
 		t.Fatalf("problems: %v", probs)
+	}
+}
+
+const goodProgram = `kind: program
+id: mini-sleep
+version: 1
+title: Mini sleep
+language: en
+weeks: 3
+min_age: 16
+description: A small program.
+crisis:
+  title: If you need help now
+  intro: Internet therapy is not for emergencies.
+  contacts:
+    - name: Emergency number
+      number: "112"
+      when: When a life is in danger.
+      hours: Every day, 24 hours
+      checked: 2026-12-01
+      source: 112.fi
+age_rules:
+  - {min_age: 16, max_age: 17, min_time_in_bed: 420, advice: "Higher floor."}
+go_ahead:
+  - {id: restriction, what: sleep restriction, screening: check, module: window}
+modules:
+  - id: start
+    title: Start
+    body: Hello.
+    exercises:
+      - id: check
+        kind: worksheet
+        title: Health check
+        prompt: Answer these.
+        fields:
+          - {id: snoring, label: Loud snoring, type: text}
+  - id: window
+    title: Window
+    body: The window.
+    exercises:
+      - {id: goals, kind: reflection, title: Goals, prompt: Write.}
+`
+
+// A program must declare its crisis block, and the block, the go-ahead
+// and the age rules are checked with file:line.
+func TestProgramSafetyDeclarations(t *testing.T) {
+	cases := []struct {
+		name string
+		file string
+		want []string
+	}{
+		{"good", goodProgram, nil},
+		{"no crisis block", strings.Replace(goodProgram, `crisis:
+  title: If you need help now
+  intro: Internet therapy is not for emergencies.
+  contacts:
+    - name: Emergency number
+      number: "112"
+      when: When a life is in danger.
+      hours: Every day, 24 hours
+      checked: 2026-12-01
+      source: 112.fi
+`, "", 1), []string{`f.yaml:1:1: missing required key "crisis"`}},
+		{"contact without a checked date or 112", strings.Replace(strings.Replace(goodProgram, "      checked: 2026-12-01\n", "      checked: last week\n", 1), `number: "112"`, `number: "09 2525 0111"`, 1), []string{
+			`f.yaml:13:5: the crisis contacts must include the emergency number 112`,
+			`f.yaml:17:16: checked "last week" must be the date the contact was last checked, as YYYY-MM-DD`,
+		}},
+		{"contact without a number", strings.Replace(goodProgram, `      number: "112"
+`, "", 1), []string{
+			`f.yaml:13:5: the crisis contacts must include the emergency number 112`,
+			`f.yaml:13:7: crisis.contacts[0] needs a number to call or a service to look up`,
+		}},
+		{"go-ahead after the module it guards", strings.Replace(goodProgram, "module: window}", "module: start}", 1), []string{
+			`f.yaml:22:59: screening exercise "check" is in module "start", which does not come before the waiting module "start"`,
+		}},
+		{"go-ahead naming what does not exist", strings.Replace(goodProgram, "screening: check, module: window}", "screening: goals, module: windows}", 1), []string{
+			`f.yaml:22:59: screening exercise "goals" is a reflection; it must be a worksheet`,
+			`f.yaml:22:74: unknown module "windows" (modules are start, window)`,
+		}},
+		{"age rule outside the ages and below the adult floor", strings.Replace(goodProgram, "{min_age: 16, max_age: 17, min_time_in_bed: 420", "{min_age: 14, max_age: 17, min_time_in_bed: 240", 1), []string{
+			`f.yaml:20:5: ages 14-17 are outside the program's ages 16 and over`,
+			`f.yaml:20:49: min_time_in_bed 240 must be between 300 (the adult floor) and 600 minutes`,
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			docs, probs := programs.Parse("f.yaml", []byte(c.file))
+			probs = append(probs, programs.Validate(&programs.Bundle{Docs: docs}, nil)...).Sort()
+			var got []string
+			for _, p := range probs {
+				got = append(got, p.String())
+			}
+			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
+	}
+}
+
+// A scale that is not validated says so in its title, for therapists, and
+// has a separate title for patients that does not.
+func TestNotValidatedScaleTitles(t *testing.T) {
+	ours := strings.Replace(goodInstrument, "validated: true", "validated: false", 1)
+	good := strings.Replace(ours, "title: Mini scale\n", "title: Mini scale (demo scale, not validated)\npatient_title: Mini scale\n", 1)
+	cases := map[string][]string{
+		good: nil,
+		ours: {
+			`f.yaml:4:8: title "Mini scale" must say "not validated", because validated is false`,
+			`f.yaml:6:12: missing required key "patient_title": a scale that is not validated needs a title for patients without the marker`,
+		},
+		strings.Replace(good, "patient_title: Mini scale\n", "patient_title: Mini scale (not validated)\n", 1): {
+			`f.yaml:5:16: patient_title "Mini scale (not validated)" is shown to patients: leave the marker to title`,
+		},
+	}
+	for file, want := range cases {
+		docs, probs := programs.Parse("f.yaml", []byte(file))
+		probs = append(probs, programs.Validate(&programs.Bundle{Docs: docs}, nil)...).Sort()
+		var got []string
+		for _, p := range probs {
+			got = append(got, p.String())
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	b, _ := builtin.Load()
+	for _, in := range b.Instruments() {
+		if in.Validated != nil && !*in.Validated && (in.PatientTitle == "" || !strings.Contains(in.Title, "not validated")) {
+			t.Errorf("%s: title %q, patient_title %q", in.ID, in.Title, in.PatientTitle)
+		}
 	}
 }

@@ -101,6 +101,15 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("create store folder: %w", err)
 		}
+		// Made here, private, before SQLite makes it with 0644 less the
+		// umask; SQLite gives the -wal and -shm files the database's mode.
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil && !errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("create the store file: %w", err)
+		}
+		if err == nil {
+			f.Close()
+		}
 	}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
@@ -134,7 +143,23 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if !opts.ReadOnly {
+		tightenModes(path)
+	}
 	return db, nil
+}
+
+// tightenModes makes the store's files readable by their owner only
+// (0600): the database, its -wal and -shm files, whatever mode they were
+// made with (by an older polku, a copy or a restore). It does what it can:
+// a file this user does not own keeps its mode. The folder is left as it
+// is; folders polku makes are 0700.
+func tightenModes(path string) {
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		if st, err := os.Stat(f); err == nil && st.Mode().Perm()&0o077 != 0 {
+			os.Chmod(f, 0o600)
+		}
+	}
 }
 
 // Close closes both connection pools.
@@ -372,18 +397,47 @@ func (t *tx) flushChanges() error {
 }
 
 func (db *DB) constraintError(tableName, id string, err error) error {
+	// The driver's text (SQL terms, result codes) stays out of the error:
+	// it reaches screens and HTTP answers. The columns of a unique
+	// constraint are named, as fields.
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-			return fmt.Errorf("%s %s already exists (%s): %w", tableName, id, se.Error(), ErrConflict)
+		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%s %s already exists: %w", tableName, id, ErrConflict)
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+			return fmt.Errorf("%s %s: another record has the same %s: %w", tableName, id, uniqueColumns(se.Error()), ErrConflict)
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 			return fmt.Errorf("%s %s refers to a record that does not exist: %w", tableName, id, ErrInvalid)
 		case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
-			return fmt.Errorf("%s %s: %s: %w", tableName, id, se.Error(), ErrInvalid)
+			return fmt.Errorf("%s %s: a field is missing or has a value the store does not accept: %w", tableName, id, ErrInvalid)
 		}
 	}
 	return err
+}
+
+// uniqueColumns reads the columns out of SQLite's "UNIQUE constraint
+// failed: t.a, t.b" as "a, b" ("value" when it says none).
+func uniqueColumns(msg string) string {
+	_, cols, ok := strings.Cut(msg, "UNIQUE constraint failed: ")
+	if !ok {
+		return "value"
+	}
+	cols, _, _ = strings.Cut(cols, " (")
+	var out []string
+	for _, c := range strings.Split(cols, ",") {
+		c = strings.TrimSpace(c)
+		if i := strings.LastIndexByte(c, '.'); i >= 0 {
+			c = c[i+1:]
+		}
+		if c != "" {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return "value"
+	}
+	return strings.Join(out, ", ")
 }
 
 // Op is one write operation. Every write to the store is an Op applied in

@@ -456,6 +456,16 @@ func checkMessage(rf refs, m *Message) error {
 		checkText(r, "body", m.Body), needTime(r, "sent_at", m.SentAt)); err != nil {
 		return err
 	}
+	// A message whose text is only white space, control characters (which
+	// are stripped before display) and invisible ones would arrive as an
+	// empty message: nothing to read, yet one more to answer.
+	visible := strings.IndexFunc(m.Body, func(c rune) bool {
+		invisible := c == 0xad || (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c == 0xfeff
+		return !programs.IsControl(c) && !invisible && strings.TrimSpace(string(c)) != ""
+	})
+	if visible < 0 {
+		return invalid(r, "body", "has no visible text (only spaces, control or invisible characters): write something")
+	}
 	if _, _, err := enrollmentOf(rf, r, m.EnrollmentID, m.PatientID); err != nil {
 		return err
 	}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,6 +17,7 @@ import (
 func (a *app) serveCmd() *cobra.Command {
 	var addr, certFile, keyFile, logFormat string
 	var newEpoch bool
+	var lifetimes map[string]string
 	cfg := server.Config{}
 	cmd := &cobra.Command{
 		Use:   "serve --db PATH [--addr 127.0.0.1:7420] [--tls-cert FILE --tls-key FILE]",
@@ -30,10 +34,19 @@ after the requests in flight.
 After restoring the store file from a backup, start once with --new-epoch:
 replicas then push again what the backup lacks and pull everything again.
 (A replica whose pull cursor names a change the restored store does not
-have notices without it too, but --new-epoch tells every replica at once.)`,
+have notices without it too, but --new-epoch tells every replica at once.)
+
+Tokens expire (polku tokens list shows when). --token-lifetime caps how long
+tokens of a kind work, counted from when each was made, whatever expiry it
+was made with: --token-lifetime therapist=30d ends every staff token older
+than 30 days at once. An expired token is answered 401 token_expired.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			var err error
+			if cfg.Lifetimes, err = parseLifetimes(lifetimes); err != nil {
+				return usagef("%v", err)
+			}
 			withTLS := certFile != "" || keyFile != ""
 			if err := server.CheckAddr(addr, withTLS); err != nil {
 				return usagef("%v", err)
@@ -83,5 +96,39 @@ have notices without it too, but --new-epoch tells every replica at once.)`,
 	f.IntVar(&cfg.Burst, "burst", 60, "requests allowed at once per token")
 	f.Int64Var(&cfg.MaxBody, "max-body", 8<<20, "largest request body in bytes")
 	f.IntVar(&cfg.PageSize, "page-size", 5000, "most records per pull page (at most 5000)")
+	f.StringToStringVar(&lifetimes, "token-lifetime", nil,
+		"longest a token of a kind works, from when it was made: therapist=90d,admin=30d,portal=180d (the defaults)")
 	return cmd
+}
+
+// parseLifetimes reads --token-lifetime: KIND=LIFETIME pairs, each kind
+// therapist (staff), admin or portal, each lifetime days (90d) or a Go
+// duration (36h).
+func parseLifetimes(m map[string]string) (server.Lifetimes, error) {
+	var l server.Lifetimes
+	for k, v := range m {
+		var d time.Duration
+		if n, ok := strings.CutSuffix(v, "d"); ok {
+			days, err := strconv.Atoi(n)
+			if err != nil || days <= 0 {
+				return l, fmt.Errorf("--token-lifetime %s=%s: give days (90d) or hours (36h)", k, v)
+			}
+			d = time.Duration(days) * 24 * time.Hour
+		} else if x, err := time.ParseDuration(v); err == nil && x > 0 {
+			d = x
+		} else {
+			return l, fmt.Errorf("--token-lifetime %s=%s: give days (90d) or hours (36h)", k, v)
+		}
+		switch k {
+		case "therapist":
+			l.Therapist = d
+		case "admin":
+			l.Admin = d
+		case "portal", "patient":
+			l.Patient = d
+		default:
+			return l, fmt.Errorf("--token-lifetime: unknown kind %q (therapist, admin or portal)", k)
+		}
+	}
+	return l, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"time"
 
@@ -149,18 +150,21 @@ func (a *app) simulateCmd() *cobra.Command {
 	var count, patients int
 	var seed uint64
 	cmd := &cobra.Command{
-		Use:   "simulate [--server URL [--token ADMIN-TOKEN]] [--db PATH] [--every 2s] [--count N] [--duration D]",
+		Use:   "simulate [--server URL [--token TOKEN]] [--db PATH] [--every 2s] [--count N] [--duration D]",
 		Short: "Play synthetic patients doing their weekly work, so that a demo shows work arriving",
 		Long: `Play the synthetic patients of a store (those marked synthetic, with an
 active enrollment): each tick one of them submits an exercise, writes a
 diary day, answers a questionnaire, sends a message or reads feedback.
 
 With --server the patients act through the server's patient endpoints, as
-the patient portal would, with short-lived portal tokens (revoked when
-simulate stops): made by the server for an admin token (--token,
-POLKU_TOKEN or the saved login), or, with --db, in the server's store file.
-Without --server they write straight into the store at --db. Nothing is
-printed of what they write. Stop with Ctrl-C, --count or --duration.`,
+the patient portal would, with portal tokens that live a day at most and
+are revoked when simulate stops (also on Ctrl-C): made by the server for
+your login (a therapist plays their own synthetic patients, an admin all of
+them; --token or POLKU_TOKEN for another token), or, with --db, in the
+server's store file. Without --server they write straight into the store at
+--db. Nothing is printed of what they write. When the server is busy or
+cannot be reached, simulate waits longer each time before the next action.
+Stop with Ctrl-C, --count or --duration.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if every <= 0 {
@@ -172,8 +176,7 @@ printed of what they write. Stop with Ctrl-C, --count or --duration.`,
 				ctx, cancel = context.WithTimeout(ctx, duration)
 				defer cancel()
 			}
-			type member struct{ id, pseudonym string }
-			var cast []member
+			var cast []simMember
 			var portals []portal
 			rnd := rand.New(rand.NewPCG(seed, seed+1))
 			pick := func() {
@@ -182,11 +185,35 @@ printed of what they write. Stop with Ctrl-C, --count or --duration.`,
 					cast = cast[:patients]
 				}
 			}
+			// The portal tokens made here are revoked when simulate ends,
+			// however it ends: the command's context may be cancelled
+			// already (Ctrl-C), so the revocations get a fresh one.
+			var revoke []func(context.Context) error
+			var closeDB func() error // after the revocations, which may need the store
+			defer func() {
+				if closeDB != nil {
+					defer closeDB()
+				}
+				if len(revoke) == 0 {
+					return
+				}
+				rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				n := 0
+				for _, r := range revoke {
+					if err := r(rctx); err != nil {
+						fmt.Fprintf(a.env.stderr, "polku: a portal token was not revoked (%v); it ends by itself within %s\n", err, server.SimulateLifetime)
+						continue
+					}
+					n++
+				}
+				fmt.Fprintf(a.env.stdout, "revoked %s\n", plural(n, "portal token", "portal tokens"))
+			}()
 			where := ""
 			switch {
 			case a.server != "" && a.dbPath == "" && a.env.getenv("POLKU_DB") == "":
-				// Through the server only, with an admin token: the server
-				// lists its synthetic patients and makes their portal tokens.
+				// Through the server only: it lists the synthetic patients
+				// this token may play and makes their portal tokens.
 				u, err := client.ParseServer(a.server)
 				if err != nil {
 					return usagef("--server: %v", err)
@@ -200,35 +227,30 @@ printed of what they write. Stop with Ctrl-C, --count or --duration.`,
 					}
 				}
 				if token == "" {
-					return usagef("simulate --server needs an admin token (--token or POLKU_TOKEN), or --db with the server's store")
+					return usagef("simulate --server needs a token: log in to %s ('polku login'), give --token or POLKU_TOKEN, or --db with the server's store", u)
 				}
-				admin, err := client.New(u.String(), token, client.Options{})
+				player, err := client.New(u.String(), token, client.Options{})
 				if err != nil {
 					return err
 				}
-				list, err := admin.SyntheticPatients(ctx)
+				list, err := player.SyntheticPatients(ctx)
 				if err != nil {
-					return fmt.Errorf("list the synthetic patients (an admin token is needed): %w", err)
+					return fmt.Errorf("list the synthetic patients (an admin's token, or a therapist's for their own): %w", err)
 				}
 				for _, p := range list {
-					cast = append(cast, member{p.ID, p.Pseudonym})
+					cast = append(cast, simMember{p.ID, p.Pseudonym})
 				}
 				if len(cast) == 0 {
-					return errors.New("the server has no synthetic patients with an active enrollment")
+					return errors.New("the server has no synthetic patients with an active enrollment that this token may play")
 				}
 				pick()
-				var tokenIDs []string
-				defer func() {
-					for _, id := range tokenIDs {
-						admin.RevokeToken(context.WithoutCancel(ctx), id)
-					}
-				}()
 				for _, m := range cast {
-					pt, err := admin.CreatePatientToken(ctx, m.id, "simulate")
+					pt, err := player.CreatePatientToken(ctx, m.id, "simulate")
 					if err != nil {
 						return err
 					}
-					tokenIDs = append(tokenIDs, pt.ID)
+					id := pt.ID
+					revoke = append(revoke, func(ctx context.Context) error { return player.RevokeToken(ctx, id) })
 					c, err := client.New(u.String(), pt.Token, client.Options{})
 					if err != nil {
 						return err
@@ -241,14 +263,14 @@ printed of what they write. Stop with Ctrl-C, --count or --duration.`,
 				if err != nil {
 					return err
 				}
-				defer db.Close()
+				closeDB = db.Close
 				list, err := db.Patients(ctx, store.System("simulate"), store.PatientFilter{Status: store.EnrollmentActive})
 				if err != nil {
 					return err
 				}
 				for _, p := range list {
 					if p.Synthetic {
-						cast = append(cast, member{p.ID, p.Pseudonym})
+						cast = append(cast, simMember{p.ID, p.Pseudonym})
 					}
 				}
 				if len(cast) == 0 {
@@ -265,18 +287,16 @@ printed of what they write. Stop with Ctrl-C, --count or --duration.`,
 					if err != nil {
 						return err
 					}
-					var tokenIDs []string
-					defer func() {
-						for _, id := range tokenIDs {
-							server.RevokeTokens(context.WithoutCancel(ctx), db, id, "")
-						}
-					}()
 					for _, m := range cast {
-						tok, info, err := server.CreatePatientToken(ctx, db, m.id, "simulate")
+						tok, info, err := server.CreatePatientToken(ctx, db, m.id, server.TokenOptions{Device: "simulate", Expires: a.env.now().Add(server.SimulateLifetime)})
 						if err != nil {
 							return err
 						}
-						tokenIDs = append(tokenIDs, info.ID)
+						id := info.ID
+						revoke = append(revoke, func(ctx context.Context) error {
+							_, err := server.RevokeTokens(ctx, db, actor, id, "")
+							return err
+						})
 						if err := server.AuditPatientToken(ctx, db, actor, info); err != nil {
 							return err
 						}
@@ -295,34 +315,8 @@ printed of what they write. Stop with Ctrl-C, --count or --duration.`,
 				}
 			}
 			fmt.Fprintf(a.env.stdout, "simulating %s %s, one action every %s\n", plural(len(cast), "patient", "patients"), where, every)
-			t := time.NewTicker(every)
-			defer t.Stop()
-			done, failed := 0, 0
-			for count <= 0 || done < count {
-				i := rnd.IntN(len(cast))
-				what, err := simulateOne(ctx, portals[i], rnd, a.env.now())
-				now := a.env.now().Format("15:04:05")
-				if err != nil {
-					if ctx.Err() != nil {
-						break
-					}
-					failed++
-					fmt.Fprintf(a.env.stdout, "%s %s %s failed: %v\n", now, cast[i].pseudonym, what, err)
-				} else {
-					done++
-					fmt.Fprintf(a.env.stdout, "%s %s %s\n", now, cast[i].pseudonym, what)
-				}
-				if count > 0 && done >= count {
-					break
-				}
-				select {
-				case <-ctx.Done():
-				case <-t.C:
-				}
-				if ctx.Err() != nil {
-					break
-				}
-			}
+			done, failed := simulateLoop(ctx, simLoop{cast: cast, portals: portals, rnd: rnd, every: every, count: count,
+				now: a.env.now, out: a.env.stdout, after: time.After})
 			fmt.Fprintf(a.env.stdout, "%s done, %d failed\n", plural(done, "action", "actions"), failed)
 			if failed > 0 && done == 0 {
 				return errors.New("every simulated action failed")
@@ -336,8 +330,70 @@ printed of what they write. Stop with Ctrl-C, --count or --duration.`,
 	f.DurationVar(&duration, "duration", 0, "stop after this long")
 	f.IntVar(&patients, "patients", 0, "play at most this many patients")
 	f.Uint64Var(&seed, "seed", uint64(time.Now().UnixNano()), "random seed")
-	f.StringVar(&token, "token", "", "admin token for --server without --db (env POLKU_TOKEN; default: the saved login's)")
+	f.StringVar(&token, "token", "", "token for --server without --db (env POLKU_TOKEN; default: the saved login's)")
 	return cmd
+}
+
+type simMember struct{ id, pseudonym string }
+
+// simLoop is what simulateLoop needs; after is the timer (tests pass one
+// that fires at once and records the wait).
+type simLoop struct {
+	cast    []simMember
+	portals []portal
+	rnd     *rand.Rand
+	every   time.Duration
+	count   int
+	now     func() time.Time
+	out     io.Writer
+	after   func(time.Duration) <-chan time.Time
+	backoff client.Backoff
+}
+
+// simulateLoop plays one action every l.every until ctx ends or l.count
+// actions are done. When the server is busy (429, 503) or cannot be
+// reached, the next try waits longer each time (the server's Retry-After
+// when it asks for longer), and the wait is said once per failure.
+func simulateLoop(ctx context.Context, l simLoop) (done, failed int) {
+	if l.backoff.Base <= 0 {
+		l.backoff.Base = l.every
+	}
+	if l.backoff.Max <= 0 {
+		l.backoff.Max = 2 * time.Minute
+	}
+	streak := 0
+	for l.count <= 0 || done < l.count {
+		i := l.rnd.IntN(len(l.cast))
+		what, err := simulateOne(ctx, l.portals[i], l.rnd, l.now())
+		at := l.now().Format("15:04:05")
+		wait := l.every
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return done, failed
+		case err != nil && (client.IsOffline(err) || client.IsBusy(err)):
+			failed++
+			wait = l.backoff.Wait(err, streak)
+			streak++
+			fmt.Fprintf(l.out, "%s %s %s failed: %v; next try in %s\n", at, l.cast[i].pseudonym, what, err, wait.Round(time.Millisecond))
+		case err != nil:
+			failed++
+			streak = 0
+			fmt.Fprintf(l.out, "%s %s %s failed: %v\n", at, l.cast[i].pseudonym, what, err)
+		default:
+			done++
+			streak = 0
+			fmt.Fprintf(l.out, "%s %s %s\n", at, l.cast[i].pseudonym, what)
+		}
+		if l.count > 0 && done >= l.count {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return done, failed
+		case <-l.after(wait):
+		}
+	}
+	return done, failed
 }
 
 // simulateOne makes one patient do one thing and says what (never the

@@ -397,6 +397,14 @@ func (s tuiSyncer) Status() tui.SyncStatus {
 
 func (s tuiSyncer) Trigger() { s.e.Trigger() }
 
+// Deliver syncs now and says whether the local write of record id reached
+// the server ("Message sent.") or waits in the outbox (err says why: saved,
+// and sent when the server can be reached).
+func (s tuiSyncer) Deliver(ctx context.Context, id string) (bool, error) {
+	d, err := s.e.Deliver(ctx, id)
+	return d == syncer.Delivered, err
+}
+
 // tuiSync is the Syncer for the workbench (nil on a local store).
 func (a *app) tuiSync() tui.Syncer {
 	if a.remote == nil {

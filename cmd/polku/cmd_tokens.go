@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -27,14 +30,27 @@ server's admin endpoint makes them only for synthetic patients.`,
 }
 
 func (a *app) tokensCreateCmd() *cobra.Command {
-	var therapist, patient string
+	var therapist, patient, expiresFlag string
 	cmd := &cobra.Command{
-		Use:   "create (--therapist HANDLE | --patient PATIENT) [--device NAME]",
+		Use:   "create (--therapist HANDLE | --patient PATIENT) [--device NAME] [--expires 30d|DATE]",
 		Short: "Make a token; it is printed once, alone on the last line",
-		Args:  cobra.NoArgs,
+		Long: `Make a token. It expires after the default lifetime of its kind (staff 90
+days, admin accounts 30 days, patient portal 180 days), or when --expires
+says: a lifetime (30d, 12h) or a date (2027-03-01: the token ends as that
+day begins). A server
+may end tokens sooner ('polku serve --token-lifetime').`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (therapist == "") == (patient == "") {
 				return usagef("give either --therapist HANDLE or --patient PATIENT")
+			}
+			opts := server.TokenOptions{Device: a.device}
+			if expiresFlag != "" {
+				t, err := parseExpires(expiresFlag, a.env.now())
+				if err != nil {
+					return usagef("%v", err)
+				}
+				opts.Expires = t
 			}
 			ctx := cmd.Context()
 			db, err := a.open(ctx, false)
@@ -49,7 +65,7 @@ func (a *app) tokensCreateCmd() *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("--therapist: %w", err)
 				}
-				token, info, err = server.CreateTherapistToken(ctx, db, th.ID, a.device)
+				token, info, err = server.CreateTherapistToken(ctx, db, th.ID, opts)
 				if err != nil {
 					return err
 				}
@@ -62,12 +78,12 @@ func (a *app) tokensCreateCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				token, info, err = server.CreatePatientToken(ctx, db, patient, a.device)
+				token, info, err = server.CreatePatientToken(ctx, db, patient, opts)
 				if err != nil {
 					return fmt.Errorf("--patient: %w", err)
 				}
 				if err := server.AuditPatientToken(ctx, db, actor, info); err != nil {
-					server.RevokeTokens(ctx, db, info.ID, "")
+					server.RevokeTokens(ctx, db, actor, info.ID, "")
 					return fmt.Errorf("audit the token: %w", err)
 				}
 			}
@@ -77,7 +93,7 @@ func (a *app) tokensCreateCmd() *cobra.Command {
 					Token string `json:"token"`
 				}{info, token})
 			}
-			fmt.Fprintf(a.env.stdout, "made %s token %s for %s%s; it is shown only now:\n", info.Kind, info.ID, info.Subject, deviceNote(info.Device))
+			fmt.Fprintf(a.env.stdout, "made %s token %s for %s%s, expires %s; it is shown only now:\n", info.Kind, info.ID, info.Subject, deviceNote(info.Device), expiresText(info, a.env.now()))
 			fmt.Fprintln(a.env.stdout, token)
 			return nil
 		},
@@ -85,8 +101,48 @@ func (a *app) tokensCreateCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&therapist, "therapist", "", "account handle (therapist, supervisor or admin)")
 	f.StringVar(&patient, "patient", "", "patient id or pseudonym (a patient portal token)")
+	f.StringVar(&expiresFlag, "expires", "", "when the token stops working: a lifetime (30d, 12h) or a date (2027-03-01); default: its kind's lifetime")
 	addOutputFlag(cmd)
 	return cmd
+}
+
+// parseExpires reads --expires: days ("30d"), a Go duration ("12h") or a
+// date ("2027-03-01": as that day begins here, or an RFC 3339 time).
+func parseExpires(v string, now time.Time) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if d, ok := strings.CutSuffix(v, "d"); ok {
+		if n, err := strconv.Atoi(d); err == nil && n > 0 {
+			return now.AddDate(0, 0, n), nil
+		}
+	}
+	if d, err := time.ParseDuration(v); err == nil && d > 0 {
+		return now.Add(d), nil
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, v, time.Local); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("--expires %q: give a lifetime (30d, 12h) or a date (2027-03-01)", v)
+}
+
+// expiresText is a token's expiry as a table shows it.
+func expiresText(t server.TokenInfo, now time.Time) string {
+	if t.ExpiresAt == nil {
+		return "never"
+	}
+	s := t.ExpiresAt.Local().Format("2006-01-02 15:04")
+	if t.Expired(now) {
+		s += " (expired)"
+	}
+	return s
+}
+
+// tokenRow is a token as 'tokens list -o json' prints it.
+type tokenRow struct {
+	server.TokenInfo
+	Expired bool `json:"expired"`
 }
 
 func deviceNote(d string) string {
@@ -116,17 +172,23 @@ func (a *app) tokensListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			now := a.env.now()
 			if o.json() {
-				return writeJSON(a.env.stdout, list)
+				rows := make([]tokenRow, len(list))
+				for i, t := range list {
+					rows[i] = tokenRow{t, t.Expired(now)}
+				}
+				return writeJSON(a.env.stdout, rows)
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "ID\tKIND\tFOR\tDEVICE\tCREATED\tREVOKED")
+			fmt.Fprintln(tw, "ID\tKIND\tFOR\tDEVICE\tCREATED\tEXPIRES\tREVOKED")
 			for _, t := range list {
 				revoked := "-"
 				if t.RevokedAt != nil {
 					revoked = t.RevokedAt.Local().Format("2006-01-02 15:04")
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Kind, dash(t.Subject), dash(t.Device), t.CreatedAt.Local().Format("2006-01-02 15:04"), revoked)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Kind, dash(t.Subject), dash(t.Device),
+					t.CreatedAt.Local().Format("2006-01-02 15:04"), expiresText(t, now), revoked)
 			}
 			return tw.Flush()
 		},
@@ -175,7 +237,13 @@ func (a *app) tokensRevokeCmd() *cobra.Command {
 				}
 				subject = p.ID
 			}
-			count, err := server.RevokeTokens(ctx, db, id, subject)
+			// Who revoked is kept with the token (and, for a portal token,
+			// in the patient's audit log): --as, or the computer's user.
+			actor, err := a.actor(ctx, db)
+			if err != nil {
+				return err
+			}
+			count, err := server.RevokeTokens(ctx, db, actor, id, subject)
 			if err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"polku/programs"
 	"polku/store"
 )
 
@@ -187,6 +188,28 @@ type PatientView struct {
 	PatientID  string            `json:"patient_id"`
 	Enrollment *store.Enrollment `json:"enrollment,omitempty"`
 	Program    json.RawMessage   `json:"program,omitempty"`
+	Modules    []ModuleView      `json:"modules,omitempty"` // the program's modules as the patient reads them
+}
+
+// ModuleView is one module as the patient reads it: the module with the
+// program's crisis block, so that help is on every page.
+type ModuleView struct {
+	programs.Module
+	Crisis *programs.Crisis `json:"crisis"`
+}
+
+// PatientModules returns a stored program definition's modules as the
+// patient reads them, each with the program's crisis block.
+func PatientModules(def []byte) ([]ModuleView, error) {
+	var p programs.Program
+	if err := json.Unmarshal(def, &p); err != nil {
+		return nil, fmt.Errorf("stored program definition is unreadable: %w", err)
+	}
+	out := make([]ModuleView, len(p.Modules))
+	for i, m := range p.Modules {
+		out[i] = ModuleView{Module: m, Crisis: p.Crisis}
+	}
+	return out, nil
 }
 
 // FeedbackList is GET /v1/patient/feedback[?since=CURSOR]: the feedback

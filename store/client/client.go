@@ -23,16 +23,30 @@ import (
 
 // Client is an authenticated connection to one server.
 type Client struct {
-	base  *url.URL
-	token string
-	http  *http.Client
+	base    *url.URL
+	token   string
+	http    *http.Client
+	now     func() time.Time
+	sleep   func(ctx context.Context, d time.Duration) error
+	backoff Backoff
 }
 
 // Options configure a client.
 type Options struct {
 	// HTTP is the HTTP client to use (default: one with a 30 s timeout).
+	// Its redirect policy is replaced: redirects are followed only on the
+	// server's own origin (scheme, host and port).
 	HTTP *http.Client
+	// Clock reads Retry-After dates (default time.Now).
+	Clock func() time.Time
+	// Sleep waits between retries (default: a timer that ctx can end).
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Backoff says how 429 and 503 answers are retried.
+	Backoff Backoff
 }
+
+// maxRedirects is how many same-origin redirects one request follows.
+const maxRedirects = 5
 
 // New makes a client for the server at baseURL (https://host:port, or
 // http://127.0.0.1:port on this computer) with a token.
@@ -47,7 +61,28 @@ func New(baseURL, token string, opts Options) (*Client, error) {
 		tr.MaxIdleConnsPerHost = 4
 		hc = &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	}
-	return &Client{base: u, token: strings.TrimSpace(token), http: hc}, nil
+	own := *hc // the caller's client keeps its own policy
+	own.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		// A redirect to another origin would carry the token there (Go
+		// keeps Authorization across ports of one host, and anywhere
+		// within a domain) or downgrade https to http: never follow it.
+		if req.URL.Scheme != u.Scheme || !strings.EqualFold(req.URL.Host, u.Host) {
+			to := url.URL{Scheme: req.URL.Scheme, Host: req.URL.Host}
+			return &RedirectError{From: u.String(), To: to.String()}
+		}
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("the server at %s redirected %d times: stopped", u, len(via))
+		}
+		return nil
+	}
+	c := &Client{base: u, token: strings.TrimSpace(token), http: &own, now: opts.Clock, sleep: opts.Sleep, backoff: opts.Backoff.withDefaults()}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.sleep == nil {
+		c.sleep = sleepCtx
+	}
+	return c, nil
 }
 
 // ParseServer checks a server address. Plain http:// is refused for any
@@ -83,6 +118,9 @@ type Error struct {
 	Status  int
 	Code    string
 	Message string
+	// RetryAfter is the wait the server asked for (Retry-After on a 429
+	// or 503), 0 when it gave none.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -105,6 +143,10 @@ func IsUnauthorized(err error) bool {
 // IsOffline says whether err means the server could not be reached (as
 // opposed to an answer from it).
 func IsOffline(err error) bool {
+	var ue *UnreachableError
+	if errors.As(err, &ue) {
+		return true
+	}
 	var ne net.Error
 	var oe *net.OpError
 	var e *Error
@@ -114,27 +156,55 @@ func IsOffline(err error) bool {
 	return errors.As(err, &ne) || errors.As(err, &oe) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }
 
+// do sends one request. A 429 answer (the request was refused before it
+// ran) is tried again, and so is a 503 to a request that is safe to repeat
+// (not a POST without an idempotency key), as the server's Retry-After
+// says or else with backoff, up to the backoff's attempts; a wait longer
+// than the backoff's maximum is left to the caller (RetryAfter).
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, header map[string]string, body, out any) (int, error) {
 	u := *c.base
 	u.Path = path
 	if query != nil {
 		u.RawQuery = query.Encode()
 	}
-	var rd io.Reader
+	var raw []byte
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return 0, err
 		}
-		rd = bytes.NewReader(b)
+		raw = b
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	repeatable := method != http.MethodPost || header["Idempotency-Key"] != "" || path == "/v1/ops"
+	for attempt := 0; ; attempt++ {
+		status, err := c.once(ctx, method, u.String(), header, raw, body != nil, out)
+		var e *Error
+		if !errors.As(err, &e) || attempt+1 >= c.backoff.Attempts ||
+			!(e.Status == http.StatusTooManyRequests || e.Status == http.StatusServiceUnavailable && repeatable) {
+			return status, err
+		}
+		wait := c.backoff.Wait(err, attempt)
+		if wait > c.backoff.Max {
+			return status, err
+		}
+		if serr := c.sleep(ctx, wait); serr != nil {
+			return status, err
+		}
+	}
+}
+
+func (c *Client) once(ctx context.Context, method, u string, header map[string]string, raw []byte, hasBody bool, out any) (int, error) {
+	var rd io.Reader
+	if hasBody {
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
 		return 0, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
-	if body != nil {
+	if hasBody {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range header {
@@ -142,10 +212,10 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, unreachable(c.base, err)
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode >= 400 {
+	if resp.StatusCode >= 300 {
 		var eb api.ErrorBody
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		if json.Unmarshal(b, &eb) != nil || eb.Error.Message == "" {
@@ -154,11 +224,15 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 				eb.Error.Message = resp.Status
 			}
 		}
-		return resp.StatusCode, &Error{Status: resp.StatusCode, Code: eb.Error.Code, Message: eb.Error.Message}
+		e := &Error{Status: resp.StatusCode, Code: eb.Error.Code, Message: eb.Error.Message}
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
+		}
+		return resp.StatusCode, e
 	}
 	if out != nil {
 		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			return resp.StatusCode, fmt.Errorf("reading the server's answer to %s %s: %w", method, path, err)
+			return resp.StatusCode, fmt.Errorf("reading the server's answer to %s %s: %w", method, req.URL.Path, err)
 		}
 	}
 	return resp.StatusCode, nil
@@ -242,10 +316,26 @@ func (c *Client) Message(ctx context.Context, key string, req api.MessageRequest
 	return &out, err
 }
 
-// MarkFeedbackRead marks feedback read.
+// MaxReadIDs is the most ids the server takes in one request that marks
+// records read (store/server.MaxReadIDs).
+const MaxReadIDs = 1000
+
+// MarkFeedbackRead marks feedback read, in requests of at most MaxReadIDs
+// ids; key (optional) makes a retry safe, each request with its own key
+// derived from it.
 func (c *Client) MarkFeedbackRead(ctx context.Context, key string, ids ...string) error {
-	_, err := c.do(ctx, http.MethodPost, "/v1/patient/feedback/read", nil, keyHeader(key), api.ReadRequest{IDs: ids}, nil)
-	return err
+	for part := 0; len(ids) > 0; part++ {
+		n := min(len(ids), MaxReadIDs)
+		k := key
+		if key != "" && (part > 0 || n < len(ids)) {
+			k = key + "." + strconv.Itoa(part)
+		}
+		if _, err := c.do(ctx, http.MethodPost, "/v1/patient/feedback/read", nil, keyHeader(k), api.ReadRequest{IDs: ids[:n]}, nil); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
 }
 
 // Feedback lists the patient's feedback.
@@ -303,4 +393,14 @@ func (c *Client) CreatePatientToken(ctx context.Context, patientID, device strin
 func (c *Client) RevokeToken(ctx context.Context, id string) error {
 	_, err := c.do(ctx, http.MethodDelete, "/v1/admin/tokens/"+url.PathEscape(id), nil, nil, nil, nil)
 	return err
+}
+
+// CodeTokenExpired is the code of a 401 answer to an expired token.
+const CodeTokenExpired = "token_expired"
+
+// IsExpired says whether the server refused the token because it expired
+// (the answer's message says what to do).
+func IsExpired(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusUnauthorized && e.Code == CodeTokenExpired
 }

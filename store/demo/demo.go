@@ -238,6 +238,9 @@ type patientPlan struct {
 	riskMsg    bool
 	riskLevel  int // the demo therapist's forced flags: 1 amber, 2 red
 	firstName  string
+	age        int // on the demo's today
+	wake       int // the patient's getting-up time, minutes after midnight
+	baseSleep  int // minutes of sleep a night before treatment (insomnia)
 	noWelcome  bool
 	records    []any
 	baselines  map[string]float64
@@ -271,9 +274,13 @@ func (g *gen) patient(i int) []any {
 	names := map[string][]string{"fi": firstNamesFI, "sv": firstNamesSV, "en": firstNamesEN}[lang]
 	pp.firstName = names[rng.IntN(len(names))]
 	age := 18 + rng.IntN(52)
-	if progID == "social-anxiety-youth" {
+	switch {
+	case progID == "social-anxiety-youth":
 		age = 13 + rng.IntN(5)
+	case progID == "insomnia" && rng.IntN(8) == 0:
+		age = 16 + rng.IntN(2) // the program's age rule for 16-17-year-olds
 	}
+	pp.age = age
 	created := g.now.AddDate(0, 0, -rng.IntN(400)-30)
 	birth := g.today.AddDate(-age, -rng.IntN(12), -rng.IntN(28))
 	pat := &store.Patient{ID: g.id(created), Pseudonym: fmt.Sprintf("SYN-%05d", i+1), DisplayName: pp.firstName + " " + lastInitials[rng.IntN(len(lastInitials))] + ".",
@@ -455,7 +462,7 @@ func (g *gen) messages(pp *patientPlan) {
 			at = g.now.Add(-time.Hour)
 		}
 		m := &store.Message{ID: g.id(at), EnrollmentID: e.ID, PatientID: e.PatientID, Direction: store.DirectionOut, TherapistID: pp.therapist.ID,
-			Body: "Hi " + pp.firstName + ". " + welcomeMessage, SentAt: at}
+			Body: welcome(pp.firstName, pp.therapist.Name, pp.youth()), SentAt: at}
 		if read := at.Add(time.Duration(1+rng.IntN(30)) * time.Hour); read.Before(g.now) {
 			m.ReadAt = &read
 		}
@@ -471,27 +478,31 @@ func (g *gen) messages(pp *patientPlan) {
 		if at.After(pp.horizon) || at.After(g.now) {
 			continue
 		}
-		g.patientMessage(pp, at, patientMessages[rng.IntN(len(patientMessages))], true)
+		x := pp.exchange()
+		g.patientMessage(pp, at, x.msg, x.reply)
 	}
 	if pp.riskMsg {
 		at := g.now.Add(-time.Duration(2+rng.IntN(60)) * time.Hour)
 		if at.After(pp.start) {
-			g.patientMessage(pp, at, riskMessages[rng.IntN(len(riskMessages))], false)
+			g.patientMessage(pp, at, riskMessages[rng.IntN(len(riskMessages))], "")
 		}
 	}
 }
 
-func (g *gen) patientMessage(pp *patientPlan, at time.Time, body string, mayReply bool) {
+// patientMessage writes a patient's message and, when reply is not empty,
+// maybe the therapist's reply to it.
+func (g *gen) patientMessage(pp *patientPlan, at time.Time, body, reply string) {
+	mayReply := reply != ""
 	rng, e := pp.rng, pp.enroll
 	m := &store.Message{ID: g.id(at), EnrollmentID: e.ID, PatientID: e.PatientID, Direction: store.DirectionIn, Body: body, SentAt: at}
 	pp.records = append(pp.records, m)
-	reply := g.workingLater(at, 1+rng.IntN(14))
-	answered := mayReply && reply.Before(g.now) && (g.now.Sub(at) > 5*24*time.Hour || rng.IntN(2) == 0)
+	replyAt := g.workingLater(at, 1+rng.IntN(14))
+	answered := mayReply && replyAt.Before(g.now) && (g.now.Sub(at) > 5*24*time.Hour || rng.IntN(2) == 0)
 	if answered {
-		read := at.Add(time.Duration(rng.IntN(int(reply.Sub(at)/time.Minute)+1)) * time.Minute)
+		read := at.Add(time.Duration(rng.IntN(int(replyAt.Sub(at)/time.Minute)+1)) * time.Minute)
 		m.ReadAt = &read
-		r := &store.Message{ID: g.id(reply), EnrollmentID: e.ID, PatientID: e.PatientID, Direction: store.DirectionOut, TherapistID: pp.therapist.ID,
-			Body: therapistReplies[rng.IntN(len(therapistReplies))], SentAt: reply}
+		r := &store.Message{ID: g.id(replyAt), EnrollmentID: e.ID, PatientID: e.PatientID, Direction: store.DirectionOut, TherapistID: pp.therapist.ID,
+			Body: reply, SentAt: replyAt}
 		pp.records = append(pp.records, r)
 	} else if rng.IntN(3) == 0 {
 		read := at.Add(time.Duration(rng.IntN(120)+1) * time.Minute)
@@ -528,7 +539,7 @@ func (g *gen) exercises(pp *patientPlan) {
 				continue
 			}
 			s := &store.Submission{ID: g.id(at), EnrollmentID: e.ID, PatientID: e.PatientID, ModuleID: mod.ID, ExerciseID: ex.ID,
-				SubmittedAt: at, Answers: Answers(pp.rng, ex)}
+				SubmittedAt: at, Answers: g.answers(pp, ex, at)}
 			pp.records = append(pp.records, s)
 			pp.submission = append(pp.submission, s)
 			age := g.now.Sub(at)
@@ -549,7 +560,7 @@ func (g *gen) exercises(pp *patientPlan) {
 				continue
 			}
 			f := &store.Feedback{ID: g.id(sent), SubmissionID: s.ID, EnrollmentID: e.ID, PatientID: e.PatientID, TherapistID: pp.therapist.ID,
-				Body: fmt.Sprintf(feedbackBank[rng.IntN(len(feedbackBank))], pp.firstName, ex.Title), SentAt: sent}
+				Body: fmt.Sprintf(feedbackFor(rng, ex, s.Answers, pp.youth()), pp.firstName, ex.Title), SentAt: sent}
 			if read := sent.Add(time.Duration(1+rng.IntN(48)) * time.Hour); read.Before(g.now) && rng.IntN(5) > 0 {
 				f.ReadAt = &read
 			}
@@ -559,26 +570,80 @@ func (g *gen) exercises(pp *patientPlan) {
 	pp.records = append(pp.records, feedback...)
 }
 
-// Answers fills an exercise with synthetic answers: a few sentences for a
-// reflection, plausible values for a worksheet's or diary's fields.
+// Answers fills an exercise with synthetic answers that fit it, for an
+// adult on no particular day: a reflection's text, a worksheet's fields
+// from the exercise's own answers where the demo has them, plausible
+// values for the rest. The demo itself uses the patient's program, age
+// and the submission's day.
 func Answers(rng *rand.Rand, ex *programs.Exercise) map[string]string {
-	if len(ex.Fields) == 0 {
-		n := 2 + rng.IntN(3)
-		parts := make([]string, 0, n)
-		for k := 0; k < n; k++ {
-			parts = append(parts, reflectionBank[rng.IntN(len(reflectionBank))])
+	return answersFor(rng, textCtx{}, ex)
+}
+
+// textCtx is what the demo knows when it writes a patient's answer.
+type textCtx struct {
+	program string
+	youth   bool
+	at      time.Time // the submission's time; zero: none
+}
+
+// bankEntry finds the demo's written answers for an exercise: the
+// program's youth variant, the program's, or (without a program) the
+// first program that has the exercise.
+func bankEntry(rng *rand.Rand, c textCtx, ex *programs.Exercise) map[string]string {
+	var list []map[string]string
+	id := ex.ID
+	if stem, _, ok := strings.Cut(id, "-plan-"); ok {
+		id = stem + "-plan" // weekly-plan-5 answers like weekly-plan
+	}
+	if c.program != "" {
+		if c.youth {
+			list = answerBank[c.program+"/"+id+"/youth"]
 		}
-		return map[string]string{"text": strings.Join(parts, " ")}
+		if len(list) == 0 {
+			list = answerBank[c.program+"/"+id]
+		}
+	} else {
+		for _, p := range []string{"gad", "depression", "insomnia", "social-anxiety-youth"} {
+			if list = answerBank[p+"/"+id]; len(list) > 0 {
+				break
+			}
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	return list[rng.IntN(len(list))]
+}
+
+func answersFor(rng *rand.Rand, c textCtx, ex *programs.Exercise) map[string]string {
+	entry := bankEntry(rng, c, ex)
+	if len(ex.Fields) == 0 {
+		if t := entry["text"]; t != "" {
+			return map[string]string{"text": t}
+		}
+		return map[string]string{"text": "I read the module and tried the exercise on a few days. It was harder than I expected, but I want to keep going."}
 	}
 	out := map[string]string{}
 	for _, f := range ex.Fields {
+		if v, ok := entry[f.ID]; ok {
+			out[f.ID] = v
+			continue
+		}
+		if v, ok := dated(rng, c, f.ID); ok {
+			out[f.ID] = v
+			continue
+		}
 		if v, ok := plausible(rng, f.ID); ok {
+			out[f.ID] = v
+			continue
+		}
+		if v, ok := rating(rng, f); ok {
 			out[f.ID] = v
 			continue
 		}
 		switch f.Type {
 		case programs.FieldText:
-			out[f.ID] = worksheetBank[rng.IntN(len(worksheetBank))]
+			out[f.ID] = "See my message."
 		case programs.FieldRating:
 			lo, hi := 0, 10
 			if f.Min != nil {
@@ -596,7 +661,9 @@ func Answers(rng *rand.Rand, ex *programs.Exercise) map[string]string {
 			out[f.ID] = fmt.Sprintf("%02d:%02d", 7+rng.IntN(14), 5*rng.IntN(12))
 		}
 	}
-	// Ratings "after" an exercise sit at or below "before".
+	// Ratings after an exercise: distress, anxiety, tension and belief
+	// mostly ease (at or below before); mood after a planned activity
+	// mostly lifts, as behavioural activation expects.
 	for _, f := range ex.Fields { // in field order: map order would make seeds unreproducible
 		id := f.ID
 		stem, ok := strings.CutSuffix(id, "-after")
@@ -605,16 +672,77 @@ func Answers(rng *rand.Rand, ex *programs.Exercise) map[string]string {
 		}
 		before, err1 := strconv.Atoi(out[stem+"-before"])
 		a, err2 := strconv.Atoi(out[id])
-		if err1 == nil && err2 == nil && a > before {
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		hi := 10
+		if f.Max != nil {
+			hi = *f.Max
+		}
+		switch {
+		case stem == "mood" && rng.IntN(100) < 80:
+			out[id] = strconv.Itoa(min(hi, before+rng.IntN(4)))
+		case stem == "mood":
+			out[id] = strconv.Itoa(max(0, before-1-rng.IntN(2)))
+		case a > before:
 			out[id] = strconv.Itoa(before - before*rng.IntN(40)/100)
 		}
 	}
+	// Exposure: about one step in five is harder than expected; a written
+	// answer that says how it went decides.
 	if exp, err := strconv.Atoi(out["expected"]); err == nil {
-		if act, err := strconv.Atoi(out["actual"]); err == nil && act > exp {
-			out["actual"] = strconv.Itoa(max(0, exp-rng.IntN(4)))
+		if _, err := strconv.Atoi(out["actual"]); err == nil {
+			harder := rng.IntN(100) < 20
+			if o, ok := entry["_outcome"]; ok {
+				harder = o == "harder"
+			}
+			if harder && exp < 10 {
+				out["actual"] = strconv.Itoa(min(10, exp+1+rng.IntN(2)))
+			} else {
+				out["actual"] = strconv.Itoa(max(0, exp-rng.IntN(4)))
+			}
 		}
 	}
+	if first, err := strconv.Atoi(out["anxiety-first"]); err == nil {
+		out["anxiety-last"] = strconv.Itoa(max(0, first-2-rng.IntN(4)))
+	}
 	return out
+}
+
+// rating gives the ratings a therapist reads most closely values in the
+// range patients in treatment give: anxiety, tension and belief before an
+// exercise are high, mood before an activity is low.
+func rating(rng *rand.Rand, f programs.Field) (string, bool) {
+	if f.Type != programs.FieldRating || f.Max == nil {
+		return "", false
+	}
+	hi := *f.Max
+	share := func(lo, top int) string { return strconv.Itoa(hi * (lo + rng.IntN(top-lo+1)) / 10) }
+	switch f.ID {
+	case "anxiety-before", "tension-before", "belief-before", "expected", "anxiety", "anxiety-first", "belief":
+		return share(5, 9), true
+	case "distress":
+		return share(3, 8), true
+	case "mood-before", "mood":
+		return share(2, 6), true
+	}
+	return "", false
+}
+
+// dated fills the date and time fields of a worksheet from the day it was
+// sent: a log's "when", a diary-like "date", an "agreed on" date.
+func dated(rng *rand.Rand, c textCtx, id string) (string, bool) {
+	if c.at.IsZero() {
+		return "", false
+	}
+	day := c.at.AddDate(0, 0, -rng.IntN(3))
+	switch id {
+	case "when":
+		return fmt.Sprintf("%s %02d.%02d", day.Weekday(), 7+rng.IntN(15), 15*rng.IntN(4)), true
+	case "date", "agreed":
+		return day.Format(time.DateOnly), true
+	}
+	return "", false
 }
 
 // plausible gives values that make sense for the built-in programs'
@@ -622,12 +750,6 @@ func Answers(rng *rand.Rand, ex *programs.Exercise) map[string]string {
 func plausible(rng *rand.Rand, id string) (string, bool) {
 	between := func(lo, hi int) int { return lo + rng.IntN(hi-lo+1) }
 	switch id {
-	case "average-sleep":
-		return strconv.Itoa(between(270, 400)), true
-	case "average-efficiency":
-		return strconv.Itoa(between(62, 86)), true
-	case "window":
-		return strconv.Itoa(between(330, 420)), true
 	case "wake-time":
 		return hhmm(6*60 + 5*between(0, 18)), true
 	case "earliest-bedtime":
@@ -638,6 +760,10 @@ func plausible(rng *rand.Rand, id string) (string, bool) {
 		return strconv.Itoa(5 * between(2, 6)), true
 	case "postponed":
 		return strconv.Itoa(between(0, 4)), true
+	case "naps_min":
+		return []string{"0", "0", "0", "20"}[rng.IntN(4)], true
+	case "sleep_aid":
+		return "none", true
 	}
 	return "", false
 }
@@ -647,14 +773,119 @@ func hhmm(min int) string {
 	return fmt.Sprintf("%02d:%02d", min/60, min%60)
 }
 
+// youth says whether the patient is under 18: texts for young people
+// never mention work or a partner.
+func (pp *patientPlan) youth() bool { return pp.age < 18 }
+
+// exchange picks a message the patient might write, with the reply it gets.
+func (pp *patientPlan) exchange() exchange {
+	list := programExchanges[pp.prog.def.ID]
+	if !pp.youth() {
+		list = append(append([]exchange{}, adultExchanges...), list...)
+	}
+	return list[pp.rng.IntN(len(list))]
+}
+
+// wakeTime is the patient's fixed getting-up time (06.00-07.30).
+func (pp *patientPlan) wakeTime() int {
+	if pp.wake == 0 {
+		pp.wake = 6*60 + 15*pp.rng.IntN(7)
+	}
+	return pp.wake
+}
+
+// sleepBefore is how long the patient slept a night before treatment.
+func (pp *patientPlan) sleepBefore() int {
+	if pp.baseSleep == 0 {
+		pp.baseSleep = 320 + 5*pp.rng.IntN(16)
+	}
+	return pp.baseSleep
+}
+
+// answers writes one submission's answers for this patient on that day.
+func (g *gen) answers(pp *patientPlan, ex *programs.Exercise, at time.Time) map[string]string {
+	out := answersFor(pp.rng, textCtx{program: pp.prog.def.ID, youth: pp.youth(), at: at.In(g.loc)}, ex)
+	if pp.prog.def.ID == "insomnia" {
+		g.sleepWindow(pp, ex, at, out)
+	}
+	return out
+}
+
+// sleepWindow fills the sleep-window worksheets from the patient's own
+// diary, by the program's rule: the first window is the average sleep of
+// the last two weeks rounded to 15 minutes, never below the floor of the
+// patient's age; later weeks follow programs.Titrate; the earliest bedtime
+// is the getting-up time minus the window.
+func (g *gen) sleepWindow(pp *patientPlan, ex *programs.Exercise, at time.Time, out map[string]string) {
+	first := ex.ID == "my-sleep-window"
+	if ex.Kind != programs.KindWorksheet || !first && !strings.HasPrefix(ex.ID, "window-week-") {
+		return
+	}
+	days := 7
+	if first {
+		days = 14
+	}
+	var tib, tst time.Duration
+	n := 0
+	from := at.AddDate(0, 0, -days-1).Format(time.DateOnly)
+	for _, r := range pp.records {
+		d, ok := r.(*store.DiaryEntry)
+		if !ok || d.RecordedAt.After(at) || d.Date < from {
+			continue
+		}
+		night, err := programs.SleepNight(d.Date, d.Fields)
+		if err != nil {
+			continue
+		}
+		tib += night.TimeInBed
+		tst += night.TotalSleep
+		n++
+	}
+	avg := time.Duration(pp.sleepBefore()) * time.Minute
+	meanTIB := avg + 90*time.Minute
+	eff := 70.0
+	if n > 0 {
+		avg, meanTIB = tst/time.Duration(n), tib/time.Duration(n)
+		eff = float64(tst) / float64(tib) * 100
+	}
+	floor, rule := pp.prog.def.TimeInBedFloor(pp.age)
+	var window time.Duration
+	if first {
+		window = max(floor, avg.Round(programs.WindowStep))
+		out["average-sleep"] = strconv.Itoa(int(avg / time.Minute))
+		out["average-efficiency"] = strconv.Itoa(int(math.Round(eff)))
+	} else {
+		window, _ = programs.Titrate(eff, meanTIB, floor, rule)
+		out["efficiency"] = strconv.Itoa(int(math.Round(eff)))
+	}
+	wake := pp.wakeTime()
+	out["window"] = strconv.Itoa(int(window / time.Minute))
+	out["wake-time"] = hhmm(wake)
+	bed := wake - int(window/time.Minute)
+	if _, ok := out["earliest-bedtime"]; ok || first {
+		out["earliest-bedtime"] = hhmm(bed)
+	}
+	if _, ok := out["bedtime"]; ok || !first {
+		out["bedtime"] = hhmm(bed)
+	}
+}
+
 // diary writes the sleep diary nights of one module's week onwards (the
-// diary exercise is filled every night from its module on).
+// diary exercise is filled every night from its module on). A patient
+// who improves keeps a sleep window from week 3: a fixed getting-up time
+// (give or take 15 minutes) and a bedtime that follows the window, which
+// starts at the usual sleep (never below the floor of the patient's age)
+// and grows by 15 minutes a week. Time awake in the night grows with the
+// number of awakenings.
 func (g *gen) diary(pp *patientPlan, ex *programs.Exercise, fromWeek int) {
 	rng, e := pp.rng, pp.enroll
 	if !programs.IsSleepDiary(ex) {
 		return
 	}
 	weeks := float64(pp.prog.def.Weeks)
+	wake := pp.wakeTime()
+	floor, _ := pp.prog.def.TimeInBedFloor(pp.age)
+	first := max(int(floor/time.Minute), (pp.sleepBefore()+7)/15*15)
 	for day := 7 * (fromWeek - 1); ; day++ {
 		night := pp.start.AddDate(0, 0, day)
 		recorded := night.AddDate(0, 0, 1).Add(time.Duration(7*60+rng.IntN(120)) * time.Minute).UTC()
@@ -672,19 +903,36 @@ func (g *gen) diary(pp *patientPlan, ex *programs.Exercise, fromWeek int) {
 		case deteriorator:
 			better = -p * 0.3
 		}
-		bed := 22*60 + 30 + rng.IntN(75)
-		if p > 0.3 && pp.kind == improver {
-			bed = 23*60 + 30 + rng.IntN(30) // the restricted window
+		var bed, final, out int
+		if week := day/7 + 1; week >= 3 && pp.kind == improver {
+			window := min(480, first+15*(week-3))
+			out = wake + rng.IntN(31) - 15
+			bed = out - window + rng.IntN(16) // to bed only when sleepy
+			final = out - rng.IntN(11)
+		} else {
+			bed = 22*60 + 30 + rng.IntN(75)
+			final = wake - 45 + rng.IntN(60)
+			out = final + 5 + rng.IntN(40)
 		}
 		lights := bed + rng.IntN(20)
 		onset := clampInt(int(50-35*better)+rng.IntN(20)-10, 3, 120)
-		waso := clampInt(int(70-50*better)+rng.IntN(30)-15, 0, 180)
-		final := 5*60 + 45 + rng.IntN(60)
-		out := final + 5 + rng.IntN(40)
+		wakings := clampInt(int(3.5-3*better)+rng.IntN(2)-1, 0, 5)
+		waso := 0
+		if wakings > 0 {
+			waso = wakings * clampInt(int(22-12*better)+rng.IntN(7)-3, 4, 28)
+		}
 		fields := map[string]string{
 			programs.SleepBedTime: hhmm(bed), programs.SleepLightsOut: hhmm(lights), programs.SleepOnset: strconv.Itoa(onset),
-			programs.SleepWakings: strconv.Itoa(rng.IntN(5)), programs.SleepWASO: strconv.Itoa(waso), programs.SleepFinalWake: hhmm(final),
+			programs.SleepWakings: strconv.Itoa(wakings), programs.SleepWASO: strconv.Itoa(waso), programs.SleepFinalWake: hhmm(final),
 			programs.SleepOutOfBed: hhmm(out), programs.SleepQuality: strconv.Itoa(clampInt(2+int(2*better)+rng.IntN(2), 1, 5)),
+		}
+		for _, f := range ex.Fields {
+			switch f.ID {
+			case "naps_min":
+				fields[f.ID] = []string{"0", "0", "0", "0", "15", "20", "30"}[rng.IntN(7)]
+			case "sleep_aid":
+				fields[f.ID] = []string{"none", "none", "none", "none", "melatonin 1 mg at 22.00"}[rng.IntN(5)]
+			}
 		}
 		pp.records = append(pp.records, &store.DiaryEntry{ID: g.id(recorded), EnrollmentID: e.ID, PatientID: e.PatientID, ExerciseID: ex.ID,
 			Date: night.Format(time.DateOnly), Fields: fields, RecordedAt: recorded})
@@ -821,11 +1069,11 @@ func spread(rng *rand.Rand, in *programs.Instrument, total, crit int) []int {
 
 func (g *gen) extras(pp *patientPlan) {
 	rng, e := pp.rng, pp.enroll
-	if rng.IntN(5) == 0 {
+	if notes := noteBank[pp.prog.def.ID]; rng.IntN(5) == 0 {
 		at := g.at(pp, rng.IntN(int(pp.horizon.Sub(pp.start).Hours()/24)+1))
 		if at.Before(g.now) {
 			pp.records = append(pp.records, &store.Note{ID: g.id(at), PatientID: e.PatientID, TherapistID: pp.therapist.ID,
-				Body: noteBank[rng.IntN(len(noteBank))] + " (synthetic)", CreatedAt: at})
+				Body: notes[rng.IntN(len(notes))] + " (synthetic)", CreatedAt: at})
 		}
 	}
 	if e.Status == store.EnrollmentActive && rng.IntN(2) == 0 {

@@ -12,25 +12,36 @@ import (
 
 // Admin endpoints: portal tokens for patients, and the synthetic patients a
 // demo plays ('polku simulate --server'). An admin account manages
-// accounts; it reads no clinical content here either.
+// accounts; it reads no clinical content here either. A therapist may play
+// the synthetic patients assigned to them (a demo with their own login),
+// and nobody else: never a real patient, never another therapist's.
 
-func needAdmin(p *principal) error {
-	if p.kind != kindTherapist || p.actor.Role != store.RoleAdmin {
-		return forbiddenf("this endpoint is for admin accounts")
+// needPlayer lets admins and therapists through: who may play synthetic
+// patients (which ones, playable says).
+func needPlayer(p *principal) error {
+	if p.kind != kindTherapist || (p.actor.Role != store.RoleAdmin && p.actor.Role != store.RoleTherapist) {
+		return forbiddenf("this endpoint is for admin accounts (and therapists, for their own synthetic patients)")
 	}
 	return nil
 }
 
+// playable is the SQL condition (on patients p) of the synthetic patients
+// with an active enrollment that the principal may play, and its args.
+func playable(p *principal) (string, []any) {
+	cond := "p.synthetic = 1 AND EXISTS (SELECT 1 FROM enrollments e WHERE e.patient_id = p.id AND e.status = 'active'"
+	if p.actor.Role == store.RoleAdmin {
+		return cond + ")", nil
+	}
+	return cond + " AND e.therapist_id = ?)", []any{p.actor.ID}
+}
+
 func (s *Server) handleSynthetic(w http.ResponseWriter, r *http.Request, p *principal) error {
-	if err := needAdmin(p); err != nil {
+	if err := needPlayer(p); err != nil {
 		return err
 	}
-	if len(r.URL.Query()) > 0 {
-		return badRequest("GET /v1/admin/synthetic-patients takes no parameters")
-	}
+	cond, args := playable(p)
 	rows, err := s.db.Reader().QueryContext(r.Context(), `SELECT p.id, p.pseudonym FROM patients p
-		WHERE p.synthetic = 1 AND EXISTS (SELECT 1 FROM enrollments e WHERE e.patient_id = p.id AND e.status = 'active')
-		ORDER BY p.pseudonym LIMIT 100000`)
+		WHERE `+cond+` ORDER BY p.pseudonym LIMIT 100000`, args...)
 	if err != nil {
 		return err
 	}
@@ -57,7 +68,7 @@ func (s *Server) handleSynthetic(w http.ResponseWriter, r *http.Request, p *prin
 // admin token. The token's making is written to the patient's audit log
 // before the token is sent.
 func (s *Server) handleCreatePatientToken(w http.ResponseWriter, r *http.Request, p *principal) error {
-	if err := needAdmin(p); err != nil {
+	if err := needPlayer(p); err != nil {
 		return err
 	}
 	var req api.PatientTokenRequest
@@ -77,19 +88,20 @@ func (s *Server) handleCreatePatientToken(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	var active int
-	if err := s.db.Reader().QueryRowContext(ctx, "SELECT COUNT(*) FROM enrollments WHERE patient_id = ? AND status = 'active'", pt.ID).Scan(&active); err != nil {
+	cond, args := playable(p)
+	var ok int
+	if err := s.db.Reader().QueryRowContext(ctx, "SELECT COUNT(*) FROM patients p WHERE p.id = ? AND "+cond, append([]any{pt.ID}, args...)...).Scan(&ok); err != nil {
 		return err
 	}
-	if !pt.Synthetic || active == 0 {
+	if ok == 0 {
 		return notFound
 	}
-	tok, info, err := CreatePatientToken(ctx, s.db, pt.ID, req.Device)
+	tok, info, err := CreatePatientToken(ctx, s.db, pt.ID, TokenOptions{Device: req.Device, Expires: s.now().Add(SimulateLifetime)})
 	if err != nil {
 		return err
 	}
 	if err := AuditPatientToken(ctx, s.db, p.actor, info); err != nil {
-		RevokeTokens(context.WithoutCancel(ctx), s.db, info.ID, "")
+		RevokeTokens(context.WithoutCancel(ctx), s.db, p.actor, info.ID, "")
 		return err
 	}
 	writeJSON(w, http.StatusCreated, api.PatientToken{ID: info.ID, PatientID: info.SubjectID, Token: tok})
@@ -97,10 +109,24 @@ func (s *Server) handleCreatePatientToken(w http.ResponseWriter, r *http.Request
 }
 
 func (s *Server) handleRevokeToken(w http.ResponseWriter, r *http.Request, p *principal) error {
-	if err := needAdmin(p); err != nil {
+	if err := needPlayer(p); err != nil {
 		return err
 	}
-	n, err := RevokeTokens(r.Context(), s.db, r.PathValue("id"), "")
+	id := r.PathValue("id")
+	if p.actor.Role != store.RoleAdmin {
+		// A therapist revokes portal tokens of the synthetic patients they
+		// may play, and nothing else: the same answer as an unknown token.
+		cond, args := playable(p)
+		var ok int
+		if err := s.db.Reader().QueryRowContext(r.Context(), "SELECT COUNT(*) FROM tokens t JOIN patients p ON p.id = t.subject_id WHERE t.id = ? AND t.kind = 'patient' AND "+cond,
+			append([]any{id}, args...)...).Scan(&ok); err != nil {
+			return err
+		}
+		if ok == 0 {
+			return &httpError{http.StatusNotFound, api.CodeNotFound, "no such token, or revoked already"}
+		}
+	}
+	n, err := RevokeTokens(r.Context(), s.db, p.actor, id, "")
 	if err != nil {
 		return err
 	}

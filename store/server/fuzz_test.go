@@ -82,6 +82,7 @@ func FuzzPatientRequest(f *testing.F) {
 			before := fx.state(t)
 			req := httptest.NewRequest("POST", path, bytes.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+fx.patientToken)
+			req.Header.Set("Content-Type", "application/json")
 			w := httptest.NewRecorder()
 			fx.handler.ServeHTTP(w, req)
 			if w.Code >= 500 {
@@ -171,10 +172,10 @@ func fuzzServer(t *testing.T, target, dir string) *fuzzFixture {
 	th := fx.Therapists[0]
 	p := fx.Patients[th.ID][0]
 	f := &fuzzFixture{db: db, handler: srv.Handler(), patientID: p.ID}
-	if f.therapistTok, _, err = server.CreateTherapistToken(ctx, db, th.ID, "fuzz"); err != nil {
+	if f.therapistTok, _, err = server.CreateTherapistToken(ctx, db, th.ID, server.TokenOptions{Device: "fuzz"}); err != nil {
 		t.Fatal(err)
 	}
-	if f.patientToken, _, err = server.CreatePatientToken(ctx, db, p.ID, "fuzz"); err != nil {
+	if f.patientToken, _, err = server.CreatePatientToken(ctx, db, p.ID, server.TokenOptions{Device: "fuzz"}); err != nil {
 		t.Fatal(err)
 	}
 	fuzzFixtures[target] = f
@@ -197,6 +198,7 @@ func FuzzPushHandler(f *testing.F) {
 		before := fx.state(t)
 		req := httptest.NewRequest("POST", "/v1/ops", bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+fx.therapistTok)
+		req.Header.Set("Content-Type", "application/json")
 		w := httptest.NewRecorder()
 		fx.handler.ServeHTTP(w, req)
 		if w.Code >= 500 {

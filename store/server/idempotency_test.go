@@ -56,6 +56,7 @@ func TestIdempotencyKeyBoundToRequest(t *testing.T) {
 		r, _ := http.NewRequest("POST", f.http.URL+path, strings.NewReader(body))
 		r.Header.Set("Authorization", "Bearer "+f.tok["pa"])
 		r.Header.Set("Idempotency-Key", key)
+		r.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(r)
 		if err != nil {
 			t.Fatal(err)

@@ -177,8 +177,8 @@ func (s *Server) handlePatientRead(w http.ResponseWriter, r *http.Request, p *pr
 	if err != nil {
 		return err
 	}
-	if len(req.IDs) == 0 || len(req.IDs) > 1000 {
-		return badRequest("ids: give 1 to 1000 feedback ids")
+	if len(req.IDs) == 0 || len(req.IDs) > MaxReadIDs {
+		return badRequest("ids: give 1 to %d feedback ids", MaxReadIDs)
 	}
 	for _, id := range req.IDs {
 		var pid string
@@ -214,6 +214,9 @@ func (s *Server) handlePatientMe(w http.ResponseWriter, r *http.Request, p *prin
 			return err
 		}
 		v.Program = json.RawMessage(def)
+		if v.Modules, err = api.PatientModules([]byte(def)); err != nil {
+			return err
+		}
 	}
 	if err := s.auditPortalRead(r.Context(), p, "enrollment"); err != nil {
 		return err

@@ -8,14 +8,19 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -43,6 +48,10 @@ type Config struct {
 	// limit off.
 	Rate  float64
 	Burst int
+	// Lifetimes cap how long tokens of each kind work, counted from when
+	// each was made, whatever expiry it was made with (zero fields: the
+	// defaults, DefaultLifetimes).
+	Lifetimes Lifetimes
 }
 
 // Server serves the API for one store.
@@ -54,6 +63,7 @@ type Server struct {
 	epoch   string
 	limiter *limiter
 	mux     *http.ServeMux
+	probe   *http.ServeMux // the same routes, to list the methods a path takes
 	// afterAuthorize, when set (by tests), runs inside a push's write
 	// transaction right after the op was authorized.
 	afterAuthorize func()
@@ -116,16 +126,19 @@ func (s *Server) routes() {
 	// probe knows the same routes, to tell a wrong method on a known path
 	// (405) from an unknown path (404).
 	probe := http.NewServeMux()
-	handle := func(pattern string, h handlerFunc) {
-		s.mux.Handle(pattern, s.wrap(h))
+	s.probe = probe
+	// handle registers a route and the query parameters it takes; any
+	// other parameter is refused before the handler runs.
+	handle := func(pattern string, h handlerFunc, params ...string) {
+		s.mux.Handle(pattern, s.wrap(checkQuery(pattern, params, h)))
 		probe.Handle(pattern, http.NotFoundHandler())
 	}
 	handle("GET /v1/me", s.handleMe)
-	handle("GET /v1/changes", s.handlePull)
+	handle("GET /v1/changes", s.handlePull, "since", "check", "limit")
 	handle("POST /v1/ops", s.handlePush)
 	handle("GET /v1/patient/me", s.handlePatientMe)
-	handle("GET /v1/patient/feedback", s.handlePatientFeedback)
-	handle("GET /v1/patient/messages", s.handlePatientMessages)
+	handle("GET /v1/patient/feedback", s.handlePatientFeedback, "since")
+	handle("GET /v1/patient/messages", s.handlePatientMessages, "since")
 	handle("POST /v1/patient/submissions", s.handlePatientSubmit)
 	handle("POST /v1/patient/diary", s.handlePatientDiary)
 	handle("POST /v1/patient/measures", s.handlePatientMeasure)
@@ -136,18 +149,55 @@ func (s *Server) routes() {
 	handle("DELETE /v1/admin/tokens/{id}", s.handleRevokeToken)
 	s.mux.Handle("/", s.wrap(func(w http.ResponseWriter, r *http.Request, p *principal) error {
 		if allow := allowed(probe, r); len(allow) > 0 {
-			w.Header().Set("Allow", strings.Join(allow, ", "))
-			return &httpError{status: http.StatusMethodNotAllowed, code: api.CodeMethodNotAllowed,
-				msg: r.Method + " is not allowed on " + r.URL.Path + ": use " + strings.Join(allow, " or ") + " (see docs/api.md)"}
+			return methodNotAllowed(w, r, allow)
 		}
 		return &httpError{status: http.StatusNotFound, code: api.CodeNotFound, msg: "no such endpoint: " + r.Method + " " + r.URL.Path + " (see docs/api.md)"}
 	}))
 }
 
-// allowed lists the methods the routes in probe take on r's path.
+func methodNotAllowed(w http.ResponseWriter, r *http.Request, allow []string) error {
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	return &httpError{status: http.StatusMethodNotAllowed, code: api.CodeMethodNotAllowed,
+		msg: r.Method + " is not allowed on " + r.URL.Path + ": use " + strings.Join(allow, " or ") + " (see docs/api.md)"}
+}
+
+// checkQuery refuses a query string the route does not take: a parameter
+// it does not know, one given twice or empty, or one that does not parse.
+// A typo must not turn into "everything" (since= left empty would pull
+// from the start).
+func checkQuery(pattern string, params []string, h handlerFunc) handlerFunc {
+	takes := "takes no parameters"
+	if len(params) > 0 {
+		takes = "takes " + strings.Join(params, ", ")
+	}
+	return func(w http.ResponseWriter, r *http.Request, p *principal) error {
+		if r.URL.RawQuery == "" {
+			return h(w, r, p)
+		}
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return badRequest("the query string does not parse: %v (%s %s)", err, pattern, takes)
+		}
+		for k, v := range q {
+			if !slices.Contains(params, k) {
+				return badRequest("unknown parameter %q: %s %s", k, pattern, takes)
+			}
+			if len(v) > 1 {
+				return badRequest("parameter %q given %d times", k, len(v))
+			}
+			if v[0] == "" {
+				return badRequest("parameter %q is empty: give a value or leave it out", k)
+			}
+		}
+		return h(w, r, p)
+	}
+}
+
+// allowed lists the methods the routes in probe take on r's path. HEAD is
+// not one of them (see wrap).
 func allowed(probe *http.ServeMux, r *http.Request) []string {
 	var out []string
-	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		req := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
 		if _, pattern := probe.Handler(req); pattern != "" {
 			out = append(out, m)
@@ -238,6 +288,23 @@ func (s *Server) wrap(h handlerFunc) http.Handler {
 		w := &statusWriter{ResponseWriter: rw}
 		rl := &reqLog{}
 		r = r.WithContext(context.WithValue(r.Context(), logKey{}, rl))
+		// Every answer names its request, so that an error a user reports
+		// can be found in the log (which has the details the answer leaves
+		// out).
+		reqID := newRequestID()
+		w.Header().Set("X-Request-Id", reqID)
+		if r.Method == http.MethodHead {
+			// The mux serves HEAD with a GET route's handler, which reads
+			// and audits: a HEAD would be a read that returns nothing.
+			// The API has no HEAD.
+			allow := allowed(s.probe, r)
+			var err error = &httpError{status: http.StatusNotFound, code: api.CodeNotFound, msg: "no such endpoint: HEAD " + r.URL.Path}
+			if len(allow) > 0 {
+				err = methodNotAllowed(w, r, allow)
+			}
+			s.finish(w, r, rl, nil, err, reqID, start)
+			return
+		}
 		p, err := s.authenticate(r)
 		if errors.Is(err, errUnauthorized) {
 			// Failed sign-ins are limited per address, so that guessing
@@ -257,44 +324,60 @@ func (s *Server) wrap(h handlerFunc) http.Handler {
 		if err == nil {
 			err = h(w, r, p)
 		}
-		level := slog.LevelInfo
-		if err != nil {
-			var he *httpError
-			if !errors.As(err, &he) {
-				if errors.Is(err, context.Canceled) {
-					he = &httpError{499, api.CodeInternal, "request cancelled"}
-				} else {
-					// Server errors are logged with their text: they come from
-					// the driver or the file system, never from patient input.
-					level = slog.LevelError
-					rl.add("err", err.Error())
-					he = &httpError{http.StatusInternalServerError, api.CodeInternal, "internal error: see the server log"}
-				}
-			}
-			rl.add("code", he.code)
-			if w.status == 0 {
-				writeJSON(w, he.status, api.ErrorBody{Error: api.ErrorDetail{Code: he.code, Message: he.msg}})
-			}
-		}
-		attrs := []slog.Attr{
-			slog.String("method", r.Method),
-			slog.String("route", r.Pattern),
-			slog.Int("status", w.status),
-			slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
-			slog.Int64("bytes", w.bytes),
-		}
-		if p != nil {
-			attrs = append(attrs, slog.String("kind", p.kind), slog.String("token", p.tokenID))
-			if p.kind == kindTherapist {
-				attrs = append(attrs, slog.String("actor", p.actor.Handle))
-			}
-			if p.device != "" {
-				attrs = append(attrs, slog.String("device", p.device))
-			}
-		}
-		attrs = append(attrs, rl.attrs...)
-		s.log.LogAttrs(r.Context(), level, "request", attrs...)
+		s.finish(w, r, rl, p, err, reqID, start)
 	})
+}
+
+// finish writes an error answer, if any, and logs the request. An error
+// that is not an httpError comes from the driver or the file system: its
+// text goes to the log only, the answer says "internal error" and the
+// request id.
+func (s *Server) finish(w *statusWriter, r *http.Request, rl *reqLog, p *principal, err error, reqID string, start time.Time) {
+	level := slog.LevelInfo
+	if err != nil {
+		var he *httpError
+		if !errors.As(err, &he) {
+			if errors.Is(err, context.Canceled) {
+				he = &httpError{499, api.CodeInternal, "request cancelled"}
+			} else {
+				// Logged with its text: driver and file system errors name
+				// tables and paths, never patient text.
+				level = slog.LevelError
+				rl.add("err", err.Error())
+				he = &httpError{http.StatusInternalServerError, api.CodeInternal, "internal error (request " + reqID + "): see the server log"}
+			}
+		}
+		rl.add("code", he.code)
+		if w.status == 0 {
+			writeJSON(w, he.status, api.ErrorBody{Error: api.ErrorDetail{Code: he.code, Message: he.msg}})
+		}
+	}
+	attrs := []slog.Attr{
+		slog.String("request_id", reqID),
+		slog.String("method", r.Method),
+		slog.String("route", r.Pattern),
+		slog.Int("status", w.status),
+		slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
+		slog.Int64("bytes", w.bytes),
+	}
+	if p != nil {
+		attrs = append(attrs, slog.String("kind", p.kind), slog.String("token", p.tokenID))
+		if p.kind == kindTherapist {
+			attrs = append(attrs, slog.String("actor", p.actor.Handle))
+		}
+		if p.device != "" {
+			attrs = append(attrs, slog.String("device", p.device))
+		}
+	}
+	attrs = append(attrs, rl.attrs...)
+	s.log.LogAttrs(r.Context(), level, "request", attrs...)
+}
+
+// newRequestID is 64 random bits in hex.
+func newRequestID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -309,8 +392,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // readBody reads a request body up to the size limit and decodes it
 // strictly into dst. It returns the body as read.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request, dst any) ([]byte, error) {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return nil, &httpError{http.StatusUnsupportedMediaType, api.CodeBadRequest, "Content-Type must be application/json"}
+	// Exactly JSON (parameters such as charset=utf-8 are fine): a form or
+	// text body must not be read as JSON because it happens to parse.
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return nil, &httpError{http.StatusUnsupportedMediaType, codeUnsupportedMediaType,
+			fmt.Sprintf("Content-Type %q: send the body as application/json", r.Header.Get("Content-Type"))}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
 	if err != nil {
@@ -488,3 +574,6 @@ func (s *Server) pruneLoop(ctx context.Context) {
 		}
 	}
 }
+
+// codeUnsupportedMediaType answers a body that is not application/json (415).
+const codeUnsupportedMediaType = "unsupported_media_type"

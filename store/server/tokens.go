@@ -48,6 +48,69 @@ func hashToken(token string) string {
 
 var errUnauthorized = &httpError{http.StatusUnauthorized, api.CodeUnauthorized, "missing, unknown or revoked token: send 'Authorization: Bearer TOKEN'"}
 
+// CodeTokenExpired answers a token past its expiry (401).
+const CodeTokenExpired = "token_expired"
+
+// Lifetimes are how long tokens of each kind live. A zero field takes
+// the default (DefaultLifetimes).
+type Lifetimes struct {
+	Therapist time.Duration // staff accounts: therapists and supervisors
+	Admin     time.Duration // admin accounts
+	Patient   time.Duration // patient portal
+}
+
+// DefaultLifetimes: staff tokens live about a quarter, admin tokens
+// (which make and revoke tokens) a month, portal tokens the length of the
+// longest program and its follow-up.
+var DefaultLifetimes = Lifetimes{Therapist: 90 * 24 * time.Hour, Admin: 30 * 24 * time.Hour, Patient: 180 * 24 * time.Hour}
+
+// SimulateLifetime is the lifetime of the portal tokens the admin endpoint
+// makes for synthetic patients ('polku simulate --server'): should
+// simulate be killed before it revokes them, they end on their own.
+const SimulateLifetime = 24 * time.Hour
+
+func (l Lifetimes) withDefaults() Lifetimes {
+	if l.Therapist <= 0 {
+		l.Therapist = DefaultLifetimes.Therapist
+	}
+	if l.Admin <= 0 {
+		l.Admin = DefaultLifetimes.Admin
+	}
+	if l.Patient <= 0 {
+		l.Patient = DefaultLifetimes.Patient
+	}
+	return l
+}
+
+// of is the lifetime of a token of kind (and, for staff, role).
+func (l Lifetimes) of(kind, role string) time.Duration {
+	l = l.withDefaults()
+	switch {
+	case kind == kindPatient:
+		return l.Patient
+	case role == store.RoleAdmin:
+		return l.Admin
+	}
+	return l.Therapist
+}
+
+const stampLayout = "2006-01-02T15:04:05.000Z"
+
+func parseStamp(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+func expired(kind string, at time.Time) error {
+	msg := "this token expired on " + at.UTC().Format("2006-01-02 15:04 UTC") + ": "
+	if kind == kindPatient {
+		msg += "ask the clinic for a new portal token"
+	} else {
+		msg += "ask an admin for a new token ('polku tokens create') and run 'polku login' again"
+	}
+	return &httpError{http.StatusUnauthorized, CodeTokenExpired, msg}
+}
+
 func (s *Server) authenticate(r *http.Request) (*principal, error) {
 	h := r.Header.Get("Authorization")
 	token, ok := strings.CutPrefix(h, "Bearer ")
@@ -55,10 +118,10 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 		return nil, errUnauthorized
 	}
 	var p principal
-	var subject string
-	var revoked sql.NullString
-	err := s.db.Reader().QueryRowContext(r.Context(), "SELECT id, kind, subject_id, device, revoked_at FROM tokens WHERE hash = ?",
-		hashToken(token)).Scan(&p.tokenID, &p.kind, &subject, &p.device, &revoked)
+	var subject, created string
+	var revoked, expires sql.NullString
+	err := s.db.Reader().QueryRowContext(r.Context(), "SELECT id, kind, subject_id, device, created_at, revoked_at, expires_at FROM tokens WHERE hash = ?",
+		hashToken(token)).Scan(&p.tokenID, &p.kind, &subject, &p.device, &created, &revoked, &expires)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid) {
 		return nil, errUnauthorized
 	}
@@ -81,6 +144,17 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 	default:
 		return nil, errUnauthorized
 	}
+	// A token ends at its own expiry or when it is older than the
+	// server's lifetime for its kind, whichever comes first.
+	end := parseStamp(created).Add(s.cfg.Lifetimes.of(p.kind, p.therapist.Role))
+	if expires.Valid {
+		if e := parseStamp(expires.String); e.Before(end) {
+			end = e
+		}
+	}
+	if !s.now().Before(end) {
+		return nil, expired(p.kind, end)
+	}
 	return &p, nil
 }
 
@@ -92,26 +166,42 @@ type TokenInfo struct {
 	Subject   string     `json:"subject"` // therapist handle or patient pseudonym
 	Device    string     `json:"device,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at"` // null: never
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	RevokedBy string     `json:"revoked_by,omitempty"` // actor id
+}
+
+// Expired says whether the token's own expiry has passed at now.
+func (t TokenInfo) Expired(now time.Time) bool {
+	return t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)
+}
+
+// TokenOptions say how a token is made.
+type TokenOptions struct {
+	Device string
+	// Expires is when the token stops working; zero takes the lifetime
+	// of its kind from Lifetimes.
+	Expires   time.Time
+	Lifetimes Lifetimes
 }
 
 // CreateTherapistToken makes a token for a staff account and stores its
 // hash. The token is returned once and cannot be read back.
-func CreateTherapistToken(ctx context.Context, db *store.DB, therapistID, device string) (token string, info TokenInfo, err error) {
+func CreateTherapistToken(ctx context.Context, db *store.DB, therapistID string, o TokenOptions) (token string, info TokenInfo, err error) {
 	th, err := db.Therapist(ctx, therapistID)
 	if err != nil {
 		return "", info, err
 	}
-	return createToken(ctx, db, kindTherapist, th.ID, th.Handle, device)
+	return createToken(ctx, db, kindTherapist, th.ID, th.Handle, th.Role, o)
 }
 
 // CreatePatientToken makes a token for the patient portal.
-func CreatePatientToken(ctx context.Context, db *store.DB, patientID, device string) (token string, info TokenInfo, err error) {
+func CreatePatientToken(ctx context.Context, db *store.DB, patientID string, o TokenOptions) (token string, info TokenInfo, err error) {
 	p, err := db.ResolvePatient(ctx, patientID)
 	if err != nil {
 		return "", info, err
 	}
-	return createToken(ctx, db, kindPatient, p.ID, p.Pseudonym, device)
+	return createToken(ctx, db, kindPatient, p.ID, p.Pseudonym, "", o)
 }
 
 // AuditPatientToken writes to a patient's audit log that actor made a
@@ -122,19 +212,29 @@ func AuditPatientToken(ctx context.Context, db *store.DB, actor store.Actor, inf
 	if info.Device != "" {
 		detail += " for device " + info.Device
 	}
+	if info.ExpiresAt != nil {
+		detail += ", expires " + info.ExpiresAt.UTC().Format(stampLayout)
+	}
 	return db.RecordAccess(ctx, actor, info.SubjectID, "portal-token", detail)
 }
 
-func createToken(ctx context.Context, db *store.DB, kind, subjectID, subject, device string) (string, TokenInfo, error) {
+func createToken(ctx context.Context, db *store.DB, kind, subjectID, subject, role string, o TokenOptions) (string, TokenInfo, error) {
+	now := db.Now().UTC().Truncate(time.Millisecond)
+	expires := o.Expires.UTC().Truncate(time.Millisecond)
+	if o.Expires.IsZero() {
+		expires = now.Add(o.Lifetimes.of(kind, role))
+	}
+	if !expires.After(now) {
+		return "", TokenInfo{}, fmt.Errorf("the token would expire at %s, before it is made: %w", expires.Format(stampLayout), store.ErrInvalid)
+	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return "", TokenInfo{}, err
 	}
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
-	now := db.Now()
-	info := TokenInfo{ID: db.NewID(now), Kind: kind, SubjectID: subjectID, Subject: subject, Device: device, CreatedAt: now}
-	_, err := db.Writer().ExecContext(ctx, "INSERT INTO tokens (id, hash, kind, subject_id, device, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-		info.ID, hashToken(token), kind, subjectID, device, now.Format("2006-01-02T15:04:05.000Z"))
+	info := TokenInfo{ID: db.NewID(now), Kind: kind, SubjectID: subjectID, Subject: subject, Device: o.Device, CreatedAt: now, ExpiresAt: &expires}
+	_, err := db.Writer().ExecContext(ctx, "INSERT INTO tokens (id, hash, kind, subject_id, device, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		info.ID, hashToken(token), kind, subjectID, o.Device, now.Format(stampLayout), expires.Format(stampLayout))
 	if err != nil {
 		return "", TokenInfo{}, fmt.Errorf("store the token: %w", err)
 	}
@@ -142,31 +242,55 @@ func createToken(ctx context.Context, db *store.DB, kind, subjectID, subject, de
 }
 
 // RevokeTokens revokes a token by id, or every token of a subject (a
-// therapist or patient id). It returns how many were revoked.
-func RevokeTokens(ctx context.Context, db *store.DB, tokenID, subjectID string) (int, error) {
-	now := db.Now().Format("2006-01-02T15:04:05.000Z")
-	var res sql.Result
-	var err error
+// therapist or patient id), as actor. It returns how many were revoked.
+// The token rows keep who revoked them and when; a revoked portal token is
+// also written to its patient's audit log (where its making was).
+func RevokeTokens(ctx context.Context, db *store.DB, actor store.Actor, tokenID, subjectID string) (int, error) {
+	now := db.Now().UTC().Format(stampLayout)
+	var where, arg string
 	switch {
 	case tokenID != "":
-		res, err = db.Writer().ExecContext(ctx, "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", now, tokenID)
+		where, arg = "id = ?", tokenID
 	case subjectID != "":
-		res, err = db.Writer().ExecContext(ctx, "UPDATE tokens SET revoked_at = ? WHERE subject_id = ? AND revoked_at IS NULL", now, subjectID)
+		where, arg = "subject_id = ?", subjectID
 	default:
 		return 0, errors.New("say which token to revoke")
 	}
+	rows, err := db.Writer().QueryContext(ctx, "UPDATE tokens SET revoked_at = ?, revoked_by = ? WHERE "+where+" AND revoked_at IS NULL RETURNING id, kind, subject_id",
+		now, actor.ID, arg)
 	if err != nil {
 		return 0, err
 	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
+	type revoked struct{ id, kind, subject string }
+	var list []revoked
+	for rows.Next() {
+		var r revoked
+		if err := rows.Scan(&r.id, &r.kind, &r.subject); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		list = append(list, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, r := range list {
+		if r.kind != kindPatient {
+			continue
+		}
+		if err := db.RecordAccess(ctx, actor, r.subject, "portal-token-revoke", "portal token "+r.id+" revoked"); err != nil {
+			return len(list), fmt.Errorf("revoked, but the audit row was not written: %w", err)
+		}
+	}
+	return len(list), nil
 }
 
 // ListTokens lists stored tokens, newest first.
 func ListTokens(ctx context.Context, db *store.DB) ([]TokenInfo, error) {
 	rows, err := db.Reader().QueryContext(ctx, `SELECT t.id, t.kind, t.subject_id,
 		COALESCE((SELECT handle FROM therapists WHERE id = t.subject_id), (SELECT pseudonym FROM patients WHERE id = t.subject_id), ''),
-		t.device, t.created_at, t.revoked_at FROM tokens t ORDER BY t.created_at DESC, t.id DESC`)
+		t.device, t.created_at, t.expires_at, t.revoked_at, t.revoked_by FROM tokens t ORDER BY t.created_at DESC, t.id DESC`)
 	if err != nil {
 		return nil, err
 	}
@@ -175,13 +299,17 @@ func ListTokens(ctx context.Context, db *store.DB) ([]TokenInfo, error) {
 	for rows.Next() {
 		var ti TokenInfo
 		var created string
-		var revoked sql.NullString
-		if err := rows.Scan(&ti.ID, &ti.Kind, &ti.SubjectID, &ti.Subject, &ti.Device, &created, &revoked); err != nil {
+		var expires, revoked sql.NullString
+		if err := rows.Scan(&ti.ID, &ti.Kind, &ti.SubjectID, &ti.Subject, &ti.Device, &created, &expires, &revoked, &ti.RevokedBy); err != nil {
 			return nil, err
 		}
-		ti.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
+		ti.CreatedAt = parseStamp(created)
+		if expires.Valid {
+			t := parseStamp(expires.String)
+			ti.ExpiresAt = &t
+		}
 		if revoked.Valid {
-			t, _ := time.Parse(time.RFC3339Nano, revoked.String)
+			t := parseStamp(revoked.String)
 			ti.RevokedAt = &t
 		}
 		out = append(out, ti)

@@ -75,7 +75,7 @@ func getBenchServer(b *testing.B) *benchServer {
 			return
 		}
 		th := fx.Therapists[0]
-		tok, _, err := server.CreateTherapistToken(ctx, db, th.ID, "bench")
+		tok, _, err := server.CreateTherapistToken(ctx, db, th.ID, server.TokenOptions{Device: "bench"})
 		if err != nil {
 			benchErr = err
 			return
@@ -205,7 +205,7 @@ func TestLoad200Clients(t *testing.T) {
 	}
 	tokens := make([]string, clients)
 	for i := range clients {
-		if tokens[i], _, err = server.CreateTherapistToken(ctx, db, fx.Therapists[i%therapists].ID, fmt.Sprintf("device-%d", i/therapists)); err != nil {
+		if tokens[i], _, err = server.CreateTherapistToken(ctx, db, fx.Therapists[i%therapists].ID, server.TokenOptions{Device: fmt.Sprintf("device-%d", i/therapists)}); err != nil {
 			t.Fatal(err)
 		}
 	}

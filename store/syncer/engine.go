@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -30,6 +31,14 @@ type Config struct {
 	// Retain is how long pushed ops are kept, to be pushed again if the
 	// server is restored from an older backup (default 30 days).
 	Retain time.Duration
+	// Backoff spaces the background rounds after failures (offline, or
+	// the server busy): jittered, doubling from Base (default the
+	// Interval) up to Max (default 5 minutes), and never sooner than a
+	// Retry-After the server sent.
+	Backoff client.Backoff
+	// After is the background loop's timer (default time.After); tests
+	// pass one that fires at once and records the wait.
+	After func(d time.Duration) <-chan time.Time
 }
 
 // Engine syncs one replica with one server. Rounds never overlap.
@@ -92,6 +101,15 @@ func New(cfg Config) *Engine {
 	if cfg.Retain <= 0 {
 		cfg.Retain = 30 * 24 * time.Hour
 	}
+	if cfg.Backoff.Base <= 0 {
+		cfg.Backoff.Base = cfg.Interval
+	}
+	if cfg.Backoff.Max <= 0 {
+		cfg.Backoff.Max = 5 * time.Minute
+	}
+	if cfg.After == nil {
+		cfg.After = time.After
+	}
 	e := &Engine{cfg: cfg, db: cfg.DB, c: cfg.Client, now: cfg.Clock, trigger: make(chan struct{}, 1)}
 	e.status.Server = cfg.Client.Server()
 	if p, c, err := Counts(context.Background(), cfg.DB); err == nil {
@@ -127,15 +145,20 @@ func (e *Engine) Trigger() {
 }
 
 // Run syncs in the background until ctx ends: a round at once, then every
-// Interval, and shortly after each Trigger.
+// Interval, and shortly after each Trigger. After a failed round it waits
+// longer each time (Backoff, or the server's Retry-After when that is
+// longer), so that an offline replica or a busy server is not asked
+// again and again; a Trigger still starts a round at once.
 func (e *Engine) Run(ctx context.Context) {
-	t := time.NewTimer(0)
-	defer t.Stop()
+	failures := 0
+	now := make(chan time.Time, 1)
+	now <- time.Time{}
+	var wake <-chan time.Time = now
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-wake:
 		case <-e.trigger:
 			// Let a burst of writes settle into one round.
 			select {
@@ -144,14 +167,21 @@ func (e *Engine) Run(ctx context.Context) {
 			case <-time.After(150 * time.Millisecond):
 			}
 		}
-		e.Round(ctx)
-		if !t.Stop() {
-			select {
-			case <-t.C:
-			default:
-			}
+		if ctx.Err() != nil {
+			return
 		}
-		t.Reset(e.cfg.Interval)
+		_, err := e.Round(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		wait := e.cfg.Interval
+		if err != nil {
+			wait = e.cfg.Backoff.Wait(err, failures)
+			failures++
+		} else {
+			failures = 0
+		}
+		wake = e.cfg.After(wait)
 	}
 }
 
@@ -162,7 +192,7 @@ func (e *Engine) Round(ctx context.Context) (Report, error) {
 	e.roundMu.Lock()
 	defer e.roundMu.Unlock()
 	var rep Report
-	err := e.lockedRound(ctx, &rep)
+	err := replicaError(e.db.Path(), e.lockedRound(ctx, &rep))
 	pending, refused, cerr := Counts(context.WithoutCancel(ctx), e.db)
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -354,33 +384,116 @@ func (e *Engine) push(ctx context.Context, rep *Report) error {
 		if len(batch) == 0 {
 			return nil
 		}
-		ops := make([]api.PushOp, len(batch))
+		// An op larger than the server takes goes in parts, each under its
+		// own key (the same every time, so a part pushed again is a
+		// duplicate); a request carries at most PushBatch parts.
+		var ops []api.PushOp
+		parts := make([][]string, len(batch))
 		for i, r := range batch {
-			ops[i] = api.PushOp{Key: r.key, Type: r.typ, Op: []byte(r.body)}
-		}
-		resp, err := e.c.Push(ctx, ops)
-		if err != nil {
-			return err
-		}
-		if err := e.checkEpoch(ctx, resp.Epoch); err != nil {
-			return err
-		}
-		if err := e.record(ctx, resp.Results, rep); err != nil {
-			return err
-		}
-		if len(resp.Results) < len(batch) {
-			msg := "the server stopped before the end of the push"
-			if n := len(resp.Results); n > 0 && resp.Results[n-1].Error != "" {
-				msg = resp.Results[n-1].Error
+			split, err := splitOp(r)
+			if err != nil {
+				return err
 			}
-			return fmt.Errorf("push: %s; will try again", msg)
+			for _, op := range split {
+				parts[i] = append(parts[i], op.Key)
+			}
+			ops = append(ops, split...)
 		}
-		for _, r := range resp.Results {
-			if r.Status == api.StatusError {
-				return fmt.Errorf("push: %s; will try again", r.Error)
+		got := map[string]api.PushResult{}
+		var stop error
+		for len(ops) > 0 && stop == nil {
+			n := min(len(ops), e.cfg.PushBatch)
+			resp, err := e.c.Push(ctx, ops[:n])
+			if err != nil {
+				return err
+			}
+			if err := e.checkEpoch(ctx, resp.Epoch); err != nil {
+				return err
+			}
+			for _, r := range resp.Results {
+				got[r.Key] = r
+				if r.Status == api.StatusError && stop == nil {
+					stop = fmt.Errorf("push: %s; will try again", r.Error)
+				}
+			}
+			if len(resp.Results) < n && stop == nil {
+				msg := "the server stopped before the end of the push"
+				if k := len(resp.Results); k > 0 && resp.Results[k-1].Error != "" {
+					msg = resp.Results[k-1].Error
+				}
+				stop = fmt.Errorf("push: %s; will try again", msg)
+			}
+			ops = ops[n:]
+		}
+		// One result per outbox row whose parts were all answered: the
+		// first refusal among them, else applied (duplicate when every
+		// part was).
+		var results []api.PushResult
+		for i, r := range batch {
+			res, ok := combine(r.key, parts[i], got)
+			if !ok {
+				break // in order: later rows wait for this one
+			}
+			results = append(results, res)
+		}
+		if err := e.record(ctx, results, rep); err != nil {
+			return err
+		}
+		if stop != nil {
+			return stop
+		}
+	}
+}
+
+// splitOp is an outbox row as the ops a push carries: one, or for a
+// read.mark of more ids than the server takes in one op, one per
+// MaxReadIDs ids under the keys KEY.1, KEY.2, ...
+func splitOp(r outboxRow) ([]api.PushOp, error) {
+	one := []api.PushOp{{Key: r.key, Type: r.typ, Op: []byte(r.body)}}
+	if r.typ != (store.MarkReadOp{}).OpType() {
+		return one, nil
+	}
+	var m store.MarkReadOp
+	if err := json.Unmarshal([]byte(r.body), &m); err != nil || len(m.IDs) <= client.MaxReadIDs {
+		return one, nil
+	}
+	var out []api.PushOp
+	for i := 0; len(m.IDs) > 0; i++ {
+		n := min(len(m.IDs), client.MaxReadIDs)
+		part := m
+		part.IDs = m.IDs[:n]
+		b, err := json.Marshal(part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, api.PushOp{Key: r.key + "." + strconv.Itoa(i+1), Type: r.typ, Op: b})
+		m.IDs = m.IDs[n:]
+	}
+	return out, nil
+}
+
+// combine makes one result for an outbox row from its parts' results;
+// false while a part has no result (or an error result) yet.
+func combine(key string, parts []string, got map[string]api.PushResult) (api.PushResult, bool) {
+	res := api.PushResult{Key: key, Status: api.StatusDuplicate}
+	for _, k := range parts {
+		r, ok := got[k]
+		if !ok || r.Status == api.StatusError {
+			return res, false
+		}
+		switch r.Status {
+		case api.StatusConflict, api.StatusRejected:
+			if res.Status != api.StatusConflict && res.Status != api.StatusRejected {
+				r.Key = key
+				res = r
+			}
+		case api.StatusApplied:
+			if res.Status == api.StatusDuplicate {
+				res.Status = api.StatusApplied
 			}
 		}
 	}
+	return res, true
 }
 
 // record writes push results: pushed ops are marked, refused ones keep
@@ -581,8 +694,19 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 				return nil
 			},
 		}
-		if batch.Reset {
-			batch.Before = func(tx *sql.Tx) error { return e.noteAside(ctx, tx) }
+		// The server names patients the actor could see at the cursor and
+		// no longer can; only those this replica holds are dropped (a first
+		// sync never had the ones that came and went before it caught up).
+		dropped := 0
+		batch.Before = func(tx *sql.Tx) error {
+			var err error
+			if dropped, err = held(ctx, tx, resp.Revoked); err != nil {
+				return err
+			}
+			if batch.Reset {
+				return e.noteAside(ctx, tx)
+			}
+			return nil
 		}
 		n, err := e.db.ApplyPulled(ctx, batch)
 		if errors.Is(err, errStale) {
@@ -593,13 +717,30 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 		}
 		rep.Pages++
 		rep.Pulled += n
-		rep.Revoked += len(resp.Revoked)
+		rep.Revoked += dropped
 		rep.KeptAside += kept
 		if !resp.More {
 			return nil
 		}
 	}
 	return errors.New("pull: too many pages")
+}
+
+// held counts the patients of ids this replica has.
+func held(ctx context.Context, tx *sql.Tx, ids []string) (int, error) {
+	n := 0
+	for _, id := range ids {
+		var one int
+		err := tx.QueryRowContext(ctx, "SELECT 1 FROM patients WHERE id = ?", id).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // pendingIDs names the records of ops not yet pushed: pulled copies of
@@ -623,4 +764,20 @@ func (e *Engine) pendingIDs(ctx context.Context) func(tx *sql.Tx) (map[string]bo
 		}
 		return skip, rows.Err()
 	}
+}
+
+// Deliver syncs now and says whether the newest local write of record id
+// (a message, feedback) reached the server: a screen says "sent" only for
+// Delivered. For Waiting, err says why not yet (offline: the write is
+// saved and goes with the next round that reaches the server).
+func (e *Engine) Deliver(ctx context.Context, id string) (Delivery, error) {
+	_, err := e.Round(ctx)
+	d, derr := DeliveryOf(context.WithoutCancel(ctx), e.db, id)
+	if derr != nil {
+		return "", derr
+	}
+	if d == Delivered {
+		return d, nil
+	}
+	return d, err
 }

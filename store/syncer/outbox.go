@@ -233,3 +233,37 @@ func Retry(ctx context.Context, db *store.DB, key string) error {
 	_, err = db.Writer().ExecContext(ctx, "UPDATE outbox SET key = ?, body = ?, state = 'pending', error = '' WHERE key = ?", newKey(), string(b), key)
 	return err
 }
+
+// Delivery says where a local write of a record stands.
+type Delivery string
+
+const (
+	// Delivered: the server has it (or the store is not a replica).
+	Delivered Delivery = "delivered"
+	// Waiting: saved here, in the outbox, not yet on the server.
+	Waiting Delivery = "waiting"
+	// Refused: the server refused it; 'polku sync status' shows why.
+	Refused Delivery = "refused"
+)
+
+// DeliveryOf says whether the newest local write of record id has reached
+// the server. A record no op in the outbox writes was delivered (written
+// on a server's own store, pulled, or pushed long ago and pruned).
+func DeliveryOf(ctx context.Context, db *store.DB, id string) (Delivery, error) {
+	var state string
+	err := db.Reader().QueryRowContext(ctx, `SELECT state FROM outbox WHERE ' ' || record_ids || ' ' LIKE '% ' || ? || ' %'
+		ORDER BY seq DESC LIMIT 1`, id).Scan(&state)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return Delivered, nil
+	case err != nil:
+		return "", err
+	}
+	switch state {
+	case StatePending:
+		return Waiting, nil
+	case StateConflict, StateRejected:
+		return Refused, nil
+	}
+	return Delivered, nil
+}

@@ -35,7 +35,7 @@ func TestServerRestoredWithoutNewEpoch(t *testing.T) {
 		t.Fatal(err)
 	}
 	th, other := fx.Therapists[0], fx.Therapists[1]
-	token, _, err := server.CreateTherapistToken(ctx, db, th.ID, "laptop")
+	token, _, err := server.CreateTherapistToken(ctx, db, th.ID, server.TokenOptions{Device: "laptop"})
 	if err != nil {
 		t.Fatal(err)
 	}

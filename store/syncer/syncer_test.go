@@ -48,7 +48,7 @@ func newEnv(t *testing.T, spec synctest.Spec) *env {
 		if th.ID == "" {
 			continue
 		}
-		tok, _, err := server.CreateTherapistToken(ctx, db, th.ID, "test-"+th.Handle)
+		tok, _, err := server.CreateTherapistToken(ctx, db, th.ID, server.TokenOptions{Device: "test-" + th.Handle})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,7 +147,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 
 	// The patient portal sees it and answers.
-	ptok, _, err := server.CreatePatientToken(ctx, e.srvDB, p.ID, "portal")
+	ptok, _, err := server.CreatePatientToken(ctx, e.srvDB, p.ID, server.TokenOptions{Device: "portal"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -252,7 +252,13 @@ func (p *Page) sleepDiary(ex *programs.Exercise, e *store.Enrollment, entries []
 	}
 	now := p.c.Now().In(p.c.Loc)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, p.c.Loc)
-	weeks := programs.SleepWeeks(start, today, nights)
+	var prog *programs.Program
+	age := 0
+	if e != nil && p.rec != nil {
+		prog = p.programOf[e.ID]
+		age, _ = programs.AgeOn(p.rec.Patient.BirthDate, today)
+	}
+	weeks := programs.SleepWeeksFor(prog, age, start, today, nights)
 	b.WriteString(st.Label.Render(fmt.Sprintf("%-5s %-22s %7s %7s %5s", "week", "based on", "in bed", "asleep", "SE")) + "\n")
 	if len(weeks) == 0 {
 		b.WriteString(st.Subtle.Render("No complete nights to compute yet.") + "\n")

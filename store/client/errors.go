@@ -1,0 +1,77 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"syscall"
+)
+
+// UnreachableError says the server could not be reached at all: nothing
+// listens there, the name does not resolve, the network is down or the
+// connection timed out. URL is the server's address (never a path or a
+// token), Err the network error. Commands print it as it is and may add
+// what to do ("is 'polku serve' running there?").
+type UnreachableError struct {
+	URL string
+	Err error
+}
+
+func (e *UnreachableError) Error() string { return "cannot reach " + e.URL + ": " + e.Reason() }
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// Reason says in a few words why the server could not be reached.
+func (e *UnreachableError) Reason() string {
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case errors.Is(e.Err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(e.Err, syscall.ECONNRESET):
+		return "connection reset"
+	case errors.Is(e.Err, syscall.ENETUNREACH), errors.Is(e.Err, syscall.EHOSTUNREACH):
+		return "no route to the host"
+	case errors.As(e.Err, &dns) && dns.IsNotFound:
+		return "no such host"
+	case errors.As(e.Err, &dns):
+		return "the host name could not be looked up"
+	case errors.Is(e.Err, os.ErrDeadlineExceeded), errors.As(e.Err, &ne) && ne.Timeout():
+		return "timed out"
+	}
+	// The innermost error, without the "Get URL:" and "dial tcp" wrappers.
+	err := e.Err
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err.Error()
+		}
+		err = next
+	}
+}
+
+// RedirectError says the server redirected to another origin (another
+// scheme, host or port). The client never follows such a redirect: the
+// token would go to whoever is there.
+type RedirectError struct {
+	From, To string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("the server at %s redirected to %s, another address: not followed (the token goes only to the server you logged in to; check the address)", e.From, e.To)
+}
+
+// unreachable wraps a transport error, unless it is the caller's own
+// cancellation or a refused redirect.
+func unreachable(base *url.URL, err error) error {
+	var re *RedirectError
+	if errors.As(err, &re) {
+		return re
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return &UnreachableError{URL: base.String(), Err: err}
+}

@@ -1,0 +1,67 @@
+package server_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"polku/store"
+	"polku/store/server"
+)
+
+// Tokens made before tokens expired (schema 3) get their kind's default
+// lifetime from the upgrade on: nobody is locked out, nothing lasts for
+// ever. A revoked one stays revoked, with no expiry added.
+func TestMigrationGivesOldTokensALifetime(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := store.Open(ctx, path, store.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := db.AddTherapist(ctx, store.System("test"), store.Therapist{Handle: "root", Name: "Root", Role: store.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	anna, err := db.AddTherapist(ctx, store.System("test"), store.Therapist{Handle: "anna", Name: "Anna", Role: store.RoleTherapist})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Back to schema 3, with tokens as an older polku made them.
+	for _, q := range []string{
+		"ALTER TABLE tokens DROP COLUMN expires_at", "ALTER TABLE tokens DROP COLUMN revoked_by", "PRAGMA user_version = 3",
+		"INSERT INTO tokens (id, hash, kind, subject_id, created_at) VALUES ('t1', 'h1', 'therapist', '" + anna.ID + "', '2025-01-01T00:00:00.000Z')",
+		"INSERT INTO tokens (id, hash, kind, subject_id, created_at) VALUES ('t2', 'h2', 'therapist', '" + admin.ID + "', '2025-01-01T00:00:00.000Z')",
+		"INSERT INTO tokens (id, hash, kind, subject_id, created_at) VALUES ('t3', 'h3', 'patient', 'p1', '2025-01-01T00:00:00.000Z')",
+		"INSERT INTO tokens (id, hash, kind, subject_id, created_at, revoked_at) VALUES ('t4', 'h4', 'therapist', '" + anna.ID + "', '2025-01-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z')",
+	} {
+		if _, err := db.Writer().Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	migrated := time.Now().UTC()
+	db, err = store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	list, err := server.ListTokens(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]time.Duration{"t1": 90 * 24 * time.Hour, "t2": 30 * 24 * time.Hour, "t3": 180 * 24 * time.Hour}
+	for _, ti := range list {
+		d, ok := want[ti.ID]
+		switch {
+		case ti.ID == "t4" && ti.ExpiresAt != nil:
+			t.Errorf("the revoked token got an expiry")
+		case !ok:
+		case ti.ExpiresAt == nil:
+			t.Errorf("%s has no expiry", ti.ID)
+		case ti.ExpiresAt.Sub(migrated) < d-time.Minute || ti.ExpiresAt.Sub(migrated) > d+time.Minute:
+			t.Errorf("%s expires %v, want %v after the migration", ti.ID, ti.ExpiresAt, d)
+		}
+	}
+}
