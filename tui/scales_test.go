@@ -9,23 +9,43 @@ import (
 	"polku/store"
 )
 
+// allMarked checks that every "Sleep check" on a screen carries its
+// marker.
+func allMarked(t *testing.T, screen string) {
+	t.Helper()
+	for rest := screen; ; {
+		i := strings.Index(rest, "Sleep check")
+		if i < 0 {
+			return
+		}
+		rest = rest[i+len("Sleep check"):]
+		if !strings.HasPrefix(rest, " (not validated)") && !strings.HasPrefix(rest, " †n.v.") {
+			t.Errorf("a Sleep check score without its marker:\n%s", screen)
+			return
+		}
+	}
+}
+
 // TestNotValidatedScoresSaySo: a score from a not-validated instrument
-// (Aino's weekly sleep check) says so in the queue's preview, the
-// patient header, the measures tab and the timeline; a validated one
-// (PHQ-9) carries no marker.
+// (Aino's weekly sleep check) says so wherever it is shown (the queue's
+// preview, the patient header, the measures tab, the timeline); a
+// validated one (PHQ-9) carries no marker.
 func TestNotValidatedScoresSaySo(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		f := newFixture(t)
 		h := newHarness(t, options(f, f.Anna), size[0], size[1])
 		h.selectPatient(f, "P-0003")
-		mustContain(t, h.view(), "Sleep check (not validated)")
+		allMarked(t, h.view())
 		h.keys("enter", "esc") // the workspace, out of the reader
 		head := strings.Join(strings.Split(h.view(), "\n")[:2], "\n")
 		mustContain(t, head, "Sleep check †n.v.")
+		allMarked(t, h.view())
 		h.keys("3")
-		mustContain(t, h.view(), "Sleep check", "not validated")
+		mustContain(t, h.view(), "Sleep check (not validated)")
+		allMarked(t, h.view())
 		h.keys("6")
 		mustContain(t, h.view(), "Sleep check (not validated) 10")
+		allMarked(t, h.view())
 		mustNotContain(t, h.view(), "PHQ-9 (not validated)", "PHQ-9 †n.v.")
 	}
 }
