@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"polku/store"
 )
 
@@ -125,4 +127,20 @@ func TestPatientScreenCountsWorkingDays(t *testing.T) {
 	h.keys("esc")
 	mustContain(t, h.view(), "● waiting 4 working days")
 	mustNotContain(t, h.view(), "waiting 7d", "waiting 6d")
+}
+
+// TestChartAtNoColor: with NO_COLOR the measures chart still shows the
+// band edges at the labelled cut-offs and the reliable-change lines as RC.
+func TestChartAtNoColor(t *testing.T) {
+	f := newFixture(t)
+	opts := options(f, f.Anna)
+	opts.ASCII, opts.NoColor = false, true
+	h := newHarness(t, opts, 120, 40)
+	h.keys("enter", "3") // Maria's measures
+	s := ansi.Strip(h.view())
+	for _, want := range []string{"  5 ┼ · · ·", " 10 ┼", " 15 ┼", " 20 ┼ · · ·", "RC better ≤10", "RC worse ≥22", "band edge at a cut-off"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("NO_COLOR chart lacks %q:\n%s", want, s)
+		}
+	}
 }
