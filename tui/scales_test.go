@@ -89,6 +89,10 @@ func TestStartDatesReadNaturally(t *testing.T) {
 	h := newHarness(t, options(f, f.Anna), 120, 40)
 	h.selectPatient(f, "P-0007") // Onni starts on Friday 20 November
 	mustContain(t, h.view(), "START in 2d", "starts in 2 days (Fri 20 Nov)")
+	h.keys("enter") // his workspace says the same, not "week 0"
+	mustContain(t, h.view(), "starts in 2 days (Fri 20 Nov)")
+	mustNotContain(t, h.view(), "week 0")
+	h.keys("esc")
 	for _, step := range []struct {
 		after      time.Duration
 		row, words string

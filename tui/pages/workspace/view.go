@@ -48,12 +48,17 @@ func (p *Page) headerView() string {
 		line1 += st.Warn.Render(" · read-only")
 	}
 	if prog != nil {
+		// When before what: on a narrow screen the program title is cut.
 		week, weeks := p.weekOf()
-		status := ""
-		if e.Status != store.EnrollmentActive {
-			status = " · " + e.Status
+		when := fmt.Sprintf("week %d of %d", week, weeks)
+		switch e.Status {
+		case store.EnrollmentActive:
+		case store.EnrollmentScheduled:
+			when = common.Starts(e.StartDate, p.c.Now(), p.c.Loc)
+		default:
+			when += " · " + e.Status
 		}
-		line1 += st.Subtle.Render(fmt.Sprintf(" · %s · week %d of %d%s", prog.Title, week, weeks, status))
+		line1 += st.Subtle.Render(" · " + when + " · " + prog.Title)
 	}
 	// Activity and scores first, the module last: on a narrow screen the
 	// long module title is what is cut.
