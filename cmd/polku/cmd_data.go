@@ -120,7 +120,7 @@ Exporting patients counts as reading their records (audit log).`,
 				}
 				f.PatientID = p.ID
 			}
-			w := a.env.stdout
+			var w io.Writer = newJSONStream(a.env.stdout) // JSON Lines stay exact on a terminal (output.go)
 			var tmp *os.File
 			if out != "" {
 				// Write next to the target and rename, so a failed export

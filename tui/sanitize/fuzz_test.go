@@ -58,7 +58,7 @@ func unsafeRune(s string, allowNewline bool) (rune, bool) {
 		if r == '\n' && allowNewline {
 			continue
 		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidiControl(r) {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || IsBidi(r) {
 			return r, true
 		}
 	}
@@ -76,7 +76,7 @@ func printable(s string, allowNewline bool) bool {
 		if r == '\n' && allowNewline {
 			continue
 		}
-		if !unicode.IsGraphic(r) || isBidiControl(r) {
+		if !unicode.IsGraphic(r) || IsBidi(r) {
 			return false
 		}
 	}

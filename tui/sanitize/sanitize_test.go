@@ -63,7 +63,7 @@ func dangerous(s string, allowNewline bool) bool {
 		if r == '\n' && allowNewline {
 			continue
 		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidiControl(r) {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || IsBidi(r) {
 			return true
 		}
 	}
@@ -96,7 +96,7 @@ func TestNoControlsSurvive(t *testing.T) {
 func TestPrintableKept(t *testing.T) {
 	f := func(s string) bool {
 		for _, r := range s {
-			if !unicode.IsPrint(r) || isBidiControl(r) {
+			if !unicode.IsPrint(r) || IsBidi(r) {
 				return true // only check printable inputs
 			}
 		}
