@@ -126,6 +126,9 @@ func AuditPatientToken(ctx context.Context, db *store.DB, actor store.Actor, inf
 }
 
 func createToken(ctx context.Context, db *store.DB, kind, subjectID, subject, device string) (string, TokenInfo, error) {
+	if err := store.CheckPlain("token", "device", device); err != nil {
+		return "", TokenInfo{}, err
+	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return "", TokenInfo{}, err
