@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"sync"
 	"unicode/utf8"
 
 	"polku/tui/sanitize"
@@ -30,6 +31,7 @@ const maxPending = 64 << 10
 // cleaned on its own. The settled start of an unfinished line (a prompt)
 // goes out at once; what could begin a sequence waits for the rest.
 type textWriter struct {
+	mu      sync.Mutex // a server's log lines and a sync in the background write at once
 	w       io.Writer
 	pending []byte
 }
@@ -39,6 +41,8 @@ func newTextWriter(w io.Writer) *textWriter { return &textWriter{w: w} }
 // Write cleans and writes every finished line of p and the settled start
 // of an unfinished one. It reports len(p) unless w fails.
 func (t *textWriter) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	t.pending = append(t.pending, p...)
 	var out []byte
 	done := 0
@@ -67,6 +71,8 @@ func (t *textWriter) Write(p []byte) (int, error) {
 
 // Flush cleans and writes what is left of an unfinished line.
 func (t *textWriter) Flush() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if len(t.pending) == 0 {
 		return nil
 	}

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"testing/quick"
 	"time"
@@ -190,5 +192,32 @@ func TestErrorsAreCleaned(t *testing.T) {
 	}
 	if r, bad := terminalActs(errb.String()); bad {
 		t.Errorf("stderr holds %U: %q", r, errb.String())
+	}
+}
+
+// Log lines of a server and a background sync may be written at once:
+// each line comes out whole.
+func TestTextWriterConcurrent(t *testing.T) {
+	var out bytes.Buffer
+	w := newTextWriter(&out)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 200 {
+				fmt.Fprintf(w, "writer %d says hello\x1b[31m\n", g)
+			}
+		}()
+	}
+	wg.Wait()
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 800 {
+		t.Fatalf("%d lines, want 800", len(lines))
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "writer ") || !strings.HasSuffix(l, " says hello") {
+			t.Fatalf("a torn line: %q", l)
+		}
 	}
 }
