@@ -118,13 +118,14 @@ func skipEscape(s string, i int) int {
 	case ']', 'P', 'X', '^', '_':
 		return skipString(s, i+1)
 	}
-	// nF sequences: intermediates 0x20-0x2f, then one final byte.
+	// nF sequences: intermediates 0x20-0x2f, then one final byte
+	// 0x30-0x7e. Anything else cuts the sequence short and is read as
+	// itself: a line break after a stray ESC stays a line break.
 	for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
 		i++
 	}
-	if i < len(s) {
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
+	if i < len(s) && s[i] >= 0x30 && s[i] <= 0x7e {
+		i++
 	}
 	return i
 }

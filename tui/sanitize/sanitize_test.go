@@ -36,6 +36,8 @@ func TestText(t *testing.T) {
 		{"bidi override", "abc\u202edcba\u202c", "abcdcba"},
 		{"unterminated osc", "ok\x1b]0;never ends", "ok"},
 		{"dangling esc", "ok\x1b", "ok"},
+		{"esc before a line break", "ok\x1b\nnext\x1b(\r\nlast", "ok\nnext\nlast"},
+		{"esc before a tab", "a\x1b\tb", "a    b"},
 		{"csi interrupted by control", "a\x1b[12\nb", "a\nb"},
 		{"invalid utf8", "a\xffb", "a\uFFFDb"},
 	}
