@@ -221,3 +221,35 @@ func TestTextWriterConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// FuzzTextWriter: whatever is written, cut wherever, what comes out holds
+// nothing a terminal acts on, and (for UTF-8 text) is what one write of it
+// gives.
+//
+//	go test -run x -fuzz FuzzTextWriter -fuzztime 60s ./cmd/polku/
+func FuzzTextWriter(f *testing.F) {
+	f.Add(hostile, []byte{1, 2, 3})
+	f.Add("red: \x1b[31mR\u009b1mX\x1b]8;;http://x\x1b\\link\n", []byte{6, 1, 0, 5})
+	f.Add("a\tb\r\nc\x1b", []byte{2})
+	f.Fuzz(func(t *testing.T, s string, cuts []byte) {
+		var once, pieces bytes.Buffer
+		w1 := newTextWriter(&once)
+		w1.Write([]byte(s))
+		w1.Flush()
+		w2 := newTextWriter(&pieces)
+		b := []byte(s)
+		for _, c := range cuts {
+			n := min(int(c), len(b))
+			w2.Write(b[:n])
+			b = b[n:]
+		}
+		w2.Write(b)
+		w2.Flush()
+		if r, bad := terminalActs(pieces.String()); bad {
+			t.Fatalf("%q cut at %v printed %U: %q", s, cuts, r, pieces.String())
+		}
+		if utf8.ValidString(s) && once.String() != pieces.String() {
+			t.Fatalf("%q: at once %q, cut at %v %q", s, once.String(), cuts, pieces.String())
+		}
+	})
+}
