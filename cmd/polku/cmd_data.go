@@ -120,7 +120,7 @@ Exporting patients counts as reading their records (audit log).`,
 				}
 				f.PatientID = p.ID
 			}
-			w := a.env.stdout
+			var w io.Writer = newJSONStream(a.env.stdout) // JSON Lines stay exact on a terminal (output.go)
 			var tmp *os.File
 			if out != "" {
 				// Write next to the target and rename, so a failed export
@@ -162,7 +162,10 @@ func (a *app) auditCmd() *cobra.Command {
 		Use:   "audit PATIENT",
 		Short: "List who read a patient's record, when, from which device",
 		Long: `List every read of one patient's record (who, when, what, from which device):
-the access report a patient may ask for under the Client Data Act (703/2023).`,
+the access report a patient may ask for under the Client Data Act (703/2023).
+Who may read the record may read its access report: the assigned therapist,
+a supervisor of their team, or the store's owner without --as. Reading it
+is itself written to the audit log.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, db, o, err := a.begin(cmd)
@@ -170,11 +173,15 @@ the access report a patient may ask for under the Client Data Act (703/2023).`,
 				return err
 			}
 			defer db.Close()
-			p, err := db.ResolvePatient(ctx, args[0])
+			actor, err := a.actor(ctx, db)
 			if err != nil {
 				return err
 			}
-			entries, err := db.AuditLog(ctx, p.ID)
+			p, err := db.ReadablePatient(ctx, actor, args[0])
+			if err != nil {
+				return err
+			}
+			entries, err := db.PatientAuditLog(ctx, actor, p.ID, "cli:audit")
 			if err != nil {
 				return err
 			}

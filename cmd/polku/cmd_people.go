@@ -222,7 +222,7 @@ improvement or deterioration, recovery). The read is written to the audit log.`,
 			if err != nil {
 				return err
 			}
-			p, err := db.ResolvePatient(ctx, args[0])
+			p, err := db.ReadablePatient(ctx, actor, args[0]) // unknown and not yours: one answer
 			if err != nil {
 				return err
 			}

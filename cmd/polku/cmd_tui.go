@@ -40,7 +40,7 @@ func (a *app) startTUI(cmd *cobra.Command, db *store.DB, actor store.Actor, th s
 		Clock:      a.env.now,
 		Demo:       demo,
 		Input:      a.env.stdin,
-		Output:     a.env.stdout,
+		Output:     rawWriter(a.env.stdout), // the workbench cleans what it shows itself
 		Theme:      a.theme(),
 		NoColor:    a.env.getenv("NO_COLOR") != "",
 	})

@@ -55,6 +55,8 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // run executes one command line and returns the exit code: 0 ok, 1 failure,
 // 2 usage error.
 func run(ctx context.Context, e *env) int {
+	e, flush := e.sanitized() // nothing reaches a terminal raw (output.go)
+	defer flush()
 	a := &app{env: e}
 	root := a.rootCmd()
 	root.SetArgs(e.args)
@@ -259,7 +261,7 @@ func (o *output) check() error {
 func (o *output) json() bool { return o.format == "json" }
 
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(newJSONStream(w)) // escapes C1 and bidi controls too (output.go)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
