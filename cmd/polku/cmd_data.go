@@ -54,10 +54,13 @@ with identical content are skipped.`,
 			if err != nil {
 				var ie store.ImportErrors
 				if errors.As(err, &ie) {
-					for _, e := range ie {
+					for _, e := range ie.Lines {
 						fmt.Fprintf(a.env.stderr, "%s:%d: %v\n", name, e.Line, e.Err)
 					}
-					return fmt.Errorf("%s: nothing was imported", plural(len(ie), "bad line", "bad lines"))
+					if more := ie.Total - len(ie.Lines); more > 0 {
+						fmt.Fprintf(a.env.stderr, "%s: %d more bad lines not shown\n", name, more)
+					}
+					return fmt.Errorf("%s: nothing was imported", plural(ie.Total, "bad line", "bad lines"))
 				}
 				return err
 			}
