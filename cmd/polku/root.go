@@ -176,8 +176,55 @@ func (a *app) begin(cmd *cobra.Command) (context.Context, *store.DB, *output, er
 			return nil, nil, nil, err
 		}
 	}
+	if !localOnly[cmd.CommandPath()] {
+		if db, ok, err := a.openReadReplica(cmd.Context()); ok || err != nil {
+			return cmd.Context(), db, o, err
+		}
+	}
 	db, err := a.open(cmd.Context(), false)
 	return cmd.Context(), db, o, err
+}
+
+// localOnly are the commands going through begin that change the store:
+// they keep working on the local store (a replica takes therapist work
+// only, through its outbox).
+var localOnly = map[string]bool{"polku settings set": true}
+
+// openReadReplica opens the replica of the saved login (or of --server) for
+// a command that reads, unless --db or POLKU_DB names a store. ok is false
+// when the local store is the one to read. A replica that was never synced
+// is fetched first, and with no --as the login's handle is the reader.
+func (a *app) openReadReplica(ctx context.Context) (*store.DB, bool, error) {
+	if a.server == "" && a.env.getenv("POLKU_SERVER") == "" && (a.dbPath != "" || a.env.getenv("POLKU_DB") != "") {
+		return nil, false, nil
+	}
+	l, ok, err := a.serverLogin(false)
+	if !ok || err != nil {
+		return nil, false, err
+	}
+	db, eng, err := a.openReplica(ctx, l)
+	if err != nil {
+		return nil, true, err
+	}
+	th, err := db.Therapist(ctx, l.TherapistID)
+	if errors.Is(err, store.ErrNotFound) {
+		fmt.Fprintf(a.env.stderr, "fetching your patients from %s (first sync of %s)...\n", l.Server, l.Replica)
+		if _, err = eng.Round(ctx); err != nil {
+			db.Close()
+			return nil, true, fmt.Errorf("the replica is empty and the first sync failed: %w", err)
+		}
+		th, err = db.Therapist(ctx, l.TherapistID)
+	}
+	if err != nil {
+		db.Close()
+		return nil, true, err
+	}
+	if h := a.handle(); h != "" && h != th.Handle {
+		db.Close()
+		return nil, true, usagef("signed in to %s as %s, not %s: read a local store with --db, or 'polku login' as %s", l.Server, th.Handle, h, h)
+	}
+	a.as = th.Handle
+	return db, true, nil
 }
 
 func (a *app) open(ctx context.Context, create bool) (*store.DB, error) {
