@@ -227,6 +227,9 @@ func hasC1(js []byte) bool {
 // ExportFilter narrows an export.
 type ExportFilter struct {
 	PatientID string // only this patient, with what their record refers to
+	// Progress, if set, is called as records are written with how many are
+	// done of how many the export will write.
+	Progress func(done, total int)
 }
 
 // Export writes the store (or one patient) as JSON Lines from one
@@ -238,6 +241,12 @@ func (db *DB) Export(ctx context.Context, actor Actor, w io.Writer, f ExportFilt
 		return 0, err
 	}
 	defer tx.Rollback()
+	total := 0
+	if f.Progress != nil {
+		if total, err = exportCount(ctx, tx, f); err != nil {
+			return 0, err
+		}
+	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	n := 0
 	var patients []string
@@ -270,6 +279,13 @@ func (db *DB) Export(ctx context.Context, actor Actor, w io.Writer, f ExportFilt
 			bw.Write(line)
 			bw.WriteByte('\n')
 			n++
+			if f.Progress != nil {
+				f.Progress(n, total)
+			}
+			if n%256 == 0 && ctx.Err() != nil {
+				rows.Close()
+				return n, ctx.Err()
+			}
 			if p, ok := rec.(*Patient); ok {
 				patients = append(patients, p.ID)
 			}
@@ -282,6 +298,12 @@ func (db *DB) Export(ctx context.Context, actor Actor, w io.Writer, f ExportFilt
 	if err := bw.Flush(); err != nil {
 		return n, err
 	}
+	if f.Progress != nil {
+		f.Progress(n, n)
+	}
+	if err := ctx.Err(); err != nil {
+		return n, err
+	}
 	tx.Rollback()
 	if actor.IsPerson() && len(patients) > 0 {
 		if err := db.auditMany(ctx, actor, patients, "export"); err != nil {
@@ -289,6 +311,24 @@ func (db *DB) Export(ctx context.Context, actor Actor, w io.Writer, f ExportFilt
 		}
 	}
 	return n, nil
+}
+
+// exportCount is how many records an export will write, counted in its
+// snapshot.
+func exportCount(ctx context.Context, tx *sql.Tx, f ExportFilter) (int, error) {
+	total := 0
+	for _, typ := range RecordTypes {
+		where, args := exportWhere(typ, f)
+		if where == "skip" {
+			continue
+		}
+		var c int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+recordKinds[typ].table.name+" "+where, args...).Scan(&c); err != nil {
+			return 0, err
+		}
+		total += c
+	}
+	return total, nil
 }
 
 func (db *DB) auditMany(ctx context.Context, actor Actor, patientIDs []string, action string) error {
@@ -564,6 +604,9 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 			enr: map[string]*Enrollment{}, subs: map[string]*Submission{}, msgs: map[string]*Message{},
 			meas: map[string]*MeasureResponse{}, heads: map[string]string{}, alias: map[string]string{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
 		err := each(func(line int, rec any, err error) bool {
+			if ctx.Err() != nil {
+				return false
+			}
 			im.sum.Lines++
 			if err == nil {
 				err = im.add(rec)
@@ -580,6 +623,9 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 		sum = im.sum
 		if err != nil {
 			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err // interrupted: roll back what was read so far
 		}
 		if errs.Total > 0 {
 			return errs
