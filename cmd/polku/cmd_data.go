@@ -32,7 +32,7 @@ with identical content are skipped.`,
 			}
 			ctx := cmd.Context()
 			var r io.Reader = a.env.stdin
-			name := "standard input"
+			name, size := "standard input", -1
 			if args[0] != "-" {
 				f, err := os.Open(args[0])
 				if err != nil {
@@ -40,7 +40,13 @@ with identical content are skipped.`,
 				}
 				defer f.Close()
 				r, name = f, args[0]
+				if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+					size = int(fi.Size())
+				}
 			}
+			report, done := a.progress("import", "", true)
+			defer done()
+			r = &countingReader{r: r, total: size, report: report}
 			db, err := a.open(ctx, false)
 			if err != nil {
 				return err
@@ -51,6 +57,7 @@ with identical content are skipped.`,
 				return err
 			}
 			sum, err := db.Import(ctx, actor, r, dryRun)
+			done()
 			if err != nil {
 				var ie store.ImportErrors
 				if errors.As(err, &ie) {
@@ -136,11 +143,17 @@ Exporting patients counts as reading their records (audit log).`,
 				w = tmp
 			}
 			bw := bufio.NewWriterSize(w, 1<<20)
+			report, done := a.progress("export", "records", false)
+			f.Progress = report
 			n, err := db.Export(ctx, actor, bw, f)
+			done()
 			if err == nil {
 				err = bw.Flush()
 			}
 			if err != nil {
+				if tmp != nil {
+					tmp.Close()
+				}
 				return err
 			}
 			if tmp != nil {

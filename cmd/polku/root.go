@@ -32,6 +32,8 @@ type env struct {
 	stderr io.Writer
 	getenv func(string) string
 	now    func() time.Time
+	// stderrTTY: standard error is a terminal, so long work shows progress.
+	stderrTTY bool
 }
 
 // app carries the global flags and the environment into every command.
@@ -41,6 +43,7 @@ type app struct {
 	as     string
 	device string
 	server string         // --server: work on the replica of this server
+	quiet  bool           // --quiet: no progress on standard error
 	remote *remoteSession // set while the workbench runs on a replica
 }
 
@@ -53,7 +56,7 @@ func (u usageError) Unwrap() error { return u.err }
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
 // run executes one command line and returns the exit code: 0 ok, 1 failure,
-// 2 usage error.
+// 2 usage error, 130 interrupted.
 func run(ctx context.Context, e *env) int {
 	a := &app{env: e}
 	root := a.rootCmd()
@@ -61,9 +64,19 @@ func run(ctx context.Context, e *env) int {
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return 0
+	}
+	if ctx.Err() != nil {
+		// Ctrl+C (SIGINT), SIGTERM or SIGHUP. The commands in allOrNothing
+		// roll back or remove what they had begun.
+		if cmd != nil && allOrNothing[cmd.CommandPath()] {
+			fmt.Fprintln(e.stderr, "polku: interrupted, nothing written")
+		} else {
+			fmt.Fprintln(e.stderr, "polku: interrupted")
+		}
+		return exitInterrupted
 	}
 	msg := err.Error()
 	var probs programs.Problems
@@ -81,6 +94,15 @@ func run(ctx context.Context, e *env) int {
 	fmt.Fprintf(e.stderr, "polku: %s\n", msg)
 	return 1
 }
+
+// exitInterrupted is the exit code of an interrupted command (128 + SIGINT,
+// as shells report it).
+const exitInterrupted = 130
+
+// allOrNothing are the commands that write nothing when interrupted: the
+// demo is built in a file beside its own and renamed into place, an import
+// is one transaction, an export to --out goes to a file renamed into place.
+var allOrNothing = map[string]bool{"polku demo": true, "polku import": true, "polku export": true, "polku programs import": true}
 
 func isCobraUsage(msg string) bool {
 	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument",
@@ -120,6 +142,7 @@ Try it with synthetic data: polku demo`,
 	pf.StringVar(&a.as, "as", "", "act as this therapist handle (env POLKU_AS)")
 	pf.StringVar(&a.device, "device", "", "name of this device in the audit log (default: host name)")
 	pf.StringVar(&a.server, "server", "", "polku server to work with (env POLKU_SERVER; see 'polku login')")
+	pf.BoolVarP(&a.quiet, "quiet", "q", false, "show no progress on standard error")
 	root.AddCommand(
 		a.initCmd(),
 		a.programsCmd(),
