@@ -11,6 +11,7 @@ require (
 	github.com/charmbracelet/x/exp/golden v0.0.0-20241011142426-46044092ad91
 	github.com/charmbracelet/x/exp/teatest v0.0.0-20251215102626-e0db08df7383
 	github.com/charmbracelet/x/term v0.2.2
+	github.com/creack/pty v1.1.24
 	github.com/muesli/termenv v0.16.0
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/schollz/progressbar/v3 v3.19.1
@@ -63,3 +64,7 @@ require (
 	modernc.org/memory v1.12.1 // indirect
 )
 
+// bubbletea v1.3.10 without tea_init.go, whose package init asks the terminal
+// for its background colour in every run of the binary: see
+// third_party/bubbletea/POLKU.md.
+replace github.com/charmbracelet/bubbletea => ./third_party/bubbletea
