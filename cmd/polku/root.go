@@ -229,15 +229,16 @@ func (a *app) openReadReplica(ctx context.Context) (*store.DB, bool, error) {
 	if err != nil {
 		return nil, true, err
 	}
-	th, err := db.Therapist(ctx, l.TherapistID)
-	if errors.Is(err, store.ErrNotFound) {
+	if eng.Status().LastSync.IsZero() {
+		// Never synced to the end (new, or a first sync was interrupted):
+		// finish it before reading, so that nothing half-fetched is shown.
 		fmt.Fprintf(a.env.stderr, "fetching your patients from %s (first sync of %s)...\n", l.Server, l.Replica)
 		if _, err = eng.Round(ctx); err != nil {
 			db.Close()
-			return nil, true, fmt.Errorf("the replica is empty and the first sync failed: %w", err)
+			return nil, true, fmt.Errorf("the first sync of the replica failed: %w", err)
 		}
-		th, err = db.Therapist(ctx, l.TherapistID)
 	}
+	th, err := db.Therapist(ctx, l.TherapistID)
 	if err != nil {
 		db.Close()
 		return nil, true, err
