@@ -7,10 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
 	"os/user"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -78,7 +81,7 @@ func run(ctx context.Context, e *env) int {
 		}
 		return exitInterrupted
 	}
-	msg := err.Error()
+	msg := netMessage(err)
 	var probs programs.Problems
 	var ue usageError
 	switch {
@@ -103,6 +106,54 @@ const exitInterrupted = 130
 // demo is built in a file beside its own and renamed into place, an import
 // is one transaction, an export to --out goes to a file renamed into place.
 var allOrNothing = map[string]bool{"polku demo": true, "polku import": true, "polku export": true, "polku programs import": true}
+
+// netMessage is the error's text with a failed request to a server (a
+// *url.Error, however the client wrapped it) told as what it means for the
+// person at the keyboard and what to do next, rather than as Go prints it
+// ("Get \"http://...\": dial tcp ...: connect: connection refused").
+func netMessage(err error) string {
+	msg := err.Error()
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return msg
+	}
+	where := ue.URL
+	if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+		where = u.Scheme + "://" + u.Host
+	}
+	var dns *net.DNSError
+	var why string
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		why = "connection refused; is `polku serve` running there?"
+	case errors.As(err, &dns):
+		why = fmt.Sprintf("no such host %q; check the --server address", dns.Name)
+	case ue.Timeout():
+		why = "no answer in time; check the network, or whether the server is overloaded, and try again"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		why = "the connection was cut; is it a polku server (https:// or http:// as it serves)? try again"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		why = "no route to the host; check the network"
+	default:
+		var op *net.OpError
+		if errors.As(err, &op) && op.Err != nil {
+			why = op.Err.Error()
+		} else {
+			why = ue.Err.Error()
+		}
+	}
+	friendly := "cannot reach " + where + ": " + why
+	if i := strings.Index(msg, ue.Error()); i >= 0 {
+		prefix := msg[:i]
+		if strings.HasSuffix(strings.TrimSuffix(prefix, ": "), where) {
+			// "cannot sign in to http://x: cannot reach http://x: ..." says the
+			// address twice.
+			return strings.TrimSuffix(strings.TrimSuffix(prefix, ": "), where) + friendly[len("cannot reach "):]
+		}
+		return prefix + friendly + msg[i+len(ue.Error()):]
+	}
+	return friendly
+}
 
 func isCobraUsage(msg string) bool {
 	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument",
@@ -130,7 +181,6 @@ exercises, write feedback and answer messages, in the terminal.
 
 Run without a command to open the workbench as the therapist named by --as.
 Try it with synthetic data: polku demo`,
-		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -162,6 +212,7 @@ Try it with synthetic data: polku demo`,
 		a.syncCmd(),
 		a.simulateCmd(),
 	)
+	a.finishCommands(root)
 	return root
 }
 
