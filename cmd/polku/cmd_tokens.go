@@ -124,9 +124,9 @@ func (a *app) tokensListCmd() *cobra.Command {
 			for _, t := range list {
 				revoked := "-"
 				if t.RevokedAt != nil {
-					revoked = t.RevokedAt.Local().Format("2006-01-02 15:04")
+					revoked = a.local(*t.RevokedAt).Format("2006-01-02 15:04")
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Kind, dash(t.Subject), dash(t.Device), t.CreatedAt.Local().Format("2006-01-02 15:04"), revoked)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Kind, dash(t.Subject), dash(t.Device), a.local(t.CreatedAt).Format("2006-01-02 15:04"), revoked)
 			}
 			return tw.Flush()
 		},

@@ -47,6 +47,7 @@ type app struct {
 	device string
 	server string         // --server: work on the replica of this server
 	quiet  bool           // --quiet: no progress on standard error
+	zone   *time.Location // the service's time zone, once a store is open
 	remote *remoteSession // set while the workbench runs on a replica
 }
 
@@ -299,11 +300,34 @@ func (a *app) openReadReplica(ctx context.Context) (*store.DB, bool, error) {
 		return nil, true, usagef("signed in to %s as %s, not %s: read a local store with --db, or 'polku login' as %s", l.Server, th.Handle, h, h)
 	}
 	a.as = th.Handle
+	a.useZoneOf(ctx, db)
 	return db, true, nil
 }
 
 func (a *app) open(ctx context.Context, create bool) (*store.DB, error) {
-	return store.Open(ctx, a.storePath(), store.Options{Clock: a.env.now, Create: create})
+	db, err := store.Open(ctx, a.storePath(), store.Options{Clock: a.env.now, Create: create})
+	if err == nil {
+		a.useZoneOf(ctx, db)
+	}
+	return db, err
+}
+
+// useZoneOf makes the store's service time zone (the timezone setting) the
+// one times are shown in.
+func (a *app) useZoneOf(ctx context.Context, db *store.DB) {
+	if pol, err := db.Policy(ctx); err == nil {
+		a.zone = pol.Location()
+	}
+}
+
+// local is t in the service's time zone, where the store is known, rather
+// than the machine's: what a therapist in Helsinki sees on a laptop set to
+// another zone. Use it for every time a command prints.
+func (a *app) local(t time.Time) time.Time {
+	if a.zone == nil {
+		return t.Local()
+	}
+	return t.In(a.zone)
 }
 
 func (a *app) deviceName() string {
