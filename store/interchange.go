@@ -778,14 +778,14 @@ func (im *importer) uniqueClash(kind recordKind, rec any, id string) (bool, erro
 		if s.Hash == rec.(*InstrumentVersion).Hash {
 			return true, nil
 		}
-		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (hash %s in the file, %s stored): give the file's definition a new version",
+		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
 			kind.name, id, strings.Join(named, ", "), kind.name, storedID, rec.(*InstrumentVersion).Hash, s.Hash)
 	case *ProgramVersion:
 		if s.Hash == rec.(*ProgramVersion).Hash {
 			im.alias[id] = storedID
 			return true, nil
 		}
-		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (hash %s in the file, %s stored): give the file's definition a new version",
+		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
 			kind.name, id, strings.Join(named, ", "), kind.name, storedID, rec.(*ProgramVersion).Hash, s.Hash)
 	}
 	return false, fmt.Errorf("%s %s: %s is already used by the stored %s %s", kind.name, id, strings.Join(named, ", "), kind.name, storedID)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"polku/programs/builtin"
 	"polku/store"
@@ -24,7 +25,7 @@ func TestImportIntoInitialisedStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newClock()
-	c.advance(1e9 * 3600)
+	c.advance(time.Hour)
 	fresh := openStore(t, c)
 	b, err := builtin.Load()
 	if err != nil {
@@ -149,5 +150,36 @@ func TestExportEscapesC1AndRoundTrips(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("the imported message body is not the exported one")
+	}
+}
+
+// A built-in version stored with other content than the file's is a real
+// clash: it names the program, its version, both ids and what to do.
+func TestImportClashOnProgramVersion(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	var exp bytes.Buffer
+	f.db.Export(ctx, sys, &exp, store.ExportFilter{})
+	c := newClock()
+	c.advance(time.Hour) // other ids than the fixture's
+	other := openStore(t, c)
+	b, _ := builtin.Load()
+	for _, d := range b.Docs {
+		if d.Program != nil && d.Program.ID == "gad" {
+			d.Program.Title += " (edited)"
+		}
+	}
+	if _, err := other.ImportPrograms(ctx, sys, b, false); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := other.ProgramVersion(ctx, "gad", 0)
+	_, err := other.Import(ctx, sys, bytes.NewReader(exp.Bytes()), false)
+	if err == nil {
+		t.Fatal("a program version with other content was taken as the same")
+	}
+	for _, want := range []string{`program_id "gad", version 1`, stored.ID, "new version", "polku init --no-builtin"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("clash error %q does not say %s", err, want)
+		}
 	}
 }
