@@ -92,13 +92,26 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 				return err
 			}
 			report, done := a.progress("demo", "patients", false)
-			sum, err := demo.Generate(ctx, db, demo.Config{Seed: seed, Patients: patients, Therapists: therapists, Now: genNow, Progress: report})
+			saving := false
+			progress := func(n, total int) {
+				report(n, total)
+				if n == total && a.env.stderrTTY && !a.quiet {
+					// Committing and checkpointing a big store takes a while.
+					done()
+					fmt.Fprintf(a.env.stderr, "demo: saving %d patients...", total)
+					saving = true
+				}
+			}
+			sum, err := demo.Generate(ctx, db, demo.Config{Seed: seed, Patients: patients, Therapists: therapists, Now: genNow, Progress: progress})
 			done()
 			if cerr := db.Close(); err == nil {
 				err = cerr
 			}
 			if err == nil {
 				err = replaceStoreFiles(tmp, path)
+			}
+			if saving {
+				fmt.Fprint(a.env.stderr, "\r\x1b[K")
 			}
 			if err != nil {
 				removeStoreFiles(tmp)

@@ -74,7 +74,11 @@ func run(ctx context.Context, e *env) int {
 	}
 	if ctx.Err() != nil {
 		// Ctrl+C (SIGINT), SIGTERM or SIGHUP. The commands in allOrNothing
-		// roll back or remove what they had begun.
+		// roll back or remove what they had begun. On a terminal, start at
+		// the line's beginning, over the "^C" the terminal echoed.
+		if e.stderrTTY {
+			fmt.Fprint(e.stderr, "\r\x1b[K")
+		}
 		if cmd != nil && allOrNothing[cmd.CommandPath()] {
 			fmt.Fprintln(e.stderr, "polku: interrupted, nothing written")
 		} else {
