@@ -186,10 +186,10 @@ func TestExportInterruptWritesNothing(t *testing.T) {
 func TestProgressOnlyOnATerminal(t *testing.T) {
 	dir := t.TempDir()
 	vars := testVars(dir)
-	bar := regexp.MustCompile(`demo +\d+% \|.*\| \(\d+/1500, \d+ patients/s\)|\[\d+s:\d+s\]`)
+	bar := regexp.MustCompile(`demo +\d+% \|.*\| \(\d+/400, \d+ patients/s\)|\[\d+s:\d+s\]`)
 	var errb bytes.Buffer
-	invocation{vars: vars, stderr: &errb, tty: true}.run("demo", "--db", filepath.Join(dir, "a.db"), "--patients", "1500", "--no-tui")
-	if !bar.MatchString(errb.String()) || !strings.Contains(errb.String(), "1500/1500") {
+	invocation{vars: vars, stderr: &errb, tty: true}.run("demo", "--db", filepath.Join(dir, "a.db"), "--patients", "400", "--no-tui")
+	if !bar.MatchString(errb.String()) || !strings.Contains(errb.String(), "400/400") {
 		t.Fatalf("no progress bar on a terminal:\n%q", errb.String())
 	}
 	for _, c := range []struct {
@@ -197,7 +197,7 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 		args []string
 	}{{false, nil}, {true, []string{"--quiet"}}} {
 		errb.Reset()
-		args := append([]string{"demo", "--db", filepath.Join(dir, "b.db"), "--reset", "--patients", "200", "--no-tui"}, c.args...)
+		args := append([]string{"demo", "--db", filepath.Join(dir, "b.db"), "--reset", "--patients", "30", "--no-tui"}, c.args...)
 		invocation{vars: vars, stderr: &errb, tty: c.tty}.run(args...)
 		if strings.Contains(errb.String(), "patients/s") || strings.Contains(errb.String(), "\r") {
 			t.Errorf("tty %v %v: progress shown: %q", c.tty, c.args, errb.String())
