@@ -74,6 +74,14 @@ func TestReadsUseTheReplicaAfterLogin(t *testing.T) {
 	if code != 0 || strings.Contains(out, "SYN-") {
 		t.Fatalf("--db local.db read the replica: %s", out)
 	}
+	// An interrupted sync says what it kept.
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	var errb bytes.Buffer
+	if code, _ := (invocation{ctx: cancelled, vars: vars, stderr: &errb}).run("sync"); code != exitInterrupted ||
+		!strings.Contains(errb.String(), "interrupted; the pages already fetched are kept") {
+		t.Fatalf("interrupted sync: exit %d, %q", code, errb.String())
+	}
 	// --as someone else than the login is refused, not silently ignored.
 	code, _, errs = cli(t, vars, "", "--as", "super", "triage")
 	if code == 0 || !strings.Contains(errs, "signed in to") {

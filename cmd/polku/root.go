@@ -81,6 +81,9 @@ func run(ctx context.Context, e *env) int {
 		}
 		if cmd != nil && allOrNothing[cmd.CommandPath()] {
 			fmt.Fprintln(e.stderr, "polku: interrupted, nothing written")
+		} else if cmd != nil && cmd.CommandPath() == "polku sync" {
+			// A pull writes page by page, each with its cursor.
+			fmt.Fprintln(e.stderr, "polku: interrupted; the pages already fetched are kept, and the next sync goes on from there")
 		} else {
 			fmt.Fprintln(e.stderr, "polku: interrupted")
 		}
