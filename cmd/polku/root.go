@@ -122,12 +122,18 @@ var allOrNothing = map[string]bool{"polku demo": true, "polku import": true, "po
 func netMessage(err error) string {
 	msg := err.Error()
 	var ue *url.Error
-	if !errors.As(err, &ue) {
+	var op *net.OpError
+	var raw, where string // the Go text to replace, and the server it is about
+	switch {
+	case errors.As(err, &ue):
+		raw, where = ue.Error(), ue.URL
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+			where = u.Scheme + "://" + u.Host
+		}
+	case errors.As(err, &op) && op.Addr != nil:
+		raw, where = op.Error(), op.Addr.String()
+	default:
 		return msg
-	}
-	where := ue.URL
-	if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
-		where = u.Scheme + "://" + u.Host
 	}
 	var dns *net.DNSError
 	var why string
@@ -136,29 +142,28 @@ func netMessage(err error) string {
 		why = "connection refused; is `polku serve` running there?"
 	case errors.As(err, &dns):
 		why = fmt.Sprintf("no such host %q; check the --server address", dns.Name)
-	case ue.Timeout():
+	case errors.Is(err, os.ErrDeadlineExceeded) || (ue != nil && ue.Timeout()):
 		why = "no answer in time; check the network, or whether the server is overloaded, and try again"
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		why = "the connection was cut; is it a polku server (https:// or http:// as it serves)? try again"
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
 		why = "no route to the host; check the network"
+	case errors.As(err, &op) && op.Err != nil:
+		why = op.Err.Error()
+	case ue != nil:
+		why = ue.Err.Error()
 	default:
-		var op *net.OpError
-		if errors.As(err, &op) && op.Err != nil {
-			why = op.Err.Error()
-		} else {
-			why = ue.Err.Error()
-		}
+		why = "the connection failed"
 	}
 	friendly := "cannot reach " + where + ": " + why
-	if i := strings.Index(msg, ue.Error()); i >= 0 {
+	if i := strings.Index(msg, raw); i >= 0 {
 		prefix := msg[:i]
 		if strings.HasSuffix(strings.TrimSuffix(prefix, ": "), where) {
 			// "cannot sign in to http://x: cannot reach http://x: ..." says the
 			// address twice.
 			return strings.TrimSuffix(strings.TrimSuffix(prefix, ": "), where) + friendly[len("cannot reach "):]
 		}
-		return prefix + friendly + msg[i+len(ue.Error()):]
+		return prefix + friendly + msg[i+len(raw):]
 	}
 	return friendly
 }
