@@ -179,6 +179,14 @@ func TestExportInterruptWritesNothing(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 0 {
 		t.Fatalf("an interrupted export left %s", entries[0].Name())
 	}
+	// To standard output it cannot take back what went out, and says so.
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	w = &cancelWriter{n: 1, cancel: cancel}
+	code, _ = invocation{ctx: ctx, vars: vars, stderr: w, tty: true}.run("--db", src, "export")
+	if code != exitInterrupted || !strings.Contains(w.String(), "interrupted; what went to standard output is incomplete") {
+		t.Fatalf("interrupted export to standard output: exit %d, %q", code, w.String())
+	}
 }
 
 // Long work shows a bar with the count, the rate and the time left on a

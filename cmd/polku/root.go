@@ -79,14 +79,7 @@ func run(ctx context.Context, e *env) int {
 		if e.stderrTTY {
 			fmt.Fprint(e.stderr, "\r\x1b[K")
 		}
-		if cmd != nil && allOrNothing[cmd.CommandPath()] {
-			fmt.Fprintln(e.stderr, "polku: interrupted, nothing written")
-		} else if cmd != nil && cmd.CommandPath() == "polku sync" {
-			// A pull writes page by page, each with its cursor.
-			fmt.Fprintln(e.stderr, "polku: interrupted; the pages already fetched are kept, and the next sync goes on from there")
-		} else {
-			fmt.Fprintln(e.stderr, "polku: interrupted")
-		}
+		fmt.Fprintf(e.stderr, "polku: %s\n", interrupted(cmd))
 		return exitInterrupted
 	}
 	msg := netMessage(err)
@@ -166,6 +159,23 @@ func netMessage(err error) string {
 		return prefix + friendly + msg[i+len(raw):]
 	}
 	return friendly
+}
+
+// interrupted says what an interrupted command left behind.
+func interrupted(cmd *cobra.Command) string {
+	if cmd == nil {
+		return "interrupted"
+	}
+	switch path := cmd.CommandPath(); {
+	case path == "polku export" && !cmd.Flags().Changed("out"):
+		return "interrupted; what went to standard output is incomplete (--out FILE writes all or nothing)"
+	case allOrNothing[path]:
+		return "interrupted, nothing written"
+	case path == "polku sync":
+		// A pull writes page by page, each with its cursor.
+		return "interrupted; the pages already fetched are kept, and the next sync goes on from there"
+	}
+	return "interrupted"
 }
 
 func isCobraUsage(msg string) bool {
