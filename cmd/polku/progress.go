@@ -22,7 +22,7 @@ func (a *app) progress(desc, unit string, bytes bool) (report func(done, total i
 				total = -1 // unknown: a spinner with the count and the rate
 			}
 			bar = progressbar.NewOptions(total,
-				progressbar.OptionSetWriter(a.env.stderr),
+				progressbar.OptionSetWriter(rawWriter(a.env.stderr)), // draws with carriage returns of its own
 				progressbar.OptionSetDescription(desc),
 				progressbar.OptionSetWidth(24),
 				progressbar.OptionShowCount(),
