@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -46,13 +47,19 @@ func (db *DB) CanRead(ctx context.Context, actor Actor, patientID string) error 
 	return canRead(ctx, db.r, actor, patientID)
 }
 
+// isAdminAccount says whether actor is a signed-in admin account: it
+// manages accounts and programs, not patients. (The system and the store's
+// owner at the CLI, also admins, read every record.)
+func (a Actor) isAdminAccount() bool {
+	return a.Role == RoleAdmin && a.IsPerson() && !strings.HasPrefix(a.ID, "os:")
+}
+
 func canRead(ctx context.Context, q querier, actor Actor, patientID string) error {
 	switch actor.Role {
 	case RoleAdmin:
-		if !actor.IsPerson() || strings.HasPrefix(actor.ID, "os:") {
+		if !actor.isAdminAccount() {
 			return nil
 		}
-		// An admin account manages accounts and programs, not patients.
 		return forbidden("%s is an admin account and does not read patient records", actor.Handle)
 	case RoleTherapist:
 		var one int
@@ -72,4 +79,34 @@ func canRead(ctx context.Context, q querier, actor Actor, patientID string) erro
 		return err
 	}
 	return forbidden("unknown role %q", actor.Role)
+}
+
+// ReadablePatient finds a patient by id or pseudonym among those actor may
+// read. A patient that does not exist and one the actor may not read get
+// the same answer, naming only what the actor typed: an answer must not
+// confirm that someone is a patient, nor whose. An admin account is told
+// that admin accounts read no records, whatever it asked for.
+func (db *DB) ReadablePatient(ctx context.Context, actor Actor, ref string) (Patient, error) {
+	if actor.isAdminAccount() {
+		return Patient{}, forbidden("%s is an admin account and does not read patient records", actor.Handle)
+	}
+	unreadable := func() error {
+		if actor.Role == RoleAdmin { // reads every record: not there is all it can be
+			return notFound("patient", ref)
+		}
+		return fmt.Errorf("patient %q: %w, or not yours to read", ref, ErrNotFound)
+	}
+	p, err := db.ResolvePatient(ctx, ref)
+	if errors.Is(err, ErrNotFound) {
+		return Patient{}, unreadable()
+	}
+	if err != nil {
+		return Patient{}, err
+	}
+	if err := db.CanRead(ctx, actor, p.ID); errors.Is(err, ErrForbidden) {
+		return Patient{}, unreadable()
+	} else if err != nil {
+		return Patient{}, err
+	}
+	return p, nil
 }

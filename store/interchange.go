@@ -11,6 +11,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"polku/programs"
 )
@@ -183,12 +184,52 @@ func MarshalLine(rec any) ([]byte, error) {
 		b.WriteByte(',')
 	}
 	b.Write(body[1:])
-	return b.Bytes(), nil
+	return EscapeC1(b.Bytes()), nil
+}
+
+// EscapeC1 rewrites the C1 control characters (U+0080-U+009F) and the bidi
+// controls (U+202A-U+202E, U+2066-U+2069) in JSON text as \u escapes, so
+// that showing an export in a terminal cannot drive the terminal or reorder
+// what is shown. They can only occur inside JSON strings, where the escape
+// decodes to the same character: an import reads back exactly what was
+// stored. encoding/json already escapes the C0 controls.
+func EscapeC1(js []byte) []byte {
+	if !hasC1(js) {
+		return js
+	}
+	out := make([]byte, 0, len(js)+16)
+	for i := 0; i < len(js); {
+		r, n := utf8.DecodeRune(js[i:])
+		if escapeRune(r) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, js[i:i+n]...)
+		}
+		i += n
+	}
+	return out
+}
+
+func escapeRune(r rune) bool {
+	return (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+}
+
+func hasC1(js []byte) bool {
+	for i := 0; i < len(js); i++ {
+		// C1 is 0xC2 0x80-0x9F in UTF-8, the bidi controls start 0xE2 0x80/0x81.
+		if (js[i] == 0xc2 || js[i] == 0xe2) && i+1 < len(js) && js[i+1] >= 0x80 && js[i+1] <= 0x9f {
+			return true
+		}
+	}
+	return false
 }
 
 // ExportFilter narrows an export.
 type ExportFilter struct {
 	PatientID string // only this patient, with what their record refers to
+	// Progress, if set, is called as records are written with how many are
+	// done of how many the export will write.
+	Progress func(done, total int)
 }
 
 // Export writes the store (or one patient) as JSON Lines from one
@@ -200,6 +241,12 @@ func (db *DB) Export(ctx context.Context, actor Actor, w io.Writer, f ExportFilt
 		return 0, err
 	}
 	defer tx.Rollback()
+	total := 0
+	if f.Progress != nil {
+		if total, err = exportCount(ctx, tx, f); err != nil {
+			return 0, err
+		}
+	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	n := 0
 	var patients []string
@@ -232,6 +279,13 @@ func (db *DB) Export(ctx context.Context, actor Actor, w io.Writer, f ExportFilt
 			bw.Write(line)
 			bw.WriteByte('\n')
 			n++
+			if f.Progress != nil {
+				f.Progress(n, total)
+			}
+			if n%256 == 0 && ctx.Err() != nil {
+				rows.Close()
+				return n, ctx.Err()
+			}
 			if p, ok := rec.(*Patient); ok {
 				patients = append(patients, p.ID)
 			}
@@ -244,6 +298,12 @@ func (db *DB) Export(ctx context.Context, actor Actor, w io.Writer, f ExportFilt
 	if err := bw.Flush(); err != nil {
 		return n, err
 	}
+	if f.Progress != nil {
+		f.Progress(n, n)
+	}
+	if err := ctx.Err(); err != nil {
+		return n, err
+	}
 	tx.Rollback()
 	if actor.IsPerson() && len(patients) > 0 {
 		if err := db.auditMany(ctx, actor, patients, "export"); err != nil {
@@ -251,6 +311,24 @@ func (db *DB) Export(ctx context.Context, actor Actor, w io.Writer, f ExportFilt
 		}
 	}
 	return n, nil
+}
+
+// exportCount is how many records an export will write, counted in its
+// snapshot.
+func exportCount(ctx context.Context, tx *sql.Tx, f ExportFilter) (int, error) {
+	total := 0
+	for _, typ := range RecordTypes {
+		where, args := exportWhere(typ, f)
+		if where == "skip" {
+			continue
+		}
+		var c int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+recordKinds[typ].table.name+" "+where, args...).Scan(&c); err != nil {
+			return 0, err
+		}
+		total += c
+	}
+	return total, nil
 }
 
 func (db *DB) auditMany(ctx context.Context, actor Actor, patientIDs []string, action string) error {
@@ -306,26 +384,35 @@ type LineError struct {
 
 func (e LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 
-// ImportErrors is every bad line found (up to a limit); nothing was written.
-type ImportErrors []LineError
+// ImportErrors is the bad lines of an import (the first MaxImportErrors of
+// them) and how many there were in all; nothing was written.
+type ImportErrors struct {
+	Lines []LineError
+	Total int
+}
 
 func (es ImportErrors) Error() string {
-	parts := make([]string, len(es))
-	for i, e := range es {
+	parts := make([]string, len(es.Lines))
+	for i, e := range es.Lines {
 		parts[i] = e.Error()
+	}
+	if more := es.Total - len(es.Lines); more > 0 {
+		parts = append(parts, fmt.Sprintf("and %d more bad lines", more))
 	}
 	return strings.Join(parts, "\n")
 }
 
 // Unwrap makes errors.Is(err, ErrInvalid) work on the first problem.
 func (es ImportErrors) Unwrap() error {
-	if len(es) == 0 {
+	if len(es.Lines) == 0 {
 		return nil
 	}
-	return es[0].Err
+	return es.Lines[0].Err
 }
 
-const maxImportErrors = 20
+// MaxImportErrors is how many bad lines an import reports one by one; it
+// counts the rest.
+const MaxImportErrors = 50
 
 // Import reads JSON Lines and writes every record in one transaction. All
 // lines are checked; if any is bad, nothing is written and the errors name
@@ -425,6 +512,9 @@ type importer struct {
 	meas map[string]*MeasureResponse
 	// the newest feedback on each submission this import touched
 	heads map[string]string
+	// program version ids of the file that name a stored version with the
+	// same content under another id
+	alias map[string]string
 	sum   ImportSummary
 }
 
@@ -512,23 +602,32 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 		im := &importer{t: t, db: db, base: txRefs{t}, programs: map[string]*programs.Program{},
 			instr: map[string]*programs.Instrument{}, ther: map[string]*Therapist{}, pat: map[string]*Patient{},
 			enr: map[string]*Enrollment{}, subs: map[string]*Submission{}, msgs: map[string]*Message{},
-			meas: map[string]*MeasureResponse{}, heads: map[string]string{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
+			meas: map[string]*MeasureResponse{}, heads: map[string]string{}, alias: map[string]string{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
 		err := each(func(line int, rec any, err error) bool {
+			if ctx.Err() != nil {
+				return false
+			}
 			im.sum.Lines++
 			if err == nil {
 				err = im.add(rec)
 			}
 			if err != nil {
-				errs = append(errs, LineError{Line: line, Err: err})
+				if len(errs.Lines) < MaxImportErrors {
+					errs.Lines = append(errs.Lines, LineError{Line: line, Err: err})
+				}
+				errs.Total++
 				im.failed = true
 			}
-			return len(errs) < maxImportErrors
+			return true
 		})
 		sum = im.sum
 		if err != nil {
 			return err
 		}
-		if len(errs) > 0 {
+		if err := ctx.Err(); err != nil {
+			return err // interrupted: roll back what was read so far
+		}
+		if errs.Total > 0 {
 			return errs
 		}
 		if dryRun {
@@ -605,8 +704,9 @@ func (im *importer) sameAsStored(kind recordKind, rec any, id string) (bool, err
 	defer rows.Close()
 	if !rows.Next() {
 		// Not the same id: a unique constraint on other columns (a handle, a
-		// pseudonym) stopped the insert.
-		return false, fmt.Errorf("%s %s collides with a stored record on a unique field (handle, pseudonym or the like)", kind.name, id)
+		// pseudonym, a program's id and version) stopped the insert.
+		rows.Close()
+		return im.uniqueClash(kind, rec, id)
 	}
 	stored := kind.rec(kind.new())
 	if err := kind.table.scanInto(rows, stored); err != nil {
@@ -614,7 +714,118 @@ func (im *importer) sameAsStored(kind recordKind, rec any, id string) (bool, err
 	}
 	a, _ := json.Marshal(stored)
 	b, _ := json.Marshal(rec)
-	return bytes.Equal(a, b), nil
+	if bytes.Equal(a, b) {
+		return true, nil
+	}
+	return false, fmt.Errorf("%s %s is already stored with different content: %s", kind.name, id, firstDifference(b, a))
+}
+
+// uniqueKeys are the fields besides the id that no two records of a type
+// may share.
+var uniqueKeys = map[string][]string{
+	"therapist":  {"handle"},
+	"patient":    {"pseudonym"},
+	"instrument": {"instrument_id", "version"},
+	"program":    {"program_id", "version"},
+	"draft":      {"therapist_id", "target_type", "target_id"},
+	"time_spent": {"therapist_id", "patient_id", "week"},
+}
+
+// uniqueClash explains an insert stopped by a unique field. An instrument
+// or program version stored under another id with the same content (the
+// built-ins that 'polku init' stored) is the same version: later lines that
+// name the file's id are pointed at the stored one.
+func (im *importer) uniqueClash(kind recordKind, rec any, id string) (bool, error) {
+	keys := uniqueKeys[kind.name]
+	args, err := kind.table.args(rec)
+	if err != nil {
+		return false, err
+	}
+	var where, named []string
+	var vals []any
+	for _, k := range keys {
+		for i, c := range kind.table.cols {
+			if c.name == k {
+				where = append(where, k+" = ?")
+				vals = append(vals, args[i])
+				v, _ := json.Marshal(args[i])
+				named = append(named, k+" "+shortJSON(v))
+			}
+		}
+	}
+	if len(where) == 0 {
+		return false, fmt.Errorf("%s %s collides with a stored record on a unique field", kind.name, id)
+	}
+	stored := kind.rec(kind.new())
+	rows, err := im.t.tx.QueryContext(im.t.ctx, "SELECT "+kind.table.colList+" FROM "+kind.table.name+" WHERE "+strings.Join(where, " AND "), vals...)
+	if err != nil {
+		return false, err
+	}
+	found := rows.Next()
+	if found {
+		err = kind.table.scanInto(rows, stored)
+	}
+	rows.Close()
+	if err != nil {
+		return false, err
+	}
+	if !found {
+		return false, fmt.Errorf("%s %s collides with a stored record on %s", kind.name, id, strings.Join(named, ", "))
+	}
+	storedID, _ := recordIDs(stored)
+	switch s := stored.(type) {
+	case *InstrumentVersion:
+		if s.Hash == rec.(*InstrumentVersion).Hash {
+			return true, nil
+		}
+		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
+			kind.name, id, strings.Join(named, ", "), kind.name, storedID, rec.(*InstrumentVersion).Hash, s.Hash)
+	case *ProgramVersion:
+		if s.Hash == rec.(*ProgramVersion).Hash {
+			im.alias[id] = storedID
+			return true, nil
+		}
+		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
+			kind.name, id, strings.Join(named, ", "), kind.name, storedID, rec.(*ProgramVersion).Hash, s.Hash)
+	}
+	return false, fmt.Errorf("%s %s: %s is already used by the stored %s %s", kind.name, id, strings.Join(named, ", "), kind.name, storedID)
+}
+
+// firstDifference names the first field (in the file's order) whose value
+// differs between two JSON objects, with both values.
+func firstDifference(file, stored []byte) string {
+	var f, s map[string]json.RawMessage
+	json.Unmarshal(file, &f)
+	json.Unmarshal(stored, &s)
+	dec := json.NewDecoder(bytes.NewReader(file))
+	dec.Token()
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			break
+		}
+		var skip json.RawMessage
+		dec.Decode(&skip)
+		k, _ := t.(string)
+		if !bytes.Equal(f[k], s[k]) {
+			sv := s[k]
+			if sv == nil {
+				sv = json.RawMessage("nothing")
+			}
+			return fmt.Sprintf("%s: %s in the file, %s stored", k, shortJSON(f[k]), shortJSON(sv))
+		}
+	}
+	return "the fields are the same but their encoding differs"
+}
+
+// shortJSON shows a JSON value in an error: at most 60 characters, control
+// characters escaped.
+func shortJSON(v []byte) string {
+	r := []rune(string(EscapeC1(v)))
+	if len(r) > 60 {
+		return string(r[:57]) + "..."
+	}
+	return string(r)
 }
 
 func recordIDs(rec any) (id, patientID string) {
@@ -676,6 +887,9 @@ func (im *importer) check(rec any) error {
 	case *Referral:
 		return checkReferral(im, r)
 	case *Enrollment:
+		if stored, ok := im.alias[r.ProgramVersionID]; ok {
+			r.ProgramVersionID = stored
+		}
 		if err := im.resolveProgram(r); err != nil {
 			return err
 		}
@@ -744,6 +958,7 @@ func (im *importer) checkInstrument(r *InstrumentVersion) error {
 	r.Definition, _ = json.Marshal(def)
 	r.Title = def.Title
 	im.instr[instrumentKey(def.ID, def.Version)] = &def
+	im.instr[instrumentKey(def.ID, 0)] = &def // known to the programs that follow
 	return nil
 }
 

@@ -171,6 +171,11 @@ func checkPlain(rec, field, v string) error {
 	return nil
 }
 
+// CheckPlain is checkPlain for fields stored outside an operation, such as
+// the device a server token is made for: it names something in listings and
+// in the audit log, so it is plain one-line text.
+func CheckPlain(record, field, v string) error { return checkPlain(record, field, v) }
+
 func checkEnum(rec, field, v string, allowed ...string) error {
 	for _, a := range allowed {
 		if v == a {
@@ -623,8 +628,12 @@ func checkTimeSpent(rf refs, ts *TimeSpent) error {
 	return ref(r, "therapist_id", ts.TherapistID, err)
 }
 
+// checkAudit checks an audit row. Every text in it (who, from which device,
+// what, the detail) is shown in the access report a patient may ask for, so
+// none may hold a control character.
 func checkAudit(a *AuditEntry) error {
 	const r = "audit"
-	return first(needID(r, "id", a.ID), need(r, "actor_id", a.ActorID), needID(r, "patient_id", a.PatientID),
-		need(r, "action", a.Action), needTime(r, "at", a.At))
+	return first(needID(r, "id", a.ID), need(r, "actor_id", a.ActorID), checkPlain(r, "actor_id", a.ActorID),
+		checkPlain(r, "device", a.Device), needID(r, "patient_id", a.PatientID),
+		need(r, "action", a.Action), checkPlain(r, "action", a.Action), checkPlain(r, "detail", a.Detail), needTime(r, "at", a.At))
 }

@@ -32,7 +32,7 @@ with identical content are skipped.`,
 			}
 			ctx := cmd.Context()
 			var r io.Reader = a.env.stdin
-			name := "standard input"
+			name, size := "standard input", -1
 			if args[0] != "-" {
 				f, err := os.Open(args[0])
 				if err != nil {
@@ -40,7 +40,13 @@ with identical content are skipped.`,
 				}
 				defer f.Close()
 				r, name = f, args[0]
+				if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+					size = int(fi.Size())
+				}
 			}
+			report, done := a.progress("import", "", true)
+			defer done()
+			r = &countingReader{r: r, total: size, report: report}
 			db, err := a.open(ctx, false)
 			if err != nil {
 				return err
@@ -51,13 +57,17 @@ with identical content are skipped.`,
 				return err
 			}
 			sum, err := db.Import(ctx, actor, r, dryRun)
+			done()
 			if err != nil {
 				var ie store.ImportErrors
 				if errors.As(err, &ie) {
-					for _, e := range ie {
+					for _, e := range ie.Lines {
 						fmt.Fprintf(a.env.stderr, "%s:%d: %v\n", name, e.Line, e.Err)
 					}
-					return fmt.Errorf("%s: nothing was imported", plural(len(ie), "bad line", "bad lines"))
+					if more := ie.Total - len(ie.Lines); more > 0 {
+						fmt.Fprintf(a.env.stderr, "%s: %d more bad lines not shown\n", name, more)
+					}
+					return fmt.Errorf("%s: nothing was imported", plural(ie.Total, "bad line", "bad lines"))
 				}
 				return err
 			}
@@ -120,7 +130,7 @@ Exporting patients counts as reading their records (audit log).`,
 				}
 				f.PatientID = p.ID
 			}
-			w := a.env.stdout
+			var w io.Writer = newJSONStream(a.env.stdout) // JSON Lines stay exact on a terminal (output.go)
 			var tmp *os.File
 			if out != "" {
 				// Write next to the target and rename, so a failed export
@@ -133,11 +143,17 @@ Exporting patients counts as reading their records (audit log).`,
 				w = tmp
 			}
 			bw := bufio.NewWriterSize(w, 1<<20)
+			report, done := a.progress("export", "records", false)
+			f.Progress = report
 			n, err := db.Export(ctx, actor, bw, f)
+			done()
 			if err == nil {
 				err = bw.Flush()
 			}
 			if err != nil {
+				if tmp != nil {
+					tmp.Close()
+				}
 				return err
 			}
 			if tmp != nil {
@@ -162,7 +178,10 @@ func (a *app) auditCmd() *cobra.Command {
 		Use:   "audit PATIENT",
 		Short: "List who read a patient's record, when, from which device",
 		Long: `List every read of one patient's record (who, when, what, from which device):
-the access report a patient may ask for under the Client Data Act (703/2023).`,
+the access report a patient may ask for under the Client Data Act (703/2023).
+Who may read the record may read its access report: the assigned therapist,
+a supervisor of their team, or the store's owner without --as. Reading it
+is itself written to the audit log.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, db, o, err := a.begin(cmd)
@@ -170,11 +189,15 @@ the access report a patient may ask for under the Client Data Act (703/2023).`,
 				return err
 			}
 			defer db.Close()
-			p, err := db.ResolvePatient(ctx, args[0])
+			actor, err := a.actor(ctx, db)
 			if err != nil {
 				return err
 			}
-			entries, err := db.AuditLog(ctx, p.ID)
+			p, err := db.ReadablePatient(ctx, actor, args[0])
+			if err != nil {
+				return err
+			}
+			entries, err := db.PatientAuditLog(ctx, actor, p.ID, "cli:audit")
 			if err != nil {
 				return err
 			}
@@ -204,7 +227,7 @@ the access report a patient may ask for under the Client Data Act (703/2023).`,
 			tw := newTable(a.env.stdout)
 			fmt.Fprintln(tw, "WHEN\tWHO\tDEVICE\tACTION\tWHAT")
 			for _, r := range rows {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.At.Local().Format("2006-01-02 15:04:05"), r.Who, dash(r.Device), r.Action, dash(r.Detail))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.local(r.At).Format("2006-01-02 15:04:05"), r.Who, dash(r.Device), r.Action, dash(r.Detail))
 			}
 			return tw.Flush()
 		},

@@ -48,7 +48,11 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 			if path == "" {
 				path = filepath.Join(a.dataDir(), "demo.db")
 			}
-			if _, err := os.Stat(path); err == nil {
+			// demo.db in the data folder is the demo's own file: --reset
+			// replaces it whatever state it is in. A store named by --db is
+			// replaced only when it is marked as a demo.
+			ownFile := a.dbPath == ""
+			if _, err := os.Stat(path); err == nil && !(reset && ownFile) {
 				isDemo, meta, err := demoMeta(cmd, path)
 				if err != nil {
 					return err
@@ -56,13 +60,7 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 				if !isDemo {
 					return fmt.Errorf("%s is not a demo store: polku demo never touches a real store (give another --db)", path)
 				}
-				if reset {
-					for _, suffix := range []string{"", "-wal", "-shm"} {
-						if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-							return err
-						}
-					}
-				} else {
+				if !reset {
 					for _, flag := range []struct{ name, want string }{
 						{"seed", strconv.FormatUint(seed, 10)}, {"patients", strconv.Itoa(patients)}, {"therapists", strconv.Itoa(therapists)},
 					} {
@@ -80,13 +78,46 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 			// The generator writes as of one moment (to the minute), so that a
 			// seed makes the same store, ids and times included.
 			genNow := a.env.now().UTC().Truncate(time.Minute)
-			db, err := store.Open(ctx, path, store.Options{Clock: func() time.Time { return genNow }, Create: true, Random: rand.NewChaCha8(key)})
+			// Build into a file next to the real one and rename it into place,
+			// so that an interrupted build leaves the old demo (or nothing).
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				return err
+			}
+			tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".partial")
+			if err := removeStoreFiles(tmp); err != nil { // left by a build that was killed
+				return err
+			}
+			db, err := store.Open(ctx, tmp, store.Options{Clock: func() time.Time { return genNow }, Create: true, Random: rand.NewChaCha8(key)})
 			if err != nil {
 				return err
 			}
-			sum, err := demo.Generate(ctx, db, demo.Config{Seed: seed, Patients: patients, Therapists: therapists, Now: genNow})
-			db.Close()
+			report, done := a.progress("demo", "patients", false)
+			saving := false
+			progress := func(n, total int) {
+				report(n, total)
+				if n == total && a.env.stderrTTY && !a.quiet {
+					// Committing and checkpointing a big store takes a while.
+					done()
+					fmt.Fprintf(a.env.stderr, "demo: saving %d patients...", total)
+					saving = true
+				}
+			}
+			sum, err := demo.Generate(ctx, db, demo.Config{Seed: seed, Patients: patients, Therapists: therapists, Now: genNow, Progress: progress})
+			done()
+			if cerr := db.Close(); err == nil {
+				err = cerr
+			}
+			if err == nil {
+				err = replaceStoreFiles(tmp, path)
+			}
+			if saving {
+				fmt.Fprint(a.env.stderr, "\r\x1b[K")
+			}
 			if err != nil {
+				removeStoreFiles(tmp)
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
 				return fmt.Errorf("generate demo: %w", err)
 			}
 			w := a.env.stderr
@@ -110,6 +141,36 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 	f.BoolVar(&reset, "reset", false, "delete the demo store and generate a new one")
 	f.BoolVar(&noTUI, "no-tui", false, "print a summary instead of opening the workbench")
 	return cmd
+}
+
+var storeSuffixes = []string{"", "-wal", "-shm"}
+
+// removeStoreFiles removes a store file with its -wal and -shm.
+func removeStoreFiles(path string) error {
+	for _, suffix := range storeSuffixes {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// replaceStoreFiles moves a closed store (with its -wal, if any) over
+// another: the old one's -wal and -shm go first, so that they are never
+// read with the new file.
+func replaceStoreFiles(from, to string) error {
+	for _, suffix := range storeSuffixes[1:] {
+		if err := os.Remove(to + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	for _, suffix := range []string{"-wal", ""} {
+		if err := os.Rename(from+suffix, to+suffix); err != nil && !(suffix != "" && errors.Is(err, os.ErrNotExist)) {
+			return err
+		}
+	}
+	os.Remove(from + "-shm")
+	return nil
 }
 
 // demoMeta reads the demo markers of an existing store.

@@ -222,7 +222,7 @@ improvement or deterioration, recovery). The read is written to the audit log.`,
 			if err != nil {
 				return err
 			}
-			p, err := db.ResolvePatient(ctx, args[0])
+			p, err := db.ReadablePatient(ctx, actor, args[0]) // unknown and not yours: one answer
 			if err != nil {
 				return err
 			}
@@ -315,7 +315,7 @@ improvement or deterioration, recovery). The read is written to the audit log.`,
 						}
 						crit += fmt.Sprintf("item %s=%d %s, %s", c.Item, c.Answer, strings.ToUpper(c.Level), state)
 					}
-					fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s\t%s\n", m.AnsweredAt.Local().Format("2006-01-02"), m.Week, m.Total, m.Band, change, crit)
+					fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s\t%s\n", a.local(m.AnsweredAt).Format("2006-01-02"), m.Week, m.Total, m.Band, change, crit)
 				}
 				tw.Flush()
 			}

@@ -79,19 +79,41 @@ func (a *app) programsCmd() *cobra.Command {
 }
 
 // knownInstruments checks instrument references against the store when
-// one exists, so a program may refer to instruments imported earlier.
+// one exists, so a program may refer to instruments imported earlier, and
+// against the built-in instruments (what 'polku init' stores) when none does.
 func (a *app) knownInstruments(ctx context.Context) (func(string) bool, func()) {
 	if _, err := os.Stat(a.storePath()); err != nil {
-		return nil, func() {}
+		return builtinInstruments(), func() {}
 	}
 	db, err := a.open(ctx, false)
 	if err != nil {
-		return nil, func() {}
+		return builtinInstruments(), func() {}
 	}
+	return storeInstruments(ctx, db), func() { db.Close() }
+}
+
+func storeInstruments(ctx context.Context, db *store.DB) func(string) bool {
 	return func(id string) bool {
 		_, err := db.InstrumentDef(ctx, id, 0)
 		return err == nil
-	}, func() { db.Close() }
+	}
+}
+
+func builtinInstruments() func(string) bool {
+	ids := map[string]bool{}
+	if b, err := builtin.Load(); err == nil {
+		for _, in := range b.Instruments() {
+			ids[in.ID] = true
+		}
+	}
+	return func(id string) bool { return ids[id] }
+}
+
+// checkPrograms is the one check behind 'programs validate' and 'programs
+// import': the problems of loading the files and of validating what loaded,
+// sorted, so that both commands report the same problems for the same files.
+func checkPrograms(b *programs.Bundle, loaded programs.Problems, known func(string) bool) programs.Problems {
+	return append(loaded, programs.Validate(b, known)...).Sort()
 }
 
 func (a *app) programsValidateCmd() *cobra.Command {
@@ -110,8 +132,7 @@ Exit status 1 when there are problems.`,
 			}
 			known, done := a.knownInstruments(cmd.Context())
 			defer done()
-			probs = append(probs, programs.Validate(b, known)...).Sort()
-			if len(probs) > 0 {
+			if probs := checkPrograms(b, probs, known); len(probs) > 0 {
 				return probs
 			}
 			fmt.Fprintf(a.env.stdout, "ok: %s, %s\n", plural(len(b.Programs()), "program", "programs"), plural(len(b.Instruments()), "instrument", "instruments"))
@@ -146,14 +167,13 @@ Running enrollments keep the version they started on.`,
 				}
 				b.Docs = append(b.Docs, bb.Docs...)
 			}
+			var loaded programs.Problems
 			if len(paths) > 0 {
 				fb, probs, err := programs.Load(paths...)
 				if err != nil {
 					return err
 				}
-				if len(probs) > 0 {
-					return probs
-				}
+				loaded = probs
 				b.Docs = append(b.Docs, fb.Docs...)
 			}
 			db, err := a.open(ctx, false)
@@ -161,6 +181,9 @@ Running enrollments keep the version they started on.`,
 				return err
 			}
 			defer db.Close()
+			if probs := checkPrograms(b, loaded, storeInstruments(ctx, db)); len(probs) > 0 {
+				return probs
+			}
 			actor, err := a.actor(ctx, db)
 			if err != nil {
 				return err

@@ -324,14 +324,14 @@ func (a *app) syncStatusCmd() *cobra.Command {
 			w := a.env.stdout
 			last := "never"
 			if !st.LastSync.IsZero() {
-				last = st.LastSync.Local().Format("2006-01-02 15:04:05")
+				last = a.local(st.LastSync).Format("2006-01-02 15:04:05")
 			}
 			fmt.Fprintf(w, "server    %s as %s\nreplica   %s\nlast sync %s\noutbox    %d pending, %d refused\n", l.Server, l.Handle, l.Replica, last, st.Pending, st.Conflicts)
 			for _, e := range entries {
 				if e.State == syncer.StatePending {
 					continue
 				}
-				fmt.Fprintf(w, "\n%s  %s  %s  %s\n  %s\n", e.Key, e.State, e.OpType, e.CreatedAt.Local().Format("2006-01-02 15:04"), e.Error)
+				fmt.Fprintf(w, "\n%s  %s  %s  %s\n  %s\n", e.Key, e.State, e.OpType, a.local(e.CreatedAt).Format("2006-01-02 15:04"), e.Error)
 				if e.Text != "" {
 					for _, line := range strings.Split(plainText(e.Text), "\n") {
 						fmt.Fprintf(w, "  | %s\n", line)

@@ -93,7 +93,7 @@ may end tokens sooner ('polku serve --token-lifetime').`,
 					Token string `json:"token"`
 				}{info, token})
 			}
-			fmt.Fprintf(a.env.stdout, "made %s token %s for %s%s, expires %s; it is shown only now:\n", info.Kind, info.ID, info.Subject, deviceNote(info.Device), expiresText(info, a.env.now()))
+			fmt.Fprintf(a.env.stdout, "made %s token %s for %s%s, expires %s; it is shown only now:\n", info.Kind, info.ID, info.Subject, deviceNote(info.Device), a.expiresText(info, a.env.now()))
 			fmt.Fprintln(a.env.stdout, token)
 			return nil
 		},
@@ -128,11 +128,11 @@ func parseExpires(v string, now time.Time) (time.Time, error) {
 }
 
 // expiresText is a token's expiry as a table shows it.
-func expiresText(t server.TokenInfo, now time.Time) string {
+func (a *app) expiresText(t server.TokenInfo, now time.Time) string {
 	if t.ExpiresAt == nil {
 		return "never"
 	}
-	s := t.ExpiresAt.Local().Format("2006-01-02 15:04")
+	s := a.local(*t.ExpiresAt).Format("2006-01-02 15:04")
 	if t.Expired(now) {
 		s += " (expired)"
 	}
@@ -185,10 +185,10 @@ func (a *app) tokensListCmd() *cobra.Command {
 			for _, t := range list {
 				revoked := "-"
 				if t.RevokedAt != nil {
-					revoked = t.RevokedAt.Local().Format("2006-01-02 15:04")
+					revoked = a.local(*t.RevokedAt).Format("2006-01-02 15:04")
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Kind, dash(t.Subject), dash(t.Device),
-					t.CreatedAt.Local().Format("2006-01-02 15:04"), expiresText(t, now), revoked)
+					a.local(t.CreatedAt).Format("2006-01-02 15:04"), a.expiresText(t, now), revoked)
 			}
 			return tw.Flush()
 		},

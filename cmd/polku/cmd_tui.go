@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
 
 	"polku/store"
@@ -31,6 +32,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 }
 
 func (a *app) startTUI(cmd *cobra.Command, db *store.DB, actor store.Actor, th store.Therapist, demo bool) error {
+	a.settleBackground()
 	return tui.Run(cmd.Context(), tui.Options{
 		Store:      db,
 		Actor:      actor,
@@ -40,10 +42,30 @@ func (a *app) startTUI(cmd *cobra.Command, db *store.DB, actor store.Actor, th s
 		Clock:      a.env.now,
 		Demo:       demo,
 		Input:      a.env.stdin,
-		Output:     a.env.stdout,
+		Output:     rawWriter(a.env.stdout), // the workbench cleans what it shows itself
 		Theme:      a.theme(),
 		NoColor:    a.env.getenv("NO_COLOR") != "",
 	})
+}
+
+// settleBackground fixes the background of lipgloss's default renderer
+// (which the bubbles components draw with) before the workbench takes the
+// terminal: from POLKU_THEME or COLORFGBG, or by asking the terminal now.
+// Only the workbench asks: bubbletea's own package init, which asked in
+// every command, is removed (third_party/bubbletea/POLKU.md).
+func (a *app) settleBackground() {
+	switch a.theme() {
+	case "light":
+		lipgloss.SetHasDarkBackground(false)
+	case "dark":
+		lipgloss.SetHasDarkBackground(true)
+	default:
+		if a.env.getenv("NO_COLOR") != "" {
+			lipgloss.SetHasDarkBackground(true)
+		} else {
+			lipgloss.HasDarkBackground()
+		}
+	}
 }
 
 // theme is POLKU_THEME, or the background named by COLORFGBG ("fg;bg",

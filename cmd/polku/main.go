@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/charmbracelet/x/term"
 )
 
 func main() {
@@ -20,6 +22,8 @@ func main() {
 		stderr: os.Stderr,
 		getenv: os.Getenv,
 		now:    clockFromEnv(os.Getenv("POLKU_NOW")),
+
+		stderrTTY: term.IsTerminal(os.Stderr.Fd()),
 	})
 	stop()
 	os.Exit(code)

@@ -7,10 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
 	"os/user"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -32,6 +35,8 @@ type env struct {
 	stderr io.Writer
 	getenv func(string) string
 	now    func() time.Time
+	// stderrTTY: standard error is a terminal, so long work shows progress.
+	stderrTTY bool
 }
 
 // app carries the global flags and the environment into every command.
@@ -41,6 +46,8 @@ type app struct {
 	as     string
 	device string
 	server string         // --server: work on the replica of this server
+	quiet  bool           // --quiet: no progress on standard error
+	zone   *time.Location // the service's time zone, once a store is open
 	remote *remoteSession // set while the workbench runs on a replica
 }
 
@@ -53,19 +60,31 @@ func (u usageError) Unwrap() error { return u.err }
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
 // run executes one command line and returns the exit code: 0 ok, 1 failure,
-// 2 usage error.
+// 2 usage error, 130 interrupted.
 func run(ctx context.Context, e *env) int {
+	e, flush := e.sanitized() // nothing reaches a terminal raw (output.go)
+	defer flush()
 	a := &app{env: e}
 	root := a.rootCmd()
 	root.SetArgs(e.args)
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return 0
 	}
-	msg := err.Error()
+	if ctx.Err() != nil {
+		// Ctrl+C (SIGINT), SIGTERM or SIGHUP. The commands in allOrNothing
+		// roll back or remove what they had begun. On a terminal, start at
+		// the line's beginning, over the "^C" the terminal echoed.
+		if e.stderrTTY {
+			fmt.Fprint(e.stderr, "\r\x1b[K")
+		}
+		fmt.Fprintf(e.stderr, "polku: %s\n", interrupted(cmd))
+		return exitInterrupted
+	}
+	msg := netMessage(err)
 	var probs programs.Problems
 	var ue usageError
 	switch {
@@ -80,6 +99,85 @@ func run(ctx context.Context, e *env) int {
 	}
 	fmt.Fprintf(e.stderr, "polku: %s\n", msg)
 	return 1
+}
+
+// exitInterrupted is the exit code of an interrupted command (128 + SIGINT,
+// as shells report it).
+const exitInterrupted = 130
+
+// allOrNothing are the commands that write nothing when interrupted: the
+// demo is built in a file beside its own and renamed into place, an import
+// is one transaction, an export to --out goes to a file renamed into place.
+var allOrNothing = map[string]bool{"polku demo": true, "polku import": true, "polku export": true, "polku programs import": true}
+
+// netMessage is the error's text with a failed request to a server (a
+// *url.Error, however the client wrapped it) told as what it means for the
+// person at the keyboard and what to do next, rather than as Go prints it
+// ("Get \"http://...\": dial tcp ...: connect: connection refused").
+func netMessage(err error) string {
+	msg := err.Error()
+	var ue *url.Error
+	var op *net.OpError
+	var raw, where string // the Go text to replace, and the server it is about
+	switch {
+	case errors.As(err, &ue):
+		raw, where = ue.Error(), ue.URL
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+			where = u.Scheme + "://" + u.Host
+		}
+	case errors.As(err, &op) && op.Addr != nil:
+		raw, where = op.Error(), op.Addr.String()
+	default:
+		return msg
+	}
+	var dns *net.DNSError
+	var why string
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		why = "connection refused; is `polku serve` running there?"
+	case errors.As(err, &dns):
+		why = fmt.Sprintf("no such host %q; check the --server address", dns.Name)
+	case errors.Is(err, os.ErrDeadlineExceeded) || (ue != nil && ue.Timeout()):
+		why = "no answer in time; check the network, or whether the server is overloaded, and try again"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		why = "the connection was cut; is it a polku server (https:// or http:// as it serves)? try again"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		why = "no route to the host; check the network"
+	case errors.As(err, &op) && op.Err != nil:
+		why = op.Err.Error()
+	case ue != nil:
+		why = ue.Err.Error()
+	default:
+		why = "the connection failed"
+	}
+	friendly := "cannot reach " + where + ": " + why
+	if i := strings.Index(msg, raw); i >= 0 {
+		prefix := msg[:i]
+		if strings.HasSuffix(strings.TrimSuffix(prefix, ": "), where) {
+			// "cannot sign in to http://x: cannot reach http://x: ..." says the
+			// address twice.
+			return strings.TrimSuffix(strings.TrimSuffix(prefix, ": "), where) + friendly[len("cannot reach "):]
+		}
+		return prefix + friendly + msg[i+len(raw):]
+	}
+	return friendly
+}
+
+// interrupted says what an interrupted command left behind.
+func interrupted(cmd *cobra.Command) string {
+	if cmd == nil {
+		return "interrupted"
+	}
+	switch path := cmd.CommandPath(); {
+	case path == "polku export" && !cmd.Flags().Changed("out"):
+		return "interrupted; what went to standard output is incomplete (--out FILE writes all or nothing)"
+	case allOrNothing[path]:
+		return "interrupted, nothing written"
+	case path == "polku sync":
+		// A pull writes page by page, each with its cursor.
+		return "interrupted; the pages already fetched are kept, and the next sync goes on from there"
+	}
+	return "interrupted"
 }
 
 func isCobraUsage(msg string) bool {
@@ -108,7 +206,6 @@ exercises, write feedback and answer messages, in the terminal.
 
 Run without a command to open the workbench as the therapist named by --as.
 Try it with synthetic data: polku demo`,
-		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -120,6 +217,7 @@ Try it with synthetic data: polku demo`,
 	pf.StringVar(&a.as, "as", "", "act as this therapist handle (env POLKU_AS)")
 	pf.StringVar(&a.device, "device", "", "name of this device in the audit log (default: host name)")
 	pf.StringVar(&a.server, "server", "", "polku server to work with (env POLKU_SERVER; see 'polku login')")
+	pf.BoolVarP(&a.quiet, "quiet", "q", false, "show no progress on standard error")
 	root.AddCommand(
 		a.initCmd(),
 		a.programsCmd(),
@@ -139,6 +237,7 @@ Try it with synthetic data: polku demo`,
 		a.syncCmd(),
 		a.simulateCmd(),
 	)
+	a.finishCommands(root)
 	return root
 }
 
@@ -176,12 +275,83 @@ func (a *app) begin(cmd *cobra.Command) (context.Context, *store.DB, *output, er
 			return nil, nil, nil, err
 		}
 	}
+	if !localOnly[cmd.CommandPath()] {
+		if db, ok, err := a.openReadReplica(cmd.Context()); ok || err != nil {
+			return cmd.Context(), db, o, err
+		}
+	}
 	db, err := a.open(cmd.Context(), false)
 	return cmd.Context(), db, o, err
 }
 
+// localOnly are the commands going through begin that change the store:
+// they keep working on the local store (a replica takes therapist work
+// only, through its outbox).
+var localOnly = map[string]bool{"polku settings set": true}
+
+// openReadReplica opens the replica of the saved login (or of --server) for
+// a command that reads, unless --db or POLKU_DB names a store. ok is false
+// when the local store is the one to read. A replica that was never synced
+// is fetched first, and with no --as the login's handle is the reader.
+func (a *app) openReadReplica(ctx context.Context) (*store.DB, bool, error) {
+	if a.server == "" && a.env.getenv("POLKU_SERVER") == "" && (a.dbPath != "" || a.env.getenv("POLKU_DB") != "") {
+		return nil, false, nil
+	}
+	l, ok, err := a.serverLogin(false)
+	if !ok || err != nil {
+		return nil, false, err
+	}
+	db, eng, err := a.openReplica(ctx, l)
+	if err != nil {
+		return nil, true, err
+	}
+	if eng.Status().LastSync.IsZero() {
+		// Never synced to the end (new, or a first sync was interrupted):
+		// finish it before reading, so that nothing half-fetched is shown.
+		fmt.Fprintf(a.env.stderr, "fetching your patients from %s (first sync of %s)...\n", l.Server, l.Replica)
+		if _, err = eng.Round(ctx); err != nil {
+			db.Close()
+			return nil, true, fmt.Errorf("the first sync of the replica failed: %w", err)
+		}
+	}
+	th, err := db.Therapist(ctx, l.TherapistID)
+	if err != nil {
+		db.Close()
+		return nil, true, err
+	}
+	if h := a.handle(); h != "" && h != th.Handle {
+		db.Close()
+		return nil, true, usagef("signed in to %s as %s, not %s: read a local store with --db, or 'polku login' as %s", l.Server, th.Handle, h, h)
+	}
+	a.as = th.Handle
+	a.useZoneOf(ctx, db)
+	return db, true, nil
+}
+
 func (a *app) open(ctx context.Context, create bool) (*store.DB, error) {
-	return store.Open(ctx, a.storePath(), store.Options{Clock: a.env.now, Create: create})
+	db, err := store.Open(ctx, a.storePath(), store.Options{Clock: a.env.now, Create: create})
+	if err == nil {
+		a.useZoneOf(ctx, db)
+	}
+	return db, err
+}
+
+// useZoneOf makes the store's service time zone (the timezone setting) the
+// one times are shown in.
+func (a *app) useZoneOf(ctx context.Context, db *store.DB) {
+	if pol, err := db.Policy(ctx); err == nil {
+		a.zone = pol.Location()
+	}
+}
+
+// local is t in the service's time zone, where the store is known, rather
+// than the machine's: what a therapist in Helsinki sees on a laptop set to
+// another zone. Use it for every time a command prints.
+func (a *app) local(t time.Time) time.Time {
+	if a.zone == nil {
+		return t.Local()
+	}
+	return t.In(a.zone)
 }
 
 func (a *app) deviceName() string {
@@ -259,7 +429,7 @@ func (o *output) check() error {
 func (o *output) json() bool { return o.format == "json" }
 
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(newJSONStream(w)) // escapes C1 and bidi controls too (output.go)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }

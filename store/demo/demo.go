@@ -27,6 +27,9 @@ type Config struct {
 	Patients   int
 	Therapists int       // 0: 8, or one per 150 patients for large stores
 	Now        time.Time // the demo's "now"; data is dated relative to it
+	// Progress, if set, is called after each patient with how many are
+	// done of how many.
+	Progress func(done, total int)
 }
 
 // Handles of the demo accounts.
@@ -128,10 +131,16 @@ func Generate(ctx context.Context, db *store.DB, cfg Config) (Summary, error) {
 			}
 		}
 		for i := 0; i < cfg.Patients; i++ {
+			if ctx.Err() != nil {
+				return // the import then fails with the context's error and writes nothing
+			}
 			for _, rec := range g.patient(i) {
 				if !yield(rec) {
 					return
 				}
+			}
+			if cfg.Progress != nil {
+				cfg.Progress(i+1, cfg.Patients)
 			}
 		}
 	})

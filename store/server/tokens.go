@@ -219,6 +219,9 @@ func AuditPatientToken(ctx context.Context, db *store.DB, actor store.Actor, inf
 }
 
 func createToken(ctx context.Context, db *store.DB, kind, subjectID, subject, role string, o TokenOptions) (string, TokenInfo, error) {
+	if err := store.CheckPlain("token", "device", o.Device); err != nil {
+		return "", TokenInfo{}, err
+	}
 	now := db.Now().UTC().Truncate(time.Millisecond)
 	expires := o.Expires.UTC().Truncate(time.Millisecond)
 	if o.Expires.IsZero() {

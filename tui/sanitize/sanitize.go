@@ -73,7 +73,7 @@ func clean(s string, oneLine bool) string {
 			b.WriteString("    ")
 		case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
 			// other C0 controls, DEL, C1 controls: dropped
-		case isBidiControl(r):
+		case IsBidi(r):
 			// would reorder what the therapist sees: dropped
 		default:
 			b.WriteString(s[i : i+size])
@@ -98,7 +98,11 @@ func isPlain(s string, oneLine bool) bool {
 	return true
 }
 
-func isBidiControl(r rune) bool {
+// IsBidi reports whether r is a bidirectional control the sanitizer
+// removes: the embeddings and overrides U+202A-U+202E, the isolates
+// U+2066-U+2069, and the marks U+200E, U+200F and U+061C. Shown raw they
+// reorder what a reader sees ("exe.txt" can be made to read "txt.exe").
+func IsBidi(r rune) bool {
 	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
 }
 
@@ -114,13 +118,14 @@ func skipEscape(s string, i int) int {
 	case ']', 'P', 'X', '^', '_':
 		return skipString(s, i+1)
 	}
-	// nF sequences: intermediates 0x20-0x2f, then one final byte.
+	// nF sequences: intermediates 0x20-0x2f, then one final byte
+	// 0x30-0x7e. Anything else cuts the sequence short and is read as
+	// itself: a line break after a stray ESC stays a line break.
 	for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
 		i++
 	}
-	if i < len(s) {
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
+	if i < len(s) && s[i] >= 0x30 && s[i] <= 0x7e {
+		i++
 	}
 	return i
 }

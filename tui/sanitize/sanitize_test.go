@@ -36,6 +36,8 @@ func TestText(t *testing.T) {
 		{"bidi override", "abc\u202edcba\u202c", "abcdcba"},
 		{"unterminated osc", "ok\x1b]0;never ends", "ok"},
 		{"dangling esc", "ok\x1b", "ok"},
+		{"esc before a line break", "ok\x1b\nnext\x1b(\r\nlast", "ok\nnext\nlast"},
+		{"esc before a tab", "a\x1b\tb", "a    b"},
 		{"csi interrupted by control", "a\x1b[12\nb", "a\nb"},
 		{"invalid utf8", "a\xffb", "a\uFFFDb"},
 	}
@@ -63,7 +65,7 @@ func dangerous(s string, allowNewline bool) bool {
 		if r == '\n' && allowNewline {
 			continue
 		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidiControl(r) {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || IsBidi(r) {
 			return true
 		}
 	}
@@ -96,7 +98,7 @@ func TestNoControlsSurvive(t *testing.T) {
 func TestPrintableKept(t *testing.T) {
 	f := func(s string) bool {
 		for _, r := range s {
-			if !unicode.IsPrint(r) || isBidiControl(r) {
+			if !unicode.IsPrint(r) || IsBidi(r) {
 				return true // only check printable inputs
 			}
 		}
