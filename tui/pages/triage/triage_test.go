@@ -317,3 +317,25 @@ func TestPreviewCountsHaveUnits(t *testing.T) {
 		}
 	}
 }
+
+// TestAckDialogMarksNotValidated: the acknowledgement dialog says a flag's
+// sentence with the instrument's marker too.
+func TestAckDialogMarksNotValidated(t *testing.T) {
+	c := testCommon()
+	no := false
+	c.Scales = common.NewScales([]*programs.Instrument{{ShortTitle: "Mood check", Validated: &no}})
+	q := &store.Queue{TherapistID: "t1", Counts: map[store.Class]int{store.ClassRisk: 1}, Items: []store.QueueItem{{PatientID: "p0", DisplayName: "Maria",
+		TherapistID: "t1", Status: store.EnrollmentActive, ProgramTitle: "Program", Week: 2, Weeks: 8, Class: store.ClassRisk,
+		Reasons: []store.Reason{{Class: store.ClassRisk, Code: store.ReasonCriticalItem, Level: "amber", SourceType: store.RiskSourceMeasure, SourceID: "m1",
+			Text: "Mood check item 3 answered 1 on 15 Nov, not yet acknowledged", Badge: "RISK Mood check#3=1"}}}}}
+	p := New(c, store.Therapist{ID: "t1"}, false, true)
+	p.SetSize(120, 30)
+	p.SetQueue(q)
+	if !strings.Contains(p.View(), "RISK Mood check †n.v.#3=1") {
+		t.Errorf("row badge unmarked:\n%s", p.View())
+	}
+	p.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("a")})
+	if v := p.View(); !strings.Contains(v, "Mood check (not validated) item 3 answered 1") {
+		t.Errorf("the dialog's flag is unmarked:\n%s", v)
+	}
+}
