@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"polku/programs"
+	"polku/store/riskphrase"
 )
 
 // Class is a triage priority class; lower is more urgent.
@@ -74,13 +75,21 @@ const (
 type Reason struct {
 	Class      Class     `json:"class"`
 	Code       string    `json:"code"`
-	Level      string    `json:"level,omitempty"` // risk: "red" or "amber"
-	Heuristic  bool      `json:"heuristic,omitempty"`
-	Text       string    `json:"text"`  // a sentence a therapist would accept
-	Badge      string    `json:"badge"` // a few characters for the queue row
-	Since      time.Time `json:"since"` // when the clock of this reason started
+	Level      string    `json:"level,omitempty"`     // risk: "red" or "amber"
+	Heuristic  bool      `json:"heuristic"`           // a word-list match, not a scored answer
+	Validated  *bool     `json:"validated,omitempty"` // reasons about a score: whether its instrument is validated
+	Text       string    `json:"text"`                // a sentence a therapist would accept
+	Badge      string    `json:"badge"`               // a few characters for the queue row
+	Since      time.Time `json:"since"`               // when the clock of this reason started
 	SourceType string    `json:"source_type,omitempty"`
 	SourceID   string    `json:"source_id,omitempty"`
+	// EnrollmentID is the enrollment of the source: a risk flag from a
+	// finished enrollment is shown on the patient's current item.
+	EnrollmentID string `json:"enrollment_id,omitempty"`
+	// Phrase is the list phrase a heuristic risk reason matched, as
+	// written in the list ("itsemurh*"); Lang is its list.
+	Phrase string `json:"phrase,omitempty"`
+	Lang   string `json:"lang,omitempty"`
 }
 
 // ScorePoint is one total of an instrument over the weeks.
@@ -92,26 +101,29 @@ type ScorePoint struct {
 
 // QueueItem is one patient in a therapist's queue.
 type QueueItem struct {
-	PatientID    string       `json:"patient_id"`
-	Pseudonym    string       `json:"pseudonym"`
-	DisplayName  string       `json:"display_name"`
-	EnrollmentID string       `json:"enrollment_id"`
-	TherapistID  string       `json:"therapist_id"`
-	Status       string       `json:"status"`
-	ProgramID    string       `json:"program_id"`
-	ProgramTitle string       `json:"program_title"`
-	Week         int          `json:"week"`
-	Weeks        int          `json:"weeks"`
-	ModuleTitle  string       `json:"module_title,omitempty"`
-	StartDate    string       `json:"start_date"`
-	PlannedEnd   string       `json:"planned_end"`
-	LastActive   *time.Time   `json:"last_active,omitempty"`
-	Waiting      int          `json:"waiting"` // submissions without feedback
-	Unread       int          `json:"unread"`  // patient messages not yet read
-	Instrument   string       `json:"instrument,omitempty"`
-	Scores       []ScorePoint `json:"scores,omitempty"` // of Instrument, oldest first
-	Class        Class        `json:"class"`
-	Reasons      []Reason     `json:"reasons"`
+	PatientID    string     `json:"patient_id"`
+	Pseudonym    string     `json:"pseudonym"`
+	DisplayName  string     `json:"display_name"`
+	EnrollmentID string     `json:"enrollment_id"`
+	TherapistID  string     `json:"therapist_id"`
+	Status       string     `json:"status"`
+	ProgramID    string     `json:"program_id"`
+	ProgramTitle string     `json:"program_title"`
+	Week         int        `json:"week"`
+	Weeks        int        `json:"weeks"`
+	ModuleTitle  string     `json:"module_title,omitempty"`
+	StartDate    string     `json:"start_date"`
+	PlannedEnd   string     `json:"planned_end"`
+	LastActive   *time.Time `json:"last_active,omitempty"`
+	Waiting      int        `json:"waiting"` // submissions without feedback
+	Unread       int        `json:"unread"`  // patient messages not yet read
+	Instrument   string     `json:"instrument,omitempty"`
+	// Validated says whether Instrument is a validated scale; the series
+	// is a validated one whenever the patient has answered one.
+	Validated bool         `json:"validated"`
+	Scores    []ScorePoint `json:"scores,omitempty"` // of Instrument, oldest first
+	Class     Class        `json:"class"`
+	Reasons   []Reason     `json:"reasons"`
 }
 
 // HasRisk says whether any reason is in the risk class.
@@ -163,6 +175,7 @@ func canTriage(actor Actor, th Therapist) error {
 
 type triageEnrollment struct {
 	item       *QueueItem
+	finished   bool // completed or discontinued: only its risk flags count
 	programVID string
 	unlocked   int
 	referral   *time.Time
@@ -194,7 +207,15 @@ type triageMeasure struct {
 	at             time.Time
 }
 
-const triageScope = `SELECT id FROM enrollments WHERE therapist_id = ? AND status IN ('active', 'scheduled')`
+// triageScope is the enrollments a therapist's queue reads (?1 is the
+// therapist): their active and scheduled ones, and the finished
+// (completed or discontinued) enrollments of every patient whose latest
+// enrollment is theirs, for the risk flags those still carry
+// (docs/clinical.md, "Who owns a flag").
+const triageScope = `SELECT id FROM enrollments WHERE therapist_id = ?1 AND status IN ('active', 'scheduled')
+	UNION ALL SELECT f.id FROM enrollments f
+	WHERE f.patient_id IN (SELECT patient_id FROM enrollments WHERE therapist_id = ?1) AND f.status IN ('completed', 'discontinued')
+	AND (SELECT l.therapist_id FROM enrollments l WHERE l.patient_id = f.patient_id ORDER BY l.created_at DESC, l.id DESC LIMIT 1) = ?1`
 
 func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, now time.Time) (*Queue, error) {
 	q := &Queue{TherapistID: th.ID, Handle: th.Handle, GeneratedAt: now, Counts: map[Class]int{}}
@@ -204,13 +225,13 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	rows, err := tx.QueryContext(ctx, `SELECT e.id, e.patient_id, p.pseudonym, p.display_name, e.program_version_id, e.program_id,
 		e.status, e.start_date, e.planned_end, e.unlocked_modules, COALESCE(r.received_at, '')
 		FROM enrollments e JOIN patients p ON p.id = e.patient_id LEFT JOIN referrals r ON r.id = e.referral_id AND e.referral_id <> ''
-		WHERE e.therapist_id = ? AND e.status IN ('active', 'scheduled')`, th.ID)
+		WHERE e.id IN (`+triageScope+`) ORDER BY e.created_at, e.id`, th.ID)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		it := &QueueItem{TherapistID: th.ID}
-		te := &triageEnrollment{item: it, feedbackOn: map[string]bool{}, acked: map[string]bool{}}
+		te := &triageEnrollment{item: it, feedbackOn: map[string]bool{}}
 		var received string
 		if err := rows.Scan(&it.EnrollmentID, &it.PatientID, &it.Pseudonym, &it.DisplayName, &te.programVID, &it.ProgramID,
 			&it.Status, &it.StartDate, &it.PlannedEnd, &te.unlocked, &received); err != nil {
@@ -304,7 +325,7 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		return nil, err
 	}
 	err = scan(`SELECT e.id, (SELECT MAX(recorded_at) FROM diary_entries d WHERE d.enrollment_id = e.id) FROM enrollments e
-		WHERE e.therapist_id = ? AND e.status IN ('active', 'scheduled')`, func(r *sql.Rows) error {
+		WHERE e.id IN (`+triageScope+`)`, func(r *sql.Rows) error {
 		var eid string
 		var at sql.NullString
 		if err := r.Scan(&eid, &at); err != nil {
@@ -318,36 +339,111 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	if err != nil {
 		return nil, err
 	}
-	err = scan(`SELECT enrollment_id, source_id FROM risk_acks WHERE enrollment_id IN (`+triageScope+`)`, func(r *sql.Rows) error {
-		var eid, sid string
-		if err := r.Scan(&eid, &sid); err != nil {
+	// An acknowledgement may be filed on any of the patient's enrollments
+	// (a flag from a finished one is acknowledged on the current one), so
+	// acknowledged sources are looked up by patient.
+	acked := map[string]bool{}
+	err = scan(`SELECT source_id FROM risk_acks WHERE patient_id IN (SELECT patient_id FROM enrollments WHERE id IN (`+triageScope+`))`, func(r *sql.Rows) error {
+		var sid string
+		if err := r.Scan(&sid); err != nil {
 			return err
 		}
-		byID[eid].acked[sid] = true
+		acked[sid] = true
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	for _, te := range order {
+		te.acked = acked
+	}
 
-	rules := newTriageRules(pol, now, db.riskCache)
+	rules, err := newTriageRules(pol, now, db.riskCache, th)
+	if err != nil {
+		return nil, err
+	}
 	if err := rules.scanTexts(ctx, tx, order); err != nil {
 		return nil, err
 	}
 	for _, te := range order {
+		te.finished = te.item.Status == EnrollmentCompleted || te.item.Status == EnrollmentDiscontinued
 		if te.program, err = db.programDef(ctx, tx, te.programVID, true); err != nil {
 			return nil, err
 		}
 		if err := rules.apply(ctx, db, tx, te); err != nil {
 			return nil, err
 		}
-		q.Items = append(q.Items, *te.item)
 	}
+	q.Items = mergeFinished(order)
 	SortQueue(q.Items)
 	for _, it := range q.Items {
 		q.Counts[it.Class]++
 	}
 	return q, nil
+}
+
+// mergeFinished makes the queue's items: one per active or scheduled
+// enrollment, carrying the open risk flags of the patient's finished
+// enrollments too; a patient with no current enrollment here but open
+// flags on finished ones gets one item, for the latest of them. A finished
+// enrollment without open flags is not in the queue.
+func mergeFinished(order []*triageEnrollment) []QueueItem {
+	current := map[string]*QueueItem{}
+	var items []*QueueItem
+	for _, te := range order {
+		if !te.finished {
+			items = append(items, te.item)
+			if current[te.item.PatientID] == nil {
+				current[te.item.PatientID] = te.item
+			}
+		}
+	}
+	for _, te := range order { // created_at order: the latest finished one wins
+		if !te.finished || len(te.item.Reasons) == 0 {
+			continue
+		}
+		it := current[te.item.PatientID]
+		if it == nil {
+			items = append(items, te.item)
+			current[te.item.PatientID] = te.item
+			continue
+		}
+		if it.Status == EnrollmentCompleted || it.Status == EnrollmentDiscontinued {
+			// A later finished enrollment takes over the item.
+			te.item.Reasons = append(it.Reasons, te.item.Reasons...)
+			*it = *te.item
+		} else {
+			it.Reasons = append(it.Reasons, te.item.Reasons...)
+		}
+		rankReasons(it)
+	}
+	out := make([]QueueItem, len(items))
+	for i, it := range items {
+		out[i] = *it
+	}
+	return out
+}
+
+// rankReasons orders an item's reasons (class, red before amber, oldest
+// first) and sets its class from the first.
+func rankReasons(it *QueueItem) {
+	reasons := it.Reasons
+	sort.SliceStable(reasons, func(i, j int) bool {
+		if reasons[i].Class != reasons[j].Class {
+			return reasons[i].Class < reasons[j].Class
+		}
+		if (reasons[i].Level == programs.LevelRed) != (reasons[j].Level == programs.LevelRed) {
+			return reasons[i].Level == programs.LevelRed
+		}
+		return reasons[i].Since.Before(reasons[j].Since)
+	})
+	it.Class = ClassWaiting
+	if len(reasons) > 0 {
+		it.Class = reasons[0].Class
+	}
+	if it.Reasons == nil {
+		it.Reasons = []Reason{}
+	}
 }
 
 // SortQueue orders items most urgent first: by class; within risk red
@@ -391,22 +487,39 @@ func SortQueue(items []QueueItem) {
 }
 
 // riskCache remembers which risk phrase (if any) a patient text contains,
-// per word list. Texts are append-only, so an entry never goes stale, and a
-// refreshed queue reads no text it has already scanned.
+// per word list, and the compiled list. Texts are append-only, so an entry
+// never goes stale, and a refreshed queue reads no text it has already
+// scanned.
 type riskCache struct {
-	mu    sync.Mutex
-	words string
-	m     map[string]string
+	mu      sync.Mutex
+	words   string
+	matcher *riskphrase.Matcher
+	m       map[string]riskphrase.Hit
 }
 
 const riskCacheMax = 500_000
+
+// compiled returns the matcher for a word list, compiling it once.
+func (c *riskCache) compiled(words string, lists map[string][]string) (*riskphrase.Matcher, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.words == words && c.matcher != nil {
+		return c.matcher, nil
+	}
+	m, err := riskphrase.Compile(lists)
+	if err != nil {
+		return nil, fmt.Errorf("setting risk_words: %w", err)
+	}
+	c.words, c.matcher, c.m = words, m, map[string]riskphrase.Hit{}
+	return m, nil
+}
 
 // missing returns the ids not yet scanned with this word list.
 func (c *riskCache) missing(words string, ids []string) []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.words != words || len(c.m) > riskCacheMax {
-		c.words, c.m = words, map[string]string{}
+		c.words, c.m = words, map[string]riskphrase.Hit{}
 	}
 	var out []string
 	for _, id := range ids {
@@ -417,7 +530,7 @@ func (c *riskCache) missing(words string, ids []string) []string {
 	return out
 }
 
-func (c *riskCache) put(words, id, hit string) {
+func (c *riskCache) put(words, id string, hit riskphrase.Hit) {
 	c.mu.Lock()
 	if c.words == words {
 		c.m[id] = hit
@@ -425,11 +538,11 @@ func (c *riskCache) put(words, id, hit string) {
 	c.mu.Unlock()
 }
 
-func (c *riskCache) get(words, id string) string {
+func (c *riskCache) get(words, id string) riskphrase.Hit {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.words != words {
-		return ""
+		return riskphrase.Hit{}
 	}
 	return c.m[id]
 }
@@ -441,19 +554,23 @@ type triageRules struct {
 	loc      *time.Location
 	today    time.Time
 	cache    *riskCache
-	words    []string
+	matcher  *riskphrase.Matcher
 	wordsKey string
+	owner    string // the queue's therapist, who owns the flags of finished enrollments in it
 }
 
-func newTriageRules(pol Policy, now time.Time, cache *riskCache) *triageRules {
+func newTriageRules(pol Policy, now time.Time, cache *riskCache, th Therapist) (*triageRules, error) {
 	loc := pol.Location()
 	ln := now.In(loc)
-	r := &triageRules{pol: pol, now: now, loc: loc, today: time.Date(ln.Year(), ln.Month(), ln.Day(), 0, 0, 0, 0, loc), cache: cache}
-	for _, lang := range []string{"fi", "sv", "en"} {
-		r.words = append(r.words, pol.RiskWords[lang]...)
+	r := &triageRules{pol: pol, now: now, loc: loc, today: time.Date(ln.Year(), ln.Month(), ln.Day(), 0, 0, 0, 0, loc), cache: cache, owner: th.Handle}
+	var key []string
+	for _, lang := range RiskLanguages {
+		key = append(key, lang+"\x01"+strings.Join(pol.RiskWords[lang], "\x00"))
 	}
-	r.wordsKey = strings.Join(r.words, "\x00")
-	return r
+	r.wordsKey = strings.Join(key, "\x02")
+	var err error
+	r.matcher, err = cache.compiled(r.wordsKey, pol.RiskWords)
+	return r, err
 }
 
 func (r *triageRules) day(t time.Time) string { return t.In(r.loc).Format("2 Jan") }
@@ -461,19 +578,6 @@ func (r *triageRules) day(t time.Time) string { return t.In(r.loc).Format("2 Jan
 func (r *triageRules) date(d string) time.Time {
 	t, _ := time.ParseInLocation(time.DateOnly, d, r.loc)
 	return t
-}
-
-// match returns the first word-list phrase found in the texts.
-func (r *triageRules) match(texts ...string) string {
-	for _, t := range texts {
-		low := strings.ToLower(t)
-		for _, w := range r.words {
-			if strings.Contains(low, w) {
-				return w
-			}
-		}
-	}
-	return ""
 }
 
 // scanTexts reads and scans the patient texts (inbound messages,
@@ -527,7 +631,8 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 					}
 					sort.Strings(texts)
 				}
-				r.cache.put(r.wordsKey, id, r.match(texts...))
+				hit, _ := r.matcher.Match(texts...)
+				r.cache.put(r.wordsKey, id, hit)
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
@@ -614,8 +719,15 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 		it.LastActive = &l
 	}
 
-	// 1. Risk: endorsed critical items and possible-risk phrases, until acknowledged.
+	// 1. Risk: endorsed critical items and possible-risk phrases, until
+	// acknowledged, whatever became of the enrollment (docs/clinical.md).
+	origin := ""
+	if te.finished {
+		origin = fmt.Sprintf("; from the %s enrollment in %s (planned end %s): the flag stays until acknowledged and is %s's as the last therapist assigned (the team supervisor's when nobody is)",
+			it.Status, p.Title, r.day(r.date(it.PlannedEnd)), r.owner)
+	}
 	series := map[string][]triageMeasure{}
+	validated := map[string]bool{}
 	var instruments []string
 	for _, m := range te.measures {
 		if _, seen := series[m.instrument]; !seen {
@@ -626,22 +738,31 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 		if err != nil {
 			return err
 		}
+		validated[m.instrument] = isValidated(in)
 		if te.acked[m.id] {
 			continue
 		}
 		for _, hit := range in.CriticalHits(m.answers) {
-			add(Reason{Class: ClassRisk, Code: ReasonCriticalItem, Level: hit.Level, Since: m.at, SourceType: RiskSourceMeasure, SourceID: m.id,
-				Text:  fmt.Sprintf("%s item %s answered %d on %s, not yet acknowledged (%s)", in.Name(), hit.Item, hit.Answer, r.day(m.at), hit.Label),
+			v := isValidated(in)
+			add(Reason{Class: ClassRisk, Code: ReasonCriticalItem, Level: hit.Level, Since: m.at, SourceType: RiskSourceMeasure, SourceID: m.id, EnrollmentID: it.EnrollmentID, Validated: &v,
+				Text:  fmt.Sprintf("%s%s item %s answered %d on %s, not yet acknowledged (%s)%s", in.Name(), notValidatedNote(in), hit.Item, hit.Answer, r.day(m.at), hit.Label, origin),
 				Badge: fmt.Sprintf("RISK %s#%s=%d", in.Name(), hit.Item, hit.Answer)})
 		}
+	}
+	phrase := func(h riskphrase.Hit) string {
+		if h.Found == h.Phrase {
+			return fmt.Sprintf("%q (%s list)", h.Found, h.Lang)
+		}
+		return fmt.Sprintf("%q (%s list phrase %q)", h.Found, h.Lang, h.Phrase)
 	}
 	for _, m := range te.messages {
 		if m.direction != DirectionIn || te.acked[m.id] {
 			continue
 		}
-		if w := r.cache.get(r.wordsKey, m.id); w != "" {
+		if h := r.cache.get(r.wordsKey, m.id); h.Phrase != "" {
 			add(Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: m.at, SourceType: RiskSourceMessage, SourceID: m.id,
-				Text:  fmt.Sprintf("Possible risk (word-list heuristic): message of %s contains %q, not yet acknowledged", r.day(m.at), w),
+				EnrollmentID: it.EnrollmentID, Phrase: h.Phrase, Lang: h.Lang,
+				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): message of %s contains %s, not yet acknowledged%s", r.day(m.at), phrase(h), origin),
 				Badge: "RISK? msg"})
 		}
 	}
@@ -655,15 +776,23 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 		if te.acked[s.id] {
 			continue
 		}
-		if w := r.cache.get(r.wordsKey, s.id); w != "" {
+		if h := r.cache.get(r.wordsKey, s.id); h.Phrase != "" {
 			add(Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
-				Text:  fmt.Sprintf("Possible risk (word-list heuristic): exercise '%s' of %s contains %q, not yet acknowledged", exerciseTitle(p, s.exercise), r.day(s.at), w),
+				EnrollmentID: it.EnrollmentID, Phrase: h.Phrase, Lang: h.Lang,
+				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): exercise '%s' of %s contains %s, not yet acknowledged%s", exerciseTitle(p, s.exercise), r.day(s.at), phrase(h), origin),
 				Badge: "RISK? ex"})
 		}
+	}
+	if te.finished {
+		// Nothing else is asked of a therapist about a finished enrollment.
+		it.Reasons = reasons
+		rankReasons(it)
+		return nil
 	}
 
 	// 2 and 4. Submissions waiting for feedback and unanswered messages.
 	promise := time.Duration(r.pol.FeedbackWorkingDays) * 24 * time.Hour
+	promiseWords := fmt.Sprintf("the %d-working-day promise", r.pol.FeedbackWorkingDays)
 	for _, s := range te.submitted {
 		if te.feedbackOn[s.id] || superseded[s.id] {
 			continue
@@ -671,10 +800,11 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 		it.Waiting++
 		waited := workingTime(s.at, r.now, r.loc)
 		title := exerciseTitle(p, s.exercise)
-		days := int(waited / (24 * time.Hour))
+		days := WorkingDays(s.at, r.now, r.loc)
 		if waited > promise {
 			add(Reason{Class: ClassOverdue, Code: ReasonFeedbackOverdue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
-				Text:  fmt.Sprintf("Exercise '%s' waiting %s, %s", title, plural(days, "working day", "working days"), overBy(waited-promise)),
+				Text: fmt.Sprintf("Exercise '%s' submitted %s, waiting %s: feedback %s over %s",
+					title, r.day(s.at), plural(days, "working day", "working days"), overBy(waited-promise), promiseWords),
 				Badge: fmt.Sprintf("FB %dd!", days)})
 		} else {
 			add(Reason{Class: ClassDue, Code: ReasonFeedbackDue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
@@ -693,11 +823,12 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 	if len(unanswered) > 0 {
 		oldest := unanswered[0]
 		waited := workingTime(oldest.at, r.now, r.loc)
-		days := int(waited / (24 * time.Hour))
+		days := WorkingDays(oldest.at, r.now, r.loc)
 		n := plural(len(unanswered), "message", "messages")
 		if waited > promise {
 			add(Reason{Class: ClassOverdue, Code: ReasonMessageOverdue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
-				Text:  fmt.Sprintf("%s unanswered since %s: %s, %s", n, r.day(oldest.at), plural(days, "working day", "working days"), overBy(waited-promise)),
+				Text: fmt.Sprintf("%s unanswered since %s, %s: answer %s over %s",
+					n, r.day(oldest.at), plural(days, "working day", "working days"), overBy(waited-promise), promiseWords),
 				Badge: fmt.Sprintf("MSG %d %dd!", len(unanswered), days)})
 		} else {
 			add(Reason{Class: ClassDue, Code: ReasonMessageDue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
@@ -713,13 +844,16 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 		if err != nil {
 			return err
 		}
-		if len(ms) < 2 {
+		// A scale that is not validated has no known reliable change or
+		// expected curve: it never raises deterioration or not on track.
+		if len(ms) < 2 || !isValidated(in) {
 			continue
 		}
 		base, cur := ms[0], ms[len(ms)-1]
 		ch := in.Change(base.total, cur.total)
+		yes := true
 		if ch.ReliableDeterioration {
-			add(Reason{Class: ClassDeterioration, Code: ReasonDeterioration, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id,
+			add(Reason{Class: ClassDeterioration, Code: ReasonDeterioration, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id, Validated: &yes,
 				Text:  fmt.Sprintf("%s rose from %d to %d since baseline (reliable deterioration: +%d, threshold %d)", in.Name(), base.total, cur.total, ch.Delta, ch.Threshold),
 				Badge: fmt.Sprintf("%s +%d", in.Name(), ch.Delta)})
 			continue
@@ -738,19 +872,28 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 			continue
 		}
 		if off, expected, ok := programs.NotOnTrack(totals, week, p.Weeks, r.pol.NotOnTrack.ExpectedImprovementPct/100, r.pol.NotOnTrack.MinScores); ok && off {
-			add(Reason{Class: ClassDeterioration, Code: ReasonNotOnTrack, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id,
+			add(Reason{Class: ClassDeterioration, Code: ReasonNotOnTrack, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id, Validated: &yes,
 				Text: fmt.Sprintf("Not on track: %s is %d in week %d, expected below %.1f (baseline %d; local rule: %.0f%% improvement over %d weeks)",
 					in.Name(), cur.total, week, expected, base.total, r.pol.NotOnTrack.ExpectedImprovementPct, p.Weeks),
 				Badge: in.Name() + " off"})
 		}
 	}
-	// The sparkline shows the program's first scheduled instrument, or
-	// whatever was answered.
+	// The sparkline shows a validated scale: the program's first scheduled
+	// one the patient answered, else the first validated one answered;
+	// a not-validated scale only when nothing else was answered.
 	primary := ""
-	if len(p.Schedule) > 0 {
-		primary = p.Schedule[0].Instrument
+	for _, sc := range p.Schedule {
+		if _, ok := series[sc.Instrument]; ok && validated[sc.Instrument] {
+			primary = sc.Instrument
+			break
+		}
 	}
-	if _, ok := series[primary]; !ok && len(instruments) > 0 {
+	for _, id := range instruments {
+		if primary == "" && validated[id] {
+			primary = id
+		}
+	}
+	if primary == "" && len(instruments) > 0 {
 		primary = instruments[0]
 	}
 	if ms, ok := series[primary]; ok {
@@ -759,6 +902,7 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 			return err
 		}
 		it.Instrument = in.Name()
+		it.Validated = isValidated(in)
 		for _, m := range ms {
 			it.Scores = append(it.Scores, ScorePoint{Week: m.week, Total: m.total, At: m.at})
 		}
@@ -828,42 +972,38 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 		due := truncDay(received, r.loc).AddDate(0, 0, r.pol.StartDays)
 		text := fmt.Sprintf("Referral received %s, %s ago; start promised within %d days (by %s)", r.day(received), plural(days, "day", "days"), r.pol.StartDays, r.day(due))
 		if days > r.pol.StartDays {
-			text = fmt.Sprintf("Referral received %s, %d days ago: %d over the %d-day start promise", r.day(received), days, days-r.pol.StartDays, r.pol.StartDays)
+			text = fmt.Sprintf("Referral received %s, %d days ago: start %s over the %d-day start promise", r.day(received), days, plural(days-r.pol.StartDays, "day", "days"), r.pol.StartDays)
 		}
 		add(Reason{Class: ClassStarting, Code: ReasonStartDue, Since: received, Text: text, Badge: fmt.Sprintf("START %dd", days)})
 	}
 
-	sort.SliceStable(reasons, func(i, j int) bool {
-		if reasons[i].Class != reasons[j].Class {
-			return reasons[i].Class < reasons[j].Class
-		}
-		if (reasons[i].Level == programs.LevelRed) != (reasons[j].Level == programs.LevelRed) {
-			return reasons[i].Level == programs.LevelRed
-		}
-		return reasons[i].Since.Before(reasons[j].Since)
-	})
 	it.Reasons = reasons
-	it.Class = ClassWaiting
-	if len(reasons) > 0 {
-		it.Class = reasons[0].Class
-	}
-	if it.Reasons == nil {
-		it.Reasons = []Reason{}
-	}
+	rankReasons(it)
 	return nil
 }
 
 // overBy says how far past the promise a clock is, in working days, or in
-// hours when it is less than one.
+// working hours when it is less than one day.
 func overBy(d time.Duration) string {
 	if d < 24*time.Hour {
 		h := int(d.Hours())
 		if h < 1 {
-			return "just over the promise"
+			return "just"
 		}
-		return fmt.Sprintf("%d h over the promise", h)
+		return plural(h, "working hour", "working hours")
 	}
-	return fmt.Sprintf("%d over the promise", int(d/(24*time.Hour)))
+	return plural(int(d/(24*time.Hour)), "working day", "working days")
+}
+
+// isValidated says whether an instrument's definition says it is validated.
+func isValidated(in *programs.Instrument) bool { return in.Validated != nil && *in.Validated }
+
+// notValidatedNote marks a score of a scale that is not validated.
+func notValidatedNote(in *programs.Instrument) string {
+	if isValidated(in) {
+		return ""
+	}
+	return " (not a validated scale)"
 }
 
 func exerciseTitle(p *programs.Program, id string) string {
@@ -886,32 +1026,4 @@ func shortAge(d time.Duration) string {
 		return fmt.Sprintf("%dh", int(d.Hours()))
 	}
 	return fmt.Sprintf("%dd", int(d.Hours()/24))
-}
-
-// workingTime is the time between from and to that falls on weekdays
-// (Monday-Friday) in loc: the clock of the feedback promise, which skips
-// weekends.
-func workingTime(from, to time.Time, loc *time.Location) time.Duration {
-	if !to.After(from) {
-		return 0
-	}
-	var total time.Duration
-	cur := from.In(loc)
-	end := to.In(loc)
-	for cur.Before(end) {
-		next := time.Date(cur.Year(), cur.Month(), cur.Day()+1, 0, 0, 0, 0, loc)
-		if next.After(end) {
-			next = end
-		}
-		if wd := cur.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			total += next.Sub(cur)
-		}
-		cur = next
-	}
-	return total
-}
-
-// WorkingTime is exported for tests and tools: weekday time between two instants.
-func WorkingTime(from, to time.Time, loc *time.Location) time.Duration {
-	return workingTime(from, to, loc)
 }

@@ -154,7 +154,7 @@ func (a *app) settingsCmd() *cobra.Command {
 			for _, s := range stored {
 				set[s.Key] = true
 			}
-			values := policyValues(pol)
+			values := store.PolicyValues(pol)
 			tw := newTable(a.env.stdout)
 			fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE\tMEANING")
 			for _, kv := range store.SettingKeys() {
@@ -170,8 +170,16 @@ func (a *app) settingsCmd() *cobra.Command {
 	addOutputFlag(list)
 	set := &cobra.Command{
 		Use:   "set KEY VALUE",
-		Short: "Change a setting (VALUE is JSON: 3, \"Europe/Helsinki\", {...})",
-		Args:  cobra.ExactArgs(2),
+		Short: "Change a setting and say what changed",
+		Long: `Change one setting. VALUE is read as the setting's type wants it: a number
+(3), a time zone without quotes (Europe/Stockholm), a phrase list as JSON or
+separated by commas. JSON is always accepted. Risk phrase lists are per
+language (risk_words.fi, risk_words.sv, risk_words.en): setting one never
+changes another; a whole risk_words map sets only the languages it names.`,
+		Example: `  polku settings set timezone Europe/Stockholm
+  polku settings set feedback_working_days 3
+  polku settings set risk_words.fi '["haluan kuolla", "itsemurh*"]'`,
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, db, _, err := a.begin(cmd)
 			if err != nil {
@@ -182,29 +190,31 @@ func (a *app) settingsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := db.SetPolicyValue(ctx, actor, args[0], args[1]); err != nil {
+			changes, err := db.ChangeSetting(ctx, actor, args[0], args[1])
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.env.stdout, "%s = %s\n", args[0], args[1])
+			for _, c := range changes {
+				fmt.Fprintf(a.env.stdout, "%s: %s -> %s\n", c.Key, c.Before, c.After)
+			}
+			if strings.HasPrefix(args[0], "risk_words") {
+				changed := map[string]bool{}
+				for _, c := range changes {
+					changed[c.Key] = true
+				}
+				var same []string
+				for _, lang := range store.RiskLanguages {
+					if !changed["risk_words."+lang] {
+						same = append(same, lang)
+					}
+				}
+				if len(same) > 0 {
+					fmt.Fprintf(a.env.stdout, "unchanged: the %s lists\n", strings.Join(same, ", "))
+				}
+			}
 			return nil
 		},
 	}
 	cmd.AddCommand(list, set)
 	return cmd
-}
-
-func policyValues(p store.Policy) map[string]string {
-	words := 0
-	for _, l := range p.RiskWords {
-		words += len(l)
-	}
-	return map[string]string{
-		"feedback_working_days": fmt.Sprint(p.FeedbackWorkingDays),
-		"inactive_days":         fmt.Sprint(p.InactiveDays),
-		"ending_days":           fmt.Sprint(p.EndingDays),
-		"start_days":            fmt.Sprint(p.StartDays),
-		"not_on_track":          fmt.Sprintf(`{"expected_improvement_pct": %g, "min_scores": %d}`, p.NotOnTrack.ExpectedImprovementPct, p.NotOnTrack.MinScores),
-		"timezone":              fmt.Sprintf("%q", p.Timezone),
-		"risk_words":            fmt.Sprintf("%d phrases (fi %d, sv %d, en %d); --output json shows them", words, len(p.RiskWords["fi"]), len(p.RiskWords["sv"]), len(p.RiskWords["en"])),
-	}
 }

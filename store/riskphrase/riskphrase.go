@@ -42,9 +42,10 @@ type Matcher struct {
 // wordClass is what a word is made of: letters, digits and combining marks.
 const wordClass = `\p{L}\p{N}\p{M}`
 
-// Compile builds a matcher from phrase lists by language. Languages are
-// tried in sorted order and phrases in list order, so the first phrase of
-// a language that matches is the one reported. A phrase that is empty,
+// Compile builds a matcher from phrase lists by language. The phrase
+// reported is the one found earliest in the text (at the same place, the
+// earlier language in sorted order, then the earlier in its list). A
+// phrase that is empty,
 // starts or ends with a non-word character, or is only a wildcard is an
 // error naming the language and the index.
 func Compile(lists map[string][]string) (*Matcher, error) {
