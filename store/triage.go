@@ -547,22 +547,18 @@ func (c *riskCache) get(words, id string) riskphrase.Hit {
 	return c.m[id]
 }
 
-// triageRules applies the policy to one enrollment at a time.
+// triageRules loads what the rules need for one queue (the phrase
+// matcher, the texts' hits) and applies them to one enrollment at a time.
 type triageRules struct {
-	pol      Policy
-	now      time.Time
-	loc      *time.Location
-	today    time.Time
+	env      ruleEnv
 	cache    *riskCache
 	matcher  *riskphrase.Matcher
 	wordsKey string
-	owner    string // the queue's therapist, who owns the flags of finished enrollments in it
 }
 
 func newTriageRules(pol Policy, now time.Time, cache *riskCache, th Therapist) (*triageRules, error) {
 	loc := pol.Location()
-	ln := now.In(loc)
-	r := &triageRules{pol: pol, now: now, loc: loc, today: time.Date(ln.Year(), ln.Month(), ln.Day(), 0, 0, 0, 0, loc), cache: cache, owner: th.Handle}
+	r := &triageRules{env: ruleEnv{now: now, today: truncDay(now, loc), loc: loc, pol: pol, owner: th.Handle}, cache: cache}
 	var key []string
 	for _, lang := range RiskLanguages {
 		key = append(key, lang+"\x01"+strings.Join(pol.RiskWords[lang], "\x00"))
@@ -573,10 +569,8 @@ func newTriageRules(pol Policy, now time.Time, cache *riskCache, th Therapist) (
 	return r, err
 }
 
-func (r *triageRules) day(t time.Time) string { return t.In(r.loc).Format("2 Jan") }
-
 func (r *triageRules) date(d string) time.Time {
-	t, _ := time.ParseInLocation(time.DateOnly, d, r.loc)
+	t, _ := time.ParseInLocation(time.DateOnly, d, r.env.loc)
 	return t
 }
 
@@ -672,358 +666,67 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
+// apply resolves what the rules need about one enrollment (its
+// instruments and the risk phrases found in its texts), runs the rules
+// (triagerules.go) and fills in the queue item.
 func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageEnrollment) error {
-	instrument := func(id string, version int) (*programs.Instrument, error) {
-		return db.instrumentDef(ctx, tx, id, version, true)
-	}
 	it, p := te.item, te.program
+	f := &facts{enrollmentID: it.EnrollmentID, status: it.Status, program: p, start: r.date(it.StartDate), end: r.date(it.PlannedEnd),
+		finished: te.finished, referral: te.referral, submitted: te.submitted, feedbackOn: te.feedbackOn, messages: te.messages,
+		measures: te.measures, acked: te.acked, instruments: map[string]*programs.Instrument{}, hits: map[string]riskphrase.Hit{}}
+	for _, m := range te.measures {
+		key := instrumentKey(m.instrument, m.version)
+		if _, ok := f.instruments[key]; ok {
+			continue
+		}
+		in, err := db.instrumentDef(ctx, tx, m.instrument, m.version, true)
+		if err != nil {
+			return err
+		}
+		f.instruments[key] = in
+	}
+	for _, m := range te.messages {
+		if h := r.cache.get(r.wordsKey, m.id); h.Phrase != "" {
+			f.hits[m.id] = h
+		}
+	}
+	for _, s := range te.submitted {
+		if h := r.cache.get(r.wordsKey, s.id); h.Phrase != "" {
+			f.hits[s.id] = h
+		}
+	}
+	newFacts(f, te.lastDiary)
+
 	it.ProgramTitle, it.Weeks = p.Title, p.Weeks
-	start := r.date(it.StartDate)
 	if it.Status == EnrollmentActive {
-		it.Week = int(r.today.Sub(start).Hours()/24)/7 + 1
-		if it.Week < 1 {
-			it.Week = 1
-		}
-		if it.Week > p.Weeks {
-			it.Week = p.Weeks // past the planned end: the ending reason says so
-		}
+		// Past the planned end the week stays at the last: the ending reason says so.
+		it.Week = min(max(int(r.env.today.Sub(f.start).Hours()/24)/7+1, 1), p.Weeks)
 	}
 	if te.unlocked > 0 && te.unlocked <= len(p.Modules) {
 		it.ModuleTitle = p.Modules[te.unlocked-1].Title
 	}
-	var reasons []Reason
-	add := func(rs Reason) { reasons = append(reasons, rs) }
-
-	// Activity.
-	last := te.lastDiary
-	for _, s := range te.submitted {
-		if s.at.After(last) {
-			last = s.at
-		}
+	if !f.last.IsZero() {
+		l := f.last
+		it.LastActive = &l
 	}
 	for _, m := range te.messages {
-		if m.direction == DirectionIn && m.at.After(last) {
-			last = m.at
-		}
 		if m.direction == DirectionIn && !m.read {
 			it.Unread++
 		}
 	}
-	for _, m := range te.measures {
-		if m.at.After(last) {
-			last = m.at
-		}
-	}
-	if !last.IsZero() {
-		l := last
-		it.LastActive = &l
-	}
-
-	// 1. Risk: endorsed critical items and possible-risk phrases, until
-	// acknowledged, whatever became of the enrollment (docs/clinical.md).
-	origin := ""
-	if te.finished {
-		origin = fmt.Sprintf("; from the %s enrollment in %s (planned end %s): the flag stays until acknowledged and is %s's as the last therapist assigned (the team supervisor's when nobody is)",
-			it.Status, p.Title, r.day(r.date(it.PlannedEnd)), r.owner)
-	}
-	series := map[string][]triageMeasure{}
-	validated := map[string]bool{}
-	var instruments []string
-	for _, m := range te.measures {
-		if _, seen := series[m.instrument]; !seen {
-			instruments = append(instruments, m.instrument)
-		}
-		series[m.instrument] = append(series[m.instrument], m)
-		in, err := instrument(m.instrument, m.version)
-		if err != nil {
-			return err
-		}
-		validated[m.instrument] = isValidated(in)
-		if te.acked[m.id] {
-			continue
-		}
-		for _, hit := range in.CriticalHits(m.answers) {
-			v := isValidated(in)
-			add(Reason{Class: ClassRisk, Code: ReasonCriticalItem, Level: hit.Level, Since: m.at, SourceType: RiskSourceMeasure, SourceID: m.id, EnrollmentID: it.EnrollmentID, Validated: &v,
-				Text:  fmt.Sprintf("%s%s item %s answered %d on %s, not yet acknowledged (%s)%s", in.Name(), notValidatedNote(in), hit.Item, hit.Answer, r.day(m.at), hit.Label, origin),
-				Badge: fmt.Sprintf("RISK %s#%s=%d", in.Name(), hit.Item, hit.Answer)})
-		}
-	}
-	phrase := func(h riskphrase.Hit) string {
-		if h.Found == h.Phrase {
-			return fmt.Sprintf("%q (%s list)", h.Found, h.Lang)
-		}
-		return fmt.Sprintf("%q (%s list phrase %q)", h.Found, h.Lang, h.Phrase)
-	}
-	for _, m := range te.messages {
-		if m.direction != DirectionIn || te.acked[m.id] {
-			continue
-		}
-		if h := r.cache.get(r.wordsKey, m.id); h.Phrase != "" {
-			add(Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: m.at, SourceType: RiskSourceMessage, SourceID: m.id,
-				EnrollmentID: it.EnrollmentID, Phrase: h.Phrase, Lang: h.Lang,
-				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): message of %s contains %s, not yet acknowledged%s", r.day(m.at), phrase(h), origin),
-				Badge: "RISK? msg"})
-		}
-	}
-	superseded := map[string]bool{}
 	for _, s := range te.submitted {
-		if s.supersedes != "" {
-			superseded[s.supersedes] = true
+		if !te.feedbackOn[s.id] && !f.superseded[s.id] {
+			it.Waiting++
 		}
 	}
-	for _, s := range te.submitted {
-		if te.acked[s.id] {
-			continue
-		}
-		if h := r.cache.get(r.wordsKey, s.id); h.Phrase != "" {
-			add(Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
-				EnrollmentID: it.EnrollmentID, Phrase: h.Phrase, Lang: h.Lang,
-				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): exercise '%s' of %s contains %s, not yet acknowledged%s", exerciseTitle(p, s.exercise), r.day(s.at), phrase(h), origin),
-				Badge: "RISK? ex"})
-		}
-	}
-	if te.finished {
-		// Nothing else is asked of a therapist about a finished enrollment.
-		it.Reasons = reasons
-		rankReasons(it)
-		return nil
-	}
-
-	// 2 and 4. Submissions waiting for feedback and unanswered messages.
-	promise := time.Duration(r.pol.FeedbackWorkingDays) * 24 * time.Hour
-	promiseWords := fmt.Sprintf("the %d-working-day promise", r.pol.FeedbackWorkingDays)
-	for _, s := range te.submitted {
-		if te.feedbackOn[s.id] || superseded[s.id] {
-			continue
-		}
-		it.Waiting++
-		waited := workingTime(s.at, r.now, r.loc)
-		title := exerciseTitle(p, s.exercise)
-		days := WorkingDays(s.at, r.now, r.loc)
-		if waited > promise {
-			add(Reason{Class: ClassOverdue, Code: ReasonFeedbackOverdue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
-				Text: fmt.Sprintf("Exercise '%s' submitted %s, waiting %s: feedback %s over %s",
-					title, r.day(s.at), plural(days, "working day", "working days"), overBy(waited-promise), promiseWords),
-				Badge: fmt.Sprintf("FB %dd!", days)})
-		} else {
-			add(Reason{Class: ClassDue, Code: ReasonFeedbackDue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
-				Text:  fmt.Sprintf("Exercise '%s' submitted %s, feedback due within %s", title, r.day(s.at), plural(r.pol.FeedbackWorkingDays, "working day", "working days")),
-				Badge: "FB " + shortAge(r.now.Sub(s.at))})
-		}
-	}
-	var unanswered []triageMsg
-	for _, m := range te.messages {
-		if m.direction == DirectionOut {
-			unanswered = unanswered[:0]
-		} else {
-			unanswered = append(unanswered, m)
-		}
-	}
-	if len(unanswered) > 0 {
-		oldest := unanswered[0]
-		waited := workingTime(oldest.at, r.now, r.loc)
-		days := WorkingDays(oldest.at, r.now, r.loc)
-		n := plural(len(unanswered), "message", "messages")
-		if waited > promise {
-			add(Reason{Class: ClassOverdue, Code: ReasonMessageOverdue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
-				Text: fmt.Sprintf("%s unanswered since %s, %s: answer %s over %s",
-					n, r.day(oldest.at), plural(days, "working day", "working days"), overBy(waited-promise), promiseWords),
-				Badge: fmt.Sprintf("MSG %d %dd!", len(unanswered), days)})
-		} else {
-			add(Reason{Class: ClassDue, Code: ReasonMessageDue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
-				Text:  fmt.Sprintf("%s unanswered since %s, answer due within %s", n, r.day(oldest.at), plural(r.pol.FeedbackWorkingDays, "working day", "working days")),
-				Badge: fmt.Sprintf("MSG %d", len(unanswered))})
-		}
-	}
-
-	// 3. Deterioration: reliable deterioration from baseline, or not on track.
-	for _, id := range instruments {
-		ms := series[id]
-		in, err := instrument(id, ms[len(ms)-1].version)
-		if err != nil {
-			return err
-		}
-		// A scale that is not validated has no known reliable change or
-		// expected curve: it never raises deterioration or not on track.
-		if len(ms) < 2 || !isValidated(in) {
-			continue
-		}
-		base, cur := ms[0], ms[len(ms)-1]
-		ch := in.Change(base.total, cur.total)
-		yes := true
-		if ch.ReliableDeterioration {
-			add(Reason{Class: ClassDeterioration, Code: ReasonDeterioration, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id, Validated: &yes,
-				Text:  fmt.Sprintf("%s rose from %d to %d since baseline (reliable deterioration: +%d, threshold %d)", in.Name(), base.total, cur.total, ch.Delta, ch.Threshold),
-				Badge: fmt.Sprintf("%s +%d", in.Name(), ch.Delta)})
-			continue
-		}
-		totals := make([]int, len(ms))
-		for i, m := range ms {
-			totals[i] = m.total
-		}
-		week := cur.week
-		if week < 1 {
-			week = 1
-		}
-		// Below the caseness cut-off the patient is in the non-clinical
-		// range: no not-on-track signal, whatever the curve says.
-		if isCase, hasCut := in.IsCase(cur.total); hasCut && !isCase {
-			continue
-		}
-		if off, expected, ok := programs.NotOnTrack(totals, week, p.Weeks, r.pol.NotOnTrack.ExpectedImprovementPct/100, r.pol.NotOnTrack.MinScores); ok && off {
-			add(Reason{Class: ClassDeterioration, Code: ReasonNotOnTrack, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id, Validated: &yes,
-				Text: fmt.Sprintf("Not on track: %s is %d in week %d, expected below %.1f (baseline %d; local rule: %.0f%% improvement over %d weeks)",
-					in.Name(), cur.total, week, expected, base.total, r.pol.NotOnTrack.ExpectedImprovementPct, p.Weeks),
-				Badge: in.Name() + " off"})
-		}
-	}
-	// The sparkline shows a validated scale: the program's first scheduled
-	// one the patient answered, else the first validated one answered;
-	// a not-validated scale only when nothing else was answered.
-	primary := ""
-	for _, sc := range p.Schedule {
-		if _, ok := series[sc.Instrument]; ok && validated[sc.Instrument] {
-			primary = sc.Instrument
-			break
-		}
-	}
-	for _, id := range instruments {
-		if primary == "" && validated[id] {
-			primary = id
-		}
-	}
-	if primary == "" && len(instruments) > 0 {
-		primary = instruments[0]
-	}
-	if ms, ok := series[primary]; ok {
-		in, err := instrument(primary, ms[len(ms)-1].version)
-		if err != nil {
-			return err
-		}
-		it.Instrument = in.Name()
-		it.Validated = isValidated(in)
-		for _, m := range ms {
+	if primary := primarySeries(f); primary != "" {
+		in := f.latest(primary)
+		it.Instrument, it.Validated = in.Name(), isValidated(in)
+		for _, m := range f.series[primary] {
 			it.Scores = append(it.Scores, ScorePoint{Week: m.week, Total: m.total, At: m.at})
 		}
 	}
-
-	if it.Status == EnrollmentActive {
-		// 5. Inactive.
-		since := last
-		if since.IsZero() || since.Before(start) {
-			since = start
-		}
-		if idle := r.today.Sub(truncDay(since, r.loc)); idle >= time.Duration(r.pol.InactiveDays)*24*time.Hour {
-			days := int(idle.Hours() / 24)
-			text := fmt.Sprintf("No activity for %d days (last on %s)", days, r.day(since))
-			if last.IsZero() || last.Before(start) {
-				text = fmt.Sprintf("No activity since the start on %s, %d days ago", r.day(start), days)
-			}
-			add(Reason{Class: ClassInactive, Code: ReasonInactive, Since: since, Text: text, Badge: fmt.Sprintf("IDLE %dd", days)})
-		}
-		// 6. Ending.
-		end := r.date(it.PlannedEnd)
-		left := int(end.Sub(r.today).Hours() / 24)
-		switch {
-		case left < 0:
-			finalWeek := 0
-			for _, s := range p.Schedule {
-				for _, w := range s.Weeks {
-					if w > finalWeek {
-						finalWeek = w
-					}
-				}
-			}
-			final := false
-			for _, m := range te.measures {
-				if m.week >= finalWeek && finalWeek > 0 {
-					final = true
-				}
-			}
-			text := fmt.Sprintf("Program ended on %s, %d days ago: complete or extend the enrollment", r.day(end), -left)
-			if !final && finalWeek > 0 {
-				text = fmt.Sprintf("Program ended on %s without final scores (week %d)", r.day(end), finalWeek)
-			}
-			add(Reason{Class: ClassEnding, Code: ReasonEnded, Since: end, Text: text, Badge: "ENDED"})
-		case left <= r.pol.EndingDays:
-			add(Reason{Class: ClassEnding, Code: ReasonEndingSoon, Since: end, Text: fmt.Sprintf("Program ends on %s, in %s", r.day(end), plural(left, "day", "days")),
-				Badge: fmt.Sprintf("ENDS %dd", left)})
-		}
-		// 7. Starting: no welcome message yet.
-		welcomed := false
-		for _, m := range te.messages {
-			if m.direction == DirectionOut {
-				welcomed = true
-				break
-			}
-		}
-		if !welcomed {
-			days := int(r.today.Sub(start).Hours() / 24)
-			add(Reason{Class: ClassStarting, Code: ReasonNoWelcome, Since: start,
-				Text: fmt.Sprintf("No welcome message yet (started %s, %s ago)", r.day(start), plural(days, "day", "days")), Badge: "WELCOME"})
-		}
-	} else if it.Status == EnrollmentScheduled {
-		received := start
-		if te.referral != nil {
-			received = *te.referral
-		}
-		days := int(r.today.Sub(truncDay(received, r.loc)).Hours() / 24)
-		due := truncDay(received, r.loc).AddDate(0, 0, r.pol.StartDays)
-		text := fmt.Sprintf("Referral received %s, %s ago; start promised within %d days (by %s)", r.day(received), plural(days, "day", "days"), r.pol.StartDays, r.day(due))
-		if days > r.pol.StartDays {
-			text = fmt.Sprintf("Referral received %s, %d days ago: start %s over the %d-day start promise", r.day(received), days, plural(days-r.pol.StartDays, "day", "days"), r.pol.StartDays)
-		}
-		add(Reason{Class: ClassStarting, Code: ReasonStartDue, Since: received, Text: text, Badge: fmt.Sprintf("START %dd", days)})
-	}
-
-	it.Reasons = reasons
+	it.Reasons = evaluate(f, &r.env)
 	rankReasons(it)
 	return nil
-}
-
-// overBy says how far past the promise a clock is, in working days, or in
-// working hours when it is less than one day.
-func overBy(d time.Duration) string {
-	if d < 24*time.Hour {
-		h := int(d.Hours())
-		if h < 1 {
-			return "just"
-		}
-		return plural(h, "working hour", "working hours")
-	}
-	return plural(int(d/(24*time.Hour)), "working day", "working days")
-}
-
-// isValidated says whether an instrument's definition says it is validated.
-func isValidated(in *programs.Instrument) bool { return in.Validated != nil && *in.Validated }
-
-// notValidatedNote marks a score of a scale that is not validated.
-func notValidatedNote(in *programs.Instrument) string {
-	if isValidated(in) {
-		return ""
-	}
-	return " (not a validated scale)"
-}
-
-func exerciseTitle(p *programs.Program, id string) string {
-	if _, ex, ok := p.Exercise(id); ok {
-		return ex.Title
-	}
-	return id
-}
-
-func truncDay(t time.Time, loc *time.Location) time.Time {
-	l := t.In(loc)
-	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
-}
-
-func shortAge(d time.Duration) string {
-	switch {
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
 }
