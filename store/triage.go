@@ -18,7 +18,7 @@ import (
 // Class is a triage priority class; lower is more urgent.
 type Class int
 
-// The triage classes, most urgent first (CLINICAL.md).
+// The triage classes, most urgent first (docs/clinical.md).
 const (
 	ClassRisk Class = iota + 1
 	ClassOverdue
