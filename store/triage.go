@@ -209,13 +209,16 @@ type triageMeasure struct {
 
 // triageScope is the enrollments a therapist's queue reads (?1 is the
 // therapist): their active and scheduled ones, and the finished
-// (completed or discontinued) enrollments of every patient whose latest
-// enrollment is theirs, for the risk flags those still carry
-// (docs/clinical.md, "Who owns a flag").
+// (completed or discontinued) enrollments of every patient they own, for
+// the risk flags those still carry. The owner is the therapist of the
+// patient's current enrollment (the latest active or scheduled one), or
+// of the latest enrollment when none is current (docs/clinical.md, "A flag
+// belongs to the patient").
 const triageScope = `SELECT id FROM enrollments WHERE therapist_id = ?1 AND status IN ('active', 'scheduled')
 	UNION ALL SELECT f.id FROM enrollments f
 	WHERE f.patient_id IN (SELECT patient_id FROM enrollments WHERE therapist_id = ?1) AND f.status IN ('completed', 'discontinued')
-	AND (SELECT l.therapist_id FROM enrollments l WHERE l.patient_id = f.patient_id ORDER BY l.created_at DESC, l.id DESC LIMIT 1) = ?1`
+	AND (SELECT l.therapist_id FROM enrollments l WHERE l.patient_id = f.patient_id
+		ORDER BY l.status IN ('active', 'scheduled') DESC, l.created_at DESC, l.id DESC LIMIT 1) = ?1`
 
 func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, now time.Time) (*Queue, error) {
 	q := &Queue{TherapistID: th.ID, Handle: th.Handle, GeneratedAt: now, Counts: map[Class]int{}}

@@ -558,10 +558,10 @@ func checkNote(rf refs, n *Note) error {
 // checkRiskAck checks an acknowledgement the same way for every writer
 // (the workbench, the sync server, an import): its source belongs to the
 // patient, it is not dated before the answer or text it acknowledges, and
-// its therapist is assigned to the patient (docs/clinical.md, "Who owns a
-// flag"). The acknowledgement may be filed on any of the patient's
-// enrollments: a flag from a finished enrollment is acknowledged on the
-// current one, by whoever owns it now.
+// its therapist is assigned to the patient (docs/clinical.md, "A flag
+// belongs to the patient"). A flag from a finished enrollment may be
+// acknowledged on another enrollment of the patient (the owner's current
+// one); a current enrollment's flag only on that enrollment.
 func checkRiskAck(rf refs, a *RiskAck) error {
 	const r = "risk_ack"
 	if err := first(needID(r, "id", a.ID), needID(r, "therapist_id", a.TherapistID), needID(r, "source_id", a.SourceID),
@@ -578,7 +578,7 @@ func checkRiskAck(rf refs, a *RiskAck) error {
 	if a.AckedAt.After(rf.now().Add(clockSkew)) {
 		return invalid(r, "acked_at", "%s is in the future", fmtTime(a.AckedAt))
 	}
-	var patient string
+	var patient, enrollment string
 	var at time.Time
 	switch a.SourceType {
 	case RiskSourceMeasure:
@@ -586,7 +586,7 @@ func checkRiskAck(rf refs, a *RiskAck) error {
 		if err != nil {
 			return ref(r, "source_id", a.SourceID, err)
 		}
-		patient, at = m.PatientID, m.AnsweredAt
+		patient, enrollment, at = m.PatientID, m.EnrollmentID, m.AnsweredAt
 	case RiskSourceMessage:
 		m, err := rf.message(a.SourceID)
 		if err != nil {
@@ -595,16 +595,27 @@ func checkRiskAck(rf refs, a *RiskAck) error {
 		if m.Direction == DirectionOut {
 			return invalid(r, "source_id", "%s is a therapist's message: only a patient's text can raise a flag", a.SourceID)
 		}
-		patient, at = m.PatientID, m.SentAt
+		patient, enrollment, at = m.PatientID, m.EnrollmentID, m.SentAt
 	case RiskSourceSubmit:
 		s, err := rf.submission(a.SourceID)
 		if err != nil {
 			return ref(r, "source_id", a.SourceID, err)
 		}
-		patient, at = s.PatientID, s.SubmittedAt
+		patient, enrollment, at = s.PatientID, s.EnrollmentID, s.SubmittedAt
 	}
 	if patient != a.PatientID {
 		return invalid(r, "source_id", "%s belongs to another patient", a.SourceID)
+	}
+	if enrollment != a.EnrollmentID {
+		// Only a finished enrollment's flag is acknowledged elsewhere (on
+		// the owner's current enrollment); a current one's stays its own.
+		e, err := rf.enrollment(enrollment)
+		if err != nil {
+			return ref(r, "source_id", a.SourceID, err)
+		}
+		if e.Status != EnrollmentCompleted && e.Status != EnrollmentDiscontinued {
+			return invalid(r, "enrollment_id", "%s is on enrollment %s, which is %s: acknowledge it on that enrollment", a.SourceID, e.ID, e.Status)
+		}
 	}
 	if a.AckedAt.Before(at) {
 		return invalid(r, "acked_at", "%s is before the %s it acknowledges (%s): an acknowledgement cannot come first",
