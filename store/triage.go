@@ -256,8 +256,29 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		return q, nil
 	}
 
-	scan := func(query string, fn func(r *sql.Rows) error) error {
-		rows, err := tx.QueryContext(ctx, query, th.ID)
+	// The scope is read once: the later reads take its ids as one JSON
+	// list. A finished enrollment needs only what can raise a flag
+	// (measures and patient texts), not feedback or diary.
+	var all, current, patients []string
+	seenPatient := map[string]bool{}
+	for _, te := range order {
+		all = append(all, te.item.EnrollmentID)
+		if st := te.item.Status; st == EnrollmentActive || st == EnrollmentScheduled {
+			current = append(current, te.item.EnrollmentID)
+		}
+		if !seenPatient[te.item.PatientID] {
+			seenPatient[te.item.PatientID] = true
+			patients = append(patients, te.item.PatientID)
+		}
+	}
+	jsonList := func(ids []string) string {
+		b, _ := json.Marshal(ids)
+		return string(b)
+	}
+	allIDs, currentIDs, patientIDs := jsonList(all), jsonList(current), jsonList(patients)
+	const inList = `(SELECT value FROM json_each(?))`
+	scanIn := func(ids, query string, fn func(r *sql.Rows) error) error {
+		rows, err := tx.QueryContext(ctx, query, ids)
 		if err != nil {
 			return err
 		}
@@ -269,9 +290,10 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		}
 		return rows.Err()
 	}
+	scan := func(query string, fn func(r *sql.Rows) error) error { return scanIn(allIDs, query, fn) }
 	// Rows come in index order (enrollment, then time), so no sorting.
 	err = scan(`SELECT id, enrollment_id, exercise_id, supersedes, submitted_at FROM submissions
-		WHERE enrollment_id IN (`+triageScope+`) ORDER BY enrollment_id, submitted_at`, func(r *sql.Rows) error {
+		WHERE enrollment_id IN `+inList+` ORDER BY enrollment_id, submitted_at`, func(r *sql.Rows) error {
 		var s triageSub
 		var eid, at string
 		if err := r.Scan(&s.id, &eid, &s.exercise, &s.supersedes, &at); err != nil {
@@ -284,7 +306,7 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	if err != nil {
 		return nil, err
 	}
-	err = scan(`SELECT enrollment_id, submission_id FROM feedback WHERE enrollment_id IN (`+triageScope+`)`, func(r *sql.Rows) error {
+	err = scanIn(currentIDs, `SELECT enrollment_id, submission_id FROM feedback WHERE enrollment_id IN `+inList, func(r *sql.Rows) error {
 		var eid, sid string
 		if err := r.Scan(&eid, &sid); err != nil {
 			return err
@@ -296,7 +318,7 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		return nil, err
 	}
 	err = scan(`SELECT id, enrollment_id, direction, sent_at, read_at IS NOT NULL
-		FROM messages WHERE enrollment_id IN (`+triageScope+`) ORDER BY enrollment_id, sent_at`, func(r *sql.Rows) error {
+		FROM messages WHERE enrollment_id IN `+inList+` ORDER BY enrollment_id, sent_at`, func(r *sql.Rows) error {
 		var m triageMsg
 		var eid, at string
 		if err := r.Scan(&m.id, &eid, &m.direction, &at, &m.read); err != nil {
@@ -310,7 +332,7 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		return nil, err
 	}
 	err = scan(`SELECT id, enrollment_id, instrument_id, instrument_version, week, answers, total, answered_at
-		FROM measure_responses WHERE enrollment_id IN (`+triageScope+`) ORDER BY enrollment_id, answered_at`, func(r *sql.Rows) error {
+		FROM measure_responses WHERE enrollment_id IN `+inList+` ORDER BY enrollment_id, answered_at`, func(r *sql.Rows) error {
 		var m triageMeasure
 		var eid, answers, at string
 		if err := r.Scan(&m.id, &eid, &m.instrument, &m.version, &m.week, &answers, &m.total, &at); err != nil {
@@ -327,8 +349,8 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	if err != nil {
 		return nil, err
 	}
-	err = scan(`SELECT e.id, (SELECT MAX(recorded_at) FROM diary_entries d WHERE d.enrollment_id = e.id) FROM enrollments e
-		WHERE e.id IN (`+triageScope+`)`, func(r *sql.Rows) error {
+	err = scanIn(currentIDs, `SELECT e.id, (SELECT MAX(recorded_at) FROM diary_entries d WHERE d.enrollment_id = e.id) FROM enrollments e
+		WHERE e.id IN `+inList, func(r *sql.Rows) error {
 		var eid string
 		var at sql.NullString
 		if err := r.Scan(&eid, &at); err != nil {
@@ -346,7 +368,7 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	// (a flag from a finished one is acknowledged on the current one), so
 	// acknowledged sources are looked up by patient.
 	acked := map[string]bool{}
-	err = scan(`SELECT source_id FROM risk_acks WHERE patient_id IN (SELECT patient_id FROM enrollments WHERE id IN (`+triageScope+`))`, func(r *sql.Rows) error {
+	err = scanIn(patientIDs, `SELECT source_id FROM risk_acks WHERE patient_id IN `+inList, func(r *sql.Rows) error {
 		var sid string
 		if err := r.Scan(&sid); err != nil {
 			return err

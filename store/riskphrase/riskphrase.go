@@ -16,9 +16,9 @@ package riskphrase
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -35,12 +35,16 @@ type Hit struct {
 
 // Matcher holds compiled phrase lists. It is safe for concurrent use.
 type Matcher struct {
-	re      *regexp.Regexp
-	phrases []Hit // by capture group: Lang and Phrase
+	phrases []phrase
+	byFirst map[byte][]int // phrase indexes by the first byte of the phrase, in list order
 }
 
-// wordClass is what a word is made of: letters, digits and combining marks.
-const wordClass = `\p{L}\p{N}\p{M}`
+// phrase is a normalised phrase split at its wildcards: "tapa*n itseni"
+// is ["tapa", "n itseni"]; a phrase ending in '*' ends with "".
+type phrase struct {
+	Hit
+	parts []string
+}
 
 // Compile builds a matcher from phrase lists by language. The phrase
 // reported is the one found earliest in the text (at the same place, the
@@ -54,29 +58,17 @@ func Compile(lists map[string][]string) (*Matcher, error) {
 		langs = append(langs, l)
 	}
 	sort.Strings(langs)
-	m := &Matcher{}
-	var alts []string
+	m := &Matcher{byFirst: map[byte][]int{}}
 	for _, lang := range langs {
 		for i, p := range lists[lang] {
-			expr, err := phraseExpr(p)
-			if err != nil {
+			if err := Check(p); err != nil {
 				return nil, fmt.Errorf("%s[%d] %q: %w", lang, i, p, err)
 			}
-			alts = append(alts, "("+expr+")")
-			m.phrases = append(m.phrases, Hit{Lang: lang, Phrase: Normalize(p)})
+			n := Normalize(p)
+			m.byFirst[n[0]] = append(m.byFirst[n[0]], len(m.phrases))
+			m.phrases = append(m.phrases, phrase{Hit: Hit{Lang: lang, Phrase: n}, parts: strings.Split(n, "*")})
 		}
 	}
-	if len(alts) == 0 {
-		return m, nil
-	}
-	// The boundaries are matched outside the groups: a phrase starts at the
-	// text's start or after a non-word character, and ends before one or at
-	// the end.
-	re, err := regexp.Compile(`(?:^|[^` + wordClass + `])(?:` + strings.Join(alts, "|") + `)(?:$|[^` + wordClass + `])`)
-	if err != nil {
-		return nil, err
-	}
-	m.re = re
 	return m, nil
 }
 
@@ -90,43 +82,29 @@ func MustCompile(lists map[string][]string) *Matcher {
 }
 
 // Check says whether one phrase is usable, with the reason when not.
-func Check(phrase string) error {
-	_, err := phraseExpr(phrase)
-	return err
-}
-
-func phraseExpr(p string) (string, error) {
+func Check(p string) error {
 	n := Normalize(p)
 	if n == "" {
-		return "", fmt.Errorf("is empty")
+		return fmt.Errorf("is empty")
 	}
 	first, _ := utf8.DecodeRuneInString(n)
 	last, _ := utf8.DecodeLastRuneInString(n)
 	if !isWord(first) || !(isWord(last) || last == '*') {
-		return "", fmt.Errorf("must start with a letter or digit and end with one or with '*'")
+		return fmt.Errorf("must start with a letter or digit and end with one or with '*'")
 	}
-	var b strings.Builder
+	if strings.Contains(n, "**") || strings.Contains(n, " *") || strings.Contains(n, "-*") {
+		return fmt.Errorf("'*' must follow at least one letter of its word")
+	}
 	letters := 0
 	for _, r := range n {
-		switch {
-		case r == '*':
-			b.WriteString(`[` + wordClass + `]*`)
-		case r == ' ':
-			b.WriteString(" ")
-		default:
-			if isWord(r) {
-				letters++
-			}
-			b.WriteString(regexp.QuoteMeta(string(r)))
+		if isWord(r) {
+			letters++
 		}
 	}
-	if strings.Contains(n, "**") || strings.Contains(n, " *") {
-		return "", fmt.Errorf("'*' must follow at least one letter of its word")
-	}
 	if letters < 3 {
-		return "", fmt.Errorf("needs at least three letters")
+		return fmt.Errorf("needs at least three letters")
 	}
-	return b.String(), nil
+	return nil
 }
 
 func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
@@ -135,7 +113,13 @@ func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || u
 // folded, typographic apostrophes as ', soft hyphens removed, and every
 // run of whitespace one space, trimmed.
 func Normalize(s string) string {
-	s = norm.NFC.String(cases.Fold().String(norm.NFC.String(s)))
+	if !isASCII(s) {
+		c := folders.Get().(cases.Caser)
+		s = norm.NFC.String(c.String(norm.NFC.String(s)))
+		folders.Put(c)
+	} else {
+		s = strings.ToLower(s) // folding ASCII is lower-casing it
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -160,26 +144,83 @@ func Normalize(s string) string {
 	return b.String()
 }
 
-// Match returns the first phrase found in any of the texts.
+// folders reuses case folders: a Caser keeps state and is not safe for
+// concurrent use, and making one per text costs more than the folding.
+var folders = sync.Pool{New: func() any { return cases.Fold() }}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// Match returns the phrase found earliest in the first text that has one
+// (at the same place, the earlier language in sorted order, then the
+// earlier in its list).
 func (m *Matcher) Match(texts ...string) (Hit, bool) {
-	if m == nil || m.re == nil {
+	if m == nil || len(m.phrases) == 0 {
 		return Hit{}, false
 	}
 	for _, t := range texts {
 		n := Normalize(t)
-		loc := m.re.FindStringSubmatchIndex(n)
-		if loc == nil {
-			continue
-		}
-		for g := 1; 2*g+1 < len(loc); g++ {
-			if loc[2*g] >= 0 {
-				h := m.phrases[g-1]
-				h.Found = n[loc[2*g]:loc[2*g+1]]
-				return h, true
+		// A phrase starts where a word starts: try the phrases that begin
+		// with that byte, at each word start in turn.
+		prevWord := false
+		for at := 0; at < len(n); {
+			r, size := utf8.DecodeRuneInString(n[at:])
+			word := isWord(r)
+			if word && !prevWord {
+				for _, i := range m.byFirst[n[at]] {
+					p := &m.phrases[i]
+					if !strings.HasPrefix(n[at:], p.parts[0]) {
+						continue
+					}
+					if end, ok := matchRest(n, at+len(p.parts[0]), p.parts[1:]); ok {
+						h := p.Hit
+						h.Found = n[at:end]
+						return h, true
+					}
+				}
 			}
+			prevWord = word
+			at += size
 		}
 	}
 	return Hit{}, false
+}
+
+// matchRest matches the parts after a wildcard from pos: each wildcard
+// takes a run of word characters (possibly none), and the phrase must end
+// at a word boundary.
+func matchRest(n string, pos int, parts []string) (int, bool) {
+	if len(parts) == 0 {
+		if after, _ := utf8.DecodeRuneInString(n[pos:]); pos < len(n) && isWord(after) {
+			return 0, false
+		}
+		return pos, true
+	}
+	// The wildcard may stop at any point of the word run that follows.
+	ends := []int{pos}
+	for q := pos; q < len(n); {
+		r, size := utf8.DecodeRuneInString(n[q:])
+		if !isWord(r) {
+			break
+		}
+		q += size
+		ends = append(ends, q)
+	}
+	for i := len(ends) - 1; i >= 0; i-- { // longest first
+		q := ends[i]
+		if strings.HasPrefix(n[q:], parts[0]) {
+			if e, ok := matchRest(n, q+len(parts[0]), parts[1:]); ok {
+				return e, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // Phrases is how many phrases the matcher holds.

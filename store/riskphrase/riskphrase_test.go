@@ -118,3 +118,37 @@ func FuzzMatch(f *testing.F) {
 	m := MustCompile(Defaults())
 	f.Fuzz(func(t *testing.T, text string) { checkInvariants(t, m, text) })
 }
+
+func TestWildcardInsideAWord(t *testing.T) {
+	m := MustCompile(map[string][]string{"fi": {"ta*n itseni", "kuol*"}})
+	for text, want := range map[string]string{
+		"tapan itseni":          "ta*n itseni",
+		"tapoin itseni":         "ta*n itseni",
+		"tan itseni":            "ta*n itseni",
+		"tapan itsenikin":       "",
+		"en tapa itseäni":       "",
+		"haluan kuolla":         "kuol*",
+		"kuolemanpelko":         "kuol*",
+		"ei kuulu minulle kuol": "kuol*",
+		"akuol":                 "",
+	} {
+		h, ok := m.Match(text)
+		if got := map[bool]string{true: h.Phrase}[ok]; got != want {
+			t.Errorf("Match(%q) = %q, want %q", text, got, want)
+		}
+	}
+	// The earliest match in the text is reported, whatever the list order.
+	h, _ := m.Match("kuolla, tapan itseni")
+	if h.Phrase != "kuol*" || h.Found != "kuolla" {
+		t.Errorf("earliest: %+v", h)
+	}
+}
+
+func BenchmarkMatchDefaults(b *testing.B) {
+	m := MustCompile(Defaults())
+	text := strings.Repeat("Tällä viikolla kirjoitin huolipäiväkirjaa joka ilta ja huomasin, että huolet tulevat iltaisin. ", 8)
+	b.SetBytes(int64(len(text)))
+	for i := 0; i < b.N; i++ {
+		m.Match(text)
+	}
+}
