@@ -349,3 +349,18 @@ func TestOverdueReasonsSaySentencesWithUnits(t *testing.T) {
 		t.Fatalf("overdue reason %q", text)
 	}
 }
+
+func TestStoredPolicySettingsAreChecked(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	// Written as a raw setting (as sync or an import does), a bad phrase
+	// list is refused instead of stopping every queue.
+	err := f.db.SetSetting(ctx, sys, "risk_words.fi", []string{"*murha"}, 0)
+	var fe *store.FieldError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "must start with a letter") {
+		t.Fatalf("bad list stored: %v", err)
+	}
+	if _, err := f.db.Triage(ctx, f.actor, f.therapist.ID); err != nil {
+		t.Fatalf("queue after a refused setting: %v", err)
+	}
+}
