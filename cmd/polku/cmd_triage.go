@@ -153,6 +153,9 @@ func (a *app) settingsCmd() *cobra.Command {
 			set := map[string]bool{}
 			for _, s := range stored {
 				set[s.Key] = true
+				if strings.HasPrefix(s.Key, "risk_words.") {
+					set["risk_words"] = true // the whole map is its languages
+				}
 			}
 			values := store.PolicyValues(pol)
 			tw := newTable(a.env.stdout)
@@ -208,8 +211,12 @@ changes another; a whole risk_words map sets only the languages it names.`,
 						same = append(same, lang)
 					}
 				}
-				if len(same) > 0 {
-					fmt.Fprintf(a.env.stdout, "unchanged: the %s lists\n", strings.Join(same, ", "))
+				switch len(same) {
+				case 0:
+				case 1:
+					fmt.Fprintf(a.env.stdout, "unchanged: the %s list\n", same[0])
+				default:
+					fmt.Fprintf(a.env.stdout, "unchanged: the %s and %s lists\n", strings.Join(same[:len(same)-1], ", "), same[len(same)-1])
 				}
 			}
 			return nil
