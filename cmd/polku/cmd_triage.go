@@ -50,7 +50,11 @@ first, each with the reasons in words. Risk always comes first.`,
 			}
 			fmt.Fprintln(w)
 			for i, it := range q.Items {
-				fmt.Fprintf(w, "\n%3d. %-13s %s  %s  %s, week %d/%d\n", i+1, strings.ToUpper(it.Class.String()), it.Pseudonym, it.DisplayName, it.ProgramTitle, it.Week, it.Weeks)
+				when := fmt.Sprintf("week %d/%d", it.Week, it.Weeks)
+				if it.Status == store.EnrollmentCompleted || it.Status == store.EnrollmentDiscontinued {
+					when = it.Status + " (planned end " + it.PlannedEnd + ")" // only an open risk flag keeps it here
+				}
+				fmt.Fprintf(w, "\n%3d. %-13s %s  %s  %s, %s\n", i+1, strings.ToUpper(it.Class.String()), it.Pseudonym, it.DisplayName, it.ProgramTitle, when)
 				for _, r := range it.Reasons {
 					fmt.Fprintf(w, "       - %s\n", r.Text)
 				}
