@@ -24,6 +24,10 @@ type Policy struct {
 	NotOnTrack          NotOnTrackRule      `json:"not_on_track"`
 	Timezone            string              `json:"timezone"`
 	RiskWords           map[string][]string `json:"risk_words"`
+	// Problems are stored settings that no longer pass their check (an
+	// older store's value under a stricter rule): the default is used for
+	// each instead, so that no queue fails to build.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // NotOnTrackRule: the expected score falls linearly from the baseline by
@@ -106,7 +110,7 @@ func (db *DB) Policy(ctx context.Context) (Policy, error) {
 			continue
 		}
 		if err := applySetting(&p, s.Key, s.Value); err != nil {
-			return p, fmt.Errorf("setting %s: %w", s.Key, err)
+			p.Problems = append(p.Problems, fmt.Sprintf("setting %s: %v; the default is used until it is set again", s.Key, err))
 		}
 	}
 	return p, nil
@@ -316,6 +320,11 @@ func (db *DB) ChangeSetting(ctx context.Context, actor Actor, key, value string)
 	versions := map[string]int64{}
 	for _, s := range settings {
 		versions[s.Key] = s.Version
+	}
+	if _, legacy := versions["risk_words"]; legacy && key == "risk_words" {
+		// A whole map stored by an older polku: emptied, so the
+		// per-language settings are all that count from now on.
+		writes["risk_words"] = json.RawMessage("{}")
 	}
 	keys := slices.Sorted(maps.Keys(writes))
 	var changes []SettingChange

@@ -364,3 +364,27 @@ func TestStoredPolicySettingsAreChecked(t *testing.T) {
 		t.Fatalf("queue after a refused setting: %v", err)
 	}
 }
+
+func TestOldStoredSettingFallsBackToDefault(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	// A value stored before the stricter check (written here past the op's
+	// check, as an older version of polku could have).
+	if _, err := f.db.Writer().ExecContext(ctx, `INSERT INTO settings (key, value, updated_at, version) VALUES ('risk_words', '{"en": ["ok"]}', '2026-01-01T00:00:00.000Z', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.db.Policy(ctx)
+	if err != nil || len(p.Problems) != 1 || !strings.Contains(p.Problems[0], "risk_words") || len(p.RiskWords["en"]) != len(store.DefaultPolicy().RiskWords["en"]) {
+		t.Fatalf("policy %v, problems %q, en %d phrases", err, p.Problems, len(p.RiskWords["en"]))
+	}
+	if _, err := f.db.Triage(ctx, f.actor, f.therapist.ID); err != nil {
+		t.Fatalf("queue with an old setting: %v", err)
+	}
+	// Setting the map again clears the problem.
+	if _, err := f.db.ChangeSetting(ctx, sys, "risk_words", `{"en": ["kill myself"]}`); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := f.db.Policy(ctx); len(p.Problems) != 0 || len(p.RiskWords["en"]) != 1 {
+		t.Fatalf("after setting again: problems %q, en %v", p.Problems, p.RiskWords["en"])
+	}
+}

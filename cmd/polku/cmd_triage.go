@@ -171,7 +171,13 @@ func (a *app) settingsCmd() *cobra.Command {
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", kv[0], values[kv[0]], source, kv[1])
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			for _, p := range pol.Problems {
+				fmt.Fprintf(a.env.stdout, "problem: %s\n", p)
+			}
+			return nil
 		},
 	}
 	addOutputFlag(list)
