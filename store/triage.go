@@ -563,27 +563,37 @@ func (c *riskCache) put(words, id string, hit riskphrase.Hit) {
 	c.mu.Unlock()
 }
 
-func (c *riskCache) get(words, id string) riskphrase.Hit {
+// collect puts the hits among ids into dst, under one lock.
+func (c *riskCache) collect(words string, dst map[string]riskphrase.Hit, ids ...[]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.words != words {
-		return riskphrase.Hit{}
+		return
 	}
-	return c.m[id]
+	for _, list := range ids {
+		for _, id := range list {
+			if h := c.m[id]; h.Phrase != "" {
+				dst[id] = h
+			}
+		}
+	}
 }
 
 // triageRules loads what the rules need for one queue (the phrase
 // matcher, the texts' hits) and applies them to one enrollment at a time.
 type triageRules struct {
-	env      ruleEnv
-	cache    *riskCache
-	matcher  *riskphrase.Matcher
-	wordsKey string
+	env         ruleEnv
+	cache       *riskCache
+	matcher     *riskphrase.Matcher
+	wordsKey    string
+	instruments map[instrumentRef]*programs.Instrument
+	hits        map[string]riskphrase.Hit // of this queue's texts, those with a phrase
 }
 
 func newTriageRules(pol Policy, now time.Time, cache *riskCache, th Therapist) (*triageRules, error) {
 	loc := pol.Location()
-	r := &triageRules{env: ruleEnv{now: now, today: truncDay(now, loc), loc: loc, pol: pol, owner: th.Handle}, cache: cache}
+	r := &triageRules{env: ruleEnv{now: now, today: truncDay(now, loc), loc: loc, pol: pol, owner: th.Handle}, cache: cache,
+		instruments: map[instrumentRef]*programs.Instrument{}, hits: map[string]riskphrase.Hit{}}
 	var key []string
 	for _, lang := range RiskLanguages {
 		key = append(key, lang+"\x01"+strings.Join(pol.RiskWords[lang], "\x00"))
@@ -659,6 +669,7 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 			}
 		}
 	}
+	r.cache.collect(r.wordsKey, r.hits, msgIDs, subIDs)
 	return nil
 }
 
@@ -698,27 +709,19 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 	it, p := te.item, te.program
 	f := &facts{enrollmentID: it.EnrollmentID, status: it.Status, program: p, start: r.date(it.StartDate), end: r.date(it.PlannedEnd),
 		finished: te.finished, referral: te.referral, submitted: te.submitted, feedbackOn: te.feedbackOn, messages: te.messages,
-		measures: te.measures, acked: te.acked, instruments: map[string]*programs.Instrument{}, hits: map[string]riskphrase.Hit{}}
+		measures: te.measures, acked: te.acked, instruments: r.instruments, hits: r.hits}
+	// The instruments and hits are resolved into maps the whole queue
+	// shares (the rules only read them).
 	for _, m := range te.measures {
-		key := instrumentKey(m.instrument, m.version)
-		if _, ok := f.instruments[key]; ok {
+		ref := instrumentRef{m.instrument, m.version}
+		if _, ok := r.instruments[ref]; ok {
 			continue
 		}
 		in, err := db.instrumentDef(ctx, tx, m.instrument, m.version, true)
 		if err != nil {
 			return err
 		}
-		f.instruments[key] = in
-	}
-	for _, m := range te.messages {
-		if h := r.cache.get(r.wordsKey, m.id); h.Phrase != "" {
-			f.hits[m.id] = h
-		}
-	}
-	for _, s := range te.submitted {
-		if h := r.cache.get(r.wordsKey, s.id); h.Phrase != "" {
-			f.hits[s.id] = h
-		}
+		r.instruments[ref] = in
 	}
 	newFacts(f, te.lastDiary)
 

@@ -25,9 +25,9 @@ type facts struct {
 	feedbackOn   map[string]bool
 	messages     []triageMsg
 	measures     []triageMeasure
-	acked        map[string]bool                 // acknowledged sources of the patient
-	instruments  map[string]*programs.Instrument // by instrumentKey(id, version)
-	hits         map[string]riskphrase.Hit       // risk phrase found in a text, by its id
+	acked        map[string]bool                        // acknowledged sources of the patient
+	instruments  map[instrumentRef]*programs.Instrument // every version the measures name
+	hits         map[string]riskphrase.Hit              // risk phrase found in a text, by its id (texts without one are absent)
 
 	// Derived by newFacts.
 	last       time.Time                  // last patient activity
@@ -68,8 +68,14 @@ func newFacts(f *facts, lastDiary time.Time) *facts {
 	return f
 }
 
+// instrumentRef names one version of an instrument.
+type instrumentRef struct {
+	id      string
+	version int
+}
+
 func (f *facts) instrument(id string, version int) *programs.Instrument {
-	return f.instruments[instrumentKey(id, version)]
+	return f.instruments[instrumentRef{id, version}]
 }
 
 // latest is the newest version of an instrument the patient answered.

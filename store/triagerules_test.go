@@ -15,7 +15,7 @@ import (
 type ruleWorld struct {
 	env   ruleEnv
 	progs map[string]*programs.Program
-	instr map[string]*programs.Instrument
+	instr map[instrumentRef]*programs.Instrument
 }
 
 func newRuleWorld(t *testing.T, now time.Time) *ruleWorld {
@@ -24,12 +24,12 @@ func newRuleWorld(t *testing.T, now time.Time) *ruleWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &ruleWorld{progs: map[string]*programs.Program{}, instr: map[string]*programs.Instrument{}}
+	w := &ruleWorld{progs: map[string]*programs.Program{}, instr: map[instrumentRef]*programs.Instrument{}}
 	for _, p := range b.Programs() {
 		w.progs[p.ID] = p
 	}
 	for _, in := range b.Instruments() {
-		w.instr[instrumentKey(in.ID, in.Version)] = in
+		w.instr[instrumentRef{in.ID, in.Version}] = in
 	}
 	pol := DefaultPolicy()
 	loc := pol.Location()
