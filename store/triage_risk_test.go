@@ -275,6 +275,26 @@ func TestNotValidatedScalesNeverSignalAndAreNotPrimary(t *testing.T) {
 	if !strings.Contains(string(b), `"validated":true`) {
 		t.Errorf("JSON lacks validated: %s", b)
 	}
+
+	// A patient who answered only the not-validated scale shows it, marked.
+	p3, _ := f.db.AddPatient(ctx, sys, store.Patient{Pseudonym: "P-0003", DisplayName: "Only sleep", BirthDate: "1980-01-01", Language: "fi"})
+	e3, err := f.db.Enroll(ctx, sys, store.Enrollment{PatientID: p3.ID, ProgramVersionID: pv.ID, TherapistID: f.therapist.ID, UnlockedModules: 1}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.AddMeasure(ctx, sys, store.MeasureResponse{EnrollmentID: e3.ID, PatientID: p3.ID, InstrumentID: "sleep-check", Week: 0, Answers: []int{1, 1, 1, 1, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	q, _ = f.db.Triage(ctx, f.actor, f.therapist.ID)
+	for _, it := range q.Items {
+		if it.PatientID != p3.ID {
+			continue
+		}
+		b, _ := json.Marshal(it)
+		if it.Validated || !strings.Contains(string(b), `"validated":false`) || len(it.Scores) != 1 {
+			t.Errorf("not-validated series: %s", b)
+		}
+	}
 }
 
 func TestQueueJSONKeepsFalseValues(t *testing.T) {
