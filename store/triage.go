@@ -83,8 +83,10 @@ type Reason struct {
 	Since      time.Time `json:"since"`               // when the clock of this reason started
 	SourceType string    `json:"source_type,omitempty"`
 	SourceID   string    `json:"source_id,omitempty"`
-	// EnrollmentID is the enrollment of the source: a risk flag from a
-	// finished enrollment is shown on the patient's current item.
+	// EnrollmentID (risk reasons) is the enrollment the source belongs
+	// to. A flag of a finished enrollment is shown on the patient's
+	// current item, so it can differ from the item's; an acknowledgement
+	// is filed on the item's EnrollmentID either way.
 	EnrollmentID string `json:"enrollment_id,omitempty"`
 	// Phrase is the list phrase a heuristic risk reason matched, as
 	// written in the list ("itsemurh*"); Lang is its list.
@@ -139,8 +141,10 @@ type Queue struct {
 }
 
 // Triage builds a therapist's queue: every active or scheduled enrollment
-// with its reasons, most urgent first. A therapist may triage only
-// themselves; a supervisor their team.
+// with its reasons, most urgent first, and every patient of theirs whose
+// finished enrollment still has an unacknowledged risk flag (such an item
+// has Status completed or discontinued and only risk reasons). A
+// therapist may triage only themselves; a supervisor their team.
 func (db *DB) Triage(ctx context.Context, actor Actor, therapistID string) (*Queue, error) {
 	th, err := db.Therapist(ctx, therapistID)
 	if err != nil {
