@@ -70,8 +70,8 @@ func TestRiskFlagOutlivesEnrollment(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v.Members[0].Counts[store.ClassRisk] != 1 {
-				t.Fatalf("team view lost the flag: %+v", v.Members[0].Counts)
+			if v.Members[0].Counts[store.ClassRisk] != 1 || v.Members[0].Patients != 0 {
+				t.Fatalf("team view: risk %d (want the flag kept), caseload %d (want 0)", v.Members[0].Counts[store.ClassRisk], v.Members[0].Patients)
 			}
 
 			// Enrolled again with another therapist: the new therapist sees
