@@ -100,6 +100,8 @@ func TestMarkNamesOnce(t *testing.T) {
 		{"Sleep off", "Sleep †n.v. off", "Sleep (not validated) off"},
 		{"PHQ-9 +6", "PHQ-9 +6", "PHQ-9 +6"},
 		{"Sleep check (not validated) rose", "Sleep check (not validated) rose", "Sleep check (not validated) rose"},
+		// The store's own words for it are kept.
+		{"Sleep check (not a validated scale) item 3 answered 1", "Sleep check (not a validated scale) item 3 answered 1", "Sleep check (not a validated scale) item 3 answered 1"},
 	} {
 		if got := s.Mark(tc.in, true); got != tc.short {
 			t.Errorf("Mark(%q, short) = %q, want %q", tc.in, got, tc.short)

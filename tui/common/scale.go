@@ -114,8 +114,8 @@ func (s *Scales) Mark(text string, short bool) string {
 			continue
 		}
 		marked = append(marked, name)
-		if strings.Contains(text, sc.Long()) || strings.Contains(text, sc.Short()) {
-			continue
+		if i := strings.Index(text, name); strings.HasPrefix(text[i+len(name):], " (not") || strings.HasPrefix(text[i+len(name):], " "+NotValidatedMark) {
+			continue // already says so ("(not validated)", the store's "(not a validated scale)")
 		}
 		with := sc.Long()
 		if short {
