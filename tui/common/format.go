@@ -163,9 +163,10 @@ func StartBadge(date string, now time.Time, loc *time.Location) string {
 
 // WorkingDays says how many whole working days lie between from and to,
 // counted by the store's working-day calendar in loc (the service's time
-// zone): the same count as the queue's "FB 4d!".
+// zone; weekends and Finnish public holidays skipped): the same count as
+// the queue's "FB 4d!".
 func WorkingDays(from, to time.Time, loc *time.Location) string {
-	n := int(store.WorkingTime(from, to, loc) / (24 * time.Hour))
+	n := store.WorkingDays(from, to, loc)
 	if n == 0 {
 		return "less than a working day"
 	}
