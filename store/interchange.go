@@ -573,6 +573,7 @@ func (im *importer) measure(id string) (*MeasureResponse, error) {
 	}
 	return im.base.measure(id)
 }
+func (im *importer) diary(id string) (*DiaryEntry, error) { return im.base.diary(id) }
 func (im *importer) program(id string) (*programs.Program, error) {
 	if x, ok := im.programs[id]; ok {
 		return x, nil

@@ -188,6 +188,7 @@ type triageEnrollment struct {
 	messages   []triageMsg
 	measures   []triageMeasure
 	lastDiary  time.Time
+	diaries    []triageDiary // every entry, for the phrase scan
 	acked      map[string]bool
 	program    *programs.Program
 }
@@ -195,6 +196,12 @@ type triageEnrollment struct {
 type triageSub struct {
 	id, exercise, supersedes string
 	at                       time.Time
+}
+
+// triageDiary is a diary entry: its free text is scanned for risk phrases.
+type triageDiary struct {
+	id, exercise string
+	at           time.Time
 }
 
 type triageMsg struct {
@@ -262,7 +269,7 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 
 	// The scope is read once: the later reads take its ids as one JSON
 	// list. A finished enrollment needs only what can raise a flag
-	// (measures and patient texts), not feedback or diary.
+	// (measures and patient texts, the diary's among them), not feedback.
 	var all, current, patients []string
 	seenPatient := map[string]bool{}
 	for _, te := range order {
@@ -348,6 +355,20 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 			return fmt.Errorf("measure %s: answers %q are not a list of numbers", m.id, answers)
 		}
 		byID[eid].measures = append(byID[eid].measures, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scan(`SELECT id, enrollment_id, exercise_id, recorded_at FROM diary_entries
+		WHERE enrollment_id IN `+inList+` ORDER BY enrollment_id, recorded_at`, func(r *sql.Rows) error {
+		var d triageDiary
+		var eid, at string
+		if err := r.Scan(&d.id, &eid, &d.exercise, &at); err != nil {
+			return err
+		}
+		d.at, _ = parseTime(at)
+		byID[eid].diaries = append(byID[eid].diaries, d)
 		return nil
 	})
 	if err != nil {
@@ -613,10 +634,12 @@ func (r *triageRules) date(d string) time.Time {
 	return t
 }
 
-// scanTexts reads and scans the patient texts (inbound messages,
-// submission answers) the cache has not seen, in batches.
+// scanTexts reads and scans the patient texts the cache has not seen, in
+// batches: every text a patient writes (inbound messages, submission
+// answers, the text fields of diary entries). Notes and outbound messages
+// are the therapist's and never raise a flag (docs/clinical.md).
 func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triageEnrollment) error {
-	var msgIDs, subIDs []string
+	var msgIDs, subIDs, diaryIDs []string
 	for _, te := range order {
 		for _, m := range te.messages {
 			if m.direction == DirectionIn {
@@ -626,6 +649,9 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 		for _, s := range te.submitted {
 			subIDs = append(subIDs, s.id)
 		}
+		for _, d := range te.diaries {
+			diaryIDs = append(diaryIDs, d.id)
+		}
 	}
 	for _, job := range []struct {
 		ids   []string
@@ -633,6 +659,7 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 	}{
 		{r.cache.missing(r.wordsKey, msgIDs), "SELECT id, body FROM messages WHERE id IN "},
 		{r.cache.missing(r.wordsKey, subIDs), "SELECT id, answers FROM submissions WHERE id IN "},
+		{r.cache.missing(r.wordsKey, diaryIDs), "SELECT id, fields FROM diary_entries WHERE id IN "},
 	} {
 		for len(job.ids) > 0 {
 			batch := job.ids[:min(len(job.ids), 500)]
@@ -652,11 +679,11 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 					return err
 				}
 				texts := []string{text}
-				if strings.HasPrefix(job.query, "SELECT id, answers") {
+				if !strings.HasPrefix(job.query, "SELECT id, body") { // answers or fields: a JSON object of texts
 					var answers map[string]string
 					if err := json.Unmarshal([]byte(text), &answers); err != nil {
 						rows.Close()
-						return fmt.Errorf("submission %s: %w", id, err)
+						return fmt.Errorf("%s %s: %w", strings.Fields(job.query)[4], id, err)
 					}
 					texts = texts[:0]
 					for _, v := range answers {
@@ -673,7 +700,7 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 			}
 		}
 	}
-	r.cache.collect(r.wordsKey, r.hits, msgIDs, subIDs)
+	r.cache.collect(r.wordsKey, r.hits, msgIDs, subIDs, diaryIDs)
 	return nil
 }
 
@@ -713,7 +740,7 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 	it, p := te.item, te.program
 	f := &facts{enrollmentID: it.EnrollmentID, status: it.Status, program: p, start: r.date(it.StartDate), end: r.date(it.PlannedEnd),
 		finished: te.finished, referral: te.referral, submitted: te.submitted, feedbackOn: te.feedbackOn, messages: te.messages,
-		measures: te.measures, acked: te.acked, instruments: r.instruments, hits: r.hits}
+		diaries: te.diaries, measures: te.measures, acked: te.acked, instruments: r.instruments, hits: r.hits}
 	// The instruments and hits are resolved into maps the whole queue
 	// shares (the rules only read them).
 	for _, m := range te.measures {

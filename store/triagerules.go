@@ -24,6 +24,7 @@ type facts struct {
 	submitted    []triageSub
 	feedbackOn   map[string]bool
 	messages     []triageMsg
+	diaries      []triageDiary
 	measures     []triageMeasure
 	acked        map[string]bool                        // acknowledged sources of the patient
 	instruments  map[instrumentRef]*programs.Instrument // every version the measures name
@@ -151,6 +152,14 @@ func riskReasons(f *facts, e *ruleEnv) []Reason {
 				EnrollmentID: f.enrollmentID, Phrase: h.Phrase, Lang: h.Lang,
 				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): exercise '%s' of %s contains %s, not yet acknowledged%s", exerciseTitle(f.program, s.exercise), e.day(s.at), phrase(h), origin),
 				Badge: "RISK? ex"})
+		}
+	}
+	for _, d := range f.diaries {
+		if h := f.hits[d.id]; h.Phrase != "" && !f.acked[d.id] {
+			out = append(out, Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: d.at, SourceType: RiskSourceDiary, SourceID: d.id,
+				EnrollmentID: f.enrollmentID, Phrase: h.Phrase, Lang: h.Lang,
+				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): diary '%s' entry of %s contains %s, not yet acknowledged%s", exerciseTitle(f.program, d.exercise), e.day(d.at), phrase(h), origin),
+				Badge: "RISK? diary"})
 		}
 	}
 	return out

@@ -25,6 +25,7 @@ type refs interface {
 	feedbackHead(submissionID string) (string, error)
 	message(id string) (*Message, error)
 	measure(id string) (*MeasureResponse, error)
+	diary(id string) (*DiaryEntry, error)
 	program(versionID string) (*programs.Program, error)
 	instrument(id string, version int) (*programs.Instrument, error)
 	// assigned says whether a therapist was the patient's at a time: on
@@ -109,6 +110,10 @@ func (r txRefs) message(id string) (*Message, error) {
 func (r txRefs) measure(id string) (*MeasureResponse, error) {
 	var p MeasureResponse
 	return &p, r.get(tables.measure, "measure response", id, &p)
+}
+func (r txRefs) diary(id string) (*DiaryEntry, error) {
+	var p DiaryEntry
+	return &p, r.get(tables.diary, "diary entry", id, &p)
 }
 func (r txRefs) program(versionID string) (*programs.Program, error) {
 	return r.t.db.programDef(r.t.ctx, r.t.tx, versionID, false)
@@ -580,7 +585,7 @@ func checkNote(rf refs, n *Note) error {
 func checkRiskAck(rf refs, a *RiskAck) error {
 	const r = "risk_ack"
 	if err := first(needID(r, "id", a.ID), needID(r, "therapist_id", a.TherapistID), needID(r, "source_id", a.SourceID),
-		checkEnum(r, "source_type", a.SourceType, RiskSourceMeasure, RiskSourceMessage, RiskSourceSubmit),
+		checkEnum(r, "source_type", a.SourceType, RiskSourceMeasure, RiskSourceMessage, RiskSourceSubmit, RiskSourceDiary),
 		checkEnum(r, "action", a.Action, AckActions...), needTime(r, "acked_at", a.AckedAt), checkTextLen(r, "comment", a.Comment)); err != nil {
 		return err
 	}
@@ -617,6 +622,12 @@ func checkRiskAck(rf refs, a *RiskAck) error {
 			return ref(r, "source_id", a.SourceID, err)
 		}
 		patient, enrollment, at = s.PatientID, s.EnrollmentID, s.SubmittedAt
+	case RiskSourceDiary:
+		d, err := rf.diary(a.SourceID)
+		if err != nil {
+			return ref(r, "source_id", a.SourceID, err)
+		}
+		patient, enrollment, at = d.PatientID, d.EnrollmentID, d.RecordedAt
 	}
 	if patient != a.PatientID {
 		return invalid(r, "source_id", "%s belongs to another patient", a.SourceID)
