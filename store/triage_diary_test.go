@@ -43,7 +43,7 @@ func TestDiaryTextRaisesRiskFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, rs := riskReasons(q, p.ID)
-	if len(rs) != 1 || rs[0].SourceType != store.RiskSourceDiary || rs[0].SourceID != d.ID || rs[0].Phrase != "haluan kuolla" ||
+	if len(rs) != 1 || rs[0].SourceType != store.RiskSourceDiary || rs[0].SourceID != d.ID || !strings.Contains(rs[0].Text, `"haluan kuolla" (fi list)`) ||
 		!strings.Contains(rs[0].Text, "diary") || !rs[0].Heuristic {
 		t.Fatalf("queue: risk reasons %+v, want one heuristic flag on diary entry %s", rs, d.ID)
 	}

@@ -127,10 +127,14 @@ func riskReasons(f *facts, e *ruleEnv) []Reason {
 		}
 	}
 	phrase := func(h riskphrase.Hit) string {
-		if h.Found == h.Phrase {
+		form := h.Form // the phrase with its alternatives chosen
+		if form == "" {
+			form = h.Phrase
+		}
+		if h.Found == form {
 			return fmt.Sprintf("%q (%s list)", h.Found, h.Lang)
 		}
-		return fmt.Sprintf("%q (%s list phrase %q)", h.Found, h.Lang, h.Phrase)
+		return fmt.Sprintf("%q (%s list phrase %q)", h.Found, h.Lang, form)
 	}
 	for _, m := range f.messages {
 		if m.direction != DirectionIn || f.acked[m.id] {
