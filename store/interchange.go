@@ -485,6 +485,9 @@ func cleanJSONError(err error) string {
 		if head, rest, ok := strings.Cut(field, "."); ok && head != "" && head[0] >= 'A' && head[0] <= 'Z' {
 			field = rest
 		}
+		if field == "" {
+			return fmt.Sprintf("expected %s, got JSON %s", te.Type, te.Value)
+		}
 		return fmt.Sprintf("field %s: expected %s, got JSON %s", field, te.Type, te.Value)
 	}
 	var pe *time.ParseError
