@@ -589,19 +589,9 @@ func (im *importer) program(id string) (*programs.Program, error) {
 }
 func (im *importer) now() time.Time { return im.t.now }
 
-// assigned looks at this import's enrollments and messages first, then at
-// the store (risk checks, docs/clinical.md).
+// assigned reads the store, where this import's records already are (the
+// rule is txRefs.assigned's; docs/clinical.md).
 func (im *importer) assigned(patientID, therapistID string, at time.Time) (bool, error) {
-	for _, e := range im.enr {
-		if e.PatientID == patientID && e.TherapistID == therapistID && !e.CreatedAt.After(at) {
-			return true, nil
-		}
-	}
-	for _, m := range im.msgs {
-		if m.PatientID == patientID && m.TherapistID == therapistID && m.Direction == DirectionOut && !m.SentAt.After(at) {
-			return true, nil
-		}
-	}
 	return im.base.assigned(patientID, therapistID, at)
 }
 
