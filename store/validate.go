@@ -121,6 +121,7 @@ func (r txRefs) instrument(id string, version int) (*programs.Instrument, error)
 	return r.t.db.instrumentDef(r.t.ctx, r.t.tx, id, version, false)
 }
 func (r txRefs) now() time.Time { return r.t.now }
+
 // assigned applies the rule of docs/clinical.md, "Who may acknowledge",
 // by the enrollments' history: at time at, the patient's therapist is the
 // therapist of each enrollment made by then and not yet finished then, or,
