@@ -121,8 +121,9 @@ type QueueItem struct {
 	Unread       int        `json:"unread"`  // patient messages not yet read
 	Instrument   string     `json:"instrument,omitempty"`
 	// Validated says whether Instrument is a validated scale; the series
-	// is a validated one whenever the patient has answered one.
-	Validated bool         `json:"validated"`
+	// is a validated one whenever the patient has answered one. Nil (absent
+	// in JSON) when the item has no score series.
+	Validated *bool        `json:"validated,omitempty"`
 	Scores    []ScorePoint `json:"scores,omitempty"` // of Instrument, oldest first
 	Class     Class        `json:"class"`
 	Reasons   []Reason     `json:"reasons"`
@@ -780,7 +781,8 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 	}
 	if primary := primarySeries(f); primary != "" {
 		in := f.latest(primary)
-		it.Instrument, it.Validated = in.Name(), isValidated(in)
+		v := isValidated(in)
+		it.Instrument, it.Validated = in.Name(), &v
 		for _, m := range f.series[primary] {
 			it.Scores = append(it.Scores, ScorePoint{Week: m.week, Total: m.total, At: m.at})
 		}
