@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -389,6 +391,10 @@ func (e LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.
 type ImportErrors struct {
 	Lines []LineError
 	Total int
+	// Dependent is how many of the bad lines only refer to a record that a
+	// bad line above would have made (or to one refused because of it):
+	// counted, not listed, so one bad therapist line is one error.
+	Dependent int
 }
 
 func (es ImportErrors) Error() string {
@@ -396,10 +402,34 @@ func (es ImportErrors) Error() string {
 	for i, e := range es.Lines {
 		parts[i] = e.Error()
 	}
-	if more := es.Total - len(es.Lines); more > 0 {
+	if more := es.Total - es.Dependent - len(es.Lines); more > 0 {
 		parts = append(parts, fmt.Sprintf("and %d more bad lines", more))
 	}
+	if es.Dependent > 0 {
+		parts = append(parts, es.DependentLine())
+	}
 	return strings.Join(parts, "\n")
+}
+
+// DependentLine says how many lines were refused only because they refer
+// to records refused above ("" when none).
+func (es ImportErrors) DependentLine() string {
+	switch es.Dependent {
+	case 0:
+		return ""
+	case 1:
+		return "1 line refers to a record refused above"
+	}
+	return fmt.Sprintf("%s lines refer to records refused above", thousands(es.Dependent))
+}
+
+// thousands writes n with a comma between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // Unwrap makes errors.Is(err, ErrInvalid) work on the first problem.
@@ -515,6 +545,9 @@ type importer struct {
 	meas map[string]*MeasureResponse
 	// the newest feedback on each submission this import touched
 	heads map[string]string
+	// ids of the lines refused so far: a later line that only refers to
+	// one of them is counted, not reported
+	refused map[string]bool
 	// program version ids of the file that name a stored version with the
 	// same content under another id
 	alias map[string]string
@@ -614,7 +647,7 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 		im := &importer{t: t, db: db, base: txRefs{t}, programs: map[string]*programs.Program{},
 			instr: map[string]*programs.Instrument{}, ther: map[string]*Therapist{}, pat: map[string]*Patient{},
 			enr: map[string]*Enrollment{}, subs: map[string]*Submission{}, msgs: map[string]*Message{},
-			meas: map[string]*MeasureResponse{}, heads: map[string]string{}, alias: map[string]string{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
+			meas: map[string]*MeasureResponse{}, heads: map[string]string{}, alias: map[string]string{}, refused: map[string]bool{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
 		err := each(func(line int, rec any, err error) bool {
 			if ctx.Err() != nil {
 				return false
@@ -624,7 +657,13 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 				err = im.add(rec)
 			}
 			if err != nil {
-				if len(errs.Lines) < MaxImportErrors {
+				if id, _ := recordIDs(rec); id != "" {
+					im.refused[id] = true
+				}
+				switch {
+				case im.refersToRefused(err):
+					errs.Dependent++
+				case len(errs.Lines) < MaxImportErrors:
 					errs.Lines = append(errs.Lines, LineError{Line: line, Err: err})
 				}
 				errs.Total++
@@ -664,6 +703,13 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 const bigImport = 10_000
 
 var errDryRun = errors.New("dry run")
+
+// refersToRefused says whether err is only that a referenced record does
+// not exist, where that record is one of this file's refused lines.
+func (im *importer) refersToRefused(err error) bool {
+	var fe *FieldError
+	return errors.As(err, &fe) && fe.Missing != "" && im.refused[fe.Missing]
+}
 
 // add checks one record and inserts it. In a failed import records are
 // still checked (to report more bad lines) but references to them cannot be
@@ -790,44 +836,98 @@ func (im *importer) uniqueClash(kind recordKind, rec any, id string) (bool, erro
 		if s.Hash == rec.(*InstrumentVersion).Hash {
 			return true, nil
 		}
-		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
-			kind.name, id, strings.Join(named, ", "), kind.name, storedID, rec.(*InstrumentVersion).Hash, s.Hash)
+		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (%s; hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
+			kind.name, id, strings.Join(named, ", "), kind.name, storedID, firstDifference(rec.(*InstrumentVersion).Definition, s.Definition), rec.(*InstrumentVersion).Hash, s.Hash)
 	case *ProgramVersion:
 		if s.Hash == rec.(*ProgramVersion).Hash {
 			im.alias[id] = storedID
 			return true, nil
 		}
-		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
-			kind.name, id, strings.Join(named, ", "), kind.name, storedID, rec.(*ProgramVersion).Hash, s.Hash)
+		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (%s; hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
+			kind.name, id, strings.Join(named, ", "), kind.name, storedID, firstDifference(rec.(*ProgramVersion).Definition, s.Definition), rec.(*ProgramVersion).Hash, s.Hash)
 	}
 	return false, fmt.Errorf("%s %s: %s is already used by the stored %s %s", kind.name, id, strings.Join(named, ", "), kind.name, storedID)
 }
 
 // firstDifference names the first field (in the file's order) whose value
-// differs between two JSON objects, with both values.
+// differs between two JSON objects, with both values; inside nested
+// objects and lists it names the path ("items[3].text").
 func firstDifference(file, stored []byte) string {
-	var f, s map[string]json.RawMessage
-	json.Unmarshal(file, &f)
-	json.Unmarshal(stored, &s)
-	dec := json.NewDecoder(bytes.NewReader(file))
-	dec.Token()
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			break
-		}
-		var skip json.RawMessage
-		dec.Decode(&skip)
-		k, _ := t.(string)
-		if !bytes.Equal(f[k], s[k]) {
-			sv := s[k]
-			if sv == nil {
-				sv = json.RawMessage("nothing")
-			}
-			return fmt.Sprintf("%s: %s in the file, %s stored", k, shortJSON(f[k]), shortJSON(sv))
-		}
+	if d := jsonDifference("", file, stored); d != "" {
+		return d
 	}
 	return "the fields are the same but their encoding differs"
+}
+
+func jsonDifference(path string, file, stored []byte) string {
+	file, stored = bytes.TrimSpace(file), bytes.TrimSpace(stored)
+	if bytes.Equal(file, stored) {
+		return ""
+	}
+	name := func(p string) string {
+		if p == "" {
+			return "the value"
+		}
+		return p
+	}
+	switch {
+	case len(file) > 0 && file[0] == '{' && len(stored) > 0 && stored[0] == '{':
+		var s map[string]json.RawMessage
+		json.Unmarshal(stored, &s)
+		dec := json.NewDecoder(bytes.NewReader(file))
+		dec.Token()
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				break
+			}
+			var fv json.RawMessage
+			if err := dec.Decode(&fv); err != nil {
+				break
+			}
+			k, _ := t.(string)
+			sub := k
+			if path != "" {
+				sub = path + "." + k
+			}
+			sv, ok := s[k]
+			if !ok {
+				return fmt.Sprintf("%s: %s in the file, nothing stored", sub, shortJSON(fv))
+			}
+			if d := jsonDifference(sub, fv, sv); d != "" {
+				return d
+			}
+			delete(s, k)
+		}
+		rest := make([]string, 0, len(s))
+		for k := range s {
+			rest = append(rest, k)
+		}
+		sort.Strings(rest)
+		for _, k := range rest { // only in the stored record
+			sv := s[k]
+			sub := k
+			if path != "" {
+				sub = path + "." + k
+			}
+			return fmt.Sprintf("%s: nothing in the file, %s stored", sub, shortJSON(sv))
+		}
+		return ""
+	case len(file) > 0 && file[0] == '[' && len(stored) > 0 && stored[0] == '[':
+		var f, s []json.RawMessage
+		json.Unmarshal(file, &f)
+		json.Unmarshal(stored, &s)
+		if len(f) == len(s) {
+			for i := range f {
+				if d := jsonDifference(fmt.Sprintf("%s[%d]", path, i), f[i], s[i]); d != "" {
+					return d
+				}
+			}
+			return ""
+		}
+		return fmt.Sprintf("%s: %d entries in the file, %d stored", name(path), len(f), len(s))
+	}
+	return fmt.Sprintf("%s: %s in the file, %s stored", name(path), shortJSON(file), shortJSON(stored))
 }
 
 // shortJSON shows a JSON value in an error: at most 60 characters, control

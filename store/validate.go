@@ -278,7 +278,7 @@ func ref(rec, field, id string, err error) error {
 		return nil
 	}
 	if errors.Is(err, ErrNotFound) {
-		return invalid(rec, field, "%s does not exist", id)
+		return &FieldError{Record: rec, Field: field, Msg: fmt.Sprintf("%s does not exist", id), Missing: id}
 	}
 	return err
 }
