@@ -382,7 +382,7 @@ func TestOverdueReasonsSaySentencesWithUnits(t *testing.T) {
 			text = r.Text
 		}
 	}
-	if !strings.Contains(text, "waiting 3 working days: feedback 1 working day over the 2-working-day promise") {
+	if !strings.Contains(text, "3 working days ago: 1 working day over the 2-working-day promise") {
 		t.Fatalf("overdue reason %q", text)
 	}
 }
