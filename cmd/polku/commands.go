@@ -20,7 +20,7 @@ var commandGroups = []*cobra.Group{
 }
 
 var groupOf = map[string]string{
-	"triage": "daily", "team": "daily", "patients": "daily",
+	"triage": "daily", "team": "daily", "patients": "daily", "report": "daily",
 	"import": "data", "export": "data", "programs": "data", "demo": "data",
 	"serve": "server", "login": "server", "logout": "server", "sync": "server", "simulate": "server",
 	"init": "admin", "therapists": "admin", "settings": "admin", "audit": "admin", "tokens": "admin",
@@ -77,7 +77,10 @@ var examples = map[string]string{
 	"polku settings list":   `  polku settings list --output json`,
 	"polku settings set": `  polku settings set feedback_days 3
   polku settings set timezone '"Europe/Helsinki"'`,
-	"polku audit":         `  polku audit SYN-00001`,
+	"polku audit": `  polku audit SYN-00001`,
+	"polku report": `  polku report --as super                              # last month, your team
+  polku report --from 2026-01-01 --to 2026-06-30 -o json
+  polku report --program depression -o html --out report.html`,
 	"polku tokens":        `  polku tokens list`,
 	"polku tokens create": `  polku tokens create --therapist anna --db /srv/polku/polku.db`,
 	"polku tokens list":   `  polku tokens list --output json`,
