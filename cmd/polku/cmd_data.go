@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"polku/store"
+	"polku/store/fhir"
 )
 
 func (a *app) importCmd() *cobra.Command {
@@ -101,15 +103,38 @@ with identical content are skipped.`,
 }
 
 func (a *app) exportCmd() *cobra.Command {
-	var patient, out string
+	var patient, out, format, base string
+	var includeText bool
 	cmd := &cobra.Command{
-		Use:   "export [--patient ID] [--out FILE]",
-		Short: "Write the store (or one patient) as JSON Lines",
+		Use:   "export [--patient ID] [--out FILE] [--format jsonl|fhir|fhir-ndjson]",
+		Short: "Write the store (or one patient) as JSON Lines or FHIR R4",
 		Long: `Write every record of the store, or one patient's record with what it refers
 to, in the JSON Lines interchange format, to standard output or --out.
-Exporting patients counts as reading their records (audit log).`,
+Exporting patients counts as reading their records (audit log).
+
+--format fhir --patient P writes one patient as a FHIR R4 Bundle (type
+collection); --format fhir-ndjson --out DIR writes the whole store as FHIR
+bulk data, one NDJSON file per resource type. Feedback and messages are
+clinical content: they are exported (as Communication) only with
+--include-text. See docs/interchange.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch format {
+			case "jsonl":
+				if includeText || base != "" {
+					return usagef("--include-text and --fhir-base are for --format fhir or fhir-ndjson")
+				}
+			case "fhir":
+				if patient == "" {
+					return usagef("--format fhir writes one patient: add --patient ID (the whole store: --format fhir-ndjson --out DIR)")
+				}
+			case "fhir-ndjson":
+				if patient != "" || out == "" {
+					return usagef("--format fhir-ndjson writes the whole store into a folder: --out DIR, without --patient")
+				}
+			default:
+				return usagef("--format must be jsonl, fhir or fhir-ndjson, not %q", format)
+			}
 			ctx, db, _, err := a.begin(cmd)
 			if err != nil {
 				return err
@@ -129,6 +154,9 @@ Exporting patients counts as reading their records (audit log).`,
 					return err
 				}
 				f.PatientID = p.ID
+			}
+			if format != "jsonl" {
+				return a.exportFHIR(ctx, db, actor, format, f.PatientID, out, fhir.Options{Base: base, IncludeText: includeText})
 			}
 			var w io.Writer = newJSONStream(a.env.stdout) // JSON Lines stay exact on a terminal (output.go)
 			var tmp *os.File
@@ -169,8 +197,38 @@ Exporting patients counts as reading their records (audit log).`,
 		},
 	}
 	cmd.Flags().StringVar(&patient, "patient", "", "only this patient (id or pseudonym)")
-	cmd.Flags().StringVar(&out, "out", "", "write to this file instead of standard output")
+	cmd.Flags().StringVar(&out, "out", "", "write to this file (fhir-ndjson: this folder) instead of standard output")
+	cmd.Flags().StringVar(&format, "format", "jsonl", "jsonl (the interchange format), fhir (one patient's Bundle) or fhir-ndjson (bulk files)")
+	cmd.Flags().BoolVar(&includeText, "include-text", false, "FHIR: export feedback and messages (clinical content) as Communication")
+	cmd.Flags().StringVar(&base, "fhir-base", "", "FHIR: base URL of polku's canonical URLs and code systems (default "+fhir.DefaultBase+")")
 	return cmd
+}
+
+// exportFHIR writes one patient's Bundle (to standard output or a file,
+// all or nothing) or the whole store as NDJSON files in a folder.
+func (a *app) exportFHIR(ctx context.Context, db *store.DB, actor store.Actor, format, patientID, out string, o fhir.Options) error {
+	if format == "fhir-ndjson" {
+		if err := os.MkdirAll(out, 0o700); err != nil {
+			return err
+		}
+		counts, err := fhir.WriteNDJSON(ctx, db, actor, out, o)
+		if err != nil {
+			return err
+		}
+		var parts []string
+		for _, t := range fhir.ResourceTypes {
+			if counts[t] > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", t, counts[t]))
+			}
+		}
+		fmt.Fprintf(a.env.stderr, "wrote %s to %s\n", strings.Join(parts, ", "), out)
+		return nil
+	}
+	b, err := fhir.PatientBundle(ctx, db, actor, patientID, o)
+	if err != nil {
+		return err
+	}
+	return writeOut(a, out, func(w io.Writer, _ bool) error { return writeJSON(w, b) })
 }
 
 func (a *app) auditCmd() *cobra.Command {

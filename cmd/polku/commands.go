@@ -45,7 +45,9 @@ var examples = map[string]string{
   polku import --dry-run records.jsonl
   cat records.jsonl | polku import -`,
 	"polku export": `  polku export --out backup.jsonl
-  polku export --patient SYN-00001 --as anna > one.jsonl`,
+  polku export --patient SYN-00001 --as anna > one.jsonl
+  polku export --format fhir --patient SYN-00001 --out one.fhir.json
+  polku export --format fhir-ndjson --out fhir/ --include-text`,
 	"polku programs":          `  polku programs list`,
 	"polku programs validate": `  polku programs validate programs/`,
 	"polku programs import": `  polku programs import --dry-run programs/
