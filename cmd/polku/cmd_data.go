@@ -232,16 +232,44 @@ func (a *app) exportFHIR(ctx context.Context, db *store.DB, actor store.Actor, f
 }
 
 func (a *app) auditCmd() *cobra.Command {
+	var format, from, to, by string
 	cmd := &cobra.Command{
-		Use:   "audit PATIENT",
+		Use:   "audit PATIENT | audit PATIENT --format md [--from DATE --to DATE] | audit --by HANDLE",
 		Short: "List who read a patient's record, when, from which device",
 		Long: `List every read of one patient's record (who, when, what, from which device):
 the access report a patient may ask for under the Client Data Act (703/2023).
-Who may read the record may read its access report: the assigned therapist,
+Who may read the record may read this list: the assigned therapist,
 a supervisor of their team, or the store's owner without --as. Reading it
-is itself written to the audit log.`,
-		Args: cobra.ExactArgs(1),
+is itself written to the audit log.
+
+For admins only (the store's owner or an admin account):
+  --format md      the report to give the patient, in Markdown: who by name,
+                   role and team, when, what was read, from which device, for
+                   what purpose, for the period --from/--to
+  --by HANDLE      everything one user read in the period, with reads of
+                   patients the user was not assigned to at that moment
+                   flagged (the privacy officer's view)
+Both are reads of the patients in them, and are written to the audit log.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if by != "" {
+				return cobra.NoArgs(cmd, args)
+			}
+			return cobra.ExactArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "" && format != "md" {
+				return usagef("--format must be md, not %q", format)
+			}
+			if by != "" && format != "" {
+				return usagef("--format md is the patient's report; --by lists as a table or --output json")
+			}
+			if (from != "" || to != "") && by == "" && format == "" {
+				return usagef("--from and --to go with --format md or --by")
+			}
+			fromT, toT, err := auditPeriod(from, to)
+			if err != nil {
+				return err
+			}
 			ctx, db, o, err := a.begin(cmd)
 			if err != nil {
 				return err
@@ -250,6 +278,13 @@ is itself written to the audit log.`,
 			actor, err := a.actor(ctx, db)
 			if err != nil {
 				return err
+			}
+			fromT, toT = a.inZone(fromT), a.inZone(toT)
+			if by != "" {
+				return a.auditBy(ctx, db, actor, o, by, fromT, toT)
+			}
+			if format == "md" {
+				return a.auditMarkdown(ctx, db, actor, args[0], fromT, toT)
 			}
 			p, err := db.ReadablePatient(ctx, actor, args[0])
 			if err != nil {
@@ -291,5 +326,9 @@ is itself written to the audit log.`,
 		},
 	}
 	addOutputFlag(cmd)
+	cmd.Flags().StringVar(&format, "format", "", "md: the patient's access report in Markdown (admins)")
+	cmd.Flags().StringVar(&from, "from", "", "first day, YYYY-MM-DD (with --format md or --by)")
+	cmd.Flags().StringVar(&to, "to", "", "last day, YYYY-MM-DD, inclusive (with --format md or --by)")
+	cmd.Flags().StringVar(&by, "by", "", "list everything this user (handle) read (admins)")
 	return cmd
 }
