@@ -37,7 +37,12 @@ scripts, nothing fetched from the network); write it to a file with --out.`,
 				return usagef("--output must be table, json, csv or html, not %q", format)
 			}
 			ctx := cmd.Context()
-			db, err := a.open(ctx, false)
+			// A signed-in supervisor reads their replica (which holds the
+			// team), as every reading command does; else the store file.
+			db, ok, err := a.openReadReplica(ctx)
+			if !ok && err == nil {
+				db, err = a.open(ctx, false)
+			}
 			if err != nil {
 				return err
 			}
