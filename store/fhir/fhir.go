@@ -574,9 +574,12 @@ type BundleEntry struct {
 
 // PatientBundle exports one patient's record as a Bundle of type
 // collection: every resource above, with each reference resolving inside
-// the bundle. The caller has checked that actor may read the record; the
-// export is written to the audit log as a read.
+// the bundle. Only who may read the record may export it; the export is
+// written to the audit log as a read.
 func PatientBundle(ctx context.Context, db *store.DB, actor store.Actor, patientID string, o Options) (*Bundle, error) {
+	if err := db.CanRead(ctx, actor, patientID); err != nil {
+		return nil, err
+	}
 	b := &Bundle{ResourceType: "Bundle", ID: fhirID("polku-" + patientID), Type: "collection", Timestamp: dateTime(db.Now()), Entry: []BundleEntry{}}
 	c := NewConverter(o, func(r Resource) error {
 		b.Entry = append(b.Entry, BundleEntry{Resource: r})
@@ -606,7 +609,16 @@ func PatientBundle(ctx context.Context, db *store.DB, actor store.Actor, patient
 // file per resource type (Patient.ndjson, ...), one resource a line. The
 // files are written under temporary names and renamed when all are
 // complete. It returns how many resources of each type it wrote.
+//
+// The whole store is for whoever reads every record: the store's owner at
+// the CLI (or the system), not a therapist, supervisor or admin account.
 func WriteNDJSON(ctx context.Context, db *store.DB, actor store.Actor, dir string, o Options) (map[string]int, error) {
+	if actor.Role != store.RoleAdmin {
+		return nil, fmt.Errorf("%s is a %s and may not export the whole store: %w", actor.Handle, actor.Role, store.ErrForbidden)
+	}
+	if err := db.CanRead(ctx, actor, ""); err != nil { // an admin account reads no records
+		return nil, err
+	}
 	files := map[string]*os.File{}
 	bufs := map[string]*bufio.Writer{}
 	counts := map[string]int{}

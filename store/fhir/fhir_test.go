@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -263,5 +264,36 @@ func TestObservationCodesAndDerivedFrom(t *testing.T) {
 		if strings.HasPrefix(e.Name(), ".") {
 			t.Errorf("temporary file left behind: %s", e.Name())
 		}
+	}
+}
+
+func TestExportNeedsAReader(t *testing.T) {
+	db := demoStore(t, 10)
+	ctx := context.Background()
+	th, err := db.TherapistByHandle(ctx, demo.SupervisorHandle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup := store.ActorFor(th, "test")
+	if _, err := fhir.WriteNDJSON(ctx, db, sup, t.TempDir(), fhir.Options{}); !errors.Is(err, store.ErrForbidden) {
+		t.Errorf("a supervisor exports the whole store: %v", err)
+	}
+	dt, err := db.TherapistByHandle(ctx, demo.DemoHandle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := store.ActorFor(dt, "test")
+	pats, _ := db.Patients(ctx, store.System("test"), store.PatientFilter{})
+	other := ""
+	for _, p := range pats {
+		if db.CanRead(ctx, me, p.ID) != nil {
+			other = p.ID
+		}
+	}
+	if other == "" {
+		t.Fatal("every demo patient is the demo therapist's")
+	}
+	if _, err := fhir.PatientBundle(ctx, db, me, other, fhir.Options{}); !errors.Is(err, store.ErrForbidden) {
+		t.Errorf("a therapist exports another therapist's patient: %v", err)
 	}
 }
