@@ -86,6 +86,9 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	if err != nil {
 		return nil, err
 	}
+	if q.Team != "" && len(ths) == 0 {
+		return nil, invalid("report", "team", "no therapist is in team %q (see 'polku therapists list')", q.Team)
+	}
 	var thIDs []string
 	for _, t := range ths {
 		f.Therapists = append(f.Therapists, report.Therapist{ID: t.ID, Handle: t.Handle, Capacity: t.Capacity})
