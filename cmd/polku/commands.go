@@ -20,8 +20,8 @@ var commandGroups = []*cobra.Group{
 }
 
 var groupOf = map[string]string{
-	"triage": "daily", "team": "daily", "patients": "daily", "report": "daily",
-	"import": "data", "export": "data", "programs": "data", "demo": "data",
+	"triage": "daily", "team": "daily", "patients": "daily",
+	"import": "data", "export": "data", "programs": "data", "demo": "data", "report": "data",
 	"serve": "server", "login": "server", "logout": "server", "sync": "server", "simulate": "server",
 	"init": "admin", "therapists": "admin", "settings": "admin", "audit": "admin", "tokens": "admin",
 }
