@@ -41,6 +41,12 @@ type BackupReport struct {
 // holds the store's lock.
 var ErrStoreBusy = errors.New("the store is in use")
 
+// busyError says who holds the store; it is ErrStoreBusy.
+type busyError string
+
+func (e busyError) Error() string        { return string(e) }
+func (e busyError) Is(target error) bool { return target == ErrStoreBusy }
+
 // rawOpen opens path with one plain connection: no migration, no polku
 // pragmas beyond a busy timeout. The file must exist.
 func rawOpen(path string) (*sql.DB, error) {

@@ -36,7 +36,7 @@ func LockStore(path, holder string) (release func(), err error) {
 			if b, rerr := os.ReadFile(lockPath); rerr == nil && strings.TrimSpace(string(b)) != "" {
 				who = strings.TrimSpace(string(b))
 			}
-			return nil, fmt.Errorf("%s is in use by %s: stop it first: %w", path, who, ErrStoreBusy)
+			return nil, busyError(fmt.Sprintf("%s is in use by %s: stop it first", path, who))
 		}
 		return nil, fmt.Errorf("lock %s: %w", lockPath, err)
 	}

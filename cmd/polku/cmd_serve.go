@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -31,10 +32,12 @@ Plain HTTP is allowed only on a loopback address; on any other address give
 request; they never contain patient text. SIGINT or SIGTERM stops the server
 after the requests in flight.
 
-After restoring the store file from a backup, start once with --new-epoch:
-replicas then push again what the backup lacks and pull everything again.
-(A replica whose pull cursor names a change the restored store does not
-have notices without it too, but --new-epoch tells every replica at once.)
+After 'polku restore' the server announces a new epoch by itself: replicas
+then push again what the backup lacks and pull everything again. A store
+file put back another way needs --new-epoch once. (A replica whose pull
+cursor names a change the restored store does not have notices without it
+too, but a new epoch tells every replica at once.) The server holds
+STORE.lock while it runs; 'polku restore' refuses while it does.
 
 Tokens expire (polku tokens list shows when). --token-lifetime caps how long
 tokens of a kind work, counted from when each was made, whatever expiry it
@@ -64,17 +67,26 @@ than 30 days at once. An expired token is answered 401 token_expired.`,
 				return usagef("--log-format must be json or text, not %q", logFormat)
 			}
 			log := slog.New(h)
+			// Held while serving: 'polku restore' refuses to replace the
+			// store under a running server, and a second server refuses too.
+			// (A missing store is left to store.Open to explain.)
+			if _, err := os.Stat(a.storePath()); err == nil {
+				release, err := store.LockStore(a.storePath(), "polku serve")
+				if err != nil {
+					return err
+				}
+				defer release()
+			}
 			db, err := store.Open(ctx, a.storePath(), store.Options{Clock: a.env.now})
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if newEpoch {
-				epoch := db.NewID(db.Now())
-				if err := db.SetMeta(ctx, "epoch", epoch); err != nil {
-					return err
-				}
-				log.Info("new epoch", "epoch", epoch)
+			// --new-epoch, or by itself after 'polku restore'.
+			if epoch, reason, err := db.TakeNewEpoch(ctx, newEpoch); err != nil {
+				return err
+			} else if epoch != "" {
+				log.Info("new epoch", "epoch", epoch, "reason", reason)
 			}
 			cfg.DB, cfg.Logger, cfg.Clock = db, log, a.env.now
 			srv, err := server.New(ctx, cfg)
