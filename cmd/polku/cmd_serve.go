@@ -42,7 +42,13 @@ STORE.lock while it runs; 'polku restore' refuses while it does.
 Tokens expire (polku tokens list shows when). --token-lifetime caps how long
 tokens of a kind work, counted from when each was made, whatever expiry it
 was made with: --token-lifetime therapist=30d ends every staff token older
-than 30 days at once. An expired token is answered 401 token_expired.`,
+than 30 days at once. An expired token is answered 401 token_expired.
+
+GET /healthz answers without a token (ready, the store reachable, the
+epoch). --metrics-addr serves GET /metrics (Prometheus) and /healthz on a
+second, plain-HTTP listener without a token: keep it on loopback or a
+monitoring network (docs/operations.md). The metrics hold counts only,
+never patient data.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -56,6 +62,14 @@ than 30 days at once. An expired token is answered 401 token_expired.`,
 			}
 			if withTLS && (certFile == "" || keyFile == "") {
 				return usagef("give both --tls-cert and --tls-key")
+			}
+			if cfg.MetricsAddr != "" {
+				if _, _, err := net.SplitHostPort(cfg.MetricsAddr); err != nil {
+					return usagef("--metrics-addr %q: %v (want host:port, e.g. 127.0.0.1:9420)", cfg.MetricsAddr, err)
+				}
+				if cfg.MetricsAddr == addr {
+					return usagef("--metrics-addr must differ from --addr: the metrics have a listener of their own")
+				}
 			}
 			var h slog.Handler
 			switch logFormat {
@@ -108,6 +122,7 @@ than 30 days at once. An expired token is answered 401 token_expired.`,
 	f.IntVar(&cfg.Burst, "burst", 60, "requests allowed at once per token")
 	f.Int64Var(&cfg.MaxBody, "max-body", 8<<20, "largest request body in bytes")
 	f.IntVar(&cfg.PageSize, "page-size", 5000, "most records per pull page (at most 5000)")
+	f.StringVar(&cfg.MetricsAddr, "metrics-addr", "", "serve GET /metrics and GET /healthz, without a token, on this second address (e.g. 127.0.0.1:9420)")
 	f.StringToStringVar(&lifetimes, "token-lifetime", nil,
 		"longest a token of a kind works, from when it was made: therapist=90d,admin=30d,portal=180d (the defaults)")
 	return cmd

@@ -256,6 +256,7 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal
 	rl.add("ops", len(ops))
 	for st, n := range counts {
 		rl.add(st, n)
+		s.metrics.ops.WithLabelValues("push", st).Add(float64(n))
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil
