@@ -162,6 +162,7 @@ func TestLitestreamDrill(t *testing.T) {
 		}
 	}
 	var acked, ackedThere, ackedLost, unacked, total int
+	firstLostAck := killedAt
 	for _, r := range rounds {
 		for _, b := range r.bodies {
 			total++
@@ -178,6 +179,9 @@ func TestLitestreamDrill(t *testing.T) {
 				continue
 			}
 			ackedLost++
+			if r.end.Before(firstLostAck) {
+				firstLostAck = r.end
+			}
 			if r.end.Before(lastReplicatedSent) {
 				t.Errorf("%q was acknowledged at %s, before a replicated op was sent (%s), and is not in the restored store",
 					b, r.end.Format("15:04:05.000"), lastReplicatedSent.Format("15:04:05.000"))
@@ -246,8 +250,8 @@ func TestLitestreamDrill(t *testing.T) {
 	t.Logf("drill: Litestream %s, file replica, sync-interval %s", lsVersion(ls), litestreamSyncInterval)
 	t.Logf("drill: %d sync rounds in %.1f s; %d feedback written, %d acknowledged, %d cut off by the kill (not acknowledged)",
 		len(rounds), killedAt.Sub(rounds[0].start).Seconds(), total, acked, unacked)
-	t.Logf("drill: restored head %d; %d acknowledged ops in the replica, %d acknowledged and not replicated at the kill; last replicated op acknowledged %d ms before the kill",
-		restoredHead, ackedThere, ackedLost, killedAt.Sub(lastReplicatedAck).Milliseconds())
+	t.Logf("drill: restored head %d; %d acknowledged ops in the replica, %d acknowledged and not replicated at the kill (acknowledged in its last %d ms); the last replicated op was acknowledged %d ms before the kill",
+		restoredHead, ackedThere, ackedLost, killedAt.Sub(firstLostAck).Milliseconds(), killedAt.Sub(lastReplicatedAck).Milliseconds())
 	t.Logf("drill: litestream restore took %d ms; after the restore the replicas pushed %d lost ops again (server: %v applied, %v duplicates); %d of %d feedback on the server, each once",
 		restoreTook.Milliseconds(), pushedAgain, applied, dups, after, total)
 }
