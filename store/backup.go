@@ -415,6 +415,9 @@ func Restore(ctx context.Context, from, path string, now time.Time) (*RestoreRep
 	rep := &RestoreReport{From: from, Path: path, Snapshot: snap, Integrity: ic}
 	if _, err := os.Lstat(path); err == nil {
 		aside := path + ".before-restore-" + now.UTC().Format("20060102T150405Z")
+		for i := 2; exists(aside); i++ { // never over an older one
+			aside = fmt.Sprintf("%s.before-restore-%s-%d", path, now.UTC().Format("20060102T150405Z"), i)
+		}
 		if err := os.Rename(path, aside); err != nil {
 			return nil, fmt.Errorf("keep the old store aside: %w", err)
 		}
@@ -509,4 +512,9 @@ func (db *DB) TakeNewEpoch(ctx context.Context, force bool) (epoch, reason strin
 		return "", "", err
 	}
 	return epoch, reason, tx.Commit()
+}
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }

@@ -202,6 +202,14 @@ func TestRestore(t *testing.T) {
 			t.Fatalf("%s: %v %v", f, fi, err)
 		}
 	}
+	// A second restore in the same second keeps both old stores.
+	rep2, err := store.Restore(ctx, backup, path, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep2.Aside == wantAside || countTherapists(t, wantAside) != 5 || countTherapists(t, rep2.Aside) != 3 {
+		t.Fatalf("the second restore's aside %q overwrote the first", rep2.Aside)
+	}
 	if _, err := os.Stat(path + ".restoring"); !os.IsNotExist(err) {
 		t.Fatalf("the restore left its temporary file: %v", err)
 	}
