@@ -585,6 +585,24 @@ func (im *importer) program(id string) (*programs.Program, error) {
 	}
 	return x, err
 }
+func (im *importer) now() time.Time { return im.t.now }
+
+// assigned looks at this import's enrollments and messages first, then at
+// the store (risk checks, docs/clinical.md).
+func (im *importer) assigned(patientID, therapistID string, at time.Time) (bool, error) {
+	for _, e := range im.enr {
+		if e.PatientID == patientID && e.TherapistID == therapistID && !e.CreatedAt.After(at) {
+			return true, nil
+		}
+	}
+	for _, m := range im.msgs {
+		if m.PatientID == patientID && m.TherapistID == therapistID && m.Direction == DirectionOut && !m.SentAt.After(at) {
+			return true, nil
+		}
+	}
+	return im.base.assigned(patientID, therapistID, at)
+}
+
 func (im *importer) instrument(id string, version int) (*programs.Instrument, error) {
 	key := instrumentKey(id, version)
 	if x, ok := im.instr[key]; ok {
@@ -927,7 +945,7 @@ func (im *importer) check(rec any) error {
 		if err := checkSubmission(im, r); err != nil {
 			return err
 		}
-		im.subs[r.ID] = &Submission{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID}
+		im.subs[r.ID] = &Submission{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, SubmittedAt: r.SubmittedAt}
 	case *Feedback:
 		if err := checkFeedback(im, r); err != nil {
 			return err
@@ -937,12 +955,12 @@ func (im *importer) check(rec any) error {
 		if err := checkMessage(im, r); err != nil {
 			return err
 		}
-		im.msgs[r.ID] = &Message{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID}
+		im.msgs[r.ID] = &Message{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, Direction: r.Direction, TherapistID: r.TherapistID, SentAt: r.SentAt}
 	case *MeasureResponse:
 		if err := scoreMeasure(im, r); err != nil {
 			return err
 		}
-		im.meas[r.ID] = &MeasureResponse{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID}
+		im.meas[r.ID] = &MeasureResponse{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, AnsweredAt: r.AnsweredAt}
 	case *DiaryEntry:
 		return checkDiary(im, r)
 	case *Note:

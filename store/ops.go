@@ -448,6 +448,14 @@ func checkSetting(s *Setting) error {
 	if !json.Valid(s.Value) {
 		return invalid("setting", "value", "is not valid JSON")
 	}
+	// A policy value is checked like 'settings set' checks it, whoever
+	// writes it (sync, import): a bad one would stop every queue.
+	if _, known := policyKeys[s.Key]; known {
+		p := DefaultPolicy()
+		if err := applySetting(&p, s.Key, s.Value); err != nil {
+			return invalid("setting", s.Key, "%v", err)
+		}
+	}
 	return needTime("setting", "updated_at", s.UpdatedAt)
 }
 

@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 	_ "time/tzdata" // the service's time zone must resolve on any machine
+
+	"polku/store/riskphrase"
 )
 
 // Policy is the local policy the triage applies. Every value is a setting
@@ -20,6 +24,10 @@ type Policy struct {
 	NotOnTrack          NotOnTrackRule      `json:"not_on_track"`
 	Timezone            string              `json:"timezone"`
 	RiskWords           map[string][]string `json:"risk_words"`
+	// Problems are stored settings that no longer pass their check (an
+	// older store's value under a stricter rule): the default is used for
+	// each instead, so that no queue fails to build.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // NotOnTrackRule: the expected score falls linearly from the baseline by
@@ -30,7 +38,7 @@ type NotOnTrackRule struct {
 	MinScores              int     `json:"min_scores"`
 }
 
-// DefaultPolicy is the policy of a new store.
+// DefaultPolicy is the policy of a new store (docs/clinical.md).
 func DefaultPolicy() Policy {
 	return Policy{
 		FeedbackWorkingDays: 2,
@@ -39,53 +47,70 @@ func DefaultPolicy() Policy {
 		StartDays:           7,
 		NotOnTrack:          NotOnTrackRule{ExpectedImprovementPct: 50, MinScores: 3},
 		Timezone:            "Europe/Helsinki",
-		RiskWords: map[string][]string{
-			"fi": {"itsemurh", "itsetuho", "tappaa itseni", "tappaisin itseni", "haluan kuolla", "haluaisin kuolla",
-				"en halua elää", "en halua enää elää", "en jaksa elää", "olisin parempi kuollut", "parempi olisi kuolla", "vahingoittaa itseäni",
-				"vahingoitan itseäni", "viillän", "viiltelen", "viiltely", "lopettaa kaiken", "ottaa yliannostuksen", "hirttä"},
-			"sv": {"självmord", "ta livet av mig", "skada mig själv", "skadar mig själv", "vill dö", "vill inte leva", "vill jag inte leva", "inte leva längre",
-				"orkar inte leva", "bättre om jag var död", "skär mig"},
-			"en": {"suicid", "kill myself", "end my life", "self-harm", "self harm", "hurt myself", "harm myself",
-				"want to die", "better off dead", "no reason to live", "cutting myself", "overdose", "end it all"},
-		},
+		RiskWords:           riskphrase.Defaults(),
 	}
 }
 
-// policyKeys describes every setting: its key and a check for a new value.
-var policyKeys = map[string]string{
-	"feedback_working_days": "working days within which a submission or message is answered (weekends skipped)",
-	"inactive_days":         "days without patient activity before the patient counts as inactive",
-	"ending_days":           "days before the planned end when the program counts as ending",
-	"start_days":            "days from referral within which treatment should start",
-	"not_on_track":          `{"expected_improvement_pct": N, "min_scores": N}: the not-on-track rule`,
-	"timezone":              "IANA time zone of the service (weekends, dates in reasons)",
-	"risk_words":            `{"fi": [...], "sv": [...], "en": [...]}: phrases flagged as possible risk (lower case; a heuristic)`,
+// RiskLanguages are the languages with a risk phrase list, each its own
+// setting (risk_words.fi, ...).
+var RiskLanguages = []string{"fi", "sv", "en"}
+
+// settingKind says how a value given on the command line is read.
+type settingKind int
+
+const (
+	kindInt settingKind = iota
+	kindString
+	kindObject
+	kindList
+)
+
+type settingInfo struct {
+	kind    settingKind
+	meaning string
+}
+
+// policyKeys describes every setting: how its value is read and what it
+// means.
+var policyKeys = map[string]settingInfo{
+	"feedback_working_days": {kindInt, "working days (weekends and Finnish public holidays skipped) within which a submission or message is answered"},
+	"inactive_days":         {kindInt, "days without patient activity before the patient counts as inactive"},
+	"ending_days":           {kindInt, "days before the planned end when the program counts as ending"},
+	"start_days":            {kindInt, "days from referral within which treatment should start"},
+	"not_on_track":          {kindObject, `{"expected_improvement_pct": N, "min_scores": N}: the not-on-track rule`},
+	"timezone":              {kindString, "IANA time zone of the service (working days, dates in reasons)"},
+	"risk_words":            {kindObject, `{"fi": [...], "sv": [...]}: sets the lists of the languages it names; the others stay as they are`},
+	"risk_words.fi":         {kindList, "Finnish phrases flagged as possible risk (a heuristic; '*' inside a word covers inflected forms)"},
+	"risk_words.sv":         {kindList, "Swedish phrases flagged as possible risk (a heuristic; '*' inside a word covers inflected forms)"},
+	"risk_words.en":         {kindList, "English phrases flagged as possible risk (a heuristic; '*' inside a word covers inflected forms)"},
 }
 
 // SettingKeys lists the known settings with their meaning, by key.
 func SettingKeys() [][2]string {
 	var out [][2]string
 	for k, v := range policyKeys {
-		out = append(out, [2]string{k, v})
+		out = append(out, [2]string{k, v.meaning})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out
 }
 
-// Policy reads the policy: defaults overlaid with stored settings. The
-// returned version changes whenever any setting does.
+// Policy reads the policy: defaults overlaid with stored settings, in key
+// order, so a language's own list (risk_words.fi) wins over the same
+// language in a whole-map risk_words setting.
 func (db *DB) Policy(ctx context.Context) (Policy, error) {
 	p := DefaultPolicy()
 	settings, err := db.Settings(ctx)
 	if err != nil {
 		return p, err
 	}
+	sort.Slice(settings, func(i, j int) bool { return settings[i].Key < settings[j].Key })
 	for _, s := range settings {
 		if _, known := policyKeys[s.Key]; !known {
 			continue
 		}
 		if err := applySetting(&p, s.Key, s.Value); err != nil {
-			return p, fmt.Errorf("setting %s: %w", s.Key, err)
+			p.Problems = append(p.Problems, fmt.Sprintf("setting %s: %v; the default is used until it is set again", s.Key, err))
 		}
 	}
 	return p, nil
@@ -109,6 +134,32 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 		*dst = n
 		return nil
 	}
+	phrases := func(lang string, list []string) ([]string, error) {
+		out := make([]string, 0, len(list))
+		for i, phrase := range list {
+			if err := riskphrase.Check(phrase); err != nil {
+				return nil, fmt.Errorf("%s[%d] %q %v", lang, i, phrase, err)
+			}
+			out = append(out, riskphrase.Normalize(phrase))
+		}
+		return out, nil
+	}
+	if lang, ok := strings.CutPrefix(key, "risk_words."); ok {
+		if _, known := policyKeys[key]; !known {
+			return fmt.Errorf("unknown setting %q (known: %s)", key, strings.Join(knownSettingNames(), ", "))
+		}
+		var list []string
+		if err := strict(&list); err != nil {
+			return fmt.Errorf("want a list of phrases: %v", cleanJSONError(err))
+		}
+		list, err := phrases(lang, list)
+		if err != nil {
+			return err
+		}
+		p.RiskWords = maps.Clone(p.RiskWords)
+		p.RiskWords[lang] = list
+		return nil
+	}
 	switch key {
 	case "feedback_working_days":
 		return positive(&p.FeedbackWorkingDays, 30)
@@ -121,7 +172,7 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 	case "not_on_track":
 		var r NotOnTrackRule
 		if err := strict(&r); err != nil {
-			return fmt.Errorf("want %s: %v", policyKeys[key], cleanJSONError(err))
+			return fmt.Errorf("want %s: %v", policyKeys[key].meaning, cleanJSONError(err))
 		}
 		if r.ExpectedImprovementPct <= 0 || r.ExpectedImprovementPct > 100 || r.MinScores < 2 {
 			return fmt.Errorf("expected_improvement_pct must be in 1-100 and min_scores at least 2")
@@ -130,29 +181,31 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 	case "timezone":
 		var tz string
 		if err := strict(&tz); err != nil {
-			return fmt.Errorf("want a time zone name in quotes: %v", cleanJSONError(err))
+			return fmt.Errorf("want a time zone name such as Europe/Helsinki: %v", cleanJSONError(err))
 		}
-		if _, err := time.LoadLocation(tz); err != nil {
-			return fmt.Errorf("unknown time zone %q", tz)
+		if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
+			return fmt.Errorf("unknown time zone %q (an IANA name such as Europe/Helsinki)", tz)
 		}
 		p.Timezone = tz
 	case "risk_words":
+		// A whole map sets the languages it names and leaves the others:
+		// setting Finnish never switches Swedish or English off.
 		var w map[string][]string
 		if err := strict(&w); err != nil {
-			return fmt.Errorf("want %s: %v", policyKeys[key], cleanJSONError(err))
+			return fmt.Errorf("want %s: %v", policyKeys[key].meaning, cleanJSONError(err))
 		}
+		next := maps.Clone(p.RiskWords)
 		for lang, list := range w {
-			if err := checkLanguage("setting", "risk_words", lang); err != nil {
+			if !slices.Contains(RiskLanguages, lang) {
+				return fmt.Errorf("no risk list for language %q (known: %s)", lang, strings.Join(RiskLanguages, ", "))
+			}
+			list, err := phrases(lang, list)
+			if err != nil {
 				return err
 			}
-			for i, phrase := range list {
-				if strings.TrimSpace(phrase) == "" {
-					return fmt.Errorf("%s[%d] is empty", lang, i)
-				}
-				list[i] = strings.ToLower(strings.TrimSpace(phrase))
-			}
+			next[lang] = list
 		}
-		p.RiskWords = w
+		p.RiskWords = next
 	default:
 		return fmt.Errorf("unknown setting %q (known: %s)", key, strings.Join(knownSettingNames(), ", "))
 	}
@@ -168,29 +221,145 @@ func knownSettingNames() []string {
 	return names
 }
 
-// SetPolicyValue checks and stores one setting given as JSON text,
-// by compare-and-set against the stored version (0 when never set).
-func (db *DB) SetPolicyValue(ctx context.Context, actor Actor, key, jsonValue string) error {
-	p := DefaultPolicy()
-	if err := applySetting(&p, key, json.RawMessage(jsonValue)); err != nil {
-		return invalid("setting", key, "%v", err)
+// settingJSON reads a value as the setting's type wants it: JSON is always
+// accepted; a time zone may be given without quotes, and a phrase list as
+// phrases separated by commas.
+func settingJSON(key, value string) (json.RawMessage, error) {
+	info, ok := policyKeys[key]
+	if !ok {
+		return nil, fmt.Errorf("unknown setting %q (known: %s)", key, strings.Join(knownSettingNames(), ", "))
+	}
+	v := strings.TrimSpace(value)
+	if json.Valid([]byte(v)) {
+		switch info.kind {
+		case kindString:
+			if strings.HasPrefix(v, `"`) {
+				return json.RawMessage(v), nil
+			}
+		case kindList:
+			if strings.HasPrefix(v, "[") {
+				return json.RawMessage(v), nil
+			}
+		default:
+			return json.RawMessage(v), nil
+		}
+	}
+	switch info.kind {
+	case kindString:
+		b, _ := json.Marshal(v)
+		return b, nil
+	case kindList:
+		var list []string
+		for _, part := range strings.Split(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				list = append(list, part)
+			}
+		}
+		if list == nil {
+			list = []string{}
+		}
+		b, _ := json.Marshal(list)
+		return b, nil
+	case kindInt:
+		return nil, fmt.Errorf("want a whole number, got %q", value)
+	}
+	return nil, fmt.Errorf("want JSON: %s", info.meaning)
+}
+
+// SettingChange is one stored setting a set changed, with the values
+// before and after in words.
+type SettingChange struct {
+	Key    string `json:"key"`
+	Before string `json:"before"`
+	After  string `json:"after"`
+}
+
+// SetPolicyValue checks and stores one setting; see ChangeSetting.
+func (db *DB) SetPolicyValue(ctx context.Context, actor Actor, key, value string) error {
+	_, err := db.ChangeSetting(ctx, actor, key, value)
+	return err
+}
+
+// ChangeSetting checks and stores one setting given as text (parsed by the
+// setting's type; JSON is always accepted), by compare-and-set against
+// the stored version (0 when never set), and says what changed. A whole
+// risk_words map is stored as one risk_words.LANG setting per language it
+// names, so no other language's list changes.
+func (db *DB) ChangeSetting(ctx context.Context, actor Actor, key, value string) ([]SettingChange, error) {
+	raw, err := settingJSON(key, value)
+	if err != nil {
+		return nil, invalid("setting", key, "%v", err)
+	}
+	before, err := db.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	after := before
+	if err := applySetting(&after, key, raw); err != nil {
+		return nil, invalid("setting", key, "%v", err)
+	}
+	writes := map[string]json.RawMessage{}
+	if key == "risk_words" {
+		var w map[string][]string
+		_ = json.Unmarshal(raw, &w)
+		for lang := range w {
+			b, _ := json.Marshal(after.RiskWords[lang])
+			writes["risk_words."+lang] = b
+		}
+	} else {
+		var compact json.RawMessage
+		if err := json.Unmarshal(raw, &compact); err != nil {
+			return nil, invalid("setting", key, "%v", err)
+		}
+		writes[key], _ = json.Marshal(compact)
 	}
 	settings, err := db.Settings(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var version int64
+	versions := map[string]int64{}
 	for _, s := range settings {
-		if s.Key == key {
-			version = s.Version
+		versions[s.Key] = s.Version
+	}
+	if _, legacy := versions["risk_words"]; legacy && key == "risk_words" {
+		// A whole map stored by an older polku: emptied, so the
+		// per-language settings are all that count from now on.
+		writes["risk_words"] = json.RawMessage("{}")
+	}
+	keys := slices.Sorted(maps.Keys(writes))
+	var changes []SettingChange
+	was, is := PolicyValues(before), PolicyValues(after)
+	// One write per stored key (a whole map names at most three); each is
+	// checked against its own version.
+	for _, k := range keys {
+		if err := db.Apply(ctx, actor, SetSettingOp{Setting{Key: k, Value: writes[k], UpdatedAt: db.Now(), Version: versions[k]}}); err != nil {
+			return changes, err
 		}
+		changes = append(changes, SettingChange{Key: k, Before: was[k], After: is[k]})
 	}
-	var compact json.RawMessage
-	if err := json.Unmarshal([]byte(jsonValue), &compact); err != nil {
-		return invalid("setting", key, "%v", err)
+	return changes, nil
+}
+
+// PolicyValues is every setting's value in words, by key.
+func PolicyValues(p Policy) map[string]string {
+	out := map[string]string{
+		"feedback_working_days": fmt.Sprint(p.FeedbackWorkingDays),
+		"inactive_days":         fmt.Sprint(p.InactiveDays),
+		"ending_days":           fmt.Sprint(p.EndingDays),
+		"start_days":            fmt.Sprint(p.StartDays),
+		"not_on_track":          fmt.Sprintf(`{"expected_improvement_pct": %g, "min_scores": %d}`, p.NotOnTrack.ExpectedImprovementPct, p.NotOnTrack.MinScores),
+		"timezone":              p.Timezone,
 	}
-	b, _ := json.Marshal(compact)
-	return db.Apply(ctx, actor, SetSettingOp{Setting{Key: key, Value: b, UpdatedAt: db.Now(), Version: version}})
+	total := 0
+	var per []string
+	for _, lang := range RiskLanguages {
+		n := len(p.RiskWords[lang])
+		total += n
+		per = append(per, fmt.Sprintf("%s %d", lang, n))
+		out["risk_words."+lang] = plural(n, "phrase", "phrases")
+	}
+	out["risk_words"] = fmt.Sprintf("%s (%s); --output json shows them", plural(total, "phrase", "phrases"), strings.Join(per, ", "))
+	return out
 }
 
 // Location is the policy's time zone.

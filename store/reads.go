@@ -62,7 +62,7 @@ type PatientSummary struct {
 	Pseudonym        string `json:"pseudonym"`
 	DisplayName      string `json:"display_name"`
 	Language         string `json:"language"`
-	Synthetic        bool   `json:"synthetic,omitempty"`
+	Synthetic        bool   `json:"synthetic"`
 	EnrollmentID     string `json:"enrollment_id,omitempty"`
 	ProgramID        string `json:"program_id,omitempty"`
 	ProgramVersion   int    `json:"program_version,omitempty"`

@@ -93,7 +93,14 @@ func (db *DB) teamMember(ctx context.Context, th Therapist, pol Policy, now time
 	if err != nil {
 		return TeamMember{}, nil, err
 	}
-	m := TeamMember{Therapist: th, Patients: len(q.Items), Capacity: th.Capacity, Counts: q.Counts, Queue: q}
+	m := TeamMember{Therapist: th, Capacity: th.Capacity, Counts: q.Counts, Queue: q}
+	for _, it := range q.Items {
+		// A finished enrollment kept in the queue by an open risk flag is
+		// in the counts (risk) but not the caseload.
+		if it.Status == EnrollmentActive || it.Status == EnrollmentScheduled {
+			m.Patients++
+		}
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT s.submitted_at, f.sent_at FROM feedback f JOIN submissions s ON s.id = f.submission_id
 		WHERE f.therapist_id = ? AND f.sent_at >= ?`, th.ID, since)
 	if err != nil {

@@ -12,12 +12,13 @@ import (
 	"time"
 
 	"polku/programs"
+	"polku/store/riskphrase"
 )
 
 // Class is a triage priority class; lower is more urgent.
 type Class int
 
-// The triage classes, most urgent first (CLINICAL.md).
+// The triage classes, most urgent first (docs/clinical.md).
 const (
 	ClassRisk Class = iota + 1
 	ClassOverdue
@@ -74,13 +75,23 @@ const (
 type Reason struct {
 	Class      Class     `json:"class"`
 	Code       string    `json:"code"`
-	Level      string    `json:"level,omitempty"` // risk: "red" or "amber"
-	Heuristic  bool      `json:"heuristic,omitempty"`
-	Text       string    `json:"text"`  // a sentence a therapist would accept
-	Badge      string    `json:"badge"` // a few characters for the queue row
-	Since      time.Time `json:"since"` // when the clock of this reason started
+	Level      string    `json:"level,omitempty"`     // risk: "red" or "amber"
+	Heuristic  bool      `json:"heuristic"`           // a word-list match, not a scored answer
+	Validated  *bool     `json:"validated,omitempty"` // reasons about a score: whether its instrument is validated
+	Text       string    `json:"text"`                // a sentence a therapist would accept
+	Badge      string    `json:"badge"`               // a few characters for the queue row
+	Since      time.Time `json:"since"`               // when the clock of this reason started
 	SourceType string    `json:"source_type,omitempty"`
 	SourceID   string    `json:"source_id,omitempty"`
+	// EnrollmentID (risk reasons) is the enrollment the source belongs
+	// to. A flag of a finished enrollment is shown on the patient's
+	// current item, so it can differ from the item's; an acknowledgement
+	// is filed on the item's EnrollmentID either way.
+	EnrollmentID string `json:"enrollment_id,omitempty"`
+	// Phrase is the list phrase a heuristic risk reason matched, as
+	// written in the list ("itsemurh*"); Lang is its list.
+	Phrase string `json:"phrase,omitempty"`
+	Lang   string `json:"lang,omitempty"`
 }
 
 // ScorePoint is one total of an instrument over the weeks.
@@ -92,26 +103,29 @@ type ScorePoint struct {
 
 // QueueItem is one patient in a therapist's queue.
 type QueueItem struct {
-	PatientID    string       `json:"patient_id"`
-	Pseudonym    string       `json:"pseudonym"`
-	DisplayName  string       `json:"display_name"`
-	EnrollmentID string       `json:"enrollment_id"`
-	TherapistID  string       `json:"therapist_id"`
-	Status       string       `json:"status"`
-	ProgramID    string       `json:"program_id"`
-	ProgramTitle string       `json:"program_title"`
-	Week         int          `json:"week"`
-	Weeks        int          `json:"weeks"`
-	ModuleTitle  string       `json:"module_title,omitempty"`
-	StartDate    string       `json:"start_date"`
-	PlannedEnd   string       `json:"planned_end"`
-	LastActive   *time.Time   `json:"last_active,omitempty"`
-	Waiting      int          `json:"waiting"` // submissions without feedback
-	Unread       int          `json:"unread"`  // patient messages not yet read
-	Instrument   string       `json:"instrument,omitempty"`
-	Scores       []ScorePoint `json:"scores,omitempty"` // of Instrument, oldest first
-	Class        Class        `json:"class"`
-	Reasons      []Reason     `json:"reasons"`
+	PatientID    string     `json:"patient_id"`
+	Pseudonym    string     `json:"pseudonym"`
+	DisplayName  string     `json:"display_name"`
+	EnrollmentID string     `json:"enrollment_id"`
+	TherapistID  string     `json:"therapist_id"`
+	Status       string     `json:"status"`
+	ProgramID    string     `json:"program_id"`
+	ProgramTitle string     `json:"program_title"`
+	Week         int        `json:"week"`
+	Weeks        int        `json:"weeks"`
+	ModuleTitle  string     `json:"module_title,omitempty"`
+	StartDate    string     `json:"start_date"`
+	PlannedEnd   string     `json:"planned_end"`
+	LastActive   *time.Time `json:"last_active,omitempty"`
+	Waiting      int        `json:"waiting"` // submissions without feedback
+	Unread       int        `json:"unread"`  // patient messages not yet read
+	Instrument   string     `json:"instrument,omitempty"`
+	// Validated says whether Instrument is a validated scale; the series
+	// is a validated one whenever the patient has answered one.
+	Validated bool         `json:"validated"`
+	Scores    []ScorePoint `json:"scores,omitempty"` // of Instrument, oldest first
+	Class     Class        `json:"class"`
+	Reasons   []Reason     `json:"reasons"`
 }
 
 // HasRisk says whether any reason is in the risk class.
@@ -127,8 +141,10 @@ type Queue struct {
 }
 
 // Triage builds a therapist's queue: every active or scheduled enrollment
-// with its reasons, most urgent first. A therapist may triage only
-// themselves; a supervisor their team.
+// with its reasons, most urgent first, and every patient of theirs whose
+// finished enrollment still has an unacknowledged risk flag (such an item
+// has Status completed or discontinued and only risk reasons). A
+// therapist may triage only themselves; a supervisor their team.
 func (db *DB) Triage(ctx context.Context, actor Actor, therapistID string) (*Queue, error) {
 	th, err := db.Therapist(ctx, therapistID)
 	if err != nil {
@@ -163,6 +179,7 @@ func canTriage(actor Actor, th Therapist) error {
 
 type triageEnrollment struct {
 	item       *QueueItem
+	finished   bool // completed or discontinued: only its risk flags count
 	programVID string
 	unlocked   int
 	referral   *time.Time
@@ -194,7 +211,18 @@ type triageMeasure struct {
 	at             time.Time
 }
 
-const triageScope = `SELECT id FROM enrollments WHERE therapist_id = ? AND status IN ('active', 'scheduled')`
+// triageScope is the enrollments a therapist's queue reads (?1 is the
+// therapist): their active and scheduled ones, and the finished
+// (completed or discontinued) enrollments of every patient they own, for
+// the risk flags those still carry. The owner is the therapist of the
+// patient's current enrollment (the latest active or scheduled one), or
+// of the latest enrollment when none is current (docs/clinical.md, "A flag
+// belongs to the patient").
+const triageScope = `SELECT id FROM enrollments WHERE therapist_id = ?1 AND status IN ('active', 'scheduled')
+	UNION ALL SELECT f.id FROM enrollments f
+	WHERE f.patient_id IN (SELECT patient_id FROM enrollments WHERE therapist_id = ?1) AND f.status IN ('completed', 'discontinued')
+	AND (SELECT l.therapist_id FROM enrollments l WHERE l.patient_id = f.patient_id
+		ORDER BY l.status IN ('active', 'scheduled') DESC, l.created_at DESC, l.id DESC LIMIT 1) = ?1`
 
 func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, now time.Time) (*Queue, error) {
 	q := &Queue{TherapistID: th.ID, Handle: th.Handle, GeneratedAt: now, Counts: map[Class]int{}}
@@ -204,13 +232,13 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	rows, err := tx.QueryContext(ctx, `SELECT e.id, e.patient_id, p.pseudonym, p.display_name, e.program_version_id, e.program_id,
 		e.status, e.start_date, e.planned_end, e.unlocked_modules, COALESCE(r.received_at, '')
 		FROM enrollments e JOIN patients p ON p.id = e.patient_id LEFT JOIN referrals r ON r.id = e.referral_id AND e.referral_id <> ''
-		WHERE e.therapist_id = ? AND e.status IN ('active', 'scheduled')`, th.ID)
+		WHERE e.id IN (`+triageScope+`) ORDER BY e.created_at, e.id`, th.ID)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		it := &QueueItem{TherapistID: th.ID}
-		te := &triageEnrollment{item: it, feedbackOn: map[string]bool{}, acked: map[string]bool{}}
+		te := &triageEnrollment{item: it, feedbackOn: map[string]bool{}}
 		var received string
 		if err := rows.Scan(&it.EnrollmentID, &it.PatientID, &it.Pseudonym, &it.DisplayName, &te.programVID, &it.ProgramID,
 			&it.Status, &it.StartDate, &it.PlannedEnd, &te.unlocked, &received); err != nil {
@@ -232,8 +260,29 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		return q, nil
 	}
 
-	scan := func(query string, fn func(r *sql.Rows) error) error {
-		rows, err := tx.QueryContext(ctx, query, th.ID)
+	// The scope is read once: the later reads take its ids as one JSON
+	// list. A finished enrollment needs only what can raise a flag
+	// (measures and patient texts), not feedback or diary.
+	var all, current, patients []string
+	seenPatient := map[string]bool{}
+	for _, te := range order {
+		all = append(all, te.item.EnrollmentID)
+		if st := te.item.Status; st == EnrollmentActive || st == EnrollmentScheduled {
+			current = append(current, te.item.EnrollmentID)
+		}
+		if !seenPatient[te.item.PatientID] {
+			seenPatient[te.item.PatientID] = true
+			patients = append(patients, te.item.PatientID)
+		}
+	}
+	jsonList := func(ids []string) string {
+		b, _ := json.Marshal(ids)
+		return string(b)
+	}
+	allIDs, currentIDs, patientIDs := jsonList(all), jsonList(current), jsonList(patients)
+	const inList = `(SELECT value FROM json_each(?))`
+	scanIn := func(ids, query string, fn func(r *sql.Rows) error) error {
+		rows, err := tx.QueryContext(ctx, query, ids)
 		if err != nil {
 			return err
 		}
@@ -245,9 +294,10 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		}
 		return rows.Err()
 	}
+	scan := func(query string, fn func(r *sql.Rows) error) error { return scanIn(allIDs, query, fn) }
 	// Rows come in index order (enrollment, then time), so no sorting.
 	err = scan(`SELECT id, enrollment_id, exercise_id, supersedes, submitted_at FROM submissions
-		WHERE enrollment_id IN (`+triageScope+`) ORDER BY enrollment_id, submitted_at`, func(r *sql.Rows) error {
+		WHERE enrollment_id IN `+inList+` ORDER BY enrollment_id, submitted_at`, func(r *sql.Rows) error {
 		var s triageSub
 		var eid, at string
 		if err := r.Scan(&s.id, &eid, &s.exercise, &s.supersedes, &at); err != nil {
@@ -260,7 +310,7 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	if err != nil {
 		return nil, err
 	}
-	err = scan(`SELECT enrollment_id, submission_id FROM feedback WHERE enrollment_id IN (`+triageScope+`)`, func(r *sql.Rows) error {
+	err = scanIn(currentIDs, `SELECT enrollment_id, submission_id FROM feedback WHERE enrollment_id IN `+inList, func(r *sql.Rows) error {
 		var eid, sid string
 		if err := r.Scan(&eid, &sid); err != nil {
 			return err
@@ -272,7 +322,7 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		return nil, err
 	}
 	err = scan(`SELECT id, enrollment_id, direction, sent_at, read_at IS NOT NULL
-		FROM messages WHERE enrollment_id IN (`+triageScope+`) ORDER BY enrollment_id, sent_at`, func(r *sql.Rows) error {
+		FROM messages WHERE enrollment_id IN `+inList+` ORDER BY enrollment_id, sent_at`, func(r *sql.Rows) error {
 		var m triageMsg
 		var eid, at string
 		if err := r.Scan(&m.id, &eid, &m.direction, &at, &m.read); err != nil {
@@ -286,7 +336,7 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		return nil, err
 	}
 	err = scan(`SELECT id, enrollment_id, instrument_id, instrument_version, week, answers, total, answered_at
-		FROM measure_responses WHERE enrollment_id IN (`+triageScope+`) ORDER BY enrollment_id, answered_at`, func(r *sql.Rows) error {
+		FROM measure_responses WHERE enrollment_id IN `+inList+` ORDER BY enrollment_id, answered_at`, func(r *sql.Rows) error {
 		var m triageMeasure
 		var eid, answers, at string
 		if err := r.Scan(&m.id, &eid, &m.instrument, &m.version, &m.week, &answers, &m.total, &at); err != nil {
@@ -303,8 +353,8 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	if err != nil {
 		return nil, err
 	}
-	err = scan(`SELECT e.id, (SELECT MAX(recorded_at) FROM diary_entries d WHERE d.enrollment_id = e.id) FROM enrollments e
-		WHERE e.therapist_id = ? AND e.status IN ('active', 'scheduled')`, func(r *sql.Rows) error {
+	err = scanIn(currentIDs, `SELECT e.id, (SELECT MAX(recorded_at) FROM diary_entries d WHERE d.enrollment_id = e.id) FROM enrollments e
+		WHERE e.id IN `+inList, func(r *sql.Rows) error {
 		var eid string
 		var at sql.NullString
 		if err := r.Scan(&eid, &at); err != nil {
@@ -318,36 +368,111 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	if err != nil {
 		return nil, err
 	}
-	err = scan(`SELECT enrollment_id, source_id FROM risk_acks WHERE enrollment_id IN (`+triageScope+`)`, func(r *sql.Rows) error {
-		var eid, sid string
-		if err := r.Scan(&eid, &sid); err != nil {
+	// An acknowledgement may be filed on any of the patient's enrollments
+	// (a flag from a finished one is acknowledged on the current one), so
+	// acknowledged sources are looked up by patient.
+	acked := map[string]bool{}
+	err = scanIn(patientIDs, `SELECT source_id FROM risk_acks WHERE patient_id IN `+inList, func(r *sql.Rows) error {
+		var sid string
+		if err := r.Scan(&sid); err != nil {
 			return err
 		}
-		byID[eid].acked[sid] = true
+		acked[sid] = true
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	for _, te := range order {
+		te.acked = acked
+	}
 
-	rules := newTriageRules(pol, now, db.riskCache)
+	rules, err := newTriageRules(pol, now, db.riskCache, th)
+	if err != nil {
+		return nil, err
+	}
 	if err := rules.scanTexts(ctx, tx, order); err != nil {
 		return nil, err
 	}
 	for _, te := range order {
+		te.finished = te.item.Status == EnrollmentCompleted || te.item.Status == EnrollmentDiscontinued
 		if te.program, err = db.programDef(ctx, tx, te.programVID, true); err != nil {
 			return nil, err
 		}
 		if err := rules.apply(ctx, db, tx, te); err != nil {
 			return nil, err
 		}
-		q.Items = append(q.Items, *te.item)
 	}
+	q.Items = mergeFinished(order)
 	SortQueue(q.Items)
 	for _, it := range q.Items {
 		q.Counts[it.Class]++
 	}
 	return q, nil
+}
+
+// mergeFinished makes the queue's items: one per active or scheduled
+// enrollment, carrying the open risk flags of the patient's finished
+// enrollments too; a patient with no current enrollment here but open
+// flags on finished ones gets one item, for the latest of them. A finished
+// enrollment without open flags is not in the queue.
+func mergeFinished(order []*triageEnrollment) []QueueItem {
+	current := map[string]*QueueItem{}
+	var items []*QueueItem
+	for _, te := range order {
+		if !te.finished {
+			items = append(items, te.item)
+			if current[te.item.PatientID] == nil {
+				current[te.item.PatientID] = te.item
+			}
+		}
+	}
+	for _, te := range order { // created_at order: the latest finished one wins
+		if !te.finished || len(te.item.Reasons) == 0 {
+			continue
+		}
+		it := current[te.item.PatientID]
+		if it == nil {
+			items = append(items, te.item)
+			current[te.item.PatientID] = te.item
+			continue
+		}
+		if it.Status == EnrollmentCompleted || it.Status == EnrollmentDiscontinued {
+			// A later finished enrollment takes over the item.
+			te.item.Reasons = append(it.Reasons, te.item.Reasons...)
+			*it = *te.item
+		} else {
+			it.Reasons = append(it.Reasons, te.item.Reasons...)
+		}
+		rankReasons(it)
+	}
+	out := make([]QueueItem, len(items))
+	for i, it := range items {
+		out[i] = *it
+	}
+	return out
+}
+
+// rankReasons orders an item's reasons (class, red before amber, oldest
+// first) and sets its class from the first.
+func rankReasons(it *QueueItem) {
+	reasons := it.Reasons
+	sort.SliceStable(reasons, func(i, j int) bool {
+		if reasons[i].Class != reasons[j].Class {
+			return reasons[i].Class < reasons[j].Class
+		}
+		if (reasons[i].Level == programs.LevelRed) != (reasons[j].Level == programs.LevelRed) {
+			return reasons[i].Level == programs.LevelRed
+		}
+		return reasons[i].Since.Before(reasons[j].Since)
+	})
+	it.Class = ClassWaiting
+	if len(reasons) > 0 {
+		it.Class = reasons[0].Class
+	}
+	if it.Reasons == nil {
+		it.Reasons = []Reason{}
+	}
 }
 
 // SortQueue orders items most urgent first: by class; within risk red
@@ -391,22 +516,39 @@ func SortQueue(items []QueueItem) {
 }
 
 // riskCache remembers which risk phrase (if any) a patient text contains,
-// per word list. Texts are append-only, so an entry never goes stale, and a
-// refreshed queue reads no text it has already scanned.
+// per word list, and the compiled list. Texts are append-only, so an entry
+// never goes stale, and a refreshed queue reads no text it has already
+// scanned.
 type riskCache struct {
-	mu    sync.Mutex
-	words string
-	m     map[string]string
+	mu      sync.Mutex
+	words   string
+	matcher *riskphrase.Matcher
+	m       map[string]riskphrase.Hit
 }
 
 const riskCacheMax = 500_000
+
+// compiled returns the matcher for a word list, compiling it once.
+func (c *riskCache) compiled(words string, lists map[string][]string) (*riskphrase.Matcher, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.words == words && c.matcher != nil {
+		return c.matcher, nil
+	}
+	m, err := riskphrase.Compile(lists)
+	if err != nil {
+		return nil, fmt.Errorf("setting risk_words: %w", err)
+	}
+	c.words, c.matcher, c.m = words, m, map[string]riskphrase.Hit{}
+	return m, nil
+}
 
 // missing returns the ids not yet scanned with this word list.
 func (c *riskCache) missing(words string, ids []string) []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.words != words || len(c.m) > riskCacheMax {
-		c.words, c.m = words, map[string]string{}
+		c.words, c.m = words, map[string]riskphrase.Hit{}
 	}
 	var out []string
 	for _, id := range ids {
@@ -417,7 +559,7 @@ func (c *riskCache) missing(words string, ids []string) []string {
 	return out
 }
 
-func (c *riskCache) put(words, id, hit string) {
+func (c *riskCache) put(words, id string, hit riskphrase.Hit) {
 	c.mu.Lock()
 	if c.words == words {
 		c.m[id] = hit
@@ -425,55 +567,50 @@ func (c *riskCache) put(words, id, hit string) {
 	c.mu.Unlock()
 }
 
-func (c *riskCache) get(words, id string) string {
+// collect puts the hits among ids into dst, under one lock.
+func (c *riskCache) collect(words string, dst map[string]riskphrase.Hit, ids ...[]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.words != words {
-		return ""
+		return
 	}
-	return c.m[id]
-}
-
-// triageRules applies the policy to one enrollment at a time.
-type triageRules struct {
-	pol      Policy
-	now      time.Time
-	loc      *time.Location
-	today    time.Time
-	cache    *riskCache
-	words    []string
-	wordsKey string
-}
-
-func newTriageRules(pol Policy, now time.Time, cache *riskCache) *triageRules {
-	loc := pol.Location()
-	ln := now.In(loc)
-	r := &triageRules{pol: pol, now: now, loc: loc, today: time.Date(ln.Year(), ln.Month(), ln.Day(), 0, 0, 0, 0, loc), cache: cache}
-	for _, lang := range []string{"fi", "sv", "en"} {
-		r.words = append(r.words, pol.RiskWords[lang]...)
-	}
-	r.wordsKey = strings.Join(r.words, "\x00")
-	return r
-}
-
-func (r *triageRules) day(t time.Time) string { return t.In(r.loc).Format("2 Jan") }
-
-func (r *triageRules) date(d string) time.Time {
-	t, _ := time.ParseInLocation(time.DateOnly, d, r.loc)
-	return t
-}
-
-// match returns the first word-list phrase found in the texts.
-func (r *triageRules) match(texts ...string) string {
-	for _, t := range texts {
-		low := strings.ToLower(t)
-		for _, w := range r.words {
-			if strings.Contains(low, w) {
-				return w
+	for _, list := range ids {
+		for _, id := range list {
+			if h := c.m[id]; h.Phrase != "" {
+				dst[id] = h
 			}
 		}
 	}
-	return ""
+}
+
+// triageRules loads what the rules need for one queue (the phrase
+// matcher, the texts' hits) and applies them to one enrollment at a time.
+type triageRules struct {
+	env         ruleEnv
+	cache       *riskCache
+	matcher     *riskphrase.Matcher
+	wordsKey    string
+	instruments map[instrumentRef]*programs.Instrument
+	hits        map[string]riskphrase.Hit // of this queue's texts, those with a phrase
+}
+
+func newTriageRules(pol Policy, now time.Time, cache *riskCache, th Therapist) (*triageRules, error) {
+	loc := pol.Location()
+	r := &triageRules{env: ruleEnv{now: now, today: truncDay(now, loc), loc: loc, pol: pol, owner: th.Handle}, cache: cache,
+		instruments: map[instrumentRef]*programs.Instrument{}, hits: map[string]riskphrase.Hit{}}
+	var key []string
+	for _, lang := range RiskLanguages {
+		key = append(key, lang+"\x01"+strings.Join(pol.RiskWords[lang], "\x00"))
+	}
+	r.wordsKey = strings.Join(key, "\x02")
+	var err error
+	r.matcher, err = cache.compiled(r.wordsKey, pol.RiskWords)
+	return r, err
+}
+
+func (r *triageRules) date(d string) time.Time {
+	t, _ := time.ParseInLocation(time.DateOnly, d, r.env.loc)
+	return t
 }
 
 // scanTexts reads and scans the patient texts (inbound messages,
@@ -527,7 +664,8 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 					}
 					sort.Strings(texts)
 				}
-				r.cache.put(r.wordsKey, id, r.match(texts...))
+				hit, _ := r.matcher.Match(texts...)
+				r.cache.put(r.wordsKey, id, hit)
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
@@ -535,6 +673,7 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 			}
 		}
 	}
+	r.cache.collect(r.wordsKey, r.hits, msgIDs, subIDs)
 	return nil
 }
 
@@ -567,351 +706,59 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
+// apply resolves what the rules need about one enrollment (its
+// instruments and the risk phrases found in its texts), runs the rules
+// (triagerules.go) and fills in the queue item.
 func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageEnrollment) error {
-	instrument := func(id string, version int) (*programs.Instrument, error) {
-		return db.instrumentDef(ctx, tx, id, version, true)
-	}
 	it, p := te.item, te.program
+	f := &facts{enrollmentID: it.EnrollmentID, status: it.Status, program: p, start: r.date(it.StartDate), end: r.date(it.PlannedEnd),
+		finished: te.finished, referral: te.referral, submitted: te.submitted, feedbackOn: te.feedbackOn, messages: te.messages,
+		measures: te.measures, acked: te.acked, instruments: r.instruments, hits: r.hits}
+	// The instruments and hits are resolved into maps the whole queue
+	// shares (the rules only read them).
+	for _, m := range te.measures {
+		ref := instrumentRef{m.instrument, m.version}
+		if _, ok := r.instruments[ref]; ok {
+			continue
+		}
+		in, err := db.instrumentDef(ctx, tx, m.instrument, m.version, true)
+		if err != nil {
+			return err
+		}
+		r.instruments[ref] = in
+	}
+	newFacts(f, te.lastDiary)
+
 	it.ProgramTitle, it.Weeks = p.Title, p.Weeks
-	start := r.date(it.StartDate)
 	if it.Status == EnrollmentActive {
-		it.Week = int(r.today.Sub(start).Hours()/24)/7 + 1
-		if it.Week < 1 {
-			it.Week = 1
-		}
-		if it.Week > p.Weeks {
-			it.Week = p.Weeks // past the planned end: the ending reason says so
-		}
+		// Past the planned end the week stays at the last: the ending reason says so.
+		it.Week = min(max(int(r.env.today.Sub(f.start).Hours()/24)/7+1, 1), p.Weeks)
 	}
 	if te.unlocked > 0 && te.unlocked <= len(p.Modules) {
 		it.ModuleTitle = p.Modules[te.unlocked-1].Title
 	}
-	var reasons []Reason
-	add := func(rs Reason) { reasons = append(reasons, rs) }
-
-	// Activity.
-	last := te.lastDiary
-	for _, s := range te.submitted {
-		if s.at.After(last) {
-			last = s.at
-		}
+	if !f.last.IsZero() {
+		l := f.last
+		it.LastActive = &l
 	}
 	for _, m := range te.messages {
-		if m.direction == DirectionIn && m.at.After(last) {
-			last = m.at
-		}
 		if m.direction == DirectionIn && !m.read {
 			it.Unread++
 		}
 	}
-	for _, m := range te.measures {
-		if m.at.After(last) {
-			last = m.at
-		}
-	}
-	if !last.IsZero() {
-		l := last
-		it.LastActive = &l
-	}
-
-	// 1. Risk: endorsed critical items and possible-risk phrases, until acknowledged.
-	series := map[string][]triageMeasure{}
-	var instruments []string
-	for _, m := range te.measures {
-		if _, seen := series[m.instrument]; !seen {
-			instruments = append(instruments, m.instrument)
-		}
-		series[m.instrument] = append(series[m.instrument], m)
-		in, err := instrument(m.instrument, m.version)
-		if err != nil {
-			return err
-		}
-		if te.acked[m.id] {
-			continue
-		}
-		for _, hit := range in.CriticalHits(m.answers) {
-			add(Reason{Class: ClassRisk, Code: ReasonCriticalItem, Level: hit.Level, Since: m.at, SourceType: RiskSourceMeasure, SourceID: m.id,
-				Text:  fmt.Sprintf("%s item %s answered %d on %s, not yet acknowledged (%s)", in.Name(), hit.Item, hit.Answer, r.day(m.at), hit.Label),
-				Badge: fmt.Sprintf("RISK %s#%s=%d", in.Name(), hit.Item, hit.Answer)})
-		}
-	}
-	for _, m := range te.messages {
-		if m.direction != DirectionIn || te.acked[m.id] {
-			continue
-		}
-		if w := r.cache.get(r.wordsKey, m.id); w != "" {
-			add(Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: m.at, SourceType: RiskSourceMessage, SourceID: m.id,
-				Text:  fmt.Sprintf("Possible risk (word-list heuristic): message of %s contains %q, not yet acknowledged", r.day(m.at), w),
-				Badge: "RISK? msg"})
-		}
-	}
-	superseded := map[string]bool{}
 	for _, s := range te.submitted {
-		if s.supersedes != "" {
-			superseded[s.supersedes] = true
+		if !te.feedbackOn[s.id] && !f.superseded[s.id] {
+			it.Waiting++
 		}
 	}
-	for _, s := range te.submitted {
-		if te.acked[s.id] {
-			continue
-		}
-		if w := r.cache.get(r.wordsKey, s.id); w != "" {
-			add(Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
-				Text:  fmt.Sprintf("Possible risk (word-list heuristic): exercise '%s' of %s contains %q, not yet acknowledged", exerciseTitle(p, s.exercise), r.day(s.at), w),
-				Badge: "RISK? ex"})
-		}
-	}
-
-	// 2 and 4. Submissions waiting for feedback and unanswered messages.
-	promise := time.Duration(r.pol.FeedbackWorkingDays) * 24 * time.Hour
-	for _, s := range te.submitted {
-		if te.feedbackOn[s.id] || superseded[s.id] {
-			continue
-		}
-		it.Waiting++
-		waited := workingTime(s.at, r.now, r.loc)
-		title := exerciseTitle(p, s.exercise)
-		days := int(waited / (24 * time.Hour))
-		if waited > promise {
-			add(Reason{Class: ClassOverdue, Code: ReasonFeedbackOverdue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
-				Text:  fmt.Sprintf("Exercise '%s' waiting %s, %s", title, plural(days, "working day", "working days"), overBy(waited-promise)),
-				Badge: fmt.Sprintf("FB %dd!", days)})
-		} else {
-			add(Reason{Class: ClassDue, Code: ReasonFeedbackDue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
-				Text:  fmt.Sprintf("Exercise '%s' submitted %s, feedback due within %s", title, r.day(s.at), plural(r.pol.FeedbackWorkingDays, "working day", "working days")),
-				Badge: "FB " + shortAge(r.now.Sub(s.at))})
-		}
-	}
-	var unanswered []triageMsg
-	for _, m := range te.messages {
-		if m.direction == DirectionOut {
-			unanswered = unanswered[:0]
-		} else {
-			unanswered = append(unanswered, m)
-		}
-	}
-	if len(unanswered) > 0 {
-		oldest := unanswered[0]
-		waited := workingTime(oldest.at, r.now, r.loc)
-		days := int(waited / (24 * time.Hour))
-		n := plural(len(unanswered), "message", "messages")
-		if waited > promise {
-			add(Reason{Class: ClassOverdue, Code: ReasonMessageOverdue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
-				Text:  fmt.Sprintf("%s unanswered since %s: %s, %s", n, r.day(oldest.at), plural(days, "working day", "working days"), overBy(waited-promise)),
-				Badge: fmt.Sprintf("MSG %d %dd!", len(unanswered), days)})
-		} else {
-			add(Reason{Class: ClassDue, Code: ReasonMessageDue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
-				Text:  fmt.Sprintf("%s unanswered since %s, answer due within %s", n, r.day(oldest.at), plural(r.pol.FeedbackWorkingDays, "working day", "working days")),
-				Badge: fmt.Sprintf("MSG %d", len(unanswered))})
-		}
-	}
-
-	// 3. Deterioration: reliable deterioration from baseline, or not on track.
-	for _, id := range instruments {
-		ms := series[id]
-		in, err := instrument(id, ms[len(ms)-1].version)
-		if err != nil {
-			return err
-		}
-		if len(ms) < 2 {
-			continue
-		}
-		base, cur := ms[0], ms[len(ms)-1]
-		ch := in.Change(base.total, cur.total)
-		if ch.ReliableDeterioration {
-			add(Reason{Class: ClassDeterioration, Code: ReasonDeterioration, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id,
-				Text:  fmt.Sprintf("%s rose from %d to %d since baseline (reliable deterioration: +%d, threshold %d)", in.Name(), base.total, cur.total, ch.Delta, ch.Threshold),
-				Badge: fmt.Sprintf("%s +%d", in.Name(), ch.Delta)})
-			continue
-		}
-		totals := make([]int, len(ms))
-		for i, m := range ms {
-			totals[i] = m.total
-		}
-		week := cur.week
-		if week < 1 {
-			week = 1
-		}
-		// Below the caseness cut-off the patient is in the non-clinical
-		// range: no not-on-track signal, whatever the curve says.
-		if isCase, hasCut := in.IsCase(cur.total); hasCut && !isCase {
-			continue
-		}
-		if off, expected, ok := programs.NotOnTrack(totals, week, p.Weeks, r.pol.NotOnTrack.ExpectedImprovementPct/100, r.pol.NotOnTrack.MinScores); ok && off {
-			add(Reason{Class: ClassDeterioration, Code: ReasonNotOnTrack, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id,
-				Text: fmt.Sprintf("Not on track: %s is %d in week %d, expected below %.1f (baseline %d; local rule: %.0f%% improvement over %d weeks)",
-					in.Name(), cur.total, week, expected, base.total, r.pol.NotOnTrack.ExpectedImprovementPct, p.Weeks),
-				Badge: in.Name() + " off"})
-		}
-	}
-	// The sparkline shows the program's first scheduled instrument, or
-	// whatever was answered.
-	primary := ""
-	if len(p.Schedule) > 0 {
-		primary = p.Schedule[0].Instrument
-	}
-	if _, ok := series[primary]; !ok && len(instruments) > 0 {
-		primary = instruments[0]
-	}
-	if ms, ok := series[primary]; ok {
-		in, err := instrument(primary, ms[len(ms)-1].version)
-		if err != nil {
-			return err
-		}
-		it.Instrument = in.Name()
-		for _, m := range ms {
+	if primary := primarySeries(f); primary != "" {
+		in := f.latest(primary)
+		it.Instrument, it.Validated = in.Name(), isValidated(in)
+		for _, m := range f.series[primary] {
 			it.Scores = append(it.Scores, ScorePoint{Week: m.week, Total: m.total, At: m.at})
 		}
 	}
-
-	if it.Status == EnrollmentActive {
-		// 5. Inactive.
-		since := last
-		if since.IsZero() || since.Before(start) {
-			since = start
-		}
-		if idle := r.today.Sub(truncDay(since, r.loc)); idle >= time.Duration(r.pol.InactiveDays)*24*time.Hour {
-			days := int(idle.Hours() / 24)
-			text := fmt.Sprintf("No activity for %d days (last on %s)", days, r.day(since))
-			if last.IsZero() || last.Before(start) {
-				text = fmt.Sprintf("No activity since the start on %s, %d days ago", r.day(start), days)
-			}
-			add(Reason{Class: ClassInactive, Code: ReasonInactive, Since: since, Text: text, Badge: fmt.Sprintf("IDLE %dd", days)})
-		}
-		// 6. Ending.
-		end := r.date(it.PlannedEnd)
-		left := int(end.Sub(r.today).Hours() / 24)
-		switch {
-		case left < 0:
-			finalWeek := 0
-			for _, s := range p.Schedule {
-				for _, w := range s.Weeks {
-					if w > finalWeek {
-						finalWeek = w
-					}
-				}
-			}
-			final := false
-			for _, m := range te.measures {
-				if m.week >= finalWeek && finalWeek > 0 {
-					final = true
-				}
-			}
-			text := fmt.Sprintf("Program ended on %s, %d days ago: complete or extend the enrollment", r.day(end), -left)
-			if !final && finalWeek > 0 {
-				text = fmt.Sprintf("Program ended on %s without final scores (week %d)", r.day(end), finalWeek)
-			}
-			add(Reason{Class: ClassEnding, Code: ReasonEnded, Since: end, Text: text, Badge: "ENDED"})
-		case left <= r.pol.EndingDays:
-			add(Reason{Class: ClassEnding, Code: ReasonEndingSoon, Since: end, Text: fmt.Sprintf("Program ends on %s, in %s", r.day(end), plural(left, "day", "days")),
-				Badge: fmt.Sprintf("ENDS %dd", left)})
-		}
-		// 7. Starting: no welcome message yet.
-		welcomed := false
-		for _, m := range te.messages {
-			if m.direction == DirectionOut {
-				welcomed = true
-				break
-			}
-		}
-		if !welcomed {
-			days := int(r.today.Sub(start).Hours() / 24)
-			add(Reason{Class: ClassStarting, Code: ReasonNoWelcome, Since: start,
-				Text: fmt.Sprintf("No welcome message yet (started %s, %s ago)", r.day(start), plural(days, "day", "days")), Badge: "WELCOME"})
-		}
-	} else if it.Status == EnrollmentScheduled {
-		received := start
-		if te.referral != nil {
-			received = *te.referral
-		}
-		days := int(r.today.Sub(truncDay(received, r.loc)).Hours() / 24)
-		due := truncDay(received, r.loc).AddDate(0, 0, r.pol.StartDays)
-		text := fmt.Sprintf("Referral received %s, %s ago; start promised within %d days (by %s)", r.day(received), plural(days, "day", "days"), r.pol.StartDays, r.day(due))
-		if days > r.pol.StartDays {
-			text = fmt.Sprintf("Referral received %s, %d days ago: %d over the %d-day start promise", r.day(received), days, days-r.pol.StartDays, r.pol.StartDays)
-		}
-		add(Reason{Class: ClassStarting, Code: ReasonStartDue, Since: received, Text: text, Badge: fmt.Sprintf("START %dd", days)})
-	}
-
-	sort.SliceStable(reasons, func(i, j int) bool {
-		if reasons[i].Class != reasons[j].Class {
-			return reasons[i].Class < reasons[j].Class
-		}
-		if (reasons[i].Level == programs.LevelRed) != (reasons[j].Level == programs.LevelRed) {
-			return reasons[i].Level == programs.LevelRed
-		}
-		return reasons[i].Since.Before(reasons[j].Since)
-	})
-	it.Reasons = reasons
-	it.Class = ClassWaiting
-	if len(reasons) > 0 {
-		it.Class = reasons[0].Class
-	}
-	if it.Reasons == nil {
-		it.Reasons = []Reason{}
-	}
+	it.Reasons = evaluate(f, &r.env)
+	rankReasons(it)
 	return nil
-}
-
-// overBy says how far past the promise a clock is, in working days, or in
-// hours when it is less than one.
-func overBy(d time.Duration) string {
-	if d < 24*time.Hour {
-		h := int(d.Hours())
-		if h < 1 {
-			return "just over the promise"
-		}
-		return fmt.Sprintf("%d h over the promise", h)
-	}
-	return fmt.Sprintf("%d over the promise", int(d/(24*time.Hour)))
-}
-
-func exerciseTitle(p *programs.Program, id string) string {
-	if _, ex, ok := p.Exercise(id); ok {
-		return ex.Title
-	}
-	return id
-}
-
-func truncDay(t time.Time, loc *time.Location) time.Time {
-	l := t.In(loc)
-	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
-}
-
-func shortAge(d time.Duration) string {
-	switch {
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
-}
-
-// workingTime is the time between from and to that falls on weekdays
-// (Monday-Friday) in loc: the clock of the feedback promise, which skips
-// weekends.
-func workingTime(from, to time.Time, loc *time.Location) time.Duration {
-	if !to.After(from) {
-		return 0
-	}
-	var total time.Duration
-	cur := from.In(loc)
-	end := to.In(loc)
-	for cur.Before(end) {
-		next := time.Date(cur.Year(), cur.Month(), cur.Day()+1, 0, 0, 0, 0, loc)
-		if next.After(end) {
-			next = end
-		}
-		if wd := cur.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			total += next.Sub(cur)
-		}
-		cur = next
-	}
-	return total
-}
-
-// WorkingTime is exported for tests and tools: weekday time between two instants.
-func WorkingTime(from, to time.Time, loc *time.Location) time.Duration {
-	return workingTime(from, to, loc)
 }

@@ -48,7 +48,8 @@ func TestPolicySettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ = f.db.Policy(ctx)
-	if p.InactiveDays != 12 || len(p.RiskWords["fi"]) != 1 || p.RiskWords["fi"][0] != "kuolla" || len(p.RiskWords["sv"]) != 0 {
+	// Setting Finnish and English leaves the Swedish defaults on.
+	if p.InactiveDays != 12 || len(p.RiskWords["fi"]) != 1 || p.RiskWords["fi"][0] != "kuolla" || len(p.RiskWords["sv"]) != len(store.DefaultPolicy().RiskWords["sv"]) {
 		t.Fatalf("policy after set: %+v", p)
 	}
 	for _, c := range []struct{ key, value, want string }{
@@ -58,6 +59,10 @@ func TestPolicySettings(t *testing.T) {
 		{"not_on_track", `{"expected_improvement_pct": 50}`, "min_scores at least 2"},
 		{"not_on_track", `{"pct": 50}`, `unknown field "pct"`},
 		{"colour", `1`, `unknown setting "colour"`},
+		{"risk_words.de", `["tot"]`, `unknown setting "risk_words.de"`},
+		{"risk_words", `{"de": ["tot"]}`, `no risk list for language "de"`},
+		{"risk_words.fi", `["*murha"]`, `fi[0] "*murha" must start with a letter`},
+		{"inactive_days", `seven`, `want a whole number`},
 	} {
 		err := f.db.SetPolicyValue(ctx, sys, c.key, c.value)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -130,5 +135,45 @@ func TestTriageEndingAndStarting(t *testing.T) {
 	}
 	if q.Items[0].Week != 12 {
 		t.Errorf("week %d past the end, want it capped at 12", q.Items[0].Week)
+	}
+}
+
+func TestSettingsPerLanguageAndPlainValues(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	def := store.DefaultPolicy()
+	// A time zone needs no JSON quotes; JSON is still accepted.
+	for _, v := range []string{"Europe/Stockholm", `"Europe/Stockholm"`} {
+		ch, err := f.db.ChangeSetting(ctx, sys, "timezone", v)
+		if err != nil {
+			t.Fatalf("timezone %s: %v", v, err)
+		}
+		if len(ch) != 1 || ch[0].Key != "timezone" || ch[0].After != "Europe/Stockholm" {
+			t.Fatalf("changes %+v", ch)
+		}
+	}
+	// One language's list, as JSON or comma-separated, leaves the others.
+	ch, err := f.db.ChangeSetting(ctx, sys, "risk_words.fi", "haluan kuolla, itsemurh*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ch) != 1 || ch[0].Key != "risk_words.fi" || ch[0].After != "2 phrases" {
+		t.Fatalf("changes %+v", ch)
+	}
+	p, _ := f.db.Policy(ctx)
+	if len(p.RiskWords["fi"]) != 2 || len(p.RiskWords["sv"]) != len(def.RiskWords["sv"]) || len(p.RiskWords["en"]) != len(def.RiskWords["en"]) {
+		t.Fatalf("lists after setting fi: %v", p.RiskWords)
+	}
+	// A whole map sets only the languages it names, and says so.
+	ch, err = f.db.ChangeSetting(ctx, sys, "risk_words", `{"sv": ["vill dö"]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ch) != 1 || ch[0].Key != "risk_words.sv" {
+		t.Fatalf("changes %+v", ch)
+	}
+	p, _ = f.db.Policy(ctx)
+	if len(p.RiskWords["fi"]) != 2 || len(p.RiskWords["sv"]) != 1 || len(p.RiskWords["en"]) != len(def.RiskWords["en"]) {
+		t.Fatalf("lists after setting sv: %v", p.RiskWords)
 	}
 }

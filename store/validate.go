@@ -27,6 +27,13 @@ type refs interface {
 	measure(id string) (*MeasureResponse, error)
 	program(versionID string) (*programs.Program, error)
 	instrument(id string, version int) (*programs.Instrument, error)
+	// assigned says whether a therapist was the patient's at a time: on
+	// one of the patient's enrollments made by then, or the author of a
+	// message or feedback to the patient by then (a transfer leaves no
+	// other trace), or the supervisor of such a therapist's team.
+	assigned(patientID, therapistID string, at time.Time) (bool, error)
+	// now is the store's clock.
+	now() time.Time
 }
 
 type txRefs struct{ t *tx }
@@ -108,6 +115,18 @@ func (r txRefs) program(versionID string) (*programs.Program, error) {
 }
 func (r txRefs) instrument(id string, version int) (*programs.Instrument, error) {
 	return r.t.db.instrumentDef(r.t.ctx, r.t.tx, id, version, false)
+}
+func (r txRefs) now() time.Time { return r.t.now }
+func (r txRefs) assigned(patientID, therapistID string, at time.Time) (bool, error) {
+	var n int
+	ts := fmtTime(at)
+	err := r.t.tx.QueryRowContext(r.t.ctx, `SELECT
+		EXISTS (SELECT 1 FROM enrollments WHERE patient_id = ?1 AND therapist_id = ?2 AND created_at <= ?3)
+		OR EXISTS (SELECT 1 FROM messages WHERE patient_id = ?1 AND therapist_id = ?2 AND direction = 'out' AND sent_at <= ?3)
+		OR EXISTS (SELECT 1 FROM feedback WHERE patient_id = ?1 AND therapist_id = ?2 AND sent_at <= ?3)
+		OR EXISTS (SELECT 1 FROM enrollments e JOIN therapists t ON t.id = e.therapist_id JOIN therapists s ON s.id = ?2
+			WHERE e.patient_id = ?1 AND s.role = 'supervisor' AND s.team <> '' AND t.team = s.team)`, patientID, therapistID, ts).Scan(&n)
+	return n == 1, err
 }
 
 // --- field checks ---
@@ -494,6 +513,9 @@ func scoreMeasure(rf refs, m *MeasureResponse) error {
 	if err := first(needID(r, "id", m.ID), need(r, "instrument_id", m.InstrumentID), needTime(r, "answered_at", m.AnsweredAt)); err != nil {
 		return err
 	}
+	if m.AnsweredAt.After(rf.now().Add(clockSkew)) {
+		return invalid(r, "answered_at", "%s is in the future (now %s): a measure cannot be answered ahead of time", fmtTime(m.AnsweredAt), fmtTime(rf.now()))
+	}
 	e, p, err := enrollmentOf(rf, r, m.EnrollmentID, m.PatientID)
 	if err != nil {
 		return err
@@ -548,6 +570,13 @@ func checkNote(rf refs, n *Note) error {
 	return ref(r, "therapist_id", n.TherapistID, err)
 }
 
+// checkRiskAck checks an acknowledgement the same way for every writer
+// (the workbench, the sync server, an import): its source belongs to the
+// patient, it is not dated before the answer or text it acknowledges, and
+// its therapist is assigned to the patient (docs/clinical.md, "A flag
+// belongs to the patient"). A flag from a finished enrollment may be
+// acknowledged on another enrollment of the patient (the owner's current
+// one); a current enrollment's flag only on that enrollment.
 func checkRiskAck(rf refs, a *RiskAck) error {
 	const r = "risk_ack"
 	if err := first(needID(r, "id", a.ID), needID(r, "therapist_id", a.TherapistID), needID(r, "source_id", a.SourceID),
@@ -561,32 +590,66 @@ func checkRiskAck(rf refs, a *RiskAck) error {
 	if _, err := rf.therapist(a.TherapistID); err != nil {
 		return ref(r, "therapist_id", a.TherapistID, err)
 	}
-	var src string
+	if a.AckedAt.After(rf.now().Add(clockSkew)) {
+		return invalid(r, "acked_at", "%s is in the future", fmtTime(a.AckedAt))
+	}
+	var patient, enrollment string
+	var at time.Time
 	switch a.SourceType {
 	case RiskSourceMeasure:
 		m, err := rf.measure(a.SourceID)
 		if err != nil {
 			return ref(r, "source_id", a.SourceID, err)
 		}
-		src = m.EnrollmentID
+		patient, enrollment, at = m.PatientID, m.EnrollmentID, m.AnsweredAt
 	case RiskSourceMessage:
 		m, err := rf.message(a.SourceID)
 		if err != nil {
 			return ref(r, "source_id", a.SourceID, err)
 		}
-		src = m.EnrollmentID
+		if m.Direction == DirectionOut {
+			return invalid(r, "source_id", "%s is a therapist's message: only a patient's text can raise a flag", a.SourceID)
+		}
+		patient, enrollment, at = m.PatientID, m.EnrollmentID, m.SentAt
 	case RiskSourceSubmit:
 		s, err := rf.submission(a.SourceID)
 		if err != nil {
 			return ref(r, "source_id", a.SourceID, err)
 		}
-		src = s.EnrollmentID
+		patient, enrollment, at = s.PatientID, s.EnrollmentID, s.SubmittedAt
 	}
-	if src != a.EnrollmentID {
-		return invalid(r, "source_id", "%s belongs to another enrollment", a.SourceID)
+	if patient != a.PatientID {
+		return invalid(r, "source_id", "%s belongs to another patient", a.SourceID)
+	}
+	if enrollment != a.EnrollmentID {
+		// Only a finished enrollment's flag is acknowledged elsewhere (on
+		// the owner's current enrollment); a current one's stays its own.
+		e, err := rf.enrollment(enrollment)
+		if err != nil {
+			return ref(r, "source_id", a.SourceID, err)
+		}
+		if e.Status != EnrollmentCompleted && e.Status != EnrollmentDiscontinued {
+			return invalid(r, "enrollment_id", "%s is on enrollment %s, which is %s: acknowledge it on that enrollment", a.SourceID, e.ID, e.Status)
+		}
+	}
+	if a.AckedAt.Before(at) {
+		return invalid(r, "acked_at", "%s is before the %s it acknowledges (%s): an acknowledgement cannot come first",
+			fmtTime(a.AckedAt), strings.ReplaceAll(a.SourceType, "_", " "), fmtTime(at))
+	}
+	ok, err := rf.assigned(a.PatientID, a.TherapistID, a.AckedAt)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return invalid(r, "therapist_id", "%s was not assigned to patient %s on %s: only the patient's therapist (or, when nobody is, the team's supervisor) acknowledges a flag",
+			a.TherapistID, a.PatientID, fmtTime(a.AckedAt))
 	}
 	return nil
 }
+
+// clockSkew is how far ahead of the store's clock a device's time may be
+// before a record dated by it counts as coming from the future.
+const clockSkew = 5 * time.Minute
 
 func checkDraft(rf refs, d *Draft) error {
 	const r = "draft"

@@ -192,7 +192,7 @@ type measureRow struct {
 	Case       *bool                  `json:"case,omitempty"`
 	Critical   []programs.CriticalHit `json:"critical,omitempty"`
 	Change     *programs.Change       `json:"change,omitempty"` // from baseline; absent on the baseline itself
-	Acked      bool                   `json:"acknowledged,omitempty"`
+	Acked      bool                   `json:"acknowledged"`
 }
 
 type patientShow struct {

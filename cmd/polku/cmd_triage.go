@@ -50,7 +50,11 @@ first, each with the reasons in words. Risk always comes first.`,
 			}
 			fmt.Fprintln(w)
 			for i, it := range q.Items {
-				fmt.Fprintf(w, "\n%3d. %-13s %s  %s  %s, week %d/%d\n", i+1, strings.ToUpper(it.Class.String()), it.Pseudonym, it.DisplayName, it.ProgramTitle, it.Week, it.Weeks)
+				when := fmt.Sprintf("week %d/%d", it.Week, it.Weeks)
+				if it.Status == store.EnrollmentCompleted || it.Status == store.EnrollmentDiscontinued {
+					when = it.Status + " (planned end " + it.PlannedEnd + ")" // only an open risk flag keeps it here
+				}
+				fmt.Fprintf(w, "\n%3d. %-13s %s  %s  %s, %s\n", i+1, strings.ToUpper(it.Class.String()), it.Pseudonym, it.DisplayName, it.ProgramTitle, when)
 				for _, r := range it.Reasons {
 					fmt.Fprintf(w, "       - %s\n", r.Text)
 				}
@@ -153,8 +157,11 @@ func (a *app) settingsCmd() *cobra.Command {
 			set := map[string]bool{}
 			for _, s := range stored {
 				set[s.Key] = true
+				if strings.HasPrefix(s.Key, "risk_words.") {
+					set["risk_words"] = true // the whole map is its languages
+				}
 			}
-			values := policyValues(pol)
+			values := store.PolicyValues(pol)
 			tw := newTable(a.env.stdout)
 			fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE\tMEANING")
 			for _, kv := range store.SettingKeys() {
@@ -164,14 +171,28 @@ func (a *app) settingsCmd() *cobra.Command {
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", kv[0], values[kv[0]], source, kv[1])
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			for _, p := range pol.Problems {
+				fmt.Fprintf(a.env.stdout, "problem: %s\n", p)
+			}
+			return nil
 		},
 	}
 	addOutputFlag(list)
 	set := &cobra.Command{
 		Use:   "set KEY VALUE",
-		Short: "Change a setting (VALUE is JSON: 3, \"Europe/Helsinki\", {...})",
-		Args:  cobra.ExactArgs(2),
+		Short: "Change a setting and say what changed",
+		Long: `Change one setting. VALUE is read as the setting's type wants it: a number
+(3), a time zone without quotes (Europe/Stockholm), a phrase list as JSON or
+separated by commas. JSON is always accepted. Risk phrase lists are per
+language (risk_words.fi, risk_words.sv, risk_words.en): setting one never
+changes another; a whole risk_words map sets only the languages it names.`,
+		Example: `  polku settings set timezone Europe/Stockholm
+  polku settings set feedback_working_days 3
+  polku settings set risk_words.fi '["haluan kuolla", "itsemurh*"]'`,
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, db, _, err := a.begin(cmd)
 			if err != nil {
@@ -182,29 +203,35 @@ func (a *app) settingsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := db.SetPolicyValue(ctx, actor, args[0], args[1]); err != nil {
+			changes, err := db.ChangeSetting(ctx, actor, args[0], args[1])
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.env.stdout, "%s = %s\n", args[0], args[1])
+			for _, c := range changes {
+				fmt.Fprintf(a.env.stdout, "%s: %s -> %s\n", c.Key, c.Before, c.After)
+			}
+			if strings.HasPrefix(args[0], "risk_words") {
+				changed := map[string]bool{}
+				for _, c := range changes {
+					changed[c.Key] = true
+				}
+				var same []string
+				for _, lang := range store.RiskLanguages {
+					if !changed["risk_words."+lang] {
+						same = append(same, lang)
+					}
+				}
+				switch len(same) {
+				case 0:
+				case 1:
+					fmt.Fprintf(a.env.stdout, "unchanged: the %s list\n", same[0])
+				default:
+					fmt.Fprintf(a.env.stdout, "unchanged: the %s and %s lists\n", strings.Join(same[:len(same)-1], ", "), same[len(same)-1])
+				}
+			}
 			return nil
 		},
 	}
 	cmd.AddCommand(list, set)
 	return cmd
-}
-
-func policyValues(p store.Policy) map[string]string {
-	words := 0
-	for _, l := range p.RiskWords {
-		words += len(l)
-	}
-	return map[string]string{
-		"feedback_working_days": fmt.Sprint(p.FeedbackWorkingDays),
-		"inactive_days":         fmt.Sprint(p.InactiveDays),
-		"ending_days":           fmt.Sprint(p.EndingDays),
-		"start_days":            fmt.Sprint(p.StartDays),
-		"not_on_track":          fmt.Sprintf(`{"expected_improvement_pct": %g, "min_scores": %d}`, p.NotOnTrack.ExpectedImprovementPct, p.NotOnTrack.MinScores),
-		"timezone":              fmt.Sprintf("%q", p.Timezone),
-		"risk_words":            fmt.Sprintf("%d phrases (fi %d, sv %d, en %d); --output json shows them", words, len(p.RiskWords["fi"]), len(p.RiskWords["sv"]), len(p.RiskWords["en"])),
-	}
 }

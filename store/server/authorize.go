@@ -262,14 +262,23 @@ func sameParent(ctx context.Context, q querier, rec, field, id, query, want stri
 }
 
 // riskSource checks that the record a risk acknowledgement is about
-// exists and belongs to the acknowledged enrollment.
+// exists and belongs to the acknowledged enrollment, or, for a flag that
+// outlived its (finished) enrollment, to the same patient: the owner
+// acknowledges it on their current enrollment (docs/clinical.md).
 func riskSource(ctx context.Context, q querier, a store.RiskAck) error {
 	table := map[string]string{store.RiskSourceMeasure: "measure_responses", store.RiskSourceMessage: "messages",
 		store.RiskSourceSubmit: "submissions"}[a.SourceType]
-	if table == "" {
+	if table == "" || a.SourceID == "" {
 		return nil // the store refuses the source type with its own message
 	}
-	return sameParent(ctx, q, "risk_ack", "source_id", a.SourceID, "SELECT enrollment_id FROM "+table+" WHERE id = ?", a.EnrollmentID)
+	var pid, eid, status string
+	err := q.QueryRowContext(ctx, "SELECT s.patient_id, e.id, e.status FROM "+table+" s JOIN enrollments e ON e.id = s.enrollment_id WHERE s.id = ?",
+		a.SourceID).Scan(&pid, &eid, &status)
+	finished := status == store.EnrollmentCompleted || status == store.EnrollmentDiscontinued
+	if err != nil || pid != a.PatientID || (eid != a.EnrollmentID && !finished) {
+		return forbiddenf("risk_ack.source_id: %s does not exist or does not belong with this risk_ack", a.SourceID)
+	}
+	return nil
 }
 
 // ownDraft checks that a draft is the actor's (and of patientID, when

@@ -394,7 +394,7 @@ func TestEndToEnd(t *testing.T) {
 	srv.stop()
 	var bodies []string
 	a.withReplica(nil, func(db *store.DB) { bodies = writeFeedback(t, db, fx, anna, "offline", 2) })
-	if _, errs, code := a.run("", "sync"); code != 1 || !strings.Contains(errs, "sync with") {
+	if _, errs, code := a.run("", "sync"); code != 1 || !strings.Contains(errs, "cannot reach") || !strings.Contains(errs, "is `polku serve` running there?") {
 		t.Fatalf("sync while the server is down: exit %d, %s", code, errs)
 	}
 	out := a.must("sync", "status")

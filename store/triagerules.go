@@ -1,0 +1,440 @@
+package store
+
+// The queue's rules, one function per class, each pure: it reads the facts
+// the store loaded about one enrollment, the clock and the policy, and
+// returns reasons. No context, transaction or query in here. Every rule is
+// written out for clinicians in docs/clinical.md; keep the two in step.
+
+import (
+	"fmt"
+	"time"
+
+	"polku/programs"
+	"polku/store/riskphrase"
+)
+
+// facts is what the rules know about one enrollment.
+type facts struct {
+	enrollmentID string
+	status       string
+	program      *programs.Program
+	start, end   time.Time // start date and planned end, midnight in the service's zone
+	finished     bool      // completed or discontinued: only its risk flags count
+	referral     *time.Time
+	submitted    []triageSub
+	feedbackOn   map[string]bool
+	messages     []triageMsg
+	measures     []triageMeasure
+	acked        map[string]bool                        // acknowledged sources of the patient
+	instruments  map[instrumentRef]*programs.Instrument // every version the measures name
+	hits         map[string]riskphrase.Hit              // risk phrase found in a text, by its id (texts without one are absent)
+
+	// Derived by newFacts.
+	last       time.Time                  // last patient activity
+	series     map[string][]triageMeasure // by instrument, oldest first
+	answered   []string                   // instruments in the order first answered
+	superseded map[string]bool            // submissions replaced by a newer one
+}
+
+// newFacts derives what several rules share.
+func newFacts(f *facts, lastDiary time.Time) *facts {
+	f.last = lastDiary
+	for _, s := range f.submitted {
+		if s.at.After(f.last) {
+			f.last = s.at
+		}
+	}
+	for _, m := range f.messages {
+		if m.direction == DirectionIn && m.at.After(f.last) {
+			f.last = m.at
+		}
+	}
+	f.series = map[string][]triageMeasure{}
+	for _, m := range f.measures {
+		if m.at.After(f.last) {
+			f.last = m.at
+		}
+		if _, seen := f.series[m.instrument]; !seen {
+			f.answered = append(f.answered, m.instrument)
+		}
+		f.series[m.instrument] = append(f.series[m.instrument], m)
+	}
+	f.superseded = map[string]bool{}
+	for _, s := range f.submitted {
+		if s.supersedes != "" {
+			f.superseded[s.supersedes] = true
+		}
+	}
+	return f
+}
+
+// instrumentRef names one version of an instrument.
+type instrumentRef struct {
+	id      string
+	version int
+}
+
+func (f *facts) instrument(id string, version int) *programs.Instrument {
+	return f.instruments[instrumentRef{id, version}]
+}
+
+// latest is the newest version of an instrument the patient answered.
+func (f *facts) latest(id string) *programs.Instrument {
+	ms := f.series[id]
+	return f.instrument(id, ms[len(ms)-1].version)
+}
+
+// ruleEnv is the clock and the policy the rules apply.
+type ruleEnv struct {
+	now   time.Time
+	today time.Time // midnight today in loc
+	loc   *time.Location
+	pol   Policy
+	owner string // the queue's therapist: who owns the flags of finished enrollments in it
+}
+
+func (e *ruleEnv) day(t time.Time) string { return t.In(e.loc).Format("2 Jan") }
+
+// A rule turns facts into reasons.
+type rule func(f *facts, e *ruleEnv) []Reason
+
+// rules run in this order on an active or scheduled enrollment; a
+// finished one gets riskReasons only.
+var rules = []rule{riskReasons, feedbackReasons, messageReasons, deteriorationReasons, inactiveReasons, endingReasons, startingReasons}
+
+// riskReasons: every critical-item answer (PHQ-9 item 9 above 0) and every
+// patient text with a risk phrase that is not yet acknowledged, whatever
+// became of the enrollment.
+func riskReasons(f *facts, e *ruleEnv) []Reason {
+	var out []Reason
+	origin := ""
+	if f.finished {
+		origin = fmt.Sprintf("; from the %s enrollment in %s (planned end %s): the flag stays until acknowledged and is %s's as the last therapist assigned (the team supervisor's when nobody is)",
+			f.status, f.program.Title, e.day(f.end), e.owner)
+	}
+	for _, m := range f.measures {
+		if f.acked[m.id] {
+			continue
+		}
+		in := f.instrument(m.instrument, m.version)
+		v := isValidated(in)
+		for _, hit := range in.CriticalHits(m.answers) {
+			out = append(out, Reason{Class: ClassRisk, Code: ReasonCriticalItem, Level: hit.Level, Since: m.at, SourceType: RiskSourceMeasure, SourceID: m.id,
+				EnrollmentID: f.enrollmentID, Validated: &v,
+				Text:  fmt.Sprintf("%s%s item %s answered %d on %s, not yet acknowledged (%s)%s", in.Name(), notValidatedNote(in), hit.Item, hit.Answer, e.day(m.at), hit.Label, origin),
+				Badge: fmt.Sprintf("RISK %s#%s=%d", in.Name(), hit.Item, hit.Answer)})
+		}
+	}
+	phrase := func(h riskphrase.Hit) string {
+		if h.Found == h.Phrase {
+			return fmt.Sprintf("%q (%s list)", h.Found, h.Lang)
+		}
+		return fmt.Sprintf("%q (%s list phrase %q)", h.Found, h.Lang, h.Phrase)
+	}
+	for _, m := range f.messages {
+		if m.direction != DirectionIn || f.acked[m.id] {
+			continue
+		}
+		if h := f.hits[m.id]; h.Phrase != "" {
+			out = append(out, Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: m.at, SourceType: RiskSourceMessage, SourceID: m.id,
+				EnrollmentID: f.enrollmentID, Phrase: h.Phrase, Lang: h.Lang,
+				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): message of %s contains %s, not yet acknowledged%s", e.day(m.at), phrase(h), origin),
+				Badge: "RISK? msg"})
+		}
+	}
+	for _, s := range f.submitted {
+		if f.acked[s.id] {
+			continue
+		}
+		if h := f.hits[s.id]; h.Phrase != "" {
+			out = append(out, Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
+				EnrollmentID: f.enrollmentID, Phrase: h.Phrase, Lang: h.Lang,
+				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): exercise '%s' of %s contains %s, not yet acknowledged%s", exerciseTitle(f.program, s.exercise), e.day(s.at), phrase(h), origin),
+				Badge: "RISK? ex"})
+		}
+	}
+	return out
+}
+
+// promise is the feedback promise as a duration of working time, and in words.
+func promise(e *ruleEnv) (time.Duration, string) {
+	return time.Duration(e.pol.FeedbackWorkingDays) * 24 * time.Hour, fmt.Sprintf("the %d-working-day promise", e.pol.FeedbackWorkingDays)
+}
+
+// feedbackReasons: each submission without feedback (and not replaced by
+// a newer one) is due, and overdue once it has waited longer than the
+// promise in working time.
+func feedbackReasons(f *facts, e *ruleEnv) []Reason {
+	var out []Reason
+	limit, words := promise(e)
+	for _, s := range f.submitted {
+		if f.feedbackOn[s.id] || f.superseded[s.id] {
+			continue
+		}
+		waited := workingTime(s.at, e.now, e.loc)
+		title := exerciseTitle(f.program, s.exercise)
+		days := WorkingDays(s.at, e.now, e.loc)
+		if waited > limit {
+			out = append(out, Reason{Class: ClassOverdue, Code: ReasonFeedbackOverdue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
+				Text: fmt.Sprintf("Exercise '%s' submitted %s, waiting %s: feedback %s over %s",
+					title, e.day(s.at), plural(days, "working day", "working days"), overBy(waited-limit), words),
+				Badge: fmt.Sprintf("FB %dd!", days)})
+		} else {
+			out = append(out, Reason{Class: ClassDue, Code: ReasonFeedbackDue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
+				Text:  fmt.Sprintf("Exercise '%s' submitted %s, feedback due within %s", title, e.day(s.at), plural(e.pol.FeedbackWorkingDays, "working day", "working days")),
+				Badge: "FB " + shortAge(e.now.Sub(s.at))})
+		}
+	}
+	return out
+}
+
+// messageReasons: patient messages after the therapist's last one are
+// unanswered; the clock runs from the oldest of them, like feedback.
+func messageReasons(f *facts, e *ruleEnv) []Reason {
+	var unanswered []triageMsg
+	for _, m := range f.messages {
+		if m.direction == DirectionOut {
+			unanswered = unanswered[:0]
+		} else {
+			unanswered = append(unanswered, m)
+		}
+	}
+	if len(unanswered) == 0 {
+		return nil
+	}
+	limit, words := promise(e)
+	oldest := unanswered[0]
+	waited := workingTime(oldest.at, e.now, e.loc)
+	days := WorkingDays(oldest.at, e.now, e.loc)
+	n := plural(len(unanswered), "message", "messages")
+	if waited > limit {
+		return []Reason{{Class: ClassOverdue, Code: ReasonMessageOverdue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
+			Text: fmt.Sprintf("%s unanswered since %s, %s: answer %s over %s",
+				n, e.day(oldest.at), plural(days, "working day", "working days"), overBy(waited-limit), words),
+			Badge: fmt.Sprintf("MSG %d %dd!", len(unanswered), days)}}
+	}
+	return []Reason{{Class: ClassDue, Code: ReasonMessageDue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
+		Text:  fmt.Sprintf("%s unanswered since %s, answer due within %s", n, e.day(oldest.at), plural(e.pol.FeedbackWorkingDays, "working day", "working days")),
+		Badge: fmt.Sprintf("MSG %d", len(unanswered))}}
+}
+
+// deteriorationReasons: per validated instrument with two or more scores,
+// reliable deterioration from the baseline; otherwise, at caseness or
+// above, not on track. A scale that is not validated has no known reliable
+// change or expected curve and raises neither.
+func deteriorationReasons(f *facts, e *ruleEnv) []Reason {
+	var out []Reason
+	yes := true
+	for _, id := range f.answered {
+		ms := f.series[id]
+		in := f.latest(id)
+		if len(ms) < 2 || !isValidated(in) {
+			continue
+		}
+		base, cur := ms[0], ms[len(ms)-1]
+		ch := in.Change(base.total, cur.total)
+		if ch.ReliableDeterioration {
+			out = append(out, Reason{Class: ClassDeterioration, Code: ReasonDeterioration, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id, Validated: &yes,
+				Text:  fmt.Sprintf("%s rose from %d to %d since baseline (reliable deterioration: +%d, threshold %d)", in.Name(), base.total, cur.total, ch.Delta, ch.Threshold),
+				Badge: fmt.Sprintf("%s +%d", in.Name(), ch.Delta)})
+			continue
+		}
+		// Below the caseness cut-off the patient is in the non-clinical
+		// range: no not-on-track signal, whatever the curve says.
+		if isCase, hasCut := in.IsCase(cur.total); hasCut && !isCase {
+			continue
+		}
+		totals := make([]int, len(ms))
+		for i, m := range ms {
+			totals[i] = m.total
+		}
+		week := max(cur.week, 1)
+		rule := e.pol.NotOnTrack
+		if off, expected, ok := programs.NotOnTrack(totals, week, f.program.Weeks, rule.ExpectedImprovementPct/100, rule.MinScores); ok && off {
+			out = append(out, Reason{Class: ClassDeterioration, Code: ReasonNotOnTrack, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id, Validated: &yes,
+				Text: fmt.Sprintf("Not on track: %s is %d in week %d, expected below %.1f (baseline %d; local rule: %.0f%% improvement over %d weeks)",
+					in.Name(), cur.total, week, expected, base.total, rule.ExpectedImprovementPct, f.program.Weeks),
+				Badge: in.Name() + " off"})
+		}
+	}
+	return out
+}
+
+// inactiveReasons: an active patient with no activity (submission,
+// message, measure, diary) for the policy's days, counted from the start
+// when there was none since.
+func inactiveReasons(f *facts, e *ruleEnv) []Reason {
+	if f.status != EnrollmentActive {
+		return nil
+	}
+	since := f.last
+	if since.IsZero() || since.Before(f.start) {
+		since = f.start
+	}
+	idle := e.today.Sub(truncDay(since, e.loc))
+	if idle < time.Duration(e.pol.InactiveDays)*24*time.Hour {
+		return nil
+	}
+	days := int(idle.Hours() / 24)
+	text := fmt.Sprintf("No activity for %d days (last on %s)", days, e.day(since))
+	if f.last.IsZero() || f.last.Before(f.start) {
+		text = fmt.Sprintf("No activity since the start on %s, %d days ago", e.day(f.start), days)
+	}
+	return []Reason{{Class: ClassInactive, Code: ReasonInactive, Since: since, Text: text, Badge: fmt.Sprintf("IDLE %dd", days)}}
+}
+
+// endingReasons: the planned end is within the policy's days, or past
+// (then: complete or extend, or final scores are missing).
+func endingReasons(f *facts, e *ruleEnv) []Reason {
+	if f.status != EnrollmentActive {
+		return nil
+	}
+	left := int(f.end.Sub(e.today).Hours() / 24)
+	switch {
+	case left < 0:
+		finalWeek := 0
+		for _, s := range f.program.Schedule {
+			for _, w := range s.Weeks {
+				finalWeek = max(finalWeek, w)
+			}
+		}
+		final := false
+		for _, m := range f.measures {
+			if m.week >= finalWeek && finalWeek > 0 {
+				final = true
+			}
+		}
+		text := fmt.Sprintf("Program ended on %s, %d days ago: complete or extend the enrollment", e.day(f.end), -left)
+		if !final && finalWeek > 0 {
+			text = fmt.Sprintf("Program ended on %s without final scores (week %d)", e.day(f.end), finalWeek)
+		}
+		return []Reason{{Class: ClassEnding, Code: ReasonEnded, Since: f.end, Text: text, Badge: "ENDED"}}
+	case left <= e.pol.EndingDays:
+		return []Reason{{Class: ClassEnding, Code: ReasonEndingSoon, Since: f.end, Text: fmt.Sprintf("Program ends on %s, in %s", e.day(f.end), plural(left, "day", "days")),
+			Badge: fmt.Sprintf("ENDS %dd", left)}}
+	}
+	return nil
+}
+
+// startingReasons: an active patient without a welcome message (no
+// message from the therapist yet); a scheduled one against the start
+// promise, counted in calendar days from the referral's arrival.
+func startingReasons(f *facts, e *ruleEnv) []Reason {
+	switch f.status {
+	case EnrollmentActive:
+		for _, m := range f.messages {
+			if m.direction == DirectionOut {
+				return nil
+			}
+		}
+		days := int(e.today.Sub(f.start).Hours() / 24)
+		return []Reason{{Class: ClassStarting, Code: ReasonNoWelcome, Since: f.start,
+			Text: fmt.Sprintf("No welcome message yet (started %s, %s ago)", e.day(f.start), plural(days, "day", "days")), Badge: "WELCOME"}}
+	case EnrollmentScheduled:
+		received := f.start
+		if f.referral != nil {
+			received = *f.referral
+		}
+		days := max(0, int(e.today.Sub(truncDay(received, e.loc)).Hours()/24)) // a clock behind the referral's says 0, never -1
+		due := truncDay(received, e.loc).AddDate(0, 0, e.pol.StartDays)
+		text := fmt.Sprintf("Referral received %s, %s ago; start promised within %d days (by %s)", e.day(received), plural(days, "day", "days"), e.pol.StartDays, e.day(due))
+		if days > e.pol.StartDays {
+			text = fmt.Sprintf("Referral received %s, %d days ago: start %s over the %d-day start promise", e.day(received), days, plural(days-e.pol.StartDays, "day", "days"), e.pol.StartDays)
+		}
+		return []Reason{{Class: ClassStarting, Code: ReasonStartDue, Since: received, Text: text, Badge: startBadge(int(f.start.Sub(e.today).Hours() / 24))}}
+	}
+	return nil
+}
+
+// startBadge names a scheduled start by its date, as the workbench does:
+// "START today", "START in 2d", "START 3d late"; never a negative count.
+func startBadge(daysToStart int) string {
+	switch {
+	case daysToStart == 0:
+		return "START today"
+	case daysToStart > 0:
+		return fmt.Sprintf("START in %dd", daysToStart)
+	}
+	return fmt.Sprintf("START %dd late", -daysToStart)
+}
+
+// primarySeries picks the score series the queue row shows: the program's
+// first scheduled instrument the patient answered that is validated, else
+// the first validated one answered, else (nothing validated answered) the
+// first answered.
+func primarySeries(f *facts) string {
+	for _, sc := range f.program.Schedule {
+		if _, ok := f.series[sc.Instrument]; ok && isValidated(f.latest(sc.Instrument)) {
+			return sc.Instrument
+		}
+	}
+	for _, id := range f.answered {
+		if isValidated(f.latest(id)) {
+			return id
+		}
+	}
+	if len(f.answered) > 0 {
+		return f.answered[0]
+	}
+	return ""
+}
+
+// evaluate runs the rules that apply to an enrollment.
+func evaluate(f *facts, e *ruleEnv) []Reason {
+	if f.finished {
+		return riskReasons(f, e)
+	}
+	var out []Reason
+	for _, r := range rules {
+		out = append(out, r(f, e)...)
+	}
+	return out
+}
+
+// overBy says how far past the promise a clock is, in working days, or in
+// working hours when it is less than one day.
+func overBy(d time.Duration) string {
+	if d < 24*time.Hour {
+		h := int(d.Hours())
+		if h < 1 {
+			return "just"
+		}
+		return plural(h, "working hour", "working hours")
+	}
+	return plural(int(d/(24*time.Hour)), "working day", "working days")
+}
+
+// isValidated says whether an instrument's definition says it is validated.
+func isValidated(in *programs.Instrument) bool {
+	return in != nil && in.Validated != nil && *in.Validated
+}
+
+// notValidatedNote marks a score of a scale that is not validated.
+func notValidatedNote(in *programs.Instrument) string {
+	if isValidated(in) {
+		return ""
+	}
+	return " (not a validated scale)"
+}
+
+func exerciseTitle(p *programs.Program, id string) string {
+	if _, ex, ok := p.Exercise(id); ok {
+		return ex.Title
+	}
+	return id
+}
+
+func truncDay(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
+}
+
+func shortAge(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
