@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -674,9 +676,33 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 		// for the writer, rather than in the commit of some later small write
 		// (a stall of seconds for a demo-sized store). Best effort: the data
 		// is committed either way.
-		db.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+		db.CheckpointLog(ctx)
 	}
 	return sum, err
+}
+
+// CheckpointLog moves the write-ahead log into the store file and returns
+// the checkpoint mode it used. It truncates the log (TRUNCATE), unless
+// Litestream replicates the store: Litestream holds a read transaction so
+// that no checkpoint passes what it has copied, and checkpoints itself; a
+// TRUNCATE would wait the whole busy timeout for that reader while holding
+// the write lock (every write of a running server stalls), then fail. Then
+// the checkpoint is PASSIVE: it copies what it can and waits for nobody.
+// Litestream is seen by its folder beside the store, .NAME-litestream.
+func (db *DB) CheckpointLog(ctx context.Context) (string, error) {
+	mode := "TRUNCATE"
+	if LitestreamReplicates(db.path) {
+		mode = "PASSIVE"
+	}
+	_, err := db.w.ExecContext(ctx, "PRAGMA wal_checkpoint("+mode+")")
+	return mode, err
+}
+
+// LitestreamReplicates says whether Litestream replicates (or replicated)
+// the store at path: its metadata folder .NAME-litestream is beside it.
+func LitestreamReplicates(path string) bool {
+	st, err := os.Stat(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"-litestream"))
+	return err == nil && st.IsDir()
 }
 
 // bigImport is the size from which an import checkpoints the log after it.

@@ -335,15 +335,27 @@ func startingReasons(f *facts, e *ruleEnv) []Reason {
 		if f.referral != nil {
 			received = *f.referral
 		}
-		days := int(e.today.Sub(truncDay(received, e.loc)).Hours() / 24)
+		days := max(0, int(e.today.Sub(truncDay(received, e.loc)).Hours()/24)) // a clock behind the referral's says 0, never -1
 		due := truncDay(received, e.loc).AddDate(0, 0, e.pol.StartDays)
 		text := fmt.Sprintf("Referral received %s, %s ago; start promised within %d days (by %s)", e.day(received), plural(days, "day", "days"), e.pol.StartDays, e.day(due))
 		if days > e.pol.StartDays {
 			text = fmt.Sprintf("Referral received %s, %d days ago: start %s over the %d-day start promise", e.day(received), days, plural(days-e.pol.StartDays, "day", "days"), e.pol.StartDays)
 		}
-		return []Reason{{Class: ClassStarting, Code: ReasonStartDue, Since: received, Text: text, Badge: fmt.Sprintf("START %dd", days)}}
+		return []Reason{{Class: ClassStarting, Code: ReasonStartDue, Since: received, Text: text, Badge: startBadge(int(f.start.Sub(e.today).Hours() / 24))}}
 	}
 	return nil
+}
+
+// startBadge names a scheduled start by its date, as the workbench does:
+// "START today", "START in 2d", "START 3d late"; never a negative count.
+func startBadge(daysToStart int) string {
+	switch {
+	case daysToStart == 0:
+		return "START today"
+	case daysToStart > 0:
+		return fmt.Sprintf("START in %dd", daysToStart)
+	}
+	return fmt.Sprintf("START %dd late", -daysToStart)
 }
 
 // primarySeries picks the score series the queue row shows: the program's

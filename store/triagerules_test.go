@@ -156,3 +156,17 @@ func TestStartingRuleSaysDaysOverThePromise(t *testing.T) {
 		t.Errorf("%+v", rs)
 	}
 }
+
+func TestStartBadgeNeverCountsBelowZero(t *testing.T) {
+	for _, c := range []struct {
+		days int
+		want string
+	}{{0, "START today"}, {2, "START in 2d"}, {-1, "START 1d late"}, {-9, "START 9d late"}} {
+		if got := startBadge(c.days); got != c.want {
+			t.Errorf("startBadge(%d) = %q, want %q", c.days, got, c.want)
+		}
+		if strings.Contains(startBadge(c.days), "-") {
+			t.Errorf("startBadge(%d) has a minus sign", c.days)
+		}
+	}
+}

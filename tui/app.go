@@ -14,6 +14,7 @@ import (
 
 	"polku/store"
 	"polku/tui/common"
+	"polku/tui/pages/admin"
 	"polku/tui/pages/team"
 	"polku/tui/pages/triage"
 	"polku/tui/pages/workspace"
@@ -33,6 +34,7 @@ type Model struct {
 	height   int
 	help     help.Model
 	showHelp bool
+	helpTop  int // first line of the help on screen (it scrolls)
 
 	status    string
 	statusErr bool
@@ -47,10 +49,16 @@ type Model struct {
 	seqKnown    bool
 	newActivity int
 	syncStatus  *SyncStatus
+	polls       int      // numbers the polls, so that a status read before a send is not taken for after
+	sending     delivery // what was sent on a replica and has not reached the server
 
 	meter    meter
 	quitting bool
 	lister   changeLister
+	// instruments lists the stored instruments, so that scores can be
+	// named with their validation marker (nil: every name unmarked as
+	// validated).
+	instruments common.InstrumentLister
 }
 
 // changeLister is the part of the store that says what changed; a store
@@ -75,6 +83,7 @@ type (
 		seq  int64
 		err  error
 		sync *SyncStatus
+		poll int
 	}
 	changesMsg struct {
 		seq int64
@@ -85,7 +94,12 @@ type (
 	queueMsg struct {
 		therapistID string
 		q           *store.Queue
+		scales      *common.Scales // nil: keep the ones loaded
 		err         error
+	}
+	scalesMsg struct {
+		scales *common.Scales
+		err    error
 	}
 	timeMsg struct {
 		patientID string
@@ -104,14 +118,18 @@ func New(ctx context.Context, opts Options) (*Model, error) {
 	c := newCommon(ctx, opts)
 	m := &Model{c: c, opts: opts, queues: map[string]*store.Queue{}, qLoading: map[string]bool{}, qAgain: map[string]bool{}}
 	m.lister, _ = opts.Store.(changeLister)
+	m.instruments, _ = opts.Store.(common.InstrumentLister)
 	m.help = help.New()
 	st := c.Styles
 	m.help.Styles = help.Styles{ShortKey: st.HelpKey, ShortDesc: st.HelpDesc, ShortSeparator: st.HelpSep, Ellipsis: st.HelpSep,
 		FullKey: st.HelpKey, FullDesc: st.HelpDesc, FullSeparator: st.HelpSep}
 	var home common.Page
-	if c.Supervisor() {
+	switch {
+	case c.Supervisor():
 		home = team.New(c)
-	} else {
+	case c.Therapist.Role == store.RoleAdmin:
+		home = admin.New(c) // an admin has no queue
+	default:
 		home = triage.New(c, c.Therapist, false, true)
 	}
 	m.stack = []common.Page{home}
@@ -136,8 +154,11 @@ func (m *Model) StatusText() string { return m.status }
 // poll and the time meter.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.stack[0].Init(), m.poll(), m.meterTick()}
-	if !m.c.Supervisor() {
+	switch {
+	case m.home() != nil:
 		cmds = append(cmds, m.loadQueue(m.c.Therapist.ID))
+	case m.c.Supervisor():
+		cmds = append(cmds, m.loadScales())
 	}
 	return tea.Batch(cmds...)
 }
@@ -185,6 +206,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onChanges(msg)
 	case queueMsg:
 		return m, m.onQueue(msg)
+	case scalesMsg:
+		if msg.err != nil {
+			m.setStatus("", fmt.Errorf("could not read the instruments: %w", msg.err))
+		} else {
+			m.c.Scales = msg.scales
+		}
+		return m, nil
 	case meterTickMsg:
 		return m, tea.Batch(m.flushTime(false), m.meterTick())
 	case timeMsg:
@@ -207,10 +235,23 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.next(msg.After)
 	case common.SentMsg:
 		cmds := []tea.Cmd{m.reloadQueues()}
-		if s := m.opts.Sync; s != nil {
+		s := m.opts.Sync
+		if s != nil {
 			cmds = append(cmds, func() tea.Msg { s.Trigger(); return nil })
 		}
+		switch {
+		case msg.Said == "":
+		case s == nil:
+			m.setStatus(msg.Said+msg.Then, nil) // the local store is the source of truth
+		default:
+			// On a replica it is sent once the server has it.
+			cmds = append(cmds, m.awaitDelivery(msg))
+		}
 		return m, tea.Batch(cmds...)
+	case deliveryMsg:
+		return m, m.onDelivery(msg)
+	case deliverTickMsg:
+		return m, m.onDeliverTick()
 	case common.ReloadQueueMsg:
 		return m, m.reloadQueues()
 	case common.SelectPatientMsg:
@@ -270,10 +311,11 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		if key.Matches(msg, g.Help, g.Back, g.Quit) {
 			m.showHelp = false
 		}
+		m.scrollHelp(msg)
 		return tea.Batch(cmds...)
 	}
 	if msg.String() == "f1" || !top.InputFocused() && key.Matches(msg, g.Help) {
-		m.showHelp = true
+		m.showHelp, m.helpTop = true, 0
 		return tea.Batch(cmds...)
 	}
 	if !top.InputFocused() && key.Matches(msg, g.Quit) {
@@ -379,13 +421,35 @@ func (m *Model) loadQueue(therapistID string) tea.Cmd {
 		return nil
 	}
 	m.qLoading[therapistID] = true
-	st, actor, ctx := m.c.Store, m.c.Actor, m.c.Ctx
+	st, actor, ctx, instruments := m.c.Store, m.c.Actor, m.c.Ctx, m.instruments
 	return func() tea.Msg {
 		q, err := st.Triage(ctx, actor, therapistID)
-		if err == nil {
-			common.SanitizeQueue(q)
+		if err != nil {
+			return queueMsg{therapistID: therapistID, err: err}
 		}
-		return queueMsg{therapistID: therapistID, q: q, err: err}
+		common.SanitizeQueue(q)
+		msg := queueMsg{therapistID: therapistID, q: q}
+		if instruments != nil {
+			// With every queue, so that an instrument imported meanwhile
+			// is named right (the definitions are cached by the store).
+			if msg.scales, err = common.LoadScales(ctx, instruments); err != nil {
+				return queueMsg{therapistID: therapistID, err: err}
+			}
+		}
+		return msg
+	}
+}
+
+// loadScales reads the stored instruments (the supervisor's home loads no
+// queue of its own).
+func (m *Model) loadScales() tea.Cmd {
+	ctx, instruments := m.c.Ctx, m.instruments
+	if instruments == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		s, err := common.LoadScales(ctx, instruments)
+		return scalesMsg{scales: s, err: err}
 	}
 }
 
@@ -413,6 +477,9 @@ func (m *Model) onQueue(msg queueMsg) tea.Cmd {
 		m.setStatus("", fmt.Errorf("could not load the queue: %w", msg.err))
 		return cmd
 	}
+	if msg.scales != nil {
+		m.c.Scales = msg.scales
+	}
 	m.queues[msg.therapistID] = msg.q
 	m.qLoaded = true
 	for _, p := range m.stack {
@@ -426,10 +493,11 @@ func (m *Model) onQueue(msg queueMsg) tea.Cmd {
 // --- live updates ---
 
 func (m *Model) poll() tea.Cmd {
-	st, ctx, sy := m.c.Store, m.c.Ctx, m.opts.Sync
+	m.polls++
+	st, ctx, sy, n := m.c.Store, m.c.Ctx, m.opts.Sync, m.polls
 	return func() tea.Msg {
 		seq, err := st.LastSeq(ctx)
-		msg := seqMsg{seq: seq, err: err}
+		msg := seqMsg{seq: seq, err: err, poll: n}
 		if sy != nil {
 			s := sy.Status()
 			msg.sync = &s
@@ -445,6 +513,9 @@ func (m *Model) pollTick() tea.Cmd {
 func (m *Model) onSeq(msg seqMsg) tea.Cmd {
 	if msg.sync != nil {
 		m.syncStatus = msg.sync
+		if msg.poll > m.sending.afterPoll {
+			m.followDelivery(*msg.sync, nil, nil, "", false)
+		}
 	}
 	if msg.err != nil {
 		m.setStatus("", fmt.Errorf("store: %w", msg.err))
@@ -654,6 +725,38 @@ func (m *Model) helpGroups(top common.Page) [][]key.Binding {
 	return append(groups, global)
 }
 
+// helpContent is the whole help of the page on top: its keys, then the
+// legend of the badges and marks.
+func (m *Model) helpContent(top common.Page) string {
+	st := m.c.Styles
+	return helpColumns(st, m.helpGroups(top), m.width) + "\n\n" + st.Title.Render("Badges and marks") + "\n" + legendView(st, m.width)
+}
+
+// helpRows is how many lines of the help fit between its title and its
+// last line.
+func (m *Model) helpRows() int { return max(1, m.pageHeight()-3) }
+
+// scrollHelp moves the help with the list keys.
+func (m *Model) scrollHelp(msg tea.KeyMsg) {
+	lines := strings.Count(m.helpContent(m.Top()), "\n") + 1
+	rows := m.helpRows() + 1
+	switch msg.String() {
+	case "down", "j":
+		m.helpTop++
+	case "up", "k":
+		m.helpTop--
+	case "pgdown", " ", "ctrl+f":
+		m.helpTop += rows
+	case "pgup", "ctrl+b":
+		m.helpTop -= rows
+	case "home", "g":
+		m.helpTop = 0
+	case "end", "G":
+		m.helpTop = lines
+	}
+	m.helpTop = max(0, min(m.helpTop, lines-rows))
+}
+
 func (m *Model) helpView(top common.Page) string {
 	st := m.c.Styles
 	title := st.Title.Render("Keys on this screen") + st.Subtle.Render(" · "+top.Title())
@@ -661,7 +764,42 @@ func (m *Model) helpView(top common.Page) string {
 	if top.InputFocused() {
 		closeWith = "f1"
 	}
-	return title + "\n\n" + helpColumns(st, m.helpGroups(top), m.width) + "\n\n" + st.Faint.Render(closeWith+" or esc closes this help. Drafts are saved as you type.")
+	lines := strings.Split(m.helpContent(top), "\n")
+	rows := m.helpRows()
+	gap := "\n\n"
+	if len(lines) > rows {
+		gap, rows = "\n", rows+1 // every line counts when it scrolls
+	}
+	first := max(0, min(m.helpTop, len(lines)-rows))
+	last := min(len(lines), first+rows)
+	foot := closeWith + " or esc closes this help."
+	if len(lines) > rows {
+		foot += fmt.Sprintf(" ↑/↓ pgup/pgdn scroll: lines %d-%d of %d.", first+1, last, len(lines))
+	}
+	if drafts := " Drafts are saved as you type."; lipgloss.Width(foot+drafts) <= m.width {
+		foot += drafts
+	}
+	return title + gap + common.Fit(strings.Join(lines[first:last], "\n"), m.width, rows) + "\n" + st.Faint.Render(common.Truncate(foot, m.width))
+}
+
+// legendView lays the legend out: each example, then what it means,
+// wrapped beside it.
+func legendView(st *common.Styles, width int) string {
+	legend := common.Legend()
+	ew := 0
+	for _, e := range legend {
+		ew = max(ew, lipgloss.Width(e.Example))
+	}
+	mw := max(20, width-ew-4)
+	var b strings.Builder
+	for _, e := range legend {
+		meaning := strings.Split(common.Wrap(e.Meaning, mw), "\n")
+		b.WriteString(st.HelpKey.Render(common.Pad(e.Example, ew)) + "  " + st.HelpDesc.Render(meaning[0]) + "\n")
+		for _, l := range meaning[1:] {
+			b.WriteString(strings.Repeat(" ", ew+2) + st.HelpDesc.Render(l) + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // helpColumns lays the groups of bindings out as columns, wrapping to

@@ -147,7 +147,7 @@ func TestWorkspaceTabs(t *testing.T) {
 	want := map[string][]string{
 		"1": {"My sleep and my goals", "waiting"},
 		"2": {"Welcome to the program!"},
-		"3": {"Sleep check", "not validated", "↓RC", "PHQ-9"},
+		"3": {"Sleep check", "not validated", "RC better ≤10", "PHQ-9"},
 		"4": {"Sleep diary", "sleep efficiency by program week", "based on", "consider narrowing", "night"},
 		"5": {"No notes yet", "Private clinical note"},
 		"6": {"submitted", "enrolled", "referral", "score"},
@@ -523,11 +523,14 @@ func TestHostileTextIsInert(t *testing.T) {
 }
 
 type fakeSync struct {
+	mu      sync.Mutex
 	status  SyncStatus
 	trigger func()
 }
 
-func (s *fakeSync) Status() SyncStatus { return s.status }
+func (s *fakeSync) Status() SyncStatus { s.mu.Lock(); defer s.mu.Unlock(); return s.status }
+
+func (s *fakeSync) set(st SyncStatus) { s.mu.Lock(); s.status = st; s.mu.Unlock() }
 func (s *fakeSync) Trigger() {
 	if s.trigger != nil {
 		s.trigger()

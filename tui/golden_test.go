@@ -44,14 +44,18 @@ func TestGolden(t *testing.T) {
 		{"team", "sara", func(h *harness) {}},
 		{"team-queue", "sara", func(h *harness) { h.keys("enter") }},
 		{"team-patient", "sara", func(h *harness) { h.keys("enter", "j", "j", "enter") }},
+		{"admin", "admin", func(h *harness) {}},
 	}
 	for _, sc := range screens {
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {
 			t.Run(fmt.Sprintf("%s-%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
 				f := newFixture(t)
 				th := f.Anna
-				if sc.as == "sara" {
+				switch sc.as {
+				case "sara":
 					th = f.Sara
+				case "admin":
+					th = addAdmin(t, f)
 				}
 				h := newHarness(t, options(f, th), size[0], size[1])
 				h.fx = f

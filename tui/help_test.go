@@ -2,16 +2,27 @@ package tui
 
 import (
 	"context"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"polku/store"
+	"polku/tui/common"
 	"polku/tui/internal/fixture"
 )
 
@@ -22,6 +33,7 @@ import (
 type helpScreen struct {
 	name   string
 	sara   bool // as the supervisor
+	admin  bool // as an admin
 	w, h   int
 	states []func(h *harness, f *fixture.Fixture)
 	// text: printable keys and the text field's editing keys type here;
@@ -214,6 +226,7 @@ func TestHelpShowsEveryBinding(t *testing.T) {
 		{name: "risk dialog", w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at("", "a"), at("", "a", "3")}},
 		{name: "risk dialog comment", w: 80, h: 24, text: true, states: []func(*harness, *fixture.Fixture){at("", "a", "tab")}},
 		{name: "workspace risk dialog", w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at("", "enter", "a"), at("", "enter", "a", "3")}},
+		{name: "admin", admin: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at("")}},
 		{name: "team", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at(""), at("", "j")}},
 		{name: "team queue", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
 			at("", "enter"), at("", "enter", "j", "j"), at("", "enter", "/", "a", "enter")}},
@@ -230,6 +243,9 @@ func TestHelpShowsEveryBinding(t *testing.T) {
 				th := f.Anna
 				if sc.sara {
 					th = f.Sara
+				}
+				if sc.admin {
+					th = addAdmin(t, f)
 				}
 				h := newHarness(t, options(f, th), sc.w, sc.h)
 				h.fx = f
@@ -328,5 +344,197 @@ func TestHelpShowsEveryBinding(t *testing.T) {
 				t.Errorf("keys in the help that do nothing: %q", idle)
 			}
 		})
+	}
+}
+
+// storeBadges reads the store's source for every reason it can produce:
+// each Reason literal with a Code and a Badge, the badge as a pattern
+// (its literal text in order, anything else as a wildcard). It also
+// returns every reason code the store declares.
+func storeBadges(t *testing.T) (badges []storeBadge, codes map[string]string) {
+	t.Helper()
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, "../store", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes = map[string]string{} // constant name -> code
+	var files []*ast.File
+	for _, f := range pkgs["store"].Files {
+		files = append(files, f)
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.CONST {
+				continue
+			}
+			for _, sp := range g.Specs {
+				vs := sp.(*ast.ValueSpec)
+				for i, n := range vs.Names {
+					if strings.HasPrefix(n.Name, "Reason") && i < len(vs.Values) {
+						if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+							codes[n.Name], _ = strconv.Unquote(lit.Value)
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			cl, ok := n.(*ast.CompositeLit)
+			if !ok {
+				return true
+			}
+			// Reason{...}, or {...} inside a []Reason{...}: any literal
+			// with a Code and a Badge.
+			if id, ok := cl.Type.(*ast.Ident); cl.Type != nil && (!ok || id.Name != "Reason") {
+				return true
+			}
+			var code string
+			var badge ast.Expr
+			for _, e := range cl.Elts {
+				kv, ok := e.(*ast.KeyValueExpr)
+				if !ok {
+					continue
+				}
+				switch kv.Key.(*ast.Ident).Name {
+				case "Code":
+					if id, ok := kv.Value.(*ast.Ident); ok {
+						code = codes[id.Name]
+					}
+				case "Badge":
+					badge = kv.Value
+				}
+			}
+			if code != "" && badge != nil {
+				pos := fset.Position(cl.Pos())
+				badges = append(badges, storeBadge{code: code, where: fmt.Sprintf("%s:%d", filepath.Base(pos.Filename), pos.Line),
+					pattern: regexp.MustCompile("^" + badgePattern(badge) + "$")})
+			}
+			return true
+		})
+	}
+	return badges, codes
+}
+
+type storeBadge struct {
+	code, where string
+	pattern     *regexp.Regexp
+}
+
+var fmtVerb = regexp.MustCompile(`%[-+# 0]*\d*(\.\d+)?[a-zA-Z]`)
+
+// badgePattern turns a badge expression into a pattern: string literals
+// as they are, fmt.Sprintf's verbs and every other expression as ".+".
+func badgePattern(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.BasicLit:
+		if s, err := strconv.Unquote(x.Value); err == nil {
+			return regexp.QuoteMeta(s)
+		}
+	case *ast.BinaryExpr:
+		if x.Op == token.ADD {
+			return badgePattern(x.X) + badgePattern(x.Y)
+		}
+	case *ast.CallExpr:
+		if sel, ok := x.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Sprintf" && len(x.Args) > 0 {
+			if lit, ok := x.Args[0].(*ast.BasicLit); ok {
+				f, _ := strconv.Unquote(lit.Value)
+				var out strings.Builder
+				for i, part := range fmtVerb.Split(f, -1) {
+					if i > 0 {
+						out.WriteString(".+")
+					}
+					out.WriteString(regexp.QuoteMeta(part))
+				}
+				return out.String()
+			}
+		}
+	}
+	return ".+"
+}
+
+// TestHelpExplainsEveryBadge: every badge the store can put on a queue
+// row, and every mark the workbench draws, has an entry in the legend,
+// and the legend is in the ? help and in docs/workbench.md.
+func TestHelpExplainsEveryBadge(t *testing.T) {
+	legend := common.Legend()
+	byCode := map[string][]common.LegendEntry{}
+	for _, e := range legend {
+		byCode[e.Code] = append(byCode[e.Code], e)
+		if e.Pattern != "" && !regexp.MustCompile("^(?:"+e.Pattern+")$").MatchString(e.Example) {
+			t.Errorf("legend %q: the example does not fit its own pattern %q", e.Example, e.Pattern)
+		}
+	}
+	badges, codes := storeBadges(t)
+	if len(badges) < len(codes) || len(codes) < 10 {
+		t.Fatalf("found %d badges for %d reason codes in the store's source: this test no longer reads the store right", len(badges), len(codes))
+	}
+	for _, code := range codes {
+		if len(byCode[code]) == 0 {
+			t.Errorf("reason code %q has no legend entry", code)
+		}
+	}
+	for _, b := range badges {
+		ok := false
+		for _, e := range byCode[b.code] {
+			ok = ok || b.pattern.MatchString(e.Example)
+		}
+		if !ok {
+			t.Errorf("%s: a %s badge of the form %s has no legend entry", b.where, b.code, b.pattern)
+		}
+	}
+	// The badges the workbench makes itself.
+	hel := fixture.Helsinki()
+	now := fixture.Now
+	fits := func(code, badge string) {
+		t.Helper()
+		for _, e := range byCode[code] {
+			if e.Pattern != "" && regexp.MustCompile("^(?:"+e.Pattern+")$").MatchString(badge) {
+				return
+			}
+		}
+		t.Errorf("the workbench shows %q (%s) and the legend does not explain it", badge, code)
+	}
+	for d := -12; d <= 12; d++ {
+		fits(store.ReasonStartDue, common.StartBadge(now.AddDate(0, 0, d).In(hel).Format(time.DateOnly), now, hel))
+	}
+	fits("", common.Scale{Name: "Sleep check"}.Short()[len("Sleep check "):])
+	// In the help, on the queue and in a workspace, and in the docs.
+	f := newFixture(t)
+	doc, err := os.ReadFile("../docs/workbench.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, keys := range [][]string{nil, {"enter"}} {
+		h := newHarness(t, options(f, f.Anna), 80, 24)
+		h.fx = f
+		h.keys(keys...)
+		page := h.m.helpContent(h.m.Top())
+		for _, e := range legend {
+			if !strings.Contains(page, e.Example) || !strings.Contains(strings.Join(strings.Fields(page), " "), e.Meaning) {
+				t.Errorf("the help of %s does not explain %q (%s)", h.m.Top().Title(), e.Example, e.Meaning)
+			}
+		}
+	}
+	// On a small screen the help scrolls to every entry.
+	h := newHarness(t, options(f, f.Anna), 80, 24)
+	h.keys("?")
+	seen := h.view()
+	for i := 0; i < 10; i++ {
+		h.keys("pgdown")
+		seen += h.view()
+	}
+	for _, e := range legend {
+		if !strings.Contains(seen, e.Example) {
+			t.Errorf("scrolling the help at 80x24 never shows %q", e.Example)
+		}
+	}
+	h.keys("g")
+	mustContain(t, h.view(), "enter open patient", "lines 1-")
+	for _, e := range legend {
+		if !strings.Contains(string(doc), "`"+e.Example+"`") {
+			t.Errorf("docs/workbench.md does not explain `%s`", e.Example)
+		}
 	}
 }

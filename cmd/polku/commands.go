@@ -22,7 +22,7 @@ var commandGroups = []*cobra.Group{
 var groupOf = map[string]string{
 	"triage": "daily", "team": "daily", "patients": "daily",
 	"import": "data", "export": "data", "programs": "data", "demo": "data", "report": "data",
-	"serve": "server", "login": "server", "logout": "server", "sync": "server", "simulate": "server",
+	"serve": "server", "backup": "server", "restore": "server", "login": "server", "logout": "server", "sync": "server", "simulate": "server",
 	"init": "admin", "therapists": "admin", "settings": "admin", "audit": "admin", "tokens": "admin",
 }
 
@@ -61,6 +61,10 @@ var examples = map[string]string{
   polku demo --reset --seed 7`,
 	"polku serve": `  polku serve --db /srv/polku/polku.db
   polku serve --db polku.db --addr :7420 --tls-cert cert.pem --tls-key key.pem`,
+	"polku backup": `  polku backup --db /srv/polku/polku.db --out /backup/polku-$(date +%F).db
+  polku backup --db polku.db --out copy.db --output json`,
+	"polku restore": `  systemctl stop polku && polku restore /backup/polku-2026-11-30.db --db /srv/polku/polku.db && systemctl start polku
+  polku restore restored.db --db polku.db --output json`,
 	"polku login": `  polku tokens create --therapist anna --db /srv/polku/polku.db   # on the server
   polku login --server https://polku.example.org                 # then paste the token`,
 	"polku logout":       `  polku logout`,

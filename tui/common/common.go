@@ -95,6 +95,10 @@ type Common struct {
 	// Unsaved keeps drafts whose save failed after their page closed;
 	// they are saved again before the program ends.
 	Unsaved *Unsaved
+	// Scales names instruments with their validation marker; the root
+	// loads it with the queue (nil until then: every name counts as not
+	// known to be validated).
+	Scales *Scales
 	// Tick schedules a message after a delay (tea.Tick; tests replace it).
 	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 

@@ -2,10 +2,13 @@ package common
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"polku/store"
 )
 
 // Template is a feedback or message opening with variables:
@@ -88,20 +91,94 @@ func PadLeft(s string, width int) string {
 	return strings.Repeat(" ", width-w) + s
 }
 
-// Ago says how long ago t was, briefly: "5m", "3h", "2d", "6w".
+// Ago says how long ago t was, as a phrase: "just now", "5m ago", "3h
+// ago", "2d ago", "6w ago". A time a little in the future (another
+// device's clock) is "just now".
 func Ago(now, t time.Time) string {
 	d := now.Sub(t)
 	switch {
 	case d < time.Minute:
-		return "now"
+		return "just now"
 	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
+		return fmt.Sprintf("%dm ago", int(d.Minutes()))
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
+		return fmt.Sprintf("%dh ago", int(d.Hours()))
 	case d < 14*24*time.Hour:
-		return fmt.Sprintf("%dd", int(d.Hours()/24))
+		return fmt.Sprintf("%dd ago", int(d.Hours()/24))
 	}
-	return fmt.Sprintf("%dw", int(d.Hours()/24/7))
+	return fmt.Sprintf("%dw ago", int(d.Hours()/24/7))
+}
+
+// startDays is how many calendar days from today (in loc) a start date
+// (YYYY-MM-DD) is: 0 today, 2 the day after tomorrow, -1 yesterday.
+func startDays(date string, now time.Time, loc *time.Location) (time.Time, int, bool) {
+	d, err := time.ParseInLocation(time.DateOnly, date, loc)
+	if err != nil {
+		return time.Time{}, 0, false
+	}
+	n := now.In(loc)
+	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
+	// Whole days between two midnights; a day with a DST change is 23 or
+	// 25 hours, so round.
+	return d, int(math.Round(d.Sub(today).Hours() / 24)), true
+}
+
+// Starts says when a scheduled enrollment starts: "starts today",
+// "starts tomorrow", "starts in 2 days (Fri 20 Nov)", or, for a start date
+// already past, "was due to start 1 day ago (Tue 17 Nov)".
+func Starts(date string, now time.Time, loc *time.Location) string {
+	d, days, ok := startDays(date, now, loc)
+	if !ok {
+		return "starts " + date
+	}
+	on := d.Format("Mon 2 Jan")
+	switch {
+	case days == 0:
+		return "starts today"
+	case days == 1:
+		return "starts tomorrow"
+	case days > 1:
+		return fmt.Sprintf("starts in %d days (%s)", days, on)
+	case days == -1:
+		return fmt.Sprintf("was due to start 1 day ago (%s)", on)
+	}
+	return fmt.Sprintf("was due to start %d days ago (%s)", -days, on)
+}
+
+// StartBadge is the queue badge of a scheduled enrollment: "START today",
+// "START in 2d", or "START 3d late" when the start date has passed and the
+// enrollment has not started.
+func StartBadge(date string, now time.Time, loc *time.Location) string {
+	_, days, ok := startDays(date, now, loc)
+	switch {
+	case !ok:
+		return "START"
+	case days == 0:
+		return "START today"
+	case days > 0:
+		return fmt.Sprintf("START in %dd", days)
+	}
+	return fmt.Sprintf("START %dd late", -days)
+}
+
+// WorkingDays says how many whole working days lie between from and to,
+// counted by the store's working-day calendar in loc (the service's time
+// zone; weekends and Finnish public holidays skipped): the same count as
+// the queue's "FB 4d!".
+func WorkingDays(from, to time.Time, loc *time.Location) string {
+	n := store.WorkingDays(from, to, loc)
+	if n == 0 {
+		return "less than a working day"
+	}
+	return Plural(n, "working day", "working days")
+}
+
+// Plural says a count with its noun: "1 working day", "3 working days".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // Minutes formats a duration as "1h05" or "12m".

@@ -84,10 +84,16 @@ type NextPatientMsg struct {
 
 // SentMsg tells the root that something went out to a patient (feedback,
 // message) or was recorded (note, acknowledgement): the queue is reloaded
-// and a sync is triggered.
+// and a sync is triggered. Said is what to say once it has gone out
+// ("Message sent."): at once on a local store, and on a replica only once
+// the server has it (until then the root says it is saved and will be
+// sent). Then is said after it ("Next: ...").
 type SentMsg struct {
 	What      string
 	PatientID string
+	RecordID  string // the record written (the feedback, message, note)
+	Said      string
+	Then      string
 }
 
 // ReloadQueueMsg asks the root to reload the queues on screen.

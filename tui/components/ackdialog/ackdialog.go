@@ -220,7 +220,8 @@ func (d *Dialog) View() string {
 		if len(d.reasons) > 1 {
 			which = fmt.Sprintf(" (%d of %d, ←/→)", d.flag+1, len(d.reasons))
 		}
-		b.WriteString(st.Label.Render("Flag"+which+": ") + common.Wrap(sanitize.Line(r.Text), w-8) + "\n")
+		r.Text = sanitize.Line(r.Text)
+		b.WriteString(st.Label.Render("Flag"+which+": ") + common.Wrap(common.ReasonText(r, d.c.Scales), w-8) + "\n")
 	}
 	b.WriteString(st.Label.Render("What did you do?") + "\n")
 	for i, a := range store.AckActions {

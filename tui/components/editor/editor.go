@@ -43,7 +43,9 @@ type SentMsg struct {
 	Key     string
 	Kind    string
 	DraftID string // the draft the send removed ("" if none was saved)
-	Err     error
+	// RecordID is the record the send wrote.
+	RecordID string
+	Err      error
 	// Conflict: nothing was sent, because another window saved other
 	// text in this draft meanwhile (the therapist chooses first).
 	Conflict *store.Draft
@@ -62,8 +64,10 @@ func (m savedMsg) Failed() error { return m.res.err }
 func (m SentMsg) Failed() error { return m.Err }
 
 // SendFunc performs the send in a command: body is the text, draftID the
-// draft it replaces ("" if none was saved).
-type SendFunc func(ctx context.Context, body, draftID string) error
+// draft it replaces ("" if none was saved). It returns the id of the
+// record it wrote (the feedback, message or note), so that a replica can
+// tell when the server has it.
+type SendFunc func(ctx context.Context, body, draftID string) (recordID string, err error)
 
 // KeyMap are the editor's bindings.
 type KeyMap struct {
@@ -469,8 +473,8 @@ func (e *Editor) send() tea.Cmd {
 	body := strings.TrimRight(e.ta.Value(), " \n")
 	s, st, actor, k, kind, fn, ctx := e.slot, e.c.Store, e.c.Actor, e.key, e.opts.Kind, e.opts.Send, e.c.Ctx
 	return common.ToPage(e.page, e.c.Write(func() tea.Msg {
-		id, conflict, err := s.send(ctx, st, actor, fn, body)
-		return SentMsg{Key: k, Kind: kind, DraftID: id, Err: err, Conflict: conflict}
+		id, recordID, conflict, err := s.send(ctx, st, actor, fn, body)
+		return SentMsg{Key: k, Kind: kind, DraftID: id, RecordID: recordID, Err: err, Conflict: conflict}
 	}))
 }
 

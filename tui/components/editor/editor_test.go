@@ -155,10 +155,10 @@ func TestDraftSavedAsYouTypeAndSent(t *testing.T) {
 	p := f.Patients["P-0004"]
 	var sent string
 	e := New(c, 1, Options{Kind: store.DraftNote, TargetID: p.ID, PatientID: p.ID, Label: "Note", Verb: "Save",
-		Send: func(ctx context.Context, body, draftID string) error {
+		Send: func(ctx context.Context, body, draftID string) (string, error) {
 			sent = body
-			_, err := c.Store.AddNote(ctx, c.Actor, store.Note{PatientID: p.ID, Body: body}, draftID)
-			return err
+			n, err := c.Store.AddNote(ctx, c.Actor, store.Note{PatientID: p.ID, Body: body}, draftID)
+			return n.ID, err
 		}})
 	e.SetSize(60, 8)
 	e.Focus()
@@ -310,7 +310,7 @@ func TestExistingDraftIsSanitized(t *testing.T) {
 func TestSendFailureKeepsText(t *testing.T) {
 	_, c := setup(t)
 	e := New(c, 1, Options{Kind: store.DraftNote, TargetID: "p", PatientID: "p",
-		Send: func(context.Context, string, string) error { return errors.New("disk full") }})
+		Send: func(context.Context, string, string) (string, error) { return "", errors.New("disk full") }})
 	e.SetSize(60, 8)
 	e.Focus()
 	e.ta.SetValue("text")
@@ -328,7 +328,7 @@ func TestOnlyYConfirmsSending(t *testing.T) {
 	_, c := setup(t)
 	var sent []string
 	e := New(c, 1, Options{Kind: store.DraftNote, TargetID: "p", PatientID: "p", Verb: "Save this note",
-		Send: func(_ context.Context, body, _ string) error { sent = append(sent, body); return nil }})
+		Send: func(_ context.Context, body, _ string) (string, error) { sent = append(sent, body); return "r1", nil }})
 	e.SetSize(60, 8)
 	e.Focus()
 	e.ta.SetValue("text")
@@ -359,10 +359,10 @@ func TestConfirmedTextIsWhatIsSent(t *testing.T) {
 	p := f.Patients["P-0004"]
 	var sent []string
 	e := New(c, 1, Options{Kind: store.DraftNote, TargetID: p.ID, PatientID: p.ID, Verb: "Save this note",
-		Send: func(ctx context.Context, body, draftID string) error {
+		Send: func(ctx context.Context, body, draftID string) (string, error) {
 			sent = append(sent, body)
-			_, err := f.DB.AddNote(ctx, c.Actor, store.Note{PatientID: p.ID, Body: body}, draftID)
-			return err
+			n, err := f.DB.AddNote(ctx, c.Actor, store.Note{PatientID: p.ID, Body: body}, draftID)
+			return n.ID, err
 		}})
 	e.SetSize(60, 8)
 	e.Focus()
@@ -486,7 +486,7 @@ func TestFailedSendSaysNotSent(t *testing.T) {
 	f, c := setup(t)
 	p := f.Patients["P-0004"]
 	e := New(c, 1, Options{Kind: store.DraftNote, TargetID: p.ID, PatientID: p.ID, Label: "Note",
-		Send: func(context.Context, string, string) error { return errors.New("database is locked") }})
+		Send: func(context.Context, string, string) (string, error) { return "", errors.New("database is locked") }})
 	e.SetSize(100, 8)
 	e.Focus()
 	typeText(e, "text")
@@ -508,10 +508,10 @@ func TestSendWaitsForAChoiceWhenTheDraftChangedElsewhere(t *testing.T) {
 	p := f.Patients["P-0004"]
 	var sent []string
 	e := New(c, 1, Options{Kind: store.DraftNote, TargetID: p.ID, PatientID: p.ID, Label: "Note", Verb: "Save this note",
-		Send: func(ctx context.Context, body, draftID string) error {
+		Send: func(ctx context.Context, body, draftID string) (string, error) {
 			sent = append(sent, body)
-			_, err := f.DB.AddNote(ctx, c.Actor, store.Note{PatientID: p.ID, Body: body}, draftID)
-			return err
+			n, err := f.DB.AddNote(ctx, c.Actor, store.Note{PatientID: p.ID, Body: body}, draftID)
+			return n.ID, err
 		}})
 	e.SetSize(80, 8)
 	e.Focus()

@@ -98,23 +98,23 @@ func (s *slot) adopt(d store.Draft) {
 // draft it replaces. The send removes that draft; if another window has
 // saved other text in it meanwhile, nothing is sent and that version is
 // returned, for the therapist to choose.
-func (s *slot) send(ctx context.Context, st store.Store, actor store.Actor, fn SendFunc, body string) (draftID string, conflict *store.Draft, err error) {
+func (s *slot) send(ctx context.Context, st store.Store, actor store.Actor, fn SendFunc, body string) (draftID, recordID string, conflict *store.Draft, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	draftID = s.draft.ID
 	if draftID != "" {
 		cur, found, err := CurrentDraft(ctx, st, actor.ID, s.draft.TargetType, s.draft.TargetID)
 		if err != nil {
-			return draftID, nil, err
+			return draftID, "", nil, err
 		}
 		if found && cur.ID == draftID && cur.Version != s.draft.Version && cur.Body != body && cur.Body != s.draft.Body {
-			return draftID, &cur, nil
+			return draftID, "", &cur, nil
 		}
 	}
-	if err = fn(ctx, body, draftID); err == nil {
+	if recordID, err = fn(ctx, body, draftID); err == nil {
 		s.sent = true
 	}
-	return draftID, nil, err
+	return draftID, recordID, nil, err
 }
 
 // CurrentDraft finds a therapist's stored draft for a target (there is at

@@ -209,12 +209,12 @@ func (p *Page) View() string {
 	for _, m := range v.Members {
 		total += m.Patients
 	}
-	refs := plural(v.OpenReferrals, "open referral", "open referrals")
+	refs := common.Plural(v.OpenReferrals, "open referral", "open referrals")
 	if v.OldestOpenReferral != nil {
 		refs += " (oldest " + p.c.Day(*v.OldestOpenReferral) + ")"
 	}
 	b.WriteString(common.Truncate(st.Title.Render("Team "+v.Team)+st.Subtle.Render(fmt.Sprintf(" · %s · %s · %s",
-		plural(len(v.Members), "therapist", "therapists"), plural(total, "patient", "patients"), refs)), p.width) + "\n")
+		common.Plural(len(v.Members), "therapist", "therapists"), common.Plural(total, "patient", "patients"), refs)), p.width) + "\n")
 	b.WriteString(common.Truncate(st.Subtle.Render("Median hours from submission to feedback, last 4 weeks: "+med)+st.Faint.Render(" · read-only"), p.width) + "\n\n")
 	nameW := max(10, min(24, p.width-2-1-7-len(columns)*(cellW+1)-6-7))
 	head := "  " + common.Pad("therapist", nameW) + " " + common.PadLeft("pts/cap", 7)
@@ -250,11 +250,4 @@ func (p *Page) View() string {
 		b.WriteString(st.Subtle.Render("  No therapists in this team.") + "\n")
 	}
 	return common.Fit(strings.TrimRight(b.String(), "\n"), p.width, p.high)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

@@ -687,8 +687,9 @@ func (p *Page) rowView(row, width, nameW, progW int) string {
 		return s
 	}
 	var badges []string
+	now := p.c.Now()
 	for _, r := range it.Reasons {
-		badges = append(badges, sty(st.ClassStyle(r.Class.String())).Render(r.Badge))
+		badges = append(badges, sty(st.ClassStyle(r.Class.String())).Render(common.Badge(it, r, now, p.c.Loc, p.c.Scales)))
 	}
 	if len(badges) == 0 {
 		badges = append(badges, sty(st.Faint).Render("waiting on patient"))
@@ -730,27 +731,26 @@ func (p *Page) previewView(width int) string {
 	var b strings.Builder
 	name := it.DisplayName
 	b.WriteString(st.Header.Render(name) + "  " + st.Faint.Render(it.Pseudonym) + "\n")
-	line := it.ProgramTitle
+	// What the program is comes after when: a long title is cut first.
+	line := fmt.Sprintf("week %d of %d · %s", it.Week, it.Weeks, it.ProgramTitle)
 	if it.Status == store.EnrollmentScheduled {
-		line += " · starts " + it.StartDate
-	} else {
-		line += fmt.Sprintf(" · week %d of %d", it.Week, it.Weeks)
+		line = common.Starts(it.StartDate, p.c.Now(), p.c.Loc) + " · " + it.ProgramTitle
 	}
 	b.WriteString(common.Truncate(st.Subtle.Render(line), width) + "\n")
 	var facts []string
-	if it.ModuleTitle != "" {
-		facts = append(facts, "module: "+it.ModuleTitle)
-	}
 	if it.LastActive != nil {
-		facts = append(facts, "last active "+common.Ago(p.c.Now(), *it.LastActive)+" ago")
+		facts = append(facts, "last active "+common.Ago(p.c.Now(), *it.LastActive))
 	} else {
 		facts = append(facts, "no activity yet")
 	}
 	if it.Waiting > 0 {
-		facts = append(facts, fmt.Sprintf("%d waiting for feedback", it.Waiting))
+		facts = append(facts, common.Plural(it.Waiting, "submission", "submissions")+" waiting")
 	}
 	if it.Unread > 0 {
-		facts = append(facts, st.Unread.Render(fmt.Sprintf("%d unread", it.Unread)))
+		facts = append(facts, st.Unread.Render(common.Plural(it.Unread, "unread message", "unread messages")))
+	}
+	if it.ModuleTitle != "" {
+		facts = append(facts, "module: "+it.ModuleTitle) // last: a long title is cut first
 	}
 	b.WriteString(common.Truncate(strings.Join(facts, " · "), width) + "\n")
 	if len(it.Scores) > 0 {
@@ -759,12 +759,12 @@ func (p *Page) previewView(width int) string {
 			vals[i] = s.Total
 		}
 		first, last := it.Scores[0], it.Scores[len(it.Scores)-1]
-		b.WriteString(fmt.Sprintf("%s %s  %d → %d (week %d → %d)\n", st.Label.Render(it.Instrument), st.Spark.Render(sparkline.Render(vals, 0, maxOf(vals), 16)),
+		b.WriteString(fmt.Sprintf("%s %s  %d → %d (week %d → %d)\n", st.Label.Render(p.c.Scales.Named(it.Instrument).Long()), st.Spark.Render(sparkline.Render(vals, 0, maxOf(vals), 16)),
 			first.Total, last.Total, first.Week, last.Week))
 	}
 	for _, r := range it.Reasons {
 		bullet := st.ClassStyle(r.Class.String()).Render("• ")
-		b.WriteString(bullet + strings.ReplaceAll(common.Wrap(r.Text, width-2), "\n", "\n  ") + "\n")
+		b.WriteString(bullet + strings.ReplaceAll(common.Wrap(common.ReasonText(r, p.c.Scales), width-2), "\n", "\n  ") + "\n")
 	}
 	if len(it.Reasons) == 0 {
 		b.WriteString(st.Faint.Render("Nothing to do: waiting on the patient.") + "\n")

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"polku/programs"
 	"polku/store"
 	"polku/tui/common"
 )
@@ -265,5 +266,76 @@ func TestNextAfterSkipsWaiting(t *testing.T) {
 		if next.PatientID == it.PatientID || next.Class == store.ClassWaiting {
 			t.Fatalf("next after %s is %s (%s)", it.PatientID, next.PatientID, next.Class)
 		}
+	}
+}
+
+// TestNotValidatedMarkedInRowAndPreview: a reason about a not-validated
+// instrument's score carries the marker in the row's badge and in the
+// preview's sentence and score line; a validated one does not.
+func TestNotValidatedMarkedInRowAndPreview(t *testing.T) {
+	c := testCommon()
+	yes, no := true, false
+	c.Scales = common.NewScales([]*programs.Instrument{{ShortTitle: "Sleep check", Validated: &no}, {ShortTitle: "PHQ-9", Validated: &yes}})
+	now := c.Now()
+	q := &store.Queue{TherapistID: "t1", Counts: map[store.Class]int{store.ClassDeterioration: 2}}
+	for i, name := range []string{"Sleep check", "PHQ-9"} {
+		q.Items = append(q.Items, store.QueueItem{PatientID: fmt.Sprint("p", i), DisplayName: fmt.Sprint("Patient ", i), TherapistID: "t1",
+			Status: store.EnrollmentActive, ProgramID: "insomnia", ProgramTitle: "Sleep", Week: 3, Weeks: 8, Class: store.ClassDeterioration,
+			Instrument: name, Scores: []store.ScorePoint{{Week: 0, Total: 8}, {Week: 3, Total: 14}},
+			Reasons: []store.Reason{{Class: store.ClassDeterioration, Code: store.ReasonDeterioration, SourceType: store.RiskSourceMeasure,
+				Text: name + " rose from 8 to 14 since baseline", Badge: name + " +6", Since: now}}})
+	}
+	p := New(c, store.Therapist{ID: "t1"}, false, true)
+	p.SetSize(120, 30)
+	p.SetQueue(q)
+	v := p.View()
+	for _, want := range []string{"Sleep check †n.v. +6", "PHQ-9 +6", "• Sleep check (not validated) rose from 8", "Sleep check (not validated) "} {
+		if !strings.Contains(v, want) {
+			t.Errorf("screen lacks %q:\n%s", want, v)
+		}
+	}
+	p.Select("p1")
+	v = p.View()
+	if strings.Contains(v, "PHQ-9 (not validated)") || strings.Contains(v, "PHQ-9 †n.v.") {
+		t.Errorf("a validated instrument is marked:\n%s", v)
+	}
+}
+
+// TestPreviewCountsHaveUnits: the preview's counts say what they count.
+func TestPreviewCountsHaveUnits(t *testing.T) {
+	c := testCommon()
+	q := &store.Queue{TherapistID: "t1", Counts: map[store.Class]int{store.ClassDue: 1}, Items: []store.QueueItem{{PatientID: "p0", DisplayName: "Maria",
+		TherapistID: "t1", Status: store.EnrollmentActive, ProgramTitle: "Program", Week: 2, Weeks: 8, Waiting: 1, Unread: 2, Class: store.ClassDue,
+		Reasons: []store.Reason{{Class: store.ClassDue, Code: store.ReasonFeedbackDue, Text: "due", Badge: "FB 3h"}}}}}
+	p := New(c, store.Therapist{ID: "t1"}, false, true)
+	p.SetSize(200, 30)
+	p.SetQueue(q)
+	v := p.View()
+	for _, want := range []string{"1 submission waiting", "2 unread messages"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("preview lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+// TestAckDialogMarksNotValidated: the acknowledgement dialog says a flag's
+// sentence with the instrument's marker too.
+func TestAckDialogMarksNotValidated(t *testing.T) {
+	c := testCommon()
+	no := false
+	c.Scales = common.NewScales([]*programs.Instrument{{ShortTitle: "Mood check", Validated: &no}})
+	q := &store.Queue{TherapistID: "t1", Counts: map[store.Class]int{store.ClassRisk: 1}, Items: []store.QueueItem{{PatientID: "p0", DisplayName: "Maria",
+		TherapistID: "t1", Status: store.EnrollmentActive, ProgramTitle: "Program", Week: 2, Weeks: 8, Class: store.ClassRisk,
+		Reasons: []store.Reason{{Class: store.ClassRisk, Code: store.ReasonCriticalItem, Level: "amber", SourceType: store.RiskSourceMeasure, SourceID: "m1",
+			Text: "Mood check item 3 answered 1 on 15 Nov, not yet acknowledged", Badge: "RISK Mood check#3=1"}}}}}
+	p := New(c, store.Therapist{ID: "t1"}, false, true)
+	p.SetSize(120, 30)
+	p.SetQueue(q)
+	if !strings.Contains(p.View(), "RISK Mood check †n.v.#3=1") {
+		t.Errorf("row badge unmarked:\n%s", p.View())
+	}
+	p.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("a")})
+	if v := p.View(); !strings.Contains(v, "Mood check (not validated) item 3 answered 1") {
+		t.Errorf("the dialog's flag is unmarked:\n%s", v)
 	}
 }

@@ -15,7 +15,7 @@ func (p *Page) readerTitle() string {
 	if !ok {
 		return ""
 	}
-	status := st.Badge["due"].Render("waiting for feedback")
+	status := st.Badge["due"].Render("waiting for feedback, " + p.waited(row))
 	switch {
 	case p.sentSubs[row.sub.ID]:
 		status = st.OK.Render("feedback sent")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -20,6 +19,7 @@ type recordMsg struct {
 	gen  int // which load
 	rec  *store.PatientRecord
 	inst map[string]*programs.Instrument // by "id@version"
+	loc  *time.Location                  // the service's time zone (working days)
 	err  error
 }
 
@@ -49,6 +49,10 @@ func loadRecord(ctx context.Context, st store.Store, actor store.Actor, patientI
 		return recordMsg{err: err}
 	}
 	SanitizeRecord(rec)
+	pol, err := st.Policy(ctx)
+	if err != nil {
+		return recordMsg{err: err}
+	}
 	inst := map[string]*programs.Instrument{}
 	for _, m := range rec.Measures {
 		k := instKey(m.InstrumentID, m.InstrumentVersion)
@@ -61,7 +65,7 @@ func loadRecord(ctx context.Context, st store.Store, actor store.Actor, patientI
 		}
 		inst[k] = common.SanitizeInstrument(in)
 	}
-	return recordMsg{rec: rec, inst: inst}
+	return recordMsg{rec: rec, inst: inst, loc: pol.Location()}
 }
 
 func instKey(id string, version int) string { return fmt.Sprintf("%s@%d", id, version) }
@@ -296,17 +300,17 @@ func (p *Page) measureSeries() []series {
 	return out
 }
 
-// scoreChange says how the scores moved from baseline, for templates.
+// scoreChange says how the scores moved from baseline, for the
+// patient-facing templates (validated instruments only).
 func (p *Page) scoreChange() string {
-	var parts []string
+	var moves []common.ScoreMove
 	for _, s := range p.measureSeries() {
 		if len(s.points) < 2 {
 			continue
 		}
-		b, c := s.points[0].Total, s.points[len(s.points)-1].Total
-		parts = append(parts, fmt.Sprintf("%s from %d to %d", s.in.Name(), b, c))
+		moves = append(moves, common.ScoreMove{Scale: common.ScaleOf(s.in), From: s.points[0].Total, To: s.points[len(s.points)-1].Total})
 	}
-	return strings.Join(parts, ", ")
+	return common.ScoreChange(moves)
 }
 
 // weekOf is the program week of the current enrollment today.
@@ -324,6 +328,16 @@ func (p *Page) weekOf() (week, weeks int) {
 	}
 	week = int(p.c.Now().Sub(start).Hours()/24)/7 + 1
 	return max(1, week), prog.Weeks
+}
+
+// waited says how long a submission has waited for feedback, in working
+// days as the queue counts them.
+func (p *Page) waited(r subRow) string {
+	loc := p.svcLoc
+	if loc == nil {
+		loc = p.c.Loc
+	}
+	return common.WorkingDays(r.sub.SubmittedAt, p.c.Now(), loc)
 }
 
 // lastActive is the newest patient activity in the record.

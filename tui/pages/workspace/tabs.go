@@ -82,12 +82,13 @@ func (p *Page) measuresContent() string {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		title := st.Title.Render(in.Name())
+		sc := common.ScaleOf(in)
+		title := st.Title.Render(sc.Name)
+		if !sc.Validated {
+			title += " " + st.Warn.Render("(not validated)")
+		}
 		if in.Name() != in.Title {
 			title += st.Subtle.Render(" — " + in.Title)
-		}
-		if in.Validated != nil && !*in.Validated {
-			title += "  " + st.Warn.Render("not validated")
 		}
 		b.WriteString(common.Truncate(title, w) + "\n")
 		base, cur := s.points[0], s.points[len(s.points)-1]
@@ -126,11 +127,9 @@ func (p *Page) measuresContent() string {
 			pts[j] = chart.Point{Week: m.Week, Total: m.Total}
 		}
 		h := min(14, max(6, p.content.Height-7))
-		b.WriteString(chart.Render(chart.Spec{Points: pts, Lo: lo, Hi: hi, Bands: in.Bands, Reliable: rcp, Weeks: weeks, Width: w, Height: h},
-			chart.Styles{Axis: st.Faint, Point: st.ChartPoint, Line: st.ChartLine, Label: st.Subtle, Shade: st.BandShade}) + "\n")
-		if rcp > 0 {
-			b.WriteString(st.Faint.Render(fmt.Sprintf("┄ reliable change lines: baseline %d ∓ %d points", base.Total, rcp)) + "\n")
-		}
+		spec := chart.Spec{Points: pts, Lo: lo, Hi: hi, Bands: in.Bands, Reliable: rcp, Weeks: weeks, Width: w, Height: h}
+		b.WriteString(chart.Render(spec, chart.Styles{Axis: st.Faint, Point: st.ChartPoint, Line: st.ChartLine, Label: st.Subtle, Edge: st.Faint, Shade: st.BandShade}) + "\n")
+		b.WriteString(st.Faint.Render(common.Wrap(chart.Legend(spec), w)) + "\n")
 		// Scores by week, and critical items.
 		var cells []string
 		for _, m := range s.points {
@@ -356,7 +355,7 @@ func (p *Page) timelineContent() string {
 		name := sanitize.Line(m.InstrumentID)
 		band := ""
 		if in := p.inst[instKey(m.InstrumentID, m.InstrumentVersion)]; in != nil {
-			name, band = in.Name(), " "+in.Band(m.Total)
+			name, band = common.ScaleOf(in).Long(), " "+in.Band(m.Total)
 		}
 		add(m.AnsweredAt, "score", fmt.Sprintf("%s %d%s (week %d)", name, m.Total, band, m.Week))
 	}

@@ -48,19 +48,23 @@ func (p *Page) headerView() string {
 		line1 += st.Warn.Render(" · read-only")
 	}
 	if prog != nil {
+		// When before what: on a narrow screen the program title is cut.
 		week, weeks := p.weekOf()
-		status := ""
-		if e.Status != store.EnrollmentActive {
-			status = " · " + e.Status
+		when := fmt.Sprintf("week %d of %d", week, weeks)
+		switch e.Status {
+		case store.EnrollmentActive:
+		case store.EnrollmentScheduled:
+			when = common.Starts(e.StartDate, p.c.Now(), p.c.Loc)
+		default:
+			when += " · " + e.Status
 		}
-		line1 += st.Subtle.Render(fmt.Sprintf(" · %s · week %d of %d%s", prog.Title, week, weeks, status))
+		line1 += st.Subtle.Render(" · " + when + " · " + prog.Title)
 	}
+	// Activity and scores first, the module last: on a narrow screen the
+	// long module title is what is cut.
 	var facts []string
-	if e != nil && prog != nil && e.UnlockedModules > 0 && e.UnlockedModules <= len(prog.Modules) {
-		facts = append(facts, "module "+fmt.Sprint(e.UnlockedModules)+": "+prog.Modules[e.UnlockedModules-1].Title)
-	}
 	if last := p.lastActive(); !last.IsZero() {
-		facts = append(facts, "active "+common.Ago(p.c.Now(), last)+" ago")
+		facts = append(facts, "active "+common.Ago(p.c.Now(), last))
 	} else {
 		facts = append(facts, "no activity yet")
 	}
@@ -71,7 +75,10 @@ func (p *Page) headerView() string {
 		}
 		lo, hi, _ := s.in.Range()
 		last := vals[len(vals)-1]
-		facts = append(facts, fmt.Sprintf("%s %s %d %s", s.in.Name(), st.Spark.Render(sparkline.Render(vals, lo, hi, 12)), last, st.Faint.Render(s.in.Band(last))))
+		facts = append(facts, fmt.Sprintf("%s %s %d %s", common.ScaleOf(s.in).Short(), st.Spark.Render(sparkline.Render(vals, lo, hi, 12)), last, st.Faint.Render(s.in.Band(last))))
+	}
+	if e != nil && prog != nil && e.UnlockedModules > 0 && e.UnlockedModules <= len(prog.Modules) {
+		facts = append(facts, "module "+fmt.Sprint(e.UnlockedModules)+": "+prog.Modules[e.UnlockedModules-1].Title)
 	}
 	line2 := strings.Join(facts, st.Faint.Render(" · "))
 	return common.Truncate(line1, p.width) + "\n" + common.Truncate(line2, p.width)
@@ -83,7 +90,7 @@ func (p *Page) riskBanner(rs []store.Reason) string {
 	if !p.readOnly {
 		text += " (a: acknowledge)"
 	}
-	text += ": " + rs[0].Text
+	text += ": " + common.ReasonText(rs[0], p.c.Scales)
 	if len(rs) > 1 {
 		text += fmt.Sprintf(" (+%d more)", len(rs)-1)
 	}
@@ -188,19 +195,26 @@ func (p *Page) submissionsView(h int) string {
 	if p.subCursor >= h {
 		offset = p.subCursor - h + 1
 	}
+	// The status column fits the longest status on screen.
+	statusW := 14
+	for _, r := range p.subs {
+		if r.waiting() && !p.sentSubs[r.sub.ID] {
+			statusW = max(statusW, len("● waiting ")+ansi.StringWidth(p.waited(r))+1)
+		}
+	}
 	var b strings.Builder
 	for i := offset; i < len(p.subs) && i < offset+h; i++ {
 		r := p.subs[i]
 		var status string
 		switch {
 		case p.sentSubs[r.sub.ID]:
-			status = st.OK.Render(common.Pad("✓ sent now", 14))
+			status = st.OK.Render(common.Pad("✓ sent now", statusW))
 		case r.superseded:
-			status = st.Faint.Render(common.Pad("replaced", 14))
+			status = st.Faint.Render(common.Pad("replaced", statusW))
 		case r.waiting():
-			status = st.Badge["due"].Render(common.Pad("● waiting "+common.Ago(p.c.Now(), r.sub.SubmittedAt), 14))
+			status = st.Badge["due"].Render(common.Pad("● waiting "+p.waited(r), statusW))
 		default:
-			status = st.OK.Render(common.Pad("✓ feedback", 14))
+			status = st.OK.Render(common.Pad("✓ feedback", statusW))
 		}
 		draft := ""
 		if e, ok := p.editors[editor.Key(store.DraftFeedback, r.sub.ID)]; ok && e.Value() != "" || p.draftFor(store.DraftFeedback, r.sub.ID) != nil {

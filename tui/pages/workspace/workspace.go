@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
@@ -77,6 +78,7 @@ type Page struct {
 
 	rec           *store.PatientRecord
 	inst          map[string]*programs.Instrument
+	svcLoc        *time.Location               // the service's time zone, for working days
 	programOf     map[string]*programs.Program // by enrollment id
 	loading       bool
 	reloadPending bool
@@ -360,16 +362,16 @@ func (p *Page) ensureEditor(kind, target string) *editor.Editor {
 		o.Label = "Reply to " + first
 		o.Verb = "Send this message to " + first
 		enrollment := target
-		o.Send = func(ctx context.Context, body, draftID string) error {
-			_, err := st.SendMessage(ctx, actor, store.Message{EnrollmentID: enrollment, PatientID: pid, Direction: store.DirectionOut, Body: body}, draftID)
-			return err
+		o.Send = func(ctx context.Context, body, draftID string) (string, error) {
+			m, err := st.SendMessage(ctx, actor, store.Message{EnrollmentID: enrollment, PatientID: pid, Direction: store.DirectionOut, Body: body}, draftID)
+			return m.ID, err
 		}
 	case store.DraftNote:
 		o.Label = "Private clinical note (not shown to the patient)"
 		o.Verb = "Save this note"
-		o.Send = func(ctx context.Context, body, draftID string) error {
-			_, err := st.AddNote(ctx, actor, store.Note{PatientID: pid, Body: body}, draftID)
-			return err
+		o.Send = func(ctx context.Context, body, draftID string) (string, error) {
+			n, err := st.AddNote(ctx, actor, store.Note{PatientID: pid, Body: body}, draftID)
+			return n.ID, err
 		}
 	}
 	e := editor.New(p.c, p.id, o)
@@ -381,10 +383,10 @@ func (p *Page) ensureEditor(kind, target string) *editor.Editor {
 // corrects ("" for the first).
 func (p *Page) sendFeedback(sub store.Submission, supersedes string) editor.SendFunc {
 	st, actor, pid := p.c.Store, p.c.Actor, p.patientID
-	return func(ctx context.Context, body, draftID string) error {
-		_, err := st.SendFeedback(ctx, actor, store.Feedback{SubmissionID: sub.ID, EnrollmentID: sub.EnrollmentID, PatientID: pid,
+	return func(ctx context.Context, body, draftID string) (string, error) {
+		f, err := st.SendFeedback(ctx, actor, store.Feedback{SubmissionID: sub.ID, EnrollmentID: sub.EnrollmentID, PatientID: pid,
 			Body: body, Supersedes: supersedes}, draftID)
-		return err
+		return f.ID, err
 	}
 }
 
@@ -476,7 +478,7 @@ func (p *Page) onRecord(msg recordMsg) tea.Cmd {
 		return tea.Batch(append(cmds, common.Error(fmt.Errorf("could not open the record: %w", msg.err)))...)
 	}
 	p.err = nil
-	p.rec, p.inst = msg.rec, msg.inst
+	p.rec, p.inst, p.svcLoc = msg.rec, msg.inst, msg.loc
 	p.name = p.rec.Patient.DisplayName
 	p.derive()
 	p.offerCorrections(msg.gen)
@@ -592,24 +594,29 @@ func (p *Page) onSent(msg editor.SentMsg) tea.Cmd {
 	delete(p.editors, msg.Key)
 	p.forgetDraft(msg.DraftID)
 	pid := p.patientID
-	sent := func(what string) tea.Cmd {
-		return func() tea.Msg { return common.SentMsg{What: what, PatientID: pid} }
+	// The root says "sent" once it has gone out (on a replica, once the
+	// server has it).
+	recordID := msg.RecordID
+	sent := func(what, said, then string) tea.Cmd {
+		return func() tea.Msg {
+			return common.SentMsg{What: what, PatientID: pid, RecordID: recordID, Said: said, Then: then}
+		}
 	}
 	switch msg.Kind {
 	case store.DraftFeedback:
 		subID := strings.TrimPrefix(msg.Key, store.DraftFeedback+":")
 		p.sentSubs[subID] = true
 		if next := p.firstWaiting(subID); next != "" {
-			return tea.Batch(sent("feedback"), common.Status("Feedback sent. Next: another submission from "+common.FirstName(p.name)+"."),
+			return tea.Batch(sent("feedback", "Feedback sent.", " Next: another submission from "+common.FirstName(p.name)+"."),
 				p.openReader(next), p.load("submission"))
 		}
-		return tea.Batch(sent("feedback"), common.Status("Feedback sent."), func() tea.Msg { return common.NextPatientMsg{After: pid} })
+		return tea.Batch(sent("feedback", "Feedback sent.", ""), func() tea.Msg { return common.NextPatientMsg{After: pid} })
 	case store.DraftMessage:
 		p.layout()
-		return tea.Batch(sent("message"), common.Status("Message sent."), p.load("messages"))
+		return tea.Batch(sent("message", "Message sent.", ""), p.load("messages"))
 	case store.DraftNote:
 		p.layout()
-		return tea.Batch(sent("note"), common.Status("Note saved."), p.load("notes"))
+		return tea.Batch(sent("note", "", ""), common.Status("Note saved."), p.load("notes"))
 	}
 	return nil
 }
