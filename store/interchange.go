@@ -232,6 +232,12 @@ type ExportFilter struct {
 	// Progress, if set, is called as records are written with how many are
 	// done of how many the export will write.
 	Progress func(done, total int)
+	// Types, if set, are the only record types exported.
+	Types map[string]bool
+	// Each, if set, is handed each record (a pointer to its record struct,
+	// e.g. *Patient) instead of writing it as a line to w: for exports in
+	// other formats (FHIR) from the same snapshot, order and audit.
+	Each func(typ string, rec any) error
 }
 
 // Export writes the store (or one patient) as JSON Lines from one
@@ -255,7 +261,7 @@ func (db *DB) Export(ctx context.Context, actor Actor, w io.Writer, f ExportFilt
 	for _, typ := range RecordTypes {
 		kind := recordKinds[typ]
 		where, args := exportWhere(typ, f)
-		if where == "skip" {
+		if where == "skip" || (f.Types != nil && !f.Types[typ]) {
 			continue
 		}
 		order := "id"
@@ -273,13 +279,20 @@ func (db *DB) Export(ctx context.Context, actor Actor, w io.Writer, f ExportFilt
 				rows.Close()
 				return n, err
 			}
-			line, err := MarshalLine(rec)
-			if err != nil {
-				rows.Close()
-				return n, err
+			if f.Each != nil {
+				if err := f.Each(typ, rec); err != nil {
+					rows.Close()
+					return n, err
+				}
+			} else {
+				line, err := MarshalLine(rec)
+				if err != nil {
+					rows.Close()
+					return n, err
+				}
+				bw.Write(line)
+				bw.WriteByte('\n')
 			}
-			bw.Write(line)
-			bw.WriteByte('\n')
 			n++
 			if f.Progress != nil {
 				f.Progress(n, total)
@@ -321,7 +334,7 @@ func exportCount(ctx context.Context, tx *sql.Tx, f ExportFilter) (int, error) {
 	total := 0
 	for _, typ := range RecordTypes {
 		where, args := exportWhere(typ, f)
-		if where == "skip" {
+		if where == "skip" || (f.Types != nil && !f.Types[typ]) {
 			continue
 		}
 		var c int
