@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -232,6 +234,12 @@ type ExportFilter struct {
 	// Progress, if set, is called as records are written with how many are
 	// done of how many the export will write.
 	Progress func(done, total int)
+	// Types, if set, are the only record types exported.
+	Types map[string]bool
+	// Each, if set, is handed each record (a pointer to its record struct,
+	// e.g. *Patient) instead of writing it as a line to w: for exports in
+	// other formats (FHIR) from the same snapshot, order and audit.
+	Each func(typ string, rec any) error
 }
 
 // Export writes the store (or one patient) as JSON Lines from one
@@ -255,7 +263,7 @@ func (db *DB) Export(ctx context.Context, actor Actor, w io.Writer, f ExportFilt
 	for _, typ := range RecordTypes {
 		kind := recordKinds[typ]
 		where, args := exportWhere(typ, f)
-		if where == "skip" {
+		if where == "skip" || (f.Types != nil && !f.Types[typ]) {
 			continue
 		}
 		order := "id"
@@ -273,13 +281,20 @@ func (db *DB) Export(ctx context.Context, actor Actor, w io.Writer, f ExportFilt
 				rows.Close()
 				return n, err
 			}
-			line, err := MarshalLine(rec)
-			if err != nil {
-				rows.Close()
-				return n, err
+			if f.Each != nil {
+				if err := f.Each(typ, rec); err != nil {
+					rows.Close()
+					return n, err
+				}
+			} else {
+				line, err := MarshalLine(rec)
+				if err != nil {
+					rows.Close()
+					return n, err
+				}
+				bw.Write(line)
+				bw.WriteByte('\n')
 			}
-			bw.Write(line)
-			bw.WriteByte('\n')
 			n++
 			if f.Progress != nil {
 				f.Progress(n, total)
@@ -321,7 +336,7 @@ func exportCount(ctx context.Context, tx *sql.Tx, f ExportFilter) (int, error) {
 	total := 0
 	for _, typ := range RecordTypes {
 		where, args := exportWhere(typ, f)
-		if where == "skip" {
+		if where == "skip" || (f.Types != nil && !f.Types[typ]) {
 			continue
 		}
 		var c int
@@ -694,9 +709,33 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 		// for the writer, rather than in the commit of some later small write
 		// (a stall of seconds for a demo-sized store). Best effort: the data
 		// is committed either way.
-		db.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+		db.CheckpointLog(ctx)
 	}
 	return sum, err
+}
+
+// CheckpointLog moves the write-ahead log into the store file and returns
+// the checkpoint mode it used. It truncates the log (TRUNCATE), unless
+// Litestream replicates the store: Litestream holds a read transaction so
+// that no checkpoint passes what it has copied, and checkpoints itself; a
+// TRUNCATE would wait the whole busy timeout for that reader while holding
+// the write lock (every write of a running server stalls), then fail. Then
+// the checkpoint is PASSIVE: it copies what it can and waits for nobody.
+// Litestream is seen by its folder beside the store, .NAME-litestream.
+func (db *DB) CheckpointLog(ctx context.Context) (string, error) {
+	mode := "TRUNCATE"
+	if LitestreamReplicates(db.path) {
+		mode = "PASSIVE"
+	}
+	_, err := db.w.ExecContext(ctx, "PRAGMA wal_checkpoint("+mode+")")
+	return mode, err
+}
+
+// LitestreamReplicates says whether Litestream replicates (or replicated)
+// the store at path: its metadata folder .NAME-litestream is beside it.
+func LitestreamReplicates(path string) bool {
+	st, err := os.Stat(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"-litestream"))
+	return err == nil && st.IsDir()
 }
 
 // bigImport is the size from which an import checkpoints the log after it.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"polku/programs"
+	"polku/store/report"
 )
 
 // Store is the store as its users see it. *DB implements it; the TUI works
@@ -34,6 +35,7 @@ type Store interface {
 	// Triage and records (reads of a record are audited).
 	Triage(ctx context.Context, actor Actor, therapistID string) (*Queue, error)
 	Team(ctx context.Context, actor Actor, team string) (*TeamView, error)
+	Report(ctx context.Context, actor Actor, q ReportQuery) (*report.Report, error)
 	Patients(ctx context.Context, actor Actor, f PatientFilter) ([]PatientSummary, error)
 	PatientRecord(ctx context.Context, actor Actor, patientID, view string) (*PatientRecord, error)
 	RecordAccess(ctx context.Context, actor Actor, patientID, action, detail string) error

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"polku/store"
+	"polku/store/fhir"
 )
 
 func (a *app) importCmd() *cobra.Command {
@@ -104,15 +106,38 @@ with identical content are skipped.`,
 }
 
 func (a *app) exportCmd() *cobra.Command {
-	var patient, out string
+	var patient, out, format, base string
+	var includeText bool
 	cmd := &cobra.Command{
-		Use:   "export [--patient ID] [--out FILE]",
-		Short: "Write the store (or one patient) as JSON Lines",
+		Use:   "export [--patient ID] [--out FILE] [--format jsonl|fhir|fhir-ndjson]",
+		Short: "Write the store (or one patient) as JSON Lines or FHIR R4",
 		Long: `Write every record of the store, or one patient's record with what it refers
 to, in the JSON Lines interchange format, to standard output or --out.
-Exporting patients counts as reading their records (audit log).`,
+Exporting patients counts as reading their records (audit log).
+
+--format fhir --patient P writes one patient as a FHIR R4 Bundle (type
+collection); --format fhir-ndjson --out DIR writes the whole store as FHIR
+bulk data, one NDJSON file per resource type. Feedback and messages are
+clinical content: they are exported (as Communication) only with
+--include-text. See docs/interchange.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch format {
+			case "jsonl":
+				if includeText || base != "" {
+					return usagef("--include-text and --fhir-base are for --format fhir or fhir-ndjson")
+				}
+			case "fhir":
+				if patient == "" {
+					return usagef("--format fhir writes one patient: add --patient ID (the whole store: --format fhir-ndjson --out DIR)")
+				}
+			case "fhir-ndjson":
+				if patient != "" || out == "" {
+					return usagef("--format fhir-ndjson writes the whole store into a folder: --out DIR, without --patient")
+				}
+			default:
+				return usagef("--format must be jsonl, fhir or fhir-ndjson, not %q", format)
+			}
 			ctx, db, _, err := a.begin(cmd)
 			if err != nil {
 				return err
@@ -132,6 +157,9 @@ Exporting patients counts as reading their records (audit log).`,
 					return err
 				}
 				f.PatientID = p.ID
+			}
+			if format != "jsonl" {
+				return a.exportFHIR(ctx, db, actor, format, f.PatientID, out, fhir.Options{Base: base, IncludeText: includeText})
 			}
 			var w io.Writer = newJSONStream(a.env.stdout) // JSON Lines stay exact on a terminal (output.go)
 			var tmp *os.File
@@ -172,21 +200,79 @@ Exporting patients counts as reading their records (audit log).`,
 		},
 	}
 	cmd.Flags().StringVar(&patient, "patient", "", "only this patient (id or pseudonym)")
-	cmd.Flags().StringVar(&out, "out", "", "write to this file instead of standard output")
+	cmd.Flags().StringVar(&out, "out", "", "write to this file (fhir-ndjson: this folder) instead of standard output")
+	cmd.Flags().StringVar(&format, "format", "jsonl", "jsonl (the interchange format), fhir (one patient's Bundle) or fhir-ndjson (bulk files)")
+	cmd.Flags().BoolVar(&includeText, "include-text", false, "FHIR: export feedback and messages (clinical content) as Communication")
+	cmd.Flags().StringVar(&base, "fhir-base", "", "FHIR: base URL of polku's canonical URLs and code systems (default "+fhir.DefaultBase+")")
 	return cmd
 }
 
+// exportFHIR writes one patient's Bundle (to standard output or a file,
+// all or nothing) or the whole store as NDJSON files in a folder.
+func (a *app) exportFHIR(ctx context.Context, db *store.DB, actor store.Actor, format, patientID, out string, o fhir.Options) error {
+	if format == "fhir-ndjson" {
+		if err := os.MkdirAll(out, 0o700); err != nil {
+			return err
+		}
+		counts, err := fhir.WriteNDJSON(ctx, db, actor, out, o)
+		if err != nil {
+			return err
+		}
+		var parts []string
+		for _, t := range fhir.ResourceTypes {
+			if counts[t] > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", t, counts[t]))
+			}
+		}
+		fmt.Fprintf(a.env.stderr, "wrote %s to %s\n", strings.Join(parts, ", "), out)
+		return nil
+	}
+	b, err := fhir.PatientBundle(ctx, db, actor, patientID, o)
+	if err != nil {
+		return err
+	}
+	return writeOut(a, out, func(w io.Writer, _ bool) error { return writeJSON(w, b) })
+}
+
 func (a *app) auditCmd() *cobra.Command {
+	var format, from, to, by string
 	cmd := &cobra.Command{
-		Use:   "audit PATIENT",
+		Use:   "audit PATIENT | audit PATIENT --format md [--from DATE --to DATE] | audit --by HANDLE",
 		Short: "List who read a patient's record, when, from which device",
 		Long: `List every read of one patient's record (who, when, what, from which device):
 the access report a patient may ask for under the Client Data Act (703/2023).
-Who may read the record may read its access report: the assigned therapist,
+Who may read the record may read this list: the assigned therapist,
 a supervisor of their team, or the store's owner without --as. Reading it
-is itself written to the audit log.`,
-		Args: cobra.ExactArgs(1),
+is itself written to the audit log.
+
+For admins only (the store's owner or an admin account):
+  --format md      the report to give the patient, in Markdown: who by name,
+                   role and team, when, what was read, from which device, for
+                   what purpose, for the period --from/--to
+  --by HANDLE      everything one user read in the period, with reads of
+                   patients the user was not assigned to at that moment
+                   flagged (the privacy officer's view)
+Both are reads of the patients in them, and are written to the audit log.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if by != "" {
+				return cobra.NoArgs(cmd, args)
+			}
+			return cobra.ExactArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "" && format != "md" {
+				return usagef("--format must be md, not %q", format)
+			}
+			if by != "" && format != "" {
+				return usagef("--format md is the patient's report; --by lists as a table or --output json")
+			}
+			if (from != "" || to != "") && by == "" && format == "" {
+				return usagef("--from and --to go with --format md or --by")
+			}
+			fromT, toT, err := auditPeriod(from, to)
+			if err != nil {
+				return err
+			}
 			ctx, db, o, err := a.begin(cmd)
 			if err != nil {
 				return err
@@ -195,6 +281,13 @@ is itself written to the audit log.`,
 			actor, err := a.actor(ctx, db)
 			if err != nil {
 				return err
+			}
+			fromT, toT = a.inZone(fromT), a.inZone(toT)
+			if by != "" {
+				return a.auditBy(ctx, db, actor, o, by, fromT, toT)
+			}
+			if format == "md" {
+				return a.auditMarkdown(ctx, db, actor, args[0], fromT, toT)
 			}
 			p, err := db.ReadablePatient(ctx, actor, args[0])
 			if err != nil {
@@ -236,5 +329,9 @@ is itself written to the audit log.`,
 		},
 	}
 	addOutputFlag(cmd)
+	cmd.Flags().StringVar(&format, "format", "", "md: the patient's access report in Markdown (admins)")
+	cmd.Flags().StringVar(&from, "from", "", "first day, YYYY-MM-DD (with --format md or --by)")
+	cmd.Flags().StringVar(&to, "to", "", "last day, YYYY-MM-DD, inclusive (with --format md or --by)")
+	cmd.Flags().StringVar(&by, "by", "", "list everything this user (handle) read (admins)")
 	return cmd
 }

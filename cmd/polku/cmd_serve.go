@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -31,15 +32,23 @@ Plain HTTP is allowed only on a loopback address; on any other address give
 request; they never contain patient text. SIGINT or SIGTERM stops the server
 after the requests in flight.
 
-After restoring the store file from a backup, start once with --new-epoch:
-replicas then push again what the backup lacks and pull everything again.
-(A replica whose pull cursor names a change the restored store does not
-have notices without it too, but --new-epoch tells every replica at once.)
+After 'polku restore' the server announces a new epoch by itself: replicas
+then push again what the backup lacks and pull everything again. A store
+file put back another way needs --new-epoch once. (A replica whose pull
+cursor names a change the restored store does not have notices without it
+too, but a new epoch tells every replica at once.) The server holds
+STORE.lock while it runs; 'polku restore' refuses while it does.
 
 Tokens expire (polku tokens list shows when). --token-lifetime caps how long
 tokens of a kind work, counted from when each was made, whatever expiry it
 was made with: --token-lifetime therapist=30d ends every staff token older
-than 30 days at once. An expired token is answered 401 token_expired.`,
+than 30 days at once. An expired token is answered 401 token_expired.
+
+GET /healthz answers without a token (ready, the store reachable, the
+epoch). --metrics-addr serves GET /metrics (Prometheus) and /healthz on a
+second, plain-HTTP listener without a token: keep it on loopback or a
+monitoring network (docs/operations.md). The metrics hold counts only,
+never patient data.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -54,6 +63,14 @@ than 30 days at once. An expired token is answered 401 token_expired.`,
 			if withTLS && (certFile == "" || keyFile == "") {
 				return usagef("give both --tls-cert and --tls-key")
 			}
+			if cfg.MetricsAddr != "" {
+				if _, _, err := net.SplitHostPort(cfg.MetricsAddr); err != nil {
+					return usagef("--metrics-addr %q: %v (want host:port, e.g. 127.0.0.1:9420)", cfg.MetricsAddr, err)
+				}
+				if cfg.MetricsAddr == addr {
+					return usagef("--metrics-addr must differ from --addr: the metrics have a listener of their own")
+				}
+			}
 			var h slog.Handler
 			switch logFormat {
 			case "json":
@@ -64,17 +81,26 @@ than 30 days at once. An expired token is answered 401 token_expired.`,
 				return usagef("--log-format must be json or text, not %q", logFormat)
 			}
 			log := slog.New(h)
+			// Held while serving: 'polku restore' refuses to replace the
+			// store under a running server, and a second server refuses too.
+			// (A missing store is left to store.Open to explain.)
+			if _, err := os.Stat(a.storePath()); err == nil {
+				release, err := store.LockStore(a.storePath(), "polku serve")
+				if err != nil {
+					return err
+				}
+				defer release()
+			}
 			db, err := store.Open(ctx, a.storePath(), store.Options{Clock: a.env.now})
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if newEpoch {
-				epoch := db.NewID(db.Now())
-				if err := db.SetMeta(ctx, "epoch", epoch); err != nil {
-					return err
-				}
-				log.Info("new epoch", "epoch", epoch)
+			// --new-epoch, or by itself after 'polku restore'.
+			if epoch, reason, err := db.TakeNewEpoch(ctx, newEpoch); err != nil {
+				return err
+			} else if epoch != "" {
+				log.Info("new epoch", "epoch", epoch, "reason", reason)
 			}
 			cfg.DB, cfg.Logger, cfg.Clock = db, log, a.env.now
 			srv, err := server.New(ctx, cfg)
@@ -96,6 +122,7 @@ than 30 days at once. An expired token is answered 401 token_expired.`,
 	f.IntVar(&cfg.Burst, "burst", 60, "requests allowed at once per token")
 	f.Int64Var(&cfg.MaxBody, "max-body", 8<<20, "largest request body in bytes")
 	f.IntVar(&cfg.PageSize, "page-size", 5000, "most records per pull page (at most 5000)")
+	f.StringVar(&cfg.MetricsAddr, "metrics-addr", "", "serve GET /metrics and GET /healthz, without a token, on this second address (e.g. 127.0.0.1:9420)")
 	f.StringToStringVar(&lifetimes, "token-lifetime", nil,
 		"longest a token of a kind works, from when it was made: therapist=90d,admin=30d,portal=180d (the defaults)")
 	return cmd

@@ -21,8 +21,8 @@ var commandGroups = []*cobra.Group{
 
 var groupOf = map[string]string{
 	"triage": "daily", "team": "daily", "patients": "daily",
-	"import": "data", "export": "data", "programs": "data", "demo": "data",
-	"serve": "server", "login": "server", "logout": "server", "sync": "server", "simulate": "server",
+	"import": "data", "export": "data", "programs": "data", "demo": "data", "report": "data",
+	"serve": "server", "backup": "server", "restore": "server", "login": "server", "logout": "server", "sync": "server", "simulate": "server",
 	"init": "admin", "therapists": "admin", "settings": "admin", "audit": "admin", "tokens": "admin",
 }
 
@@ -45,7 +45,9 @@ var examples = map[string]string{
   polku import --dry-run records.jsonl
   cat records.jsonl | polku import -`,
 	"polku export": `  polku export --out backup.jsonl
-  polku export --patient SYN-00001 --as anna > one.jsonl`,
+  polku export --patient SYN-00001 --as anna > one.jsonl
+  polku export --format fhir --patient SYN-00001 --out one.fhir.json
+  polku export --format fhir-ndjson --out fhir/ --include-text`,
 	"polku programs":          `  polku programs list`,
 	"polku programs validate": `  polku programs validate programs/`,
 	"polku programs import": `  polku programs import --dry-run programs/
@@ -59,6 +61,10 @@ var examples = map[string]string{
   polku demo --reset --seed 7`,
 	"polku serve": `  polku serve --db /srv/polku/polku.db
   polku serve --db polku.db --addr :7420 --tls-cert cert.pem --tls-key key.pem`,
+	"polku backup": `  polku backup --db /srv/polku/polku.db --out /backup/polku-$(date +%F).db
+  polku backup --db polku.db --out copy.db --output json`,
+	"polku restore": `  systemctl stop polku && polku restore /backup/polku-2026-11-30.db --db /srv/polku/polku.db && systemctl start polku
+  polku restore restored.db --db polku.db --output json`,
 	"polku login": `  polku tokens create --therapist anna --db /srv/polku/polku.db   # on the server
   polku login --server https://polku.example.org                 # then paste the token`,
 	"polku logout":       `  polku logout`,
@@ -77,7 +83,10 @@ var examples = map[string]string{
 	"polku settings list":   `  polku settings list --output json`,
 	"polku settings set": `  polku settings set feedback_days 3
   polku settings set timezone '"Europe/Helsinki"'`,
-	"polku audit":         `  polku audit SYN-00001`,
+	"polku audit": `  polku audit SYN-00001`,
+	"polku report": `  polku report --as super                              # last month, your team
+  polku report --from 2026-01-01 --to 2026-06-30 -o json
+  polku report --program depression -o html --out report.html`,
 	"polku tokens":        `  polku tokens list`,
 	"polku tokens create": `  polku tokens create --therapist anna --db /srv/polku/polku.db`,
 	"polku tokens list":   `  polku tokens list --output json`,

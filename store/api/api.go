@@ -41,7 +41,19 @@ const (
 	// have (409): the server was restored from a backup, and the replica
 	// pushes again what it pushed and pulls everything again.
 	CodeResync = "resync"
+	// CodeEpochChanged: a push that names (in HeaderEpoch) an epoch the
+	// server no longer has (409): nothing of it was applied. The replica
+	// learns the new epoch (GET /v1/me), puts what it pushed since back in
+	// its outbox and pushes it all again, in order.
+	CodeEpochChanged = "epoch_changed"
 )
+
+// HeaderEpoch is the request header in which a replica names the server
+// epoch its outbox was pushed under (POST /v1/ops). A server with another
+// epoch refuses the push whole (CodeEpochChanged), so that ops written on
+// top of ops the restored server lost are not refused one by one for want
+// of them. Without the header a push is taken as before.
+const HeaderEpoch = "Polku-Epoch"
 
 // ErrorBody is what every failed request returns, with a 4xx or 5xx status.
 type ErrorBody struct {

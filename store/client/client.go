@@ -247,8 +247,19 @@ func (c *Client) Me(ctx context.Context) (*api.Me, error) {
 
 // Push sends operations in order.
 func (c *Client) Push(ctx context.Context, ops []api.PushOp) (*api.PushResponse, error) {
+	return c.PushUnder(ctx, "", ops)
+}
+
+// PushUnder sends operations in order, saying they belong to the server
+// epoch epoch ("" for none): a server with another epoch applies none of
+// them and answers an *Error with Code api.CodeEpochChanged.
+func (c *Client) PushUnder(ctx context.Context, epoch string, ops []api.PushOp) (*api.PushResponse, error) {
 	var resp api.PushResponse
-	_, err := c.do(ctx, http.MethodPost, "/v1/ops", nil, nil, api.PushRequest{Ops: ops}, &resp)
+	var header map[string]string
+	if epoch != "" {
+		header = map[string]string{api.HeaderEpoch: epoch}
+	}
+	_, err := c.do(ctx, http.MethodPost, "/v1/ops", nil, header, api.PushRequest{Ops: ops}, &resp)
 	return &resp, err
 }
 

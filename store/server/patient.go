@@ -72,13 +72,16 @@ func (s *Server) applyPatient(w http.ResponseWriter, r *http.Request, p *princip
 	created.Status = api.StatusApplied
 	if key == "" {
 		if err := s.db.Apply(r.Context(), actor, op); err != nil {
+			s.countPortal(err, "")
 			return storeError(err)
 		}
+		s.countPortal(nil, api.StatusApplied)
 		writeJSON(w, http.StatusCreated, created)
 		return nil
 	}
 	result, _ := json.Marshal(created)
 	status, stored, err := s.applyOnce(r.Context(), actor, key, requestHash(op.OpType(), body), op, result, nil)
+	s.countPortal(err, status)
 	if err != nil {
 		return storeError(err)
 	}
@@ -360,4 +363,18 @@ func (s *Server) handlePatientMessages(w http.ResponseWriter, r *http.Request, p
 	logOf(r.Context()).add("items", len(out.Messages))
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// countPortal counts a patient's write in polku_ops_total.
+func (s *Server) countPortal(err error, status string) {
+	switch {
+	case err == nil:
+	case errors.Is(err, store.ErrConflict):
+		status = api.StatusConflict
+	case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrForbidden):
+		status = api.StatusRejected
+	default:
+		status = api.StatusError
+	}
+	s.metrics.ops.WithLabelValues("portal", status).Inc()
 }

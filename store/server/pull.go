@@ -136,6 +136,8 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, p *principal
 	rl.add("since", since.seq)
 	rl.add("items", len(resp.Items))
 	rl.add("patients", len(patients))
+	s.metrics.pulls.Inc()
+	s.metrics.pulled.Add(float64(len(resp.Items)))
 	writePull(w, resp)
 	return nil
 }

@@ -216,6 +216,12 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal
 	if len(r.URL.Query()) > 0 {
 		return badRequest("POST /v1/ops takes no parameters")
 	}
+	if e := r.Header.Get(api.HeaderEpoch); e != "" && e != s.epoch {
+		// Restored from a backup since the replica last pushed: its ops may
+		// build on ops this store lost. It pushes them all again, in order.
+		return &httpError{http.StatusConflict, api.CodeEpochChanged,
+			"the server was restored from a backup (new epoch): nothing applied; sync again to push your work again"}
+	}
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return &httpError{http.StatusUnsupportedMediaType, api.CodeBadRequest, "Content-Type must be application/json"}
 	}
@@ -256,6 +262,7 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal
 	rl.add("ops", len(ops))
 	for st, n := range counts {
 		rl.add(st, n)
+		s.metrics.ops.WithLabelValues("push", st).Add(float64(n))
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil

@@ -52,6 +52,10 @@ type Config struct {
 	// each was made, whatever expiry it was made with (zero fields: the
 	// defaults, DefaultLifetimes).
 	Lifetimes Lifetimes
+	// MetricsAddr, when set, is a second listener (plain HTTP) that serves
+	// GET /metrics and GET /healthz without a token (MetricsHandler). The
+	// API's listener does not serve /metrics.
+	MetricsAddr string
 }
 
 // Server serves the API for one store.
@@ -62,6 +66,7 @@ type Server struct {
 	cfg     Config
 	epoch   string
 	limiter *limiter
+	metrics *metrics
 	mux     *http.ServeMux
 	probe   *http.ServeMux // the same routes, to list the methods a path takes
 	// afterAuthorize, when set (by tests), runs inside a push's write
@@ -108,6 +113,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: read the store's epoch: %w", err)
 	}
 	s := &Server{db: cfg.DB, log: cfg.Logger, now: cfg.Clock, cfg: cfg, epoch: epoch, limiter: newLimiter(cfg.Rate, cfg.Burst)}
+	s.metrics = newMetrics(s)
 	cfg.DB.AddWriteHook(idempotencyHook)
 	s.routes()
 	return s, nil
@@ -133,6 +139,9 @@ func (s *Server) routes() {
 		s.mux.Handle(pattern, s.wrap(checkQuery(pattern, params, h)))
 		probe.Handle(pattern, http.NotFoundHandler())
 	}
+	// Load balancers and monitors ask without a token.
+	s.mux.Handle("GET /healthz", s.wrapAuth(s.handleHealth, false))
+	probe.Handle("GET /healthz", http.NotFoundHandler())
 	handle("GET /v1/me", s.handleMe)
 	handle("GET /v1/changes", s.handlePull, "since", "check", "limit")
 	handle("POST /v1/ops", s.handlePush)
@@ -282,7 +291,11 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 // wrap authenticates, rate-limits, runs the handler, writes errors as JSON
 // and logs one line per request.
-func (s *Server) wrap(h handlerFunc) http.Handler {
+func (s *Server) wrap(h handlerFunc) http.Handler { return s.wrapAuth(h, true) }
+
+// wrapAuth is wrap; with auth false the handler runs without a token (and
+// without a principal): GET /healthz.
+func (s *Server) wrapAuth(h handlerFunc, auth bool) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		w := &statusWriter{ResponseWriter: rw}
@@ -302,6 +315,11 @@ func (s *Server) wrap(h handlerFunc) http.Handler {
 			if len(allow) > 0 {
 				err = methodNotAllowed(w, r, allow)
 			}
+			s.finish(w, r, rl, nil, err, reqID, start)
+			return
+		}
+		if !auth {
+			err := h(w, r, nil)
 			s.finish(w, r, rl, nil, err, reqID, start)
 			return
 		}
@@ -352,12 +370,17 @@ func (s *Server) finish(w *statusWriter, r *http.Request, rl *reqLog, p *princip
 			writeJSON(w, he.status, api.ErrorBody{Error: api.ErrorDetail{Code: he.code, Message: he.msg}})
 		}
 	}
+	took := time.Since(start)
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	s.metrics.observe(r.Pattern, w.status, took)
 	attrs := []slog.Attr{
 		slog.String("request_id", reqID),
 		slog.String("method", r.Method),
 		slog.String("route", r.Pattern),
 		slog.Int("status", w.status),
-		slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
+		slog.Float64("ms", float64(took.Microseconds())/1000),
 		slog.Int64("bytes", w.bytes),
 	}
 	if p != nil {
@@ -524,6 +547,18 @@ func (s *Server) Serve(ctx context.Context, addr, certFile, keyFile string, read
 		ln = tls.NewListener(ln, hs.TLSConfig)
 	}
 	s.log.Info("serving", "addr", ln.Addr().String(), "tls", withTLS, "epoch", s.epoch)
+	if s.cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics address: %w", err)
+		}
+		ms := &http.Server{Handler: s.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+		s.log.Info("serving metrics", "addr", mln.Addr().String())
+		go ms.Serve(mln)
+		defer ms.Close()
+	}
 	go s.pruneLoop(ctx)
 	if ready != nil {
 		ready(ln.Addr())

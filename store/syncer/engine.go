@@ -403,7 +403,24 @@ func (e *Engine) push(ctx context.Context, rep *Report) error {
 		var stop error
 		for len(ops) > 0 && stop == nil {
 			n := min(len(ops), e.cfg.PushBatch)
-			resp, err := e.c.Push(ctx, ops[:n])
+			epoch, err := e.state(ctx, nil, "epoch")
+			if err != nil {
+				return err
+			}
+			resp, err := e.c.PushUnder(ctx, epoch, ops[:n])
+			var ce *client.Error
+			if errors.As(err, &ce) && ce.Code == api.CodeEpochChanged {
+				// Nothing was applied: learn the new epoch, put every op
+				// pushed under the old one back in line, push again.
+				me, merr := e.c.Me(ctx)
+				if merr != nil {
+					return merr
+				}
+				if me.Epoch == epoch {
+					return err
+				}
+				return e.checkEpoch(ctx, me.Epoch)
+			}
 			if err != nil {
 				return err
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"polku/store"
+	"polku/store/report"
 	"polku/tui/common"
 	"polku/tui/sanitize"
 )
@@ -19,7 +20,8 @@ import (
 // KeyMap are the team view's bindings.
 type KeyMap struct {
 	common.ListKeys
-	Reload key.Binding
+	Reload  key.Binding
+	Figures key.Binding
 }
 
 type teamMsg struct {
@@ -42,12 +44,17 @@ type Page struct {
 	keys    KeyMap
 	width   int
 	high    int
+
+	showFigures bool
+	figures     *report.Report
+	figErr      error
 }
 
 // New makes the team view of the supervisor's team.
 func New(c *common.Common) *Page {
 	p := &Page{c: c, id: c.NewPageID(), team: c.Therapist.Team}
-	p.keys = KeyMap{ListKeys: common.NewListKeys(), Reload: key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", "reload"))}
+	p.keys = KeyMap{ListKeys: common.NewListKeys(), Reload: key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", "reload")),
+		Figures: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "figures of the last 4 weeks / the team"))}
 	p.keys.Open.SetHelp("enter", "open therapist's queue")
 	return p
 }
@@ -71,6 +78,9 @@ func (p *Page) Init() tea.Cmd { return p.load() }
 func (p *Page) Refresh(ch common.Changes) tea.Cmd {
 	if !ch.All && !ch.Others {
 		return nil
+	}
+	if p.showFigures {
+		return tea.Batch(p.load(), p.loadFigures())
 	}
 	return p.load()
 }
@@ -100,6 +110,13 @@ func (p *Page) load() tea.Cmd {
 // Update handles keys and the loaded team.
 func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case figuresMsg:
+		if msg.err != nil {
+			p.figErr = msg.err
+			return p, common.Error(fmt.Errorf("could not load the team's figures: %w", msg.err))
+		}
+		p.figures, p.figErr = msg.r, nil
+		return p, nil
 	case teamMsg:
 		p.loading = false
 		var cmd tea.Cmd
@@ -129,7 +146,15 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			p.cursor = 0
 		case key.Matches(msg, k.Bottom):
 			p.cursor = max(0, n-1)
+		case key.Matches(msg, k.Figures):
+			p.showFigures = !p.showFigures
+			if p.showFigures {
+				return p, p.loadFigures()
+			}
 		case key.Matches(msg, k.Reload):
+			if p.showFigures {
+				return p, tea.Batch(p.load(), p.loadFigures())
+			}
 			return p, p.load()
 		case key.Matches(msg, k.Open):
 			if p.cursor < n {
@@ -148,7 +173,7 @@ func (p *Page) ShortHelp() []key.Binding {
 
 // FullHelp lists every binding.
 func (p *Page) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {p.keys.Open, p.keys.Reload}}
+	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {p.keys.Open, p.keys.Reload, p.keys.Figures}}
 }
 
 var columns = []struct {
@@ -164,6 +189,9 @@ const cellW = 4
 // View draws the team table.
 func (p *Page) View() string {
 	st := p.c.Styles
+	if p.showFigures {
+		return p.figuresView()
+	}
 	if p.view == nil {
 		msg := "Loading team " + sanitize.Line(p.team) + "…"
 		if p.err != nil {

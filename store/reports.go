@@ -1,0 +1,365 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"polku/programs"
+	"polku/store/report"
+)
+
+// ReportQuery is the period and scope of a service report. From and To are
+// days in the service's time zone, both inclusive (only the date counts).
+type ReportQuery struct {
+	From, To time.Time
+	Team     string // "" for the whole service
+	Program  string // "" for every program
+}
+
+// Report computes the service report for q (docs/reports.md). Supervisors
+// get their own team's report only; admins (accounts, the store's owner at
+// the CLI, the system) any team's or the whole service's. Therapists are
+// refused: the figures are about a team's work, and a therapist's own
+// caseload is in the workbench. The report holds counts and figures only,
+// never a patient's name or pseudonym, so it is not a read of any
+// patient's record and is not written to the audit log.
+func (db *DB) Report(ctx context.Context, actor Actor, q ReportQuery) (*report.Report, error) {
+	switch actor.Role {
+	case RoleAdmin:
+	case RoleSupervisor:
+		if q.Team == "" {
+			q.Team = actor.Team
+		}
+		if q.Team != actor.Team || actor.Team == "" {
+			return nil, forbidden("%s supervises team %q and may not see the report of team %q", actor.Handle, actor.Team, q.Team)
+		}
+	case RoleTherapist:
+		return nil, forbidden("%s is a therapist: service and team reports are for supervisors (their team) and admins", actor.Handle)
+	default:
+		return nil, forbidden("unknown role %q", actor.Role)
+	}
+	f, err := db.ReportFacts(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return report.Compute(f), nil
+}
+
+// ReportFacts loads the facts of a report in a few batched queries, in one
+// read transaction.
+func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, error) {
+	pol, err := db.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loc := pol.Location()
+	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc) }
+	from, to := day(q.From), day(q.To).AddDate(0, 0, 1)
+	if !to.After(from) {
+		return nil, invalid("report", "to", "the period ends (%s) before it starts (%s)", q.To.Format(time.DateOnly), q.From.Format(time.DateOnly))
+	}
+	f := &report.Facts{
+		From: from, To: to, Loc: loc, Now: db.Now(), Team: q.Team, Program: q.Program,
+		StartDays: pol.StartDays, FeedbackWorkingDays: pol.FeedbackWorkingDays,
+		WorkingTime: func(a, b time.Time) time.Duration { return WorkingTime(a, b, loc) },
+		Instruments: map[string]*programs.Instrument{},
+		Scores:      map[string][]report.Score{},
+	}
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	fromS, toS := fmtTime(from), fmtTime(to)
+	toD := to.Format(time.DateOnly)
+
+	// Therapists in scope; the scope of enrollments is theirs.
+	var ths []Therapist
+	if q.Team != "" {
+		ths, err = selectAll[Therapist](ctx, tx, tables.therapist, "WHERE role = ? AND team = ? ORDER BY handle", RoleTherapist, q.Team)
+	} else {
+		ths, err = selectAll[Therapist](ctx, tx, tables.therapist, "WHERE role = ? ORDER BY handle", RoleTherapist)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if q.Team != "" && len(ths) == 0 {
+		return nil, invalid("report", "team", "no therapist is in team %q (see 'polku therapists list')", q.Team)
+	}
+	var thIDs []string
+	for _, t := range ths {
+		f.Therapists = append(f.Therapists, report.Therapist{ID: t.ID, Handle: t.Handle, Capacity: t.Capacity})
+		thIDs = append(thIDs, t.ID)
+	}
+	thJSON, _ := json.Marshal(thIDs)
+	scope := ""
+	args := []any{}
+	if q.Team != "" {
+		scope += " AND e.therapist_id IN (SELECT value FROM json_each(?))"
+		args = append(args, string(thJSON))
+	}
+	if q.Program != "" {
+		scope += " AND e.program_id = ?"
+		args = append(args, q.Program)
+	}
+
+	// Program definitions, for module counts and exercise-to-module maps.
+	pvs, err := selectAll[ProgramVersion](ctx, tx, tables.program, "")
+	if err != nil {
+		return nil, err
+	}
+	moduleOf := map[string]map[string]string{} // version id -> exercise id -> module id
+	modules := map[string]int{}
+	for _, pv := range pvs {
+		p, err := db.programDef(ctx, tx, pv.ID, true)
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		for _, mod := range p.Modules {
+			for _, ex := range mod.Exercises {
+				m[ex.ID] = mod.ID
+			}
+		}
+		moduleOf[pv.ID], modules[pv.ID] = m, len(p.Modules)
+	}
+
+	// Enrollments that overlap the period: started before its end, and
+	// still going or ended (status changed) after its start.
+	type enr struct {
+		i  int
+		pv string
+	}
+	byID := map[string]enr{}
+	var ended, overlapping []string
+	err = scanRows(ctx, tx, `SELECT e.id, e.program_id, e.program_version_id, e.therapist_id, e.status, e.start_date, e.updated_at, r.received_at
+		FROM enrollments e LEFT JOIN referrals r ON r.id = e.referral_id AND e.referral_id <> ''
+		WHERE e.start_date < ? AND (e.status IN ('active', 'scheduled') OR e.updated_at >= ?)`+scope,
+		append([]any{toD, fromS}, args...), func(r *sql.Rows) error {
+			var e report.Enrollment
+			var pv, start, updated string
+			var recv sql.NullString
+			if err := r.Scan(&e.ID, &e.ProgramID, &pv, &e.TherapistID, &e.Status, &start, &updated, &recv); err != nil {
+				return err
+			}
+			d, err := time.ParseInLocation(time.DateOnly, start, loc)
+			if err != nil {
+				return fmt.Errorf("enrollment %s: start_date %q: %w", e.ID, start, err)
+			}
+			e.Start = d
+			if e.Status == EnrollmentCompleted || e.Status == EnrollmentDiscontinued {
+				t, _ := parseTime(updated)
+				e.EndedAt = &t
+				if !t.Before(from) && t.Before(to) {
+					ended = append(ended, e.ID)
+				}
+			}
+			if recv.Valid {
+				t, _ := parseTime(recv.String)
+				e.ReferralReceived = &t
+			}
+			e.Modules = modules[pv]
+			byID[e.ID] = enr{len(f.Enrollments), pv}
+			overlapping = append(overlapping, e.ID)
+			f.Enrollments = append(f.Enrollments, e)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	endedJSON, _ := json.Marshal(ended)
+	overJSON, _ := json.Marshal(overlapping)
+
+	scanReferral := func(r *sql.Rows) error {
+		var at string
+		if err := r.Scan(&at); err != nil {
+			return err
+		}
+		t, _ := parseTime(at)
+		f.Referrals = append(f.Referrals, report.Referral{ReceivedAt: t})
+		return nil
+	}
+	// Referrals received in the period. A team's are those that became
+	// enrollments with its therapists; the service's are all of them.
+	if q.Team != "" {
+		err = scanRows(ctx, tx, `SELECT r.received_at FROM enrollments e JOIN referrals r ON r.id = e.referral_id
+			WHERE r.received_at >= ? AND r.received_at < ?`+scope, append([]any{fromS, toS}, args...), scanReferral)
+	} else if q.Program != "" {
+		err = scanRows(ctx, tx, `SELECT received_at FROM referrals WHERE received_at >= ? AND received_at < ? AND requested_program = ?`,
+			[]any{fromS, toS, q.Program}, scanReferral)
+	} else {
+		err = scanRows(ctx, tx, `SELECT received_at FROM referrals WHERE received_at >= ? AND received_at < ?`, []any{fromS, toS}, scanReferral)
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	// Modules with a submission, for the treatments that ended.
+	seen := map[[2]string]bool{}
+	err = scanRows(ctx, tx, `SELECT DISTINCT enrollment_id, exercise_id FROM submissions
+		WHERE enrollment_id IN (SELECT value FROM json_each(?))`, []any{string(endedJSON)}, func(r *sql.Rows) error {
+		var eid, ex string
+		if err := r.Scan(&eid, &ex); err != nil {
+			return err
+		}
+		e := byID[eid]
+		mod := moduleOf[e.pv][ex]
+		if mod == "" || seen[[2]string{eid, mod}] {
+			return nil
+		}
+		seen[[2]string{eid, mod}] = true
+		f.Enrollments[e.i].ModulesDone++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// Scores of the treatments that ended.
+	err = scanRows(ctx, tx, `SELECT enrollment_id, instrument_id, instrument_version, total, answered_at FROM measure_responses
+		WHERE enrollment_id IN (SELECT value FROM json_each(?)) ORDER BY enrollment_id, answered_at, id`, []any{string(endedJSON)}, func(r *sql.Rows) error {
+		var eid, at string
+		var s report.Score
+		if err := r.Scan(&eid, &s.Instrument, &s.Version, &s.Total, &at); err != nil {
+			return err
+		}
+		s.At, _ = parseTime(at)
+		f.Scores[eid] = append(f.Scores[eid], s)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// Instruments (newest version of each) and the risk flags of those with
+	// critical items: answers in the period at or above amber.
+	ins, err := selectAll[InstrumentVersion](ctx, tx, tables.instrument, "ORDER BY instrument_id, version")
+	if err != nil {
+		return nil, err
+	}
+	for _, iv := range ins {
+		in, err := db.instrumentDef(ctx, tx, iv.InstrumentID, iv.Version, true)
+		if err != nil {
+			return nil, err
+		}
+		f.Instruments[iv.InstrumentID] = in
+	}
+	acks := map[string]time.Time{}
+	err = scanRows(ctx, tx, `SELECT source_id, MIN(acked_at) FROM risk_acks WHERE source_type = ? AND acked_at >= ? GROUP BY source_id`,
+		[]any{RiskSourceMeasure, fromS}, func(r *sql.Rows) error {
+			var id, at string
+			if err := r.Scan(&id, &at); err != nil {
+				return err
+			}
+			acks[id], _ = parseTime(at)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	for id, in := range f.Instruments {
+		for _, c := range in.Critical {
+			idx := -1
+			for i, it := range in.Items {
+				if it.ID == c.Item {
+					idx = i
+				}
+			}
+			if idx < 0 {
+				continue
+			}
+			path := fmt.Sprintf("$[%d]", idx)
+			err = scanRows(ctx, tx, `SELECT m.id, m.answered_at, json_extract(m.answers, ?) FROM measure_responses m
+				WHERE m.enrollment_id IN (SELECT value FROM json_each(?)) AND m.instrument_id = ?
+				AND m.answered_at >= ? AND m.answered_at < ? AND json_extract(m.answers, ?) >= ?`,
+				[]any{path, string(overJSON), id, fromS, toS, path, c.Amber}, func(r *sql.Rows) error {
+					var mid, at string
+					var a int
+					if err := r.Scan(&mid, &at, &a); err != nil {
+						return err
+					}
+					fl := report.Flag{Level: programs.LevelAmber}
+					if c.Red != 0 && a >= c.Red {
+						fl.Level = programs.LevelRed
+					}
+					fl.RaisedAt, _ = parseTime(at)
+					if t, ok := acks[mid]; ok {
+						fl.AckedAt = &t
+					}
+					f.Flags = append(f.Flags, fl)
+					return nil
+				})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	// First feedback on each submission, sent in the period. The
+	// submission's time comes from the covering index, not from the table
+	// rows that carry the (large) answers.
+	fbScope, fbArgs := "", []any{fromS, toS}
+	if q.Team != "" || q.Program != "" {
+		fbScope = " AND f.enrollment_id IN (SELECT value FROM json_each(?))"
+		fbArgs = append(fbArgs, string(overJSON))
+	}
+	err = scanRows(ctx, tx, `SELECT s.submitted_at, MIN(f.sent_at) FROM feedback f
+		JOIN submissions s INDEXED BY submissions_enrollment ON s.enrollment_id = f.enrollment_id AND s.id = f.submission_id
+		WHERE f.sent_at >= ? AND f.sent_at < ? AND f.supersedes = ''`+fbScope+` GROUP BY f.submission_id`, fbArgs, func(r *sql.Rows) error {
+		var sub, sent string
+		if err := r.Scan(&sub, &sent); err != nil {
+			return err
+		}
+		var fb report.Feedback
+		fb.SubmittedAt, _ = parseTime(sub)
+		fb.SentAt, _ = parseTime(sent)
+		f.Feedback = append(f.Feedback, fb)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// The time meter over the ISO weeks that start in the period.
+	var weeks []string
+	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() == time.Monday {
+			weeks = append(weeks, ISOWeek(d))
+		}
+	}
+	wJSON, _ := json.Marshal(weeks)
+	tScope, tArgs := "", []any{string(wJSON)}
+	if q.Team != "" {
+		tScope = " AND therapist_id IN (SELECT value FROM json_each(?))"
+		tArgs = append(tArgs, string(thJSON))
+	}
+	err = scanRows(ctx, tx, `SELECT patient_id, week, seconds FROM time_spent WHERE week IN (SELECT value FROM json_each(?))`+tScope, tArgs, func(r *sql.Rows) error {
+		var t report.TimeSpent
+		if err := r.Scan(&t.PatientID, &t.Week, &t.Seconds); err != nil {
+			return err
+		}
+		f.Time = append(f.Time, t)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, tx.Commit()
+}
+
+func scanRows(ctx context.Context, q querier, query string, args []any, each func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -1,0 +1,26 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"polku/store"
+)
+
+// Target: a report of the 20,000-patient store over a whole year under 2 s.
+func BenchmarkReport20000Year(b *testing.B) {
+	db := bigStore(b)
+	ctx := context.Background()
+	q := store.ReportQuery{From: benchNow.AddDate(-1, 0, 1), To: benchNow}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := db.Report(ctx, store.System("bench"), q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i == 0 {
+			b.ReportMetric(float64(r.Access.ReferralsReceived), "referrals")
+			b.ReportMetric(float64(r.Engagement.Completed+r.Engagement.Discontinued), "ended")
+		}
+	}
+}
