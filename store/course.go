@@ -248,7 +248,7 @@ func courseNext(rf refs, e *Enrollment, ev *EnrollmentEvent, actor Actor) (*Enro
 			return nil, ref(r, "to_therapist", ev.ToTherapist, err)
 		}
 		if to.Role != RoleTherapist {
-			return nil, invalid(r, "to_therapist", "%s is a %s, not a therapist", to.Handle, to.Role)
+			return nil, invalid(r, "to_therapist", "%s is not a therapist (role %s): a treatment is assigned to a therapist", to.Handle, to.Role)
 		}
 		if to.ID == e.TherapistID {
 			return nil, invalid(r, "to_therapist", "%s already has enrollment %s", to.Handle, e.ID)
@@ -278,22 +278,35 @@ type CourseChange struct {
 	ToTherapist  string // transfer: the therapist's id
 }
 
+// CourseResult is what one step of the course did.
+type CourseResult struct {
+	Enrollment Enrollment      `json:"enrollment"` // after the step
+	Event      EnrollmentEvent `json:"event"`
+	DraftID    string          `json:"summary_draft,omitempty"` // the discharge summary draft made (complete, discontinue)
+}
+
 // ChangeCourse applies one step of a treatment's course as one operation
 // and returns the enrollment after it. Completing or discontinuing also
 // drafts the discharge summary for the assigned therapist (SummaryDraft
 // finds it; SignSummary signs it).
 func (db *DB) ChangeCourse(ctx context.Context, actor Actor, c CourseChange) (Enrollment, error) {
+	r, err := db.StepCourse(ctx, actor, c)
+	return r.Enrollment, err
+}
+
+// StepCourse is ChangeCourse returning the event and the draft made too.
+func (db *DB) StepCourse(ctx context.Context, actor Actor, c CourseChange) (CourseResult, error) {
 	now := db.Now()
 	pol, err := db.Policy(ctx)
 	if err != nil {
-		return Enrollment{}, err
+		return CourseResult{}, err
 	}
 	ev := EnrollmentEvent{ID: db.NewID(now), EnrollmentID: c.EnrollmentID, Kind: c.Kind, At: now,
 		Date: now.In(pol.Location()).Format(time.DateOnly), ActorID: actor.ID, Weeks: c.Weeks, ReasonCode: c.ReasonCode,
 		Reason: c.Reason, ToTherapist: c.ToTherapist}
 	e, err := db.enrollment(ctx, c.EnrollmentID)
 	if err != nil {
-		return Enrollment{}, err
+		return CourseResult{}, err
 	}
 	ev.PatientID = e.PatientID
 	op := CourseOp{Event: ev, Version: c.Version}
@@ -312,16 +325,28 @@ func (db *DB) ChangeCourse(ctx context.Context, actor Actor, c CourseChange) (En
 		if e.Status == EnrollmentActive || e.Status == EnrollmentScheduled {
 			facts, err := db.summaryFacts(ctx, after, &ev)
 			if err != nil {
-				return Enrollment{}, err
+				return CourseResult{}, err
 			}
 			op.Draft = &Draft{ID: db.NewID(now), TherapistID: e.TherapistID, PatientID: e.PatientID, TargetType: DraftSummary,
 				TargetID: e.ID, Body: RenderSummary(facts), UpdatedAt: now}
 		}
 	}
 	if err := db.Apply(ctx, actor, op); err != nil {
-		return Enrollment{}, err
+		return CourseResult{}, err
 	}
-	return db.enrollment(ctx, c.EnrollmentID)
+	res := CourseResult{Event: op.Event}
+	if op.Draft != nil {
+		res.DraftID = op.Draft.ID
+	}
+	res.Enrollment, err = db.enrollment(ctx, c.EnrollmentID)
+	if err == nil {
+		// The stored event, with what the step filled in.
+		ev, err2 := selectOne[EnrollmentEvent](ctx, db.r, tables.event, "enrollment_event", op.Event.ID, "WHERE id = ?", op.Event.ID)
+		if err2 == nil {
+			res.Event = ev
+		}
+	}
+	return res, err
 }
 
 // ExtendEnrollment moves the planned end weeks later, saying why.
@@ -376,12 +401,21 @@ func (db *DB) Enrollment(ctx context.Context, actor Actor, id string) (Enrollmen
 	return e, nil
 }
 
+// PatientEnrollments lists a patient's enrollments for actor, oldest
+// first (not audited: no clinical content).
+func (db *DB) PatientEnrollments(ctx context.Context, actor Actor, patientID string) ([]Enrollment, error) {
+	if err := db.CanRead(ctx, actor, patientID); err != nil {
+		return nil, err
+	}
+	return selectAll[Enrollment](ctx, db.r, tables.enrollment, "WHERE patient_id = ? ORDER BY created_at, id", patientID)
+}
+
 // CourseEvents lists an enrollment's course, oldest first.
 func (db *DB) CourseEvents(ctx context.Context, actor Actor, enrollmentID string) ([]EnrollmentEvent, error) {
 	if _, err := db.Enrollment(ctx, actor, enrollmentID); err != nil {
 		return nil, err
 	}
-	return selectAll[EnrollmentEvent](ctx, db.r, tables.event, "WHERE enrollment_id = ? ORDER BY at, id", enrollmentID)
+	return selectAll[EnrollmentEvent](ctx, db.r, tables.event, "WHERE enrollment_id = ? ORDER BY at, rowid", enrollmentID)
 }
 
 // pauseSpans are the paused stretches of an enrollment from its events
@@ -403,8 +437,8 @@ func pauseSpans(events []EnrollmentEvent) []pauseSpan {
 	return out
 }
 
-// describeEvent says one step of the course in words.
-func describeEvent(ev EnrollmentEvent, handle func(id string) string) string {
+// DescribeEvent says one step of the course in words.
+func DescribeEvent(ev EnrollmentEvent, handle func(id string) string) string {
 	var s string
 	switch ev.Kind {
 	case CourseExtend:

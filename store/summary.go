@@ -146,7 +146,7 @@ func (db *DB) summaryFacts(ctx context.Context, e Enrollment, ev *EnrollmentEven
 	f := &SummaryFacts{PatientID: e.PatientID, Pseudonym: rec.Patient.Pseudonym, EnrollmentID: e.ID, ProgramID: p.ID, ProgramTitle: p.Title,
 		ProgramVersion: p.Version, Therapist: handle(e.TherapistID), Status: e.Status, StartDate: e.StartDate, PlannedEnd: e.PlannedEnd,
 		EndedOn: e.EndedOn, Modules: len(p.Modules), Course: []string{}, Scores: []SummaryScore{}, Risk: []RiskEvent{}}
-	events, err := selectAll[EnrollmentEvent](ctx, db.r, tables.event, "WHERE enrollment_id = ? ORDER BY at, id", e.ID)
+	events, err := selectAll[EnrollmentEvent](ctx, db.r, tables.event, "WHERE enrollment_id = ? ORDER BY at, rowid", e.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +154,7 @@ func (db *DB) summaryFacts(ctx context.Context, e Enrollment, ev *EnrollmentEven
 		events = append(events, *ev)
 	}
 	for _, x := range events {
-		f.Course = append(f.Course, describeEvent(x, handle))
+		f.Course = append(f.Course, DescribeEvent(x, handle))
 		if x.Kind == CourseDiscontinue {
 			f.EndReason = DiscontinueWords(x.ReasonCode)
 			if r := strings.TrimSpace(x.Reason); r != "" {

@@ -401,7 +401,7 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	// skips them), signed summaries of the finished ones (a summary signed
 	// after a follow-up answer has taken it in).
 	err = scanIn(allIDs, `SELECT enrollment_id, kind, at FROM enrollment_events WHERE enrollment_id IN `+inList+`
-		AND kind IN ('pause', 'resume') ORDER BY enrollment_id, at, id`, func(r *sql.Rows) error {
+		AND kind IN ('pause', 'resume') ORDER BY enrollment_id, at, rowid`, func(r *sql.Rows) error {
 		var ev EnrollmentEvent
 		var at string
 		if err := r.Scan(&ev.EnrollmentID, &ev.Kind, &at); err != nil {

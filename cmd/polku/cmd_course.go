@@ -129,24 +129,12 @@ func (a *app) courseCmd(kind string) *cobra.Command {
 				}
 				c.ToTherapist = th.ID
 			}
-			after, err := w.db.ChangeCourse(ctx, actor, c)
+			r, err := w.db.StepCourse(ctx, actor, c)
 			if err != nil {
 				return describeCourseError(err)
 			}
-			res := courseResult{Enrollment: after, Delivery: string(syncer.Delivered)}
-			evs, err := w.db.CourseEvents(ctx, store.System(""), after.ID)
-			if err == nil && len(evs) > 0 {
-				res.Event = evs[len(evs)-1]
-			}
-			if kind == store.CourseComplete || kind == store.CourseDiscontinue {
-				if d, err := w.db.Drafts(ctx, after.TherapistID); err == nil {
-					for _, x := range d {
-						if x.TargetType == store.DraftSummary && x.TargetID == after.ID {
-							res.Draft = x.ID
-						}
-					}
-				}
-			}
+			after := r.Enrollment
+			res := courseResult{Enrollment: after, Event: r.Event, Draft: r.DraftID}
 			res.Delivery = w.push(ctx, after.ID)
 			if o.json() {
 				return writeJSON(a.env.stdout, res)
