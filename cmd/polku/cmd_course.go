@@ -317,6 +317,10 @@ func (a *app) enrollmentsShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// The course says why (a pause for surgery): a read of the record.
+			if err := db.RecordAccess(ctx, actor, e.PatientID, "read", "cli:enrollments show"); err != nil {
+				return err
+			}
 			if evs == nil {
 				evs = []store.EnrollmentEvent{}
 			}
