@@ -95,6 +95,9 @@ func (o CourseOp) apply(t *tx) error {
 		checkDate(r, "date", ev.Date), checkTextLen(r, "reason", ev.Reason)); err != nil {
 		return err
 	}
+	if ev.At.After(t.now.Add(clockSkew)) {
+		return invalid(r, "at", "%s is in the future (now %s): a step of the course is recorded when it is taken", fmtTime(ev.At), fmtTime(t.now))
+	}
 	if t.actor.IsPerson() && ev.ActorID != t.actor.ID {
 		return invalid(r, "actor_id", "must be your own id (%s)", t.actor.ID)
 	}
@@ -111,7 +114,7 @@ func (o CourseOp) apply(t *tx) error {
 	if e.Version != o.Version {
 		return &ConflictError{Record: "enrollment", ID: e.ID, Want: o.Version, Current: e.Version}
 	}
-	next, err := courseNext(txRefs{t}, e, &ev, t.actor)
+	next, err := courseNext(txRefs{t}, e, &ev)
 	if err != nil {
 		return err
 	}
@@ -183,7 +186,7 @@ func (t *tx) mayChangeCourse(e *Enrollment, kind string) error {
 
 // courseNext is the enrollment after one step of its course; it fills in
 // the event's derived fields (planned end, from-therapist).
-func courseNext(rf refs, e *Enrollment, ev *EnrollmentEvent, actor Actor) (*Enrollment, error) {
+func courseNext(rf refs, e *Enrollment, ev *EnrollmentEvent) (*Enrollment, error) {
 	const r = "enrollment_event"
 	next := *e
 	current := e.Status == EnrollmentActive || e.Status == EnrollmentScheduled

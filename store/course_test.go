@@ -269,3 +269,14 @@ func TestTransferMovesTheRecord(t *testing.T) {
 		t.Fatalf("anna reading after the transfer: %v", err)
 	}
 }
+
+func TestCourseEventFromTheFutureIsRefused(t *testing.T) {
+	w := newCourseWorld(t)
+	ctx := context.Background()
+	at := w.clock.now().Add(2 * time.Hour)
+	op := store.CourseOp{Version: w.enroll.Version, Event: store.EnrollmentEvent{ID: w.db.NewID(at), EnrollmentID: w.enroll.ID, PatientID: w.patient.ID,
+		Kind: store.CoursePause, At: at, Date: at.Format(time.DateOnly), ActorID: w.therapist.ID}}
+	if err := w.db.Apply(ctx, w.actor, op); !errors.Is(err, store.ErrInvalid) || !strings.Contains(err.Error(), "in the future") {
+		t.Fatalf("a pause two hours ahead: %v", err)
+	}
+}
