@@ -39,6 +39,9 @@ type Program struct {
 	AgeRules    []AgeRule   `yaml:"age_rules,omitempty" json:"age_rules,omitempty"`
 	Modules     []Module    `yaml:"modules" json:"modules"`
 	Schedule    []Scheduled `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+	// FollowUpWeeks is how long after a completed treatment the patient
+	// answers the schedule's instruments once more (0: no follow-up).
+	FollowUpWeeks int `yaml:"follow_up_weeks,omitempty" json:"follow_up_weeks,omitempty"`
 }
 
 // Crisis is a program's "if you need help now" block. A program declares it

@@ -161,6 +161,9 @@ func (c checker) program(p *Program, instrumentExists func(string) bool) {
 	if p.MaxAge != 0 && p.MaxAge < p.MinAge {
 		c.at("max_age", "max_age %d is below min_age %d", p.MaxAge, p.MinAge)
 	}
+	if p.FollowUpWeeks < 0 || p.FollowUpWeeks > 104 {
+		c.at("follow_up_weeks", "follow_up_weeks must be between 1 and 104 (two years), not %d", p.FollowUpWeeks)
+	}
 	c.required("description", strings.TrimSpace(p.Description) == "")
 	if c.required("crisis", p.Crisis == nil) {
 		c.crisis(p.Crisis)

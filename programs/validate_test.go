@@ -33,6 +33,9 @@ func TestBuiltinContentIsValid(t *testing.T) {
 			if !strings.Contains(p.Description, "112") {
 				t.Errorf("%s: the description must point to 112", p.ID)
 			}
+			if p.FollowUpWeeks != 12 {
+				t.Errorf("%s: follow_up_weeks is %d; the service follows up about 3 months (12 weeks) after the end", p.ID, p.FollowUpWeeks)
+			}
 			if p.Crisis == nil || len(p.Crisis.Contacts) < 3 {
 				t.Errorf("%s: the crisis block must give at least three places to get help", p.ID)
 			}
@@ -290,6 +293,12 @@ func TestProgramSafetyDeclarations(t *testing.T) {
 		{"go-ahead naming what does not exist", strings.Replace(goodProgram, "screening: check, module: window}", "screening: goals, module: windows}", 1), []string{
 			`f.yaml:22:59: screening exercise "goals" is a reflection; it must be a worksheet`,
 			`f.yaml:22:74: unknown module "windows" (modules are start, window)`,
+		}},
+		{"follow-up too far", strings.Replace(goodProgram, "min_age: 16\n", "min_age: 16\nfollow_up_weeks: 120\n", 1), []string{
+			`f.yaml:8:18: follow_up_weeks must be between 1 and 104 (two years), not 120`,
+		}},
+		{"negative follow-up", strings.Replace(goodProgram, "min_age: 16\n", "min_age: 16\nfollow_up_weeks: -2\n", 1), []string{
+			`f.yaml:8:18: follow_up_weeks must be between 1 and 104 (two years), not -2`,
 		}},
 		{"age rule outside the ages and below the adult floor", strings.Replace(goodProgram, "{min_age: 16, max_age: 17, min_time_in_bed: 420", "{min_age: 14, max_age: 17, min_time_in_bed: 240", 1), []string{
 			`f.yaml:20:5: ages 14-17 are outside the program's ages 16 and over`,

@@ -27,7 +27,7 @@ import (
 // RecordTypes lists the record types in the order export writes them.
 var RecordTypes = []string{
 	"therapist", "instrument", "program", "patient", "referral", "enrollment", "submission", "feedback",
-	"message", "measure_response", "diary_entry", "note", "risk_ack", "draft", "time_spent", "setting", "audit",
+	"message", "measure_response", "diary_entry", "note", "risk_ack", "enrollment_event", "summary", "draft", "time_spent", "setting", "audit",
 }
 
 type recordKind struct {
@@ -90,6 +90,14 @@ type (
 		Type string `json:"type"`
 		RiskAck
 	}
+	eventLine struct {
+		Type string `json:"type"`
+		EnrollmentEvent
+	}
+	summaryLine struct {
+		Type string `json:"type"`
+		Summary
+	}
 	draftLine struct {
 		Type string `json:"type"`
 		Draft
@@ -122,6 +130,8 @@ var recordKinds = map[string]recordKind{
 	"diary_entry":      {"diary_entry", tables.diary, func() any { return &diaryLine{} }, func(w any) any { return &w.(*diaryLine).DiaryEntry }},
 	"note":             {"note", tables.note, func() any { return &noteLine{} }, func(w any) any { return &w.(*noteLine).Note }},
 	"risk_ack":         {"risk_ack", tables.riskAck, func() any { return &riskAckLine{} }, func(w any) any { return &w.(*riskAckLine).RiskAck }},
+	"enrollment_event": {"enrollment_event", tables.event, func() any { return &eventLine{} }, func(w any) any { return &w.(*eventLine).EnrollmentEvent }},
+	"summary":          {"summary", tables.summary, func() any { return &summaryLine{} }, func(w any) any { return &w.(*summaryLine).Summary }},
 	"draft":            {"draft", tables.draft, func() any { return &draftLine{} }, func(w any) any { return &w.(*draftLine).Draft }},
 	"time_spent":       {"time_spent", tables.timeSpent, func() any { return &timeLine{} }, func(w any) any { return &w.(*timeLine).TimeSpent }},
 	"setting":          {"setting", tables.setting, func() any { return &settingLine{} }, func(w any) any { return &w.(*settingLine).Setting }},
@@ -157,6 +167,10 @@ func RecordType(rec any) string {
 		return "note"
 	case *RiskAck:
 		return "risk_ack"
+	case *EnrollmentEvent:
+		return "enrollment_event"
+	case *Summary:
+		return "summary"
 	case *Draft:
 		return "draft"
 	case *TimeSpent:
@@ -1007,6 +1021,10 @@ func recordIDs(rec any) (id, patientID string) {
 		return r.ID, r.PatientID
 	case *RiskAck:
 		return r.ID, r.PatientID
+	case *EnrollmentEvent:
+		return r.ID, r.PatientID
+	case *Summary:
+		return r.ID, r.PatientID
 	case *Draft:
 		return r.ID, r.PatientID
 	case *TimeSpent:
@@ -1074,6 +1092,10 @@ func (im *importer) check(rec any) error {
 		return checkNote(im, r)
 	case *RiskAck:
 		return checkRiskAck(im, r)
+	case *EnrollmentEvent:
+		return checkEvent(im, r)
+	case *Summary:
+		return checkSummary(im, r)
 	case *Draft:
 		return checkDraft(im, r)
 	case *TimeSpent:

@@ -228,7 +228,7 @@ func selectOne[T any](ctx context.Context, q querier, tb *table, what, id string
 // tables: the immutable mapping of every record type to its table.
 var tables = struct {
 	therapist, program, instrument, patient, referral, enrollment, submission, feedback,
-	message, measure, diary, note, riskAck, draft, timeSpent, setting, audit, change *table
+	message, measure, diary, note, riskAck, draft, timeSpent, setting, audit, change, event, summary *table
 }{
 	therapist:  newTable("therapists", Therapist{}),
 	program:    newTable("program_versions", ProgramVersion{}),
@@ -248,4 +248,6 @@ var tables = struct {
 	setting:    newTable("settings", Setting{}),
 	audit:      newTable("audit", AuditEntry{}),
 	change:     newTable("changes", Change{}),
+	event:      newTable("enrollment_events", EnrollmentEvent{}),
+	summary:    newTable("summaries", Summary{}),
 }

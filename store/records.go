@@ -99,19 +99,35 @@ type Referral struct {
 
 // Enrollment is a patient on one program version with one therapist.
 type Enrollment struct {
-	ID               string    `json:"id" db:"id"`
-	PatientID        string    `json:"patient_id" db:"patient_id"`
-	ReferralID       string    `json:"referral_id,omitempty" db:"referral_id"`
-	ProgramVersionID string    `json:"program_version_id" db:"program_version_id"`
-	ProgramID        string    `json:"program_id" db:"program_id"`
-	TherapistID      string    `json:"therapist_id" db:"therapist_id"`
-	Status           string    `json:"status" db:"status"`
-	StartDate        string    `json:"start_date" db:"start_date"`
-	PlannedEnd       string    `json:"planned_end" db:"planned_end"`
-	UnlockedModules  int       `json:"unlocked_modules" db:"unlocked_modules"`
-	CreatedAt        time.Time `json:"created_at" db:"created_at"`
-	UpdatedAt        time.Time `json:"updated_at" db:"updated_at"`
-	Version          int64     `json:"version" db:"version"`
+	ID               string `json:"id" db:"id"`
+	PatientID        string `json:"patient_id" db:"patient_id"`
+	ReferralID       string `json:"referral_id,omitempty" db:"referral_id"`
+	ProgramVersionID string `json:"program_version_id" db:"program_version_id"`
+	ProgramID        string `json:"program_id" db:"program_id"`
+	TherapistID      string `json:"therapist_id" db:"therapist_id"`
+	Status           string `json:"status" db:"status"`
+	StartDate        string `json:"start_date" db:"start_date"`
+	PlannedEnd       string `json:"planned_end" db:"planned_end"`
+	UnlockedModules  int    `json:"unlocked_modules" db:"unlocked_modules"`
+	// PausedSince is set while the treatment is paused (the status stays
+	// active or scheduled).
+	PausedSince *time.Time `json:"paused_since,omitempty" db:"paused_since"`
+	// EndedOn is the date it was completed or discontinued.
+	EndedOn string `json:"ended_on,omitempty" db:"ended_on"`
+	// FollowUpDue is the date the follow-up measurement is due (a
+	// completed enrollment of a program with follow_up_weeks).
+	FollowUpDue string    `json:"follow_up_due,omitempty" db:"follow_up_due"`
+	CreatedAt   time.Time `json:"created_at" db:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at" db:"updated_at"`
+	Version     int64     `json:"version" db:"version"`
+}
+
+// Paused says whether the treatment is paused.
+func (e *Enrollment) Paused() bool { return e.PausedSince != nil }
+
+// Finished says whether the enrollment was completed or discontinued.
+func (e *Enrollment) Finished() bool {
+	return e.Status == EnrollmentCompleted || e.Status == EnrollmentDiscontinued
 }
 
 // Submission is an exercise the patient submitted. Append-only.
@@ -238,6 +254,7 @@ const (
 	DraftFeedback = "feedback" // target: submission id
 	DraftMessage  = "message"  // target: enrollment id
 	DraftNote     = "note"     // target: patient id
+	DraftSummary  = "summary"  // target: enrollment id (the discharge summary)
 )
 
 // TimeSpent is the time a therapist spent with a patient in one ISO week.

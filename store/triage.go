@@ -27,16 +27,17 @@ const (
 	ClassInactive
 	ClassEnding
 	ClassStarting
+	ClassFollowUp
 	ClassWaiting // nothing for the therapist to do: waiting on the patient
 )
 
 var classNames = map[Class]string{
 	ClassRisk: "risk", ClassOverdue: "overdue", ClassDeterioration: "deterioration", ClassDue: "due",
-	ClassInactive: "inactive", ClassEnding: "ending", ClassStarting: "starting", ClassWaiting: "waiting",
+	ClassInactive: "inactive", ClassEnding: "ending", ClassStarting: "starting", ClassFollowUp: "follow-up", ClassWaiting: "waiting",
 }
 
 // Classes lists every class in priority order.
-var Classes = []Class{ClassRisk, ClassOverdue, ClassDeterioration, ClassDue, ClassInactive, ClassEnding, ClassStarting, ClassWaiting}
+var Classes = []Class{ClassRisk, ClassOverdue, ClassDeterioration, ClassDue, ClassInactive, ClassEnding, ClassStarting, ClassFollowUp, ClassWaiting}
 
 func (c Class) String() string { return classNames[c] }
 
@@ -56,19 +57,21 @@ func (c *Class) UnmarshalText(b []byte) error {
 
 // Reason codes.
 const (
-	ReasonCriticalItem    = "critical-item"
-	ReasonRiskPhrase      = "risk-phrase"
-	ReasonFeedbackOverdue = "feedback-overdue"
-	ReasonMessageOverdue  = "message-overdue"
-	ReasonDeterioration   = "reliable-deterioration"
-	ReasonNotOnTrack      = "not-on-track"
-	ReasonFeedbackDue     = "feedback-due"
-	ReasonMessageDue      = "message-due"
-	ReasonInactive        = "inactive"
-	ReasonEndingSoon      = "ending-soon"
-	ReasonEnded           = "ended"
-	ReasonNoWelcome       = "no-welcome"
-	ReasonStartDue        = "start-due"
+	ReasonCriticalItem     = "critical-item"
+	ReasonRiskPhrase       = "risk-phrase"
+	ReasonFeedbackOverdue  = "feedback-overdue"
+	ReasonMessageOverdue   = "message-overdue"
+	ReasonDeterioration    = "reliable-deterioration"
+	ReasonNotOnTrack       = "not-on-track"
+	ReasonFeedbackDue      = "feedback-due"
+	ReasonMessageDue       = "message-due"
+	ReasonInactive         = "inactive"
+	ReasonEndingSoon       = "ending-soon"
+	ReasonEnded            = "ended"
+	ReasonNoWelcome        = "no-welcome"
+	ReasonStartDue         = "start-due"
+	ReasonFollowUpDue      = "follow-up-due"
+	ReasonFollowUpAnswered = "follow-up-answered"
 )
 
 // Reason is one explained triage signal.
@@ -127,6 +130,10 @@ type QueueItem struct {
 	Scores    []ScorePoint `json:"scores,omitempty"` // of Instrument, oldest first
 	Class     Class        `json:"class"`
 	Reasons   []Reason     `json:"reasons"`
+	// Paused says the treatment is paused (its status stays active or
+	// scheduled); FollowUpDue is the follow-up's date of a completed one.
+	Paused      bool   `json:"paused,omitempty"`
+	FollowUpDue string `json:"follow_up_due,omitempty"`
 }
 
 // HasRisk says whether any reason is in the risk class.
@@ -192,6 +199,9 @@ type triageEnrollment struct {
 	diaries    []triageDiary // every entry, for the phrase scan
 	acked      map[string]bool
 	program    *programs.Program
+	endedOn    string
+	events     []EnrollmentEvent // pauses and resumptions
+	signed     time.Time         // the newest signed summary
 }
 
 type triageSub struct {
@@ -238,7 +248,8 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	var order []*triageEnrollment
 
 	rows, err := tx.QueryContext(ctx, `SELECT e.id, e.patient_id, p.pseudonym, p.display_name, e.program_version_id, e.program_id,
-		e.status, e.start_date, e.planned_end, e.unlocked_modules, COALESCE(r.received_at, '')
+		e.status, e.start_date, e.planned_end, e.unlocked_modules, COALESCE(r.received_at, ''),
+		e.paused_since IS NOT NULL, e.ended_on, e.follow_up_due
 		FROM enrollments e JOIN patients p ON p.id = e.patient_id LEFT JOIN referrals r ON r.id = e.referral_id AND e.referral_id <> ''
 		WHERE e.id IN (`+triageScope+`) ORDER BY e.created_at, e.id`, th.ID)
 	if err != nil {
@@ -249,7 +260,7 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		te := &triageEnrollment{item: it, feedbackOn: map[string]bool{}}
 		var received string
 		if err := rows.Scan(&it.EnrollmentID, &it.PatientID, &it.Pseudonym, &it.DisplayName, &te.programVID, &it.ProgramID,
-			&it.Status, &it.StartDate, &it.PlannedEnd, &te.unlocked, &received); err != nil {
+			&it.Status, &it.StartDate, &it.PlannedEnd, &te.unlocked, &received, &it.Paused, &te.endedOn, &it.FollowUpDue); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -407,6 +418,34 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	}
 	for _, te := range order {
 		te.acked = acked
+	}
+	// The course: pauses of the current enrollments (the inactivity clock
+	// skips them), signed summaries of the finished ones (a summary signed
+	// after a follow-up answer has taken it in).
+	err = scanIn(allIDs, `SELECT enrollment_id, kind, at FROM enrollment_events WHERE enrollment_id IN `+inList+`
+		AND kind IN ('pause', 'resume') ORDER BY enrollment_id, at, rowid`, func(r *sql.Rows) error {
+		var ev EnrollmentEvent
+		var at string
+		if err := r.Scan(&ev.EnrollmentID, &ev.Kind, &at); err != nil {
+			return err
+		}
+		ev.At, _ = parseTime(at)
+		byID[ev.EnrollmentID].events = append(byID[ev.EnrollmentID].events, ev)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scanIn(allIDs, `SELECT enrollment_id, MAX(signed_at) FROM summaries WHERE enrollment_id IN `+inList+` GROUP BY enrollment_id`, func(r *sql.Rows) error {
+		var eid, at string
+		if err := r.Scan(&eid, &at); err != nil {
+			return err
+		}
+		byID[eid].signed, _ = parseTime(at)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 
 	rules, err := newTriageRules(pol, now, db.riskCache, th)
@@ -741,7 +780,8 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 	it, p := te.item, te.program
 	f := &facts{enrollmentID: it.EnrollmentID, status: it.Status, program: p, start: r.date(it.StartDate), end: r.date(it.PlannedEnd),
 		finished: te.finished, referral: te.referral, submitted: te.submitted, feedbackOn: te.feedbackOn, messages: te.messages,
-		diaries: te.diaries, measures: te.measures, acked: te.acked, instruments: r.instruments, hits: r.hits}
+		diaries: te.diaries, measures: te.measures, acked: te.acked, instruments: r.instruments, hits: r.hits,
+		paused: it.Paused, pauses: pauseSpans(te.events), ended: r.date(te.endedOn), followUpDue: r.date(it.FollowUpDue), signed: te.signed}
 	// The instruments and hits are resolved into maps the whole queue
 	// shares (the rules only read them).
 	for _, m := range te.measures {

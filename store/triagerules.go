@@ -7,6 +7,7 @@ package store
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"polku/programs"
@@ -29,6 +30,11 @@ type facts struct {
 	acked        map[string]bool                        // acknowledged sources of the patient
 	instruments  map[instrumentRef]*programs.Instrument // every version the measures name
 	hits         map[string]riskphrase.Hit              // risk phrase found in a text, by its id (texts without one are absent)
+	paused       bool                                   // paused now
+	pauses       []pauseSpan                            // every pause, oldest first (an open one has no end)
+	ended        time.Time                              // the day it was completed or discontinued (zero: not ended)
+	followUpDue  time.Time                              // the day the follow-up is due (zero: none)
+	signed       time.Time                              // when the newest discharge summary was signed (zero: none)
 
 	// Derived by newFacts.
 	last       time.Time                  // last patient activity
@@ -100,7 +106,7 @@ func (e *ruleEnv) day(t time.Time) string { return t.In(e.loc).Format("2 Jan") }
 type rule func(f *facts, e *ruleEnv) []Reason
 
 // rules run in this order on an active or scheduled enrollment; a
-// finished one gets riskReasons only.
+// finished one gets riskReasons and followUpReasons only.
 var rules = []rule{riskReasons, feedbackReasons, messageReasons, deteriorationReasons, inactiveReasons, endingReasons, startingReasons}
 
 // riskReasons: every critical-item answer (PHQ-9 item 9 above 0) and every
@@ -274,22 +280,31 @@ func deteriorationReasons(f *facts, e *ruleEnv) []Reason {
 // inactiveReasons: an active patient with no activity (submission,
 // message, measure, diary) for the policy's days, counted from the start
 // when there was none since.
+//
+// Paused time does not count: a paused patient raises nothing, and the
+// days a pause took since the last activity are taken off.
 func inactiveReasons(f *facts, e *ruleEnv) []Reason {
-	if f.status != EnrollmentActive {
+	if f.status != EnrollmentActive || f.paused {
 		return nil
 	}
 	since := f.last
 	if since.IsZero() || since.Before(f.start) {
 		since = f.start
 	}
-	idle := e.today.Sub(truncDay(since, e.loc))
+	from := truncDay(since, e.loc)
+	paused := pausedBetween(f.pauses, from, e.today)
+	idle := e.today.Sub(from) - paused
 	if idle < time.Duration(e.pol.InactiveDays)*24*time.Hour {
 		return nil
 	}
 	days := int(idle.Hours() / 24)
-	text := fmt.Sprintf("No activity for %d days (last on %s)", days, e.day(since))
+	note := ""
+	if pd := int(paused.Hours() / 24); pd > 0 {
+		note = fmt.Sprintf("; %s paused not counted", plural(pd, "day", "days"))
+	}
+	text := fmt.Sprintf("No activity for %d days (last on %s%s)", days, e.day(since), note)
 	if f.last.IsZero() || f.last.Before(f.start) {
-		text = fmt.Sprintf("No activity since the start on %s, %d days ago", e.day(f.start), days)
+		text = fmt.Sprintf("No activity since the start on %s, %d days ago%s", e.day(f.start), days, note)
 	}
 	return []Reason{{Class: ClassInactive, Code: ReasonInactive, Since: since, Text: text, Badge: fmt.Sprintf("IDLE %dd", days)}}
 }
@@ -327,10 +342,33 @@ func endingReasons(f *facts, e *ruleEnv) []Reason {
 	return nil
 }
 
+// pausedBetween is how much of [from, to) the pauses cover (an open pause
+// runs to to).
+func pausedBetween(pauses []pauseSpan, from, to time.Time) time.Duration {
+	var d time.Duration
+	for _, p := range pauses {
+		a, b := p.from, p.to
+		if b.IsZero() || b.After(to) {
+			b = to
+		}
+		if a.Before(from) {
+			a = from
+		}
+		if b.After(a) {
+			d += b.Sub(a)
+		}
+	}
+	return d
+}
+
 // startingReasons: an active patient without a welcome message (no
 // message from the therapist yet); a scheduled one against the start
-// promise, counted in calendar days from the referral's arrival.
+// promise, counted in calendar days from the referral's arrival. A paused
+// treatment raises neither.
 func startingReasons(f *facts, e *ruleEnv) []Reason {
+	if f.paused {
+		return nil
+	}
 	switch f.status {
 	case EnrollmentActive:
 		for _, m := range f.messages {
@@ -369,6 +407,81 @@ func startBadge(daysToStart int) string {
 	return fmt.Sprintf("START %dd late", -daysToStart)
 }
 
+// followUpReasons: a completed treatment with a follow-up is due from
+// the follow-up date until the patient answers an instrument after the
+// end; then the change since the end (the last score of the treatment
+// against the first after it, with reliable change on validated scales)
+// is shown until a discharge summary is signed after the answer.
+func followUpReasons(f *facts, e *ruleEnv) []Reason {
+	if f.status != EnrollmentCompleted || f.followUpDue.IsZero() || f.ended.IsZero() {
+		return nil
+	}
+	afterEnd := f.ended.AddDate(0, 0, 1)
+	var firstAfter time.Time
+	endOf, followOf := map[string]triageMeasure{}, map[string]triageMeasure{}
+	for _, m := range f.measures { // oldest first
+		if m.at.Before(afterEnd) {
+			endOf[m.instrument] = m
+			continue
+		}
+		if _, ok := followOf[m.instrument]; !ok {
+			followOf[m.instrument] = m
+		}
+		if firstAfter.IsZero() {
+			firstAfter = m.at
+		}
+	}
+	weeks := f.program.FollowUpWeeks
+	if firstAfter.IsZero() {
+		if e.today.Before(f.followUpDue) {
+			return nil
+		}
+		var names []string
+		for _, s := range f.program.Schedule {
+			name := s.Instrument
+			if ms := f.series[s.Instrument]; len(ms) > 0 {
+				name = f.latest(s.Instrument).Name()
+			}
+			names = append(names, name)
+		}
+		return []Reason{{Class: ClassFollowUp, Code: ReasonFollowUpDue, Since: f.followUpDue,
+			Text: fmt.Sprintf("Follow-up due since %s: %s, %s after the end on %s", e.day(f.followUpDue), strings.Join(names, ", "),
+				plural(weeks, "week", "weeks"), e.day(f.ended)),
+			Badge: "FOLLOW-UP"}}
+	}
+	if !f.signed.IsZero() && f.signed.After(firstAfter) {
+		return nil
+	}
+	var parts []string
+	badge := "FU"
+	for _, s := range f.program.Schedule {
+		fu, ok := followOf[s.Instrument]
+		end, had := endOf[s.Instrument]
+		if !ok || !had {
+			continue
+		}
+		in := f.instrument(fu.instrument, fu.version)
+		if in == nil {
+			continue
+		}
+		part := fmt.Sprintf("%s %d at the end, %d at follow-up", in.Name(), end.total, fu.total)
+		if isValidated(in) {
+			ch := in.Change(end.total, fu.total)
+			part += fmt.Sprintf(" (%+d, threshold %d: %s)", ch.Delta, ch.Threshold, ch.Status)
+		}
+		if badge == "FU" {
+			badge = fmt.Sprintf("FU %s %+d", in.Name(), fu.total-end.total)
+		}
+		parts = append(parts, part)
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "no instrument answered both at the end and at follow-up")
+	}
+	return []Reason{{Class: ClassFollowUp, Code: ReasonFollowUpAnswered, Since: firstAfter,
+		Text:  fmt.Sprintf("Follow-up answered on %s: %s; sign an updated discharge summary", e.day(firstAfter), strings.Join(parts, "; ")),
+		Badge: badge}}
+}
+
 // primarySeries picks the score series the queue row shows: the program's
 // first scheduled instrument the patient answered that is validated, else
 // the first validated one answered, else (nothing validated answered) the
@@ -393,7 +506,7 @@ func primarySeries(f *facts) string {
 // evaluate runs the rules that apply to an enrollment.
 func evaluate(f *facts, e *ruleEnv) []Reason {
 	if f.finished {
-		return riskReasons(f, e)
+		return append(riskReasons(f, e), followUpReasons(f, e)...)
 	}
 	var out []Reason
 	for _, r := range rules {

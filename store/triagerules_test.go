@@ -195,3 +195,94 @@ func TestStartBadgeNeverCountsBelowZero(t *testing.T) {
 		}
 	}
 }
+
+func TestInactiveRuleSkipsPausedTime(t *testing.T) {
+	// Last activity on 2 Nov; today 23 Nov: 21 idle days, less what was paused.
+	last := triageMeasure{id: "q1", instrument: "gad7", version: 1, week: 1, answers: []int{1, 1, 1, 1, 1, 1, 1}, total: 7, at: helsinki("2026-11-02 10:00")}
+	for _, c := range []struct {
+		name   string
+		paused bool
+		pauses []pauseSpan
+		want   string // "" for no reason
+	}{
+		{"never paused", false, nil, "No activity for 21 days"},
+		{"paused now", true, []pauseSpan{{from: helsinki("2026-11-05 09:00")}}, ""},
+		{"paused 10 days, resumed", false, []pauseSpan{{from: helsinki("2026-11-05 09:00"), to: helsinki("2026-11-15 09:00")}}, "No activity for 11 days"},
+		{"paused 16 days, resumed", false, []pauseSpan{{from: helsinki("2026-11-04 09:00"), to: helsinki("2026-11-20 09:00")}}, ""},
+		{"pause before the last activity", false, []pauseSpan{{from: helsinki("2026-10-20 09:00"), to: helsinki("2026-10-30 09:00")}}, "No activity for 21 days"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newRuleWorld(t, helsinki("2026-11-23 10:00"))
+			f := w.facts("gad", EnrollmentActive, "2026-10-26", last)
+			f.paused, f.pauses = c.paused, c.pauses
+			rs := inactiveReasons(f, &w.env)
+			switch {
+			case c.want == "" && len(rs) != 0:
+				t.Errorf("want no inactivity, got %+v", rs)
+			case c.want != "" && (len(rs) != 1 || !strings.Contains(rs[0].Text, c.want)):
+				t.Errorf("want %q, got %+v", c.want, rs)
+			}
+		})
+	}
+}
+
+func TestStartingRuleSilentWhilePaused(t *testing.T) {
+	w := newRuleWorld(t, helsinki("2026-11-23 10:00"))
+	f := w.facts("gad", EnrollmentScheduled, "2026-11-30")
+	received := helsinki("2026-11-10 12:00")
+	f.referral = &received
+	f.paused = true
+	if rs := startingReasons(f, &w.env); len(rs) != 0 {
+		t.Errorf("a paused start is not overdue: %+v", rs)
+	}
+}
+
+func TestFollowUpRule(t *testing.T) {
+	end := triageMeasure{id: "q1", instrument: "gad7", version: 1, week: 12, answers: []int{1, 1, 1, 1, 1, 0, 0}, total: 5, at: helsinki("2026-08-20 10:00")}
+	worse := triageMeasure{id: "q2", instrument: "gad7", version: 1, week: 24, answers: []int{2, 2, 2, 2, 2, 1, 1}, total: 12, at: helsinki("2026-11-18 10:00")}
+	for _, c := range []struct {
+		name     string
+		status   string
+		due      string
+		measures []triageMeasure
+		signed   string
+		want     []string // texts the one reason has; nil for none
+		code     string
+	}{
+		{"no follow-up set", EnrollmentCompleted, "", []triageMeasure{end}, "", nil, ""},
+		{"not yet due", EnrollmentCompleted, "2026-11-30", []triageMeasure{end}, "", nil, ""},
+		{"due", EnrollmentCompleted, "2026-11-12", []triageMeasure{end}, "", []string{"Follow-up due since 12 Nov", "GAD-7", "12 weeks after the end on 20 Aug"}, ReasonFollowUpDue},
+		{"answered: the change since the end", EnrollmentCompleted, "2026-11-12", []triageMeasure{end, worse}, "",
+			[]string{"Follow-up answered on 18 Nov", "GAD-7 5 at the end, 12 at follow-up (+7, threshold 4: reliable deterioration)"}, ReasonFollowUpAnswered},
+		{"answered, summary signed after", EnrollmentCompleted, "2026-11-12", []triageMeasure{end, worse}, "2026-11-19 10:00", nil, ""},
+		{"answered, summary signed before", EnrollmentCompleted, "2026-11-12", []triageMeasure{end, worse}, "2026-08-21 10:00", []string{"Follow-up answered"}, ReasonFollowUpAnswered},
+		{"discontinued", EnrollmentDiscontinued, "", []triageMeasure{end}, "", nil, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newRuleWorld(t, helsinki("2026-11-23 10:00"))
+			f := w.facts("gad", c.status, "2026-05-28", c.measures...)
+			f.ended, _ = time.ParseInLocation(time.DateOnly, "2026-08-20", w.env.loc)
+			if c.due != "" {
+				f.followUpDue, _ = time.ParseInLocation(time.DateOnly, c.due, w.env.loc)
+			}
+			if c.signed != "" {
+				f.signed = helsinki(c.signed)
+			}
+			rs := evaluate(f, &w.env)
+			if c.want == nil {
+				if len(rs) != 0 {
+					t.Errorf("want nothing, got %+v", rs)
+				}
+				return
+			}
+			if len(rs) != 1 || rs[0].Class != ClassFollowUp || rs[0].Code != c.code {
+				t.Fatalf("want one %s reason, got %+v", c.code, rs)
+			}
+			for _, want := range c.want {
+				if !strings.Contains(rs[0].Text, want) {
+					t.Errorf("%q lacks %q", rs[0].Text, want)
+				}
+			}
+		})
+	}
+}

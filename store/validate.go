@@ -591,7 +591,8 @@ func scoreMeasure(rf refs, m *MeasureResponse) error {
 	if m.InstrumentVersion == 0 {
 		m.InstrumentVersion = in.Version
 	}
-	if m.Week < 0 || m.Week > p.Weeks+4 {
+	// A follow-up is answered weeks after the end.
+	if m.Week < 0 || m.Week > p.Weeks+4+p.FollowUpWeeks {
 		return invalid(r, "week", "%d is outside the program's weeks 0-%d of enrollment %s", m.Week, p.Weeks, e.ID)
 	}
 	total, err := in.Total(m.Answers)
@@ -724,7 +725,7 @@ const clockSkew = 5 * time.Minute
 func checkDraft(rf refs, d *Draft) error {
 	const r = "draft"
 	if err := first(needID(r, "id", d.ID), needID(r, "therapist_id", d.TherapistID), needID(r, "patient_id", d.PatientID),
-		checkEnum(r, "target_type", d.TargetType, DraftFeedback, DraftMessage, DraftNote), needID(r, "target_id", d.TargetID),
+		checkEnum(r, "target_type", d.TargetType, DraftFeedback, DraftMessage, DraftNote, DraftSummary), needID(r, "target_id", d.TargetID),
 		checkTextLen(r, "body", d.Body), needTime(r, "updated_at", d.UpdatedAt)); err != nil {
 		return err
 	}

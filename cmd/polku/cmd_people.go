@@ -114,7 +114,7 @@ func (a *app) patientsCmd() *cobra.Command {
 		Aliases: []string{"patient"},
 		Short:   "List patients and show one patient's record",
 	}
-	cmd.AddCommand(a.patientsListCmd(), a.patientsShowCmd())
+	cmd.AddCommand(a.patientsListCmd(), a.patientsShowCmd(), a.patientsSummaryCmd())
 	return cmd
 }
 
@@ -275,7 +275,11 @@ improvement or deterioration, recovery). The read is written to the audit log.`,
 			for _, e := range rec.Enrollments {
 				def := rec.Programs[e.ProgramVersionID]
 				th := rec.Therapists[e.TherapistID]
-				fmt.Fprintf(w, "program   %s v%d with %s: %s, %s to %s, %d of %d modules open\n", def.Title, def.Version, th.Handle, e.Status, e.StartDate, e.PlannedEnd, e.UnlockedModules, len(def.Modules))
+				status := e.Status
+				if e.Paused() {
+					status += " (paused)"
+				}
+				fmt.Fprintf(w, "program   %s v%d with %s: %s, %s to %s, %d of %d modules open\n", def.Title, def.Version, th.Handle, status, e.StartDate, e.PlannedEnd, e.UnlockedModules, len(def.Modules))
 			}
 			fmt.Fprintf(w, "records   %d submissions, %d feedback, %d messages, %d diary days, %d notes\n",
 				len(rec.Submissions), len(rec.Feedback), len(rec.Messages), len(rec.Diary), len(rec.Notes))

@@ -20,7 +20,7 @@ var commandGroups = []*cobra.Group{
 }
 
 var groupOf = map[string]string{
-	"triage": "daily", "team": "daily", "patients": "daily",
+	"triage": "daily", "team": "daily", "patients": "daily", "enrollments": "daily",
 	"import": "data", "export": "data", "programs": "data", "demo": "data", "report": "data",
 	"serve": "server", "backup": "server", "restore": "server", "login": "server", "logout": "server", "sync": "server", "simulate": "server",
 	"init": "admin", "therapists": "admin", "settings": "admin", "audit": "admin", "tokens": "admin",
@@ -41,6 +41,19 @@ var examples = map[string]string{
   polku patients list --query SYN-0001 --output json`,
 	"polku patients show": `  polku patients show SYN-00001 --as anna
   polku patients show SYN-00001 --as anna --output json`,
+	"polku patients summary": `  polku patients summary SYN-00001 --as anna
+  polku patients summary SYN-00001 --as anna --format json`,
+	"polku enrollments": `  polku enrollments show SYN-00001 --as anna`,
+	"polku enrollments show": `  polku enrollments show SYN-00001 --as anna --output json
+  polku enrollments show SYN-00001 --as anna --finished`,
+	"polku enrollments extend":      `  polku enrollments extend SYN-00001 --as anna --weeks 2 --reason "two weeks in hospital"`,
+	"polku enrollments pause":       `  polku enrollments pause SYN-00001 --as anna --reason "surgery, back in March"`,
+	"polku enrollments resume":      `  polku enrollments resume SYN-00001 --as anna`,
+	"polku enrollments complete":    `  polku enrollments complete SYN-00001 --as anna --if-version 7`,
+	"polku enrollments discontinue": `  polku enrollments discontinue SYN-00001 --as anna --code moved_to_other_care --reason "to the psychiatric outpatient clinic"`,
+	"polku enrollments transfer":    `  polku enrollments transfer SYN-00001 --as super --to bert --reason "anna on leave"`,
+	"polku enrollments sign-summary": `  polku enrollments sign-summary SYN-00001 --as anna             # edit in $EDITOR, then sign
+  polku enrollments sign-summary SYN-00001 --as anna --file summary.md`,
 	"polku import": `  polku init && polku import backup.jsonl     # restore an export
   polku import --dry-run records.jsonl
   cat records.jsonl | polku import -`,

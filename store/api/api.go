@@ -311,6 +311,8 @@ var opTypes = map[string]func() store.Op{
 	store.SetReferralStatusOp{}.OpType(): func() store.Op { return &store.SetReferralStatusOp{} },
 	store.EnrollOp{}.OpType():            func() store.Op { return &store.EnrollOp{} },
 	store.UpdateEnrollmentOp{}.OpType():  func() store.Op { return &store.UpdateEnrollmentOp{} },
+	store.CourseOp{}.OpType():            func() store.Op { return &store.CourseOp{} },
+	store.SignSummaryOp{}.OpType():       func() store.Op { return &store.SignSummaryOp{} },
 	store.SendFeedbackOp{}.OpType():      func() store.Op { return &store.SendFeedbackOp{} },
 	store.SendMessageOp{}.OpType():       func() store.Op { return &store.SendMessageOp{} },
 	store.MarkReadOp{}.OpType():          func() store.Op { return &store.MarkReadOp{} },
@@ -395,6 +397,17 @@ func Touched(op store.Op) (refs []RecordRef, patientID string) {
 		patientID = o.Time.PatientID
 	case store.UpdateEnrollmentOp:
 		add("enrollment", o.ID)
+	case store.CourseOp:
+		add("enrollment", o.Event.EnrollmentID)
+		add("enrollment_event", o.Event.ID)
+		if o.Draft != nil {
+			add("draft", o.Draft.ID)
+		}
+		patientID = o.Event.PatientID
+	case store.SignSummaryOp:
+		add("summary", o.Summary.ID)
+		add("draft", o.DraftID)
+		patientID = o.Summary.PatientID
 	case store.EnrollOp:
 		add("enrollment", o.Enrollment.ID)
 		patientID = o.Enrollment.PatientID
@@ -439,6 +452,10 @@ func deref(op store.Op) store.Op {
 	case *store.EnrollOp:
 		return *o
 	case *store.UpdateEnrollmentOp:
+		return *o
+	case *store.CourseOp:
+		return *o
+	case *store.SignSummaryOp:
 		return *o
 	case *store.SendFeedbackOp:
 		return *o

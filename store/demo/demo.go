@@ -49,6 +49,8 @@ type Summary struct {
 	RiskPatients int            `json:"risk_patients"` // with an unacknowledged critical item
 	Records      int            `json:"records"`
 	DemoPatients int            `json:"demo_therapist_patients"`
+	// SignedSummaries is how many discharge summaries were signed.
+	SignedSummaries int `json:"signed_summaries"`
 }
 
 // TherapistCount is how many therapists a demo of n patients gets.
@@ -66,19 +68,23 @@ type progInfo struct {
 }
 
 type gen struct {
-	ctx         context.Context
-	db          *store.DB
-	cfg         Config
-	now         time.Time
-	loc         *time.Location
-	today       time.Time
-	progs       map[string]progInfo
-	instruments map[string]*programs.Instrument
-	therapists  []store.Therapist // role therapist, demo first
-	weights     []int
-	sum         Summary
-	demoRisk    int // risk scenarios given to the demo therapist so far
-	idTick      int64
+	ctx           context.Context
+	db            *store.DB
+	cfg           Config
+	now           time.Time
+	loc           *time.Location
+	today         time.Time
+	progs         map[string]progInfo
+	instruments   map[string]*programs.Instrument
+	therapists    []store.Therapist // role therapist, demo first
+	weights       []int
+	sum           Summary
+	demoRisk      int               // risk scenarios given to the demo therapist so far
+	demoPaused    int               // paused treatments given to the demo therapist so far
+	demoMoved     int               // treatments transferred to the demo therapist so far
+	demoFollowUps int               // follow-ups answered by the demo therapist's patients so far
+	supervisors   map[string]string // supervisor id by team
+	idTick        int64
 }
 
 // Generate fills an empty store. The store should be opened with a seeded
@@ -150,6 +156,9 @@ func Generate(ctx context.Context, db *store.DB, cfg Config) (Summary, error) {
 	for _, n := range sum.Added {
 		g.sum.Records += n
 	}
+	if err := g.signSummaries(ctx); err != nil {
+		return g.sum, err
+	}
 	for k, v := range map[string]string{"demo": "true", "demo_seed": strconv.FormatUint(cfg.Seed, 10),
 		"demo_patients": strconv.Itoa(cfg.Patients), "demo_therapists": strconv.Itoa(cfg.Therapists),
 		"demo_generated_at": g.now.Format(time.RFC3339)} {
@@ -200,8 +209,13 @@ func (g *gen) staff() []any {
 		if team > 1 {
 			handle = fmt.Sprintf("%s%d", SupervisorHandle, team)
 		}
-		out = append(out, &store.Therapist{ID: g.id(at), Handle: handle, Name: fmt.Sprintf("Supervisor, team %d", team),
-			Role: store.RoleSupervisor, Team: fmt.Sprintf("team-%d", team), Languages: []string{"fi", "en"}, CreatedAt: at, UpdatedAt: at, Version: 1})
+		sup := &store.Therapist{ID: g.id(at), Handle: handle, Name: fmt.Sprintf("Supervisor, team %d", team),
+			Role: store.RoleSupervisor, Team: fmt.Sprintf("team-%d", team), Languages: []string{"fi", "en"}, CreatedAt: at, UpdatedAt: at, Version: 1}
+		if g.supervisors == nil {
+			g.supervisors = map[string]string{}
+		}
+		g.supervisors[sup.Team] = sup.ID
+		out = append(out, sup)
 	}
 	out = append(out, &store.Therapist{ID: g.id(at), Handle: AdminHandle, Name: "Service Admin", Role: store.RoleAdmin,
 		Languages: []string{"fi", "en"}, CreatedAt: at, UpdatedAt: at, Version: 1})
@@ -418,6 +432,7 @@ func (g *gen) patient(i int) []any {
 	g.exercises(pp)
 	g.measures(pp)
 	g.extras(pp)
+	g.course(pp)
 	if pp.riskNow {
 		g.sum.RiskPatients++
 	}

@@ -237,3 +237,52 @@ func TestDemoSleepDiaryIsConsistent(t *testing.T) {
 		t.Fatal("no diary nights")
 	}
 }
+
+// The demo therapist's queue shows the course of treatments: a paused
+// patient (no inactivity), one taken over from a colleague, follow-ups
+// due and answered; their latest finished treatments have signed
+// discharge summaries.
+func TestDemoShowsTheCourse(t *testing.T) {
+	db := demoStore(t, 240)
+	ctx := context.Background()
+	count := func(query string) int {
+		var n int
+		if err := db.Reader().QueryRow(query).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	const mine = "(SELECT id FROM therapists WHERE handle = 'demo')"
+	if n := count("SELECT COUNT(*) FROM enrollments WHERE paused_since IS NOT NULL AND therapist_id = " + mine); n < 1 {
+		t.Error("the demo therapist has no paused treatment")
+	}
+	if n := count("SELECT COUNT(*) FROM enrollment_events WHERE kind = 'transfer' AND to_therapist = " + mine); n < 2 {
+		t.Errorf("%d treatments transferred to the demo therapist, want 2", n)
+	}
+	if n := count("SELECT COUNT(*) FROM summaries WHERE therapist_id = " + mine); n < 3 {
+		t.Errorf("%d signed summaries, want several", n)
+	}
+	if n := count("SELECT COUNT(*) FROM enrollments WHERE status IN ('completed', 'discontinued') AND (ended_on = '' OR ended_on IS NULL)"); n != 0 {
+		t.Errorf("%d finished treatments without an end date", n)
+	}
+	th, err := db.TherapistByHandle(ctx, demo.DemoHandle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := db.Triage(ctx, store.ActorFor(th, "test"), th.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]int{}
+	for _, it := range q.Items {
+		for _, r := range it.Reasons {
+			codes[r.Code]++
+			if it.Paused && r.Class == store.ClassInactive {
+				t.Errorf("paused %s raised %q", it.Pseudonym, r.Text)
+			}
+		}
+	}
+	if codes[store.ReasonFollowUpDue] == 0 || codes[store.ReasonFollowUpAnswered] == 0 {
+		t.Errorf("follow-up reasons in the demo queue: %v", codes)
+	}
+}

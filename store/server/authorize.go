@@ -35,10 +35,19 @@ func (s *Server) authorize(ctx context.Context, q querier, p *principal, op stor
 	case store.RoleTherapist:
 		return s.authorizeTherapist(ctx, q, p, op, o)
 	case store.RoleSupervisor:
-		if a, ok := o.(store.RecordAccessOp); ok {
-			return firstErr(newIDs(ctx, q, actor, o), s.authorizeAudit(ctx, q, p, op, a))
+		switch x := o.(type) {
+		case store.RecordAccessOp:
+			return firstErr(newIDs(ctx, q, actor, o), s.authorizeAudit(ctx, q, p, op, x))
+		case store.CourseOp:
+			// The course of the team's treatments (transfers included,
+			// within the team: the store checks the target).
+			return firstErr(newIDs(ctx, q, actor, o), selfID("event.actor_id", x.Event.ActorID, actor),
+				teamEnrollment(ctx, q, actor, x.Event.EnrollmentID, x.Event.PatientID))
+		case store.SignSummaryOp:
+			return firstErr(newIDs(ctx, q, actor, o), selfID("summary.therapist_id", x.Summary.TherapistID, actor),
+				teamEnrollment(ctx, q, actor, x.Summary.EnrollmentID, x.Summary.PatientID), ownDraft(ctx, q, actor, x.DraftID, false))
 		}
-		return forbiddenf("a supervisor reads a team and writes nothing but the audit of their reads (not %s)", op.OpType())
+		return forbiddenf("a supervisor reads a team and writes the course of its treatments and the audit of their reads (not %s)", op.OpType())
 	case store.RoleAdmin:
 		switch o.(type) {
 		case store.AddTherapistOp, store.ImportProgramsOp, store.SetSettingOp, store.AddPatientOp, store.AddReferralOp,
@@ -113,6 +122,21 @@ func (s *Server) authorizeTherapist(ctx context.Context, q querier, p *principal
 		return firstErr(self("time.therapist_id", x.Time.TherapistID), access(x.Time.PatientID))
 	case store.RecordAccessOp:
 		return s.authorizeAudit(ctx, q, p, op, x)
+	case store.CourseOp:
+		// The course of their own enrollments; a transfer is a
+		// supervisor's.
+		if x.Event.Kind == store.CourseTransfer {
+			return forbiddenf("a therapist may not transfer a patient (ask the team's supervisor)")
+		}
+		if x.Draft != nil {
+			if err := self("draft.therapist_id", x.Draft.TherapistID); err != nil {
+				return err
+			}
+		}
+		return firstErr(self("event.actor_id", x.Event.ActorID), ownEnrollment(ctx, q, actor, x.Event.EnrollmentID, x.Event.PatientID))
+	case store.SignSummaryOp:
+		return firstErr(self("summary.therapist_id", x.Summary.TherapistID), ownEnrollment(ctx, q, actor, x.Summary.EnrollmentID, x.Summary.PatientID),
+			ownDraft(ctx, q, actor, x.DraftID, false))
 	case store.UpdateEnrollmentOp:
 		// A therapist changes their own enrollments only (status, unlocked
 		// modules), and never who an enrollment is assigned to.
@@ -144,6 +168,10 @@ func newIDs(ctx context.Context, q querier, actor store.Actor, o store.Op) error
 		table, id = "risk_acks", x.Ack.ID
 	case store.RecordAccessOp:
 		table, id = "audit", x.Entry.ID
+	case store.CourseOp:
+		table, id = "enrollment_events", x.Event.ID
+	case store.SignSummaryOp:
+		table, id = "summaries", x.Summary.ID
 	case store.AddTimeOp:
 		// Time is added to the row of (therapist, patient, week), which may
 		// exist under another id; the op's id is new only otherwise.
@@ -214,6 +242,24 @@ func ownEnrollment(ctx context.Context, q querier, actor store.Actor, id, patien
 	err := q.QueryRowContext(ctx, "SELECT patient_id, therapist_id FROM enrollments WHERE id = ?", id).Scan(&pid, &therapist)
 	if err != nil || therapist != actor.ID || (patientID != "" && pid != patientID) {
 		return forbiddenf("enrollment %s does not exist or is not assigned to you", id)
+	}
+	return nil
+}
+
+// teamEnrollment checks that an enrollment exists, is assigned to a
+// therapist of the supervisor's team and is patientID's.
+func teamEnrollment(ctx context.Context, q querier, actor store.Actor, id, patientID string) error {
+	var pid, team string
+	err := q.QueryRowContext(ctx, "SELECT e.patient_id, t.team FROM enrollments e JOIN therapists t ON t.id = e.therapist_id WHERE e.id = ?", id).Scan(&pid, &team)
+	if err != nil || team == "" || team != actor.Team || pid != patientID {
+		return forbiddenf("enrollment %s does not exist or is not in your team", id)
+	}
+	return nil
+}
+
+func selfID(field, id string, actor store.Actor) error {
+	if id != actor.ID {
+		return forbiddenf("%s must be your own id", field)
 	}
 	return nil
 }

@@ -223,6 +223,8 @@ func Retry(ctx context.Context, db *store.DB, key string) error {
 		x.Version = version("drafts", x.ID)
 	case *store.UpdateEnrollmentOp:
 		x.Version = version("enrollments", x.ID)
+	case *store.CourseOp:
+		x.Version = version("enrollments", x.Event.EnrollmentID)
 	case *store.SetReferralStatusOp:
 		x.Version = version("referrals", x.ID)
 	}

@@ -1,0 +1,703 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"polku/programs"
+	"polku/store/riskphrase"
+)
+
+// The discharge summary (docs/clinical.md, "The discharge summary"):
+// completing or discontinuing a treatment drafts it for the assigned
+// therapist (CourseOp), who edits the draft like any other (SaveDraft) and
+// signs it (SignSummary). A signed summary is append-only: a correction
+// is a new summary that supersedes it.
+
+// Summary is a signed discharge summary. Append-only.
+type Summary struct {
+	ID           string          `json:"id" db:"id"`
+	EnrollmentID string          `json:"enrollment_id" db:"enrollment_id"`
+	PatientID    string          `json:"patient_id" db:"patient_id"`
+	TherapistID  string          `json:"therapist_id" db:"therapist_id"` // who signed
+	Body         string          `json:"body" db:"body"`                 // the text as signed (markdown)
+	Facts        json.RawMessage `json:"facts" db:"facts"`               // SummaryFacts at signing
+	SignedAt     time.Time       `json:"signed_at" db:"signed_at"`
+	Supersedes   string          `json:"supersedes,omitempty" db:"supersedes"`
+}
+
+// SummaryFacts are the figures of a treatment a discharge summary reports.
+type SummaryFacts struct {
+	PatientID        string         `json:"patient_id"`
+	Pseudonym        string         `json:"pseudonym"`
+	EnrollmentID     string         `json:"enrollment_id"`
+	ProgramID        string         `json:"program_id"`
+	ProgramTitle     string         `json:"program_title"`
+	ProgramVersion   int            `json:"program_version"`
+	Therapist        string         `json:"therapist"` // handle of the assigned therapist
+	Status           string         `json:"status"`
+	StartDate        string         `json:"start_date"`
+	PlannedEnd       string         `json:"planned_end"`
+	EndedOn          string         `json:"ended_on,omitempty"`
+	EndReason        string         `json:"end_reason,omitempty"` // a discontinuation's reason in words
+	Course           []string       `json:"course"`               // extensions, pauses, transfers, the end, in words
+	ModulesCompleted int            `json:"modules_completed"`    // every exercise of the module submitted
+	Modules          int            `json:"modules"`
+	Submissions      int            `json:"submissions"`
+	FeedbackSent     int            `json:"feedback_sent"`
+	MessagesSent     int            `json:"messages_sent"`
+	MessagesReceived int            `json:"messages_received"`
+	TherapistMinutes int            `json:"therapist_minutes"`
+	Scores           []SummaryScore `json:"scores"`
+	Risk             []RiskEvent    `json:"risk"`
+	FollowUp         FollowUpPlan   `json:"follow_up"`
+}
+
+// SummaryScore is the first and last score of one instrument in the
+// treatment, with the change between them.
+type SummaryScore struct {
+	Instrument string           `json:"instrument"`
+	Name       string           `json:"name"`
+	Validated  bool             `json:"validated"`
+	Count      int              `json:"count"`
+	First      ScoreAt          `json:"first"`
+	Last       ScoreAt          `json:"last"`
+	Change     *programs.Change `json:"change,omitempty"` // validated scales with two or more scores
+	Case       *bool            `json:"case_at_end,omitempty"`
+}
+
+// ScoreAt is one total with its band and when it was answered.
+type ScoreAt struct {
+	Total int    `json:"total"`
+	Band  string `json:"band,omitempty"`
+	Week  int    `json:"week"`
+	Date  string `json:"date"`
+}
+
+// RiskEvent is one risk flag of the treatment and what was done about it.
+type RiskEvent struct {
+	At           time.Time  `json:"at"`
+	What         string     `json:"what"` // "PHQ-9 item 9 answered 2", "message: word list phrase ..."
+	SourceType   string     `json:"source_type"`
+	SourceID     string     `json:"source_id"`
+	Acknowledged bool       `json:"acknowledged"`
+	Action       string     `json:"action,omitempty"`
+	By           string     `json:"by,omitempty"`
+	AckedAt      *time.Time `json:"acked_at,omitempty"`
+	Comment      string     `json:"comment,omitempty"`
+}
+
+// FollowUpPlan is the follow-up of a completed treatment and, once
+// answered, the change since the end.
+type FollowUpPlan struct {
+	Weeks       int             `json:"weeks,omitempty"`
+	Due         string          `json:"due,omitempty"`
+	Instruments []string        `json:"instruments,omitempty"`
+	Answered    []FollowUpScore `json:"answered,omitempty"`
+}
+
+// FollowUpScore compares the last score of the treatment with the
+// follow-up score.
+type FollowUpScore struct {
+	Name     string           `json:"name"`
+	End      ScoreAt          `json:"end"`
+	FollowUp ScoreAt          `json:"follow_up"`
+	Change   *programs.Change `json:"change,omitempty"`
+}
+
+// summaryFacts gathers the figures of enrollment e (as it is, or will be
+// after ev, a step not yet applied).
+func (db *DB) summaryFacts(ctx context.Context, e Enrollment, ev *EnrollmentEvent) (*SummaryFacts, error) {
+	rec, err := db.loadRecord(ctx, System(""), e.PatientID)
+	if err != nil {
+		return nil, err
+	}
+	pol, err := db.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loc := pol.Location()
+	p := rec.Programs[e.ProgramVersionID]
+	if p == nil {
+		if p, err = db.ProgramDef(ctx, e.ProgramVersionID); err != nil {
+			return nil, err
+		}
+	}
+	handles := map[string]string{}
+	handle := func(id string) string {
+		if h, ok := handles[id]; ok {
+			return h
+		}
+		h := id
+		if strings.HasPrefix(id, "os:") || id == "system" {
+			h = strings.TrimPrefix(id, "os:")
+		} else if th, err := db.Therapist(ctx, id); err == nil {
+			h = th.Handle
+		}
+		handles[id] = h
+		return h
+	}
+	f := &SummaryFacts{PatientID: e.PatientID, Pseudonym: rec.Patient.Pseudonym, EnrollmentID: e.ID, ProgramID: p.ID, ProgramTitle: p.Title,
+		ProgramVersion: p.Version, Therapist: handle(e.TherapistID), Status: e.Status, StartDate: e.StartDate, PlannedEnd: e.PlannedEnd,
+		EndedOn: e.EndedOn, Modules: len(p.Modules), Course: []string{}, Scores: []SummaryScore{}, Risk: []RiskEvent{}}
+	events, err := selectAll[EnrollmentEvent](ctx, db.r, tables.event, "WHERE enrollment_id = ? ORDER BY at, rowid", e.ID)
+	if err != nil {
+		return nil, err
+	}
+	if ev != nil {
+		events = append(events, *ev)
+	}
+	for _, x := range events {
+		f.Course = append(f.Course, DescribeEvent(x, handle))
+		if x.Kind == CourseDiscontinue {
+			f.EndReason = DiscontinueWords(x.ReasonCode)
+			if r := strings.TrimSpace(x.Reason); r != "" {
+				f.EndReason += ": " + r
+			}
+		}
+	}
+	// What happened in the treatment: records of this enrollment up to
+	// its end; measures after the end are the follow-up.
+	endDay := e.EndedOn
+	inTreatment := func(at time.Time) bool { return endDay == "" || at.In(loc).Format(time.DateOnly) <= endDay }
+	submitted := map[string]bool{}
+	var subIDs, msgIDs []string
+	subAt := map[string]time.Time{}
+	for _, s := range rec.Submissions {
+		if s.EnrollmentID == e.ID {
+			f.Submissions++
+			submitted[s.ExerciseID] = true
+			subIDs = append(subIDs, s.ID)
+			subAt[s.ID] = s.SubmittedAt
+		}
+	}
+	for _, m := range p.Modules {
+		done := len(m.Exercises) > 0
+		for _, x := range m.Exercises {
+			if !submitted[x.ID] {
+				done = false
+			}
+		}
+		if done {
+			f.ModulesCompleted++
+		}
+	}
+	for _, fb := range rec.Feedback {
+		if fb.EnrollmentID == e.ID {
+			f.FeedbackSent++
+		}
+	}
+	msgAt := map[string]time.Time{}
+	for _, m := range rec.Messages {
+		if m.EnrollmentID != e.ID {
+			continue
+		}
+		if m.Direction == DirectionOut {
+			f.MessagesSent++
+		} else {
+			f.MessagesReceived++
+			msgIDs = append(msgIDs, m.ID)
+			msgAt[m.ID] = m.SentAt
+		}
+	}
+	startWeek := ""
+	if st, err := time.ParseInLocation(time.DateOnly, e.StartDate, loc); err == nil {
+		startWeek = ISOWeek(st)
+	}
+	endWeek := ISOWeek(db.Now().In(loc))
+	if endDay != "" {
+		if en, err := time.ParseInLocation(time.DateOnly, endDay, loc); err == nil {
+			endWeek = ISOWeek(en)
+		}
+	}
+	var seconds int64
+	for _, ts := range rec.TimeSpent {
+		if ts.Week >= startWeek && ts.Week <= endWeek {
+			seconds += ts.Seconds
+		}
+	}
+	f.TherapistMinutes = int(seconds / 60)
+
+	// Scores: in the order the schedule lists the instruments, then any
+	// other answered.
+	byInst := map[string][]MeasureResponse{}
+	follow := map[string][]MeasureResponse{}
+	var order []string
+	for _, m := range rec.Measures {
+		if m.EnrollmentID != e.ID {
+			continue
+		}
+		if !inTreatment(m.AnsweredAt) {
+			follow[m.InstrumentID] = append(follow[m.InstrumentID], m)
+			continue
+		}
+		if _, ok := byInst[m.InstrumentID]; !ok {
+			order = append(order, m.InstrumentID)
+		}
+		byInst[m.InstrumentID] = append(byInst[m.InstrumentID], m)
+	}
+	rank := map[string]int{}
+	for i, s := range p.Schedule {
+		rank[s.Instrument] = i + 1
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		ri, rj := rank[order[i]], rank[order[j]]
+		if ri == 0 {
+			ri = 1 << 30
+		}
+		if rj == 0 {
+			rj = 1 << 30
+		}
+		return ri < rj
+	})
+	at := func(in *programs.Instrument, m MeasureResponse) ScoreAt {
+		return ScoreAt{Total: m.Total, Band: in.Band(m.Total), Week: m.Week, Date: m.AnsweredAt.In(loc).Format(time.DateOnly)}
+	}
+	lastOf := map[string]MeasureResponse{}
+	for _, id := range order {
+		ms := byInst[id]
+		first, last := ms[0], ms[len(ms)-1]
+		lastOf[id] = last
+		in, err := db.InstrumentDef(ctx, id, last.InstrumentVersion)
+		if err != nil {
+			return nil, err
+		}
+		s := SummaryScore{Instrument: id, Name: in.Name(), Validated: isValidated(in), Count: len(ms), First: at(in, first), Last: at(in, last)}
+		if c, ok := in.IsCase(last.Total); ok {
+			s.Case = &c
+		}
+		if len(ms) >= 2 && s.Validated {
+			ch := in.Change(first.Total, last.Total)
+			s.Change = &ch
+		}
+		f.Scores = append(f.Scores, s)
+	}
+
+	// Risk: every critical-item answer and every patient text with a risk
+	// phrase of the enrollment, with the acknowledgement of each.
+	ackOf := map[string]RiskAck{}
+	for _, a := range rec.RiskAcks {
+		if _, seen := ackOf[a.SourceID]; !seen {
+			ackOf[a.SourceID] = a
+		}
+	}
+	add := func(at time.Time, typ, id, what string) {
+		r := RiskEvent{At: at, What: what, SourceType: typ, SourceID: id}
+		if a, ok := ackOf[id]; ok {
+			t := a.AckedAt
+			r.Acknowledged, r.Action, r.By, r.AckedAt, r.Comment = true, a.Action, handle(a.TherapistID), &t, a.Comment
+		}
+		f.Risk = append(f.Risk, r)
+	}
+	for _, m := range rec.Measures {
+		if m.EnrollmentID != e.ID {
+			continue
+		}
+		in, err := db.InstrumentDef(ctx, m.InstrumentID, m.InstrumentVersion)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range in.CriticalHits(m.Answers) {
+			add(m.AnsweredAt, RiskSourceMeasure, m.ID, fmt.Sprintf("%s item %s answered %d (%s)", in.Name(), h.Item, h.Answer, h.Label))
+		}
+	}
+	hits, err := db.riskHits(ctx, pol, msgIDs, subIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range msgIDs {
+		if h := hits[id]; h.Phrase != "" {
+			add(msgAt[id], RiskSourceMessage, id, fmt.Sprintf("message with a phrase of the %s risk word list (%q)", h.Lang, h.Phrase))
+		}
+	}
+	for _, id := range subIDs {
+		if h := hits[id]; h.Phrase != "" {
+			add(subAt[id], RiskSourceSubmit, id, fmt.Sprintf("exercise with a phrase of the %s risk word list (%q)", h.Lang, h.Phrase))
+		}
+	}
+	sort.SliceStable(f.Risk, func(i, j int) bool { return f.Risk[i].At.Before(f.Risk[j].At) })
+
+	// The follow-up.
+	if e.Status == EnrollmentCompleted && p.FollowUpWeeks > 0 {
+		f.FollowUp.Weeks, f.FollowUp.Due = p.FollowUpWeeks, e.FollowUpDue
+		for _, s := range p.Schedule {
+			name := s.Instrument
+			if in, err := db.InstrumentDef(ctx, s.Instrument, 0); err == nil {
+				name = in.Name()
+			}
+			f.FollowUp.Instruments = append(f.FollowUp.Instruments, name)
+		}
+		for _, id := range order {
+			fs := follow[id]
+			if len(fs) == 0 {
+				continue
+			}
+			fu, end := fs[0], lastOf[id]
+			in, err := db.InstrumentDef(ctx, id, fu.InstrumentVersion)
+			if err != nil {
+				return nil, err
+			}
+			s := FollowUpScore{Name: in.Name(), End: at(in, end), FollowUp: at(in, fu)}
+			if isValidated(in) {
+				ch := in.Change(end.Total, fu.Total)
+				s.Change = &ch
+			}
+			f.FollowUp.Answered = append(f.FollowUp.Answered, s)
+		}
+	}
+	return f, nil
+}
+
+// riskHits finds the risk phrases in patient texts, through the queue's
+// cache.
+func (db *DB) riskHits(ctx context.Context, pol Policy, msgIDs, subIDs []string) (map[string]riskphrase.Hit, error) {
+	r, err := newTriageRules(pol, db.Now(), db.riskCache, Therapist{})
+	if err != nil {
+		return nil, err
+	}
+	te := &triageEnrollment{}
+	for _, id := range msgIDs {
+		te.messages = append(te.messages, triageMsg{id: id, direction: DirectionIn})
+	}
+	for _, id := range subIDs {
+		te.submitted = append(te.submitted, triageSub{id: id})
+	}
+	tx, err := db.r.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := r.scanTexts(ctx, tx, []*triageEnrollment{te}); err != nil {
+		return nil, err
+	}
+	return r.hits, nil
+}
+
+// RenderSummary writes a discharge summary as markdown: the text the
+// therapist edits and signs.
+func RenderSummary(f *SummaryFacts) string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("# Discharge summary: %s\n\n", f.Pseudonym)
+	w("- Program: %s (%s, version %d)\n", f.ProgramTitle, f.ProgramID, f.ProgramVersion)
+	w("- Therapist: %s\n", f.Therapist)
+	end := f.EndedOn
+	if end == "" {
+		end = "not ended (planned " + f.PlannedEnd + ")"
+	}
+	w("- Dates: started %s, planned end %s, ended %s\n", f.StartDate, f.PlannedEnd, end)
+	status := f.Status
+	if f.EndReason != "" {
+		status += " (" + f.EndReason + ")"
+	}
+	w("- Outcome: %s\n", status)
+	if len(f.Course) > 0 {
+		w("- Course: %s\n", strings.Join(f.Course, "; "))
+	}
+	w("\n## Work done\n\n")
+	w("- Modules completed: %d of %d\n", f.ModulesCompleted, f.Modules)
+	w("- Exercises submitted: %d\n", f.Submissions)
+	w("- Feedback sent: %d\n", f.FeedbackSent)
+	w("- Messages sent: %d (received %d)\n", f.MessagesSent, f.MessagesReceived)
+	w("- Therapist time: %d minutes\n", f.TherapistMinutes)
+	w("\n## Scores\n\n")
+	if len(f.Scores) == 0 {
+		w("No scores were answered.\n")
+	}
+	for _, s := range f.Scores {
+		note := ""
+		if !s.Validated {
+			note = " (not a validated scale: no reliable change or recovery)"
+		}
+		w("- %s%s: first %s, last %s", s.Name, note, scoreWords(s.First), scoreWords(s.Last))
+		switch {
+		case s.Change != nil:
+			c := s.Change
+			w("; change %+d (threshold %d): %s", c.Delta, c.Threshold, c.Status)
+		case s.Count < 2:
+			w("; one score only: no change to report")
+		}
+		w("\n")
+	}
+	w("\n## Risk\n\n")
+	if len(f.Risk) == 0 {
+		w("No risk flags were raised.\n")
+	}
+	for _, r := range f.Risk {
+		w("- %s: %s: ", r.At.UTC().Format(time.DateOnly), r.What)
+		if r.Acknowledged {
+			w("acknowledged %s by %s (%s)", r.AckedAt.UTC().Format(time.DateOnly), r.By, r.Action)
+		} else {
+			w("NOT ACKNOWLEDGED: it stays in the queue until it is")
+		}
+		w("\n")
+	}
+	w("\n## Follow-up\n\n")
+	switch {
+	case f.FollowUp.Weeks > 0:
+		w("Follow-up measurement (%s) %d weeks after the end, due %s.\n", strings.Join(f.FollowUp.Instruments, ", "), f.FollowUp.Weeks, f.FollowUp.Due)
+		for _, a := range f.FollowUp.Answered {
+			w("- %s: %s at the end, %s at follow-up", a.Name, scoreWords(a.End), scoreWords(a.FollowUp))
+			if a.Change != nil {
+				w("; change since the end %+d (threshold %d): %s", a.Change.Delta, a.Change.Threshold, a.Change.Status)
+			}
+			w("\n")
+		}
+	case f.Status == EnrollmentDiscontinued:
+		w("No follow-up: the treatment was discontinued.\n")
+	default:
+		w("No follow-up: the program sets none.\n")
+	}
+	return b.String()
+}
+
+func scoreWords(s ScoreAt) string {
+	if s.Band == "" {
+		return fmt.Sprintf("%d (week %d, %s)", s.Total, s.Week, s.Date)
+	}
+	return fmt.Sprintf("%d %s (week %d, %s)", s.Total, s.Band, s.Week, s.Date)
+}
+
+// SignSummaryOp signs a discharge summary and removes the draft it was
+// written in.
+type SignSummaryOp struct {
+	Summary Summary `json:"summary"`
+	DraftID string  `json:"draft_id,omitempty"`
+}
+
+func (SignSummaryOp) OpType() string { return "summary.sign" }
+func (o SignSummaryOp) apply(t *tx) error {
+	s := o.Summary
+	const r = "summary"
+	if err := first(needID(r, "id", s.ID), needID(r, "therapist_id", s.TherapistID), need(r, "body", s.Body),
+		checkTextLen(r, "body", s.Body), needTime(r, "signed_at", s.SignedAt)); err != nil {
+		return err
+	}
+	if !json.Valid(s.Facts) {
+		return invalid(r, "facts", "is not valid JSON")
+	}
+	e, _, err := enrollmentOf(txRefs{t}, r, s.EnrollmentID, s.PatientID)
+	if err != nil {
+		return err
+	}
+	if !e.Finished() {
+		return invalid(r, "enrollment_id", "enrollment %s is %s: a summary is signed when the treatment has ended", e.ID, e.Status)
+	}
+	rf := txRefs{t}
+	if _, err := rf.therapist(s.TherapistID); err != nil {
+		return ref(r, "therapist_id", s.TherapistID, err)
+	}
+	if t.actor.IsPerson() && s.TherapistID != t.actor.ID {
+		return invalid(r, "therapist_id", "must be your own id: a summary is signed by whoever signs it")
+	}
+	if err := t.mayChangeCourse(e, "sign"); err != nil {
+		return err
+	}
+	var head string
+	err = t.tx.QueryRowContext(t.ctx, `SELECT id FROM summaries s WHERE enrollment_id = ?
+		AND NOT EXISTS (SELECT 1 FROM summaries n WHERE n.supersedes = s.id) ORDER BY signed_at DESC, id DESC LIMIT 1`, e.ID).Scan(&head)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if head != s.Supersedes {
+		if s.Supersedes == "" {
+			return fmt.Errorf("enrollment %s already has a signed summary (%s): a correction supersedes it: %w", e.ID, head, ErrConflict)
+		}
+		return fmt.Errorf("summary %s is not the current summary of enrollment %s (that is %q): %w", s.Supersedes, e.ID, head, ErrConflict)
+	}
+	if err := t.insert(tables.summary, &s, s.ID, s.PatientID); err != nil {
+		return err
+	}
+	return t.dropDraft(o.DraftID, s.PatientID)
+}
+
+// SummaryDraft returns actor's draft of the discharge summary of a
+// finished enrollment, making it when there is none: from the current
+// signed summary (a correction starts from what was signed), else from
+// the treatment's figures now. The editor saves it with SaveDraft and
+// SignSummary signs it.
+func (db *DB) SummaryDraft(ctx context.Context, actor Actor, enrollmentID string) (Draft, error) {
+	e, err := db.Enrollment(ctx, actor, enrollmentID)
+	if err != nil {
+		return Draft{}, err
+	}
+	if !e.Finished() {
+		return Draft{}, invalid("summary", "enrollment_id", "enrollment %s is %s: complete or discontinue it first", e.ID, e.Status)
+	}
+	d, err := selectOne[Draft](ctx, db.r, tables.draft, "draft", enrollmentID,
+		"WHERE therapist_id = ? AND target_type = ? AND target_id = ?", actor.ID, DraftSummary, enrollmentID)
+	if err == nil {
+		return d, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return Draft{}, err
+	}
+	body := ""
+	if head, err := db.currentSummary(ctx, enrollmentID); err != nil {
+		return Draft{}, err
+	} else if head != nil {
+		body = head.Body
+	} else {
+		facts, err := db.summaryFacts(ctx, e, nil)
+		if err != nil {
+			return Draft{}, err
+		}
+		body = RenderSummary(facts)
+	}
+	return db.SaveDraft(ctx, actor, Draft{TherapistID: actor.ID, PatientID: e.PatientID, TargetType: DraftSummary, TargetID: e.ID, Body: body})
+}
+
+// currentSummary is the signed summary of an enrollment no other
+// supersedes (nil when none is signed).
+func (db *DB) currentSummary(ctx context.Context, enrollmentID string) (*Summary, error) {
+	s, err := selectOne[Summary](ctx, db.r, tables.summary, "summary", enrollmentID, `s WHERE enrollment_id = ?
+		AND NOT EXISTS (SELECT 1 FROM summaries n WHERE n.supersedes = s.id) ORDER BY signed_at DESC, id DESC`, enrollmentID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// SignSummary signs the discharge summary of a finished enrollment with
+// body (empty: the text of actor's summary draft) and removes the draft;
+// a summary signed before is superseded. The figures of the treatment at
+// signing are kept with it.
+func (db *DB) SignSummary(ctx context.Context, actor Actor, enrollmentID, body string) (Summary, error) {
+	e, err := db.Enrollment(ctx, actor, enrollmentID)
+	if err != nil {
+		return Summary{}, err
+	}
+	draftID := ""
+	d, err := selectOne[Draft](ctx, db.r, tables.draft, "draft", enrollmentID,
+		"WHERE therapist_id = ? AND target_type = ? AND target_id = ?", actor.ID, DraftSummary, enrollmentID)
+	switch {
+	case err == nil:
+		draftID = d.ID
+		if strings.TrimSpace(body) == "" {
+			body = d.Body
+		}
+	case !errors.Is(err, ErrNotFound):
+		return Summary{}, err
+	}
+	if strings.TrimSpace(body) == "" {
+		return Summary{}, invalid("summary", "body", "is empty and there is no summary draft to sign: write the summary first")
+	}
+	facts, err := db.summaryFacts(ctx, e, nil)
+	if err != nil {
+		return Summary{}, err
+	}
+	raw, err := json.Marshal(facts)
+	if err != nil {
+		return Summary{}, err
+	}
+	s := Summary{EnrollmentID: e.ID, PatientID: e.PatientID, TherapistID: actor.ID, Body: body, Facts: raw}
+	db.stamp(&s.ID, &s.SignedAt)
+	head, err := db.currentSummary(ctx, e.ID)
+	if err != nil {
+		return Summary{}, err
+	}
+	if head != nil {
+		s.Supersedes = head.ID
+	}
+	return s, db.Apply(ctx, actor, SignSummaryOp{Summary: s, DraftID: draftID})
+}
+
+// SummaryView is a patient's discharge summary as printed: the current
+// signed one, or (none signed yet) the figures now, unsigned.
+type SummaryView struct {
+	Pseudonym    string       `json:"pseudonym"`
+	EnrollmentID string       `json:"enrollment_id"`
+	Signed       bool         `json:"signed"`
+	SignedBy     string       `json:"signed_by,omitempty"`
+	Summary      *Summary     `json:"summary,omitempty"`
+	Facts        SummaryFacts `json:"facts"`
+	Body         string       `json:"body"`
+	// Superseded lists the earlier signed versions (ids), newest first.
+	Superseded []string `json:"superseded"`
+}
+
+// PatientSummary reads the discharge summary of a patient's latest
+// finished enrollment (or of enrollmentID, when given) for actor, and
+// writes the read to the audit log.
+func (db *DB) PatientSummary(ctx context.Context, actor Actor, patientRef, enrollmentID string) (*SummaryView, error) {
+	p, err := db.ReadablePatient(ctx, actor, patientRef)
+	if err != nil {
+		return nil, err
+	}
+	list, err := selectAll[Enrollment](ctx, db.r, tables.enrollment, "WHERE patient_id = ? ORDER BY created_at DESC, id DESC", p.ID)
+	if err != nil {
+		return nil, err
+	}
+	var e *Enrollment
+	for i := range list {
+		if (enrollmentID == "" && list[i].Finished()) || list[i].ID == enrollmentID {
+			e = &list[i]
+			break
+		}
+	}
+	if e == nil {
+		if enrollmentID != "" {
+			return nil, notFound("enrollment", enrollmentID)
+		}
+		return nil, fmt.Errorf("patient %s has no completed or discontinued treatment yet: %w", p.Pseudonym, ErrNotFound)
+	}
+	v := SummaryView{Pseudonym: p.Pseudonym, EnrollmentID: e.ID, Superseded: []string{}}
+	head, err := db.currentSummary(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	if head != nil {
+		v.Signed, v.Summary, v.Body = true, head, head.Body
+		if th, err := db.Therapist(ctx, head.TherapistID); err == nil {
+			v.SignedBy = th.Handle
+		}
+		if err := json.Unmarshal(head.Facts, &v.Facts); err != nil {
+			return nil, fmt.Errorf("summary %s: the stored figures are unreadable: %w", head.ID, err)
+		}
+		for id := head.Supersedes; id != ""; {
+			v.Superseded = append(v.Superseded, id)
+			var next string
+			if err := db.r.QueryRowContext(ctx, "SELECT supersedes FROM summaries WHERE id = ?", id).Scan(&next); err != nil {
+				break
+			}
+			id = next
+		}
+	} else {
+		f, err := db.summaryFacts(ctx, *e, nil)
+		if err != nil {
+			return nil, err
+		}
+		v.Facts, v.Body = *f, RenderSummary(f)
+	}
+	if err := db.RecordAccess(ctx, actor, p.ID, "read", "discharge summary"); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// Markdown is the summary as printed by 'polku patients summary'.
+func (v *SummaryView) Markdown() string {
+	var b strings.Builder
+	if !v.Signed {
+		b.WriteString("> NOT SIGNED: the figures as they are now. The therapist signs the summary ('polku enrollments sign-summary').\n\n")
+	}
+	b.WriteString(strings.TrimRight(v.Body, "\n"))
+	b.WriteString("\n")
+	if v.Signed {
+		fmt.Fprintf(&b, "\n---\nSigned by %s on %s", v.SignedBy, v.Summary.SignedAt.UTC().Format("2006-01-02 15:04 UTC"))
+		if len(v.Superseded) > 0 {
+			fmt.Fprintf(&b, "; corrects %s", plural(len(v.Superseded), "earlier version", "earlier versions"))
+		}
+		b.WriteString(".\n")
+	}
+	return b.String()
+}
