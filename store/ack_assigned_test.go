@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"polku/programs/builtin"
 	"polku/store"
 )
 
@@ -91,5 +93,63 @@ func TestAckOnlyByTheTherapistAssignedAtThatTime(t *testing.T) {
 				t.Errorf("%s (%s): %v does not say who may acknowledge", c.name, via, err)
 			}
 		}
+	}
+}
+
+// A transfer made as a course step is in the enrollment's history (its
+// events), which an export carries: after a restore the former
+// therapist's acknowledgement from before the transfer is still hers to
+// have made, and one dated after it is not.
+func TestAckRuleFollowsCourseTransfersThroughARestore(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	sup, err := f.db.AddTherapist(ctx, sys, store.Therapist{Handle: "sanna", Name: "Sanna S", Role: store.RoleSupervisor, Team: "south", Capacity: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	olli, err := f.db.AddTherapist(ctx, sys, store.Therapist{Handle: "olli", Name: "Olli O", Role: store.RoleTherapist, Team: "south", Capacity: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.advance(time.Hour)
+	m, err := f.db.AddMeasure(ctx, sys, store.MeasureResponse{EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, InstrumentID: "phq9", Week: 1,
+		Answers: []int{0, 0, 0, 0, 0, 0, 0, 0, 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.advance(time.Hour)
+	// anna acknowledges (no message of hers: only the history says she was assigned).
+	if _, err := f.db.AckRisk(ctx, f.actor, store.RiskAck{PatientID: f.patient.ID, EnrollmentID: f.enroll.ID, SourceType: store.RiskSourceMeasure,
+		SourceID: m.ID, Action: store.AckNoAcuteRisk}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.advance(time.Hour)
+	if _, err := f.db.TransferEnrollment(ctx, store.ActorFor(sup, "test"), f.enroll.ID, f.enroll.Version, olli.ID, "caseload"); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.advance(time.Hour)
+	var exp bytes.Buffer
+	if _, err := f.db.Export(ctx, sys, &exp, store.ExportFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	restored := openStore(t, f.clock)
+	b, _ := builtin.Load()
+	if _, err := restored.ImportPrograms(ctx, sys, b, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := restored.Import(ctx, sys, bytes.NewReader(exp.Bytes()), false); err != nil {
+		t.Fatalf("restore with anna's acknowledgement from before the transfer: %v", err)
+	}
+	// After the transfer anna may not acknowledge any more, olli may.
+	late := func(th string) error {
+		_, err := restored.AckRisk(ctx, sys, store.RiskAck{PatientID: f.patient.ID, EnrollmentID: f.enroll.ID, SourceType: store.RiskSourceMeasure,
+			SourceID: m.ID, Action: store.AckNoAcuteRisk, TherapistID: th})
+		return err
+	}
+	if err := late(f.therapist.ID); err == nil || !strings.Contains(err.Error(), "assigned to patient") {
+		t.Errorf("anna after the transfer: %v", err)
+	}
+	if err := late(olli.ID); err != nil {
+		t.Errorf("olli after the transfer: %v", err)
 	}
 }

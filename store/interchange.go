@@ -24,10 +24,12 @@ import (
 // whose "type" names the record type and whose other fields are the record's
 // JSON fields (see docs/interchange.md). Lines come in dependency order.
 
-// RecordTypes lists the record types in the order export writes them.
+// RecordTypes lists the record types in the order export writes them. An
+// enrollment's events (its transfers) come before the risk acknowledgements,
+// which are checked against who was assigned when.
 var RecordTypes = []string{
 	"therapist", "instrument", "program", "patient", "referral", "enrollment", "submission", "feedback",
-	"message", "measure_response", "diary_entry", "note", "risk_ack", "enrollment_event", "summary", "draft", "time_spent", "setting", "audit",
+	"message", "measure_response", "diary_entry", "note", "enrollment_event", "risk_ack", "summary", "draft", "time_spent", "setting", "audit",
 }
 
 type recordKind struct {

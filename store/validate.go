@@ -124,18 +124,22 @@ func (r txRefs) now() time.Time { return r.t.now }
 
 // assigned applies the rule of docs/clinical.md, "Who may acknowledge",
 // by the enrollments' history: at time at, the patient's therapist is the
-// therapist of each enrollment made by then and not yet finished then, or,
-// when none is current, of the latest one made by then (the last therapist
-// assigned). An enrollment's therapist at a time is the one its change log
-// names then (the assignments table); an enrollment whose history is not
-// in this store (an import) names the author of the latest message or
-// feedback on it by then, else its therapist. Only when no therapist is
+// therapist of each enrollment made by then and not yet finished then (its
+// complete or discontinue event, else its last update), or, when none is
+// current, of the latest one made by then (the last therapist assigned).
+// An enrollment's therapist at a time is the one its transfer events name
+// then (the course, which an export carries); without transfer events, the
+// one its change log names then (the assignments table: a therapist set
+// directly); an enrollment whose history is in neither (an older import)
+// names the author of the latest message or feedback on it by then, else
+// its therapist. Only when no therapist is
 // assigned (no enrollment made by then) does the supervisor of the team of
 // the patient's therapists acknowledge.
 func (r txRefs) assigned(patientID, therapistID string, at time.Time) (bool, error) {
 	ts := fmtTime(at)
-	rows, err := r.t.tx.QueryContext(r.t.ctx, `SELECT id, therapist_id, status, created_at, updated_at FROM enrollments
-		WHERE patient_id = ? ORDER BY created_at, id`, patientID)
+	rows, err := r.t.tx.QueryContext(r.t.ctx, `SELECT e.id, e.therapist_id, e.status, e.created_at,
+		COALESCE((SELECT MIN(ev.at) FROM enrollment_events ev WHERE ev.enrollment_id = e.id AND ev.kind IN ('complete', 'discontinue')), e.updated_at)
+		FROM enrollments e WHERE e.patient_id = ? ORDER BY e.created_at, e.id`, patientID)
 	if err != nil {
 		return false, err
 	}
@@ -169,6 +173,8 @@ func (r txRefs) assigned(patientID, therapistID string, at time.Time) (bool, err
 	for _, e := range current {
 		var who string
 		err := r.t.tx.QueryRowContext(r.t.ctx, `SELECT COALESCE(
+			(SELECT to_therapist FROM enrollment_events WHERE enrollment_id = ?1 AND kind = 'transfer' AND at <= ?2 ORDER BY at DESC LIMIT 1),
+			(SELECT from_therapist FROM enrollment_events WHERE enrollment_id = ?1 AND kind = 'transfer' AND at > ?2 ORDER BY at LIMIT 1),
 			(SELECT a.therapist_id FROM assignments a JOIN changes c ON c.seq = a.seq
 				WHERE a.enrollment_id = ?1 AND c.at <= ?2 ORDER BY a.seq DESC LIMIT 1),
 			(SELECT therapist_id FROM (
