@@ -967,7 +967,7 @@ func (im *importer) checkInstrument(r *InstrumentVersion) error {
 	if def.ID != r.InstrumentID || def.Version != r.Version {
 		return invalid(rt, "definition", "describes %s version %d, not %s version %d", def.ID, def.Version, r.InstrumentID, r.Version)
 	}
-	if probs := programs.Validate(&programs.Bundle{Docs: []*programs.Document{{Kind: "instrument", Instrument: &def}}}, nil); len(probs) > 0 {
+	if probs := programs.ValidateStored(&programs.Bundle{Docs: []*programs.Document{{Kind: "instrument", Instrument: &def}}}, nil); len(probs) > 0 {
 		return invalid(rt, "definition", "%s", probs[0].Msg)
 	}
 	if h := instrumentHash(def); h != r.Hash {
@@ -996,7 +996,7 @@ func (im *importer) checkProgram(r *ProgramVersion) error {
 		_, err := im.instrument(id, 0)
 		return err == nil
 	}
-	if probs := programs.Validate(&programs.Bundle{Docs: []*programs.Document{{Kind: "program", Program: &def}}}, known); len(probs) > 0 {
+	if probs := programs.ValidateStored(&programs.Bundle{Docs: []*programs.Document{{Kind: "program", Program: &def}}}, known); len(probs) > 0 {
 		return invalid(rt, "definition", "%s", probs[0].Msg)
 	}
 	if h := programHash(def); h != r.Hash {
