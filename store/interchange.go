@@ -23,7 +23,7 @@ import (
 // RecordTypes lists the record types in the order export writes them.
 var RecordTypes = []string{
 	"therapist", "instrument", "program", "patient", "referral", "enrollment", "submission", "feedback",
-	"message", "measure_response", "diary_entry", "note", "risk_ack", "draft", "time_spent", "setting", "audit",
+	"message", "measure_response", "diary_entry", "note", "risk_ack", "go_ahead", "draft", "time_spent", "setting", "audit",
 }
 
 type recordKind struct {
@@ -86,6 +86,10 @@ type (
 		Type string `json:"type"`
 		RiskAck
 	}
+	goAheadLine struct {
+		Type string `json:"type"`
+		GoAhead
+	}
 	draftLine struct {
 		Type string `json:"type"`
 		Draft
@@ -118,6 +122,7 @@ var recordKinds = map[string]recordKind{
 	"diary_entry":      {"diary_entry", tables.diary, func() any { return &diaryLine{} }, func(w any) any { return &w.(*diaryLine).DiaryEntry }},
 	"note":             {"note", tables.note, func() any { return &noteLine{} }, func(w any) any { return &w.(*noteLine).Note }},
 	"risk_ack":         {"risk_ack", tables.riskAck, func() any { return &riskAckLine{} }, func(w any) any { return &w.(*riskAckLine).RiskAck }},
+	"go_ahead":         {"go_ahead", tables.goAhead, func() any { return &goAheadLine{} }, func(w any) any { return &w.(*goAheadLine).GoAhead }},
 	"draft":            {"draft", tables.draft, func() any { return &draftLine{} }, func(w any) any { return &w.(*draftLine).Draft }},
 	"time_spent":       {"time_spent", tables.timeSpent, func() any { return &timeLine{} }, func(w any) any { return &w.(*timeLine).TimeSpent }},
 	"setting":          {"setting", tables.setting, func() any { return &settingLine{} }, func(w any) any { return &w.(*settingLine).Setting }},
@@ -153,6 +158,8 @@ func RecordType(rec any) string {
 		return "note"
 	case *RiskAck:
 		return "risk_ack"
+	case *GoAhead:
+		return "go_ahead"
 	case *Draft:
 		return "draft"
 	case *TimeSpent:
@@ -355,6 +362,7 @@ func exportWhere(typ string, f ExportFilter) (string, []any) {
 		return `WHERE id IN (SELECT therapist_id FROM enrollments WHERE patient_id = ?1
 			UNION SELECT therapist_id FROM feedback WHERE patient_id = ?1 UNION SELECT therapist_id FROM notes WHERE patient_id = ?1
 			UNION SELECT therapist_id FROM messages WHERE patient_id = ?1 UNION SELECT therapist_id FROM risk_acks WHERE patient_id = ?1
+			UNION SELECT therapist_id FROM go_aheads WHERE patient_id = ?1
 			UNION SELECT therapist_id FROM drafts WHERE patient_id = ?1 UNION SELECT therapist_id FROM time_spent WHERE patient_id = ?1)`, []any{p}
 	case "program":
 		return "WHERE id IN (SELECT program_version_id FROM enrollments WHERE patient_id = ?)", []any{p}
@@ -874,6 +882,8 @@ func recordIDs(rec any) (id, patientID string) {
 		return r.ID, r.PatientID
 	case *RiskAck:
 		return r.ID, r.PatientID
+	case *GoAhead:
+		return r.ID, r.PatientID
 	case *Draft:
 		return r.ID, r.PatientID
 	case *TimeSpent:
@@ -919,7 +929,7 @@ func (im *importer) check(rec any) error {
 		if err := checkSubmission(im, r); err != nil {
 			return err
 		}
-		im.subs[r.ID] = &Submission{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, SubmittedAt: r.SubmittedAt}
+		im.subs[r.ID] = &Submission{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, ExerciseID: r.ExerciseID, SubmittedAt: r.SubmittedAt}
 	case *Feedback:
 		if err := checkFeedback(im, r); err != nil {
 			return err
@@ -941,6 +951,8 @@ func (im *importer) check(rec any) error {
 		return checkNote(im, r)
 	case *RiskAck:
 		return checkRiskAck(im, r)
+	case *GoAhead:
+		return checkGoAhead(im, r)
 	case *Draft:
 		return checkDraft(im, r)
 	case *TimeSpent:

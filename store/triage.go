@@ -189,6 +189,7 @@ type triageEnrollment struct {
 	measures   []triageMeasure
 	lastDiary  time.Time
 	acked      map[string]bool
+	goAheads   map[string]time.Time // newest go-ahead decision by go-ahead id
 	program    *programs.Program
 }
 
@@ -385,6 +386,9 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	}
 	for _, te := range order {
 		te.acked = acked
+	}
+	if err := scanIn(currentIDs, goAheadsQuery, func(r *sql.Rows) error { return scanGoAhead(r, byID) }); err != nil {
+		return nil, err
 	}
 
 	rules, err := newTriageRules(pol, now, db.riskCache, th)
@@ -727,6 +731,7 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 		}
 		r.instruments[ref] = in
 	}
+	f.goAheads = te.goAheads
 	newFacts(f, te.lastDiary)
 
 	it.ProgramTitle, it.Weeks = p.Title, p.Weeks

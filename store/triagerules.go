@@ -28,6 +28,7 @@ type facts struct {
 	acked        map[string]bool                        // acknowledged sources of the patient
 	instruments  map[instrumentRef]*programs.Instrument // every version the measures name
 	hits         map[string]riskphrase.Hit              // risk phrase found in a text, by its id (texts without one are absent)
+	goAheads     map[string]time.Time                   // newest go-ahead decision by the program's go-ahead id
 
 	// Derived by newFacts.
 	last       time.Time                  // last patient activity
@@ -100,7 +101,7 @@ type rule func(f *facts, e *ruleEnv) []Reason
 
 // rules run in this order on an active or scheduled enrollment; a
 // finished one gets riskReasons only.
-var rules = []rule{riskReasons, feedbackReasons, messageReasons, deteriorationReasons, inactiveReasons, endingReasons, startingReasons}
+var rules = []rule{riskReasons, feedbackReasons, messageReasons, deteriorationReasons, inactiveReasons, endingReasons, startingReasons, goAheadReasons}
 
 // riskReasons: every critical-item answer (PHQ-9 item 9 above 0) and every
 // patient text with a risk phrase that is not yet acknowledged, whatever

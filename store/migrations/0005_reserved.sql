@@ -1,0 +1,2 @@
+-- Reserved for another branch's migration (the merger replaces this file).
+SELECT 1;
