@@ -41,6 +41,8 @@ var examples = map[string]string{
   polku patients list --query SYN-0001 --output json`,
 	"polku patients show": `  polku patients show SYN-00001 --as anna
   polku patients show SYN-00001 --as anna --output json`,
+	"polku patients go-ahead": `  polku patients go-ahead SYN-00001 --id sleep-restriction --decision yes --comment 'no contraindications'
+  polku patients go-ahead SYN-00001 --decision no --comment 'untreated sleep apnoea: sleep clinic first'`,
 	"polku import": `  polku init && polku import backup.jsonl     # restore an export
   polku import --dry-run records.jsonl
   cat records.jsonl | polku import -`,
