@@ -41,6 +41,8 @@ func Legend() []LegendEntry {
 			Meaning: "ending: the program's planned end is in 5 days"},
 		{Code: store.ReasonEnded, Example: "ENDED",
 			Meaning: "ended: the planned end has passed; complete or extend the enrollment"},
+		{Code: store.ReasonGoAheadWaiting, Example: "GO-AHEAD?",
+			Meaning: "go-ahead: the patient has submitted a screening (the insomnia health check) and the step it guards (sleep restriction) waits for your decision; o in the workspace"},
 		{Code: store.ReasonNoWelcome, Example: "WELCOME",
 			Meaning: "starting: the program has started and no message has gone to the patient; write a welcome"},
 		{Code: store.ReasonStartDue, Example: "START in 2d", Pattern: `START (today|in \d+d|\d+d late)`,
