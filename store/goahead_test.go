@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -143,5 +144,38 @@ func TestGoAheadClearsTheQueueReason(t *testing.T) {
 	g.db.Reader().QueryRow("SELECT actor_id FROM changes WHERE entity = 'go_aheads' AND entity_id = ?", d.ID).Scan(&actor)
 	if actor != g.therapist.ID {
 		t.Errorf("change log: actor %q, want %s", actor, g.therapist.ID)
+	}
+}
+
+// A go-ahead is part of the record: it leaves in an export and comes back
+// from it, checked like any other writer's (a "not suitable" without a
+// reason is refused there too).
+func TestGoAheadExportsAndImports(t *testing.T) {
+	ctx := context.Background()
+	g := newGoAheadFixture(t)
+	d, err := g.db.RecordGoAhead(ctx, g.actor, g.decision(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exp bytes.Buffer
+	if _, err := g.db.Export(ctx, sys, &exp, store.ExportFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(exp.String(), `"type":"go_ahead","id":"`+d.ID+`"`) {
+		t.Fatalf("the export lacks the go-ahead:\n%s", exp.String())
+	}
+	other := openStore(t, g.clock)
+	if _, err := other.Import(ctx, sys, bytes.NewReader(exp.Bytes()), false); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	other.Reader().QueryRow("SELECT COUNT(*) FROM go_aheads WHERE id = ? AND decision = 'go-ahead'", d.ID).Scan(&n)
+	if n != 1 {
+		t.Fatal("the go-ahead did not come back")
+	}
+	bad := strings.Replace(exp.String(), `"decision":"go-ahead"`, `"decision":"not-suitable"`, 1)
+	third := openStore(t, g.clock)
+	if _, err := third.Import(ctx, sys, strings.NewReader(bad), false); err == nil || !strings.Contains(err.Error(), "go_ahead.comment: is required") {
+		t.Fatalf("import of a reasonless not-suitable: %v", err)
 	}
 }
