@@ -25,7 +25,7 @@ import (
 // RecordTypes lists the record types in the order export writes them.
 var RecordTypes = []string{
 	"therapist", "instrument", "program", "patient", "referral", "enrollment", "submission", "feedback",
-	"message", "measure_response", "diary_entry", "note", "risk_ack", "enrollment_event", "summary", "draft", "time_spent", "setting", "audit",
+	"message", "measure_response", "diary_entry", "note", "risk_ack", "enrollment_event", "summary", "go_ahead", "draft", "time_spent", "setting", "audit",
 }
 
 type recordKind struct {
@@ -96,6 +96,10 @@ type (
 		Type string `json:"type"`
 		Summary
 	}
+	goAheadLine struct {
+		Type string `json:"type"`
+		GoAhead
+	}
 	draftLine struct {
 		Type string `json:"type"`
 		Draft
@@ -130,6 +134,7 @@ var recordKinds = map[string]recordKind{
 	"risk_ack":         {"risk_ack", tables.riskAck, func() any { return &riskAckLine{} }, func(w any) any { return &w.(*riskAckLine).RiskAck }},
 	"enrollment_event": {"enrollment_event", tables.event, func() any { return &eventLine{} }, func(w any) any { return &w.(*eventLine).EnrollmentEvent }},
 	"summary":          {"summary", tables.summary, func() any { return &summaryLine{} }, func(w any) any { return &w.(*summaryLine).Summary }},
+	"go_ahead":         {"go_ahead", tables.goAhead, func() any { return &goAheadLine{} }, func(w any) any { return &w.(*goAheadLine).GoAhead }},
 	"draft":            {"draft", tables.draft, func() any { return &draftLine{} }, func(w any) any { return &w.(*draftLine).Draft }},
 	"time_spent":       {"time_spent", tables.timeSpent, func() any { return &timeLine{} }, func(w any) any { return &w.(*timeLine).TimeSpent }},
 	"setting":          {"setting", tables.setting, func() any { return &settingLine{} }, func(w any) any { return &w.(*settingLine).Setting }},
@@ -169,6 +174,8 @@ func RecordType(rec any) string {
 		return "enrollment_event"
 	case *Summary:
 		return "summary"
+	case *GoAhead:
+		return "go_ahead"
 	case *Draft:
 		return "draft"
 	case *TimeSpent:
@@ -384,6 +391,7 @@ func exportWhere(typ string, f ExportFilter) (string, []any) {
 		return `WHERE id IN (SELECT therapist_id FROM enrollments WHERE patient_id = ?1
 			UNION SELECT therapist_id FROM feedback WHERE patient_id = ?1 UNION SELECT therapist_id FROM notes WHERE patient_id = ?1
 			UNION SELECT therapist_id FROM messages WHERE patient_id = ?1 UNION SELECT therapist_id FROM risk_acks WHERE patient_id = ?1
+			UNION SELECT therapist_id FROM go_aheads WHERE patient_id = ?1
 			UNION SELECT therapist_id FROM drafts WHERE patient_id = ?1 UNION SELECT therapist_id FROM time_spent WHERE patient_id = ?1)`, []any{p}
 	case "program":
 		return "WHERE id IN (SELECT program_version_id FROM enrollments WHERE patient_id = ?)", []any{p}
@@ -931,6 +939,8 @@ func recordIDs(rec any) (id, patientID string) {
 		return r.ID, r.PatientID
 	case *Summary:
 		return r.ID, r.PatientID
+	case *GoAhead:
+		return r.ID, r.PatientID
 	case *Draft:
 		return r.ID, r.PatientID
 	case *TimeSpent:
@@ -976,7 +986,7 @@ func (im *importer) check(rec any) error {
 		if err := checkSubmission(im, r); err != nil {
 			return err
 		}
-		im.subs[r.ID] = &Submission{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, SubmittedAt: r.SubmittedAt}
+		im.subs[r.ID] = &Submission{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, ExerciseID: r.ExerciseID, SubmittedAt: r.SubmittedAt}
 	case *Feedback:
 		if err := checkFeedback(im, r); err != nil {
 			return err
@@ -1002,6 +1012,8 @@ func (im *importer) check(rec any) error {
 		return checkEvent(im, r)
 	case *Summary:
 		return checkSummary(im, r)
+	case *GoAhead:
+		return checkGoAhead(im, r)
 	case *Draft:
 		return checkDraft(im, r)
 	case *TimeSpent:
@@ -1028,7 +1040,7 @@ func (im *importer) checkInstrument(r *InstrumentVersion) error {
 	if def.ID != r.InstrumentID || def.Version != r.Version {
 		return invalid(rt, "definition", "describes %s version %d, not %s version %d", def.ID, def.Version, r.InstrumentID, r.Version)
 	}
-	if probs := programs.Validate(&programs.Bundle{Docs: []*programs.Document{{Kind: "instrument", Instrument: &def}}}, nil); len(probs) > 0 {
+	if probs := programs.ValidateStored(&programs.Bundle{Docs: []*programs.Document{{Kind: "instrument", Instrument: &def}}}, nil); len(probs) > 0 {
 		return invalid(rt, "definition", "%s", probs[0].Msg)
 	}
 	if h := instrumentHash(def); h != r.Hash {
@@ -1057,7 +1069,7 @@ func (im *importer) checkProgram(r *ProgramVersion) error {
 		_, err := im.instrument(id, 0)
 		return err == nil
 	}
-	if probs := programs.Validate(&programs.Bundle{Docs: []*programs.Document{{Kind: "program", Program: &def}}}, known); len(probs) > 0 {
+	if probs := programs.ValidateStored(&programs.Bundle{Docs: []*programs.Document{{Kind: "program", Program: &def}}}, known); len(probs) > 0 {
 		return invalid(rt, "definition", "%s", probs[0].Msg)
 	}
 	if h := programHash(def); h != r.Hash {
