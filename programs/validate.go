@@ -30,6 +30,10 @@ func validLanguage(l string) bool {
 type checker struct {
 	doc   *Document
 	probs *Problems
+	// stored: the definition was stored before (an export being
+	// restored), under the rules of its day; what later rules require of
+	// new content (a crisis block, a patient title) it may lack.
+	stored bool
 }
 
 func (c checker) at(path, format string, args ...any) {
@@ -66,6 +70,20 @@ func (c checker) slug(path, v string) {
 // knownInstrument says whether an instrument id not in the bundle is
 // already stored; it may be nil.
 func Validate(b *Bundle, knownInstrument func(id string) bool) Problems {
+	return validate(b, knownInstrument, false)
+}
+
+// ValidateStored checks definitions that a store already held (the lines
+// of an export being restored) as Validate does, except for what was
+// first required after they may have been stored: a program's crisis
+// block and a not-validated scale's patient title. A patient enrolled on
+// such a version keeps it word for word; new content is imported with
+// Validate.
+func ValidateStored(b *Bundle, knownInstrument func(id string) bool) Problems {
+	return validate(b, knownInstrument, true)
+}
+
+func validate(b *Bundle, knownInstrument func(id string) bool, stored bool) Problems {
 	var probs Problems
 	first := map[string]*Document{}
 	instruments := map[string]bool{}
@@ -75,7 +93,7 @@ func Validate(b *Bundle, knownInstrument func(id string) bool) Problems {
 		}
 	}
 	for _, d := range b.Docs {
-		c := checker{doc: d, probs: &probs}
+		c := checker{doc: d, probs: &probs, stored: stored}
 		key := d.Kind + ":" + d.ID()
 		if d.ID() != "" {
 			if prev, dup := first[key]; dup {
@@ -165,7 +183,9 @@ func (c checker) program(p *Program, instrumentExists func(string) bool) {
 		c.at("follow_up_weeks", "follow_up_weeks must be between 1 and 104 (two years), not %d", p.FollowUpWeeks)
 	}
 	c.required("description", strings.TrimSpace(p.Description) == "")
-	if c.required("crisis", p.Crisis == nil) {
+	if c.stored && p.Crisis == nil {
+		// stored before crisis blocks were required
+	} else if c.required("crisis", p.Crisis == nil) {
 		c.crisis(p.Crisis)
 	}
 	c.ageRules(p)
@@ -419,7 +439,7 @@ func (c checker) instrument(in *Instrument) {
 		if !strings.Contains(strings.ToLower(in.Title), "not validated") && in.Title != "" {
 			c.at("title", "title %q must say \"not validated\", because validated is false", in.Title)
 		}
-		if in.PatientTitle == "" {
+		if in.PatientTitle == "" && !c.stored {
 			c.at("validated", "missing required key \"patient_title\": a scale that is not validated needs a title for patients without the marker")
 		}
 	}

@@ -353,3 +353,44 @@ func TestNotValidatedScaleTitles(t *testing.T) {
 		}
 	}
 }
+
+// A definition a store already held is checked by the rules of its day:
+// without a crisis block (or a not-validated scale without a patient
+// title) it restores; a crisis block it has is still checked, and the rest
+// of the format is not relaxed.
+func TestValidateStoredAcceptsWhatEarlierRulesAllowed(t *testing.T) {
+	b, err := builtin.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gad *programs.Program
+	var check *programs.Instrument
+	for _, d := range b.Docs {
+		if d.Program != nil && d.Program.ID == "gad" {
+			gad = d.Program
+		}
+		if d.Instrument != nil && d.Instrument.ID == "sleep-check" {
+			check = d.Instrument
+		}
+	}
+	old := *gad
+	old.Crisis = nil
+	oldCheck := *check
+	oldCheck.PatientTitle = ""
+	one := &programs.Bundle{Docs: []*programs.Document{{Kind: "program", Program: &old}, {Kind: "instrument", Instrument: &oldCheck}}}
+	known := func(string) bool { return true }
+	if probs := programs.Validate(one, known); len(probs) != 2 {
+		t.Fatalf("Validate: %v, want the crisis block and the patient title", probs)
+	}
+	if probs := programs.ValidateStored(one, known); len(probs) != 0 {
+		t.Fatalf("ValidateStored: %v", probs)
+	}
+	broken := *gad
+	broken.Crisis = &programs.Crisis{Title: "Help"}
+	broken.Weeks = 0
+	probs := programs.ValidateStored(&programs.Bundle{Docs: []*programs.Document{{Kind: "program", Program: &broken}}}, known)
+	text := probs.Error()
+	if !strings.Contains(text, `missing required key "intro"`) || !strings.Contains(text, `missing required key "weeks"`) {
+		t.Fatalf("ValidateStored let through %v", probs)
+	}
+}

@@ -29,7 +29,7 @@ import (
 // which are checked against who was assigned when.
 var RecordTypes = []string{
 	"therapist", "instrument", "program", "patient", "referral", "enrollment", "submission", "feedback",
-	"message", "measure_response", "diary_entry", "note", "enrollment_event", "risk_ack", "summary", "draft", "time_spent", "setting", "audit",
+	"message", "measure_response", "diary_entry", "note", "enrollment_event", "risk_ack", "summary", "go_ahead", "draft", "time_spent", "setting", "audit",
 }
 
 type recordKind struct {
@@ -100,6 +100,10 @@ type (
 		Type string `json:"type"`
 		Summary
 	}
+	goAheadLine struct {
+		Type string `json:"type"`
+		GoAhead
+	}
 	draftLine struct {
 		Type string `json:"type"`
 		Draft
@@ -134,6 +138,7 @@ var recordKinds = map[string]recordKind{
 	"risk_ack":         {"risk_ack", tables.riskAck, func() any { return &riskAckLine{} }, func(w any) any { return &w.(*riskAckLine).RiskAck }},
 	"enrollment_event": {"enrollment_event", tables.event, func() any { return &eventLine{} }, func(w any) any { return &w.(*eventLine).EnrollmentEvent }},
 	"summary":          {"summary", tables.summary, func() any { return &summaryLine{} }, func(w any) any { return &w.(*summaryLine).Summary }},
+	"go_ahead":         {"go_ahead", tables.goAhead, func() any { return &goAheadLine{} }, func(w any) any { return &w.(*goAheadLine).GoAhead }},
 	"draft":            {"draft", tables.draft, func() any { return &draftLine{} }, func(w any) any { return &w.(*draftLine).Draft }},
 	"time_spent":       {"time_spent", tables.timeSpent, func() any { return &timeLine{} }, func(w any) any { return &w.(*timeLine).TimeSpent }},
 	"setting":          {"setting", tables.setting, func() any { return &settingLine{} }, func(w any) any { return &w.(*settingLine).Setting }},
@@ -173,6 +178,8 @@ func RecordType(rec any) string {
 		return "enrollment_event"
 	case *Summary:
 		return "summary"
+	case *GoAhead:
+		return "go_ahead"
 	case *Draft:
 		return "draft"
 	case *TimeSpent:
@@ -388,6 +395,7 @@ func exportWhere(typ string, f ExportFilter) (string, []any) {
 		return `WHERE id IN (SELECT therapist_id FROM enrollments WHERE patient_id = ?1
 			UNION SELECT therapist_id FROM feedback WHERE patient_id = ?1 UNION SELECT therapist_id FROM notes WHERE patient_id = ?1
 			UNION SELECT therapist_id FROM messages WHERE patient_id = ?1 UNION SELECT therapist_id FROM risk_acks WHERE patient_id = ?1
+			UNION SELECT therapist_id FROM go_aheads WHERE patient_id = ?1
 			UNION SELECT therapist_id FROM drafts WHERE patient_id = ?1 UNION SELECT therapist_id FROM time_spent WHERE patient_id = ?1)`, []any{p}
 	case "program":
 		return "WHERE id IN (SELECT program_version_id FROM enrollments WHERE patient_id = ?)", []any{p}
@@ -1027,6 +1035,8 @@ func recordIDs(rec any) (id, patientID string) {
 		return r.ID, r.PatientID
 	case *Summary:
 		return r.ID, r.PatientID
+	case *GoAhead:
+		return r.ID, r.PatientID
 	case *Draft:
 		return r.ID, r.PatientID
 	case *TimeSpent:
@@ -1072,7 +1082,7 @@ func (im *importer) check(rec any) error {
 		if err := checkSubmission(im, r); err != nil {
 			return err
 		}
-		im.subs[r.ID] = &Submission{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, SubmittedAt: r.SubmittedAt}
+		im.subs[r.ID] = &Submission{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, ExerciseID: r.ExerciseID, SubmittedAt: r.SubmittedAt}
 	case *Feedback:
 		if err := checkFeedback(im, r); err != nil {
 			return err
@@ -1098,6 +1108,8 @@ func (im *importer) check(rec any) error {
 		return checkEvent(im, r)
 	case *Summary:
 		return checkSummary(im, r)
+	case *GoAhead:
+		return checkGoAhead(im, r)
 	case *Draft:
 		return checkDraft(im, r)
 	case *TimeSpent:
@@ -1124,7 +1136,7 @@ func (im *importer) checkInstrument(r *InstrumentVersion) error {
 	if def.ID != r.InstrumentID || def.Version != r.Version {
 		return invalid(rt, "definition", "describes %s version %d, not %s version %d", def.ID, def.Version, r.InstrumentID, r.Version)
 	}
-	if probs := programs.Validate(&programs.Bundle{Docs: []*programs.Document{{Kind: "instrument", Instrument: &def}}}, nil); len(probs) > 0 {
+	if probs := programs.ValidateStored(&programs.Bundle{Docs: []*programs.Document{{Kind: "instrument", Instrument: &def}}}, nil); len(probs) > 0 {
 		return invalid(rt, "definition", "%s", probs[0].Msg)
 	}
 	if h := instrumentHash(def); h != r.Hash {
@@ -1153,7 +1165,7 @@ func (im *importer) checkProgram(r *ProgramVersion) error {
 		_, err := im.instrument(id, 0)
 		return err == nil
 	}
-	if probs := programs.Validate(&programs.Bundle{Docs: []*programs.Document{{Kind: "program", Program: &def}}}, known); len(probs) > 0 {
+	if probs := programs.ValidateStored(&programs.Bundle{Docs: []*programs.Document{{Kind: "program", Program: &def}}}, known); len(probs) > 0 {
 		return invalid(rt, "definition", "%s", probs[0].Msg)
 	}
 	if h := programHash(def); h != r.Hash {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -177,9 +178,54 @@ func TestImportClashOnProgramVersion(t *testing.T) {
 	if err == nil {
 		t.Fatal("a program version with other content was taken as the same")
 	}
-	for _, want := range []string{`program_id "gad", version 1`, stored.ID, "new version", "polku init --no-builtin"} {
+	for _, want := range []string{`program_id "gad", version 2`, stored.ID, "new version", "polku init --no-builtin"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("clash error %q does not say %s", err, want)
 		}
+	}
+}
+
+// A backup made before the built-in content was revised (the store of
+// commit 602552d: every built-in at version 1, no crisis blocks, no patient
+// titles) restores into a store made today: the old versions come back as
+// they were, next to the revised built-ins at version 2, and the patient
+// enrolled on version 1 keeps version 1's text.
+func TestRestoreBackupOfVersionOneContent(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t, newClock())
+	b, _ := builtin.Load()
+	if _, err := db.ImportPrograms(ctx, sys, b, false); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("testdata/export-602552d.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Import(ctx, sys, bytes.NewReader(data), false); err != nil {
+		t.Fatalf("restore of a version-1 backup: %v", err)
+	}
+	for _, id := range []string{"gad", "depression", "insomnia", "social-anxiety-youth"} {
+		newest, err := db.ProgramVersion(ctx, id, 0)
+		if err != nil || newest.Version != 2 {
+			t.Errorf("newest %s = %d (%v), want the revised built-in, version 2", id, newest.Version, err)
+		}
+	}
+	old, err := db.ProgramVersion(ctx, "insomnia", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := db.ProgramDef(ctx, old.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if def.Crisis != nil || len(def.GoAhead) > 0 {
+		t.Errorf("insomnia version 1 came back with the revised content (crisis %v, go-ahead %v)", def.Crisis != nil, def.GoAhead)
+	}
+	rec, err := db.PatientRecord(ctx, sys, "p1", "overview")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := rec.Current(); e.ProgramVersionID != old.ID {
+		t.Errorf("the enrollment is on %s, want insomnia version 1 (%s)", e.ProgramVersionID, old.ID)
 	}
 }

@@ -228,7 +228,7 @@ func selectOne[T any](ctx context.Context, q querier, tb *table, what, id string
 // tables: the immutable mapping of every record type to its table.
 var tables = struct {
 	therapist, program, instrument, patient, referral, enrollment, submission, feedback,
-	message, measure, diary, note, riskAck, draft, timeSpent, setting, audit, change, event, summary *table
+	message, measure, diary, note, riskAck, goAhead, draft, timeSpent, setting, audit, change, event, summary *table
 }{
 	therapist:  newTable("therapists", Therapist{}),
 	program:    newTable("program_versions", ProgramVersion{}),
@@ -243,6 +243,7 @@ var tables = struct {
 	diary:      newTable("diary_entries", DiaryEntry{}),
 	note:       newTable("notes", Note{}),
 	riskAck:    newTable("risk_acks", RiskAck{}),
+	goAhead:    newTable("go_aheads", GoAhead{}),
 	draft:      newTable("drafts", Draft{}),
 	timeSpent:  newTable("time_spent", TimeSpent{}),
 	setting:    newTable("settings", Setting{}),

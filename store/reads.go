@@ -177,7 +177,8 @@ type PatientRecord struct {
 	Diary       []DiaryEntry
 	Notes       []Note
 	RiskAcks    []RiskAck
-	Drafts      []Draft // the reading actor's own drafts
+	GoAheads    []GoAhead // oldest first; the newest per (enrollment, go-ahead id) stands
+	Drafts      []Draft   // the reading actor's own drafts
 	TimeSpent   []TimeSpent
 	Therapists  map[string]Therapist // everyone who wrote in this record, by id
 }
@@ -268,6 +269,10 @@ func (db *DB) loadRecord(ctx context.Context, actor Actor, patientID string) (*P
 			return
 		},
 		func() (err error) {
+			r.GoAheads, err = selectAll[GoAhead](ctx, tx, tables.goAhead, "WHERE patient_id = ? ORDER BY decided_at, id", patientID)
+			return
+		},
+		func() (err error) {
 			r.Drafts, err = selectAll[Draft](ctx, tx, tables.draft, "WHERE patient_id = ? AND therapist_id = ? ORDER BY updated_at", patientID, actor.ID)
 			return
 		},
@@ -297,6 +302,9 @@ func (db *DB) loadRecord(ctx context.Context, actor Actor, patientID string) (*P
 	}
 	for _, n := range r.Notes {
 		ids[n.TherapistID] = true
+	}
+	for _, g := range r.GoAheads {
+		ids[g.TherapistID] = true
 	}
 	for id := range ids {
 		t, err := selectOne[Therapist](ctx, tx, tables.therapist, "therapist", id, "WHERE id = ?", id)

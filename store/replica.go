@@ -16,7 +16,7 @@ import (
 
 // patientTables are the tables of one patient's record in dependency order.
 var patientTables = []string{"patient", "referral", "enrollment", "submission", "feedback", "message",
-	"measure_response", "diary_entry", "note", "risk_ack", "enrollment_event", "summary", "draft", "time_spent"}
+	"measure_response", "diary_entry", "note", "risk_ack", "enrollment_event", "summary", "go_ahead", "draft", "time_spent"}
 
 // globalTables are the record types every signed-in person needs to read.
 var globalTables = []string{"therapist", "instrument", "program", "setting"}

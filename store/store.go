@@ -50,6 +50,7 @@ type Store interface {
 	MarkRead(ctx context.Context, actor Actor, typ string, ids ...string) error
 	AddNote(ctx context.Context, actor Actor, n Note, draftID string) (Note, error)
 	AckRisk(ctx context.Context, actor Actor, a RiskAck) (RiskAck, error)
+	RecordGoAhead(ctx context.Context, actor Actor, g GoAhead) (GoAhead, error)
 	AddTime(ctx context.Context, actor Actor, patientID string, d time.Duration) error
 
 	// Everything else goes through operations.

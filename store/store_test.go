@@ -279,20 +279,20 @@ func TestProgramReimport(t *testing.T) {
 			gad = r
 		}
 	}
-	if gad.Status != store.ImportNewVersion || gad.Version != 2 || !strings.Contains(gad.Warning, "raise version") {
+	if gad.Status != store.ImportNewVersion || gad.Version != 3 || !strings.Contains(gad.Warning, "raise version") {
 		t.Fatalf("changed gad: %+v", gad)
 	}
-	if pv, _ := f.db.ProgramVersion(ctx, "gad", 0); pv.Version != 1 {
+	if pv, _ := f.db.ProgramVersion(ctx, "gad", 0); pv.Version != 2 {
 		t.Fatalf("dry run stored version %d", pv.Version)
 	}
 	if _, err := f.db.ImportPrograms(ctx, sys, b, false); err != nil {
 		t.Fatal(err)
 	}
 	pv, _ := f.db.ProgramVersion(ctx, "gad", 0)
-	if pv.Version != 2 {
-		t.Fatalf("newest gad = %d, want 2", pv.Version)
+	if pv.Version != 3 {
+		t.Fatalf("newest gad = %d, want 3", pv.Version)
 	}
-	// The running enrollment stays on version 1.
+	// The running enrollment stays on version 2 (the built-in's).
 	rec, _ := f.db.PatientRecord(ctx, f.actor, f.patient.ID, "overview")
 	e, p := rec.Current()
 	if e.ProgramVersionID == pv.ID || strings.Contains(p.Modules[0].Title, "revised") {

@@ -198,6 +198,7 @@ type triageEnrollment struct {
 	lastDiary  time.Time
 	diaries    []triageDiary // every entry, for the phrase scan
 	acked      map[string]bool
+	goAheads   map[string]time.Time // newest go-ahead decision by go-ahead id
 	program    *programs.Program
 	endedOn    string
 	events     []EnrollmentEvent // pauses and resumptions
@@ -445,6 +446,9 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := scanIn(currentIDs, goAheadsQuery, func(r *sql.Rows) error { return scanGoAhead(r, byID) }); err != nil {
 		return nil, err
 	}
 
@@ -795,6 +799,7 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 		}
 		r.instruments[ref] = in
 	}
+	f.goAheads = te.goAheads
 	newFacts(f, te.lastDiary)
 
 	it.ProgramTitle, it.Weeks = p.Title, p.Weeks

@@ -35,6 +35,7 @@ type facts struct {
 	ended        time.Time                              // the day it was completed or discontinued (zero: not ended)
 	followUpDue  time.Time                              // the day the follow-up is due (zero: none)
 	signed       time.Time                              // when the newest discharge summary was signed (zero: none)
+	goAheads     map[string]time.Time                   // newest go-ahead decision by the program's go-ahead id
 
 	// Derived by newFacts.
 	last       time.Time                  // last patient activity
@@ -107,7 +108,7 @@ type rule func(f *facts, e *ruleEnv) []Reason
 
 // rules run in this order on an active or scheduled enrollment; a
 // finished one gets riskReasons and followUpReasons only.
-var rules = []rule{riskReasons, feedbackReasons, messageReasons, deteriorationReasons, inactiveReasons, endingReasons, startingReasons}
+var rules = []rule{riskReasons, feedbackReasons, messageReasons, deteriorationReasons, inactiveReasons, endingReasons, startingReasons, goAheadReasons}
 
 // riskReasons: every critical-item answer (PHQ-9 item 9 above 0) and every
 // patient text with a risk phrase that is not yet acknowledged, whatever

@@ -187,6 +187,19 @@ func (h *harness) deliver(msg tea.Msg) {
 	h.run(next)
 }
 
+// goAhead reaches the go-ahead dialog: Aino (insomnia) has submitted the
+// health check; her workspace opens on it and o opens the dialog.
+func goAhead(at func(string, ...string) func(*harness, *fixture.Fixture), keys ...string) func(*harness, *fixture.Fixture) {
+	return func(h *harness, f *fixture.Fixture) {
+		e := f.Enrolled["P-0003"]
+		if _, err := f.DB.Submit(context.Background(), store.System("test"), store.Submission{EnrollmentID: e.ID, PatientID: e.PatientID,
+			ModuleID: "sleep-and-diary", ExerciseID: "health-check", Answers: map[string]string{"snoring": "yes", "epilepsy": "no"}}); err != nil {
+			h.t.Fatal(err)
+		}
+		at("P-0003", append([]string{"enter", "o"}, keys...)...)(h, f)
+	}
+}
+
 // TestHelpShowsEveryBinding: on every screen, each key the help shows does
 // something when pressed, and each key that does something is in the help
 // (the text fields' typing and editing keys aside).
@@ -226,6 +239,8 @@ func TestHelpShowsEveryBinding(t *testing.T) {
 		{name: "risk dialog", w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at("", "a"), at("", "a", "3")}},
 		{name: "risk dialog comment", w: 80, h: 24, text: true, states: []func(*harness, *fixture.Fixture){at("", "a", "tab")}},
 		{name: "workspace risk dialog", w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at("", "enter", "a"), at("", "enter", "a", "3")}},
+		{name: "workspace go-ahead dialog", w: 80, h: 24, states: []func(*harness, *fixture.Fixture){goAhead(at), goAhead(at, "2"), goAhead(at, "pgdown")}},
+		{name: "workspace go-ahead comment", w: 80, h: 24, text: true, states: []func(*harness, *fixture.Fixture){goAhead(at, "tab")}},
 		{name: "admin", admin: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at("")}},
 		{name: "team", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at(""), at("", "j")}},
 		{name: "team queue", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){

@@ -20,7 +20,7 @@ func TestRefusedAndUnknownPatientSameExit(t *testing.T) {
 		`{"type":"therapist","id":"t-anna","handle":"anna","name":"Anna","role":"therapist","team":"south","languages":["fi"],"capacity":100,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","version":1}`,
 		`{"type":"therapist","id":"t-bert","handle":"bert","name":"Bert","role":"therapist","team":"south","languages":["fi"],"capacity":100,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","version":1}`,
 		`{"type":"patient","id":"p1","pseudonym":"P-1","display_name":"Aino A.","birth_date":"1990-01-01","language":"fi","created_at":"2026-10-01T00:00:00Z","updated_at":"2026-10-01T00:00:00Z","version":1}`,
-		`{"type":"enrollment","id":"e1","patient_id":"p1","program_version_id":"gad@1","program_id":"gad","therapist_id":"t-anna","status":"active","start_date":"2026-11-02","planned_end":"2027-01-25","unlocked_modules":3,"created_at":"2026-11-01T10:00:00Z","updated_at":"2026-11-01T10:00:00Z","version":1}`,
+		`{"type":"enrollment","id":"e1","patient_id":"p1","program_version_id":"gad@2","program_id":"gad","therapist_id":"t-anna","status":"active","start_date":"2026-11-02","planned_end":"2027-01-25","unlocked_modules":3,"created_at":"2026-11-01T10:00:00Z","updated_at":"2026-11-01T10:00:00Z","version":1}`,
 	}, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}

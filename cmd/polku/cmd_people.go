@@ -112,9 +112,9 @@ func (a *app) patientsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "patients",
 		Aliases: []string{"patient"},
-		Short:   "List patients and show one patient's record",
+		Short:   "List patients, show one patient's record, record a go-ahead",
 	}
-	cmd.AddCommand(a.patientsListCmd(), a.patientsShowCmd(), a.patientsSummaryCmd())
+	cmd.AddCommand(a.patientsListCmd(), a.patientsShowCmd(), a.patientsSummaryCmd(), a.patientsGoAheadCmd())
 	return cmd
 }
 

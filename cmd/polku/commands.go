@@ -54,6 +54,8 @@ var examples = map[string]string{
 	"polku enrollments transfer":    `  polku enrollments transfer SYN-00001 --as super --to bert --reason "anna on leave"`,
 	"polku enrollments sign-summary": `  polku enrollments sign-summary SYN-00001 --as anna             # edit in $EDITOR, then sign
   polku enrollments sign-summary SYN-00001 --as anna --file summary.md`,
+	"polku patients go-ahead": `  polku patients go-ahead SYN-00001 --id sleep-restriction --decision yes --comment 'no contraindications'
+  polku patients go-ahead SYN-00001 --decision no --comment 'untreated sleep apnoea: sleep clinic first'`,
 	"polku import": `  polku init && polku import backup.jsonl     # restore an export
   polku import --dry-run records.jsonl
   cat records.jsonl | polku import -`,

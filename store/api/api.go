@@ -204,15 +204,34 @@ type PatientView struct {
 }
 
 // ModuleView is one module as the patient reads it: the module with the
-// program's crisis block, so that help is on every page.
+// program's crisis block, so that help is on every page, and, for a module
+// whose step waits for the therapist, whether it may start.
 type ModuleView struct {
 	programs.Module
-	Crisis *programs.Crisis `json:"crisis"`
+	Crisis  *programs.Crisis `json:"crisis"`
+	GoAhead *GoAheadView     `json:"go_ahead,omitempty"`
+}
+
+// Go-ahead states as the patient sees them.
+const (
+	GoAheadWaiting     = "waiting"
+	GoAheadApproved    = "approved"
+	GoAheadNotApproved = "not-approved"
+)
+
+// GoAheadView tells the patient whether the step a module waits for may
+// start: a state and a sentence. It never carries the therapist's comment
+// or the screening answers (no clinical detail).
+type GoAheadView struct {
+	ID     string `json:"id"`
+	Status string `json:"status"` // waiting, approved or not-approved
+	Text   string `json:"text"`
 }
 
 // PatientModules returns a stored program definition's modules as the
-// patient reads them, each with the program's crisis block.
-func PatientModules(def []byte) ([]ModuleView, error) {
+// patient reads them, each with the program's crisis block; decided holds
+// the standing go-ahead decisions by go-ahead id (store.GoAheadStatus).
+func PatientModules(def []byte, decided map[string]string) ([]ModuleView, error) {
 	var p programs.Program
 	if err := json.Unmarshal(def, &p); err != nil {
 		return nil, fmt.Errorf("stored program definition is unreadable: %w", err)
@@ -220,8 +239,24 @@ func PatientModules(def []byte) ([]ModuleView, error) {
 	out := make([]ModuleView, len(p.Modules))
 	for i, m := range p.Modules {
 		out[i] = ModuleView{Module: m, Crisis: p.Crisis}
+		if g := p.GoAheadFor(m.ID); g != nil {
+			out[i].GoAhead = goAheadView(*g, decided[g.ID])
+		}
 	}
 	return out, nil
+}
+
+func goAheadView(g programs.GoAhead, decision string) *GoAheadView {
+	switch decision {
+	case store.GoAheadYes:
+		return &GoAheadView{ID: g.ID, Status: GoAheadApproved,
+			Text: fmt.Sprintf("Your therapist has given the go-ahead: you can start %s.", g.What)}
+	case store.GoAheadNotSuitable:
+		return &GoAheadView{ID: g.ID, Status: GoAheadNotApproved,
+			Text: fmt.Sprintf("Your therapist has decided that %s is not the right step for you now, and will tell you what to do instead. Do not start it.", g.What)}
+	}
+	return &GoAheadView{ID: g.ID, Status: GoAheadWaiting,
+		Text: fmt.Sprintf("Waiting for your therapist's go-ahead: do not start %s until your therapist has read your answers and confirmed it.", g.What)}
 }
 
 // FeedbackList is GET /v1/patient/feedback[?since=CURSOR]: the feedback
@@ -318,6 +353,7 @@ var opTypes = map[string]func() store.Op{
 	store.MarkReadOp{}.OpType():          func() store.Op { return &store.MarkReadOp{} },
 	store.AddNoteOp{}.OpType():           func() store.Op { return &store.AddNoteOp{} },
 	store.AckRiskOp{}.OpType():           func() store.Op { return &store.AckRiskOp{} },
+	store.RecordGoAheadOp{}.OpType():     func() store.Op { return &store.RecordGoAheadOp{} },
 	store.SaveDraftOp{}.OpType():         func() store.Op { return &store.SaveDraftOp{} },
 	store.DeleteDraftOp{}.OpType():       func() store.Op { return &store.DeleteDraftOp{} },
 	store.AddTimeOp{}.OpType():           func() store.Op { return &store.AddTimeOp{} },
@@ -387,6 +423,9 @@ func Touched(op store.Op) (refs []RecordRef, patientID string) {
 	case store.AckRiskOp:
 		add("risk_ack", o.Ack.ID)
 		patientID = o.Ack.PatientID
+	case store.RecordGoAheadOp:
+		add("go_ahead", o.GoAhead.ID)
+		patientID = o.GoAhead.PatientID
 	case store.SaveDraftOp:
 		add("draft", o.Draft.ID)
 		patientID = o.Draft.PatientID
@@ -466,6 +505,8 @@ func deref(op store.Op) store.Op {
 	case *store.AddNoteOp:
 		return *o
 	case *store.AckRiskOp:
+		return *o
+	case *store.RecordGoAheadOp:
 		return *o
 	case *store.SaveDraftOp:
 		return *o

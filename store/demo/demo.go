@@ -589,6 +589,14 @@ func (g *gen) exercises(pp *patientPlan) {
 				f.ReadAt = &read
 			}
 			feedback = append(feedback, f)
+			for _, ga := range def.GoAhead {
+				if ga.Screening == ex.ID {
+					// The demo's screening feedback says the next step may
+					// start: the go-ahead is recorded with it.
+					feedback = append(feedback, &store.GoAhead{ID: g.id(sent), PatientID: e.PatientID, EnrollmentID: e.ID, GoAheadID: ga.ID,
+						SubmissionID: s.ID, TherapistID: pp.therapist.ID, Decision: store.GoAheadYes, DecidedAt: sent})
+				}
+			}
 		}
 	}
 	pp.records = append(pp.records, feedback...)

@@ -108,6 +108,10 @@ func (s *Server) authorizeTherapist(ctx context.Context, q querier, p *principal
 		a := x.Ack
 		return firstErr(self("ack.therapist_id", a.TherapistID), access(a.PatientID),
 			ownEnrollment(ctx, q, actor, a.EnrollmentID, a.PatientID), riskSource(ctx, q, a))
+	case store.RecordGoAheadOp:
+		g := x.GoAhead
+		return firstErr(self("go_ahead.therapist_id", g.TherapistID), access(g.PatientID),
+			ownEnrollment(ctx, q, actor, g.EnrollmentID, g.PatientID), goAheadScreening(ctx, q, g))
 	case store.SaveDraftOp:
 		if err := firstErr(self("draft.therapist_id", x.Draft.TherapistID), access(x.Draft.PatientID)); err != nil {
 			return err
@@ -166,6 +170,8 @@ func newIDs(ctx context.Context, q querier, actor store.Actor, o store.Op) error
 		table, id = "notes", x.Note.ID
 	case store.AckRiskOp:
 		table, id = "risk_acks", x.Ack.ID
+	case store.RecordGoAheadOp:
+		table, id = "go_aheads", x.GoAhead.ID
 	case store.RecordAccessOp:
 		table, id = "audit", x.Entry.ID
 	case store.CourseOp:
@@ -323,6 +329,21 @@ func riskSource(ctx context.Context, q querier, a store.RiskAck) error {
 	finished := status == store.EnrollmentCompleted || status == store.EnrollmentDiscontinued
 	if err != nil || pid != a.PatientID || (eid != a.EnrollmentID && !finished) {
 		return forbiddenf("risk_ack.source_id: %s does not exist or does not belong with this risk_ack", a.SourceID)
+	}
+	return nil
+}
+
+// goAheadScreening checks that the screening submission a go-ahead
+// decides on exists and belongs to the decided enrollment, with one answer
+// that says nothing about someone else's record.
+func goAheadScreening(ctx context.Context, q querier, g store.GoAhead) error {
+	if g.SubmissionID == "" {
+		return nil // the store refuses it with its own message
+	}
+	var pid, eid string
+	err := q.QueryRowContext(ctx, "SELECT patient_id, enrollment_id FROM submissions WHERE id = ?", g.SubmissionID).Scan(&pid, &eid)
+	if err != nil || pid != g.PatientID || eid != g.EnrollmentID {
+		return forbiddenf("go_ahead.submission_id: %s does not exist or does not belong with this go_ahead", g.SubmissionID)
 	}
 	return nil
 }

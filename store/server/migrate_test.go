@@ -31,6 +31,7 @@ func TestMigrationGivesOldTokensALifetime(t *testing.T) {
 	// Back to schema 3, with tokens as an older polku made them (the later schemas
 	// undone first).
 	for _, q := range []string{
+		"DROP TABLE go_aheads",
 		"DROP TABLE enrollment_events", "DROP TABLE summaries", "ALTER TABLE enrollments DROP COLUMN paused_since",
 		"ALTER TABLE enrollments DROP COLUMN ended_on", "ALTER TABLE enrollments DROP COLUMN follow_up_due",
 		"ALTER TABLE tokens DROP COLUMN expires_at", "ALTER TABLE tokens DROP COLUMN revoked_by", "PRAGMA user_version = 3",

@@ -217,7 +217,11 @@ func (s *Server) handlePatientMe(w http.ResponseWriter, r *http.Request, p *prin
 			return err
 		}
 		v.Program = json.RawMessage(def)
-		if v.Modules, err = api.PatientModules([]byte(def)); err != nil {
+		decided, err := s.db.GoAheadStatus(r.Context(), *e)
+		if err != nil {
+			return err
+		}
+		if v.Modules, err = api.PatientModules([]byte(def), decided); err != nil {
 			return err
 		}
 	}

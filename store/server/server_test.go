@@ -306,7 +306,7 @@ func TestCraftedPushesAreRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tables := []string{"feedback", "messages", "notes", "drafts", "risk_acks", "time_spent", "audit", "enrollments", "therapists", "patients", "submissions"}
+	tables := []string{"feedback", "messages", "notes", "drafts", "risk_acks", "go_aheads", "time_spent", "audit", "enrollments", "therapists", "patients", "submissions"}
 	rows := func(table string) int {
 		if table == "audit" {
 			// Reads are audited: the patient's own through the portal, and
@@ -340,6 +340,9 @@ func TestCraftedPushesAreRefused(t *testing.T) {
 		{"overwrite B's draft", "draft.save", store.SaveDraftOp{Draft: store.Draft{ID: f.bDraft.ID, TherapistID: f.a.ID, PatientID: f.pa.ID, TargetType: "note", TargetID: f.pa.ID, Body: "x", UpdatedAt: now, Version: f.bDraft.Version}}},
 		{"delete B's draft", "draft.delete", store.DeleteDraftOp{ID: f.bDraft.ID, Version: f.bDraft.Version}},
 		{"risk ack on B's patient", "risk.ack", store.AckRiskOp{Ack: store.RiskAck{ID: id(), PatientID: f.pb.ID, EnrollmentID: eb.ID, SourceType: "submission", SourceID: sb.ID, TherapistID: f.a.ID, Action: store.AckNoAcuteRisk, AckedAt: now}}},
+		{"go-ahead on B's patient", "goahead.record", store.RecordGoAheadOp{GoAhead: store.GoAhead{ID: id(), PatientID: f.pb.ID, EnrollmentID: eb.ID, GoAheadID: "sleep-restriction", SubmissionID: sb.ID, TherapistID: f.a.ID, Decision: store.GoAheadYes, DecidedAt: now}}},
+		{"go-ahead signed as B", "goahead.record", store.RecordGoAheadOp{GoAhead: store.GoAhead{ID: id(), PatientID: f.pa.ID, EnrollmentID: ea.ID, GoAheadID: "sleep-restriction", SubmissionID: sa.ID, TherapistID: f.b.ID, Decision: store.GoAheadYes, DecidedAt: now}}},
+		{"go-ahead about B's submission", "goahead.record", store.RecordGoAheadOp{GoAhead: store.GoAhead{ID: id(), PatientID: f.pa.ID, EnrollmentID: ea.ID, GoAheadID: "sleep-restriction", SubmissionID: sb.ID, TherapistID: f.a.ID, Decision: store.GoAheadYes, DecidedAt: now}}},
 		{"time on B's patient", "time.add", store.AddTimeOp{Time: store.TimeSpent{ID: id(), TherapistID: f.a.ID, PatientID: f.pb.ID, Week: "2026-W48", Seconds: 60, UpdatedAt: now}}},
 		{"audit as B", "audit.read", store.RecordAccessOp{Entry: store.AuditEntry{ID: id(), At: now, ActorID: f.b.ID, PatientID: f.pa.ID, Action: "read"}}},
 		{"audit of B's patient", "audit.read", store.RecordAccessOp{Entry: store.AuditEntry{ID: id(), At: now, ActorID: f.a.ID, PatientID: f.pb.ID, Action: "read"}}},
@@ -420,6 +423,7 @@ func TestCraftedPushesAreRefused(t *testing.T) {
 		{"message on B's enrollment of a shared patient", "message.send", store.SendMessageOp{Message: store.Message{ID: id(), EnrollmentID: eb.ID, PatientID: f.pb.ID, Direction: "out", TherapistID: f.a.ID, Body: "x", SentAt: now}}},
 		{"risk ack on B's enrollment of a shared patient", "risk.ack", store.AckRiskOp{Ack: store.RiskAck{ID: id(), PatientID: f.pb.ID, EnrollmentID: eb.ID, SourceType: "submission", SourceID: sb.ID, TherapistID: f.a.ID, Action: store.AckNoAcuteRisk, AckedAt: now}}},
 		{"risk ack on the old enrollment about B's submission", "risk.ack", store.AckRiskOp{Ack: store.RiskAck{ID: id(), PatientID: f.pb.ID, EnrollmentID: old.ID, SourceType: "submission", SourceID: sb.ID, TherapistID: f.a.ID, Action: store.AckNoAcuteRisk, AckedAt: now}}},
+		{"go-ahead on B's enrollment of a shared patient", "goahead.record", store.RecordGoAheadOp{GoAhead: store.GoAhead{ID: id(), PatientID: f.pb.ID, EnrollmentID: eb.ID, GoAheadID: "sleep-restriction", SubmissionID: sb.ID, TherapistID: f.a.ID, Decision: store.GoAheadYes, DecidedAt: now}}},
 		{"feedback on B's submission of a shared patient", "feedback.send", store.SendFeedbackOp{Feedback: store.Feedback{ID: id(), SubmissionID: sb.ID, EnrollmentID: eb.ID, PatientID: f.pb.ID, TherapistID: f.a.ID, Body: "x", SentAt: now}}},
 		{"mark B's patient's message read", "read.mark", store.MarkReadOp{Type: "message", IDs: []string{f.bMessage.ID}, At: now}},
 	}
@@ -453,7 +457,13 @@ func TestCraftedPushesAreRefused(t *testing.T) {
 	}
 
 	// The same ops are fine where they belong: admin adds an account.
-	st, body = f.do("POST", "/v1/ops", f.tok["admin"], pushBody("therapist.add", cases[20].op))
+	var addAccount any
+	for _, c := range cases {
+		if c.name == "add an account" {
+			addAccount = c.op
+		}
+	}
+	st, body = f.do("POST", "/v1/ops", f.tok["admin"], pushBody("therapist.add", addAccount))
 	if st != 200 || !strings.Contains(body, `"applied"`) {
 		t.Fatalf("admin push: %d %s", st, body)
 	}

@@ -24,7 +24,7 @@ import (
 // patients the therapist may no longer see are not kept.
 
 // asideTypes are the record types kept aside: what people wrote.
-var asideTypes = []string{"submission", "feedback", "message", "measure_response", "diary_entry", "note", "risk_ack", "draft"}
+var asideTypes = []string{"submission", "feedback", "message", "measure_response", "diary_entry", "note", "risk_ack", "go_ahead", "draft"}
 
 // asideRecord is one noted record.
 type asideRecord struct {
@@ -184,6 +184,8 @@ func asideOp(rec any) (store.Op, string) {
 		return store.AddNoteOp{Note: *r}, "written by therapist " + r.TherapistID
 	case *store.RiskAck:
 		return store.AckRiskOp{Ack: *r}, "recorded by therapist " + r.TherapistID
+	case *store.GoAhead:
+		return store.RecordGoAheadOp{GoAhead: *r}, "decided by therapist " + r.TherapistID
 	case *store.Draft:
 		d := *r
 		d.Version = 0

@@ -156,6 +156,8 @@ func opText(op store.Op) string {
 		return x.Draft.Body
 	case store.AckRiskOp:
 		return x.Ack.Comment
+	case store.RecordGoAheadOp:
+		return x.GoAhead.Comment
 	}
 	return ""
 }

@@ -192,6 +192,17 @@ func (s *trackedStore) MarkRead(ctx context.Context, a store.Actor, typ string, 
 	return nil
 }
 
+func (s *trackedStore) RecordGoAhead(ctx context.Context, a store.Actor, g store.GoAhead) (store.GoAhead, error) {
+	s.own.begin()
+	saved, err := s.Store.RecordGoAhead(ctx, a, g)
+	if err != nil {
+		s.own.end()
+		return saved, err
+	}
+	s.own.end(ownKey("go_aheads", saved.ID))
+	return saved, nil
+}
+
 func (s *trackedStore) AckRisk(ctx context.Context, a store.Actor, r store.RiskAck) (store.RiskAck, error) {
 	s.own.begin()
 	saved, err := s.Store.AckRisk(ctx, a, r)

@@ -14,6 +14,9 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 	if p.ack != nil {
 		return p.ack.Update(msg)
 	}
+	if p.goAhead != nil {
+		return p.goAhead.Update(msg)
+	}
 	k := p.keys
 	if e := p.activeEditor(); e != nil && e.Focused() {
 		if key.Matches(msg, k.Back) && !e.Confirming() {
@@ -37,6 +40,8 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 		p.ack = ackdialog.New(p.c, p.id, p.item)
 		p.ack.SetWidth(p.width)
 		return nil
+	case key.Matches(msg, k.GoAhead):
+		return p.openGoAhead()
 	case key.Matches(msg, k.Next):
 		pid := p.patientID
 		return func() tea.Msg { return common.NextPatientMsg{After: pid} }
@@ -154,6 +159,9 @@ func (p *Page) ShortHelp() []key.Binding {
 	if p.ack != nil {
 		return p.ack.ShortHelp()
 	}
+	if p.goAhead != nil {
+		return p.goAhead.ShortHelp()
+	}
 	if e := p.activeEditor(); e != nil && e.Focused() {
 		return e.ShortHelp()
 	}
@@ -169,19 +177,29 @@ func (p *Page) ShortHelp() []key.Binding {
 		return short
 	}
 	tab := common.Short(k.NextTab, "tab")
+	var short []key.Binding
 	switch p.tab {
 	case TabSubmissions:
-		return []key.Binding{k.Open, tab, k.Next, k.Ack}
+		short = []key.Binding{k.Open, tab, k.Next, k.Ack}
 	case TabMessages, TabNotes:
-		return []key.Binding{common.Short(k.Write, "e"), tab, k.Next, k.Ack}
+		short = []key.Binding{common.Short(k.Write, "e"), tab, k.Next, k.Ack}
+	default:
+		short = []key.Binding{k.Down, tab, k.Next, k.Ack}
 	}
-	return []key.Binding{k.Down, tab, k.Next, k.Ack}
+	if !p.readOnly && p.goAheadPending() {
+		// A screening waits for the decision: say where it is made.
+		short = append(short, common.ShortAs(k.GoAhead, "o", "go-ahead"))
+	}
+	return short
 }
 
 // FullHelp lists every binding of the current view.
 func (p *Page) FullHelp() [][]key.Binding {
 	if p.ack != nil {
 		return p.ack.FullHelp()
+	}
+	if p.goAhead != nil {
+		return p.goAhead.FullHelp()
 	}
 	if e := p.activeEditor(); e != nil && e.Focused() {
 		return p.editorHelp(e)
@@ -193,7 +211,7 @@ func (p *Page) FullHelp() [][]key.Binding {
 		if p.canCorrect() {
 			acts = append(acts, k.Correct)
 		}
-		return [][]key.Binding{nav, append(acts, k.ReaderOut), {k.Next, k.Ack}}
+		return [][]key.Binding{nav, append(acts, k.ReaderOut), {k.Next, k.Ack, k.GoAhead}}
 	}
 	acts := []key.Binding{k.NextTab, k.PrevTab, k.TabN}
 	if p.tab == TabSubmissions {
@@ -202,5 +220,5 @@ func (p *Page) FullHelp() [][]key.Binding {
 	if (p.tab == TabMessages || p.tab == TabNotes) && p.activeEditor() != nil {
 		acts = append(acts, k.Write)
 	}
-	return [][]key.Binding{nav, acts, {k.Next, k.Ack, k.Back}}
+	return [][]key.Binding{nav, acts, {k.Next, k.Ack, k.GoAhead, k.Back}}
 }

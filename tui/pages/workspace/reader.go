@@ -68,6 +68,10 @@ func (p *Page) readerContent(width int) string {
 		b.WriteString(st.Label.Render("The exercise asked") + "\n")
 		b.WriteString(st.Subtle.Render(p.c.Markdown.Render(sanitize.Text(row.exercise.Prompt), width-2)) + "\n")
 	}
+	if prog := p.programOf[row.sub.EnrollmentID]; prog != nil && prog.Crisis != nil {
+		b.WriteString(st.Rule.Render(common.Rule(width)) + "\n")
+		b.WriteString(p.crisisBlock(prog.Crisis, width) + "\n")
+	}
 	if len(row.feedback) > 0 {
 		b.WriteString(st.Rule.Render(common.Rule(width)) + "\n")
 		b.WriteString(st.Label.Render("Feedback sent (read-only; press c to send a correction)") + "\n")

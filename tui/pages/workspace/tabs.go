@@ -223,6 +223,21 @@ func fieldsLine(ex *programs.Exercise, f map[string]string) string {
 	return "  " + strings.Join(parts, " · ")
 }
 
+// floorNote states the floor of time in bed that applies to the patient:
+// the program's age rule for their age, else the adult floor.
+func floorNote(prog *programs.Program, age int) string {
+	floor, rule := prog.TimeInBedFloor(age)
+	m := int(floor.Round(time.Minute).Minutes())
+	text := fmt.Sprintf("%d hours", m/60)
+	if m%60 != 0 {
+		text = fmt.Sprintf("%d h %d min", m/60, m%60)
+	}
+	if rule != nil {
+		return fmt.Sprintf("the window never goes below %s in bed for ages %d-%d (the program's age rule)", text, rule.MinAge, rule.MaxAge)
+	}
+	return "the window never goes below " + text + " in bed"
+}
+
 func hm(d time.Duration) string {
 	m := int(d.Round(time.Minute).Minutes())
 	return fmt.Sprintf("%dh%02d", m/60, m%60)
@@ -274,7 +289,7 @@ func (p *Page) sleepDiary(ex *programs.Exercise, e *store.Enrollment, entries []
 	}
 	if len(weeks) > 0 {
 		last := weeks[len(weeks)-1]
-		b.WriteString(st.Subtle.Render(common.Wrap(fmt.Sprintf("Week %d is based on %s. The guidance is for you to weigh, never applied automatically; the window never goes below 5 hours in bed.", last.Week, basedOn(last)), w)) + "\n")
+		b.WriteString(st.Subtle.Render(common.Wrap(fmt.Sprintf("Week %d is based on %s. The guidance is for you to weigh, never applied automatically; %s.", last.Week, basedOn(last), floorNote(prog, age)), w)) + "\n")
 	}
 	b.WriteString("\n" + st.Label.Render(fmt.Sprintf("%-11s %6s %7s %7s %5s %6s %7s", "night", "bed", "up", "in bed", "SE", "wakes", "quality")) + "\n")
 	for i := len(nights) - 1; i >= 0 && i >= len(nights)-7; i-- {

@@ -32,6 +32,10 @@ func (p *Page) View() string {
 		parts = append(parts, p.tabsView(), common.Fit(p.ack.View(), p.width, bodyH))
 		return common.Fit(strings.Join(parts, "\n"), p.width, p.high)
 	}
+	if p.goAhead != nil {
+		parts = append(parts, p.tabsView(), common.Fit(p.goAhead.View(), p.width, bodyH))
+		return common.Fit(strings.Join(parts, "\n"), p.width, p.high)
+	}
 	if p.reading != "" {
 		parts = append(parts, p.readerTitle(), p.readerView(bodyH))
 	} else {

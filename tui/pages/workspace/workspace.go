@@ -20,6 +20,7 @@ import (
 	"polku/tui/common"
 	"polku/tui/components/ackdialog"
 	"polku/tui/components/editor"
+	"polku/tui/components/goaheaddialog"
 )
 
 // Tab is one of the workspace's tabs.
@@ -60,6 +61,7 @@ type KeyMap struct {
 	ReaderScroll key.Binding // while writing in the reader
 	Correct      key.Binding
 	Ack          key.Binding
+	GoAhead      key.Binding
 	Next         key.Binding
 	Back         key.Binding
 	ReaderOut    key.Binding
@@ -109,10 +111,11 @@ type Page struct {
 	correctAfter map[string]int
 	loadGen      int // numbers the record loads
 
-	ack   *ackdialog.Dialog
-	keys  KeyMap
-	width int
-	high  int
+	ack     *ackdialog.Dialog
+	goAhead *goaheaddialog.Dialog
+	keys    KeyMap
+	width   int
+	high    int
 }
 
 // New opens a patient's workspace; the record loads in Init.
@@ -132,13 +135,14 @@ func New(c *common.Common, item store.QueueItem, readOnly bool, focus *common.Fo
 		ReaderScroll: key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll what the patient wrote")),
 		Correct:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "correct sent feedback")),
 		Ack:          key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "acknowledge risk")),
+		GoAhead:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "go-ahead (read the screening)")),
 		Next:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next patient")),
 		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		ReaderOut:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close the reader")),
 	}
 	p.keys.Open.SetHelp("enter", "read submission")
 	if readOnly {
-		for _, b := range []*key.Binding{&p.keys.Write, &p.keys.ReaderWrite, &p.keys.ReaderScroll, &p.keys.Correct, &p.keys.Ack, &p.keys.Next} {
+		for _, b := range []*key.Binding{&p.keys.Write, &p.keys.ReaderWrite, &p.keys.ReaderScroll, &p.keys.Correct, &p.keys.Ack, &p.keys.GoAhead, &p.keys.Next} {
 			b.SetEnabled(false)
 		}
 	}
@@ -177,7 +181,7 @@ func (p *Page) Title() string {
 
 // InputFocused says an editor or the dialog has the keyboard.
 func (p *Page) InputFocused() bool {
-	if p.ack != nil {
+	if p.ack != nil || p.goAhead != nil {
 		return true
 	}
 	e := p.activeEditor()
@@ -254,6 +258,9 @@ func (p *Page) layout() {
 	bodyH := max(1, p.high-p.headerHeight())
 	if p.ack != nil {
 		p.ack.SetWidth(p.width)
+	}
+	if p.goAhead != nil {
+		p.goAhead.SetSize(p.width, bodyH)
 	}
 	if p.reading != "" {
 		rw, rh, ew, eh := p.readerSplit(bodyH)
@@ -446,6 +453,8 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				func() tea.Msg { return common.SentMsg{What: "acknowledgement", PatientID: p.patientID} })
 		}
 		return p, nil
+	case goaheaddialog.DoneMsg:
+		return p, p.onGoAheadDone(msg)
 	case auditedMsg:
 		return p, common.Error(msg.Failed())
 	case common.StatusMsg:

@@ -1,0 +1,38 @@
+package store
+
+import "fmt"
+
+// ReasonGoAheadWaiting: a screening is submitted and the step it guards
+// waits for the therapist's go-ahead.
+const ReasonGoAheadWaiting = "go-ahead-waiting"
+
+// goAheadReasons: for each go-ahead the program declares, once the patient
+// has submitted its screening worksheet and no decision is recorded since
+// the newest submission of it, the step waits for the therapist. The
+// patient is blocked until then (the module says not to start without the
+// go-ahead), so it ranks with overdue feedback, whatever the clock says
+// (docs/clinical.md, "Go-ahead").
+func goAheadReasons(f *facts, e *ruleEnv) []Reason {
+	if f.status != EnrollmentActive {
+		return nil
+	}
+	var out []Reason
+	for _, g := range f.program.GoAhead {
+		var latest *triageSub
+		for i := range f.submitted {
+			if s := &f.submitted[i]; s.exercise == g.Screening && (latest == nil || !s.at.Before(latest.at)) {
+				latest = s
+			}
+		}
+		if latest == nil {
+			continue
+		}
+		if at, ok := f.goAheads[g.ID]; ok && !at.Before(latest.at) {
+			continue
+		}
+		out = append(out, Reason{Class: ClassOverdue, Code: ReasonGoAheadWaiting, Since: latest.at, SourceType: RiskSourceSubmit, SourceID: latest.id,
+			Text:  fmt.Sprintf("%s submitted %s: %s waits for your go-ahead", exerciseTitle(f.program, g.Screening), e.day(latest.at), g.What),
+			Badge: "GO-AHEAD?"})
+	}
+	return out
+}

@@ -1,0 +1,44 @@
+package workspace
+
+import (
+	"strings"
+	"testing"
+
+	"polku/programs"
+	"polku/store"
+	"polku/tui/internal/fixture"
+)
+
+// The reader shows, below the module's exercise text, the crisis block the
+// patient read with it: every contact's number and hours, compact.
+func TestReaderShowsTheCrisisBlock(t *testing.T) {
+	f, c := setup(t, func(f *fixture.Fixture) store.Therapist { return f.Anna })
+	p := New(c, item(t, f, c, "P-0002"), false, nil)
+	p.SetSize(100, 30)
+	run(p, p.Init())
+	if p.Reading() == "" {
+		t.Fatal("the workspace did not open the reader")
+	}
+	body := p.readerContent(96)
+	asked := strings.Index(body, "The exercise asked")
+	crisis := strings.Index(body, "If you need help now (with every module the patient reads)")
+	if asked < 0 || crisis < asked {
+		t.Fatalf("no crisis block below the exercise text:\n%s", body)
+	}
+	for _, want := range []string{"112 · Emergency number · Every day, 24 hours.", "09 2525 0111 · MIELI Crisis Helpline"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the crisis block lacks %q:\n%s", want, body[crisis:])
+		}
+	}
+}
+
+// Program text reaches the screen sanitized, the crisis block too.
+func TestCrisisBlockIsSanitized(t *testing.T) {
+	_, c := setup(t, func(f *fixture.Fixture) store.Therapist { return f.Anna })
+	p := New(c, store.QueueItem{}, false, nil)
+	got := p.crisisBlock(&programs.Crisis{Title: "Help\x1b[2J now", Contacts: []programs.CrisisContact{
+		{Name: "Chat\x1b]0;pwned\x07", Service: "Sekasin\u009b31m", Hours: "evenings"}}}, 60)
+	if strings.ContainsAny(got, "\x1b\x07\u009b") || !strings.Contains(got, "Sekasin") || !strings.Contains(got, "evenings") {
+		t.Fatalf("%q", got)
+	}
+}
