@@ -155,10 +155,12 @@ type Change struct {
 	Status                string `json:"status"`
 }
 
-// Change classifies the change from baseline to current (NHS Talking
-// Therapies definitions): reliable improvement or deterioration by the
-// instrument's threshold; recovery is case at baseline and below the
-// cut-off now; reliable recovery is both.
+// Change classifies the change from baseline to current on this one
+// scale (NHS Talking Therapies thresholds, applied per scale): reliable
+// improvement or deterioration by the instrument's threshold; recovery is
+// case at baseline and below the cut-off now; reliable recovery is both.
+// NHS Talking Therapies' own recovery pairs the depression and anxiety
+// measures; docs/clinical.md says how this differs.
 func (in *Instrument) Change(baseline, current int) Change {
 	c := Change{Baseline: baseline, Current: current, Delta: current - baseline}
 	if pts, ok := in.ReliableChangePoints(); ok {

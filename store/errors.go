@@ -20,6 +20,9 @@ type FieldError struct {
 	Record string // record type, e.g. "feedback"
 	Field  string // field name as in JSON, e.g. "body"
 	Msg    string
+	// Missing is the id the field names when the error is that it does not
+	// exist (an import counts lines that refer to a refused record).
+	Missing string
 }
 
 func (e *FieldError) Error() string {

@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,10 +24,12 @@ import (
 // whose "type" names the record type and whose other fields are the record's
 // JSON fields (see docs/interchange.md). Lines come in dependency order.
 
-// RecordTypes lists the record types in the order export writes them.
+// RecordTypes lists the record types in the order export writes them. An
+// enrollment's events (its transfers) come before the risk acknowledgements,
+// which are checked against who was assigned when.
 var RecordTypes = []string{
 	"therapist", "instrument", "program", "patient", "referral", "enrollment", "submission", "feedback",
-	"message", "measure_response", "diary_entry", "note", "risk_ack", "enrollment_event", "summary", "go_ahead", "draft", "time_spent", "setting", "audit",
+	"message", "measure_response", "diary_entry", "note", "enrollment_event", "risk_ack", "summary", "go_ahead", "draft", "time_spent", "setting", "audit",
 }
 
 type recordKind struct {
@@ -426,6 +430,10 @@ func (e LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.
 type ImportErrors struct {
 	Lines []LineError
 	Total int
+	// Dependent is how many of the bad lines only refer to a record that a
+	// bad line above would have made (or to one refused because of it):
+	// counted, not listed, so one bad therapist line is one error.
+	Dependent int
 }
 
 func (es ImportErrors) Error() string {
@@ -433,10 +441,34 @@ func (es ImportErrors) Error() string {
 	for i, e := range es.Lines {
 		parts[i] = e.Error()
 	}
-	if more := es.Total - len(es.Lines); more > 0 {
+	if more := es.Total - es.Dependent - len(es.Lines); more > 0 {
 		parts = append(parts, fmt.Sprintf("and %d more bad lines", more))
 	}
+	if es.Dependent > 0 {
+		parts = append(parts, es.DependentLine())
+	}
 	return strings.Join(parts, "\n")
+}
+
+// DependentLine says how many lines were refused only because they refer
+// to records refused above ("" when none).
+func (es ImportErrors) DependentLine() string {
+	switch es.Dependent {
+	case 0:
+		return ""
+	case 1:
+		return "1 line refers to a record refused above"
+	}
+	return fmt.Sprintf("%s lines refer to records refused above", thousands(es.Dependent))
+}
+
+// thousands writes n with a comma between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // Unwrap makes errors.Is(err, ErrInvalid) work on the first problem.
@@ -522,6 +554,9 @@ func cleanJSONError(err error) string {
 		if head, rest, ok := strings.Cut(field, "."); ok && head != "" && head[0] >= 'A' && head[0] <= 'Z' {
 			field = rest
 		}
+		if field == "" {
+			return fmt.Sprintf("expected %s, got JSON %s", te.Type, te.Value)
+		}
 		return fmt.Sprintf("field %s: expected %s, got JSON %s", field, te.Type, te.Value)
 	}
 	var pe *time.ParseError
@@ -549,6 +584,9 @@ type importer struct {
 	meas map[string]*MeasureResponse
 	// the newest feedback on each submission this import touched
 	heads map[string]string
+	// ids of the lines refused so far: a later line that only refers to
+	// one of them is counted, not reported
+	refused map[string]bool
 	// program version ids of the file that name a stored version with the
 	// same content under another id
 	alias map[string]string
@@ -610,6 +648,7 @@ func (im *importer) measure(id string) (*MeasureResponse, error) {
 	}
 	return im.base.measure(id)
 }
+func (im *importer) diary(id string) (*DiaryEntry, error) { return im.base.diary(id) }
 func (im *importer) program(id string) (*programs.Program, error) {
 	if x, ok := im.programs[id]; ok {
 		return x, nil
@@ -622,19 +661,9 @@ func (im *importer) program(id string) (*programs.Program, error) {
 }
 func (im *importer) now() time.Time { return im.t.now }
 
-// assigned looks at this import's enrollments and messages first, then at
-// the store (risk checks, docs/clinical.md).
+// assigned reads the store, where this import's records already are (the
+// rule is txRefs.assigned's; docs/clinical.md).
 func (im *importer) assigned(patientID, therapistID string, at time.Time) (bool, error) {
-	for _, e := range im.enr {
-		if e.PatientID == patientID && e.TherapistID == therapistID && !e.CreatedAt.After(at) {
-			return true, nil
-		}
-	}
-	for _, m := range im.msgs {
-		if m.PatientID == patientID && m.TherapistID == therapistID && m.Direction == DirectionOut && !m.SentAt.After(at) {
-			return true, nil
-		}
-	}
 	return im.base.assigned(patientID, therapistID, at)
 }
 
@@ -657,7 +686,7 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 		im := &importer{t: t, db: db, base: txRefs{t}, programs: map[string]*programs.Program{},
 			instr: map[string]*programs.Instrument{}, ther: map[string]*Therapist{}, pat: map[string]*Patient{},
 			enr: map[string]*Enrollment{}, subs: map[string]*Submission{}, msgs: map[string]*Message{},
-			meas: map[string]*MeasureResponse{}, heads: map[string]string{}, alias: map[string]string{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
+			meas: map[string]*MeasureResponse{}, heads: map[string]string{}, alias: map[string]string{}, refused: map[string]bool{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
 		err := each(func(line int, rec any, err error) bool {
 			if ctx.Err() != nil {
 				return false
@@ -667,7 +696,13 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 				err = im.add(rec)
 			}
 			if err != nil {
-				if len(errs.Lines) < MaxImportErrors {
+				if id, _ := recordIDs(rec); id != "" {
+					im.refused[id] = true
+				}
+				switch {
+				case im.refersToRefused(err):
+					errs.Dependent++
+				case len(errs.Lines) < MaxImportErrors:
 					errs.Lines = append(errs.Lines, LineError{Line: line, Err: err})
 				}
 				errs.Total++
@@ -731,6 +766,13 @@ func LitestreamReplicates(path string) bool {
 const bigImport = 10_000
 
 var errDryRun = errors.New("dry run")
+
+// refersToRefused says whether err is only that a referenced record does
+// not exist, where that record is one of this file's refused lines.
+func (im *importer) refersToRefused(err error) bool {
+	var fe *FieldError
+	return errors.As(err, &fe) && fe.Missing != "" && im.refused[fe.Missing]
+}
 
 // add checks one record and inserts it. In a failed import records are
 // still checked (to report more bad lines) but references to them cannot be
@@ -857,44 +899,98 @@ func (im *importer) uniqueClash(kind recordKind, rec any, id string) (bool, erro
 		if s.Hash == rec.(*InstrumentVersion).Hash {
 			return true, nil
 		}
-		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
-			kind.name, id, strings.Join(named, ", "), kind.name, storedID, rec.(*InstrumentVersion).Hash, s.Hash)
+		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (%s; hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
+			kind.name, id, strings.Join(named, ", "), kind.name, storedID, firstDifference(rec.(*InstrumentVersion).Definition, s.Definition), rec.(*InstrumentVersion).Hash, s.Hash)
 	case *ProgramVersion:
 		if s.Hash == rec.(*ProgramVersion).Hash {
 			im.alias[id] = storedID
 			return true, nil
 		}
-		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
-			kind.name, id, strings.Join(named, ", "), kind.name, storedID, rec.(*ProgramVersion).Hash, s.Hash)
+		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (%s; hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
+			kind.name, id, strings.Join(named, ", "), kind.name, storedID, firstDifference(rec.(*ProgramVersion).Definition, s.Definition), rec.(*ProgramVersion).Hash, s.Hash)
 	}
 	return false, fmt.Errorf("%s %s: %s is already used by the stored %s %s", kind.name, id, strings.Join(named, ", "), kind.name, storedID)
 }
 
 // firstDifference names the first field (in the file's order) whose value
-// differs between two JSON objects, with both values.
+// differs between two JSON objects, with both values; inside nested
+// objects and lists it names the path ("items[3].text").
 func firstDifference(file, stored []byte) string {
-	var f, s map[string]json.RawMessage
-	json.Unmarshal(file, &f)
-	json.Unmarshal(stored, &s)
-	dec := json.NewDecoder(bytes.NewReader(file))
-	dec.Token()
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			break
-		}
-		var skip json.RawMessage
-		dec.Decode(&skip)
-		k, _ := t.(string)
-		if !bytes.Equal(f[k], s[k]) {
-			sv := s[k]
-			if sv == nil {
-				sv = json.RawMessage("nothing")
-			}
-			return fmt.Sprintf("%s: %s in the file, %s stored", k, shortJSON(f[k]), shortJSON(sv))
-		}
+	if d := jsonDifference("", file, stored); d != "" {
+		return d
 	}
 	return "the fields are the same but their encoding differs"
+}
+
+func jsonDifference(path string, file, stored []byte) string {
+	file, stored = bytes.TrimSpace(file), bytes.TrimSpace(stored)
+	if bytes.Equal(file, stored) {
+		return ""
+	}
+	name := func(p string) string {
+		if p == "" {
+			return "the value"
+		}
+		return p
+	}
+	switch {
+	case len(file) > 0 && file[0] == '{' && len(stored) > 0 && stored[0] == '{':
+		var s map[string]json.RawMessage
+		json.Unmarshal(stored, &s)
+		dec := json.NewDecoder(bytes.NewReader(file))
+		dec.Token()
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				break
+			}
+			var fv json.RawMessage
+			if err := dec.Decode(&fv); err != nil {
+				break
+			}
+			k, _ := t.(string)
+			sub := k
+			if path != "" {
+				sub = path + "." + k
+			}
+			sv, ok := s[k]
+			if !ok {
+				return fmt.Sprintf("%s: %s in the file, nothing stored", sub, shortJSON(fv))
+			}
+			if d := jsonDifference(sub, fv, sv); d != "" {
+				return d
+			}
+			delete(s, k)
+		}
+		rest := make([]string, 0, len(s))
+		for k := range s {
+			rest = append(rest, k)
+		}
+		sort.Strings(rest)
+		for _, k := range rest { // only in the stored record
+			sv := s[k]
+			sub := k
+			if path != "" {
+				sub = path + "." + k
+			}
+			return fmt.Sprintf("%s: nothing in the file, %s stored", sub, shortJSON(sv))
+		}
+		return ""
+	case len(file) > 0 && file[0] == '[' && len(stored) > 0 && stored[0] == '[':
+		var f, s []json.RawMessage
+		json.Unmarshal(file, &f)
+		json.Unmarshal(stored, &s)
+		if len(f) == len(s) {
+			for i := range f {
+				if d := jsonDifference(fmt.Sprintf("%s[%d]", path, i), f[i], s[i]); d != "" {
+					return d
+				}
+			}
+			return ""
+		}
+		return fmt.Sprintf("%s: %d entries in the file, %d stored", name(path), len(f), len(s))
+	}
+	return fmt.Sprintf("%s: %s in the file, %s stored", name(path), shortJSON(file), shortJSON(stored))
 }
 
 // shortJSON shows a JSON value in an error: at most 60 characters, control

@@ -135,6 +135,11 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 		return nil
 	}
 	phrases := func(lang string, list []string) ([]string, error) {
+		if len(list) == 0 {
+			// Refused outright: an empty list would silently stop every
+			// flag for text in that language (docs/clinical.md).
+			return nil, fmt.Errorf("risk_words.%s: the list is empty, which would stop flagging risk phrases in %s text: polku keeps a list for every language; to flag fewer phrases, give the ones to keep", lang, langNames[lang])
+		}
 		out := make([]string, 0, len(list))
 		for i, phrase := range list {
 			if err := riskphrase.Check(phrase); err != nil {
@@ -192,7 +197,8 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 		// setting Finnish never switches Swedish or English off.
 		var w map[string][]string
 		if err := strict(&w); err != nil {
-			return fmt.Errorf("want %s: %v", policyKeys[key].meaning, cleanJSONError(err))
+			return fmt.Errorf(`want lists by language, like {"fi": ["haluan kuolla", "itsemurh*"]}, or set one language's list with risk_words.fi, risk_words.sv or risk_words.en (%v)`,
+				strings.ReplaceAll(cleanJSONError(err), "map[string][]string", "an object"))
 		}
 		next := maps.Clone(p.RiskWords)
 		for lang, list := range w {
@@ -211,6 +217,9 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 	}
 	return nil
 }
+
+// langNames names the risk list languages in messages.
+var langNames = map[string]string{"fi": "Finnish", "sv": "Swedish", "en": "English"}
 
 func knownSettingNames() []string {
 	var names []string

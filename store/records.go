@@ -217,6 +217,7 @@ const (
 	RiskSourceMeasure = "measure_response"
 	RiskSourceMessage = "message"
 	RiskSourceSubmit  = "submission"
+	RiskSourceDiary   = "diary_entry"
 )
 
 // AckActions lists the recorded actions a therapist picks from, in order.

@@ -124,8 +124,9 @@ type QueueItem struct {
 	Unread       int        `json:"unread"`  // patient messages not yet read
 	Instrument   string     `json:"instrument,omitempty"`
 	// Validated says whether Instrument is a validated scale; the series
-	// is a validated one whenever the patient has answered one.
-	Validated bool         `json:"validated"`
+	// is a validated one whenever the patient has answered one. Nil (absent
+	// in JSON) when the item has no score series.
+	Validated *bool        `json:"validated,omitempty"`
 	Scores    []ScorePoint `json:"scores,omitempty"` // of Instrument, oldest first
 	Class     Class        `json:"class"`
 	Reasons   []Reason     `json:"reasons"`
@@ -195,6 +196,7 @@ type triageEnrollment struct {
 	messages   []triageMsg
 	measures   []triageMeasure
 	lastDiary  time.Time
+	diaries    []triageDiary // every entry, for the phrase scan
 	acked      map[string]bool
 	goAheads   map[string]time.Time // newest go-ahead decision by go-ahead id
 	program    *programs.Program
@@ -206,6 +208,12 @@ type triageEnrollment struct {
 type triageSub struct {
 	id, exercise, supersedes string
 	at                       time.Time
+}
+
+// triageDiary is a diary entry: its free text is scanned for risk phrases.
+type triageDiary struct {
+	id, exercise string
+	at           time.Time
 }
 
 type triageMsg struct {
@@ -274,7 +282,7 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 
 	// The scope is read once: the later reads take its ids as one JSON
 	// list. A finished enrollment needs only what can raise a flag
-	// (measures and patient texts), not feedback or diary.
+	// (measures and patient texts, the diary's among them), not feedback.
 	var all, current, patients []string
 	seenPatient := map[string]bool{}
 	for _, te := range order {
@@ -360,6 +368,20 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 			return fmt.Errorf("measure %s: answers %q are not a list of numbers", m.id, answers)
 		}
 		byID[eid].measures = append(byID[eid].measures, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scan(`SELECT id, enrollment_id, exercise_id, recorded_at FROM diary_entries
+		WHERE enrollment_id IN `+inList+` ORDER BY enrollment_id, recorded_at`, func(r *sql.Rows) error {
+		var d triageDiary
+		var eid, at string
+		if err := r.Scan(&d.id, &eid, &d.exercise, &at); err != nil {
+			return err
+		}
+		d.at, _ = parseTime(at)
+		byID[eid].diaries = append(byID[eid].diaries, d)
 		return nil
 	})
 	if err != nil {
@@ -656,10 +678,12 @@ func (r *triageRules) date(d string) time.Time {
 	return t
 }
 
-// scanTexts reads and scans the patient texts (inbound messages,
-// submission answers) the cache has not seen, in batches.
+// scanTexts reads and scans the patient texts the cache has not seen, in
+// batches: every text a patient writes (inbound messages, submission
+// answers, the text fields of diary entries). Notes and outbound messages
+// are the therapist's and never raise a flag (docs/clinical.md).
 func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triageEnrollment) error {
-	var msgIDs, subIDs []string
+	var msgIDs, subIDs, diaryIDs []string
 	for _, te := range order {
 		for _, m := range te.messages {
 			if m.direction == DirectionIn {
@@ -669,6 +693,9 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 		for _, s := range te.submitted {
 			subIDs = append(subIDs, s.id)
 		}
+		for _, d := range te.diaries {
+			diaryIDs = append(diaryIDs, d.id)
+		}
 	}
 	for _, job := range []struct {
 		ids   []string
@@ -676,6 +703,7 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 	}{
 		{r.cache.missing(r.wordsKey, msgIDs), "SELECT id, body FROM messages WHERE id IN "},
 		{r.cache.missing(r.wordsKey, subIDs), "SELECT id, answers FROM submissions WHERE id IN "},
+		{r.cache.missing(r.wordsKey, diaryIDs), "SELECT id, fields FROM diary_entries WHERE id IN "},
 	} {
 		for len(job.ids) > 0 {
 			batch := job.ids[:min(len(job.ids), 500)]
@@ -695,11 +723,11 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 					return err
 				}
 				texts := []string{text}
-				if strings.HasPrefix(job.query, "SELECT id, answers") {
+				if !strings.HasPrefix(job.query, "SELECT id, body") { // answers or fields: a JSON object of texts
 					var answers map[string]string
 					if err := json.Unmarshal([]byte(text), &answers); err != nil {
 						rows.Close()
-						return fmt.Errorf("submission %s: %w", id, err)
+						return fmt.Errorf("%s %s: %w", strings.Fields(job.query)[4], id, err)
 					}
 					texts = texts[:0]
 					for _, v := range answers {
@@ -716,7 +744,7 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 			}
 		}
 	}
-	r.cache.collect(r.wordsKey, r.hits, msgIDs, subIDs)
+	r.cache.collect(r.wordsKey, r.hits, msgIDs, subIDs, diaryIDs)
 	return nil
 }
 
@@ -756,7 +784,7 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 	it, p := te.item, te.program
 	f := &facts{enrollmentID: it.EnrollmentID, status: it.Status, program: p, start: r.date(it.StartDate), end: r.date(it.PlannedEnd),
 		finished: te.finished, referral: te.referral, submitted: te.submitted, feedbackOn: te.feedbackOn, messages: te.messages,
-		measures: te.measures, acked: te.acked, instruments: r.instruments, hits: r.hits,
+		diaries: te.diaries, measures: te.measures, acked: te.acked, instruments: r.instruments, hits: r.hits,
 		paused: it.Paused, pauses: pauseSpans(te.events), ended: r.date(te.endedOn), followUpDue: r.date(it.FollowUpDue), signed: te.signed}
 	// The instruments and hits are resolved into maps the whole queue
 	// shares (the rules only read them).
@@ -798,7 +826,8 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 	}
 	if primary := primarySeries(f); primary != "" {
 		in := f.latest(primary)
-		it.Instrument, it.Validated = in.Name(), isValidated(in)
+		v := isValidated(in)
+		it.Instrument, it.Validated = in.Name(), &v
 		for _, m := range f.series[primary] {
 			it.Scores = append(it.Scores, ScorePoint{Week: m.week, Total: m.total, At: m.at})
 		}

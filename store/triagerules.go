@@ -25,6 +25,7 @@ type facts struct {
 	submitted    []triageSub
 	feedbackOn   map[string]bool
 	messages     []triageMsg
+	diaries      []triageDiary
 	measures     []triageMeasure
 	acked        map[string]bool                        // acknowledged sources of the patient
 	instruments  map[instrumentRef]*programs.Instrument // every version the measures name
@@ -133,10 +134,14 @@ func riskReasons(f *facts, e *ruleEnv) []Reason {
 		}
 	}
 	phrase := func(h riskphrase.Hit) string {
-		if h.Found == h.Phrase {
+		form := h.Form // the phrase with its alternatives chosen
+		if form == "" {
+			form = h.Phrase
+		}
+		if h.Found == form {
 			return fmt.Sprintf("%q (%s list)", h.Found, h.Lang)
 		}
-		return fmt.Sprintf("%q (%s list phrase %q)", h.Found, h.Lang, h.Phrase)
+		return fmt.Sprintf("%q (%s list phrase %q)", h.Found, h.Lang, form)
 	}
 	for _, m := range f.messages {
 		if m.direction != DirectionIn || f.acked[m.id] {
@@ -158,6 +163,14 @@ func riskReasons(f *facts, e *ruleEnv) []Reason {
 				EnrollmentID: f.enrollmentID, Phrase: h.Phrase, Lang: h.Lang,
 				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): exercise '%s' of %s contains %s, not yet acknowledged%s", exerciseTitle(f.program, s.exercise), e.day(s.at), phrase(h), origin),
 				Badge: "RISK? ex"})
+		}
+	}
+	for _, d := range f.diaries {
+		if h := f.hits[d.id]; h.Phrase != "" && !f.acked[d.id] {
+			out = append(out, Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: d.at, SourceType: RiskSourceDiary, SourceID: d.id,
+				EnrollmentID: f.enrollmentID, Phrase: h.Phrase, Lang: h.Lang,
+				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): diary '%s' entry of %s contains %s, not yet acknowledged%s", exerciseTitle(f.program, d.exercise), e.day(d.at), phrase(h), origin),
+				Badge: "RISK? diary"})
 		}
 	}
 	return out
@@ -183,12 +196,11 @@ func feedbackReasons(f *facts, e *ruleEnv) []Reason {
 		days := WorkingDays(s.at, e.now, e.loc)
 		if waited > limit {
 			out = append(out, Reason{Class: ClassOverdue, Code: ReasonFeedbackOverdue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
-				Text: fmt.Sprintf("Exercise '%s' submitted %s, waiting %s: feedback %s over %s",
-					title, e.day(s.at), plural(days, "working day", "working days"), overBy(waited-limit), words),
+				Text:  fmt.Sprintf("Exercise '%s' submitted %s, %s", title, e.day(s.at), e.lateness(s.at, limit, words)),
 				Badge: fmt.Sprintf("FB %dd!", days)})
 		} else {
 			out = append(out, Reason{Class: ClassDue, Code: ReasonFeedbackDue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
-				Text:  fmt.Sprintf("Exercise '%s' submitted %s, feedback due within %s", title, e.day(s.at), plural(e.pol.FeedbackWorkingDays, "working day", "working days")),
+				Text:  fmt.Sprintf("Exercise '%s' submitted %s, feedback due %s", title, e.day(s.at), e.dueWithin(s.at, limit)),
 				Badge: "FB " + shortAge(e.now.Sub(s.at))})
 		}
 	}
@@ -216,12 +228,11 @@ func messageReasons(f *facts, e *ruleEnv) []Reason {
 	n := plural(len(unanswered), "message", "messages")
 	if waited > limit {
 		return []Reason{{Class: ClassOverdue, Code: ReasonMessageOverdue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
-			Text: fmt.Sprintf("%s unanswered since %s, %s: answer %s over %s",
-				n, e.day(oldest.at), plural(days, "working day", "working days"), overBy(waited-limit), words),
+			Text:  fmt.Sprintf("%s unanswered since %s, %s", n, e.day(oldest.at), e.lateness(oldest.at, limit, words)),
 			Badge: fmt.Sprintf("MSG %d %dd!", len(unanswered), days)}}
 	}
 	return []Reason{{Class: ClassDue, Code: ReasonMessageDue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
-		Text:  fmt.Sprintf("%s unanswered since %s, answer due within %s", n, e.day(oldest.at), plural(e.pol.FeedbackWorkingDays, "working day", "working days")),
+		Text:  fmt.Sprintf("%s unanswered since %s, answer due %s", n, e.day(oldest.at), e.dueWithin(oldest.at, limit)),
 		Badge: fmt.Sprintf("MSG %d", len(unanswered))}}
 }
 
@@ -505,17 +516,41 @@ func evaluate(f *facts, e *ruleEnv) []Reason {
 	return out
 }
 
-// overBy says how far past the promise a clock is, in working days, or in
-// working hours when it is less than one day.
-func overBy(d time.Duration) string {
-	if d < 24*time.Hour {
-		h := int(d.Hours())
-		if h < 1 {
-			return "just"
-		}
-		return plural(h, "working hour", "working hours")
+// lateness says how long an item past the promise has waited and by how
+// much it is over, both in whole working days (the same count, the same
+// rounding): "3 working days ago: 1 working day over the 2-working-day
+// promise"; less than a day over says since when: "2 working days ago:
+// over the 2-working-day promise since 10:00 today".
+func (e *ruleEnv) lateness(from time.Time, limit time.Duration, words string) string {
+	days := WorkingDays(from, e.now, e.loc)
+	ago := plural(days, "working day", "working days") + " ago"
+	if over := days - int(limit/(24*time.Hour)); over >= 1 {
+		return fmt.Sprintf("%s: %s over %s", ago, plural(over, "working day", "working days"), words)
 	}
-	return plural(int(d/(24*time.Hour)), "working day", "working days")
+	return fmt.Sprintf("%s: over %s since %s", ago, words, e.clock(workingDeadline(from, limit, e.loc)))
+}
+
+// dueWithin says when an item within the promise is due: "today by 10:00"
+// on its last day, else "within 2 working days".
+func (e *ruleEnv) dueWithin(from time.Time, limit time.Duration) string {
+	if d := workingDeadline(from, limit, e.loc); sameDay(d, e.now, e.loc) {
+		return "today by " + d.In(e.loc).Format("15:04")
+	}
+	return "within " + plural(e.pol.FeedbackWorkingDays, "working day", "working days")
+}
+
+// clock names an instant: "10:00 today", or "16:00 on 20 Nov".
+func (e *ruleEnv) clock(t time.Time) string {
+	if sameDay(t, e.now, e.loc) {
+		return t.In(e.loc).Format("15:04") + " today"
+	}
+	return t.In(e.loc).Format("15:04") + " on " + e.day(t)
+}
+
+func sameDay(a, b time.Time, loc *time.Location) bool {
+	y1, m1, d1 := a.In(loc).Date()
+	y2, m2, d2 := b.In(loc).Date()
+	return y1 == y2 && m1 == m2 && d1 == d2
 }
 
 // isValidated says whether an instrument's definition says it is validated.

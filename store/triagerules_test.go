@@ -57,18 +57,43 @@ func TestFeedbackRuleCountsWorkingDays(t *testing.T) {
 		name, submitted, now, want string
 	}{
 		{"due", "2026-11-23 10:00", "2026-11-24 10:00", "feedback due within 2 working days"},
-		{"one day over", "2026-11-16 10:00", "2026-11-19 10:00", "waiting 3 working days: feedback 1 working day over the 2-working-day promise"},
-		{"hours over", "2026-11-16 10:00", "2026-11-18 15:00", "feedback 5 working hours over the 2-working-day promise"},
+		{"due today", "2026-11-23 10:00", "2026-11-25 09:00", "feedback due today by 10:00"},
+		// The waiting count and the over-by count are both whole working
+		// days, so they always differ by the promise.
+		{"one day over", "2026-11-16 10:00", "2026-11-19 10:00", "submitted 16 Nov, 3 working days ago: 1 working day over the 2-working-day promise"},
+		{"two days over", "2026-11-16 10:00", "2026-11-20 11:00", "submitted 16 Nov, 4 working days ago: 2 working days over the 2-working-day promise"},
+		// Less than a day over says since when, not hours.
+		{"over since this morning", "2026-11-16 10:00", "2026-11-18 15:00", "submitted 16 Nov, 2 working days ago: over the 2-working-day promise since 10:00 today"},
+		{"over since Friday", "2026-11-18 16:00", "2026-11-23 09:00", "submitted 18 Nov, 2 working days ago: over the 2-working-day promise since 16:00 on 20 Nov"},
 		// Christmas Eve, Christmas Day and the weekend do not count: from
 		// Wednesday 23 Dec to Monday 28 Dec is one working day.
 		{"over christmas", "2026-12-23 10:00", "2026-12-28 10:00", "feedback due within 2 working days"},
-		{"after christmas", "2026-12-22 10:00", "2026-12-29 10:00", "waiting 3 working days: feedback 1 working day over"},
+		{"after christmas", "2026-12-22 10:00", "2026-12-29 10:00", "3 working days ago: 1 working day over the 2-working-day promise"},
 	} {
 		w := newRuleWorld(t, helsinki(c.now))
 		f := w.facts("gad", EnrollmentActive, "2026-11-02")
 		f.submitted = []triageSub{{id: "s1", exercise: "my-goals", at: helsinki(c.submitted)}}
 		rs := feedbackReasons(f, &w.env)
 		if len(rs) != 1 || !strings.Contains(rs[0].Text, c.want) {
+			t.Errorf("%s: %+v, want %q", c.name, rs, c.want)
+		}
+	}
+}
+
+func TestMessageRuleCountsLikeFeedback(t *testing.T) {
+	for _, c := range []struct {
+		name, sent, now, want string
+	}{
+		{"due", "2026-11-23 10:00", "2026-11-24 10:00", "1 message unanswered since 23 Nov, answer due within 2 working days"},
+		{"due today", "2026-11-23 10:00", "2026-11-25 09:30", "1 message unanswered since 23 Nov, answer due today by 10:00"},
+		{"one day over", "2026-11-16 10:00", "2026-11-19 10:00", "1 message unanswered since 16 Nov, 3 working days ago: 1 working day over the 2-working-day promise"},
+		{"over since this morning", "2026-11-16 10:00", "2026-11-18 15:00", "1 message unanswered since 16 Nov, 2 working days ago: over the 2-working-day promise since 10:00 today"},
+	} {
+		w := newRuleWorld(t, helsinki(c.now))
+		f := w.facts("gad", EnrollmentActive, "2026-11-02")
+		f.messages = []triageMsg{{id: "m1", direction: DirectionIn, at: helsinki(c.sent)}}
+		rs := messageReasons(f, &w.env)
+		if len(rs) != 1 || rs[0].Text != c.want {
 			t.Errorf("%s: %+v, want %q", c.name, rs, c.want)
 		}
 	}

@@ -25,12 +25,12 @@ type refs interface {
 	feedbackHead(submissionID string) (string, error)
 	message(id string) (*Message, error)
 	measure(id string) (*MeasureResponse, error)
+	diary(id string) (*DiaryEntry, error)
 	program(versionID string) (*programs.Program, error)
 	instrument(id string, version int) (*programs.Instrument, error)
-	// assigned says whether a therapist was the patient's at a time: on
-	// one of the patient's enrollments made by then, or the author of a
-	// message or feedback to the patient by then (a transfer leaves no
-	// other trace), or the supervisor of such a therapist's team.
+	// assigned says whether a therapist may acknowledge the patient's
+	// flags at a time: the therapist assigned then, or the team's
+	// supervisor when no therapist is (see txRefs.assigned).
 	assigned(patientID, therapistID string, at time.Time) (bool, error)
 	// now is the store's clock.
 	now() time.Time
@@ -110,6 +110,10 @@ func (r txRefs) measure(id string) (*MeasureResponse, error) {
 	var p MeasureResponse
 	return &p, r.get(tables.measure, "measure response", id, &p)
 }
+func (r txRefs) diary(id string) (*DiaryEntry, error) {
+	var p DiaryEntry
+	return &p, r.get(tables.diary, "diary entry", id, &p)
+}
 func (r txRefs) program(versionID string) (*programs.Program, error) {
 	return r.t.db.programDef(r.t.ctx, r.t.tx, versionID, false)
 }
@@ -117,15 +121,81 @@ func (r txRefs) instrument(id string, version int) (*programs.Instrument, error)
 	return r.t.db.instrumentDef(r.t.ctx, r.t.tx, id, version, false)
 }
 func (r txRefs) now() time.Time { return r.t.now }
+
+// assigned applies the rule of docs/clinical.md, "Who may acknowledge",
+// by the enrollments' history: at time at, the patient's therapist is the
+// therapist of each enrollment made by then and not yet finished then (its
+// complete or discontinue event, else its last update), or, when none is
+// current, of the latest one made by then (the last therapist assigned).
+// An enrollment's therapist at a time is the one its transfer events name
+// then (the course, which an export carries); without transfer events, the
+// one its change log names then (the assignments table: a therapist set
+// directly); an enrollment whose history is in neither (an older import)
+// names the author of the latest message or feedback on it by then, else
+// its therapist. Only when no therapist is
+// assigned (no enrollment made by then) does the supervisor of the team of
+// the patient's therapists acknowledge.
 func (r txRefs) assigned(patientID, therapistID string, at time.Time) (bool, error) {
-	var n int
 	ts := fmtTime(at)
-	err := r.t.tx.QueryRowContext(r.t.ctx, `SELECT
-		EXISTS (SELECT 1 FROM enrollments WHERE patient_id = ?1 AND therapist_id = ?2 AND created_at <= ?3)
-		OR EXISTS (SELECT 1 FROM messages WHERE patient_id = ?1 AND therapist_id = ?2 AND direction = 'out' AND sent_at <= ?3)
-		OR EXISTS (SELECT 1 FROM feedback WHERE patient_id = ?1 AND therapist_id = ?2 AND sent_at <= ?3)
-		OR EXISTS (SELECT 1 FROM enrollments e JOIN therapists t ON t.id = e.therapist_id JOIN therapists s ON s.id = ?2
-			WHERE e.patient_id = ?1 AND s.role = 'supervisor' AND s.team <> '' AND t.team = s.team)`, patientID, therapistID, ts).Scan(&n)
+	rows, err := r.t.tx.QueryContext(r.t.ctx, `SELECT e.id, e.therapist_id, e.status, e.created_at,
+		COALESCE((SELECT MIN(ev.at) FROM enrollment_events ev WHERE ev.enrollment_id = e.id AND ev.kind IN ('complete', 'discontinue')), e.updated_at)
+		FROM enrollments e WHERE e.patient_id = ? ORDER BY e.created_at, e.id`, patientID)
+	if err != nil {
+		return false, err
+	}
+	type enr struct{ id, therapist, status, created, updated string }
+	var all, current []enr
+	for rows.Next() {
+		var e enr
+		if err := rows.Scan(&e.id, &e.therapist, &e.status, &e.created, &e.updated); err != nil {
+			rows.Close()
+			return false, err
+		}
+		all = append(all, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	var latest *enr
+	for i, e := range all {
+		if e.created > ts {
+			continue
+		}
+		latest = &all[i]
+		if finished := e.status == EnrollmentCompleted || e.status == EnrollmentDiscontinued; !finished || e.updated > ts {
+			current = append(current, e)
+		}
+	}
+	if len(current) == 0 && latest != nil {
+		current = []enr{*latest}
+	}
+	for _, e := range current {
+		var who string
+		err := r.t.tx.QueryRowContext(r.t.ctx, `SELECT COALESCE(
+			(SELECT to_therapist FROM enrollment_events WHERE enrollment_id = ?1 AND kind = 'transfer' AND at <= ?2 ORDER BY at DESC LIMIT 1),
+			(SELECT from_therapist FROM enrollment_events WHERE enrollment_id = ?1 AND kind = 'transfer' AND at > ?2 ORDER BY at LIMIT 1),
+			(SELECT a.therapist_id FROM assignments a JOIN changes c ON c.seq = a.seq
+				WHERE a.enrollment_id = ?1 AND c.at <= ?2 ORDER BY a.seq DESC LIMIT 1),
+			(SELECT therapist_id FROM (
+				SELECT therapist_id, sent_at FROM messages WHERE enrollment_id = ?1 AND direction = 'out' AND sent_at <= ?2
+				UNION ALL SELECT therapist_id, sent_at FROM feedback WHERE enrollment_id = ?1 AND sent_at <= ?2)
+				ORDER BY sent_at DESC LIMIT 1),
+			?3)`, e.id, ts, e.therapist).Scan(&who)
+		if err != nil {
+			return false, err
+		}
+		if who == therapistID {
+			return true, nil
+		}
+	}
+	if len(current) > 0 {
+		return false, nil
+	}
+	var n int
+	err = r.t.tx.QueryRowContext(r.t.ctx, `SELECT EXISTS (SELECT 1 FROM enrollments e JOIN therapists t ON t.id = e.therapist_id
+		JOIN therapists s ON s.id = ?2 WHERE e.patient_id = ?1 AND s.role = 'supervisor' AND s.team <> '' AND t.team = s.team)`,
+		patientID, therapistID).Scan(&n)
 	return n == 1, err
 }
 
@@ -214,7 +284,7 @@ func ref(rec, field, id string, err error) error {
 		return nil
 	}
 	if errors.Is(err, ErrNotFound) {
-		return invalid(rec, field, "%s does not exist", id)
+		return &FieldError{Record: rec, Field: field, Msg: fmt.Sprintf("%s does not exist", id), Missing: id}
 	}
 	return err
 }
@@ -581,7 +651,7 @@ func checkNote(rf refs, n *Note) error {
 func checkRiskAck(rf refs, a *RiskAck) error {
 	const r = "risk_ack"
 	if err := first(needID(r, "id", a.ID), needID(r, "therapist_id", a.TherapistID), needID(r, "source_id", a.SourceID),
-		checkEnum(r, "source_type", a.SourceType, RiskSourceMeasure, RiskSourceMessage, RiskSourceSubmit),
+		checkEnum(r, "source_type", a.SourceType, RiskSourceMeasure, RiskSourceMessage, RiskSourceSubmit, RiskSourceDiary),
 		checkEnum(r, "action", a.Action, AckActions...), needTime(r, "acked_at", a.AckedAt), checkTextLen(r, "comment", a.Comment)); err != nil {
 		return err
 	}
@@ -618,6 +688,12 @@ func checkRiskAck(rf refs, a *RiskAck) error {
 			return ref(r, "source_id", a.SourceID, err)
 		}
 		patient, enrollment, at = s.PatientID, s.EnrollmentID, s.SubmittedAt
+	case RiskSourceDiary:
+		d, err := rf.diary(a.SourceID)
+		if err != nil {
+			return ref(r, "source_id", a.SourceID, err)
+		}
+		patient, enrollment, at = d.PatientID, d.EnrollmentID, d.RecordedAt
 	}
 	if patient != a.PatientID {
 		return invalid(r, "source_id", "%s belongs to another patient", a.SourceID)
@@ -642,7 +718,7 @@ func checkRiskAck(rf refs, a *RiskAck) error {
 		return err
 	}
 	if !ok {
-		return invalid(r, "therapist_id", "%s was not assigned to patient %s on %s: only the patient's therapist (or, when nobody is, the team's supervisor) acknowledges a flag",
+		return invalid(r, "therapist_id", "%s was not assigned to patient %s on %s: only the therapist assigned to the patient at that time (or, when no therapist is, the team's supervisor) acknowledges a flag",
 			a.TherapistID, a.PatientID, fmtTime(a.AckedAt))
 	}
 	return nil

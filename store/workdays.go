@@ -79,3 +79,21 @@ func WorkingTime(from, to time.Time, loc *time.Location) time.Duration {
 func WorkingDays(from, to time.Time, loc *time.Location) int {
 	return int(workingTime(from, to, loc) / (24 * time.Hour))
 }
+
+// workingDeadline is the instant at which d of working time in loc has
+// passed since from: when the feedback promise runs out.
+func workingDeadline(from time.Time, d time.Duration, loc *time.Location) time.Time {
+	cur := from.In(loc)
+	for i := 0; i < 3660; i++ { // ten years of days: a promise is at most 30 working days
+		next := time.Date(cur.Year(), cur.Month(), cur.Day()+1, 0, 0, 0, 0, loc)
+		if IsWorkingDay(cur) {
+			if span := next.Sub(cur); span >= d {
+				return cur.Add(d)
+			} else {
+				d -= span
+			}
+		}
+		cur = next
+	}
+	return cur
+}

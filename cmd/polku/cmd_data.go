@@ -66,8 +66,11 @@ with identical content are skipped.`,
 					for _, e := range ie.Lines {
 						fmt.Fprintf(a.env.stderr, "%s:%d: %v\n", name, e.Line, e.Err)
 					}
-					if more := ie.Total - len(ie.Lines); more > 0 {
+					if more := ie.Total - ie.Dependent - len(ie.Lines); more > 0 {
 						fmt.Fprintf(a.env.stderr, "%s: %d more bad lines not shown\n", name, more)
+					}
+					if d := ie.DependentLine(); d != "" {
+						fmt.Fprintf(a.env.stderr, "%s: %s\n", name, d)
 					}
 					return fmt.Errorf("%s: nothing was imported", plural(ie.Total, "bad line", "bad lines"))
 				}

@@ -230,7 +230,7 @@ improvement or deterioration, recovery). The read is written to the audit log.`,
 			if err != nil {
 				return err
 			}
-			show := patientShow{Patient: rec.Patient, Enrollments: rec.Enrollments, Referrals: rec.Referrals, RiskAcks: rec.RiskAcks,
+			show := patientShow{Patient: rec.Patient, Enrollments: nonNil(rec.Enrollments), Referrals: nonNil(rec.Referrals), RiskAcks: nonNil(rec.RiskAcks),
 				Measures: []measureRow{}, Counts: map[string]int{
 					"submissions": len(rec.Submissions), "feedback": len(rec.Feedback), "messages": len(rec.Messages),
 					"diary_entries": len(rec.Diary), "notes": len(rec.Notes)}}
@@ -328,4 +328,12 @@ improvement or deterioration, recovery). The read is written to the audit log.`,
 	}
 	addOutputFlag(cmd)
 	return cmd
+}
+
+// nonNil makes an empty list [] in JSON, never null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

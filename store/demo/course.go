@@ -97,7 +97,10 @@ func (g *gen) course(pp *patientPlan) {
 			at := pp.start.AddDate(0, 0, 7+rng.IntN(5)).Add(13 * time.Hour)
 			ev := event(store.CourseTransfer, at, g.supervisorOf(pp.therapist))
 			ev.FromTherapist, ev.ToTherapist, ev.Reason = from.ID, pp.therapist.ID, "the therapist went on leave (synthetic)"
-			pp.records = append(pp.records, ev)
+			beforeTransfer(pp.records, at, from.ID)
+			// Written right after the enrollment: the checks of what
+			// follows read who was assigned when from it.
+			pp.records = afterEnrollment(pp.records, e, ev)
 		}
 	}
 }
@@ -196,4 +199,42 @@ func (g *gen) signSummaries(ctx context.Context) error {
 		g.sum.SignedSummaries++
 	}
 	return nil
+}
+
+// beforeTransfer gives what the therapist did before a transfer to the
+// colleague who had the patient then: a go-ahead or an acknowledgement is
+// only the assigned therapist's to give (docs/clinical.md), and feedback
+// and messages read the same way.
+func beforeTransfer(records []any, at time.Time, from string) {
+	for _, rec := range records {
+		switch r := rec.(type) {
+		case *store.Feedback:
+			if r.SentAt.Before(at) {
+				r.TherapistID = from
+			}
+		case *store.Message:
+			if r.Direction == store.DirectionOut && r.SentAt.Before(at) {
+				r.TherapistID = from
+			}
+		case *store.GoAhead:
+			if r.DecidedAt.Before(at) {
+				r.TherapistID = from
+			}
+		case *store.RiskAck:
+			if r.AckedAt.Before(at) {
+				r.TherapistID = from
+			}
+		}
+	}
+}
+
+// afterEnrollment puts rec right after the enrollment e in records (at the
+// end when e is not there).
+func afterEnrollment(records []any, e *store.Enrollment, rec any) []any {
+	for i, r := range records {
+		if r == any(e) {
+			return append(records[:i+1], append([]any{rec}, records[i+1:]...)...)
+		}
+	}
+	return append(records, rec)
 }

@@ -4,12 +4,23 @@
 // one space, and only at word boundaries, so that "upskill myself" is not
 // "kill myself" and "vill dölja" is not "vill dö".
 //
+// A text is matched as the screen shows it: terminal control sequences
+// and control characters are removed by the same rule as the display's
+// (tui/sanitize.Text), invisible format characters (zero-width spaces and
+// joiners, bidi marks, soft hyphens: Unicode category Cf) are dropped, and
+// the hyphens and dashes U+2010-U+2015 and the minus sign U+2212 read as
+// "-".
+//
 // A phrase is written in lower case with single spaces. A '*' inside a
 // word stands for any run of letters or digits (possibly none), which is
 // how Finnish inflection is covered: "itsemurh*" matches "itsemurha",
 // "itsemurhaa", "itsemurhasta" and "itsemurha-ajatuksia"; "haluan kuol*"
-// matches "haluan kuolla" and "haluan kuolla pois". A match is a
-// heuristic: it can miss and it can be wrong, and the queue says so.
+// matches "haluan kuolla" and "haluan kuolla pois". Alternatives are
+// written in parentheses, separated by '|', and a group followed by '?'
+// may also be left out, which is how spoken forms and filler words are
+// covered: "en (halua|haluu) (enää)? elää" matches "en halua elää", "en
+// haluu elää" and "en halua enää elää". A match is a heuristic: it can
+// miss and it can be wrong, and the queue says so.
 //
 // The rules and the default lists are documented in docs/clinical.md.
 package riskphrase
@@ -22,6 +33,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"polku/tui/sanitize"
+
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
@@ -29,7 +42,8 @@ import (
 // Hit is one phrase found in a text.
 type Hit struct {
 	Lang   string `json:"lang"`   // the list the phrase came from
-	Phrase string `json:"phrase"` // as written in the list, e.g. "itsemurh*"
+	Phrase string `json:"phrase"` // as written in the list, e.g. "itsemurh*" or "en (halua|haluu) elää"
+	Form   string `json:"form"`   // the form of the phrase that matched, alternatives chosen: "en haluu elää"
 	Found  string `json:"found"`  // the words in the normalised text that matched
 }
 
@@ -39,8 +53,9 @@ type Matcher struct {
 	byFirst map[byte][]int // phrase indexes by the first byte of the phrase, in list order
 }
 
-// phrase is a normalised phrase split at its wildcards: "tapa*n itseni"
-// is ["tapa", "n itseni"]; a phrase ending in '*' ends with "".
+// phrase is one form of a normalised phrase split at its wildcards:
+// "tapa*n itseni" is ["tapa", "n itseni"]; a phrase ending in '*' ends
+// with "". A phrase with alternatives has one entry per form.
 type phrase struct {
 	Hit
 	parts []string
@@ -65,8 +80,11 @@ func Compile(lists map[string][]string) (*Matcher, error) {
 				return nil, fmt.Errorf("%s[%d] %q: %w", lang, i, p, err)
 			}
 			n := Normalize(p)
-			m.byFirst[n[0]] = append(m.byFirst[n[0]], len(m.phrases))
-			m.phrases = append(m.phrases, phrase{Hit: Hit{Lang: lang, Phrase: n}, parts: strings.Split(n, "*")})
+			forms, _ := expand(n)
+			for _, f := range forms {
+				m.byFirst[f[0]] = append(m.byFirst[f[0]], len(m.phrases))
+				m.phrases = append(m.phrases, phrase{Hit: Hit{Lang: lang, Phrase: n, Form: f}, parts: strings.Split(f, "*")})
+			}
 		}
 	}
 	return m, nil
@@ -81,9 +99,94 @@ func MustCompile(lists map[string][]string) *Matcher {
 	return m
 }
 
-// Check says whether one phrase is usable, with the reason when not.
+// Check says whether one phrase is usable, with the reason when not:
+// it holds no control or invisible format character, its parentheses
+// pair up, and each of its forms passes checkForm.
 func Check(p string) error {
+	for _, r := range p {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return fmt.Errorf("contains the control or invisible character %U: write the phrase as it reads", r)
+		}
+	}
 	n := Normalize(p)
+	if n == "" {
+		return fmt.Errorf("is empty")
+	}
+	forms, err := expand(n)
+	if err != nil {
+		return err
+	}
+	for _, f := range forms {
+		if err := checkForm(f); err != nil {
+			if len(forms) > 1 {
+				return fmt.Errorf("form %q %w", f, err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// maxForms is how many forms one phrase may stand for.
+const maxForms = 1000
+
+// expand writes out the forms of a normalised phrase: each group
+// "(a|b)" is one of its alternatives, "(a|b)?" also none of them.
+func expand(n string) ([]string, error) {
+	forms := []string{""}
+	for rest := n; rest != ""; {
+		open := strings.IndexAny(rest, "()")
+		if open < 0 {
+			forms = appendAll(forms, []string{rest})
+			break
+		}
+		if rest[open] == ')' {
+			return nil, fmt.Errorf("has an unmatched ')'")
+		}
+		end := strings.IndexAny(rest[open+1:], "()")
+		if end < 0 {
+			return nil, fmt.Errorf("has an unclosed '('")
+		}
+		end += open + 1
+		if rest[end] == '(' {
+			return nil, fmt.Errorf("has nested parentheses: write the forms out instead")
+		}
+		alts := strings.Split(rest[open+1:end], "|")
+		for _, a := range alts {
+			if strings.TrimSpace(a) == "" {
+				return nil, fmt.Errorf("has an empty alternative in (%s): mark a group that may be left out with '?' after it", rest[open+1:end])
+			}
+		}
+		after := end + 1
+		if strings.HasPrefix(rest[after:], "?") {
+			alts = append(alts, "")
+			after++
+		}
+		forms = appendAll(forms, []string{rest[:open]})
+		forms = appendAll(forms, alts)
+		if len(forms) > maxForms {
+			return nil, fmt.Errorf("stands for more than %d forms: split it", maxForms)
+		}
+		rest = rest[after:]
+	}
+	for i, f := range forms {
+		forms[i] = strings.Join(strings.Fields(f), " ")
+	}
+	return forms, nil
+}
+
+func appendAll(forms, tails []string) []string {
+	out := make([]string, 0, len(forms)*len(tails))
+	for _, f := range forms {
+		for _, t := range tails {
+			out = append(out, f+t)
+		}
+	}
+	return out
+}
+
+// checkForm checks one written-out form of a phrase.
+func checkForm(n string) error {
 	if n == "" {
 		return fmt.Errorf("is empty")
 	}
@@ -109,10 +212,13 @@ func Check(p string) error {
 
 func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
 
-// Normalize is the form texts and phrases are compared in: NFC, case
-// folded, typographic apostrophes as ', soft hyphens removed, and every
-// run of whitespace one space, trimmed.
+// Normalize is the form texts and phrases are compared in: the text as
+// the screen shows it (sanitize.Text: no escape sequences or control
+// characters), NFC, case folded, invisible format characters (Cf) removed,
+// typographic apostrophes as ', hyphens and dashes as '-', and every run
+// of whitespace one space, trimmed.
 func Normalize(s string) string {
+	s = sanitize.Text(s)
 	if !isASCII(s) {
 		c := folders.Get().(cases.Caser)
 		s = norm.NFC.String(c.String(norm.NFC.String(s)))
@@ -128,10 +234,12 @@ func Normalize(s string) string {
 		case unicode.IsSpace(r):
 			space = b.Len() > 0
 			continue
-		case r == '\u00ad': // soft hyphen: invisible, inside words
+		case r >= 0x80 && unicode.Is(unicode.Cf, r): // soft hyphen, zero-width and bidi marks: invisible
 			continue
 		case r == '\u2019' || r == '\u02bc' || r == '\u2018':
 			r = '\''
+		case (r >= '\u2010' && r <= '\u2015') || r == '\u2212':
+			r = '-'
 		case r == utf8.RuneError:
 			r = '\ufffd'
 		}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"polku/tui/sanitize"
 )
 
 func TestDefaultsMatchAsPeopleWrite(t *testing.T) {
@@ -14,15 +16,15 @@ func TestDefaultsMatchAsPeopleWrite(t *testing.T) {
 		// Finnish, with inflection.
 		{"Joskus ajattelen että tapan itseni.", "tapan itseni"},
 		{"En jaksa enää mitään.", "en jaksa enää"},
-		{"haluan kuolla", "haluan kuolla"},
+		{"haluan kuolla", fiWant},
 		{"Minulla on ollut itsemurha-ajatuksia.", "itsemurh*"},
 		{"Ajattelen itsemurhaa joka päivä", "itsemurh*"},
 		{"ITSEMURHASTA puhuminen", "itsemurh*"},
 		{"olen viillellyt taas", ""}, // not in the list: a miss is possible, and documented
 		{"viiltelen käsiäni", "viiltel*"},
 		// Whitespace runs, line breaks and no-break spaces are one space.
-		{"haluan\n\nkuolla", "haluan kuolla"},
-		{"haluan\u00a0kuolla", "haluan kuolla"},
+		{"haluan\n\nkuolla", fiWant},
+		{"haluan\u00a0kuolla", fiWant},
 		{"en  jaksa\tenää", "en jaksa enää"},
 		// Swedish.
 		{"Jag vill inte leva längre", "jag vill inte leva"},
@@ -43,6 +45,26 @@ func TestDefaultsMatchAsPeopleWrite(t *testing.T) {
 		{"", ""},
 		// Decomposed ä (a + combining diaeresis) is the same word after NFC.
 		{"en jaksa ena\u0308a\u0308", "en jaksa enää"},
+		// Spoken Finnish and filler words.
+		{"haluan vaan kuolla", fiWant},
+		{"Haluaisin vain kuolla pois täältä", fiWant},
+		{"mä tahtoisin kuolla", fiWant},
+		{"en haluu elää", fiNotLive},
+		{"En halua enää elää.", fiNotLive},
+		// Dashes as keyboards and phones write them.
+		{"thinking about self\u2011harm again", "self-harm*"},
+		{"self\u2013harm", "self-harm*"},
+		{"self\u2212harm", "self-harm*"},
+		{"I don't want to be alive", enNotLive},
+		{"I do not want to live like this", enNotLive},
+		// Matched on the text as the screen shows it: invisible format
+		// characters and terminal control sequences do not hide a phrase.
+		{"kill \u200bmyself", "kill myself"},
+		{"kill\u200e myself", "kill myself"},
+		{"kill\x1b[0m myself", "kill myself"},
+		{"I want to kill\u202e myself", "kill myself"},
+		{"kill\u2060 my\ufeffself", "kill myself"},
+		{"tapan\u00ad itseni", "tapan itseni"},
 	} {
 		h, ok := m.Match(c.text)
 		if got := map[bool]string{true: h.Phrase}[ok]; got != c.want {
@@ -51,8 +73,44 @@ func TestDefaultsMatchAsPeopleWrite(t *testing.T) {
 	}
 }
 
+// The default list's phrases with alternatives, as written there.
+const (
+	fiWant    = "(haluan|haluaisin|haluisin|haluun|tahdon|tahtoisin) (vain|vaan|vaa|jo|nyt|oikeasti|oikeesti)? kuolla"
+	fiNotLive = "en (halua|haluu|tahdo) (enää|enään|enä)? elää"
+	enNotLive = "(don't|dont|do not) want to (live|be alive)"
+)
+
+func TestAlternativesAndOptionalWords(t *testing.T) {
+	m := MustCompile(map[string][]string{"fi": {"en (halua|haluu) (enää)? elää"}})
+	for text, want := range map[string]string{
+		"en halua elää":       "en halua elää",
+		"en haluu enää elää":  "en haluu enää elää",
+		"en halua enää elää":  "en halua enää elää",
+		"en tahdo elää":       "",
+		"en haluaisi elää":    "",
+		"en halua nyt elää":   "",
+		"en halua enää elään": "",
+	} {
+		h, ok := m.Match(text)
+		if got := map[bool]string{true: h.Form}[ok]; got != want {
+			t.Errorf("Match(%q) = form %q, want %q", text, got, want)
+		}
+		if ok && (h.Phrase != "en (halua|haluu) (enää)? elää" || h.Found != want) {
+			t.Errorf("Match(%q) = %+v: the phrase is reported as written, the form and words as found", text, h)
+		}
+	}
+}
+
 func TestCompileRefusesUnusablePhrases(t *testing.T) {
 	for _, c := range []struct{ phrase, want string }{
+		{"a\u001b[31m", "control"},
+		{"kill\u200bmyself", "control"},
+		{"kill\tmyself\r", "control"},
+		{"en (halua elää", "unclosed"},
+		{"en halua) elää", "unmatched"},
+		{"en () elää", "empty"},
+		{"en ((halua)) elää", "nested"},
+		{"(a|kill) b", "at least three letters"},
 		{"", "is empty"},
 		{"   ", "is empty"},
 		{"*murha", "must start with a letter"},
@@ -73,6 +131,10 @@ func TestNormalize(t *testing.T) {
 		"Straße":                 "strasse",
 		"don\u2019t":             "don't",
 		"itse\u00admurha":        "itsemurha",
+		"self\u2010harm":         "self-harm",
+		"a\u2015b\u2212c":        "a-b-c",
+		"kill\x1b[31m \u200bme":  "kill me",
+		"x\u202ey\u2066z":        "xyz",
 		"A\u00a0\u2028B":         "a b",
 	} {
 		if got := Normalize(in); got != want {
@@ -89,10 +151,18 @@ func checkInvariants(t *testing.T, m *Matcher, text string) {
 		if h.Found == "" || !strings.Contains(n, h.Found) {
 			t.Fatalf("reported %q is not in the normalised text %q", h.Found, n)
 		}
-		if !strings.Contains(h.Phrase, "*") && h.Found != h.Phrase {
-			t.Fatalf("found %q for the plain phrase %q", h.Found, h.Phrase)
+		if !strings.Contains(h.Form, "*") && h.Found != h.Form {
+			t.Fatalf("found %q for the plain form %q", h.Found, h.Form)
 		}
 	}
+	// The screen's sanitizer changes nothing the matcher sees.
+	if h2, ok2 := m.Match(sanitize.Text(text)); ok2 != ok || h2 != h {
+		t.Fatalf("sanitizing changed the result: %q -> %v %+v, %q -> %v %+v", text, ok, h, sanitize.Text(text), ok2, h2)
+	}
+	// The rest is about the visible text: a case change inside an escape
+	// sequence turns it into another one.
+	text = sanitize.Text(text)
+	h, ok = m.Match(text)
 	// Stable under whitespace: every space becomes a mixed run.
 	ws := strings.NewReplacer(" ", " \u00a0\n\t ").Replace(text)
 	if h2, ok2 := m.Match(ws); ok2 != ok || h2.Phrase != h.Phrase {
@@ -112,7 +182,10 @@ func checkInvariants(t *testing.T, m *Matcher, text string) {
 
 func FuzzMatch(f *testing.F) {
 	for _, s := range []string{"haluan kuolla", "I want to upskill myself", "vill dölja", "itsemurha-ajatuksia", "en\u00a0jaksa\nenää",
-		"KILL MYSELF", "don\u2019t want to be here anymore", "\xff\xfe", "a*b", "ß"} {
+		"KILL MYSELF", "don\u2019t want to be here anymore", "\xff\xfe", "a*b", "ß",
+		"haluan vaan kuolla", "haluaisin vain kuolla", "en haluu elää", "tahtoisin kuolla", "self\u2011harm", "self\u2013harm",
+		"I don't want to be alive", "kill \u200bmyself", "kill\u200e myself", "kill\x1b[0m myself", "I want to kill\u202e myself",
+		"\x1bpkill myself", "kill\x1b[ q myself"} {
 		f.Add(s)
 	}
 	m := MustCompile(Defaults())

@@ -319,7 +319,7 @@ func sameParent(ctx context.Context, q querier, rec, field, id, query, want stri
 // acknowledges it on their current enrollment (docs/clinical.md).
 func riskSource(ctx context.Context, q querier, a store.RiskAck) error {
 	table := map[string]string{store.RiskSourceMeasure: "measure_responses", store.RiskSourceMessage: "messages",
-		store.RiskSourceSubmit: "submissions"}[a.SourceType]
+		store.RiskSourceSubmit: "submissions", store.RiskSourceDiary: "diary_entries"}[a.SourceType]
 	if table == "" || a.SourceID == "" {
 		return nil // the store refuses the source type with its own message
 	}

@@ -532,6 +532,8 @@ func (p *Page) autoFocus() tea.Cmd {
 		p.tab = TabMessages
 	case r.SourceType == store.RiskSourceMeasure:
 		p.tab = TabMeasures
+	case r.SourceType == store.RiskSourceDiary:
+		p.tab = TabDiary
 	}
 	return nil
 }
