@@ -178,7 +178,6 @@ func (db *DB) ImportPrograms(ctx context.Context, actor Actor, b *programs.Bundl
 				op.Programs = append(op.Programs, ProgramVersion{ID: db.NewID(now), ProgramID: def.ID, Version: def.Version,
 					Title: def.Title, Language: def.Language, Hash: hash, Definition: raw, ImportedAt: now})
 			}
-		}
 		case d.Service != nil:
 			def := *d.Service
 			hash := programs.Hash(def)
