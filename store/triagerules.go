@@ -318,7 +318,7 @@ func endingReasons(f *facts, e *ruleEnv) []Reason {
 
 // startingReasons: an active patient without a welcome message (no
 // message from the therapist yet); a scheduled one against the start
-// promise, counted in calendar days from the referral's arrival.
+// promise, counted in working days from the referral's arrival.
 func startingReasons(f *facts, e *ruleEnv) []Reason {
 	switch f.status {
 	case EnrollmentActive:
@@ -335,11 +335,11 @@ func startingReasons(f *facts, e *ruleEnv) []Reason {
 		if f.referral != nil {
 			received = *f.referral
 		}
-		days := int(e.today.Sub(truncDay(received, e.loc)).Hours() / 24)
-		due := truncDay(received, e.loc).AddDate(0, 0, e.pol.StartDays)
-		text := fmt.Sprintf("Referral received %s, %s ago; start promised within %d days (by %s)", e.day(received), plural(days, "day", "days"), e.pol.StartDays, e.day(due))
+		days := WorkingDays(received, e.now, e.loc)
+		due := AddWorkingDays(received, e.pol.StartDays, e.loc)
+		text := fmt.Sprintf("Referral received %s, %s ago; start promised within %d working days (by %s)", e.day(received), plural(days, "working day", "working days"), e.pol.StartDays, e.day(due))
 		if days > e.pol.StartDays {
-			text = fmt.Sprintf("Referral received %s, %d days ago: start %s over the %d-day start promise", e.day(received), days, plural(days-e.pol.StartDays, "day", "days"), e.pol.StartDays)
+			text = fmt.Sprintf("Referral received %s, %s ago: start %s over the %d-working-day start promise", e.day(received), plural(days, "working day", "working days"), plural(days-e.pol.StartDays, "working day", "working days"), e.pol.StartDays)
 		}
 		return []Reason{{Class: ClassStarting, Code: ReasonStartDue, Since: received, Text: text, Badge: fmt.Sprintf("START %dd", days)}}
 	}
