@@ -28,7 +28,7 @@ func TestIntakeDeclarationsAreChecked(t *testing.T) {
 	cases := map[string]string{
 		"kind: service\nid: x\nversion: 1\nname: X\nregions: [mars]\nfor: y\nlanguages: [fi]\ncontact: z\n": `f.yaml:5:11: unknown region "mars"`,
 		"kind: service\nid: x\nversion: 1\nname: X\nregions: [all]\nfor: y\nlanguages: [fi]\n":              `missing required key "contact"`,
-		"kind: service\nid: x\nversion: 1\nname: X\nregions: [all]\nfor: y\nlanguages: [de]\ncontact: z\n": `f.yaml:7:13: language "de"`,
+		"kind: service\nid: x\nversion: 1\nname: X\nregions: [all]\nfor: y\nlanguages: [de]\ncontact: z\n":  `f.yaml:7:13: language "de"`,
 	}
 	for file, want := range cases {
 		docs, probs := programs.Parse("f.yaml", []byte(file))

@@ -391,7 +391,8 @@ type ServiceSuggestion struct {
 
 // findServices lists the services that cover the patient's region (all of
 // them when the region is unknown): those that name the decline reason
-// first, then those in the patient's language, then by name.
+// first, then those in the patient's language, then the region's own
+// before the country-wide ones, then by name.
 func findServices(all []*programs.Service, region, language, code string) []ServiceSuggestion {
 	type ranked struct {
 		s    *programs.Service
@@ -404,10 +405,13 @@ func findServices(all []*programs.Service, region, language, code string) []Serv
 		}
 		r := 0
 		if code != "" && !contains(s.Reasons, code) {
-			r += 2
+			r += 4
 		}
 		if language != "" && !contains(s.Languages, language) {
-			r++
+			r += 2
+		}
+		if !contains(s.Regions, region) {
+			r++ // a service of the whole country after the region's own
 		}
 		list = append(list, ranked{s, r})
 	}
