@@ -725,3 +725,15 @@ func (db *DB) AssessReferral(ctx context.Context, actor Actor, a Assessment) (As
 	}
 	return a, db.Apply(ctx, actor, AssessReferralOp{a})
 }
+
+// ResolveReferral finds a referral by id or by source id.
+func (db *DB) ResolveReferral(ctx context.Context, ref string) (Referral, error) {
+	r, err := db.Referral(ctx, ref)
+	if errors.Is(err, ErrNotFound) {
+		r, err = db.referralBySource(ctx, ref)
+	}
+	if errors.Is(err, ErrNotFound) {
+		return r, fmt.Errorf("referral %q: %w (give its id or source id; 'polku referrals list' shows them)", ref, ErrNotFound)
+	}
+	return r, err
+}
