@@ -86,7 +86,7 @@ func (l Lifetimes) withDefaults() Lifetimes {
 func (l Lifetimes) of(kind, role string) time.Duration {
 	l = l.withDefaults()
 	switch {
-	case kind == kindPatient:
+	case kind == kindPatient, kind == kindIntegration:
 		return l.Patient
 	case role == store.RoleAdmin:
 		return l.Admin
@@ -141,6 +141,8 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 		p.actor = store.ActorFor(th, p.device)
 	case kindPatient:
 		p.patientID = subject
+	case kindIntegration:
+		p.actor = integrationActor(strings.TrimPrefix(subject, "integration:"), p.device)
 	default:
 		return nil, errUnauthorized
 	}

@@ -1,0 +1,64 @@
+package server_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"polku/store"
+	"polku/store/server"
+)
+
+func TestIntegrationAddsReferralsAndReadsNotifications(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	ctx := context.Background()
+	tok, info, err := server.CreateIntegrationToken(ctx, f.db, "ehr", server.TokenOptions{})
+	if err != nil || info.Kind != "integration" {
+		t.Fatal(info, err)
+	}
+	body := `{"source_id": "EHR-1", "patient": {"pseudonym": "R-1", "display_name": "Aino", "birth_date": "1990-01-01", "language": "fi"},
+		"region": "pirkanmaa", "referrer": {"name": "Dr. L", "organisation": "Health centre"}, "reason": "Worry", "codes": ["F41.1"]}`
+	code, out := f.do("POST", "/v1/referrals", tok, body)
+	if code != 201 || !strings.Contains(out, `"created":true`) {
+		t.Fatalf("first: %d %s", code, out)
+	}
+	code, out = f.do("POST", "/v1/referrals", tok, body)
+	if code != 200 || !strings.Contains(out, `"created":false`) {
+		t.Fatalf("again: %d %s", code, out)
+	}
+	bad := strings.Replace(body, `"F41.1"`, `"F4"`, 1)
+	bad = strings.Replace(bad, "EHR-1", "EHR-2", 1)
+	if code, out = f.do("POST", "/v1/referrals", tok, bad); code != 400 || !strings.Contains(out, "codes[0]") {
+		t.Errorf("malformed code: %d %s", code, out)
+	}
+	// Staff and patient tokens may not add referrals; the integration may
+	// do nothing else.
+	for _, who := range []string{"a", "sup", "admin", "pa"} {
+		if code, _ := f.do("POST", "/v1/referrals", f.tok[who], body); code != 403 {
+			t.Errorf("%s adds a referral: %d", who, code)
+		}
+	}
+	for _, path := range []string{"/v1/changes", "/v1/patient/me"} {
+		if code, _ := f.do("GET", path, tok, ""); code != 403 {
+			t.Errorf("integration reads %s: %d", path, code)
+		}
+	}
+	if code, _ := f.do("POST", "/v1/ops", tok, `{"ops": []}`); code != 403 {
+		t.Errorf("integration pushes: %d", code)
+	}
+	// An accepted referral queues a notification the integration reads.
+	r, err := f.db.ResolveReferral(ctx, "EHR-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.AcceptReferral(ctx, store.System("t"), store.AcceptRequest{ReferralID: r.ID, ProgramID: "gad", Therapist: f.a.Handle}, false); err != nil {
+		t.Fatal(err)
+	}
+	code, out = f.do("GET", "/v1/notifications", tok, "")
+	if code != 200 || !strings.Contains(out, `"kind":"referral-accepted"`) || !strings.Contains(out, `"source_id":"EHR-1"`) {
+		t.Fatalf("notifications: %d %s", code, out)
+	}
+	if code, _ := f.do("GET", "/v1/notifications", f.tok["sup"], ""); code != 403 {
+		t.Errorf("a supervisor reads notifications: %d", code)
+	}
+}
