@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,8 +95,10 @@ func (db *DB) Intake(ctx context.Context, actor Actor, team string) (*IntakeQueu
 	return q, nil
 }
 
+// intakeCols leave out the referral's texts: they are read only for the
+// referrals the risk-phrase cache has not seen (texts never change).
 const intakeCols = `r.id, r.version, r.patient_id, r.received_at, r.requested_program, r.referring_unit, r.team, r.region,
-	r.reason, r.notes, r.screening, r.doctor_assessment, r.waiting_since, p.pseudonym, p.display_name, p.birth_date, p.language`
+	r.screening, r.doctor_assessment <> '', r.waiting_since, p.pseudonym, p.display_name, p.birth_date, p.language`
 
 // intakeItems loads and evaluates open referrals: a team's ("" every
 // team), or one referral by id.
@@ -123,20 +125,24 @@ func (db *DB) intakeItems(ctx context.Context, tx *sql.Tx, pol Policy, now time.
 		return nil, err
 	}
 	env := &rules.env
+	env.days = dayMemo{}
 	loc := env.loc
+	clock := &promiseClock{loc: loc, now: now, memo: env.days, rest: map[int]time.Duration{}, dues: map[int]time.Time{}}
 	progs := map[string]*programs.Program{}
 	instruments := map[string]*programs.Instrument{}
 	var out []IntakeItem
+	var facts []*intakeFacts
 	for rows.Next() {
 		var it IntakeItem
-		var received, screening, birth, reason, notes, doctor string
+		var received, screening, birth string
+		var doctor bool
 		var waiting sql.NullString
 		if err := rows.Scan(&it.ReferralID, &it.Version, &it.PatientID, &received, &it.WishedProgram, &it.ReferringUnit, &it.Team, &it.Region,
-			&reason, &notes, &screening, &doctor, &waiting, &it.Pseudonym, &it.DisplayName, &birth, &it.Language); err != nil {
+			&screening, &doctor, &waiting, &it.Pseudonym, &it.DisplayName, &birth, &it.Language); err != nil {
 			return nil, err
 		}
 		it.ReceivedAt, _ = parseTime(received)
-		f := &intakeFacts{received: it.ReceivedAt, age: ageOn(birth, now, loc), doctor: strings.TrimSpace(doctor) != ""}
+		f := &intakeFacts{received: it.ReceivedAt, age: ageOn(birth, now, loc), doctor: doctor}
 		it.Age = f.age
 		if waiting.Valid {
 			w, _ := parseTime(waiting.String)
@@ -151,17 +157,6 @@ func (db *DB) intakeItems(ctx context.Context, tx *sql.Tx, pol Policy, now time.
 				progs[it.WishedProgram] = p
 			}
 			f.wished = p
-		}
-		// Referral texts never change: a phrase found once is cached by
-		// the referral's id.
-		if missing := db.riskCache.missing(rules.wordsKey, []string{it.ReferralID}); len(missing) > 0 {
-			h, _ := rules.matcher.Match(reason, notes)
-			db.riskCache.put(rules.wordsKey, it.ReferralID, h)
-		}
-		hits := map[string]riskphrase.Hit{}
-		db.riskCache.collect(rules.wordsKey, hits, []string{it.ReferralID})
-		if h, ok := hits[it.ReferralID]; ok {
-			f.phrase = &h
 		}
 		if screening != "" && screening != "[]" {
 			var list []Screening
@@ -185,19 +180,85 @@ func (db *DB) intakeItems(ctx context.Context, tx *sql.Tx, pol Policy, now time.
 				}
 			}
 		}
-		it.Reasons = evaluateIntake(f, env)
-		it.WorkingDays = WorkingDays(it.ReceivedAt, now, loc)
+		facts = append(facts, f)
+		it.WorkingDays = clock.workingDays(it.ReceivedAt)
+		f.workingDays = it.WorkingDays
 		it.PromiseDays = pol.StartDays
-		it.Due = AddWorkingDays(it.ReceivedAt, pol.StartDays, loc)
+		it.Due = clock.due(it.ReceivedAt, pol.StartDays)
 		it.OverPromise = it.WorkingDays > pol.StartDays
-		it.Risk = riskRank(it.Reasons) < 2
 		out = append(out, it)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	sort.Slice(out, func(i, j int) bool { return intakeLess(&out[i], &out[j]) })
-	return out, nil
+	rows.Close()
+	// Referral texts never change: a phrase found once is cached by the
+	// referral's id, and only texts not yet scanned are read.
+	ids := make([]string, len(out))
+	for i := range out {
+		ids[i] = out[i].ReferralID
+	}
+	if err := db.scanReferralTexts(ctx, tx, rules, db.riskCache.missing(rules.wordsKey, ids)); err != nil {
+		return nil, err
+	}
+	hits := map[string]riskphrase.Hit{}
+	db.riskCache.collect(rules.wordsKey, hits, ids)
+	order := make([]*IntakeItem, len(out))
+	for i := range out {
+		it := &out[i]
+		if h, ok := hits[it.ReferralID]; ok {
+			facts[i].phrase = &h
+		}
+		it.Reasons = evaluateIntake(facts[i], env)
+		it.Risk = riskRank(it.Reasons) < 2
+		order[i] = it
+	}
+	slices.SortFunc(order, func(a, b *IntakeItem) int {
+		switch {
+		case intakeLess(a, b):
+			return -1
+		case intakeLess(b, a):
+			return 1
+		}
+		return 0
+	})
+	sorted := make([]IntakeItem, len(order))
+	for i, it := range order {
+		sorted[i] = *it
+	}
+	return sorted, nil
+}
+
+// scanReferralTexts reads the reason and notes of referrals the cache has
+// not seen, in batches, and puts what the phrase matcher finds there.
+func (db *DB) scanReferralTexts(ctx context.Context, tx *sql.Tx, rules *triageRules, ids []string) error {
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		batch := ids[:n]
+		ids = ids[n:]
+		args := make([]any, n)
+		for i, id := range batch {
+			args[i] = id
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT id, reason, notes FROM referrals WHERE id IN (?"+strings.Repeat(", ?", n-1)+")", args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id, reason, notes string
+			if err := rows.Scan(&id, &reason, &notes); err != nil {
+				rows.Close()
+				return err
+			}
+			h, _ := rules.matcher.Match(reason, notes)
+			db.riskCache.put(rules.wordsKey, id, h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ageOn is the age in whole years on now's day in loc (-1 when unknown).
@@ -542,3 +603,45 @@ func (db *DB) Notifications(ctx context.Context, after string, limit int) ([]Not
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// promiseClock counts working days since arrivals for one queue: the
+// working time from the day after an arrival until now, and the last day
+// of the promise, are the same for every referral of that day.
+type promiseClock struct {
+	loc  *time.Location
+	now  time.Time
+	memo dayMemo
+	rest map[int]time.Duration // by arrival day
+	dues map[int]time.Time     // by arrival day
+}
+
+func dayKey(t time.Time) int { return t.Year()*10000 + int(t.Month())*100 + t.Day() }
+
+func (c *promiseClock) workingDays(from time.Time) int {
+	l := from.In(c.loc)
+	next := time.Date(l.Year(), l.Month(), l.Day()+1, 0, 0, 0, 0, c.loc)
+	if !next.Before(c.now) {
+		return int(workingTimeMemo(from, c.now, c.loc, c.memo) / (24 * time.Hour))
+	}
+	var first time.Duration
+	if c.memo.isWorking(l) {
+		first = next.Sub(from)
+	}
+	k := dayKey(l)
+	rest, ok := c.rest[k]
+	if !ok {
+		rest = workingTimeMemo(next, c.now, c.loc, c.memo)
+		c.rest[k] = rest
+	}
+	return int((first + rest) / (24 * time.Hour))
+}
+
+func (c *promiseClock) due(from time.Time, days int) time.Time {
+	k := dayKey(from.In(c.loc))
+	d, ok := c.dues[k]
+	if !ok {
+		d = addWorkingDays(from, days, c.loc, c.memo)
+		c.dues[k] = d
+	}
+	return d
+}

@@ -26,6 +26,7 @@ const (
 // intakeFacts is what the rules know about one open referral.
 type intakeFacts struct {
 	received     time.Time
+	workingDays  int // whole working days since the arrival
 	waitingSince *time.Time
 	age          int // whole years today; -1 when the birth date is unknown
 	wished       *programs.Program
@@ -44,10 +45,14 @@ type screeningHit struct {
 // AddWorkingDays is the day n working days after the day of from (in
 // loc), at midnight: the last day of a promise of n working days.
 func AddWorkingDays(from time.Time, n int, loc *time.Location) time.Time {
+	return addWorkingDays(from, n, loc, nil)
+}
+
+func addWorkingDays(from time.Time, n int, loc *time.Location, memo dayMemo) time.Time {
 	d := truncDay(from, loc)
 	for n > 0 {
 		d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc)
-		if IsWorkingDay(d) {
+		if memo.isWorking(d) {
 			n--
 		}
 	}
@@ -80,7 +85,7 @@ func intakeRiskReasons(f *intakeFacts, e *ruleEnv) []Reason {
 // intakePromiseReason: the start promise counted in working days from
 // the referral's arrival ("arrived 4 working days ago; the promise is 5").
 func intakePromiseReason(f *intakeFacts, e *ruleEnv) Reason {
-	days := WorkingDays(f.received, e.now, e.loc)
+	days := f.workingDays
 	promise := e.pol.StartDays
 	text := fmt.Sprintf("Arrived %s ago; the promise is %d", plural(days, "working day", "working days"), promise)
 	badge := fmt.Sprintf("%d/%dwd", days, promise)

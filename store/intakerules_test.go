@@ -25,6 +25,7 @@ func TestIntakePromiseReason(t *testing.T) {
 	}
 	for _, c := range cases {
 		f := &intakeFacts{received: helsinki(c.received), age: 30}
+		f.workingDays = WorkingDays(f.received, w.env.now, w.env.loc)
 		r := intakePromiseReason(f, &w.env)
 		if r.Text != c.want || r.Badge != c.badge || r.Code != ReasonIntakePromise {
 			t.Errorf("received %s: %q %q, want %q %q", c.received, r.Text, r.Badge, c.want, c.badge)

@@ -90,7 +90,8 @@ type ruleEnv struct {
 	today time.Time // midnight today in loc
 	loc   *time.Location
 	pol   Policy
-	owner string // the queue's therapist: who owns the flags of finished enrollments in it
+	owner string  // the queue's therapist: who owns the flags of finished enrollments in it
+	days  dayMemo // working days already asked about (nil: none kept)
 }
 
 func (e *ruleEnv) day(t time.Time) string { return t.In(e.loc).Format("2 Jan") }
