@@ -308,3 +308,28 @@ func TestIntakeQueryUsesItsIndex(t *testing.T) {
 		t.Errorf("plan:\n%s", joined)
 	}
 }
+
+func TestTeamViewCountsOpenReferralsPastThePromise(t *testing.T) {
+	w := newIntakeWorld(t)
+	ctx := context.Background()
+	w.clock.advance(-10 * 24 * time.Hour)
+	if _, err := w.db.ReceiveReferral(ctx, sys, referralIn("S-old", "P-old", "1980-01-01"), false); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.advance(10 * 24 * time.Hour)
+	if _, err := w.db.ReceiveReferral(ctx, sys, referralIn("S-new", "P-new", "1980-01-01"), false); err != nil {
+		t.Fatal(err)
+	}
+	north := referralIn("S-north", "P-north", "1980-01-01")
+	north.Team = "north"
+	if _, err := w.db.ReceiveReferral(ctx, sys, north, false); err != nil {
+		t.Fatal(err)
+	}
+	v, err := w.db.Team(ctx, w.sup, "south")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.OpenReferrals != 2 || v.ReferralsOverPromise != 1 || v.OldestOpenReferral == nil {
+		t.Errorf("open %d, over the promise %d", v.OpenReferrals, v.ReferralsOverPromise)
+	}
+}
