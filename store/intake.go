@@ -737,3 +737,44 @@ func (db *DB) ResolveReferral(ctx context.Context, ref string) (Referral, error)
 	}
 	return r, err
 }
+
+// Checks of intake records as they are imported or pulled (not through
+// an operation): their shape and their patient.
+
+func checkServiceRecord(sv *ServiceVersion) error {
+	const r = "service"
+	if err := first(needID(r, "id", sv.ID), need(r, "service_id", sv.ServiceID), needTime(r, "imported_at", sv.ImportedAt)); err != nil {
+		return err
+	}
+	var def programs.Service
+	if err := json.Unmarshal(sv.Definition, &def); err != nil || def.ID != sv.ServiceID || def.Version != sv.Version {
+		return invalid(r, "definition", "does not describe %s version %d", sv.ServiceID, sv.Version)
+	}
+	return nil
+}
+
+func checkAssessmentRecord(rf refs, a *Assessment) error {
+	const r = "assessment"
+	if err := first(needID(r, "id", a.ID), needID(r, "referral_id", a.ReferralID), needID(r, "therapist_id", a.TherapistID),
+		needTime(r, "assessed_at", a.AssessedAt), checkTextLen(r, "note", a.Note)); err != nil {
+		return err
+	}
+	for id, v := range a.Answers {
+		if err := checkEnum(r, "answers."+id, v, AnswerYes, AnswerNo, AnswerUnknown); err != nil {
+			return err
+		}
+	}
+	_, err := rf.patient(a.PatientID)
+	return ref(r, "patient_id", a.PatientID, err)
+}
+
+func checkNotificationRecord(rf refs, n *Notification) error {
+	const r = "notification"
+	if err := first(needID(r, "id", n.ID), needID(r, "referral_id", n.ReferralID), need(r, "text", n.Text),
+		checkEnum(r, "kind", n.Kind, NotifyAccepted, NotifyDeclined), checkEnum(r, "recipient", n.Recipient, ToPatient, ToReferrer),
+		checkLanguage(r, "language", n.Language), needTime(r, "created_at", n.CreatedAt)); err != nil {
+		return err
+	}
+	_, err := rf.patient(n.PatientID)
+	return ref(r, "patient_id", n.PatientID, err)
+}

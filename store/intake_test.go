@@ -333,3 +333,49 @@ func TestTeamViewCountsOpenReferralsPastThePromise(t *testing.T) {
 		t.Errorf("open %d, over the promise %d", v.OpenReferrals, v.ReferralsOverPromise)
 	}
 }
+
+func TestImportCarriesReferralContent(t *testing.T) {
+	w := newIntakeWorld(t)
+	ctx := context.Background()
+	patient := `{"type":"patient","id":"p1","pseudonym":"I-1","display_name":"Imp","birth_date":"1990-01-01","language":"fi","created_at":"2026-11-01T00:00:00Z","updated_at":"2026-11-01T00:00:00Z","version":1}`
+	ref := `{"type":"referral","id":"r1","patient_id":"p1","received_at":"2026-11-10T08:00:00Z","referring_unit":"HC","requested_program":"gad","status":"received","updated_at":"2026-11-10T08:00:00Z","version":1,"source_id":"X-1","team":"south","region":"lappi","reason":"Worry","codes":["F41.1"],"screening":[{"instrument":"gad7","date":"2026-11-09","total":12}]}`
+	sum, err := w.db.Import(ctx, sys, strings.NewReader(patient+"\n"+ref+"\n"), false)
+	if err != nil || sum.Added["referral"] != 1 {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	r, err := w.db.ResolveReferral(ctx, "X-1")
+	if err != nil || r.Region != "lappi" || *r.Screening[0].Total != 12 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	// The same source id under another id is the same referral: skipped.
+	again := strings.Replace(ref, `"id":"r1"`, `"id":"r2"`, 1)
+	sum, err = w.db.Import(ctx, sys, strings.NewReader(again+"\n"), false)
+	if err != nil || sum.Added["referral"] != 0 {
+		t.Errorf("again: %+v %v", sum, err)
+	}
+	bad := strings.Replace(strings.Replace(ref, `"id":"r1"`, `"id":"r3"`, 1), `"X-1"`, `"X-3"`, 1)
+	bad = strings.Replace(bad, `"F41.1"`, `"41"`, 1)
+	if _, err := w.db.Import(ctx, sys, strings.NewReader(bad+"\n"), false); err == nil || !strings.Contains(err.Error(), "line 1") || !strings.Contains(err.Error(), "codes[0]") {
+		t.Errorf("bad code: %v", err)
+	}
+	// An export carries the content, the assessment and the notification.
+	if _, err := w.db.AssessReferral(ctx, w.worker, store.Assessment{ReferralID: r.ID, Answers: map[string]string{"motivation": "yes"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.AcceptReferral(ctx, w.worker, store.AcceptRequest{ReferralID: r.ID, StartDate: "2026-11-17", Reason: "patient's wish"}, false); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if _, err := w.db.Export(ctx, sys, &out, store.ExportFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"type":"assessment"`, `"type":"notification"`, `"type":"service"`, `"source_id":"X-1"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("export lacks %s", want)
+		}
+	}
+	fresh := openStore(t, newClock())
+	if _, err := fresh.Import(ctx, sys, strings.NewReader(out.String()), false); err != nil {
+		t.Errorf("round trip: %v", err)
+	}
+}

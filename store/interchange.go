@@ -22,7 +22,7 @@ import (
 
 // RecordTypes lists the record types in the order export writes them.
 var RecordTypes = []string{
-	"therapist", "instrument", "program", "patient", "referral", "enrollment", "submission", "feedback",
+	"therapist", "instrument", "program", "service", "patient", "referral", "assessment", "notification", "enrollment", "submission", "feedback",
 	"message", "measure_response", "diary_entry", "note", "risk_ack", "draft", "time_spent", "setting", "audit",
 }
 
@@ -102,6 +102,18 @@ type (
 		Type string `json:"type"`
 		AuditEntry
 	}
+	serviceLine struct {
+		Type string `json:"type"`
+		ServiceVersion
+	}
+	assessmentLine struct {
+		Type string `json:"type"`
+		Assessment
+	}
+	notificationLine struct {
+		Type string `json:"type"`
+		Notification
+	}
 )
 
 var recordKinds = map[string]recordKind{
@@ -122,6 +134,9 @@ var recordKinds = map[string]recordKind{
 	"time_spent":       {"time_spent", tables.timeSpent, func() any { return &timeLine{} }, func(w any) any { return &w.(*timeLine).TimeSpent }},
 	"setting":          {"setting", tables.setting, func() any { return &settingLine{} }, func(w any) any { return &w.(*settingLine).Setting }},
 	"audit":            {"audit", tables.audit, func() any { return &auditLine{} }, func(w any) any { return &w.(*auditLine).AuditEntry }},
+	"service":          {"service", tables.service, func() any { return &serviceLine{} }, func(w any) any { return &w.(*serviceLine).ServiceVersion }},
+	"assessment":       {"assessment", tables.assessment, func() any { return &assessmentLine{} }, func(w any) any { return &w.(*assessmentLine).Assessment }},
+	"notification":     {"notification", tables.notification, func() any { return &notificationLine{} }, func(w any) any { return &w.(*notificationLine).Notification }},
 }
 
 // RecordType names the interchange type of a record pointer.
@@ -137,6 +152,12 @@ func RecordType(rec any) string {
 		return "patient"
 	case *Referral:
 		return "referral"
+	case *ServiceVersion:
+		return "service"
+	case *Assessment:
+		return "assessment"
+	case *Notification:
+		return "notification"
 	case *Enrollment:
 		return "enrollment"
 	case *Submission:
@@ -745,6 +766,8 @@ var uniqueKeys = map[string][]string{
 	"patient":    {"pseudonym"},
 	"instrument": {"instrument_id", "version"},
 	"program":    {"program_id", "version"},
+	"service":    {"service_id", "version"},
+	"referral":   {"source_id"},
 	"draft":      {"therapist_id", "target_type", "target_id"},
 	"time_spent": {"therapist_id", "patient_id", "week"},
 }
@@ -805,6 +828,15 @@ func (im *importer) uniqueClash(kind recordKind, rec any, id string) (bool, erro
 		}
 		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
 			kind.name, id, strings.Join(named, ", "), kind.name, storedID, rec.(*ProgramVersion).Hash, s.Hash)
+	case *ServiceVersion:
+		if s.Hash == rec.(*ServiceVersion).Hash {
+			return true, nil
+		}
+		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content: give the file's entry a new version",
+			kind.name, id, strings.Join(named, ", "), kind.name, storedID)
+	case *Referral:
+		// The same source id twice is one referral: the first one stays.
+		return true, nil
 	}
 	return false, fmt.Errorf("%s %s: %s is already used by the stored %s %s", kind.name, id, strings.Join(named, ", "), kind.name, storedID)
 }
@@ -858,6 +890,12 @@ func recordIDs(rec any) (id, patientID string) {
 		return r.ID, r.ID
 	case *Referral:
 		return r.ID, r.PatientID
+	case *ServiceVersion:
+		return r.ID, ""
+	case *Assessment:
+		return r.ID, r.PatientID
+	case *Notification:
+		return r.ID, r.PatientID
 	case *Enrollment:
 		return r.ID, r.PatientID
 	case *Submission:
@@ -904,6 +942,12 @@ func (im *importer) check(rec any) error {
 		im.pat[r.ID] = r
 	case *Referral:
 		return checkReferral(im, r)
+	case *ServiceVersion:
+		return checkServiceRecord(r)
+	case *Assessment:
+		return checkAssessmentRecord(im, r)
+	case *Notification:
+		return checkNotificationRecord(im, r)
 	case *Enrollment:
 		if stored, ok := im.alias[r.ProgramVersionID]; ok {
 			r.ProgramVersionID = stored
