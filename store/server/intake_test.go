@@ -62,3 +62,44 @@ func TestIntegrationAddsReferralsAndReadsNotifications(t *testing.T) {
 		t.Errorf("a supervisor reads notifications: %d", code)
 	}
 }
+
+// An intake worker's replica receives the open referrals of their team:
+// the patient, the referral and its assessments, and nothing else of an
+// existing patient's record.
+func TestPullGivesIntakeWorkersTheirOpenReferrals(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	ctx := context.Background()
+	head := f.pullPage(f.tok["othersup"], "0", "", 0)
+	for head.More {
+		head = f.pullPage(f.tok["othersup"], head.Cursor, "", 0)
+	}
+	// A referral of team south for patient pa, who is in treatment in
+	// another team: othersup (south) gets pa's row and the referral only.
+	var in store.ReferralIn
+	in.SourceID, in.Team, in.Reason = "EHR-7", "south", "Worry"
+	in.Patient.Pseudonym, in.Patient.DisplayName, in.Patient.BirthDate, in.Patient.Language = f.pa.Pseudonym, f.pa.DisplayName, f.pa.BirthDate, f.pa.Language
+	in.Referrer.Name, in.Referrer.Organisation = "Dr. L", "HC"
+	if _, err := f.db.ReceiveReferral(ctx, store.System("t"), in, false); err != nil {
+		t.Fatal(err)
+	}
+	page := f.pullPage(f.tok["othersup"], head.Cursor, "", 0)
+	types := map[string]int{}
+	for _, it := range page.Items {
+		types[it.Type]++
+	}
+	if types["referral"] != 1 || types["patient"] != 1 || len(page.Items) != 2 {
+		t.Errorf("othersup pulled %v", types)
+	}
+	all := f.pullAll(f.tok["othersup"])
+	for _, it := range all {
+		if it.PatientID == f.pa.ID && it.Type != "patient" && it.Type != "referral" {
+			t.Errorf("othersup received %s %s of a patient known only by a referral", it.Type, it.ID)
+		}
+	}
+	// A therapist who is not an intake worker receives no referral.
+	for _, it := range f.pullAll(f.tok["b"]) {
+		if it.Type == "referral" && it.PatientID == f.pa.ID {
+			t.Errorf("b received the referral")
+		}
+	}
+}
