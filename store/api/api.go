@@ -394,8 +394,27 @@ func Touched(op store.Op) (refs []RecordRef, patientID string) {
 	case store.SetReferralStatusOp:
 		add("referral", o.ID)
 	case store.AddReferralOp:
+		if o.Patient != nil {
+			add("patient", o.Patient.ID)
+		}
 		add("referral", o.Referral.ID)
 		patientID = o.Referral.PatientID
+	case store.AssessReferralOp:
+		add("assessment", o.Assessment.ID)
+		patientID = o.Assessment.PatientID
+	case store.AcceptReferralOp:
+		add("referral", o.Enrollment.ReferralID)
+		add("enrollment", o.Enrollment.ID)
+		add("notification", o.Notification.ID)
+		patientID = o.Enrollment.PatientID
+	case store.DeclineReferralOp:
+		add("referral", o.ReferralID)
+		add("notification", o.Notification.ID)
+		patientID = o.Notification.PatientID
+	case store.WaitReferralOp:
+		add("referral", o.ReferralID)
+	case store.SetTherapistIntakeOp:
+		add("therapist", o.ID)
 	case store.AddPatientOp:
 		add("patient", o.Patient.ID)
 		patientID = o.Patient.ID
