@@ -46,7 +46,8 @@ type Summary struct {
 	Patients     int            `json:"patients"`
 	Enrollments  map[string]int `json:"enrollments"` // by status
 	OpenReferral int            `json:"open_referrals"`
-	RiskPatients int            `json:"risk_patients"` // with an unacknowledged critical item
+	Showcase     int            `json:"intake_showcase"` // referral-only patients SYN-R001... in every intake state
+	RiskPatients int            `json:"risk_patients"`   // with an unacknowledged critical item
 	Records      int            `json:"records"`
 	DemoPatients int            `json:"demo_therapist_patients"`
 }
@@ -66,19 +67,20 @@ type progInfo struct {
 }
 
 type gen struct {
-	ctx         context.Context
-	db          *store.DB
-	cfg         Config
-	now         time.Time
-	loc         *time.Location
-	today       time.Time
-	progs       map[string]progInfo
-	instruments map[string]*programs.Instrument
-	therapists  []store.Therapist // role therapist, demo first
-	weights     []int
-	sum         Summary
-	demoRisk    int // risk scenarios given to the demo therapist so far
-	idTick      int64
+	ctx          context.Context
+	db           *store.DB
+	cfg          Config
+	now          time.Time
+	supervisorID string // team 1's, who decided the showcase referrals
+	loc          *time.Location
+	today        time.Time
+	progs        map[string]progInfo
+	instruments  map[string]*programs.Instrument
+	therapists   []store.Therapist // role therapist, demo first
+	weights      []int
+	sum          Summary
+	demoRisk     int // risk scenarios given to the demo therapist so far
+	idTick       int64
 }
 
 // Generate fills an empty store. The store should be opened with a seeded
@@ -143,6 +145,11 @@ func Generate(ctx context.Context, db *store.DB, cfg Config) (Summary, error) {
 				cfg.Progress(i+1, cfg.Patients)
 			}
 		}
+		for _, rec := range g.intakeShowcase() {
+			if !yield(rec) {
+				return
+			}
+		}
 	})
 	if err != nil {
 		return g.sum, err
@@ -200,8 +207,12 @@ func (g *gen) staff() []any {
 		if team > 1 {
 			handle = fmt.Sprintf("%s%d", SupervisorHandle, team)
 		}
-		out = append(out, &store.Therapist{ID: g.id(at), Handle: handle, Name: fmt.Sprintf("Supervisor, team %d", team),
-			Role: store.RoleSupervisor, Team: fmt.Sprintf("team-%d", team), Languages: []string{"fi", "en"}, CreatedAt: at, UpdatedAt: at, Version: 1})
+		sup := &store.Therapist{ID: g.id(at), Handle: handle, Name: fmt.Sprintf("Supervisor, team %d", team),
+			Role: store.RoleSupervisor, Team: fmt.Sprintf("team-%d", team), Languages: []string{"fi", "en"}, CreatedAt: at, UpdatedAt: at, Version: 1}
+		if team == 1 {
+			g.supervisorID = sup.ID
+		}
+		out = append(out, sup)
 	}
 	out = append(out, &store.Therapist{ID: g.id(at), Handle: AdminHandle, Name: "Service Admin", Role: store.RoleAdmin,
 		Languages: []string{"fi", "en"}, CreatedAt: at, UpdatedAt: at, Version: 1})
@@ -330,6 +341,7 @@ func (g *gen) patient(i int) []any {
 	}
 	ref := &store.Referral{ID: g.id(received), PatientID: pat.ID, ReceivedAt: received, ReferringUnit: referringUnits[rng.IntN(len(referringUnits))],
 		RequestedProgram: progID, Status: store.ReferralReceived, UpdatedAt: received, Version: 1}
+	g.referralContent(ref, i, progID, pp.age)
 	pp.records = append(pp.records, ref)
 	if status == "referral" {
 		g.sum.OpenReferral++
