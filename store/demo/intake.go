@@ -43,7 +43,11 @@ func (g *gen) referralContent(r *store.Referral, i int, progID string, age int) 
 	if age >= 16 && age < 18 && progID != "social-anxiety-youth" {
 		r.DoctorAssessment = "Assessed in person: suitable for guided internet therapy with a guardian informed."
 	}
-	day := r.ReceivedAt.AddDate(0, 0, -1-rng.IntN(5)).In(g.loc).Format(time.DateOnly)
+	screened := r.ReceivedAt.AddDate(0, 0, -1-rng.IntN(5))
+	if limit := g.today.AddDate(0, 0, -1); screened.After(limit) {
+		screened = limit // never in the future, whatever the referral's date
+	}
+	day := screened.In(g.loc).Format(time.DateOnly)
 	switch progID {
 	case "gad":
 		t := 10 + rng.IntN(9)
