@@ -416,7 +416,7 @@ func mayIntake(ctx context.Context, q querier, actor Actor, team string) error {
 	case RoleTherapist:
 		var intake bool
 		if err := q.QueryRowContext(ctx, "SELECT intake FROM therapists WHERE id = ?", actor.ID).Scan(&intake); err != nil || !intake {
-			return forbidden("%s is not an intake worker (a supervisor sets it: 'polku therapists set %s --intake')", actor.Handle, actor.Handle)
+			return forbidden("%s is not an intake worker (an admin makes them one: 'polku therapists set %s --intake=true')", actor.Handle, actor.Handle)
 		}
 	case RoleSupervisor:
 	default:

@@ -440,6 +440,16 @@ func Touched(op store.Op) (refs []RecordRef, patientID string) {
 // deref turns a pointer to an operation struct into the struct.
 func deref(op store.Op) store.Op {
 	switch o := op.(type) {
+	case *store.SetTherapistIntakeOp:
+		return *o
+	case *store.AssessReferralOp:
+		return *o
+	case *store.AcceptReferralOp:
+		return *o
+	case *store.DeclineReferralOp:
+		return *o
+	case *store.WaitReferralOp:
+		return *o
 	case *store.AddTherapistOp:
 		return *o
 	case *store.AddPatientOp:

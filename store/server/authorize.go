@@ -45,7 +45,7 @@ func (s *Server) authorize(ctx context.Context, q querier, p *principal, op stor
 	case store.RoleAdmin:
 		switch o.(type) {
 		case store.AddTherapistOp, store.ImportProgramsOp, store.SetSettingOp, store.AddPatientOp, store.AddReferralOp,
-			store.SetReferralStatusOp, store.EnrollOp, store.UpdateEnrollmentOp:
+			store.SetReferralStatusOp, store.EnrollOp, store.UpdateEnrollmentOp, store.SetTherapistIntakeOp:
 			return nil
 		}
 		return forbiddenf("an admin account manages accounts, programs, referrals and enrollments, and may not push %s", op.OpType())
