@@ -201,8 +201,11 @@ type AcceptReferralOp struct {
 	Enrollment      Enrollment   `json:"enrollment"`
 	Notification    Notification `json:"notification"`
 	// Reason is required when the start date is beyond the promise.
-	Reason string    `json:"reason,omitempty"`
-	At     time.Time `json:"at"`
+	Reason string `json:"reason,omitempty"`
+	// DoctorAssessment records the referring doctor's assessment when it
+	// came after the referral (a 16-17-year-old in an adults' program).
+	DoctorAssessment string    `json:"doctor_assessment,omitempty"`
+	At               time.Time `json:"at"`
 }
 
 func (AcceptReferralOp) OpType() string { return "referral.accept" }
@@ -245,19 +248,79 @@ func (o AcceptReferralOp) apply(t *tx) error {
 	if e.StartDate < truncDay(o.At, loc).Format(time.DateOnly) {
 		return invalid(r, "start_date", "%s is in the past", e.StartDate)
 	}
+	if err := first(checkTextLen(r, "doctor_assessment", o.DoctorAssessment), t.acceptable(rf, e, o.DoctorAssessment, loc)); err != nil {
+		return err
+	}
+	doctor := rf.DoctorAssessment
+	if strings.TrimSpace(o.DoctorAssessment) != "" {
+		doctor = o.DoctorAssessment
+	}
 	note := rf.Note
 	if o.Reason != "" {
 		note = "start beyond the promise: " + o.Reason
 	}
 	if err := t.cas("referrals", "referral", rf.ID, rf.PatientID, o.ReferralVersion,
-		"status = ?, note = ?, waiting_since = NULL, decided_by = ?, decided_at = ?, decision_code = 'accepted', updated_at = ?",
-		ReferralEnrolled, note, t.actor.ID, fmtTime(o.At), fmtTime(o.At)); err != nil {
+		"status = ?, note = ?, doctor_assessment = ?, waiting_since = NULL, decided_by = ?, decided_at = ?, decision_code = 'accepted', updated_at = ?",
+		ReferralEnrolled, note, doctor, t.actor.ID, fmtTime(o.At), fmtTime(o.At)); err != nil {
 		return err
 	}
 	if err := t.insert(tables.enrollment, e, e.ID, e.PatientID); err != nil {
 		return err
 	}
 	return t.notify(&o.Notification, rf, NotifyAccepted, ToPatient)
+}
+
+// acceptable applies the rules that rule an acceptance out: the program's
+// ages at the start date, the referring doctor's assessment for a
+// 16-17-year-old in an adults' program, and an exclusion answered yes in
+// the newest assessment.
+func (t *tx) acceptable(rf *Referral, e *Enrollment, doctor string, loc *time.Location) error {
+	const r = "accept"
+	prog, err := (txRefs{t}).program(e.ProgramVersionID)
+	if err != nil {
+		return ref(r, "program", e.ProgramVersionID, err)
+	}
+	p, err := (txRefs{t}).patient(rf.PatientID)
+	if err != nil {
+		return err
+	}
+	start, err := time.ParseInLocation(time.DateOnly, e.StartDate, loc)
+	if err != nil {
+		return invalid(r, "start_date", "%q is not a date", e.StartDate)
+	}
+	age := ageOn(p.BirthDate, start, loc)
+	if age >= 0 && (age < prog.MinAge || (prog.MaxAge != 0 && age > prog.MaxAge)) {
+		return invalid(r, "program", "%s is for ages %s; the patient is %d years old at the start", prog.ID, ageRange(prog.MinAge, prog.MaxAge), age)
+	}
+	if age >= 0 && age < 18 && prog.MaxAge == 0 && strings.TrimSpace(rf.DoctorAssessment) == "" && strings.TrimSpace(doctor) == "" {
+		return invalid(r, "doctor_assessment", "the patient is %d: a 16-17-year-old in an adults' program needs the referring doctor's assessment (record it with the acceptance)", age)
+	}
+	var answers, programID, at string
+	err = t.tx.QueryRowContext(t.ctx, "SELECT answers, program_id, assessed_at FROM referral_assessments WHERE referral_id = ? ORDER BY assessed_at DESC, id DESC LIMIT 1", rf.ID).
+		Scan(&answers, &programID, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(answers), &m); err != nil {
+		return err
+	}
+	list := programs.DefaultEligibility()
+	if programID != "" {
+		if ap, err := t.latestProgram(programID); err == nil {
+			list = ap.Checklist()
+		}
+	}
+	for _, c := range list {
+		if c.Exclusion && m[c.ID] == AnswerYes {
+			return invalid(r, "assessment", "the assessment of %s answers %s=yes, an exclusion (%s): decline and refer onward, or record a new assessment",
+				at[:10], c.ID, strings.ToLower(c.Text))
+		}
+	}
+	return nil
 }
 
 // DeclineReferralOp declines a referral with a reason code and text and,

@@ -379,3 +379,42 @@ func TestImportCarriesReferralContent(t *testing.T) {
 		t.Errorf("round trip: %v", err)
 	}
 }
+
+func TestAcceptRefusesWhatTheRulesRuleOut(t *testing.T) {
+	w := newIntakeWorld(t)
+	ctx := context.Background()
+	// 16 years old, an adults' program, no doctor's assessment.
+	teen, err := w.db.ReceiveReferral(ctx, sys, referralIn("S-16", "P-16", "2010-06-01"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.db.AcceptReferral(ctx, w.worker, store.AcceptRequest{ReferralID: teen.Referral.ID, ProgramID: "gad"}, false)
+	if err == nil || !strings.Contains(err.Error(), "accept.doctor_assessment: the patient is 16") {
+		t.Errorf("16 without the doctor's assessment: %v", err)
+	}
+	if _, err := w.db.AcceptReferral(ctx, w.worker, store.AcceptRequest{ReferralID: teen.Referral.ID, ProgramID: "gad",
+		DoctorAssessment: "Dr. L by phone: suitable"}, false); err != nil {
+		t.Errorf("with the doctor's assessment: %v", err)
+	}
+	if r, _ := w.db.Referral(ctx, teen.Referral.ID); r.DoctorAssessment != "Dr. L by phone: suitable" {
+		t.Errorf("not recorded: %+v", r)
+	}
+	// 14 years old into an adults' program: below its min_age.
+	young, _ := w.db.ReceiveReferral(ctx, sys, referralIn("S-14", "P-14", "2012-06-01"), false)
+	_, err = w.db.AcceptReferral(ctx, w.worker, store.AcceptRequest{ReferralID: young.Referral.ID, ProgramID: "gad"}, false)
+	if err == nil || !strings.Contains(err.Error(), "14 years old at the start") {
+		t.Errorf("14 in an adults' program: %v", err)
+	}
+	if _, err := w.db.AcceptReferral(ctx, w.worker, store.AcceptRequest{ReferralID: young.Referral.ID, ProgramID: "social-anxiety-youth"}, false); err != nil {
+		t.Errorf("14 in the youth program: %v", err)
+	}
+	// An exclusion answered yes in the newest assessment.
+	adult, _ := w.db.ReceiveReferral(ctx, sys, referralIn("S-ex", "P-ex", "1980-06-01"), false)
+	if _, err := w.db.AssessReferral(ctx, w.worker, store.Assessment{ReferralID: adult.Referral.ID, Answers: map[string]string{"psychosis": "yes"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.db.AcceptReferral(ctx, w.worker, store.AcceptRequest{ReferralID: adult.Referral.ID, ProgramID: "gad"}, false)
+	if err == nil || !strings.Contains(err.Error(), "psychosis=yes") {
+		t.Errorf("an exclusion: %v", err)
+	}
+}

@@ -423,6 +423,9 @@ type AcceptRequest struct {
 	Therapist  string `json:"therapist,omitempty"` // handle or id
 	StartDate  string `json:"start_date,omitempty"`
 	Reason     string `json:"reason,omitempty"` // why the start is beyond the promise
+	// DoctorAssessment is the referring doctor's assessment, when it came
+	// after the referral (16-17-year-olds in an adults' program).
+	DoctorAssessment string `json:"doctor_assessment,omitempty"`
 }
 
 // Accepted is what accepting did (or, in a dry run, would do).
@@ -489,7 +492,7 @@ func (db *DB) AcceptReferral(ctx context.Context, actor Actor, req AcceptRequest
 		CreatedAt: now, UpdatedAt: now, Version: 1}
 	n := Notification{ID: db.NewID(now), Kind: NotifyAccepted, Recipient: ToPatient, ReferralID: r.ID, PatientID: r.PatientID,
 		SourceID: r.SourceID, Language: p.Language, StartDate: start, Text: acceptedText(p.Language, sd), CreatedAt: now}
-	op := AcceptReferralOp{ReferralVersion: req.Version, Enrollment: e, Notification: n, Reason: req.Reason, At: now}
+	op := AcceptReferralOp{ReferralVersion: req.Version, Enrollment: e, Notification: n, Reason: req.Reason, DoctorAssessment: req.DoctorAssessment, At: now}
 	out := Accepted{Enrollment: e, Therapist: th.Handle, Notification: n, DryRun: dryRun}
 	if dryRun {
 		return out, db.tryApply(ctx, actor, op)

@@ -443,6 +443,7 @@ someone decided it since, you are told what they decided.`,
 	f.StringVar(&req.Therapist, "therapist", "", "therapist handle (default: the first suggested)")
 	f.StringVar(&req.StartDate, "start", "", "start date YYYY-MM-DD (default: the next working day)")
 	f.StringVar(&req.Reason, "reason", "", "why the start is beyond the promise")
+	f.StringVar(&req.DoctorAssessment, "doctor-assessment", "", "the referring doctor's assessment (a 16-17-year-old in an adults' program), if it came after the referral")
 	f.Int64Var(&req.Version, "expect-version", 0, "the referral version you decided on (default: the current one)")
 	f.BoolVar(&dryRun, "dry-run", false, "check everything, write nothing")
 	addOutputFlag(cmd)
