@@ -376,14 +376,15 @@ func exportWhere(typ string, f ExportFilter) (string, []any) {
 		return `WHERE id IN (SELECT therapist_id FROM enrollments WHERE patient_id = ?1
 			UNION SELECT therapist_id FROM feedback WHERE patient_id = ?1 UNION SELECT therapist_id FROM notes WHERE patient_id = ?1
 			UNION SELECT therapist_id FROM messages WHERE patient_id = ?1 UNION SELECT therapist_id FROM risk_acks WHERE patient_id = ?1
-			UNION SELECT therapist_id FROM drafts WHERE patient_id = ?1 UNION SELECT therapist_id FROM time_spent WHERE patient_id = ?1)`, []any{p}
+			UNION SELECT therapist_id FROM drafts WHERE patient_id = ?1 UNION SELECT therapist_id FROM time_spent WHERE patient_id = ?1
+			UNION SELECT therapist_id FROM referral_assessments WHERE patient_id = ?1)`, []any{p}
 	case "program":
 		return "WHERE id IN (SELECT program_version_id FROM enrollments WHERE patient_id = ?)", []any{p}
 	case "instrument":
 		return "WHERE instrument_id || '@' || version IN (SELECT instrument_id || '@' || instrument_version FROM measure_responses WHERE patient_id = ?)", []any{p}
 	case "patient":
 		return "WHERE id = ?", []any{p}
-	case "setting":
+	case "setting", "service":
 		return "skip", nil
 	}
 	return "WHERE patient_id = ?", []any{p}
