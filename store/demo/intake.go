@@ -58,6 +58,10 @@ func (g *gen) referralContent(r *store.Referral, i int, progID string, age int) 
 	}
 }
 
+// ShowcaseReferrals is how many referral-only patients (SYN-R001...) every
+// demo has besides its --patients.
+const ShowcaseReferrals = 7
+
 // intakeShowcase makes the referral-only patients of team 1's intake
 // queue: new, with a risk item, over the promise, 16 without the doctor's
 // assessment, 14 for the youth program, declined and referred onward, and
@@ -85,6 +89,9 @@ func (g *gen) intakeShowcase() []any {
 		{"Ella Koski", day(-14*365 - 60), "fi", "social-anxiety-youth", "F40.1", "varsinais-suomi", "Afraid of speaking in class; avoids the canteen.", at(3, 13), nil, "new"},
 		{"Mikko Aho", day(-52*365 - 10), "fi", "depression", "F32.2", "lappi", "Severe depression, recent suicide attempt; needs urgent psychiatric care.", at(2, 9), nil, "declined"},
 		{"Sofia Berg", day(-29*365 - 150), "sv", "gad", "F41.1", "aland", "Worry and tension; prefers Swedish.", at(8, 10), nil, "waiting"},
+	}
+	if len(list) != ShowcaseReferrals {
+		panic("demo: ShowcaseReferrals does not count the showcase")
 	}
 	var out []any
 	for n, s := range list {
