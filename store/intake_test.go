@@ -418,3 +418,32 @@ func TestAcceptRefusesWhatTheRulesRuleOut(t *testing.T) {
 		t.Errorf("an exclusion: %v", err)
 	}
 }
+
+func TestIntakeQueueOfAPersonWithoutATeam(t *testing.T) {
+	w := newIntakeWorld(t)
+	ctx := context.Background()
+	loner, err := w.db.AddTherapist(ctx, sys, store.Therapist{Handle: "lone", Name: "Lone", Role: store.RoleSupervisor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.ReceiveReferral(ctx, sys, referralIn("S-south", "P-s", "1980-01-01"), false); err != nil {
+		t.Fatal(err)
+	}
+	none := referralIn("S-none", "P-n", "1980-01-01")
+	none.Team = ""
+	if _, err := w.db.ReceiveReferral(ctx, sys, none, false); err != nil {
+		t.Fatal(err)
+	}
+	q, err := w.db.Intake(ctx, store.ActorFor(loner, "t"), "")
+	if err != nil || q.Open != 1 || q.Items[0].Pseudonym != "P-n" {
+		t.Errorf("a supervisor of no team sees %+v %v", q, err)
+	}
+	// The store's owner at the CLI sees every team's, or one team's.
+	owner := store.LocalUser("admin", "t")
+	if q, err := w.db.Intake(ctx, owner, ""); err != nil || q.Open != 2 {
+		t.Errorf("owner: %+v %v", q, err)
+	}
+	if q, err := w.db.Intake(ctx, owner, "south"); err != nil || q.Open != 2 {
+		t.Errorf("owner, team south (and no team's): %+v %v", q, err)
+	}
+}

@@ -47,16 +47,24 @@ type IntakeQueue struct {
 	Items       []IntakeItem `json:"items"`
 }
 
-// intakeTeam is the team whose queue actor works ("" every team: the
-// store's owner at the CLI or the system, unless a team is asked for).
-func (db *DB) intakeTeam(ctx context.Context, actor Actor, team string) (string, error) {
+// intakeScope is which open referrals a queue holds: every team's (all),
+// or one team's and those of no team.
+type intakeScope struct {
+	all  bool
+	team string
+}
+
+// intakeScope is the queue actor works: a person their own team's (a
+// person of no team: the referrals of no team); the store's owner at the
+// CLI or the system every team's, or the team asked for.
+func (db *DB) intakeScope(ctx context.Context, actor Actor, team string) (intakeScope, error) {
 	if actor.IsPerson() && !strings.HasPrefix(actor.ID, "os:") {
 		if team != "" && team != actor.Team {
-			return "", forbidden("%s works the intake queue of team %q, not %q", actor.Handle, actor.Team, team)
+			return intakeScope{}, forbidden("%s works the intake queue of team %q, not %q", actor.Handle, actor.Team, team)
 		}
-		team = actor.Team
+		return intakeScope{team: actor.Team}, mayIntake(ctx, db.r, actor, actor.Team)
 	}
-	return team, mayIntake(ctx, db.r, actor, team)
+	return intakeScope{all: team == "", team: team}, mayIntake(ctx, db.r, actor, team)
 }
 
 // Intake builds the intake queue of a team (a supervisor's or intake
@@ -64,7 +72,7 @@ func (db *DB) intakeTeam(ctx context.Context, actor Actor, team string) (string,
 // names and ages, not records: it is not audited, like the therapist
 // queue; ReferralDetail is.
 func (db *DB) Intake(ctx context.Context, actor Actor, team string) (*IntakeQueue, error) {
-	team, err := db.intakeTeam(ctx, actor, team)
+	scope, err := db.intakeScope(ctx, actor, team)
 	if err != nil {
 		return nil, err
 	}
@@ -78,11 +86,11 @@ func (db *DB) Intake(ctx context.Context, actor Actor, team string) (*IntakeQueu
 		return nil, err
 	}
 	defer tx.Rollback()
-	items, err := db.intakeItems(ctx, tx, pol, now, team, "")
+	items, err := db.intakeItems(ctx, tx, pol, now, scope, "")
 	if err != nil {
 		return nil, err
 	}
-	q := &IntakeQueue{Team: team, GeneratedAt: now, PromiseDays: pol.StartDays, Items: items}
+	q := &IntakeQueue{Team: scope.team, GeneratedAt: now, PromiseDays: pol.StartDays, Items: items}
 	for _, it := range items {
 		q.Open++
 		if it.OverPromise {
@@ -100,20 +108,20 @@ func (db *DB) Intake(ctx context.Context, actor Actor, team string) (*IntakeQueu
 const intakeCols = `r.id, r.version, r.patient_id, r.received_at, r.requested_program, r.referring_unit, r.team, r.region,
 	r.screening, r.doctor_assessment <> '', r.waiting_since, p.pseudonym, p.display_name, p.birth_date, p.language`
 
-// intakeItems loads and evaluates open referrals: a team's ("" every
-// team), or one referral by id.
-func (db *DB) intakeItems(ctx context.Context, tx *sql.Tx, pol Policy, now time.Time, team, id string) ([]IntakeItem, error) {
+// intakeItems loads and evaluates the open referrals of a scope, or one
+// referral by id.
+func (db *DB) intakeItems(ctx context.Context, tx *sql.Tx, pol Policy, now time.Time, scope intakeScope, id string) ([]IntakeItem, error) {
 	query := `SELECT ` + intakeCols + ` FROM referrals r JOIN patients p ON p.id = r.patient_id `
 	var args []any
 	switch {
 	case id != "":
 		query += `WHERE r.id = ?`
 		args = append(args, id)
-	case team != "":
-		query += `WHERE r.status IN ('received', 'accepted') AND r.team IN (?, '')`
-		args = append(args, team)
-	default:
+	case scope.all:
 		query += `WHERE r.status IN ('received', 'accepted')`
+	default:
+		query += `WHERE r.status IN ('received', 'accepted') AND r.team IN (?, '')`
+		args = append(args, scope.team)
 	}
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -315,7 +323,7 @@ func (db *DB) ReferralDetail(ctx context.Context, actor Actor, referralID string
 		return nil, err
 	}
 	defer tx.Rollback()
-	items, err := db.intakeItems(ctx, tx, pol, now, "", r.ID)
+	items, err := db.intakeItems(ctx, tx, pol, now, intakeScope{}, r.ID)
 	if err != nil || len(items) == 0 {
 		return nil, fmt.Errorf("referral %s: %w", referralID, err)
 	}
@@ -348,7 +356,7 @@ func (db *DB) ReferralDetail(ctx context.Context, actor Actor, referralID string
 			d.Checklist = p.Checklist()
 		}
 	}
-	if d.Therapists, err = db.therapistLoads(ctx, tx, r.Team); err != nil {
+	if d.Therapists, err = db.therapistLoads(ctx, tx, suggestTeam(r, actor)); err != nil {
 		return nil, err
 	}
 	d.Therapists = rankTherapists(d.Therapists, d.Patient.Language)
@@ -463,7 +471,7 @@ func (db *DB) AcceptReferral(ctx context.Context, actor Actor, req AcceptRequest
 	if err != nil {
 		return Accepted{}, ref("accept", "program", prog, err)
 	}
-	th, err := db.pickTherapist(ctx, r, req.Therapist)
+	th, err := db.pickTherapist(ctx, r, suggestTeam(r, actor), req.Therapist)
 	if err != nil {
 		return Accepted{}, err
 	}
@@ -500,7 +508,16 @@ func (db *DB) AcceptReferral(ctx context.Context, actor Actor, req AcceptRequest
 	return out, db.Apply(ctx, actor, op)
 }
 
-func (db *DB) pickTherapist(ctx context.Context, r Referral, want string) (Therapist, error) {
+// suggestTeam is whose therapists are suggested: the referral's team, or
+// for a referral of no team the deciding person's.
+func suggestTeam(r Referral, actor Actor) string {
+	if r.Team == "" && actor.IsPerson() {
+		return actor.Team
+	}
+	return r.Team
+}
+
+func (db *DB) pickTherapist(ctx context.Context, r Referral, team, want string) (Therapist, error) {
 	if want != "" {
 		th, err := db.TherapistByHandle(ctx, want)
 		if err != nil {
@@ -508,7 +525,7 @@ func (db *DB) pickTherapist(ctx context.Context, r Referral, want string) (Thera
 		}
 		return th, ref("accept", "therapist", want, err)
 	}
-	loads, err := db.therapistLoads(ctx, db.r, r.Team)
+	loads, err := db.therapistLoads(ctx, db.r, team)
 	if err != nil {
 		return Therapist{}, err
 	}

@@ -80,7 +80,7 @@ func (db *DB) Team(ctx context.Context, actor Actor, team string) (*TeamView, er
 		return nil, err
 	}
 	defer tx.Rollback()
-	open, err := db.intakeItems(ctx, tx, pol, now, team, "")
+	open, err := db.intakeItems(ctx, tx, pol, now, intakeScope{team: team}, "")
 	if err != nil {
 		return nil, err
 	}
