@@ -205,7 +205,7 @@ func TestAcceptReferralInOneOperation(t *testing.T) {
 	if r.Status != store.ReferralEnrolled || r.DecidedBy != w.worker.ID {
 		t.Errorf("referral %+v", r)
 	}
-	ns, err := w.db.Notifications(ctx, "", 0)
+	ns, err := w.db.Notifications(ctx, 0, 0)
 	if err != nil || len(ns) != 1 || ns[0].Kind != store.NotifyAccepted || !strings.Contains(ns[0].Text, "17.11.2026") || strings.Contains(ns[0].Text, "Worry") {
 		t.Errorf("notifications %+v %v", ns, err)
 	}

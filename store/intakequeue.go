@@ -613,13 +613,50 @@ func (db *DB) WaitReferral(ctx context.Context, actor Actor, referralID string, 
 	return db.Apply(ctx, actor, op)
 }
 
-// Notifications lists queued notifications after a cursor (a notification
-// id; "" from the start), oldest first, at most limit.
-func (db *DB) Notifications(ctx context.Context, after string, limit int) ([]Notification, error) {
+// QueuedNotification is a notification with its place in the store's
+// order of arrival (the change log's sequence): the cursor of
+// GET /v1/notifications. Ids are made by the writer's clock, which on a
+// replica may be behind, so they are no cursor.
+type QueuedNotification struct {
+	Seq int64 `json:"seq"`
+	Notification
+}
+
+// Notifications lists notifications that arrived after the change-log
+// sequence after (0: from the start), in order of arrival, at most limit.
+func (db *DB) Notifications(ctx context.Context, after int64, limit int) ([]QueuedNotification, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	return selectAll[Notification](ctx, db.r, tables.notification, "WHERE id > ? ORDER BY id LIMIT ?", after, limit)
+	cols := make([]string, len(tables.notification.cols))
+	for i, c := range tables.notification.cols {
+		cols[i] = "n." + c.name
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT c.seq, `+strings.Join(cols, ", ")+` FROM changes c JOIN notifications n ON n.id = c.entity_id
+		WHERE c.seq > ? AND c.entity = 'notifications' AND c.op = 'insert' ORDER BY c.seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []QueuedNotification{}
+	for rows.Next() {
+		var q QueuedNotification
+		if err := tables.notification.scanInto(seqScanner{rows, &q.Seq}, &q.Notification); err != nil {
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// seqScanner reads a leading seq column before a record's columns.
+type seqScanner struct {
+	rows interface{ Scan(...any) error }
+	seq  *int64
+}
+
+func (s seqScanner) Scan(dst ...any) error {
+	return s.rows.Scan(append([]any{s.seq}, dst...)...)
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

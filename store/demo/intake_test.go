@@ -42,7 +42,7 @@ func TestDemoIntakeQueueHasEveryState(t *testing.T) {
 	if err != nil || r.Status != store.ReferralDeclined || !strings.Contains(r.Note, "emergency") {
 		t.Errorf("declined showcase: %+v %v", r, err)
 	}
-	ns, _ := db.Notifications(ctx, "", 0)
+	ns, _ := db.Notifications(ctx, 0, 0)
 	if len(ns) != 1 || ns[0].Recipient != store.ToReferrer {
 		t.Errorf("notifications %+v", ns)
 	}

@@ -63,7 +63,8 @@ func (s *Server) handleAddReferral(w http.ResponseWriter, r *http.Request, p *pr
 }
 
 // handleNotifications lists queued notifications after a cursor
-// (?after=ID, the last id read), oldest first.
+// (?after=N, the "next" of the previous answer), in the server's order of
+// arrival.
 func (s *Server) handleNotifications(w http.ResponseWriter, r *http.Request, p *principal) error {
 	if err := needIntegration(p); err != nil {
 		return err
@@ -77,16 +78,21 @@ func (s *Server) handleNotifications(w http.ResponseWriter, r *http.Request, p *
 		}
 		limit = n
 	}
-	list, err := s.db.Notifications(r.Context(), q.Get("after"), limit)
+	var after int64
+	if v := q.Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return badRequest("after must be the \"next\" of the previous answer (a number)")
+		}
+		after = n
+	}
+	list, err := s.db.Notifications(r.Context(), after, limit)
 	if err != nil {
 		return storeError(err)
 	}
-	if list == nil {
-		list = []store.Notification{}
-	}
-	next := q.Get("after")
+	next := strconv.FormatInt(after, 10)
 	if len(list) > 0 {
-		next = list[len(list)-1].ID
+		next = strconv.FormatInt(list[len(list)-1].Seq, 10)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"notifications": list, "next": next})
 	return nil

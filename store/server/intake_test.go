@@ -2,8 +2,10 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"polku/store"
 	"polku/store/server"
@@ -101,5 +103,51 @@ func TestPullGivesIntakeWorkersTheirOpenReferrals(t *testing.T) {
 		if it.Type == "referral" && it.PatientID == f.pa.ID {
 			t.Errorf("b received the referral")
 		}
+	}
+}
+
+// The notification cursor is the server's order of arrival, not the
+// notification's id: a notification made on a replica whose clock is
+// behind (an older id) still comes after the cursor.
+func TestNotificationCursorIsTheServersOrder(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	ctx := context.Background()
+	tok, _, err := server.CreateIntegrationToken(ctx, f.db, "mail", server.TokenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accept := func(source string, at time.Time) {
+		var in store.ReferralIn
+		in.SourceID, in.Reason = source, "Worry"
+		in.Patient.Pseudonym, in.Patient.DisplayName, in.Patient.BirthDate, in.Patient.Language = "N-"+source, "N", "1990-01-01", "fi"
+		in.Referrer.Name, in.Referrer.Organisation = "Dr. L", "HC"
+		rec, err := f.db.ReceiveReferral(ctx, store.System("t"), in, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		th, _ := f.db.Therapist(ctx, f.a.ID)
+		pv, _ := f.db.ProgramVersion(ctx, "gad", 0)
+		e := store.Enrollment{ID: f.db.NewID(at), PatientID: rec.Patient.ID, ReferralID: rec.Referral.ID, ProgramVersionID: pv.ID, ProgramID: "gad",
+			TherapistID: th.ID, Status: store.EnrollmentScheduled, StartDate: time.Now().AddDate(0, 0, 1).Format(time.DateOnly),
+			PlannedEnd: time.Now().AddDate(0, 0, 90).Format(time.DateOnly), CreatedAt: at, UpdatedAt: at, Version: 1}
+		n := store.Notification{ID: f.db.NewID(at), Kind: store.NotifyAccepted, Recipient: store.ToPatient, ReferralID: rec.Referral.ID,
+			PatientID: rec.Patient.ID, SourceID: source, Language: "fi", StartDate: e.StartDate, Text: "Accepted", CreatedAt: at}
+		if err := f.db.Apply(ctx, store.System("t"), store.AcceptReferralOp{ReferralVersion: 1, Enrollment: e, Notification: n, At: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	accept("N1", time.Now())
+	_, out := f.do("GET", "/v1/notifications", tok, "")
+	var page struct {
+		Notifications []store.Notification `json:"notifications"`
+		Next          string               `json:"next"`
+	}
+	if err := json.Unmarshal([]byte(out), &page); err != nil || len(page.Notifications) != 1 {
+		t.Fatalf("%s %v", out, err)
+	}
+	accept("N2", time.Now().Add(-time.Hour)) // a replica an hour behind
+	_, out = f.do("GET", "/v1/notifications?after="+page.Next, tok, "")
+	if !strings.Contains(out, `"source_id":"N2"`) {
+		t.Errorf("the late-clocked notification was skipped: %s", out)
 	}
 }
