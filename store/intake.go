@@ -652,7 +652,8 @@ func (db *DB) ReceiveReferral(ctx context.Context, actor Actor, in ReferralIn, d
 	case err != nil:
 		return Received{}, err
 	case p.BirthDate != pat.BirthDate:
-		return Received{}, invalid(rec, "patient.birth_date", "patient %s is stored with birth date %s, not %s: check the pseudonym", pat.Pseudonym, p.BirthDate, pat.BirthDate)
+		// The stored birth date is not echoed: the sender may only add.
+		return Received{}, invalid(rec, "patient.birth_date", "does not match the stored patient %s: check the pseudonym and the birth date", pat.Pseudonym)
 	}
 	r := Referral{ID: db.NewID(now), PatientID: p.ID, ReceivedAt: received, ReferringUnit: in.Referrer.Organisation,
 		RequestedProgram: in.WishedProgram, Status: ReferralReceived, UpdatedAt: now, Version: 1,

@@ -447,3 +447,20 @@ func TestIntakeQueueOfAPersonWithoutATeam(t *testing.T) {
 		t.Errorf("owner, team south (and no team's): %+v %v", q, err)
 	}
 }
+
+func TestReceiveReferralForAKnownPseudonym(t *testing.T) {
+	w := newIntakeWorld(t)
+	ctx := context.Background()
+	first, err := w.db.ReceiveReferral(ctx, sys, referralIn("S-1", "P-1", "1990-01-01"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := w.db.ReceiveReferral(ctx, sys, referralIn("S-2", "P-1", "1990-01-01"), false)
+	if err != nil || !again.Created || again.Patient.ID != first.Patient.ID {
+		t.Errorf("a second referral of the same patient: %+v %v", again, err)
+	}
+	_, err = w.db.ReceiveReferral(ctx, sys, referralIn("S-3", "P-1", "1991-02-02"), false)
+	if err == nil || !strings.Contains(err.Error(), "patient.birth_date: does not match") || strings.Contains(err.Error(), "1990") {
+		t.Errorf("another birth date: %v", err)
+	}
+}
