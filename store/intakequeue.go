@@ -702,3 +702,41 @@ func (c *promiseClock) due(from time.Time, days int) time.Time {
 	}
 	return d
 }
+
+// intakeCounts counts a team's open referrals (and those of no team), how
+// many are past the start promise and how many wait, for the team view:
+// the queue's clock without its reasons.
+func (db *DB) intakeCounts(ctx context.Context, pol Policy, now time.Time, team string, v *TeamView) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT received_at, waiting_since IS NOT NULL FROM referrals
+		WHERE status IN ('received', 'accepted') AND team IN (?, '')`, team)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	loc := pol.Location()
+	memo := dayMemo{}
+	clock := &promiseClock{loc: loc, now: now, memo: memo, rest: map[int]time.Duration{}, dues: map[int]time.Time{}}
+	for rows.Next() {
+		var received string
+		var waiting bool
+		if err := rows.Scan(&received, &waiting); err != nil {
+			return err
+		}
+		t, err := parseTime(received)
+		if err != nil {
+			return err
+		}
+		v.OpenReferrals++
+		if clock.workingDays(t) > pol.StartDays {
+			v.ReferralsOverPromise++
+		}
+		if waiting {
+			v.ReferralsWaiting++
+		}
+		if v.OldestOpenReferral == nil || t.Before(*v.OldestOpenReferral) {
+			tt := t
+			v.OldestOpenReferral = &tt
+		}
+	}
+	return rows.Err()
+}

@@ -74,27 +74,9 @@ func (db *DB) Team(ctx context.Context, actor Actor, team string) (*TeamView, er
 		all = append(all, h...)
 	}
 	v.MedianFeedbackHours = median(all)
-	// The intake queue's counts, by the same rules.
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
+	// The intake queue's counts, by the same clock as the queue.
+	if err := db.intakeCounts(ctx, pol, now, team, v); err != nil {
 		return nil, err
-	}
-	defer tx.Rollback()
-	open, err := db.intakeItems(ctx, tx, pol, now, intakeScope{team: team}, "")
-	if err != nil {
-		return nil, err
-	}
-	for i, it := range open {
-		v.OpenReferrals++
-		if it.OverPromise {
-			v.ReferralsOverPromise++
-		}
-		if it.WaitingSince != nil {
-			v.ReferralsWaiting++
-		}
-		if v.OldestOpenReferral == nil || it.ReceivedAt.Before(*v.OldestOpenReferral) {
-			v.OldestOpenReferral = &open[i].ReceivedAt
-		}
 	}
 	return v, nil
 }
