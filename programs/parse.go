@@ -72,6 +72,7 @@ type Document struct {
 	Kind       string
 	Program    *Program
 	Instrument *Instrument
+	Service    *Service
 	Pos        Pos
 	positions  map[string]Pos
 	bad        map[string]bool // paths whose value did not decode
@@ -84,6 +85,9 @@ func (d *Document) ID() string {
 	}
 	if d.Instrument != nil {
 		return d.Instrument.ID
+	}
+	if d.Service != nil {
+		return d.Service.ID
 	}
 	return ""
 }
@@ -234,15 +238,18 @@ func Parse(file string, data []byte) ([]*Document, Problems) {
 		kindNode := mapValue(n, "kind")
 		switch {
 		case kindNode == nil:
-			dc.fail(n, "missing key \"kind\" (program or instrument)")
+			dc.fail(n, "missing key \"kind\" (program, instrument or service)")
 		case kindNode.Value == "program":
 			d.Kind, d.Program = "program", &Program{}
 			dc.decode(n, reflect.ValueOf(d.Program).Elem(), "")
 		case kindNode.Value == "instrument":
 			d.Kind, d.Instrument = "instrument", &Instrument{}
 			dc.decode(n, reflect.ValueOf(d.Instrument).Elem(), "")
+		case kindNode.Value == "service":
+			d.Kind, d.Service = "service", &Service{}
+			dc.decode(n, reflect.ValueOf(d.Service).Elem(), "")
 		default:
-			dc.fail(kindNode, "kind must be program or instrument, not %q", kindNode.Value)
+			dc.fail(kindNode, "kind must be program, instrument or service, not %q", kindNode.Value)
 		}
 		probs = append(probs, dc.probs...)
 		if d.Kind != "" {

@@ -24,21 +24,23 @@ const (
 // Program is one treatment program: weekly modules with exercises and a
 // schedule of symptom measures.
 type Program struct {
-	Kind        string      `yaml:"kind" json:"-"`
-	ID          string      `yaml:"id" json:"id"`
-	Version     int         `yaml:"version" json:"version"`
-	Title       string      `yaml:"title" json:"title"`
-	Language    string      `yaml:"language" json:"language"`
-	Weeks       int         `yaml:"weeks" json:"weeks"`
-	MinAge      int         `yaml:"min_age" json:"min_age"`
-	MaxAge      int         `yaml:"max_age,omitempty" json:"max_age,omitempty"`
-	Synthetic   bool        `yaml:"synthetic,omitempty" json:"synthetic,omitempty"`
-	Description string      `yaml:"description" json:"description"`
-	Crisis      *Crisis     `yaml:"crisis" json:"crisis,omitempty"`
-	GoAhead     []GoAhead   `yaml:"go_ahead,omitempty" json:"go_ahead,omitempty"`
-	AgeRules    []AgeRule   `yaml:"age_rules,omitempty" json:"age_rules,omitempty"`
-	Modules     []Module    `yaml:"modules" json:"modules"`
-	Schedule    []Scheduled `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+	Kind        string       `yaml:"kind" json:"-"`
+	ID          string       `yaml:"id" json:"id"`
+	Version     int          `yaml:"version" json:"version"`
+	Title       string       `yaml:"title" json:"title"`
+	Language    string       `yaml:"language" json:"language"`
+	Weeks       int          `yaml:"weeks" json:"weeks"`
+	MinAge      int          `yaml:"min_age" json:"min_age"`
+	MaxAge      int          `yaml:"max_age,omitempty" json:"max_age,omitempty"`
+	Synthetic   bool         `yaml:"synthetic,omitempty" json:"synthetic,omitempty"`
+	Description string       `yaml:"description" json:"description"`
+	Crisis      *Crisis      `yaml:"crisis" json:"crisis,omitempty"`
+	GoAhead     []GoAhead    `yaml:"go_ahead,omitempty" json:"go_ahead,omitempty"`
+	AgeRules    []AgeRule    `yaml:"age_rules,omitempty" json:"age_rules,omitempty"`
+	Eligibility []Criterion  `yaml:"eligibility,omitempty" json:"eligibility,omitempty"`
+	Indications *Indications `yaml:"indications,omitempty" json:"indications,omitempty"`
+	Modules     []Module     `yaml:"modules" json:"modules"`
+	Schedule    []Scheduled  `yaml:"schedule,omitempty" json:"schedule,omitempty"`
 	// FollowUpWeeks is how long after a completed treatment the patient
 	// answers the schedule's instruments once more (0: no follow-up).
 	FollowUpWeeks int `yaml:"follow_up_weeks,omitempty" json:"follow_up_weeks,omitempty"`

@@ -106,6 +106,8 @@ func validate(b *Bundle, knownInstrument func(id string) bool, stored bool) Prob
 			c.plainText(reflect.ValueOf(d.Program).Elem(), "")
 		} else if d.Instrument != nil {
 			c.plainText(reflect.ValueOf(d.Instrument).Elem(), "")
+		} else if d.Service != nil {
+			c.plainText(reflect.ValueOf(d.Service).Elem(), "")
 		}
 		switch {
 		case d.Program != nil:
@@ -114,6 +116,8 @@ func validate(b *Bundle, knownInstrument func(id string) bool, stored bool) Prob
 			})
 		case d.Instrument != nil:
 			c.instrument(d.Instrument)
+		case d.Service != nil:
+			c.service(d.Service)
 		}
 	}
 	return probs.sorted()
@@ -189,6 +193,7 @@ func (c checker) program(p *Program, instrumentExists func(string) bool) {
 		c.crisis(p.Crisis)
 	}
 	c.ageRules(p)
+	c.intake(p, instrumentExists)
 	if c.required("modules", len(p.Modules) == 0) {
 		modules := map[string]int{}
 		exercises := map[string]string{}

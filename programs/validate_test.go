@@ -199,10 +199,10 @@ func TestDocExamplesValidate(t *testing.T) {
 	for _, part := range strings.Split(string(doc), "```yaml\n")[1:] {
 		blocks = append(blocks, strings.Split(part, "```")[0])
 	}
-	if len(blocks) != 2 {
-		t.Fatalf("want 2 yaml examples in docs/programs.md, found %d", len(blocks))
+	if len(blocks) != 3 {
+		t.Fatalf("want 3 yaml examples in docs/programs.md (an instrument, a program, a service), found %d", len(blocks))
 	}
-	docs, probs := programs.Parse("example.yaml", []byte(blocks[0]+"---\n"+blocks[1]))
+	docs, probs := programs.Parse("example.yaml", []byte(strings.Join(blocks, "---\n")))
 	probs = append(probs, programs.Validate(&programs.Bundle{Docs: docs}, nil)...)
 	if len(probs) > 0 {
 		t.Fatalf("doc examples have problems:\n%v", probs)

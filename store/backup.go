@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -97,7 +98,7 @@ func snapshot(ctx context.Context, q queryer, path string) (Snapshot, error) {
 	if err := rows.Err(); err != nil {
 		return s, err
 	}
-	if s.Schema == 0 || !contains(names, "meta") || !contains(names, "changes") {
+	if s.Schema == 0 || !slices.Contains(names, "meta") || !slices.Contains(names, "changes") {
 		return s, fmt.Errorf("%s is not a polku store (no schema version, meta or change log): %w", path, ErrInvalid)
 	}
 	if s.Schema > SchemaVersion() {
@@ -119,15 +120,6 @@ func snapshot(ctx context.Context, q queryer, path string) (Snapshot, error) {
 		return s, fmt.Errorf("%s has no epoch in its meta table: not a polku store: %w", path, ErrInvalid)
 	}
 	return s, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // integrity runs PRAGMA integrity_check and returns its answer ("ok", or

@@ -28,7 +28,7 @@ import (
 // enrollment's events (its transfers) come before the risk acknowledgements,
 // which are checked against who was assigned when.
 var RecordTypes = []string{
-	"therapist", "instrument", "program", "patient", "referral", "enrollment", "submission", "feedback",
+	"therapist", "instrument", "program", "service", "patient", "referral", "assessment", "notification", "enrollment", "submission", "feedback",
 	"message", "measure_response", "diary_entry", "note", "enrollment_event", "risk_ack", "summary", "go_ahead", "draft", "time_spent", "setting", "audit",
 }
 
@@ -120,6 +120,18 @@ type (
 		Type string `json:"type"`
 		AuditEntry
 	}
+	serviceLine struct {
+		Type string `json:"type"`
+		ServiceVersion
+	}
+	assessmentLine struct {
+		Type string `json:"type"`
+		Assessment
+	}
+	notificationLine struct {
+		Type string `json:"type"`
+		Notification
+	}
 )
 
 var recordKinds = map[string]recordKind{
@@ -143,6 +155,9 @@ var recordKinds = map[string]recordKind{
 	"time_spent":       {"time_spent", tables.timeSpent, func() any { return &timeLine{} }, func(w any) any { return &w.(*timeLine).TimeSpent }},
 	"setting":          {"setting", tables.setting, func() any { return &settingLine{} }, func(w any) any { return &w.(*settingLine).Setting }},
 	"audit":            {"audit", tables.audit, func() any { return &auditLine{} }, func(w any) any { return &w.(*auditLine).AuditEntry }},
+	"service":          {"service", tables.service, func() any { return &serviceLine{} }, func(w any) any { return &w.(*serviceLine).ServiceVersion }},
+	"assessment":       {"assessment", tables.assessment, func() any { return &assessmentLine{} }, func(w any) any { return &w.(*assessmentLine).Assessment }},
+	"notification":     {"notification", tables.notification, func() any { return &notificationLine{} }, func(w any) any { return &w.(*notificationLine).Notification }},
 }
 
 // RecordType names the interchange type of a record pointer.
@@ -158,6 +173,12 @@ func RecordType(rec any) string {
 		return "patient"
 	case *Referral:
 		return "referral"
+	case *ServiceVersion:
+		return "service"
+	case *Assessment:
+		return "assessment"
+	case *Notification:
+		return "notification"
 	case *Enrollment:
 		return "enrollment"
 	case *Submission:
@@ -396,14 +417,15 @@ func exportWhere(typ string, f ExportFilter) (string, []any) {
 			UNION SELECT therapist_id FROM feedback WHERE patient_id = ?1 UNION SELECT therapist_id FROM notes WHERE patient_id = ?1
 			UNION SELECT therapist_id FROM messages WHERE patient_id = ?1 UNION SELECT therapist_id FROM risk_acks WHERE patient_id = ?1
 			UNION SELECT therapist_id FROM go_aheads WHERE patient_id = ?1
-			UNION SELECT therapist_id FROM drafts WHERE patient_id = ?1 UNION SELECT therapist_id FROM time_spent WHERE patient_id = ?1)`, []any{p}
+			UNION SELECT therapist_id FROM drafts WHERE patient_id = ?1 UNION SELECT therapist_id FROM time_spent WHERE patient_id = ?1
+			UNION SELECT therapist_id FROM referral_assessments WHERE patient_id = ?1)`, []any{p}
 	case "program":
 		return "WHERE id IN (SELECT program_version_id FROM enrollments WHERE patient_id = ?)", []any{p}
 	case "instrument":
 		return "WHERE instrument_id || '@' || version IN (SELECT instrument_id || '@' || instrument_version FROM measure_responses WHERE patient_id = ?)", []any{p}
 	case "patient":
 		return "WHERE id = ?", []any{p}
-	case "setting":
+	case "setting", "service":
 		return "skip", nil
 	}
 	return "WHERE patient_id = ?", []any{p}
@@ -848,6 +870,8 @@ var uniqueKeys = map[string][]string{
 	"patient":    {"pseudonym"},
 	"instrument": {"instrument_id", "version"},
 	"program":    {"program_id", "version"},
+	"service":    {"service_id", "version"},
+	"referral":   {"source_id"},
 	"draft":      {"therapist_id", "target_type", "target_id"},
 	"time_spent": {"therapist_id", "patient_id", "week"},
 }
@@ -908,6 +932,15 @@ func (im *importer) uniqueClash(kind recordKind, rec any, id string) (bool, erro
 		}
 		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (%s; hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
 			kind.name, id, strings.Join(named, ", "), kind.name, storedID, firstDifference(rec.(*ProgramVersion).Definition, s.Definition), rec.(*ProgramVersion).Hash, s.Hash)
+	case *ServiceVersion:
+		if s.Hash == rec.(*ServiceVersion).Hash {
+			return true, nil
+		}
+		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content: give the file's entry a new version",
+			kind.name, id, strings.Join(named, ", "), kind.name, storedID)
+	case *Referral:
+		// The same source id twice is one referral: the first one stays.
+		return true, nil
 	}
 	return false, fmt.Errorf("%s %s: %s is already used by the stored %s %s", kind.name, id, strings.Join(named, ", "), kind.name, storedID)
 }
@@ -1015,6 +1048,12 @@ func recordIDs(rec any) (id, patientID string) {
 		return r.ID, r.ID
 	case *Referral:
 		return r.ID, r.PatientID
+	case *ServiceVersion:
+		return r.ID, ""
+	case *Assessment:
+		return r.ID, r.PatientID
+	case *Notification:
+		return r.ID, r.PatientID
 	case *Enrollment:
 		return r.ID, r.PatientID
 	case *Submission:
@@ -1067,6 +1106,12 @@ func (im *importer) check(rec any) error {
 		im.pat[r.ID] = r
 	case *Referral:
 		return checkReferral(im, r)
+	case *ServiceVersion:
+		return checkServiceRecord(r)
+	case *Assessment:
+		return checkAssessmentRecord(im, r)
+	case *Notification:
+		return checkNotificationRecord(im, r)
 	case *Enrollment:
 		if stored, ok := im.alias[r.ProgramVersionID]; ok {
 			r.ProgramVersionID = stored

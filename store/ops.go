@@ -48,10 +48,21 @@ func (o AddPatientOp) apply(t *tx) error {
 // AddReferralOp records a referral.
 type AddReferralOp struct {
 	Referral Referral `json:"referral"`
+	// Patient is the new patient the referral brings, stored first in
+	// the same transaction (nil: the patient is already stored).
+	Patient *Patient `json:"patient,omitempty"`
 }
 
 func (AddReferralOp) OpType() string { return "referral.add" }
 func (o AddReferralOp) apply(t *tx) error {
+	if o.Patient != nil {
+		if o.Patient.ID != o.Referral.PatientID {
+			return invalid("referral", "patient_id", "is not the id of the patient sent with it")
+		}
+		if err := (AddPatientOp{*o.Patient}).apply(t); err != nil {
+			return err
+		}
+	}
 	if err := checkReferral(txRefs{t}, &o.Referral); err != nil {
 		return err
 	}
@@ -519,7 +530,7 @@ func (db *DB) AddReferral(ctx context.Context, actor Actor, r Referral) (Referra
 		r.Status = ReferralReceived
 	}
 	r.Version = 1
-	return r, db.Apply(ctx, actor, AddReferralOp{r})
+	return r, db.Apply(ctx, actor, AddReferralOp{Referral: r})
 }
 
 // Enroll starts an enrollment. PlannedEnd defaults to start + program weeks.

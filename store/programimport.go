@@ -12,6 +12,7 @@ import (
 type ImportProgramsOp struct {
 	Instruments []InstrumentVersion `json:"instruments,omitempty"`
 	Programs    []ProgramVersion    `json:"programs,omitempty"`
+	Services    []ServiceVersion    `json:"services,omitempty"`
 }
 
 func (ImportProgramsOp) OpType() string { return "programs.import" }
@@ -39,6 +40,19 @@ func (o ImportProgramsOp) apply(t *tx) error {
 			return invalid("program", "definition", "does not describe %s version %d", p.ProgramID, p.Version)
 		}
 		if err := t.insert(tables.program, p, p.ID, ""); err != nil {
+			return err
+		}
+	}
+	for i := range o.Services {
+		sv := &o.Services[i]
+		if err := first(needID("service", "id", sv.ID), need("service", "service_id", sv.ServiceID), needTime("service", "imported_at", sv.ImportedAt)); err != nil {
+			return err
+		}
+		var def programs.Service
+		if err := json.Unmarshal(sv.Definition, &def); err != nil || def.ID != sv.ServiceID || def.Version != sv.Version {
+			return invalid("service", "definition", "does not describe %s version %d", sv.ServiceID, sv.Version)
+		}
+		if err := t.insert(tables.service, sv, sv.ID, ""); err != nil {
 			return err
 		}
 	}
@@ -164,10 +178,24 @@ func (db *DB) ImportPrograms(ctx context.Context, actor Actor, b *programs.Bundl
 				op.Programs = append(op.Programs, ProgramVersion{ID: db.NewID(now), ProgramID: def.ID, Version: def.Version,
 					Title: def.Title, Language: def.Language, Hash: hash, Definition: raw, ImportedAt: now})
 			}
+		case d.Service != nil:
+			def := *d.Service
+			hash := programs.Hash(def)
+			stored, err := db.storedVersions(ctx, "services", "service_id", def.ID)
+			if err != nil {
+				return nil, err
+			}
+			res.Status, res.Version, res.Warning = plan(stored, def.Version, hash)
+			if res.Status != ImportUnchanged {
+				def.Version = res.Version
+				raw, _ := json.Marshal(def)
+				op.Services = append(op.Services, ServiceVersion{ID: db.NewID(now), ServiceID: def.ID, Version: def.Version,
+					Name: def.Name, Hash: hash, Definition: raw, ImportedAt: now})
+			}
 		}
 		results = append(results, res)
 	}
-	if dryRun || (len(op.Instruments) == 0 && len(op.Programs) == 0) {
+	if dryRun || (len(op.Instruments) == 0 && len(op.Programs) == 0 && len(op.Services) == 0) {
 		return results, nil
 	}
 	return results, db.Apply(ctx, actor, op)

@@ -43,6 +43,7 @@ type Therapist struct {
 	Team      string    `json:"team,omitempty" db:"team"`
 	Languages []string  `json:"languages" db:"languages,json"`
 	Capacity  int       `json:"capacity" db:"capacity"`
+	Intake    bool      `json:"intake,omitempty" db:"intake"` // works the team's intake queue
 	CreatedAt time.Time `json:"created_at" db:"created_at"`
 	UpdatedAt time.Time `json:"updated_at" db:"updated_at"`
 	Version   int64     `json:"version" db:"version"`
@@ -95,6 +96,79 @@ type Referral struct {
 	Note             string    `json:"note,omitempty" db:"note"`
 	UpdatedAt        time.Time `json:"updated_at" db:"updated_at"`
 	Version          int64     `json:"version" db:"version"`
+
+	// The referral's content (schema 6; empty on older referrals).
+	SourceID         string      `json:"source_id,omitempty" db:"source_id"` // the sender's id: the same one twice is one referral
+	Team             string      `json:"team,omitempty" db:"team"`           // whose intake queue ("" every team's)
+	Region           string      `json:"region,omitempty" db:"region"`       // wellbeing services county, helsinki or aland
+	ReferrerName     string      `json:"referrer_name,omitempty" db:"referrer_name"`
+	Reason           string      `json:"reason,omitempty" db:"reason"`
+	Codes            []string    `json:"codes,omitempty" db:"codes,json"` // ICD-10
+	Screening        []Screening `json:"screening,omitempty" db:"screening,json"`
+	Notes            string      `json:"notes,omitempty" db:"notes"`
+	DoctorAssessment string      `json:"doctor_assessment,omitempty" db:"doctor_assessment"` // the referring doctor's assessment (16-17 year olds)
+	WaitingSince     *time.Time  `json:"waiting_since,omitempty" db:"waiting_since"`         // on the waiting list since
+	DecidedBy        string      `json:"decided_by,omitempty" db:"decided_by"`               // actor id of the decision
+	DecidedAt        *time.Time  `json:"decided_at,omitempty" db:"decided_at"`
+	DecisionCode     string      `json:"decision_code,omitempty" db:"decision_code"` // accepted, or the decline reason code
+}
+
+// Screening is a screening score sent with a referral: a total, or the
+// item answers (the total is then computed).
+type Screening struct {
+	Instrument string `json:"instrument"` // phq9, gad7
+	Date       string `json:"date"`       // YYYY-MM-DD
+	Total      *int   `json:"total,omitempty"`
+	Answers    []int  `json:"answers,omitempty"`
+}
+
+// Assessment is a suitability assessment of a referral: the answers to a
+// program's eligibility checklist. Append-only.
+type Assessment struct {
+	ID          string            `json:"id" db:"id"`
+	ReferralID  string            `json:"referral_id" db:"referral_id"`
+	PatientID   string            `json:"patient_id" db:"patient_id"`
+	TherapistID string            `json:"therapist_id" db:"therapist_id"`
+	ProgramID   string            `json:"program_id,omitempty" db:"program_id"` // whose checklist ("" the default one)
+	Answers     map[string]string `json:"answers" db:"answers,json"`            // criterion id: yes, no or unknown
+	Method      string            `json:"method,omitempty" db:"method"`         // records, phone, video
+	Note        string            `json:"note,omitempty" db:"note"`
+	AssessedAt  time.Time         `json:"assessed_at" db:"assessed_at"`
+}
+
+// Notification is a notice an integration delivers (mail, portal): to the
+// patient that their referral was accepted, to the referrer that it was
+// declined. It carries no clinical content.
+type Notification struct {
+	ID         string    `json:"id" db:"id"`
+	Kind       string    `json:"kind" db:"kind"`           // referral-accepted, referral-declined
+	Recipient  string    `json:"recipient" db:"recipient"` // patient, referrer
+	ReferralID string    `json:"referral_id" db:"referral_id"`
+	PatientID  string    `json:"patient_id" db:"patient_id"`
+	SourceID   string    `json:"source_id,omitempty" db:"source_id"`
+	Language   string    `json:"language" db:"language"`
+	StartDate  string    `json:"start_date,omitempty" db:"start_date"`
+	Text       string    `json:"text" db:"text"`
+	CreatedAt  time.Time `json:"created_at" db:"created_at"`
+}
+
+// Notification kinds and recipients.
+const (
+	NotifyAccepted = "referral-accepted"
+	NotifyDeclined = "referral-declined"
+	ToPatient      = "patient"
+	ToReferrer     = "referrer"
+)
+
+// ServiceVersion is one stored version of a service directory entry.
+type ServiceVersion struct {
+	ID         string          `json:"id" db:"id"`
+	ServiceID  string          `json:"service_id" db:"service_id"`
+	Version    int             `json:"version" db:"version"`
+	Name       string          `json:"name" db:"name"`
+	Hash       string          `json:"hash" db:"hash"`
+	Definition json.RawMessage `json:"definition" db:"definition"`
+	ImportedAt time.Time       `json:"imported_at" db:"imported_at"`
 }
 
 // Enrollment is a patient on one program version with one therapist.

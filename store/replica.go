@@ -15,11 +15,11 @@ import (
 // through operations (so that they never reach the replica's outbox).
 
 // patientTables are the tables of one patient's record in dependency order.
-var patientTables = []string{"patient", "referral", "enrollment", "submission", "feedback", "message",
+var patientTables = []string{"patient", "referral", "assessment", "notification", "enrollment", "submission", "feedback", "message",
 	"measure_response", "diary_entry", "note", "risk_ack", "enrollment_event", "summary", "go_ahead", "draft", "time_spent"}
 
 // globalTables are the record types every signed-in person needs to read.
-var globalTables = []string{"therapist", "instrument", "program", "setting"}
+var globalTables = []string{"therapist", "instrument", "program", "service", "setting"}
 
 var entityTypes = func() map[string]string {
 	m := map[string]string{}

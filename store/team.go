@@ -23,12 +23,14 @@ type TeamMember struct {
 
 // TeamView is a supervisor's read-only view of a team.
 type TeamView struct {
-	Team                string       `json:"team"`
-	GeneratedAt         time.Time    `json:"generated_at"`
-	Members             []TeamMember `json:"members"`
-	OpenReferrals       int          `json:"open_referrals"` // received or accepted, not yet enrolled
-	OldestOpenReferral  *time.Time   `json:"oldest_open_referral,omitempty"`
-	MedianFeedbackHours *float64     `json:"median_feedback_hours_4w"`
+	Team                 string       `json:"team"`
+	GeneratedAt          time.Time    `json:"generated_at"`
+	Members              []TeamMember `json:"members"`
+	OpenReferrals        int          `json:"open_referrals"` // the team's (and no team's) received, not yet decided
+	OldestOpenReferral   *time.Time   `json:"oldest_open_referral,omitempty"`
+	ReferralsOverPromise int          `json:"referrals_over_promise"` // of them, past the start promise
+	ReferralsWaiting     int          `json:"referrals_waiting"`      // of them, on the waiting list
+	MedianFeedbackHours  *float64     `json:"median_feedback_hours_4w"`
 }
 
 // Team builds the team view: every therapist's queue, counts per class,
@@ -72,13 +74,9 @@ func (db *DB) Team(ctx context.Context, actor Actor, team string) (*TeamView, er
 		all = append(all, h...)
 	}
 	v.MedianFeedbackHours = median(all)
-	var oldest sql.NullString
-	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*), MIN(received_at) FROM referrals WHERE status IN ('received', 'accepted')`).Scan(&v.OpenReferrals, &oldest); err != nil {
+	// The intake queue's counts, by the same clock as the queue.
+	if err := db.intakeCounts(ctx, pol, now, team, v); err != nil {
 		return nil, err
-	}
-	if oldest.Valid {
-		t, _ := parseTime(oldest.String)
-		v.OldestOpenReferral = &t
 	}
 	return v, nil
 }

@@ -98,7 +98,8 @@ type ruleEnv struct {
 	today time.Time // midnight today in loc
 	loc   *time.Location
 	pol   Policy
-	owner string // the queue's therapist: who owns the flags of finished enrollments in it
+	owner string  // the queue's therapist: who owns the flags of finished enrollments in it
+	days  dayMemo // working days already asked about (nil: none kept)
 }
 
 func (e *ruleEnv) day(t time.Time) string { return t.In(e.loc).Format("2 Jan") }
@@ -364,7 +365,7 @@ func pausedBetween(pauses []pauseSpan, from, to time.Time) time.Duration {
 
 // startingReasons: an active patient without a welcome message (no
 // message from the therapist yet); a scheduled one against the start
-// promise, counted in calendar days from the referral's arrival. A paused
+// promise, counted in working days from the referral's arrival. A paused
 // treatment raises neither.
 func startingReasons(f *facts, e *ruleEnv) []Reason {
 	if f.paused {
@@ -385,11 +386,11 @@ func startingReasons(f *facts, e *ruleEnv) []Reason {
 		if f.referral != nil {
 			received = *f.referral
 		}
-		days := max(0, int(e.today.Sub(truncDay(received, e.loc)).Hours()/24)) // a clock behind the referral's says 0, never -1
-		due := truncDay(received, e.loc).AddDate(0, 0, e.pol.StartDays)
-		text := fmt.Sprintf("Referral received %s, %s ago; start promised within %d days (by %s)", e.day(received), plural(days, "day", "days"), e.pol.StartDays, e.day(due))
+		days := WorkingDays(received, e.now, e.loc)
+		due := AddWorkingDays(received, e.pol.StartDays, e.loc)
+		text := fmt.Sprintf("Referral received %s, %s ago; start promised within %d working days (by %s)", e.day(received), plural(days, "working day", "working days"), e.pol.StartDays, e.day(due))
 		if days > e.pol.StartDays {
-			text = fmt.Sprintf("Referral received %s, %d days ago: start %s over the %d-day start promise", e.day(received), days, plural(days-e.pol.StartDays, "day", "days"), e.pol.StartDays)
+			text = fmt.Sprintf("Referral received %s, %s ago: start %s over the %d-working-day start promise", e.day(received), plural(days, "working day", "working days"), plural(days-e.pol.StartDays, "working day", "working days"), e.pol.StartDays)
 		}
 		return []Reason{{Class: ClassStarting, Code: ReasonStartDue, Since: received, Text: text, Badge: startBadge(int(f.start.Sub(e.today).Hours() / 24))}}
 	}

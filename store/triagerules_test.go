@@ -177,7 +177,7 @@ func TestStartingRuleSaysDaysOverThePromise(t *testing.T) {
 	received := helsinki("2026-11-10 12:00")
 	f.referral = &received
 	rs := startingReasons(f, &w.env)
-	if len(rs) != 1 || !strings.Contains(rs[0].Text, "13 days ago: start 6 days over the 7-day start promise") {
+	if len(rs) != 1 || !strings.Contains(rs[0].Text, "8 working days ago: start 3 working days over the 5-working-day start promise") {
 		t.Errorf("%+v", rs)
 	}
 }

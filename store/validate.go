@@ -333,9 +333,12 @@ func checkPatient(p *Patient) error {
 func checkReferral(rf refs, x *Referral) error {
 	const r = "referral"
 	if err := first(needID(r, "id", x.ID), needID(r, "patient_id", x.PatientID), needTime(r, "received_at", x.ReceivedAt),
-		need(r, "referring_unit", x.ReferringUnit), need(r, "requested_program", x.RequestedProgram),
+		need(r, "referring_unit", x.ReferringUnit),
 		checkPlain(r, "referring_unit", x.ReferringUnit), checkPlain(r, "requested_program", x.RequestedProgram),
 		checkEnum(r, "status", x.Status, ReferralReceived, ReferralAccepted, ReferralDeclined, ReferralEnrolled)); err != nil {
+		return err
+	}
+	if err := checkReferralContent(rf, x); err != nil {
 		return err
 	}
 	_, err := rf.patient(x.PatientID)

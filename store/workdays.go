@@ -49,6 +49,28 @@ func IsWorkingDay(t time.Time) bool {
 // workingTime is the time between from and to that falls on working days
 // in loc: the clock of the feedback promise.
 func workingTime(from, to time.Time, loc *time.Location) time.Duration {
+	return workingTimeMemo(from, to, loc, nil)
+}
+
+// dayMemo remembers which days are working days: asking the holiday
+// calendar is slow, and a queue asks about the same few days thousands of
+// times. Keyed by year*10000+month*100+day; a nil memo asks every time.
+type dayMemo map[int]bool
+
+func (m dayMemo) isWorking(t time.Time) bool {
+	if m == nil {
+		return IsWorkingDay(t)
+	}
+	k := t.Year()*10000 + int(t.Month())*100 + t.Day()
+	w, ok := m[k]
+	if !ok {
+		w = IsWorkingDay(t)
+		m[k] = w
+	}
+	return w
+}
+
+func workingTimeMemo(from, to time.Time, loc *time.Location, memo dayMemo) time.Duration {
 	if !to.After(from) {
 		return 0
 	}
@@ -60,7 +82,7 @@ func workingTime(from, to time.Time, loc *time.Location) time.Duration {
 		if next.After(end) {
 			next = end
 		}
-		if IsWorkingDay(cur) {
+		if memo.isWorking(cur) {
 			total += next.Sub(cur)
 		}
 		cur = next

@@ -18,7 +18,7 @@ func (a *app) therapistsCmd() *cobra.Command {
 		Aliases: []string{"therapist"},
 		Short:   "Add and list therapist, supervisor and admin accounts",
 	}
-	cmd.AddCommand(a.therapistsAddCmd(), a.therapistsListCmd())
+	cmd.AddCommand(a.therapistsAddCmd(), a.therapistsListCmd(), a.therapistsSetCmd())
 	return cmd
 }
 
@@ -71,6 +71,7 @@ func (a *app) therapistsAddCmd() *cobra.Command {
 	f.StringVar(&t.Team, "team", "", "team (a supervisor sees their team)")
 	f.StringVar(&langs, "languages", "fi", "languages, comma-separated (fi, sv, en)")
 	f.IntVar(&t.Capacity, "capacity", 100, "how many active patients the therapist can carry")
+	f.BoolVar(&t.Intake, "intake", false, "works the team's intake queue (with the supervisors)")
 	addOutputFlag(cmd)
 	return cmd
 }
@@ -97,9 +98,13 @@ func (a *app) therapistsListCmd() *cobra.Command {
 				return writeJSON(a.env.stdout, ts)
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "HANDLE\tNAME\tROLE\tTEAM\tLANGUAGES\tCAPACITY")
+			fmt.Fprintln(tw, "HANDLE\tNAME\tROLE\tTEAM\tLANGUAGES\tCAPACITY\tINTAKE")
 			for _, t := range ts {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", t.Handle, t.Name, t.Role, dash(t.Team), dash(strings.Join(t.Languages, ",")), t.Capacity)
+				in := "-"
+				if t.Intake {
+					in = "yes"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", t.Handle, t.Name, t.Role, dash(t.Team), dash(strings.Join(t.Languages, ",")), t.Capacity, in)
 			}
 			return tw.Flush()
 		},

@@ -135,7 +135,11 @@ Exit status 1 when there are problems.`,
 			if probs := checkPrograms(b, probs, known); len(probs) > 0 {
 				return probs
 			}
-			fmt.Fprintf(a.env.stdout, "ok: %s, %s\n", plural(len(b.Programs()), "program", "programs"), plural(len(b.Instruments()), "instrument", "instruments"))
+			msg := fmt.Sprintf("ok: %s, %s", plural(len(b.Programs()), "program", "programs"), plural(len(b.Instruments()), "instrument", "instruments"))
+			if n := len(b.Services()); n > 0 {
+				msg += ", " + plural(n, "service", "services")
+			}
+			fmt.Fprintln(a.env.stdout, msg)
 			return nil
 		},
 	}

@@ -30,9 +30,9 @@ server's admin endpoint makes them only for synthetic patients.`,
 }
 
 func (a *app) tokensCreateCmd() *cobra.Command {
-	var therapist, patient, expiresFlag string
+	var therapist, patient, integration, expiresFlag string
 	cmd := &cobra.Command{
-		Use:   "create (--therapist HANDLE | --patient PATIENT) [--device NAME] [--expires 30d|DATE]",
+		Use:   "create (--therapist HANDLE | --patient PATIENT | --integration NAME) [--device NAME] [--expires 30d|DATE]",
 		Short: "Make a token; it is printed once, alone on the last line",
 		Long: `Make a token. It expires after the default lifetime of its kind (staff 90
 days, admin accounts 30 days, patient portal 180 days), or when --expires
@@ -41,8 +41,14 @@ day begins). A server
 may end tokens sooner ('polku serve --token-lifetime').`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if (therapist == "") == (patient == "") {
-				return usagef("give either --therapist HANDLE or --patient PATIENT")
+			n := 0
+			for _, x := range []string{therapist, patient, integration} {
+				if x != "" {
+					n++
+				}
+			}
+			if n != 1 {
+				return usagef("give one of --therapist HANDLE, --patient PATIENT or --integration NAME")
 			}
 			opts := server.TokenOptions{Device: a.device}
 			if expiresFlag != "" {
@@ -60,7 +66,12 @@ may end tokens sooner ('polku serve --token-lifetime').`,
 			defer db.Close()
 			var token string
 			var info server.TokenInfo
-			if therapist != "" {
+			if integration != "" {
+				token, info, err = server.CreateIntegrationToken(ctx, db, integration, opts)
+				if err != nil {
+					return fmt.Errorf("--integration: %w", err)
+				}
+			} else if therapist != "" {
 				th, err := db.TherapistByHandle(ctx, therapist)
 				if err != nil {
 					return fmt.Errorf("--therapist: %w", err)
@@ -101,6 +112,7 @@ may end tokens sooner ('polku serve --token-lifetime').`,
 	f := cmd.Flags()
 	f.StringVar(&therapist, "therapist", "", "account handle (therapist, supervisor or admin)")
 	f.StringVar(&patient, "patient", "", "patient id or pseudonym (a patient portal token)")
+	f.StringVar(&integration, "integration", "", "an integration by name: may only add referrals (POST /v1/referrals) and read notifications (GET /v1/notifications)")
 	f.StringVar(&expiresFlag, "expires", "", "when the token stops working: a lifetime (30d, 12h) or a date (2027-03-01); default: its kind's lifetime")
 	addOutputFlag(cmd)
 	return cmd

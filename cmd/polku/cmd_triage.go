@@ -97,8 +97,8 @@ func (a *app) teamCmd() *cobra.Command {
 				return writeJSON(a.env.stdout, v)
 			}
 			w := a.env.stdout
-			fmt.Fprintf(w, "team %s: %d therapists, median %s from submission to feedback (4 weeks), %d open referrals\n\n",
-				v.Team, len(v.Members), hours(v.MedianFeedbackHours), v.OpenReferrals)
+			fmt.Fprintf(w, "team %s: %d therapists, median %s from submission to feedback (4 weeks), %d open referrals (%d past the start promise, %d on the waiting list)\n\n",
+				v.Team, len(v.Members), hours(v.MedianFeedbackHours), v.OpenReferrals, v.ReferralsOverPromise, v.ReferralsWaiting)
 			tw := newTable(w)
 			fmt.Fprint(tw, "THERAPIST\tPATIENTS\tCAPACITY")
 			for _, c := range store.Classes {

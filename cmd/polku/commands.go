@@ -20,7 +20,7 @@ var commandGroups = []*cobra.Group{
 }
 
 var groupOf = map[string]string{
-	"triage": "daily", "team": "daily", "patients": "daily", "enrollments": "daily",
+	"triage": "daily", "team": "daily", "patients": "daily", "enrollments": "daily", "referrals": "daily",
 	"import": "data", "export": "data", "programs": "data", "demo": "data", "report": "data",
 	"serve": "server", "backup": "server", "restore": "server", "login": "server", "logout": "server", "sync": "server", "simulate": "server",
 	"init": "admin", "therapists": "admin", "settings": "admin", "audit": "admin", "tokens": "admin",
@@ -94,8 +94,20 @@ var examples = map[string]string{
 	"polku therapists":      `  polku therapists list`,
 	"polku therapists add":  `  polku therapists add anna --name "Anna Virtanen" --team south --languages fi,sv`,
 	"polku therapists list": `  polku therapists list --output json`,
-	"polku settings":        `  polku settings list`,
-	"polku settings list":   `  polku settings list --output json`,
+	"polku therapists set":  `  polku therapists set ilse --intake=true`,
+	"polku referrals":       `  polku referrals list --as sara`,
+	"polku referrals add": `  polku referrals add --file referral.json --dry-run
+  polku referrals add --source EHR-1 --pseudonym P-1 --name "Aino K" --birth-date 1990-04-01 \
+    --region pirkanmaa --referrer "Dr. Lehto" --organisation "Tampere health centre" \
+    --reason "Worry for a year" --code F41.1 --screening gad7=14@2026-11-20`,
+	"polku referrals list":    `  polku referrals list --as sara --output json`,
+	"polku referrals show":    `  polku referrals show EHR-1 --as sara`,
+	"polku referrals assess":  `  polku referrals assess EHR-1 --as ilse --method phone --criterion motivation=yes --criterion psychosis=no`,
+	"polku referrals accept":  `  polku referrals accept EHR-1 --as ilse --program gad --therapist anna --dry-run`,
+	"polku referrals decline": `  polku referrals decline EHR-2 --as ilse --code urgent-care --text "Acute symptoms" --service emergency`,
+	"polku referrals wait":    `  polku referrals wait EHR-3 --as ilse --reason "nobody with capacity speaks sv"`,
+	"polku settings":          `  polku settings list`,
+	"polku settings list":     `  polku settings list --output json`,
 	"polku settings set": `  polku settings set feedback_days 3
   polku settings set timezone '"Europe/Helsinki"'`,
 	"polku audit": `  polku audit SYN-00001`,

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"polku/store/demo"
 )
 
 // cancelWriter is a terminal's standard error that presses Ctrl+C (cancels
@@ -92,7 +94,7 @@ func TestDemoInterruptWritesNothing(t *testing.T) {
 		}
 	}
 	code, out := invocation{vars: vars}.run("--db", filepath.Join(dir, "data", "polku", "demo.db"), "patients", "list", "--output", "json")
-	if code != 0 || strings.Count(out, `"pseudonym"`) != 20 {
+	if code != 0 || strings.Count(out, `"pseudonym"`) != 20+demo.ShowcaseReferrals {
 		t.Fatalf("the old demo did not survive: exit %d, %d patients", code, strings.Count(out, `"pseudonym"`))
 	}
 	if code, _ := (invocation{vars: vars}).run("demo", "--reset", "--patients", "25", "--no-tui"); code != 0 {

@@ -340,29 +340,34 @@ func describeJSONError(err error) error {
 
 // opTypes makes an empty operation of each type a client may push.
 var opTypes = map[string]func() store.Op{
-	store.AddTherapistOp{}.OpType():      func() store.Op { return &store.AddTherapistOp{} },
-	store.AddPatientOp{}.OpType():        func() store.Op { return &store.AddPatientOp{} },
-	store.AddReferralOp{}.OpType():       func() store.Op { return &store.AddReferralOp{} },
-	store.SetReferralStatusOp{}.OpType(): func() store.Op { return &store.SetReferralStatusOp{} },
-	store.EnrollOp{}.OpType():            func() store.Op { return &store.EnrollOp{} },
-	store.UpdateEnrollmentOp{}.OpType():  func() store.Op { return &store.UpdateEnrollmentOp{} },
-	store.CourseOp{}.OpType():            func() store.Op { return &store.CourseOp{} },
-	store.SignSummaryOp{}.OpType():       func() store.Op { return &store.SignSummaryOp{} },
-	store.SendFeedbackOp{}.OpType():      func() store.Op { return &store.SendFeedbackOp{} },
-	store.SendMessageOp{}.OpType():       func() store.Op { return &store.SendMessageOp{} },
-	store.MarkReadOp{}.OpType():          func() store.Op { return &store.MarkReadOp{} },
-	store.AddNoteOp{}.OpType():           func() store.Op { return &store.AddNoteOp{} },
-	store.AckRiskOp{}.OpType():           func() store.Op { return &store.AckRiskOp{} },
-	store.RecordGoAheadOp{}.OpType():     func() store.Op { return &store.RecordGoAheadOp{} },
-	store.SaveDraftOp{}.OpType():         func() store.Op { return &store.SaveDraftOp{} },
-	store.DeleteDraftOp{}.OpType():       func() store.Op { return &store.DeleteDraftOp{} },
-	store.AddTimeOp{}.OpType():           func() store.Op { return &store.AddTimeOp{} },
-	store.SetSettingOp{}.OpType():        func() store.Op { return &store.SetSettingOp{} },
-	store.RecordAccessOp{}.OpType():      func() store.Op { return &store.RecordAccessOp{} },
-	store.ImportProgramsOp{}.OpType():    func() store.Op { return &store.ImportProgramsOp{} },
-	store.SubmitOp{}.OpType():            func() store.Op { return &store.SubmitOp{} },
-	store.AddMeasureOp{}.OpType():        func() store.Op { return &store.AddMeasureOp{} },
-	store.AddDiaryOp{}.OpType():          func() store.Op { return &store.AddDiaryOp{} },
+	store.AddTherapistOp{}.OpType():       func() store.Op { return &store.AddTherapistOp{} },
+	store.AddPatientOp{}.OpType():         func() store.Op { return &store.AddPatientOp{} },
+	store.AddReferralOp{}.OpType():        func() store.Op { return &store.AddReferralOp{} },
+	store.SetReferralStatusOp{}.OpType():  func() store.Op { return &store.SetReferralStatusOp{} },
+	store.EnrollOp{}.OpType():             func() store.Op { return &store.EnrollOp{} },
+	store.UpdateEnrollmentOp{}.OpType():   func() store.Op { return &store.UpdateEnrollmentOp{} },
+	store.CourseOp{}.OpType():             func() store.Op { return &store.CourseOp{} },
+	store.SignSummaryOp{}.OpType():        func() store.Op { return &store.SignSummaryOp{} },
+	store.SendFeedbackOp{}.OpType():       func() store.Op { return &store.SendFeedbackOp{} },
+	store.SendMessageOp{}.OpType():        func() store.Op { return &store.SendMessageOp{} },
+	store.MarkReadOp{}.OpType():           func() store.Op { return &store.MarkReadOp{} },
+	store.AddNoteOp{}.OpType():            func() store.Op { return &store.AddNoteOp{} },
+	store.AckRiskOp{}.OpType():            func() store.Op { return &store.AckRiskOp{} },
+	store.RecordGoAheadOp{}.OpType():      func() store.Op { return &store.RecordGoAheadOp{} },
+	store.SaveDraftOp{}.OpType():          func() store.Op { return &store.SaveDraftOp{} },
+	store.DeleteDraftOp{}.OpType():        func() store.Op { return &store.DeleteDraftOp{} },
+	store.AddTimeOp{}.OpType():            func() store.Op { return &store.AddTimeOp{} },
+	store.SetSettingOp{}.OpType():         func() store.Op { return &store.SetSettingOp{} },
+	store.RecordAccessOp{}.OpType():       func() store.Op { return &store.RecordAccessOp{} },
+	store.ImportProgramsOp{}.OpType():     func() store.Op { return &store.ImportProgramsOp{} },
+	store.SubmitOp{}.OpType():             func() store.Op { return &store.SubmitOp{} },
+	store.AddMeasureOp{}.OpType():         func() store.Op { return &store.AddMeasureOp{} },
+	store.AddDiaryOp{}.OpType():           func() store.Op { return &store.AddDiaryOp{} },
+	store.SetTherapistIntakeOp{}.OpType(): func() store.Op { return &store.SetTherapistIntakeOp{} },
+	store.AssessReferralOp{}.OpType():     func() store.Op { return &store.AssessReferralOp{} },
+	store.AcceptReferralOp{}.OpType():     func() store.Op { return &store.AcceptReferralOp{} },
+	store.DeclineReferralOp{}.OpType():    func() store.Op { return &store.DeclineReferralOp{} },
+	store.WaitReferralOp{}.OpType():       func() store.Op { return &store.WaitReferralOp{} },
 }
 
 // OpTypes lists the operation types DecodeOp knows, sorted.
@@ -453,8 +458,27 @@ func Touched(op store.Op) (refs []RecordRef, patientID string) {
 	case store.SetReferralStatusOp:
 		add("referral", o.ID)
 	case store.AddReferralOp:
+		if o.Patient != nil {
+			add("patient", o.Patient.ID)
+		}
 		add("referral", o.Referral.ID)
 		patientID = o.Referral.PatientID
+	case store.AssessReferralOp:
+		add("assessment", o.Assessment.ID)
+		patientID = o.Assessment.PatientID
+	case store.AcceptReferralOp:
+		add("referral", o.Enrollment.ReferralID)
+		add("enrollment", o.Enrollment.ID)
+		add("notification", o.Notification.ID)
+		patientID = o.Enrollment.PatientID
+	case store.DeclineReferralOp:
+		add("referral", o.ReferralID)
+		add("notification", o.Notification.ID)
+		patientID = o.Notification.PatientID
+	case store.WaitReferralOp:
+		add("referral", o.ReferralID)
+	case store.SetTherapistIntakeOp:
+		add("therapist", o.ID)
 	case store.AddPatientOp:
 		add("patient", o.Patient.ID)
 		patientID = o.Patient.ID
@@ -480,6 +504,16 @@ func Touched(op store.Op) (refs []RecordRef, patientID string) {
 // deref turns a pointer to an operation struct into the struct.
 func deref(op store.Op) store.Op {
 	switch o := op.(type) {
+	case *store.SetTherapistIntakeOp:
+		return *o
+	case *store.AssessReferralOp:
+		return *o
+	case *store.AcceptReferralOp:
+		return *o
+	case *store.DeclineReferralOp:
+		return *o
+	case *store.WaitReferralOp:
+		return *o
 	case *store.AddTherapistOp:
 		return *o
 	case *store.AddPatientOp:

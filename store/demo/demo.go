@@ -46,7 +46,8 @@ type Summary struct {
 	Patients     int            `json:"patients"`
 	Enrollments  map[string]int `json:"enrollments"` // by status
 	OpenReferral int            `json:"open_referrals"`
-	RiskPatients int            `json:"risk_patients"` // with an unacknowledged critical item
+	Showcase     int            `json:"intake_showcase"` // referral-only patients SYN-R001... in every intake state
+	RiskPatients int            `json:"risk_patients"`   // with an unacknowledged critical item
 	Records      int            `json:"records"`
 	DemoPatients int            `json:"demo_therapist_patients"`
 	// SignedSummaries is how many discharge summaries were signed.
@@ -72,6 +73,7 @@ type gen struct {
 	db            *store.DB
 	cfg           Config
 	now           time.Time
+	supervisorID  string // team 1's, who decided the showcase referrals
 	loc           *time.Location
 	today         time.Time
 	progs         map[string]progInfo
@@ -149,6 +151,11 @@ func Generate(ctx context.Context, db *store.DB, cfg Config) (Summary, error) {
 				cfg.Progress(i+1, cfg.Patients)
 			}
 		}
+		for _, rec := range g.intakeShowcase() {
+			if !yield(rec) {
+				return
+			}
+		}
 	})
 	if err != nil {
 		return g.sum, err
@@ -215,6 +222,9 @@ func (g *gen) staff() []any {
 			g.supervisors = map[string]string{}
 		}
 		g.supervisors[sup.Team] = sup.ID
+		if team == 1 {
+			g.supervisorID = sup.ID
+		}
 		out = append(out, sup)
 	}
 	out = append(out, &store.Therapist{ID: g.id(at), Handle: AdminHandle, Name: "Service Admin", Role: store.RoleAdmin,
@@ -344,6 +354,7 @@ func (g *gen) patient(i int) []any {
 	}
 	ref := &store.Referral{ID: g.id(received), PatientID: pat.ID, ReceivedAt: received, ReferringUnit: referringUnits[rng.IntN(len(referringUnits))],
 		RequestedProgram: progID, Status: store.ReferralReceived, UpdatedAt: received, Version: 1}
+	g.referralContent(ref, i, progID, pp.age)
 	pp.records = append(pp.records, ref)
 	if status == "referral" {
 		g.sum.OpenReferral++

@@ -35,6 +35,9 @@ func (s *Server) authorize(ctx context.Context, q querier, p *principal, op stor
 	case store.RoleTherapist:
 		return s.authorizeTherapist(ctx, q, p, op, o)
 	case store.RoleSupervisor:
+		if isIntakeOp(o) { // the op checks the team inside its transaction
+			return nil
+		}
 		switch x := o.(type) {
 		case store.RecordAccessOp:
 			return firstErr(newIDs(ctx, q, actor, o), s.authorizeAudit(ctx, q, p, op, x))
@@ -51,7 +54,7 @@ func (s *Server) authorize(ctx context.Context, q querier, p *principal, op stor
 	case store.RoleAdmin:
 		switch o.(type) {
 		case store.AddTherapistOp, store.ImportProgramsOp, store.SetSettingOp, store.AddPatientOp, store.AddReferralOp,
-			store.SetReferralStatusOp, store.EnrollOp, store.UpdateEnrollmentOp:
+			store.SetReferralStatusOp, store.EnrollOp, store.UpdateEnrollmentOp, store.SetTherapistIntakeOp:
 			return nil
 		}
 		return forbiddenf("an admin account manages accounts, programs, referrals and enrollments, and may not push %s", op.OpType())
@@ -75,6 +78,9 @@ func (s *Server) authorizeTherapist(ctx context.Context, q querier, p *principal
 	}
 	if err := newIDs(ctx, q, actor, o); err != nil {
 		return err
+	}
+	if isIntakeOp(o) { // the op checks the intake flag and the team inside its transaction
+		return nil
 	}
 	switch x := o.(type) {
 	case store.SendFeedbackOp:
@@ -372,4 +378,15 @@ func firstErr(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+// isIntakeOp: the intake decisions a supervisor or an intake worker
+// pushes. Each op refuses, inside its own transaction, an actor who does
+// not work the referral's team's intake queue.
+func isIntakeOp(o store.Op) bool {
+	switch o.(type) {
+	case store.AssessReferralOp, store.AcceptReferralOp, store.DeclineReferralOp, store.WaitReferralOp:
+		return true
+	}
+	return false
 }

@@ -31,6 +31,14 @@ func TestMigrationGivesOldTokensALifetime(t *testing.T) {
 	// Back to schema 3, with tokens as an older polku made them (the later schemas
 	// undone first).
 	for _, q := range []string{
+		// Undo the later schemas first, so that they run again after 4.
+		"DROP INDEX referrals_source", "DROP INDEX referrals_intake", "DROP TABLE referral_assessments", "DROP TABLE notifications", "DROP TABLE services",
+		"ALTER TABLE therapists DROP COLUMN intake",
+		"ALTER TABLE referrals DROP COLUMN source_id", "ALTER TABLE referrals DROP COLUMN team", "ALTER TABLE referrals DROP COLUMN region",
+		"ALTER TABLE referrals DROP COLUMN referrer_name", "ALTER TABLE referrals DROP COLUMN reason", "ALTER TABLE referrals DROP COLUMN codes",
+		"ALTER TABLE referrals DROP COLUMN screening", "ALTER TABLE referrals DROP COLUMN notes", "ALTER TABLE referrals DROP COLUMN doctor_assessment",
+		"ALTER TABLE referrals DROP COLUMN waiting_since", "ALTER TABLE referrals DROP COLUMN decided_by", "ALTER TABLE referrals DROP COLUMN decided_at",
+		"ALTER TABLE referrals DROP COLUMN decision_code",
 		"DROP TABLE go_aheads",
 		"DROP TABLE enrollment_events", "DROP TABLE summaries", "ALTER TABLE enrollments DROP COLUMN paused_since",
 		"ALTER TABLE enrollments DROP COLUMN ended_on", "ALTER TABLE enrollments DROP COLUMN follow_up_due",

@@ -22,10 +22,26 @@ import (
 type visibility struct {
 	actor    store.Actor
 	patients map[string]bool
+	// intake: patients with an open referral in the actor's intake queue
+	// (supervisors and intake workers). Of them the actor receives the
+	// patient, the referrals and the assessments, not the rest of a record.
+	intake map[string]bool
+}
+
+// intakeTypes are the record types an intake worker receives of a patient
+// known to them only through an open referral.
+var intakeTypes = map[string]bool{"patient": true, "referral": true, "assessment": true}
+
+// sees says whether the actor receives records of type typ of a patient.
+func (v *visibility) sees(patientID, typ string) bool {
+	return v.patients[patientID] || (v.intake[patientID] && intakeTypes[typ])
 }
 
 func (s *Server) visibility(ctx context.Context, tx *sql.Tx, actor store.Actor) (*visibility, error) {
-	v := &visibility{actor: actor, patients: map[string]bool{}}
+	v := &visibility{actor: actor, patients: map[string]bool{}, intake: map[string]bool{}}
+	if err := s.intakeVisibility(ctx, tx, v); err != nil {
+		return nil, err
+	}
 	var rows *sql.Rows
 	var err error
 	switch actor.Role {
@@ -63,7 +79,36 @@ func (v *visibility) canSee(rec any) bool {
 	if patientID == "" {
 		return true
 	}
-	return v.patients[patientID]
+	return v.sees(patientID, typ)
+}
+
+// intakeVisibility adds the patients of the open referrals an intake
+// worker or supervisor works (their team's and no team's).
+func (s *Server) intakeVisibility(ctx context.Context, tx *sql.Tx, v *visibility) error {
+	a := v.actor
+	switch a.Role {
+	case store.RoleSupervisor:
+	case store.RoleTherapist:
+		var intake bool
+		if err := tx.QueryRowContext(ctx, "SELECT intake FROM therapists WHERE id = ?", a.ID).Scan(&intake); err != nil || !intake {
+			return nil
+		}
+	default:
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT patient_id FROM referrals WHERE status IN ('received', 'accepted') AND team IN (?, '')`, a.Team)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		v.intake[id] = true
+	}
+	return rows.Err()
 }
 
 // wasVisible says whether the actor could see a patient at change seq:
@@ -298,6 +343,28 @@ scan:
 			c.typ = store.EntityType(entity)
 			if c.typ == "" {
 				next.seq = c.seq
+				continue
+			}
+			if c.patientID != "" && !vis.patients[c.patientID] && vis.sees(c.patientID, c.typ) {
+				// An intake worker's new referral of a patient stored
+				// before the cursor: the patient's row comes with it.
+				if c.typ == "referral" && since.seq > 0 && !seenBackfill[c.patientID] {
+					seenBackfill[c.patientID] = true
+					list, err := s.db.LoadRecords(ctx, tx, "patient", []string{c.patientID})
+					if err != nil {
+						rows.Close()
+						return nil, nil, err
+					}
+					for _, rec := range list {
+						backfill = append(backfill, older{c.seq, rec})
+					}
+				}
+				next.seq = c.seq
+				picks = append(picks, c)
+				if full() {
+					rows.Close()
+					break scan
+				}
 				continue
 			}
 			if c.patientID != "" {

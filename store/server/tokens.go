@@ -86,7 +86,7 @@ func (l Lifetimes) withDefaults() Lifetimes {
 func (l Lifetimes) of(kind, role string) time.Duration {
 	l = l.withDefaults()
 	switch {
-	case kind == kindPatient:
+	case kind == kindPatient, kind == kindIntegration:
 		return l.Patient
 	case role == store.RoleAdmin:
 		return l.Admin
@@ -141,6 +141,8 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 		p.actor = store.ActorFor(th, p.device)
 	case kindPatient:
 		p.patientID = subject
+	case kindIntegration:
+		p.actor = integrationActor(strings.TrimPrefix(subject, "integration:"), p.device)
 	default:
 		return nil, errUnauthorized
 	}
@@ -292,7 +294,8 @@ func RevokeTokens(ctx context.Context, db *store.DB, actor store.Actor, tokenID,
 // ListTokens lists stored tokens, newest first.
 func ListTokens(ctx context.Context, db *store.DB) ([]TokenInfo, error) {
 	rows, err := db.Reader().QueryContext(ctx, `SELECT t.id, t.kind, t.subject_id,
-		COALESCE((SELECT handle FROM therapists WHERE id = t.subject_id), (SELECT pseudonym FROM patients WHERE id = t.subject_id), ''),
+		COALESCE((SELECT handle FROM therapists WHERE id = t.subject_id), (SELECT pseudonym FROM patients WHERE id = t.subject_id),
+			CASE WHEN t.kind = 'integration' THEN substr(t.subject_id, length('integration:') + 1) END, ''),
 		t.device, t.created_at, t.expires_at, t.revoked_at, t.revoked_by FROM tokens t ORDER BY t.created_at DESC, t.id DESC`)
 	if err != nil {
 		return nil, err
