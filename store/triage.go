@@ -186,6 +186,7 @@ type triageEnrollment struct {
 	submitted  []triageSub
 	feedbackOn map[string]bool
 	messages   []triageMsg
+	posts      []triageMsg // held group posts (groups.go)
 	measures   []triageMeasure
 	lastDiary  time.Time
 	acked      map[string]bool
@@ -330,6 +331,20 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		}
 		m.at, _ = parseTime(at)
 		byID[eid].messages = append(byID[eid].messages, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scan(`SELECT id, enrollment_id, 'in', posted_at, 0 FROM group_posts
+		WHERE status = 'held' AND enrollment_id IN `+inList+` ORDER BY enrollment_id, posted_at`, func(r *sql.Rows) error {
+		var m triageMsg
+		var eid, at string
+		if err := r.Scan(&m.id, &eid, &m.direction, &at, &m.read); err != nil {
+			return err
+		}
+		m.at, _ = parseTime(at)
+		byID[eid].posts = append(byID[eid].posts, m)
 		return nil
 	})
 	if err != nil {
@@ -616,8 +631,11 @@ func (r *triageRules) date(d string) time.Time {
 // scanTexts reads and scans the patient texts (inbound messages,
 // submission answers) the cache has not seen, in batches.
 func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triageEnrollment) error {
-	var msgIDs, subIDs []string
+	var msgIDs, subIDs, postIDs []string
 	for _, te := range order {
+		for _, m := range te.posts {
+			postIDs = append(postIDs, m.id)
+		}
 		for _, m := range te.messages {
 			if m.direction == DirectionIn {
 				msgIDs = append(msgIDs, m.id)
@@ -633,6 +651,7 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 	}{
 		{r.cache.missing(r.wordsKey, msgIDs), "SELECT id, body FROM messages WHERE id IN "},
 		{r.cache.missing(r.wordsKey, subIDs), "SELECT id, answers FROM submissions WHERE id IN "},
+		{r.cache.missing(r.wordsKey, postIDs), "SELECT id, body FROM group_posts WHERE id IN "},
 	} {
 		for len(job.ids) > 0 {
 			batch := job.ids[:min(len(job.ids), 500)]
@@ -673,7 +692,7 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 			}
 		}
 	}
-	r.cache.collect(r.wordsKey, r.hits, msgIDs, subIDs)
+	r.cache.collect(r.wordsKey, r.hits, msgIDs, subIDs, postIDs)
 	return nil
 }
 
@@ -712,7 +731,7 @@ func plural(n int, one, many string) string {
 func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageEnrollment) error {
 	it, p := te.item, te.program
 	f := &facts{enrollmentID: it.EnrollmentID, status: it.Status, program: p, start: r.date(it.StartDate), end: r.date(it.PlannedEnd),
-		finished: te.finished, referral: te.referral, submitted: te.submitted, feedbackOn: te.feedbackOn, messages: te.messages,
+		finished: te.finished, referral: te.referral, submitted: te.submitted, feedbackOn: te.feedbackOn, messages: te.messages, posts: te.posts,
 		measures: te.measures, acked: te.acked, instruments: r.instruments, hits: r.hits}
 	// The instruments and hits are resolved into maps the whole queue
 	// shares (the rules only read them).
