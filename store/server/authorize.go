@@ -267,7 +267,7 @@ func sameParent(ctx context.Context, q querier, rec, field, id, query, want stri
 // acknowledges it on their current enrollment (docs/clinical.md).
 func riskSource(ctx context.Context, q querier, a store.RiskAck) error {
 	table := map[string]string{store.RiskSourceMeasure: "measure_responses", store.RiskSourceMessage: "messages",
-		store.RiskSourceSubmit: "submissions"}[a.SourceType]
+		store.RiskSourceSubmit: "submissions", store.RiskSourcePost: "group_posts"}[a.SourceType]
 	if table == "" || a.SourceID == "" {
 		return nil // the store refuses the source type with its own message
 	}
