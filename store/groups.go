@@ -770,7 +770,20 @@ func (db *DB) GroupsOfPatient(ctx context.Context, patientID string) ([]PortalGr
 // GroupMessagesOf lists the group messages of the cohorts a patient is in
 // (sent while they were a member).
 func (db *DB) GroupMessagesOf(ctx context.Context, patientID string) ([]GroupMessage, error) {
-	return selectAll[GroupMessage](ctx, db.r, groupTables.groupMessage, `WHERE cohort_id IN
+	return groupMessagesOf(ctx, db.r, patientID)
+}
+
+// loadGroupRecord adds the group messages and posts to a patient's record.
+func loadGroupRecord(ctx context.Context, q querier, r *PatientRecord, patientID string) (err error) {
+	if r.GroupMessages, err = groupMessagesOf(ctx, q, patientID); err != nil {
+		return err
+	}
+	r.GroupPosts, err = selectAll[GroupPost](ctx, q, groupTables.post, "WHERE patient_id = ? ORDER BY posted_at", patientID)
+	return err
+}
+
+func groupMessagesOf(ctx context.Context, q querier, patientID string) ([]GroupMessage, error) {
+	return selectAll[GroupMessage](ctx, q, groupTables.groupMessage, `WHERE cohort_id IN
 		(SELECT cohort_id FROM cohort_members WHERE patient_id = ?1)
 		AND sent_at >= (SELECT MIN(joined_at) FROM cohort_members WHERE patient_id = ?1 AND cohort_id = group_messages.cohort_id)
 		AND sent_at <= COALESCE((SELECT left_at FROM cohort_members WHERE patient_id = ?1 AND cohort_id = group_messages.cohort_id), '9999')
