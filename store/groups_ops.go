@@ -532,5 +532,5 @@ func (db *DB) PostOf(ctx context.Context, id string) (GroupPost, error) {
 
 // PostDecisions lists the moderation decisions on a post, oldest first.
 func (db *DB) PostDecisions(ctx context.Context, postID string) ([]PostDecision, error) {
-	return selectAll[PostDecision](ctx, db.r, groupTables.decision, "WHERE post_id = ? ORDER BY decided_at, id", postID)
+	return selectAll[PostDecision](ctx, db.r, groupTables.decision, "WHERE post_id = ? ORDER BY decided_at, rowid", postID)
 }
