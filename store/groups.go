@@ -197,8 +197,12 @@ func CleanPost(s string) string {
 
 // checkPost refuses an empty, too long or unclean post body.
 func checkPost(rec, field, s string) error {
-	if strings.TrimSpace(s) == "" {
-		return invalid(rec, field, "is empty: write something to post")
+	visible := strings.IndexFunc(s, func(c rune) bool {
+		invisible := c == 0xad || (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c == 0xfeff
+		return !programs.IsControl(c) && !invisible && strings.TrimSpace(string(c)) != ""
+	})
+	if visible < 0 {
+		return invalid(rec, field, "has no visible text (only spaces, control or invisible characters): write something to post")
 	}
 	if !utf8.ValidString(s) {
 		return invalid(rec, field, "is not valid UTF-8")

@@ -373,6 +373,7 @@ func TestHostilePosts(t *testing.T) {
 		"empty":         "",
 		"blank":         " \n\t ",
 		"controls only": "\x1b\x07\x00",
+		"invisible":     "\u200b\u200b \ufeff",
 		"escape":        "hi \x1b[2J\x1b]0;owned\x07",
 		"too long":      strings.Repeat("x", store.MaxPost+1),
 	} {
