@@ -806,11 +806,11 @@ func (t *tx) peerGroup(id string) (*PeerGroup, error) {
 }
 
 // moderates: a therapist moderates and messages only their own groups;
-// the system (demo, simulation, sync replay) may; supervisors and admins
-// read, they do not moderate.
+// the system (demo, simulation) and the store's owner at the CLI may;
+// supervisors read, they do not moderate; admin accounts neither.
 func (t *tx) moderates(therapistIDs []string, what string) error {
-	if !t.actor.IsPerson() {
-		return nil
+	if !t.actor.IsPerson() || t.actor.Role == RoleAdmin && !t.actor.isAdminAccount() {
+		return nil // the system, or the store's owner at the CLI
 	}
 	if t.actor.Role == RoleTherapist && slices.Contains(therapistIDs, t.actor.ID) {
 		return nil

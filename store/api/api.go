@@ -325,6 +325,14 @@ var opTypes = map[string]func() store.Op{
 	store.SubmitOp{}.OpType():            func() store.Op { return &store.SubmitOp{} },
 	store.AddMeasureOp{}.OpType():        func() store.Op { return &store.AddMeasureOp{} },
 	store.AddDiaryOp{}.OpType():          func() store.Op { return &store.AddDiaryOp{} },
+	// Groups (docs/groups.md); the patients' own group ops come through the portal.
+	store.CreateCohortOp{}.OpType():       func() store.Op { return &store.CreateCohortOp{} },
+	store.AddCohortMemberOp{}.OpType():    func() store.Op { return &store.AddCohortMemberOp{} },
+	store.RemoveCohortMemberOp{}.OpType(): func() store.Op { return &store.RemoveCohortMemberOp{} },
+	store.SendGroupMessageOp{}.OpType():   func() store.Op { return &store.SendGroupMessageOp{} },
+	store.CreatePeerGroupOp{}.OpType():    func() store.Op { return &store.CreatePeerGroupOp{} },
+	store.IssueGroupCodeOp{}.OpType():     func() store.Op { return &store.IssueGroupCodeOp{} },
+	store.ModeratePostOp{}.OpType():       func() store.Op { return &store.ModeratePostOp{} },
 }
 
 // OpTypes lists the operation types DecodeOp knows, sorted.
@@ -469,7 +477,7 @@ func deref(op store.Op) store.Op {
 	case *store.AddDiaryOp:
 		return *o
 	}
-	return op
+	return derefGroupOp(op)
 }
 
 // Deref turns a pointer to an operation struct into the struct (other

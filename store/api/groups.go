@@ -29,3 +29,24 @@ type GroupList struct {
 type GroupMessageList struct {
 	Messages []store.GroupMessage `json:"messages"`
 }
+
+// derefGroupOp is deref for the group operations.
+func derefGroupOp(op store.Op) store.Op {
+	switch o := op.(type) {
+	case *store.CreateCohortOp:
+		return *o
+	case *store.AddCohortMemberOp:
+		return *o
+	case *store.RemoveCohortMemberOp:
+		return *o
+	case *store.SendGroupMessageOp:
+		return *o
+	case *store.CreatePeerGroupOp:
+		return *o
+	case *store.IssueGroupCodeOp:
+		return *o
+	case *store.ModeratePostOp:
+		return *o
+	}
+	return op
+}

@@ -35,11 +35,17 @@ func (s *Server) authorize(ctx context.Context, q querier, p *principal, op stor
 	case store.RoleTherapist:
 		return s.authorizeTherapist(ctx, q, p, op, o)
 	case store.RoleSupervisor:
+		if err, ok := authorizeGroupOp(ctx, q, actor, o); ok {
+			return err
+		}
 		if a, ok := o.(store.RecordAccessOp); ok {
 			return firstErr(newIDs(ctx, q, actor, o), s.authorizeAudit(ctx, q, p, op, a))
 		}
 		return forbiddenf("a supervisor reads a team and writes nothing but the audit of their reads (not %s)", op.OpType())
 	case store.RoleAdmin:
+		if err, ok := authorizeGroupOp(ctx, q, actor, o); ok {
+			return err
+		}
 		switch o.(type) {
 		case store.AddTherapistOp, store.ImportProgramsOp, store.SetSettingOp, store.AddPatientOp, store.AddReferralOp,
 			store.SetReferralStatusOp, store.EnrollOp, store.UpdateEnrollmentOp:
@@ -65,6 +71,9 @@ func (s *Server) authorizeTherapist(ctx context.Context, q querier, p *principal
 		return nil
 	}
 	if err := newIDs(ctx, q, actor, o); err != nil {
+		return err
+	}
+	if err, ok := authorizeGroupOp(ctx, q, actor, o); ok {
 		return err
 	}
 	switch x := o.(type) {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 
 	"polku/store"
@@ -98,4 +99,38 @@ func (s *Server) handlePatientLeave(w http.ResponseWriter, r *http.Request, p *p
 	}
 	op := store.LeaveGroupOp{GroupID: r.PathValue("id"), PatientID: p.patientID, At: s.db.Now()}
 	return s.applyPatient(w, r, p, body, op, api.Created{Type: "group_leave", ID: op.GroupID})
+}
+
+// authorizeGroupOp decides on a pushed cohort or peer-group operation (ok
+// false: not one). The store's operation checks that the actor is one of
+// the cohort's or group's therapists (or, for membership, an admin); here
+// the fields that name a writer must name the caller, a therapist adds to
+// a cohort only patients they may read, and supervisors push none.
+func authorizeGroupOp(ctx context.Context, q querier, actor store.Actor, o store.Op) (error, bool) {
+	self := func(field, id string) error {
+		if id != actor.ID {
+			return forbiddenf("%s must be your own id", field)
+		}
+		return nil
+	}
+	var err error
+	switch x := o.(type) {
+	case store.CreateCohortOp, store.CreatePeerGroupOp, store.RemoveCohortMemberOp:
+	case store.AddCohortMemberOp:
+		if actor.Role == store.RoleTherapist && !mayRead(ctx, q, actor, x.Member.PatientID) {
+			err = forbiddenf("patient %s is not assigned to you", x.Member.PatientID)
+		}
+	case store.SendGroupMessageOp:
+		err = self("message.therapist_id", x.Message.TherapistID)
+	case store.IssueGroupCodeOp:
+		err = self("code.created_by", x.Code.CreatedBy)
+	case store.ModeratePostOp:
+		err = self("decision.therapist_id", x.Decision.TherapistID)
+	default:
+		return nil, false
+	}
+	if err == nil && actor.Role == store.RoleSupervisor {
+		err = forbiddenf("a supervisor reads groups and moderates none (not %s)", o.OpType())
+	}
+	return err, true
 }

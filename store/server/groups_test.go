@@ -158,3 +158,53 @@ func TestPortalPeerGroupsAndGroupMessages(t *testing.T) {
 		t.Fatalf("%d audit rows of group-message reads", n)
 	}
 }
+
+func TestPushedGroupOpsAreAuthorized(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	ctx := context.Background()
+	pv, _ := f.db.ProgramVersion(ctx, f.fx.Enrollments[f.pa.ID].ProgramID, 0)
+	now := f.db.Now()
+	c := store.Cohort{ID: f.db.NewID(now), Name: "Autumn", ProgramVersionID: pv.ID, ProgramID: pv.ProgramID, StartDate: now.Format("2006-01-02"),
+		Capacity: 8, TherapistIDs: []string{f.a.ID}, CreatedAt: now, UpdatedAt: now, Version: 1}
+	if res := f.pushOne(f.tok["a"], "cohort.create", store.CreateCohortOp{Cohort: c}); res.Status != api.StatusApplied {
+		t.Fatalf("create: %+v", res)
+	}
+	// a adds a's patient; a may not add b's patient; b may not add to a's cohort.
+	add := func(tok string, p store.Patient) api.PushResult {
+		op, err := f.db.CohortEnrollment(ctx, c, p.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.pushOne(f.tok[tok], "cohort.add", op)
+	}
+	if res := add("a", f.pa); res.Status != api.StatusApplied {
+		t.Fatalf("a adding pa: %+v", res)
+	}
+	if res := add("a", f.pb); res.Status != api.StatusRejected {
+		t.Fatalf("a adding b's patient: %+v", res)
+	}
+	msg := func(tok string, th store.Therapist) api.PushResult {
+		at := f.db.Now()
+		return f.pushOne(f.tok[tok], "cohort.message", store.SendGroupMessageOp{Message: store.GroupMessage{ID: f.db.NewID(at), CohortID: c.ID,
+			TherapistID: th.ID, Body: "Welcome", SentAt: at}})
+	}
+	if res := msg("b", f.b); res.Status != api.StatusRejected {
+		t.Fatalf("b messaging a's cohort: %+v", res)
+	}
+	if res := msg("b", f.a); res.Status != api.StatusRejected {
+		t.Fatalf("b messaging as a: %+v", res)
+	}
+	if res := msg("sup", f.a); res.Status != api.StatusRejected {
+		t.Fatalf("supervisor messaging: %+v", res)
+	}
+	if res := msg("a", f.a); res.Status != api.StatusApplied {
+		t.Fatalf("a messaging: %+v", res)
+	}
+	if n := f.count("SELECT COUNT(*) FROM group_messages"); n != 1 {
+		t.Fatalf("%d group messages", n)
+	}
+	// Patients' own group ops are not pushed.
+	if st, body := f.do("POST", "/v1/ops", f.tok["a"], pushBody("group.post", store.AddGroupPostOp{})); st == 200 && !strings.Contains(body, "unknown operation type") {
+		t.Fatalf("group.post pushed: %d %s", st, body)
+	}
+}
