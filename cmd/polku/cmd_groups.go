@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"polku/store"
+	"polku/store/api"
 )
 
 // polku cohorts and polku groups: group programs and moderated peer groups
@@ -634,4 +636,46 @@ func (a *app) groupsModerateCmd() *cobra.Command {
 	cmd.Flags().StringVar(&reject, "reject", "", "do not show it; the reason is shown to the poster")
 	cmd.Flags().BoolVar(&hide, "hide", false, "take an approved post down")
 	return cmd
+}
+
+// --- polku simulate: group members post ---
+
+// groupPoster is a simulated patient who can post to their peer groups.
+type groupPoster interface {
+	// groupPost posts to one of the patient's groups ("" when they are in none).
+	groupPost(ctx context.Context, rnd *rand.Rand) (string, error)
+}
+
+func isGroupPoster(p portal) bool {
+	_, ok := p.(groupPoster)
+	return ok
+}
+
+var simPosts = []string{
+	"This week's worksheet was hard but I did it. How did it go for you?",
+	"I noticed I avoid calling people back. Small step today: one call.",
+	"Anyone else sleeping badly this week? The wind-down hour helps me a little.",
+	"Thanks for the kind words last week, they stayed with me.",
+	"I tried the breathing exercise on the bus and nobody noticed :)",
+}
+
+func (p httpPortal) groupPost(ctx context.Context, rnd *rand.Rand) (string, error) {
+	l, err := p.c.Groups(ctx)
+	if err != nil || len(l.Groups) == 0 {
+		return "", err
+	}
+	g := l.Groups[rnd.IntN(len(l.Groups))]
+	_, err = p.c.Post(ctx, newSimKey(), g.ID, api.PostRequest{Body: simPosts[rnd.IntN(len(simPosts))]})
+	return "posted to " + g.Name, err
+}
+
+func (p localPortal) groupPost(ctx context.Context, rnd *rand.Rand) (string, error) {
+	gs, err := p.db.GroupsOfPatient(ctx, p.patientID)
+	if err != nil || len(gs) == 0 {
+		return "", err
+	}
+	g := gs[rnd.IntN(len(gs))]
+	now := p.db.Now()
+	post := store.GroupPost{ID: p.db.NewID(now), GroupID: g.ID, PatientID: p.patientID, Body: simPosts[rnd.IntN(len(simPosts))], PostedAt: now}
+	return "posted to " + g.Name, p.db.Apply(ctx, p.actor(), store.AddGroupPostOp{Post: post})
 }
