@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"polku/programs"
 	"polku/store/riskphrase"
 )
 
@@ -473,7 +474,8 @@ func (db *DB) CohortEnrollment(ctx context.Context, c Cohort, patientID, therapi
 		status = EnrollmentScheduled
 	}
 	e := Enrollment{ID: db.NewID(now), PatientID: patientID, ProgramVersionID: c.ProgramVersionID, ProgramID: p.ID, TherapistID: therapistID,
-		Status: status, StartDate: c.StartDate, PlannedEnd: start.AddDate(0, 0, 7*p.Weeks).Format(time.DateOnly), CreatedAt: now, UpdatedAt: now, Version: 1}
+		Status: status, StartDate: c.StartDate, PlannedEnd: start.AddDate(0, 0, 7*p.Weeks).Format(time.DateOnly), CreatedAt: now, UpdatedAt: now, Version: 1,
+		UnlockedModules: UnlockedThrough(p, min(CohortWeek(c.StartDate, now), p.Weeks))} // a late joiner gets the cohort's week open
 	m := CohortMember{ID: db.NewID(now), CohortID: c.ID, PatientID: patientID, EnrollmentID: e.ID, JoinedAt: now}
 	return AddCohortMemberOp{Member: m, Enrollment: e}, nil
 }
@@ -542,4 +544,78 @@ func (db *DB) PostOf(ctx context.Context, id string) (GroupPost, error) {
 // PostDecisions lists the moderation decisions on a post, oldest first.
 func (db *DB) PostDecisions(ctx context.Context, postID string) ([]PostDecision, error) {
 	return selectAll[PostDecision](ctx, db.r, groupTables.decision, "WHERE post_id = ? ORDER BY decided_at, rowid", postID)
+}
+
+// UnlockedThrough is how many of a program's modules are open in a week:
+// those whose week (or, without one, place in the list) is at most week.
+func UnlockedThrough(p *programs.Program, week int) int {
+	n := 0
+	for i, m := range p.Modules {
+		w := m.Week
+		if w == 0 {
+			w = i + 1
+		}
+		if w <= week {
+			n = i + 1
+		}
+	}
+	return n
+}
+
+// AdvanceCohortOp opens the modules of a cohort's week for every current
+// member at once (the cohort advances together). No member's modules are
+// closed again: one already further keeps theirs.
+type AdvanceCohortOp struct {
+	CohortID string    `json:"cohort_id"`
+	Week     int       `json:"week"`
+	At       time.Time `json:"at"`
+}
+
+func (AdvanceCohortOp) OpType() string { return "cohort.advance" }
+func (o AdvanceCohortOp) apply(t *tx) error {
+	if err := needTime("cohort", "at", o.At); err != nil {
+		return err
+	}
+	c, err := t.cohort(o.CohortID)
+	if err != nil {
+		return err
+	}
+	if err := t.moderates(c.TherapistIDs, "cohort "+c.Name); err != nil {
+		return err
+	}
+	p, err := txRefs{t}.program(c.ProgramVersionID)
+	if err != nil {
+		return err
+	}
+	if o.Week < 1 || o.Week > p.Weeks {
+		return invalid("cohort", "week", "%d is outside the program's weeks 1-%d", o.Week, p.Weeks)
+	}
+	n := UnlockedThrough(p, o.Week)
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT e.id, e.patient_id FROM cohort_members m JOIN enrollments e ON e.id = m.enrollment_id
+		WHERE m.cohort_id = ? AND m.left_at IS NULL AND e.status IN ('active', 'scheduled') AND e.unlocked_modules < ?`, c.ID, n)
+	if err != nil {
+		return err
+	}
+	var ids, patients []string
+	for rows.Next() {
+		var id, pid string
+		if err := rows.Scan(&id, &pid); err != nil {
+			rows.Close()
+			return err
+		}
+		ids, patients = append(ids, id), append(patients, pid)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if _, err := t.exec("UPDATE enrollments SET unlocked_modules = ?, updated_at = ?, version = version + 1 WHERE id = ?", n, fmtTime(o.At), id); err != nil {
+			return err
+		}
+		if err := t.changed("enrollments", id, patients[i], "update"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -501,3 +501,46 @@ func TestModerationQueueUsesIndexAndIsFast(t *testing.T) {
 		t.Fatalf("queue of 1000 took %v", d)
 	}
 }
+
+// The cohort advances together: one op opens the week's modules for every
+// current member; nobody is closed back; a late joiner gets the week open.
+func TestCohortAdvancesTogether(t *testing.T) {
+	g := newGroupFixture(t, 3)
+	ctx := context.Background()
+	unlocked := func(p store.Patient) int {
+		rec, _ := g.db.PatientRecord(ctx, sys, p.ID, "")
+		return rec.Enrollments[len(rec.Enrollments)-1].UnlockedModules
+	}
+	if n := unlocked(g.members[0]); n != 1 {
+		t.Fatalf("week 1 of a cohort: %d modules open, want 1", n)
+	}
+	g.clock.advance(15 * 24 * time.Hour) // week 3
+	if err := g.db.Apply(ctx, g.actor, store.AdvanceCohortOp{CohortID: g.cohort.ID, Week: 3, At: g.db.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range g.members {
+		if n := unlocked(p); n != 3 {
+			t.Fatalf("%s: %d modules open after week 3, want 3", p.Pseudonym, n)
+		}
+	}
+	if err := g.db.Apply(ctx, g.actor, store.AdvanceCohortOp{CohortID: g.cohort.ID, Week: 2, At: g.db.Now()}); err != nil || unlocked(g.members[1]) != 3 {
+		t.Fatalf("advancing to an earlier week closed modules: %v", err)
+	}
+	if err := g.db.Apply(ctx, g.actor, store.AdvanceCohortOp{CohortID: g.cohort.ID, Week: 99, At: g.db.Now()}); !errors.Is(err, store.ErrInvalid) {
+		t.Fatalf("week 99: %v", err)
+	}
+	sup, _ := g.db.AddTherapist(ctx, sys, store.Therapist{Handle: "sara", Name: "Sara S", Role: store.RoleSupervisor, Team: "south"})
+	if err := g.db.Apply(ctx, store.ActorFor(sup, "t"), store.AdvanceCohortOp{CohortID: g.cohort.ID, Week: 4, At: g.db.Now()}); !errors.Is(err, store.ErrForbidden) {
+		t.Fatalf("supervisor advancing: %v", err)
+	}
+	// A late joiner (room made by a removal) starts with the cohort's week open.
+	g.db.Apply(ctx, g.actor, store.RemoveCohortMemberOp{CohortID: g.cohort.ID, PatientID: g.members[2].ID, At: g.db.Now()})
+	late, _ := g.db.AddPatient(ctx, sys, store.Patient{Pseudonym: "L-1", DisplayName: "Late Joiner", BirthDate: "1990-01-01", Language: "fi"})
+	op, _ := g.db.CohortEnrollment(ctx, g.cohort, late.ID, "")
+	if err := g.db.Apply(ctx, g.actor, op); err != nil {
+		t.Fatal(err)
+	}
+	if n := unlocked(late); n != 3 {
+		t.Fatalf("late joiner: %d open, want 3", n)
+	}
+}

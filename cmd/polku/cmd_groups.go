@@ -22,7 +22,7 @@ func (a *app) cohortsCmd() *cobra.Command {
 		Aliases: []string{"cohort"},
 		Short:   "Run a program for a group: create cohorts, add and remove members, message them",
 	}
-	cmd.AddCommand(a.cohortsCreateCmd(), a.cohortsListCmd(), a.cohortsShowCmd(), a.cohortsAddCmd(), a.cohortsRemoveCmd(), a.cohortsMessageCmd())
+	cmd.AddCommand(a.cohortsCreateCmd(), a.cohortsListCmd(), a.cohortsShowCmd(), a.cohortsAddCmd(), a.cohortsRemoveCmd(), a.cohortsMessageCmd(), a.cohortsAdvanceCmd())
 	return cmd
 }
 
@@ -400,6 +400,40 @@ name, first name or pseudonym), polku refuses it unless --yes is given.`,
 	cmd.Flags().StringVar(&body, "body", "", "the message (required)")
 	cmd.Flags().BoolVar(&yes, "yes", false, "send even if it names a member")
 	addOutputFlag(cmd)
+	return cmd
+}
+
+func (a *app) cohortsAdvanceCmd() *cobra.Command {
+	var week int
+	cmd := &cobra.Command{
+		Use:   "advance COHORT [--week N]",
+		Short: "Open the modules of the cohort's week (default: this week) for every member at once",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			db, actor, err := a.session(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			c, err := db.FindCohort(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if week == 0 {
+				week = store.CohortWeek(c.StartDate, db.Now())
+			}
+			if week < 1 {
+				return fmt.Errorf("cohort %s starts on %s: nothing to open yet", c.Name, c.StartDate)
+			}
+			if err := db.Apply(ctx, actor, store.AdvanceCohortOp{CohortID: c.ID, Week: week, At: db.Now()}); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.env.stdout, "cohort %s: the modules of week %d are open for every member\n", c.Name, week)
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&week, "week", 0, "the program week to open (default: the cohort's current week)")
 	return cmd
 }
 

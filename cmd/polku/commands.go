@@ -98,6 +98,7 @@ var examples = map[string]string{
 	"polku cohorts show":   `  polku cohorts show "Spring 2027" --as anna`,
 	"polku cohorts add": `  polku cohorts add "Spring 2027" SYN-00001 SYN-00002 --dry-run --as anna
   polku cohorts add "Spring 2027" SYN-00003 --therapist bert --as anna`,
+	"polku cohorts advance": `  polku cohorts advance "Spring 2027" --as anna`,
 	"polku cohorts remove":  `  polku cohorts remove "Spring 2027" SYN-00003 --as anna`,
 	"polku cohorts message": `  polku cohorts message "Spring 2027" --body "Week 2 is open: worry time." --as anna`,
 	"polku groups":          `  polku groups list --as anna`,

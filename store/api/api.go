@@ -333,6 +333,7 @@ var opTypes = map[string]func() store.Op{
 	store.CreatePeerGroupOp{}.OpType():    func() store.Op { return &store.CreatePeerGroupOp{} },
 	store.IssueGroupCodeOp{}.OpType():     func() store.Op { return &store.IssueGroupCodeOp{} },
 	store.ModeratePostOp{}.OpType():       func() store.Op { return &store.ModeratePostOp{} },
+	store.AdvanceCohortOp{}.OpType():      func() store.Op { return &store.AdvanceCohortOp{} },
 }
 
 // OpTypes lists the operation types DecodeOp knows, sorted.

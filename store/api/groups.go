@@ -47,6 +47,8 @@ func derefGroupOp(op store.Op) store.Op {
 		return *o
 	case *store.ModeratePostOp:
 		return *o
+	case *store.AdvanceCohortOp:
+		return *o
 	}
 	return op
 }

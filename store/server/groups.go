@@ -115,7 +115,7 @@ func authorizeGroupOp(ctx context.Context, q querier, actor store.Actor, o store
 	}
 	var err error
 	switch x := o.(type) {
-	case store.CreateCohortOp, store.CreatePeerGroupOp, store.RemoveCohortMemberOp:
+	case store.CreateCohortOp, store.CreatePeerGroupOp, store.RemoveCohortMemberOp, store.AdvanceCohortOp:
 	case store.AddCohortMemberOp:
 		if actor.Role == store.RoleTherapist && !mayRead(ctx, q, actor, x.Member.PatientID) {
 			err = forbiddenf("patient %s is not assigned to you", x.Member.PatientID)
