@@ -181,6 +181,9 @@ type PatientRecord struct {
 	Drafts      []Draft   // the reading actor's own drafts
 	TimeSpent   []TimeSpent
 	Therapists  map[string]Therapist // everyone who wrote in this record, by id
+
+	GroupMessages []GroupMessage // to the patient's cohorts (groups.go)
+	GroupPosts    []GroupPost    // the patient's peer-group posts
 }
 
 // Current is the newest enrollment, if any.
@@ -280,6 +283,7 @@ func (db *DB) loadRecord(ctx context.Context, actor Actor, patientID string) (*P
 			r.TimeSpent, err = selectAll[TimeSpent](ctx, tx, tables.timeSpent, "WHERE patient_id = ? ORDER BY week", patientID)
 			return
 		},
+		func() error { return loadGroupRecord(ctx, tx, r, patientID) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

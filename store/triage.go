@@ -194,6 +194,7 @@ type triageEnrollment struct {
 	submitted  []triageSub
 	feedbackOn map[string]bool
 	messages   []triageMsg
+	posts      []triageMsg // held group posts (groups.go)
 	measures   []triageMeasure
 	lastDiary  time.Time
 	diaries    []triageDiary // every entry, for the phrase scan
@@ -350,6 +351,20 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 		}
 		m.at, _ = parseTime(at)
 		byID[eid].messages = append(byID[eid].messages, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scan(`SELECT id, enrollment_id, 'in', posted_at, 0 FROM group_posts
+		WHERE status = 'held' AND enrollment_id IN `+inList+` ORDER BY enrollment_id, posted_at`, func(r *sql.Rows) error {
+		var m triageMsg
+		var eid, at string
+		if err := r.Scan(&m.id, &eid, &m.direction, &at, &m.read); err != nil {
+			return err
+		}
+		m.at, _ = parseTime(at)
+		byID[eid].posts = append(byID[eid].posts, m)
 		return nil
 	})
 	if err != nil {
@@ -683,8 +698,11 @@ func (r *triageRules) date(d string) time.Time {
 // answers, the text fields of diary entries). Notes and outbound messages
 // are the therapist's and never raise a flag (docs/clinical.md).
 func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triageEnrollment) error {
-	var msgIDs, subIDs, diaryIDs []string
+	var msgIDs, subIDs, diaryIDs, postIDs []string
 	for _, te := range order {
+		for _, m := range te.posts {
+			postIDs = append(postIDs, m.id)
+		}
 		for _, m := range te.messages {
 			if m.direction == DirectionIn {
 				msgIDs = append(msgIDs, m.id)
@@ -704,6 +722,7 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 		{r.cache.missing(r.wordsKey, msgIDs), "SELECT id, body FROM messages WHERE id IN "},
 		{r.cache.missing(r.wordsKey, subIDs), "SELECT id, answers FROM submissions WHERE id IN "},
 		{r.cache.missing(r.wordsKey, diaryIDs), "SELECT id, fields FROM diary_entries WHERE id IN "},
+		{r.cache.missing(r.wordsKey, postIDs), "SELECT id, body FROM group_posts WHERE id IN "},
 	} {
 		for len(job.ids) > 0 {
 			batch := job.ids[:min(len(job.ids), 500)]
@@ -744,7 +763,7 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 			}
 		}
 	}
-	r.cache.collect(r.wordsKey, r.hits, msgIDs, subIDs, diaryIDs)
+	r.cache.collect(r.wordsKey, r.hits, msgIDs, subIDs, diaryIDs, postIDs)
 	return nil
 }
 
@@ -783,7 +802,7 @@ func plural(n int, one, many string) string {
 func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageEnrollment) error {
 	it, p := te.item, te.program
 	f := &facts{enrollmentID: it.EnrollmentID, status: it.Status, program: p, start: r.date(it.StartDate), end: r.date(it.PlannedEnd),
-		finished: te.finished, referral: te.referral, submitted: te.submitted, feedbackOn: te.feedbackOn, messages: te.messages,
+		finished: te.finished, referral: te.referral, submitted: te.submitted, feedbackOn: te.feedbackOn, messages: te.messages, posts: te.posts,
 		diaries: te.diaries, measures: te.measures, acked: te.acked, instruments: r.instruments, hits: r.hits,
 		paused: it.Paused, pauses: pauseSpans(te.events), ended: r.date(te.endedOn), followUpDue: r.date(it.FollowUpDue), signed: te.signed}
 	// The instruments and hits are resolved into maps the whole queue

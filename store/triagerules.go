@@ -26,6 +26,7 @@ type facts struct {
 	feedbackOn   map[string]bool
 	messages     []triageMsg
 	diaries      []triageDiary
+	posts        []triageMsg // held group posts
 	measures     []triageMeasure
 	acked        map[string]bool                        // acknowledged sources of the patient
 	instruments  map[instrumentRef]*programs.Instrument // every version the measures name
@@ -153,6 +154,14 @@ func riskReasons(f *facts, e *ruleEnv) []Reason {
 				EnrollmentID: f.enrollmentID, Phrase: h.Phrase, Lang: h.Lang,
 				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): message of %s contains %s, not yet acknowledged%s", e.day(m.at), phrase(h), origin),
 				Badge: "RISK? msg"})
+		}
+	}
+	for _, m := range f.posts {
+		if h := f.hits[m.id]; h.Phrase != "" && !f.acked[m.id] {
+			out = append(out, Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: m.at, SourceType: RiskSourcePost, SourceID: m.id,
+				EnrollmentID: f.enrollmentID, Phrase: h.Phrase, Lang: h.Lang,
+				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): peer-group post of %s, held from the group, contains %s, not yet acknowledged%s", e.day(m.at), phrase(h), origin),
+				Badge: "RISK? post"})
 		}
 	}
 	for _, s := range f.submitted {

@@ -654,7 +654,7 @@ func checkNote(rf refs, n *Note) error {
 func checkRiskAck(rf refs, a *RiskAck) error {
 	const r = "risk_ack"
 	if err := first(needID(r, "id", a.ID), needID(r, "therapist_id", a.TherapistID), needID(r, "source_id", a.SourceID),
-		checkEnum(r, "source_type", a.SourceType, RiskSourceMeasure, RiskSourceMessage, RiskSourceSubmit, RiskSourceDiary),
+		checkEnum(r, "source_type", a.SourceType, RiskSourceMeasure, RiskSourceMessage, RiskSourceSubmit, RiskSourceDiary, RiskSourcePost),
 		checkEnum(r, "action", a.Action, AckActions...), needTime(r, "acked_at", a.AckedAt), checkTextLen(r, "comment", a.Comment)); err != nil {
 		return err
 	}
@@ -685,6 +685,11 @@ func checkRiskAck(rf refs, a *RiskAck) error {
 			return invalid(r, "source_id", "%s is a therapist's message: only a patient's text can raise a flag", a.SourceID)
 		}
 		patient, enrollment, at = m.PatientID, m.EnrollmentID, m.SentAt
+	case RiskSourcePost:
+		var err error
+		if patient, enrollment, at, err = postSource(rf, a.SourceID); err != nil {
+			return ref(r, "source_id", a.SourceID, err)
+		}
 	case RiskSourceSubmit:
 		s, err := rf.submission(a.SourceID)
 		if err != nil {

@@ -326,6 +326,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.setStatus("q quits from the queue; esc goes back.", nil)
 		return tea.Batch(cmds...)
 	}
+	if cmd, ok := m.groupKey(msg, top); ok {
+		return tea.Batch(append(cmds, cmd)...)
+	}
 	m.statusErr = m.statusErr && !(msg.Type == tea.KeyEsc)
 	_, cmd := top.Update(msg)
 	return tea.Batch(append(cmds, cmd)...)
@@ -714,6 +717,7 @@ func (m *Model) helpGroups(top common.Page) [][]key.Binding {
 	switch {
 	case top.InputFocused():
 	case len(m.stack) == 1:
+		global = append(global, m.groupKeys()...)
 		global = append(global, g.Quit)
 	default:
 		// q explains how to quit from here.

@@ -45,6 +45,8 @@ func TestGolden(t *testing.T) {
 		{"team-queue", "sara", func(h *harness) { h.keys("enter") }},
 		{"team-patient", "sara", func(h *harness) { h.keys("enter", "j", "j", "enter") }},
 		{"admin", "admin", func(h *harness) {}},
+		{"cohort", "anna", func(h *harness) { setupGroups(h.t, h.fx); h.keys("c", "enter") }},
+		{"moderation", "anna", func(h *harness) { setupGroups(h.t, h.fx); h.keys("m") }},
 	}
 	for _, sc := range screens {
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {

@@ -243,6 +243,12 @@ func TestHelpShowsEveryBinding(t *testing.T) {
 		{name: "workspace go-ahead comment", w: 80, h: 24, text: true, states: []func(*harness, *fixture.Fixture){goAhead(at, "tab")}},
 		{name: "admin", admin: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at("")}},
 		{name: "team", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at(""), at("", "j")}},
+		{name: "cohorts", w: 100, h: 30, states: groupStates(at, "c")},
+		{name: "cohort", w: 100, h: 40, states: groupStates(at, "c", "enter")},
+		{name: "cohort message", w: 100, h: 40, text: true, states: groupStates(at, "c", "enter", "w", "H", "i")},
+		{name: "moderation", w: 100, h: 30, states: groupStates(at, "m")},
+		{name: "moderation reject", w: 100, h: 30, text: true, states: groupStates(at, "m", "x")},
+		{name: "moderation supervisor", sara: true, w: 100, h: 30, states: groupStates(at, "m")},
 		{name: "team queue", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
 			at("", "enter"), at("", "enter", "j", "j"), at("", "enter", "/", "a", "enter")}},
 	}

@@ -452,6 +452,11 @@ func simulateOne(ctx context.Context, p portal, rnd *rand.Rand, now time.Time) (
 			answers[8] = 0
 		}
 		return "answered " + id, p.measure(ctx, api.MeasureRequest{EnrollmentID: e.ID, InstrumentID: id, Week: week, Answers: answers})
+	case roll < 84 && isGroupPoster(p): // cmd_groups.go
+		if what, err := p.(groupPoster).groupPost(ctx, rnd); what != "" || err != nil {
+			return what, err
+		}
+		return "sent a message", p.message(ctx, api.MessageRequest{EnrollmentID: e.ID, Body: simMessages[rnd.IntN(len(simMessages))]})
 	case roll < 90:
 		return "sent a message", p.message(ctx, api.MessageRequest{EnrollmentID: e.ID, Body: simMessages[rnd.IntN(len(simMessages))]})
 	default:

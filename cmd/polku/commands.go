@@ -14,13 +14,14 @@ import (
 // The groups of 'polku --help'.
 var commandGroups = []*cobra.Group{
 	{ID: "daily", Title: "Daily work:"},
+	{ID: "groups", Title: "Groups:"},
 	{ID: "data", Title: "Data:"},
 	{ID: "server", Title: "Server:"},
 	{ID: "admin", Title: "Admin:"},
 }
 
 var groupOf = map[string]string{
-	"triage": "daily", "team": "daily", "patients": "daily", "enrollments": "daily", "referrals": "daily",
+	"triage": "daily", "team": "daily", "patients": "daily", "enrollments": "daily", "referrals": "daily", "cohorts": "groups", "groups": "groups",
 	"import": "data", "export": "data", "programs": "data", "demo": "data", "report": "data",
 	"serve": "server", "backup": "server", "restore": "server", "login": "server", "logout": "server", "sync": "server", "simulate": "server",
 	"init": "admin", "therapists": "admin", "settings": "admin", "audit": "admin", "tokens": "admin",
@@ -114,10 +115,27 @@ var examples = map[string]string{
 	"polku report": `  polku report --as super                              # last month, your team
   polku report --from 2026-01-01 --to 2026-06-30 -o json
   polku report --program depression -o html --out report.html`,
-	"polku tokens":        `  polku tokens list`,
-	"polku tokens create": `  polku tokens create --therapist anna --db /srv/polku/polku.db`,
-	"polku tokens list":   `  polku tokens list --output json`,
-	"polku tokens revoke": `  polku tokens revoke --therapist anna`,
+	"polku tokens":         `  polku tokens list`,
+	"polku tokens create":  `  polku tokens create --therapist anna --db /srv/polku/polku.db`,
+	"polku tokens list":    `  polku tokens list --output json`,
+	"polku tokens revoke":  `  polku tokens revoke --therapist anna`,
+	"polku cohorts":        `  polku cohorts list --as anna`,
+	"polku cohorts create": `  polku cohorts create "Spring 2027" --program depression --start 2027-03-01 --therapists anna,bert --capacity 10 --as anna`,
+	"polku cohorts list":   `  polku cohorts list --output json`,
+	"polku cohorts show":   `  polku cohorts show "Spring 2027" --as anna`,
+	"polku cohorts add": `  polku cohorts add "Spring 2027" SYN-00001 SYN-00002 --dry-run --as anna
+  polku cohorts add "Spring 2027" SYN-00003 --therapist bert --as anna`,
+	"polku cohorts advance": `  polku cohorts advance "Spring 2027" --as anna`,
+	"polku cohorts remove":  `  polku cohorts remove "Spring 2027" SYN-00003 --as anna`,
+	"polku cohorts message": `  polku cohorts message "Spring 2027" --body "Week 2 is open: worry time." --as anna`,
+	"polku groups":          `  polku groups list --as anna`,
+	"polku groups create": `  polku groups create "Spring peers" --cohort "Spring 2027" --as anna
+  polku groups create "Sleep talk" --topic sleep --as anna`,
+	"polku groups list": `  polku groups list --output json`,
+	"polku groups show": `  polku groups show "Spring peers" --as anna --all`,
+	"polku groups code": `  polku groups code "Spring peers" --as anna`,
+	"polku groups moderate": `  polku groups moderate 0193... --approve --as anna
+  polku groups moderate 0193... --reject "Please leave out other members' names" --as anna`,
 }
 
 // finishCommands adds what every command has: its group in --help, its

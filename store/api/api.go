@@ -368,6 +368,15 @@ var opTypes = map[string]func() store.Op{
 	store.AcceptReferralOp{}.OpType():     func() store.Op { return &store.AcceptReferralOp{} },
 	store.DeclineReferralOp{}.OpType():    func() store.Op { return &store.DeclineReferralOp{} },
 	store.WaitReferralOp{}.OpType():       func() store.Op { return &store.WaitReferralOp{} },
+	// Groups (docs/groups.md); the patients' own group ops come through the portal.
+	store.CreateCohortOp{}.OpType():       func() store.Op { return &store.CreateCohortOp{} },
+	store.AddCohortMemberOp{}.OpType():    func() store.Op { return &store.AddCohortMemberOp{} },
+	store.RemoveCohortMemberOp{}.OpType(): func() store.Op { return &store.RemoveCohortMemberOp{} },
+	store.SendGroupMessageOp{}.OpType():   func() store.Op { return &store.SendGroupMessageOp{} },
+	store.CreatePeerGroupOp{}.OpType():    func() store.Op { return &store.CreatePeerGroupOp{} },
+	store.IssueGroupCodeOp{}.OpType():     func() store.Op { return &store.IssueGroupCodeOp{} },
+	store.ModeratePostOp{}.OpType():       func() store.Op { return &store.ModeratePostOp{} },
+	store.AdvanceCohortOp{}.OpType():      func() store.Op { return &store.AdvanceCohortOp{} },
 }
 
 // OpTypes lists the operation types DecodeOp knows, sorted.
@@ -561,7 +570,7 @@ func deref(op store.Op) store.Op {
 	case *store.AddDiaryOp:
 		return *o
 	}
-	return op
+	return derefGroupOp(op)
 }
 
 // Deref turns a pointer to an operation struct into the struct (other

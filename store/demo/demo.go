@@ -138,7 +138,7 @@ func Generate(ctx context.Context, db *store.DB, cfg Config) (Summary, error) {
 				return
 			}
 		}
-		for i := 0; i < cfg.Patients; i++ {
+		for i := 0; i < cfg.Patients-cohortSize(cfg.Patients); i++ {
 			if ctx.Err() != nil {
 				return // the import then fails with the context's error and writes nothing
 			}
@@ -164,6 +164,9 @@ func Generate(ctx context.Context, db *store.DB, cfg Config) (Summary, error) {
 		g.sum.Records += n
 	}
 	if err := g.signSummaries(ctx); err != nil {
+		return g.sum, err
+	}
+	if err := g.groups(); err != nil { // groups.go
 		return g.sum, err
 	}
 	for k, v := range map[string]string{"demo": "true", "demo_seed": strconv.FormatUint(cfg.Seed, 10),

@@ -38,6 +38,9 @@ func (s *Server) authorize(ctx context.Context, q querier, p *principal, op stor
 		if isIntakeOp(o) { // the op checks the team inside its transaction
 			return nil
 		}
+		if err, ok := authorizeGroupOp(ctx, q, actor, o); ok {
+			return err
+		}
 		switch x := o.(type) {
 		case store.RecordAccessOp:
 			return firstErr(newIDs(ctx, q, actor, o), s.authorizeAudit(ctx, q, p, op, x))
@@ -52,6 +55,9 @@ func (s *Server) authorize(ctx context.Context, q querier, p *principal, op stor
 		}
 		return forbiddenf("a supervisor reads a team and writes the course of its treatments and the audit of their reads (not %s)", op.OpType())
 	case store.RoleAdmin:
+		if err, ok := authorizeGroupOp(ctx, q, actor, o); ok {
+			return err
+		}
 		switch o.(type) {
 		case store.AddTherapistOp, store.ImportProgramsOp, store.SetSettingOp, store.AddPatientOp, store.AddReferralOp,
 			store.SetReferralStatusOp, store.EnrollOp, store.UpdateEnrollmentOp, store.SetTherapistIntakeOp:
@@ -81,6 +87,9 @@ func (s *Server) authorizeTherapist(ctx context.Context, q querier, p *principal
 	}
 	if isIntakeOp(o) { // the op checks the intake flag and the team inside its transaction
 		return nil
+	}
+	if err, ok := authorizeGroupOp(ctx, q, actor, o); ok {
+		return err
 	}
 	switch x := o.(type) {
 	case store.SendFeedbackOp:
@@ -325,7 +334,7 @@ func sameParent(ctx context.Context, q querier, rec, field, id, query, want stri
 // acknowledges it on their current enrollment (docs/clinical.md).
 func riskSource(ctx context.Context, q querier, a store.RiskAck) error {
 	table := map[string]string{store.RiskSourceMeasure: "measure_responses", store.RiskSourceMessage: "messages",
-		store.RiskSourceSubmit: "submissions", store.RiskSourceDiary: "diary_entries"}[a.SourceType]
+		store.RiskSourceSubmit: "submissions", store.RiskSourceDiary: "diary_entries", store.RiskSourcePost: "group_posts"}[a.SourceType]
 	if table == "" || a.SourceID == "" {
 		return nil // the store refuses the source type with its own message
 	}

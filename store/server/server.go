@@ -153,6 +153,7 @@ func (s *Server) routes() {
 	handle("POST /v1/patient/measures", s.handlePatientMeasure)
 	handle("POST /v1/patient/messages", s.handlePatientMessage)
 	handle("POST /v1/patient/feedback/read", s.handlePatientRead)
+	s.groupRoutes(handle)
 	handle("GET /v1/admin/synthetic-patients", s.handleSynthetic)
 	handle("POST /v1/admin/patient-tokens", s.handleCreatePatientToken)
 	handle("DELETE /v1/admin/tokens/{id}", s.handleRevokeToken)

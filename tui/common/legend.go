@@ -25,6 +25,8 @@ func Legend() []LegendEntry {
 			Meaning: "possible risk: an exercise answer holds a phrase of the risk word list (a heuristic), not yet acknowledged"},
 		{Code: store.ReasonRiskPhrase, Example: "RISK? diary",
 			Meaning: "possible risk: a diary entry holds a phrase of the risk word list (a heuristic), not yet acknowledged"},
+		{Code: store.ReasonRiskPhrase, Example: "RISK? post",
+			Meaning: "possible risk: a peer-group post holds a phrase of the risk word list; it is held from the group (a heuristic), not yet acknowledged"},
 		{Code: store.ReasonFeedbackOverdue, Example: "FB 4d!",
 			Meaning: "feedback overdue: a submission has waited 4 working days, past the feedback promise"},
 		{Code: store.ReasonFeedbackDue, Example: "FB 3h",

@@ -99,6 +99,12 @@ func SanitizeRecord(r *store.PatientRecord) {
 	for i := range r.Messages {
 		r.Messages[i].Body = sanitize.Text(r.Messages[i].Body)
 	}
+	for i := range r.GroupMessages {
+		r.GroupMessages[i].Body = sanitize.Text(r.GroupMessages[i].Body)
+	}
+	for i := range r.GroupPosts {
+		r.GroupPosts[i].Body, r.GroupPosts[i].Status = sanitize.Text(r.GroupPosts[i].Body), sanitize.Line(r.GroupPosts[i].Status)
+	}
 	for i := range r.Diary {
 		r.Diary[i].Date = sanitize.Line(r.Diary[i].Date)
 		r.Diary[i].Fields = sanitizeMap(r.Diary[i].Fields)

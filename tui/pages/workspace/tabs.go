@@ -380,6 +380,12 @@ func (p *Page) timelineContent() string {
 	for _, n := range rec.Notes {
 		add(n.CreatedAt, "note", firstLine(n.Body))
 	}
+	for _, m := range rec.GroupMessages {
+		add(m.SentAt, "group msg", "to the cohort: "+firstLine(m.Body))
+	}
+	for _, gp := range rec.GroupPosts {
+		add(gp.PostedAt, "group post", "("+gp.Status+") "+firstLine(gp.Body))
+	}
 	for _, a := range rec.RiskAcks {
 		text := ackdialog.ActionLabel(a.Action) + " (" + rec.Therapists[a.TherapistID].Name + ")"
 		if a.Comment != "" {

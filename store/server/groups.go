@@ -1,0 +1,136 @@
+package server
+
+import (
+	"context"
+	"net/http"
+
+	"polku/store"
+	"polku/store/api"
+)
+
+// The patient portal's peer groups and cohort messages (docs/groups.md).
+// A patient token acts for its patient only.
+
+func (s *Server) groupRoutes(handle func(pattern string, h handlerFunc, params ...string)) {
+	handle("GET /v1/patient/groups", s.handlePatientGroups)
+	handle("GET /v1/patient/group-messages", s.handlePatientGroupMessages)
+	handle("POST /v1/patient/groups/join", s.handlePatientJoin)
+	handle("POST /v1/patient/groups/{id}/posts", s.handlePatientPost)
+	handle("POST /v1/patient/groups/{id}/leave", s.handlePatientLeave)
+}
+
+func (s *Server) handlePatientGroups(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if err := needPatient(p); err != nil {
+		return err
+	}
+	gs, err := s.db.GroupsOfPatient(r.Context(), p.patientID)
+	if err != nil {
+		return err
+	}
+	if err := s.auditPortalRead(r.Context(), p, "peer groups"); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, api.GroupList{Groups: gs})
+	return nil
+}
+
+func (s *Server) handlePatientGroupMessages(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if err := needPatient(p); err != nil {
+		return err
+	}
+	ms, err := s.db.GroupMessagesOf(r.Context(), p.patientID)
+	if err != nil {
+		return err
+	}
+	if ms == nil {
+		ms = []store.GroupMessage{}
+	}
+	if err := s.auditPortalRead(r.Context(), p, "group messages"); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, api.GroupMessageList{Messages: ms})
+	return nil
+}
+
+func (s *Server) handlePatientJoin(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if err := needPatient(p); err != nil {
+		return err
+	}
+	var req api.JoinGroupRequest
+	body, err := s.readBody(w, r, &req)
+	if err != nil {
+		return err
+	}
+	if req.Code == "" {
+		return badRequest("code: give the join code your therapist handed you")
+	}
+	now := s.db.Now()
+	m := store.GroupMember{ID: s.db.NewID(now), PatientID: p.patientID, Alias: req.Alias, JoinedAt: now}
+	op := store.JoinGroupOp{Member: m, CodeHash: store.HashGroupCode(req.Code)}
+	return s.applyPatient(w, r, p, body, op, api.Created{Type: "group_member", ID: m.ID})
+}
+
+// handlePatientPost takes a post. Its text is cleaned like every patient
+// text shown to others (escape sequences and control characters removed)
+// and refused when nothing is left or it is too long. The answer says
+// "pending" also for a post held for a risk phrase.
+func (s *Server) handlePatientPost(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if err := needPatient(p); err != nil {
+		return err
+	}
+	var req api.PostRequest
+	body, err := s.readBody(w, r, &req)
+	if err != nil {
+		return err
+	}
+	now := s.db.Now()
+	post := store.GroupPost{ID: s.db.NewID(now), GroupID: r.PathValue("id"), PatientID: p.patientID, Body: store.CleanPost(req.Body), PostedAt: now}
+	return s.applyPatient(w, r, p, body, store.AddGroupPostOp{Post: post}, api.Created{Type: "group_post", ID: post.ID})
+}
+
+func (s *Server) handlePatientLeave(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if err := needPatient(p); err != nil {
+		return err
+	}
+	var req struct{}
+	body, err := s.readBody(w, r, &req)
+	if err != nil {
+		return err
+	}
+	op := store.LeaveGroupOp{GroupID: r.PathValue("id"), PatientID: p.patientID, At: s.db.Now()}
+	return s.applyPatient(w, r, p, body, op, api.Created{Type: "group_leave", ID: op.GroupID})
+}
+
+// authorizeGroupOp decides on a pushed cohort or peer-group operation (ok
+// false: not one). The store's operation checks that the actor is one of
+// the cohort's or group's therapists (or, for membership, an admin); here
+// the fields that name a writer must name the caller, a therapist adds to
+// a cohort only patients they may read, and supervisors push none.
+func authorizeGroupOp(ctx context.Context, q querier, actor store.Actor, o store.Op) (error, bool) {
+	self := func(field, id string) error {
+		if id != actor.ID {
+			return forbiddenf("%s must be your own id", field)
+		}
+		return nil
+	}
+	var err error
+	switch x := o.(type) {
+	case store.CreateCohortOp, store.CreatePeerGroupOp, store.RemoveCohortMemberOp, store.AdvanceCohortOp:
+	case store.AddCohortMemberOp:
+		if actor.Role == store.RoleTherapist && !mayRead(ctx, q, actor, x.Member.PatientID) {
+			err = forbiddenf("patient %s is not assigned to you", x.Member.PatientID)
+		}
+	case store.SendGroupMessageOp:
+		err = self("message.therapist_id", x.Message.TherapistID)
+	case store.IssueGroupCodeOp:
+		err = self("code.created_by", x.Code.CreatedBy)
+	case store.ModeratePostOp:
+		err = self("decision.therapist_id", x.Decision.TherapistID)
+	default:
+		return nil, false
+	}
+	if err == nil && actor.Role == store.RoleSupervisor {
+		err = forbiddenf("a supervisor reads groups and moderates none (not %s)", o.OpType())
+	}
+	return err, true
+}
