@@ -85,6 +85,9 @@ func run(ctx context.Context, e *env) int {
 		return exitInterrupted
 	}
 	msg := netMessage(err)
+	if msg == err.Error() {
+		msg = store.ExplainError(err) // no driver words or result codes
+	}
 	var probs programs.Problems
 	var ue usageError
 	switch {
@@ -211,7 +214,7 @@ Try it with synthetic data: polku demo`,
 		Args:          cobra.NoArgs,
 		RunE:          a.runTUI,
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(flagError) // with "did you mean" (args.go)
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.dbPath, "db", "", "store file (env POLKU_DB; default "+defaultDBHint()+")")
 	pf.StringVar(&a.as, "as", "", "act as this therapist handle (env POLKU_AS)")
