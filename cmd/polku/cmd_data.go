@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -137,7 +138,7 @@ Exporting patients counts as reading their records (audit log).`,
 				// never leaves a half-written file under the real name.
 				tmp, err = os.CreateTemp(filepath.Dir(out), ".polku-export-*")
 				if err != nil {
-					return err
+					return outFolderError(out, err)
 				}
 				defer os.Remove(tmp.Name())
 				w = tmp
@@ -234,4 +235,21 @@ is itself written to the audit log.`,
 	}
 	addOutputFlag(cmd)
 	return cmd
+}
+
+// outFolderError says why a file cannot be made beside out, in terms of
+// the folder the person named rather than the temporary file's name.
+func outFolderError(out string, err error) error {
+	dir := filepath.Dir(out)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("--out %s: the folder %s does not exist: make it first (mkdir -p %s) or choose another", out, dir, dir)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("--out %s: cannot write in the folder %s (permission denied)", out, dir)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("--out %s: cannot write in the folder %s: %v", out, dir, pe.Err)
+	}
+	return err
 }

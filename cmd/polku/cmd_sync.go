@@ -166,7 +166,11 @@ once.`,
 			}
 			me, err := c.Me(ctx)
 			if err != nil {
-				if client.IsUnauthorized(err) {
+				var ce *client.Error
+				switch {
+				case client.IsExpired(err) && errors.As(err, &ce):
+					return fmt.Errorf("cannot sign in to %s: %s", u, ce.Message) // when, and what to do
+				case client.IsUnauthorized(err):
 					return fmt.Errorf("the server refused the token (unknown or revoked)")
 				}
 				return fmt.Errorf("cannot sign in to %s: %w", u, err)

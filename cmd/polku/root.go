@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/user"
@@ -21,6 +22,7 @@ import (
 
 	"polku/programs"
 	"polku/store"
+	"polku/store/client"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -136,6 +138,8 @@ func netMessage(err error) string {
 	var dns *net.DNSError
 	var why string
 	switch {
+	case errors.Is(err, http.ErrSchemeMismatch):
+		why = client.PlainHTTPReason
 	case errors.Is(err, syscall.ECONNREFUSED):
 		why = "connection refused; is `polku serve` running there?"
 	case errors.As(err, &dns):

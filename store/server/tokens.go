@@ -101,8 +101,10 @@ func parseStamp(s string) time.Time {
 	return t
 }
 
-func expired(kind string, at time.Time) error {
-	msg := "this token expired on " + at.UTC().Format("2006-01-02 15:04 UTC") + ": "
+// expired is the answer to a token that ended at at, told in the
+// service's time zone (loc) as a person there reads the time.
+func expired(kind string, at time.Time, loc *time.Location) error {
+	msg := "this token expired on " + at.In(loc).Format("2006-01-02 15:04 MST") + ": "
 	if kind == kindPatient {
 		msg += "ask the clinic for a new portal token"
 	} else {
@@ -153,9 +155,18 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 		}
 	}
 	if !s.now().Before(end) {
-		return nil, expired(p.kind, end)
+		return nil, expired(p.kind, end, s.zone(r.Context()))
 	}
 	return &p, nil
+}
+
+// zone is the service's time zone (the timezone setting), UTC if the
+// policy cannot be read.
+func (s *Server) zone(ctx context.Context) *time.Location {
+	if pol, err := s.db.Policy(ctx); err == nil {
+		return pol.Location()
+	}
+	return time.UTC
 }
 
 // TokenInfo describes a stored token (never the token itself).
