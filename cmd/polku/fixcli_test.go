@@ -89,3 +89,29 @@ func TestExportToAMissingFolder(t *testing.T) {
 		t.Fatalf("export to a missing folder: exit %d, %q; want %q", code, errs, want)
 	}
 }
+
+// simulate prints its times in the service's time zone (Europe/Helsinki
+// in the demo), not in the machine's.
+func TestSimulateTimesInTheServiceZone(t *testing.T) {
+	dir := t.TempDir()
+	vars := testVars(dir)
+	db := filepath.Join(dir, "demo.db")
+	if code, _, errs := cli(t, vars, "", "demo", "--db", db, "--patients", "3", "--no-tui"); code != 0 {
+		t.Fatal(errs)
+	}
+	// The machine's clock in a zone five hours east of UTC: 17:00 there
+	// is 14:00 in Helsinki (EET, UTC+2, in November).
+	machine := time.FixedZone("MACHINE", 5*3600)
+	start := time.Date(2026, 11, 23, 17, 0, 0, 0, machine)
+	began := time.Now()
+	var out, errb strings.Builder
+	code := run(context.Background(), &env{args: []string{"--db", db, "simulate", "--count", "1", "--every", "1ms", "--seed", "1"},
+		stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] },
+		now: func() time.Time { return start.Add(time.Since(began)) }})
+	if code != 0 {
+		t.Fatalf("simulate: exit %d, %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "\n14:00:") || strings.Contains(out.String(), "\n17:00:") {
+		t.Fatalf("simulate's times are not in the service's zone (want 14:00 Helsinki, not the machine's 17:00):\n%s", out.String())
+	}
+}
