@@ -12,7 +12,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 
 	"polku/store"
 	"polku/store/api"
@@ -216,8 +215,8 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal
 	if len(r.URL.Query()) > 0 {
 		return badRequest("POST /v1/ops takes no parameters")
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return &httpError{http.StatusUnsupportedMediaType, api.CodeBadRequest, "Content-Type must be application/json"}
+	if err := checkJSONType(r, false); err != nil {
+		return err
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
 	if err != nil {

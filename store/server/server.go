@@ -389,14 +389,35 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
+// checkJSONType insists on a JSON body: Content-Type application/json,
+// with no charset or charset=utf-8 (JSON is UTF-8; a body declared in
+// another charset would be read as something it is not). A form or text
+// body must not be read as JSON because it happens to parse. required:
+// a missing Content-Type is refused too.
+func checkJSONType(r *http.Request, required bool) error {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" && !required {
+		return nil
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "application/json" {
+		return &httpError{http.StatusUnsupportedMediaType, codeUnsupportedMediaType,
+			fmt.Sprintf("Content-Type %q: send the body as application/json", ct)}
+	}
+	for k, v := range params {
+		if k != "charset" || !strings.EqualFold(v, "utf-8") {
+			return &httpError{http.StatusUnsupportedMediaType, codeUnsupportedMediaType,
+				fmt.Sprintf("Content-Type %q: send the body as application/json in UTF-8 (no parameter, or charset=utf-8)", ct)}
+		}
+	}
+	return nil
+}
+
 // readBody reads a request body up to the size limit and decodes it
 // strictly into dst. It returns the body as read.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request, dst any) ([]byte, error) {
-	// Exactly JSON (parameters such as charset=utf-8 are fine): a form or
-	// text body must not be read as JSON because it happens to parse.
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		return nil, &httpError{http.StatusUnsupportedMediaType, codeUnsupportedMediaType,
-			fmt.Sprintf("Content-Type %q: send the body as application/json", r.Header.Get("Content-Type"))}
+	if err := checkJSONType(r, true); err != nil {
+		return nil, err
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
 	if err != nil {

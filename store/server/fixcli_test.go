@@ -1,0 +1,40 @@
+package server_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"polku/store/server"
+)
+
+// JSON is UTF-8: a body declared in another charset is refused, on every
+// endpoint that takes a body (the push included), not read as UTF-8.
+func TestBodiesMustBeUTF8(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	for _, ct := range []string{"application/json; charset=latin1", "application/json; charset=iso-8859-1", "application/json; version=2"} {
+		if st, _, body := f.req("POST", "/v1/patient/messages", f.tok["pa"], ct, `{"body": "hei"}`); st != http.StatusUnsupportedMediaType || !strings.Contains(body, "UTF-8") {
+			t.Errorf("message as %q: %d %s, want 415", ct, st, body)
+		}
+		if st, _, body := f.req("POST", "/v1/ops", f.tok["a"], ct, `{"ops":[]}`); st != http.StatusUnsupportedMediaType {
+			t.Errorf("push as %q: %d %s, want 415", ct, st, body)
+		}
+	}
+	if n := f.count("SELECT COUNT(*) FROM messages WHERE body = 'hei'"); n != 0 {
+		t.Errorf("a refused body wrote %d messages", n)
+	}
+}
+
+// A cursor past the newest change is one this server never gave (it was
+// restored from an older copy): answered 409 resync, as a cursor whose
+// check does not match, not 200 with the cursor echoed back.
+func TestCursorPastTheHeadIsResync(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	st, body := f.do("GET", "/v1/changes?since=99999999", f.tok["a"], "")
+	if st != http.StatusConflict || !strings.Contains(body, `"resync"`) {
+		t.Fatalf("since past the head: %d %s, want 409 resync", st, body)
+	}
+	if st, body := f.do("GET", "/v1/changes?since=0", f.tok["a"], ""); st != http.StatusOK {
+		t.Fatalf("since=0: %d %s", st, body)
+	}
+}
