@@ -38,3 +38,20 @@ func TestCursorPastTheHeadIsResync(t *testing.T) {
 		t.Fatalf("since=0: %d %s", st, body)
 	}
 }
+
+// A request the store refuses as invalid is a 400 that names the field,
+// from every handler: a device name with a terminal escape is the
+// client's mistake, not an internal error.
+func TestInvalidFieldsAre400(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	st, body := f.do("POST", "/v1/admin/patient-tokens", f.tok["a"], `{"patient_id":"`+f.pa.ID+`","device":"x\u001b[31m"}`)
+	if st != http.StatusBadRequest || !strings.Contains(body, "device") || strings.Contains(body, "internal") {
+		t.Fatalf("a device name with an escape: %d %s, want 400 naming device", st, body)
+	}
+	if strings.Contains(body, "\x1b") || strings.Contains(body, "\\u001b[31m") {
+		t.Errorf("the answer echoes the escape: %s", body)
+	}
+	if n := f.count("SELECT COUNT(*) FROM tokens WHERE device LIKE 'x%'"); n != 0 {
+		t.Errorf("the refused token was stored")
+	}
+}

@@ -335,6 +335,10 @@ func (s *Server) wrap(h handlerFunc) http.Handler {
 func (s *Server) finish(w *statusWriter, r *http.Request, rl *reqLog, p *principal, err error, reqID string, start time.Time) {
 	level := slog.LevelInfo
 	if err != nil {
+		// A store error says what was wrong with the request (an invalid
+		// field, a record not there): 400, 403, 404 or 409 from every
+		// handler, never a 500.
+		err = storeError(err)
 		var he *httpError
 		if !errors.As(err, &he) {
 			if errors.Is(err, context.Canceled) {
