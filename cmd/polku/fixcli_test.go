@@ -115,3 +115,12 @@ func TestSimulateTimesInTheServiceZone(t *testing.T) {
 		t.Fatalf("simulate's times are not in the service's zone (want 14:00 Helsinki, not the machine's 17:00):\n%s", out.String())
 	}
 }
+
+// tokens list --help says that a server's --token-lifetime cap can end a
+// token before the EXPIRES it shows.
+func TestTokensListHelpNamesTheServerCap(t *testing.T) {
+	code, out, errs := cli(t, testVars(t.TempDir()), "", "tokens", "list", "--help")
+	if code != 0 || !strings.Contains(out, "--token-lifetime") || !strings.Contains(out, "cannot show that earlier end") {
+		t.Fatalf("tokens list --help: exit %d, %s %s", code, out, errs)
+	}
+}
