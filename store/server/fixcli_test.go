@@ -55,3 +55,18 @@ func TestInvalidFieldsAre400(t *testing.T) {
 		t.Errorf("the refused token was stored")
 	}
 }
+
+// A portal message that is only an escape sequence shows as nothing: 400,
+// not an empty unanswered message in the therapist's queue.
+func TestEscapeOnlyMessagesAre400(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	for _, body := range []string{`"\u001b[31m"`, `"\u001b]0;t\u0007"`, `"\u009b2J"`} {
+		st, resp := f.do("POST", "/v1/patient/messages", f.tok["pa"], `{"body": `+body+`}`)
+		if st != http.StatusBadRequest || !strings.Contains(resp, "body") {
+			t.Errorf("message %s: %d %s, want 400", body, st, resp)
+		}
+	}
+	if n := f.count("SELECT COUNT(*) FROM messages WHERE body LIKE '%' || char(27) || '%' OR body LIKE '%' || char(155) || '%'"); n != 0 {
+		t.Errorf("%d escape-only messages stored", n)
+	}
+}
