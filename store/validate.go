@@ -697,7 +697,11 @@ func checkTimeSpent(rf refs, ts *TimeSpent) error {
 // none may hold a control character.
 func checkAudit(a *AuditEntry) error {
 	const r = "audit"
+	patient := needID(r, "patient_id", a.PatientID)
+	if a.PatientID == "" && adminActions[a.Action] {
+		patient = nil // an admin action (a revoked staff token): no patient
+	}
 	return first(needID(r, "id", a.ID), need(r, "actor_id", a.ActorID), checkPlain(r, "actor_id", a.ActorID),
-		checkPlain(r, "device", a.Device), needID(r, "patient_id", a.PatientID),
+		checkPlain(r, "device", a.Device), patient,
 		need(r, "action", a.Action), checkPlain(r, "action", a.Action), checkPlain(r, "detail", a.Detail), needTime(r, "at", a.At))
 }

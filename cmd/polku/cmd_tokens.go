@@ -189,14 +189,15 @@ cannot show that earlier end: check the serve command line.`,
 				return writeJSON(a.env.stdout, rows)
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "ID\tKIND\tFOR\tDEVICE\tCREATED\tEXPIRES\tREVOKED")
+			fmt.Fprintln(tw, "ID\tKIND\tFOR\tDEVICE\tCREATED\tEXPIRES\tREVOKED\tREVOKED BY")
 			for _, t := range list {
-				revoked := "-"
+				revoked, by := "-", "-"
 				if t.RevokedAt != nil {
 					revoked = a.local(*t.RevokedAt).Format("2006-01-02 15:04")
+					by = dash(t.RevokedByHandle)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Kind, dash(t.Subject), dash(t.Device),
-					a.local(t.CreatedAt).Format("2006-01-02 15:04"), a.expiresText(t, now), revoked)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Kind, dash(t.Subject), dash(t.Device),
+					a.local(t.CreatedAt).Format("2006-01-02 15:04"), a.expiresText(t, now), revoked, by)
 			}
 			return tw.Flush()
 		},

@@ -1,10 +1,14 @@
 package server_test
 
 import (
+	"context"
+	"database/sql"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
 
+	"polku/store"
 	"polku/store/server"
 )
 
@@ -68,5 +72,70 @@ func TestEscapeOnlyMessagesAre400(t *testing.T) {
 	}
 	if n := f.count("SELECT COUNT(*) FROM messages WHERE body LIKE '%' || char(27) || '%' OR body LIKE '%' || char(155) || '%'"); n != 0 {
 		t.Errorf("%d escape-only messages stored", n)
+	}
+}
+
+// Revoking a staff or admin token writes an audit row, as revoking a
+// portal token does: an admin row with no patient (action token-revoke)
+// naming the token and its account, by whoever revoked it, through the
+// CLI's function and through DELETE /v1/admin/tokens/{id} alike.
+func TestRevokingAStaffTokenIsAudited(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	ctx := context.Background()
+	root := store.LocalUser("root", "console")
+	if n, err := server.RevokeTokens(ctx, f.db, root, "", f.a.ID); err != nil || n != 1 {
+		t.Fatalf("revoke a's token: %d %v", n, err)
+	}
+	if n := f.count("SELECT COUNT(*) FROM audit WHERE patient_id = '' AND actor_id = 'os:root' AND device = 'console' AND action = 'token-revoke' AND detail LIKE '%of " + f.a.Handle + " (therapist)%'"); n != 1 {
+		t.Fatalf("%d audit rows for a's revoked token, want 1", n)
+	}
+	var id string
+	if err := f.db.Reader().QueryRow("SELECT id FROM tokens WHERE subject_id = ? AND revoked_at IS NULL", f.fx.Supervisor.ID).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if st, body := f.do("DELETE", "/v1/admin/tokens/"+id, f.tok["admin"], ""); st != http.StatusNoContent {
+		t.Fatalf("revoke sup's token through the API: %d %s", st, body)
+	}
+	if n := f.count("SELECT COUNT(*) FROM audit WHERE patient_id = '' AND action = 'token-revoke' AND actor_id = (SELECT id FROM therapists WHERE handle = 'admin') AND detail LIKE '%" + id + "%'"); n != 1 {
+		t.Fatalf("%d audit rows for the API's revocation, want 1", n)
+	}
+	// The list names who revoked.
+	list, err := server.ListTokens(ctx, f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ti := range list {
+		switch {
+		case ti.ID == id && ti.RevokedByHandle != "admin":
+			t.Errorf("the API's revocation: revoked by %q, want admin", ti.RevokedByHandle)
+		case ti.SubjectID == f.a.ID && ti.RevokedByHandle != "os:root":
+			t.Errorf("a's revocation: revoked by %q, want os:root", ti.RevokedByHandle)
+		}
+	}
+}
+
+// A revocation and its audit row are one transaction: when the audit row
+// cannot be written, the token is not revoked either.
+func TestRevocationAndItsAuditCommitTogether(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	ctx := context.Background()
+	failAudit := true
+	f.db.AddWriteHook(func(ctx context.Context, tx *sql.Tx, op store.Op, actor store.Actor) error {
+		if failAudit && strings.HasPrefix(op.OpType(), "audit.") {
+			return errors.New("the audit log is full")
+		}
+		return nil
+	})
+	for _, subject := range []string{f.pa.ID, f.b.ID} {
+		if _, err := server.RevokeTokens(ctx, f.db, store.LocalUser("root", "console"), "", subject); err == nil {
+			t.Errorf("revoking %s's tokens with the audit failing succeeded", subject)
+		}
+		if n := f.count("SELECT COUNT(*) FROM tokens WHERE subject_id = ? AND revoked_at IS NOT NULL", subject); n != 0 {
+			t.Errorf("%d of %s's tokens revoked without their audit row", n, subject)
+		}
+	}
+	failAudit = false
+	if n, err := server.RevokeTokens(ctx, f.db, store.LocalUser("root", "console"), "", f.pa.ID); err != nil || n != 1 {
+		t.Fatalf("revoke pa's token: %d %v", n, err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"polku/internal/textsafe"
 	"polku/store"
 	"polku/store/api"
 )
@@ -180,6 +181,10 @@ type TokenInfo struct {
 	ExpiresAt *time.Time `json:"expires_at"` // null: never
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 	RevokedBy string     `json:"revoked_by,omitempty"` // actor id
+	// RevokedByHandle is the handle of the account that revoked the token,
+	// or the actor id as it is (os:USER for 'polku tokens revoke' on the
+	// store without --as).
+	RevokedByHandle string `json:"revoked_by_handle,omitempty"`
 }
 
 // Expired says whether the token's own expiry has passed at now.
@@ -257,8 +262,10 @@ func createToken(ctx context.Context, db *store.DB, kind, subjectID, subject, ro
 
 // RevokeTokens revokes a token by id, or every token of a subject (a
 // therapist or patient id), as actor. It returns how many were revoked.
-// The token rows keep who revoked them and when; a revoked portal token is
-// also written to its patient's audit log (where its making was).
+// The token rows keep who revoked them and when, and every revocation is
+// written to the audit log in the same transaction: a portal token to its
+// patient's log (where its making was), a staff token as an admin row with
+// no patient (store.ActionTokenRevoke).
 func RevokeTokens(ctx context.Context, db *store.DB, actor store.Actor, tokenID, subjectID string) (int, error) {
 	now := db.Now().UTC().Format(stampLayout)
 	var where, arg string
@@ -270,41 +277,59 @@ func RevokeTokens(ctx context.Context, db *store.DB, actor store.Actor, tokenID,
 	default:
 		return 0, errors.New("say which token to revoke")
 	}
-	rows, err := db.Writer().QueryContext(ctx, "UPDATE tokens SET revoked_at = ?, revoked_by = ? WHERE "+where+" AND revoked_at IS NULL RETURNING id, kind, subject_id",
-		now, actor.ID, arg)
+	n := 0
+	err := db.AuditedWrite(ctx, actor, func(tx *sql.Tx) ([]store.AuditEntry, error) {
+		rows, err := tx.QueryContext(ctx, "UPDATE tokens SET revoked_at = ?, revoked_by = ? WHERE "+where+" AND revoked_at IS NULL RETURNING id, kind, subject_id, device",
+			now, actor.ID, arg)
+		if err != nil {
+			return nil, err
+		}
+		type revoked struct{ id, kind, subject, device string }
+		var list []revoked
+		for rows.Next() {
+			var r revoked
+			if err := rows.Scan(&r.id, &r.kind, &r.subject, &r.device); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			list = append(list, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		var audit []store.AuditEntry
+		for _, r := range list {
+			if r.kind == kindPatient {
+				audit = append(audit, store.AuditEntry{PatientID: r.subject, Action: "portal-token-revoke", Detail: "portal token " + r.id + " revoked"})
+				continue
+			}
+			who := r.subject
+			var handle, role string
+			if err := tx.QueryRowContext(ctx, "SELECT handle, role FROM therapists WHERE id = ?", r.subject).Scan(&handle, &role); err == nil {
+				who = handle + " (" + role + ")"
+			}
+			detail := "token " + r.id + " of " + who
+			if r.device != "" {
+				detail += " on device " + textsafe.Line(r.device) // one line, whatever an old row holds
+			}
+			audit = append(audit, store.AuditEntry{Action: store.ActionTokenRevoke, Detail: detail + " revoked"})
+		}
+		n = len(list)
+		return audit, nil
+	})
 	if err != nil {
 		return 0, err
 	}
-	type revoked struct{ id, kind, subject string }
-	var list []revoked
-	for rows.Next() {
-		var r revoked
-		if err := rows.Scan(&r.id, &r.kind, &r.subject); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		list = append(list, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	for _, r := range list {
-		if r.kind != kindPatient {
-			continue
-		}
-		if err := db.RecordAccess(ctx, actor, r.subject, "portal-token-revoke", "portal token "+r.id+" revoked"); err != nil {
-			return len(list), fmt.Errorf("revoked, but the audit row was not written: %w", err)
-		}
-	}
-	return len(list), nil
+	return n, nil
 }
 
 // ListTokens lists stored tokens, newest first.
 func ListTokens(ctx context.Context, db *store.DB) ([]TokenInfo, error) {
 	rows, err := db.Reader().QueryContext(ctx, `SELECT t.id, t.kind, t.subject_id,
 		COALESCE((SELECT handle FROM therapists WHERE id = t.subject_id), (SELECT pseudonym FROM patients WHERE id = t.subject_id), ''),
-		t.device, t.created_at, t.expires_at, t.revoked_at, t.revoked_by FROM tokens t ORDER BY t.created_at DESC, t.id DESC`)
+		t.device, t.created_at, t.expires_at, t.revoked_at, t.revoked_by,
+		COALESCE((SELECT handle FROM therapists WHERE id = t.revoked_by), t.revoked_by) FROM tokens t ORDER BY t.created_at DESC, t.id DESC`)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +339,7 @@ func ListTokens(ctx context.Context, db *store.DB) ([]TokenInfo, error) {
 		var ti TokenInfo
 		var created string
 		var expires, revoked sql.NullString
-		if err := rows.Scan(&ti.ID, &ti.Kind, &ti.SubjectID, &ti.Subject, &ti.Device, &created, &expires, &revoked, &ti.RevokedBy); err != nil {
+		if err := rows.Scan(&ti.ID, &ti.Kind, &ti.SubjectID, &ti.Subject, &ti.Device, &created, &expires, &revoked, &ti.RevokedBy, &ti.RevokedByHandle); err != nil {
 			return nil, err
 		}
 		ti.CreatedAt = parseStamp(created)
