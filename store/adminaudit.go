@@ -40,5 +40,5 @@ func (db *DB) AuditedWrite(ctx context.Context, actor Actor, fn func(tx *sql.Tx)
 // auditedWriteOp names an AuditedWrite to the write hooks.
 type auditedWriteOp struct{}
 
-func (auditedWriteOp) OpType() string { return "audit.write" }
+func (auditedWriteOp) OpType() string  { return "audit.write" }
 func (auditedWriteOp) apply(*tx) error { return nil }
