@@ -6,14 +6,18 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"polku/store"
+	"polku/store/api"
+	"polku/store/client"
 )
 
 func (a *app) importCmd() *cobra.Command {
@@ -182,9 +186,18 @@ func (a *app) auditCmd() *cobra.Command {
 the access report a patient may ask for under the Client Data Act (703/2023).
 Who may read the record may read its access report: the assigned therapist,
 a supervisor of their team, or the store's owner without --as. Reading it
-is itself written to the audit log.`,
+is itself written to the audit log.
+
+After 'polku login' the report comes from the server, which keeps the
+audit log (a replica has only the reads made on this device): it needs the
+server to answer. On the server itself: polku audit PATIENT --db STORE.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if l, ok, err := a.readsServer(); err != nil {
+				return err
+			} else if ok {
+				return a.auditFromServer(cmd, l, args[0])
+			}
 			ctx, db, o, err := a.begin(cmd)
 			if err != nil {
 				return err
@@ -235,6 +248,48 @@ is itself written to the audit log.`,
 	}
 	addOutputFlag(cmd)
 	return cmd
+}
+
+// auditFromServer shows a patient's access report as the server has it
+// (GET /v1/audit/{patient}): the audit log is the server's; a replica holds
+// only the reads made on this device, so it is never shown in its place.
+func (a *app) auditFromServer(cmd *cobra.Command, l *loginInfo, patient string) error {
+	o := outputOf(cmd)
+	if err := o.check(); err != nil {
+		return err
+	}
+	if h := a.handle(); h != "" && h != l.Handle {
+		return usagef("signed in to %s as %s, not %s: read a local store with --db, or 'polku login' as %s", l.Server, l.Handle, h, h)
+	}
+	c, err := client.New(l.Server, l.Token, client.Options{})
+	if err != nil {
+		return err
+	}
+	log, err := c.PatientAudit(cmd.Context(), patient)
+	if err != nil {
+		var ce *client.Error
+		if errors.As(err, &ce) && ce.Status == http.StatusNotFound && ce.Code == api.CodeNotFound && strings.HasPrefix(ce.Message, "no such endpoint") {
+			return fmt.Errorf("the server at %s is older and cannot send an access report; the replica has only this device's reads, "+
+				"so none is shown: on the server, run polku audit %s --db STORE", l.Server, patient)
+		}
+		if client.IsOffline(err) {
+			return fmt.Errorf("the access report is kept by the server and it did not answer (%v); the replica has only this device's reads, "+
+				"so none is shown: try again when %s answers, or on the server run polku audit %s --db STORE", err, l.Server, patient)
+		}
+		return err
+	}
+	if zone, err := time.LoadLocation(log.TimeZone); err == nil && log.TimeZone != "" {
+		a.zone = zone
+	}
+	if o.json() {
+		return writeJSON(a.env.stdout, log.Entries)
+	}
+	tw := newTable(a.env.stdout)
+	fmt.Fprintln(tw, "WHEN\tWHO\tDEVICE\tACTION\tWHAT")
+	for _, r := range log.Entries {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.local(r.At).Format("2006-01-02 15:04:05"), r.Who, dash(r.Device), r.Action, dash(r.Detail))
+	}
+	return tw.Flush()
 }
 
 // outFolderError says why a file cannot be made beside out, in terms of

@@ -14,11 +14,11 @@ import (
 
 // demoServer makes a demo store with a token for demo and serves it over
 // plain http on loopback; the token and the server's URL come back.
-func demoServer(t *testing.T, vars map[string]string, now func() time.Time, args ...string) (srvDB, token, url string) {
+func demoServer(t *testing.T, vars map[string]string, now func() time.Time, args ...string) (srvDB, token string, ts *httptest.Server) {
 	t.Helper()
 	dir := vars["HOME"]
 	srvDB = filepath.Join(dir, "server.db")
-	if code, _, errs := cli(t, vars, "", "demo", "--db", srvDB, "--patients", "5", "--no-tui"); code != 0 {
+	if code, _, errs := cli(t, vars, "", "demo", "--db", srvDB, "--patients", "30", "--no-tui"); code != 0 {
 		t.Fatal(errs)
 	}
 	code, out, errs := cli(t, vars, "", append([]string{"--db", srvDB, "tokens", "create", "--therapist", "demo"}, args...)...)
@@ -37,9 +37,9 @@ func demoServer(t *testing.T, vars map[string]string, now func() time.Time, args
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	ts = httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return srvDB, token, ts.URL
+	return srvDB, token, ts
 }
 
 // Logging in with an expired token says it expired, and when (in the
@@ -48,7 +48,8 @@ func TestLoginWithAnExpiredToken(t *testing.T) {
 	dir := t.TempDir()
 	vars := testVars(dir)
 	later := func() time.Time { return time.Now().Add(3 * 24 * time.Hour) }
-	_, token, url := demoServer(t, vars, later, "--expires", "1d")
+	_, token, ts := demoServer(t, vars, later, "--expires", "1d")
+	url := ts.URL
 	code, _, errs := cli(t, vars, "", "login", "--server", url, "--token", token)
 	if code != 1 || !strings.Contains(errs, "this token expired on ") || strings.Contains(errs, "unknown or revoked") {
 		t.Fatalf("login with an expired token: exit %d, %q", code, errs)
@@ -66,7 +67,8 @@ func TestLoginWithAnExpiredToken(t *testing.T) {
 func TestLoginHTTPSToAPlainServer(t *testing.T) {
 	dir := t.TempDir()
 	vars := testVars(dir)
-	_, token, url := demoServer(t, vars, time.Now)
+	_, token, ts := demoServer(t, vars, time.Now)
+	url := ts.URL
 	code, _, errs := cli(t, vars, "", "login", "--server", strings.Replace(url, "http://", "https://", 1), "--token", token)
 	if code != 1 || !strings.Contains(errs, "the server speaks plain http: use http://") || strings.Contains(errs, "HTTPS client") {
 		t.Fatalf("login over https to an http server: exit %d, %q", code, errs)
@@ -122,5 +124,45 @@ func TestTokensListHelpNamesTheServerCap(t *testing.T) {
 	code, out, errs := cli(t, testVars(t.TempDir()), "", "tokens", "list", "--help")
 	if code != 0 || !strings.Contains(out, "--token-lifetime") || !strings.Contains(out, "cannot show that earlier end") {
 		t.Fatalf("tokens list --help: exit %d, %s %s", code, out, errs)
+	}
+}
+
+// After login, 'polku audit' shows the server's access report (the audit
+// log is the server's: a replica has only this device's reads), and with
+// the server gone it refuses, naming --db, rather than show a part of it.
+func TestAuditAfterLoginAsksTheServer(t *testing.T) {
+	dir := t.TempDir()
+	vars := testVars(dir)
+	srvDB, token, ts := demoServer(t, vars, time.Now)
+	if code, _, errs := cli(t, vars, "", "login", "--server", ts.URL, "--token", token); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := cli(t, vars, "", "patients", "list", "--output", "json")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	_, rest, _ := strings.Cut(out, `"pseudonym": "`)
+	pseudonym, _, _ := strings.Cut(rest, `"`)
+	if pseudonym == "" {
+		t.Fatalf("no patients after login:\n%s", out)
+	}
+	// A read on the server's store by its owner: only the server has it.
+	if code, _, errs := cli(t, vars, "", "--db", srvDB, "audit", pseudonym); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs = cli(t, vars, "", "audit", pseudonym)
+	if code != 0 {
+		t.Fatalf("audit after login: exit %d, %s", code, errs)
+	}
+	for _, want := range []string{"sync-pull", "cli:audit"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the access report after login lacks the server's %q rows:\n%s", want, out)
+		}
+	}
+	// The server is gone: no partial report from the replica.
+	ts.Close()
+	code, out, errs = cli(t, vars, "", "audit", pseudonym)
+	if code != 1 || out != "" || !strings.Contains(errs, "the access report is kept by the server") || !strings.Contains(errs, "--db STORE") {
+		t.Fatalf("audit with the server gone: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }

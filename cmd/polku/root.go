@@ -296,15 +296,22 @@ func (a *app) begin(cmd *cobra.Command) (context.Context, *store.DB, *output, er
 // only, through its outbox).
 var localOnly = map[string]bool{"polku settings set": true}
 
+// readsServer is the login a command that reads works with (its replica,
+// or the server itself), unless --db or POLKU_DB names a store: ok is
+// false when the local store is the one to read.
+func (a *app) readsServer() (*loginInfo, bool, error) {
+	if a.server == "" && a.env.getenv("POLKU_SERVER") == "" && (a.dbPath != "" || a.env.getenv("POLKU_DB") != "") {
+		return nil, false, nil
+	}
+	return a.serverLogin(false)
+}
+
 // openReadReplica opens the replica of the saved login (or of --server) for
 // a command that reads, unless --db or POLKU_DB names a store. ok is false
 // when the local store is the one to read. A replica that was never synced
 // is fetched first, and with no --as the login's handle is the reader.
 func (a *app) openReadReplica(ctx context.Context) (*store.DB, bool, error) {
-	if a.server == "" && a.env.getenv("POLKU_SERVER") == "" && (a.dbPath != "" || a.env.getenv("POLKU_DB") != "") {
-		return nil, false, nil
-	}
-	l, ok, err := a.serverLogin(false)
+	l, ok, err := a.readsServer()
 	if !ok || err != nil {
 		return nil, false, err
 	}

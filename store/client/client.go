@@ -453,6 +453,14 @@ func (c *Client) CreatePatientToken(ctx context.Context, patientID, device strin
 	return &out, err
 }
 
+// PatientAudit reads a patient's access report (id or pseudonym) from the
+// server's audit log.
+func (c *Client) PatientAudit(ctx context.Context, patient string) (*api.AuditLog, error) {
+	var out api.AuditLog
+	_, err := c.do(ctx, http.MethodGet, "/v1/audit/"+url.PathEscape(patient), nil, nil, nil, &out)
+	return &out, err
+}
+
 // RevokeToken revokes a token by id.
 func (c *Client) RevokeToken(ctx context.Context, id string) error {
 	_, err := c.do(ctx, http.MethodDelete, "/v1/admin/tokens/"+url.PathEscape(id), nil, nil, nil, nil)

@@ -139,3 +139,29 @@ func TestRevocationAndItsAuditCommitTogether(t *testing.T) {
 		t.Fatalf("revoke pa's token: %d %v", n, err)
 	}
 }
+
+// GET /v1/audit/{patient}: the access report from the server's audit log,
+// for whoever may read the record (as store.PatientAuditLog), and the read
+// is itself audited with the token's device.
+func TestAuditEndpoint(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	ctx := context.Background()
+	if err := f.db.RecordAccess(ctx, store.ActorFor(f.a, "desk"), f.pa.ID, "read", "tui:record"); err != nil {
+		t.Fatal(err)
+	}
+	st, body := f.do("GET", "/v1/audit/"+f.pa.Pseudonym, f.tok["a"], "")
+	if st != http.StatusOK || !strings.Contains(body, `"tui:record"`) || !strings.Contains(body, `"who":"`+f.a.Handle+`"`) || !strings.Contains(body, `"time_zone":"Europe/Helsinki"`) {
+		t.Fatalf("a reads pa's access report: %d %s", st, body)
+	}
+	if n := f.count("SELECT COUNT(*) FROM audit WHERE patient_id = ? AND detail = 'api:audit' AND device = 'dev-a'", f.pa.ID); n != 1 {
+		t.Errorf("%d audit rows for reading the report, want 1", n)
+	}
+	for _, c := range []struct {
+		tok  string
+		want int
+	}{{"b", http.StatusNotFound}, {"pa", http.StatusForbidden}, {"admin", http.StatusForbidden}} {
+		if st, body := f.do("GET", "/v1/audit/"+f.pa.ID, f.tok[c.tok], ""); st != c.want {
+			t.Errorf("%s reads pa's access report: %d %s, want %d", c.tok, st, body, c.want)
+		}
+	}
+}

@@ -147,6 +147,7 @@ func (s *Server) routes() {
 	handle("GET /v1/admin/synthetic-patients", s.handleSynthetic)
 	handle("POST /v1/admin/patient-tokens", s.handleCreatePatientToken)
 	handle("DELETE /v1/admin/tokens/{id}", s.handleRevokeToken)
+	handle("GET /v1/audit/{patient}", s.handleAudit)
 	s.mux.Handle("/", s.wrap(func(w http.ResponseWriter, r *http.Request, p *principal) error {
 		if allow := allowed(probe, r); len(allow) > 0 {
 			return methodNotAllowed(w, r, allow)
