@@ -2,7 +2,12 @@ package main
 
 import (
 	"context"
+	"io"
+	"log"
+	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	neturl "net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -164,5 +169,84 @@ func TestAuditAfterLoginAsksTheServer(t *testing.T) {
 	code, out, errs = cli(t, vars, "", "audit", pseudonym)
 	if code != 1 || out != "" || !strings.Contains(errs, "the access report is kept by the server") || !strings.Contains(errs, "--db STORE") {
 		t.Fatalf("audit with the server gone: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+// A first sync counts the records it pulls on a terminal (silent with
+// --quiet or off a terminal), and Ctrl+C during it says what is true: no
+// command reads a replica before its first sync has finished, and the
+// next one continues it.
+func TestFirstSyncProgressAndInterrupt(t *testing.T) {
+	dir := t.TempDir()
+	vars := testVars(dir)
+	_, token, ts := demoServer(t, vars, time.Now)
+	if code, _, errs := cli(t, vars, "", "login", "--server", ts.URL, "--token", token); code != 0 {
+		t.Fatal(errs)
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	var errb strings.Builder
+	code, _ := (invocation{ctx: cancelled, vars: vars, stderr: &errb}).run("sync")
+	if code != exitInterrupted || !strings.Contains(errb.String(), firstSyncInterrupted) {
+		t.Fatalf("an interrupted first sync: exit %d, %q", code, errb.String())
+	}
+	// Quiet, then on a terminal: the counter shows only on the terminal.
+	var quiet strings.Builder
+	if code, _ := (invocation{vars: vars, stderr: &quiet, tty: true}).run("--quiet", "patients", "list"); code != 0 {
+		t.Fatalf("the command after an interrupted first sync: exit %d, %s", code, quiet.String())
+	}
+	if strings.Contains(quiet.String(), "records") {
+		t.Errorf("--quiet drew a counter: %q", quiet.String())
+	}
+	if !strings.Contains(quiet.String(), "first sync of") {
+		t.Errorf("the next command did not continue the first sync: %q", quiet.String())
+	}
+	// A new replica on a terminal.
+	vars2 := testVars(t.TempDir())
+	if code, _, errs := cli(t, vars2, "", "login", "--server", ts.URL, "--token", token); code != 0 {
+		t.Fatal(errs)
+	}
+	var tty strings.Builder
+	if code, _ := (invocation{vars: vars2, stderr: &tty, tty: true}).run("sync"); code != 0 {
+		t.Fatalf("sync: exit %d, %s", code, tty.String())
+	}
+	if !strings.Contains(tty.String(), "sync") || !strings.Contains(tty.String(), "records") {
+		t.Errorf("a first sync on a terminal shows no counter: %q", tty.String())
+	}
+	// After a finished first sync, an interruption keeps the old words.
+	errb.Reset()
+	if code, _ := (invocation{ctx: cancelled, vars: vars2, stderr: &errb}).run("sync"); code != exitInterrupted || strings.Contains(errb.String(), "first sync") {
+		t.Fatalf("an interrupted later sync: exit %d, %q", code, errb.String())
+	}
+}
+
+// Ctrl+C in the middle of a first sync's pull (the replica exists, the
+// round has begun) says the same: nothing from it is shown.
+func TestFirstSyncInterruptedMidRound(t *testing.T) {
+	dir := t.TempDir()
+	vars := testVars(dir)
+	_, token, ts := demoServer(t, vars, time.Now)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	target, _ := neturl.Parse(ts.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ErrorLog = log.New(io.Discard, "", 0)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/changes" {
+			cancel() // Ctrl+C while the first page is on its way
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	if code, _, errs := cli(t, vars, "", "login", "--server", front.URL, "--token", token); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := cli(t, vars, "", "sync", "status"); code != 0 { // makes the replica, syncs nothing
+		t.Fatal(errs)
+	}
+	var errb strings.Builder
+	code, _ := (invocation{ctx: ctx, vars: vars, stderr: &errb}).run("sync")
+	if code != exitInterrupted || !strings.Contains(errb.String(), firstSyncInterrupted) {
+		t.Fatalf("a first sync interrupted mid-round: exit %d, %q", code, errb.String())
 	}
 }

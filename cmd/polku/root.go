@@ -51,6 +51,9 @@ type app struct {
 	quiet  bool           // --quiet: no progress on standard error
 	zone   *time.Location // the service's time zone, once a store is open
 	remote *remoteSession // set while the workbench runs on a replica
+	// interruptNote, when set, is what an interruption now leaves behind
+	// (a first sync: nothing shown), said instead of interrupted's.
+	interruptNote string
 }
 
 // usageError marks an error as a usage error (exit code 2).
@@ -83,7 +86,11 @@ func run(ctx context.Context, e *env) int {
 		if e.stderrTTY {
 			fmt.Fprint(e.stderr, "\r\x1b[K")
 		}
-		fmt.Fprintf(e.stderr, "polku: %s\n", interrupted(cmd))
+		note := interrupted(cmd)
+		if a.interruptNote != "" {
+			note = a.interruptNote
+		}
+		fmt.Fprintf(e.stderr, "polku: %s\n", note)
 		return exitInterrupted
 	}
 	msg := netMessage(err)
@@ -181,8 +188,9 @@ func interrupted(cmd *cobra.Command) string {
 	case allOrNothing[path]:
 		return "interrupted, nothing written"
 	case path == "polku sync":
-		// A pull writes page by page, each with its cursor.
-		return "interrupted; the pages already fetched are kept, and the next sync goes on from there"
+		// A pull writes page by page, each with its cursor (a first sync
+		// says otherwise: syncRound).
+		return "interrupted; the pages already fetched are kept and shown, and the next sync goes on from there"
 	}
 	return "interrupted"
 }
@@ -323,7 +331,7 @@ func (a *app) openReadReplica(ctx context.Context) (*store.DB, bool, error) {
 		// Never synced to the end (new, or a first sync was interrupted):
 		// finish it before reading, so that nothing half-fetched is shown.
 		fmt.Fprintf(a.env.stderr, "fetching your patients from %s (first sync of %s)...\n", l.Server, l.Replica)
-		if _, err = eng.Round(ctx); err != nil {
+		if _, err = a.syncRound(ctx, eng); err != nil {
 			db.Close()
 			return nil, true, fmt.Errorf("the first sync of the replica failed: %w", err)
 		}
