@@ -124,3 +124,16 @@ func TestDriverErrorsAreSentences(t *testing.T) {
 		noCodes(t, err.Error())
 	})
 }
+
+// A store path that cannot be opened (here a folder) says so, without the
+// driver's "(14)".
+func TestCannotOpenSaysWhy(t *testing.T) {
+	dir := t.TempDir()
+	_, err := store.Open(context.Background(), dir, store.Options{})
+	if err == nil {
+		t.Fatal("opened a folder as a store")
+	}
+	if msg := store.ExplainError(err); strings.Contains(msg, "(14)") || strings.Contains(msg, "SQLITE") || strings.Contains(msg, "unable to open") {
+		t.Errorf("opening a folder: %q", msg)
+	}
+}
