@@ -31,6 +31,10 @@ func (a *app) progress(desc, unit string, bytes bool) (report func(done, total i
 				progressbar.OptionSetPredictTime(total > 0),
 				progressbar.OptionThrottle(100 * time.Millisecond),
 				progressbar.OptionSpinnerType(14),
+				// The spinner turns when the count moves, not on a timer of
+				// its own: the library's timer goroutine draws without the
+				// lock Clear takes (a data race) and outlives the bar.
+				progressbar.OptionSetSpinnerChangeInterval(0),
 				progressbar.OptionSetRenderBlankState(true),
 			}
 			if !bytes {
