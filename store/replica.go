@@ -218,7 +218,7 @@ func (db *DB) ApplyPulled(ctx context.Context, b PulledBatch) (int, error) {
 	}
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("begin write: %w", describeDriverError(err))
+		return 0, driverFail("begin write", err)
 	}
 	t := &tx{ctx: ctx, tx: sqlTx, db: db, now: db.Now(), actor: System("sync"), stmts: map[string]*sql.Stmt{}}
 	defer func() {
@@ -232,7 +232,7 @@ func (db *DB) ApplyPulled(ctx context.Context, b PulledBatch) (int, error) {
 		return 0, err
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return 0, fmt.Errorf("commit pulled records: %w", describeDriverError(err))
+		return 0, driverFail("commit pulled records", err)
 	}
 	return n, nil
 }

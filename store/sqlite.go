@@ -96,7 +96,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		if !opts.Create {
-			return nil, fmt.Errorf("no store at %s: run 'polku init --db %s' first: %w", path, path, ErrNotFound)
+			return nil, &notFoundError{fmt.Sprintf("no store at %s: run `polku init --db %s` first, or `polku demo`", path, path)}
 		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("create store folder: %w", err)
@@ -248,7 +248,10 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	cur, err := db.userVersion(ctx, db.w)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", db.path, describeDriverError(err))
+		if d := describeDriverError(err); d != err {
+			return &DriverError{Msg: d.Error() + " (" + db.path + ")", Err: err}
+		}
+		return fmt.Errorf("open %s: %w", db.path, err)
 	}
 	if cur > len(names) {
 		return fmt.Errorf("store %s has schema %d, newer than this polku knows (%d): upgrade polku", db.path, cur, len(names))
@@ -284,17 +287,95 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// notFoundError is ErrNotFound told in a sentence of its own.
+type notFoundError struct{ msg string }
+
+func (e *notFoundError) Error() string { return e.msg }
+func (e *notFoundError) Unwrap() error { return ErrNotFound }
+
+// DriverError is a failure of the SQLite file itself (busy, damaged,
+// full, read-only, a disk error) told in words a person can act on. The
+// driver's error, with its result code, is kept in Err for errors.As and
+// never shown.
+type DriverError struct {
+	Msg string
+	Err error
+}
+
+func (e *DriverError) Error() string { return e.Msg }
+func (e *DriverError) Unwrap() error { return e.Err }
+
+// driverSentence says what a driver result code means for the person at
+// the keyboard; "" for codes that need the caller's own words.
+func driverSentence(se *sqlite.Error) string {
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return "the store is busy: another polku is writing to it; try again"
+	case sqlite3.SQLITE_CORRUPT:
+		return "the store file is damaged: restore it from a backup"
+	case sqlite3.SQLITE_NOTADB:
+		return "not a polku store (not an SQLite database), or the store file is damaged: check the path, or restore it from a backup"
+	case sqlite3.SQLITE_FULL:
+		return "the disk holding the store is full: free some space and try again"
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH:
+		return "the store file cannot be written: check its permissions and those of its folder"
+	case sqlite3.SQLITE_IOERR:
+		return "the store file could not be read or written (a disk error): check the disk, then try again"
+	case sqlite3.SQLITE_CANTOPEN:
+		return "cannot open the store file: check the path and permissions"
+	}
+	return ""
+}
+
+// describeDriverError tells a driver error of the store file as a
+// *DriverError; any other error passes as it is.
 func describeDriverError(err error) error {
 	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() & 0xff {
-		case sqlite3.SQLITE_NOTADB:
-			return fmt.Errorf("not a polku store (not an SQLite database): %w", err)
-		case sqlite3.SQLITE_CANTOPEN:
-			return fmt.Errorf("cannot open the file (check the path and permissions): %w", err)
-		}
+	var de *DriverError
+	if err == nil || errors.As(err, &de) || !errors.As(err, &se) {
+		return err
+	}
+	if s := driverSentence(se); s != "" {
+		return &DriverError{Msg: s, Err: err}
 	}
 	return err
+}
+
+// driverFail is what for an error of the driver: the sentence alone when
+// the code is one a person can act on (the driver's words and code are
+// not for a person), else "what: error".
+func driverFail(what string, err error) error {
+	d := describeDriverError(err)
+	var de *DriverError
+	if errors.As(d, &de) {
+		return d
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// ExplainError is err's text with a driver error in it (however it was
+// wrapped) replaced by what it means for the person at the keyboard, and
+// without the driver's result codes ("(5)", "(SQLITE_BUSY)"). Commands
+// print errors through it.
+func ExplainError(err error) string {
+	msg := err.Error()
+	var de *DriverError
+	if errors.As(err, &de) {
+		return msg
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return msg
+	}
+	raw := se.Error()
+	s := driverSentence(se)
+	if s == "" {
+		s = "the store could not be read or written"
+	}
+	if i := strings.Index(msg, raw); i >= 0 {
+		return msg[:i] + s + msg[i+len(raw):]
+	}
+	return s
 }
 
 // Meta returns a value of the store's meta table ("epoch", "created_at").
@@ -478,7 +559,7 @@ func (db *DB) write(ctx context.Context, actor Actor, op Op, fn func(t *tx) erro
 	}
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin write: %w", describeDriverError(err))
+		return driverFail("begin write", err)
 	}
 	t := &tx{ctx: ctx, tx: sqlTx, db: db, now: db.Now(), actor: actor, stmts: map[string]*sql.Stmt{}}
 	defer func() {
@@ -504,7 +585,7 @@ func (db *DB) write(ctx context.Context, actor Actor, op Op, fn func(t *tx) erro
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", describeDriverError(err))
+		return driverFail("commit", err)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"polku/internal/textsafe"
 	"polku/programs"
 )
 
@@ -250,10 +251,12 @@ func checkText(rec, field, v string) error {
 }
 
 // checkPlain refuses control characters (escape sequences and the like) in
-// names and other one-line fields that are shown in terminals.
+// names and other one-line fields that are shown in terminals, and the
+// line and paragraph separators U+2028 and U+2029: a one-line field has
+// no line breaks.
 func checkPlain(rec, field, v string) error {
 	for _, c := range v {
-		if programs.IsControl(c) {
+		if programs.IsControl(c) || c == 0x2028 || c == 0x2029 {
 			return invalid(rec, field, "contains a control character (U+%04X); use plain text", c)
 		}
 	}
@@ -553,14 +556,12 @@ func checkMessage(rf refs, m *Message) error {
 		checkText(r, "body", m.Body), needTime(r, "sent_at", m.SentAt)); err != nil {
 		return err
 	}
-	// A message whose text is only white space, control characters (which
-	// are stripped before display) and invisible ones would arrive as an
-	// empty message: nothing to read, yet one more to answer.
-	visible := strings.IndexFunc(m.Body, func(c rune) bool {
-		invisible := c == 0xad || (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c == 0xfeff
-		return !programs.IsControl(c) && !invisible && strings.TrimSpace(string(c)) != ""
-	})
-	if visible < 0 {
+	// A message whose text is only white space, invisible characters and
+	// what the screens strip before display (controls, whole escape
+	// sequences such as "\x1b[31m") would arrive as an empty message:
+	// nothing to read, yet one more to answer. Decided on the text as the
+	// screens show it, by the same rules (internal/textsafe).
+	if !textsafe.Visible(m.Body) {
 		return invalid(r, "body", "has no visible text (only spaces, control or invisible characters): write something")
 	}
 	if _, _, err := enrollmentOf(rf, r, m.EnrollmentID, m.PatientID); err != nil {
@@ -781,7 +782,11 @@ func checkTimeSpent(rf refs, ts *TimeSpent) error {
 // none may hold a control character.
 func checkAudit(a *AuditEntry) error {
 	const r = "audit"
+	patient := needID(r, "patient_id", a.PatientID)
+	if a.PatientID == "" && adminActions[a.Action] {
+		patient = nil // an admin action (a revoked staff token): no patient
+	}
 	return first(needID(r, "id", a.ID), need(r, "actor_id", a.ActorID), checkPlain(r, "actor_id", a.ActorID),
-		checkPlain(r, "device", a.Device), needID(r, "patient_id", a.PatientID),
+		checkPlain(r, "device", a.Device), patient,
 		need(r, "action", a.Action), checkPlain(r, "action", a.Action), checkPlain(r, "detail", a.Detail), needTime(r, "at", a.At))
 }

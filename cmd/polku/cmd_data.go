@@ -6,14 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"polku/store"
+	"polku/store/api"
+	"polku/store/client"
 	"polku/store/fhir"
 )
 
@@ -165,7 +170,7 @@ clinical content: they are exported (as Communication) only with
 				// never leaves a half-written file under the real name.
 				tmp, err = os.CreateTemp(filepath.Dir(out), ".polku-export-*")
 				if err != nil {
-					return err
+					return outFolderError(out, err)
 				}
 				defer os.Remove(tmp.Name())
 				w = tmp
@@ -249,12 +254,21 @@ For admins only (the store's owner or an admin account):
   --by HANDLE      everything one user read in the period, with reads of
                    patients the user was not assigned to at that moment
                    flagged (the privacy officer's view)
-Both are reads of the patients in them, and are written to the audit log.`,
+Both are reads of the patients in them, and are written to the audit log.
+
+After 'polku login' the plain list comes from the server, which keeps the
+audit log (a replica has only the reads made on this device): it needs the
+server to answer. On the server itself: polku audit PATIENT --db STORE.`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if by != "" {
-				return cobra.NoArgs(cmd, args)
+			switch {
+			case by != "" && len(args) > 0:
+				return usagef("--by lists what one user read: give no patient with it (got %q)", strings.Join(args, " "))
+			case by == "" && len(args) == 0:
+				return usagef("say which patient: polku audit PATIENT, or polku audit --by HANDLE")
+			case len(args) > 1:
+				return usagef("one patient at a time (got %q)", strings.Join(args, " "))
 			}
-			return cobra.ExactArgs(1)(cmd, args)
+			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "" && format != "md" {
@@ -269,6 +283,13 @@ Both are reads of the patients in them, and are written to the audit log.`,
 			fromT, toT, err := auditPeriod(from, to)
 			if err != nil {
 				return err
+			}
+			if by == "" && format == "" {
+				if l, ok, err := a.readsServer(); err != nil {
+					return err
+				} else if ok {
+					return a.auditFromServer(cmd, l, args[0])
+				}
 			}
 			ctx, db, o, err := a.begin(cmd)
 			if err != nil {
@@ -331,4 +352,63 @@ Both are reads of the patients in them, and are written to the audit log.`,
 	cmd.Flags().StringVar(&to, "to", "", "last day, YYYY-MM-DD, inclusive (with --format md or --by)")
 	cmd.Flags().StringVar(&by, "by", "", "list everything this user (handle) read (admins)")
 	return cmd
+}
+
+// auditFromServer shows a patient's access report as the server has it
+// (GET /v1/audit/{patient}): the audit log is the server's; a replica holds
+// only the reads made on this device, so it is never shown in its place.
+func (a *app) auditFromServer(cmd *cobra.Command, l *loginInfo, patient string) error {
+	o := outputOf(cmd)
+	if err := o.check(); err != nil {
+		return err
+	}
+	if h := a.handle(); h != "" && h != l.Handle {
+		return usagef("signed in to %s as %s, not %s: read a local store with --db, or 'polku login' as %s", l.Server, l.Handle, h, h)
+	}
+	c, err := client.New(l.Server, l.Token, client.Options{})
+	if err != nil {
+		return err
+	}
+	log, err := c.PatientAudit(cmd.Context(), patient)
+	if err != nil {
+		var ce *client.Error
+		if errors.As(err, &ce) && ce.Status == http.StatusNotFound && ce.Code == api.CodeNotFound && strings.HasPrefix(ce.Message, "no such endpoint") {
+			return fmt.Errorf("the server at %s is older and cannot send an access report; the replica has only this device's reads, "+
+				"so none is shown: on the server, run polku audit %s --db STORE", l.Server, patient)
+		}
+		if client.IsOffline(err) {
+			return fmt.Errorf("the access report is kept by the server and it did not answer (%v); the replica has only this device's reads, "+
+				"so none is shown: try again when %s answers, or on the server run polku audit %s --db STORE", err, l.Server, patient)
+		}
+		return err
+	}
+	if zone, err := time.LoadLocation(log.TimeZone); err == nil && log.TimeZone != "" {
+		a.zone = zone
+	}
+	if o.json() {
+		return writeJSON(a.env.stdout, log.Entries)
+	}
+	tw := newTable(a.env.stdout)
+	fmt.Fprintln(tw, "WHEN\tWHO\tDEVICE\tACTION\tWHAT")
+	for _, r := range log.Entries {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.local(r.At).Format("2006-01-02 15:04:05"), r.Who, dash(r.Device), r.Action, dash(r.Detail))
+	}
+	return tw.Flush()
+}
+
+// outFolderError says why a file cannot be made beside out, in terms of
+// the folder the person named rather than the temporary file's name.
+func outFolderError(out string, err error) error {
+	dir := filepath.Dir(out)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("--out %s: the folder %s does not exist: make it first (mkdir -p %s) or choose another", out, dir, dir)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("--out %s: cannot write in the folder %s (permission denied)", out, dir)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("--out %s: cannot write in the folder %s: %v", out, dir, pe.Err)
+	}
+	return err
 }

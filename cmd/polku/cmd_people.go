@@ -275,7 +275,7 @@ improvement or deterioration, recovery). The read is written to the audit log.`,
 			}
 			fmt.Fprintf(w, "%s  %s  born %s  language %s%s\n", pt.Pseudonym, pt.DisplayName, pt.BirthDate, pt.Language, synthetic)
 			for _, r := range rec.Referrals {
-				fmt.Fprintf(w, "referral  %s from %s for %s: %s\n", r.ReceivedAt.Format("2006-01-02"), r.ReferringUnit, r.RequestedProgram, r.Status)
+				fmt.Fprintf(w, "referral  %s from %s for %s: %s\n", a.local(r.ReceivedAt).Format("2006-01-02"), r.ReferringUnit, r.RequestedProgram, r.Status)
 			}
 			for _, e := range rec.Enrollments {
 				def := rec.Programs[e.ProgramVersionID]

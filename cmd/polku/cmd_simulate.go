@@ -233,6 +233,13 @@ Stop with Ctrl-C, --count or --duration.`,
 				if err != nil {
 					return err
 				}
+				if l, _ := a.readLogin(); l != nil && l.Server == u.String() {
+					// The service's zone, for the times printed, from the replica's settings.
+					if db, err := store.Open(ctx, l.Replica, store.Options{ReadOnly: true, Clock: a.env.now}); err == nil {
+						a.useZoneOf(ctx, db)
+						db.Close()
+					}
+				}
 				list, err := player.SyntheticPatients(ctx)
 				if err != nil {
 					return fmt.Errorf("list the synthetic patients (an admin's token, or a therapist's for their own): %w", err)
@@ -316,7 +323,7 @@ Stop with Ctrl-C, --count or --duration.`,
 			}
 			fmt.Fprintf(a.env.stdout, "simulating %s %s, one action every %s\n", plural(len(cast), "patient", "patients"), where, every)
 			done, failed := simulateLoop(ctx, simLoop{cast: cast, portals: portals, rnd: rnd, every: every, count: count,
-				now: a.env.now, out: a.env.stdout, after: time.After})
+				now: a.env.now, local: a.local, out: a.env.stdout, after: time.After})
 			fmt.Fprintf(a.env.stdout, "%s done, %d failed\n", plural(done, "action", "actions"), failed)
 			if failed > 0 && done == 0 {
 				return errors.New("every simulated action failed")
@@ -345,6 +352,7 @@ type simLoop struct {
 	every   time.Duration
 	count   int
 	now     func() time.Time
+	local   func(time.Time) time.Time // the time a person reads (the service's zone); nil: as now gives it
 	out     io.Writer
 	after   func(time.Duration) <-chan time.Time
 	backoff client.Backoff
@@ -365,7 +373,11 @@ func simulateLoop(ctx context.Context, l simLoop) (done, failed int) {
 	for l.count <= 0 || done < l.count {
 		i := l.rnd.IntN(len(l.cast))
 		what, err := simulateOne(ctx, l.portals[i], l.rnd, l.now())
-		at := l.now().Format("15:04:05")
+		shown := l.now()
+		if l.local != nil {
+			shown = l.local(shown)
+		}
+		at := shown.Format("15:04:05")
 		wait := l.every
 		switch {
 		case err != nil && ctx.Err() != nil:

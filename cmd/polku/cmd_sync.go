@@ -166,7 +166,11 @@ once.`,
 			}
 			me, err := c.Me(ctx)
 			if err != nil {
-				if client.IsUnauthorized(err) {
+				var ce *client.Error
+				switch {
+				case client.IsExpired(err) && errors.As(err, &ce):
+					return fmt.Errorf("cannot sign in to %s: %s", u, ce.Message) // when, and what to do
+				case client.IsUnauthorized(err):
 					return fmt.Errorf("the server refused the token (unknown or revoked)")
 				}
 				return fmt.Errorf("cannot sign in to %s: %w", u, err)
@@ -242,13 +246,16 @@ retry KEY' or 'polku sync discard KEY'.`,
 			if err != nil {
 				return err
 			}
+			if _, err := os.Stat(l.Replica); errors.Is(err, os.ErrNotExist) {
+				a.interruptNote = firstSyncInterrupted // stopped even before the round
+			}
 			db, eng, err := a.openReplica(ctx, l)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
 			start := time.Now()
-			rep, err := eng.Round(ctx)
+			rep, err := a.syncRound(ctx, eng)
 			if err != nil {
 				return fmt.Errorf("sync with %s: %w", l.Server, err)
 			}
@@ -290,6 +297,31 @@ retry KEY' or 'polku sync discard KEY'.`,
 	addOutputFlag(cmd)
 	cmd.AddCommand(a.syncStatusCmd(), a.syncResolveCmd("retry"), a.syncResolveCmd("discard"))
 	return cmd
+}
+
+// firstSyncInterrupted is what Ctrl+C during a first sync leaves: the
+// pages fetched are kept on disk, but no command reads a replica before
+// its first sync has finished, so nothing of it is shown.
+const firstSyncInterrupted = "interrupted: the first sync did not finish, so nothing from it is shown; the next command continues it"
+
+// syncRound runs one sync round with a counter of the records pulled on
+// standard error (a terminal, without --quiet; the server sends no total,
+// so a count and a rate, no time left). During a first sync, an
+// interruption says that nothing from it is shown.
+func (a *app) syncRound(ctx context.Context, eng *syncer.Engine) (syncer.Report, error) {
+	first := eng.Status().LastSync.IsZero()
+	if first {
+		a.interruptNote = firstSyncInterrupted
+	}
+	report, done := a.progress("sync", "records", false)
+	eng.OnPull(func(n int) { report(n, 0) })
+	rep, err := eng.Round(ctx)
+	eng.OnPull(nil)
+	done()
+	if err == nil && first {
+		a.interruptNote = "" // finished: from here on, what is read is whole
+	}
+	return rep, err
 }
 
 func (a *app) syncStatusCmd() *cobra.Command {
@@ -438,15 +470,15 @@ func (a *app) runRemoteTUI(cmd *cobra.Command) (ok bool, err error) {
 		return true, err
 	}
 	defer db.Close()
-	th, err := db.Therapist(ctx, l.TherapistID)
-	if errors.Is(err, store.ErrNotFound) {
-		// A new replica: fetch the caseload before opening.
-		fmt.Fprintf(a.env.stderr, "fetching your patients from %s...\n", l.Server)
-		if _, err := eng.Round(ctx); err != nil {
-			return true, fmt.Errorf("the replica is empty and the first sync failed: %w", err)
+	if eng.Status().LastSync.IsZero() {
+		// Never synced to the end (new, or a first sync was interrupted):
+		// finish it before opening, so that nothing half-fetched is shown.
+		fmt.Fprintf(a.env.stderr, "fetching your patients from %s (first sync of %s)...\n", l.Server, l.Replica)
+		if _, err := a.syncRound(ctx, eng); err != nil {
+			return true, fmt.Errorf("the first sync of the replica failed: %w", err)
 		}
-		th, err = db.Therapist(ctx, l.TherapistID)
 	}
+	th, err := db.Therapist(ctx, l.TherapistID)
 	if err != nil {
 		return true, err
 	}

@@ -168,7 +168,15 @@ func (a *app) tokensListCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List tokens (never the tokens themselves)",
-		Args:  cobra.NoArgs,
+		Long: `List the tokens of the store: who each is for, its device, when it was made,
+when it expires and when it was revoked (never the tokens themselves).
+
+EXPIRES is the expiry the token was made with. A server started with a
+shorter cap ('polku serve --token-lifetime therapist=30d') ends a token
+sooner: when it is older than the cap for its kind, counted from CREATED.
+The store does not record the flags of the running server, so this list
+cannot show that earlier end: check the serve command line.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := outputOf(cmd)
 			if err := o.check(); err != nil {
@@ -193,14 +201,15 @@ func (a *app) tokensListCmd() *cobra.Command {
 				return writeJSON(a.env.stdout, rows)
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "ID\tKIND\tFOR\tDEVICE\tCREATED\tEXPIRES\tREVOKED")
+			fmt.Fprintln(tw, "ID\tKIND\tFOR\tDEVICE\tCREATED\tEXPIRES\tREVOKED\tREVOKED BY")
 			for _, t := range list {
-				revoked := "-"
+				revoked, by := "-", "-"
 				if t.RevokedAt != nil {
 					revoked = a.local(*t.RevokedAt).Format("2006-01-02 15:04")
+					by = dash(t.RevokedByHandle)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Kind, dash(t.Subject), dash(t.Device),
-					a.local(t.CreatedAt).Format("2006-01-02 15:04"), a.expiresText(t, now), revoked)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Kind, dash(t.Subject), dash(t.Device),
+					a.local(t.CreatedAt).Format("2006-01-02 15:04"), a.expiresText(t, now), revoked, by)
 			}
 			return tw.Flush()
 		},

@@ -162,6 +162,7 @@ func (a *app) finishCommands(root *cobra.Command) {
 			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 		}
 		c.SuggestionsMinimumDistance = 2
+		explainArgs(c)
 		if c.Flags().Lookup("therapist") != nil { // always a handle
 			c.RegisterFlagCompletionFunc("therapist", a.completeHandles)
 		}

@@ -21,19 +21,28 @@ func (a *app) progress(desc, unit string, bytes bool) (report func(done, total i
 			if total <= 0 {
 				total = -1 // unknown: a spinner with the count and the rate
 			}
-			bar = progressbar.NewOptions(total,
+			opts := []progressbar.Option{
 				progressbar.OptionSetWriter(rawWriter(a.env.stderr)), // draws with carriage returns of its own
 				progressbar.OptionSetDescription(desc),
 				progressbar.OptionSetWidth(24),
 				progressbar.OptionShowCount(),
-				progressbar.OptionShowIts(),
-				progressbar.OptionSetItsString(unit),
 				progressbar.OptionShowBytes(bytes),
-				progressbar.OptionSetPredictTime(true),
-				progressbar.OptionThrottle(100*time.Millisecond),
+				// Time left only when there is a total to count down to.
+				progressbar.OptionSetPredictTime(total > 0),
+				progressbar.OptionThrottle(100 * time.Millisecond),
 				progressbar.OptionSpinnerType(14),
+				// The spinner turns when the count moves, not on a timer of
+				// its own: the library's timer goroutine draws without the
+				// lock Clear takes (a data race) and outlives the bar.
+				progressbar.OptionSetSpinnerChangeInterval(0),
 				progressbar.OptionSetRenderBlankState(true),
-			)
+			}
+			if !bytes {
+				// Bytes come with their own rate (MB/s); a second rate in
+				// items would be a number with no unit.
+				opts = append(opts, progressbar.OptionShowIts(), progressbar.OptionSetItsString(unit))
+			}
+			bar = progressbar.NewOptions(total, opts...)
 		}
 		bar.Set(n)
 	}

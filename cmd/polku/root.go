@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/user"
@@ -21,6 +22,7 @@ import (
 
 	"polku/programs"
 	"polku/store"
+	"polku/store/client"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -49,6 +51,9 @@ type app struct {
 	quiet  bool           // --quiet: no progress on standard error
 	zone   *time.Location // the service's time zone, once a store is open
 	remote *remoteSession // set while the workbench runs on a replica
+	// interruptNote, when set, is what an interruption now leaves behind
+	// (a first sync: nothing shown), said instead of interrupted's.
+	interruptNote string
 }
 
 // usageError marks an error as a usage error (exit code 2).
@@ -81,10 +86,17 @@ func run(ctx context.Context, e *env) int {
 		if e.stderrTTY {
 			fmt.Fprint(e.stderr, "\r\x1b[K")
 		}
-		fmt.Fprintf(e.stderr, "polku: %s\n", interrupted(cmd))
+		note := interrupted(cmd)
+		if a.interruptNote != "" {
+			note = a.interruptNote
+		}
+		fmt.Fprintf(e.stderr, "polku: %s\n", note)
 		return exitInterrupted
 	}
 	msg := netMessage(err)
+	if msg == err.Error() {
+		msg = store.ExplainError(err) // no driver words or result codes
+	}
 	var probs programs.Problems
 	var ue usageError
 	switch {
@@ -133,6 +145,8 @@ func netMessage(err error) string {
 	var dns *net.DNSError
 	var why string
 	switch {
+	case errors.Is(err, http.ErrSchemeMismatch):
+		why = client.PlainHTTPReason
 	case errors.Is(err, syscall.ECONNREFUSED):
 		why = "connection refused; is `polku serve` running there?"
 	case errors.As(err, &dns):
@@ -174,8 +188,9 @@ func interrupted(cmd *cobra.Command) string {
 	case allOrNothing[path]:
 		return "interrupted, nothing written"
 	case path == "polku sync":
-		// A pull writes page by page, each with its cursor.
-		return "interrupted; the pages already fetched are kept, and the next sync goes on from there"
+		// A pull writes page by page, each with its cursor (a first sync
+		// says otherwise: syncRound).
+		return "interrupted; the pages already fetched are kept and shown, and the next sync goes on from there"
 	}
 	return "interrupted"
 }
@@ -211,7 +226,7 @@ Try it with synthetic data: polku demo`,
 		Args:          cobra.NoArgs,
 		RunE:          a.runTUI,
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(flagError) // with "did you mean" (args.go)
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.dbPath, "db", "", "store file (env POLKU_DB; default "+defaultDBHint()+")")
 	pf.StringVar(&a.as, "as", "", "act as this therapist handle (env POLKU_AS)")
@@ -296,15 +311,22 @@ func (a *app) begin(cmd *cobra.Command) (context.Context, *store.DB, *output, er
 // only, through its outbox).
 var localOnly = map[string]bool{"polku settings set": true}
 
+// readsServer is the login a command that reads works with (its replica,
+// or the server itself), unless --db or POLKU_DB names a store: ok is
+// false when the local store is the one to read.
+func (a *app) readsServer() (*loginInfo, bool, error) {
+	if a.server == "" && a.env.getenv("POLKU_SERVER") == "" && (a.dbPath != "" || a.env.getenv("POLKU_DB") != "") {
+		return nil, false, nil
+	}
+	return a.serverLogin(false)
+}
+
 // openReadReplica opens the replica of the saved login (or of --server) for
 // a command that reads, unless --db or POLKU_DB names a store. ok is false
 // when the local store is the one to read. A replica that was never synced
 // is fetched first, and with no --as the login's handle is the reader.
 func (a *app) openReadReplica(ctx context.Context) (*store.DB, bool, error) {
-	if a.server == "" && a.env.getenv("POLKU_SERVER") == "" && (a.dbPath != "" || a.env.getenv("POLKU_DB") != "") {
-		return nil, false, nil
-	}
-	l, ok, err := a.serverLogin(false)
+	l, ok, err := a.readsServer()
 	if !ok || err != nil {
 		return nil, false, err
 	}
@@ -316,7 +338,7 @@ func (a *app) openReadReplica(ctx context.Context) (*store.DB, bool, error) {
 		// Never synced to the end (new, or a first sync was interrupted):
 		// finish it before reading, so that nothing half-fetched is shown.
 		fmt.Fprintf(a.env.stderr, "fetching your patients from %s (first sync of %s)...\n", l.Server, l.Replica)
-		if _, err = eng.Round(ctx); err != nil {
+		if _, err = a.syncRound(ctx, eng); err != nil {
 			db.Close()
 			return nil, true, fmt.Errorf("the first sync of the replica failed: %w", err)
 		}

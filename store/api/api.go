@@ -577,3 +577,20 @@ func deref(op store.Op) store.Op {
 // values are returned as they are), so that callers can switch on value
 // types.
 func Deref(op store.Op) store.Op { return deref(op) }
+
+// AuditLog is the answer of GET /v1/audit/{patient}: a patient's access
+// report (every read of the record: who, when, what, from which device),
+// from the server's audit log, which replicas do not have. Who may read
+// the record may read it; reading it is itself written to the log.
+type AuditLog struct {
+	PatientID string       `json:"patient_id"`
+	Pseudonym string       `json:"pseudonym"`
+	TimeZone  string       `json:"time_zone"` // the service's zone, for showing the times
+	Entries   []AuditEntry `json:"entries"`
+}
+
+// AuditEntry is one row of an access report, with who it was by.
+type AuditEntry struct {
+	store.AuditEntry
+	Who string `json:"who"` // the actor's handle, or its id (os:USER, patient:ID)
+}

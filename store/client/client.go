@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"polku/store"
 	"polku/store/api"
@@ -124,7 +126,72 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e.Code == CodeNotPolku {
+		return e.Message // says the status itself
+	}
 	return fmt.Sprintf("server: %s (%d %s)", e.Message, e.Status, e.Code)
+}
+
+// CodeNotPolku is the Code of an error answer that is not a polku
+// server's (an HTML page or other JSON from a proxy in front of it).
+const CodeNotPolku = "not_polku"
+
+// notPolku says what an answer that is not a polku error body was: its
+// status, that a proxy may be in between, and at most a short, printable
+// first line of its text (an HTML page from a proxy is up to a megabyte
+// of markup, and its text is not to be trusted on a terminal).
+func notPolku(resp *http.Response, body []byte) string {
+	msg := "the server answered " + resp.Status + " (not polku's answer: is a proxy in front of it?)"
+	if line := firstLine(body); line != "" {
+		msg += ": " + line
+	}
+	return msg
+}
+
+// firstLine is the first line of text in body with markup, controls and
+// escapes dropped, at most 80 characters.
+func firstLine(body []byte) string {
+	const max = 80
+	var b strings.Builder
+	inTag := false
+	n := 0
+	for _, r := range string(body) {
+		switch {
+		case r == '<':
+			inTag = true
+			continue
+		case r == '>' && inTag:
+			inTag = false
+			continue
+		case inTag:
+			continue
+		case r == '\n' || r == '\r':
+			if strings.TrimSpace(b.String()) != "" {
+				return finishLine(b.String(), n >= max)
+			}
+			b.Reset()
+			n = 0
+			continue
+		case r == '\t':
+			r = ' '
+		case r == utf8.RuneError || !unicode.IsPrint(r) || unicode.Is(unicode.Bidi_Control, r):
+			continue
+		}
+		if n >= max {
+			return finishLine(b.String(), true)
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return finishLine(b.String(), false)
+}
+
+func finishLine(s string, cut bool) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if cut && s != "" {
+		s += "…"
+	}
+	return s
 }
 
 // IsResync says whether the server answered that the replica's pull
@@ -218,11 +285,8 @@ func (c *Client) once(ctx context.Context, method, u string, header map[string]s
 	if resp.StatusCode >= 300 {
 		var eb api.ErrorBody
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		if json.Unmarshal(b, &eb) != nil || eb.Error.Message == "" {
-			eb.Error = api.ErrorDetail{Code: "http", Message: strings.TrimSpace(string(b))}
-			if eb.Error.Message == "" {
-				eb.Error.Message = resp.Status
-			}
+		if json.Unmarshal(b, &eb) != nil || eb.Error.Message == "" || eb.Error.Code == "" {
+			eb.Error = api.ErrorDetail{Code: CodeNotPolku, Message: notPolku(resp, b)}
 		}
 		e := &Error{Status: resp.StatusCode, Code: eb.Error.Code, Message: eb.Error.Message}
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
@@ -397,6 +461,14 @@ func (c *Client) SyntheticPatients(ctx context.Context) ([]api.PatientRef, error
 func (c *Client) CreatePatientToken(ctx context.Context, patientID, device string) (*api.PatientToken, error) {
 	var out api.PatientToken
 	_, err := c.do(ctx, http.MethodPost, "/v1/admin/patient-tokens", nil, nil, api.PatientTokenRequest{PatientID: patientID, Device: device}, &out)
+	return &out, err
+}
+
+// PatientAudit reads a patient's access report (id or pseudonym) from the
+// server's audit log.
+func (c *Client) PatientAudit(ctx context.Context, patient string) (*api.AuditLog, error) {
+	var out api.AuditLog
+	_, err := c.do(ctx, http.MethodGet, "/v1/audit/"+url.PathEscape(patient), nil, nil, nil, &out)
 	return &out, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"syscall"
@@ -28,6 +29,8 @@ func (e *UnreachableError) Reason() string {
 	var dns *net.DNSError
 	var ne net.Error
 	switch {
+	case errors.Is(e.Err, http.ErrSchemeMismatch):
+		return PlainHTTPReason
 	case errors.Is(e.Err, syscall.ECONNREFUSED):
 		return "connection refused"
 	case errors.Is(e.Err, syscall.ECONNRESET):
@@ -51,6 +54,10 @@ func (e *UnreachableError) Reason() string {
 		err = next
 	}
 }
+
+// PlainHTTPReason is why an https:// address fails when the server there
+// speaks plain http.
+const PlainHTTPReason = "the server speaks plain http: use http:// for a server on this computer (127.0.0.1), or give the server TLS ('polku serve --tls-cert FILE --tls-key FILE')"
 
 // RedirectError says the server redirected to another origin (another
 // scheme, host or port). The client never follows such a redirect: the

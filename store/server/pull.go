@@ -291,6 +291,9 @@ func (s *Server) pull(ctx context.Context, actor store.Actor, since cursor, chec
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM changes").Scan(&resp.Head); err != nil {
 		return nil, nil, err
 	}
+	if since.seq > resp.Head {
+		return nil, nil, errResync(since.seq) // a cursor this server never gave: it went back in time
+	}
 	if check != "" && since.seq > 0 {
 		got, err := checkAt(ctx, tx, since.seq)
 		if err != nil {

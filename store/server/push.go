@@ -12,7 +12,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 
 	"polku/store"
 	"polku/store/api"
@@ -222,8 +221,8 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal
 		return &httpError{http.StatusConflict, api.CodeEpochChanged,
 			"the server was restored from a backup (new epoch): nothing applied; sync again to push your work again"}
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return &httpError{http.StatusUnsupportedMediaType, api.CodeBadRequest, "Content-Type must be application/json"}
+	if err := checkJSONType(r, false); err != nil {
+		return err
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
 	if err != nil {

@@ -159,6 +159,7 @@ func (s *Server) routes() {
 	handle("DELETE /v1/admin/tokens/{id}", s.handleRevokeToken)
 	handle("POST /v1/referrals", s.handleAddReferral)
 	handle("GET /v1/notifications", s.handleNotifications, "after", "limit")
+	handle("GET /v1/audit/{patient}", s.handleAudit)
 	s.mux.Handle("/", s.wrap(func(w http.ResponseWriter, r *http.Request, p *principal) error {
 		if allow := allowed(probe, r); len(allow) > 0 {
 			return methodNotAllowed(w, r, allow)
@@ -356,6 +357,10 @@ func (s *Server) wrapAuth(h handlerFunc, auth bool) http.Handler {
 func (s *Server) finish(w *statusWriter, r *http.Request, rl *reqLog, p *principal, err error, reqID string, start time.Time) {
 	level := slog.LevelInfo
 	if err != nil {
+		// A store error says what was wrong with the request (an invalid
+		// field, a record not there): 400, 403, 404 or 409 from every
+		// handler, never a 500.
+		err = storeError(err)
 		var he *httpError
 		if !errors.As(err, &he) {
 			if errors.Is(err, context.Canceled) {
@@ -415,14 +420,35 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
+// checkJSONType insists on a JSON body: Content-Type application/json,
+// with no charset or charset=utf-8 (JSON is UTF-8; a body declared in
+// another charset would be read as something it is not). A form or text
+// body must not be read as JSON because it happens to parse. required:
+// a missing Content-Type is refused too.
+func checkJSONType(r *http.Request, required bool) error {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" && !required {
+		return nil
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "application/json" {
+		return &httpError{http.StatusUnsupportedMediaType, codeUnsupportedMediaType,
+			fmt.Sprintf("Content-Type %q: send the body as application/json", ct)}
+	}
+	for k, v := range params {
+		if k != "charset" || !strings.EqualFold(v, "utf-8") {
+			return &httpError{http.StatusUnsupportedMediaType, codeUnsupportedMediaType,
+				fmt.Sprintf("Content-Type %q: send the body as application/json in UTF-8 (no parameter, or charset=utf-8)", ct)}
+		}
+	}
+	return nil
+}
+
 // readBody reads a request body up to the size limit and decodes it
 // strictly into dst. It returns the body as read.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request, dst any) ([]byte, error) {
-	// Exactly JSON (parameters such as charset=utf-8 are fine): a form or
-	// text body must not be read as JSON because it happens to parse.
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		return nil, &httpError{http.StatusUnsupportedMediaType, codeUnsupportedMediaType,
-			fmt.Sprintf("Content-Type %q: send the body as application/json", r.Header.Get("Content-Type"))}
+	if err := checkJSONType(r, true); err != nil {
+		return nil, err
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
 	if err != nil {

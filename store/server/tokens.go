@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"polku/internal/textsafe"
 	"polku/store"
 	"polku/store/api"
 )
@@ -101,8 +102,10 @@ func parseStamp(s string) time.Time {
 	return t
 }
 
-func expired(kind string, at time.Time) error {
-	msg := "this token expired on " + at.UTC().Format("2006-01-02 15:04 UTC") + ": "
+// expired is the answer to a token that ended at at, told in the
+// service's time zone (loc) as a person there reads the time.
+func expired(kind string, at time.Time, loc *time.Location) error {
+	msg := "this token expired on " + at.In(loc).Format("2006-01-02 15:04 MST") + ": "
 	if kind == kindPatient {
 		msg += "ask the clinic for a new portal token"
 	} else {
@@ -155,9 +158,18 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 		}
 	}
 	if !s.now().Before(end) {
-		return nil, expired(p.kind, end)
+		return nil, expired(p.kind, end, s.zone(r.Context()))
 	}
 	return &p, nil
+}
+
+// zone is the service's time zone (the timezone setting), UTC if the
+// policy cannot be read.
+func (s *Server) zone(ctx context.Context) *time.Location {
+	if pol, err := s.db.Policy(ctx); err == nil {
+		return pol.Location()
+	}
+	return time.UTC
 }
 
 // TokenInfo describes a stored token (never the token itself).
@@ -171,6 +183,10 @@ type TokenInfo struct {
 	ExpiresAt *time.Time `json:"expires_at"` // null: never
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 	RevokedBy string     `json:"revoked_by,omitempty"` // actor id
+	// RevokedByHandle is the handle of the account that revoked the token,
+	// or the actor id as it is (os:USER for 'polku tokens revoke' on the
+	// store without --as).
+	RevokedByHandle string `json:"revoked_by_handle,omitempty"`
 }
 
 // Expired says whether the token's own expiry has passed at now.
@@ -248,8 +264,10 @@ func createToken(ctx context.Context, db *store.DB, kind, subjectID, subject, ro
 
 // RevokeTokens revokes a token by id, or every token of a subject (a
 // therapist or patient id), as actor. It returns how many were revoked.
-// The token rows keep who revoked them and when; a revoked portal token is
-// also written to its patient's audit log (where its making was).
+// The token rows keep who revoked them and when, and every revocation is
+// written to the audit log in the same transaction: a portal token to its
+// patient's log (where its making was), a staff token as an admin row with
+// no patient (store.ActionTokenRevoke).
 func RevokeTokens(ctx context.Context, db *store.DB, actor store.Actor, tokenID, subjectID string) (int, error) {
 	now := db.Now().UTC().Format(stampLayout)
 	var where, arg string
@@ -261,34 +279,51 @@ func RevokeTokens(ctx context.Context, db *store.DB, actor store.Actor, tokenID,
 	default:
 		return 0, errors.New("say which token to revoke")
 	}
-	rows, err := db.Writer().QueryContext(ctx, "UPDATE tokens SET revoked_at = ?, revoked_by = ? WHERE "+where+" AND revoked_at IS NULL RETURNING id, kind, subject_id",
-		now, actor.ID, arg)
+	n := 0
+	err := db.AuditedWrite(ctx, actor, func(tx *sql.Tx) ([]store.AuditEntry, error) {
+		rows, err := tx.QueryContext(ctx, "UPDATE tokens SET revoked_at = ?, revoked_by = ? WHERE "+where+" AND revoked_at IS NULL RETURNING id, kind, subject_id, device",
+			now, actor.ID, arg)
+		if err != nil {
+			return nil, err
+		}
+		type revoked struct{ id, kind, subject, device string }
+		var list []revoked
+		for rows.Next() {
+			var r revoked
+			if err := rows.Scan(&r.id, &r.kind, &r.subject, &r.device); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			list = append(list, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		var audit []store.AuditEntry
+		for _, r := range list {
+			if r.kind == kindPatient {
+				audit = append(audit, store.AuditEntry{PatientID: r.subject, Action: "portal-token-revoke", Detail: "portal token " + r.id + " revoked"})
+				continue
+			}
+			who := r.subject
+			var handle, role string
+			if err := tx.QueryRowContext(ctx, "SELECT handle, role FROM therapists WHERE id = ?", r.subject).Scan(&handle, &role); err == nil {
+				who = handle + " (" + role + ")"
+			}
+			detail := "token " + r.id + " of " + who
+			if r.device != "" {
+				detail += " on device " + textsafe.Line(r.device) // one line, whatever an old row holds
+			}
+			audit = append(audit, store.AuditEntry{Action: store.ActionTokenRevoke, Detail: detail + " revoked"})
+		}
+		n = len(list)
+		return audit, nil
+	})
 	if err != nil {
 		return 0, err
 	}
-	type revoked struct{ id, kind, subject string }
-	var list []revoked
-	for rows.Next() {
-		var r revoked
-		if err := rows.Scan(&r.id, &r.kind, &r.subject); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		list = append(list, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	for _, r := range list {
-		if r.kind != kindPatient {
-			continue
-		}
-		if err := db.RecordAccess(ctx, actor, r.subject, "portal-token-revoke", "portal token "+r.id+" revoked"); err != nil {
-			return len(list), fmt.Errorf("revoked, but the audit row was not written: %w", err)
-		}
-	}
-	return len(list), nil
+	return n, nil
 }
 
 // ListTokens lists stored tokens, newest first.
@@ -296,7 +331,8 @@ func ListTokens(ctx context.Context, db *store.DB) ([]TokenInfo, error) {
 	rows, err := db.Reader().QueryContext(ctx, `SELECT t.id, t.kind, t.subject_id,
 		COALESCE((SELECT handle FROM therapists WHERE id = t.subject_id), (SELECT pseudonym FROM patients WHERE id = t.subject_id),
 			CASE WHEN t.kind = 'integration' THEN substr(t.subject_id, length('integration:') + 1) END, ''),
-		t.device, t.created_at, t.expires_at, t.revoked_at, t.revoked_by FROM tokens t ORDER BY t.created_at DESC, t.id DESC`)
+		t.device, t.created_at, t.expires_at, t.revoked_at, t.revoked_by,
+		COALESCE((SELECT handle FROM therapists WHERE id = t.revoked_by), t.revoked_by) FROM tokens t ORDER BY t.created_at DESC, t.id DESC`)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +342,7 @@ func ListTokens(ctx context.Context, db *store.DB) ([]TokenInfo, error) {
 		var ti TokenInfo
 		var created string
 		var expires, revoked sql.NullString
-		if err := rows.Scan(&ti.ID, &ti.Kind, &ti.SubjectID, &ti.Subject, &ti.Device, &created, &expires, &revoked, &ti.RevokedBy); err != nil {
+		if err := rows.Scan(&ti.ID, &ti.Kind, &ti.SubjectID, &ti.Subject, &ti.Device, &created, &expires, &revoked, &ti.RevokedBy, &ti.RevokedByHandle); err != nil {
 			return nil, err
 		}
 		ti.CreatedAt = parseStamp(created)

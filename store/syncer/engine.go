@@ -52,6 +52,7 @@ type Engine struct {
 
 	mu     sync.Mutex
 	status Status
+	onPull func(pulled int) // OnPull's function
 
 	// Bookkeeping writes are kept rare: an idle round writes nothing.
 	savedSync time.Time // when last_sync was last stored
@@ -186,6 +187,15 @@ func (e *Engine) Run(ctx context.Context) {
 }
 
 var errEpoch = errors.New("the server has a new epoch")
+
+// OnPull sets a function told, after each page a round writes, how many
+// records the round has pulled so far (for a progress counter: the server
+// sends no total). nil stops telling.
+func (e *Engine) OnPull(f func(pulled int)) {
+	e.mu.Lock()
+	e.onPull = f
+	e.mu.Unlock()
+}
 
 // Round pushes the outbox and pulls the server's changes.
 func (e *Engine) Round(ctx context.Context) (Report, error) {
@@ -736,6 +746,12 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 		rep.Pulled += n
 		rep.Revoked += dropped
 		rep.KeptAside += kept
+		e.mu.Lock()
+		onPull := e.onPull
+		e.mu.Unlock()
+		if onPull != nil {
+			onPull(rep.Pulled)
+		}
 		if !resp.More {
 			return nil
 		}

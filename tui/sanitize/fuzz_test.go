@@ -17,7 +17,7 @@ import (
 func FuzzSanitize(f *testing.F) {
 	for _, s := range []string{
 		"", "plain text", "Hyvää päivää\nrivi kaksi", "\x1b[31mred\x1b[0m", "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\",
-		"\u009b2J", "\u009d0;t\u009c", "a\u202eb\u2066c\u200fd\u061ce", "one\r\ntwo\rthree", "\x1bP\x1b[31m", "\xff\xfe\x1b",
+		"\u009b2J", "\u009d0;t\u009c", "a\u202eb\u2066c\u200fd\u061ce", "one\r\ntwo\rthree", "a\u2028b\u2029c", "\x1bP\x1b[31m", "\xff\xfe\x1b",
 	} {
 		f.Add(s)
 	}
@@ -49,7 +49,8 @@ func FuzzSanitize(f *testing.F) {
 
 // unsafeRune finds the first rune a terminal could act on: any C0 control
 // (but a line break, where allowed), DEL, any C1 control, a bidi control,
-// or a byte that is not UTF-8.
+// a line or paragraph separator (U+2028, U+2029) or a byte that is not
+// UTF-8.
 func unsafeRune(s string, allowNewline bool) (rune, bool) {
 	for i, r := range s {
 		if r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD") {
@@ -58,7 +59,7 @@ func unsafeRune(s string, allowNewline bool) (rune, bool) {
 		if r == '\n' && allowNewline {
 			continue
 		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || IsBidi(r) {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || IsBidi(r) || r == 0x2028 || r == 0x2029 {
 			return r, true
 		}
 	}

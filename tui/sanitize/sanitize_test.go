@@ -40,6 +40,7 @@ func TestText(t *testing.T) {
 		{"esc before a tab", "a\x1b\tb", "a    b"},
 		{"csi interrupted by control", "a\x1b[12\nb", "a\nb"},
 		{"invalid utf8", "a\xffb", "a\uFFFDb"},
+		{"line and paragraph separators", "name\u2028second\u2029third", "name\nsecond\nthird"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -53,6 +54,23 @@ func TestText(t *testing.T) {
 func TestLine(t *testing.T) {
 	if got := Line("Maija\nMeikäläinen\r\x1b[31mX"); got != "Maija Meikäläinen X" {
 		t.Errorf("Line = %q", got)
+	}
+	if got := Line("Anna\u2028Virtanen\u2029x"); got != "Anna Virtanen x" {
+		t.Errorf("Line with U+2028 and U+2029 = %q", got)
+	}
+}
+
+// Visible: is there anything to read once the text is sanitized?
+func TestVisible(t *testing.T) {
+	for _, s := range []string{"", " \n\t", "\x1b[31m", "\x1b]0;t\x07", "\u009b2J", "\u200b\u00ad\ufeff", "\u2028\u2029", "\x1b[1m \x1b[0m"} {
+		if Visible(s) {
+			t.Errorf("Visible(%q) = true", s)
+		}
+	}
+	for _, s := range []string{"a", "\x1b[31mred\x1b[0m", " ok ", "日本", "☀️"} {
+		if !Visible(s) {
+			t.Errorf("Visible(%q) = false", s)
+		}
 	}
 }
 
