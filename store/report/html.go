@@ -222,16 +222,15 @@ func (r *Report) Rows() []Row {
 	add("engagement", "started", strconv.Itoa(e.Started))
 	add("engagement", "completed", strconv.Itoa(e.Completed))
 	add("engagement", "discontinued", strconv.Itoa(e.Discontinued))
-	reasons := make([]string, 0, len(e.DiscontinuedByReason))
-	for k := range e.DiscontinuedByReason {
-		reasons = append(reasons, k)
-	}
-	sort.Strings(reasons)
-	for _, k := range reasons {
-		add("engagement", "discontinued: "+k, strconv.Itoa(e.DiscontinuedByReason[k]))
+	for _, rs := range e.DiscontinuedByReason {
+		add("engagement", "discontinued: "+rs.Words, ShareText(rs.Share))
 	}
 	add("engagement", "still active", strconv.Itoa(e.StillActive))
 	add("engagement", "modules completed, median share", Num(e.ModulesCompleted))
+	in := e.Inactivity
+	add("engagement", fmt.Sprintf("inactivity episodes (%d days)", in.Days), strconv.Itoa(in.Episodes))
+	add("engagement", "patients with an inactivity episode", ShareText(in.Patients))
+	add("engagement", "inactivity episode length in days, median", Num(in.MedianDays))
 	w := r.Work
 	add("therapist work", "feedback sent", strconv.Itoa(w.FeedbackSent))
 	add("therapist work", "feedback latency in working days, median", Num(w.LatencyWorkingDays.Median))
@@ -247,13 +246,19 @@ func (r *Report) Rows() []Row {
 	for _, o := range r.NotValid {
 		outcomeRows(add, "not validated: "+o.Title, o)
 	}
-	k := r.Risk
-	add("risk", "flags raised", strconv.Itoa(k.Raised))
-	add("risk", "acknowledged", strconv.Itoa(k.Acknowledged))
-	add("risk", "still open", strconv.Itoa(k.StillOpen))
-	add("risk", "hours to acknowledgement, median", Num(k.MedianHoursToAck))
-	add("risk", "acknowledged the same working day", ShareText(k.SameWorkingDay))
+	riskRows(add, "risk", r.Risk.RiskFlags)
+	for _, s := range r.Risk.BySource {
+		riskRows(add, "risk: "+s.Label, s.RiskFlags)
+	}
 	return rows
+}
+
+func riskRows(add func(sec, fig, val string), sec string, k RiskFlags) {
+	add(sec, "flags raised", strconv.Itoa(k.Raised))
+	add(sec, "acknowledged", strconv.Itoa(k.Acknowledged))
+	add(sec, "still open", strconv.Itoa(k.StillOpen))
+	add(sec, "hours to acknowledgement, median", Num(k.MedianHoursToAck))
+	add(sec, "acknowledged the same working day", ShareText(k.SameWorkingDay))
 }
 
 func outcomeRows(add func(sec, fig, val string), sec string, o Outcome) {
