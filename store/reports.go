@@ -1,6 +1,7 @@
 package store
 
 import (
+	"os"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -63,10 +64,17 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	}
 	f := &report.Facts{
 		From: from, To: to, Loc: loc, Now: db.Now(), Team: q.Team, Program: q.Program,
-		StartDays: pol.StartDays, FeedbackWorkingDays: pol.FeedbackWorkingDays,
+		StartDays: pol.StartDays, FeedbackWorkingDays: pol.FeedbackWorkingDays, InactiveDays: pol.InactiveDays,
 		WorkingTime: func(a, b time.Time) time.Duration { return WorkingTime(a, b, loc) },
 		Instruments: map[string]*programs.Instrument{},
 		Scores:      map[string][]report.Score{},
+	}
+	for _, code := range DiscontinueReasons {
+		f.Reasons = append(f.Reasons, report.Reason{Code: code, Words: DiscontinueWords(code)})
+	}
+	matcher, err := db.riskCache.compiled(riskWordsKey(pol), pol.RiskWords)
+	if err != nil {
+		return nil, err
 	}
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -135,14 +143,14 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	}
 	byID := map[string]enr{}
 	var ended, overlapping []string
-	err = scanRows(ctx, tx, `SELECT e.id, e.program_id, e.program_version_id, e.therapist_id, e.status, e.start_date, e.updated_at, r.received_at
+	err = scanRows(ctx, tx, `SELECT e.id, e.patient_id, e.program_id, e.program_version_id, e.therapist_id, e.status, e.start_date, e.updated_at, r.received_at
 		FROM enrollments e LEFT JOIN referrals r ON r.id = e.referral_id AND e.referral_id <> ''
 		WHERE e.start_date < ? AND (e.status IN ('active', 'scheduled') OR e.updated_at >= ?)`+scope,
 		append([]any{toD, fromS}, args...), func(r *sql.Rows) error {
 			var e report.Enrollment
 			var pv, start, updated string
 			var recv sql.NullString
-			if err := r.Scan(&e.ID, &e.ProgramID, &pv, &e.TherapistID, &e.Status, &start, &updated, &recv); err != nil {
+			if err := r.Scan(&e.ID, &e.PatientID, &e.ProgramID, &pv, &e.TherapistID, &e.Status, &start, &updated, &recv); err != nil {
 				return err
 			}
 			d, err := time.ParseInLocation(time.DateOnly, start, loc)
@@ -172,6 +180,57 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	}
 	endedJSON, _ := json.Marshal(ended)
 	overJSON, _ := json.Marshal(overlapping)
+
+	// The course: discontinuation reasons and pauses.
+	err = scanRows(ctx, tx, `SELECT enrollment_id, kind, at, reason_code FROM enrollment_events
+		WHERE enrollment_id IN (SELECT value FROM json_each(?)) AND kind IN ('discontinue', 'pause', 'resume') ORDER BY enrollment_id, at, rowid`,
+		[]any{string(overJSON)}, func(r *sql.Rows) error {
+			var eid, kind, at, code string
+			if err := r.Scan(&eid, &kind, &at, &code); err != nil {
+				return err
+			}
+			e := &f.Enrollments[byID[eid].i]
+			t, _ := parseTime(at)
+			switch kind {
+			case CourseDiscontinue:
+				e.DiscontinueReason = code
+			case CoursePause:
+				e.Pauses = append(e.Pauses, report.Pause{From: t})
+			case CourseResume:
+				if n := len(e.Pauses); n > 0 && e.Pauses[n-1].To.IsZero() {
+					e.Pauses[n-1].To = t
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+
+	// Patient activity (submissions, messages in, measures, diary entries)
+	// before the end of the period, for the inactivity episodes: one
+	// merge of four covering-index searches, in (enrollment, time) order,
+	// so that the figure walks each enrollment's activity once.
+	err = scanRows(ctx, tx, `SELECT enrollment_id, submitted_at FROM submissions WHERE enrollment_id IN (SELECT value FROM json_each(?1)) AND submitted_at < ?2
+		UNION ALL SELECT enrollment_id, sent_at FROM messages WHERE enrollment_id IN (SELECT value FROM json_each(?1)) AND sent_at < ?2 AND direction = 'in'
+		UNION ALL SELECT enrollment_id, answered_at FROM measure_responses WHERE enrollment_id IN (SELECT value FROM json_each(?1)) AND answered_at < ?2
+		UNION ALL SELECT enrollment_id, recorded_at FROM diary_entries WHERE enrollment_id IN (SELECT value FROM json_each(?1)) AND recorded_at < ?2
+		ORDER BY 1, 2`, []any{string(overJSON), toS}, func(r *sql.Rows) error {
+		var eid, at string
+		if err := r.Scan(&eid, &at); err != nil {
+			return err
+		}
+		t, err := parseTime(at)
+		if err != nil {
+			return fmt.Errorf("activity of enrollment %s: %q: %w", eid, at, err)
+		}
+		e := &f.Enrollments[byID[eid].i]
+		e.Activity = append(e.Activity, t)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 
 	scanReferral := func(r *sql.Rows) error {
 		var at string
@@ -247,14 +306,14 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 		}
 		f.Instruments[iv.InstrumentID] = in
 	}
-	acks := map[string]time.Time{}
-	err = scanRows(ctx, tx, `SELECT source_id, MIN(acked_at) FROM risk_acks WHERE source_type = ? AND acked_at >= ? GROUP BY source_id`,
-		[]any{RiskSourceMeasure, fromS}, func(r *sql.Rows) error {
-			var id, at string
-			if err := r.Scan(&id, &at); err != nil {
+	acks := map[string]time.Time{} // by source type and id
+	err = scanRows(ctx, tx, `SELECT source_type, source_id, MIN(acked_at) FROM risk_acks WHERE source_type IN (?, ?, ?) AND acked_at >= ? GROUP BY source_type, source_id`,
+		[]any{RiskSourceMeasure, RiskSourceMessage, RiskSourceSubmit, fromS}, func(r *sql.Rows) error {
+			var typ, id, at string
+			if err := r.Scan(&typ, &id, &at); err != nil {
 				return err
 			}
-			acks[id], _ = parseTime(at)
+			acks[typ+"\x00"+id], _ = parseTime(at)
 			return nil
 		})
 	if err != nil {
@@ -281,12 +340,12 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 					if err := r.Scan(&mid, &at, &a); err != nil {
 						return err
 					}
-					fl := report.Flag{Level: programs.LevelAmber}
+					fl := report.Flag{Source: report.SourceCritical, Level: programs.LevelAmber}
 					if c.Red != 0 && a >= c.Red {
 						fl.Level = programs.LevelRed
 					}
 					fl.RaisedAt, _ = parseTime(at)
-					if t, ok := acks[mid]; ok {
+					if t, ok := acks[RiskSourceMeasure+"\x00"+mid]; ok {
 						fl.AckedAt = &t
 					}
 					f.Flags = append(f.Flags, fl)
@@ -295,6 +354,46 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 			if err != nil {
 				return nil, err
 			}
+		}
+	}
+
+	// Risk phrases in the patients' texts of the period (inbound messages,
+	// exercise answers), found by the queue's matcher as the queue reads
+	// each text (textHit). Each text is read, scanned and dropped.
+	txScope, txArgs := "", []any{fromS, toS}
+	if q.Team != "" || q.Program != "" {
+		txScope = " AND enrollment_id IN (SELECT value FROM json_each(?))"
+		txArgs = append(txArgs, string(overJSON))
+	}
+	for _, job := range []struct {
+		source, typ, query string
+		submission         bool
+	}{
+		{report.SourceMessage, RiskSourceMessage, `SELECT id, sent_at, body FROM messages WHERE sent_at >= ? AND sent_at < ? AND direction = 'in'`, false},
+		{report.SourceExercise, RiskSourceSubmit, `SELECT id, submitted_at, answers FROM submissions WHERE submitted_at >= ? AND submitted_at < ?`, true},
+	} {
+		err = scanRows(ctx, tx, job.query+txScope, txArgs, func(r *sql.Rows) error {
+			var id, at, text string
+			if err := r.Scan(&id, &at, &text); err != nil {
+				return err
+			}
+			hit, err := textHit(matcher, job.submission, text)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", job.typ, id, err)
+			}
+			if hit.Phrase == "" {
+				return nil
+			}
+			fl := report.Flag{Source: job.source, Level: programs.LevelAmber}
+			fl.RaisedAt, _ = parseTime(at)
+			if t, ok := acks[job.typ+"\x00"+id]; ok {
+				fl.AckedAt = &t
+			}
+			f.Flags = append(f.Flags, fl)
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 
@@ -351,6 +450,10 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 }
 
 func scanRows(ctx context.Context, q querier, query string, args []any, each func(*sql.Rows) error) error {
+	if os.Getenv("RG_TIME") != "" {
+		t0 := time.Now()
+		defer func() { fmt.Fprintf(os.Stderr, "%v %.60s\n", time.Since(t0), query) }()
+	}
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
