@@ -375,30 +375,52 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	}
 
 	// Risk phrases in the patients' texts of the period (inbound messages,
-	// exercise answers), found by the queue's matcher as the queue reads
-	// each text (textHit). The texts stream from the query to a worker per
-	// core and are dropped once scanned: a year of the 20,000-patient
-	// store is some 170,000 texts.
+	// exercise answers), found as the queue finds them: the queue's
+	// matcher and cache (a text already scanned with these word lists is
+	// not read again), each text read as the queue reads it (textHit).
+	// The ids and times come from covering indexes; only the texts not yet
+	// scanned are read, in batches, scanned on a worker per core and
+	// dropped. A year of the 20,000-patient store is some 170,000 texts.
+	wordsKey := riskWordsKey(pol)
 	txScope, txArgs := "", []any{fromS, toS}
 	if q.Team != "" || q.Program != "" {
 		txScope = " AND enrollment_id IN (SELECT value FROM json_each(?))"
 		txArgs = append(txArgs, string(overJSON))
 	}
 	for _, job := range []struct {
-		source, typ, query string
-		submission         bool
+		source, typ, list, text string
+		submission              bool
 	}{
-		{report.SourceMessage, RiskSourceMessage, `SELECT id, sent_at, body FROM messages WHERE sent_at >= ? AND sent_at < ? AND direction = 'in'`, false},
-		{report.SourceExercise, RiskSourceSubmit, `SELECT id, submitted_at, answers FROM submissions WHERE submitted_at >= ? AND submitted_at < ?`, true},
+		{report.SourceMessage, RiskSourceMessage, `SELECT id, sent_at FROM messages WHERE sent_at >= ? AND sent_at < ? AND direction = 'in'`,
+			"SELECT id, body FROM messages WHERE id IN ", false},
+		{report.SourceExercise, RiskSourceSubmit, `SELECT id, submitted_at FROM submissions WHERE submitted_at >= ? AND submitted_at < ?`,
+			"SELECT id, answers FROM submissions WHERE id IN ", true},
 	} {
-		flags, err := scanPhrases(ctx, tx, job.query+txScope, txArgs, matcher, job.submission)
+		var ids []string
+		at := map[string]string{}
+		err = scanRows(ctx, tx, job.list+txScope, txArgs, func(r *sql.Rows) error {
+			var id, t string
+			if err := r.Scan(&id, &t); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			at[id] = t
+			return nil
+		})
 		if err != nil {
+			return nil, err
+		}
+		if err := scanPhrases(ctx, tx, job.text, db.riskCache.missing(wordsKey, ids), matcher, job.submission, func(id string, hit riskphrase.Hit) {
+			db.riskCache.put(wordsKey, id, hit)
+		}); err != nil {
 			return nil, fmt.Errorf("%s: %w", job.typ, err)
 		}
-		for _, p := range flags {
+		hits := map[string]riskphrase.Hit{}
+		db.riskCache.collect(wordsKey, hits, ids)
+		for id := range hits {
 			fl := report.Flag{Source: job.source, Level: programs.LevelAmber}
-			fl.RaisedAt, _ = parseTime(p.at)
-			if t, ok := acks[job.typ+"\x00"+p.id]; ok {
+			fl.RaisedAt, _ = parseTime(at[id])
+			if t, ok := acks[job.typ+"\x00"+id]; ok {
 				fl.AckedAt = &t
 			}
 			f.Flags = append(f.Flags, fl)
@@ -475,71 +497,56 @@ func scanRows(ctx context.Context, q querier, query string, args []any, each fun
 	return rows.Err()
 }
 
-// phraseText is one patient text of a report, and where it is.
-type phraseText struct{ id, at, text string }
-
-// scanPhrases reads the texts a query returns (id, time, text) and returns
-// those with a risk phrase, scanning them on a worker per core while the
-// query goes on.
-func scanPhrases(ctx context.Context, tx *sql.Tx, query string, args []any, m *riskphrase.Matcher, submission bool) ([]phraseText, error) {
-	in := make(chan []phraseText, 4)
-	out := make(chan []phraseText, 4)
-	errs := make(chan error, runtime.GOMAXPROCS(0))
+// scanPhrases reads the texts of ids (query: "SELECT id, text FROM ...
+// WHERE id IN ") in batches and scans them on a worker per core while the
+// next batch is read; put gets each text's hit (none: a zero Hit).
+func scanPhrases(ctx context.Context, tx *sql.Tx, query string, ids []string, m *riskphrase.Matcher, submission bool, put func(string, riskphrase.Hit)) error {
+	type text struct{ id, text string }
+	in := make(chan []text, 2)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var scanErr error
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for batch := range in {
-				var hits []phraseText
 				for _, t := range batch {
 					hit, err := textHit(m, submission, t.text)
 					if err != nil {
-						errs <- fmt.Errorf("%s: %w", t.id, err)
+						mu.Lock()
+						scanErr = fmt.Errorf("%s: %w", t.id, err)
+						mu.Unlock()
 						continue
 					}
-					if hit.Phrase != "" {
-						hits = append(hits, phraseText{id: t.id, at: t.at})
-					}
+					put(t.id, hit)
 				}
-				out <- hits
 			}
 		}()
 	}
-	var found []phraseText
-	done := make(chan struct{})
-	go func() {
-		for hits := range out {
-			found = append(found, hits...)
+	var err error
+	for len(ids) > 0 && err == nil {
+		batch := ids[:min(len(ids), 500)]
+		ids = ids[len(batch):]
+		args := make([]any, len(batch))
+		for i, id := range batch {
+			args[i] = id
 		}
-		close(done)
-	}()
-	batch := make([]phraseText, 0, 256)
-	err := scanRows(ctx, tx, query, args, func(r *sql.Rows) error {
-		var t phraseText
-		if err := r.Scan(&t.id, &t.at, &t.text); err != nil {
-			return err
-		}
-		if batch = append(batch, t); len(batch) == cap(batch) {
-			in <- batch
-			batch = make([]phraseText, 0, 256)
-		}
-		return nil
-	})
-	if len(batch) > 0 {
-		in <- batch
+		texts := make([]text, 0, len(batch))
+		err = scanRows(ctx, tx, query+"(?"+strings.Repeat(", ?", len(batch)-1)+")", args, func(r *sql.Rows) error {
+			var t text
+			if err := r.Scan(&t.id, &t.text); err != nil {
+				return err
+			}
+			texts = append(texts, t)
+			return nil
+		})
+		in <- texts
 	}
 	close(in)
 	wg.Wait()
-	close(out)
-	<-done
 	if err != nil {
-		return nil, err
+		return err
 	}
-	select {
-	case err := <-errs:
-		return nil, err
-	default:
-	}
-	return found, nil
+	return scanErr
 }
