@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"os"
 	"polku/store/riskphrase"
 	"runtime"
 	"strings"
@@ -480,10 +479,6 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 }
 
 func scanRows(ctx context.Context, q querier, query string, args []any, each func(*sql.Rows) error) error {
-	if os.Getenv("RG_TIME") != "" {
-		t0 := time.Now()
-		defer func() { fmt.Fprintf(os.Stderr, "%v %.60s\n", time.Since(t0), query) }()
-	}
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
