@@ -41,3 +41,16 @@ func BenchmarkReport20000YearWarm(b *testing.B) {
 		}
 	}
 }
+
+// One month of the same store (the default period), texts not cached.
+func BenchmarkReport20000Month(b *testing.B) {
+	db := bigStore(b)
+	ctx := context.Background()
+	q := store.ReportQuery{From: benchNow.AddDate(0, -1, 1), To: benchNow}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := db.Report(ctx, store.System("bench"), q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
