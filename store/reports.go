@@ -5,6 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"polku/store/riskphrase"
+	"runtime"
+	"strings"
+	"sync"
 	"time"
 
 	"polku/programs"
@@ -63,10 +67,17 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	}
 	f := &report.Facts{
 		From: from, To: to, Loc: loc, Now: db.Now(), Team: q.Team, Program: q.Program,
-		StartDays: pol.StartDays, FeedbackWorkingDays: pol.FeedbackWorkingDays,
+		StartDays: pol.StartDays, FeedbackWorkingDays: pol.FeedbackWorkingDays, InactiveDays: pol.InactiveDays,
 		WorkingTime: func(a, b time.Time) time.Duration { return WorkingTime(a, b, loc) },
 		Instruments: map[string]*programs.Instrument{},
 		Scores:      map[string][]report.Score{},
+	}
+	for _, code := range DiscontinueReasons {
+		f.Reasons = append(f.Reasons, report.Reason{Code: code, Words: DiscontinueWords(code)})
+	}
+	matcher, err := db.riskCache.compiled(riskWordsKey(pol), pol.RiskWords)
+	if err != nil {
+		return nil, err
 	}
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -134,15 +145,15 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 		pv string
 	}
 	byID := map[string]enr{}
-	var ended, overlapping []string
-	err = scanRows(ctx, tx, `SELECT e.id, e.program_id, e.program_version_id, e.therapist_id, e.status, e.start_date, e.updated_at, r.received_at
+	var ended, overlapping, wasActive []string
+	err = scanRows(ctx, tx, `SELECT e.id, e.patient_id, e.program_id, e.program_version_id, e.therapist_id, e.status, e.start_date, e.updated_at, r.received_at
 		FROM enrollments e LEFT JOIN referrals r ON r.id = e.referral_id AND e.referral_id <> ''
 		WHERE e.start_date < ? AND (e.status IN ('active', 'scheduled') OR e.updated_at >= ?)`+scope,
 		append([]any{toD, fromS}, args...), func(r *sql.Rows) error {
 			var e report.Enrollment
 			var pv, start, updated string
 			var recv sql.NullString
-			if err := r.Scan(&e.ID, &e.ProgramID, &pv, &e.TherapistID, &e.Status, &start, &updated, &recv); err != nil {
+			if err := r.Scan(&e.ID, &e.PatientID, &e.ProgramID, &pv, &e.TherapistID, &e.Status, &start, &updated, &recv); err != nil {
 				return err
 			}
 			d, err := time.ParseInLocation(time.DateOnly, start, loc)
@@ -164,6 +175,9 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 			e.Modules = modules[pv]
 			byID[e.ID] = enr{len(f.Enrollments), pv}
 			overlapping = append(overlapping, e.ID)
+			if e.Status != EnrollmentScheduled {
+				wasActive = append(wasActive, e.ID)
+			}
 			f.Enrollments = append(f.Enrollments, e)
 			return nil
 		})
@@ -172,6 +186,67 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	}
 	endedJSON, _ := json.Marshal(ended)
 	overJSON, _ := json.Marshal(overlapping)
+	activeJSON, _ := json.Marshal(wasActive)
+
+	// The course: discontinuation reasons and pauses.
+	err = scanRows(ctx, tx, `SELECT enrollment_id, kind, at, reason_code FROM enrollment_events
+		WHERE enrollment_id IN (SELECT value FROM json_each(?)) AND kind IN ('discontinue', 'pause', 'resume') ORDER BY enrollment_id, at, rowid`,
+		[]any{string(overJSON)}, func(r *sql.Rows) error {
+			var eid, kind, at, code string
+			if err := r.Scan(&eid, &kind, &at, &code); err != nil {
+				return err
+			}
+			e := &f.Enrollments[byID[eid].i]
+			t, _ := parseTime(at)
+			switch kind {
+			case CourseDiscontinue:
+				e.DiscontinueReason = code
+			case CoursePause:
+				e.Pauses = append(e.Pauses, report.Pause{From: t})
+			case CourseResume:
+				if n := len(e.Pauses); n > 0 && e.Pauses[n-1].To.IsZero() {
+					e.Pauses[n-1].To = t
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+
+	// Patient activity (submissions, messages in, measures, diary entries)
+	// before the end of the period, for the inactivity episodes. Per
+	// enrollment, four covering-index searches in time order, handed over
+	// as one list (a row per enrollment, not per activity: the rows are
+	// what costs), which the figure walks once.
+	err = scanRows(ctx, tx, `SELECT e.value, (SELECT group_concat(at, ',' ORDER BY at) FROM (
+			SELECT submitted_at AS at FROM submissions WHERE enrollment_id = e.value AND submitted_at < ?2
+			UNION ALL SELECT sent_at FROM messages WHERE enrollment_id = e.value AND sent_at < ?2 AND direction = 'in'
+			UNION ALL SELECT answered_at FROM measure_responses WHERE enrollment_id = e.value AND answered_at < ?2
+			UNION ALL SELECT recorded_at FROM diary_entries WHERE enrollment_id = e.value AND recorded_at < ?2))
+		FROM json_each(?1) e`, []any{string(activeJSON), toS}, func(r *sql.Rows) error {
+		var eid string
+		var list sql.NullString
+		if err := r.Scan(&eid, &list); err != nil {
+			return err
+		}
+		if !list.Valid {
+			return nil
+		}
+		e := &f.Enrollments[byID[eid].i]
+		e.Activity = make([]time.Time, 0, strings.Count(list.String, ",")+1)
+		for at := range strings.SplitSeq(list.String, ",") {
+			t, err := parseTime(at)
+			if err != nil {
+				return fmt.Errorf("activity of enrollment %s: %q: %w", eid, at, err)
+			}
+			e.Activity = append(e.Activity, t)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 
 	scanReferral := func(r *sql.Rows) error {
 		var at string
@@ -247,14 +322,14 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 		}
 		f.Instruments[iv.InstrumentID] = in
 	}
-	acks := map[string]time.Time{}
-	err = scanRows(ctx, tx, `SELECT source_id, MIN(acked_at) FROM risk_acks WHERE source_type = ? AND acked_at >= ? GROUP BY source_id`,
-		[]any{RiskSourceMeasure, fromS}, func(r *sql.Rows) error {
-			var id, at string
-			if err := r.Scan(&id, &at); err != nil {
+	acks := map[string]time.Time{} // by source type and id
+	err = scanRows(ctx, tx, `SELECT source_type, source_id, MIN(acked_at) FROM risk_acks WHERE source_type IN (?, ?, ?) AND acked_at >= ? GROUP BY source_type, source_id`,
+		[]any{RiskSourceMeasure, RiskSourceMessage, RiskSourceSubmit, fromS}, func(r *sql.Rows) error {
+			var typ, id, at string
+			if err := r.Scan(&typ, &id, &at); err != nil {
 				return err
 			}
-			acks[id], _ = parseTime(at)
+			acks[typ+"\x00"+id], _ = parseTime(at)
 			return nil
 		})
 	if err != nil {
@@ -281,12 +356,12 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 					if err := r.Scan(&mid, &at, &a); err != nil {
 						return err
 					}
-					fl := report.Flag{Level: programs.LevelAmber}
+					fl := report.Flag{Source: report.SourceCritical, Level: programs.LevelAmber}
 					if c.Red != 0 && a >= c.Red {
 						fl.Level = programs.LevelRed
 					}
 					fl.RaisedAt, _ = parseTime(at)
-					if t, ok := acks[mid]; ok {
+					if t, ok := acks[RiskSourceMeasure+"\x00"+mid]; ok {
 						fl.AckedAt = &t
 					}
 					f.Flags = append(f.Flags, fl)
@@ -295,6 +370,59 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 			if err != nil {
 				return nil, err
 			}
+		}
+	}
+
+	// Risk phrases in the patients' texts of the period (inbound messages,
+	// exercise answers), found as the queue finds them: the queue's
+	// matcher and cache (a text already scanned with these word lists is
+	// not read again), each text read as the queue reads it (textHit).
+	// The ids and times come from covering indexes; only the texts not yet
+	// scanned are read, in batches, scanned on a worker per core and
+	// dropped. A year of the 20,000-patient store is some 170,000 texts.
+	wordsKey := riskWordsKey(pol)
+	txScope, txArgs := "", []any{fromS, toS}
+	if q.Team != "" || q.Program != "" {
+		txScope = " AND enrollment_id IN (SELECT value FROM json_each(?))"
+		txArgs = append(txArgs, string(overJSON))
+	}
+	for _, job := range []struct {
+		source, typ, list, text string
+		submission              bool
+	}{
+		{report.SourceMessage, RiskSourceMessage, `SELECT id, sent_at FROM messages WHERE sent_at >= ? AND sent_at < ? AND direction = 'in'`,
+			"SELECT id, body FROM messages WHERE id IN ", false},
+		{report.SourceExercise, RiskSourceSubmit, `SELECT id, submitted_at FROM submissions WHERE submitted_at >= ? AND submitted_at < ?`,
+			"SELECT id, answers FROM submissions WHERE id IN ", true},
+	} {
+		var ids []string
+		at := map[string]string{}
+		err = scanRows(ctx, tx, job.list+txScope, txArgs, func(r *sql.Rows) error {
+			var id, t string
+			if err := r.Scan(&id, &t); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			at[id] = t
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := scanPhrases(ctx, tx, job.text, db.riskCache.missing(wordsKey, ids), matcher, job.submission, func(id string, hit riskphrase.Hit) {
+			db.riskCache.put(wordsKey, id, hit)
+		}); err != nil {
+			return nil, fmt.Errorf("%s: %w", job.typ, err)
+		}
+		hits := map[string]riskphrase.Hit{}
+		db.riskCache.collect(wordsKey, hits, ids)
+		for id := range hits {
+			fl := report.Flag{Source: job.source, Level: programs.LevelAmber}
+			fl.RaisedAt, _ = parseTime(at[id])
+			if t, ok := acks[job.typ+"\x00"+id]; ok {
+				fl.AckedAt = &t
+			}
+			f.Flags = append(f.Flags, fl)
 		}
 	}
 
@@ -362,4 +490,58 @@ func scanRows(ctx context.Context, q querier, query string, args []any, each fun
 		}
 	}
 	return rows.Err()
+}
+
+// scanPhrases reads the texts of ids (query: "SELECT id, text FROM ...
+// WHERE id IN ") in batches and scans them on a worker per core while the
+// next batch is read; put gets each text's hit (none: a zero Hit).
+func scanPhrases(ctx context.Context, tx *sql.Tx, query string, ids []string, m *riskphrase.Matcher, submission bool, put func(string, riskphrase.Hit)) error {
+	type text struct{ id, text string }
+	in := make(chan []text, 2)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var scanErr error
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for batch := range in {
+				for _, t := range batch {
+					hit, err := textHit(m, submission, t.text)
+					if err != nil {
+						mu.Lock()
+						scanErr = fmt.Errorf("%s: %w", t.id, err)
+						mu.Unlock()
+						continue
+					}
+					put(t.id, hit)
+				}
+			}
+		}()
+	}
+	var err error
+	for len(ids) > 0 && err == nil {
+		batch := ids[:min(len(ids), 500)]
+		ids = ids[len(batch):]
+		args := make([]any, len(batch))
+		for i, id := range batch {
+			args[i] = id
+		}
+		texts := make([]text, 0, len(batch))
+		err = scanRows(ctx, tx, query+"(?"+strings.Repeat(", ?", len(batch)-1)+")", args, func(r *sql.Rows) error {
+			var t text
+			if err := r.Scan(&t.id, &t.text); err != nil {
+				return err
+			}
+			texts = append(texts, t)
+			return nil
+		})
+		in <- texts
+	}
+	close(in)
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	return scanErr
 }

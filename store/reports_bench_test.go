@@ -24,3 +24,33 @@ func BenchmarkReport20000Year(b *testing.B) {
 		}
 	}
 }
+
+// The same once the texts of the year are in the risk-phrase cache (a
+// second report, or one after the queues were read, in one process).
+func BenchmarkReport20000YearWarm(b *testing.B) {
+	db := bigStore(b)
+	ctx := context.Background()
+	q := store.ReportQuery{From: benchNow.AddDate(-1, 0, 1), To: benchNow}
+	if _, err := db.Report(ctx, store.System("bench"), q); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := db.Report(ctx, store.System("bench"), q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// One month of the same store (the default period), texts not cached.
+func BenchmarkReport20000Month(b *testing.B) {
+	db := bigStore(b)
+	ctx := context.Background()
+	q := store.ReportQuery{From: benchNow.AddDate(0, -1, 1), To: benchNow}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := db.Report(ctx, store.System("bench"), q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

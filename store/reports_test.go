@@ -75,3 +75,76 @@ func TestReportAccess(t *testing.T) {
 		t.Errorf("a period that ends before it starts: %v, want invalid", err)
 	}
 }
+
+// The course, the activity and the risk phrases of one treatment, as the
+// report loads them.
+func TestReportCourseInactivityAndPhraseFlags(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	// Monday 16 Nov: a message with a risk phrase, one without, and an
+	// exercise answer with one; the message's flag is acknowledged.
+	msg, err := f.db.SendMessage(ctx, sys, store.Message{EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, Direction: store.DirectionIn, Body: "Joskus haluan kuolla."}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.SendMessage(ctx, sys, store.Message{EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, Direction: store.DirectionIn, Body: "Kiitos palautteesta"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.advance(time.Hour)
+	f.submit(t, "En jaksa enää mitään.")
+	f.clock.advance(time.Hour)
+	if _, err := f.db.AckRisk(ctx, f.actor, store.RiskAck{PatientID: f.patient.ID, EnrollmentID: f.enroll.ID, SourceType: store.RiskSourceMessage, SourceID: msg.ID, Action: store.AckNoAcuteRisk}); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing more for ten days (the queue raises inactivity on the 23rd),
+	// then paused two days, resumed and discontinued: no contact.
+	f.clock.advance(10 * 24 * time.Hour)
+	e, err := f.db.PauseEnrollment(ctx, f.actor, f.enroll.ID, f.enroll.Version, "flu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.advance(48 * time.Hour)
+	if e, err = f.db.ResumeEnrollment(ctx, f.actor, e.ID, e.Version, ""); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.advance(time.Hour)
+	if _, err = f.db.DiscontinueEnrollment(ctx, f.actor, e.ID, e.Version, store.EndNoContact, ""); err != nil {
+		t.Fatal(err)
+	}
+
+	r, err := f.db.Report(ctx, store.System("test"), store.ReportQuery{From: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := r.Engagement
+	if en.Discontinued != 1 {
+		t.Fatalf("discontinued %d, want 1", en.Discontinued)
+	}
+	for _, rs := range en.DiscontinuedByReason {
+		want := 0
+		if rs.Reason == store.EndNoContact {
+			want = 1
+		}
+		if rs.Count != want || rs.Of != 1 {
+			t.Errorf("discontinued %s: %d/%d, want %d/1", rs.Reason, rs.Count, rs.Of, want)
+		}
+	}
+	// 16 to 28 Nov less the two days paused.
+	in := en.Inactivity
+	if in.Episodes != 1 || in.Patients.Count != 1 || in.Patients.Of != 1 || in.MedianDays == nil || *in.MedianDays != 10 || in.Days != 7 {
+		t.Errorf("inactivity %+v (median %v)", in, in.MedianDays)
+	}
+	k := r.Risk
+	if k.Raised != 2 || k.Acknowledged != 1 || len(k.BySource) != 3 {
+		t.Fatalf("risk %+v", k)
+	}
+	for i, want := range [][2]int{{0, 0}, {1, 1}, {1, 0}} { // critical item; phrase in a message; in an exercise answer
+		s := k.BySource[i]
+		if s.Raised != want[0] || s.Acknowledged != want[1] {
+			t.Errorf("%s: raised %d acknowledged %d, want %v", s.Source, s.Raised, s.Acknowledged, want)
+		}
+	}
+	if s := k.BySource[1]; s.SameWorkingDay.Count != 1 || s.MedianHoursToAck == nil || *s.MedianHoursToAck != 2 {
+		t.Errorf("message flag acknowledged %+v, median %v h", s.SameWorkingDay, s.MedianHoursToAck)
+	}
+}

@@ -678,14 +678,40 @@ func newTriageRules(pol Policy, now time.Time, cache *riskCache, th Therapist) (
 	loc := pol.Location()
 	r := &triageRules{env: ruleEnv{now: now, today: truncDay(now, loc), loc: loc, pol: pol, owner: th.Handle}, cache: cache,
 		instruments: map[instrumentRef]*programs.Instrument{}, hits: map[string]riskphrase.Hit{}}
+	r.wordsKey = riskWordsKey(pol)
+	var err error
+	r.matcher, err = cache.compiled(r.wordsKey, pol.RiskWords)
+	return r, err
+}
+
+// riskWordsKey names the policy's risk word lists (the cache's key).
+func riskWordsKey(pol Policy) string {
 	var key []string
 	for _, lang := range RiskLanguages {
 		key = append(key, lang+"\x01"+strings.Join(pol.RiskWords[lang], "\x00"))
 	}
-	r.wordsKey = strings.Join(key, "\x02")
-	var err error
-	r.matcher, err = cache.compiled(r.wordsKey, pol.RiskWords)
-	return r, err
+	return strings.Join(key, "\x02")
+}
+
+// textHit finds the risk phrase (if any) in one patient text as the queue
+// reads it: a message's body as it is; a submission's answers (a JSON
+// object of field to text) as their texts in sorted order.
+func textHit(m *riskphrase.Matcher, submission bool, text string) (riskphrase.Hit, error) {
+	if !submission {
+		hit, _ := m.Match(text)
+		return hit, nil
+	}
+	var answers map[string]string
+	if err := json.Unmarshal([]byte(text), &answers); err != nil {
+		return riskphrase.Hit{}, err
+	}
+	texts := make([]string, 0, len(answers))
+	for _, v := range answers {
+		texts = append(texts, v)
+	}
+	sort.Strings(texts)
+	hit, _ := m.Match(texts...)
+	return hit, nil
 }
 
 func (r *triageRules) date(d string) time.Time {
@@ -741,20 +767,12 @@ func (r *triageRules) scanTexts(ctx context.Context, tx *sql.Tx, order []*triage
 					rows.Close()
 					return err
 				}
-				texts := []string{text}
-				if !strings.HasPrefix(job.query, "SELECT id, body") { // answers or fields: a JSON object of texts
-					var answers map[string]string
-					if err := json.Unmarshal([]byte(text), &answers); err != nil {
-						rows.Close()
-						return fmt.Errorf("%s %s: %w", strings.Fields(job.query)[4], id, err)
-					}
-					texts = texts[:0]
-					for _, v := range answers {
-						texts = append(texts, v)
-					}
-					sort.Strings(texts)
+				// answers and diary fields are a JSON object of texts
+				hit, err := textHit(r.matcher, !strings.HasPrefix(job.query, "SELECT id, body"), text)
+				if err != nil {
+					rows.Close()
+					return fmt.Errorf("%s %s: %w", strings.Fields(job.query)[4], id, err)
 				}
-				hit, _ := r.matcher.Match(texts...)
 				r.cache.put(r.wordsKey, id, hit)
 			}
 			rows.Close()

@@ -186,6 +186,26 @@ func scatterChart(o Outcome, program string, ps []Pair, maxScore int) template.H
 	return s.String()
 }
 
+// barsChart: one horizontal bar per labelled count, each with its number
+// in data-value (and its key in data-key).
+func barsChart(label string, keys, labels []string, counts []int) template.HTML {
+	const rowH, labelW = 20.0, 260.0
+	s := newSVG(760, rowH*float64(len(counts))+10, label)
+	top := 0
+	for _, c := range counts {
+		top = max(top, c)
+	}
+	top = niceMax(top)
+	plotW := s.w - labelW - 60
+	for i, c := range counts {
+		y := 5 + float64(i)*rowH
+		s.text(labelW-6, y+13, "end", labels[i])
+		s.rect(labelW, y+3, plotW*float64(c)/float64(top), rowH-6, colBar, fmt.Sprintf(`data-key="%s" data-value="%d"`, template.HTMLEscapeString(keys[i]), c))
+		s.text(labelW+plotW*float64(c)/float64(top)+4, y+13, "start", strconv.Itoa(c))
+	}
+	return s.String()
+}
+
 // ShareText is a share as people read it: "12/40 (30.0%)", or "3/4" when
 // the denominator is under 5.
 func ShareText(s Share) string {
@@ -222,16 +242,15 @@ func (r *Report) Rows() []Row {
 	add("engagement", "started", strconv.Itoa(e.Started))
 	add("engagement", "completed", strconv.Itoa(e.Completed))
 	add("engagement", "discontinued", strconv.Itoa(e.Discontinued))
-	reasons := make([]string, 0, len(e.DiscontinuedByReason))
-	for k := range e.DiscontinuedByReason {
-		reasons = append(reasons, k)
-	}
-	sort.Strings(reasons)
-	for _, k := range reasons {
-		add("engagement", "discontinued: "+k, strconv.Itoa(e.DiscontinuedByReason[k]))
+	for _, rs := range e.DiscontinuedByReason {
+		add("engagement", "discontinued: "+rs.Words, ShareText(rs.Share))
 	}
 	add("engagement", "still active", strconv.Itoa(e.StillActive))
 	add("engagement", "modules completed, median share", Num(e.ModulesCompleted))
+	in := e.Inactivity
+	add("engagement", fmt.Sprintf("inactivity episodes (%d days)", in.Days), strconv.Itoa(in.Episodes))
+	add("engagement", "patients with an inactivity episode", ShareText(in.Patients))
+	add("engagement", "inactivity episode length in days, median", Num(in.MedianDays))
 	w := r.Work
 	add("therapist work", "feedback sent", strconv.Itoa(w.FeedbackSent))
 	add("therapist work", "feedback latency in working days, median", Num(w.LatencyWorkingDays.Median))
@@ -247,13 +266,19 @@ func (r *Report) Rows() []Row {
 	for _, o := range r.NotValid {
 		outcomeRows(add, "not validated: "+o.Title, o)
 	}
-	k := r.Risk
-	add("risk", "flags raised", strconv.Itoa(k.Raised))
-	add("risk", "acknowledged", strconv.Itoa(k.Acknowledged))
-	add("risk", "still open", strconv.Itoa(k.StillOpen))
-	add("risk", "hours to acknowledgement, median", Num(k.MedianHoursToAck))
-	add("risk", "acknowledged the same working day", ShareText(k.SameWorkingDay))
+	riskRows(add, "risk", r.Risk.RiskFlags)
+	for _, s := range r.Risk.BySource {
+		riskRows(add, "risk: "+s.Label, s.RiskFlags)
+	}
 	return rows
+}
+
+func riskRows(add func(sec, fig, val string), sec string, k RiskFlags) {
+	add(sec, "flags raised", strconv.Itoa(k.Raised))
+	add(sec, "acknowledged", strconv.Itoa(k.Acknowledged))
+	add(sec, "still open", strconv.Itoa(k.StillOpen))
+	add(sec, "hours to acknowledgement, median", Num(k.MedianHoursToAck))
+	add(sec, "acknowledged the same working day", ShareText(k.SameWorkingDay))
 }
 
 func outcomeRows(add func(sec, fig, val string), sec string, o Outcome) {
@@ -337,10 +362,21 @@ func (r *Report) WriteHTML(w io.Writer) error {
 			fmt.Sprintf("%d working days", r.Work.PromiseWorkingDays)),
 		"Charts": charts,
 	}
+	var keys, labels []string
+	var counts []int
+	for _, rs := range r.Engagement.DiscontinuedByReason {
+		keys, labels, counts = append(keys, rs.Reason), append(labels, rs.Words), append(counts, rs.Count)
+	}
+	data["Reasons"] = barsChart("Discontinued by reason", keys, labels, counts)
+	keys, labels, counts = nil, nil, nil
+	for _, k := range r.Risk.BySource {
+		keys, labels, counts = append(keys, k.Source), append(labels, k.Label), append(counts, k.Raised)
+	}
+	data["Flags"] = barsChart("Risk flags by source", keys, labels, counts)
 	return page.Execute(w, data)
 }
 
-var page = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+var page = template.Must(template.New("report").Funcs(template.FuncMap{"num": Num, "share": ShareText}).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -369,6 +405,19 @@ Definitions: docs/reports.md.</p>
 
 <h2>Feedback latency</h2>
 <figure id="latency">{{.Latency}}<figcaption>Feedback sent: {{.R.Work.FeedbackSent}}. Whole working days from submission to the first feedback; red bars are past the promise.</figcaption></figure>
+
+<h2>Discontinued by reason</h2>
+<figure id="reasons">{{.Reasons}}<figcaption>Discontinued in the period: {{.R.Engagement.Discontinued}}. "not recorded": ended without a discontinue event.</figcaption></figure>
+
+<h2>Inactivity</h2>
+<p>Inactivity episodes ({{.R.Engagement.Inactivity.Days}} days without activity, paused time not counted) reached in the period: <span id="episodes" data-value="{{.R.Engagement.Inactivity.Episodes}}">{{.R.Engagement.Inactivity.Episodes}}</span>.</p>
+
+<h2>Risk flags by source</h2>
+<figure id="flags">{{.Flags}}<figcaption>Flags raised in the period: {{.R.Risk.Raised}}. Phrases are the word-list heuristic the queue uses: it can miss and it can be wrong.</figcaption></figure>
+<table>
+<tr><th>source</th><th>raised</th><th>acknowledged</th><th>hours to acknowledgement, median</th><th>same working day</th></tr>
+{{range .R.Risk.BySource}}<tr><td>{{.Label}}</td><td class="v">{{.Raised}}</td><td class="v">{{.Acknowledged}}</td><td class="v">{{num .MedianHoursToAck}}</td><td class="v">{{share .SameWorkingDay}}</td></tr>
+{{end}}</table>
 
 <h2>Baseline and last scores</h2>
 <p class="note">Each dot is one treatment that ended in the period with at least two scores. Dashed diagonal: no change; shaded band: change smaller than the reliable change; red dashed lines: caseness cut-off. Below the diagonal is better.</p>

@@ -28,6 +28,14 @@ func richFacts() *Facts {
 			{Instrument: "sleep-check", Total: i}, {Instrument: "sleep-check", Total: 2}}
 		f.Feedback = append(f.Feedback, Feedback{SubmittedAt: recv.AddDate(0, 0, i), SentAt: recv.AddDate(0, 0, i+i%4)})
 	}
+	f.Reasons = reasons
+	f.InactiveDays = 7
+	for i, reason := range []string{"patient_choice", "patient_choice", "no_contact", ""} {
+		f.Enrollments = append(f.Enrollments, Enrollment{ID: "d" + strconv.Itoa(i), PatientID: "pd" + strconv.Itoa(i), Status: "discontinued",
+			Start: day("2026-10-01"), EndedAt: &ended, DiscontinueReason: reason})
+	}
+	f.Flags = []Flag{{Source: SourceCritical, RaisedAt: at("2026-11-10 09:00")}, {Source: SourceMessage, RaisedAt: at("2026-11-11 09:00")},
+		{Source: SourceMessage, RaisedAt: at("2026-11-12 09:00"), AckedAt: ptr(at("2026-11-12 10:00"))}}
 	return f
 }
 
@@ -107,6 +115,35 @@ func TestHTMLChartsShowTheJSONNumbers(t *testing.T) {
 				t.Errorf("%s bin %d: bar %v, JSON %+v", h.id, i, got[i], bin)
 			}
 		}
+	}
+
+	// The bars of the reasons and the flag sources are the JSON's counts.
+	for _, c := range []struct {
+		id   string
+		keys []string
+		vals []int
+	}{{"reasons", nil, nil}, {"flags", nil, nil}} {
+		if c.id == "reasons" {
+			for _, rs := range back.Engagement.DiscontinuedByReason {
+				c.keys, c.vals = append(c.keys, rs.Reason), append(c.vals, rs.Count)
+			}
+		} else {
+			for _, k := range back.Risk.BySource {
+				c.keys, c.vals = append(c.keys, k.Source), append(c.vals, k.Raised)
+			}
+		}
+		got := svgOf(t, html, c.id)
+		if len(got) != len(c.keys) || len(got) == 0 {
+			t.Fatalf("%s: %d bars, JSON has %d", c.id, len(got), len(c.keys))
+		}
+		for i := range got {
+			if got[i]["key"] != c.keys[i] || got[i]["value"] != strconv.Itoa(c.vals[i]) {
+				t.Errorf("%s bar %d: %v, JSON %s=%d", c.id, i, got[i], c.keys[i], c.vals[i])
+			}
+		}
+	}
+	if !strings.Contains(html, `id="episodes" data-value="`+strconv.Itoa(back.Engagement.Inactivity.Episodes)+`"`) {
+		t.Errorf("the inactivity episodes are not the JSON's %d", back.Engagement.Inactivity.Episodes)
 	}
 
 	// Every dot of the outcome charts is one pair of the JSON, and none is missing.

@@ -25,6 +25,11 @@ type Facts struct {
 
 	StartDays           int // policy start_days: calendar days from referral to start
 	FeedbackWorkingDays int // policy feedback_working_days
+	InactiveDays        int // policy inactive_days: calendar days without activity
+
+	// Reasons are the discontinuation reason codes in the order shown,
+	// with their words.
+	Reasons []Reason
 
 	// WorkingTime is the store's working-time clock (weekdays, without the
 	// service's public holidays), injected so that this package stays pure.
@@ -57,7 +62,23 @@ type Enrollment struct {
 	ReferralReceived *time.Time // when its referral arrived, if it has one
 	Modules          int        // modules in the program
 	ModulesDone      int        // modules with at least one submission
+	PatientID        string
+	// DiscontinueReason is the reason code of its discontinue event, ""
+	// when none is recorded.
+	DiscontinueReason string
+	// Pauses are its paused stretches, oldest first (an open one has a
+	// zero To).
+	Pauses []Pause
+	// Activity is the patient's activity on it (submissions, messages in,
+	// measures, diary entries) before the end of the period, oldest first.
+	Activity []time.Time
 }
+
+// Pause is one paused stretch of a treatment.
+type Pause struct{ From, To time.Time }
+
+// Reason is one discontinuation reason code and its words.
+type Reason struct{ Code, Words string }
 
 // Therapist is one therapist in scope.
 type Therapist struct {
@@ -79,12 +100,28 @@ type TimeSpent struct {
 	Seconds   int64
 }
 
-// Flag is a critical answer (e.g. PHQ-9 item 9 above 0) and its first
-// acknowledgement.
+// Flag is a risk flag and its first acknowledgement: a critical answer
+// (e.g. PHQ-9 item 9 above 0), or a risk phrase the queue's matcher found
+// in a message or an exercise answer.
 type Flag struct {
+	Source   string // SourceCritical, SourceMessage or SourceExercise
 	RaisedAt time.Time
 	Level    string
 	AckedAt  *time.Time
+}
+
+// Flag sources, in the order they are shown.
+const (
+	SourceCritical = "critical_item"
+	SourceMessage  = "phrase_message"
+	SourceExercise = "phrase_exercise"
+)
+
+// FlagSources lists the flag sources in order, with their labels.
+var FlagSources = []struct{ Source, Label string }{
+	{SourceCritical, "critical item"},
+	{SourceMessage, "phrase in a message (heuristic)"},
+	{SourceExercise, "phrase in an exercise answer (heuristic)"},
 }
 
 // Score is one total score of an instrument.
@@ -164,13 +201,32 @@ type Access struct {
 	WaitDays            []Bin `json:"wait_days_histogram"` // calendar days
 }
 
+// ReasonShare is the discontinuations with one reason, out of all.
+type ReasonShare struct {
+	Reason string `json:"reason"` // the code, or "not recorded"
+	Words  string `json:"words"`
+	Share
+}
+
+// Inactivity counts the inactivity episodes that reached the policy's
+// days in the period.
+type Inactivity struct {
+	Days     int   `json:"inactive_days"`
+	Episodes int   `json:"episodes"`
+	Patients Share `json:"patients"` // with at least one, of the patients with an active treatment in the period
+	// Median length in days (paused days not counted); an episode still
+	// going at the end of the period or of the treatment counts up to then.
+	MedianDays *float64 `json:"median_days"`
+}
+
 // Engagement: how many start, finish, stop.
 type Engagement struct {
-	Started              int            `json:"started"`
-	Completed            int            `json:"completed"`
-	Discontinued         int            `json:"discontinued"`
-	DiscontinuedByReason map[string]int `json:"discontinued_by_reason"`
-	StillActive          int            `json:"still_active"`
+	Started              int           `json:"started"`
+	Completed            int           `json:"completed"`
+	Discontinued         int           `json:"discontinued"`
+	DiscontinuedByReason []ReasonShare `json:"discontinued_by_reason"`
+	StillActive          int           `json:"still_active"`
+	Inactivity           Inactivity    `json:"inactivity"`
 	// Median share of the program's modules with a submission, over the
 	// treatments that ended in the period (0-1).
 	ModulesCompleted *float64 `json:"modules_completed_median"`
@@ -225,13 +281,27 @@ type Outcome struct {
 	Pairs                 []Pair   `json:"pairs"`
 }
 
-// Risk: flags and how fast they are seen to.
+// Risk: flags and how fast they are seen to, over every source and by
+// source.
 type Risk struct {
+	RiskFlags
+	BySource []RiskSource `json:"by_source"`
+}
+
+// RiskFlags are the figures of a set of flags.
+type RiskFlags struct {
 	Raised           int      `json:"flags_raised"`
 	Acknowledged     int      `json:"acknowledged"`
 	MedianHoursToAck *float64 `json:"median_hours_to_ack"`
 	SameWorkingDay   Share    `json:"acknowledged_same_working_day"`
 	StillOpen        int      `json:"still_open"`
+}
+
+// RiskSource is the flags of one source.
+type RiskSource struct {
+	Source string `json:"source"`
+	Label  string `json:"label"`
+	RiskFlags
 }
 
 // Compute computes every figure from the facts.
@@ -291,13 +361,15 @@ func access(f *Facts) Access {
 	return a
 }
 
-// DiscontinuedReasonUnknown is the reason of every discontinuation while
-// the store records none.
+// DiscontinuedReasonUnknown is the reason of a discontinuation without a
+// recorded reason (no discontinue event: ended before the store recorded
+// the course).
 const DiscontinuedReasonUnknown = "not recorded"
 
 func engagement(f *Facts) Engagement {
-	e := Engagement{DiscontinuedByReason: map[string]int{}}
+	e := Engagement{}
 	var done []float64
+	byReason := map[string]int{}
 	for _, en := range f.Enrollments {
 		if f.in(en.Start) && en.Status != "scheduled" {
 			e.Started++
@@ -308,7 +380,7 @@ func engagement(f *Facts) Engagement {
 				e.Completed++
 			case "discontinued":
 				e.Discontinued++
-				e.DiscontinuedByReason[DiscontinuedReasonUnknown]++
+				byReason[en.DiscontinueReason]++
 			}
 			if en.Modules > 0 {
 				done = append(done, float64(min(en.ModulesDone, en.Modules))/float64(en.Modules))
@@ -318,11 +390,149 @@ func engagement(f *Facts) Engagement {
 			e.StillActive++
 		}
 	}
+	e.DiscontinuedByReason = discontinued(f.Reasons, byReason, e.Discontinued)
+	e.Inactivity = inactivity(f)
 	if m := median(done); m != nil {
 		v := round2(*m)
 		e.ModulesCompleted = &v
 	}
 	return e
+}
+
+// discontinued lists the discontinuations by reason: every listed reason
+// in order, then any other code found (sorted), then "not recorded".
+func discontinued(reasons []Reason, by map[string]int, of int) []ReasonShare {
+	out := make([]ReasonShare, 0, len(reasons)+1)
+	listed := map[string]bool{}
+	for _, r := range reasons {
+		listed[r.Code] = true
+		out = append(out, ReasonShare{Reason: r.Code, Words: r.Words, Share: share(by[r.Code], of)})
+	}
+	var other []string
+	for code := range by {
+		if code != "" && !listed[code] {
+			other = append(other, code)
+		}
+	}
+	sort.Strings(other)
+	for _, code := range other {
+		out = append(out, ReasonShare{Reason: code, Words: code, Share: share(by[code], of)})
+	}
+	return append(out, ReasonShare{Reason: DiscontinuedReasonUnknown, Words: DiscontinuedReasonUnknown, Share: share(by[""], of)})
+}
+
+// inactivity counts the inactivity episodes that reached the policy's
+// days in the period, as the queue raises them (docs/clinical.md,
+// "Inactive"): a run of InactiveDays calendar days without activity,
+// counted from the day of the last activity (or the start), while the
+// treatment is active; paused time does not count, and nothing is raised
+// while paused. Each enrollment's activity is walked once, oldest first.
+func inactivity(f *Facts) Inactivity {
+	in := Inactivity{Days: f.InactiveDays}
+	if f.InactiveDays <= 0 {
+		return in
+	}
+	limit := time.Duration(f.InactiveDays) * 24 * time.Hour
+	// The horizon: the end of the period, or today when it reaches past now.
+	horizon := f.To
+	if today := f.day(f.Now); today.Before(horizon) {
+		horizon = today
+	}
+	active := map[string]bool{}
+	hit := map[string]bool{}
+	var lengths []float64
+	for i := range f.Enrollments {
+		e := &f.Enrollments[i]
+		if e.Status == "scheduled" || (e.Status == "discontinued" && e.DiscontinueReason == DidNotStart) || !e.Start.Before(horizon) {
+			continue
+		}
+		// The treatment is active from its start until it ended or the horizon.
+		end := horizon
+		if e.EndedAt != nil && e.EndedAt.Before(end) {
+			end = *e.EndedAt
+		}
+		if !end.After(f.From) || !end.After(e.Start) {
+			continue
+		}
+		active[e.PatientID] = true
+		gap := func(from, to time.Time) {
+			// The first midnight from 'from' + the days at which the idle
+			// (unpaused) time reaches the limit and the treatment is not
+			// paused: the queue raises the episode that morning.
+			if to.Sub(from) < limit-time.Hour { // at most the days, even across a DST change
+				return
+			}
+			for x := from.AddDate(0, 0, f.InactiveDays); !x.After(to); x = x.AddDate(0, 0, 1) {
+				if idle(from, x, e.Pauses) < limit || pausedAt(x, e.Pauses) {
+					continue
+				}
+				if x.Before(f.From) || !x.Before(f.To) || x.After(horizon) || (e.EndedAt != nil && !x.Before(*e.EndedAt)) {
+					return
+				}
+				in.Episodes++
+				hit[e.PatientID] = true
+				lengths = append(lengths, math.Floor(idle(from, to, e.Pauses).Hours()/24))
+				return
+			}
+		}
+		anchor := e.Start
+		for _, t := range e.Activity {
+			if t.Before(e.Start) {
+				continue
+			}
+			if !t.Before(end) {
+				break
+			}
+			d := f.day(t)
+			gap(anchor, d)
+			anchor = d
+		}
+		gap(anchor, f.day(end))
+	}
+	in.Patients = share(len(hit), len(active))
+	if m := median(lengths); m != nil {
+		v := round1(*m)
+		in.MedianDays = &v
+	}
+	return in
+}
+
+// DidNotStart is the reason code of a treatment discontinued before it
+// started: it was never active.
+const DidNotStart = "did_not_start"
+
+// idle is the time between two local midnights in calendar days (DST-safe)
+// less the paused time between them.
+func idle(from, to time.Time, pauses []Pause) time.Duration {
+	return time.Duration(calendarDays(from, to))*24*time.Hour - paused(from, to, pauses)
+}
+
+// paused is the paused time between from and to (as the queue's
+// pausedBetween).
+func paused(from, to time.Time, pauses []Pause) time.Duration {
+	var d time.Duration
+	for _, p := range pauses {
+		a, b := p.From, p.To
+		if b.IsZero() || b.After(to) {
+			b = to
+		}
+		if a.Before(from) {
+			a = from
+		}
+		if b.After(a) {
+			d += b.Sub(a)
+		}
+	}
+	return d
+}
+
+func pausedAt(t time.Time, pauses []Pause) bool {
+	for _, p := range pauses {
+		if !t.Before(p.From) && (p.To.IsZero() || t.Before(p.To)) {
+			return true
+		}
+	}
+	return false
 }
 
 func work(f *Facts) Work {
@@ -483,10 +693,22 @@ func CohensD(baseline, last Stat) (float64, bool) {
 }
 
 func risk(f *Facts) Risk {
-	r := Risk{Raised: len(f.Flags)}
+	r := Risk{RiskFlags: riskFlags(f, f.Flags)}
+	by := map[string][]Flag{}
+	for _, fl := range f.Flags {
+		by[fl.Source] = append(by[fl.Source], fl)
+	}
+	for _, s := range FlagSources {
+		r.BySource = append(r.BySource, RiskSource{Source: s.Source, Label: s.Label, RiskFlags: riskFlags(f, by[s.Source])})
+	}
+	return r
+}
+
+func riskFlags(f *Facts, flags []Flag) RiskFlags {
+	r := RiskFlags{Raised: len(flags)}
 	var hours []float64
 	same := 0
-	for _, fl := range f.Flags {
+	for _, fl := range flags {
 		if fl.AckedAt == nil {
 			r.StillOpen++
 			continue

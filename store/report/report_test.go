@@ -120,11 +120,167 @@ func TestEngagement(t *testing.T) {
 	if e.Started != 1 || e.Completed != 1 || e.Discontinued != 1 || e.StillActive != 2 {
 		t.Errorf("engagement %+v", e)
 	}
-	if e.DiscontinuedByReason[DiscontinuedReasonUnknown] != 1 {
-		t.Errorf("by reason %v", e.DiscontinuedByReason)
+	if n := len(e.DiscontinuedByReason); n == 0 || e.DiscontinuedByReason[n-1].Reason != DiscontinuedReasonUnknown || e.DiscontinuedByReason[n-1].Count != 1 {
+		t.Errorf("by reason %+v", e.DiscontinuedByReason)
 	}
 	if e.ModulesCompleted == nil || *e.ModulesCompleted != 0.63 { // median of 1 and 0.25
 		t.Errorf("modules completed %v, want 0.63", e.ModulesCompleted)
+	}
+}
+
+var reasons = []Reason{{"patient_choice", "the patient's choice"}, {"did_not_start", "did not start"}, {"no_contact", "no contact"}, {"other", "other"}}
+
+func TestDiscontinuedByReason(t *testing.T) {
+	ended, before := at("2026-11-20 10:00"), at("2026-10-20 10:00")
+	disc := func(reason string, when time.Time) Enrollment {
+		return Enrollment{Status: "discontinued", Start: day("2026-09-01"), EndedAt: &when, DiscontinueReason: reason}
+	}
+	for _, c := range []struct {
+		name string
+		ens  []Enrollment
+		want map[string]string // reason -> ShareText
+	}{
+		{"none", nil, map[string]string{"patient_choice": "0/0", "did_not_start": "0/0", "no_contact": "0/0", "other": "0/0", DiscontinuedReasonUnknown: "0/0"}},
+		{"few: counts only", []Enrollment{disc("patient_choice", ended), disc("", ended), disc("no_contact", before)},
+			map[string]string{"patient_choice": "1/2", "did_not_start": "0/2", "no_contact": "0/2", DiscontinuedReasonUnknown: "1/2"}},
+		{"five: percentages", []Enrollment{disc("patient_choice", ended), disc("patient_choice", ended), disc("no_contact", ended), disc("other", ended), disc("", ended),
+			{Status: "completed", EndedAt: &ended}},
+			map[string]string{"patient_choice": "2/5 (40.0%)", "no_contact": "1/5 (20.0%)", "other": "1/5 (20.0%)", "did_not_start": "0/5 (0.0%)", DiscontinuedReasonUnknown: "1/5 (20.0%)"}},
+		{"a code not in the list is shown after it", []Enrollment{disc("moved_to_mars", ended)},
+			map[string]string{"moved_to_mars": "1/1", "patient_choice": "0/1"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := facts()
+			f.Reasons = reasons
+			f.Enrollments = c.ens
+			e := engagement(f)
+			got := map[string]string{}
+			total := 0
+			for i, r := range e.DiscontinuedByReason {
+				got[r.Reason] = ShareText(r.Share)
+				total += r.Count
+				if i < len(reasons) && r.Reason != reasons[i].Code {
+					t.Errorf("reason %d is %s, want the list's order (%s)", i, r.Reason, reasons[i].Code)
+				}
+				if r.Words == "" {
+					t.Errorf("reason %s has no words", r.Reason)
+				}
+			}
+			if total != e.Discontinued {
+				t.Errorf("reasons add up to %d, discontinued %d", total, e.Discontinued)
+			}
+			for k, v := range c.want {
+				if got[k] != v {
+					t.Errorf("%s: %q, want %q (all: %v)", k, got[k], v, got)
+				}
+			}
+		})
+	}
+}
+
+func TestInactivityEpisodes(t *testing.T) {
+	// Period: November 2026; policy 7 days. Every treatment starts 1 Oct.
+	act := func(ss ...string) []time.Time {
+		var out []time.Time
+		for _, s := range ss {
+			out = append(out, at(s))
+		}
+		return out
+	}
+	ended := at("2026-11-12 10:00")
+	for _, c := range []struct {
+		name     string
+		e        Enrollment
+		now      string
+		episodes int
+		lengths  []float64 // the median over just this enrollment
+	}{
+		{"active all month: one gap of 9 days", Enrollment{Activity: act("2026-11-02 10:00", "2026-11-11 09:00", "2026-11-13 12:00", "2026-11-19 12:00", "2026-11-25 12:00")},
+			"", 1, []float64{9}},
+		{"a gap of 6 days is not an episode", Enrollment{Activity: act("2026-11-02 10:00", "2026-11-08 23:00", "2026-11-14 10:00", "2026-11-20 10:00", "2026-11-26 10:00")},
+			"", 0, nil},
+		{"exactly 7 calendar days is one (the queue flags it that morning)", Enrollment{Activity: act("2026-11-02 23:50", "2026-11-09 00:10", "2026-11-14 10:00", "2026-11-20 10:00", "2026-11-26 10:00")},
+			"", 1, []float64{7}},
+		{"reached before the period: counted in the month it was reached", Enrollment{Activity: act("2026-10-20 10:00", "2026-11-03 10:00", "2026-11-08 10:00", "2026-11-14 10:00", "2026-11-20 10:00", "2026-11-26 10:00")},
+			"", 0, nil},
+		{"reached on the first day of the period", Enrollment{Activity: act("2026-10-25 10:00", "2026-11-03 10:00", "2026-11-08 10:00", "2026-11-14 10:00", "2026-11-20 10:00", "2026-11-26 10:00")},
+			"", 1, []float64{9}},
+		{"no activity since the start: counted from the start", Enrollment{Start: day("2026-11-05")},
+			"", 1, []float64{26}},
+		{"still going at the end of the period: up to then", Enrollment{Activity: act("2026-11-20 10:00")},
+			"", 1, []float64{11}},
+		{"a pause takes its days off", Enrollment{Activity: act("2026-11-02 10:00", "2026-11-13 10:00", "2026-11-18 10:00", "2026-11-24 10:00", "2026-11-29 10:00"),
+			Pauses: []Pause{{at("2026-11-04 12:00"), at("2026-11-10 12:00")}}}, "", 0, nil},
+		{"after a long pause the rest still counts", Enrollment{Activity: act("2026-11-02 10:00", "2026-11-19 10:00", "2026-11-24 10:00", "2026-11-29 10:00"),
+			Pauses: []Pause{{at("2026-11-04 12:00"), at("2026-11-10 12:00")}}}, "", 1, []float64{11}},
+		{"paused still: nothing", Enrollment{Activity: act("2026-11-02 10:00"), Pauses: []Pause{{From: at("2026-11-04 12:00")}}}, "", 0, nil},
+		{"discontinued during an episode: up to the end", Enrollment{Status: "discontinued", EndedAt: &ended, Activity: act("2026-11-01 10:00")},
+			"", 1, []float64{11}},
+		{"ended before it reached the days: none", Enrollment{Status: "completed", EndedAt: &ended, Activity: act("2026-11-06 10:00")}, "", 0, nil},
+		{"did not start: never active", Enrollment{Status: "discontinued", EndedAt: &ended, DiscontinueReason: "did_not_start", Start: day("2026-11-01")}, "", 0, nil},
+		{"scheduled: not active", Enrollment{Status: "scheduled", Start: day("2026-11-01")}, "", 0, nil},
+		{"the period reaches past now: up to today", Enrollment{Activity: act("2026-11-02 10:00")}, "2026-11-15 12:00", 1, []float64{13}},
+		{"activity after the end does not count", Enrollment{Status: "completed", EndedAt: &ended, Activity: act("2026-11-01 10:00", "2026-11-13 10:00")}, "", 1, []float64{11}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := facts()
+			f.InactiveDays = 7
+			if c.now != "" {
+				f.Now = at(c.now)
+			}
+			e := c.e
+			e.ID, e.PatientID = "e1", "p1"
+			if e.Status == "" {
+				e.Status = "active"
+			}
+			if e.Start.IsZero() {
+				e.Start = day("2026-10-01")
+			}
+			// A second patient active all month without a gap.
+			var steady []time.Time
+			for d := day("2026-10-28").Add(10 * time.Hour); d.Before(f.To); d = d.AddDate(0, 0, 3) {
+				steady = append(steady, d)
+			}
+			f.Enrollments = []Enrollment{e, {ID: "e2", PatientID: "p2", Status: "active", Start: day("2026-10-01"), Activity: steady}}
+			in := inactivity(f)
+			if in.Episodes != c.episodes || in.Days != 7 {
+				t.Fatalf("%d episodes (days %d), want %d", in.Episodes, in.Days, c.episodes)
+			}
+			wantPatients := 0
+			if c.episodes > 0 {
+				wantPatients = 1
+			}
+			if in.Patients.Count != wantPatients {
+				t.Errorf("patients %+v, want %d", in.Patients, wantPatients)
+			}
+			if m := median(c.lengths); (m == nil) != (in.MedianDays == nil) || (m != nil && *m != *in.MedianDays) {
+				t.Errorf("median %v, want %v", show(in.MedianDays), show(m))
+			}
+		})
+	}
+}
+
+func show(v *float64) string { return Num(v) }
+
+func TestInactivityPatientsAndMedian(t *testing.T) {
+	f := facts()
+	f.InactiveDays = 7
+	// p1: two enrollments, each with an episode (10 and 20 days); p2: one
+	// of 12; p3: none; p4 active only before the period: not counted.
+	ended := at("2026-10-15 10:00")
+	f.Enrollments = []Enrollment{
+		{ID: "a", PatientID: "p1", Status: "active", Start: day("2026-10-01"), Activity: []time.Time{at("2026-11-02 10:00"), at("2026-11-12 10:00"), at("2026-11-16 10:00"), at("2026-11-22 10:00"), at("2026-11-28 10:00")}},
+		{ID: "b", PatientID: "p1", Status: "active", Start: day("2026-10-01"), Activity: []time.Time{at("2026-11-03 10:00"), at("2026-11-23 10:00"), at("2026-11-28 10:00")}},
+		{ID: "c", PatientID: "p2", Status: "active", Start: day("2026-10-01"), Activity: []time.Time{at("2026-11-04 10:00"), at("2026-11-16 10:00"), at("2026-11-22 10:00"), at("2026-11-28 10:00")}},
+		{ID: "d", PatientID: "p3", Status: "active", Start: day("2026-10-01"), Activity: []time.Time{at("2026-10-30 10:00"), at("2026-11-05 10:00"), at("2026-11-10 10:00"), at("2026-11-15 10:00"), at("2026-11-20 10:00"), at("2026-11-25 10:00")}},
+		{ID: "e", PatientID: "p4", Status: "completed", Start: day("2026-09-01"), EndedAt: &ended},
+	}
+	in := inactivity(f)
+	if in.Episodes != 3 || in.Patients.Count != 2 || in.Patients.Of != 3 || in.Patients.Percent != nil {
+		t.Errorf("episodes %d, patients %+v; want 3, 2/3", in.Episodes, in.Patients)
+	}
+	if in.MedianDays == nil || *in.MedianDays != 12 {
+		t.Errorf("median %s, want 12", show(in.MedianDays))
 	}
 }
 
@@ -250,6 +406,49 @@ func TestRiskSameWorkingDay(t *testing.T) {
 	}
 	if *r.MedianHoursToAck != 10 {
 		t.Errorf("median hours %v, want 10", *r.MedianHoursToAck)
+	}
+}
+
+func TestRiskBySource(t *testing.T) {
+	f := facts()
+	f.Flags = []Flag{
+		{Source: SourceCritical, RaisedAt: at("2026-11-10 09:00"), AckedAt: ptr(at("2026-11-10 11:00"))}, // 2 h, same day
+		{Source: SourceCritical, RaisedAt: at("2026-11-10 22:00")},                                       // open
+		{Source: SourceMessage, RaisedAt: at("2026-11-12 10:00"), AckedAt: ptr(at("2026-11-13 10:00"))},  // 24 h, late
+		{Source: SourceMessage, RaisedAt: at("2026-11-14 10:00"), AckedAt: ptr(at("2026-11-16 10:00"))},  // Saturday -> Monday: in time
+		{Source: SourceMessage, RaisedAt: at("2026-11-17 10:00"), AckedAt: ptr(at("2026-11-17 14:00"))},  // 4 h
+		{Source: SourceMessage, RaisedAt: at("2026-11-18 10:00"), AckedAt: ptr(at("2026-11-18 16:00"))},  // 6 h
+		{Source: SourceMessage, RaisedAt: at("2026-11-19 10:00"), AckedAt: ptr(at("2026-11-19 18:00"))},  // 8 h
+		{Source: SourceExercise, RaisedAt: at("2026-11-20 10:00"), AckedAt: ptr(at("2026-11-20 13:00"))}, // 3 h
+	}
+	r := risk(f)
+	if r.Raised != 8 || r.Acknowledged != 7 || r.StillOpen != 1 || *r.MedianHoursToAck != 6 {
+		t.Errorf("all sources %+v (median %s)", r.RiskFlags, show(r.MedianHoursToAck))
+	}
+	if len(r.BySource) != 3 {
+		t.Fatalf("%d sources, want 3: %+v", len(r.BySource), r.BySource)
+	}
+	for i, c := range []struct {
+		source        string
+		raised, acked int
+		median        float64
+		same          string
+	}{
+		{SourceCritical, 2, 1, 2, "1/2"},
+		{SourceMessage, 5, 5, 8, "4/5 (80.0%)"},
+		{SourceExercise, 1, 1, 3, "1/1"},
+	} {
+		s := r.BySource[i]
+		if s.Source != c.source || s.Label == "" || s.Raised != c.raised || s.Acknowledged != c.acked || s.StillOpen != c.raised-c.acked ||
+			s.MedianHoursToAck == nil || *s.MedianHoursToAck != c.median || ShareText(s.SameWorkingDay) != c.same {
+			t.Errorf("source %d: %+v (median %s, same day %s), want %+v", i, s, show(s.MedianHoursToAck), ShareText(s.SameWorkingDay), c)
+		}
+	}
+	// A source without flags is still listed, with nothing in it.
+	f.Flags = f.Flags[:1]
+	r = risk(f)
+	if len(r.BySource) != 3 || r.BySource[2].Raised != 0 || r.BySource[2].MedianHoursToAck != nil {
+		t.Errorf("empty sources %+v", r.BySource)
 	}
 }
 
