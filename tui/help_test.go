@@ -200,6 +200,15 @@ func goAhead(at func(string, ...string) func(*harness, *fixture.Fixture), keys .
 	}
 }
 
+// intakeAt reaches a screen of the intake page with the test referrals in
+// the store.
+func intakeAt(at func(string, ...string) func(*harness, *fixture.Fixture), keys ...string) func(*harness, *fixture.Fixture) {
+	return func(h *harness, f *fixture.Fixture) {
+		referrals(h.t, f)
+		at("", keys...)(h, f)
+	}
+}
+
 // TestHelpShowsEveryBinding: on every screen, each key the help shows does
 // something when pressed, and each key that does something is in the help
 // (the text fields' typing and editing keys aside).
@@ -243,6 +252,12 @@ func TestHelpShowsEveryBinding(t *testing.T) {
 		{name: "workspace go-ahead comment", w: 80, h: 24, text: true, states: []func(*harness, *fixture.Fixture){goAhead(at, "tab")}},
 		{name: "admin", admin: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at("")}},
 		{name: "team", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at(""), at("", "j")}},
+		{name: "intake", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
+			intakeAt(at, "i"), intakeAt(at, "i", "j", "j"), intakeAt(at, "i", "G")}},
+		{name: "intake accept", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){intakeAt(at, "i", "G", "a")}},
+		{name: "intake accept reason", sara: true, w: 80, h: 24, text: true, states: []func(*harness, *fixture.Fixture){intakeAt(at, "i", "G", "a", "e")}},
+		{name: "intake decline", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){intakeAt(at, "i", "G", "d")}},
+		{name: "intake wait", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){intakeAt(at, "i", "G", "w")}},
 		{name: "team queue", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
 			at("", "enter"), at("", "enter", "j", "j"), at("", "enter", "/", "a", "enter")}},
 	}

@@ -11,7 +11,6 @@
 package intake
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -26,19 +25,12 @@ import (
 	"polku/tui/sanitize"
 )
 
-// Store is what the page needs of the store (*store.DB has it; a store
-// without it cannot show the page).
-type Store interface {
-	Intake(ctx context.Context, actor store.Actor, team string) (*store.IntakeQueue, error)
-	ReferralDetail(ctx context.Context, actor store.Actor, referralID string) (*store.ReferralDetail, error)
-	AcceptReferral(ctx context.Context, actor store.Actor, req store.AcceptRequest, dryRun bool) (store.Accepted, error)
-	DeclineReferral(ctx context.Context, actor store.Actor, req store.DeclineRequest, dryRun bool) (store.Notification, error)
-	WaitReferral(ctx context.Context, actor store.Actor, referralID string, version int64, reason string, dryRun bool) error
-}
+// Store is what the page needs of the store.
+type Store = common.IntakeStore
 
 // May says whether the person at the keyboard works the intake queue.
 func May(c *common.Common) bool {
-	if _, ok := c.Store.(Store); !ok {
+	if _, ok := common.IntakeOf(c.Store); !ok {
 		return false
 	}
 	return c.Therapist.Role == store.RoleSupervisor || c.Therapist.Role == store.RoleTherapist && c.Therapist.Intake
@@ -108,7 +100,7 @@ type Page struct {
 
 // New makes the intake page.
 func New(c *common.Common) *Page {
-	st, _ := c.Store.(Store)
+	st, _ := common.IntakeOf(c.Store)
 	p := &Page{c: c, st: st, id: c.NewPageID(), key: newKeys(), details: map[string]*store.ReferralDetail{}, loading: map[string]bool{}}
 	p.date = p.input("YYYY-MM-DD", 10)
 	p.reason = p.input("", 500)
@@ -479,6 +471,12 @@ func (p *Page) serviceChosen() (store.ServiceSuggestion, bool) {
 	return d.Services[p.service], true
 }
 
+// FormTherapist is the id of the therapist the accept form has chosen.
+func (p *Page) FormTherapist() string {
+	th, _ := p.therapist()
+	return th.TherapistID
+}
+
 // beyondPromise says the start date is past the promise's last day.
 func (p *Page) beyondPromise() bool {
 	d := p.detail()
@@ -566,9 +564,20 @@ func (p *Page) onDecided(msg decidedMsg) tea.Cmd {
 	})
 }
 
+// keys are the bindings as they work now: cycling through one choice
+// does nothing, so it is not offered.
+func (p *Page) keys() KeyMap {
+	k := p.key
+	d := p.detail()
+	k.Program.SetEnabled(d != nil && len(d.Programs) > 1)
+	k.Therapist.SetEnabled(d != nil && len(d.Therapists) > 1)
+	k.Service.SetEnabled(d != nil && len(d.Services) > 0)
+	return k
+}
+
 // ShortHelp lists the main bindings.
 func (p *Page) ShortHelp() []key.Binding {
-	k := p.key
+	k := p.keys()
 	if p.edit != editNone {
 		return []key.Binding{k.Keep, k.Drop}
 	}
@@ -585,7 +594,7 @@ func (p *Page) ShortHelp() []key.Binding {
 
 // FullHelp lists every binding of the screen.
 func (p *Page) FullHelp() [][]key.Binding {
-	k := p.key
+	k := p.keys()
 	if p.edit != editNone {
 		return [][]key.Binding{{k.Keep, k.Drop}}
 	}
