@@ -45,6 +45,9 @@ func TestGolden(t *testing.T) {
 		{"team-queue", "sara", func(h *harness) { h.keys("enter") }},
 		{"team-patient", "sara", func(h *harness) { h.keys("enter", "j", "j", "enter") }},
 		{"admin", "admin", func(h *harness) {}},
+		{"intake", "sara", func(h *harness) { referrals(h.t, h.fx); h.keys("i") }},
+		{"intake-accept", "sara", func(h *harness) { referrals(h.t, h.fx); h.keys("i", "G", "a", "t") }},
+		{"intake-decline", "sara", func(h *harness) { referrals(h.t, h.fx); h.keys("i", "d", "c", "e"); h.typeText("Needs urgent care.") }},
 	}
 	for _, sc := range screens {
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {

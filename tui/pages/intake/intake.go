@@ -583,11 +583,11 @@ func (p *Page) ShortHelp() []key.Binding {
 	}
 	switch p.mode {
 	case modeAccept:
-		return []key.Binding{k.Confirm, k.Program, k.Therapist, k.Date, k.Cancel}
+		return []key.Binding{k.Confirm, k.Program, k.Therapist, k.Date, common.Short(k.Cancel, "esc")}
 	case modeDecline:
-		return []key.Binding{k.Confirm, k.Code, k.Service, k.Text, k.Cancel}
+		return []key.Binding{k.Confirm, k.Code, k.Service, k.Text, common.Short(k.Cancel, "esc")}
 	case modeWait:
-		return []key.Binding{k.Confirm, k.Text, k.Cancel}
+		return []key.Binding{k.Confirm, k.Text, common.Short(k.Cancel, "esc")}
 	}
 	return []key.Binding{k.Accept, k.Decline, k.Wait, k.Back}
 }

@@ -17,8 +17,8 @@ func previewHeight(total int) int {
 	switch {
 	case total >= 40:
 		return 14
-	case total >= 24:
-		return 9
+	case total >= 22:
+		return 12
 	}
 	return max(3, total/3)
 }
