@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"polku/store"
+	"polku/tui/common"
 	"polku/tui/internal/fixture"
 	"polku/tui/pages/intake"
 )
@@ -231,4 +232,37 @@ func TestIntakeConflictSaysWhatWasDecidedAndReloads(t *testing.T) {
 		}
 	}
 	mustNotContain(t, v, "y confirms")
+}
+
+// Others writing while a form is open reload the list, not the form: the
+// choices made so far stay, and the decision is checked against the
+// version the form was filled from. A referral decided meanwhile closes
+// its form.
+func TestIntakeRefreshKeepsTheFormOrClosesADecidedOne(t *testing.T) {
+	f := newFixture(t)
+	ids := referrals(t, f)
+	h := newHarness(t, options(f, f.Sara), 80, 24)
+	h.fx = f
+	h.keys("i")
+	h.selectReferral(ids["Mikko"])
+	h.keys("a", "t")
+	chosen := h.intake().FormTherapist()
+	h.send(changesMsg{seq: h.seq(), ch: common.Changes{All: true}})
+	if got := h.intake().FormTherapist(); got != chosen {
+		t.Fatalf("a refresh reset the therapist chosen: %s, was %s", got, chosen)
+	}
+	mustContain(t, h.view(), "Accept: Mikko Referred")
+	if err := f.DB.WaitReferral(context.Background(), fixture.Actor(f.Sara), ids["Kalle"], 0, "", false); err != nil {
+		t.Fatal(err)
+	}
+	h.send(changesMsg{seq: h.seq(), ch: common.Changes{All: true}})
+	mustContain(t, h.view(), "Accept: Mikko Referred")
+	if _, err := f.DB.DeclineReferral(context.Background(), fixture.Actor(f.Sara),
+		store.DeclineRequest{ReferralID: ids["Mikko"], Code: "duplicate", Text: "Already in treatment."}, false); err != nil {
+		t.Fatal(err)
+	}
+	h.send(changesMsg{seq: h.seq(), ch: common.Changes{All: true}})
+	v := h.view()
+	mustNotContain(t, v, "Accept: Mikko Referred")
+	mustContain(t, v, "was decided by someone else")
 }

@@ -257,12 +257,24 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return p, common.Error(fmt.Errorf("could not load the intake queue: %w", msg.err))
 		}
 		p.queue = msg.q
-		// Details are read again: the versions and the suggestions change.
-		p.details = map[string]*store.ReferralDetail{}
-		p.loading = map[string]bool{}
+		// Details are read again (the versions and the suggestions
+		// change), except the one an open form was filled from: its
+		// choices stay, and the decision is checked against the version
+		// it was filled from.
+		kept := map[string]*store.ReferralDetail{}
+		formID := ""
+		if p.mode != modeList {
+			formID = p.selected
+			if d := p.details[formID]; d != nil {
+				kept[formID] = d
+			}
+		}
+		p.details, p.loading = kept, map[string]bool{}
 		p.place()
-		if it, ok := p.Selected(); ok && p.mode != modeList && it.ReferralID != p.selected {
-			p.mode = modeList
+		if formID != "" && p.selected != formID {
+			// Decided by someone else: the form has nothing to decide.
+			p.mode, p.edit, p.problem, p.busy = modeList, editNone, "", false
+			return p, tea.Batch(p.loadDetail(), common.Error(errors.New("the referral on the form was decided by someone else meanwhile: the list is reloaded")))
 		}
 		return p, p.loadDetail()
 	case detailMsg:
