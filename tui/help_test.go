@@ -34,6 +34,7 @@ type helpScreen struct {
 	name   string
 	sara   bool // as the supervisor
 	admin  bool // as an admin
+	intake bool // as Anna, an intake worker
 	w, h   int
 	states []func(h *harness, f *fixture.Fixture)
 	// text: printable keys and the text field's editing keys type here;
@@ -252,6 +253,10 @@ func TestHelpShowsEveryBinding(t *testing.T) {
 		{name: "workspace go-ahead comment", w: 80, h: 24, text: true, states: []func(*harness, *fixture.Fixture){goAhead(at, "tab")}},
 		{name: "admin", admin: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at("")}},
 		{name: "team", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){at(""), at("", "j")}},
+		{name: "queue, intake worker", intake: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
+			at("P-0003"), at("P-0003", "/", "a", "enter")}},
+		{name: "intake, intake worker", intake: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
+			intakeAt(at, "i"), intakeAt(at, "i", "j", "j")}},
 		{name: "intake", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
 			intakeAt(at, "i"), intakeAt(at, "i", "j", "j"), intakeAt(at, "i", "G")}},
 		{name: "intake accept", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){intakeAt(at, "i", "G", "a")}},
@@ -276,6 +281,9 @@ func TestHelpShowsEveryBinding(t *testing.T) {
 				}
 				if sc.admin {
 					th = addAdmin(t, f)
+				}
+				if sc.intake {
+					th = intakeWorker(t, f)
 				}
 				h := newHarness(t, options(f, th), sc.w, sc.h)
 				h.fx = f

@@ -46,10 +46,17 @@ func referrals(t testing.TB, f *fixture.Fixture) map[string]string {
 func intakeWorker(t testing.TB, f *fixture.Fixture) store.Therapist {
 	t.Helper()
 	ctx := context.Background()
-	if err := f.DB.SetTherapistIntake(ctx, store.System("test"), f.Anna.ID, f.Anna.Version, true); err != nil {
+	th, err := f.DB.Therapist(ctx, f.Anna.ID)
+	if err != nil {
 		t.Fatal(err)
 	}
-	th, err := f.DB.Therapist(ctx, f.Anna.ID)
+	if th.Intake {
+		return th
+	}
+	if err := f.DB.SetTherapistIntake(ctx, store.System("test"), th.ID, th.Version, true); err != nil {
+		t.Fatal(err)
+	}
+	th, err = f.DB.Therapist(ctx, f.Anna.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
