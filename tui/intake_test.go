@@ -273,3 +273,37 @@ func TestIntakeRefreshKeepsTheFormOrClosesADecidedOne(t *testing.T) {
 	mustNotContain(t, v, "Accept: Mikko Referred")
 	mustContain(t, v, "was decided by someone else")
 }
+
+// A 16-17-year-old in an adults' program needs the referring doctor's
+// assessment: the accept form asks for it and sends it with the
+// acceptance.
+func TestIntakeAcceptRecordsTheDoctorsAssessment(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	var in store.ReferralIn
+	in.SourceID = "S-young"
+	in.Patient.Pseudonym, in.Patient.DisplayName, in.Patient.BirthDate, in.Patient.Language = "R-0016", "Nuori Referred",
+		f.Clock.Now().AddDate(-17, 0, 0).Format(time.DateOnly), "fi"
+	in.Region, in.Team = "helsinki", "south"
+	in.Referrer.Name, in.Referrer.Organisation = "Dr. Lehto", "Kallio health centre"
+	in.Reason, in.Codes, in.WishedProgram = "Worry about school.", []string{"F41.1"}, "gad"
+	r, err := f.DB.ReceiveReferral(ctx, store.System("test"), in, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, options(f, f.Sara), 80, 24)
+	h.fx = f
+	h.keys("i")
+	h.selectReferral(r.Referral.ID)
+	h.keys("a", "y")
+	mustContain(t, h.view(), "doctor's assessment")
+	if got := referral(t, f, r.Referral.ID); got.Status != store.ReferralReceived {
+		t.Fatalf("accepted without the doctor's assessment: %s", got.Status)
+	}
+	h.typeText("Suitable for the adults' program (Dr. Lehto).")
+	h.keys("enter", "y")
+	got := referral(t, f, r.Referral.ID)
+	if got.Status != store.ReferralEnrolled {
+		t.Fatalf("referral is %s, want enrolled:\n%s", got.Status, h.view())
+	}
+}

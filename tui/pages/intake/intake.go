@@ -50,6 +50,7 @@ const (
 	editDate
 	editReason
 	editText
+	editDoctor
 )
 
 type (
@@ -93,6 +94,7 @@ type Page struct {
 	service int    // decline: index into the services, -1 none
 	date    textinput.Model
 	reason  textinput.Model // accept: why beyond the promise; wait: why; decline: the text
+	doctor  textinput.Model // accept: the referring doctor's assessment (16-17-year-olds)
 	problem string          // what the form still needs
 
 	width, high int
@@ -104,6 +106,7 @@ func New(c *common.Common) *Page {
 	p := &Page{c: c, st: st, id: c.NewPageID(), key: newKeys(), details: map[string]*store.ReferralDetail{}, loading: map[string]bool{}}
 	p.date = p.input("YYYY-MM-DD", 10)
 	p.reason = p.input("", 500)
+	p.doctor = p.input("", 2000)
 	return p
 }
 
@@ -148,6 +151,7 @@ func (p *Page) SetSize(w, h int) {
 	p.width, p.high = w, h
 	p.date.Width = 12
 	p.reason.Width = max(10, w-20)
+	p.doctor.Width = max(10, w-20)
 	p.clampOffset()
 }
 
@@ -353,6 +357,7 @@ func (p *Page) startForm() {
 	d := p.detail()
 	p.problem, p.edit = "", editNone
 	p.reason.SetValue("")
+	p.doctor.SetValue("")
 	p.prog, p.ther, p.code, p.service = 0, 0, 0, -1
 	switch p.mode {
 	case modeAccept:
@@ -396,6 +401,8 @@ func (p *Page) updateForm(msg tea.KeyMsg) tea.Cmd {
 			return p.startEdit(editDate)
 		case key.Matches(msg, k.Text):
 			return p.startEdit(editReason)
+		case key.Matches(msg, k.Doctor) && p.needsDoctor():
+			return p.startEdit(editDoctor)
 		case key.Matches(msg, k.Confirm):
 			return p.accept()
 		}
@@ -425,10 +432,28 @@ func (p *Page) updateForm(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (p *Page) field(edit int) *textinput.Model {
-	if edit == editDate {
+	switch edit {
+	case editDate:
 		return &p.date
+	case editDoctor:
+		return &p.doctor
 	}
 	return &p.reason
+}
+
+// needsDoctor says the referral waits for the referring doctor's
+// assessment (a 16-17-year-old in an adults' program).
+func (p *Page) needsDoctor() bool {
+	d := p.detail()
+	if d == nil {
+		return false
+	}
+	for _, r := range d.Item.Reasons {
+		if r.Code == store.ReasonDoctorNeeded {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Page) startEdit(edit int) tea.Cmd {
@@ -507,12 +532,17 @@ func (p *Page) accept() tea.Cmd {
 		p.problem = "The team has no therapist: put the referral on the waiting list (w)."
 		return nil
 	}
+	if p.needsDoctor() && strings.TrimSpace(p.doctor.Value()) == "" {
+		p.problem = fmt.Sprintf("The patient is %d: a 16-17-year-old in an adults' program needs the referring doctor's assessment. Write it as the doctor gave it.", d.Item.Age)
+		return p.startEdit(editDoctor)
+	}
 	if p.beyondPromise() && strings.TrimSpace(p.reason.Value()) == "" {
 		p.problem = fmt.Sprintf("%s is beyond the start promise (by %s): say why.", strings.TrimSpace(p.date.Value()), d.PromiseDate)
 		return p.startEdit(editReason)
 	}
 	req := store.AcceptRequest{ReferralID: d.Referral.ID, Version: d.Item.Version, ProgramID: prog.ProgramID, ProgramVer: prog.Version,
-		Therapist: th.TherapistID, StartDate: strings.TrimSpace(p.date.Value()), Reason: strings.TrimSpace(p.reason.Value())}
+		Therapist: th.TherapistID, StartDate: strings.TrimSpace(p.date.Value()), Reason: strings.TrimSpace(p.reason.Value()),
+		DoctorAssessment: strings.TrimSpace(p.doctor.Value())}
 	item, name := d.Item, d.Item.DisplayName
 	st, ctx, actor := p.st, p.c.Ctx, p.c.Actor
 	p.busy = true
@@ -584,6 +614,7 @@ func (p *Page) keys() KeyMap {
 	k.Program.SetEnabled(d != nil && len(d.Programs) > 1)
 	k.Therapist.SetEnabled(d != nil && len(d.Therapists) > 1)
 	k.Service.SetEnabled(d != nil && len(d.Services) > 0)
+	k.Doctor.SetEnabled(p.needsDoctor())
 	return k
 }
 
@@ -612,7 +643,7 @@ func (p *Page) FullHelp() [][]key.Binding {
 	}
 	switch p.mode {
 	case modeAccept:
-		return [][]key.Binding{{k.Program, k.Therapist, k.Date, k.Text}, {k.Confirm, k.Cancel}}
+		return [][]key.Binding{{k.Program, k.Therapist, k.Date, k.Text, k.Doctor}, {k.Confirm, k.Cancel}}
 	case modeDecline:
 		return [][]key.Binding{{k.Code, k.Service, k.Text}, {k.Confirm, k.Cancel}}
 	case modeWait:

@@ -23,6 +23,7 @@ type KeyMap struct {
 	Code      key.Binding
 	Service   key.Binding
 	Text      key.Binding
+	Doctor    key.Binding
 	Confirm   key.Binding
 	Cancel    key.Binding
 
@@ -46,6 +47,7 @@ func newKeys() KeyMap {
 		Code:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "next reason code")),
 		Service:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "next service (finder)")),
 		Text:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit the reason text")),
+		Doctor:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "the referring doctor's assessment")),
 		Confirm:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm")),
 		Cancel:    key.NewBinding(key.WithKeys("esc", "n"), key.WithHelp("esc/n", "cancel")),
 

@@ -250,6 +250,16 @@ func (p *Page) formView(width int) string {
 		if p.beyondPromise() || p.reason.Value() != "" || p.edit == editReason {
 			field("Why later", p.textView(editReason))
 		}
+		if p.needsDoctor() {
+			v := p.doctor.Value()
+			switch {
+			case p.edit == editDoctor:
+				v = p.doctor.View()
+			case v == "":
+				v = st.Warn.Render("needed for a 16-17-year-old (o to write)")
+			}
+			field("Doctor", v)
+		}
 	case modeDecline:
 		c := store.DeclineCodes[p.code]
 		field("Code", c[0]+"  "+st.Faint.Render(fmt.Sprintf("(%d of %d) ", p.code+1, len(store.DeclineCodes)))+st.Subtle.Render(c[1]))
