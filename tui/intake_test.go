@@ -307,3 +307,35 @@ func TestIntakeAcceptRecordsTheDoctorsAssessment(t *testing.T) {
 		t.Fatalf("referral is %s, want enrolled:\n%s", got.Status, h.view())
 	}
 }
+
+// The workbench's own decisions are not news: after accepting, the next
+// poll does not count them as new activity.
+func TestIntakeOwnDecisionIsNotNewActivity(t *testing.T) {
+	f := newFixture(t)
+	ids := referrals(t, f)
+	h := newHarness(t, options(f, f.Sara), 80, 24)
+	h.fx = f
+	h.fire() // the first poll learns where the change log is
+	h.keys("i")
+	h.selectReferral(ids["Mikko"])
+	h.keys("a", "y")
+	if got := referral(t, f, ids["Mikko"]); got.Status != store.ReferralEnrolled {
+		t.Fatalf("referral is %s", got.Status)
+	}
+	h.selectReferral(ids["Kalle"])
+	h.keys("d", "e")
+	h.typeText("Needs another kind of care.")
+	h.keys("enter", "y")
+	h.selectReferral(ids["Liisa"])
+	h.keys("w", "y")
+	if got := referral(t, f, ids["Kalle"]); got.Status != store.ReferralDeclined {
+		t.Fatalf("Kalle's referral is %s", got.Status)
+	}
+	if got := referral(t, f, ids["Liisa"]); got.WaitingSince == nil {
+		t.Fatal("Liisa's referral is not on the waiting list")
+	}
+	for i := 0; i < 3; i++ {
+		h.fire()
+	}
+	mustNotContain(t, h.view(), " new")
+}

@@ -244,8 +244,8 @@ type IntakeStore interface {
 }
 
 // IntakeOf is the intake side of a store, if it has one; through Track,
-// its decisions count as writes in flight (their rows are not registered:
-// a refresh too many, never one too few).
+// its decisions are registered like the other writes (the referral, the
+// enrollment, the notification), so that they are not news to the poll.
 func IntakeOf(st store.Store) (IntakeStore, bool) {
 	if t, ok := st.(*trackedStore); ok {
 		in, ok := t.Store.(IntakeStore)
@@ -273,18 +273,33 @@ func (s trackedIntake) ReferralDetail(ctx context.Context, a store.Actor, id str
 
 func (s trackedIntake) AcceptReferral(ctx context.Context, a store.Actor, req store.AcceptRequest, dryRun bool) (store.Accepted, error) {
 	s.own.begin()
-	defer s.own.end()
-	return s.in.AcceptReferral(ctx, a, req, dryRun)
+	out, err := s.in.AcceptReferral(ctx, a, req, dryRun)
+	if err != nil || dryRun {
+		s.own.end()
+		return out, err
+	}
+	s.own.end(ownKey("referrals", req.ReferralID), ownKey("enrollments", out.Enrollment.ID), ownKey("notifications", out.Notification.ID))
+	return out, nil
 }
 
 func (s trackedIntake) DeclineReferral(ctx context.Context, a store.Actor, req store.DeclineRequest, dryRun bool) (store.Notification, error) {
 	s.own.begin()
-	defer s.own.end()
-	return s.in.DeclineReferral(ctx, a, req, dryRun)
+	n, err := s.in.DeclineReferral(ctx, a, req, dryRun)
+	if err != nil || dryRun {
+		s.own.end()
+		return n, err
+	}
+	s.own.end(ownKey("referrals", req.ReferralID), ownKey("notifications", n.ID))
+	return n, nil
 }
 
 func (s trackedIntake) WaitReferral(ctx context.Context, a store.Actor, id string, version int64, reason string, dryRun bool) error {
 	s.own.begin()
-	defer s.own.end()
-	return s.in.WaitReferral(ctx, a, id, version, reason, dryRun)
+	err := s.in.WaitReferral(ctx, a, id, version, reason, dryRun)
+	if err != nil || dryRun {
+		s.own.end()
+		return err
+	}
+	s.own.end(ownKey("referrals", id))
+	return nil
 }
