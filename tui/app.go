@@ -15,6 +15,7 @@ import (
 	"polku/store"
 	"polku/tui/common"
 	"polku/tui/pages/admin"
+	"polku/tui/pages/intake"
 	"polku/tui/pages/team"
 	"polku/tui/pages/triage"
 	"polku/tui/pages/workspace"
@@ -229,6 +230,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.openPatient(msg)
 	case common.OpenQueueMsg:
 		return m, m.openQueue(msg)
+	case common.OpenIntakeMsg:
+		return m, m.push(intake.New(m.c))
 	case common.BackMsg:
 		return m, m.pop()
 	case common.NextPatientMsg:

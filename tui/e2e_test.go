@@ -27,6 +27,16 @@ type e2e struct {
 	bin  string
 	db   string
 	sock string
+	sess string // the tmux session ("e2e" when empty)
+	env  string // environment of the workbench's command line
+	args string // arguments after the binary ("--db DB --as demo" when empty)
+}
+
+func (e *e2e) session() string {
+	if e.sess == "" {
+		return "e2e"
+	}
+	return e.sess
 }
 
 func TestE2E(t *testing.T) {
@@ -208,19 +218,23 @@ func (e *e2e) feedbackPatient(skip string) qpatient {
 }
 
 func (e *e2e) cmdline(env string) string {
-	return fmt.Sprintf("exec env %s %s --db %s --as demo", env, e.bin, e.db)
+	args := e.args
+	if args == "" {
+		args = fmt.Sprintf("--db %s --as demo", e.db)
+	}
+	return fmt.Sprintf("exec env %s %s %s %s", e.env, env, e.bin, args)
 }
 
 func (e *e2e) start(w, h int, env string) {
 	e.t.Helper()
-	e.tmux("new-session", "-d", "-s", "e2e", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), e.cmdline(env))
-	e.tmux("set-option", "-t", "e2e", "remain-on-exit", "on")
+	e.tmux("new-session", "-d", "-s", e.session(), "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), e.cmdline(env))
+	e.tmux("set-option", "-t", e.session(), "remain-on-exit", "on")
 }
 
 func (e *e2e) restart(w, h int, env string) {
 	e.t.Helper()
-	e.tmux("resize-window", "-t", "e2e", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h))
-	e.tmux("respawn-pane", "-k", "-t", "e2e", e.cmdline(env))
+	e.tmux("resize-window", "-t", e.session(), "-x", fmt.Sprint(w), "-y", fmt.Sprint(h))
+	e.tmux("respawn-pane", "-k", "-t", e.session(), e.cmdline(env))
 }
 
 func (e *e2e) tmux(args ...string) string {
@@ -234,7 +248,7 @@ func (e *e2e) tmux(args ...string) string {
 
 func (e *e2e) keys(k ...string) {
 	e.t.Helper()
-	e.tmux(append([]string{"send-keys", "-t", "e2e"}, k...)...)
+	e.tmux(append([]string{"send-keys", "-t", e.session()}, k...)...)
 }
 
 // down moves the queue cursor to row n from the top.
@@ -255,7 +269,7 @@ func (e *e2e) typeSlowly(s string) {
 
 func (e *e2e) capture(escapes bool) string {
 	e.t.Helper()
-	args := []string{"capture-pane", "-p", "-t", "e2e"}
+	args := []string{"capture-pane", "-p", "-t", e.session()}
 	if escapes {
 		args = append(args, "-e")
 	}
@@ -282,7 +296,7 @@ func (e *e2e) waitFor(subs ...string) string {
 }
 
 func (e *e2e) panePID() string {
-	return strings.TrimSpace(e.tmux("display-message", "-p", "-t", "e2e", "#{pane_pid}"))
+	return strings.TrimSpace(e.tmux("display-message", "-p", "-t", e.session(), "#{pane_pid}"))
 }
 
 func (e *e2e) kill9() {
@@ -309,7 +323,7 @@ func (e *e2e) waitExit() {
 	e.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if strings.TrimSpace(e.tmux("display-message", "-p", "-t", "e2e", "#{pane_dead}")) == "1" {
+		if strings.TrimSpace(e.tmux("display-message", "-p", "-t", e.session(), "#{pane_dead}")) == "1" {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)

@@ -47,6 +47,9 @@ func TestGolden(t *testing.T) {
 		{"admin", "admin", func(h *harness) {}},
 		{"cohort", "anna", func(h *harness) { setupGroups(h.t, h.fx); h.keys("c", "enter") }},
 		{"moderation", "anna", func(h *harness) { setupGroups(h.t, h.fx); h.keys("m") }},
+		{"intake", "sara", func(h *harness) { referrals(h.t, h.fx); h.keys("i") }},
+		{"intake-accept", "sara", func(h *harness) { referrals(h.t, h.fx); h.keys("i", "G", "a", "t") }},
+		{"intake-decline", "sara", func(h *harness) { referrals(h.t, h.fx); h.keys("i", "d", "c", "e"); h.typeText("Needs urgent care.") }},
 	}
 	for _, sc := range screens {
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {

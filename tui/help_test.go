@@ -34,6 +34,7 @@ type helpScreen struct {
 	name   string
 	sara   bool // as the supervisor
 	admin  bool // as an admin
+	intake bool // as Anna, an intake worker
 	w, h   int
 	states []func(h *harness, f *fixture.Fixture)
 	// text: printable keys and the text field's editing keys type here;
@@ -200,6 +201,15 @@ func goAhead(at func(string, ...string) func(*harness, *fixture.Fixture), keys .
 	}
 }
 
+// intakeAt reaches a screen of the intake page with the test referrals in
+// the store.
+func intakeAt(at func(string, ...string) func(*harness, *fixture.Fixture), keys ...string) func(*harness, *fixture.Fixture) {
+	return func(h *harness, f *fixture.Fixture) {
+		referrals(h.t, f)
+		at("", keys...)(h, f)
+	}
+}
+
 // TestHelpShowsEveryBinding: on every screen, each key the help shows does
 // something when pressed, and each key that does something is in the help
 // (the text fields' typing and editing keys aside).
@@ -249,6 +259,16 @@ func TestHelpShowsEveryBinding(t *testing.T) {
 		{name: "moderation", w: 100, h: 30, states: groupStates(at, "m")},
 		{name: "moderation reject", w: 100, h: 30, text: true, states: groupStates(at, "m", "x")},
 		{name: "moderation supervisor", sara: true, w: 100, h: 30, states: groupStates(at, "m")},
+		{name: "queue, intake worker", intake: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
+			at("P-0003"), at("P-0003", "/", "a", "enter")}},
+		{name: "intake, intake worker", intake: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
+			intakeAt(at, "i"), intakeAt(at, "i", "j", "j")}},
+		{name: "intake", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
+			intakeAt(at, "i"), intakeAt(at, "i", "j", "j"), intakeAt(at, "i", "G")}},
+		{name: "intake accept", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){intakeAt(at, "i", "G", "a")}},
+		{name: "intake accept reason", sara: true, w: 80, h: 24, text: true, states: []func(*harness, *fixture.Fixture){intakeAt(at, "i", "G", "a", "e")}},
+		{name: "intake decline", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){intakeAt(at, "i", "G", "d")}},
+		{name: "intake wait", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){intakeAt(at, "i", "G", "w")}},
 		{name: "team queue", sara: true, w: 80, h: 24, states: []func(*harness, *fixture.Fixture){
 			at("", "enter"), at("", "enter", "j", "j"), at("", "enter", "/", "a", "enter")}},
 	}
@@ -267,6 +287,9 @@ func TestHelpShowsEveryBinding(t *testing.T) {
 				}
 				if sc.admin {
 					th = addAdmin(t, f)
+				}
+				if sc.intake {
+					th = intakeWorker(t, f)
 				}
 				h := newHarness(t, options(f, th), sc.w, sc.h)
 				h.fx = f

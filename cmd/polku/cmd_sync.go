@@ -126,7 +126,10 @@ func (a *app) openReplica(ctx context.Context, l *loginInfo) (*store.DB, *syncer
 	if err != nil {
 		return nil, nil, err
 	}
-	return db, syncer.New(syncer.Config{DB: db, Client: c, Clock: a.env.now}), nil
+	// The workbench syncs in the background every 3 s, so that a change made
+	// elsewhere (a patient accepted at intake, a flag acknowledged) is on
+	// screen within 5 s: the round plus the workbench's 1 s poll.
+	return db, syncer.New(syncer.Config{DB: db, Client: c, Clock: a.env.now, Interval: 3 * time.Second}), nil
 }
 
 func (a *app) loginCmd() *cobra.Command {

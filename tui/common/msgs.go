@@ -73,6 +73,10 @@ type OpenQueueMsg struct {
 	Queue     *store.Queue
 }
 
+// OpenIntakeMsg asks the root to open the intake queue (supervisors and
+// intake workers).
+type OpenIntakeMsg struct{}
+
 // BackMsg asks the root to close the current page.
 type BackMsg struct{}
 

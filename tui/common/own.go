@@ -232,3 +232,74 @@ func (s *trackedStore) Apply(ctx context.Context, a store.Actor, op store.Op) er
 	defer s.own.end()
 	return s.Store.Apply(ctx, a, op)
 }
+
+// IntakeStore is the part of the store the intake page works with
+// (*store.DB has it).
+type IntakeStore interface {
+	Intake(ctx context.Context, actor store.Actor, team string) (*store.IntakeQueue, error)
+	ReferralDetail(ctx context.Context, actor store.Actor, referralID string) (*store.ReferralDetail, error)
+	AcceptReferral(ctx context.Context, actor store.Actor, req store.AcceptRequest, dryRun bool) (store.Accepted, error)
+	DeclineReferral(ctx context.Context, actor store.Actor, req store.DeclineRequest, dryRun bool) (store.Notification, error)
+	WaitReferral(ctx context.Context, actor store.Actor, referralID string, version int64, reason string, dryRun bool) error
+}
+
+// IntakeOf is the intake side of a store, if it has one; through Track,
+// its decisions are registered like the other writes (the referral, the
+// enrollment, the notification), so that they are not news to the poll.
+func IntakeOf(st store.Store) (IntakeStore, bool) {
+	if t, ok := st.(*trackedStore); ok {
+		in, ok := t.Store.(IntakeStore)
+		if !ok {
+			return nil, false
+		}
+		return trackedIntake{in: in, own: t.own}, true
+	}
+	in, ok := st.(IntakeStore)
+	return in, ok
+}
+
+type trackedIntake struct {
+	in  IntakeStore
+	own *OwnWrites
+}
+
+func (s trackedIntake) Intake(ctx context.Context, a store.Actor, team string) (*store.IntakeQueue, error) {
+	return s.in.Intake(ctx, a, team)
+}
+
+func (s trackedIntake) ReferralDetail(ctx context.Context, a store.Actor, id string) (*store.ReferralDetail, error) {
+	return s.in.ReferralDetail(ctx, a, id)
+}
+
+func (s trackedIntake) AcceptReferral(ctx context.Context, a store.Actor, req store.AcceptRequest, dryRun bool) (store.Accepted, error) {
+	s.own.begin()
+	out, err := s.in.AcceptReferral(ctx, a, req, dryRun)
+	if err != nil || dryRun {
+		s.own.end()
+		return out, err
+	}
+	s.own.end(ownKey("referrals", req.ReferralID), ownKey("enrollments", out.Enrollment.ID), ownKey("notifications", out.Notification.ID))
+	return out, nil
+}
+
+func (s trackedIntake) DeclineReferral(ctx context.Context, a store.Actor, req store.DeclineRequest, dryRun bool) (store.Notification, error) {
+	s.own.begin()
+	n, err := s.in.DeclineReferral(ctx, a, req, dryRun)
+	if err != nil || dryRun {
+		s.own.end()
+		return n, err
+	}
+	s.own.end(ownKey("referrals", req.ReferralID), ownKey("notifications", n.ID))
+	return n, nil
+}
+
+func (s trackedIntake) WaitReferral(ctx context.Context, a store.Actor, id string, version int64, reason string, dryRun bool) error {
+	s.own.begin()
+	err := s.in.WaitReferral(ctx, a, id, version, reason, dryRun)
+	if err != nil || dryRun {
+		s.own.end()
+		return err
+	}
+	s.own.end(ownKey("referrals", id))
+	return nil
+}

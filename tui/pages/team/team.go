@@ -14,6 +14,7 @@ import (
 	"polku/store"
 	"polku/store/report"
 	"polku/tui/common"
+	"polku/tui/pages/intake"
 	"polku/tui/sanitize"
 )
 
@@ -22,6 +23,7 @@ type KeyMap struct {
 	common.ListKeys
 	Reload  key.Binding
 	Figures key.Binding
+	Intake  key.Binding
 }
 
 type teamMsg struct {
@@ -54,7 +56,9 @@ type Page struct {
 func New(c *common.Common) *Page {
 	p := &Page{c: c, id: c.NewPageID(), team: c.Therapist.Team}
 	p.keys = KeyMap{ListKeys: common.NewListKeys(), Reload: key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", "reload")),
-		Figures: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "figures of the last 4 weeks / the team"))}
+		Figures: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "figures of the last 4 weeks / the team")),
+		Intake:  key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "intake queue (referrals)"))}
+	p.keys.Intake.SetEnabled(intake.May(c))
 	p.keys.Open.SetHelp("enter", "open therapist's queue")
 	return p
 }
@@ -146,6 +150,8 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			p.cursor = 0
 		case key.Matches(msg, k.Bottom):
 			p.cursor = max(0, n-1)
+		case key.Matches(msg, k.Intake):
+			return p, func() tea.Msg { return common.OpenIntakeMsg{} }
 		case key.Matches(msg, k.Figures):
 			p.showFigures = !p.showFigures
 			if p.showFigures {
@@ -173,7 +179,7 @@ func (p *Page) ShortHelp() []key.Binding {
 
 // FullHelp lists every binding.
 func (p *Page) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {p.keys.Open, p.keys.Reload, p.keys.Figures}}
+	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {p.keys.Open, p.keys.Reload, p.keys.Figures, p.keys.Intake}}
 }
 
 var columns = []struct {

@@ -21,6 +21,7 @@ import (
 	"polku/tui/common"
 	"polku/tui/components/ackdialog"
 	"polku/tui/components/sparkline"
+	"polku/tui/pages/intake"
 )
 
 // Sections of the queue.
@@ -53,6 +54,7 @@ type KeyMap struct {
 	Sort        key.Binding
 	Ack         key.Binding
 	Reload      key.Binding
+	Intake      key.Binding
 }
 
 // Page is the queue page.
@@ -105,7 +107,10 @@ func New(c *common.Common, th store.Therapist, readOnly, home bool) *Page {
 		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Ack:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "acknowledge risk")),
 		Reload:      key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", "reload")),
+		Intake:      key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "intake queue (referrals)")),
 	}
+	// The intake queue is for intake workers, from their own queue.
+	p.keys.Intake.SetEnabled(home && intake.May(c))
 	p.keys.Open.SetHelp("enter", "open patient")
 	if !home {
 		p.keys.ClearFilter.SetHelp("esc", "clear the filter, or back")
@@ -474,6 +479,8 @@ func (p *Page) updateKeys(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Reload):
 		return func() tea.Msg { return common.ReloadQueueMsg{} }
+	case key.Matches(msg, k.Intake):
+		return func() tea.Msg { return common.OpenIntakeMsg{} }
 	case key.Matches(msg, k.Ack):
 		it, ok := p.Selected()
 		if !ok {
@@ -526,7 +533,7 @@ func (p *Page) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.NextSection, k.PrevSection, k.Section},
-		{k.Filter, k.ClearFilter, k.Sort, k.Ack, k.Reload},
+		{k.Filter, k.ClearFilter, k.Sort, k.Ack, k.Reload, k.Intake},
 	}
 }
 
