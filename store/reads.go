@@ -177,8 +177,10 @@ type PatientRecord struct {
 	Diary       []DiaryEntry
 	Notes       []Note
 	RiskAcks    []RiskAck
-	GoAheads    []GoAhead // oldest first; the newest per (enrollment, go-ahead id) stands
-	Drafts      []Draft   // the reading actor's own drafts
+	GoAheads    []GoAhead         // oldest first; the newest per (enrollment, go-ahead id) stands
+	Events      []EnrollmentEvent // the course of each treatment, oldest first
+	Summaries   []Summary         // signed discharge summaries, oldest first
+	Drafts      []Draft           // the reading actor's own drafts
 	TimeSpent   []TimeSpent
 	Therapists  map[string]Therapist // everyone who wrote in this record, by id
 }
@@ -270,6 +272,14 @@ func (db *DB) loadRecord(ctx context.Context, actor Actor, patientID string) (*P
 		},
 		func() (err error) {
 			r.GoAheads, err = selectAll[GoAhead](ctx, tx, tables.goAhead, "WHERE patient_id = ? ORDER BY decided_at, id", patientID)
+			return
+		},
+		func() (err error) {
+			r.Events, err = selectAll[EnrollmentEvent](ctx, tx, tables.event, "WHERE patient_id = ? ORDER BY at, rowid", patientID)
+			return
+		},
+		func() (err error) {
+			r.Summaries, err = selectAll[Summary](ctx, tx, tables.summary, "WHERE patient_id = ? ORDER BY signed_at, id", patientID)
 			return
 		},
 		func() (err error) {
