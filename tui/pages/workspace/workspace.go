@@ -123,9 +123,9 @@ type Page struct {
 	// summaryOf is the enrollment whose discharge summary editor is open
 	// on the timeline ("" when none).
 	summaryOf string
-	keys    KeyMap
-	width   int
-	high    int
+	keys      KeyMap
+	width     int
+	high      int
 }
 
 // New opens a patient's workspace; the record loads in Init.
