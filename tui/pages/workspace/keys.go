@@ -231,7 +231,9 @@ func (p *Page) FullHelp() [][]key.Binding {
 		if p.canCorrect() {
 			acts = append(acts, k.Correct)
 		}
-		return [][]key.Binding{nav, append(acts, k.ReaderOut), {k.Next, k.Ack, k.GoAhead, k.Course, k.Summary}}
+		// The course keys go with the reader's actions: the last group
+		// fits beside the app's keys on a 24-row screen.
+		return [][]key.Binding{nav, append(acts, k.ReaderOut, k.Course, k.Summary), {k.Next, k.Ack, k.GoAhead}}
 	}
 	acts := []key.Binding{k.NextTab, k.PrevTab, k.TabN}
 	if p.tab == TabSubmissions {
