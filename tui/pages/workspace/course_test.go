@@ -242,7 +242,7 @@ func TestCourseDiscontinueThenSignSummary(t *testing.T) {
 	}
 	typeIn(p, "X")
 	keyTo(p, press("ctrl+s"))
-	if !ed.Confirming() || !strings.Contains(p.View(), "Sign this discharge summary?") {
+	if !ed.Confirming() || !strings.Contains(p.View(), "Sign this discharge summary? y signs") {
 		t.Fatalf("ctrl+s does not ask:\n%s", p.View())
 	}
 	keyTo(p, press("n"))

@@ -404,6 +404,7 @@ func (p *Page) ensureEditor(kind, target string) *editor.Editor {
 	case store.DraftSummary:
 		o.Label = "Discharge summary (markdown; signed summaries are final, a correction supersedes)"
 		o.Verb = "Sign this discharge summary"
+		o.Word = "sign"
 		o.Send = p.summarySend(target)
 	}
 	e := editor.New(p.c, p.id, o)
