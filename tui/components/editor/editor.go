@@ -539,7 +539,7 @@ func (e *Editor) View() string {
 	case e.sendErr != nil:
 		bottom = st.Risk.Render("Not sent: " + e.sendErr.Error() + ". Your text is kept as a draft.")
 	case e.ta.Focused():
-		bottom = st.Faint.Render("ctrl+s send · " + templateHelp(len(e.c.Templates)) + " templates · esc stop writing · f1 help")
+		bottom = st.Faint.Render("ctrl+s " + e.word() + " · " + templateHelp(len(e.c.Templates)) + " templates · esc stop writing · f1 help")
 	case e.ta.Value() == "":
 		bottom = st.Faint.Render("press e to start writing")
 	default:
