@@ -240,6 +240,15 @@ func TestCourseDiscontinueThenSignSummary(t *testing.T) {
 	if p.riskReasons() == nil || !strings.Contains(strings.ToLower(v), "risk") {
 		t.Errorf("the risk banner is gone after discontinuing:\n%s", v)
 	}
+	// The queue reloaded after the step still carries the flag.
+	q, err := f.DB.Triage(context.Background(), c.Actor, f.Anna.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetQueue(q)
+	if p.riskReasons() == nil {
+		t.Error("the reloaded queue dropped the risk flag of the discontinued treatment")
+	}
 	typeIn(p, "X")
 	keyTo(p, press("ctrl+s"))
 	if !ed.Confirming() || !strings.Contains(p.View(), "Sign this discharge summary? y signs") {
