@@ -316,6 +316,16 @@ func (db *DB) loadRecord(ctx context.Context, actor Actor, patientID string) (*P
 	for _, g := range r.GoAheads {
 		ids[g.TherapistID] = true
 	}
+	for _, ev := range r.Events {
+		for _, id := range []string{ev.ActorID, ev.FromTherapist, ev.ToTherapist} {
+			if id != "" {
+				ids[id] = true
+			}
+		}
+	}
+	for _, s := range r.Summaries {
+		ids[s.TherapistID] = true
+	}
 	for id := range ids {
 		t, err := selectOne[Therapist](ctx, tx, tables.therapist, "therapist", id, "WHERE id = ?", id)
 		if err != nil && !errors.Is(err, ErrNotFound) {

@@ -330,6 +330,15 @@ func TestCourseTransferBySupervisor(t *testing.T) {
 	if got := stored(t, f, f.Enrolled["P-0002"].ID); got.TherapistID != f.Ben.ID {
 		t.Errorf("assigned to %s", got.TherapistID)
 	}
+	if p.reading != "" {
+		keyTo(p, press("esc"))
+	}
+	p.SetSize(160, 40)
+	keyTo(p, press("6"))
+	want := "transferred from " + f.Anna.Name + " to " + f.Ben.Name + " by " + f.Sara.Name
+	if v := p.View(); !strings.Contains(v, want) {
+		t.Errorf("the timeline lacks %q:\n%s", want, v)
+	}
 }
 
 func selectedLine(v string) string {
