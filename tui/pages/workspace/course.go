@@ -90,8 +90,13 @@ func (p *Page) onCourseDone(msg coursedialog.DoneMsg) tea.Cmd {
 		func() tea.Msg { return common.ReloadQueueMsg{} }}
 	text := "Done: the treatment is " + describeKind(msg.Kind) + "."
 	if msg.Kind == store.CourseComplete || msg.Kind == store.CourseDiscontinue {
-		text += " The discharge summary draft is open: edit it, then ctrl+s signs."
-		cmds = append(cmds, p.openSummary(msg.Result.Enrollment.ID))
+		if p.readOnly {
+			// A supervisor's view: the draft is the assigned therapist's.
+			text += " The assigned therapist writes and signs the discharge summary."
+		} else {
+			text += " The discharge summary draft is open: edit it, then ctrl+s signs."
+			cmds = append(cmds, p.openSummary(msg.Result.Enrollment.ID))
+		}
 	}
 	return tea.Batch(append(cmds, common.Status(text))...)
 }

@@ -349,3 +349,36 @@ func selectedLine(v string) string {
 	}
 	return ""
 }
+
+// A supervisor completing from the read-only view makes no summary draft
+// of their own: the draft is the assigned therapist's.
+func TestSupervisorCompletesWithoutOwnDraft(t *testing.T) {
+	f, c := setup(t, func(f *fixture.Fixture) store.Therapist { return f.Sara })
+	p := New(c, store.QueueItem{PatientID: f.Enrolled["P-0002"].PatientID, DisplayName: "x"}, true, nil)
+	p.SetSize(100, 40)
+	run(p, p.Init())
+	keyTo(p, press("C"))
+	choose(t, p, store.CourseComplete)
+	text, err := statusOf(keyTo(p, press("enter")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "assigned therapist writes") {
+		t.Errorf("status %q", text)
+	}
+	ds, err := f.DB.Drafts(context.Background(), f.Sara.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 0 {
+		t.Errorf("the supervisor got drafts: %+v", ds)
+	}
+	ds, _ = f.DB.Drafts(context.Background(), f.Anna.ID)
+	found := false
+	for _, d := range ds {
+		found = found || d.TargetType == store.DraftSummary
+	}
+	if !found {
+		t.Error("the assigned therapist has no summary draft")
+	}
+}
