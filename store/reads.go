@@ -177,8 +177,10 @@ type PatientRecord struct {
 	Diary       []DiaryEntry
 	Notes       []Note
 	RiskAcks    []RiskAck
-	GoAheads    []GoAhead // oldest first; the newest per (enrollment, go-ahead id) stands
-	Drafts      []Draft   // the reading actor's own drafts
+	GoAheads    []GoAhead         // oldest first; the newest per (enrollment, go-ahead id) stands
+	Events      []EnrollmentEvent // the course of each treatment, oldest first
+	Summaries   []Summary         // signed discharge summaries, oldest first
+	Drafts      []Draft           // the reading actor's own drafts
 	TimeSpent   []TimeSpent
 	Therapists  map[string]Therapist // everyone who wrote in this record, by id
 
@@ -276,6 +278,14 @@ func (db *DB) loadRecord(ctx context.Context, actor Actor, patientID string) (*P
 			return
 		},
 		func() (err error) {
+			r.Events, err = selectAll[EnrollmentEvent](ctx, tx, tables.event, "WHERE patient_id = ? ORDER BY at, rowid", patientID)
+			return
+		},
+		func() (err error) {
+			r.Summaries, err = selectAll[Summary](ctx, tx, tables.summary, "WHERE patient_id = ? ORDER BY signed_at, id", patientID)
+			return
+		},
+		func() (err error) {
 			r.Drafts, err = selectAll[Draft](ctx, tx, tables.draft, "WHERE patient_id = ? AND therapist_id = ? ORDER BY updated_at", patientID, actor.ID)
 			return
 		},
@@ -309,6 +319,16 @@ func (db *DB) loadRecord(ctx context.Context, actor Actor, patientID string) (*P
 	}
 	for _, g := range r.GoAheads {
 		ids[g.TherapistID] = true
+	}
+	for _, ev := range r.Events {
+		for _, id := range []string{ev.ActorID, ev.FromTherapist, ev.ToTherapist} {
+			if id != "" {
+				ids[id] = true
+			}
+		}
+	}
+	for _, s := range r.Summaries {
+		ids[s.TherapistID] = true
 	}
 	for id := range ids {
 		t, err := selectOne[Therapist](ctx, tx, tables.therapist, "therapist", id, "WHERE id = ?", id)

@@ -52,6 +52,9 @@ type Store interface {
 	AckRisk(ctx context.Context, actor Actor, a RiskAck) (RiskAck, error)
 	RecordGoAhead(ctx context.Context, actor Actor, g GoAhead) (GoAhead, error)
 	AddTime(ctx context.Context, actor Actor, patientID string, d time.Duration) error
+	StepCourse(ctx context.Context, actor Actor, c CourseChange) (CourseResult, error)
+	SummaryDraft(ctx context.Context, actor Actor, enrollmentID string) (Draft, error)
+	SignSummary(ctx context.Context, actor Actor, enrollmentID, body string) (Summary, error)
 
 	// Everything else goes through operations.
 	Apply(ctx context.Context, actor Actor, op Op) error

@@ -907,3 +907,38 @@ func TestAckCommentSurvivesAcknowledgementElsewhere(t *testing.T) {
 		})
 	}
 }
+
+// TestCourseWritesAreOwn: a course step, opening the summary draft and
+// signing it from this process are not news to the live refresh.
+func TestCourseWritesAreOwn(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	own := common.NewOwnWrites()
+	mine := common.Track(f.DB, own)
+	actor := fixture.Actor(f.Anna)
+	e := f.Enrolled["P-0002"]
+	before, _ := f.DB.LastSeq(ctx)
+	r, err := mine.StepCourse(ctx, actor, store.CourseChange{EnrollmentID: e.ID, Version: e.Version, Kind: store.CoursePause, Reason: "away"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err = mine.StepCourse(ctx, actor, store.CourseChange{EnrollmentID: e.ID, Version: r.Enrollment.Version, Kind: store.CourseComplete})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mine.SummaryDraft(ctx, actor, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mine.SignSummary(ctx, actor, e.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	// A summary draft made here (none left after signing) is own too.
+	if _, err := mine.SummaryDraft(ctx, actor, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := f.DB.LastSeq(ctx)
+	msg := describeChanges(ctx, f.DB, own, before, after, f.Anna.ID)
+	if msg.ch.Others || msg.ch.All || msg.n != 0 || msg.seq != after {
+		t.Errorf("this process's course writes counted as a change: %+v", msg)
+	}
+}

@@ -171,6 +171,50 @@ func TestE2E(t *testing.T) {
 	e.waitFor("Needs you")
 	e.keys("q")
 	e.waitExit()
+
+	// 7. The course of a treatment from the workspace: pause, then
+	// resume, each seen in 'polku enrollments show -o json'.
+	e.restart(80, 24, "")
+	e.waitFor("Needs you")
+	e.down(second.row)
+	e.keys("Enter")
+	e.waitFor(draft)
+	e.keys("Escape") // close the reader
+	time.Sleep(150 * time.Millisecond)
+	e.keys("C")
+	e.waitFor("Course of treatment")
+	e.keys("2", "Tab")
+	e.typeSlowly("e2e pause")
+	e.keys("Enter")
+	screen = e.waitFor("PAUSED")
+	t.Logf("paused:\n%s", screen)
+	var enr struct {
+		Enrollment struct {
+			PausedSince *time.Time `json:"paused_since"`
+			Version     int64      `json:"version"`
+		} `json:"enrollment"`
+		Course []struct {
+			Kind   string `json:"kind"`
+			Reason string `json:"reason"`
+		} `json:"course"`
+	}
+	e.cliJSON(&enr, "enrollments", "show", second.pseudonym)
+	if n := len(enr.Course); enr.Enrollment.PausedSince == nil || n == 0 || enr.Course[n-1].Kind != "pause" || enr.Course[n-1].Reason != "e2e pause" {
+		t.Fatalf("after pausing in the workbench, enrollments show says %+v", enr)
+	}
+	e.keys("C")
+	e.waitFor("Resume")
+	e.keys("2", "Enter")
+	e.waitFor("the treatment is resumed")
+	enr.Course, enr.Enrollment.PausedSince = nil, nil
+	e.cliJSON(&enr, "enrollments", "show", second.pseudonym)
+	if n := len(enr.Course); enr.Enrollment.PausedSince != nil || n == 0 || enr.Course[n-1].Kind != "resume" {
+		t.Errorf("after resuming in the workbench, enrollments show says %+v", enr)
+	}
+	e.keys("Escape")
+	e.waitFor("Needs you")
+	e.keys("q")
+	e.waitExit()
 }
 
 func common1(name string) string { return strings.Fields(name)[0] }

@@ -40,6 +40,14 @@ func TestGolden(t *testing.T) {
 			h.typeText("Call on Monday.")
 		}},
 		{"hostile", "anna", func(h *harness) { h.selectPatient(h.fx, "P-0006"); h.keys("enter", "1", "enter") }},
+		{"course", "anna", func(h *harness) {
+			h.selectPatient(h.fx, "P-0002")
+			h.keys("enter", "esc", "C", "j", "j", "j", "tab", "j")
+		}},
+		{"summary", "anna", func(h *harness) {
+			h.selectPatient(h.fx, "P-0002")
+			h.keys("enter", "esc", "C", "j", "j", "enter")
+		}},
 		{"help", "anna", func(h *harness) { h.keys("?") }},
 		{"team", "sara", func(h *harness) {}},
 		{"team-queue", "sara", func(h *harness) { h.keys("enter") }},

@@ -303,3 +303,52 @@ func (s trackedIntake) WaitReferral(ctx context.Context, a store.Actor, id strin
 	s.own.end(ownKey("referrals", id))
 	return nil
 }
+
+func (s *trackedStore) StepCourse(ctx context.Context, a store.Actor, c store.CourseChange) (store.CourseResult, error) {
+	s.own.begin()
+	r, err := s.Store.StepCourse(ctx, a, c)
+	if err != nil {
+		s.own.end()
+		return r, err
+	}
+	s.own.end(append(draftKeys(r.DraftID), ownKey("enrollments", c.EnrollmentID), ownKey("enrollment_events", r.Event.ID))...)
+	return r, nil
+}
+
+// summaryDraftID is actor's summary draft of an enrollment ("" if none).
+func (s *trackedStore) summaryDraftID(ctx context.Context, a store.Actor, enrollmentID string) string {
+	ds, err := s.Store.Drafts(ctx, a.ID)
+	if err != nil {
+		return ""
+	}
+	for _, d := range ds {
+		if d.TargetType == store.DraftSummary && d.TargetID == enrollmentID {
+			return d.ID
+		}
+	}
+	return ""
+}
+
+func (s *trackedStore) SummaryDraft(ctx context.Context, a store.Actor, enrollmentID string) (store.Draft, error) {
+	s.own.begin()
+	had := s.summaryDraftID(ctx, a, enrollmentID)
+	d, err := s.Store.SummaryDraft(ctx, a, enrollmentID)
+	if err != nil || had == d.ID {
+		s.own.end() // none made: nothing written
+		return d, err
+	}
+	s.own.end(draftKeys(d.ID)...)
+	return d, nil
+}
+
+func (s *trackedStore) SignSummary(ctx context.Context, a store.Actor, enrollmentID, body string) (store.Summary, error) {
+	s.own.begin()
+	draftID := s.summaryDraftID(ctx, a, enrollmentID)
+	sm, err := s.Store.SignSummary(ctx, a, enrollmentID, body)
+	if err != nil {
+		s.own.end()
+		return sm, err
+	}
+	s.own.end(append(draftKeys(draftID), ownKey("summaries", sm.ID))...)
+	return sm, nil
+}

@@ -91,6 +91,8 @@ type Options struct {
 	Existing  *store.Draft
 	Vars      common.Vars
 	Send      SendFunc
+	// Word is what sending does, as a verb ("sign"); "send" when empty.
+	Word string
 }
 
 // Editor is a draft-backed textarea.
@@ -159,7 +161,27 @@ func New(c *common.Common, page int, o Options) *Editor {
 		KeepMine:  key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "keep your text (save it over the other)")),
 		LoadOther: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "load the other window's text")),
 	}
+	if w := o.Word; w != "" {
+		e.keys.Send.SetHelp("ctrl+s", w+"…")
+		e.keys.Yes.SetHelp("y", "yes, "+w)
+	}
 	return e
+}
+
+// word is what sending does ("send", "sign").
+func (e *Editor) word() string {
+	if e.opts.Word != "" {
+		return e.opts.Word
+	}
+	return "send"
+}
+
+// done is the word's past participle ("sent", "signed").
+func (e *Editor) done() string {
+	if e.opts.Word != "" {
+		return e.opts.Word + "ed"
+	}
+	return "sent"
 }
 
 func templateKeys(n int) []string {
@@ -507,7 +529,7 @@ func (e *Editor) View() string {
 	case e.confirming && e.offer != "":
 		bottom = st.Confirm.Render(e.offer + " y sends it · n/esc: not now")
 	case e.confirming:
-		bottom = st.Confirm.Render(e.opts.Verb + "? y sends · n/esc: not yet · final once sent")
+		bottom = st.Confirm.Render(e.opts.Verb + "? y " + e.word() + "s · n/esc: not yet · final once " + e.done())
 	case e.conflict != nil:
 		bottom = st.Confirm.Render("Another window saved other text here: ctrl+o keeps yours · ctrl+l loads theirs")
 	case e.notice != "":
@@ -517,7 +539,7 @@ func (e *Editor) View() string {
 	case e.sendErr != nil:
 		bottom = st.Risk.Render("Not sent: " + e.sendErr.Error() + ". Your text is kept as a draft.")
 	case e.ta.Focused():
-		bottom = st.Faint.Render("ctrl+s send · " + templateHelp(len(e.c.Templates)) + " templates · esc stop writing · f1 help")
+		bottom = st.Faint.Render("ctrl+s " + e.word() + " · " + templateHelp(len(e.c.Templates)) + " templates · esc stop writing · f1 help")
 	case e.ta.Value() == "":
 		bottom = st.Faint.Render("press e to start writing")
 	default:

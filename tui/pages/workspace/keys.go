@@ -17,6 +17,9 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 	if p.goAhead != nil {
 		return p.goAhead.Update(msg)
 	}
+	if p.course != nil {
+		return p.course.Update(msg)
+	}
 	k := p.keys
 	if e := p.activeEditor(); e != nil && e.Focused() {
 		if key.Matches(msg, k.Back) && !e.Confirming() {
@@ -42,6 +45,17 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.GoAhead):
 		return p.openGoAhead()
+	case key.Matches(msg, k.Course):
+		if !p.mayChangeCourse() {
+			return nil
+		}
+		return p.openCourse()
+	case key.Matches(msg, k.Summary):
+		e := p.summaryTarget()
+		if e == nil {
+			return common.Status("No completed or discontinued treatment: the summary is written when one ends (C).")
+		}
+		return p.openSummary(e.ID)
 	case key.Matches(msg, k.Next):
 		pid := p.patientID
 		return func() tea.Msg { return common.NextPatientMsg{After: pid} }
@@ -162,6 +176,9 @@ func (p *Page) ShortHelp() []key.Binding {
 	if p.goAhead != nil {
 		return p.goAhead.ShortHelp()
 	}
+	if p.course != nil {
+		return p.course.ShortHelp()
+	}
 	if e := p.activeEditor(); e != nil && e.Focused() {
 		return e.ShortHelp()
 	}
@@ -201,6 +218,9 @@ func (p *Page) FullHelp() [][]key.Binding {
 	if p.goAhead != nil {
 		return p.goAhead.FullHelp()
 	}
+	if p.course != nil {
+		return p.course.FullHelp()
+	}
 	if e := p.activeEditor(); e != nil && e.Focused() {
 		return p.editorHelp(e)
 	}
@@ -211,14 +231,16 @@ func (p *Page) FullHelp() [][]key.Binding {
 		if p.canCorrect() {
 			acts = append(acts, k.Correct)
 		}
-		return [][]key.Binding{nav, append(acts, k.ReaderOut), {k.Next, k.Ack, k.GoAhead}}
+		// The course keys go with the reader's actions: the last group
+		// fits beside the app's keys on a 24-row screen.
+		return [][]key.Binding{nav, append(acts, k.ReaderOut, k.Course, k.Summary), {k.Next, k.Ack, k.GoAhead}}
 	}
 	acts := []key.Binding{k.NextTab, k.PrevTab, k.TabN}
 	if p.tab == TabSubmissions {
 		acts = append(acts, k.Open)
 	}
-	if (p.tab == TabMessages || p.tab == TabNotes) && p.activeEditor() != nil {
+	if (p.tab == TabMessages || p.tab == TabNotes || p.tab == TabTimeline) && p.activeEditor() != nil {
 		acts = append(acts, k.Write)
 	}
-	return [][]key.Binding{nav, acts, {k.Next, k.Ack, k.GoAhead, k.Back}}
+	return [][]key.Binding{nav, acts, {k.Next, k.Ack, k.GoAhead, k.Course, k.Summary, k.Back}}
 }

@@ -393,6 +393,22 @@ func (p *Page) timelineContent() string {
 		}
 		add(a.AckedAt, "risk ack", text)
 	}
+	name := func(id string) string {
+		if t, ok := rec.Therapists[id]; ok && t.Name != "" {
+			return t.Name
+		}
+		return id
+	}
+	for _, ev := range rec.Events {
+		add(ev.At, "course", sanitize.Line(store.DescribeEvent(ev, name)))
+	}
+	for _, sm := range rec.Summaries {
+		text := "discharge summary signed by " + name(sm.TherapistID)
+		if sm.Supersedes != "" {
+			text += " (corrects an earlier one)"
+		}
+		add(sm.SignedAt, "summary", text+": "+sanitize.Line(firstLine(sm.Body)))
+	}
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].at.After(evs[j].at) })
 	var b strings.Builder
 	for _, e := range evs {

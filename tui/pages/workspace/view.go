@@ -3,6 +3,7 @@ package workspace
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -36,6 +37,10 @@ func (p *Page) View() string {
 		parts = append(parts, p.tabsView(), common.Fit(p.goAhead.View(), p.width, bodyH))
 		return common.Fit(strings.Join(parts, "\n"), p.width, p.high)
 	}
+	if p.course != nil {
+		parts = append(parts, p.tabsView(), common.Fit(p.course.View(), p.width, bodyH))
+		return common.Fit(strings.Join(parts, "\n"), p.width, p.high)
+	}
 	if p.reading != "" {
 		parts = append(parts, p.readerTitle(), p.readerView(bodyH))
 	} else {
@@ -61,6 +66,19 @@ func (p *Page) headerView() string {
 			when = common.Starts(e.StartDate, p.c.Now(), p.c.Loc)
 		default:
 			when += " · " + e.Status
+			if e.EndedOn != "" {
+				when += " " + e.EndedOn
+			}
+		}
+		if e.Paused() {
+			when += " · PAUSED"
+		}
+		if e.FollowUpDue != "" {
+			due := "follow-up " + e.FollowUpDue
+			if e.FollowUpDue <= p.c.Now().In(p.c.Loc).Format(time.DateOnly) {
+				due = "FOLLOW-UP DUE " + e.FollowUpDue
+			}
+			when += " · " + due
 		}
 		line1 += st.Subtle.Render(" · " + when + " · " + prog.Title)
 	}

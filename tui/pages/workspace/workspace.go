@@ -19,6 +19,7 @@ import (
 	"polku/store"
 	"polku/tui/common"
 	"polku/tui/components/ackdialog"
+	"polku/tui/components/coursedialog"
 	"polku/tui/components/editor"
 	"polku/tui/components/goaheaddialog"
 )
@@ -62,6 +63,8 @@ type KeyMap struct {
 	Correct      key.Binding
 	Ack          key.Binding
 	GoAhead      key.Binding
+	Course       key.Binding
+	Summary      key.Binding
 	Next         key.Binding
 	Back         key.Binding
 	ReaderOut    key.Binding
@@ -113,9 +116,16 @@ type Page struct {
 
 	ack     *ackdialog.Dialog
 	goAhead *goaheaddialog.Dialog
-	keys    KeyMap
-	width   int
-	high    int
+	course  *coursedialog.Dialog
+	// courseConflict: the course dialog waits for the reload after a
+	// version conflict to say what changed.
+	courseConflict bool
+	// summaryOf is the enrollment whose discharge summary editor is open
+	// on the timeline ("" when none).
+	summaryOf string
+	keys      KeyMap
+	width     int
+	high      int
 }
 
 // New opens a patient's workspace; the record loads in Init.
@@ -136,6 +146,8 @@ func New(c *common.Common, item store.QueueItem, readOnly bool, focus *common.Fo
 		Correct:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "correct sent feedback")),
 		Ack:          key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "acknowledge risk")),
 		GoAhead:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "go-ahead (read the screening)")),
+		Course:       key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "treatment course")),
+		Summary:      key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "discharge summary")),
 		Next:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next patient")),
 		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		ReaderOut:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close the reader")),
@@ -145,6 +157,8 @@ func New(c *common.Common, item store.QueueItem, readOnly bool, focus *common.Fo
 		for _, b := range []*key.Binding{&p.keys.Write, &p.keys.ReaderWrite, &p.keys.ReaderScroll, &p.keys.Correct, &p.keys.Ack, &p.keys.GoAhead, &p.keys.Next} {
 			b.SetEnabled(false)
 		}
+		p.keys.Summary.SetEnabled(false)
+		p.keys.Course.SetEnabled(c.Actor.Role == store.RoleSupervisor)
 	}
 	return p
 }
@@ -181,7 +195,7 @@ func (p *Page) Title() string {
 
 // InputFocused says an editor or the dialog has the keyboard.
 func (p *Page) InputFocused() bool {
-	if p.ack != nil || p.goAhead != nil {
+	if p.ack != nil || p.goAhead != nil || p.course != nil {
 		return true
 	}
 	e := p.activeEditor()
@@ -262,6 +276,9 @@ func (p *Page) layout() {
 	if p.goAhead != nil {
 		p.goAhead.SetSize(p.width, bodyH)
 	}
+	if p.course != nil {
+		p.course.SetWidth(p.width)
+	}
 	if p.reading != "" {
 		rw, rh, ew, eh := p.readerSplit(bodyH)
 		p.reader.Width, p.reader.Height = rw, rh
@@ -335,6 +352,10 @@ func (p *Page) activeEditor() *editor.Editor {
 		}
 	case TabNotes:
 		return p.ensureEditor(store.DraftNote, p.patientID)
+	case TabTimeline:
+		if p.summaryOf != "" {
+			return p.editors[editor.Key(store.DraftSummary, p.summaryOf)]
+		}
 	}
 	return nil
 }
@@ -380,6 +401,11 @@ func (p *Page) ensureEditor(kind, target string) *editor.Editor {
 			n, err := st.AddNote(ctx, actor, store.Note{PatientID: pid, Body: body}, draftID)
 			return n.ID, err
 		}
+	case store.DraftSummary:
+		o.Label = "Discharge summary (markdown; signed summaries are final, a correction supersedes)"
+		o.Verb = "Sign this discharge summary"
+		o.Word = "sign"
+		o.Send = p.summarySend(target)
 	}
 	e := editor.New(p.c, p.id, o)
 	p.editors[k] = e
@@ -455,6 +481,12 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return p, nil
 	case goaheaddialog.DoneMsg:
 		return p, p.onGoAheadDone(msg)
+	case coursedialog.DoneMsg:
+		return p, p.onCourseDone(msg)
+	case teamMsg:
+		return p, p.onTeam(msg)
+	case summaryMsg:
+		return p, p.onSummary(msg)
 	case auditedMsg:
 		return p, common.Error(msg.Failed())
 	case common.StatusMsg:
@@ -491,6 +523,7 @@ func (p *Page) onRecord(msg recordMsg) tea.Cmd {
 	p.name = p.rec.Patient.DisplayName
 	p.derive()
 	p.offerCorrections(msg.gen)
+	p.courseReloaded()
 	if !p.loaded {
 		p.loaded = true
 		cmds = append(cmds, p.autoFocus())
@@ -628,6 +661,10 @@ func (p *Page) onSent(msg editor.SentMsg) tea.Cmd {
 	case store.DraftNote:
 		p.layout()
 		return tea.Batch(sent("note", "", ""), common.Status("Note saved."), p.load("notes"))
+	case store.DraftSummary:
+		p.summaryOf = ""
+		p.layout()
+		return tea.Batch(sent("discharge summary", "Discharge summary signed.", ""), p.load("timeline (after signing)"))
 	}
 	return nil
 }
