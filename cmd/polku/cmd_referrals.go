@@ -25,7 +25,9 @@ func (a *app) referralsCmd() *cobra.Command {
 	return cmd
 }
 
-// intakeWrite opens the local store and the actor for an intake write.
+// intakeWrite opens the store and the actor for an intake write: after
+// 'polku login' the replica (the decision waits in its outbox for the next
+// sync: 'polku sync' or the workbench), else the local store.
 func (a *app) intakeWrite(cmd *cobra.Command) (context.Context, *store.DB, store.Actor, *output, error) {
 	ctx := cmd.Context()
 	o := outputOf(cmd)
@@ -34,9 +36,13 @@ func (a *app) intakeWrite(cmd *cobra.Command) (context.Context, *store.DB, store
 			return ctx, nil, store.Actor{}, nil, err
 		}
 	}
-	db, err := a.open(ctx, false)
+	w, err := a.openWrite(ctx)
 	if err != nil {
 		return ctx, nil, store.Actor{}, nil, err
+	}
+	db := w.db
+	if w.eng != nil {
+		fmt.Fprintln(a.env.stderr, "polku: writing on this device's replica: 'polku sync' (or the workbench) sends it to the server")
 	}
 	actor, err := a.actor(ctx, db)
 	if err != nil {
