@@ -300,15 +300,11 @@ func (a *app) enrollmentsShowCmd() *cobra.Command {
 		Short: "Show a treatment's status, version and course",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, db, o, err := a.begin(cmd)
+			ctx, db, actor, o, err := a.beginAs(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			actor, err := a.actor(ctx, db)
-			if err != nil {
-				return err
-			}
 			e, err := a.findEnrollment(ctx, db, actor, args[0], finished)
 			if err != nil {
 				return err

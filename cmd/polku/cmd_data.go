@@ -291,15 +291,11 @@ server to answer. On the server itself: polku audit PATIENT --db STORE.`,
 					return a.auditFromServer(cmd, l, args[0])
 				}
 			}
-			ctx, db, o, err := a.begin(cmd)
+			ctx, db, actor, o, err := a.beginAs(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			actor, err := a.actor(ctx, db)
-			if err != nil {
-				return err
-			}
 			fromT, toT = a.inZone(fromT), a.inZone(toT)
 			if by != "" {
 				return a.auditBy(ctx, db, actor, o, by, fromT, toT)

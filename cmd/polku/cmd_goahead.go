@@ -46,15 +46,11 @@ the step is approved, never the comment.`,
 			default:
 				return usagef("--decision %q: give yes (go ahead) or no (not suitable)", decision)
 			}
-			ctx, db, o, err := a.begin(cmd)
+			ctx, db, actor, o, err := a.beginAs(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			actor, err := a.actor(ctx, db)
-			if err != nil {
-				return err
-			}
 			p, err := db.ReadablePatient(ctx, actor, args[0])
 			if err != nil {
 				return err

@@ -130,15 +130,11 @@ func (a *app) cohortsListCmd() *cobra.Command {
 		Short: "List cohorts with their week and number of members",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, db, o, err := a.begin(cmd)
+			ctx, db, actor, o, err := a.beginAs(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			actor, err := a.actor(ctx, db)
-			if err != nil {
-				return err
-			}
 			list, err := db.Cohorts(ctx, actor)
 			if err != nil {
 				return err
@@ -169,15 +165,11 @@ func (a *app) cohortsShowCmd() *cobra.Command {
 		Short: "Show a cohort: members, who has done this week's module, group scores by week",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, db, o, err := a.begin(cmd)
+			ctx, db, actor, o, err := a.beginAs(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			actor, err := a.actor(ctx, db)
-			if err != nil {
-				return err
-			}
 			v, err := db.CohortDetail(ctx, actor, args[0])
 			if err != nil {
 				return err
@@ -502,15 +494,11 @@ func (a *app) groupsListCmd() *cobra.Command {
 		Short: "List peer groups with their members and posts waiting for moderation",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, db, o, err := a.begin(cmd)
+			ctx, db, actor, o, err := a.beginAs(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			actor, err := a.actor(ctx, db)
-			if err != nil {
-				return err
-			}
 			list, err := db.PeerGroups(ctx, actor)
 			if err != nil {
 				return err
@@ -548,15 +536,11 @@ func (a *app) groupsShowCmd() *cobra.Command {
 		Short: "Show a group's moderation queue (posts waiting), or with --all every post",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, db, o, err := a.begin(cmd)
+			ctx, db, actor, o, err := a.beginAs(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			actor, err := a.actor(ctx, db)
-			if err != nil {
-				return err
-			}
 			g, err := db.FindPeerGroup(ctx, args[0])
 			if err != nil {
 				return fmt.Errorf("%w (see 'polku groups list')", err)

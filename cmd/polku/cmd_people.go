@@ -134,15 +134,11 @@ therapist sees their own patients and a supervisor their team; without it
 the local store's owner sees everyone. A listing shows no clinical content.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, db, o, err := a.begin(cmd)
+			ctx, db, actor, o, err := a.beginAs(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			actor, err := a.actor(ctx, db)
-			if err != nil {
-				return err
-			}
 			if therapist != "" {
 				t, err := db.TherapistByHandle(ctx, therapist)
 				if err != nil {
@@ -218,15 +214,11 @@ with its severity band, critical items and change from baseline (reliable
 improvement or deterioration, recovery). The read is written to the audit log.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, db, o, err := a.begin(cmd)
+			ctx, db, actor, o, err := a.beginAs(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			actor, err := a.actor(ctx, db)
-			if err != nil {
-				return err
-			}
 			p, err := db.ReadablePatient(ctx, actor, args[0]) // unknown and not yours: one answer
 			if err != nil {
 				return err

@@ -74,15 +74,11 @@ func (a *app) teamCmd() *cobra.Command {
 		Short: "Supervisor view: every therapist's queue counts, caseload and feedback times",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, db, o, err := a.begin(cmd)
+			ctx, db, actor, o, err := a.beginAs(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			actor, err := a.actor(ctx, db)
-			if err != nil {
-				return err
-			}
 			if team == "" {
 				team = actor.Team
 			}

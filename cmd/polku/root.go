@@ -306,6 +306,22 @@ func (a *app) begin(cmd *cobra.Command) (context.Context, *store.DB, *output, er
 	return cmd.Context(), db, o, err
 }
 
+// beginAs is begin and the actor the command works as (--as, the login,
+// or the store's owner), for the many commands that read or write as
+// someone; the store is closed again when the actor cannot be had.
+func (a *app) beginAs(cmd *cobra.Command) (context.Context, *store.DB, store.Actor, *output, error) {
+	ctx, db, o, err := a.begin(cmd)
+	if err != nil {
+		return ctx, nil, store.Actor{}, nil, err
+	}
+	actor, err := a.actor(ctx, db)
+	if err != nil {
+		db.Close()
+		return ctx, nil, store.Actor{}, nil, err
+	}
+	return ctx, db, actor, o, nil
+}
+
 // localOnly are the commands going through begin that change the store:
 // they keep working on the local store (a replica takes therapist work
 // only, through its outbox).
