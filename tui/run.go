@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"polku/internal/i18n"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -58,6 +59,9 @@ type Options struct {
 	Location *time.Location
 	// Config overrides the timings (tests); nil is the default.
 	Config *common.Config
+	// Lang is the interface language ("fi", "sv", "en"), resolved by the
+	// caller (i18n.Resolve); empty is English.
+	Lang string
 }
 
 // Run runs the workbench until the therapist quits. Whatever the way out
@@ -159,5 +163,6 @@ func newCommon(ctx context.Context, opts Options) *common.Common {
 		Markdown:  common.NewMarkdown(mdStyle, mdProfile),
 		Writes:    common.NewTracker(),
 		Unsaved:   common.NewUnsaved(),
+		Tr:        i18n.New(opts.Lang),
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"polku/internal/i18n"
 	"polku/store"
 )
 
@@ -101,6 +102,9 @@ type Common struct {
 	Scales *Scales
 	// Tick schedules a message after a delay (tea.Tick; tests replace it).
 	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+	// Tr renders the interface's sentences, dates and numbers in the
+	// therapist's language (Tr.T("id"), Tr.DateTime(t)).
+	Tr *i18n.Printer
 
 	nextID int
 	mu     sync.Mutex
