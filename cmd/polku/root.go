@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"polku/internal/i18n"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -49,11 +50,18 @@ type app struct {
 	device string
 	server string         // --server: work on the replica of this server
 	quiet  bool           // --quiet: no progress on standard error
+	lang   string         // --lang: the interface language (i18n.Resolve)
 	zone   *time.Location // the service's time zone, once a store is open
 	remote *remoteSession // set while the workbench runs on a replica
 	// interruptNote, when set, is what an interruption now leaves behind
 	// (a first sync: nothing shown), said instead of interrupted's.
 	interruptNote string
+}
+
+// uiLang is the language a person reads: --lang, then their own setting
+// (a therapist's ui-lang; "" when there is none), then the environment.
+func (a *app) uiLang(setting string) string {
+	return i18n.Resolve(a.lang, setting, a.env.getenv)
 }
 
 // usageError marks an error as a usage error (exit code 2).
@@ -233,6 +241,7 @@ Try it with synthetic data: polku demo`,
 	pf.StringVar(&a.device, "device", "", "name of this device in the audit log (default: host name)")
 	pf.StringVar(&a.server, "server", "", "polku server to work with (env POLKU_SERVER; see 'polku login')")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "show no progress on standard error")
+	pf.StringVar(&a.lang, "lang", "", "interface language: fi, sv or en (default: your own setting, then LC_ALL/LC_MESSAGES/LANG)")
 	root.AddCommand(
 		a.initCmd(),
 		a.programsCmd(),
