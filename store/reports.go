@@ -65,10 +65,13 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	if !to.After(from) {
 		return nil, invalid("report", "to", "the period ends (%s) before it starts (%s)", q.To.Format(time.DateOnly), q.From.Format(time.DateOnly))
 	}
+	memo := dayMemo{}
 	f := &report.Facts{
 		From: from, To: to, Loc: loc, Now: db.Now(), Team: q.Team, Program: q.Program,
 		StartDays: pol.StartDays, FeedbackWorkingDays: pol.FeedbackWorkingDays, InactiveDays: pol.InactiveDays,
-		WorkingTime: func(a, b time.Time) time.Duration { return WorkingTime(a, b, loc) },
+		// The figures run on one goroutine: one memo of working days serves
+		// every span they measure (asking the holiday calendar is slow).
+		WorkingTime: func(a, b time.Time) time.Duration { return workingTimeMemo(a, b, loc, memo) },
 		Instruments: map[string]*programs.Instrument{},
 		Scores:      map[string][]report.Score{},
 	}
@@ -84,6 +87,12 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 		return nil, err
 	}
 	defer tx.Rollback()
+	// The head of the change log pins this transaction's snapshot (its
+	// first read) and names it for the searches run beside it.
+	var head int64
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM changes").Scan(&head); err != nil {
+		return nil, err
+	}
 	fromS, toS := fmtTime(from), fmtTime(to)
 	toD := to.Format(time.DateOnly)
 
@@ -188,143 +197,10 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	overJSON, _ := json.Marshal(overlapping)
 	activeJSON, _ := json.Marshal(wasActive)
 
-	// The course: discontinuation reasons and pauses.
-	err = scanRows(ctx, tx, `SELECT enrollment_id, kind, at, reason_code FROM enrollment_events
-		WHERE enrollment_id IN (SELECT value FROM json_each(?)) AND kind IN ('discontinue', 'pause', 'resume') ORDER BY enrollment_id, at, rowid`,
-		[]any{string(overJSON)}, func(r *sql.Rows) error {
-			var eid, kind, at, code string
-			if err := r.Scan(&eid, &kind, &at, &code); err != nil {
-				return err
-			}
-			e := &f.Enrollments[byID[eid].i]
-			t, _ := parseTime(at)
-			switch kind {
-			case CourseDiscontinue:
-				e.DiscontinueReason = code
-			case CoursePause:
-				e.Pauses = append(e.Pauses, report.Pause{From: t})
-			case CourseResume:
-				if n := len(e.Pauses); n > 0 && e.Pauses[n-1].To.IsZero() {
-					e.Pauses[n-1].To = t
-				}
-			}
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
-
-	// Patient activity (submissions, messages in, measures, diary entries)
-	// before the end of the period, for the inactivity episodes. Per
-	// enrollment, four covering-index searches in time order, handed over
-	// as one list (a row per enrollment, not per activity: the rows are
-	// what costs), which the figure walks once.
-	err = scanRows(ctx, tx, `SELECT e.value, (SELECT group_concat(at, ',' ORDER BY at) FROM (
-			SELECT submitted_at AS at FROM submissions WHERE enrollment_id = e.value AND submitted_at < ?2
-			UNION ALL SELECT sent_at FROM messages WHERE enrollment_id = e.value AND sent_at < ?2 AND direction = 'in'
-			UNION ALL SELECT answered_at FROM measure_responses WHERE enrollment_id = e.value AND answered_at < ?2
-			UNION ALL SELECT recorded_at FROM diary_entries WHERE enrollment_id = e.value AND recorded_at < ?2))
-		FROM json_each(?1) e`, []any{string(activeJSON), toS}, func(r *sql.Rows) error {
-		var eid string
-		var list sql.NullString
-		if err := r.Scan(&eid, &list); err != nil {
-			return err
-		}
-		if !list.Valid {
-			return nil
-		}
-		e := &f.Enrollments[byID[eid].i]
-		e.Activity = make([]time.Time, 0, strings.Count(list.String, ",")+1)
-		for at := range strings.SplitSeq(list.String, ",") {
-			t, err := parseTime(at)
-			if err != nil {
-				return fmt.Errorf("activity of enrollment %s: %q: %w", eid, at, err)
-			}
-			e.Activity = append(e.Activity, t)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	scanReferral := func(r *sql.Rows) error {
-		var at string
-		if err := r.Scan(&at); err != nil {
-			return err
-		}
-		t, _ := parseTime(at)
-		f.Referrals = append(f.Referrals, report.Referral{ReceivedAt: t})
-		return nil
-	}
-	// Referrals received in the period. A team's are those that became
-	// enrollments with its therapists; the service's are all of them.
-	if q.Team != "" {
-		err = scanRows(ctx, tx, `SELECT r.received_at FROM enrollments e JOIN referrals r ON r.id = e.referral_id
-			WHERE r.received_at >= ? AND r.received_at < ?`+scope, append([]any{fromS, toS}, args...), scanReferral)
-	} else if q.Program != "" {
-		err = scanRows(ctx, tx, `SELECT received_at FROM referrals WHERE received_at >= ? AND received_at < ? AND requested_program = ?`,
-			[]any{fromS, toS, q.Program}, scanReferral)
-	} else {
-		err = scanRows(ctx, tx, `SELECT received_at FROM referrals WHERE received_at >= ? AND received_at < ?`, []any{fromS, toS}, scanReferral)
-	}
-	if err != nil {
-		return nil, err
-	}
-
-	// Modules with a submission, for the treatments that ended.
-	seen := map[[2]string]bool{}
-	err = scanRows(ctx, tx, `SELECT DISTINCT enrollment_id, exercise_id FROM submissions
-		WHERE enrollment_id IN (SELECT value FROM json_each(?))`, []any{string(endedJSON)}, func(r *sql.Rows) error {
-		var eid, ex string
-		if err := r.Scan(&eid, &ex); err != nil {
-			return err
-		}
-		e := byID[eid]
-		mod := moduleOf[e.pv][ex]
-		if mod == "" || seen[[2]string{eid, mod}] {
-			return nil
-		}
-		seen[[2]string{eid, mod}] = true
-		f.Enrollments[e.i].ModulesDone++
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	// Scores of the treatments that ended.
-	err = scanRows(ctx, tx, `SELECT enrollment_id, instrument_id, instrument_version, total, answered_at FROM measure_responses
-		WHERE enrollment_id IN (SELECT value FROM json_each(?)) ORDER BY enrollment_id, answered_at, id`, []any{string(endedJSON)}, func(r *sql.Rows) error {
-		var eid, at string
-		var s report.Score
-		if err := r.Scan(&eid, &s.Instrument, &s.Version, &s.Total, &at); err != nil {
-			return err
-		}
-		s.At, _ = parseTime(at)
-		f.Scores[eid] = append(f.Scores[eid], s)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	// Instruments (newest version of each) and the risk flags of those with
-	// critical items: answers in the period at or above amber.
-	ins, err := selectAll[InstrumentVersion](ctx, tx, tables.instrument, "ORDER BY instrument_id, version")
-	if err != nil {
-		return nil, err
-	}
-	for _, iv := range ins {
-		in, err := db.instrumentDef(ctx, tx, iv.InstrumentID, iv.Version, true)
-		if err != nil {
-			return nil, err
-		}
-		f.Instruments[iv.InstrumentID] = in
-	}
+	// Acknowledgements of risk flags, for the critical answers and the phrases.
 	acks := map[string]time.Time{} // by source type and id
-	err = scanRows(ctx, tx, `SELECT source_type, source_id, MIN(acked_at) FROM risk_acks WHERE source_type IN (?, ?, ?) AND acked_at >= ? GROUP BY source_type, source_id`,
-		[]any{RiskSourceMeasure, RiskSourceMessage, RiskSourceSubmit, fromS}, func(r *sql.Rows) error {
+	err = scanRows(ctx, tx, `SELECT source_type, source_id, MIN(acked_at) FROM risk_acks WHERE source_type IN (?, ?, ?, ?, ?) AND acked_at >= ? GROUP BY source_type, source_id`,
+		[]any{RiskSourceMeasure, RiskSourceMessage, RiskSourceSubmit, RiskSourceDiary, RiskSourcePost, fromS}, func(r *sql.Rows) error {
 			var typ, id, at string
 			if err := r.Scan(&typ, &id, &at); err != nil {
 				return err
@@ -335,147 +211,423 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	if err != nil {
 		return nil, err
 	}
-	for id, in := range f.Instruments {
-		for _, c := range in.Critical {
-			idx := -1
-			for i, it := range in.Items {
-				if it.ID == c.Item {
-					idx = i
-				}
-			}
-			if idx < 0 {
-				continue
-			}
-			path := fmt.Sprintf("$[%d]", idx)
-			err = scanRows(ctx, tx, `SELECT m.id, m.answered_at, json_extract(m.answers, ?) FROM measure_responses m
-				WHERE m.enrollment_id IN (SELECT value FROM json_each(?)) AND m.instrument_id = ?
-				AND m.answered_at >= ? AND m.answered_at < ? AND json_extract(m.answers, ?) >= ?`,
-				[]any{path, string(overJSON), id, fromS, toS, path, c.Amber}, func(r *sql.Rows) error {
-					var mid, at string
-					var a int
-					if err := r.Scan(&mid, &at, &a); err != nil {
-						return err
-					}
-					fl := report.Flag{Source: report.SourceCritical, Level: programs.LevelAmber}
-					if c.Red != 0 && a >= c.Red {
-						fl.Level = programs.LevelRed
-					}
-					fl.RaisedAt, _ = parseTime(at)
-					if t, ok := acks[RiskSourceMeasure+"\x00"+mid]; ok {
-						fl.AckedAt = &t
-					}
-					f.Flags = append(f.Flags, fl)
-					return nil
-				})
-			if err != nil {
-				return nil, err
-			}
-		}
-	}
-
-	// Risk phrases in the patients' texts of the period (inbound messages,
-	// exercise answers), found as the queue finds them: the queue's
-	// matcher and cache (a text already scanned with these word lists is
-	// not read again), each text read as the queue reads it (textHit).
-	// The ids and times come from covering indexes; only the texts not yet
-	// scanned are read, in batches, scanned on a worker per core and
-	// dropped. A year of the 20,000-patient store is some 170,000 texts.
-	wordsKey := riskWordsKey(pol)
-	txScope, txArgs := "", []any{fromS, toS}
-	if q.Team != "" || q.Program != "" {
-		txScope = " AND enrollment_id IN (SELECT value FROM json_each(?))"
-		txArgs = append(txArgs, string(overJSON))
-	}
-	for _, job := range []struct {
-		source, typ, list, text string
-		submission              bool
-	}{
-		{report.SourceMessage, RiskSourceMessage, `SELECT id, sent_at FROM messages WHERE sent_at >= ? AND sent_at < ? AND direction = 'in'`,
-			"SELECT id, body FROM messages WHERE id IN ", false},
-		{report.SourceExercise, RiskSourceSubmit, `SELECT id, submitted_at FROM submissions WHERE submitted_at >= ? AND submitted_at < ?`,
-			"SELECT id, answers FROM submissions WHERE id IN ", true},
-	} {
-		var ids []string
-		at := map[string]string{}
-		err = scanRows(ctx, tx, job.list+txScope, txArgs, func(r *sql.Rows) error {
-			var id, t string
-			if err := r.Scan(&id, &t); err != nil {
+	// The rest are independent searches over the same snapshot: they run
+	// side by side on the read pool (the SQLite step is most of a report's
+	// time, and a machine has more than one core), each in its own read
+	// transaction that checks it sees the change log this one sees;
+	// one that does not (a write landed in between) is read again here.
+	var sections []reportSection
+	var criticalFlags, phraseFlags []report.Flag
+	// The activity is the longest: it runs on this goroutine, in tx.
+	sections = append(sections, reportSection{"activity", func(rq querier) error {
+		var err error
+		// Patient activity (submissions, messages in, measures, diary entries)
+		// before the end of the period, for the inactivity episodes. Per
+		// enrollment, four covering-index searches in time order, handed over
+		// as one list (a row per enrollment, not per activity: the rows are
+		// what costs), which the figure walks once.
+		err = scanRows(ctx, rq, `SELECT e.value, (SELECT group_concat(at, ',' ORDER BY at) FROM (
+				SELECT submitted_at AS at FROM submissions WHERE enrollment_id = e.value AND submitted_at < ?2
+				UNION ALL SELECT sent_at FROM messages WHERE enrollment_id = e.value AND sent_at < ?2 AND direction = 'in'
+				UNION ALL SELECT answered_at FROM measure_responses WHERE enrollment_id = e.value AND answered_at < ?2
+				UNION ALL SELECT recorded_at FROM diary_entries WHERE enrollment_id = e.value AND recorded_at < ?2))
+			FROM json_each(?1) e`, []any{string(activeJSON), toS}, func(r *sql.Rows) error {
+			var eid string
+			var list sql.NullString
+			if err := r.Scan(&eid, &list); err != nil {
 				return err
 			}
-			ids = append(ids, id)
-			at[id] = t
+			if !list.Valid {
+				return nil
+			}
+			e := &f.Enrollments[byID[eid].i]
+			e.Activity = make([]time.Time, 0, strings.Count(list.String, ",")+1)
+			for at := range strings.SplitSeq(list.String, ",") {
+				t, err := parseTime(at)
+				if err != nil {
+					return fmt.Errorf("activity of enrollment %s: %q: %w", eid, at, err)
+				}
+				e.Activity = append(e.Activity, t)
+			}
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := scanPhrases(ctx, tx, job.text, db.riskCache.missing(wordsKey, ids), matcher, job.submission, func(id string, hit riskphrase.Hit) {
-			db.riskCache.put(wordsKey, id, hit)
-		}); err != nil {
-			return nil, fmt.Errorf("%s: %w", job.typ, err)
+		return err
+	}})
+	sections = append(sections, reportSection{"course", func(rq querier) error {
+		var err error
+		// The course: discontinuation reasons and pauses.
+		err = scanRows(ctx, rq, `SELECT enrollment_id, kind, at, reason_code FROM enrollment_events
+			WHERE enrollment_id IN (SELECT value FROM json_each(?)) AND kind IN ('discontinue', 'pause', 'resume') ORDER BY enrollment_id, at, rowid`,
+			[]any{string(overJSON)}, func(r *sql.Rows) error {
+				var eid, kind, at, code string
+				if err := r.Scan(&eid, &kind, &at, &code); err != nil {
+					return err
+				}
+				e := &f.Enrollments[byID[eid].i]
+				t, _ := parseTime(at)
+				switch kind {
+				case CourseDiscontinue:
+					e.DiscontinueReason = code
+				case CoursePause:
+					e.Pauses = append(e.Pauses, report.Pause{From: t})
+				case CourseResume:
+					if n := len(e.Pauses); n > 0 && e.Pauses[n-1].To.IsZero() {
+						e.Pauses[n-1].To = t
+					}
+				}
+				return nil
+			})
+		if err != nil {
+			return err
 		}
-		hits := map[string]riskphrase.Hit{}
-		db.riskCache.collect(wordsKey, hits, ids)
-		for id := range hits {
-			fl := report.Flag{Source: job.source, Level: programs.LevelAmber}
-			fl.RaisedAt, _ = parseTime(at[id])
-			if t, ok := acks[job.typ+"\x00"+id]; ok {
-				fl.AckedAt = &t
+		return err
+	}})
+	sections = append(sections, reportSection{"referrals", func(rq querier) error {
+		var err error
+		scanReferral := func(r *sql.Rows) error {
+			var at string
+			if err := r.Scan(&at); err != nil {
+				return err
 			}
-			f.Flags = append(f.Flags, fl)
+			t, _ := parseTime(at)
+			f.Referrals = append(f.Referrals, report.Referral{ReceivedAt: t})
+			return nil
 		}
-	}
-
-	// First feedback on each submission, sent in the period. The
-	// submission's time comes from the covering index, not from the table
-	// rows that carry the (large) answers.
-	fbScope, fbArgs := "", []any{fromS, toS}
-	if q.Team != "" || q.Program != "" {
-		fbScope = " AND f.enrollment_id IN (SELECT value FROM json_each(?))"
-		fbArgs = append(fbArgs, string(overJSON))
-	}
-	err = scanRows(ctx, tx, `SELECT s.submitted_at, MIN(f.sent_at) FROM feedback f
-		JOIN submissions s INDEXED BY submissions_enrollment ON s.enrollment_id = f.enrollment_id AND s.id = f.submission_id
-		WHERE f.sent_at >= ? AND f.sent_at < ? AND f.supersedes = ''`+fbScope+` GROUP BY f.submission_id`, fbArgs, func(r *sql.Rows) error {
-		var sub, sent string
-		if err := r.Scan(&sub, &sent); err != nil {
+		// Referrals received in the period. A team's are those that became
+		// enrollments with its therapists; the service's are all of them.
+		if q.Team != "" {
+			err = scanRows(ctx, rq, `SELECT r.received_at FROM enrollments e JOIN referrals r ON r.id = e.referral_id
+				WHERE r.received_at >= ? AND r.received_at < ?`+scope, append([]any{fromS, toS}, args...), scanReferral)
+		} else if q.Program != "" {
+			err = scanRows(ctx, rq, `SELECT received_at FROM referrals WHERE received_at >= ? AND received_at < ? AND requested_program = ?`,
+				[]any{fromS, toS, q.Program}, scanReferral)
+		} else {
+			err = scanRows(ctx, rq, `SELECT received_at FROM referrals WHERE received_at >= ? AND received_at < ?`, []any{fromS, toS}, scanReferral)
+		}
+		if err != nil {
 			return err
 		}
-		var fb report.Feedback
-		fb.SubmittedAt, _ = parseTime(sub)
-		fb.SentAt, _ = parseTime(sent)
-		f.Feedback = append(f.Feedback, fb)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	// The time meter over the ISO weeks that start in the period.
-	var weeks []string
-	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
-		if d.Weekday() == time.Monday {
-			weeks = append(weeks, ISOWeek(d))
-		}
-	}
-	wJSON, _ := json.Marshal(weeks)
-	tScope, tArgs := "", []any{string(wJSON)}
-	if q.Team != "" {
-		tScope = " AND therapist_id IN (SELECT value FROM json_each(?))"
-		tArgs = append(tArgs, string(thJSON))
-	}
-	err = scanRows(ctx, tx, `SELECT patient_id, week, seconds FROM time_spent WHERE week IN (SELECT value FROM json_each(?))`+tScope, tArgs, func(r *sql.Rows) error {
-		var t report.TimeSpent
-		if err := r.Scan(&t.PatientID, &t.Week, &t.Seconds); err != nil {
+		return err
+	}})
+	sections = append(sections, reportSection{"modules", func(rq querier) error {
+		var err error
+		// Modules with a submission, for the treatments that ended.
+		seen := map[[2]string]bool{}
+		err = scanRows(ctx, rq, `SELECT DISTINCT enrollment_id, exercise_id FROM submissions
+			WHERE enrollment_id IN (SELECT value FROM json_each(?))`, []any{string(endedJSON)}, func(r *sql.Rows) error {
+			var eid, ex string
+			if err := r.Scan(&eid, &ex); err != nil {
+				return err
+			}
+			e := byID[eid]
+			mod := moduleOf[e.pv][ex]
+			if mod == "" || seen[[2]string{eid, mod}] {
+				return nil
+			}
+			seen[[2]string{eid, mod}] = true
+			f.Enrollments[e.i].ModulesDone++
+			return nil
+		})
+		if err != nil {
 			return err
 		}
-		f.Time = append(f.Time, t)
+		return err
+	}})
+	sections = append(sections, reportSection{"scores", func(rq querier) error {
+		var err error
+		// Scores of the treatments that ended.
+		err = scanRows(ctx, rq, `SELECT enrollment_id, instrument_id, instrument_version, total, answered_at FROM measure_responses
+			WHERE enrollment_id IN (SELECT value FROM json_each(?)) ORDER BY enrollment_id, answered_at, id`, []any{string(endedJSON)}, func(r *sql.Rows) error {
+			var eid, at string
+			var s report.Score
+			if err := r.Scan(&eid, &s.Instrument, &s.Version, &s.Total, &at); err != nil {
+				return err
+			}
+			s.At, _ = parseTime(at)
+			f.Scores[eid] = append(f.Scores[eid], s)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return err
+	}})
+	sections = append(sections, reportSection{"critical", func(rq querier) error {
+		var err error
+		// Instruments (newest version of each) and the risk flags of those with
+		// critical items: answers in the period at or above amber.
+		ins, err := selectAll[InstrumentVersion](ctx, tx, tables.instrument, "ORDER BY instrument_id, version")
+		if err != nil {
+			return err
+		}
+		for _, iv := range ins {
+			in, err := db.instrumentDef(ctx, rq, iv.InstrumentID, iv.Version, true)
+			if err != nil {
+				return err
+			}
+			f.Instruments[iv.InstrumentID] = in
+		}
+		for id, in := range f.Instruments {
+			for _, c := range in.Critical {
+				idx := -1
+				for i, it := range in.Items {
+					if it.ID == c.Item {
+						idx = i
+					}
+				}
+				if idx < 0 {
+					continue
+				}
+				path := fmt.Sprintf("$[%d]", idx)
+				err = scanRows(ctx, rq, `SELECT m.id, m.answered_at, json_extract(m.answers, ?) FROM measure_responses m
+					WHERE m.enrollment_id IN (SELECT value FROM json_each(?)) AND m.instrument_id = ?
+					AND m.answered_at >= ? AND m.answered_at < ? AND json_extract(m.answers, ?) >= ?`,
+					[]any{path, string(overJSON), id, fromS, toS, path, c.Amber}, func(r *sql.Rows) error {
+						var mid, at string
+						var a int
+						if err := r.Scan(&mid, &at, &a); err != nil {
+							return err
+						}
+						fl := report.Flag{Source: report.SourceCritical, Level: programs.LevelAmber}
+						if c.Red != 0 && a >= c.Red {
+							fl.Level = programs.LevelRed
+						}
+						fl.RaisedAt, _ = parseTime(at)
+						if t, ok := acks[RiskSourceMeasure+"\x00"+mid]; ok {
+							fl.AckedAt = &t
+						}
+						criticalFlags = append(criticalFlags, fl)
+						return nil
+					})
+				if err != nil {
+					return err
+				}
+			}
+		}
+		return err
+	}})
+	var scanned []riskScan // texts scanned now, kept for the next report
+	sections = append(sections, reportSection{"phrases", func(rq querier) error {
+		// Risk phrases in the patients' texts of the period (inbound
+		// messages, exercise answers, diary entries, peer-group posts), found
+		// as the queue finds them: the queue's matcher, each text read as the
+		// queue reads it (textHit). A text scanned before with these word
+		// lists, by this process (the queue's cache) or by an earlier report
+		// (the risk_scans table), is not read again; the others are read in
+		// batches, scanned on a worker per core, and their results kept. A
+		// year of the 20,000-patient store is some 280,000 texts.
+		wordsKey := riskWordsKey(pol)
+		scanKey := riskScanKey(wordsKey)
+		txScope, txArgs := "", []any{scanKey, fromS, toS}
+		if q.Team != "" || q.Program != "" {
+			txScope = " AND t.enrollment_id IN (SELECT value FROM json_each(?))"
+			txArgs = append(txArgs, string(overJSON))
+		}
+		for _, job := range []struct {
+			source, typ, list, text string
+			submission              bool
+		}{
+			{report.SourceMessage, RiskSourceMessage, `SELECT t.id, t.sent_at, s.hit FROM messages t
+				LEFT JOIN risk_scans s ON s.source_type = 'message' AND s.source_id = t.id AND s.words = ?
+				WHERE t.sent_at >= ? AND t.sent_at < ? AND t.direction = 'in'`,
+				"SELECT id, body FROM messages WHERE id IN ", false},
+			{report.SourceExercise, RiskSourceSubmit, `SELECT t.id, t.submitted_at, s.hit FROM submissions t
+				LEFT JOIN risk_scans s ON s.source_type = 'submission' AND s.source_id = t.id AND s.words = ?
+				WHERE t.submitted_at >= ? AND t.submitted_at < ?`,
+				"SELECT id, answers FROM submissions WHERE id IN ", true},
+			{report.SourceDiary, RiskSourceDiary, `SELECT t.id, t.recorded_at, s.hit FROM diary_entries t
+				LEFT JOIN risk_scans s ON s.source_type = 'diary_entry' AND s.source_id = t.id AND s.words = ?
+				WHERE t.recorded_at >= ? AND t.recorded_at < ?`,
+				"SELECT id, fields FROM diary_entries WHERE id IN ", true},
+			{report.SourcePost, RiskSourcePost, `SELECT t.id, t.posted_at, s.hit FROM group_posts t
+				LEFT JOIN risk_scans s ON s.source_type = 'group_post' AND s.source_id = t.id AND s.words = ?
+				WHERE t.posted_at >= ? AND t.posted_at < ?`,
+				"SELECT id, body FROM group_posts WHERE id IN ", false},
+		} {
+			var ids []string // not in the risk_scans table
+			at := map[string]string{}
+			hits := map[string]riskphrase.Hit{}
+			err := scanRows(ctx, rq, job.list+txScope, txArgs, func(r *sql.Rows) error {
+				var id, t string
+				var stored sql.NullString
+				if err := r.Scan(&id, &t, &stored); err != nil {
+					return err
+				}
+				at[id] = t
+				if !stored.Valid {
+					ids = append(ids, id)
+					return nil
+				}
+				if stored.String != "" {
+					var h riskphrase.Hit
+					if err := json.Unmarshal([]byte(stored.String), &h); err != nil {
+						ids = append(ids, id) // unreadable: scan again
+						return nil
+					}
+					hits[id] = h
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			var mu sync.Mutex
+			if err := scanPhrases(ctx, rq, job.text, db.riskCache.missing(wordsKey, ids), matcher, job.submission, func(id string, hit riskphrase.Hit) {
+				db.riskCache.put(wordsKey, id, hit)
+				mu.Lock()
+				scanned = append(scanned, riskScan{job.typ, id, hit})
+				mu.Unlock()
+			}); err != nil {
+				return fmt.Errorf("%s: %w", job.typ, err)
+			}
+			db.riskCache.collect(wordsKey, hits, ids)
+			for id := range hits {
+				fl := report.Flag{Source: job.source, Level: programs.LevelAmber}
+				fl.RaisedAt, _ = parseTime(at[id])
+				if t, ok := acks[job.typ+"\x00"+id]; ok {
+					fl.AckedAt = &t
+				}
+				phraseFlags = append(phraseFlags, fl)
+			}
+		}
 		return nil
-	})
-	if err != nil {
+	}})
+	sections = append(sections, reportSection{"feedback", func(rq querier) error {
+		var err error
+		// First feedback on each submission, sent in the period. The
+		// submission's time comes from the covering index, not from the table
+		// rows that carry the (large) answers.
+		fbScope, fbArgs := "", []any{fromS, toS}
+		if q.Team != "" || q.Program != "" {
+			fbScope = " AND f.enrollment_id IN (SELECT value FROM json_each(?))"
+			fbArgs = append(fbArgs, string(overJSON))
+		}
+		err = scanRows(ctx, rq, `SELECT s.submitted_at, MIN(f.sent_at) FROM feedback f
+			JOIN submissions s INDEXED BY submissions_enrollment ON s.enrollment_id = f.enrollment_id AND s.id = f.submission_id
+			WHERE f.sent_at >= ? AND f.sent_at < ? AND f.supersedes = ''`+fbScope+` GROUP BY f.submission_id`, fbArgs, func(r *sql.Rows) error {
+			var sub, sent string
+			if err := r.Scan(&sub, &sent); err != nil {
+				return err
+			}
+			var fb report.Feedback
+			fb.SubmittedAt, _ = parseTime(sub)
+			fb.SentAt, _ = parseTime(sent)
+			f.Feedback = append(f.Feedback, fb)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return err
+	}})
+	sections = append(sections, reportSection{"time", func(rq querier) error {
+		var err error
+		// The time meter over the ISO weeks that start in the period.
+		var weeks []string
+		for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
+			if d.Weekday() == time.Monday {
+				weeks = append(weeks, ISOWeek(d))
+			}
+		}
+		wJSON, _ := json.Marshal(weeks)
+		tScope, tArgs := "", []any{string(wJSON)}
+		if q.Team != "" {
+			tScope = " AND therapist_id IN (SELECT value FROM json_each(?))"
+			tArgs = append(tArgs, string(thJSON))
+		}
+		err = scanRows(ctx, rq, `SELECT patient_id, week, seconds FROM time_spent WHERE week IN (SELECT value FROM json_each(?))`+tScope, tArgs, func(r *sql.Rows) error {
+			var t report.TimeSpent
+			if err := r.Scan(&t.PatientID, &t.Week, &t.Seconds); err != nil {
+				return err
+			}
+			f.Time = append(f.Time, t)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return err
+	}})
+	if err := runSections(ctx, db.r, tx, head, sections); err != nil {
 		return nil, err
 	}
-	return f, tx.Commit()
+	f.Flags = append(criticalFlags, phraseFlags...)
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	// Kept for the next report; a store this process may not write (a
+	// read-only file) only makes the next report scan them again.
+	_ = db.keepRiskScans(ctx, riskScanKey(riskWordsKey(pol)), scanned)
+	return f, nil
+}
+
+// reportSection is one search of a report's facts; run reads with q and
+// writes only its own part of the facts.
+type reportSection struct {
+	name string
+	run  func(q querier) error
+}
+
+// runSections runs the sections side by side, each in a read transaction
+// of pool, while tx (a read transaction whose snapshot has change-log head
+// head) stays open. A section whose transaction sees another head (a
+// write landed between the two snapshots) is run again in tx, so that
+// every fact comes from tx's snapshot. The first section runs in tx
+// itself, on the calling goroutine.
+func runSections(ctx context.Context, pool *sql.DB, tx *sql.Tx, head int64, sections []reportSection) error {
+	if len(sections) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, len(sections))
+	again := make([]bool, len(sections))
+	var wg sync.WaitGroup
+	for i := 1; i < len(sections); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rtx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer rtx.Rollback()
+			var h int64
+			if err := rtx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM changes").Scan(&h); err != nil {
+				errs[i] = err
+				return
+			}
+			if h != head {
+				again[i] = true
+				return
+			}
+			if err := sections[i].run(rtx); err != nil {
+				errs[i] = fmt.Errorf("%s: %w", sections[i].name, err)
+				cancel()
+			}
+		}()
+	}
+	if err := sections[0].run(tx); err != nil {
+		cancel()
+		wg.Wait()
+		return fmt.Errorf("%s: %w", sections[0].name, err)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return err
+		}
+		if again[i] {
+			if err := sections[i].run(tx); err != nil {
+				return fmt.Errorf("%s: %w", sections[i].name, err)
+			}
+		}
+	}
+	return nil
 }
 
 func scanRows(ctx context.Context, q querier, query string, args []any, each func(*sql.Rows) error) error {
@@ -495,7 +647,7 @@ func scanRows(ctx context.Context, q querier, query string, args []any, each fun
 // scanPhrases reads the texts of ids (query: "SELECT id, text FROM ...
 // WHERE id IN ") in batches and scans them on a worker per core while the
 // next batch is read; put gets each text's hit (none: a zero Hit).
-func scanPhrases(ctx context.Context, tx *sql.Tx, query string, ids []string, m *riskphrase.Matcher, submission bool, put func(string, riskphrase.Hit)) error {
+func scanPhrases(ctx context.Context, tx querier, query string, ids []string, m *riskphrase.Matcher, submission bool, put func(string, riskphrase.Hit)) error {
 	type text struct{ id, text string }
 	in := make(chan []text, 2)
 	var wg sync.WaitGroup

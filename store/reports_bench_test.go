@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"syscall"
 	"testing"
+	"time"
 
 	"polku/store"
 )
@@ -13,6 +15,8 @@ func BenchmarkReport20000Year(b *testing.B) {
 	ctx := context.Background()
 	q := store.ReportQuery{From: benchNow.AddDate(-1, 0, 1), To: benchNow}
 	b.ResetTimer()
+	cpu0 := cpuTime()
+	defer func() { b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op") }()
 	for i := 0; i < b.N; i++ {
 		r, err := db.Report(ctx, store.System("bench"), q)
 		if err != nil {
@@ -53,4 +57,15 @@ func BenchmarkReport20000Month(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// cpuTime is the process's CPU time (user and system) so far: on a
+// machine shared with other work, the figure that does not depend on the
+// others.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -135,7 +135,7 @@ func TestReportCourseInactivityAndPhraseFlags(t *testing.T) {
 		t.Errorf("inactivity %+v (median %v)", in, in.MedianDays)
 	}
 	k := r.Risk
-	if k.Raised != 2 || k.Acknowledged != 1 || len(k.BySource) != 3 {
+	if k.Raised != 2 || k.Acknowledged != 1 || len(k.BySource) != 5 {
 		t.Fatalf("risk %+v", k)
 	}
 	for i, want := range [][2]int{{0, 0}, {1, 1}, {1, 0}} { // critical item; phrase in a message; in an exercise answer

@@ -102,9 +102,9 @@ type TimeSpent struct {
 
 // Flag is a risk flag and its first acknowledgement: a critical answer
 // (e.g. PHQ-9 item 9 above 0), or a risk phrase the queue's matcher found
-// in a message or an exercise answer.
+// in a message, an exercise answer, a diary entry or a peer-group post.
 type Flag struct {
-	Source   string // SourceCritical, SourceMessage or SourceExercise
+	Source   string // one of FlagSources
 	RaisedAt time.Time
 	Level    string
 	AckedAt  *time.Time
@@ -115,6 +115,8 @@ const (
 	SourceCritical = "critical_item"
 	SourceMessage  = "phrase_message"
 	SourceExercise = "phrase_exercise"
+	SourceDiary    = "phrase_diary"
+	SourcePost     = "phrase_post"
 )
 
 // FlagSources lists the flag sources in order, with their labels.
@@ -122,6 +124,8 @@ var FlagSources = []struct{ Source, Label string }{
 	{SourceCritical, "critical item"},
 	{SourceMessage, "phrase in a message (heuristic)"},
 	{SourceExercise, "phrase in an exercise answer (heuristic)"},
+	{SourceDiary, "phrase in a diary entry (heuristic)"},
+	{SourcePost, "phrase in a peer-group post (heuristic)"},
 }
 
 // Score is one total score of an instrument.

@@ -420,13 +420,14 @@ func TestRiskBySource(t *testing.T) {
 		{Source: SourceMessage, RaisedAt: at("2026-11-18 10:00"), AckedAt: ptr(at("2026-11-18 16:00"))},  // 6 h
 		{Source: SourceMessage, RaisedAt: at("2026-11-19 10:00"), AckedAt: ptr(at("2026-11-19 18:00"))},  // 8 h
 		{Source: SourceExercise, RaisedAt: at("2026-11-20 10:00"), AckedAt: ptr(at("2026-11-20 13:00"))}, // 3 h
+		{Source: SourceDiary, RaisedAt: at("2026-11-23 10:00"), AckedAt: ptr(at("2026-11-23 11:00"))},    // 1 h
 	}
 	r := risk(f)
-	if r.Raised != 8 || r.Acknowledged != 7 || r.StillOpen != 1 || *r.MedianHoursToAck != 6 {
+	if r.Raised != 9 || r.Acknowledged != 8 || r.StillOpen != 1 || *r.MedianHoursToAck != 5 {
 		t.Errorf("all sources %+v (median %s)", r.RiskFlags, show(r.MedianHoursToAck))
 	}
-	if len(r.BySource) != 3 {
-		t.Fatalf("%d sources, want 3: %+v", len(r.BySource), r.BySource)
+	if len(r.BySource) != 5 {
+		t.Fatalf("%d sources, want 5: %+v", len(r.BySource), r.BySource)
 	}
 	for i, c := range []struct {
 		source        string
@@ -437,6 +438,7 @@ func TestRiskBySource(t *testing.T) {
 		{SourceCritical, 2, 1, 2, "1/2"},
 		{SourceMessage, 5, 5, 8, "4/5 (80.0%)"},
 		{SourceExercise, 1, 1, 3, "1/1"},
+		{SourceDiary, 1, 1, 1, "1/1"},
 	} {
 		s := r.BySource[i]
 		if s.Source != c.source || s.Label == "" || s.Raised != c.raised || s.Acknowledged != c.acked || s.StillOpen != c.raised-c.acked ||
@@ -447,7 +449,7 @@ func TestRiskBySource(t *testing.T) {
 	// A source without flags is still listed, with nothing in it.
 	f.Flags = f.Flags[:1]
 	r = risk(f)
-	if len(r.BySource) != 3 || r.BySource[2].Raised != 0 || r.BySource[2].MedianHoursToAck != nil {
+	if len(r.BySource) != 5 || r.BySource[4].Raised != 0 || r.BySource[4].MedianHoursToAck != nil {
 		t.Errorf("empty sources %+v", r.BySource)
 	}
 }

@@ -32,6 +32,7 @@ func TestMigrationGivesOldTokensALifetime(t *testing.T) {
 	// undone first).
 	for _, q := range []string{
 		// Undo the later schemas first, so that they run again after 4.
+		"DROP TABLE risk_scans",
 		"DROP INDEX referrals_source", "DROP INDEX referrals_intake", "DROP TABLE referral_assessments", "DROP TABLE notifications", "DROP TABLE services",
 		"ALTER TABLE therapists DROP COLUMN intake",
 		"ALTER TABLE referrals DROP COLUMN source_id", "ALTER TABLE referrals DROP COLUMN team", "ALTER TABLE referrals DROP COLUMN region",
