@@ -21,7 +21,7 @@ import yaml
 TEXT_KEYS = {
     "title", "short_title", "patient_title", "description", "licence",
     "body", "prompt", "label", "help", "text", "name", "when", "hours",
-    "note", "intro", "outro", "what", "advice",
+    "note", "intro", "outro", "what", "advice", "service",
 }
 # Keys whose value is the document's language.
 LANG_KEYS = {"language"}
