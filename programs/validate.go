@@ -436,19 +436,33 @@ func (c checker) slugField(path, v string) {
 	}
 }
 
+// NotValidatedMarker is the words a scale that is not validated carries in
+// its title, in the scale's language: "not validated", "ei validoitu",
+// "inte validerad".
+func NotValidatedMarker(lang string) string {
+	switch lang {
+	case "fi":
+		return "ei validoitu"
+	case "sv":
+		return "inte validerad"
+	}
+	return "not validated"
+}
+
 func (c checker) instrument(in *Instrument) {
 	c.common(in.ID, in.Version, in.Title, in.Language)
 	if c.required("validated", in.Validated == nil) && !*in.Validated {
 		// Therapists must see the marker wherever the title is shown;
 		// patients get a title without it.
-		if !strings.Contains(strings.ToLower(in.Title), "not validated") && in.Title != "" {
-			c.at("title", "title %q must say \"not validated\", because validated is false", in.Title)
+		marker := NotValidatedMarker(in.Language)
+		if !strings.Contains(strings.ToLower(in.Title), marker) && in.Title != "" {
+			c.at("title", "title %q must say %q, because validated is false", in.Title, marker)
 		}
 		if in.PatientTitle == "" && !c.stored {
 			c.at("validated", "missing required key \"patient_title\": a scale that is not validated needs a title for patients without the marker")
 		}
 	}
-	if strings.Contains(strings.ToLower(in.PatientTitle), "validated") {
+	if pt := strings.ToLower(in.PatientTitle); strings.Contains(pt, "validated") || strings.Contains(pt, NotValidatedMarker(in.Language)) {
 		c.at("patient_title", "patient_title %q is shown to patients: leave the marker to title", in.PatientTitle)
 	}
 	c.required("licence", strings.TrimSpace(in.Licence) == "")

@@ -334,6 +334,17 @@ func TestNotValidatedScaleTitles(t *testing.T) {
 		strings.Replace(good, "patient_title: Mini scale\n", "patient_title: Mini scale (not validated)\n", 1): {
 			`f.yaml:5:16: patient_title "Mini scale (not validated)" is shown to patients: leave the marker to title`,
 		},
+		// Each language's own marker: a Finnish scale says "ei validoitu",
+		// a Swedish one "inte validerad".
+		strings.Replace(strings.Replace(good, "(demo scale, not validated)", "(esittelyasteikko, ei validoitu)", 1), "language: en", "language: fi", 1): nil,
+		strings.Replace(strings.Replace(good, "(demo scale, not validated)", "(demoskala, inte validerad)", 1), "language: en", "language: sv", 1):      nil,
+		strings.Replace(good, "language: en", "language: fi", 1): {
+			`f.yaml:4:8: title "Mini scale (demo scale, not validated)" must say "ei validoitu", because validated is false`,
+		},
+		strings.Replace(strings.Replace(strings.Replace(good, "(demo scale, not validated)", "(demoskala, inte validerad)", 1), "language: en", "language: sv", 1),
+			"patient_title: Mini scale\n", "patient_title: Minni (inte validerad)\n", 1): {
+			`f.yaml:5:16: patient_title "Minni (inte validerad)" is shown to patients: leave the marker to title`,
+		},
 	}
 	for file, want := range cases {
 		docs, probs := programs.Parse("f.yaml", []byte(file))
