@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"polku/store/riskphrase"
 	"runtime"
@@ -617,6 +618,12 @@ func runSections(ctx context.Context, pool *sql.DB, tx *sql.Tx, head int64, sect
 		return fmt.Errorf("%s: %w", sections[0].name, err)
 	}
 	wg.Wait()
+	// A section's own error comes before the cancellations it caused.
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+	}
 	for i, err := range errs {
 		if err != nil {
 			return err
