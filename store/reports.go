@@ -79,7 +79,9 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	for _, code := range DiscontinueReasons {
 		f.Reasons = append(f.Reasons, report.Reason{Code: code, Words: DiscontinueWords(code)})
 	}
-	matcher, err := db.riskCache.compiled(riskWordsKey(pol), pol.RiskWords)
+	wordsKey := riskWordsKey(pol)
+	scanKey := riskScanKey(wordsKey)
+	matcher, err := db.riskCache.compiled(wordsKey, pol.RiskWords)
 	if err != nil {
 		return nil, err
 	}
@@ -420,8 +422,6 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 		// (the risk_scans table), is not read again; the others are read in
 		// batches, scanned on a worker per core, and their results kept. A
 		// year of the 20,000-patient store is some 280,000 texts.
-		wordsKey := riskWordsKey(pol)
-		scanKey := riskScanKey(wordsKey)
 		txScope, txArgs := "", []any{scanKey, fromS, toS}
 		if q.Team != "" || q.Program != "" {
 			txScope = " AND t.enrollment_id IN (SELECT value FROM json_each(?))"
@@ -561,7 +561,7 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	}
 	// Kept for the next report; a store this process may not write (a
 	// read-only file) only makes the next report scan them again.
-	_ = db.keepRiskScans(ctx, riskScanKey(riskWordsKey(pol)), scanned)
+	_ = db.keepRiskScans(ctx, scanKey, scanned)
 	return f, nil
 }
 

@@ -52,21 +52,6 @@ func (a *app) intakeWrite(cmd *cobra.Command) (context.Context, *store.DB, store
 	return ctx, db, actor, o, nil
 }
 
-// intakeRead opens the store to read the intake queue from: with a saved
-// login, the replica (like 'patients show'), else the local store.
-func (a *app) intakeRead(cmd *cobra.Command) (context.Context, *store.DB, store.Actor, *output, error) {
-	ctx, db, o, err := a.begin(cmd)
-	if err != nil {
-		return ctx, nil, store.Actor{}, nil, err
-	}
-	actor, err := a.actor(ctx, db)
-	if err != nil {
-		db.Close()
-		return ctx, nil, store.Actor{}, nil, err
-	}
-	return ctx, db, actor, o, nil
-}
-
 func (a *app) referralsAddCmd() *cobra.Command {
 	var in store.ReferralIn
 	var file string
@@ -201,7 +186,7 @@ func (a *app) referralsListCmd() *cobra.Command {
 		Short: "The intake queue: the team's open referrals, risk first, then by the start promise",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, db, actor, o, err := a.intakeRead(cmd)
+			ctx, db, actor, o, err := a.beginAs(cmd) // with a saved login, the replica (like 'patients show'), else the local store
 			if err != nil {
 				return err
 			}
@@ -260,7 +245,7 @@ within the promise, and the services of the patient's region. Suggestions
 are never decisions. The read is written to the audit log.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, db, actor, o, err := a.intakeRead(cmd)
+			ctx, db, actor, o, err := a.beginAs(cmd) // with a saved login, the replica (like 'patients show'), else the local store
 			if err != nil {
 				return err
 			}
