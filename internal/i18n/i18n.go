@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -51,9 +52,23 @@ type catalog struct {
 	ids    map[string]map[string]*goi18n.Message // lang -> id -> message
 }
 
+// loadCatalog parses every language (the tests, IDs); a Printer parses
+// only its own language and English (catalogFor), so that a person's
+// start-up pays for one translation, not all of them.
 var loadCatalog = sync.OnceValues(func() (*catalog, error) { return parseCatalogs(catalogFiles) })
 
-func parseCatalogs(fsys fs.FS) (*catalog, error) {
+var langCatalogs = map[string]func() (*catalog, error){
+	EN: sync.OnceValues(func() (*catalog, error) { return parseCatalogs(catalogFiles, EN) }),
+	FI: sync.OnceValues(func() (*catalog, error) { return parseCatalogs(catalogFiles, EN, FI) }),
+	SV: sync.OnceValues(func() (*catalog, error) { return parseCatalogs(catalogFiles, EN, SV) }),
+}
+
+// catalogFor is the catalogs of lang and English.
+func catalogFor(lang string) (*catalog, error) { return langCatalogs[lang]() }
+
+// parseCatalogs parses the catalog files of langs (every language when
+// none is named).
+func parseCatalogs(fsys fs.FS, langs ...string) (*catalog, error) {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
 	c := &catalog{bundle: b, ids: map[string]map[string]*goi18n.Message{}}
@@ -66,6 +81,9 @@ func parseCatalogs(fsys fs.FS) (*catalog, error) {
 		lang, err := fileLang(name)
 		if err != nil {
 			return nil, err
+		}
+		if len(langs) > 0 && !slices.Contains(langs, lang) {
+			continue
 		}
 		buf, err := fs.ReadFile(fsys, name)
 		if err != nil {

@@ -66,7 +66,7 @@ func New(lang string) *Printer {
 		lang = EN
 	}
 	p := &Printer{lang: lang, tag: language.Make(lang), plain: map[string]string{}}
-	if c, err := loadCatalog(); err == nil {
+	if c, err := catalogFor(lang); err == nil {
 		p.cat = c
 		p.loc = goi18n.NewLocalizer(c.bundle, lang, EN)
 	}
