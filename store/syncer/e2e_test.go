@@ -570,7 +570,9 @@ func (c *cli) killAfter(d time.Duration) {
 func killUntilDone(t *testing.T, kill func(d time.Duration), progress func() (done, partial bool)) int {
 	t.Helper()
 	hits := 0
-	for d := 10 * time.Millisecond; d < 5*time.Second; d = d * 3 / 2 {
+	// Small steps: a whole sync can take less than the gap between two
+	// delays growing by half, and no kill would land mid-way.
+	for d := 10 * time.Millisecond; d < 5*time.Second; d = d * 6 / 5 {
 		kill(d)
 		done, partial := progress()
 		if partial {
