@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"polku/store/riskphrase"
 	"runtime"
@@ -582,9 +581,22 @@ func runSections(ctx context.Context, pool *sql.DB, tx *sql.Tx, head int64, sect
 	if len(sections) == 0 {
 		return nil
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errs := make([]error, len(sections))
+	// The first section to fail is the cause; it cancels the others, whose
+	// errors (a cancelled context, or a transaction rolled back under
+	// them) are its consequences and are not reported.
+	var mu sync.Mutex
+	var cause error
+	fail := func(err error) {
+		mu.Lock()
+		if cause == nil {
+			cause = err
+		}
+		mu.Unlock()
+		cancel()
+	}
 	again := make([]bool, len(sections))
 	var wg sync.WaitGroup
 	for i := 1; i < len(sections); i++ {
@@ -593,13 +605,13 @@ func runSections(ctx context.Context, pool *sql.DB, tx *sql.Tx, head int64, sect
 			defer wg.Done()
 			rtx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 			if err != nil {
-				errs[i] = err
+				fail(err)
 				return
 			}
 			defer rtx.Rollback()
 			var h int64
 			if err := rtx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM changes").Scan(&h); err != nil {
-				errs[i] = err
+				fail(err)
 				return
 			}
 			if h != head {
@@ -607,27 +619,21 @@ func runSections(ctx context.Context, pool *sql.DB, tx *sql.Tx, head int64, sect
 				return
 			}
 			if err := sections[i].run(rtx); err != nil {
-				errs[i] = fmt.Errorf("%s: %w", sections[i].name, err)
-				cancel()
+				fail(fmt.Errorf("%s: %w", sections[i].name, err))
 			}
 		}()
 	}
 	if err := sections[0].run(tx); err != nil {
-		cancel()
-		wg.Wait()
-		return fmt.Errorf("%s: %w", sections[0].name, err)
+		fail(fmt.Errorf("%s: %w", sections[0].name, err))
 	}
 	wg.Wait()
-	// A section's own error comes before the cancellations it caused.
-	for _, err := range errs {
-		if err != nil && !errors.Is(err, context.Canceled) {
-			return err
-		}
+	if err := parent.Err(); err != nil {
+		return err
 	}
-	for i, err := range errs {
-		if err != nil {
-			return err
-		}
+	if cause != nil {
+		return cause
+	}
+	for i := range sections {
 		if again[i] {
 			if err := sections[i].run(tx); err != nil {
 				return fmt.Errorf("%s: %w", sections[i].name, err)
