@@ -12,7 +12,7 @@ import (
 	"polku/programs"
 )
 
-//go:embed *.yaml
+//go:embed *.yaml fi/*.yaml sv/*.yaml
 var files embed.FS
 
 // FS is the built-in files.
