@@ -363,13 +363,19 @@ func checkTranslations(b *Bundle, l Lookup, probs *Problems) {
 		switch {
 		case d.Program != nil && l.Program != nil:
 			if o := l.Program(d.ID(), d.version()); o != nil {
+				// the stored version may be newer than the one translated
+				// (translations added since); the lookup vouches for its words
 				found = true
-				c.translation(o, fmt.Sprintf("%s, version %d", store, o.Version))
+				oc := *o
+				oc.Version = d.version()
+				c.translation(&oc, fmt.Sprintf("%s, version %d", store, o.Version))
 			}
 		case d.Instrument != nil && l.InstrumentVersion != nil:
 			if o := l.InstrumentVersion(d.ID(), d.version()); o != nil {
 				found = true
-				c.translation(o, fmt.Sprintf("%s, version %d", store, o.Version))
+				oc := *o
+				oc.Version = d.version()
+				c.translation(&oc, fmt.Sprintf("%s, version %d", store, o.Version))
 			}
 		}
 		if !found {
