@@ -49,7 +49,7 @@ func TestRiskPhrasesApplyWhateverThePatientsLanguage(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, rs := riskReasons(q, p.ID)
-			if len(rs) != 1 || rs[0].Code != store.ReasonRiskPhrase || rs[0].SourceID != m.ID || rs[0].Lang != c.list || !strings.Contains(rs[0].Text, "("+c.list+" list)") {
+			if len(rs) != 1 || rs[0].Code != store.ReasonRiskPhrase || rs[0].SourceID != m.ID || rs[0].Lang != c.list || !strings.Contains(rs[0].Text, "("+c.list+" list") {
 				t.Fatalf("a %s-speaking patient writing %q: risk reasons %+v, want a phrase of the %s list", c.lang, c.text, rs, c.list)
 			}
 		})
