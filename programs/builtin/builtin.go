@@ -30,3 +30,31 @@ func Load() (*programs.Bundle, error) {
 	}
 	return b, nil
 }
+
+//go:embed templates/*.yaml
+var templateFiles embed.FS
+
+// Templates parses the default feedback templates (fi, sv and en; some
+// for one program). They are validated by the tests.
+func Templates() ([]programs.TemplateSet, error) {
+	var sets []programs.TemplateSet
+	err := fs.WalkDir(templateFiles, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(templateFiles, path)
+		if err != nil {
+			return err
+		}
+		docs, probs := programs.ParseTemplates("builtin/"+path, data)
+		if len(probs) > 0 {
+			return fmt.Errorf("built-in templates do not parse:\n%w", probs)
+		}
+		for _, d := range docs {
+			sets = append(sets, *d.Set)
+		}
+		return nil
+	})
+	programs.SortTemplateSets(sets)
+	return sets, err
+}
