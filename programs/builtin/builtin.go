@@ -8,6 +8,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
+	"sync"
 
 	"polku/programs"
 )
@@ -34,9 +36,17 @@ func Load() (*programs.Bundle, error) {
 //go:embed templates/*.yaml
 var templateFiles embed.FS
 
-// Templates parses the default feedback templates (fi, sv and en; some
-// for one program). They are validated by the tests.
+// Templates returns the default feedback templates (fi, sv and en; some
+// for one program), parsed once (they are embedded constants; every
+// caller gets its own copy of the list). They are validated by the tests.
 func Templates() ([]programs.TemplateSet, error) {
+	sets, err := parsedTemplates()
+	return slices.Clone(sets), err
+}
+
+var parsedTemplates = sync.OnceValues(parseTemplates)
+
+func parseTemplates() ([]programs.TemplateSet, error) {
 	var sets []programs.TemplateSet
 	err := fs.WalkDir(templateFiles, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
