@@ -260,6 +260,8 @@ func Parse(file string, data []byte) ([]*Document, Problems) {
 		case kindNode.Value == "instrument":
 			d.Kind, d.Instrument = "instrument", &Instrument{}
 			dc.decode(n, reflect.ValueOf(d.Instrument).Elem(), "")
+		case kindNode.Value == "templates":
+			continue // a feedback template file: 'polku templates import' reads it (templates.go)
 		case kindNode.Value == "service":
 			d.Kind, d.Service = "service", &Service{}
 			dc.decode(n, reflect.ValueOf(d.Service).Elem(), "")
