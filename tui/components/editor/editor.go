@@ -93,6 +93,9 @@ type Options struct {
 	Send      SendFunc
 	// Word is what sending does, as a verb ("sign"); "send" when empty.
 	Word string
+	// Templates, when set, are offered instead of the common ones: the
+	// templates of the patient's language and program.
+	Templates []common.Template
 }
 
 // Editor is a draft-backed textarea.
@@ -154,7 +157,7 @@ func New(c *common.Common, page int, o Options) *Editor {
 	e.keys = KeyMap{
 		Send:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send…")),
 		Done:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop writing (draft kept)")),
-		Templates: key.NewBinding(key.WithKeys(templateKeys(len(c.Templates))...), key.WithHelp(templateHelp(len(c.Templates)), "insert template")),
+		Templates: key.NewBinding(key.WithKeys(templateKeys(len(e.templates()))...), key.WithHelp(templateHelp(len(e.templates())), "insert template")),
 		Newline:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "new line")),
 		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, send")),
 		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "not yet, keep writing")),
@@ -182,6 +185,14 @@ func (e *Editor) done() string {
 		return e.opts.Word + "ed"
 	}
 	return "sent"
+}
+
+// templates are the templates this editor offers.
+func (e *Editor) templates() []common.Template {
+	if e.opts.Templates != nil {
+		return e.opts.Templates
+	}
+	return e.c.Templates
 }
 
 func templateKeys(n int) []string {
@@ -349,8 +360,8 @@ func (e *Editor) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		case key.Matches(msg, e.keys.Templates):
 			n := int(msg.String()[len(msg.String())-1] - '1')
-			if n >= 0 && n < len(e.c.Templates) {
-				e.ta.InsertString(sanitize.Text(e.c.Templates[n].Expand(e.opts.Vars)))
+			if n >= 0 && n < len(e.templates()) {
+				e.ta.InsertString(sanitize.Text(e.templates()[n].Expand(e.opts.Vars)))
 				return e.changed()
 			}
 			return nil
@@ -539,7 +550,7 @@ func (e *Editor) View() string {
 	case e.sendErr != nil:
 		bottom = st.Risk.Render("Not sent: " + e.sendErr.Error() + ". Your text is kept as a draft.")
 	case e.ta.Focused():
-		bottom = st.Faint.Render("ctrl+s " + e.word() + " · " + templateHelp(len(e.c.Templates)) + " templates · esc stop writing · f1 help")
+		bottom = st.Faint.Render("ctrl+s " + e.word() + " · " + templateHelp(len(e.templates())) + " templates · esc stop writing · f1 help")
 	case e.ta.Value() == "":
 		bottom = st.Faint.Render("press e to start writing")
 	default:

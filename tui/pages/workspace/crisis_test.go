@@ -19,7 +19,13 @@ func TestReaderShowsTheCrisisBlock(t *testing.T) {
 	if p.Reading() == "" {
 		t.Fatal("the workspace did not open the reader")
 	}
+	// The module text is the patient's (Finnish); L shows the therapist's.
 	body := p.readerContent(96)
+	if !strings.Contains(body, "Jos tarvitset apua nyt (with every module the patient reads)") || !strings.Contains(body, "112 · Hätänumero") {
+		t.Fatalf("the reader does not show the Finnish-speaking patient's crisis block:\n%s", body)
+	}
+	p.Update(press("L"))
+	body = p.readerContent(96)
 	asked := strings.Index(body, "The exercise asked")
 	crisis := strings.Index(body, "If you need help now (with every module the patient reads)")
 	if asked < 0 || crisis < asked {

@@ -178,7 +178,7 @@ func (p *Page) derive() {
 	rec := p.rec
 	p.programOf = map[string]*programs.Program{}
 	for _, e := range rec.Enrollments {
-		p.programOf[e.ID] = rec.Programs[e.ProgramVersionID]
+		p.programOf[e.ID] = p.programIn(rec.Programs[e.ProgramVersionID])
 	}
 	superseded := map[string]bool{}
 	for _, s := range rec.Submissions {

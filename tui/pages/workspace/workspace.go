@@ -68,6 +68,7 @@ type KeyMap struct {
 	Next         key.Binding
 	Back         key.Binding
 	ReaderOut    key.Binding
+	Lang         key.Binding // module text in the patient's language or the therapist's
 }
 
 // Page is a patient's workspace.
@@ -123,7 +124,10 @@ type Page struct {
 	// summaryOf is the enrollment whose discharge summary editor is open
 	// on the timeline ("" when none).
 	summaryOf string
-	keys      KeyMap
+	// ownLang: the program's text shows in the therapist's language, not
+	// the patient's (key L).
+	ownLang bool
+	keys    KeyMap
 	width     int
 	high      int
 }
@@ -152,6 +156,7 @@ func New(c *common.Common, item store.QueueItem, readOnly bool, focus *common.Fo
 		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		ReaderOut:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close the reader")),
 	}
+	p.keys.Lang = key.NewBinding(key.WithKeys("L"), key.WithHelp("L", p.tr().T("content.workspace.key_lang")))
 	p.keys.Open.SetHelp("enter", "read submission")
 	if readOnly {
 		for _, b := range []*key.Binding{&p.keys.Write, &p.keys.ReaderWrite, &p.keys.ReaderScroll, &p.keys.Correct, &p.keys.Ack, &p.keys.GoAhead, &p.keys.Next} {
@@ -407,6 +412,7 @@ func (p *Page) ensureEditor(kind, target string) *editor.Editor {
 		o.Word = "sign"
 		o.Send = p.summarySend(target)
 	}
+	o.Templates = p.templatesFor(o.Vars, p.moduleOf(kind, target))
 	e := editor.New(p.c, p.id, o)
 	p.editors[k] = e
 	return e
