@@ -93,9 +93,9 @@ templates: []
 func TestTemplateExpand(t *testing.T) {
 	v := programs.TemplateValues{FirstName: "Aino", Module: "Huoliaika", Therapist: "Anna"}
 	for body, want := range map[string]string{
-		"Hei {first_name}, osio {module}.":             "Hei Aino, osio Huoliaika.",
+		"Hei {first_name}, osio {module}.":              "Hei Aino, osio Huoliaika.",
 		`kiitos harjoituksesta "{exercise}". Terveisin`: "kiitos harjoituksesta. Terveisin",
-		"{therapist} {unknown}":                        "Anna {unknown}",
+		"{therapist} {unknown}":                         "Anna {unknown}",
 	} {
 		if got := v.Expand(body); got != want {
 			t.Errorf("Expand(%q) = %q, want %q", body, got, want)

@@ -128,8 +128,8 @@ type Page struct {
 	// the patient's (key L).
 	ownLang bool
 	keys    KeyMap
-	width     int
-	high      int
+	width   int
+	high    int
 }
 
 // New opens a patient's workspace; the record loads in Init.
