@@ -47,7 +47,7 @@ type Template struct {
 }
 
 // TemplateVars are the variables a template may use, in braces.
-var TemplateVars = []string{"first_name", "module", "exercise", "therapist"}
+var TemplateVars = []string{"first_name", "module", "exercise", "therapist", "score_change"}
 
 var templateVarRE = regexp.MustCompile(`\{([A-Za-z0-9_]*)\}`)
 
@@ -189,13 +189,17 @@ type TemplateValues struct {
 	Module    string
 	Exercise  string
 	Therapist string
+	// ScoreChange is the validated scales' change since the baseline in
+	// the patient's language ("GAD-7 15 → 10").
+	ScoreChange string
 }
 
 // Expand fills a template's variables in. A variable without a value
 // becomes nothing, and the space or quotes around it go too, so that "Hei
 // {first_name}," reads "Hei," rather than leaving the braces.
 func (v TemplateValues) Expand(body string) string {
-	vals := map[string]string{"first_name": v.FirstName, "module": v.Module, "exercise": v.Exercise, "therapist": v.Therapist}
+	vals := map[string]string{"first_name": v.FirstName, "module": v.Module, "exercise": v.Exercise, "therapist": v.Therapist,
+		"score_change": v.ScoreChange}
 	out := templateVarRE.ReplaceAllStringFunc(body, func(m string) string {
 		name := m[1 : len(m)-1]
 		if val, ok := vals[name]; ok {

@@ -66,7 +66,7 @@ templates: []
 `
 	_, probs := programs.ParseTemplates("t.yaml", []byte(text))
 	want := []string{
-		`t.yaml:5:11: unknown variable {etunimi}; the variables are {first_name}, {module}, {exercise}, {therapist}`,
+		`t.yaml:5:11: unknown variable {etunimi}; the variables are {first_name}, {module}, {exercise}, {therapist}, {score_change}`,
 		`t.yaml:6:11: duplicate template name "kiitos" (also templates[0])`,
 		`t.yaml:7:11: templates[1].body must not be empty`,
 		`t.yaml:10:11: language must be one of fi, sv, en, not "de"`,

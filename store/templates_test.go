@@ -21,11 +21,11 @@ func TestTemplatesPerLanguageAndProgram(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	for _, c := range []struct{ program, lang, want string }{
-		{"insomnia", "fi", "unipäiväkirja,kiitos,osio,jatka,lopuksi"},
-		{"gad", "fi", "kiitos,osio,jatka,lopuksi"},
-		{"gad", "sv", "tack,modul,fortsätt,avslutning"},
-		{"insomnia", "en", "sleep diary,thanks,module,keep going,sign-off"},
-		{"", "de", "thanks,module,keep going,sign-off"},
+		{"insomnia", "fi", "unipäiväkirja,kiitos,pisteet,jatka,lopuksi,osio"},
+		{"gad", "fi", "kiitos,pisteet,jatka,lopuksi,osio"},
+		{"gad", "sv", "tack,poäng,fortsätt,avslutning,modul"},
+		{"insomnia", "en", "sleep diary,thanks,scores,keep going,sign-off,module"},
+		{"", "de", "thanks,scores,keep going,sign-off,module"},
 	} {
 		got, err := f.db.TemplatesFor(ctx, c.program, c.lang)
 		if err != nil || names(got) != c.want {
@@ -37,7 +37,7 @@ func TestTemplatesPerLanguageAndProgram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if names(rec.Templates) != "kiitos,osio,jatka,lopuksi" {
+	if names(rec.Templates) != "kiitos,pisteet,jatka,lopuksi,osio" {
 		t.Errorf("a Finnish-speaking gad patient's record offers %s", names(rec.Templates))
 	}
 
@@ -53,7 +53,7 @@ func TestTemplatesPerLanguageAndProgram(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := f.db.TemplatesFor(ctx, "gad", "sv")
-	if names(got) != "oro,tack,modul,fortsätt,avslutning" {
+	if names(got) != "oro,tack,poäng,fortsätt,avslutning,modul" {
 		t.Errorf("after the import: %s", names(got))
 	}
 	if res, err := f.db.ImportTemplates(ctx, sys, []programs.TemplateSet{gadSV}, false); err != nil || res[0].Status != store.TemplatesUnchanged {

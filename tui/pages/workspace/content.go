@@ -1,6 +1,8 @@
 package workspace
 
 import (
+	"strings"
+
 	"polku/internal/i18n"
 	"polku/programs"
 	"polku/store"
@@ -64,12 +66,31 @@ func (p *Page) templatesFor(v common.Vars, module string) []common.Template {
 	if p.rec == nil || len(p.rec.Templates) == 0 {
 		return nil
 	}
-	vals := programs.TemplateValues{FirstName: v.FirstName, Module: module, Exercise: v.Exercise, Therapist: v.Therapist}
+	vals := programs.TemplateValues{FirstName: v.FirstName, Module: module, Exercise: v.Exercise, Therapist: v.Therapist,
+		ScoreChange: p.scoreChangeIn(p.rec.Patient.Language)}
 	out := make([]common.Template, len(p.rec.Templates))
 	for i, t := range p.rec.Templates {
 		out[i] = common.Template{Name: t.Name, Body: vals.Expand(t.Body)}
 	}
 	return out
+}
+
+// scoreChangeIn is the validated scales' change since the baseline, in
+// lang (it reaches the patient): "GAD-7 from 15 to 10".
+func (p *Page) scoreChangeIn(lang string) string {
+	tr := i18n.New(lang)
+	var parts []string
+	for _, s := range p.measureSeries() {
+		sc := common.ScaleOf(s.in)
+		if len(s.points) < 2 || !sc.Validated {
+			continue
+		}
+		parts = append(parts, tr.T("content.templates.score_move", "Scale", sc.Name, "From", s.points[0].Total, "To", s.points[len(s.points)-1].Total))
+	}
+	if len(parts) == 0 {
+		return tr.T("content.templates.no_scores")
+	}
+	return strings.Join(parts, ", ")
 }
 
 // moduleOf is the module an editor's text is about: the submission's

@@ -235,7 +235,7 @@ func (p *Page) FullHelp() [][]key.Binding {
 		}
 		// The course keys go with the reader's actions: the last group
 		// fits beside the app's keys on a 24-row screen.
-		return [][]key.Binding{nav, append(acts, k.ReaderOut, k.Course, k.Summary), {k.Next, k.Ack, k.GoAhead, k.Lang}}
+		return [][]key.Binding{nav, append(acts, k.ReaderOut, k.Course, k.Summary, k.Lang), {k.Next, k.Ack, k.GoAhead}}
 	}
 	acts := []key.Binding{k.NextTab, k.PrevTab, k.TabN, k.Lang}
 	if p.tab == TabSubmissions {
