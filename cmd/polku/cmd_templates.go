@@ -78,8 +78,8 @@ func (a *app) templatesCmd() *cobra.Command {
 		Short:   "List, import and export the feedback templates (per language and program)",
 		Long: `Feedback templates are the openings and closings a therapist inserts into
 feedback (alt+1...alt+9 in the editor), per language and, optionally, per
-program, with the variables {first_name}, {module}, {exercise} and
-{therapist}. The editor offers the templates of the patient's language and
+program, with the variables {first_name}, {module}, {exercise},
+{therapist} and {score_change}. The editor offers the templates of the patient's language and
 program. Without an import the built-in templates (fi, sv, en) apply.
 The file format is described in docs/programs.md ("Feedback templates").`,
 	}
