@@ -21,11 +21,11 @@ func TestTemplatesPerLanguageAndProgram(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	for _, c := range []struct{ program, lang, want string }{
-		{"insomnia", "fi", "unipäiväkirja,kiitos,pisteet,jatka,lopuksi,osio"},
-		{"gad", "fi", "kiitos,pisteet,jatka,lopuksi,osio"},
-		{"gad", "sv", "tack,poäng,fortsätt,avslutning,modul"},
-		{"insomnia", "en", "sleep diary,thanks,scores,keep going,sign-off,module"},
-		{"", "de", "thanks,scores,keep going,sign-off,module"},
+		{"insomnia", "fi", "unipäiväkirja,kiitos,pisteet,jatka,lopuksi"},
+		{"gad", "fi", "kiitos,pisteet,jatka,lopuksi"},
+		{"gad", "sv", "tack,poäng,fortsätt,avslutning"},
+		{"insomnia", "en", "sleep diary,thanks,scores,keep going,sign-off"},
+		{"", "de", "thanks,scores,keep going,sign-off"},
 	} {
 		got, err := f.db.TemplatesFor(ctx, c.program, c.lang)
 		if err != nil || names(got) != c.want {
@@ -37,7 +37,7 @@ func TestTemplatesPerLanguageAndProgram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if names(rec.Templates) != "kiitos,pisteet,jatka,lopuksi,osio" {
+	if names(rec.Templates) != "kiitos,pisteet,jatka,lopuksi" {
 		t.Errorf("a Finnish-speaking gad patient's record offers %s", names(rec.Templates))
 	}
 
@@ -53,7 +53,7 @@ func TestTemplatesPerLanguageAndProgram(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := f.db.TemplatesFor(ctx, "gad", "sv")
-	if names(got) != "oro,tack,poäng,fortsätt,avslutning,modul" {
+	if names(got) != "oro,tack,poäng,fortsätt,avslutning" {
 		t.Errorf("after the import: %s", names(got))
 	}
 	if res, err := f.db.ImportTemplates(ctx, sys, []programs.TemplateSet{gadSV}, false); err != nil || res[0].Status != store.TemplatesUnchanged {
