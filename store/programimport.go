@@ -129,12 +129,38 @@ func plan(stored []storedVersion, fileVersion int, hash string) (status string, 
 // content decides whether a file is unchanged.
 func programHash(p programs.Program) string {
 	p.Version = 0
+	p.Translations = relabel(p.Translations, 0, func(t *programs.Program, v int) { t.Version = v })
 	return programs.Hash(p)
 }
 
 func instrumentHash(in programs.Instrument) string {
 	in.Version = 0
+	in.Translations = relabel(in.Translations, 0, func(t *programs.Instrument, v int) { t.Version = v })
 	return programs.Hash(in)
+}
+
+// relabel copies translations with their version label set to v: a
+// translation carries its original's version, whichever number the stored
+// version got.
+func relabel[T any](ts map[string]*T, v int, set func(*T, int)) map[string]*T {
+	if ts == nil {
+		return nil
+	}
+	out := make(map[string]*T, len(ts))
+	for l, t := range ts {
+		c := *t
+		set(&c, v)
+		out[l] = &c
+	}
+	return out
+}
+
+func relabelProgram(p *programs.Program) {
+	p.Translations = relabel(p.Translations, p.Version, func(t *programs.Program, v int) { t.Version = v })
+}
+
+func relabelInstrument(in *programs.Instrument) {
+	in.Translations = relabel(in.Translations, in.Version, func(t *programs.Instrument, v int) { t.Version = v })
 }
 
 // Lookup finds the stored definitions a bundle refers to: instruments by
@@ -239,6 +265,7 @@ func (db *DB) ImportPrograms(ctx context.Context, actor Actor, b *programs.Bundl
 			}
 			if res.Status != ImportUnchanged {
 				def.Version = res.Version
+				relabelInstrument(&def)
 				raw, _ := json.Marshal(def)
 				op.Instruments = append(op.Instruments, InstrumentVersion{ID: db.NewID(now), InstrumentID: def.ID,
 					Version: def.Version, Title: def.Title, Hash: hash, Definition: raw, ImportedAt: now})
@@ -260,6 +287,7 @@ func (db *DB) ImportPrograms(ctx context.Context, actor Actor, b *programs.Bundl
 			}
 			if res.Status != ImportUnchanged {
 				def.Version = res.Version
+				relabelProgram(&def)
 				raw, _ := json.Marshal(def)
 				op.Programs = append(op.Programs, ProgramVersion{ID: db.NewID(now), ProgramID: def.ID, Version: def.Version,
 					Title: def.Title, Language: def.Language, Hash: hash, Definition: raw, ImportedAt: now})
@@ -342,6 +370,7 @@ func (db *DB) importOrphans(ctx context.Context, now time.Time, op *ImportProgra
 		res.Status, res.Version, _ = plan(versions, def.Version, hash)
 		if res.Status != ImportUnchanged {
 			def.Version = res.Version
+			relabelProgram(&def)
 			raw, _ := json.Marshal(def)
 			op.Programs = append(op.Programs, ProgramVersion{ID: db.NewID(now), ProgramID: def.ID, Version: def.Version,
 				Title: def.Title, Language: def.Language, Hash: hash, Definition: raw, ImportedAt: now})
@@ -367,6 +396,7 @@ func (db *DB) importOrphans(ctx context.Context, now time.Time, op *ImportProgra
 		res.Status, res.Version, _ = plan(versions, def.Version, hash)
 		if res.Status != ImportUnchanged {
 			def.Version = res.Version
+			relabelInstrument(&def)
 			raw, _ := json.Marshal(def)
 			op.Instruments = append(op.Instruments, InstrumentVersion{ID: db.NewID(now), InstrumentID: def.ID,
 				Version: def.Version, Title: def.Title, Hash: hash, Definition: raw, ImportedAt: now})

@@ -466,20 +466,34 @@ func (a *app) programsExportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var doc any
+			// the original, then each translation as a document of its own
+			// (docs/programs.md, "Translations"), in the order of Languages
+			var docs []any
 			if p != nil {
 				cp := *p
 				cp.Kind = "program"
-				doc = cp
+				docs = append(docs, cp)
+				for _, l := range p.LanguagesOf()[1:] {
+					t := *p.Translations[l]
+					t.Kind, t.Version, t.TranslationOf = "program", p.Version, p.Language
+					docs = append(docs, t)
+				}
 			} else {
 				cp := *in
 				cp.Kind = "instrument"
-				doc = cp
+				docs = append(docs, cp)
+				for _, l := range in.LanguagesOf()[1:] {
+					t := *in.Translations[l]
+					t.Kind, t.Version, t.TranslationOf = "instrument", in.Version, in.Language
+					docs = append(docs, t)
+				}
 			}
 			enc := yaml.NewEncoder(a.env.stdout)
 			enc.SetIndent(2)
-			if err := enc.Encode(doc); err != nil {
-				return err
+			for _, doc := range docs {
+				if err := enc.Encode(doc); err != nil {
+					return err
+				}
 			}
 			return enc.Close()
 		},
