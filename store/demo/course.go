@@ -191,14 +191,6 @@ func (g *gen) signSummaries(ctx context.Context) error {
 	return nil
 }
 
-// therapistLanguage is a therapist's own language, the first they speak.
-func therapistLanguage(th store.Therapist) string {
-	if len(th.Languages) == 0 {
-		return "en"
-	}
-	return th.Languages[0]
-}
-
 // beforeTransfer gives what the therapist did before a transfer to the
 // colleague who had the patient then: a go-ahead or an acknowledgement is
 // only the assigned therapist's to give (docs/clinical.md), and feedback

@@ -77,7 +77,7 @@ func TestDemoTextsFitProgramAndAge(t *testing.T) {
 		"fi": {"esimie", "esihenkilö", "kumppani", "puoliso", "työkaveri", "töissä", "työpaika", "lisävuoro"},
 		"sv": {"chef", "partner", "kolleg", "arbetskamrat", "på jobbet", "sambo", "extraskift"},
 	}
-	sleepWords := map[string][]string{"en": {"sleep window", "sleep restriction"}, "fi": {"uni-ikkuna", "unen rajoit"}, "sv": {"sömnfönster", "sömnbegränsning"}}
+	sleepWords := map[string][]string{"en": {"sleep window", "sleep restriction"}, "fi": {"uni-ikkuna", "unen rajoit"}, "sv": {"sömnfönster", "sömnrestriktion"}}
 	exposureWord := map[string]string{"en": "exposure", "fi": "altistu", "sv": "exponering"}
 	langs := map[string]int{}
 	moodUp, moodAll, over, exposures := 0, 0, 0, 0

@@ -12,31 +12,31 @@ import "polku/store"
 var textFI = textBank{
 	answers:    answerBankFI,
 	fallback:   "Luin osion ja kokeilin tehtävää muutamana päivänä. Se oli vaikeampaa kuin luulin, mutta haluan jatkaa.",
-	seeMessage: "Kirjoitin tästä viestiin.",
+	seeMessage: "Kerroin tästä viestissäni.",
 	none:       "ei mitään",
 	sleepAid:   "melatoniini 1 mg klo 22",
 	weekdays:   [7]string{"sunnuntai", "maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "lauantai"},
 	clock:      "%s klo %d.%02d",
 	adult: []exchange{
 		{"Moi, en saanut kolmatta osiota auki puhelimella. Pitäiskö mun tehdä jotain?",
-			"Kiitos, että kerroit. Kokeile päivittää sovellus tai avaa osio selaimessa. Jos se ei vieläkään aukea, kerro minulle, niin kysyn asiaa tuesta."},
+			"Kiitos, että kerroit. Kokeile päivittää sovellus tai avaa osio selaimessa. Jos se ei vieläkään aukea, kerro minulle, niin kysyn asiaa tekniseltä tuelta."},
 		{"Kiitos palautteesta viime viikolla, teki hyvää kuulla tuo.",
 			"Kiitos, hienoa että siitä oli apua. Jatka rauhassa tämän viikon tehtävän parissa."},
 		{"Töissä on ollut tosi rankka viikko. Voinko tehdä tätä osiota vähän pidempään?",
-			"Totta kai. Osio pysyy auki, joten käytä sen verran aikaa kuin tarvitset. Lyhytkin yritys tällä viikolla on arvokas."},
+			"Totta kai. Osio pysyy auki, joten käytä sen verran aikaa kuin tarvitset. Lyhytkin yritys tällä viikolla riittää hyvin."},
 		{"Haluaisin siirtää seuraavaa puhelinaikaa, jos se vaan onnistuu.",
 			"Onnistuu. Etsitään uusi aika: ehdotan kahta vaihtoehtoa seuraavassa viestissäni."},
 		{"Nopea kysymys: täytänkö kyselyn uudestaan tällä viikolla?",
 			"Kyllä, täytä se tällä viikolla. Sen avulla näemme, miten asiat etenevät."},
 		{"Sori, etten saanut tällä viikolla paljon aikaan. Oon kuitenkin vielä mukana.",
 			"Kiitos, että kirjoitit. Raskaita viikkoja tulee kaikille. Valitaan tulevalle viikolle yksi pieni asia."},
-		{"Lääkäri vaihtoi mun lääkityksen. Pitäiskö mun kertoa siitä tarkemmin?",
+		{"Lääkäri muutti mun lääkitystä. Pitäiskö mun kertoa siitä tarkemmin?",
 			"Kyllä, kerro lääkkeen nimi ja annos sekä milloin muutos tehtiin. Jatka lääkkeen käyttöä niin kuin lääkäri neuvoi."},
 	},
 	program: map[string][]exchange{
 		"insomnia": {
 			{"Onko normaalia, että unen rajoittaminen väsyttää päivällä näin paljon?",
-				"Päiväväsymys lisääntyy usein ensimmäisten viikon tai kahden aikana. Älä aja autoa, jos tunnet itsesi uneliaaksi. Jos nukahdat päivällä kesken tekemisen, kerro minulle heti: silloin pidennämme ikkunaa."},
+				"Päiväväsymys lisääntyy usein ensimmäisen viikon tai kahden aikana. Älä aja autoa, jos tunnet itsesi uneliaaksi. Jos nukahdat päivällä kesken tekemisen, kerro minulle heti: silloin pidennämme ikkunaa."},
 			{"Nousin viime yönä kolme kertaa ylös niin kuin osiossa neuvotaan, mut nukuin silti vaan neljä tuntia.",
 				"Kiitos, että jatkat sinnikkäästi. Ylös nouseminen on oikea ratkaisu, ja ensimmäiset yöt ovat usein vaikeimpia. Katsotaan koko viikko unipäiväkirjastasi ennen kuin muutamme mitään."},
 			{"Voinko aloittaa uni-ikkunan jo tällä viikolla vai pitäiskö odottaa?",
@@ -45,8 +45,8 @@ var textFI = textBank{
 		"gad": {
 			{"Siirsin huolet huoliaikaan, mutta klo 18 mennessä en enää muistanut suurinta osaa niistä.",
 				"Tämä on hyvin tavallinen ja tärkeä kokemus: moni huoli menettää voimansa, kun se saa odottaa. Kirjoita huolet edelleen muistiin, niin huomaat sen itsekin."},
-			{"Lääkäri pyysi mittaamaan verenpaineen joka aamu. Onko sekin varmistelua?",
-				"Ei ole. Jatka mittauksia niin kuin lääkäri neuvoi. Kokeilut koskevat ylimääräistä tarkistamista ja vakuuttelun hakemista, eivät tarvitsemaasi hoitoa."},
+			{"Lääkäri pyysi mua mittaamaan verenpaineen joka aamu. Onko sekin varmuuden hakemista?",
+				"Ei ole. Jatka mittauksia niin kuin lääkäri neuvoi. Kokeet koskevat ylimääräistä tarkistamista ja vakuuttelun hakemista, eivät tarvitsemaasi hoitoa."},
 		},
 		"depression": {
 			{"Oon ollut vähän paremmalla tuulella, mutta sunnuntai-illat on edelleen vaikeita.",
@@ -56,7 +56,7 @@ var textFI = textBank{
 		},
 		"social-anxiety-youth": {
 			{"Moi, pitääkö mun tehdä kaikki tehtävät tällä viikolla? Mulla on kaksi koetta.",
-				"Hyvä, että kysyit. Tee portaan askel, jos ehdit, ja jätä muut ensi viikkoon. Tsemppiä kokeisiin!"},
+				"Hyvä, että kysyit. Tee askel portailla, jos ehdit, ja jätä muut ensi viikkoon. Tsemppiä kokeisiin!"},
 			{"Kokeilin sitä askelta kaupassa ja se meni paremmin kuin luulin!",
 				"Mahtavaa! Teit sen, vaikka jännitti. Kirjoita ylös, mitä opit, ja valitse seuraava askel."},
 			{"Kerrotko mun äidille, mitä mä kirjoitan tänne?",
@@ -68,15 +68,15 @@ var textFI = textBank{
 		"Tää viikko on ollut tosi raskas, ja oon miettinyt itsetuhoisia juttuja.",
 	},
 	welcome:   "Hei %[1]s. Olen %[2]s, terapeuttisi. Tervetuloa ohjelmaan. Luen viestisi arkipäivisin ja vastaan kahden arkipäivän kuluessa. %[3]s",
-	help:      "Tämä ei ole kiireellisen avun palvelu: jos tarvitset apua heti, puhelinnumerot ovat jokaisen osion lopussa, ja hätätilanteessa soita 112.",
-	youthHelp: "Tämä ei ole kiireellisen avun palvelu: jos sinulla on tosi paha olla, kerro luotettavalle aikuiselle ja katso puhelinnumerot jokaisen osion lopusta. Hätätilanteessa soita 112.",
+	help:      "Palvelu ei ole tarkoitettu kiireelliseen apuun: jos tarvitset apua heti, puhelinnumerot ovat jokaisen osion lopussa, ja hätätilanteessa soita 112.",
+	youthHelp: "Palvelu ei ole tarkoitettu kiireelliseen apuun: jos sinulla on tosi paha olla, kerro luotettavalle aikuiselle ja katso puhelinnumerot jokaisen osion lopusta. Hätätilanteessa soita 112.",
 	feedback: map[string][]string{
 		"reflection": {
 			"Kiitos, %[1]s. Kirjoitit tehtävään avoimesti ja selkeästi. Juuri sen varaan, mitä huomasit, rakennamme seuraavassa osiossa.",
 			"Hei %[1]s, kiitos vastauksestasi. Näen, että olet pohtinut asiaa huolella. Pidä nämä asiat mielessä tällä viikolla.",
 		},
 		"log": {
-			"Kiitos, %[1]s. Merkinnöistäsi näkyy selvä kuvio: illat ovat vaikeimpia. Se on hyödyllistä tietää, ja käytämme sitä ensi viikolla.",
+			"Kiitos, %[1]s. Merkinnöistäsi erottuu selvä kuvio: illat ovat vaikeimpia. Se on hyödyllistä tietää, ja käytämme sitä ensi viikolla.",
 			"Hyvää työtä, %[1]s. Jo muutama merkintä päivässä antaa paljon selvemmän kuvan kuin pelkkä muisti.",
 		},
 		"thought": {
@@ -88,7 +88,7 @@ var textFI = textBank{
 			"Hyvä suunnitelma, %[1]s. Valitsit selkeät ajankohdat. Jos jokin jää tekemättä, pienennä askelta mieluummin kuin luovut siitä.",
 		},
 		"exposure": {
-			"Hienoa, %[1]s. Teit juuri sen, mitä ahdistus käski välttää, ja näit, mitä oikeasti tapahtui. Vertaa sitä, mitä odotit, siihen, mitä tapahtui: siitä me opimme.",
+			"Hienoa, %[1]s. Teit juuri sen, mitä ahdistus käski sinua välttämään, ja näit, mitä oikeasti tapahtui. Vertaa sitä, mitä odotit, siihen, mitä tapahtui: siitä me opimme.",
 			"Kiitos, %[1]s. Tällä kertaa harjoitus oli vaikeampi kuin odotit, ja pysyit silti tilanteessa. Sekin on hyödyllistä tietoa: toista sama askel tai tee siitä ensin vähän pienempi.",
 		},
 		"screening": {
@@ -104,7 +104,7 @@ var textFI = textBank{
 			"Hienosti tehty, %[1]s! Kokeilit jotain vaikeaa ja näit, mitä oikeasti tapahtui. Siihen tarvitaan rohkeutta.",
 			"Kiitos, %[1]s. Tämä tuntui vaikeammalta kuin odotit, ja pysyit tilanteessa silti. Sekin on hyvä tietää: kokeile samaa askelta uudestaan tai ensin vähän pienempää.",
 		},
-		"screening": {"Kiitos vastauksistasi, %[1]s. Olen lukenut ne, ja voit alkaa rakentaa portaikkoasi. Jos joku joskus kohtelee sinua huonosti, kerro minulle tai jollekin toiselle aikuiselle."},
+		"screening": {"Kiitos vastauksistasi, %[1]s. Olen lukenut ne, ja voit alkaa rakentaa portaitasi. Jos joku joskus kohtelee sinua huonosti, kerro minulle tai jollekin toiselle aikuiselle."},
 	},
 	notes: map[string][]string{
 		"insomnia": {
@@ -124,7 +124,7 @@ var textFI = textBank{
 		},
 		"social-anxiety-youth": {
 			"Puhelu nuoren ja huoltajan kanssa: sovittiin, miten huoltaja tukee harjoittelua.",
-			"Turvallisuuskysely luettu: ei kiusaamista; portaikon voi aloittaa.",
+			"Turvallisuuskysely luettu: ei kiusaamista; portaiden rakentamisen voi aloittaa.",
 			"Sovittu nuoren kanssa, mitä huoltajalle kerrotaan.",
 		},
 	},
@@ -134,13 +134,13 @@ var textFI = textBank{
 		"läheinen sairaalassa (synteettinen)", "koeviikko, pyysi taukoa (synteettinen)"},
 	discontinue: map[string]string{
 		store.EndPatientChoice: "vointi parani ja halusi lopettaa (synteettinen)",
-		store.EndDidNotStart:   "ei kirjautunut kolmen muistutuksen jälkeen (synteettinen)",
+		store.EndDidNotStart:   "ei kirjautunut palveluun kolmesta muistutuksesta huolimatta (synteettinen)",
 		store.EndOtherCare:     "siirtyi psykiatrian poliklinikalle (synteettinen)",
-		store.EndNotSuitable:   "tarvitsee kasvokkaista hoitoa (synteettinen)",
+		store.EndNotSuitable:   "tarvitsee hoitoa kasvokkain vastaanotolla (synteettinen)",
 		store.EndNoContact:     "ei vastaa viesteihin eikä puheluihin (synteettinen)",
 	},
 	transfer:       "terapeutti jäi vapaalle (synteettinen)",
-	summaryComment: "\n## Terapeutin kommentti\n\nTyöskenteli ohjelman läpi tasaisesti; taitojen ylläpidon suunnitelmasta on sovittu. (synteettinen)\n",
+	summaryComment: "\n## Terapeutin kommentti\n\nTeki ohjelman tehtäviä tasaisesti koko hoidon ajan; taitojen ylläpidon suunnitelmasta on sovittu. (synteettinen)\n",
 	units: []string{
 		"Kallion terveysasema, Helsinki", "Leppävaaran terveysasema, Espoo", "Tikkurilan terveysasema, Vantaa",
 		"Tampereen työterveys", "YTHS, Oulu", "Runosmäen terveysasema, Turku",
@@ -150,8 +150,8 @@ var textFI = textBank{
 	reasons: map[string][]string{
 		"gad":                  {"Jatkuvaa huolta työstä ja terveydestä yli vuoden ajan; jännittynyt, nukkuu huonosti.", "Vaikeasti hallittavaa huolta perheestä ja raha-asioista; levoton, väsynyt."},
 		"depression":           {"Mieliala matala ja kiinnostus vähentynyt kolmen kuukauden ajan; vetäytynyt ystävistä.", "Masentunut mieliala eron jälkeen; vähän voimia, pysyttelee kotona."},
-		"insomnia":             {"Nukahtamis- ja unessa pysymisen vaikeuksia vuoden ajan; väsynyt töissä.", "Herää joka yö neljältä; unilääkkeestä ei ollut pitkään apua."},
-		"social-anxiety-youth": {"Välttää puhumista tunnilla ja syömistä koulun ruokalassa.", "Pelkää ikätovereiden arvostelua; lopettanut harrastuksiin menemisen."},
+		"insomnia":             {"Nukahtamisvaikeuksia ja katkonaista unta vuoden ajan; väsynyt töissä.", "Herää joka yö neljältä; unilääkkeestä ei ollut pitkään apua."},
+		"social-anxiety-youth": {"Välttää puhumista tunnilla ja syömistä koulun ruokalassa.", "Pelkää ikätovereiden arvostelua; lopettanut harrastuksensa."},
 	},
 	doctorAssessment: "Arvioitu vastaanotolla: soveltuu ohjattuun internetterapiaan, huoltaja on tietoinen.",
 	cohort:           "Kevätryhmä",
@@ -185,7 +185,7 @@ var answerBankFI = map[string][]map[string]string{
 		{"wind-down": "Läppäri pois klo 21.30, kymmenen minuuttia venyttelyä, rauhallista musiikkia.", "get-up-place": "Olohuoneen sohva ja aikakauslehti.", "changes": "Ei viiniä arki-iltoina, makuuhuoneeseen pimeämpi verho."},
 	},
 	"insomnia/stimulus-control-review": {
-		{"text": "Samaan aikaan herääminen oli arkena helppoa ja lauantaina vaikeaa. Nousin yöllä kahdesti ylös ja luin keittiössä; toisella kerralla nukahdin sen jälkeen nopeasti. Minusta tuntuu, että nukahdan vähän aiempaa nopeammin."},
+		{"text": "Samaan aikaan nouseminen oli arkena helppoa ja lauantaina vaikeaa. Nousin yöllä kahdesti ylös ja luin keittiössä; toisella kerralla nukahdin sen jälkeen nopeasti. Minusta tuntuu, että nukahdan vähän aiempaa nopeammin."},
 		{"text": "Vaikeinta oli olla käyttämättä puhelinta sängyssä. Nousin ylös kolmena yönä, kun en saanut unta. Aluksi se tuntui turhalta, mutta sunnuntaina minua jo nukutti, kun menin takaisin sänkyyn."},
 	},
 	"insomnia/my-sleep-window": {
@@ -202,7 +202,7 @@ var answerBankFI = map[string][]map[string]string{
 	},
 	"insomnia/sleep-thoughts": {
 		{"thought": "Jos nukun alle kuusi tuntia, teen töissä virheitä.", "evidence": "Kolmessa viikossa minulla oli kahdeksan lyhyttä yötä, ja tein yhden pienen virheen, ja sekin hyvin nukutun yön jälkeen.", "balanced": "Selviän tavallisesta päivästä lyhyenkin yön jälkeen, vaikka olen väsynyt."},
-		{"thought": "Minun täytyy pysyä sängyssä pidempään, jotta huono yö korvautuu.", "evidence": "Kun makasin sunnuntaina sängyssä klo 9 asti, sunnuntain vastainen yö oli viikon huonoin.", "balanced": "Tavalliseen aikaan nouseminen auttaa seuraavaa yötä enemmän kuin ylimääräinen aika sängyssä."},
+		{"thought": "Minun täytyy pysyä sängyssä pidempään, jotta huono yö korvautuu.", "evidence": "Kun makasin sunnuntaina sängyssä klo 9 asti, seuraava yö oli viikon huonoin.", "balanced": "Tavalliseen aikaan nouseminen auttaa seuraavaa yötä enemmän kuin ylimääräinen aika sängyssä."},
 	},
 	"insomnia/day-plan": {
 		{"light": "20 minuutin kävely klo 7.30.", "movement": "Pyöräilin töihin.", "kept-plans": "Menin kuoroon huonon yön jälkeenkin.", "enjoyed": "Kahvi ystävän kanssa lounasaikaan."},
@@ -273,7 +273,7 @@ var answerBankFI = map[string][]map[string]string{
 	},
 	"gad/uncertainty-experiment": {
 		{"plan": "Lähetän asiakkaalle sähköpostin luettuani sen vain kerran.", "usual": "Luen sen viisi kertaa ja pyydän työkaveria tarkistamaan.", "prediction": "Siinä on virhe, ja asiakas valittaa.", "what-happened": "Asiakas vastasi: ”kiitos, selvä”.", "learned": "Pärjäsin hyvin ilman tarkistamista. Ahdistus laski tunnissa."},
-		{"plan": "Annan vaimoni suunnitella lauantaimme kyselemättä yksityiskohtia.", "usual": "Kysyn mitä, missä ja milloin ja tarkistan kaiken netistä.", "prediction": "Olen jännittynyt koko päivän.", "what-happened": "Aamulla jännitti, sitten nautin lounaasta, jonka hän oli valinnut.", "learned": "Tietämättömyys oli epämukavaa mutta ei ongelma."},
+		{"plan": "Annan vaimoni suunnitella lauantaimme kyselemättä yksityiskohtia.", "usual": "Kysyn mitä, missä ja milloin ja tarkistan kaiken netistä.", "prediction": "Olen jännittynyt koko päivän.", "what-happened": "Aamulla jännitti, sitten nautin lounaasta, jonka hän oli valinnut.", "learned": "Se, etten tiennyt etukäteen, tuntui epämukavalta mutta ei ollut ongelma."},
 	},
 	"gad/worry-script": {
 		{"worry": "Entä jos poikani joutuu onnettomuuteen kotimatkalla?", "script": "Kello on 22, eikä hän ole kotona. Puhelin soi. Soittaja on sairaalasta. Ajan sinne kädet täristen... (tarina jatkuu siihen, mitä sen jälkeen tapahtuu)", "noticed": "Ensimmäisenä päivänä itkin. Viidentenä päivänä tarina tuntui enemmän tarinalta, ja lopussa minua jo tylsistytti."},
@@ -283,10 +283,10 @@ var answerBankFI = map[string][]map[string]string{
 		{"exercise": "Rauhallinen hengitys bussissa.", "notes": "Ajatukset karkasivat monta kertaa töihin; toin ne joka kerta takaisin."},
 	},
 	"gad/my-progress": {
-		{"text": "Huolehdin iltaisin vähemmän, enkä enää laita pojalleni viestiä joka tunti. Eniten auttoivat huoliaika ja epävarmuuskokeilut. Töissä tarkistelu on vielä asia, jonka kanssa haluan tehdä töitä."},
+		{"text": "Huolehdin iltaisin vähemmän, enkä enää laita pojalleni viestiä joka tunti. Eniten auttoivat huoliaika ja epävarmuuskokeet. Töissä tarkistelu on vielä asia, jonka kanssa haluan tehdä töitä."},
 	},
 	"gad/relapse-plan": {
-		{"what-helped": "Huoliaika ja epävarmuuskokeilut.", "warning-signs": "Enemmän entä jos -ajatuksia öisin, googlailua, vakuuttelun hakemista.", "first-steps": "Aloitan huoliajan uudelleen ja kirjoitan huoleni ylös.", "keep-practising": "Yksi pieni epävarmuuskokeilu viikossa.", "support": "Vaimoni; terveysasema, jos tilanne jatkuu pidempään kuin muutaman viikon."},
+		{"what-helped": "Huoliaika ja epävarmuuskokeet.", "warning-signs": "Enemmän entä jos -ajatuksia öisin, googlailua, vakuuttelun hakemista.", "first-steps": "Aloitan huoliajan uudelleen ja kirjoitan huoleni ylös.", "keep-practising": "Yksi pieni epävarmuuskoe viikossa.", "support": "Vaimoni; terveysasema, jos tilanne jatkuu pidempään kuin muutaman viikon."},
 	},
 	// Askel kerrallaan (masennus)
 	"depression/my-circle": {
@@ -298,7 +298,7 @@ var answerBankFI = map[string][]map[string]string{
 		{"text": "Käyn useimpina aamuina kävelyllä ja vastaan viesteihin vuorokauden sisällä."},
 	},
 	"depression/safety-plan": {
-		{"warning-signs": "Makaan sängyssä koko viikonlopun, en vastaa kenellekään, ajattelen ettei mikään muutu.", "own-coping": "Suihku, kävely korttelin ympäri, musiikkia parikymppisyyden ajoilta.", "people-places": "Kirjaston kahvila; naapurin koira.", "ask-for-help": "Siskoni (numero puhelimessa), ystäväni Sari.", "professionals": "Terapeuttini arkipäivisin; 116 117; MIELI ry:n Kriisipuhelin 09 2525 0111; hätätilanteessa 112.", "safer-home": "Siskoni säilyttää ylimääräiset lääkkeeni.", "reason-to-live": "Siskonpoikani, siskoni, kesämökki."},
+		{"warning-signs": "Makaan sängyssä koko viikonlopun, en vastaa kenellekään, ajattelen ettei mikään muutu.", "own-coping": "Suihku, kävely korttelin ympäri, musiikkia ajalta, kun olin parikymppinen.", "people-places": "Kirjaston kahvila; naapurin koira.", "ask-for-help": "Siskoni (numero puhelimessa), ystäväni Sari.", "professionals": "Terapeuttini arkipäivisin; 116 117; MIELI ry:n Kriisipuhelin 09 2525 0111; hätätilanteessa 112.", "safer-home": "Siskoni säilyttää ylimääräiset lääkkeeni.", "reason-to-live": "Siskonpoikani, siskoni, kesämökki."},
 	},
 	"depression/activity-record": {
 		{"activity": "Makasin sohvalla ja katsoin telkkaria.", "who": "Yksin"},
@@ -323,7 +323,7 @@ var answerBankFI = map[string][]map[string]string{
 		{"task": "Vastaan vanhan ystäväni viestiin.", "steps": "Luen sen uudestaan; kirjoitan kolme riviä; lähetän.", "first-step": "Luen sen keskiviikkona lounaan jälkeen.", "how-it-went": "Lähetin lyhyen vastauksen. Hän vastasi samana päivänä."},
 	},
 	"depression/trap-trac": {
-		{"trigger": "Viesti entiseltä mieheltäni.", "response": "Kauhu, väsymys.", "avoidance": "En avannut sitä, makasin sohvalla koko illan.", "cost": "Kysymys oli edelleen auki seuraavana päivänä, ja menetin illan.", "alternative": "Luen sen heti, vastaan käytännön kysymykseen kahdella rivillä ja käyn lyhyellä kävelyllä."},
+		{"trigger": "Viesti entiseltä mieheltäni.", "response": "Ahdistava olo, väsymys.", "avoidance": "En avannut sitä, makasin sohvalla koko illan.", "cost": "Kysymys oli edelleen auki seuraavana päivänä, ja menetin illan.", "alternative": "Luen sen heti, vastaan käytännön kysymykseen kahdella rivillä ja käyn lyhyellä kävelyllä."},
 		{"trigger": "Esihenkilö pyysi palaveria.", "response": "Solmu vatsassa.", "avoidance": "Ilmoittauduin sairaaksi.", "cost": "Syyllinen olo koko päivän; palaveri siirtyi huonompaan päivään.", "alternative": "Menen ja kysyn heti alussa, mitä palaveri koskee."},
 	},
 	"depression/solve-a-problem": {
@@ -358,7 +358,7 @@ var answerBankFI = map[string][]map[string]string{
 	},
 	"social-anxiety-youth/drop-a-trick": {
 		{"_outcome": "easier", "situation": "Odotin bussia luokkakavereiden kanssa.", "trick": "Puhelimen katsominen.", "prediction": "Kukaan ei puhu mulle ja tulee kiusallinen olo.", "what-happened": "Yks kysyi matikan kokeesta. Juteltiin hetki.", "learned": "Mulle puhutaan, kun nostan katseen."},
-		{"_outcome": "easier", "situation": "Ostin välipalaa kioskilta.", "trick": "Mumisen ja katson alas.", "prediction": "Myyjä ei kuule ja joudun toistamaan.", "what-happened": "Se kuuli hyvin ja hymyili.", "learned": "Selkeästi puhuminen oli helpompaa kuin luulin."},
+		{"_outcome": "easier", "situation": "Ostin välipalaa kioskilta.", "trick": "Mumiseminen ja alas katsominen.", "prediction": "Myyjä ei kuule ja joudun toistamaan.", "what-happened": "Se kuuli hyvin ja hymyili.", "learned": "Selkeästi puhuminen oli helpompaa kuin luulin."},
 	},
 	"social-anxiety-youth/thought-check": {
 		{"situation": "Punastuin historian tunnilla.", "thought": "Kaikki huomasi ja pitää mua outona.", "trap": "Ajatustenluku ja valokeila.", "other-view": "Ehkä joku huomasi. Ihmiset punastuu. Useimmat ei ajatellut sitä sen enempää."},
@@ -384,6 +384,6 @@ var answerBankFI = map[string][]map[string]string{
 		{"text": "Vastaan nykyään joskus tunnilla, ja istun useimpina päivinä ruokalassa muiden kanssa. Oon ylpeä, että menin piirustuskerhoon. Esitelmien kanssa haluan vielä harjoitella."},
 	},
 	"social-anxiety-youth/my-plan": {
-		{"what-helped": "Portaikko ja se, että luovuin puhelintempusta.", "warning-signs": "Alan taas mennä välkällä kirjastoon, en vastaa tunnilla.", "what-i-do": "Teen uuden pienen portaikon ja kerron äidille.", "next-challenges": "Kesätyöhaastattelu, uusi harrastusryhmä.", "support": "Äiti, mun kaveri, kouluterveydenhoitaja."},
+		{"what-helped": "Portaat ja se, että luovuin puhelintempusta.", "warning-signs": "Alan taas mennä välkällä kirjastoon, en vastaa tunnilla.", "what-i-do": "Teen uudet pienet portaat ja kerron äidille.", "next-challenges": "Kesätyöhaastattelu, uusi harrastusryhmä.", "support": "Äiti, mun kaveri, kouluterveydenhoitaja."},
 	},
 }

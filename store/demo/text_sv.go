@@ -19,34 +19,34 @@ var textSV = textBank{
 	clock:      "%s kl. %d.%02d",
 	adult: []exchange{
 		{"Hej, jag fick int upp tredje avsnittet på telefonen. Borde jag göra något?",
-			"Tack för att du sa till. Pröva att uppdatera appen, eller öppna avsnittet i en webbläsare. Om det fortfarande inte öppnas, säg till så frågar jag vår support."},
+			"Tack för att du sa till. Pröva att uppdatera appen, eller öppna avsnittet i en webbläsare. Om det fortfarande inte öppnas, säg till så frågar jag vår tekniska support."},
 		{"Tack för responsen förra veckan, det var skönt att höra.",
 			"Tack, vad bra att den hjälpte. Fortsätt i lugn och ro med veckans övning."},
 		{"Det har varit en tung vecka på jobbet. Får jag ta lite längre tid på mig med det här avsnittet?",
-			"Självklart. Avsnittet är öppet hela tiden, så ta den tid du behöver. Också ett kort försök den här veckan räknas."},
+			"Självklart. Avsnittet är öppet hela tiden, så ta den tid du behöver. Det är bra redan om du hinner pröva lite den här veckan."},
 		{"Jag skulle vilja flytta mitt nästa telefonsamtal om det går.",
 			"Det går bra. Vi hittar en ny tid; jag föreslår två alternativ i mitt nästa meddelande."},
 		{"En snabb fråga: ska jag fylla i frågeformuläret igen den här veckan?",
 			"Ja, fyll i det den här veckan. Det hjälper oss att se hur det går."},
 		{"Förlåt att jag int fick så mycket gjort den här veckan. Jag är ändå med.",
-			"Tack för att du skrev. Tunga veckor hör till. Vi väljer en liten sak för den kommande veckan."},
+			"Tack för att du skrev. Alla har tunga veckor ibland. Vi väljer en liten sak för den kommande veckan."},
 		{"Läkaren ändrade min medicinering. Ska jag berätta närmare om det?",
-			"Ja, berätta namnet och dosen på medicinen och när den ändrades. Fortsätt ta den så som läkaren har rått dig."},
+			"Ja, berätta namnet och dosen på medicinen och när den ändrades. Fortsätt ta den så som läkaren har ordinerat."},
 	},
 	program: map[string][]exchange{
 		"insomnia": {
-			{"Är det normalt att sömnbegränsningen gör mig så här trött på dagen?",
+			{"Är det normalt att sömnrestriktionen gör mig så här trött på dagen?",
 				"Det är vanligt att vara sömnigare de första en eller två veckorna. Kör inte bil om du känner dig dåsig. Om du somnar mitt i det du gör på dagen, säg genast till: då förlänger vi fönstret."},
 			{"Jag steg upp tre gånger i natt som det står i avsnittet, men jag sov ändå ba fyra timmar.",
 				"Tack för att du håller ut. Att stiga upp är rätt sak att göra, och de första nätterna är ofta de svåraste. Vi tittar på hela veckan i din sömndagbok innan vi ändrar något."},
 			{"Kan jag börja med sömnfönstret redan den här veckan, eller ska jag vänta?",
-				"Vänta tills jag har läst din hälsoenkät; jag svarar senast under nästa vardag."},
+				"Vänta tills jag har läst din hälsokontroll; jag svarar senast under nästa vardag."},
 		},
 		"gad": {
 			{"Jag sköt upp mina bekymmer till orostiden, men kl. 18 kom jag int ihåg de flesta av dem.",
 				"Det är en mycket vanlig erfarenhet, och en viktig: många bekymmer tappar sin kraft när de får vänta. Fortsätt skriva ner dem, så märker du det själv."},
-			{"Läkaren bad mig mäta blodtrycket varje morgon. Är det också kontrollerande?",
-				"Nej. Fortsätt med mätningarna som läkaren har rått dig. Experimenten gäller extra kontroller och att söka lugnande besked, inte vård som du behöver."},
+			{"Läkaren bad mig mäta blodtrycket varje morgon. Är det också ett sätt att söka visshet?",
+				"Nej. Fortsätt med mätningarna som läkaren har ordinerat. Experimenten gäller extra kontroller och att söka lugnande besked, inte vård som du behöver."},
 		},
 		"depression": {
 			{"Jag har mått lite bättre, men söndagskvällarna är fortfarande svåra.",
@@ -56,7 +56,7 @@ var textSV = textBank{
 		},
 		"social-anxiety-youth": {
 			{"Hej, måste jag göra alla övningar den här veckan? Jag har två prov.",
-				"Bra att du frågade. Gör steget på trappan om du hinner, och lämna resten till nästa vecka. Lycka till på proven!"},
+				"Bra att du frågade. Gör steget i trappan om du hinner, och lämna resten till nästa vecka. Lycka till på proven!"},
 			{"Jag prövade steget i butiken och det gick bättre än jag trodde!",
 				"Vad bra! Du gjorde det fast du var nervös. Skriv ner vad du lärde dig och välj ditt nästa steg."},
 			{"Berättar du för min mamma vad jag skriver här?",
@@ -68,8 +68,8 @@ var textSV = textBank{
 		"Den här veckan har varit så tung. Ibland tänker jag att alla skulle ha det bättre utan mig.",
 	},
 	welcome:   "Hej %[1]s. Jag heter %[2]s och är din terapeut. Välkommen till programmet. Jag läser det du skickar på vardagar och svarar inom två vardagar. %[3]s",
-	help:      "Det här är ingen tjänst för akut hjälp: om du behöver hjälp genast finns numren i slutet av varje avsnitt, och i en nödsituation ringer du 112.",
-	youthHelp: "Det här är ingen tjänst för akut hjälp: om du mår riktigt dåligt, berätta för en vuxen du litar på och titta på numren i slutet av varje avsnitt. I en nödsituation ringer du 112.",
+	help:      "Tjänsten är inte avsedd för akut hjälp: om du behöver hjälp genast finns numren i slutet av varje avsnitt, och i en nödsituation ringer du 112.",
+	youthHelp: "Tjänsten är inte avsedd för akut hjälp: om du mår riktigt dåligt, berätta för en vuxen du litar på och titta på numren i slutet av varje avsnitt. I en nödsituation ringer du 112.",
 	feedback: map[string][]string{
 		"reflection": {
 			"Tack, %[1]s. Du skrev ärligt och klart om det här. Det du lade märke till är just det vi bygger vidare på i nästa avsnitt.",
@@ -85,10 +85,10 @@ var textSV = textBank{
 		},
 		"plan": {
 			"Tack för din plan, %[1]s. Den är konkret och så liten att den går att genomföra. Uppdatera anteckningen när du har prövat, och berätta vad som eventuellt kom emellan.",
-			"Bra plan, %[1]s. Du valde tydliga tidpunkter. Om något inte blir av, gör hellre steget mindre än att du släpper det.",
+			"Bra plan, %[1]s. Du valde tydliga tidpunkter. Om något inte blir av, gör hellre steget mindre än att ge upp det.",
 		},
 		"exposure": {
-			"Bra gjort, %[1]s. Du gjorde just det som ångesten sa åt dig att undvika, och du såg vad som verkligen hände. Jämför det du väntade dig med det som hände: det är av det vi lär oss.",
+			"Bra gjort, %[1]s. Du gjorde just det som ångesten sa åt dig att undvika, och du såg vad som verkligen hände. Jämför det du väntade dig med det som hände: det är av den jämförelsen vi lär oss.",
 			"Tack, %[1]s. Den här gången var det svårare än du väntade dig, och du stannade ändå kvar. Också det är bra att veta: upprepa samma steg, eller gör det först lite mindre.",
 		},
 		"screening": {
@@ -109,12 +109,12 @@ var textSV = textBank{
 	notes: map[string][]string{
 		"insomnia": {
 			"Telefonsamtal: gick igenom sömnfönstret; kom överens om att behålla det en vecka till.",
-			"Hälsoenkäten läst: inga kontraindikationer; sömnfönstret bekräftat.",
+			"Hälsokontrollen läst: inga kontraindikationer; sömnfönstret bekräftat.",
 			"Patienten föredrar meddelanden framför telefonsamtal.",
 		},
 		"gad": {
-			"Telefonsamtal: patienten motiverad, diskuterade takten i avsnitten på två veckor.",
-			"Gick igenom orostiden; patienten fortsätter med de blodtrycksmätningar läkaren rått till.",
+			"Telefonsamtal: patienten motiverad, diskuterade takten i avsnitten som pågår två veckor.",
+			"Gick igenom orostiden; patienten fortsätter med de blodtrycksmätningar som läkaren ordinerat.",
 			"Konsulterade handledaren om långsamma framsteg; fortsätter och utvärderar igen vecka 6.",
 		},
 		"depression": {
@@ -124,7 +124,7 @@ var textSV = textBank{
 		},
 		"social-anxiety-youth": {
 			"Telefonsamtal med den unga och vårdnadshavaren: kom överens om hur vårdnadshavaren stöder övningarna.",
-			"Trygghetsenkäten läst: ingen mobbning; trappan kan börja.",
+			"Svaren om hur andra behandlar den unga lästa: ingen mobbning; trappan kan börja.",
 			"Kom överens med den unga om vad som berättas för vårdnadshavaren.",
 		},
 	},
@@ -135,12 +135,12 @@ var textSV = textBank{
 	discontinue: map[string]string{
 		store.EndPatientChoice: "mådde bättre och ville sluta (syntetisk)",
 		store.EndDidNotStart:   "loggade inte in efter tre påminnelser (syntetisk)",
-		store.EndOtherCare:     "flyttades till psykiatriska polikliniken (syntetisk)",
+		store.EndOtherCare:     "övergick till psykiatriska polikliniken (syntetisk)",
 		store.EndNotSuitable:   "behöver behandling ansikte mot ansikte (syntetisk)",
 		store.EndNoContact:     "svarar inte på meddelanden eller samtal (syntetisk)",
 	},
-	transfer:       "terapeuten gick på ledighet (syntetisk)",
-	summaryComment: "\n## Terapeutens kommentar\n\nArbetade sig jämnt igenom programmet; planen för att hålla färdigheterna vid liv är överenskommen. (syntetisk)\n",
+	transfer:       "terapeuten är tjänstledig (syntetisk)",
+	summaryComment: "\n## Terapeutens kommentar\n\nArbetade jämnt med programmet under hela behandlingen; en plan för att upprätthålla färdigheterna är överenskommen. (syntetisk)\n",
 	units: []string{
 		"Berghälls hälsostation, Helsingfors", "Alberga hälsostation, Esbo", "Dickursby hälsostation, Vanda",
 		"Företagshälsan i Tammerfors", "SHVS, Uleåborg", "Runosbackens hälsostation, Åbo",
@@ -149,7 +149,7 @@ var textSV = textBank{
 	},
 	reasons: map[string][]string{
 		"gad":                  {"Ihållande oro för arbete och hälsa i över ett år; spänd, sover dåligt.", "Svårkontrollerad oro för familj och pengar; rastlös, trött."},
-		"depression":           {"Nedstämdhet och minskat intresse i tre månader; har dragit sig undan vänner.", "Nedstämd sedan skilsmässan; ork saknas, håller sig hemma."},
+		"depression":           {"Nedstämdhet och minskat intresse i tre månader; har dragit sig undan vänner.", "Nedstämd sedan skilsmässan; orkar lite, håller sig hemma."},
 		"insomnia":             {"Svårt att somna och att sova hela natten sedan ett år; trött på jobbet.", "Vaknar klockan fyra varje natt; sömnmedicinen hjälpte inte länge."},
 		"social-anxiety-youth": {"Undviker att tala på lektionerna och att äta i skolans matsal.", "Rädd för att jämnåriga ska döma; har slutat gå på sina hobbyer."},
 	},
@@ -162,7 +162,7 @@ var textSV = textBank{
 		"Hej alla. Aktivitetsdagboken kändes fånig i början, men jag tog faktiskt två promenader den här veckan.",
 		"Är det fler än jag som tycker att morgnarna är värst? Jag bestämmer några små mål kvällen före och det hjälper lite.",
 		"Jag hoppade över övningen den här veckan, det var för mycket på jobbet. Nu prövar jag igen.",
-		"Tack för sömntipsen, jag prövade lugna timmen före sänggåendet.",
+		"Tack för sömntipsen, jag prövade den lugna timmen före sänggåendet.",
 	},
 }
 
@@ -172,7 +172,7 @@ var answerBankSV = map[string][]map[string]string{
 	// Bättre sömn (KBT-I)
 	"insomnia/sleep-goals": {
 		{"text": "Det började för två år sedan när min mamma var sjuk. Nu går jag och lägger mig redan kl. 21.30 för att vila, ligger vaken en timme och vaknar kl. 3. Vissa kvällar tar jag melatonin. Om åtta veckor vill jag somna inom en halvtimme och sluta grua mig för kvällarna."},
-		{"text": "Jag har sovit dåligt sedan jag började med skiftarbete, och det blev inte bättre när jag slutade. På veckosluten ligger jag länge i sängen för att ta igen sömn. Jag är lättretlig mot familjen och gör små misstag. Mitt mål är att sova hela natten de flesta nätter och ha ork för min hobby igen."},
+		{"text": "Jag har sovit dåligt sedan jag började med skiftarbete, och det blev inte bättre när jag slutade. På veckosluten ligger jag länge i sängen för att ta igen sömn. Jag är lättretlig mot familjen och gör små misstag. Mitt mål är att sova hela natten de flesta nätter och orka med min hobby igen."},
 		{"text": "Jag vaknar kl. 4 varje morgon och tankarna börjar rusa. Jag har prövat ett glas vin på kvällen, men det gör natten bara sämre. Jag vill vakna utvilad åtminstone några dagar i veckan."},
 	},
 	"insomnia/health-check": {
@@ -193,7 +193,7 @@ var answerBankSV = map[string][]map[string]string{
 		{"evening-plan": "En promenad kl. 21, sedan ett pussel vid köksbordet. Jag håller mig borta från soffan."},
 	},
 	"insomnia/window-week-review": {
-		{"text": "Jag höll mig till fönstret sex nätter. Kvällarna var långa och på onsdagen var jag väldigt trött, men till veckoslutet somnade jag snabbare. Jag höll på att slumra till framför tv:n, så jag ställde mig upp och diskade."},
+		{"text": "Jag höll mig till fönstret sex nätter. Kvällarna var långa och på onsdagen var jag väldigt trött, men mot veckoslutet somnade jag snabbare. Jag höll på att slumra till framför tv:n, så jag ställde mig upp och diskade."},
 		{"text": "Två kvällar gick jag och lade mig för tidigt eftersom jag var så trött. De andra nätterna höll jag fönstret och sov mer sammanhängande. Dagarna var tunga, men jag somnade inte mitt i det jag gjorde."},
 	},
 	"insomnia/day-to-bed": {
@@ -283,10 +283,10 @@ var answerBankSV = map[string][]map[string]string{
 		{"exercise": "Lugn andning i bussen.", "notes": "Tankarna vandrade till jobbet många gånger; jag tog tillbaka dem varje gång."},
 	},
 	"gad/my-progress": {
-		{"text": "Jag oroar mig mindre på kvällarna, och jag skickar inte längre meddelanden till min son varje timme. Orostiden och osäkerhetsexperimenten hjälpte mest. Kontrollerandet på jobbet vill jag fortfarande jobba med."},
+		{"text": "Jag oroar mig mindre på kvällarna, och jag skickar inte längre meddelanden till min son varje timme. Orostiden och experimenten med osäkerhet hjälpte mest. Kontrollerandet på jobbet vill jag fortfarande jobba med."},
 	},
 	"gad/relapse-plan": {
-		{"what-helped": "Orostiden och osäkerhetsexperimenten.", "warning-signs": "Fler tänk om-tankar på natten, söka på nätet, be om lugnande besked.", "first-steps": "Börja med orostiden igen och skriva ner mina bekymmer.", "keep-practising": "Ett litet osäkerhetsexperiment i veckan.", "support": "Min fru; hälsostationen om det håller i sig mer än några veckor."},
+		{"what-helped": "Orostiden och experimenten med osäkerhet.", "warning-signs": "Fler tänk om-tankar på natten, söka på nätet, be om lugnande besked.", "first-steps": "Börja med orostiden igen och skriva ner mina bekymmer.", "keep-practising": "Ett litet experiment med osäkerhet i veckan.", "support": "Min fru; hälsostationen om det håller i sig mer än några veckor."},
 	},
 	// Steg för steg (depression)
 	"depression/my-circle": {
@@ -384,6 +384,6 @@ var answerBankSV = map[string][]map[string]string{
 		{"text": "Jag svarar ibland på lektionerna nu, och jag sitter med andra i matsalen de flesta dagar. Jag är stolt över att jag gick till tecknarklubben. Presentationerna vill jag fortfarande öva på."},
 	},
 	"social-anxiety-youth/my-plan": {
-		{"what-helped": "Trappan, och att jag släppte telefontricket.", "warning-signs": "Att jag börjar gå till biblioteket på rasterna igen, att jag inte svarar på lektionerna.", "what-i-do": "Göra en ny liten trappa och berätta för mamma.", "next-challenges": "En intervju för ett sommarjobb, en ny hobbygrupp.", "support": "Mamma, min kompis, skolhälsovårdaren."},
+		{"what-helped": "Trappan, och att jag släppte telefonknepet.", "warning-signs": "Att jag börjar gå till biblioteket på rasterna igen, att jag inte svarar på lektionerna.", "what-i-do": "Göra en ny liten trappa och berätta för mamma.", "next-challenges": "En intervju för ett sommarjobb, en ny hobbygrupp.", "support": "Mamma, min kompis, skolhälsovårdaren."},
 	},
 }

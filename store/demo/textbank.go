@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"polku/programs"
+	"polku/store"
 )
 
 // The demo's people speak Finnish, Swedish or English, and everything
@@ -105,6 +106,20 @@ func TherapistLanguage(seed uint64, i int) string {
 	}
 	return "fi"
 }
+
+// UILanguage is the language a demo therapist works in: their own, the
+// first of the languages they speak (see TherapistLanguage). A store with
+// a therapist's interface-language setting sets it to this for the demo's
+// therapists.
+func UILanguage(th store.Therapist) string {
+	if len(th.Languages) == 0 {
+		return "en"
+	}
+	return th.Languages[0]
+}
+
+// therapistLanguage is the language a therapist writes notes in.
+func therapistLanguage(th store.Therapist) string { return UILanguage(th) }
 
 // therapistLanguages is what a therapist speaks: their own language
 // first; a Finnish-speaking therapist also Swedish when alsoSwedish, a
