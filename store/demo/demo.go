@@ -238,15 +238,22 @@ func (g *gen) staff() []any {
 	return out
 }
 
-// speaker is therapist i if they speak lang, else the next one who does
-// (the demo therapist speaks every language).
+// speaker is therapist i if they speak lang, else one of those who do,
+// in turn by i (the demo therapist speaks every language).
 func (g *gen) speaker(i int, lang string) int {
-	for k := range g.therapists {
-		if j := (i + k) % len(g.therapists); speaks(g.therapists[j].Languages, lang) {
-			return j
+	if speaks(g.therapists[i].Languages, lang) {
+		return i
+	}
+	var who []int
+	for j, t := range g.therapists {
+		if speaks(t.Languages, lang) {
+			who = append(who, j)
 		}
 	}
-	return i
+	if len(who) == 0 {
+		return i
+	}
+	return who[i%len(who)]
 }
 
 func (g *gen) pickTherapist(rng *rand.Rand) int {
