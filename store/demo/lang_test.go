@@ -3,8 +3,11 @@ package demo_test
 import (
 	"context"
 	"encoding/json"
+	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"polku/store"
 	"polku/store/demo"
@@ -108,5 +111,39 @@ func TestDemoLanguages(t *testing.T) {
 		if got == 0 || wrong != 0 {
 			t.Errorf("the %s welcome: %d to %s-speaking patients, %d to others", lang, got, lang, wrong)
 		}
+	}
+}
+
+// A big demo's therapists, named by their language, all have their own
+// handle, and its records all validate.
+func TestDemoTherapistsOfEveryLanguageHaveTheirOwnHandles(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC)
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), store.Options{Clock: func() time.Time { return now }, Create: true,
+		Random: rand.NewChaCha8([32]byte{1})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := demo.Generate(ctx, db, demo.Config{Seed: 1, Patients: 150, Therapists: 60, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	var n, handles int
+	db.Reader().QueryRow(`SELECT COUNT(*), COUNT(DISTINCT handle) FROM therapists WHERE role = 'therapist'`).Scan(&n, &handles)
+	if n != 60 || handles != n {
+		t.Errorf("%d therapists with %d handles, want 60 with their own", n, handles)
+	}
+	byLang := map[string]int{}
+	rows, _ := db.Reader().Query(`SELECT languages FROM therapists WHERE role = 'therapist'`)
+	for rows.Next() {
+		var raw string
+		rows.Scan(&raw)
+		var l []string
+		json.Unmarshal([]byte(raw), &l)
+		byLang[l[0]]++
+	}
+	rows.Close()
+	if byLang["fi"] != 48 || byLang["sv"] != 9 || byLang["en"] != 3 {
+		t.Errorf("therapists by their own language %v, want fi 48 (the demo therapist and 47), sv 9, en 3", byLang)
 	}
 }

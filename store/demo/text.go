@@ -22,7 +22,7 @@ var lastInitials = []string{"A", "H", "J", "K", "L", "M", "N", "P", "R", "S", "T
 
 var therapistNames = []string{
 	"Laura Mäkinen", "Jussi Koskinen", "Katja Heikkinen", "Antti Nieminen", "Marja Lehtonen", "Tiina Salo",
-	"Pasi Laine", "Hanna Järvinen", "Mikaela Lindqvist", "Ossi Ranta", "Elina Kallio", "Teemu Aalto",
+	"Pasi Laine", "Hanna Järvinen", "Minna Koivisto", "Ossi Ranta", "Elina Kallio", "Teemu Aalto",
 	"Satu Vainio", "Riikka Turunen", "Kalle Hämäläinen", "Johanna Peltola",
 }
 
