@@ -52,6 +52,7 @@ type DB struct {
 	riskCache *riskCache
 	hooks     []WriteHook
 	hooksMu   sync.RWMutex
+	group     *committer // nil: every write is a transaction of its own
 }
 
 // WriteHook is called inside every write transaction after the operation
@@ -413,6 +414,8 @@ type tx struct {
 	stmts map[string]*sql.Stmt
 	// change-log rows not yet written, changeCols values each
 	pending []any
+	// definitions parsed in this transaction, cached when it commits
+	defs *txDefs
 }
 
 func (t *tx) stmt(query string) (*sql.Stmt, error) {
@@ -532,7 +535,7 @@ type Op interface {
 
 // Apply runs one operation in one transaction as actor.
 func (db *DB) Apply(ctx context.Context, actor Actor, op Op) error {
-	return db.write(ctx, actor, op, op.apply)
+	return db.applyOp(ctx, actor, op, op.apply)
 }
 
 // ApplyChecked runs one operation like Apply, after check has passed inside
@@ -543,7 +546,7 @@ func (db *DB) Apply(ctx context.Context, actor Actor, op Op) error {
 // rolls the transaction back and is returned as it is. check may change op
 // (through a pointer) before it is applied; a nil check is Apply.
 func (db *DB) ApplyChecked(ctx context.Context, actor Actor, op Op, check func(tx *sql.Tx) error) error {
-	return db.write(ctx, actor, op, func(t *tx) error {
+	return db.applyOp(ctx, actor, op, func(t *tx) error {
 		if check != nil {
 			if err := check(t.tx); err != nil {
 				return err
@@ -562,30 +565,40 @@ func (db *DB) write(ctx context.Context, actor Actor, op Op, fn func(t *tx) erro
 		return driverFail("begin write", err)
 	}
 	t := &tx{ctx: ctx, tx: sqlTx, db: db, now: db.Now(), actor: actor, stmts: map[string]*sql.Stmt{}}
-	defer func() {
-		for _, s := range t.stmts {
-			s.Close()
-		}
-	}()
-	if err := fn(t); err != nil {
+	defer closeStmts(t.stmts)
+	if err := t.run(op, fn); err != nil {
 		sqlTx.Rollback()
 		return err
-	}
-	if err := t.flushChanges(); err != nil {
-		sqlTx.Rollback()
-		return err
-	}
-	db.hooksMu.RLock()
-	hooks := db.hooks
-	db.hooksMu.RUnlock()
-	for _, h := range hooks {
-		if err := h(ctx, sqlTx, op, actor); err != nil {
-			sqlTx.Rollback()
-			return err
-		}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return driverFail("commit", err)
+	}
+	db.defs.publish(t.defs)
+	return nil
+}
+
+func closeStmts(stmts map[string]*sql.Stmt) {
+	for _, s := range stmts {
+		s.Close()
+	}
+}
+
+// run writes one operation inside t: fn, the buffered change-log rows,
+// then the write hooks. An error leaves t to be rolled back.
+func (t *tx) run(op Op, fn func(t *tx) error) error {
+	if err := fn(t); err != nil {
+		return err
+	}
+	if err := t.flushChanges(); err != nil {
+		return err
+	}
+	t.db.hooksMu.RLock()
+	hooks := t.db.hooks
+	t.db.hooksMu.RUnlock()
+	for _, h := range hooks {
+		if err := h(t.ctx, t.tx, op, t.actor); err != nil {
+			return err
+		}
 	}
 	return nil
 }
