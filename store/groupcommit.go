@@ -33,9 +33,11 @@ import (
 const DefaultGroupSize = 64
 
 // GroupStats counts what group commit did: operations applied through it
-// (applied or refused) and the transactions they were committed in.
+// (applied or refused), the transactions they were committed in, and the
+// operations waiting for the next group now.
 type GroupStats struct {
 	Ops, Groups int64
+	Waiting     int
 }
 
 type committer struct {
@@ -75,7 +77,11 @@ func (db *DB) GroupCommitStats() GroupStats {
 	if db.group == nil {
 		return GroupStats{}
 	}
-	return GroupStats{Ops: db.group.ops.Load(), Groups: db.group.groups.Load()}
+	c := db.group
+	c.mu.Lock()
+	waiting := len(c.queue)
+	c.mu.Unlock()
+	return GroupStats{Ops: c.ops.Load(), Groups: c.groups.Load(), Waiting: waiting}
 }
 
 // applyOp writes one operation: through the group committer when it is
