@@ -152,7 +152,7 @@ func (c *committer) commit(batch []*groupReq) {
 		return
 	}
 	stmts := map[string]*sql.Stmt{}
-	defer closeStmts(stmts)
+	defer db.endStmts(stmts)
 	var kept []*tx
 	for _, r := range batch {
 		if err := r.ctx.Err(); err != nil {

@@ -53,6 +53,8 @@ type DB struct {
 	hooks     []WriteHook
 	hooksMu   sync.RWMutex
 	group     *committer // nil: every write is a transaction of its own
+	wstmts    stmtCache  // statements kept prepared on the write connection
+	rstmts    stmtCache  // and on the read pool
 }
 
 // WriteHook is called inside every write transaction after the operation
@@ -165,6 +167,8 @@ func tightenModes(path string) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
+	db.wstmts.close()
+	db.rstmts.close()
 	err1 := db.r.Close()
 	err2 := db.w.Close()
 	return errors.Join(err1, err2)
@@ -422,9 +426,14 @@ func (t *tx) stmt(query string) (*sql.Stmt, error) {
 	if s, ok := t.stmts[query]; ok {
 		return s, nil
 	}
-	s, err := t.tx.PrepareContext(t.ctx, query)
-	if err != nil {
-		return nil, err
+	var s *sql.Stmt
+	if p := t.db.wstmts.get(query); p != nil {
+		s = t.tx.StmtContext(t.ctx, p)
+	} else {
+		var err error
+		if s, err = t.tx.PrepareContext(t.ctx, query); err != nil {
+			return nil, err
+		}
 	}
 	t.stmts[query] = s
 	return s, nil
@@ -556,6 +565,21 @@ func (db *DB) ApplyChecked(ctx context.Context, actor Actor, op Op, check func(t
 	})
 }
 
+// ApplyAuthorized is ApplyChecked with a check that reads (and writes)
+// through q, the write transaction with its statements kept prepared
+// across transactions: the sync server authorizes every pushed operation
+// this way, and stores its idempotency key in the same transaction.
+func (db *DB) ApplyAuthorized(ctx context.Context, actor Actor, op Op, check func(q Querier) error) error {
+	return db.applyOp(ctx, actor, op, func(t *tx) error {
+		if check != nil {
+			if err := check(txQuerier{t}); err != nil {
+				return err
+			}
+		}
+		return op.apply(t)
+	})
+}
+
 func (db *DB) write(ctx context.Context, actor Actor, op Op, fn func(t *tx) error) error {
 	if db.readOnly {
 		return forbidden("the store is open read-only")
@@ -565,7 +589,7 @@ func (db *DB) write(ctx context.Context, actor Actor, op Op, fn func(t *tx) erro
 		return driverFail("begin write", err)
 	}
 	t := &tx{ctx: ctx, tx: sqlTx, db: db, now: db.Now(), actor: actor, stmts: map[string]*sql.Stmt{}}
-	defer closeStmts(t.stmts)
+	defer db.endStmts(t.stmts)
 	if err := t.run(op, fn); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -577,10 +601,13 @@ func (db *DB) write(ctx context.Context, actor Actor, op Op, fn func(t *tx) erro
 	return nil
 }
 
-func closeStmts(stmts map[string]*sql.Stmt) {
+// endStmts closes a finished transaction's statements and keeps the new
+// ones prepared for the next transactions.
+func (db *DB) endStmts(stmts map[string]*sql.Stmt) {
 	for _, s := range stmts {
 		s.Close()
 	}
+	db.wstmts.learn(db.w, stmts)
 }
 
 // run writes one operation inside t: fn, the buffered change-log rows,
