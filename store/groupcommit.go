@@ -153,13 +153,15 @@ func (c *committer) commit(batch []*groupReq) {
 	}
 	stmts := map[string]*sql.Stmt{}
 	defer db.endStmts(stmts)
+	// g runs the savepoints, through statements kept prepared.
+	g := &tx{ctx: ctx, tx: sqlTx, db: db, stmts: stmts}
 	var kept []*tx
 	for _, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			r.err = err
 			continue
 		}
-		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
+		if _, err := g.exec("SAVEPOINT op"); err != nil {
 			sqlTx.Rollback()
 			fail(driverFail("begin write", err))
 			return
@@ -172,13 +174,13 @@ func (c *committer) commit(batch []*groupReq) {
 			// Some driver errors (a full disk, an I/O error) end the
 			// whole transaction; then the savepoint is gone and the
 			// group fails.
-			if _, err2 := sqlTx.ExecContext(ctx, "ROLLBACK TO op"); err2 != nil {
+			if _, err2 := g.exec("ROLLBACK TO op"); err2 != nil {
 				sqlTx.Rollback()
 				fail(fmt.Errorf("%w (%s)", err, driverFail("roll back a refused operation", err2)))
 				return
 			}
 		}
-		if _, err := sqlTx.ExecContext(ctx, "RELEASE op"); err != nil {
+		if _, err := g.exec("RELEASE op"); err != nil {
 			sqlTx.Rollback()
 			fail(driverFail("release a savepoint", err))
 			return

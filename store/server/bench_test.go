@@ -182,7 +182,6 @@ func durableFloor(b *testing.B, path string, d time.Duration) float64 {
 	return float64(n) / time.Since(start).Seconds()
 }
 
-
 // cpuTime is the CPU time this process has used (user and system).
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
