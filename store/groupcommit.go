@@ -98,6 +98,11 @@ func (db *DB) applyOp(ctx context.Context, actor Actor, op Op, fn func(t *tx) er
 // outcome is known only after its group, and the caller must not report
 // "not applied" for an operation that then commits. An operation whose
 // ctx has ended before its turn is not applied.
+//
+// A caller that finds no group being committed commits one itself (with
+// whatever waits by then), so that a write alone costs no hand-over to
+// another goroutine; what queued meanwhile is handed to a goroutine of its
+// own once the caller's operation is done.
 func (c *committer) submit(ctx context.Context, actor Actor, op Op, fn func(t *tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -105,22 +110,29 @@ func (c *committer) submit(ctx context.Context, actor Actor, op Op, fn func(t *t
 	r := &groupReq{ctx: ctx, actor: actor, op: op, fn: fn, done: make(chan struct{})}
 	c.mu.Lock()
 	c.queue = append(c.queue, r)
-	if !c.running {
-		c.running = true
-		go c.loop()
-	}
+	lead := !c.running
+	c.running = true
 	c.mu.Unlock()
+	if lead {
+		c.loop(r)
+	}
 	<-r.done
 	return r.err
 }
 
-// loop commits groups while operations wait, then ends.
-func (c *committer) loop() {
+// loop commits groups while operations wait. With own, it returns once
+// own is done, handing what still waits to a new goroutine.
+func (c *committer) loop(own *groupReq) {
 	for {
 		c.mu.Lock()
 		if len(c.queue) == 0 {
 			c.running = false
 			c.mu.Unlock()
+			return
+		}
+		if own != nil && isDone(own) {
+			c.mu.Unlock()
+			go c.loop(nil)
 			return
 		}
 		n := min(len(c.queue), c.max)
@@ -133,6 +145,15 @@ func (c *committer) loop() {
 		for _, r := range batch {
 			close(r.done)
 		}
+	}
+}
+
+func isDone(r *groupReq) bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -160,6 +181,14 @@ func (c *committer) commit(batch []*groupReq) {
 		if err := r.ctx.Err(); err != nil {
 			r.err = err
 			continue
+		}
+		if len(batch) == 1 {
+			// Alone: the transaction is the operation's.
+			t := &tx{ctx: context.WithoutCancel(r.ctx), tx: sqlTx, db: db, now: db.Now(), actor: r.actor, stmts: stmts}
+			if r.err = t.run(r.op, r.fn); r.err == nil {
+				kept = append(kept, t)
+			}
+			break
 		}
 		if _, err := g.exec("SAVEPOINT op"); err != nil {
 			sqlTx.Rollback()
