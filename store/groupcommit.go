@@ -174,6 +174,14 @@ func (c *committer) commit(batch []*groupReq) {
 	}
 	stmts := map[string]*sql.Stmt{}
 	defer db.endStmts(stmts)
+	// A panic in an operation fails its group (the callers wait on it,
+	// and the write connection must be given back), not the process.
+	defer func() {
+		if p := recover(); p != nil {
+			sqlTx.Rollback()
+			fail(fmt.Errorf("write failed: %v", p))
+		}
+	}()
 	// g runs the savepoints, through statements kept prepared.
 	g := &tx{ctx: ctx, tx: sqlTx, db: db, stmts: stmts}
 	var kept []*tx

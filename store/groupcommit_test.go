@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,5 +137,30 @@ func TestGroupCommitAlone(t *testing.T) {
 	f.db.Reader().QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE entity = 'messages'").Scan(&n)
 	if n != 1 {
 		t.Fatalf("%d change-log rows for messages, want 1", n)
+	}
+}
+
+// A panic inside a group fails that group's callers with an error and
+// leaves the writer working.
+func TestGroupCommitSurvivesAPanic(t *testing.T) {
+	f := newFixture(t)
+	f.db.EnableGroupCommit(0)
+	ctx := context.Background()
+	now := f.db.Now()
+	err := f.db.ApplyChecked(ctx, f.actor, store.SendMessageOp{}, func(*sql.Tx) error { panic("boom") })
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("a panicking check: %v", err)
+	}
+	m := store.Message{ID: f.db.NewID(now), EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, Direction: store.DirectionOut,
+		TherapistID: f.therapist.ID, Body: "after", SentAt: now}
+	done := make(chan error, 1)
+	go func() { done <- f.db.Apply(ctx, f.actor, store.SendMessageOp{Message: m}) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the writer is stuck after a panic")
 	}
 }
