@@ -881,13 +881,13 @@ func (m *Model) statusBar() string {
 	left := st.StatusKey.Render(" "+m.c.Therapist.Handle) + st.Status.Render(" · "+m.opts.StoreLabel)
 	var right []string
 	if m.newActivity > 0 {
-		right = append(right, st.StatusLive.Render("● " + m.c.T("tui.status.new", "Count", m.newActivity)))
+		right = append(right, st.StatusLive.Render("● "+m.c.T("tui.status.new", "Count", m.newActivity)))
 	} else {
-		right = append(right, st.Status.Render("● " + m.c.T("tui.status.live")))
+		right = append(right, st.Status.Render("● "+m.c.T("tui.status.live")))
 	}
 	if m.meter.patientID != "" {
 		total := m.meter.stored + m.pending(now)
-		right = append(right, st.Status.Render("⏱ " + m.c.T("tui.status.time_this_week", "Time", m.c.Minutes(total), "Name", common.FirstName(m.meter.name))))
+		right = append(right, st.Status.Render("⏱ "+m.c.T("tui.status.time_this_week", "Time", m.c.Minutes(total), "Name", common.FirstName(m.meter.name))))
 	}
 	if s := m.syncStatus; s != nil && m.opts.Sync != nil {
 		var parts []string
