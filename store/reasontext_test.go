@@ -31,7 +31,7 @@ func TestReasonsRenderInEveryLanguage(t *testing.T) {
 			return feedbackReasons(f, &w.env)
 		}, fi: "palautettu 16.11., 3 työpäivää sitten: lupaus (2 työpäivää) ylittynyt 1 työpäivällä",
 			sv:      "inlämnad 16.11., för 3 arbetsdagar sedan: 1 arbetsdag över löftet om 2 arbetsdagar",
-			fiBadge: "PAL 3pv!", svBadge: "ÅK 3d!", notSv: "1 arbetsdagar", wantCode: ReasonFeedbackOverdue},
+			fiBadge: "PAL 3pv!", svBadge: "ÅTF 3d!", notSv: "1 arbetsdagar", wantCode: ReasonFeedbackOverdue},
 		{name: "feedback over since this morning", now: "2026-11-18 15:00", build: func(w *ruleWorld) []Reason {
 			f := w.facts("gad", EnrollmentActive, "2026-11-02")
 			f.submitted = []triageSub{{id: "s1", exercise: "my-goals", at: helsinki("2026-11-16 10:00")}}
@@ -42,7 +42,7 @@ func TestReasonsRenderInEveryLanguage(t *testing.T) {
 			f := w.facts("gad", EnrollmentActive, "2026-11-02")
 			f.submitted = []triageSub{{id: "s1", exercise: "my-goals", at: helsinki("2026-11-23 10:00")}}
 			return feedbackReasons(f, &w.env)
-		}, fi: "palaute tänään klo 10.00 mennessä", sv: "återkoppling i dag senast kl. 10.00", fiBadge: "PAL 1pv", svBadge: "ÅK 1d", wantCode: ReasonFeedbackDue},
+		}, fi: "palaute tänään klo 10.00 mennessä", sv: "återkoppling i dag senast kl. 10.00", fiBadge: "PAL 1pv", svBadge: "ÅTF 1d", wantCode: ReasonFeedbackDue},
 		{name: "one message", now: "2026-11-24 10:00", build: func(w *ruleWorld) []Reason {
 			f := w.facts("gad", EnrollmentActive, "2026-11-02")
 			f.messages = []triageMsg{{id: "m1", direction: DirectionIn, at: helsinki("2026-11-23 10:00")}}
@@ -63,17 +63,17 @@ func TestReasonsRenderInEveryLanguage(t *testing.T) {
 			return startingReasons(f, &w.env)
 		}, fi: "Lähete saapui 10.11., 8 työpäivää sitten: aloituslupaus (5 työpäivää) ylittynyt 3 työpäivällä",
 			sv:      "Remissen kom 10.11., för 8 arbetsdagar sedan: starten 3 arbetsdagar över startlöftet om 5 arbetsdagar",
-			fiBadge: "ALKAA 7pv", svBadge: "START om 7d", wantCode: ReasonStartDue},
+			fiBadge: "ALKU 7 pv:n päästä", svBadge: "START om 7 d", wantCode: ReasonStartDue},
 		{name: "ending in one day", now: "2026-11-23 10:00", build: func(w *ruleWorld) []Reason {
 			f := w.facts("gad", EnrollmentActive, "2026-11-02")
 			f.end = w.env.today.AddDate(0, 0, 1)
 			return endingReasons(f, &w.env)
-		}, fi: "Ohjelma päättyy 24.11., 1 päivän päästä", sv: "Programmet slutar 24.11., om 1 dag", notSv: "dagar", fiBadge: "LOPPUU 1pv", svBadge: "SLUTAR 1d", wantCode: ReasonEndingSoon},
+		}, fi: "Ohjelma päättyy 24.11., 1 päivän päästä", sv: "Programmet slutar 24.11., om 1 dag", notSv: "dagar", fiBadge: "PÄÄTTYY 1pv", svBadge: "SLUTAR 1d", wantCode: ReasonEndingSoon},
 		{name: "ended five days ago", now: "2026-11-23 10:00", build: func(w *ruleWorld) []Reason {
 			f := w.facts("gad", EnrollmentActive, "2026-11-02")
 			f.end = w.env.today.AddDate(0, 0, -5)
 			return endingReasons(f, &w.env)
-		}, fi: "Ohjelma päättyi 18.11. ilman loppumittauksia", sv: "Programmet slutade 18.11. utan slutmätningar", fiBadge: "PÄÄTTYNYT", svBadge: "SLUTAD", wantCode: ReasonEnded},
+		}, fi: "Ohjelma päättyi 18.11. ilman loppumittauksia", sv: "Programmet slutade 18.11. utan slutmätningar", fiBadge: "PÄÄTTYNYT", svBadge: "SLUT", wantCode: ReasonEnded},
 		{name: "no welcome, one day", now: "2026-11-23 10:00", build: func(w *ruleWorld) []Reason {
 			f := w.facts("gad", EnrollmentActive, "2026-11-22")
 			return startingReasons(f, &w.env)

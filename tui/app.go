@@ -427,12 +427,13 @@ func (m *Model) loadQueue(therapistID string) tea.Cmd {
 		return nil
 	}
 	m.qLoading[therapistID] = true
-	st, actor, ctx, instruments := m.c.Store, m.c.Actor, m.c.Ctx, m.instruments
+	st, actor, ctx, instruments, tr := m.c.Store, m.c.Actor, m.c.Ctx, m.instruments, m.c.Printer()
 	return func() tea.Msg {
 		q, err := st.Triage(ctx, actor, therapistID)
 		if err != nil {
 			return queueMsg{therapistID: therapistID, err: err}
 		}
+		q.Localize(tr) // the reasons in the therapist's language, before they are sanitized
 		common.SanitizeQueue(q)
 		msg := queueMsg{therapistID: therapistID, q: q}
 		if instruments != nil {

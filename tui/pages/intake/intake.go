@@ -176,10 +176,11 @@ func (p *Page) load() tea.Cmd {
 	if p.st == nil {
 		return common.Error(errors.New("this store has no intake queue"))
 	}
-	st, ctx, actor := p.st, p.c.Ctx, p.c.Actor
+	st, ctx, actor, tr := p.st, p.c.Ctx, p.c.Actor, p.c.Printer()
 	return common.ToPage(p.id, func() tea.Msg {
 		q, err := st.Intake(ctx, actor, "")
 		if err == nil {
+			q.Localize(tr)
 			sanitizeQueue(q)
 		}
 		return queueMsg{q: q, err: err}

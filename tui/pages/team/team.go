@@ -101,10 +101,13 @@ func (p *Page) load() tea.Cmd {
 		return nil
 	}
 	p.loading = true
-	st, actor, ctx, team := p.c.Store, p.c.Actor, p.c.Ctx, p.team
+	st, actor, ctx, team, tr := p.c.Store, p.c.Actor, p.c.Ctx, p.team, p.c.Printer()
 	return common.ToPage(p.id, func() tea.Msg {
 		v, err := st.Team(ctx, actor, team)
 		if err == nil {
+			for _, m := range v.Members {
+				m.Queue.Localize(tr)
+			}
 			common.SanitizeTeam(v)
 		}
 		return teamMsg{view: v, err: err}
