@@ -225,7 +225,7 @@ func (d *Dialog) View() string {
 		}
 		b.WriteString(cur + line + "\n")
 	}
-	b.WriteString(st.Label.Render(d.c.T("tui.dialog.comment") + " ") + d.comment.View() + "\n")
+	b.WriteString(st.Label.Render(d.c.T("tui.dialog.comment")+" ") + d.comment.View() + "\n")
 	if d.elsewhere {
 		b.WriteString(st.Warn.Render(common.Wrap(d.c.T("tui.ack.elsewhere"), w-4)) + "\n")
 	}

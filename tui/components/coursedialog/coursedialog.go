@@ -423,7 +423,7 @@ func (d *Dialog) View() string {
 	list(fAction, labels, d.action)
 	switch d.Kind() {
 	case store.CourseExtend:
-		b.WriteString(st.Label.Render(d.c.T("tui.course.weeks") + " ") + d.weeks.View() + "\n")
+		b.WriteString(st.Label.Render(d.c.T("tui.course.weeks")+" ") + d.weeks.View() + "\n")
 	case store.CourseDiscontinue:
 		b.WriteString(st.Label.Render(d.c.T("tui.course.why_ends")) + "\n")
 		words := make([]string, len(store.DiscontinueReasons))
@@ -440,7 +440,7 @@ func (d *Dialog) View() string {
 		list(fChoice, names, d.to)
 	}
 	if d.Kind() != "" {
-		b.WriteString(st.Label.Render(d.c.T("tui.course.reason") + " ") + d.reason.View() + "\n")
+		b.WriteString(st.Label.Render(d.c.T("tui.course.reason")+" ") + d.reason.View() + "\n")
 	}
 	if d.problem != "" {
 		b.WriteString(st.Warn.Render(common.Wrap(d.problem, w-4)) + "\n")

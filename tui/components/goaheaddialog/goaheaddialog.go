@@ -14,8 +14,8 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"polku/programs"
 	"polku/internal/i18n"
+	"polku/programs"
 	"polku/store"
 	"polku/tui/common"
 	"polku/tui/sanitize"
@@ -304,7 +304,7 @@ func (d *Dialog) View() string {
 		}
 		b.WriteString(cur + line + "\n")
 	}
-	b.WriteString(st.Label.Render(d.c.T("tui.dialog.comment") + " ") + d.comment.View() + "\n")
+	b.WriteString(st.Label.Render(d.c.T("tui.dialog.comment")+" ") + d.comment.View() + "\n")
 	if d.needReason {
 		b.WriteString(st.Warn.Render(d.c.T("tui.goahead.need_reason")) + "\n")
 	}
