@@ -442,6 +442,7 @@ func (m *Model) loadQueue(therapistID string) tea.Cmd {
 			if msg.scales, err = common.LoadScales(ctx, instruments); err != nil {
 				return queueMsg{therapistID: therapistID, err: err}
 			}
+			msg.scales = msg.scales.In(tr)
 		}
 		return msg
 	}
@@ -450,13 +451,13 @@ func (m *Model) loadQueue(therapistID string) tea.Cmd {
 // loadScales reads the stored instruments (the supervisor's home loads no
 // queue of its own).
 func (m *Model) loadScales() tea.Cmd {
-	ctx, instruments := m.c.Ctx, m.instruments
+	ctx, instruments, tr := m.c.Ctx, m.instruments, m.c.Printer()
 	if instruments == nil {
 		return nil
 	}
 	return func() tea.Msg {
 		s, err := common.LoadScales(ctx, instruments)
-		return scalesMsg{scales: s, err: err}
+		return scalesMsg{scales: s.In(tr), err: err}
 	}
 }
 
