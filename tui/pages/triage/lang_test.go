@@ -54,6 +54,9 @@ func TestNoEnglishLeftOnTheQueue(t *testing.T) {
 			c := &common.Common{Ctx: context.Background(), Store: f.DB, Actor: fixture.Actor(f.Anna), Therapist: f.Anna,
 				Styles: common.NewStyles(r, common.Theme{Mono: true}), Keys: common.NewGlobalKeysIn(tr), Clock: f.Clock.Now,
 				Loc: fixture.Helsinki(), Config: common.DefaultConfig(), Tr: tr}
+			if scales, err := common.LoadScales(context.Background(), f.DB); err == nil {
+				c.Scales = scales.In(tr)
+			}
 			p := New(c, f.Anna, false, true)
 			p.SetSize(size[0], size[1]-2)
 			p.SetQueue(q)
