@@ -618,7 +618,7 @@ func (p *Page) countsView() string {
 		line = " " + st.Bold.Render(p.therapist.Name) + st.Warn.Render(" "+p.c.T("pages.triage.read_only")) + st.Faint.Render(" · ") + line[1:]
 	}
 	if p.pinned > 0 && (p.section != SectionNeeds || p.filter.Value() != "") {
-		line += st.Faint.Render("  "+p.c.T("pages.triage.risk_pinned"))
+		line += st.Faint.Render("  " + p.c.T("pages.triage.risk_pinned"))
 	}
 	return common.Truncate(line, p.width)
 }
