@@ -129,7 +129,7 @@ func (p *Page) measuresContent() string {
 			pts[j] = chart.Point{Week: m.Week, Total: m.Total}
 		}
 		h := min(14, max(6, p.content.Height-7))
-		spec := chart.Spec{Points: pts, Lo: lo, Hi: hi, Bands: in.Bands, Reliable: rcp, Weeks: weeks, Width: w, Height: h}
+		spec := chart.Spec{Points: pts, Lo: lo, Hi: hi, Bands: in.Bands, Reliable: rcp, Weeks: weeks, Width: w, Height: h, Tr: p.c.Printer()}
 		b.WriteString(chart.Render(spec, chart.Styles{Axis: st.Faint, Point: st.ChartPoint, Line: st.ChartLine, Label: st.Subtle, Edge: st.Faint, Shade: st.BandShade}) + "\n")
 		b.WriteString(st.Faint.Render(common.Wrap(chart.Legend(spec), w)) + "\n")
 		// Scores by week, and critical items.
