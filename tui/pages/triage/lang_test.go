@@ -2,6 +2,7 @@ package triage
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -109,4 +110,37 @@ func flat(bs [][]key.Binding) []key.Binding {
 		out = append(out, b...)
 	}
 	return out
+}
+
+// TestSortByNameFollowsTheLanguage: sorted by name, å, ä and ö come after
+// z in Finnish and Swedish; in English Å sorts with A.
+func TestSortByNameFollowsTheLanguage(t *testing.T) {
+	q := &store.Queue{TherapistID: "t1", Counts: map[store.Class]int{}}
+	for i, n := range []string{"Ärla", "Åsa", "Zoe", "Anna", "Örjan", "Bo"} {
+		q.Items = append(q.Items, store.QueueItem{PatientID: fmt.Sprint("p", i), DisplayName: n, Class: store.ClassDue,
+			Status: store.EnrollmentActive, Reasons: []store.Reason{{Class: store.ClassDue, Text: "x", Badge: "x"}}})
+		q.Counts[store.ClassDue]++
+	}
+	for lang, want := range map[string]string{
+		i18n.FI: "Anna Bo Zoe Åsa Ärla Örjan",
+		i18n.SV: "Anna Bo Zoe Åsa Ärla Örjan",
+		i18n.EN: "Anna Ärla Åsa Bo Örjan Zoe",
+	} {
+		c := testCommon()
+		c.Tr = i18n.New(lang)
+		p := New(c, store.Therapist{ID: "t1"}, false, true)
+		p.SetSize(80, 22)
+		p.SetQueue(q)
+		p.Update(keyMsg("s"))
+		if p.sortMode != SortName {
+			t.Fatalf("s: sort mode %d", p.sortMode)
+		}
+		var got []string
+		for _, it := range p.Visible() {
+			got = append(got, it.DisplayName)
+		}
+		if g := strings.Join(got, " "); g != want {
+			t.Errorf("%s: %s, want %s", lang, g, want)
+		}
+	}
 }

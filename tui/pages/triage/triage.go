@@ -268,7 +268,8 @@ func (p *Page) recompute() {
 	switch p.sortMode {
 	case SortName:
 		sort.SliceStable(rest, func(a, b int) bool {
-			return strings.ToLower(items[rest[a]].DisplayName) < strings.ToLower(items[rest[b]].DisplayName)
+			// The language's collation: å, ä and ö after z in Finnish and Swedish.
+			return p.c.Compare(items[rest[a]].DisplayName, items[rest[b]].DisplayName) < 0
 		})
 	case SortIdle:
 		sort.SliceStable(rest, func(a, b int) bool {
