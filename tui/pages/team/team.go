@@ -256,7 +256,7 @@ func (p *Page) View() string {
 		}
 	}
 	if len(v.Members) == 0 {
-		b.WriteString(st.Subtle.Render("  " + p.c.T("pages.team.no_therapists")) + "\n")
+		b.WriteString(st.Subtle.Render("  "+p.c.T("pages.team.no_therapists")) + "\n")
 	}
 	return common.Fit(strings.TrimRight(b.String(), "\n"), p.width, p.high)
 }
