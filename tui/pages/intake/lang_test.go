@@ -107,8 +107,14 @@ func TestNoEnglishLeftOnTheIntakePage(t *testing.T) {
 		p := New(c)
 		p.SetSize(80, 22)
 		run(p, p.Init())
-		run(p, func() tea.Msg { _, cmd := p.Update(tea.KeyMsg{Type: tea.KeyDown}); return cmd })
-		run(p, func() tea.Msg { _, cmd := p.Update(tea.KeyMsg{Type: tea.KeyUp}); return cmd })
+		{
+			_, cmd := p.Update(tea.KeyMsg{Type: tea.KeyDown})
+			run(p, cmd)
+		}
+		{
+			_, cmd := p.Update(tea.KeyMsg{Type: tea.KeyUp})
+			run(p, cmd)
+		}
 		var data []string
 		texts(reflect.ValueOf(p.queue), &data, 0)
 		texts(reflect.ValueOf(p.details), &data, 0)
@@ -138,9 +144,15 @@ func TestNoEnglishLeftOnTheIntakePage(t *testing.T) {
 			p.SetSize(size[0], size[1]-2)
 			shot(size[0])
 			for _, k := range []string{"a", "d", "w"} {
-				run(p, func() tea.Msg { _, cmd := p.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}); return cmd })
+				{
+					_, cmd := p.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+					run(p, cmd)
+				}
 				shot(size[0])
-				run(p, func() tea.Msg { _, cmd := p.Update(tea.KeyMsg{Type: tea.KeyEsc}); return cmd })
+				{
+					_, cmd := p.Update(tea.KeyMsg{Type: tea.KeyEsc})
+					run(p, cmd)
+				}
 			}
 		}
 		screens = append(screens, [2]any{80, p.Title()})

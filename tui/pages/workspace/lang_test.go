@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 
 	"polku/internal/i18n"
 	"polku/store"
@@ -77,21 +76,30 @@ func TestNoEnglishLeftInTheWorkspace(t *testing.T) {
 				var screens []string
 				for range tabNames {
 					screens = append(screens, p.View())
-					run(p, func() tea.Msg { _, cmd := p.Update(press("tab")); return cmd })
+					{
+						_, cmd := p.Update(press("tab"))
+						run(p, cmd)
+					}
 				}
 				for _, b := range append(p.ShortHelp(), flat(p.FullHelp())...) {
 					screens = append(screens, b.Help().Desc)
 				}
 				screens = append(screens, p.Title())
 				if len(p.subs) > 0 && p.Reading() == "" {
-					run(p, func() tea.Msg { _, cmd := p.Update(press("enter")); return cmd })
+					{
+						_, cmd := p.Update(press("enter"))
+						run(p, cmd)
+					}
 				}
 				if p.Reading() != "" {
 					screens = append(screens, p.View())
 					for _, b := range p.ShortHelp() {
 						screens = append(screens, b.Help().Desc)
 					}
-					run(p, func() tea.Msg { _, cmd := p.Update(press("esc")); return cmd })
+					{
+						_, cmd := p.Update(press("esc"))
+						run(p, cmd)
+					}
 				}
 				for i, s := range screens {
 					// The sleep diary's guidance lines (indented six
