@@ -124,3 +124,37 @@ func (q *IntakeQueue) Localize(p *i18n.Printer) {
 		}
 	}
 }
+
+// DescribeEventMsg is DescribeEvent as a message, for a reader of another
+// language (RenderMessage renders it).
+func DescribeEventMsg(ev EnrollmentEvent, handle func(id string) string) i18n.Message {
+	var what i18n.Message
+	switch ev.Kind {
+	case CourseExtend:
+		what = i18n.Msg("store.event.extend", "Count", ev.Weeks, "End", isoDay(ev.PlannedEnd))
+	case CourseTransfer:
+		what = i18n.Msg("store.event.transfer", "From", handle(ev.FromTherapist), "To", handle(ev.ToTherapist))
+	case CourseDiscontinue:
+		code := ev.ReasonCode
+		if _, ok := discontinueWords[code]; !ok || code == EndOther {
+			code = "other_reason" // "other" is a word the catalogs keep for plural forms
+		}
+		what = i18n.Msg("store.event.discontinue", "Reason", i18n.Msg("store.discontinue_reason."+code))
+	default:
+		what = i18n.Msg("store.event." + ev.Kind)
+	}
+	reason := any("")
+	if r := strings.TrimSpace(ev.Reason); r != "" {
+		reason = " (" + r + ")"
+	}
+	return i18n.Msg("store.event.line", "Date", isoDay(ev.Date), "What", what, "Reason", reason, "By", handle(ev.ActorID))
+}
+
+// isoDay is a stored date (YYYY-MM-DD) as a date argument, or the text as
+// it is.
+func isoDay(s string) any {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return dateArg{t}
+	}
+	return s
+}

@@ -123,3 +123,30 @@ func TestReasonsRenderInEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestCourseEventsInEveryLanguage: a step of a treatment's course reads
+// in the reader's language, the count of an extension in its plural form.
+func TestCourseEventsInEveryLanguage(t *testing.T) {
+	name := func(id string) string { return map[string]string{"a": "Anna Virtanen", "b": "Ben Lindqvist"}[id] }
+	for _, c := range []struct {
+		ev         EnrollmentEvent
+		en, fi, sv string
+	}{
+		{EnrollmentEvent{Kind: CourseComplete, Date: "2026-11-18", ActorID: "a"},
+			"18 Nov 2026 completed by Anna Virtanen", "18.11.2026 päätetty, tekijä Anna Virtanen", "18.11.2026 avslutad av Anna Virtanen"},
+		{EnrollmentEvent{Kind: CourseExtend, Weeks: 1, PlannedEnd: "2027-01-25", Date: "2026-11-18", ActorID: "a"},
+			"extended by 1 week to 25 Jan 2027", "jatkettu 1 viikolla, loppu 25.1.2027", "förlängd med 1 vecka till 25.1.2027"},
+		{EnrollmentEvent{Kind: CourseExtend, Weeks: 4, PlannedEnd: "2027-01-25", Date: "2026-11-18", ActorID: "a"},
+			"extended by 4 weeks", "jatkettu 4 viikolla", "förlängd med 4 veckor"},
+		{EnrollmentEvent{Kind: CourseDiscontinue, ReasonCode: EndOther, Reason: "muutti", Date: "2026-11-18", ActorID: "b"},
+			"discontinued: other (muutti) by Ben Lindqvist", "keskeytetty: muu (muutti), tekijä Ben Lindqvist", "avbruten: annat (muutti) av Ben Lindqvist"},
+		{EnrollmentEvent{Kind: CourseTransfer, FromTherapist: "a", ToTherapist: "b", Date: "2026-11-18", ActorID: "a"},
+			"transferred from Anna Virtanen to Ben Lindqvist", "siirretty terapeutilta Anna Virtanen terapeutille Ben Lindqvist", "överförd från Anna Virtanen till Ben Lindqvist"},
+	} {
+		for lang, want := range map[string]string{i18n.EN: c.en, i18n.FI: c.fi, i18n.SV: c.sv} {
+			if got := RenderMessage(i18n.New(lang), DescribeEventMsg(c.ev, name)); !strings.Contains(got, want) {
+				t.Errorf("%s %s: %q lacks %q", c.ev.Kind, lang, got, want)
+			}
+		}
+	}
+}

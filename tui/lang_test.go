@@ -37,7 +37,14 @@ import (
 // another branch. On these pages only the words this package draws
 // (status bar, help, legend, dialogs, editor) are checked; every other
 // screen is checked whole. Empty this list when the pages are localized.
-var pendingPages = []string{"triage", "workspace", "team", "intake", "cohort", "moderation", "admin"}
+// The queue, team, cohort and moderation pages are checked whole. On the
+// workspace the discharge summary's draft (written by the store) is still
+// English, and the fixture's program texts ("What did you do this week")
+// match the catalogs' phrases; the admin page shows commands; the intake
+// fixture's names ("Mikko Referred") and quoted referral text read as
+// English: those pages are checked by their own tests (tui/pages/*/
+// lang_test.go), which know their data.
+var pendingPages = []string{"workspace", "intake", "admin"}
 
 // langScreens are the golden screens and the ones only the languages
 // need: the go-ahead dialog and the help while the editor has the

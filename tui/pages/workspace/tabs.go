@@ -342,7 +342,7 @@ func (p *Page) timelineContent() string {
 	var evs []event
 	add := func(at time.Time, kind, text string) { evs = append(evs, event{at, kind, text}) }
 	for _, r := range rec.Referrals {
-		add(r.ReceivedAt, "referral", p.c.T("pages.workspace.timeline.referral", "Unit", r.ReferringUnit, "Program", r.RequestedProgram, "Status", r.Status))
+		add(r.ReceivedAt, "referral", p.c.T("pages.workspace.timeline.referral", "Unit", r.ReferringUnit, "Program", r.RequestedProgram, "Status", p.c.T("pages.workspace.referral_status."+r.Status)))
 	}
 	for _, e := range rec.Enrollments {
 		title := sanitize.Line(e.ProgramID)
@@ -402,7 +402,7 @@ func (p *Page) timelineContent() string {
 		return id
 	}
 	for _, ev := range rec.Events {
-		add(ev.At, "course", sanitize.Line(store.DescribeEvent(ev, name)))
+		add(ev.At, "course", sanitize.Line(store.RenderMessage(p.c.Printer(), store.DescribeEventMsg(ev, name))))
 	}
 	for _, sm := range rec.Summaries {
 		text := p.c.T("pages.workspace.timeline.summary", "Therapist", name(sm.TherapistID))
