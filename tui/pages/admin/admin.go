@@ -98,7 +98,7 @@ func (p *Page) View() string {
 	b.WriteString(st.Subtle.Render(common.Wrap(p.c.T("pages.admin.intro"), w)) + "\n")
 	// One line per command, what it is for beside the first of its
 	// group; on a tall screen what each does on the line below it.
-	labelW := 0
+	labelW := 10
 	n := 0
 	for _, g := range groups {
 		n += len(g.commands)

@@ -424,7 +424,7 @@ func (p *Page) View() string {
 		b.WriteString("\n" + st.Label.Render(p.c.T("pages.cohort.messages")) + "\n")
 		for i := max(0, len(v.Messages)-3); i < len(v.Messages); i++ {
 			m := v.Messages[i]
-			b.WriteString(common.Truncate(st.Faint.Render(common.Pad(p.c.When(m.SentAt), 14))+" "+strings.ReplaceAll(m.Body, "\n", " "), p.width) + "\n")
+			b.WriteString(common.Truncate(st.Faint.Render(common.Pad(p.c.When(m.SentAt), max(13, ansi.StringWidth(p.c.When(m.SentAt))+1)))+" "+strings.ReplaceAll(m.Body, "\n", " "), p.width) + "\n")
 		}
 	}
 	switch p.mode {

@@ -539,7 +539,7 @@ func (p *Page) accept() tea.Cmd {
 		return p.startEdit(editDoctor)
 	}
 	if p.beyondPromise() && strings.TrimSpace(p.reason.Value()) == "" {
-		p.problem = p.c.T("pages.intake.problem.beyond_promise", "Date", isoDate(p.c, strings.TrimSpace(p.date.Value())), "Promise", isoDate(p.c, d.PromiseDate))
+		p.problem = p.c.T("pages.intake.problem.beyond_promise", "Date", strings.TrimSpace(p.date.Value()), "Promise", d.PromiseDate) // as typed: YYYY-MM-DD
 		return p.startEdit(editReason)
 	}
 	req := store.AcceptRequest{ReferralID: d.Referral.ID, Version: d.Item.Version, ProgramID: prog.ProgramID, ProgramVer: prog.Version,

@@ -218,7 +218,7 @@ func (p *Page) formView(width int) string {
 		return b.String()
 	}
 	// The labels' column is as wide as the longest label in the language.
-	labelW := 0
+	labelW := 11
 	for _, id := range formLabels {
 		labelW = max(labelW, ansi.StringWidth(p.c.T(id))+1)
 	}
@@ -249,9 +249,9 @@ func (p *Page) formView(width int) string {
 		if p.edit == editDate {
 			date = p.date.View()
 		}
-		promise := st.Faint.Render("  " + p.c.T("pages.intake.promise_by", "Date", isoDate(p.c, d.PromiseDate)))
+		promise := st.Faint.Render("  " + p.c.T("pages.intake.promise_by", "Date", d.PromiseDate))
 		if p.beyondPromise() {
-			promise = st.Warn.Render("  " + p.c.T("pages.intake.beyond_promise", "Date", isoDate(p.c, d.PromiseDate)))
+			promise = st.Warn.Render("  " + p.c.T("pages.intake.beyond_promise", "Date", d.PromiseDate))
 		}
 		field("pages.intake.field.start", date+promise)
 		if p.beyondPromise() || p.reason.Value() != "" || p.edit == editReason {

@@ -289,11 +289,17 @@ func (p *Page) View() string {
 	}
 	listH := max(3, p.height/2-2)
 	top := max(0, min(p.cursor-listH/2, len(p.posts)-listH))
+	// As wide as the longest time and state in the language.
+	whenW, statusW := 13, 9
+	for i := top; i < min(len(p.posts), top+listH); i++ {
+		whenW = max(whenW, ansi.StringWidth(p.c.When(p.posts[i].PostedAt)))
+		statusW = max(statusW, ansi.StringWidth(p.c.T("pages.moderation.status."+p.posts[i].Status)))
+	}
 	for i := top; i < min(len(p.posts), top+listH); i++ {
 		q := p.posts[i]
-		line := common.Pad(p.c.When(q.PostedAt), 14) + " " + common.Pad(q.GroupName, 16) + " " + common.Pad(q.Alias, 16) + " "
+		line := common.Pad(p.c.When(q.PostedAt), whenW) + " " + common.Pad(q.GroupName, 16) + " " + common.Pad(q.Alias, 16) + " "
 		if p.all {
-			line += common.Pad(p.c.T("pages.moderation.status."+q.Status), 11) + " "
+			line += common.Pad(p.c.T("pages.moderation.status."+q.Status), statusW) + " "
 		}
 		line += strings.ReplaceAll(q.Body, "\n", " ")
 		if i == p.cursor {

@@ -634,7 +634,8 @@ func (p *Page) listView(width, height int) string {
 		return st.Subtle.Render("  " + msg)
 	}
 	nameW := min(24, max(14, width/4))
-	progW := 15
+	// As wide as a long program column in the language ("depress… vk10/12").
+	progW := max(15, lipgloss.Width(p.c.T("pages.triage.row_week", "Program", "1234567…", "Week", 10, "Weeks", 12)))
 	// The sticky risk rows, the line counting risk rows out of view, then
 	// the scrolled rest.
 	sticky, line, window := p.rowsLayout()

@@ -413,10 +413,10 @@ func (p *Page) timelineContent() string {
 	}
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].at.After(evs[j].at) })
 	// The columns are as wide as their longest entry in this language.
-	kindW, whenW := 0, 0
+	kindW, whenW := 12, 13
 	for _, e := range evs {
-		kindW = max(kindW, ansi.StringWidth(p.c.T("pages.workspace.timeline.kind."+e.kind)))
-		whenW = max(whenW, ansi.StringWidth(p.c.When(e.at)))
+		kindW = max(kindW, ansi.StringWidth(p.c.T("pages.workspace.timeline.kind."+e.kind))+1)
+		whenW = max(whenW, ansi.StringWidth(p.c.When(e.at))+1)
 	}
 	var b strings.Builder
 	for _, e := range evs {
