@@ -9,6 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -192,9 +195,32 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, p *principal
 // page, resume says how far they got: the next page takes the records of
 // that patient after (typ, id), in the order of backfillList, before going
 // on with the change at seq+1 (which assigned the patient).
+//
+// A first pull walks instead: walk says where. The horizon seq is the head
+// of the change log when the walk began: the walk sends the current rows
+// of the patients the actor could see both then and now, and the pull goes
+// on from seq through the change log as after any page (the records
+// written during the walk, the patients assigned during it).
 type cursor struct {
 	seq    int64
 	resume *resume
+	walk   *walkPos
+}
+
+// walkPos is the last record a walk sent: its type, patient ("" for
+// global records) and id; typ "" before the first one.
+type walkPos struct {
+	typ, patientID, id string
+}
+
+// walkMark is a walk cursor's second part: "SEQ~w~TYPE~PATIENT~ID".
+const walkMark = "w"
+
+// cursorPart escapes "~" (and the escape) in an id put in a cursor.
+var cursorPart = strings.NewReplacer("%", "%25", cursorSep, "%7E")
+
+func unescapePart(v string) (string, error) {
+	return url.PathUnescape(v)
 }
 
 type resume struct {
@@ -214,6 +240,17 @@ func parseCursor(v string) (cursor, error) {
 		return cursor{}, errors.New("bad cursor")
 	}
 	c := cursor{seq: n}
+	if len(parts) == 5 && parts[1] == walkMark && n > 0 {
+		w := &walkPos{typ: parts[2]}
+		var err1, err2 error
+		w.patientID, err1 = unescapePart(parts[3])
+		w.id, err2 = unescapePart(parts[4])
+		if err1 != nil || err2 != nil || (w.typ == "") != (w.id == "") || (w.typ != "" && !slices.Contains(store.WalkTypes(), w.typ)) {
+			return cursor{}, errors.New("bad cursor")
+		}
+		c.walk = w
+		return c, nil
+	}
 	switch {
 	case len(parts) == 4 && n > 0 && parts[1] != "" && parts[2] != "" && parts[3] != "":
 		c.resume = &resume{patientID: parts[1], typ: parts[2], id: parts[3]}
@@ -227,6 +264,9 @@ func (c cursor) String() string {
 	s := strconv.FormatInt(c.seq, 10)
 	if r := c.resume; r != nil {
 		s += cursorSep + r.patientID + cursorSep + r.typ + cursorSep + r.id
+	}
+	if w := c.walk; w != nil {
+		s += cursorSep + walkMark + cursorSep + w.typ + cursorSep + cursorPart.Replace(w.patientID) + cursorSep + cursorPart.Replace(w.id)
 	}
 	return s
 }
@@ -303,9 +343,22 @@ func (s *Server) pull(ctx context.Context, actor store.Actor, since cursor, chec
 			return nil, nil, errResync(since.seq)
 		}
 	}
+	if since.seq == 0 && since.resume == nil && resp.Head > 0 {
+		// A first pull: the records the actor may see as they are now,
+		// up to the head of the log; the log from there.
+		since.walk = &walkPos{}
+		since.seq = resp.Head
+	}
 	resp.Cursor = since.String()
 	if resp.Check, err = checkAt(ctx, tx, since.seq); err != nil {
 		return nil, nil, err
+	}
+	if since.walk != nil {
+		patients, err := s.walk(ctx, tx, actor, resp, since, limit)
+		if err != nil {
+			return nil, nil, err
+		}
+		return resp, patients, nil
 	}
 	if since.seq >= resp.Head && since.resume == nil {
 		return resp, nil, nil
@@ -658,4 +711,120 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// walk fills one page of a first pull from the walk position of since:
+// global records, then the records of the patients the actor could see at
+// the horizon (since.seq) and still sees, type by type. It returns the
+// patients whose records the page carries.
+func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *api.PullResponse, since cursor, limit int) ([]string, error) {
+	vis, err := s.visibility(ctx, tx, actor)
+	if err != nil {
+		return nil, err
+	}
+	seen, err := s.visibleAt(ctx, tx, actor, vis.patients, since.seq)
+	if err != nil {
+		return nil, err
+	}
+	// An intake worker's patients (through an open referral) are not
+	// assignments: those they see now, of the intake types only.
+	withIntake := slices.Clone(seen)
+	for p := range vis.intake {
+		if !vis.patients[p] {
+			withIntake = append(withIntake, p)
+		}
+	}
+	sort.Strings(withIntake)
+	types := store.WalkTypes()
+	pos := *since.walk
+	start := 0
+	if pos.typ != "" {
+		start = slices.Index(types, pos.typ)
+	}
+	patients := map[string]bool{}
+	for i := start; i < len(types); i++ {
+		typ := types[i]
+		list := seen
+		if intakeTypes[typ] {
+			list = withIntake
+		}
+		afterPatient, afterID := "", ""
+		if typ == pos.typ {
+			afterPatient, afterID = pos.patientID, pos.id
+		}
+		room := limit - len(resp.Items)
+		recs, err := s.db.WalkPage(ctx, tx, typ, list, actor.ID, afterPatient, afterID, room)
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			if !vis.canSee(rec) {
+				continue
+			}
+			it, err := itemOf(since.seq, rec)
+			if err != nil {
+				return nil, err
+			}
+			resp.Items = append(resp.Items, it)
+			if it.PatientID != "" {
+				patients[it.PatientID] = true
+			}
+		}
+		if len(recs) == room {
+			t, id, p := store.RecordRef(recs[len(recs)-1])
+			resp.Cursor = cursor{seq: since.seq, walk: &walkPos{typ: t, patientID: p, id: id}}.String()
+			resp.More = true
+			return keys(patients), nil
+		}
+	}
+	// Walked: the change log from the horizon on.
+	resp.Cursor = cursor{seq: since.seq}.String()
+	resp.More = since.seq < resp.Head
+	return keys(patients), nil
+}
+
+// visibleAt keeps of patients (those the actor sees now) the ones the
+// actor could also see at change seq, in one query through the patients'
+// assignments, sorted.
+func (s *Server) visibleAt(ctx context.Context, tx *sql.Tx, actor store.Actor, patients map[string]bool, seq int64) ([]string, error) {
+	if len(patients) == 0 {
+		return nil, nil
+	}
+	who := "a.therapist_id = ?3"
+	arg := actor.ID
+	if actor.Role == store.RoleSupervisor {
+		who = "a.therapist_id IN (SELECT id FROM therapists WHERE team = ?3 AND team <> '')"
+		arg = actor.Team
+	}
+	list, err := json.Marshal(keys(patients))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT a.patient_id FROM assignments a
+		WHERE a.patient_id IN (SELECT value FROM json_each(?1)) AND a.seq <= ?2
+		AND a.seq = (SELECT MAX(b.seq) FROM assignments b WHERE b.enrollment_id = a.enrollment_id AND b.seq <= ?2)
+		AND `+who, string(list), seq, arg)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out, rows.Err()
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
