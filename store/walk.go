@@ -6,16 +6,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // A first pull (and a pull again from the start after a restore) walks the
 // current rows of what the replica may see instead of the whole change
-// log: the global records, then the records of the visible patients, one
-// record type at a time in dependency order, each type in (patient, id)
-// order so that a page can stop anywhere and the next one resume after
-// the last record sent. Every query goes through an index on the
-// patient's id (the patient list travels as one JSON parameter), so a
-// walk reads the caseload, not the store.
+// log: the global records type by type, then the visible patients one by
+// one, each with their records in dependency order. Every query goes
+// through an index (the patients travel as one JSON parameter), so a walk
+// reads the caseload, not the store.
 
 // WalkTypes are the record types of a walk in the order it sends them:
 // the global types, then a patient's record types in dependency order.
@@ -28,57 +27,102 @@ func IsGlobalType(typ string) bool {
 	return slices.Contains(globalTables, typ)
 }
 
-// WalkPage reads up to limit records of type typ inside q, in (patient,
-// id) order, after the record (afterPatient, afterID) ("" and "" for the
-// start). Global types ignore patients and afterPatient. For the other
-// types only records of patients (sorted, at most a few thousand) are
-// read, and of drafts only those of draftsOf.
-func (db *DB) WalkPage(ctx context.Context, q *sql.Tx, typ string, patients []string, draftsOf, afterPatient, afterID string, limit int) ([]any, error) {
+// WalkPage reads up to limit records of a global type typ inside q, by
+// key, after the key afterID ("" for the start).
+func (db *DB) WalkPage(ctx context.Context, q *sql.Tx, typ, afterID string, limit int) ([]any, error) {
 	kind, ok := recordKinds[typ]
-	if !ok || typ == "audit" {
-		return nil, fmt.Errorf("unknown record type %q", typ)
+	if !ok || !IsGlobalType(typ) {
+		return nil, fmt.Errorf("%q is not a global record type", typ)
 	}
 	if limit <= 0 {
 		return nil, nil
 	}
-	var query string
-	var args []any
-	switch {
-	case IsGlobalType(typ):
-		key := keyColumn(typ)
-		query = "SELECT " + kind.table.colList + " FROM " + kind.table.name + " WHERE " + key + " > ? ORDER BY " + key + " LIMIT ?"
-		args = []any{afterID, limit}
-	default:
-		// Only the patients from afterPatient on: the walk of a type
-		// reads what it sends, and not the patients it has done.
-		i, _ := slices.BinarySearch(patients, afterPatient)
-		patients = patients[i:]
-		if len(patients) == 0 {
-			return nil, nil
-		}
-		list, err := json.Marshal(patients)
-		if err != nil {
-			return nil, err
-		}
-		if typ == "patient" {
-			query = "SELECT " + kind.table.colList + " FROM patients WHERE id IN (SELECT value FROM json_each(?1)) AND id > ? ORDER BY id LIMIT ?"
-			args = []any{string(list), afterPatient, limit}
-			break
-		}
-		draft := ""
-		if typ == "draft" {
-			draft = " AND therapist_id = ?5"
-		}
-		query = "SELECT " + kind.table.colList + " FROM " + kind.table.name + " WHERE patient_id IN (SELECT value FROM json_each(?1))" + draft +
-			" AND (patient_id > ?2 OR (patient_id = ?2 AND id > ?3)) ORDER BY patient_id, id LIMIT ?4"
-		args = []any{string(list), afterPatient, afterID, limit}
-		if typ == "draft" {
-			args = append(args, draftsOf)
-		}
-	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	key := keyColumn(typ)
+	rows, err := q.QueryContext(ctx, "SELECT "+kind.table.colList+" FROM "+kind.table.name+" WHERE "+key+" > ? ORDER BY "+key+" LIMIT ?", afterID, limit)
 	if err != nil {
 		return nil, err
 	}
 	return scanRecords(rows, kind, nil)
+}
+
+// WalkRecords reads the records of patients (sorted, a few dozen at a
+// time) inside q in walk order: patient by patient, a patient's records by
+// type in dependency order and by id within a type. Of the patients in
+// limited only the types in limitedTypes are read; of drafts only those of
+// draftsOf.
+func (db *DB) WalkRecords(ctx context.Context, q *sql.Tx, patients []string, limited, limitedTypes map[string]bool, draftsOf string) ([]any, error) {
+	if len(patients) == 0 {
+		return nil, nil
+	}
+	all, err := json.Marshal(patients)
+	if err != nil {
+		return nil, err
+	}
+	some := all
+	if len(limited) > 0 {
+		var full []string
+		for _, p := range patients {
+			if !limited[p] {
+				full = append(full, p)
+			}
+		}
+		if some, err = json.Marshal(full); err != nil {
+			return nil, err
+		}
+	}
+	type rec struct {
+		typ     int
+		id      string
+		patient string
+		rec     any
+	}
+	var recs []rec
+	for i, typ := range patientTables {
+		kind := recordKinds[typ]
+		list := some
+		if limitedTypes[typ] {
+			list = all
+		}
+		query := "SELECT " + kind.table.colList + " FROM " + kind.table.name + " WHERE patient_id IN (SELECT value FROM json_each(?))"
+		args := []any{string(list)}
+		switch typ {
+		case "patient":
+			query = "SELECT " + kind.table.colList + " FROM patients WHERE id IN (SELECT value FROM json_each(?))"
+		case "draft":
+			query += " AND therapist_id = ?"
+			args = append(args, draftsOf)
+		}
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		got, err := scanRecords(rows, kind, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range got {
+			id, pid := recordIDs(r)
+			recs = append(recs, rec{i, id, pid, r})
+		}
+	}
+	slices.SortFunc(recs, func(a, b rec) int {
+		if c := strings.Compare(a.patient, b.patient); c != 0 {
+			return c
+		}
+		if a.typ != b.typ {
+			return a.typ - b.typ
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	out := make([]any, len(recs))
+	for i, r := range recs {
+		out[i] = r.rec
+	}
+	return out, nil
+}
+
+// WalkOrder says where a record of a patient stands among the patient's
+// records in walk order (its type's place; then its id decides).
+func WalkOrder(typ string) int {
+	return slices.Index(patientTables, typ)
 }

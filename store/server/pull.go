@@ -713,14 +713,61 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// walkChunk is how many patients a walk reads at a time.
+const walkChunk = 48
+
 // walk fills one page of a first pull from the walk position of since:
-// global records, then the records of the patients the actor could see at
-// the horizon (since.seq) and still sees, type by type. It returns the
-// patients whose records the page carries.
+// global records type by type, then the patients the actor could see at
+// the horizon (since.seq) and still sees, one by one with all their
+// records. It returns the patients whose records the page carries.
 func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *api.PullResponse, since cursor, limit int) ([]string, error) {
 	vis, err := s.visibility(ctx, tx, actor)
 	if err != nil {
 		return nil, err
+	}
+	pos := *since.walk
+	patients := map[string]bool{}
+	add := func(rec any) (bool, error) {
+		if !vis.canSee(rec) {
+			return false, nil
+		}
+		it, err := itemOf(since.seq, rec)
+		if err != nil {
+			return false, err
+		}
+		resp.Items = append(resp.Items, it)
+		if it.PatientID != "" {
+			patients[it.PatientID] = true
+		}
+		if len(resp.Items) < limit {
+			return false, nil
+		}
+		t, id, p := store.RecordRef(rec)
+		resp.Cursor = cursor{seq: since.seq, walk: &walkPos{typ: t, patientID: p, id: id}}.String()
+		resp.More = true
+		return true, nil
+	}
+	if pos.typ == "" || store.IsGlobalType(pos.typ) {
+		types := store.WalkTypes()
+		for _, typ := range types[max(0, slices.Index(types, pos.typ)):] {
+			if !store.IsGlobalType(typ) {
+				break
+			}
+			after := ""
+			if typ == pos.typ {
+				after = pos.id
+			}
+			recs, err := s.db.WalkPage(ctx, tx, typ, after, limit-len(resp.Items))
+			if err != nil {
+				return nil, err
+			}
+			for _, rec := range recs {
+				if full, err := add(rec); full || err != nil {
+					return keys(patients), err
+				}
+			}
+		}
+		pos = walkPos{}
 	}
 	seen, err := s.visibleAt(ctx, tx, actor, vis.patients, since.seq)
 	if err != nil {
@@ -728,53 +775,33 @@ func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *
 	}
 	// An intake worker's patients (through an open referral) are not
 	// assignments: those they see now, of the intake types only.
-	withIntake := slices.Clone(seen)
+	limited := map[string]bool{}
+	list := seen
 	for p := range vis.intake {
 		if !vis.patients[p] {
-			withIntake = append(withIntake, p)
+			limited[p] = true
+			list = append(list, p)
 		}
 	}
-	sort.Strings(withIntake)
-	types := store.WalkTypes()
-	pos := *since.walk
-	start := 0
-	if pos.typ != "" {
-		start = slices.Index(types, pos.typ)
-	}
-	patients := map[string]bool{}
-	for i := start; i < len(types); i++ {
-		typ := types[i]
-		list := seen
-		if intakeTypes[typ] {
-			list = withIntake
-		}
-		afterPatient, afterID := "", ""
-		if typ == pos.typ {
-			afterPatient, afterID = pos.patientID, pos.id
-		}
-		room := limit - len(resp.Items)
-		recs, err := s.db.WalkPage(ctx, tx, typ, list, actor.ID, afterPatient, afterID, room)
+	sort.Strings(list)
+	list = list[sort.SearchStrings(list, pos.patientID):]
+	order := store.WalkOrder(pos.typ)
+	for start := 0; start < len(list); start += walkChunk {
+		recs, err := s.db.WalkRecords(ctx, tx, list[start:min(start+walkChunk, len(list))], limited, intakeTypes, actor.ID)
 		if err != nil {
 			return nil, err
 		}
 		for _, rec := range recs {
-			if !vis.canSee(rec) {
-				continue
+			if start == 0 && pos.patientID != "" {
+				// The records of the first patient up to the cursor came.
+				typ, id, p := store.RecordRef(rec)
+				if o := store.WalkOrder(typ); p == pos.patientID && (o < order || (o == order && id <= pos.id)) {
+					continue
+				}
 			}
-			it, err := itemOf(since.seq, rec)
-			if err != nil {
-				return nil, err
+			if full, err := add(rec); full || err != nil {
+				return keys(patients), err
 			}
-			resp.Items = append(resp.Items, it)
-			if it.PatientID != "" {
-				patients[it.PatientID] = true
-			}
-		}
-		if len(recs) == room {
-			t, id, p := store.RecordRef(recs[len(recs)-1])
-			resp.Cursor = cursor{seq: since.seq, walk: &walkPos{typ: t, patientID: p, id: id}}.String()
-			resp.More = true
-			return keys(patients), nil
 		}
 	}
 	// Walked: the change log from the horizon on.
