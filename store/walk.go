@@ -126,3 +126,40 @@ func (db *DB) WalkRecords(ctx context.Context, q *sql.Tx, patients []string, lim
 func WalkOrder(typ string) int {
 	return slices.Index(patientTables, typ)
 }
+
+// WalkGroupPage reads up to limit records of a group type typ inside q,
+// by id after afterID: those of cohorts (cohorts, members, group
+// messages) or of peer groups (groups, members, posts, decisions) named.
+func (db *DB) WalkGroupPage(ctx context.Context, q *sql.Tx, typ string, cohorts, groups []string, afterID string, limit int) ([]any, error) {
+	kind, ok := groupKinds[typ]
+	if !ok {
+		return nil, fmt.Errorf("%q is not a group record type", typ)
+	}
+	const in = " IN (SELECT value FROM json_each(?))"
+	var where string
+	list := groups
+	switch typ {
+	case "cohort":
+		where, list = "id"+in, cohorts
+	case "cohort_member", "group_message":
+		where, list = "cohort_id"+in, cohorts
+	case "peer_group":
+		where = "id" + in
+	case "group_member", "group_post":
+		where = "group_id" + in
+	case "post_decision":
+		where = "post_id IN (SELECT id FROM group_posts WHERE group_id" + in + ")"
+	}
+	if len(list) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+kind.table.colList+" FROM "+kind.table.name+" WHERE "+where+" AND id > ? ORDER BY id LIMIT ?", string(b), afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanRecords(rows, kind, nil)
+}

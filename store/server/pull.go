@@ -29,6 +29,11 @@ type visibility struct {
 	// (supervisors and intake workers). Of them the actor receives the
 	// patient, the referrals and the assessments, not the rest of a record.
 	intake map[string]bool
+	// cohorts the actor runs and peer groups they moderate (a
+	// supervisor: the team's therapists); posts holds the posts that the
+	// moderation decisions of a page are about.
+	cohorts, groups map[string]bool
+	posts           map[string]*store.GroupPost
 }
 
 // intakeTypes are the record types an intake worker receives of a patient
@@ -41,8 +46,12 @@ func (v *visibility) sees(patientID, typ string) bool {
 }
 
 func (s *Server) visibility(ctx context.Context, tx *sql.Tx, actor store.Actor) (*visibility, error) {
-	v := &visibility{actor: actor, patients: map[string]bool{}, intake: map[string]bool{}}
+	v := &visibility{actor: actor, patients: map[string]bool{}, intake: map[string]bool{},
+		cohorts: map[string]bool{}, groups: map[string]bool{}, posts: map[string]*store.GroupPost{}}
 	if err := s.intakeVisibility(ctx, tx, v); err != nil {
+		return nil, err
+	}
+	if err := s.groupVisibility(ctx, tx, v); err != nil {
 		return nil, err
 	}
 	var rows *sql.Rows
@@ -72,6 +81,23 @@ func (s *Server) visibility(ctx context.Context, tx *sql.Tx, actor store.Actor) 
 
 // canSee says whether the actor may receive a record.
 func (v *visibility) canSee(rec any) bool {
+	switch r := rec.(type) {
+	case *store.Cohort:
+		return v.cohorts[r.ID]
+	case *store.CohortMember:
+		return v.cohorts[r.CohortID] && v.patients[r.PatientID]
+	case *store.GroupMessage:
+		return v.cohorts[r.CohortID]
+	case *store.PeerGroup:
+		return v.groups[r.ID]
+	case *store.GroupMember:
+		return v.groups[r.GroupID] && v.patients[r.PatientID]
+	case *store.GroupPost:
+		return v.groups[r.GroupID] && v.patients[r.PatientID]
+	case *store.PostDecision:
+		p := v.posts[r.PostID]
+		return p != nil && v.groups[p.GroupID] && v.patients[p.PatientID]
+	}
 	typ, _, patientID := store.RecordRef(rec)
 	if d, ok := rec.(*store.Draft); ok && d.TherapistID != v.actor.ID {
 		return false
@@ -83,6 +109,62 @@ func (v *visibility) canSee(rec any) bool {
 		return true
 	}
 	return v.sees(patientID, typ)
+}
+
+// groupVisibility adds the cohorts a therapist runs and the peer groups
+// they moderate (a supervisor: those of the team's therapists). Both
+// tables are small: a scan of each.
+func (s *Server) groupVisibility(ctx context.Context, tx *sql.Tx, v *visibility) error {
+	who, arg := "value = ?", v.actor.ID
+	switch v.actor.Role {
+	case store.RoleTherapist:
+	case store.RoleSupervisor:
+		who, arg = "value IN (SELECT id FROM therapists WHERE team = ? AND team <> '')", v.actor.Team
+	default:
+		return nil
+	}
+	for table, set := range map[string]map[string]bool{"cohorts": v.cohorts, "peer_groups": v.groups} {
+		rows, err := tx.QueryContext(ctx, "SELECT id FROM "+table+" WHERE EXISTS (SELECT 1 FROM json_each(therapist_ids) WHERE "+who+")", arg)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			set[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decisionPosts loads the posts the moderation decisions among recs are
+// about, for canSee.
+func (s *Server) decisionPosts(ctx context.Context, tx *sql.Tx, v *visibility, recs []any) error {
+	var ids []string
+	for _, rec := range recs {
+		if d, ok := rec.(*store.PostDecision); ok && v.posts[d.PostID] == nil {
+			ids = append(ids, d.PostID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	posts, err := s.db.LoadRecords(ctx, tx, "group_post", ids)
+	if err != nil {
+		return err
+	}
+	for _, p := range posts {
+		p := p.(*store.GroupPost)
+		v.posts[p.ID] = p
+	}
+	return nil
 }
 
 // intakeVisibility adds the patients of the open referrals an intake
@@ -245,7 +327,7 @@ func parseCursor(v string) (cursor, error) {
 		var err1, err2 error
 		w.patientID, err1 = unescapePart(parts[3])
 		w.id, err2 = unescapePart(parts[4])
-		if err1 != nil || err2 != nil || (w.typ == "") != (w.id == "") || (w.typ != "" && !slices.Contains(store.WalkTypes(), w.typ)) {
+		if err1 != nil || err2 != nil || (w.typ == "") != (w.id == "") || (w.typ != "" && !slices.Contains(store.WalkTypes(), w.typ) && !store.IsGroupType(w.typ)) {
 			return cursor{}, errors.New("bad cursor")
 		}
 		c.walk = w
@@ -401,6 +483,17 @@ scan:
 				next.seq = c.seq
 				continue
 			}
+			if store.IsGroupType(c.typ) {
+				// Whether the actor sees it depends on its cohort or
+				// group: decided on the record.
+				next.seq = c.seq
+				picks = append(picks, c)
+				if full() {
+					rows.Close()
+					break scan
+				}
+				continue
+			}
 			if c.patientID != "" && !vis.patients[c.patientID] && vis.sees(c.patientID, c.typ) {
 				// An intake worker's new referral of a patient stored
 				// before the cursor: the patient's row comes with it.
@@ -517,6 +610,13 @@ scan:
 			current[[2]string{typ, id}] = rec
 		}
 	}
+	var all []any
+	for _, rec := range current {
+		all = append(all, rec)
+	}
+	if err := s.decisionPosts(ctx, tx, vis, all); err != nil {
+		return nil, nil, err
+	}
 	sent := map[[2]string]bool{}
 	patients := map[string]bool{}
 	add := func(seq int64, by string, rec any) error {
@@ -545,7 +645,7 @@ scan:
 		if !ok {
 			// Deleted since (drafts are the only records deleted). Tell the
 			// replica, but only about drafts that were its own.
-			if sent[k] || (c.typ == "draft" && c.actorID != actor.ID) {
+			if sent[k] || (c.typ == "draft" && c.actorID != actor.ID) || store.IsGroupType(c.typ) {
 				continue
 			}
 			sent[k] = true
@@ -747,6 +847,10 @@ func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *
 		resp.More = true
 		return true, nil
 	}
+	if store.IsGroupType(pos.typ) {
+		_, err := s.walkGroups(ctx, tx, vis, resp, since, pos, limit, add)
+		return keys(patients), err
+	}
 	if pos.typ == "" || store.IsGlobalType(pos.typ) {
 		types := store.WalkTypes()
 		for _, typ := range types[max(0, slices.Index(types, pos.typ)):] {
@@ -804,10 +908,48 @@ func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *
 			}
 		}
 	}
+	if _, err := s.walkGroups(ctx, tx, vis, resp, since, walkPos{}, limit, add); err != nil || resp.More {
+		return keys(patients), err
+	}
+	return keys(patients), nil
+}
+
+// walkGroups walks the cohorts and peer groups the actor sees, type by
+// type, from pos, and ends the walk when they are done.
+func (s *Server) walkGroups(ctx context.Context, tx *sql.Tx, vis *visibility, resp *api.PullResponse, since cursor, pos walkPos, limit int, add func(any) (bool, error)) ([]string, error) {
+	cohorts, groups := keys(vis.cohorts), keys(vis.groups)
+	types := store.GroupTypes()
+	for _, typ := range types[max(0, slices.Index(types, pos.typ)):] {
+		after := ""
+		if typ == pos.typ {
+			after = pos.id
+		}
+		room := limit - len(resp.Items)
+		recs, err := s.db.WalkGroupPage(ctx, tx, typ, cohorts, groups, after, room)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.decisionPosts(ctx, tx, vis, recs); err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			if full, err := add(rec); full || err != nil {
+				return nil, err
+			}
+		}
+		if len(recs) == room {
+			// A page's worth read, some of it not the actor's: go on
+			// after the last one read.
+			_, id, _ := store.RecordRef(recs[len(recs)-1])
+			resp.Cursor = cursor{seq: since.seq, walk: &walkPos{typ: typ, id: id}}.String()
+			resp.More = true
+			return nil, nil
+		}
+	}
 	// Walked: the change log from the horizon on.
 	resp.Cursor = cursor{seq: since.seq}.String()
 	resp.More = since.seq < resp.Head
-	return keys(patients), nil
+	return nil, nil
 }
 
 // visibleAt keeps of patients (those the actor sees now) the ones the
