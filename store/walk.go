@@ -83,12 +83,8 @@ func (db *DB) WalkRecords(ctx context.Context, q *sql.Tx, patients []string, lim
 		if limitedTypes[typ] {
 			list = all
 		}
-		query := "SELECT " + kind.table.colList + " FROM " + kind.table.name + " WHERE patient_id IN (SELECT value FROM json_each(?))"
-		args := []any{string(list)}
-		switch typ {
-		case "patient":
-			query = "SELECT " + kind.table.colList + " FROM patients WHERE id IN (SELECT value FROM json_each(?))"
-		case "draft":
+		query, args := walkQuery(typ), []any{string(list)}
+		if typ == "draft" {
 			query += " AND therapist_id = ?"
 			args = append(args, draftsOf)
 		}
@@ -135,20 +131,9 @@ func (db *DB) WalkGroupPage(ctx context.Context, q *sql.Tx, typ string, cohorts,
 	if !ok {
 		return nil, fmt.Errorf("%q is not a group record type", typ)
 	}
-	const in = " IN (SELECT value FROM json_each(?))"
-	var where string
 	list := groups
-	switch typ {
-	case "cohort":
-		where, list = "id"+in, cohorts
-	case "cohort_member", "group_message":
-		where, list = "cohort_id"+in, cohorts
-	case "peer_group":
-		where = "id" + in
-	case "group_member", "group_post":
-		where = "group_id" + in
-	case "post_decision":
-		where = "post_id IN (SELECT id FROM group_posts WHERE group_id" + in + ")"
+	if typ == "cohort" || typ == "cohort_member" || typ == "group_message" {
+		list = cohorts
 	}
 	if len(list) == 0 || limit <= 0 {
 		return nil, nil
@@ -157,9 +142,73 @@ func (db *DB) WalkGroupPage(ctx context.Context, q *sql.Tx, typ string, cohorts,
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+kind.table.colList+" FROM "+kind.table.name+" WHERE "+where+" AND id > ? ORDER BY id LIMIT ?", string(b), afterID, limit)
+	rows, err := q.QueryContext(ctx, groupWalkQuery(typ), string(b), afterID, limit)
 	if err != nil {
 		return nil, err
 	}
 	return scanRecords(rows, kind, nil)
+}
+
+// WalkPlans returns SQLite's plan of each query a walk makes of patients'
+// records and of groups (for a test that they go through indexes), one
+// text per query, prefixed with the table.
+func (db *DB) WalkPlans(ctx context.Context) ([]string, error) {
+	var out []string
+	explain := func(table, query string, args ...any) error {
+		rows, err := db.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		plan := table + ":"
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				return err
+			}
+			plan += " " + detail + ";"
+		}
+		out = append(out, plan)
+		return rows.Err()
+	}
+	for _, typ := range patientTables {
+		if err := explain(recordKinds[typ].table.name, walkQuery(typ), `["a","b"]`); err != nil {
+			return nil, err
+		}
+	}
+	for _, typ := range groupTypes {
+		if err := explain(groupKinds[typ].table.name, groupWalkQuery(typ), `["a","b"]`, "", 10); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// walkQuery reads the records of type typ of the patients of a JSON list.
+func walkQuery(typ string) string {
+	kind := recordKinds[typ]
+	if typ == "patient" {
+		return "SELECT " + kind.table.colList + " FROM patients WHERE id IN (SELECT value FROM json_each(?))"
+	}
+	return "SELECT " + kind.table.colList + " FROM " + kind.table.name + " WHERE patient_id IN (SELECT value FROM json_each(?))"
+}
+
+// groupWalkQuery reads records of a group type typ by id after an id, of
+// the cohorts or groups of a JSON list.
+func groupWalkQuery(typ string) string {
+	const in = " IN (SELECT value FROM json_each(?))"
+	var where string
+	switch typ {
+	case "cohort", "peer_group":
+		where = "id" + in
+	case "cohort_member", "group_message":
+		where = "cohort_id" + in
+	case "group_member", "group_post":
+		where = "group_id" + in
+	case "post_decision":
+		where = "post_id IN (SELECT id FROM group_posts WHERE group_id" + in + ")"
+	}
+	kind := groupKinds[typ]
+	return "SELECT " + kind.table.colList + " FROM " + kind.table.name + " WHERE " + where + " AND id > ? ORDER BY id LIMIT ?"
 }
