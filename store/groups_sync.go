@@ -1,6 +1,10 @@
 package store
 
-import "slices"
+import (
+	"context"
+	"database/sql"
+	"slices"
+)
 
 // Cohorts and peer groups on replicas. A therapist's replica holds the
 // cohorts they run and the peer groups they moderate, with what is in them
@@ -64,4 +68,28 @@ func groupRef(rec any) (typ, id, patientID string, ok bool) {
 		return "post_decision", r.ID, "", true
 	}
 	return "", "", "", false
+}
+
+// LoadPatientGroupRecords reads a patient's part of cohorts and peer
+// groups inside q: their cohort and group memberships, their posts and the
+// decisions on them, in dependency order and by id within a type. The
+// caller decides which of them a replica may have.
+func (db *DB) LoadPatientGroupRecords(ctx context.Context, q *sql.Tx, patientID string) ([]any, error) {
+	var out []any
+	for _, c := range []struct{ typ, where string }{
+		{"cohort_member", "patient_id = ?"},
+		{"group_member", "patient_id = ?"},
+		{"group_post", "patient_id = ?"},
+		{"post_decision", "post_id IN (SELECT id FROM group_posts WHERE patient_id = ?)"},
+	} {
+		kind := groupKinds[c.typ]
+		rows, err := q.QueryContext(ctx, "SELECT "+kind.table.colList+" FROM "+kind.table.name+" WHERE "+c.where+" ORDER BY id", patientID)
+		if err != nil {
+			return nil, err
+		}
+		if out, err = scanRecords(rows, kind, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

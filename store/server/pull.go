@@ -614,6 +614,9 @@ scan:
 	for _, rec := range current {
 		all = append(all, rec)
 	}
+	for _, b := range backfill {
+		all = append(all, b.rec)
+	}
 	if err := s.decisionPosts(ctx, tx, vis, all); err != nil {
 		return nil, nil, err
 	}
@@ -680,6 +683,11 @@ func (s *Server) backfillList(ctx context.Context, tx *sql.Tx, actor store.Actor
 	if err != nil {
 		return nil, err
 	}
+	groups, err := s.db.LoadPatientGroupRecords(ctx, tx, patientID)
+	if err != nil {
+		return nil, err
+	}
+	recs = append(recs, groups...)
 	out := recs[:0]
 	for _, rec := range recs {
 		typ, id, _ := store.RecordRef(rec)
@@ -847,8 +855,30 @@ func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *
 		resp.More = true
 		return true, nil
 	}
+	seen, err := s.visibleAt(ctx, tx, actor, vis.patients, since.seq)
+	if err != nil {
+		return nil, err
+	}
+	// Group records of patients the walk sends: a replica holds no post
+	// without its patient (one assigned after the horizon comes, with
+	// their posts, through the log).
+	walked := map[string]bool{}
+	for _, p := range seen {
+		walked[p] = true
+	}
+	addGroup := func(rec any) (bool, error) {
+		if _, _, p := store.RecordRef(rec); p != "" && !walked[p] {
+			return false, nil
+		}
+		if d, ok := rec.(*store.PostDecision); ok {
+			if p := vis.posts[d.PostID]; p == nil || !walked[p.PatientID] {
+				return false, nil
+			}
+		}
+		return add(rec)
+	}
 	if store.IsGroupType(pos.typ) {
-		_, err := s.walkGroups(ctx, tx, vis, resp, since, pos, limit, add)
+		err := s.walkGroups(ctx, tx, vis, resp, since, pos, limit, addGroup)
 		return keys(patients), err
 	}
 	if pos.typ == "" || store.IsGlobalType(pos.typ) {
@@ -873,14 +903,10 @@ func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *
 		}
 		pos = walkPos{}
 	}
-	seen, err := s.visibleAt(ctx, tx, actor, vis.patients, since.seq)
-	if err != nil {
-		return nil, err
-	}
 	// An intake worker's patients (through an open referral) are not
 	// assignments: those they see now, of the intake types only.
 	limited := map[string]bool{}
-	list := seen
+	list := slices.Clone(seen)
 	for p := range vis.intake {
 		if !vis.patients[p] {
 			limited[p] = true
@@ -908,15 +934,13 @@ func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *
 			}
 		}
 	}
-	if _, err := s.walkGroups(ctx, tx, vis, resp, since, walkPos{}, limit, add); err != nil || resp.More {
-		return keys(patients), err
-	}
-	return keys(patients), nil
+	err = s.walkGroups(ctx, tx, vis, resp, since, walkPos{}, limit, addGroup)
+	return keys(patients), err
 }
 
 // walkGroups walks the cohorts and peer groups the actor sees, type by
 // type, from pos, and ends the walk when they are done.
-func (s *Server) walkGroups(ctx context.Context, tx *sql.Tx, vis *visibility, resp *api.PullResponse, since cursor, pos walkPos, limit int, add func(any) (bool, error)) ([]string, error) {
+func (s *Server) walkGroups(ctx context.Context, tx *sql.Tx, vis *visibility, resp *api.PullResponse, since cursor, pos walkPos, limit int, add func(any) (bool, error)) error {
 	cohorts, groups := keys(vis.cohorts), keys(vis.groups)
 	types := store.GroupTypes()
 	for _, typ := range types[max(0, slices.Index(types, pos.typ)):] {
@@ -927,14 +951,14 @@ func (s *Server) walkGroups(ctx context.Context, tx *sql.Tx, vis *visibility, re
 		room := limit - len(resp.Items)
 		recs, err := s.db.WalkGroupPage(ctx, tx, typ, cohorts, groups, after, room)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := s.decisionPosts(ctx, tx, vis, recs); err != nil {
-			return nil, err
+			return err
 		}
 		for _, rec := range recs {
 			if full, err := add(rec); full || err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if len(recs) == room {
@@ -943,13 +967,13 @@ func (s *Server) walkGroups(ctx context.Context, tx *sql.Tx, vis *visibility, re
 			_, id, _ := store.RecordRef(recs[len(recs)-1])
 			resp.Cursor = cursor{seq: since.seq, walk: &walkPos{typ: typ, id: id}}.String()
 			resp.More = true
-			return nil, nil
+			return nil
 		}
 	}
 	// Walked: the change log from the horizon on.
 	resp.Cursor = cursor{seq: since.seq}.String()
 	resp.More = since.seq < resp.Head
-	return nil, nil
+	return nil
 }
 
 // visibleAt keeps of patients (those the actor sees now) the ones the

@@ -250,3 +250,69 @@ func TestWalkCursorIsChecked(t *testing.T) {
 		}
 	}
 }
+
+// A replica holds no group record without its patient: a patient assigned
+// to the moderator during a walk has their posts come with their records,
+// through the log, never before them.
+func TestWalkSendsNoPostBeforeItsPatient(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	ctx := context.Background()
+	aActor := store.ActorFor(f.a, "a")
+	g, err := f.db.CreatePeerGroup(ctx, aActor, store.PeerGroup{Name: "Sleep talk", Topic: "sleep"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var posts []string
+	for i, p := range []store.Patient{f.pa, f.pb} {
+		code, _, err := f.db.IssueGroupCode(ctx, aActor, g.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := f.db.Now()
+		pt := store.Actor{ID: "patient:" + p.ID, Role: "patient"}
+		if err := f.db.Apply(ctx, pt, store.JoinGroupOp{Member: store.GroupMember{ID: f.db.NewID(now), PatientID: p.ID, Alias: fmt.Sprint("Bird", i), JoinedAt: now},
+			CodeHash: store.HashGroupCode(code)}); err != nil {
+			t.Fatal(err)
+		}
+		post := store.GroupPost{ID: f.db.NewID(now), GroupID: g.ID, PatientID: p.ID, Body: "hello", PostedAt: now}
+		if err := f.db.Apply(ctx, pt, store.AddGroupPostOp{Post: post}); err != nil {
+			t.Fatal(err)
+		}
+		posts = append(posts, post.ID)
+	}
+	held := map[string]bool{}
+	check := func(resp api.PullResponse) {
+		for _, it := range resp.Items {
+			if it.Type == "patient" {
+				held[it.ID] = true
+			}
+		}
+		for _, it := range resp.Items {
+			if (it.Type == "group_post" || it.Type == "group_member") && !held[it.PatientID] {
+				t.Fatalf("%s %s came before its patient %s", it.Type, it.ID, it.PatientID)
+			}
+		}
+	}
+	got := replicaView{}
+	resp := f.pullPage(f.tok["a"], "0", "", 3)
+	check(resp)
+	got.apply(resp)
+	// B's patient, who posted in A's group, goes to A during the walk.
+	eb := f.fx.Enrollments[f.pb.ID]
+	if err := f.db.UpdateEnrollment(ctx, store.System("admin"), store.UpdateEnrollmentOp{ID: eb.ID, Version: f.version(eb.ID), TherapistID: f.a.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for pages := 0; resp.More; pages++ {
+		resp = f.pullPage(f.tok["a"], resp.Cursor, resp.Check, 3)
+		check(resp)
+		got.apply(resp)
+		if pages > 2000 {
+			t.Fatal("too many pages")
+		}
+	}
+	for _, id := range posts {
+		if _, ok := got[[2]string{"group_post", id}]; !ok {
+			t.Errorf("post %s never came", id)
+		}
+	}
+}
