@@ -16,7 +16,7 @@ import (
 // replica are pushed to the server.
 func TestGroupsReachTheReplica(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t, synctest.Spec{Therapists: 2, PatientsPer: 2, Weeks: 1})
+	e := newEnv(t, synctest.Spec{Therapists: 2, PatientsPer: 2, Weeks: 1, Supervisor: true})
 	th, other := e.fx.Therapists[0], e.fx.Therapists[1]
 	mine, theirs := e.fx.Patients[th.ID][0], e.fx.Patients[other.ID][0]
 	thActor, otherActor := store.ActorFor(th, "desk"), store.ActorFor(other, "desk")
@@ -148,5 +148,14 @@ func TestGroupsReachTheReplica(t *testing.T) {
 	}
 	if n := count(t, r.db, "SELECT COUNT(*) FROM post_decisions WHERE post_id = ?", myPost.ID); n != 1 {
 		t.Fatalf("the replica has %d decisions on the approved post", n)
+	}
+	// The team's supervisor reads both therapists' groups, with the posts
+	// of the team's patients.
+	sup := e.replica(e.fx.Supervisor, nil)
+	sup.round(t)
+	for _, want := range []struct{ table, id string }{{"cohorts", c.ID}, {"peer_groups", g.ID}, {"peer_groups", og.ID}, {"group_posts", theirPost.ID}, {"group_posts", next.ID}} {
+		if count(t, sup.db, "SELECT COUNT(*) FROM "+want.table+" WHERE id = ?", want.id) != 1 {
+			t.Errorf("the supervisor's replica lacks %s %s", want.table, want.id)
+		}
 	}
 }
