@@ -51,7 +51,7 @@ func BenchmarkPullDemo(b *testing.B) {
 				}
 				actor := store.ActorFor(th, "bench")
 				items, pages := 0, 0
-				cpu0 := cpuTime()
+				cpu0 := walkCPUTime()
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
 					items, pages = 0, 0
@@ -69,7 +69,7 @@ func BenchmarkPullDemo(b *testing.B) {
 						}
 					}
 				}
-				b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
+				b.ReportMetric(float64(walkCPUTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 				b.ReportMetric(float64(items), "records")
 				b.ReportMetric(float64(pages), "pages")
 			})
@@ -77,9 +77,9 @@ func BenchmarkPullDemo(b *testing.B) {
 	}
 }
 
-// cpuTime is the CPU time (user and system) the process has used: unlike
+// walkCPUTime is the CPU time (user and system) the process has used: unlike
 // the wall clock, it does not count the time others' load takes.
-func cpuTime() time.Duration {
+func walkCPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
