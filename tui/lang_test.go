@@ -19,6 +19,7 @@ import (
 	"unicode"
 
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"go.yaml.in/yaml/v3"
 
@@ -98,8 +99,11 @@ func renderEveryScreen(t *testing.T) []rendered {
 	var out []rendered
 	for _, sc := range langScreens() {
 		for _, lang := range i18n.Languages() {
+			// One store per screen and language: the screen is drawn at
+			// 80x24, then resized to 120x40 and drawn again.
+			h := sc.open(t, lang, 80, 24)
 			for _, size := range [][2]int{{80, 24}, {120, 40}} {
-				h := sc.open(t, lang, size[0], size[1])
+				h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 				page := strings.TrimPrefix(fmt.Sprintf("%T", h.m.Top()), "*")
 				page, _, _ = strings.Cut(page, ".")
 				v := h.view()

@@ -150,7 +150,7 @@ func New(c *common.Common, page int, o Options) *Editor {
 		e.ta.SetValue(body)
 		e.saved = o.Existing.Body
 	}
-	e.slot = &slot{draft: e.draft}
+	e.slot = &slot{draft: e.draft, note: "\n\n--- " + c.T("tui.editor.conflict_note") + " ---\n"}
 	e.keys = KeyMap{
 		Done:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("tui.editor.keys.done"))),
 		Templates: key.NewBinding(key.WithKeys(templateKeys(len(c.Templates))...), key.WithHelp(templateHelp(len(c.Templates)), c.T("tui.editor.keys.template"))),
