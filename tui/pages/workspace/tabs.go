@@ -386,10 +386,10 @@ func (p *Page) timelineContent() string {
 		add(m.SentAt, "group_msg", p.c.T("pages.workspace.timeline.group_msg", "Text", firstLine(m.Body)))
 	}
 	for _, gp := range rec.GroupPosts {
-		add(gp.PostedAt, "group_post", "("+gp.Status+") "+firstLine(gp.Body))
+		add(gp.PostedAt, "group_post", "("+p.c.T("pages.moderation.status."+gp.Status)+") "+firstLine(gp.Body))
 	}
 	for _, a := range rec.RiskAcks {
-		text := ackdialog.ActionLabel(a.Action) + " (" + rec.Therapists[a.TherapistID].Name + ")"
+		text := ackdialog.ActionLabelIn(p.c.Printer(), a.Action) + " (" + rec.Therapists[a.TherapistID].Name + ")"
 		if a.Comment != "" {
 			text += ": " + firstLine(a.Comment)
 		}
