@@ -1,6 +1,10 @@
 package store
 
-import "fmt"
+import (
+	"fmt"
+
+	"polku/internal/i18n"
+)
 
 // ReasonGoAheadWaiting: a screening is submitted and the step it guards
 // waits for the therapist's go-ahead.
@@ -31,8 +35,10 @@ func goAheadReasons(f *facts, e *ruleEnv) []Reason {
 			continue
 		}
 		out = append(out, Reason{Class: ClassOverdue, Code: ReasonGoAheadWaiting, Since: latest.at, SourceType: RiskSourceSubmit, SourceID: latest.id,
-			Text:  fmt.Sprintf("%s submitted %s: %s waits for your go-ahead", exerciseTitle(f.program, g.Screening), e.day(latest.at), g.What),
-			Badge: "GO-AHEAD?"})
+			Text:     fmt.Sprintf("%s submitted %s: %s waits for your go-ahead", exerciseTitle(f.program, g.Screening), e.day(latest.at), g.What),
+			Badge:    "GO-AHEAD?",
+			Msg:      i18n.Msg("store.reason.go_ahead_waiting", "Exercise", exerciseTitle(f.program, g.Screening), "Date", e.d(latest.at), "What", g.What),
+			BadgeMsg: i18n.Msg("store.badge.go_ahead_waiting")})
 	}
 	return out
 }

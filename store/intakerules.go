@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/programs"
 	"polku/store/riskphrase"
 )
@@ -71,14 +73,19 @@ func intakeRiskReasons(f *intakeFacts, e *ruleEnv) []Reason {
 	for _, c := range f.critical {
 		out = append(out, Reason{Class: ClassRisk, Code: ReasonCriticalItem, Level: c.hit.Level, Since: f.received,
 			Text:  fmt.Sprintf("%s item %s answered %d in the referral's screening of %s (%s): assess risk before anything else", c.instrument, c.hit.Item, c.hit.Answer, c.date, c.hit.Label),
-			Badge: fmt.Sprintf("RISK %s#%s=%d", c.instrument, c.hit.Item, c.hit.Answer)})
+			Badge: fmt.Sprintf("RISK %s#%s=%d", c.instrument, c.hit.Item, c.hit.Answer),
+			Msg: i18n.Msg("store.reason.intake_critical_item", "Scale", c.instrument, "Item", c.hit.Item, "Answer", c.hit.Answer,
+				"Date", screeningDate(c.date), "Label", c.hit.Label),
+			BadgeMsg: i18n.Msg("store.badge.risk", "Scale", c.instrument, "Item", c.hit.Item, "Answer", c.hit.Answer)})
 	}
 	if f.phrase != nil {
 		h := *f.phrase
 		out = append(out, Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: f.received,
 			Phrase: h.Phrase, Lang: h.Lang,
-			Text:  fmt.Sprintf("The referral's text says %q (%s list; a word-list match, not an assessment): assess risk before anything else", h.Found, h.Lang),
-			Badge: "RISK text"})
+			Text:     fmt.Sprintf("The referral's text says %q (%s list; a word-list match, not an assessment): assess risk before anything else", h.Found, h.Lang),
+			Badge:    "RISK text",
+			Msg:      i18n.Msg("store.reason.intake_risk_text", "Found", strconv.Quote(h.Found), "List", h.Lang),
+			BadgeMsg: i18n.Msg("store.badge.risk_text")})
 	}
 	return out
 }
@@ -90,14 +97,20 @@ func intakePromiseReason(f *intakeFacts, e *ruleEnv) Reason {
 	promise := e.pol.StartDays
 	text := fmt.Sprintf("Arrived %s ago; the promise is %d", plural(days, "working day", "working days"), promise)
 	badge := fmt.Sprintf("%d/%dwd", days, promise)
+	ago := i18n.Msg("store.reason.working_days_ago", "Count", days)
+	msg := i18n.Msg("store.reason.intake_promise", "Ago", ago, "Count", promise)
+	badgeMsg := i18n.Msg("store.badge.intake_promise", "Days", days, "Promise", promise)
 	switch {
 	case days > promise:
 		text = fmt.Sprintf("Arrived %s ago: %s over the promise of %d", plural(days, "working day", "working days"), plural(days-promise, "working day", "working days"), promise)
 		badge = fmt.Sprintf("OVER %dwd", days-promise)
+		msg = i18n.Msg("store.reason.intake_promise_over", "Ago", ago, "Over", i18n.Msg("store.reason.working_days_over", "Count", days-promise), "Count", promise)
+		badgeMsg = i18n.Msg("store.badge.intake_over", "Days", days-promise)
 	case days == promise:
 		text = fmt.Sprintf("Arrived %s ago: the promise of %d ends today", plural(days, "working day", "working days"), promise)
+		msg = i18n.Msg("store.reason.intake_promise_today", "Ago", ago, "Count", promise)
 	}
-	return Reason{Class: ClassStarting, Code: ReasonIntakePromise, Since: f.received, Text: text, Badge: badge}
+	return Reason{Class: ClassStarting, Code: ReasonIntakePromise, Since: f.received, Text: text, Badge: badge, Msg: msg, BadgeMsg: badgeMsg}
 }
 
 // intakeWaitingReasons: a referral on the waiting list, with its age.
@@ -107,8 +120,10 @@ func intakeWaitingReasons(f *intakeFacts, e *ruleEnv) []Reason {
 	}
 	days := int(e.today.Sub(truncDay(*f.waitingSince, e.loc)).Hours() / 24)
 	return []Reason{{Class: ClassWaiting, Code: ReasonIntakeWaiting, Since: *f.waitingSince,
-		Text:  fmt.Sprintf("On the waiting list for %s (since %s): no therapist had capacity", plural(days, "day", "days"), e.day(*f.waitingSince)),
-		Badge: fmt.Sprintf("WAIT %dd", days)}}
+		Text:     fmt.Sprintf("On the waiting list for %s (since %s): no therapist had capacity", plural(days, "day", "days"), e.day(*f.waitingSince)),
+		Badge:    fmt.Sprintf("WAIT %dd", days),
+		Msg:      i18n.Msg("store.reason.intake_waiting", "Count", days, "Date", e.d(*f.waitingSince)),
+		BadgeMsg: i18n.Msg("store.badge.intake_waiting", "Days", days)}}
 }
 
 // intakeAgeReasons: a 16-17 year old wished into an adult program (no
@@ -120,12 +135,23 @@ func intakeAgeReasons(f *intakeFacts, e *ruleEnv) []Reason {
 		return nil
 	case f.age < 16:
 		return []Reason{{Class: ClassStarting, Code: ReasonYouthOnly, Since: f.received,
-			Text: fmt.Sprintf("%d years old: only a youth program fits (adults' programs start at 16)", f.age), Badge: fmt.Sprintf("AGE %d", f.age)}}
+			Text: fmt.Sprintf("%d years old: only a youth program fits (adults' programs start at 16)", f.age), Badge: fmt.Sprintf("AGE %d", f.age),
+			Msg: i18n.Msg("store.reason.youth_only", "Age", f.age), BadgeMsg: i18n.Msg("store.badge.age", "Age", f.age)}}
 	case f.age < 18 && !f.doctor && (f.wished == nil || f.wished.MaxAge == 0):
 		return []Reason{{Class: ClassStarting, Code: ReasonDoctorNeeded, Since: f.received,
-			Text: fmt.Sprintf("%d years old: the referring doctor's assessment is needed for 16-17 year olds in an adults' program", f.age), Badge: fmt.Sprintf("AGE %d", f.age)}}
+			Text: fmt.Sprintf("%d years old: the referring doctor's assessment is needed for 16-17 year olds in an adults' program", f.age), Badge: fmt.Sprintf("AGE %d", f.age),
+			Msg: i18n.Msg("store.reason.doctor_needed", "Age", f.age), BadgeMsg: i18n.Msg("store.badge.age", "Age", f.age)}}
 	}
 	return nil
+}
+
+// screeningDate is a screening's date (YYYY-MM-DD) as a date argument,
+// or the text as it is when it is not a date.
+func screeningDate(s string) any {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return dateArg{t}
+	}
+	return s
 }
 
 // evaluateIntake runs the intake rules: risk, the waiting list, age, and

@@ -26,6 +26,9 @@ var entityTypes = func() map[string]string {
 	for typ, k := range recordKinds {
 		m[k.table.name] = typ
 	}
+	for typ, k := range groupKinds {
+		m[k.table.name] = typ
+	}
 	return m
 }()
 
@@ -43,6 +46,9 @@ func EntityType(entity string) string {
 // interchange type, its id (the key for settings) and its patient ("" for
 // records that belong to no patient).
 func RecordRef(rec any) (typ, id, patientID string) {
+	if typ, id, patientID, ok := groupRef(rec); ok {
+		return typ, id, patientID
+	}
 	id, patientID = recordIDs(rec)
 	return RecordType(rec), id, patientID
 }
@@ -50,7 +56,7 @@ func RecordRef(rec any) (typ, id, patientID string) {
 // DecodeRecord decodes one record of type typ from its JSON fields (without
 // the "type" field), rejecting unknown fields.
 func DecodeRecord(typ string, raw []byte) (any, error) {
-	kind, ok := recordKinds[typ]
+	kind, ok := syncKind(typ)
 	if !ok || typ == "audit" {
 		return nil, fmt.Errorf("unknown record type %q", typ)
 	}
@@ -77,7 +83,7 @@ func keyColumn(typ string) string {
 // (a read transaction, for one consistent snapshot). Ids not stored are left
 // out. The result holds pointers to record structs, in no particular order.
 func (db *DB) LoadRecords(ctx context.Context, q *sql.Tx, typ string, ids []string) ([]any, error) {
-	kind, ok := recordKinds[typ]
+	kind, ok := syncKind(typ)
 	if !ok {
 		return nil, fmt.Errorf("unknown record type %q", typ)
 	}
@@ -254,6 +260,14 @@ func (t *tx) applyPulled(b PulledBatch) (int, error) {
 		}
 	}
 	if b.Reset {
+		if _, err := t.exec("DELETE FROM group_codes"); err != nil {
+			return 0, err
+		}
+		for i := len(groupTypes) - 1; i >= 0; i-- {
+			if _, err := t.exec("DELETE FROM " + groupKinds[groupTypes[i]].table.name); err != nil {
+				return 0, err
+			}
+		}
 		for i := len(patientTables) - 1; i >= 0; i-- {
 			if _, err := t.exec("DELETE FROM " + recordKinds[patientTables[i]].table.name); err != nil {
 				return 0, err
@@ -269,6 +283,18 @@ func (t *tx) applyPulled(b PulledBatch) (int, error) {
 		}
 	}
 	for _, p := range b.Purge {
+		// The patient's part of groups first: their posts (with the
+		// decisions on them) and memberships.
+		for _, q := range []string{
+			"DELETE FROM post_decisions WHERE post_id IN (SELECT id FROM group_posts WHERE patient_id = ?)",
+			"DELETE FROM group_posts WHERE patient_id = ?",
+			"DELETE FROM group_members WHERE patient_id = ?",
+			"DELETE FROM cohort_members WHERE patient_id = ?",
+		} {
+			if _, err := t.exec(q, p); err != nil {
+				return 0, err
+			}
+		}
 		for i := len(patientTables) - 1; i >= 0; i-- {
 			typ := patientTables[i]
 			col := "patient_id"
@@ -305,7 +331,7 @@ func (t *tx) applyPulled(b PulledBatch) (int, error) {
 		if skip[it.ID] {
 			continue
 		}
-		kind, ok := recordKinds[it.Type]
+		kind, ok := syncKind(it.Type)
 		if !ok || it.Type == "audit" {
 			return n, fmt.Errorf("pulled record of unknown type %q", it.Type)
 		}
@@ -315,11 +341,11 @@ func (t *tx) applyPulled(b PulledBatch) (int, error) {
 				return n, err
 			}
 		} else {
-			if RecordType(it.Record) != it.Type {
+			typ, id, pid := RecordRef(it.Record)
+			if typ != it.Type {
 				return n, fmt.Errorf("pulled %s %s holds a %T", it.Type, it.ID, it.Record)
 			}
-			var id string
-			id, patientID = recordIDs(it.Record)
+			patientID = pid
 			if id != it.ID {
 				return n, fmt.Errorf("pulled %s %s holds record %s", it.Type, it.ID, id)
 			}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/programs"
 	"polku/store/riskphrase"
 )
@@ -76,16 +77,20 @@ const (
 
 // Reason is one explained triage signal.
 type Reason struct {
-	Class      Class     `json:"class"`
-	Code       string    `json:"code"`
-	Level      string    `json:"level,omitempty"`     // risk: "red" or "amber"
-	Heuristic  bool      `json:"heuristic"`           // a word-list match, not a scored answer
-	Validated  *bool     `json:"validated,omitempty"` // reasons about a score: whether its instrument is validated
-	Text       string    `json:"text"`                // a sentence a therapist would accept
-	Badge      string    `json:"badge"`               // a few characters for the queue row
-	Since      time.Time `json:"since"`               // when the clock of this reason started
-	SourceType string    `json:"source_type,omitempty"`
-	SourceID   string    `json:"source_id,omitempty"`
+	Class     Class  `json:"class"`
+	Code      string `json:"code"`
+	Level     string `json:"level,omitempty"`     // risk: "red" or "amber"
+	Heuristic bool   `json:"heuristic"`           // a word-list match, not a scored answer
+	Validated *bool  `json:"validated,omitempty"` // reasons about a score: whether its instrument is validated
+	Text      string `json:"text"`                // a sentence a therapist would accept
+	Badge     string `json:"badge"`               // a few characters for the queue row
+	// Msg and BadgeMsg are Text and Badge as messages, for a reader of
+	// another language (Localize renders them; JSON keeps the codes).
+	Msg        i18n.Message `json:"-"`
+	BadgeMsg   i18n.Message `json:"-"`
+	Since      time.Time    `json:"since"` // when the clock of this reason started
+	SourceType string       `json:"source_type,omitempty"`
+	SourceID   string       `json:"source_id,omitempty"`
 	// EnrollmentID (risk reasons) is the enrollment the source belongs
 	// to. A flag of a finished enrollment is shown on the patient's
 	// current item, so it can differ from the item's; an acknowledgement

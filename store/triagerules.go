@@ -7,9 +7,11 @@ package store
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/programs"
 	"polku/store/riskphrase"
 )
@@ -105,6 +107,9 @@ type ruleEnv struct {
 
 func (e *ruleEnv) day(t time.Time) string { return t.In(e.loc).Format("2 Jan") }
 
+// d is a date argument of a message, in the rules' location.
+func (e *ruleEnv) d(t time.Time) dayArg { return day(t, e.loc) }
+
 // A rule turns facts into reasons.
 type rule func(f *facts, e *ruleEnv) []Reason
 
@@ -117,8 +122,10 @@ var rules = []rule{riskReasons, feedbackReasons, messageReasons, deteriorationRe
 // became of the enrollment.
 func riskReasons(f *facts, e *ruleEnv) []Reason {
 	var out []Reason
-	origin := ""
+	origin, originMsg := "", any("")
 	if f.finished {
+		originMsg = i18n.Msg("store.reason.origin", "Status", i18n.Msg("store.reason.origin_status."+f.status), "Program", f.program.Title,
+			"Date", e.d(f.end), "Owner", e.owner)
 		origin = fmt.Sprintf("; from the %s enrollment in %s (planned end %s): the flag stays until acknowledged and is %s's as the last therapist assigned (the team supervisor's when nobody is)",
 			f.status, f.program.Title, e.day(f.end), e.owner)
 	}
@@ -132,7 +139,10 @@ func riskReasons(f *facts, e *ruleEnv) []Reason {
 			out = append(out, Reason{Class: ClassRisk, Code: ReasonCriticalItem, Level: hit.Level, Since: m.at, SourceType: RiskSourceMeasure, SourceID: m.id,
 				EnrollmentID: f.enrollmentID, Validated: &v,
 				Text:  fmt.Sprintf("%s%s item %s answered %d on %s, not yet acknowledged (%s)%s", in.Name(), notValidatedNote(in), hit.Item, hit.Answer, e.day(m.at), hit.Label, origin),
-				Badge: fmt.Sprintf("RISK %s#%s=%d", in.Name(), hit.Item, hit.Answer)})
+				Badge: fmt.Sprintf("RISK %s#%s=%d", in.Name(), hit.Item, hit.Answer),
+				Msg: i18n.Msg("store.reason.critical_item", "Scale", in.Name(), "NotValidated", notValidatedMsg(in), "Item", hit.Item, "Answer", hit.Answer,
+					"Date", e.d(m.at), "Label", hit.Label, "Origin", originMsg),
+				BadgeMsg: i18n.Msg("store.badge.risk", "Scale", in.Name(), "Item", hit.Item, "Answer", hit.Answer)})
 		}
 	}
 	phrase := func(h riskphrase.Hit) string {
@@ -145,6 +155,16 @@ func riskReasons(f *facts, e *ruleEnv) []Reason {
 		}
 		return fmt.Sprintf("%q (%s list phrase %q)", h.Found, h.Lang, form)
 	}
+	phraseMsg := func(h riskphrase.Hit) i18n.Message {
+		form := h.Form
+		if form == "" {
+			form = h.Phrase
+		}
+		if h.Found == form {
+			return i18n.Msg("store.reason.phrase", "Found", strconv.Quote(h.Found), "List", h.Lang)
+		}
+		return i18n.Msg("store.reason.phrase_form", "Found", strconv.Quote(h.Found), "List", h.Lang, "Form", strconv.Quote(form))
+	}
 	for _, m := range f.messages {
 		if m.direction != DirectionIn || f.acked[m.id] {
 			continue
@@ -152,16 +172,20 @@ func riskReasons(f *facts, e *ruleEnv) []Reason {
 		if h := f.hits[m.id]; h.Phrase != "" {
 			out = append(out, Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: m.at, SourceType: RiskSourceMessage, SourceID: m.id,
 				EnrollmentID: f.enrollmentID, Phrase: h.Phrase, Lang: h.Lang,
-				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): message of %s contains %s, not yet acknowledged%s", e.day(m.at), phrase(h), origin),
-				Badge: "RISK? msg"})
+				Text:     fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): message of %s contains %s, not yet acknowledged%s", e.day(m.at), phrase(h), origin),
+				Badge:    "RISK? msg",
+				Msg:      i18n.Msg("store.reason.risk_message", "Date", e.d(m.at), "Phrase", phraseMsg(h), "Origin", originMsg),
+				BadgeMsg: i18n.Msg("store.badge.risk_message")})
 		}
 	}
 	for _, m := range f.posts {
 		if h := f.hits[m.id]; h.Phrase != "" && !f.acked[m.id] {
 			out = append(out, Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: m.at, SourceType: RiskSourcePost, SourceID: m.id,
 				EnrollmentID: f.enrollmentID, Phrase: h.Phrase, Lang: h.Lang,
-				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): peer-group post of %s, held from the group, contains %s, not yet acknowledged%s", e.day(m.at), phrase(h), origin),
-				Badge: "RISK? post"})
+				Text:     fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): peer-group post of %s, held from the group, contains %s, not yet acknowledged%s", e.day(m.at), phrase(h), origin),
+				Badge:    "RISK? post",
+				Msg:      i18n.Msg("store.reason.risk_post", "Date", e.d(m.at), "Phrase", phraseMsg(h), "Origin", originMsg),
+				BadgeMsg: i18n.Msg("store.badge.risk_post")})
 		}
 	}
 	for _, s := range f.submitted {
@@ -171,16 +195,20 @@ func riskReasons(f *facts, e *ruleEnv) []Reason {
 		if h := f.hits[s.id]; h.Phrase != "" {
 			out = append(out, Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
 				EnrollmentID: f.enrollmentID, Phrase: h.Phrase, Lang: h.Lang,
-				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): exercise '%s' of %s contains %s, not yet acknowledged%s", exerciseTitle(f.program, s.exercise), e.day(s.at), phrase(h), origin),
-				Badge: "RISK? ex"})
+				Text:     fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): exercise '%s' of %s contains %s, not yet acknowledged%s", exerciseTitle(f.program, s.exercise), e.day(s.at), phrase(h), origin),
+				Badge:    "RISK? ex",
+				Msg:      i18n.Msg("store.reason.risk_exercise", "Exercise", exerciseTitle(f.program, s.exercise), "Date", e.d(s.at), "Phrase", phraseMsg(h), "Origin", originMsg),
+				BadgeMsg: i18n.Msg("store.badge.risk_exercise")})
 		}
 	}
 	for _, d := range f.diaries {
 		if h := f.hits[d.id]; h.Phrase != "" && !f.acked[d.id] {
 			out = append(out, Reason{Class: ClassRisk, Code: ReasonRiskPhrase, Level: programs.LevelAmber, Heuristic: true, Since: d.at, SourceType: RiskSourceDiary, SourceID: d.id,
 				EnrollmentID: f.enrollmentID, Phrase: h.Phrase, Lang: h.Lang,
-				Text:  fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): diary '%s' entry of %s contains %s, not yet acknowledged%s", exerciseTitle(f.program, d.exercise), e.day(d.at), phrase(h), origin),
-				Badge: "RISK? diary"})
+				Text:     fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): diary '%s' entry of %s contains %s, not yet acknowledged%s", exerciseTitle(f.program, d.exercise), e.day(d.at), phrase(h), origin),
+				Badge:    "RISK? diary",
+				Msg:      i18n.Msg("store.reason.risk_diary", "Exercise", exerciseTitle(f.program, d.exercise), "Date", e.d(d.at), "Phrase", phraseMsg(h), "Origin", originMsg),
+				BadgeMsg: i18n.Msg("store.badge.risk_diary")})
 		}
 	}
 	return out
@@ -206,12 +234,16 @@ func feedbackReasons(f *facts, e *ruleEnv) []Reason {
 		days := WorkingDays(s.at, e.now, e.loc)
 		if waited > limit {
 			out = append(out, Reason{Class: ClassOverdue, Code: ReasonFeedbackOverdue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
-				Text:  fmt.Sprintf("Exercise '%s' submitted %s, %s", title, e.day(s.at), e.lateness(s.at, limit, words)),
-				Badge: fmt.Sprintf("FB %dd!", days)})
+				Text:     fmt.Sprintf("Exercise '%s' submitted %s, %s", title, e.day(s.at), e.lateness(s.at, limit, words)),
+				Badge:    fmt.Sprintf("FB %dd!", days),
+				Msg:      i18n.Msg("store.reason.feedback_overdue", "Exercise", title, "Date", e.d(s.at), "Late", e.latenessMsg(s.at, limit)),
+				BadgeMsg: i18n.Msg("store.badge.feedback_overdue", "Days", days)})
 		} else {
 			out = append(out, Reason{Class: ClassDue, Code: ReasonFeedbackDue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
-				Text:  fmt.Sprintf("Exercise '%s' submitted %s, feedback due %s", title, e.day(s.at), e.dueWithin(s.at, limit)),
-				Badge: "FB " + shortAge(e.now.Sub(s.at))})
+				Text:     fmt.Sprintf("Exercise '%s' submitted %s, feedback due %s", title, e.day(s.at), e.dueWithin(s.at, limit)),
+				Badge:    "FB " + shortAge(e.now.Sub(s.at)),
+				Msg:      i18n.Msg("store.reason.feedback_due", "Exercise", title, "Date", e.d(s.at), "Due", e.dueWithinMsg(s.at, limit)),
+				BadgeMsg: i18n.Msg("store.badge.feedback_due", "Age", shortAgeMsg(e.now.Sub(s.at)))})
 		}
 	}
 	return out
@@ -238,12 +270,16 @@ func messageReasons(f *facts, e *ruleEnv) []Reason {
 	n := plural(len(unanswered), "message", "messages")
 	if waited > limit {
 		return []Reason{{Class: ClassOverdue, Code: ReasonMessageOverdue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
-			Text:  fmt.Sprintf("%s unanswered since %s, %s", n, e.day(oldest.at), e.lateness(oldest.at, limit, words)),
-			Badge: fmt.Sprintf("MSG %d %dd!", len(unanswered), days)}}
+			Text:     fmt.Sprintf("%s unanswered since %s, %s", n, e.day(oldest.at), e.lateness(oldest.at, limit, words)),
+			Badge:    fmt.Sprintf("MSG %d %dd!", len(unanswered), days),
+			Msg:      i18n.Msg("store.reason.message_overdue", "Count", len(unanswered), "Date", e.d(oldest.at), "Late", e.latenessMsg(oldest.at, limit)),
+			BadgeMsg: i18n.Msg("store.badge.message_overdue", "N", len(unanswered), "Days", days)}}
 	}
 	return []Reason{{Class: ClassDue, Code: ReasonMessageDue, Since: oldest.at, SourceType: RiskSourceMessage, SourceID: oldest.id,
-		Text:  fmt.Sprintf("%s unanswered since %s, answer due %s", n, e.day(oldest.at), e.dueWithin(oldest.at, limit)),
-		Badge: fmt.Sprintf("MSG %d", len(unanswered))}}
+		Text:     fmt.Sprintf("%s unanswered since %s, answer due %s", n, e.day(oldest.at), e.dueWithin(oldest.at, limit)),
+		Badge:    fmt.Sprintf("MSG %d", len(unanswered)),
+		Msg:      i18n.Msg("store.reason.message_due", "Count", len(unanswered), "Date", e.d(oldest.at), "Due", e.dueWithinMsg(oldest.at, limit)),
+		BadgeMsg: i18n.Msg("store.badge.message_due", "N", len(unanswered))}}
 }
 
 // deteriorationReasons: per validated instrument with two or more scores,
@@ -263,8 +299,10 @@ func deteriorationReasons(f *facts, e *ruleEnv) []Reason {
 		ch := in.Change(base.total, cur.total)
 		if ch.ReliableDeterioration {
 			out = append(out, Reason{Class: ClassDeterioration, Code: ReasonDeterioration, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id, Validated: &yes,
-				Text:  fmt.Sprintf("%s rose from %d to %d since baseline (reliable deterioration: +%d, threshold %d)", in.Name(), base.total, cur.total, ch.Delta, ch.Threshold),
-				Badge: fmt.Sprintf("%s +%d", in.Name(), ch.Delta)})
+				Text:     fmt.Sprintf("%s rose from %d to %d since baseline (reliable deterioration: +%d, threshold %d)", in.Name(), base.total, cur.total, ch.Delta, ch.Threshold),
+				Badge:    fmt.Sprintf("%s +%d", in.Name(), ch.Delta),
+				Msg:      i18n.Msg("store.reason.deterioration", "Scale", in.Name(), "From", base.total, "To", cur.total, "Delta", ch.Delta, "Threshold", ch.Threshold),
+				BadgeMsg: i18n.Msg("store.badge.deterioration", "Scale", in.Name(), "Delta", ch.Delta)})
 			continue
 		}
 		// Below the caseness cut-off the patient is in the non-clinical
@@ -282,7 +320,10 @@ func deteriorationReasons(f *facts, e *ruleEnv) []Reason {
 			out = append(out, Reason{Class: ClassDeterioration, Code: ReasonNotOnTrack, Since: cur.at, SourceType: RiskSourceMeasure, SourceID: cur.id, Validated: &yes,
 				Text: fmt.Sprintf("Not on track: %s is %d in week %d, expected below %.1f (baseline %d; local rule: %.0f%% improvement over %d weeks)",
 					in.Name(), cur.total, week, expected, base.total, rule.ExpectedImprovementPct, f.program.Weeks),
-				Badge: in.Name() + " off"})
+				Badge: in.Name() + " off",
+				Msg: i18n.Msg("store.reason.not_on_track", "Scale", in.Name(), "Total", cur.total, "Week", week, "Expected", numArg{expected, 1},
+					"Base", base.total, "Pct", numArg{rule.ExpectedImprovementPct, 0}, "Count", f.program.Weeks),
+				BadgeMsg: i18n.Msg("store.badge.not_on_track", "Scale", in.Name())})
 		}
 	}
 	return out
@@ -309,15 +350,19 @@ func inactiveReasons(f *facts, e *ruleEnv) []Reason {
 		return nil
 	}
 	days := int(idle.Hours() / 24)
-	note := ""
+	note, noteMsg := "", any("")
 	if pd := int(paused.Hours() / 24); pd > 0 {
 		note = fmt.Sprintf("; %s paused not counted", plural(pd, "day", "days"))
+		noteMsg = i18n.Msg("store.reason.paused_note", "Count", pd)
 	}
 	text := fmt.Sprintf("No activity for %d days (last on %s%s)", days, e.day(since), note)
+	msg := i18n.Msg("store.reason.inactive", "Count", days, "Date", e.d(since), "Note", noteMsg)
 	if f.last.IsZero() || f.last.Before(f.start) {
 		text = fmt.Sprintf("No activity since the start on %s, %d days ago%s", e.day(f.start), days, note)
+		msg = i18n.Msg("store.reason.inactive_since_start", "Count", days, "Date", e.d(f.start), "Note", noteMsg)
 	}
-	return []Reason{{Class: ClassInactive, Code: ReasonInactive, Since: since, Text: text, Badge: fmt.Sprintf("IDLE %dd", days)}}
+	return []Reason{{Class: ClassInactive, Code: ReasonInactive, Since: since, Text: text, Badge: fmt.Sprintf("IDLE %dd", days),
+		Msg: msg, BadgeMsg: i18n.Msg("store.badge.inactive", "Days", days)}}
 }
 
 // endingReasons: the planned end is within the policy's days, or past
@@ -342,13 +387,18 @@ func endingReasons(f *facts, e *ruleEnv) []Reason {
 			}
 		}
 		text := fmt.Sprintf("Program ended on %s, %d days ago: complete or extend the enrollment", e.day(f.end), -left)
+		msg := i18n.Msg("store.reason.ended", "Date", e.d(f.end), "Count", -left)
 		if !final && finalWeek > 0 {
 			text = fmt.Sprintf("Program ended on %s without final scores (week %d)", e.day(f.end), finalWeek)
+			msg = i18n.Msg("store.reason.ended_no_final", "Date", e.d(f.end), "Week", finalWeek)
 		}
-		return []Reason{{Class: ClassEnding, Code: ReasonEnded, Since: f.end, Text: text, Badge: "ENDED"}}
+		return []Reason{{Class: ClassEnding, Code: ReasonEnded, Since: f.end, Text: text, Badge: "ENDED",
+			Msg: msg, BadgeMsg: i18n.Msg("store.badge.ended")}}
 	case left <= e.pol.EndingDays:
 		return []Reason{{Class: ClassEnding, Code: ReasonEndingSoon, Since: f.end, Text: fmt.Sprintf("Program ends on %s, in %s", e.day(f.end), plural(left, "day", "days")),
-			Badge: fmt.Sprintf("ENDS %dd", left)}}
+			Badge:    fmt.Sprintf("ENDS %dd", left),
+			Msg:      i18n.Msg("store.reason.ending_soon", "Date", e.d(f.end), "Count", left),
+			BadgeMsg: i18n.Msg("store.badge.ending_soon", "Days", left)}}
 	}
 	return nil
 }
@@ -389,7 +439,8 @@ func startingReasons(f *facts, e *ruleEnv) []Reason {
 		}
 		days := int(e.today.Sub(f.start).Hours() / 24)
 		return []Reason{{Class: ClassStarting, Code: ReasonNoWelcome, Since: f.start,
-			Text: fmt.Sprintf("No welcome message yet (started %s, %s ago)", e.day(f.start), plural(days, "day", "days")), Badge: "WELCOME"}}
+			Text: fmt.Sprintf("No welcome message yet (started %s, %s ago)", e.day(f.start), plural(days, "day", "days")), Badge: "WELCOME",
+			Msg: i18n.Msg("store.reason.no_welcome", "Date", e.d(f.start), "Count", days), BadgeMsg: i18n.Msg("store.badge.no_welcome")}}
 	case EnrollmentScheduled:
 		received := f.start
 		if f.referral != nil {
@@ -398,10 +449,16 @@ func startingReasons(f *facts, e *ruleEnv) []Reason {
 		days := WorkingDays(received, e.now, e.loc)
 		due := AddWorkingDays(received, e.pol.StartDays, e.loc)
 		text := fmt.Sprintf("Referral received %s, %s ago; start promised within %d working days (by %s)", e.day(received), plural(days, "working day", "working days"), e.pol.StartDays, e.day(due))
+		msg := i18n.Msg("store.reason.start_due", "Date", e.d(received), "Ago", i18n.Msg("store.reason.working_days_ago", "Count", days),
+			"Count", e.pol.StartDays, "Due", e.d(due))
 		if days > e.pol.StartDays {
 			text = fmt.Sprintf("Referral received %s, %s ago: start %s over the %d-working-day start promise", e.day(received), plural(days, "working day", "working days"), plural(days-e.pol.StartDays, "working day", "working days"), e.pol.StartDays)
+			msg = i18n.Msg("store.reason.start_over", "Date", e.d(received), "Ago", i18n.Msg("store.reason.working_days_ago", "Count", days),
+				"Over", i18n.Msg("store.reason.working_days_over", "Count", days-e.pol.StartDays), "Count", e.pol.StartDays)
 		}
-		return []Reason{{Class: ClassStarting, Code: ReasonStartDue, Since: received, Text: text, Badge: startBadge(int(f.start.Sub(e.today).Hours() / 24))}}
+		toStart := int(f.start.Sub(e.today).Hours() / 24)
+		return []Reason{{Class: ClassStarting, Code: ReasonStartDue, Since: received, Text: text, Badge: startBadge(toStart),
+			Msg: msg, BadgeMsg: startBadgeMsg(toStart)}}
 	}
 	return nil
 }
@@ -416,6 +473,17 @@ func startBadge(daysToStart int) string {
 		return fmt.Sprintf("START in %dd", daysToStart)
 	}
 	return fmt.Sprintf("START %dd late", -daysToStart)
+}
+
+// startBadgeMsg is startBadge as a message.
+func startBadgeMsg(daysToStart int) i18n.Message {
+	switch {
+	case daysToStart == 0:
+		return i18n.Msg("store.badge.start_today")
+	case daysToStart > 0:
+		return i18n.Msg("store.badge.start_in", "Days", daysToStart)
+	}
+	return i18n.Msg("store.badge.start_late", "Days", -daysToStart)
 }
 
 // followUpReasons: a completed treatment with a follow-up is due from
@@ -458,13 +526,18 @@ func followUpReasons(f *facts, e *ruleEnv) []Reason {
 		return []Reason{{Class: ClassFollowUp, Code: ReasonFollowUpDue, Since: f.followUpDue,
 			Text: fmt.Sprintf("Follow-up due since %s: %s, %s after the end on %s", e.day(f.followUpDue), strings.Join(names, ", "),
 				plural(weeks, "week", "weeks"), e.day(f.ended)),
-			Badge: "FOLLOW-UP"}}
+			Badge: "FOLLOW-UP",
+			Msg: i18n.Msg("store.reason.follow_up_due", "Date", e.d(f.followUpDue), "Scales", strings.Join(names, ", "), "Count", weeks,
+				"End", e.d(f.ended)),
+			BadgeMsg: i18n.Msg("store.badge.follow_up_due")}}
 	}
 	if !f.signed.IsZero() && f.signed.After(firstAfter) {
 		return nil
 	}
 	var parts []string
+	var partMsgs listArg
 	badge := "FU"
+	badgeMsg := i18n.Msg("store.badge.follow_up")
 	for _, s := range f.program.Schedule {
 		fu, ok := followOf[s.Instrument]
 		end, had := endOf[s.Instrument]
@@ -476,21 +549,29 @@ func followUpReasons(f *facts, e *ruleEnv) []Reason {
 			continue
 		}
 		part := fmt.Sprintf("%s %d at the end, %d at follow-up", in.Name(), end.total, fu.total)
+		partMsg := i18n.Msg("store.reason.follow_up_part", "Scale", in.Name(), "End", end.total, "FollowUp", fu.total, "Change", "")
 		if isValidated(in) {
 			ch := in.Change(end.total, fu.total)
 			part += fmt.Sprintf(" (%+d, threshold %d: %s)", ch.Delta, ch.Threshold, ch.Status)
+			partMsg.Args["Change"] = i18n.Msg("store.reason.follow_up_change", "Delta", signed(ch.Delta), "Threshold", ch.Threshold,
+				"Status", i18n.Msg("store.change."+changeKey(ch.Status)))
 		}
 		if badge == "FU" {
 			badge = fmt.Sprintf("FU %s %+d", in.Name(), fu.total-end.total)
+			badgeMsg = i18n.Msg("store.badge.follow_up_change", "Scale", in.Name(), "Delta", signed(fu.total-end.total))
 		}
 		parts = append(parts, part)
+		partMsgs = append(partMsgs, partMsg)
 	}
 	if len(parts) == 0 {
 		parts = append(parts, "no instrument answered both at the end and at follow-up")
+		partMsgs = append(partMsgs, i18n.Msg("store.reason.follow_up_none"))
 	}
 	return []Reason{{Class: ClassFollowUp, Code: ReasonFollowUpAnswered, Since: firstAfter,
-		Text:  fmt.Sprintf("Follow-up answered on %s: %s; sign an updated discharge summary", e.day(firstAfter), strings.Join(parts, "; ")),
-		Badge: badge}}
+		Text:     fmt.Sprintf("Follow-up answered on %s: %s; sign an updated discharge summary", e.day(firstAfter), strings.Join(parts, "; ")),
+		Badge:    badge,
+		Msg:      i18n.Msg("store.reason.follow_up_answered", "Date", e.d(firstAfter), "Parts", partMsgs),
+		BadgeMsg: badgeMsg}}
 }
 
 // primarySeries picks the score series the queue row shows: the program's
@@ -540,6 +621,33 @@ func (e *ruleEnv) lateness(from time.Time, limit time.Duration, words string) st
 	return fmt.Sprintf("%s: over %s since %s", ago, words, e.clock(workingDeadline(from, limit, e.loc)))
 }
 
+// latenessMsg is lateness as a message.
+func (e *ruleEnv) latenessMsg(from time.Time, limit time.Duration) i18n.Message {
+	days := WorkingDays(from, e.now, e.loc)
+	ago := i18n.Msg("store.reason.working_days_ago", "Count", days)
+	promise := i18n.Msg("store.reason.promise", "Count", e.pol.FeedbackWorkingDays)
+	if over := days - int(limit/(24*time.Hour)); over >= 1 {
+		return i18n.Msg("store.reason.late_by", "Ago", ago, "Over", i18n.Msg("store.reason.working_days_over", "Count", over), "Promise", promise)
+	}
+	return i18n.Msg("store.reason.late_since", "Ago", ago, "Promise", promise, "Clock", e.clockMsg(workingDeadline(from, limit, e.loc)))
+}
+
+// dueWithinMsg is dueWithin as a message.
+func (e *ruleEnv) dueWithinMsg(from time.Time, limit time.Duration) i18n.Message {
+	if d := workingDeadline(from, limit, e.loc); sameDay(d, e.now, e.loc) {
+		return i18n.Msg("store.reason.due_today", "Time", clock(d, e.loc))
+	}
+	return i18n.Msg("store.reason.due_within", "Count", e.pol.FeedbackWorkingDays)
+}
+
+// clockMsg is clock as a message.
+func (e *ruleEnv) clockMsg(t time.Time) i18n.Message {
+	if sameDay(t, e.now, e.loc) {
+		return i18n.Msg("store.reason.clock_today", "Time", clock(t, e.loc))
+	}
+	return i18n.Msg("store.reason.clock_on", "Time", clock(t, e.loc), "Date", e.d(t))
+}
+
 // dueWithin says when an item within the promise is due: "today by 10:00"
 // on its last day, else "within 2 working days".
 func (e *ruleEnv) dueWithin(from time.Time, limit time.Duration) string {
@@ -568,6 +676,19 @@ func isValidated(in *programs.Instrument) bool {
 	return in != nil && in.Validated != nil && *in.Validated
 }
 
+// notValidatedMsg is notValidatedNote as a message argument ("" for a
+// validated scale).
+func notValidatedMsg(in *programs.Instrument) any {
+	if isValidated(in) {
+		return ""
+	}
+	return i18n.Msg("store.reason.not_validated")
+}
+
+// changeKey is the catalog key of a change status ("reliable
+// improvement" is reliable_improvement).
+func changeKey(status string) string { return strings.ReplaceAll(status, " ", "_") }
+
 // notValidatedNote marks a score of a scale that is not validated.
 func notValidatedNote(in *programs.Instrument) string {
 	if isValidated(in) {
@@ -586,6 +707,17 @@ func exerciseTitle(p *programs.Program, id string) string {
 func truncDay(t time.Time, loc *time.Location) time.Time {
 	l := t.In(loc)
 	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
+}
+
+// shortAgeMsg is shortAge as a message.
+func shortAgeMsg(d time.Duration) i18n.Message {
+	switch {
+	case d < time.Hour:
+		return i18n.Msg("store.badge.age_minutes", "N", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return i18n.Msg("store.badge.age_hours", "N", int(d.Hours()))
+	}
+	return i18n.Msg("store.badge.age_days", "N", int(d.Hours()/24))
 }
 
 func shortAge(d time.Duration) string {

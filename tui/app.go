@@ -209,7 +209,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onQueue(msg)
 	case scalesMsg:
 		if msg.err != nil {
-			m.setStatus("", fmt.Errorf("could not read the instruments: %w", msg.err))
+			m.setStatus("", fmt.Errorf("%s: %w", m.c.T("tui.error.instruments"), msg.err))
 		} else {
 			m.c.Scales = msg.scales
 		}
@@ -223,7 +223,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case timeSavedMsg:
 		if msg.err != nil {
-			m.setStatus("", fmt.Errorf("time not recorded: %w", msg.err))
+			m.setStatus("", fmt.Errorf("%s: %w", m.c.T("tui.error.time_not_recorded"), msg.err))
 		}
 		return m, nil
 	case common.OpenPatientMsg:
@@ -326,7 +326,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			m.quitting = true
 			return tea.Batch(append(cmds, tea.Quit)...)
 		}
-		m.setStatus("q quits from the queue; esc goes back.", nil)
+		m.setStatus(m.c.T("tui.status.quit_from_queue"), nil)
 		return tea.Batch(cmds...)
 	}
 	if cmd, ok := m.groupKey(msg, top); ok {
@@ -412,7 +412,7 @@ func (m *Model) next(after string) tea.Cmd {
 		for len(m.stack) > 1 {
 			cmds = append(cmds, m.pop())
 		}
-		m.setStatus("Nothing else needs you right now.", nil)
+		m.setStatus(m.c.T("tui.status.nothing_else"), nil)
 		return tea.Batch(cmds...)
 	}
 	h.Select(it.PatientID)
@@ -427,12 +427,13 @@ func (m *Model) loadQueue(therapistID string) tea.Cmd {
 		return nil
 	}
 	m.qLoading[therapistID] = true
-	st, actor, ctx, instruments := m.c.Store, m.c.Actor, m.c.Ctx, m.instruments
+	st, actor, ctx, instruments, tr := m.c.Store, m.c.Actor, m.c.Ctx, m.instruments, m.c.Printer()
 	return func() tea.Msg {
 		q, err := st.Triage(ctx, actor, therapistID)
 		if err != nil {
 			return queueMsg{therapistID: therapistID, err: err}
 		}
+		q.Localize(tr) // the reasons in the therapist's language, before they are sanitized
 		common.SanitizeQueue(q)
 		msg := queueMsg{therapistID: therapistID, q: q}
 		if instruments != nil {
@@ -441,6 +442,7 @@ func (m *Model) loadQueue(therapistID string) tea.Cmd {
 			if msg.scales, err = common.LoadScales(ctx, instruments); err != nil {
 				return queueMsg{therapistID: therapistID, err: err}
 			}
+			msg.scales = msg.scales.In(tr)
 		}
 		return msg
 	}
@@ -449,13 +451,13 @@ func (m *Model) loadQueue(therapistID string) tea.Cmd {
 // loadScales reads the stored instruments (the supervisor's home loads no
 // queue of its own).
 func (m *Model) loadScales() tea.Cmd {
-	ctx, instruments := m.c.Ctx, m.instruments
+	ctx, instruments, tr := m.c.Ctx, m.instruments, m.c.Printer()
 	if instruments == nil {
 		return nil
 	}
 	return func() tea.Msg {
 		s, err := common.LoadScales(ctx, instruments)
-		return scalesMsg{scales: s, err: err}
+		return scalesMsg{scales: s.In(tr), err: err}
 	}
 }
 
@@ -480,7 +482,7 @@ func (m *Model) onQueue(msg queueMsg) tea.Cmd {
 		cmd = m.loadQueue(msg.therapistID)
 	}
 	if msg.err != nil {
-		m.setStatus("", fmt.Errorf("could not load the queue: %w", msg.err))
+		m.setStatus("", fmt.Errorf("%s: %w", m.c.T("tui.error.queue"), msg.err))
 		return cmd
 	}
 	if msg.scales != nil {
@@ -524,7 +526,7 @@ func (m *Model) onSeq(msg seqMsg) tea.Cmd {
 		}
 	}
 	if msg.err != nil {
-		m.setStatus("", fmt.Errorf("store: %w", msg.err))
+		m.setStatus("", fmt.Errorf("%s: %w", m.c.T("tui.error.store"), msg.err))
 		return m.pollTick()
 	}
 	if !m.seqKnown {
@@ -596,7 +598,7 @@ func describeChanges(ctx context.Context, l changeLister, own *common.OwnWrites,
 func (m *Model) onChanges(msg changesMsg) tea.Cmd {
 	cmds := []tea.Cmd{m.pollTick()}
 	if msg.err != nil {
-		m.setStatus("", fmt.Errorf("store: %w", msg.err))
+		m.setStatus("", fmt.Errorf("%s: %w", m.c.T("tui.error.store"), msg.err))
 		return tea.Batch(cmds...)
 	}
 	m.lastSeq = msg.seq
@@ -693,7 +695,7 @@ func (m *Model) helpKey(top common.Page) key.Binding {
 	if top.InputFocused() {
 		b := m.c.Keys.Help
 		b.SetKeys("f1")
-		b.SetHelp("f1", "help")
+		b.SetHelp("f1", m.c.T("tui.keys.help"))
 		return b
 	}
 	return m.c.Keys.Help
@@ -725,7 +727,7 @@ func (m *Model) helpGroups(top common.Page) [][]key.Binding {
 	default:
 		// q explains how to quit from here.
 		q := g.Quit
-		q.SetHelp("q", "quit (from the queue)")
+		q.SetHelp("q", m.c.T("tui.keys.quit_from_queue"))
 		global = append(global, q)
 	}
 	global = append(global, g.Force)
@@ -736,7 +738,7 @@ func (m *Model) helpGroups(top common.Page) [][]key.Binding {
 // legend of the badges and marks.
 func (m *Model) helpContent(top common.Page) string {
 	st := m.c.Styles
-	return helpColumns(st, m.helpGroups(top), m.width) + "\n\n" + st.Title.Render("Badges and marks") + "\n" + legendView(st, m.width)
+	return helpColumns(st, m.helpGroups(top), m.width) + "\n\n" + st.Title.Render(m.c.T("tui.help.legend_title")) + "\n" + legendView(st, m.c.Legend(), m.width)
 }
 
 // helpRows is how many lines of the help fit between its title and its
@@ -766,7 +768,7 @@ func (m *Model) scrollHelp(msg tea.KeyMsg) {
 
 func (m *Model) helpView(top common.Page) string {
 	st := m.c.Styles
-	title := st.Title.Render("Keys on this screen") + st.Subtle.Render(" · "+top.Title())
+	title := st.Title.Render(m.c.T("tui.help.title")) + st.Subtle.Render(" · "+top.Title())
 	closeWith := "?"
 	if top.InputFocused() {
 		closeWith = "f1"
@@ -779,11 +781,11 @@ func (m *Model) helpView(top common.Page) string {
 	}
 	first := max(0, min(m.helpTop, len(lines)-rows))
 	last := min(len(lines), first+rows)
-	foot := closeWith + " or esc closes this help."
+	foot := m.c.T("tui.help.close", "Key", closeWith)
 	if len(lines) > rows {
-		foot += fmt.Sprintf(" ↑/↓ pgup/pgdn scroll: lines %d-%d of %d.", first+1, last, len(lines))
+		foot += " " + m.c.T("tui.help.scroll", "First", first+1, "Last", last, "Total", len(lines))
 	}
-	if drafts := " Drafts are saved as you type."; lipgloss.Width(foot+drafts) <= m.width {
+	if drafts := " " + m.c.T("tui.help.drafts"); lipgloss.Width(foot+drafts) <= m.width {
 		foot += drafts
 	}
 	return title + gap + common.Fit(strings.Join(lines[first:last], "\n"), m.width, rows) + "\n" + st.Faint.Render(common.Truncate(foot, m.width))
@@ -791,8 +793,7 @@ func (m *Model) helpView(top common.Page) string {
 
 // legendView lays the legend out: each example, then what it means,
 // wrapped beside it.
-func legendView(st *common.Styles, width int) string {
-	legend := common.Legend()
+func legendView(st *common.Styles, legend []common.LegendEntry, width int) string {
 	ew := 0
 	for _, e := range legend {
 		ew = max(ew, lipgloss.Width(e.Example))
@@ -882,29 +883,29 @@ func (m *Model) statusBar() string {
 	left := st.StatusKey.Render(" "+m.c.Therapist.Handle) + st.Status.Render(" · "+m.opts.StoreLabel)
 	var right []string
 	if m.newActivity > 0 {
-		right = append(right, st.StatusLive.Render(fmt.Sprintf("● %d new", m.newActivity)))
+		right = append(right, st.StatusLive.Render("● "+m.c.T("tui.status.new", "Count", m.newActivity)))
 	} else {
-		right = append(right, st.Status.Render("● live"))
+		right = append(right, st.Status.Render("● "+m.c.T("tui.status.live")))
 	}
 	if m.meter.patientID != "" {
 		total := m.meter.stored + m.pending(now)
-		right = append(right, st.Status.Render(fmt.Sprintf("⏱ %s with %s this week", common.Minutes(total), common.FirstName(m.meter.name))))
+		right = append(right, st.Status.Render("⏱ "+m.c.T("tui.status.time_this_week", "Time", m.c.Minutes(total), "Name", common.FirstName(m.meter.name))))
 	}
 	if s := m.syncStatus; s != nil && m.opts.Sync != nil {
 		var parts []string
 		if s.Online {
-			parts = append(parts, "online")
+			parts = append(parts, m.c.T("tui.status.online"))
 		} else {
-			parts = append(parts, "offline")
+			parts = append(parts, m.c.T("tui.status.offline"))
 		}
 		if !s.LastSync.IsZero() {
-			parts = append(parts, "synced "+s.LastSync.In(m.c.Loc).Format("15:04"))
+			parts = append(parts, m.c.T("tui.status.synced", "Time", m.c.Time(s.LastSync)))
 		} else {
-			parts = append(parts, "never synced")
+			parts = append(parts, m.c.T("tui.status.never_synced"))
 		}
-		parts = append(parts, fmt.Sprintf("%d pending", s.Pending))
+		parts = append(parts, m.c.T("tui.status.pending", "Count", s.Pending))
 		if s.Conflicts > 0 {
-			parts = append(parts, fmt.Sprintf("%d conflicts", s.Conflicts))
+			parts = append(parts, m.c.T("tui.status.conflicts", "Count", s.Conflicts))
 		}
 		text := strings.Join(parts, " · ")
 		if s.Err != "" || !s.Online || s.Conflicts > 0 {
@@ -914,7 +915,7 @@ func (m *Model) statusBar() string {
 		}
 	}
 	if m.opts.Demo {
-		right = append(right, st.StatusKey.Render("synthetic demo data"))
+		right = append(right, st.StatusKey.Render(m.c.T("tui.status.demo")))
 	}
 	r := strings.Join(right, sep) + st.Status.Render(" ")
 	rw := lipgloss.Width(r)

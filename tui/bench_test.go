@@ -24,6 +24,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"polku/internal/i18n"
 	"polku/store"
 	"polku/tui/pages/triage"
 )
@@ -76,9 +77,13 @@ func withReal(b *testing.B, h *harness, n int) *store.Queue {
 
 // BenchmarkKeyQueueMove: one key press (cursor down) in a queue of 5,000,
 // Update and View.
-func BenchmarkKeyQueueMove(b *testing.B) {
+func BenchmarkKeyQueueMove(b *testing.B) { inLanguages(b, benchKeyQueueMove) }
+
+func benchKeyQueueMove(b *testing.B, lang string) {
 	f := newFixture(b)
-	h := newHarness(b, options(f, f.Anna), 120, 40)
+	o := options(f, f.Anna)
+	o.Lang = lang
+	h := newHarness(b, o, 120, 40)
 	h.send(queueMsg{therapistID: f.Anna.ID, q: bigQueue(f.Anna, 5000)})
 	h.triage().SetSection(triage.SectionAll)
 	down, up := keyMsg("down"), keyMsg("up")
@@ -94,9 +99,13 @@ func BenchmarkKeyQueueMove(b *testing.B) {
 }
 
 // BenchmarkKeyQueueSection: switching section re-filters 5,000 rows.
-func BenchmarkKeyQueueSection(b *testing.B) {
+func BenchmarkKeyQueueSection(b *testing.B) { inLanguages(b, benchKeyQueueSection) }
+
+func benchKeyQueueSection(b *testing.B, lang string) {
 	f := newFixture(b)
-	h := newHarness(b, options(f, f.Anna), 120, 40)
+	o := options(f, f.Anna)
+	o.Lang = lang
+	h := newHarness(b, o, 120, 40)
 	h.send(queueMsg{therapistID: f.Anna.ID, q: bigQueue(f.Anna, 5000)})
 	tab := keyMsg("tab")
 	b.ResetTimer()
@@ -107,9 +116,13 @@ func BenchmarkKeyQueueSection(b *testing.B) {
 }
 
 // BenchmarkKeyQueueFilter: one typed filter character over 5,000 rows.
-func BenchmarkKeyQueueFilter(b *testing.B) {
+func BenchmarkKeyQueueFilter(b *testing.B) { inLanguages(b, benchKeyQueueFilter) }
+
+func benchKeyQueueFilter(b *testing.B, lang string) {
 	f := newFixture(b)
-	h := newHarness(b, options(f, f.Anna), 120, 40)
+	o := options(f, f.Anna)
+	o.Lang = lang
+	h := newHarness(b, o, 120, 40)
 	h.send(queueMsg{therapistID: f.Anna.ID, q: bigQueue(f.Anna, 5000)})
 	h.keys("/")
 	keys := []tea.KeyMsg{keyMsg("m"), keyMsg("backspace")}
@@ -122,9 +135,13 @@ func BenchmarkKeyQueueFilter(b *testing.B) {
 
 // BenchmarkKeyWorkspaceTab: switching tabs in a patient's workspace with
 // 5,000 rows in the queue behind it.
-func BenchmarkKeyWorkspaceTab(b *testing.B) {
+func BenchmarkKeyWorkspaceTab(b *testing.B) { inLanguages(b, benchKeyWorkspaceTab) }
+
+func benchKeyWorkspaceTab(b *testing.B, lang string) {
 	f := newFixture(b)
-	h := newHarness(b, options(f, f.Anna), 120, 40)
+	o := options(f, f.Anna)
+	o.Lang = lang
+	h := newHarness(b, o, 120, 40)
 	h.send(queueMsg{therapistID: f.Anna.ID, q: withReal(b, h, 5000)})
 	h.selectPatient(f, "P-0003")
 	h.keys("enter", "esc")
@@ -137,9 +154,13 @@ func BenchmarkKeyWorkspaceTab(b *testing.B) {
 }
 
 // BenchmarkKeyReaderScroll: scrolling the submission reader.
-func BenchmarkKeyReaderScroll(b *testing.B) {
+func BenchmarkKeyReaderScroll(b *testing.B) { inLanguages(b, benchKeyReaderScroll) }
+
+func benchKeyReaderScroll(b *testing.B, lang string) {
 	f := newFixture(b)
-	h := newHarness(b, options(f, f.Anna), 120, 40)
+	o := options(f, f.Anna)
+	o.Lang = lang
+	h := newHarness(b, o, 120, 40)
 	h.send(queueMsg{therapistID: f.Anna.ID, q: withReal(b, h, 5000)})
 	h.selectPatient(f, "P-0002")
 	h.keys("enter")
@@ -148,6 +169,14 @@ func BenchmarkKeyReaderScroll(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		h.m.Update(keys[i%2])
 		_ = h.m.View()
+	}
+}
+
+// inLanguages runs a benchmark in English, Finnish and Swedish (the
+// languages must cost the same: within 10% of English).
+func inLanguages(b *testing.B, bench func(b *testing.B, lang string)) {
+	for _, lang := range i18n.Languages() {
+		b.Run(lang, func(b *testing.B) { bench(b, lang) })
 	}
 }
 
@@ -177,19 +206,19 @@ func benchStore(b *testing.B) (bin, db string) {
 }
 
 // BenchmarkStartup: from exec of the binary to the first full frame (the
-// queue with its rows and the status bar) on a 20,000-patient store, as
-// the demo therapist; then the resident memory.
+// queue with its rows, its preview and the status bar) on a
+// 20,000-patient store, as the demo therapist in each language and as the
+// supervisor; then the resident memory.
 func BenchmarkStartup(b *testing.B) {
 	bin, db := benchStore(b)
-	for _, as := range []string{"demo", "super"} {
-		b.Run(as, func(b *testing.B) {
-			want := "Needs you"
-			if as == "super" {
-				want = "fb 4w"
-			}
+	for _, run := range []struct{ name, as, lang, want string }{
+		{"demo", "demo", i18n.EN, "SYN-"}, {"demo-fi", "demo", i18n.FI, "SYN-"}, {"demo-sv", "demo", i18n.SV, "SYN-"},
+		{"super", "super", i18n.EN, "fb 4w"},
+	} {
+		b.Run(run.name, func(b *testing.B) {
 			var rss float64
 			for b.Loop() {
-				rss = startOnce(b, bin, db, as, want)
+				rss = startOnce(b, bin, db, run.as, run.lang, run.want)
 			}
 			b.ReportMetric(rss, "MB-rss")
 		})
@@ -199,8 +228,9 @@ func BenchmarkStartup(b *testing.B) {
 // startOnce runs the workbench with pipes for input and output (80x24 by
 // default), waits for the first frame that shows want and the status bar,
 // reads the resident memory, and quits.
-func startOnce(b *testing.B, bin, db, as, want string) float64 {
-	cmd := exec.Command(bin, "--db", db, "--as", as)
+func startOnce(b *testing.B, bin, db, as, lang, want string) float64 {
+	cmd := exec.Command(bin, "--db", db, "--as", as, "--lang", lang)
+	live := []byte("● " + i18n.New(lang).T("tui.status.live"))
 	cmd.Env = append(os.Environ(), "POLKU_THEME=dark")
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -216,7 +246,7 @@ func startOnce(b *testing.B, bin, db, as, want string) float64 {
 	var seen bytes.Buffer
 	buf := make([]byte, 64<<10)
 	timer := time.AfterFunc(30*time.Second, func() { cmd.Process.Kill() })
-	for !bytes.Contains(seen.Bytes(), []byte(want)) || !bytes.Contains(seen.Bytes(), []byte("● live")) {
+	for !bytes.Contains(seen.Bytes(), []byte(want)) || !bytes.Contains(seen.Bytes(), live) {
 		n, err := out.Read(buf)
 		seen.Write(buf[:n])
 		if err != nil {

@@ -142,14 +142,14 @@ func (m *Model) followDelivery(st SyncStatus, done map[string]bool, why error, t
 	}
 	switch {
 	case refused:
-		m.setStatus("", errors.New("not sent: the server refused it; your text is kept: see polku sync status"))
+		m.setStatus("", errors.New(m.c.T("tui.delivery.refused")))
 	case len(said) == 1:
 		m.setStatus(said[0]+then, nil)
 	case len(said) > 1:
-		m.setStatus("Everything you sent has reached the server."+then, nil)
+		m.setStatus(m.c.T("tui.delivery.all_sent")+then, nil)
 	case first && (!st.Online || why != nil):
-		m.setStatus("Saved; it will be sent when polku reaches the server."+then, nil)
+		m.setStatus(m.c.T("tui.delivery.saved_offline")+then, nil)
 	case first:
-		m.setStatus("Saved; sending it to the server…"+then, nil)
+		m.setStatus(m.c.T("tui.delivery.sending")+then, nil)
 	}
 }

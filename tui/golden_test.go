@@ -7,14 +7,16 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 )
 
-// Golden screens: the fixture store, the fixed clock, ASCII rendering.
-// Update with: go test ./tui -run TestGolden -update
-func TestGolden(t *testing.T) {
-	screens := []struct {
-		name  string
-		as    string
-		steps func(h *harness)
-	}{
+// screen is one screen of the workbench reached from the start by keys.
+type screen struct {
+	name  string
+	as    string // anna (a therapist), sara (a supervisor), admin
+	steps func(h *harness)
+}
+
+// screens are the golden screens: every kind of screen the workbench has.
+func screens() []screen {
+	return []screen{
 		{"queue", "anna", func(h *harness) {}},
 		{"queue-filtered", "anna", func(h *harness) { h.keys("3", "/"); h.typeText("gad"); h.keys("enter") }},
 		{"risk-measures", "anna", func(h *harness) { h.keys("enter") }},
@@ -59,22 +61,37 @@ func TestGolden(t *testing.T) {
 		{"intake-accept", "sara", func(h *harness) { referrals(h.t, h.fx); h.keys("i", "G", "a", "t") }},
 		{"intake-decline", "sara", func(h *harness) { referrals(h.t, h.fx); h.keys("i", "d", "c", "e"); h.typeText("Needs urgent care.") }},
 	}
-	for _, sc := range screens {
+}
+
+// Golden screens: the fixture store, the fixed clock, ASCII rendering.
+// Update with: go test ./tui -run TestGolden -update
+func TestGolden(t *testing.T) {
+	for _, sc := range screens() {
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {
 			t.Run(fmt.Sprintf("%s-%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
-				f := newFixture(t)
-				th := f.Anna
-				switch sc.as {
-				case "sara":
-					th = f.Sara
-				case "admin":
-					th = addAdmin(t, f)
-				}
-				h := newHarness(t, options(f, th), size[0], size[1])
-				h.fx = f
-				sc.steps(h)
+				h := sc.open(t, "", size[0], size[1])
 				golden.RequireEqual(t, []byte(h.view()))
 			})
 		}
 	}
+}
+
+// open builds a fixture, opens the workbench as the screen's person in
+// lang at w x h and types the screen's keys.
+func (sc screen) open(t *testing.T, lang string, w, h int) *harness {
+	t.Helper()
+	f := newFixture(t)
+	th := f.Anna
+	switch sc.as {
+	case "sara":
+		th = f.Sara
+	case "admin":
+		th = addAdmin(t, f)
+	}
+	o := options(f, th)
+	o.Lang = lang
+	hs := newHarness(t, o, w, h)
+	hs.fx = f
+	sc.steps(hs)
+	return hs
 }

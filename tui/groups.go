@@ -33,7 +33,7 @@ func (m *Model) groupKeys() []key.Binding {
 	if m.groupSource() == nil {
 		return nil
 	}
-	return []key.Binding{cohort.OpenKey, moderation.OpenKey}
+	return []key.Binding{cohort.OpenKeyIn(m.c), moderation.OpenKeyIn(m.c)}
 }
 
 // groupKey opens a group page from the home page.

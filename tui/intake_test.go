@@ -172,7 +172,8 @@ func TestIntakeAcceptWithAnotherTherapistAndALaterStart(t *testing.T) {
 	if e := d.Enrollment; e == nil || e.TherapistID != chosen || e.StartDate != late {
 		t.Fatalf("enrollment %+v, want therapist %s from %s", e, chosen, late)
 	}
-	mustContain(t, h.view(), "Accepted: Mikko Referred starts "+late)
+	lateDay, _ := time.Parse(time.DateOnly, late) // the status says the date as a person reads it
+	mustContain(t, h.view(), "Accepted: Mikko Referred starts "+lateDay.Format("2 Jan 2006"))
 	mustNotContain(t, h.view(), "Mikko Referred  ")
 }
 

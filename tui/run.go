@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"polku/internal/i18n"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -15,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
 
+	"polku/internal/i18n"
 	"polku/store"
 	"polku/tui/common"
 	"polku/tui/sanitize"
@@ -148,6 +148,7 @@ func newCommon(ctx context.Context, opts Options) *common.Common {
 	own := common.NewOwnWrites()
 	th := opts.Therapist
 	th.Name, th.Handle = sanitize.Line(th.Name), sanitize.Line(th.Handle) // shown; the team stays as stored (a supervisor's query)
+	tr := i18n.New(opts.Lang)
 	return &common.Common{
 		Ctx:       ctx,
 		Store:     common.Track(opts.Store, own),
@@ -155,7 +156,7 @@ func newCommon(ctx context.Context, opts Options) *common.Common {
 		Actor:     opts.Actor,
 		Therapist: th,
 		Styles:    common.NewStyles(r, common.Theme{Mono: mono || opts.ASCII}),
-		Keys:      common.NewGlobalKeys(),
+		Keys:      common.NewGlobalKeysIn(tr),
 		Clock:     clock,
 		Loc:       loc,
 		Config:    cfg,
@@ -163,6 +164,6 @@ func newCommon(ctx context.Context, opts Options) *common.Common {
 		Markdown:  common.NewMarkdown(mdStyle, mdProfile),
 		Writes:    common.NewTracker(),
 		Unsaved:   common.NewUnsaved(),
-		Tr:        i18n.New(opts.Lang),
+		Tr:        tr,
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"polku/internal/i18n"
 	"polku/store"
 )
 
@@ -37,6 +38,9 @@ first, each with the reasons in words. Risk always comes first.`,
 			q, err := db.Triage(ctx, actor, target.ID)
 			if err != nil {
 				return err
+			}
+			if l := a.uiLang(""); l != i18n.EN {
+				q.Localize(i18n.New(l)) // the reasons' sentences; the codes stay
 			}
 			if o.json() {
 				return writeJSON(a.env.stdout, q)

@@ -9,6 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -26,6 +29,11 @@ type visibility struct {
 	// (supervisors and intake workers). Of them the actor receives the
 	// patient, the referrals and the assessments, not the rest of a record.
 	intake map[string]bool
+	// cohorts the actor runs and peer groups they moderate (a
+	// supervisor: the team's therapists); posts holds the posts that the
+	// moderation decisions of a page are about.
+	cohorts, groups map[string]bool
+	posts           map[string]*store.GroupPost
 }
 
 // intakeTypes are the record types an intake worker receives of a patient
@@ -38,8 +46,12 @@ func (v *visibility) sees(patientID, typ string) bool {
 }
 
 func (s *Server) visibility(ctx context.Context, tx *sql.Tx, actor store.Actor) (*visibility, error) {
-	v := &visibility{actor: actor, patients: map[string]bool{}, intake: map[string]bool{}}
+	v := &visibility{actor: actor, patients: map[string]bool{}, intake: map[string]bool{},
+		cohorts: map[string]bool{}, groups: map[string]bool{}, posts: map[string]*store.GroupPost{}}
 	if err := s.intakeVisibility(ctx, tx, v); err != nil {
+		return nil, err
+	}
+	if err := s.groupVisibility(ctx, tx, v); err != nil {
 		return nil, err
 	}
 	var rows *sql.Rows
@@ -69,6 +81,23 @@ func (s *Server) visibility(ctx context.Context, tx *sql.Tx, actor store.Actor) 
 
 // canSee says whether the actor may receive a record.
 func (v *visibility) canSee(rec any) bool {
+	switch r := rec.(type) {
+	case *store.Cohort:
+		return v.cohorts[r.ID]
+	case *store.CohortMember:
+		return v.cohorts[r.CohortID] && v.patients[r.PatientID]
+	case *store.GroupMessage:
+		return v.cohorts[r.CohortID]
+	case *store.PeerGroup:
+		return v.groups[r.ID]
+	case *store.GroupMember:
+		return v.groups[r.GroupID] && v.patients[r.PatientID]
+	case *store.GroupPost:
+		return v.groups[r.GroupID] && v.patients[r.PatientID]
+	case *store.PostDecision:
+		p := v.posts[r.PostID]
+		return p != nil && v.groups[p.GroupID] && v.patients[p.PatientID]
+	}
 	typ, _, patientID := store.RecordRef(rec)
 	if d, ok := rec.(*store.Draft); ok && d.TherapistID != v.actor.ID {
 		return false
@@ -80,6 +109,62 @@ func (v *visibility) canSee(rec any) bool {
 		return true
 	}
 	return v.sees(patientID, typ)
+}
+
+// groupVisibility adds the cohorts a therapist runs and the peer groups
+// they moderate (a supervisor: those of the team's therapists). Both
+// tables are small: a scan of each.
+func (s *Server) groupVisibility(ctx context.Context, tx *sql.Tx, v *visibility) error {
+	who, arg := "value = ?", v.actor.ID
+	switch v.actor.Role {
+	case store.RoleTherapist:
+	case store.RoleSupervisor:
+		who, arg = "value IN (SELECT id FROM therapists WHERE team = ? AND team <> '')", v.actor.Team
+	default:
+		return nil
+	}
+	for table, set := range map[string]map[string]bool{"cohorts": v.cohorts, "peer_groups": v.groups} {
+		rows, err := tx.QueryContext(ctx, "SELECT id FROM "+table+" WHERE EXISTS (SELECT 1 FROM json_each(therapist_ids) WHERE "+who+")", arg)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			set[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decisionPosts loads the posts the moderation decisions among recs are
+// about, for canSee.
+func (s *Server) decisionPosts(ctx context.Context, tx *sql.Tx, v *visibility, recs []any) error {
+	var ids []string
+	for _, rec := range recs {
+		if d, ok := rec.(*store.PostDecision); ok && v.posts[d.PostID] == nil {
+			ids = append(ids, d.PostID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	posts, err := s.db.LoadRecords(ctx, tx, "group_post", ids)
+	if err != nil {
+		return err
+	}
+	for _, p := range posts {
+		p := p.(*store.GroupPost)
+		v.posts[p.ID] = p
+	}
+	return nil
 }
 
 // intakeVisibility adds the patients of the open referrals an intake
@@ -192,9 +277,32 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, p *principal
 // page, resume says how far they got: the next page takes the records of
 // that patient after (typ, id), in the order of backfillList, before going
 // on with the change at seq+1 (which assigned the patient).
+//
+// A first pull walks instead: walk says where. The horizon seq is the head
+// of the change log when the walk began: the walk sends the current rows
+// of the patients the actor could see both then and now, and the pull goes
+// on from seq through the change log as after any page (the records
+// written during the walk, the patients assigned during it).
 type cursor struct {
 	seq    int64
 	resume *resume
+	walk   *walkPos
+}
+
+// walkPos is the last record a walk sent: its type, patient ("" for
+// global records) and id; typ "" before the first one.
+type walkPos struct {
+	typ, patientID, id string
+}
+
+// walkMark is a walk cursor's second part: "SEQ~w~TYPE~PATIENT~ID".
+const walkMark = "w"
+
+// cursorPart escapes "~" (and the escape) in an id put in a cursor.
+var cursorPart = strings.NewReplacer("%", "%25", cursorSep, "%7E")
+
+func unescapePart(v string) (string, error) {
+	return url.PathUnescape(v)
 }
 
 type resume struct {
@@ -214,6 +322,17 @@ func parseCursor(v string) (cursor, error) {
 		return cursor{}, errors.New("bad cursor")
 	}
 	c := cursor{seq: n}
+	if len(parts) == 5 && parts[1] == walkMark && n > 0 {
+		w := &walkPos{typ: parts[2]}
+		var err1, err2 error
+		w.patientID, err1 = unescapePart(parts[3])
+		w.id, err2 = unescapePart(parts[4])
+		if err1 != nil || err2 != nil || (w.typ == "") != (w.id == "") || (w.typ != "" && !slices.Contains(store.WalkTypes(), w.typ) && !store.IsGroupType(w.typ)) {
+			return cursor{}, errors.New("bad cursor")
+		}
+		c.walk = w
+		return c, nil
+	}
 	switch {
 	case len(parts) == 4 && n > 0 && parts[1] != "" && parts[2] != "" && parts[3] != "":
 		c.resume = &resume{patientID: parts[1], typ: parts[2], id: parts[3]}
@@ -227,6 +346,9 @@ func (c cursor) String() string {
 	s := strconv.FormatInt(c.seq, 10)
 	if r := c.resume; r != nil {
 		s += cursorSep + r.patientID + cursorSep + r.typ + cursorSep + r.id
+	}
+	if w := c.walk; w != nil {
+		s += cursorSep + walkMark + cursorSep + w.typ + cursorSep + cursorPart.Replace(w.patientID) + cursorSep + cursorPart.Replace(w.id)
 	}
 	return s
 }
@@ -303,9 +425,22 @@ func (s *Server) pull(ctx context.Context, actor store.Actor, since cursor, chec
 			return nil, nil, errResync(since.seq)
 		}
 	}
+	if since.seq == 0 && since.resume == nil && resp.Head > 0 {
+		// A first pull: the records the actor may see as they are now,
+		// up to the head of the log; the log from there.
+		since.walk = &walkPos{}
+		since.seq = resp.Head
+	}
 	resp.Cursor = since.String()
 	if resp.Check, err = checkAt(ctx, tx, since.seq); err != nil {
 		return nil, nil, err
+	}
+	if since.walk != nil {
+		patients, err := s.walk(ctx, tx, actor, resp, since, limit)
+		if err != nil {
+			return nil, nil, err
+		}
+		return resp, patients, nil
 	}
 	if since.seq >= resp.Head && since.resume == nil {
 		return resp, nil, nil
@@ -346,6 +481,17 @@ scan:
 			c.typ = store.EntityType(entity)
 			if c.typ == "" {
 				next.seq = c.seq
+				continue
+			}
+			if store.IsGroupType(c.typ) {
+				// Whether the actor sees it depends on its cohort or
+				// group: decided on the record.
+				next.seq = c.seq
+				picks = append(picks, c)
+				if full() {
+					rows.Close()
+					break scan
+				}
 				continue
 			}
 			if c.patientID != "" && !vis.patients[c.patientID] && vis.sees(c.patientID, c.typ) {
@@ -464,6 +610,16 @@ scan:
 			current[[2]string{typ, id}] = rec
 		}
 	}
+	var all []any
+	for _, rec := range current {
+		all = append(all, rec)
+	}
+	for _, b := range backfill {
+		all = append(all, b.rec)
+	}
+	if err := s.decisionPosts(ctx, tx, vis, all); err != nil {
+		return nil, nil, err
+	}
 	sent := map[[2]string]bool{}
 	patients := map[string]bool{}
 	add := func(seq int64, by string, rec any) error {
@@ -492,7 +648,7 @@ scan:
 		if !ok {
 			// Deleted since (drafts are the only records deleted). Tell the
 			// replica, but only about drafts that were its own.
-			if sent[k] || (c.typ == "draft" && c.actorID != actor.ID) {
+			if sent[k] || (c.typ == "draft" && c.actorID != actor.ID) || store.IsGroupType(c.typ) {
 				continue
 			}
 			sent[k] = true
@@ -527,6 +683,11 @@ func (s *Server) backfillList(ctx context.Context, tx *sql.Tx, actor store.Actor
 	if err != nil {
 		return nil, err
 	}
+	groups, err := s.db.LoadPatientGroupRecords(ctx, tx, patientID)
+	if err != nil {
+		return nil, err
+	}
+	recs = append(recs, groups...)
 	out := recs[:0]
 	for _, rec := range recs {
 		typ, id, _ := store.RecordRef(rec)
@@ -658,4 +819,205 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// walkChunk is how many patients a walk reads at a time.
+const walkChunk = 48
+
+// walk fills one page of a first pull from the walk position of since:
+// global records type by type, then the patients the actor could see at
+// the horizon (since.seq) and still sees, one by one with all their
+// records. It returns the patients whose records the page carries.
+func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *api.PullResponse, since cursor, limit int) ([]string, error) {
+	vis, err := s.visibility(ctx, tx, actor)
+	if err != nil {
+		return nil, err
+	}
+	pos := *since.walk
+	patients := map[string]bool{}
+	add := func(rec any) (bool, error) {
+		if !vis.canSee(rec) {
+			return false, nil
+		}
+		it, err := itemOf(since.seq, rec)
+		if err != nil {
+			return false, err
+		}
+		resp.Items = append(resp.Items, it)
+		if it.PatientID != "" {
+			patients[it.PatientID] = true
+		}
+		if len(resp.Items) < limit {
+			return false, nil
+		}
+		t, id, p := store.RecordRef(rec)
+		resp.Cursor = cursor{seq: since.seq, walk: &walkPos{typ: t, patientID: p, id: id}}.String()
+		resp.More = true
+		return true, nil
+	}
+	seen, err := s.visibleAt(ctx, tx, actor, vis.patients, since.seq)
+	if err != nil {
+		return nil, err
+	}
+	// Group records of patients the walk sends: a replica holds no post
+	// without its patient (one assigned after the horizon comes, with
+	// their posts, through the log).
+	walked := map[string]bool{}
+	for _, p := range seen {
+		walked[p] = true
+	}
+	addGroup := func(rec any) (bool, error) {
+		if _, _, p := store.RecordRef(rec); p != "" && !walked[p] {
+			return false, nil
+		}
+		if d, ok := rec.(*store.PostDecision); ok {
+			if p := vis.posts[d.PostID]; p == nil || !walked[p.PatientID] {
+				return false, nil
+			}
+		}
+		return add(rec)
+	}
+	if store.IsGroupType(pos.typ) {
+		err := s.walkGroups(ctx, tx, vis, resp, since, pos, limit, addGroup)
+		return keys(patients), err
+	}
+	if pos.typ == "" || store.IsGlobalType(pos.typ) {
+		types := store.WalkTypes()
+		for _, typ := range types[max(0, slices.Index(types, pos.typ)):] {
+			if !store.IsGlobalType(typ) {
+				break
+			}
+			after := ""
+			if typ == pos.typ {
+				after = pos.id
+			}
+			recs, err := s.db.WalkPage(ctx, tx, typ, after, limit-len(resp.Items))
+			if err != nil {
+				return nil, err
+			}
+			for _, rec := range recs {
+				if full, err := add(rec); full || err != nil {
+					return keys(patients), err
+				}
+			}
+		}
+		pos = walkPos{}
+	}
+	// An intake worker's patients (through an open referral) are not
+	// assignments: those they see now, of the intake types only.
+	limited := map[string]bool{}
+	list := slices.Clone(seen)
+	for p := range vis.intake {
+		if !vis.patients[p] {
+			limited[p] = true
+			list = append(list, p)
+		}
+	}
+	sort.Strings(list)
+	list = list[sort.SearchStrings(list, pos.patientID):]
+	order := store.WalkOrder(pos.typ)
+	for start := 0; start < len(list); start += walkChunk {
+		recs, err := s.db.WalkRecords(ctx, tx, list[start:min(start+walkChunk, len(list))], limited, intakeTypes, actor.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			if start == 0 && pos.patientID != "" {
+				// The records of the first patient up to the cursor came.
+				typ, id, p := store.RecordRef(rec)
+				if o := store.WalkOrder(typ); p == pos.patientID && (o < order || (o == order && id <= pos.id)) {
+					continue
+				}
+			}
+			if full, err := add(rec); full || err != nil {
+				return keys(patients), err
+			}
+		}
+	}
+	err = s.walkGroups(ctx, tx, vis, resp, since, walkPos{}, limit, addGroup)
+	return keys(patients), err
+}
+
+// walkGroups walks the cohorts and peer groups the actor sees, type by
+// type, from pos, and ends the walk when they are done.
+func (s *Server) walkGroups(ctx context.Context, tx *sql.Tx, vis *visibility, resp *api.PullResponse, since cursor, pos walkPos, limit int, add func(any) (bool, error)) error {
+	cohorts, groups := keys(vis.cohorts), keys(vis.groups)
+	types := store.GroupTypes()
+	for _, typ := range types[max(0, slices.Index(types, pos.typ)):] {
+		after := ""
+		if typ == pos.typ {
+			after = pos.id
+		}
+		room := limit - len(resp.Items)
+		recs, err := s.db.WalkGroupPage(ctx, tx, typ, cohorts, groups, after, room)
+		if err != nil {
+			return err
+		}
+		if err := s.decisionPosts(ctx, tx, vis, recs); err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			if full, err := add(rec); full || err != nil {
+				return err
+			}
+		}
+		if len(recs) == room {
+			// A page's worth read, some of it not the actor's: go on
+			// after the last one read.
+			_, id, _ := store.RecordRef(recs[len(recs)-1])
+			resp.Cursor = cursor{seq: since.seq, walk: &walkPos{typ: typ, id: id}}.String()
+			resp.More = true
+			return nil
+		}
+	}
+	// Walked: the change log from the horizon on.
+	resp.Cursor = cursor{seq: since.seq}.String()
+	resp.More = since.seq < resp.Head
+	return nil
+}
+
+// visibleAt keeps of patients (those the actor sees now) the ones the
+// actor could also see at change seq, in one query through the patients'
+// assignments, sorted.
+func (s *Server) visibleAt(ctx context.Context, tx *sql.Tx, actor store.Actor, patients map[string]bool, seq int64) ([]string, error) {
+	if len(patients) == 0 {
+		return nil, nil
+	}
+	who := "a.therapist_id = ?3"
+	arg := actor.ID
+	if actor.Role == store.RoleSupervisor {
+		who = "a.therapist_id IN (SELECT id FROM therapists WHERE team = ?3 AND team <> '')"
+		arg = actor.Team
+	}
+	list, err := json.Marshal(keys(patients))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT a.patient_id FROM assignments a
+		WHERE a.patient_id IN (SELECT value FROM json_each(?1)) AND a.seq <= ?2
+		AND a.seq = (SELECT MAX(b.seq) FROM assignments b WHERE b.enrollment_id = a.enrollment_id AND b.seq <= ?2)
+		AND `+who, string(list), seq, arg)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out, rows.Err()
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -129,12 +129,6 @@ func (c *Common) After(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 // Now is the injected clock.
 func (c *Common) Now() time.Time { return c.Clock() }
 
-// When formats a time for lists.
-func (c *Common) When(t time.Time) string { return When(t, c.Clock(), c.Loc) }
-
-// Day formats a date.
-func (c *Common) Day(t time.Time) string { return Day(t, c.Loc) }
-
 // Supervisor says the person at the keyboard reads a team read-only.
 func (c *Common) Supervisor() bool { return c.Therapist.Role == store.RoleSupervisor }
 

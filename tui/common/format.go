@@ -3,11 +3,13 @@ package common
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
+	"polku/internal/i18n"
 	"polku/store"
 )
 
@@ -93,21 +95,9 @@ func PadLeft(s string, width int) string {
 
 // Ago says how long ago t was, as a phrase: "just now", "5m ago", "3h
 // ago", "2d ago", "6w ago". A time a little in the future (another
-// device's clock) is "just now".
-func Ago(now, t time.Time) string {
-	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%dm ago", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh ago", int(d.Hours()))
-	case d < 14*24*time.Hour:
-		return fmt.Sprintf("%dd ago", int(d.Hours()/24))
-	}
-	return fmt.Sprintf("%dw ago", int(d.Hours()/24/7))
-}
+// device's clock) is "just now". English; c.Ago speaks the therapist's
+// language.
+func Ago(now, t time.Time) string { return i18n.New(i18n.EN).Ago(now, t) }
 
 // startDays is how many calendar days from today (in loc) a start date
 // (YYYY-MM-DD) is: 0 today, 2 the day after tomorrow, -1 yesterday.
@@ -125,52 +115,68 @@ func startDays(date string, now time.Time, loc *time.Location) (time.Time, int, 
 
 // Starts says when a scheduled enrollment starts: "starts today",
 // "starts tomorrow", "starts in 2 days (Fri 20 Nov)", or, for a start date
-// already past, "was due to start 1 day ago (Tue 17 Nov)".
+// already past, "was due to start 1 day ago (Tue 17 Nov)". English;
+// c.Starts speaks the therapist's language.
 func Starts(date string, now time.Time, loc *time.Location) string {
+	return StartsIn(i18n.New(i18n.EN), date, now, loc)
+}
+
+// StartsIn is Starts in p's language.
+func StartsIn(p *i18n.Printer, date string, now time.Time, loc *time.Location) string {
 	d, days, ok := startDays(date, now, loc)
 	if !ok {
-		return "starts " + date
+		return p.T("tui.starts.on", "Date", date)
 	}
-	on := d.Format("Mon 2 Jan")
+	on := p.DayMonth(d)
 	switch {
 	case days == 0:
-		return "starts today"
+		return p.T("tui.starts.today")
 	case days == 1:
-		return "starts tomorrow"
+		return p.T("tui.starts.tomorrow")
 	case days > 1:
-		return fmt.Sprintf("starts in %d days (%s)", days, on)
-	case days == -1:
-		return fmt.Sprintf("was due to start 1 day ago (%s)", on)
+		return p.T("tui.starts.in_days", "Count", days, "On", on)
 	}
-	return fmt.Sprintf("was due to start %d days ago (%s)", -days, on)
+	return p.T("tui.starts.late_days", "Count", -days, "On", on)
 }
 
 // StartBadge is the queue badge of a scheduled enrollment: "START today",
 // "START in 2d", or "START 3d late" when the start date has passed and the
-// enrollment has not started.
+// enrollment has not started. English; c.StartBadge speaks the
+// therapist's language.
 func StartBadge(date string, now time.Time, loc *time.Location) string {
+	return StartBadgeIn(i18n.New(i18n.EN), date, now, loc)
+}
+
+// StartBadgeIn is StartBadge in p's language.
+func StartBadgeIn(p *i18n.Printer, date string, now time.Time, loc *time.Location) string {
 	_, days, ok := startDays(date, now, loc)
 	switch {
 	case !ok:
-		return "START"
+		return p.T("tui.badge.start")
 	case days == 0:
-		return "START today"
+		return p.T("tui.badge.start_today")
 	case days > 0:
-		return fmt.Sprintf("START in %dd", days)
+		return p.T("tui.badge.start_in", "Count", days)
 	}
-	return fmt.Sprintf("START %dd late", -days)
+	return p.T("tui.badge.start_late", "Count", -days)
 }
 
 // WorkingDays says how many whole working days lie between from and to,
 // counted by the store's working-day calendar in loc (the service's time
 // zone; weekends and Finnish public holidays skipped): the same count as
-// the queue's "FB 4d!".
+// the queue's "FB 4d!". English; c.WorkingDays speaks the therapist's
+// language.
 func WorkingDays(from, to time.Time, loc *time.Location) string {
+	return WorkingDaysIn(i18n.New(i18n.EN), from, to, loc)
+}
+
+// WorkingDaysIn is WorkingDays in p's language.
+func WorkingDaysIn(p *i18n.Printer, from, to time.Time, loc *time.Location) string {
 	n := store.WorkingDays(from, to, loc)
 	if n == 0 {
-		return "less than a working day"
+		return p.T("tui.working_days.none")
 	}
-	return Plural(n, "working day", "working days")
+	return p.T("tui.working_days.count", "Count", n)
 }
 
 // Plural says a count with its noun: "1 working day", "3 working days".
@@ -181,29 +187,48 @@ func Plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// Minutes formats a duration as "1h05" or "12m".
-func Minutes(d time.Duration) string {
+// Minutes formats a duration as "1h05" or "12m". English; c.Minutes
+// speaks the therapist's language.
+func Minutes(d time.Duration) string { return MinutesIn(i18n.New(i18n.EN), d) }
+
+// MinutesIn is Minutes in p's language: "1 t 05 min", "12 min".
+func MinutesIn(p *i18n.Printer, d time.Duration) string {
 	m := int(d.Round(time.Minute).Minutes())
 	if m >= 60 {
-		return fmt.Sprintf("%dh%02d", m/60, m%60)
+		return p.T("tui.duration.hours_minutes", "Hours", m/60, "Minutes", fmt.Sprintf("%02d", m%60))
 	}
-	return fmt.Sprintf("%dm", m)
+	return p.T("tui.duration.minutes", "Minutes", m)
 }
 
-// When formats a time for lists, in loc.
-func When(t, now time.Time, loc *time.Location) string {
+// When formats a time for lists, in loc. English; c.When speaks the
+// therapist's language.
+func When(t, now time.Time, loc *time.Location) string { return WhenIn(i18n.New(i18n.EN), t, now, loc) }
+
+// WhenIn is When in p's language: "today 09:30", "tänään 9.30", "1.12.
+// klo 9.30", "1.12.2025".
+func WhenIn(p *i18n.Printer, t, now time.Time, loc *time.Location) string {
 	lt, ln := t.In(loc), now.In(loc)
 	if lt.Year() == ln.Year() && lt.YearDay() == ln.YearDay() {
-		return "today " + lt.Format("15:04")
+		return p.T("tui.when.today", "Time", p.Time(lt))
 	}
 	if lt.Year() == ln.Year() {
-		return lt.Format("2 Jan 15:04")
+		return p.T("format.date_time", "Date", DayIn(p, lt, loc), "Time", p.Time(lt))
 	}
-	return lt.Format("2 Jan 2006")
+	return p.Date(lt)
 }
 
-// Day formats a date briefly, in loc.
-func Day(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 Jan") }
+// Day formats a date briefly, in loc. English; c.Day speaks the
+// therapist's language.
+func Day(t time.Time, loc *time.Location) string { return DayIn(i18n.New(i18n.EN), t, loc) }
+
+// DayIn is Day in p's language: "1 Dec", "1.12.".
+func DayIn(p *i18n.Printer, t time.Time, loc *time.Location) string {
+	lt := t.In(loc)
+	if p.Lang() == i18n.EN {
+		return lt.Format("2 Jan")
+	}
+	return strconv.Itoa(lt.Day()) + "." + strconv.Itoa(int(lt.Month())) + "."
+}
 
 // Rule draws a horizontal line.
 func Rule(width int) string {

@@ -1,6 +1,10 @@
 package common
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"polku/internal/i18n"
+)
 
 // GlobalKeys work on every page.
 type GlobalKeys struct {
@@ -10,13 +14,16 @@ type GlobalKeys struct {
 	Force key.Binding
 }
 
-// NewGlobalKeys makes the global bindings.
-func NewGlobalKeys() *GlobalKeys {
+// NewGlobalKeys makes the global bindings, described in English.
+func NewGlobalKeys() *GlobalKeys { return NewGlobalKeysIn(i18n.New(i18n.EN)) }
+
+// NewGlobalKeysIn makes the global bindings, described in p's language.
+func NewGlobalKeysIn(p *i18n.Printer) *GlobalKeys {
 	return &GlobalKeys{
-		Help:  key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?/f1", "help")),
-		Back:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Quit:  key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		Force: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit (drafts are kept)")),
+		Help:  key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?/f1", p.T("tui.keys.help"))),
+		Back:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", p.T("tui.keys.back"))),
+		Quit:  key.NewBinding(key.WithKeys("q"), key.WithHelp("q", p.T("tui.keys.quit"))),
+		Force: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", p.T("tui.keys.force_quit"))),
 	}
 }
 
@@ -41,15 +48,22 @@ type ListKeys struct {
 	Open     key.Binding
 }
 
-// NewListKeys makes list bindings.
-func NewListKeys() ListKeys {
+// NewListKeys makes list bindings, described in English (c.ListKeys
+// describes them in the therapist's language).
+func NewListKeys() ListKeys { return NewListKeysIn(i18n.New(i18n.EN)) }
+
+// NewListKeysIn makes list bindings, described in p's language.
+func NewListKeysIn(p *i18n.Printer) ListKeys {
 	return ListKeys{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup/ctrl+b", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f", " "), key.WithHelp("pgdn/ctrl+f/space", "page down")),
-		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top")),
-		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom")),
-		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", p.T("tui.keys.up"))),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", p.T("tui.keys.down"))),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup/ctrl+b", p.T("tui.keys.page_up"))),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f", " "), key.WithHelp("pgdn/ctrl+f/space", p.T("tui.keys.page_down"))),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", p.T("tui.keys.top"))),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", p.T("tui.keys.bottom"))),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", p.T("tui.keys.open"))),
 	}
 }
+
+// ListKeys makes list bindings described in the therapist's language.
+func (c *Common) ListKeys() ListKeys { return NewListKeysIn(c.Printer()) }

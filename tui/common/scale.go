@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"polku/internal/i18n"
 	"polku/programs"
 	"polku/store"
 )
@@ -22,6 +23,9 @@ const NotValidatedMark = "†n.v."
 type Scale struct {
 	Name      string
 	Validated bool
+	// Words is "not validated" in the therapist's language ("" is
+	// English); Scales.In sets it.
+	Words string
 }
 
 // ScaleOf is the Scale of an instrument definition. An instrument whose
@@ -35,6 +39,9 @@ func ScaleOf(in *programs.Instrument) Scale {
 func (s Scale) Long() string {
 	if s.Validated {
 		return s.Name
+	}
+	if s.Words != "" {
+		return s.Name + " (" + s.Words + ")"
 	}
 	return s.Name + " (not validated)"
 }
@@ -52,6 +59,20 @@ func (s Scale) Short() string {
 // instrument of a score series only by name.
 type Scales struct {
 	byName map[string]Scale
+	words  string
+}
+
+// In is the scales with "not validated" in p's language.
+func (s *Scales) In(p *i18n.Printer) *Scales {
+	if s == nil {
+		return nil
+	}
+	out := &Scales{byName: make(map[string]Scale, len(s.byName)), words: p.T("tui.scale.not_validated")}
+	for name, sc := range s.byName {
+		sc.Words = out.words
+		out.byName[name] = sc
+	}
+	return out
 }
 
 // NewScales indexes instrument definitions by name. A name that a
@@ -76,7 +97,14 @@ func (s *Scales) Named(name string) Scale {
 			return sc
 		}
 	}
-	return Scale{Name: name}
+	return Scale{Name: name, Words: s.wordsOr()}
+}
+
+func (s *Scales) wordsOr() string {
+	if s == nil {
+		return ""
+	}
+	return s.words
 }
 
 // Mark marks the not-validated instrument names in a text about scores
@@ -114,7 +142,7 @@ func (s *Scales) Mark(text string, short bool) string {
 			continue
 		}
 		marked = append(marked, name)
-		if i := strings.Index(text, name); strings.HasPrefix(text[i+len(name):], " (not") || strings.HasPrefix(text[i+len(name):], " "+NotValidatedMark) {
+		if i := strings.Index(text, name); strings.HasPrefix(text[i+len(name):], " (not") || s.words != "" && strings.HasPrefix(text[i+len(name):], " ("+s.words) || strings.HasPrefix(text[i+len(name):], " "+NotValidatedMark) {
 			continue // already says so ("(not validated)", the store's "(not a validated scale)")
 		}
 		with := sc.Long()

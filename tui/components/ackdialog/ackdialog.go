@@ -12,28 +12,20 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"polku/internal/i18n"
 	"polku/store"
 	"polku/tui/common"
 	"polku/tui/sanitize"
 )
 
-// ActionLabel says an acknowledgement action in words.
-func ActionLabel(a string) string {
+// ActionLabel says an acknowledgement action in words, in English.
+func ActionLabel(a string) string { return ActionLabelIn(i18n.New(i18n.EN), a) }
+
+// ActionLabelIn says an acknowledgement action in p's language.
+func ActionLabelIn(p *i18n.Printer, a string) string {
 	switch a {
-	case store.AckCalledPatient:
-		return "Called the patient"
-	case store.AckEmergency:
-		return "Referred to emergency care"
-	case store.AckNoAcuteRisk:
-		return "Assessed: no acute risk"
-	case store.AckSafetyPlan:
-		return "Made or reviewed a safety plan"
-	case store.AckConsulted:
-		return "Consulted a doctor"
-	case store.AckMessageSent:
-		return "Sent the patient a message"
-	case store.AckFalsePositive:
-		return "Not a risk (false alarm)"
+	case store.AckCalledPatient, store.AckEmergency, store.AckNoAcuteRisk, store.AckSafetyPlan, store.AckConsulted, store.AckMessageSent, store.AckFalsePositive:
+		return p.T("tui.ack.action." + a)
 	}
 	return sanitize.Line(a)
 }
@@ -88,7 +80,7 @@ func New(c *common.Common, page int, item store.QueueItem) *Dialog {
 		}
 	}
 	ti := textinput.New()
-	ti.Placeholder = "optional comment"
+	ti.Placeholder = c.T("tui.ack.comment_placeholder")
 	ti.CharLimit = 500
 	ti.Prompt = ""
 	ti.TextStyle = c.Styles.EditorFocused
@@ -101,13 +93,13 @@ func New(c *common.Common, page int, item store.QueueItem) *Dialog {
 	}
 	d := &Dialog{c: c, page: page, patientID: item.PatientID, enrollmentID: item.EnrollmentID, name: item.DisplayName, reasons: rs, comment: ti,
 		keys: KeyMap{
-			Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓/k/j", "choose what you did")),
+			Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓/k/j", c.T("tui.ack.keys.choose"))),
 			Down:    key.NewBinding(key.WithKeys("down", "j")),
-			Number:  key.NewBinding(key.WithKeys(numbers...), key.WithHelp(fmt.Sprintf("1-%d", len(numbers)), "choose by number")),
-			Flag:    key.NewBinding(key.WithKeys("left", "right", "h", "l"), key.WithHelp("←/→/h/l", "which flag")),
-			Comment: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab/shift+tab", "comment")),
-			Record:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "record")),
-			Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+			Number:  key.NewBinding(key.WithKeys(numbers...), key.WithHelp(fmt.Sprintf("1-%d", len(numbers)), c.T("tui.dialog.keys.by_number"))),
+			Flag:    key.NewBinding(key.WithKeys("left", "right", "h", "l"), key.WithHelp("←/→/h/l", c.T("tui.ack.keys.which_flag"))),
+			Comment: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab/shift+tab", c.T("tui.dialog.keys.comment"))),
+			Record:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", c.T("tui.dialog.keys.record"))),
+			Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("tui.dialog.keys.cancel"))),
 		}}
 	d.keys.Flag.SetEnabled(len(rs) > 1)
 	return d
@@ -134,9 +126,9 @@ func (d *Dialog) SetWidth(w int) { d.width = w; d.comment.Width = max(10, w-14) 
 func (d *Dialog) ShortHelp() []key.Binding {
 	comment := common.Short(d.keys.Comment, "tab")
 	if d.inComment {
-		return []key.Binding{common.ShortAs(comment, "tab", "back to the actions"), d.keys.Record, d.keys.Cancel}
+		return []key.Binding{common.ShortAs(comment, "tab", d.c.T("tui.ack.keys.back_to_actions")), d.keys.Record, d.keys.Cancel}
 	}
-	return []key.Binding{common.ShortAs(d.keys.Up, "↑/↓", "action"), common.Short(d.keys.Flag, "←/→"), comment, d.keys.Record, d.keys.Cancel}
+	return []key.Binding{common.ShortAs(d.keys.Up, "↑/↓", d.c.T("tui.ack.keys.action")), common.Short(d.keys.Flag, "←/→"), comment, d.keys.Record, d.keys.Cancel}
 }
 
 // FullHelp lists every binding of the dialog's current state (in the
@@ -144,7 +136,7 @@ func (d *Dialog) ShortHelp() []key.Binding {
 func (d *Dialog) FullHelp() [][]key.Binding {
 	if d.inComment {
 		c := d.keys.Comment
-		c.SetHelp("tab/shift+tab", "back to the actions")
+		c.SetHelp("tab/shift+tab", d.c.T("tui.ack.keys.back_to_actions"))
 		return [][]key.Binding{{c, d.keys.Record, d.keys.Cancel}}
 	}
 	return [][]key.Binding{{d.keys.Up, d.keys.Number, d.keys.Flag}, {d.keys.Comment, d.keys.Record, d.keys.Cancel}}
@@ -211,36 +203,36 @@ func (d *Dialog) View() string {
 	st := d.c.Styles
 	w := max(30, d.width-4)
 	var b strings.Builder
-	b.WriteString(st.Risk.Render("Acknowledge risk") + st.Subtle.Render(" · "+sanitize.Line(d.name)) + "\n")
+	b.WriteString(st.Risk.Render(d.c.T("tui.ack.title")) + st.Subtle.Render(" · "+sanitize.Line(d.name)) + "\n")
 	if len(d.reasons) == 0 {
-		b.WriteString("No unacknowledged risk flags.\n")
+		b.WriteString(d.c.T("tui.ack.none") + "\n")
 	} else {
 		r := d.reasons[d.flag]
 		which := ""
 		if len(d.reasons) > 1 {
-			which = fmt.Sprintf(" (%d of %d, ←/→)", d.flag+1, len(d.reasons))
+			which = " " + d.c.T("tui.dialog.n_of", "N", d.flag+1, "Total", len(d.reasons))
 		}
 		r.Text = sanitize.Line(r.Text)
-		b.WriteString(st.Label.Render("Flag"+which+": ") + common.Wrap(common.ReasonText(r, d.c.Scales), w-8) + "\n")
+		b.WriteString(st.Label.Render(d.c.T("tui.ack.flag")+which+": ") + common.Wrap(common.ReasonText(r, d.c.Scales), w-8) + "\n")
 	}
-	b.WriteString(st.Label.Render("What did you do?") + "\n")
+	b.WriteString(st.Label.Render(d.c.T("tui.ack.what_did_you_do")) + "\n")
 	for i, a := range store.AckActions {
 		cur := "  "
-		line := fmt.Sprintf("%d %s", i+1, ActionLabel(a))
+		line := fmt.Sprintf("%d %s", i+1, ActionLabelIn(d.c.Printer(), a))
 		if i == d.action {
 			cur = st.Cursor.Render("› ")
 			line = st.Selected.Render(line)
 		}
 		b.WriteString(cur + line + "\n")
 	}
-	b.WriteString(st.Label.Render("Comment: ") + d.comment.View() + "\n")
+	b.WriteString(st.Label.Render(d.c.T("tui.dialog.comment")+" ") + d.comment.View() + "\n")
 	if d.elsewhere {
-		b.WriteString(st.Warn.Render(common.Wrap("This flag was acknowledged elsewhere meanwhile. Your comment is kept: enter records your action with it as well; esc discards it.", w-4)) + "\n")
+		b.WriteString(st.Warn.Render(common.Wrap(d.c.T("tui.ack.elsewhere"), w-4)) + "\n")
 	}
 	if d.saving {
-		b.WriteString(st.Faint.Render("recording…"))
+		b.WriteString(st.Faint.Render(d.c.T("tui.dialog.recording")))
 	} else {
-		b.WriteString(st.Faint.Render("enter record · tab comment · esc cancel · f1 help"))
+		b.WriteString(st.Faint.Render(d.c.T("tui.dialog.hint_record")))
 	}
 	return st.Box.Width(w).Render(b.String())
 }

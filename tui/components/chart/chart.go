@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"polku/internal/i18n"
 	"polku/programs"
 )
 
@@ -39,6 +40,17 @@ type Spec struct {
 	Weeks    int // program weeks (x axis 0..Weeks)
 	Width    int
 	Height   int // plot rows
+	// Tr says the axis and the legend in the therapist's language (nil:
+	// English); pages pass c.Printer().
+	Tr *i18n.Printer
+}
+
+// printer is the spec's printer, English when none is set.
+func (sp Spec) printer() *i18n.Printer {
+	if sp.Tr == nil {
+		return i18n.New(i18n.EN)
+	}
+	return sp.Tr
 }
 
 // Styles colour the chart.
@@ -280,7 +292,7 @@ func Render(sp Spec, st Styles) string {
 			put(H+1, c, fmt.Sprint(w), cAxis)
 		}
 	}
-	put(H+1, axisW+plotW+1, "week", cAxis)
+	put(H+1, axisW+plotW+1, sp.printer().T("tui.chart.week"), cAxis)
 	// Points.
 	for _, p := range sp.Points {
 		mark := PointGlyph
@@ -333,8 +345,9 @@ func rcLines(sp Spec) []rcLine {
 		return nil
 	}
 	base := sp.Points[0].Total
+	p := sp.printer()
 	var out []rcLine
-	for _, l := range []rcLine{{base - sp.Reliable, fmt.Sprintf("RC better ≤%d", base-sp.Reliable)}, {base + sp.Reliable, fmt.Sprintf("RC worse ≥%d", base+sp.Reliable)}} {
+	for _, l := range []rcLine{{base - sp.Reliable, p.T("tui.chart.rc_better", "Score", base-sp.Reliable)}, {base + sp.Reliable, p.T("tui.chart.rc_worse", "Score", base+sp.Reliable)}} {
 		if l.v >= sp.Lo && l.v <= sp.Hi {
 			out = append(out, l)
 		}
@@ -344,9 +357,10 @@ func rcLines(sp Spec) []rcLine {
 
 // Legend explains the chart's marks in one line.
 func Legend(sp Spec) string {
-	parts := []string{PointGlyph + " score", EdgeGlyph + " band edge at a cut-off"}
+	p := sp.printer()
+	parts := []string{PointGlyph + " " + p.T("tui.chart.score"), EdgeGlyph + " " + p.T("tui.chart.band_edge")}
 	if sp.Reliable > 0 && len(sp.Points) > 0 {
-		parts = append(parts, fmt.Sprintf("%s RC: reliable change from baseline %d (±%d points)", RCGlyph, sp.Points[0].Total, sp.Reliable))
+		parts = append(parts, RCGlyph+" "+p.T("tui.chart.rc_legend", "Baseline", sp.Points[0].Total, "Points", sp.Reliable))
 	}
 	return strings.Join(parts, "   ")
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"polku/internal/i18n"
 	"polku/store"
 	"polku/tui/common"
 	"polku/tui/sanitize"
@@ -35,23 +36,35 @@ type DoneMsg struct {
 // Failed reports a failed step.
 func (m DoneMsg) Failed() error { return m.Err }
 
-// ActionLabel says a course step in words.
-func ActionLabel(kind string) string {
+// ActionLabel says a course step in words, in English.
+func ActionLabel(kind string) string { return ActionLabelIn(i18n.New(i18n.EN), kind) }
+
+// ActionLabelIn says a course step in p's language.
+func ActionLabelIn(p *i18n.Printer, kind string) string {
 	switch kind {
-	case store.CourseExtend:
-		return "Extend the treatment (weeks and why)"
-	case store.CoursePause:
-		return "Pause (no inactivity raised while paused)"
-	case store.CourseResume:
-		return "Resume"
-	case store.CourseComplete:
-		return "Complete, then write the discharge summary"
-	case store.CourseDiscontinue:
-		return "Discontinue (reason), then write the discharge summary"
-	case store.CourseTransfer:
-		return "Transfer to another therapist of the team"
+	case store.CourseExtend, store.CoursePause, store.CourseResume, store.CourseComplete, store.CourseDiscontinue, store.CourseTransfer:
+		return p.T("tui.course.action." + kind)
 	}
 	return kind
+}
+
+// StatusIn says an enrollment's status in p's language.
+func StatusIn(p *i18n.Printer, status string) string {
+	switch status {
+	case store.EnrollmentScheduled, store.EnrollmentActive, store.EnrollmentCompleted, store.EnrollmentDiscontinued:
+		return p.T("tui.course.status." + status)
+	}
+	return sanitize.Line(status)
+}
+
+// EndReasonIn says a discontinuation reason code in p's language.
+func EndReasonIn(p *i18n.Printer, code string) string {
+	for _, c := range store.DiscontinueReasons {
+		if c == code {
+			return p.T("tui.course.end_reason.code_" + code)
+		}
+	}
+	return store.DiscontinueWords(code)
 }
 
 // Actions are the steps open to an enrollment for an actor.
@@ -129,14 +142,14 @@ func New(c *common.Common, page int, name string, e store.Enrollment, therapists
 	d := &Dialog{c: c, page: page, name: name, enr: e, therapists: therapists,
 		actions: Actions(e, therapists != nil),
 		weeks:   input(c, fmt.Sprintf("1-%d", store.MaxExtendWeeks), 2),
-		reason:  input(c, "why, in words", 500),
+		reason:  input(c, c.T("tui.course.reason_placeholder"), 500),
 		keys: KeyMap{
-			Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓/k/j", "choose")),
+			Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓/k/j", c.T("tui.course.keys.choose"))),
 			Down:   key.NewBinding(key.WithKeys("down", "j")),
-			Number: key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "choose by number")),
-			Next:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab/shift+tab", "next/previous field")),
-			Run:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "do it")),
-			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+			Number: key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", c.T("tui.dialog.keys.by_number"))),
+			Next:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab/shift+tab", c.T("tui.course.keys.next"))),
+			Run:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", c.T("tui.course.keys.run"))),
+			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("tui.dialog.keys.cancel"))),
 		}}
 	return d
 }
@@ -174,7 +187,7 @@ func (d *Dialog) SetWidth(w int) {
 // Refused shows why the step was refused; what was typed is kept.
 func (d *Dialog) Refused(err error) {
 	d.saving = false
-	d.problem = "Not done: " + sanitize.Line(err.Error())
+	d.problem = d.c.T("tui.course.not_done", "Err", sanitize.Line(err.Error()))
 }
 
 // Reloaded takes the enrollment as reloaded after a conflict and says
@@ -191,33 +204,38 @@ func (d *Dialog) Reloaded(e store.Enrollment, who func(id string) string) {
 			d.action = i
 		}
 	}
-	d.problem = "Changed meanwhile by someone else: " + Changes(was, e, who) + ". Check, then press enter again."
+	d.problem = d.c.T("tui.course.changed_check", "Changes", ChangesIn(d.c.Printer(), was, e, who))
 	if len(d.actions) == 0 {
-		d.problem = "Changed meanwhile by someone else: " + Changes(was, e, who) + ". Nothing more to do here: esc."
+		d.problem = d.c.T("tui.course.changed_done", "Changes", ChangesIn(d.c.Printer(), was, e, who))
 	}
 }
 
-// Changes says in words how an enrollment changed.
+// Changes says in English words how an enrollment changed.
 func Changes(was, now store.Enrollment, who func(id string) string) string {
+	return ChangesIn(i18n.New(i18n.EN), was, now, who)
+}
+
+// ChangesIn says in p's language how an enrollment changed.
+func ChangesIn(p *i18n.Printer, was, now store.Enrollment, who func(id string) string) string {
 	var out []string
 	if was.Status != now.Status {
-		out = append(out, fmt.Sprintf("now %s (was %s)", now.Status, was.Status))
+		out = append(out, p.T("tui.course.change.status", "Now", StatusIn(p, now.Status), "Was", StatusIn(p, was.Status)))
 	}
 	if was.Paused() != now.Paused() {
 		if now.Paused() {
-			out = append(out, "paused")
+			out = append(out, p.T("tui.course.change.paused"))
 		} else {
-			out = append(out, "resumed")
+			out = append(out, p.T("tui.course.change.resumed"))
 		}
 	}
 	if was.PlannedEnd != now.PlannedEnd {
-		out = append(out, fmt.Sprintf("planned end %s (was %s)", now.PlannedEnd, was.PlannedEnd))
+		out = append(out, p.T("tui.course.change.planned_end", "Now", now.PlannedEnd, "Was", was.PlannedEnd))
 	}
 	if was.TherapistID != now.TherapistID {
-		out = append(out, fmt.Sprintf("transferred to %s", who(now.TherapistID)))
+		out = append(out, p.T("tui.course.change.transferred", "Name", who(now.TherapistID)))
 	}
 	if len(out) == 0 {
-		return "the treatment was updated"
+		return p.T("tui.course.change.updated")
 	}
 	return strings.Join(out, ", ")
 }
@@ -248,7 +266,7 @@ func (d *Dialog) setFocus(f field) tea.Cmd {
 
 // ShortHelp lists the main bindings.
 func (d *Dialog) ShortHelp() []key.Binding {
-	return []key.Binding{common.ShortAs(d.keys.Up, "↑/↓", "choose"), common.Short(d.keys.Next, "tab"), d.keys.Run, d.keys.Cancel}
+	return []key.Binding{common.ShortAs(d.keys.Up, "↑/↓", d.c.T("tui.course.keys.choose")), common.Short(d.keys.Next, "tab"), d.keys.Run, d.keys.Cancel}
 }
 
 // FullHelp lists every binding of the dialog (in a text field, keys type).
@@ -322,43 +340,40 @@ func (d *Dialog) Update(msg tea.Msg) tea.Cmd {
 }
 
 // change is the step as asked, or what to fix first.
-func (d *Dialog) change() (store.CourseChange, string) {
+func (d *Dialog) change() (store.CourseChange, string, field) {
 	c := store.CourseChange{EnrollmentID: d.enr.ID, Version: d.enr.Version, Kind: d.Kind(), Reason: strings.TrimSpace(d.reason.Value())}
 	switch c.Kind {
 	case "":
-		return c, "This treatment has ended: there is nothing to change."
+		return c, d.c.T("tui.course.ended_nothing"), fAction
 	case store.CourseExtend:
 		w, err := strconv.Atoi(strings.TrimSpace(d.weeks.Value()))
 		if err != nil || w < 1 || w > store.MaxExtendWeeks {
-			return c, fmt.Sprintf("Weeks: give a whole number from 1 to %d.", store.MaxExtendWeeks)
+			return c, d.c.T("tui.course.weeks_invalid", "Max", store.MaxExtendWeeks), fWeeks
 		}
 		c.Weeks = w
 		if c.Reason == "" {
-			return c, "Reason: say why the treatment is extended."
+			return c, d.c.T("tui.course.reason_extend"), fReason
 		}
 	case store.CourseDiscontinue:
 		c.ReasonCode = store.DiscontinueReasons[d.code]
 		if c.ReasonCode == store.EndOther && c.Reason == "" {
-			return c, "Reason: \"other\" needs the reason in words."
+			return c, d.c.T("tui.course.reason_other"), fReason
 		}
 	case store.CourseTransfer:
 		if len(d.therapists) == 0 {
-			return c, "There is no other therapist in the team to transfer to."
+			return c, d.c.T("tui.course.no_one_to_transfer"), fAction
 		}
 		c.ToTherapist = d.therapists[d.to].ID
 	}
-	return c, ""
+	return c, "", fAction
 }
 
 func (d *Dialog) run() tea.Cmd {
-	c, problem := d.change()
+	c, problem, where := d.change()
 	if problem != "" {
 		d.problem = problem
-		switch {
-		case strings.HasPrefix(problem, "Weeks"):
-			return d.setFocus(fWeeks)
-		case strings.HasPrefix(problem, "Reason"):
-			return d.setFocus(fReason)
+		if where == fWeeks || where == fReason {
+			return d.setFocus(where)
 		}
 		return nil
 	}
@@ -378,11 +393,11 @@ func (d *Dialog) View() string {
 	st := d.c.Styles
 	w := max(30, d.width-4)
 	var b strings.Builder
-	state := d.enr.Status
+	state := StatusIn(d.c.Printer(), d.enr.Status)
 	if d.enr.Paused() {
-		state += ", paused"
+		state += ", " + d.c.T("tui.course.change.paused")
 	}
-	b.WriteString(st.Label.Render("Course of treatment") + st.Subtle.Render(fmt.Sprintf(" · %s · %s, planned end %s", sanitize.Line(d.name), state, d.enr.PlannedEnd)) + "\n")
+	b.WriteString(st.Label.Render(d.c.T("tui.course.title")) + st.Subtle.Render(" · "+sanitize.Line(d.name)+" · "+d.c.T("tui.course.state", "State", state, "End", d.enr.PlannedEnd)) + "\n")
 	list := func(f field, items []string, sel int) {
 		for i, it := range items {
 			cur := "  "
@@ -399,25 +414,25 @@ func (d *Dialog) View() string {
 		}
 	}
 	if len(d.actions) == 0 {
-		b.WriteString("This treatment has ended: nothing to change.\n")
+		b.WriteString(d.c.T("tui.course.ended_nothing") + "\n")
 	}
 	labels := make([]string, len(d.actions))
 	for i, a := range d.actions {
-		labels[i] = ActionLabel(a)
+		labels[i] = ActionLabelIn(d.c.Printer(), a)
 	}
 	list(fAction, labels, d.action)
 	switch d.Kind() {
 	case store.CourseExtend:
-		b.WriteString(st.Label.Render("Weeks: ") + d.weeks.View() + "\n")
+		b.WriteString(st.Label.Render(d.c.T("tui.course.weeks")+" ") + d.weeks.View() + "\n")
 	case store.CourseDiscontinue:
-		b.WriteString(st.Label.Render("Why it ends:") + "\n")
+		b.WriteString(st.Label.Render(d.c.T("tui.course.why_ends")) + "\n")
 		words := make([]string, len(store.DiscontinueReasons))
 		for i, c := range store.DiscontinueReasons {
-			words[i] = store.DiscontinueWords(c)
+			words[i] = EndReasonIn(d.c.Printer(), c)
 		}
 		list(fChoice, words, d.code)
 	case store.CourseTransfer:
-		b.WriteString(st.Label.Render("To:") + "\n")
+		b.WriteString(st.Label.Render(d.c.T("tui.course.to")) + "\n")
 		names := make([]string, len(d.therapists))
 		for i, t := range d.therapists {
 			names[i] = sanitize.Line(t.Name) + " (" + sanitize.Line(t.Handle) + ")"
@@ -425,15 +440,15 @@ func (d *Dialog) View() string {
 		list(fChoice, names, d.to)
 	}
 	if d.Kind() != "" {
-		b.WriteString(st.Label.Render("Reason: ") + d.reason.View() + "\n")
+		b.WriteString(st.Label.Render(d.c.T("tui.course.reason")+" ") + d.reason.View() + "\n")
 	}
 	if d.problem != "" {
 		b.WriteString(st.Warn.Render(common.Wrap(d.problem, w-4)) + "\n")
 	}
 	if d.saving {
-		b.WriteString(st.Faint.Render("saving…"))
+		b.WriteString(st.Faint.Render(d.c.T("tui.editor.state_saving")))
 	} else {
-		b.WriteString(st.Faint.Render("enter do it · tab next field · esc cancel · f1 help"))
+		b.WriteString(st.Faint.Render(d.c.T("tui.course.hint")))
 	}
 	return st.Box.Width(w).Render(b.String())
 }

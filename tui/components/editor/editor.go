@@ -136,7 +136,7 @@ func New(c *common.Common, page int, o Options) *Editor {
 	ta.CharLimit = 0
 	ta.MaxHeight = 0
 	ta.Prompt = "│ "
-	ta.Placeholder = "Write here. Saved as a draft as you type."
+	ta.Placeholder = c.T("tui.editor.placeholder")
 	ta.Cursor.SetMode(cursor.CursorStatic)
 	st := c.Styles
 	ta.FocusedStyle = textarea.Style{Base: st.EditorFocused, Text: st.EditorFocused, Prompt: st.Accent, Placeholder: st.Faint,
@@ -153,38 +153,28 @@ func New(c *common.Common, page int, o Options) *Editor {
 		e.ta.SetValue(body)
 		e.saved = o.Existing.Body
 	}
-	e.slot = &slot{draft: e.draft}
+	e.slot = &slot{draft: e.draft, note: "\n\n--- " + c.T("tui.editor.conflict_note") + " ---\n"}
 	e.keys = KeyMap{
-		Send:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send…")),
-		Done:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop writing (draft kept)")),
-		Templates: key.NewBinding(key.WithKeys(templateKeys(len(e.templates()))...), key.WithHelp(templateHelp(len(e.templates())), "insert template")),
-		Newline:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "new line")),
-		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, send")),
-		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "not yet, keep writing")),
-		KeepMine:  key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "keep your text (save it over the other)")),
-		LoadOther: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "load the other window's text")),
+		Done:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("tui.editor.keys.done"))),
+		Templates: key.NewBinding(key.WithKeys(templateKeys(len(e.templates()))...), key.WithHelp(templateHelp(len(e.templates())), c.T("tui.editor.keys.template"))),
+		Newline:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", c.T("tui.editor.keys.newline"))),
+		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", c.T("tui.editor.keys.no"))),
+		KeepMine:  key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", c.T("tui.editor.keys.keep_mine"))),
+		LoadOther: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", c.T("tui.editor.keys.load_other"))),
 	}
-	if w := o.Word; w != "" {
-		e.keys.Send.SetHelp("ctrl+s", w+"…")
-		e.keys.Yes.SetHelp("y", "yes, "+w)
-	}
+	e.keys.Send = key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", e.say("send_key")))
+	e.keys.Yes = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", e.say("yes")))
 	return e
 }
 
-// word is what sending does ("send", "sign").
-func (e *Editor) word() string {
-	if e.opts.Word != "" {
-		return e.opts.Word
+// say renders one of the sentences that name what sending does (send,
+// sign): tui.editor.<what>.<word>.
+func (e *Editor) say(what string, kv ...any) string {
+	w := "send"
+	if e.opts.Word == "sign" {
+		w = "sign"
 	}
-	return "send"
-}
-
-// done is the word's past participle ("sent", "signed").
-func (e *Editor) done() string {
-	if e.opts.Word != "" {
-		return e.opts.Word + "ed"
-	}
-	return "sent"
+	return e.c.T("tui.editor."+what+"."+w, kv...)
 }
 
 // templates are the templates this editor offers.
@@ -266,7 +256,7 @@ func (e *Editor) Offer(question string) {
 		e.confirming, e.offer, e.notice = true, question, ""
 		return
 	}
-	e.notice = question + " Press e, then ctrl+s."
+	e.notice = question + " " + e.c.T("tui.editor.press_e_then_send")
 }
 
 // SetNotice shows a line in plain words about what happened.
@@ -315,7 +305,7 @@ func (e *Editor) Update(msg tea.Msg) tea.Cmd {
 		e.sending = false
 		if msg.Conflict != nil {
 			e.conflict = msg.Conflict
-			return common.Status("Not sent: another window changed this draft. Choose first: ctrl+o keeps your text, ctrl+l loads the other.")
+			return common.Status(e.c.T("tui.editor.conflict_not_sent"))
 		}
 		if msg.Err != nil {
 			e.sendErr = msg.Err
@@ -351,10 +341,10 @@ func (e *Editor) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, e.keys.Send):
 			if e.conflict != nil {
-				return common.Status("First choose: ctrl+o keeps your text, ctrl+l loads the other window's.")
+				return common.Status(e.c.T("tui.editor.conflict_choose"))
 			}
 			if strings.TrimSpace(e.ta.Value()) == "" {
-				return common.Status("Nothing to send yet.")
+				return common.Status(e.c.T("tui.editor.nothing_to_send"))
 			}
 			e.confirming = true
 			return nil
@@ -388,13 +378,13 @@ func (e *Editor) onSaved(msg savedMsg) tea.Cmd {
 	r := msg.res
 	if r.err != nil {
 		e.saveErr = r.err
-		return common.Error(fmt.Errorf("draft not saved: %w", r.err))
+		return common.Error(fmt.Errorf("%s: %w", e.c.T("tui.editor.draft_not_saved"), r.err))
 	}
 	e.saveErr = nil
 	if r.conflict != nil {
 		e.conflict = r.conflict
 		e.confirming, e.offer = false, ""
-		return common.Status("This draft was changed in another window. Your text stays on screen until you choose: ctrl+o keeps it, ctrl+l loads the other.")
+		return common.Status(e.c.T("tui.editor.conflict_found"))
 	}
 	e.draft, e.saved = r.draft, msg.body
 	if e.ta.Value() != e.saved {
@@ -475,6 +465,7 @@ func (e *Editor) Flush() tea.Cmd {
 		return nil
 	}
 	s, st, actor, ctx, un, what := e.slot, e.c.Store, e.c.Actor, e.c.Ctx, e.c.Unsaved, e.opts.Label
+	notSaved, kept := e.c.T("tui.editor.draft_not_saved"), e.c.T("tui.editor.kept_until_quit", "What", what)
 	o := writeOpts{merge: true, force: force}
 	return e.c.Write(func() tea.Msg {
 		r := s.write(ctx, st, actor, body, o)
@@ -482,7 +473,7 @@ func (e *Editor) Flush() tea.Cmd {
 			return nil
 		}
 		un.Add(what, func(ctx context.Context) error { return s.write(ctx, st, actor, body, o).err })
-		return common.StatusMsg{Err: fmt.Errorf("draft not saved: %w; it is kept and saved again when you quit (%s)", r.err, what)}
+		return common.StatusMsg{Err: fmt.Errorf("%s: %w; %s", notSaved, r.err, kept)}
 	})
 }
 
@@ -517,44 +508,44 @@ func (e *Editor) View() string {
 	state := ""
 	switch {
 	case e.sent:
-		state = st.OK.Render("sent")
+		state = st.OK.Render(e.say("state_done"))
 	case e.sending:
-		state = st.Subtle.Render("sending…")
+		state = st.Subtle.Render(e.say("state_sending"))
 	case e.conflict != nil:
-		state = st.Risk.Render("changed in another window")
+		state = st.Risk.Render(e.c.T("tui.editor.state_conflict"))
 	case e.sendErr != nil:
-		state = st.Risk.Render("not sent")
+		state = st.Risk.Render(e.say("state_failed"))
 	case e.saveErr != nil:
-		state = st.Risk.Render("draft not saved: " + e.saveErr.Error())
+		state = st.Risk.Render(e.c.T("tui.editor.draft_not_saved") + ": " + e.saveErr.Error())
 	case e.saving:
-		state = st.Faint.Render("saving…")
+		state = st.Faint.Render(e.c.T("tui.editor.state_saving"))
 	case e.ta.Value() != e.saved:
-		state = st.Faint.Render("editing")
+		state = st.Faint.Render(e.c.T("tui.editor.state_editing"))
 	case e.draft.ID != "":
-		state = st.Faint.Render("draft saved " + e.c.When(e.draft.UpdatedAt))
+		state = st.Faint.Render(e.c.T("tui.editor.state_saved", "When", e.c.When(e.draft.UpdatedAt)))
 	}
 	label := st.Label.Render(sanitize.Line(e.opts.Label))
 	top := common.Truncate(label+"  "+state, e.width)
 	var bottom string
 	switch {
 	case e.confirming && e.offer != "":
-		bottom = st.Confirm.Render(e.offer + " y sends it · n/esc: not now")
+		bottom = st.Confirm.Render(e.offer + " " + e.c.T("tui.editor.offer_keys"))
 	case e.confirming:
-		bottom = st.Confirm.Render(e.opts.Verb + "? y " + e.word() + "s · n/esc: not yet · final once " + e.done())
+		bottom = st.Confirm.Render(e.say("confirm", "Question", e.opts.Verb))
 	case e.conflict != nil:
-		bottom = st.Confirm.Render("Another window saved other text here: ctrl+o keeps yours · ctrl+l loads theirs")
+		bottom = st.Confirm.Render(e.c.T("tui.editor.conflict_keys"))
 	case e.notice != "":
 		bottom = st.Warn.Render(e.notice)
 	case e.sendErr != nil && e.Dirty():
-		bottom = st.Risk.Render("Not sent: " + e.sendErr.Error() + ". Your text is kept here.")
+		bottom = st.Risk.Render(e.say("failed_kept_here", "Err", e.sendErr.Error()))
 	case e.sendErr != nil:
-		bottom = st.Risk.Render("Not sent: " + e.sendErr.Error() + ". Your text is kept as a draft.")
+		bottom = st.Risk.Render(e.say("failed_kept_draft", "Err", e.sendErr.Error()))
 	case e.ta.Focused():
-		bottom = st.Faint.Render("ctrl+s " + e.word() + " · " + templateHelp(len(e.templates())) + " templates · esc stop writing · f1 help")
+		bottom = st.Faint.Render(e.say("hint", "Templates", templateHelp(len(e.templates()))))
 	case e.ta.Value() == "":
-		bottom = st.Faint.Render("press e to start writing")
+		bottom = st.Faint.Render(e.c.T("tui.editor.press_e_start"))
 	default:
-		bottom = st.Faint.Render("press e to go on writing")
+		bottom = st.Faint.Render(e.c.T("tui.editor.press_e_continue"))
 	}
 	// A question or notice wraps (it must be read in full); the text area
 	// gives up the lines it takes.

@@ -19,6 +19,9 @@ type slot struct {
 	mu    sync.Mutex
 	draft store.Draft // as stored; ID "" until the first save
 	sent  bool        // the text went out: nothing more is written
+	// note separates the two texts when both are kept, in the
+	// therapist's language ("" is conflictNote).
+	note string
 }
 
 // saveResult is the end of a write through the slot.
@@ -78,7 +81,11 @@ func (s *slot) write(ctx context.Context, st store.Store, actor store.Actor, bod
 			return saveResult{draft: cur}
 		case opts.merge:
 			if !strings.Contains(body, cur.Body) {
-				body += conflictNote + cur.Body
+				note := s.note
+				if note == "" {
+					note = conflictNote
+				}
+				body += note + cur.Body
 			}
 			d.ID, d.Version = cur.ID, cur.Version
 		default:

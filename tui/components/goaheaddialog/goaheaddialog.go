@@ -14,19 +14,21 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"polku/internal/i18n"
 	"polku/programs"
 	"polku/store"
 	"polku/tui/common"
 	"polku/tui/sanitize"
 )
 
-// DecisionLabel says a go-ahead decision in words.
-func DecisionLabel(d string) string {
+// DecisionLabel says a go-ahead decision in words, in English.
+func DecisionLabel(d string) string { return DecisionLabelIn(i18n.New(i18n.EN), d) }
+
+// DecisionLabelIn says a go-ahead decision in p's language.
+func DecisionLabelIn(p *i18n.Printer, d string) string {
 	switch d {
-	case store.GoAheadYes:
-		return "Go ahead: the step may start"
-	case store.GoAheadNotSuitable:
-		return "Not suitable now (say why in the comment)"
+	case store.GoAheadYes, store.GoAheadNotSuitable:
+		return p.T("tui.goahead.decision." + d)
 	}
 	return sanitize.Line(d)
 }
@@ -89,7 +91,7 @@ type Dialog struct {
 // screening was submitted).
 func New(c *common.Common, page int, patientID, enrollmentID, name string, items []Screening) *Dialog {
 	ti := textinput.New()
-	ti.Placeholder = "what you based it on (required when not suitable)"
+	ti.Placeholder = c.T("tui.goahead.comment_placeholder")
 	ti.CharLimit = 500
 	ti.Prompt = ""
 	ti.TextStyle = c.Styles.EditorFocused
@@ -98,14 +100,14 @@ func New(c *common.Common, page int, patientID, enrollmentID, name string, items
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	d := &Dialog{c: c, page: page, patientID: patientID, enrollmentID: enrollmentID, name: name, items: items, comment: ti,
 		keys: KeyMap{
-			Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓/k/j", "choose the decision")),
+			Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓/k/j", c.T("tui.goahead.keys.choose"))),
 			Down:    key.NewBinding(key.WithKeys("down", "j")),
-			Number:  key.NewBinding(key.WithKeys("1", "2"), key.WithHelp("1-2", "choose by number")),
-			Which:   key.NewBinding(key.WithKeys("left", "right", "h", "l"), key.WithHelp("←/→/h/l", "which step")),
-			Scroll:  key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll the answers")),
-			Comment: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab/shift+tab", "comment")),
-			Record:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "record")),
-			Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+			Number:  key.NewBinding(key.WithKeys("1", "2"), key.WithHelp("1-2", c.T("tui.dialog.keys.by_number"))),
+			Which:   key.NewBinding(key.WithKeys("left", "right", "h", "l"), key.WithHelp("←/→/h/l", c.T("tui.goahead.keys.which_step"))),
+			Scroll:  key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", c.T("tui.goahead.keys.scroll"))),
+			Comment: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab/shift+tab", c.T("tui.dialog.keys.comment"))),
+			Record:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", c.T("tui.dialog.keys.record"))),
+			Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("tui.dialog.keys.cancel"))),
 		}}
 	d.keys.Which.SetEnabled(len(items) > 1)
 	return d
@@ -128,9 +130,9 @@ func (d *Dialog) SetSize(w, h int) {
 func (d *Dialog) ShortHelp() []key.Binding {
 	comment := common.Short(d.keys.Comment, "tab")
 	if d.inComment {
-		return []key.Binding{common.ShortAs(comment, "tab", "back to the decision"), d.keys.Record, d.keys.Cancel}
+		return []key.Binding{common.ShortAs(comment, "tab", d.c.T("tui.goahead.keys.back_to_decision")), d.keys.Record, d.keys.Cancel}
 	}
-	return []key.Binding{common.ShortAs(d.keys.Up, "↑/↓", "decision"), common.Short(d.keys.Scroll, "pgdn"), comment, d.keys.Record, d.keys.Cancel}
+	return []key.Binding{common.ShortAs(d.keys.Up, "↑/↓", d.c.T("tui.goahead.keys.decision")), common.Short(d.keys.Scroll, "pgdn"), comment, d.keys.Record, d.keys.Cancel}
 }
 
 // FullHelp lists every binding of the dialog's current state (in the
@@ -138,7 +140,7 @@ func (d *Dialog) ShortHelp() []key.Binding {
 func (d *Dialog) FullHelp() [][]key.Binding {
 	if d.inComment {
 		c := d.keys.Comment
-		c.SetHelp("tab/shift+tab", "back to the decision")
+		c.SetHelp("tab/shift+tab", d.c.T("tui.goahead.keys.back_to_decision"))
 		return [][]key.Binding{{c, d.keys.Record, d.keys.Cancel}}
 	}
 	return [][]key.Binding{{d.keys.Up, d.keys.Number, d.keys.Which, d.keys.Scroll}, {d.keys.Comment, d.keys.Record, d.keys.Cancel}}
@@ -231,7 +233,7 @@ func (d *Dialog) answerLines() []string {
 		}
 		a := strings.TrimSpace(sanitize.Text(answer))
 		if a == "" {
-			out = append(out, "  "+st.Faint.Render("(no answer)"))
+			out = append(out, "  "+st.Faint.Render(d.c.T("tui.goahead.no_answer")))
 			return
 		}
 		for _, l := range strings.Split(common.Wrap(a, w-2), "\n") {
@@ -268,20 +270,20 @@ func (d *Dialog) View() string {
 	st := d.c.Styles
 	w := max(30, d.width-4)
 	var b strings.Builder
-	b.WriteString(st.Label.Render("Go-ahead") + st.Subtle.Render(" · "+sanitize.Line(d.name)) + "\n")
+	b.WriteString(st.Label.Render(d.c.T("tui.goahead.title")) + st.Subtle.Render(" · "+sanitize.Line(d.name)) + "\n")
 	if len(d.items) == 0 {
-		b.WriteString("No screening to decide on.\n")
+		b.WriteString(d.c.T("tui.goahead.none") + "\n")
 		return st.Box.Width(w).Render(b.String())
 	}
 	it := d.items[d.which]
 	which := ""
 	if len(d.items) > 1 {
-		which = fmt.Sprintf(" (%d of %d, ←/→)", d.which+1, len(d.items))
+		which = " " + d.c.T("tui.dialog.n_of", "N", d.which+1, "Total", len(d.items))
 	}
-	b.WriteString(st.Label.Render("Waits"+which+": ") + common.Wrap(sanitize.Line(it.GoAhead.What), w-12) + "\n")
-	b.WriteString(st.Label.Render("Screening: ") + sanitize.Line(it.Exercise.Title) + st.Subtle.Render(", submitted "+d.c.When(it.Submission.SubmittedAt)) + "\n")
+	b.WriteString(st.Label.Render(d.c.T("tui.goahead.waits")+which+": ") + common.Wrap(sanitize.Line(it.GoAhead.What), w-12) + "\n")
+	b.WriteString(st.Label.Render(d.c.T("tui.goahead.screening")+" ") + sanitize.Line(it.Exercise.Title) + st.Subtle.Render(", "+d.c.T("tui.goahead.submitted", "When", d.c.When(it.Submission.SubmittedAt))) + "\n")
 	if s := it.Standing; s != nil {
-		b.WriteString(st.Warn.Render(common.Wrap(fmt.Sprintf("Decided before: %s (%s).", DecisionLabel(s.Decision), d.c.When(s.DecidedAt)), w-4)) + "\n")
+		b.WriteString(st.Warn.Render(common.Wrap(d.c.T("tui.goahead.decided_before", "Decision", DecisionLabelIn(d.c.Printer(), s.Decision), "When", d.c.When(s.DecidedAt)), w-4)) + "\n")
 	}
 	lines := d.answerLines()
 	rows := d.answerRows()
@@ -290,26 +292,26 @@ func (d *Dialog) View() string {
 		b.WriteString(l + "\n")
 	}
 	if len(lines) > rows {
-		b.WriteString(st.Faint.Render(fmt.Sprintf("answers %d-%d of %d lines · pgup/pgdn", d.offset+1, end, len(lines))) + "\n")
+		b.WriteString(st.Faint.Render(d.c.T("tui.goahead.answer_lines", "First", d.offset+1, "Last", end, "Total", len(lines))) + "\n")
 	}
-	b.WriteString(st.Label.Render("Your decision:") + "\n")
+	b.WriteString(st.Label.Render(d.c.T("tui.goahead.your_decision")) + "\n")
 	for i, dec := range store.GoAheadDecisions {
 		cur := "  "
-		line := fmt.Sprintf("%d %s", i+1, DecisionLabel(dec))
+		line := fmt.Sprintf("%d %s", i+1, DecisionLabelIn(d.c.Printer(), dec))
 		if i == d.decision {
 			cur = st.Cursor.Render("› ")
 			line = st.Selected.Render(line)
 		}
 		b.WriteString(cur + line + "\n")
 	}
-	b.WriteString(st.Label.Render("Comment: ") + d.comment.View() + "\n")
+	b.WriteString(st.Label.Render(d.c.T("tui.dialog.comment")+" ") + d.comment.View() + "\n")
 	if d.needReason {
-		b.WriteString(st.Warn.Render("Say why the step is not suitable: the comment is required.") + "\n")
+		b.WriteString(st.Warn.Render(d.c.T("tui.goahead.need_reason")) + "\n")
 	}
 	if d.saving {
-		b.WriteString(st.Faint.Render("recording…"))
+		b.WriteString(st.Faint.Render(d.c.T("tui.dialog.recording")))
 	} else {
-		b.WriteString(st.Faint.Render("enter record · tab comment · esc cancel · f1 help"))
+		b.WriteString(st.Faint.Render(d.c.T("tui.dialog.hint_record")))
 	}
 	return st.Box.Width(w).Render(b.String())
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"polku/tui/common"
 )
@@ -23,38 +24,38 @@ type Page struct {
 // New makes the admin page.
 func New(c *common.Common) *Page { return &Page{c: c, id: c.NewPageID()} }
 
-// command is one command line with what it does.
+// command is one command line with the catalog id of what it does.
 type command struct{ line, does string }
 
-// groups are what an admin does, each with its commands.
+// groups are what an admin does (catalog ids), each with its commands.
 var groups = []struct {
 	what     string
 	commands []command
 }{
-	{"Accounts", []command{
-		{"polku therapists add HANDLE --name NAME [--role therapist|supervisor|admin] [--team TEAM]", "add a therapist, supervisor or admin"},
-		{"polku therapists list", "list the accounts"},
+	{"pages.admin.group.accounts", []command{
+		{"polku therapists add HANDLE --name NAME [--role therapist|supervisor|admin] [--team TEAM]", "pages.admin.does.therapists_add"},
+		{"polku therapists list", "pages.admin.does.therapists_list"},
 	}},
-	{"Programs", []command{
-		{"polku programs import FILE...", "validate and store program and instrument files (all or nothing)"},
-		{"polku programs list", "list what is stored (polku programs show ID for one)"},
+	{"pages.admin.group.programs", []command{
+		{"polku programs import FILE...", "pages.admin.does.programs_import"},
+		{"polku programs list", "pages.admin.does.programs_list"},
 	}},
-	{"Tokens", []command{
-		{"polku tokens create --therapist HANDLE", "a therapist's token for polku login (--patient PATIENT: a portal token)"},
-		{"polku tokens list", "list tokens (never the tokens themselves)"},
-		{"polku tokens revoke TOKEN-ID", "revoke one (--therapist HANDLE or --patient PATIENT: all of theirs)"},
+	{"pages.admin.group.tokens", []command{
+		{"polku tokens create --therapist HANDLE", "pages.admin.does.tokens_create"},
+		{"polku tokens list", "pages.admin.does.tokens_list"},
+		{"polku tokens revoke TOKEN-ID", "pages.admin.does.tokens_revoke"},
 	}},
-	{"Data", []command{
-		{"polku export --out FILE [--patient ID]", "write the store, or one patient, as JSON Lines"},
-		{"polku import FILE", "read JSON Lines records (all or nothing)"},
-		{"polku audit PATIENT", "who read a patient's record"},
+	{"pages.admin.group.data", []command{
+		{"polku export --out FILE [--patient ID]", "pages.admin.does.export"},
+		{"polku import FILE", "pages.admin.does.import"},
+		{"polku audit PATIENT", "pages.admin.does.audit"},
 	}},
-	{"Settings", []command{
-		{"polku settings list", "the local policy: promises, inactivity, risk words, time zone"},
-		{"polku settings set KEY VALUE", "change one"},
+	{"pages.admin.group.settings", []command{
+		{"polku settings list", "pages.admin.does.settings_list"},
+		{"polku settings set KEY VALUE", "pages.admin.does.settings_set"},
 	}},
-	{"Server", []command{
-		{"polku serve --db PATH [--addr 127.0.0.1:7420]", "serve the store to therapists' replicas and the patient portal"},
+	{"pages.admin.group.server", []command{
+		{"polku serve --db PATH [--addr 127.0.0.1:7420]", "pages.admin.does.serve"},
 	}},
 }
 
@@ -62,7 +63,7 @@ var groups = []struct {
 func (p *Page) ID() int { return p.id }
 
 // Title names the page.
-func (p *Page) Title() string { return "Admin" }
+func (p *Page) Title() string { return p.c.T("pages.admin.title") }
 
 // InputFocused: the page has no text fields.
 func (p *Page) InputFocused() bool { return false }
@@ -93,15 +94,15 @@ func (p *Page) View() string {
 	st := p.c.Styles
 	w := max(20, p.width)
 	var b strings.Builder
-	b.WriteString(st.Title.Render("Admin: "+p.c.Therapist.Name+" ("+p.c.Therapist.Handle+")") + "\n")
-	b.WriteString(st.Subtle.Render(common.Wrap("Admins have no patients and no queue: they run the service from the command line. "+
-		"To work with patients, open the workbench as a therapist: polku --as HANDLE.", w)) + "\n")
+	b.WriteString(st.Title.Render(p.c.T("pages.admin.heading", "Name", p.c.Therapist.Name, "Handle", p.c.Therapist.Handle)) + "\n")
+	b.WriteString(st.Subtle.Render(common.Wrap(p.c.T("pages.admin.intro"), w)) + "\n")
 	// One line per command, what it is for beside the first of its
 	// group; on a tall screen what each does on the line below it.
-	const labelW = 10
+	labelW := 10
 	n := 0
 	for _, g := range groups {
 		n += len(g.commands)
+		labelW = max(labelW, ansi.StringWidth(p.c.T(g.what))+1)
 	}
 	tall := p.height >= 2*n+8
 	b.WriteString("\n")
@@ -109,14 +110,14 @@ func (p *Page) View() string {
 		for i, c := range g.commands {
 			label := ""
 			if i == 0 {
-				label = g.what
+				label = p.c.T(g.what)
 			}
 			b.WriteString(st.Bold.Render(common.Pad(label, labelW)) + st.Accent.Render(common.Truncate(c.line, w-labelW)) + "\n")
 			if tall {
-				b.WriteString(strings.Repeat(" ", labelW+2) + st.Faint.Render(common.Truncate(c.does, w-labelW-2)) + "\n")
+				b.WriteString(strings.Repeat(" ", labelW+2) + st.Faint.Render(common.Truncate(p.c.T(c.does), w-labelW-2)) + "\n")
 			}
 		}
 	}
-	b.WriteString("\n" + st.Faint.Render(common.Wrap("Each command has --help. On a server's store, add --db PATH.", w)))
+	b.WriteString("\n" + st.Faint.Render(common.Wrap(p.c.T("pages.admin.footer"), w)))
 	return common.Fit(b.String(), p.width, p.height)
 }

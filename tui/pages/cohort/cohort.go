@@ -32,6 +32,11 @@ type Source interface {
 // OpenKey opens the page from a home page.
 var OpenKey = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cohorts"))
 
+// OpenKeyIn is OpenKey described in the therapist's language.
+func OpenKeyIn(c *common.Common) key.Binding {
+	return key.NewBinding(key.WithKeys("c"), key.WithHelp("c", c.T("pages.cohort.keys.open_page")))
+}
+
 // KeyMap are the page's bindings.
 type KeyMap struct {
 	common.ListKeys
@@ -90,18 +95,18 @@ type Page struct {
 // New makes the page.
 func New(c *common.Common, src Source) *Page {
 	p := &Page{c: c, src: src, id: c.NewPageID()}
-	p.keys = KeyMap{ListKeys: common.NewListKeys(),
-		Write:   key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write a group message")),
-		Send:    key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send to every member")),
-		Discard: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "discard the message")),
-		Yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "send anyway")),
-		No:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "back to the message")),
-		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Reload:  key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", "reload")),
+	p.keys = KeyMap{ListKeys: common.NewListKeysIn(c.Printer()),
+		Write:   key.NewBinding(key.WithKeys("w"), key.WithHelp("w", c.T("pages.cohort.keys.write"))),
+		Send:    key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", c.T("pages.cohort.keys.send"))),
+		Discard: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("pages.cohort.keys.discard"))),
+		Yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", c.T("pages.cohort.keys.yes"))),
+		No:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", c.T("pages.cohort.keys.no"))),
+		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("pages.cohort.keys.back"))),
+		Reload:  key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", c.T("pages.cohort.keys.reload"))),
 	}
-	p.keys.Open.SetHelp("enter", "open the cohort")
+	p.keys.Open.SetHelp("enter", c.T("pages.cohort.keys.open"))
 	p.editor = textarea.New()
-	p.editor.Placeholder = "A message to the whole cohort: no one member's clinical details."
+	p.editor.Placeholder = c.T("pages.cohort.placeholder")
 	p.editor.ShowLineNumbers = false
 	p.editor.CharLimit = 10000
 	p.editor.Cursor.SetMode(cursor.CursorStatic)
@@ -114,9 +119,9 @@ func (p *Page) ID() int { return p.id }
 // Title names the page.
 func (p *Page) Title() string {
 	if p.view != nil && p.mode != modeList {
-		return "Cohort " + sanitize.Line(p.view.Cohort.Name)
+		return p.c.T("pages.cohort.title_one", "Name", sanitize.Line(p.view.Cohort.Name))
 	}
-	return "Cohorts"
+	return p.c.T("pages.cohort.title")
 }
 
 // InputFocused: the message editor has the keyboard.
@@ -216,7 +221,7 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case listMsg:
 		if msg.err != nil {
 			p.err = msg.err
-			return p, common.Error(fmt.Errorf("could not load the cohorts: %w", msg.err))
+			return p, common.Error(fmt.Errorf("%s: %w", p.c.T("pages.cohort.error.list"), msg.err))
 		}
 		p.list, p.err = msg.list, nil
 		p.cursor = min(p.cursor, max(0, len(p.list)-1))
@@ -224,7 +229,7 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case detailMsg:
 		if msg.err != nil {
 			p.mode = modeList
-			return p, common.Error(fmt.Errorf("could not open the cohort: %w", msg.err))
+			return p, common.Error(fmt.Errorf("%s: %w", p.c.T("pages.cohort.error.open"), msg.err))
 		}
 		p.view = msg.v
 		if p.mode == modeList {
@@ -243,12 +248,12 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sentMsg:
 		if msg.err != nil {
 			p.mode = modeWrite
-			return p, common.Error(fmt.Errorf("the group message was not sent: %w", msg.err))
+			return p, common.Error(fmt.Errorf("%s: %w", p.c.T("pages.cohort.error.send"), msg.err))
 		}
 		p.editor.Reset()
 		p.editor.Blur()
 		p.mode = modeDetail
-		return p, tea.Batch(p.loadDetail(p.view.Cohort.ID), common.Status(fmt.Sprintf("Sent to the %d members of %s.", activeMembers(p.view), p.view.Cohort.Name)))
+		return p, tea.Batch(p.loadDetail(p.view.Cohort.ID), common.Status(p.c.T("pages.cohort.sent", "Count", activeMembers(p.view), "Name", p.view.Cohort.Name)))
 	case tea.KeyMsg:
 		return p, p.onKey(msg)
 	}
@@ -280,7 +285,7 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Send):
 			if strings.TrimSpace(p.editor.Value()) == "" {
-				return common.Status("Write the message first (esc discards).")
+				return common.Status(p.c.T("pages.cohort.write_first"))
 			}
 			return p.checkNames()
 		case key.Matches(msg, k.Discard):
@@ -303,7 +308,7 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 			p.mode = modeWrite
 			return p.editor.Focus()
 		case key.Matches(msg, k.Write):
-			return common.Status("Only the cohort's therapists message it.")
+			return common.Status(p.c.T("pages.cohort.only_therapists"))
 		}
 		return nil
 	}
@@ -364,13 +369,13 @@ func (p *Page) View() string {
 	st := p.c.Styles
 	var b strings.Builder
 	if p.mode == modeList {
-		b.WriteString(st.Title.Render("Cohorts") + st.Subtle.Render(fmt.Sprintf(" · %d", len(p.list))) + "\n\n")
+		b.WriteString(st.Title.Render(p.c.T("pages.cohort.title")) + st.Subtle.Render(" · "+p.c.Int(len(p.list))) + "\n\n")
 		if len(p.list) == 0 {
-			b.WriteString(st.Subtle.Render("No cohorts. Create one with 'polku cohorts create'."))
+			b.WriteString(st.Subtle.Render(p.c.T("pages.cohort.none")))
 		}
-		b.WriteString(st.Label.Render(common.Truncate("  "+common.Pad("name", 22)+" "+common.Pad("program", 14)+" "+common.Pad("start", 10)+" week  members", p.width)) + "\n")
+		b.WriteString(st.Label.Render(common.Truncate("  "+common.Pad(p.c.T("pages.cohort.col.name"), 22)+" "+common.Pad(p.c.T("pages.cohort.col.program"), 14)+" "+common.Pad(p.c.T("pages.cohort.col.start"), 10)+" "+common.PadLeft(p.c.T("pages.cohort.col.week"), 4)+"  "+p.c.T("pages.cohort.col.members"), p.width)) + "\n")
 		for i, c := range p.list {
-			line := common.Pad(c.Name, 22) + " " + common.Pad(sanitize.Line(c.ProgramID), 14) + " " + common.Pad(c.StartDate, 10) + " " +
+			line := common.Pad(c.Name, 22) + " " + common.Pad(sanitize.Line(c.ProgramID), 14) + " " + common.Pad(p.isoDate(c.StartDate), 10) + " " +
 				common.PadLeft(fmt.Sprint(c.Week), 4) + "  " + fmt.Sprintf("%d/%d", c.Members, c.Capacity)
 			if i == p.cursor {
 				b.WriteString(st.Cursor.Render("› ") + st.Selected.Render(common.Pad(common.Truncate(ansi.Strip(line), p.width-2), p.width-2)) + "\n")
@@ -387,14 +392,14 @@ func (p *Page) View() string {
 			done++
 		}
 	}
-	b.WriteString(common.Truncate(st.Title.Render(v.Cohort.Name)+st.Subtle.Render(fmt.Sprintf(" · %s from %s · week %d · %d/%d members · %s",
-		sanitize.Line(v.Cohort.ProgramID), v.Cohort.StartDate, v.Week, activeMembers(v), v.Cohort.Capacity, strings.Join(v.Therapists, ", "))), p.width) + "\n")
-	b.WriteString(st.Subtle.Render(fmt.Sprintf("This week's module (%s): %d of %d done", dash(v.ModuleID), done, activeMembers(v))) + "\n\n")
+	b.WriteString(common.Truncate(st.Title.Render(v.Cohort.Name)+st.Subtle.Render(" · "+p.c.T("pages.cohort.heading", "Program", sanitize.Line(v.Cohort.ProgramID),
+		"Start", p.isoDate(v.Cohort.StartDate), "Week", v.Week, "Members", activeMembers(v), "Capacity", v.Cohort.Capacity, "Therapists", strings.Join(v.Therapists, ", "))), p.width) + "\n")
+	b.WriteString(st.Subtle.Render(p.c.T("pages.cohort.module", "Module", dash(v.ModuleID), "Done", done, "Of", activeMembers(v))) + "\n\n")
 	for _, m := range v.Members {
 		mark, name := st.Faint.Render("·"), common.Pad(m.Pseudonym, 12)+" "+common.Pad(m.DisplayName, 24)
 		switch {
 		case m.LeftAt != nil:
-			mark, name = st.Faint.Render("-"), st.Faint.Render(name+" removed")
+			mark, name = st.Faint.Render("-"), st.Faint.Render(name+" "+p.c.T("pages.cohort.removed"))
 		case m.DoneThisWeek:
 			mark = st.OK.Render("✓")
 		}
@@ -403,30 +408,31 @@ func (p *Page) View() string {
 	for _, s := range v.Scores {
 		band := ""
 		if s.RCI > 0 {
-			band = fmt.Sprintf(" · reliable-change band %.1f–%.1f", s.BandLow, s.BandHigh)
+			band = " · " + p.c.T("pages.cohort.band", "Low", p.c.Number(s.BandLow, 1), "High", p.c.Number(s.BandHigh, 1))
 		}
-		b.WriteString("\n" + st.Label.Render(s.Instrument+" by week (median, quartiles)") + st.Faint.Render(band) + "\n")
+		b.WriteString("\n" + st.Label.Render(p.c.T("pages.cohort.by_week", "Scale", s.Instrument)) + st.Faint.Render(band) + "\n")
 		for _, w := range s.Weeks {
 			out := ""
 			if s.RCI > 0 && (w.Median < s.BandLow || w.Median > s.BandHigh) {
-				out = st.Accent.Render(" outside the band")
+				out = st.Accent.Render(" " + p.c.T("pages.cohort.outside"))
 			}
-			b.WriteString(common.Truncate(fmt.Sprintf("  week %2d  n=%-2d  median %5.1f  (%4.1f–%4.1f)  %s", w.Week, w.N, w.Median, w.Q1, w.Q3, bar(w, 30))+out, p.width) + "\n")
+			b.WriteString(common.Truncate("  "+p.c.T("pages.cohort.week_row", "Week", fmt.Sprintf("%2d", w.Week), "N", fmt.Sprintf("%-2d", w.N), "Median", fmt.Sprintf("%5s", p.c.Number(w.Median, 1)),
+				"Q1", fmt.Sprintf("%4s", p.c.Number(w.Q1, 1)), "Q3", fmt.Sprintf("%4s", p.c.Number(w.Q3, 1)), "Bar", bar(w, 30))+out, p.width) + "\n")
 		}
 	}
 	if len(v.Messages) > 0 {
-		b.WriteString("\n" + st.Label.Render("Group messages") + "\n")
+		b.WriteString("\n" + st.Label.Render(p.c.T("pages.cohort.messages")) + "\n")
 		for i := max(0, len(v.Messages)-3); i < len(v.Messages); i++ {
 			m := v.Messages[i]
-			b.WriteString(common.Truncate(st.Faint.Render(common.Pad(p.c.When(m.SentAt), 13))+" "+strings.ReplaceAll(m.Body, "\n", " "), p.width) + "\n")
+			b.WriteString(common.Truncate(st.Faint.Render(common.Pad(p.c.When(m.SentAt), max(13, ansi.StringWidth(p.c.When(m.SentAt))+1)))+" "+strings.ReplaceAll(m.Body, "\n", " "), p.width) + "\n")
 		}
 	}
 	switch p.mode {
 	case modeWrite:
-		b.WriteString("\n" + st.Label.Render("Message to the whole cohort") + "\n" + p.editor.View())
+		b.WriteString("\n" + st.Label.Render(p.c.T("pages.cohort.editor_label")) + "\n" + p.editor.View())
 	case modeConfirm:
-		b.WriteString("\n" + st.Risk.Render("The message names "+strings.Join(p.named, ", ")+": a group message goes to every member.") + "\n" +
-			st.Subtle.Render("y sends it anyway; n goes back to the message."))
+		b.WriteString("\n" + st.Risk.Render(p.c.T("pages.cohort.names_warning", "Names", strings.Join(p.named, ", "))) + "\n" +
+			st.Subtle.Render(p.c.T("pages.cohort.names_choice")))
 	}
 	return common.Fit(strings.TrimRight(b.String(), "\n"), p.width, p.height)
 }
@@ -448,4 +454,13 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// isoDate shows a stored date (YYYY-MM-DD) in the therapist's form.
+func (p *Page) isoDate(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return p.c.Printer().Date(t)
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -103,8 +104,8 @@ type Page struct {
 // New makes the intake page.
 func New(c *common.Common) *Page {
 	st, _ := common.IntakeOf(c.Store)
-	p := &Page{c: c, st: st, id: c.NewPageID(), key: newKeys(), details: map[string]*store.ReferralDetail{}, loading: map[string]bool{}}
-	p.date = p.input("YYYY-MM-DD", 10)
+	p := &Page{c: c, st: st, id: c.NewPageID(), key: newKeys(c), details: map[string]*store.ReferralDetail{}, loading: map[string]bool{}}
+	p.date = p.input(c.T("pages.intake.date_placeholder"), 10)
 	p.reason = p.input("", 500)
 	p.doctor = p.input("", 2000)
 	return p
@@ -127,7 +128,7 @@ func (p *Page) input(placeholder string, limit int) textinput.Model {
 func (p *Page) ID() int { return p.id }
 
 // Title names the page.
-func (p *Page) Title() string { return "Intake" }
+func (p *Page) Title() string { return p.c.T("pages.intake.title") }
 
 // InputFocused says a text field has the keyboard.
 func (p *Page) InputFocused() bool { return p.edit != editNone }
@@ -174,12 +175,13 @@ func (p *Page) Select(referralID string) {
 
 func (p *Page) load() tea.Cmd {
 	if p.st == nil {
-		return common.Error(errors.New("this store has no intake queue"))
+		return common.Error(errors.New(p.c.T("pages.intake.error.no_queue")))
 	}
-	st, ctx, actor := p.st, p.c.Ctx, p.c.Actor
+	st, ctx, actor, tr := p.st, p.c.Ctx, p.c.Actor, p.c.Printer()
 	return common.ToPage(p.id, func() tea.Msg {
 		q, err := st.Intake(ctx, actor, "")
 		if err == nil {
+			q.Localize(tr)
 			sanitizeQueue(q)
 		}
 		return queueMsg{q: q, err: err}
@@ -258,7 +260,7 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case queueMsg:
 		if msg.err != nil {
-			return p, common.Error(fmt.Errorf("could not load the intake queue: %w", msg.err))
+			return p, common.Error(fmt.Errorf("%s: %w", p.c.T("pages.intake.error.load"), msg.err))
 		}
 		p.queue = msg.q
 		// Details are read again (the versions and the suggestions
@@ -278,7 +280,7 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if formID != "" && p.selected != formID {
 			// Decided by someone else: the form has nothing to decide.
 			p.mode, p.edit, p.problem, p.busy = modeList, editNone, "", false
-			return p, tea.Batch(p.loadDetail(), common.Error(errors.New("the referral on the form was decided by someone else meanwhile: the list is reloaded")))
+			return p, tea.Batch(p.loadDetail(), common.Error(errors.New(p.c.T("pages.intake.error.decided_elsewhere"))))
 		}
 		return p, p.loadDetail()
 	case detailMsg:
@@ -287,7 +289,7 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if p.mode != modeList {
 				p.mode, p.edit = modeList, editNone
 			}
-			return p, common.Error(fmt.Errorf("could not read referral %s: %w", msg.id, msg.err))
+			return p, common.Error(fmt.Errorf("%s: %w", p.c.T("pages.intake.error.read", "ID", msg.id), msg.err))
 		}
 		p.details[msg.id] = msg.d
 		if it, ok := p.Selected(); ok && it.ReferralID == msg.id && p.mode != modeList {
@@ -342,7 +344,7 @@ func (p *Page) updateList(msg tea.KeyMsg) tea.Cmd {
 // its detail is read).
 func (p *Page) open(mode int) tea.Cmd {
 	if _, ok := p.Selected(); !ok {
-		return common.Status("No open referrals.")
+		return common.Status(p.c.T("pages.intake.none"))
 	}
 	p.mode = mode
 	if p.detail() != nil {
@@ -371,7 +373,7 @@ func (p *Page) startForm() {
 		}
 		p.date.SetValue(d.StartDate)
 		if d.WaitingList {
-			p.problem = "No therapist of the team has free capacity: the waiting list (w) may suit better."
+			p.problem = p.c.T("pages.intake.problem.no_capacity")
 		}
 	case modeDecline:
 		if len(d.Services) > 0 {
@@ -524,34 +526,34 @@ func (p *Page) accept() tea.Cmd {
 	d := p.detail()
 	prog, ok := p.program()
 	if !ok {
-		p.problem = "No program fits this referral: decline and refer onward (d)."
+		p.problem = p.c.T("pages.intake.problem.no_program")
 		return nil
 	}
 	th, ok := p.therapist()
 	if !ok {
-		p.problem = "The team has no therapist: put the referral on the waiting list (w)."
+		p.problem = p.c.T("pages.intake.problem.no_therapist")
 		return nil
 	}
 	if p.needsDoctor() && strings.TrimSpace(p.doctor.Value()) == "" {
-		p.problem = fmt.Sprintf("The patient is %d: a 16-17-year-old in an adults' program needs the referring doctor's assessment. Write it as the doctor gave it.", d.Item.Age)
+		p.problem = p.c.T("pages.intake.problem.doctor", "Age", d.Item.Age)
 		return p.startEdit(editDoctor)
 	}
 	if p.beyondPromise() && strings.TrimSpace(p.reason.Value()) == "" {
-		p.problem = fmt.Sprintf("%s is beyond the start promise (by %s): say why.", strings.TrimSpace(p.date.Value()), d.PromiseDate)
+		p.problem = p.c.T("pages.intake.problem.beyond_promise", "Date", strings.TrimSpace(p.date.Value()), "Promise", d.PromiseDate) // as typed: YYYY-MM-DD
 		return p.startEdit(editReason)
 	}
 	req := store.AcceptRequest{ReferralID: d.Referral.ID, Version: d.Item.Version, ProgramID: prog.ProgramID, ProgramVer: prog.Version,
 		Therapist: th.TherapistID, StartDate: strings.TrimSpace(p.date.Value()), Reason: strings.TrimSpace(p.reason.Value()),
 		DoctorAssessment: strings.TrimSpace(p.doctor.Value())}
 	item, name := d.Item, d.Item.DisplayName
-	st, ctx, actor := p.st, p.c.Ctx, p.c.Actor
+	st, ctx, actor, c := p.st, p.c.Ctx, p.c.Actor, p.c
 	p.busy = true
 	return common.ToPage(p.id, p.c.Write(func() tea.Msg {
 		a, err := st.AcceptReferral(ctx, actor, req, false)
 		if err != nil {
 			return decidedMsg{item: item, err: err}
 		}
-		return decidedMsg{item: item, said: fmt.Sprintf("Accepted: %s starts %s with %s.", name, a.Enrollment.StartDate, sanitize.Line(a.Therapist))}
+		return decidedMsg{item: item, said: c.T("pages.intake.said.accepted", "Name", name, "Date", isoDate(c, a.Enrollment.StartDate), "Therapist", sanitize.Line(a.Therapist))}
 	}))
 }
 
@@ -559,7 +561,7 @@ func (p *Page) decline() tea.Cmd {
 	d := p.detail()
 	text := strings.TrimSpace(p.reason.Value())
 	if text == "" {
-		p.problem = "Say in words why the referral is declined."
+		p.problem = p.c.T("pages.intake.problem.decline_text")
 		return p.startEdit(editText)
 	}
 	req := store.DeclineRequest{ReferralID: d.Referral.ID, Version: d.Item.Version, Code: store.DeclineCodes[p.code][0], Text: text}
@@ -568,10 +570,11 @@ func (p *Page) decline() tea.Cmd {
 	}
 	item := d.Item
 	st, ctx, actor := p.st, p.c.Ctx, p.c.Actor
+	said := p.c.T("pages.intake.said.declined", "Name", item.DisplayName)
 	p.busy = true
 	return common.ToPage(p.id, p.c.Write(func() tea.Msg {
 		_, err := st.DeclineReferral(ctx, actor, req, false)
-		return decidedMsg{item: item, said: "Declined: " + item.DisplayName + "; the referrer will be told.", err: err}
+		return decidedMsg{item: item, said: said, err: err}
 	}))
 }
 
@@ -580,10 +583,11 @@ func (p *Page) wait() tea.Cmd {
 	reason := strings.TrimSpace(p.reason.Value())
 	item := d.Item
 	st, ctx, actor := p.st, p.c.Ctx, p.c.Actor
+	said := p.c.T("pages.intake.said.waiting", "Name", item.DisplayName)
 	p.busy = true
 	return common.ToPage(p.id, p.c.Write(func() tea.Msg {
 		err := st.WaitReferral(ctx, actor, item.ReferralID, item.Version, reason, false)
-		return decidedMsg{item: item, said: "On the waiting list: " + item.DisplayName + ".", err: err}
+		return decidedMsg{item: item, said: said, err: err}
 	}))
 }
 
@@ -709,4 +713,14 @@ func sanitizeDetail(d *store.ReferralDetail) {
 		a.Note = sanitize.Line(a.Note)
 	}
 	d.Decision = sanitize.Line(d.Decision)
+}
+
+// isoDate shows a stored date (YYYY-MM-DD) in the therapist's form; a
+// text that is not a date (a half-typed one) is shown as it is.
+func isoDate(c *common.Common, s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return c.Printer().Date(t)
 }

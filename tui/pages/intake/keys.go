@@ -32,28 +32,28 @@ type KeyMap struct {
 	Drop key.Binding
 }
 
-func newKeys() KeyMap {
+func newKeys(c *common.Common) KeyMap {
 	k := KeyMap{
-		ListKeys: common.NewListKeys(),
-		Accept:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept")),
-		Decline:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "decline and refer onward")),
-		Wait:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "waiting list")),
-		Reload:   key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", "reload")),
-		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		ListKeys: common.NewListKeysIn(c.Printer()),
+		Accept:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", c.T("pages.intake.keys.accept"))),
+		Decline:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", c.T("pages.intake.keys.decline"))),
+		Wait:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", c.T("pages.intake.keys.wait"))),
+		Reload:   key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", c.T("pages.intake.keys.reload"))),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("pages.intake.keys.back"))),
 
-		Program:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "next suggested program")),
-		Therapist: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "next therapist")),
-		Date:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "edit the start date")),
-		Code:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "next reason code")),
-		Service:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "next service (finder)")),
-		Text:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit the reason text")),
-		Doctor:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "the referring doctor's assessment")),
-		Confirm:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm")),
-		Cancel:    key.NewBinding(key.WithKeys("esc", "n"), key.WithHelp("esc/n", "cancel")),
+		Program:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", c.T("pages.intake.keys.program"))),
+		Therapist: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", c.T("pages.intake.keys.therapist"))),
+		Date:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", c.T("pages.intake.keys.date"))),
+		Code:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", c.T("pages.intake.keys.code"))),
+		Service:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", c.T("pages.intake.keys.service"))),
+		Text:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", c.T("pages.intake.keys.text"))),
+		Doctor:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", c.T("pages.intake.keys.doctor"))),
+		Confirm:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", c.T("pages.intake.keys.confirm"))),
+		Cancel:    key.NewBinding(key.WithKeys("esc", "n"), key.WithHelp("esc/n", c.T("pages.intake.keys.cancel"))),
 
-		Keep: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
-		Drop: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "undo the edit")),
+		Keep: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", c.T("pages.intake.keys.keep"))),
+		Drop: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("pages.intake.keys.drop"))),
 	}
-	k.Open.SetHelp("enter", "accept (review first)")
+	k.Open.SetHelp("enter", c.T("pages.intake.keys.open"))
 	return k
 }

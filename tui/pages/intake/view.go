@@ -3,9 +3,9 @@ package intake
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"polku/store"
 	"polku/tui/common"
@@ -35,10 +35,10 @@ func (p *Page) listHeight() int {
 func (p *Page) View() string {
 	st := p.c.Styles
 	if p.st == nil {
-		return common.Fit(st.Subtle.Render("This store has no intake queue."), p.width, p.high)
+		return common.Fit(st.Subtle.Render(p.c.T("pages.intake.no_queue")), p.width, p.high)
 	}
 	if p.queue == nil {
-		return common.Fit(st.Subtle.Render("Loading the intake queue…"), p.width, p.high)
+		return common.Fit(st.Subtle.Render(p.c.T("pages.intake.loading")), p.width, p.high)
 	}
 	header := p.headerView()
 	if p.mode != modeList {
@@ -66,23 +66,23 @@ func (p *Page) headerView() string {
 	q := p.queue
 	team := q.Team
 	if team == "" {
-		team = "every team"
+		team = p.c.T("pages.intake.every_team")
 	}
-	line := st.Header.Render("Intake · "+team) + st.Faint.Render(" · ") + fmt.Sprintf("%s open", common.Plural(q.Open, "referral", "referrals"))
+	line := st.Header.Render(p.c.T("pages.intake.title")+" · "+team) + st.Faint.Render(" · ") + p.c.T("pages.intake.open", "Count", q.Open)
 	if q.OverPromise > 0 {
-		line += st.Faint.Render(" · ") + st.Risk.Render(fmt.Sprintf("%d past the promise", q.OverPromise))
+		line += st.Faint.Render(" · ") + st.Risk.Render(p.c.T("pages.intake.over_promise", "Count", q.OverPromise))
 	}
 	if q.Waiting > 0 {
-		line += st.Faint.Render(" · ") + fmt.Sprintf("%d on the waiting list", q.Waiting)
+		line += st.Faint.Render(" · ") + p.c.T("pages.intake.waiting", "Count", q.Waiting)
 	}
-	line += st.Faint.Render(fmt.Sprintf(" · promise %d working days", q.PromiseDays))
+	line += st.Faint.Render(" · " + p.c.T("pages.intake.promise", "Count", q.PromiseDays))
 	return common.Truncate(" "+line, p.width)
 }
 
 func (p *Page) listView(width, height int) string {
 	st := p.c.Styles
 	if len(p.queue.Items) == 0 {
-		return st.OK.Render("  No open referrals.")
+		return st.OK.Render("  " + p.c.T("pages.intake.none"))
 	}
 	var lines []string
 	for i := p.offset; i < len(p.queue.Items) && len(lines) < height; i++ {
@@ -106,9 +106,9 @@ func (p *Page) rowView(i, width int) string {
 	if name == "" {
 		name = it.Pseudonym
 	}
-	age := "age ?"
+	age := p.c.T("pages.intake.age_unknown")
 	if it.Age >= 0 {
-		age = fmt.Sprintf("age %d", it.Age)
+		age = p.c.T("pages.intake.age", "Age", it.Age)
 	}
 	var badges []string
 	for _, r := range it.Reasons {
@@ -137,9 +137,9 @@ func (p *Page) previewView(width int) string {
 	}
 	var b strings.Builder
 	b.WriteString(st.Header.Render(it.DisplayName) + "  " + st.Faint.Render(it.Pseudonym) + "\n")
-	facts := []string{"arrived " + p.c.Day(it.ReceivedAt), "from " + it.ReferringUnit}
+	facts := []string{p.c.T("pages.intake.arrived", "Date", p.c.Day(it.ReceivedAt)), p.c.T("pages.intake.from", "Unit", it.ReferringUnit)}
 	if it.WishedProgram != "" {
-		facts = append(facts, "wishes "+it.WishedProgram)
+		facts = append(facts, p.c.T("pages.intake.wishes", "Program", it.WishedProgram))
 	}
 	b.WriteString(common.Truncate(st.Subtle.Render(strings.Join(facts, " · ")), width) + "\n")
 	for _, r := range it.Reasons {
@@ -148,21 +148,21 @@ func (p *Page) previewView(width int) string {
 	}
 	d := p.details[it.ReferralID]
 	if d == nil {
-		b.WriteString(st.Faint.Render("Reading the referral…"))
+		b.WriteString(st.Faint.Render(p.c.T("pages.intake.reading")))
 		return b.String()
 	}
 	if len(d.Programs) > 0 {
-		b.WriteString(common.Truncate(st.Label.Render("Suggested: ")+d.Programs[0].Text, width) + "\n")
+		b.WriteString(common.Truncate(st.Label.Render(p.c.T("pages.intake.suggested")+" ")+d.Programs[0].Text, width) + "\n")
 	} else {
-		b.WriteString(st.Warn.Render("No program fits.") + "\n")
+		b.WriteString(st.Warn.Render(p.c.T("pages.intake.no_program")) + "\n")
 	}
 	if len(d.Therapists) > 0 {
-		b.WriteString(common.Truncate(st.Label.Render("Therapist: ")+d.Therapists[0].Text, width) + "\n")
+		b.WriteString(common.Truncate(st.Label.Render(p.c.T("pages.intake.therapist")+" ")+d.Therapists[0].Text, width) + "\n")
 	}
 	if d.WaitingList {
-		b.WriteString(st.Warn.Render("Nobody has free capacity: the waiting list (w).") + "\n")
+		b.WriteString(st.Warn.Render(p.c.T("pages.intake.no_capacity")) + "\n")
 	}
-	b.WriteString(common.Truncate(st.Label.Render("Checklist: ")+checklistText(d), width) + "\n")
+	b.WriteString(common.Truncate(st.Label.Render(p.c.T("pages.intake.checklist")+" ")+checklistText(p.c, d), width) + "\n")
 	if d.Referral.Reason != "" {
 		b.WriteString(st.Faint.Render(common.Wrap(d.Referral.Reason, width)))
 	}
@@ -171,9 +171,9 @@ func (p *Page) previewView(width int) string {
 
 // checklistText is the state of the checklist: the last assessment's
 // answers counted, or that none is recorded.
-func checklistText(d *store.ReferralDetail) string {
+func checklistText(c *common.Common, d *store.ReferralDetail) string {
 	if len(d.Assessments) == 0 {
-		return fmt.Sprintf("not assessed (%d criteria)", len(d.Checklist))
+		return c.T("pages.intake.not_assessed", "Count", len(d.Checklist))
 	}
 	a := d.Assessments[len(d.Assessments)-1]
 	yes, no, unknown := 0, 0, 0
@@ -191,9 +191,9 @@ func checklistText(d *store.ReferralDetail) string {
 			unknown++
 		}
 	}
-	s := fmt.Sprintf("assessed %s by %s: %d yes, %d no, %d unknown", a.AssessedAt.Format(time.DateOnly), orDash(a.Method), yes, no, unknown)
+	s := c.T("pages.intake.assessed", "Date", c.Date(a.AssessedAt), "Method", orDash(a.Method), "Yes", yes, "No", no, "Unknown", unknown)
 	if len(excluded) > 0 {
-		s += "; EXCLUDED: " + strings.Join(excluded, ", ")
+		s += "; " + c.T("pages.intake.excluded", "IDs", strings.Join(excluded, ", "))
 	}
 	return s
 }
@@ -211,44 +211,51 @@ func (p *Page) formView(width int) string {
 	it, _ := p.Selected()
 	d := p.detail()
 	var b strings.Builder
-	title := map[int]string{modeAccept: "Accept", modeDecline: "Decline and refer onward", modeWait: "Waiting list"}[p.mode]
+	title := p.c.T(map[int]string{modeAccept: "pages.intake.mode.accept", modeDecline: "pages.intake.mode.decline", modeWait: "pages.intake.mode.wait"}[p.mode])
 	b.WriteString(st.Title.Render(title+": "+it.DisplayName) + "  " + st.Faint.Render(it.Pseudonym) + "\n\n")
 	if d == nil {
-		b.WriteString(st.Subtle.Render("Reading the referral…"))
+		b.WriteString(st.Subtle.Render(p.c.T("pages.intake.reading")))
 		return b.String()
 	}
-	label := func(s string) string { return st.Label.Render(common.Pad(s, 11)) }
-	field := func(name, value string) {
-		b.WriteString(common.Truncate(label(name)+value, width) + "\n")
+	// The labels' column is as wide as the longest label in the language.
+	labelW := 11
+	for _, id := range formLabels {
+		labelW = max(labelW, ansi.StringWidth(p.c.T(id))+1)
 	}
+	pad := strings.Repeat(" ", labelW)
+	label := func(id string) string { return st.Label.Render(common.Pad(p.c.T(id), labelW)) }
+	field := func(id, value string) {
+		b.WriteString(common.Truncate(label(id)+value, width) + "\n")
+	}
+	of := func(i, n int) string { return p.c.T("pages.intake.of", "N", i, "Of", n) }
 	switch p.mode {
 	case modeAccept:
 		if prog, ok := p.program(); ok {
-			field("Program", fmt.Sprintf("%s v%d  %s", prog.Title, prog.Version, st.Faint.Render(fmt.Sprintf("(%d of %d)", p.prog+1, len(d.Programs)))))
-			b.WriteString(common.Truncate("           "+st.Subtle.Render(prog.Text), width) + "\n")
+			field("pages.intake.field.program", fmt.Sprintf("%s v%d  %s", prog.Title, prog.Version, st.Faint.Render(of(p.prog+1, len(d.Programs)))))
+			b.WriteString(common.Truncate(pad+st.Subtle.Render(prog.Text), width) + "\n")
 			for _, n := range prog.Notes {
-				b.WriteString(common.Truncate("           "+st.Warn.Render(n), width) + "\n")
+				b.WriteString(common.Truncate(pad+st.Warn.Render(n), width) + "\n")
 			}
 		} else {
-			field("Program", st.Warn.Render("none fits"))
+			field("pages.intake.field.program", st.Warn.Render(p.c.T("pages.intake.none_fits")))
 		}
 		if th, ok := p.therapist(); ok {
-			field("Therapist", th.Name+"  "+st.Faint.Render(fmt.Sprintf("(%d of %d)", p.ther+1, len(d.Therapists))))
-			b.WriteString(common.Truncate("           "+st.Subtle.Render(th.Text), width) + "\n")
+			field("pages.intake.field.therapist", th.Name+"  "+st.Faint.Render(of(p.ther+1, len(d.Therapists))))
+			b.WriteString(common.Truncate(pad+st.Subtle.Render(th.Text), width) + "\n")
 		} else {
-			field("Therapist", st.Warn.Render("the team has none"))
+			field("pages.intake.field.therapist", st.Warn.Render(p.c.T("pages.intake.team_has_none")))
 		}
 		date := p.date.Value()
 		if p.edit == editDate {
 			date = p.date.View()
 		}
-		promise := st.Faint.Render("  the promise: by " + d.PromiseDate)
+		promise := st.Faint.Render("  " + p.c.T("pages.intake.promise_by", "Date", d.PromiseDate))
 		if p.beyondPromise() {
-			promise = st.Warn.Render("  beyond the promise (by " + d.PromiseDate + ")")
+			promise = st.Warn.Render("  " + p.c.T("pages.intake.beyond_promise", "Date", d.PromiseDate))
 		}
-		field("Start", date+promise)
+		field("pages.intake.field.start", date+promise)
 		if p.beyondPromise() || p.reason.Value() != "" || p.edit == editReason {
-			field("Why later", p.textView(editReason))
+			field("pages.intake.field.why_later", p.textView(editReason))
 		}
 		if p.needsDoctor() {
 			v := p.doctor.Value()
@@ -256,32 +263,32 @@ func (p *Page) formView(width int) string {
 			case p.edit == editDoctor:
 				v = p.doctor.View()
 			case v == "":
-				v = st.Warn.Render("needed for a 16-17-year-old (o to write)")
+				v = st.Warn.Render(p.c.T("pages.intake.doctor_needed"))
 			}
-			field("Doctor", v)
+			field("pages.intake.field.doctor", v)
 		}
 	case modeDecline:
 		c := store.DeclineCodes[p.code]
-		field("Code", c[0]+"  "+st.Faint.Render(fmt.Sprintf("(%d of %d) ", p.code+1, len(store.DeclineCodes)))+st.Subtle.Render(c[1]))
-		field("Text", p.textView(editText))
+		field("pages.intake.field.code", c[0]+"  "+st.Faint.Render(of(p.code+1, len(store.DeclineCodes))+" ")+st.Subtle.Render(p.c.T(declineCodeID(c[0]))))
+		field("pages.intake.field.text", p.textView(editText))
 		if s, ok := p.serviceChosen(); ok {
-			field("Service", s.Name+"  "+st.Faint.Render(fmt.Sprintf("(%d of %d)", p.service+1, len(d.Services))))
-			b.WriteString(common.Truncate("           "+st.Subtle.Render(s.For+" · "+s.Contact), width) + "\n")
+			field("pages.intake.field.service", s.Name+"  "+st.Faint.Render(of(p.service+1, len(d.Services))))
+			b.WriteString(common.Truncate(pad+st.Subtle.Render(s.For+" · "+s.Contact), width) + "\n")
 		} else {
-			n := "none suggested"
+			n := p.c.T("pages.intake.none_suggested")
 			if len(d.Services) > 0 {
-				n = fmt.Sprintf("none (%d in the patient's region: v)", len(d.Services))
+				n = p.c.T("pages.intake.services_in_region", "Count", len(d.Services))
 			}
-			field("Service", st.Faint.Render(n))
+			field("pages.intake.field.service", st.Faint.Render(n))
 		}
 	case modeWait:
-		b.WriteString(common.Wrap("The referral waits for a therapist with room; the intake queue shows how long.", width) + "\n")
-		field("Why", p.textView(editReason))
+		b.WriteString(common.Wrap(p.c.T("pages.intake.wait_note"), width) + "\n")
+		field("pages.intake.field.why", p.textView(editReason))
 	}
 	if p.problem != "" {
 		b.WriteString("\n" + st.Warn.Render(common.Wrap(p.problem, width)) + "\n")
 	}
-	b.WriteString("\n" + st.Accent.Render("y confirms") + st.Faint.Render(" · esc cancels"))
+	b.WriteString("\n" + st.Accent.Render(p.c.T("pages.intake.confirm")) + st.Faint.Render(" · "+p.c.T("pages.intake.cancel")))
 	return b.String()
 }
 
@@ -292,5 +299,18 @@ func (p *Page) textView(edit int) string {
 	if v := p.reason.Value(); v != "" {
 		return v
 	}
-	return p.c.Styles.Faint.Render("(e to write)")
+	return p.c.Styles.Faint.Render(p.c.T("pages.intake.e_to_write"))
+}
+
+// formLabels are the catalog ids of the form's field labels.
+var formLabels = []string{"pages.intake.field.program", "pages.intake.field.therapist", "pages.intake.field.start", "pages.intake.field.why_later",
+	"pages.intake.field.doctor", "pages.intake.field.code", "pages.intake.field.text", "pages.intake.field.service", "pages.intake.field.why"}
+
+// declineCodeID is the catalog id of a decline code's meaning ("other"
+// is a word the catalogs reserve for plural forms).
+func declineCodeID(code string) string {
+	if code == "other" {
+		code = "other_reason"
+	}
+	return "pages.intake.decline_code." + strings.ReplaceAll(code, "-", "_")
 }

@@ -31,6 +31,11 @@ type Source interface {
 // OpenKey opens the page from a home page.
 var OpenKey = key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "moderation queue"))
 
+// OpenKeyIn is OpenKey described in the therapist's language.
+func OpenKeyIn(c *common.Common) key.Binding {
+	return key.NewBinding(key.WithKeys("m"), key.WithHelp("m", c.T("pages.moderation.keys.open_page")))
+}
+
 // KeyMap are the page's bindings.
 type KeyMap struct {
 	common.ListKeys
@@ -74,18 +79,18 @@ type Page struct {
 // New makes the page.
 func New(c *common.Common, src Source) *Page {
 	p := &Page{c: c, src: src, id: c.NewPageID()}
-	p.keys = KeyMap{ListKeys: common.NewListKeys(),
-		Approve: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "approve: show to the group")),
-		Reject:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reject with a reason for the poster")),
-		Hide:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "hide an approved post")),
-		All:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "waiting posts / every post")),
-		Reload:  key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", "reload")),
-		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "reject with this reason")),
-		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	p.keys = KeyMap{ListKeys: common.NewListKeysIn(c.Printer()),
+		Approve: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", c.T("pages.moderation.keys.approve"))),
+		Reject:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", c.T("pages.moderation.keys.reject"))),
+		Hide:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", c.T("pages.moderation.keys.hide"))),
+		All:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", c.T("pages.moderation.keys.all"))),
+		Reload:  key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", c.T("pages.moderation.keys.reload"))),
+		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", c.T("pages.moderation.keys.confirm"))),
+		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("pages.moderation.keys.cancel"))),
 	}
 	p.keys.Open.SetEnabled(false)
 	p.reason = textinput.New()
-	p.reason.Placeholder = "reason shown to the poster"
+	p.reason.Placeholder = c.T("pages.moderation.reason_placeholder")
 	p.reason.CharLimit = 500
 	p.reason.Cursor.SetMode(cursor.CursorStatic)
 	return p
@@ -97,7 +102,7 @@ func (p *Page) readOnly() bool { return p.c.Therapist.Role != store.RoleTherapis
 func (p *Page) ID() int { return p.id }
 
 // Title names the page.
-func (p *Page) Title() string { return "Moderation" }
+func (p *Page) Title() string { return p.c.T("pages.moderation.title") }
 
 // InputFocused: the reason field has the keyboard.
 func (p *Page) InputFocused() bool { return p.rejectOn }
@@ -160,17 +165,16 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		p.loaded = true
 		if msg.err != nil {
 			p.err = msg.err
-			return p, common.Error(fmt.Errorf("could not load the moderation queue: %w", msg.err))
+			return p, common.Error(fmt.Errorf("%s: %w", p.c.T("pages.moderation.error.load"), msg.err))
 		}
 		p.posts, p.err = msg.posts, nil
 		p.cursor = min(p.cursor, max(0, len(p.posts)-1))
 		return p, nil
 	case decidedMsg:
 		if msg.err != nil {
-			return p, tea.Batch(p.load(), common.Error(fmt.Errorf("could not %s the post: %w", msg.action, msg.err)))
+			return p, tea.Batch(p.load(), common.Error(fmt.Errorf("%s: %w", p.c.T("pages.moderation.error."+msg.action), msg.err)))
 		}
-		return p, tea.Batch(p.load(), common.Status(map[string]string{store.ModApprove: "Approved: the group sees the post.",
-			store.ModReject: "Rejected: the poster sees the reason.", store.ModHide: "Hidden from the group."}[msg.action]))
+		return p, tea.Batch(p.load(), common.Status(p.c.T("pages.moderation.done."+msg.action)))
 	case tea.KeyMsg:
 		return p, p.onKey(msg)
 	}
@@ -188,7 +192,7 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Confirm):
 			r := strings.TrimSpace(p.reason.Value())
 			if r == "" {
-				return common.Status("Write the reason the poster will see (esc cancels).")
+				return common.Status(p.c.T("pages.moderation.write_reason"))
 			}
 			p.rejectOn = false
 			p.reason.Blur()
@@ -230,7 +234,7 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Hide) && cur != nil && cur.Status == store.PostApproved:
 		return p.decide(store.ModHide, "")
 	case key.Matches(msg, k.Approve, k.Reject, k.Hide) && cur != nil:
-		return common.Status(fmt.Sprintf("The post is %s: approve or reject a waiting post, hide an approved one.", cur.Status))
+		return common.Status(p.c.T("pages.moderation.wrong_status", "Status", p.c.T("pages.moderation.status."+cur.Status)))
 	}
 	return nil
 }
@@ -243,7 +247,7 @@ func (p *Page) ShortHelp() []key.Binding {
 	if p.readOnly() {
 		return []key.Binding{p.keys.Up, p.keys.Down, p.keys.All}
 	}
-	return []key.Binding{p.keys.Up, p.keys.Down, common.ShortAs(p.keys.Approve, "a", "approve"), common.ShortAs(p.keys.Reject, "x", "reject"), p.keys.All}
+	return []key.Binding{p.keys.Up, p.keys.Down, common.ShortAs(p.keys.Approve, "a", p.c.T("pages.moderation.keys.approve_short")), common.ShortAs(p.keys.Reject, "x", p.c.T("pages.moderation.keys.reject_short")), p.keys.All}
 }
 
 // FullHelp lists every binding.
@@ -252,7 +256,7 @@ func (p *Page) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{p.keys.Confirm, p.keys.Cancel}}
 	}
 	nav := []key.Binding{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}
-	back := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
+	back := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", p.c.T("pages.moderation.keys.back")))
 	if p.readOnly() {
 		return [][]key.Binding{nav, {p.keys.All, p.keys.Reload, back}}
 	}
@@ -263,33 +267,39 @@ func (p *Page) FullHelp() [][]key.Binding {
 func (p *Page) View() string {
 	st := p.c.Styles
 	var b strings.Builder
-	what := "Posts waiting for moderation"
+	what := p.c.T("pages.moderation.waiting_title")
 	if p.all {
-		what = "Every post, newest first"
+		what = p.c.T("pages.moderation.all_title")
 	}
 	ro := ""
 	if p.readOnly() {
-		ro = " · read-only"
+		ro = " · " + p.c.T("pages.moderation.read_only")
 	}
-	b.WriteString(common.Truncate(st.Title.Render(what)+st.Subtle.Render(fmt.Sprintf(" · %d%s", len(p.posts), ro)), p.width) + "\n\n")
+	b.WriteString(common.Truncate(st.Title.Render(what)+st.Subtle.Render(" · "+p.c.Int(len(p.posts))+ro), p.width) + "\n\n")
 	switch {
 	case !p.loaded:
-		b.WriteString(st.Subtle.Render("Loading…"))
+		b.WriteString(st.Subtle.Render(p.c.T("pages.moderation.loading")))
 		return common.Fit(b.String(), p.width, p.height)
 	case p.err != nil:
-		b.WriteString(st.Risk.Render("Could not load the queue: " + p.err.Error()))
+		b.WriteString(st.Risk.Render(p.c.T("pages.moderation.error.load") + ": " + p.err.Error()))
 		return common.Fit(b.String(), p.width, p.height)
 	case len(p.posts) == 0:
-		b.WriteString(st.Subtle.Render("Nothing waiting. Held posts (a risk phrase) are in the queue as risk flags, not here."))
+		b.WriteString(st.Subtle.Render(p.c.T("pages.moderation.none")))
 		return common.Fit(b.String(), p.width, p.height)
 	}
 	listH := max(3, p.height/2-2)
 	top := max(0, min(p.cursor-listH/2, len(p.posts)-listH))
+	// As wide as the longest time and state in the language.
+	whenW, statusW := 13, 9
+	for i := top; i < min(len(p.posts), top+listH); i++ {
+		whenW = max(whenW, ansi.StringWidth(p.c.When(p.posts[i].PostedAt)))
+		statusW = max(statusW, ansi.StringWidth(p.c.T("pages.moderation.status."+p.posts[i].Status)))
+	}
 	for i := top; i < min(len(p.posts), top+listH); i++ {
 		q := p.posts[i]
-		line := common.Pad(p.c.When(q.PostedAt), 13) + " " + common.Pad(q.GroupName, 16) + " " + common.Pad(q.Alias, 16) + " "
+		line := common.Pad(p.c.When(q.PostedAt), whenW) + " " + common.Pad(q.GroupName, 16) + " " + common.Pad(q.Alias, 16) + " "
 		if p.all {
-			line += common.Pad(q.Status, 9) + " "
+			line += common.Pad(p.c.T("pages.moderation.status."+q.Status), statusW) + " "
 		}
 		line += strings.ReplaceAll(q.Body, "\n", " ")
 		if i == p.cursor {
@@ -299,13 +309,13 @@ func (p *Page) View() string {
 		}
 	}
 	q := p.posts[p.cursor]
-	b.WriteString("\n" + st.Accent.Render(q.Alias) + st.Faint.Render(" ("+q.Pseudonym+") in "+q.GroupName+" · "+p.c.When(q.PostedAt)+" · "+q.Status) + "\n")
+	b.WriteString("\n" + st.Accent.Render(q.Alias) + st.Faint.Render(" "+p.c.T("pages.moderation.post_meta", "Pseudonym", q.Pseudonym, "Group", q.GroupName, "When", p.c.When(q.PostedAt), "Status", p.c.T("pages.moderation.status."+q.Status))) + "\n")
 	if q.Reason != "" {
-		b.WriteString(st.Subtle.Render("reason: "+q.Reason) + "\n")
+		b.WriteString(st.Subtle.Render(p.c.T("pages.moderation.reason", "Reason", q.Reason)) + "\n")
 	}
 	b.WriteString(st.Quote.Render(common.Wrap(q.Body, max(10, p.width-4))) + "\n")
 	if p.rejectOn {
-		b.WriteString("\n" + st.Label.Render("Reject: ") + p.reason.View())
+		b.WriteString("\n" + st.Label.Render(p.c.T("pages.moderation.reject_label")+" ") + p.reason.View())
 	}
 	return common.Fit(strings.TrimRight(b.String(), "\n"), p.width, p.height)
 }

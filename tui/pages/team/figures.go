@@ -2,7 +2,9 @@ package team
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -63,12 +65,33 @@ func spark(vals []int) string {
 }
 
 // bar draws a share as a bar of width w with its counts.
-func bar(s report.Share, w int) string {
+func bar(c *common.Common, s report.Share, w int) string {
 	if s.Of == 0 {
 		return strings.Repeat("·", w) + " -"
 	}
 	n := s.Count * w / s.Of
-	return strings.Repeat("█", n) + strings.Repeat("░", w-n) + " " + report.ShareText(s)
+	return strings.Repeat("█", n) + strings.Repeat("░", w-n) + " " + shareText(c, s)
+}
+
+// shareText is a share as "3/4 (75,0 %)" in the therapist's language.
+func shareText(c *common.Common, s report.Share) string {
+	if s.Percent == nil {
+		return fmt.Sprintf("%d/%d", s.Count, s.Of)
+	}
+	return c.T("pages.team.figures.share", "Count", s.Count, "Of", s.Of, "Percent", c.Number(*s.Percent, 1))
+}
+
+// num is an optional figure ("-" when there is none), with the
+// language's decimal mark.
+func num(c *common.Common, v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	prec := 0
+	if _, frac, ok := strings.Cut(strconv.FormatFloat(*v, 'f', -1, 64), "."); ok {
+		prec = len(frac)
+	}
+	return c.Number(*v, prec)
 }
 
 func (p *Page) figuresView() string {
@@ -76,14 +99,14 @@ func (p *Page) figuresView() string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(common.Truncate(s, p.width) + "\n") }
 	if p.figures == nil {
-		msg := "Loading the team's figures…"
+		msg := p.c.T("pages.team.figures.loading")
 		if p.figErr != nil {
-			msg = st.Risk.Render("Could not load the figures: " + p.figErr.Error())
+			msg = st.Risk.Render(p.c.T("pages.team.error.figures") + ": " + p.figErr.Error())
 		}
 		return common.Fit(msg, p.width, p.high)
 	}
 	r := p.figures
-	line(st.Title.Render("Team "+sanitize.Line(p.team)+" · figures") + st.Subtle.Render(fmt.Sprintf(" · %s to %s · as in 'polku report'", r.From, r.To)))
+	line(st.Title.Render(p.c.T("pages.team.figures.title", "Team", sanitize.Line(p.team))) + st.Subtle.Render(" · "+p.c.T("pages.team.figures.period", "From", p.isoDate(r.From), "To", p.isoDate(r.To))))
 	line("")
 	var refs, starts []int
 	for _, w := range r.WeeklyFlows {
@@ -91,36 +114,45 @@ func (p *Page) figuresView() string {
 		starts = append(starts, w.Starts)
 	}
 	a, e, w, k := r.Access, r.Engagement, r.Work, r.Risk
-	line(st.Label.Render("Access"))
-	line(fmt.Sprintf("  referrals %-4d %s   starts %-4d %s  (per week)", a.ReferralsReceived, spark(refs), e.Started, spark(starts)))
-	line(fmt.Sprintf("  wait, working days: median %s, 90th %s", report.Num(a.WaitWorkingDays.Median), report.Num(a.WaitWorkingDays.P90)))
-	line(fmt.Sprintf("  started within %d days  %s", a.PromiseDays, bar(a.WithinPromise, 20)))
-	line(st.Label.Render("Engagement"))
-	line(fmt.Sprintf("  completed %d · discontinued %d · still active %d · modules done (median) %s", e.Completed, e.Discontinued, e.StillActive, report.Num(e.ModulesCompleted)))
-	line(st.Label.Render("Feedback"))
+	line(st.Label.Render(p.c.T("pages.team.figures.access")))
+	line("  " + p.c.T("pages.team.figures.flows", "Referrals", fmt.Sprintf("%-4d", a.ReferralsReceived), "RefSpark", spark(refs), "Starts", fmt.Sprintf("%-4d", e.Started), "StartSpark", spark(starts)))
+	line("  " + p.c.T("pages.team.figures.wait", "Median", num(p.c, a.WaitWorkingDays.Median), "P90", num(p.c, a.WaitWorkingDays.P90)))
+	line("  " + p.c.T("pages.team.figures.started_within", "Count", a.PromiseDays, "Bar", bar(p.c, a.WithinPromise, 20)))
+	line(st.Label.Render(p.c.T("pages.team.figures.engagement")))
+	line("  " + p.c.T("pages.team.figures.engagement_line", "Completed", e.Completed, "Discontinued", e.Discontinued, "Active", e.StillActive, "Modules", num(p.c, e.ModulesCompleted)))
+	line(st.Label.Render(p.c.T("pages.team.figures.feedback")))
 	var lat []int
 	for _, bin := range w.Latency {
 		lat = append(lat, bin.Count)
 	}
-	line(fmt.Sprintf("  sent %d · median %s working days · by day %s", w.FeedbackSent, report.Num(w.LatencyWorkingDays.Median), spark(lat)))
-	line(fmt.Sprintf("  within %d working days %s", w.PromiseWorkingDays, bar(w.WithinPromise, 20)))
-	line(fmt.Sprintf("  caseload %d / capacity %d · over capacity %d", w.Caseload, w.Capacity, w.OverCapacity))
-	line(st.Label.Render("Outcomes") + st.Subtle.Render(" (treatments ended in the period, two or more scores)"))
+	line("  " + p.c.T("pages.team.figures.sent", "Sent", w.FeedbackSent, "Median", num(p.c, w.LatencyWorkingDays.Median), "Spark", spark(lat)))
+	line("  " + p.c.T("pages.team.figures.within", "Count", w.PromiseWorkingDays, "Bar", bar(p.c, w.WithinPromise, 20)))
+	line("  " + p.c.T("pages.team.figures.caseload", "Caseload", w.Caseload, "Capacity", w.Capacity, "Over", w.OverCapacity))
+	line(st.Label.Render(p.c.T("pages.team.figures.outcomes")) + st.Subtle.Render(" "+p.c.T("pages.team.figures.outcomes_note")))
 	if len(r.Outcomes) == 0 {
-		line(st.Faint.Render("  none ended with two scores"))
+		line(st.Faint.Render("  " + p.c.T("pages.team.figures.no_outcomes")))
 	}
 	for _, o := range r.Outcomes {
 		rec := "-"
 		if o.Recovery != nil {
-			rec = bar(*o.Recovery, 10)
+			rec = bar(p.c, *o.Recovery, 10)
 		}
 		ri := "-"
 		if o.ReliableImprovement != nil {
-			ri = report.ShareText(*o.ReliableImprovement)
+			ri = shareText(p.c, *o.ReliableImprovement)
 		}
-		line(fmt.Sprintf("  %-7s n %-3d recovery %s · reliable improvement %s · d %s", sanitize.Line(o.Title), o.Finished, rec, ri, report.Num(o.CohensD)))
+		line("  " + p.c.T("pages.team.figures.outcome", "Title", fmt.Sprintf("%-7s", sanitize.Line(o.Title)), "N", fmt.Sprintf("%-3d", o.Finished), "Recovery", rec, "Improvement", ri, "D", num(p.c, o.CohensD)))
 	}
-	line(st.Label.Render("Risk"))
-	line(fmt.Sprintf("  flags %d · open %d · acknowledged the same working day %s", k.Raised, k.StillOpen, bar(k.SameWorkingDay, 10)))
+	line(st.Label.Render(p.c.T("pages.team.figures.risk")))
+	line("  " + p.c.T("pages.team.figures.risk_line", "Raised", k.Raised, "Open", k.StillOpen, "Bar", bar(p.c, k.SameWorkingDay, 10)))
 	return common.Fit(strings.TrimRight(b.String(), "\n"), p.width, p.high)
+}
+
+// isoDate shows a report's date (YYYY-MM-DD) in the therapist's form.
+func (p *Page) isoDate(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return p.c.Printer().Date(t)
 }

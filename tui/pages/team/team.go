@@ -55,11 +55,11 @@ type Page struct {
 // New makes the team view of the supervisor's team.
 func New(c *common.Common) *Page {
 	p := &Page{c: c, id: c.NewPageID(), team: c.Therapist.Team}
-	p.keys = KeyMap{ListKeys: common.NewListKeys(), Reload: key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", "reload")),
-		Figures: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "figures of the last 4 weeks / the team")),
-		Intake:  key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "intake queue (referrals)"))}
+	p.keys = KeyMap{ListKeys: common.NewListKeysIn(c.Printer()), Reload: key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", c.T("pages.team.keys.reload"))),
+		Figures: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", c.T("pages.team.keys.figures"))),
+		Intake:  key.NewBinding(key.WithKeys("i"), key.WithHelp("i", c.T("pages.team.keys.intake")))}
 	p.keys.Intake.SetEnabled(intake.May(c))
-	p.keys.Open.SetHelp("enter", "open therapist's queue")
+	p.keys.Open.SetHelp("enter", c.T("pages.team.keys.open"))
 	return p
 }
 
@@ -67,7 +67,7 @@ func New(c *common.Common) *Page {
 func (p *Page) ID() int { return p.id }
 
 // Title names the page.
-func (p *Page) Title() string { return "Team " + sanitize.Line(p.team) }
+func (p *Page) Title() string { return p.c.T("pages.team.title", "Team", sanitize.Line(p.team)) }
 
 // InputFocused is never true: the view is read-only.
 func (p *Page) InputFocused() bool { return false }
@@ -101,10 +101,13 @@ func (p *Page) load() tea.Cmd {
 		return nil
 	}
 	p.loading = true
-	st, actor, ctx, team := p.c.Store, p.c.Actor, p.c.Ctx, p.team
+	st, actor, ctx, team, tr := p.c.Store, p.c.Actor, p.c.Ctx, p.team, p.c.Printer()
 	return common.ToPage(p.id, func() tea.Msg {
 		v, err := st.Team(ctx, actor, team)
 		if err == nil {
+			for _, m := range v.Members {
+				m.Queue.Localize(tr)
+			}
 			common.SanitizeTeam(v)
 		}
 		return teamMsg{view: v, err: err}
@@ -117,7 +120,7 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case figuresMsg:
 		if msg.err != nil {
 			p.figErr = msg.err
-			return p, common.Error(fmt.Errorf("could not load the team's figures: %w", msg.err))
+			return p, common.Error(fmt.Errorf("%s: %w", p.c.T("pages.team.error.figures"), msg.err))
 		}
 		p.figures, p.figErr = msg.r, nil
 		return p, nil
@@ -130,7 +133,7 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			p.err = msg.err
-			return p, tea.Batch(cmd, common.Error(fmt.Errorf("could not load the team: %w", msg.err)))
+			return p, tea.Batch(cmd, common.Error(fmt.Errorf("%s: %w", p.c.T("pages.team.error.team"), msg.err)))
 		}
 		p.view, p.err = msg.view, nil
 		p.cursor = min(p.cursor, max(0, len(p.view.Members)-1))
@@ -186,8 +189,8 @@ var columns = []struct {
 	class store.Class
 	head  string
 }{
-	{store.ClassRisk, "risk"}, {store.ClassOverdue, "ovrd"}, {store.ClassDeterioration, "detr"}, {store.ClassDue, "due"},
-	{store.ClassInactive, "idle"}, {store.ClassEnding, "end"}, {store.ClassStarting, "strt"}, {store.ClassWaiting, "wait"},
+	{store.ClassRisk, "pages.team.col.risk"}, {store.ClassOverdue, "pages.team.col.overdue"}, {store.ClassDeterioration, "pages.team.col.deterioration"}, {store.ClassDue, "pages.team.col.due"},
+	{store.ClassInactive, "pages.team.col.inactive"}, {store.ClassEnding, "pages.team.col.ending"}, {store.ClassStarting, "pages.team.col.starting"}, {store.ClassWaiting, "pages.team.col.waiting"},
 }
 
 const cellW = 4
@@ -199,35 +202,35 @@ func (p *Page) View() string {
 		return p.figuresView()
 	}
 	if p.view == nil {
-		msg := "Loading team " + sanitize.Line(p.team) + "…"
+		msg := p.c.T("pages.team.loading", "Team", sanitize.Line(p.team))
 		if p.err != nil {
-			msg = st.Risk.Render("Could not load the team: " + p.err.Error())
+			msg = st.Risk.Render(p.c.T("pages.team.error.team") + ": " + p.err.Error())
 		}
 		return common.Fit(msg, p.width, p.high)
 	}
 	v := p.view
 	var b strings.Builder
-	med := "no feedback yet"
+	med := p.c.T("pages.team.no_feedback")
 	if v.MedianFeedbackHours != nil {
-		med = fmt.Sprintf("%.0f h", *v.MedianFeedbackHours)
+		med = p.c.T("pages.team.hours", "Hours", p.c.Number(*v.MedianFeedbackHours, 0))
 	}
 	total := 0
 	for _, m := range v.Members {
 		total += m.Patients
 	}
-	refs := common.Plural(v.OpenReferrals, "open referral", "open referrals")
+	refs := p.c.T("pages.team.open_referrals", "Count", v.OpenReferrals)
 	if v.OldestOpenReferral != nil {
-		refs += " (oldest " + p.c.Day(*v.OldestOpenReferral) + ")"
+		refs += " " + p.c.T("pages.team.oldest", "Date", p.c.Day(*v.OldestOpenReferral))
 	}
-	b.WriteString(common.Truncate(st.Title.Render("Team "+v.Team)+st.Subtle.Render(fmt.Sprintf(" · %s · %s · %s",
-		common.Plural(len(v.Members), "therapist", "therapists"), common.Plural(total, "patient", "patients"), refs)), p.width) + "\n")
-	b.WriteString(common.Truncate(st.Subtle.Render("Median hours from submission to feedback, last 4 weeks: "+med)+st.Faint.Render(" · read-only"), p.width) + "\n\n")
+	b.WriteString(common.Truncate(st.Title.Render(p.c.T("pages.team.title", "Team", v.Team))+st.Subtle.Render(" · "+p.c.T("pages.team.therapists", "Count", len(v.Members))+
+		" · "+p.c.T("pages.team.patients", "Count", total)+" · "+refs), p.width) + "\n")
+	b.WriteString(common.Truncate(st.Subtle.Render(p.c.T("pages.team.median", "Median", med))+st.Faint.Render(" · "+p.c.T("pages.team.read_only")), p.width) + "\n\n")
 	nameW := max(10, min(24, p.width-2-1-7-len(columns)*(cellW+1)-6-7))
-	head := "  " + common.Pad("therapist", nameW) + " " + common.PadLeft("pts/cap", 7)
+	head := "  " + common.Pad(p.c.T("pages.team.col.therapist"), nameW) + " " + common.PadLeft(common.Truncate(p.c.T("pages.team.col.caseload"), 7), 7)
 	for _, c := range columns {
-		head += " " + common.PadLeft(c.head, cellW)
+		head += " " + common.PadLeft(common.Truncate(p.c.T(c.head), cellW), cellW)
 	}
-	head += " " + common.PadLeft("fb 4w", 5) + " " + common.PadLeft("median", 6)
+	head += " " + common.PadLeft(common.Truncate(p.c.T("pages.team.col.feedback"), 5), 5) + " " + common.PadLeft(common.Truncate(p.c.T("pages.team.col.median"), 6), 6)
 	b.WriteString(st.Label.Render(common.Truncate(head, p.width)) + "\n")
 	for i, m := range v.Members {
 		line := common.Pad(m.Therapist.Name, nameW) + " " + common.PadLeft(fmt.Sprintf("%d/%d", m.Patients, m.Capacity), 7)
@@ -243,7 +246,7 @@ func (p *Page) View() string {
 		}
 		mh := "-"
 		if m.MedianFeedbackHours != nil {
-			mh = fmt.Sprintf("%.0f h", *m.MedianFeedbackHours)
+			mh = p.c.T("pages.team.hours", "Hours", p.c.Number(*m.MedianFeedbackHours, 0))
 		}
 		line += " " + common.PadLeft(fmt.Sprint(m.FeedbackSent), 5) + " " + common.PadLeft(mh, 6)
 		if i == p.cursor {
@@ -253,7 +256,7 @@ func (p *Page) View() string {
 		}
 	}
 	if len(v.Members) == 0 {
-		b.WriteString(st.Subtle.Render("  No therapists in this team.") + "\n")
+		b.WriteString(st.Subtle.Render("  "+p.c.T("pages.team.no_therapists")) + "\n")
 	}
 	return common.Fit(strings.TrimRight(b.String(), "\n"), p.width, p.high)
 }

@@ -31,7 +31,8 @@ const (
 	SectionAll
 )
 
-var sectionNames = []string{"Needs you", "Waiting on patient", "All"}
+// sectionNames are the catalog ids of the sections' names.
+var sectionNames = []string{"pages.triage.section.needs", "pages.triage.section.waiting", "pages.triage.section.all"}
 
 // Sort orders (risk stays on top in every one).
 const (
@@ -41,7 +42,8 @@ const (
 	SortProgram
 )
 
-var sortNames = []string{"urgency", "name", "longest idle", "program"}
+// sortNames are the catalog ids of the sort orders' names.
+var sortNames = []string{"pages.triage.sort.urgency", "pages.triage.sort.name", "pages.triage.sort.idle", "pages.triage.sort.program"}
 
 // KeyMap are the queue's bindings.
 type KeyMap struct {
@@ -89,7 +91,7 @@ type Page struct {
 func New(c *common.Common, th store.Therapist, readOnly, home bool) *Page {
 	fi := textinput.New()
 	fi.Prompt = "/"
-	fi.Placeholder = "name or program"
+	fi.Placeholder = c.T("pages.triage.filter_placeholder")
 	fi.PromptStyle = c.Styles.Accent
 	fi.TextStyle = c.Styles.EditorFocused
 	fi.PlaceholderStyle = c.Styles.Faint
@@ -98,22 +100,22 @@ func New(c *common.Common, th store.Therapist, readOnly, home bool) *Page {
 	fi.Cursor.SetMode(cursor.CursorStatic)
 	p := &Page{c: c, id: c.NewPageID(), therapist: th, readOnly: readOnly, home: home, filter: fi}
 	p.keys = KeyMap{
-		ListKeys:    common.NewListKeys(),
-		NextSection: key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab/→/l", "next section")),
-		PrevSection: key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("shift+tab/←/h", "previous section")),
-		Section:     key.NewBinding(key.WithKeys("1", "2", "3"), key.WithHelp("1-3", "needs you / waiting / all")),
-		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
-		Ack:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "acknowledge risk")),
-		Reload:      key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", "reload")),
-		Intake:      key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "intake queue (referrals)")),
+		ListKeys:    common.NewListKeysIn(c.Printer()),
+		NextSection: key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab/→/l", c.T("pages.triage.keys.next_section"))),
+		PrevSection: key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("shift+tab/←/h", c.T("pages.triage.keys.prev_section"))),
+		Section:     key.NewBinding(key.WithKeys("1", "2", "3"), key.WithHelp("1-3", c.T("pages.triage.keys.section"))),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", c.T("pages.triage.keys.filter"))),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("pages.triage.keys.clear_filter"))),
+		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", c.T("pages.triage.keys.sort"))),
+		Ack:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", c.T("pages.triage.keys.ack"))),
+		Reload:      key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r/ctrl+r", c.T("pages.triage.keys.reload"))),
+		Intake:      key.NewBinding(key.WithKeys("i"), key.WithHelp("i", c.T("pages.triage.keys.intake"))),
 	}
 	// The intake queue is for intake workers, from their own queue.
 	p.keys.Intake.SetEnabled(home && intake.May(c))
-	p.keys.Open.SetHelp("enter", "open patient")
+	p.keys.Open.SetHelp("enter", c.T("pages.triage.keys.open"))
 	if !home {
-		p.keys.ClearFilter.SetHelp("esc", "clear the filter, or back")
+		p.keys.ClearFilter.SetHelp("esc", c.T("pages.triage.keys.clear_filter_or_back"))
 	}
 	if readOnly {
 		p.keys.Ack.SetEnabled(false)
@@ -130,9 +132,9 @@ func (p *Page) Therapist() store.Therapist { return p.therapist }
 // Title names the page.
 func (p *Page) Title() string {
 	if p.home {
-		return "Queue"
+		return p.c.T("pages.triage.title")
 	}
-	return p.therapist.Name + "'s queue (read-only)"
+	return p.c.T("pages.triage.title_of", "Name", p.therapist.Name)
 }
 
 // InputFocused says the filter or the dialog has the keyboard.
@@ -266,7 +268,8 @@ func (p *Page) recompute() {
 	switch p.sortMode {
 	case SortName:
 		sort.SliceStable(rest, func(a, b int) bool {
-			return strings.ToLower(items[rest[a]].DisplayName) < strings.ToLower(items[rest[b]].DisplayName)
+			// The language's collation: å, ä and ö after z in Finnish and Swedish.
+			return p.c.Compare(items[rest[a]].DisplayName, items[rest[b]].DisplayName) < 0
 		})
 	case SortIdle:
 		sort.SliceStable(rest, func(a, b int) bool {
@@ -392,10 +395,10 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ackdialog.DoneMsg:
 		p.ack = nil
 		if msg.Err != nil {
-			return p, common.Error(fmt.Errorf("acknowledgement not recorded: %w", msg.Err))
+			return p, common.Error(fmt.Errorf("%s: %w", p.c.T("pages.triage.ack_not_recorded"), msg.Err))
 		}
 		if msg.Acked {
-			return p, tea.Batch(common.Status("Risk acknowledged."), func() tea.Msg {
+			return p, tea.Batch(common.Status(p.c.T("pages.triage.acked")), func() tea.Msg {
 				return common.SentMsg{What: "acknowledgement", PatientID: msg.PatientID}
 			})
 		}
@@ -464,7 +467,7 @@ func (p *Page) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Sort):
 		p.sortMode = (p.sortMode + 1) % len(sortNames)
 		p.recompute()
-		return common.Status("Sorted by " + sortNames[p.sortMode] + "; risk stays on top.")
+		return common.Status(p.c.T("pages.triage.sorted_by", "Order", p.c.T(sortNames[p.sortMode])))
 	case key.Matches(msg, k.Filter):
 		p.filtering = true
 		return p.filter.Focus()
@@ -488,7 +491,7 @@ func (p *Page) updateKeys(msg tea.KeyMsg) tea.Cmd {
 		}
 		d := ackdialog.New(p.c, p.id, it)
 		if d.Empty() {
-			return common.Status("No unacknowledged risk flags for this patient.")
+			return common.Status(p.c.T("pages.triage.no_flags"))
 		}
 		d.SetWidth(p.width)
 		p.ack = d
@@ -504,10 +507,12 @@ func (p *Page) updateKeys(msg tea.KeyMsg) tea.Cmd {
 }
 
 // filterKeys are the bindings while the filter has the keyboard.
-var filterKeys = []key.Binding{
-	key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-	key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-	key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
+func (p *Page) filterKeys() []key.Binding {
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", p.c.T("pages.triage.keys.keep_filter"))),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", p.c.T("pages.triage.keys.clear_filter"))),
+		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", p.c.T("pages.triage.keys.move"))),
+	}
 }
 
 // ShortHelp lists the main bindings.
@@ -516,7 +521,7 @@ func (p *Page) ShortHelp() []key.Binding {
 		return p.ack.ShortHelp()
 	}
 	if p.filtering {
-		return filterKeys[:2]
+		return p.filterKeys()[:2]
 	}
 	return []key.Binding{p.keys.Open, common.Short(p.keys.NextSection, "tab"), p.keys.Filter, p.keys.Ack}
 }
@@ -527,7 +532,7 @@ func (p *Page) FullHelp() [][]key.Binding {
 		return p.ack.FullHelp()
 	}
 	if p.filtering {
-		return [][]key.Binding{filterKeys}
+		return [][]key.Binding{p.filterKeys()}
 	}
 	k := p.keys
 	return [][]key.Binding{
@@ -541,7 +546,7 @@ func (p *Page) FullHelp() [][]key.Binding {
 func (p *Page) View() string {
 	st := p.c.Styles
 	if p.queue == nil {
-		return common.Fit(st.Subtle.Render("Loading the queue…"), p.width, p.high)
+		return common.Fit(st.Subtle.Render(p.c.T("pages.triage.loading")), p.width, p.high)
 	}
 	header := p.headerView()
 	counts := p.countsView()
@@ -573,7 +578,7 @@ func (p *Page) headerView() string {
 	counts := []int{len(q.Items) - waiting, waiting, len(q.Items)}
 	var parts []string
 	for i, name := range sectionNames {
-		label := fmt.Sprintf("%s %d", name, counts[i])
+		label := p.c.T(name) + " " + p.c.Int(counts[i])
 		if i == p.section {
 			parts = append(parts, st.SectionOn.Render("["+label+"]"))
 		} else {
@@ -589,7 +594,7 @@ func (p *Page) headerView() string {
 		right = st.Accent.Render("/" + p.filter.Value())
 	}
 	if p.sortMode != SortUrgency {
-		right = strings.TrimSpace(right + st.Faint.Render(" sort: "+sortNames[p.sortMode]))
+		right = strings.TrimSpace(right + st.Faint.Render(" "+p.c.T("pages.triage.sort_label", "Order", p.c.T(sortNames[p.sortMode]))))
 	}
 	gap := p.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
@@ -603,18 +608,18 @@ func (p *Page) countsView() string {
 	var parts []string
 	for _, c := range store.Classes {
 		if n := p.queue.Counts[c]; n > 0 && c != store.ClassWaiting {
-			parts = append(parts, st.ClassStyle(c.String()).Render(fmt.Sprintf("%d %s", n, c)))
+			parts = append(parts, st.ClassStyle(c.String()).Render(p.c.T("pages.triage.class_count."+strings.ReplaceAll(c.String(), "-", "_"), "Count", n)))
 		}
 	}
 	if len(parts) == 0 {
-		parts = append(parts, st.OK.Render("Nothing needs you right now."))
+		parts = append(parts, st.OK.Render(p.c.T("pages.triage.nothing_needs_you")))
 	}
 	line := " " + strings.Join(parts, st.Faint.Render(" · "))
 	if !p.home {
-		line = " " + st.Bold.Render(p.therapist.Name) + st.Warn.Render(" (read-only)") + st.Faint.Render(" · ") + line[1:]
+		line = " " + st.Bold.Render(p.therapist.Name) + st.Warn.Render(" "+p.c.T("pages.triage.read_only")) + st.Faint.Render(" · ") + line[1:]
 	}
 	if p.pinned > 0 && (p.section != SectionNeeds || p.filter.Value() != "") {
-		line += st.Faint.Render("  (risk pinned on top)")
+		line += st.Faint.Render("  " + p.c.T("pages.triage.risk_pinned"))
 	}
 	return common.Truncate(line, p.width)
 }
@@ -622,14 +627,15 @@ func (p *Page) countsView() string {
 func (p *Page) listView(width, height int) string {
 	st := p.c.Styles
 	if len(p.visible) == 0 {
-		msg := "No patients here."
+		msg := p.c.T("pages.triage.empty")
 		if p.filter.Value() != "" {
-			msg = "No patients match the filter."
+			msg = p.c.T("pages.triage.empty_filter")
 		}
 		return st.Subtle.Render("  " + msg)
 	}
 	nameW := min(24, max(14, width/4))
-	progW := 15
+	// As wide as a long program column in the language ("depress… vk10/12").
+	progW := max(15, lipgloss.Width(p.c.T("pages.triage.row_week", "Program", "1234567…", "Week", 10, "Weeks", 12)))
 	// The sticky risk rows, the line counting risk rows out of view, then
 	// the scrolled rest.
 	sticky, line, window := p.rowsLayout()
@@ -657,18 +663,14 @@ func (p *Page) riskLine(width int) string {
 	if n == 0 {
 		return ""
 	}
-	what := "more risk patients"
-	if n == 1 {
-		what = "more risk patient"
-	}
 	var text string
 	switch {
 	case above > 0 && below > 0:
-		text = fmt.Sprintf("▲▼ %d %s, above and below", n, what)
+		text = p.c.T("pages.triage.risk_above_below", "Count", n)
 	case above > 0:
-		text = fmt.Sprintf("▲ %d %s above (g goes to the top)", n, what)
+		text = p.c.T("pages.triage.risk_above", "Count", n)
 	default:
-		text = fmt.Sprintf("▼ %d %s below", n, what)
+		text = p.c.T("pages.triage.risk_below", "Count", n)
 	}
 	return common.Truncate(p.c.Styles.Risk.Render("  "+text), width)
 }
@@ -681,9 +683,9 @@ func (p *Page) rowView(row, width, nameW, progW int) string {
 	if name == "" {
 		name = it.Pseudonym
 	}
-	prog := fmt.Sprintf("%s w%d/%d", abbrev(it.ProgramID), it.Week, it.Weeks)
+	prog := p.c.T("pages.triage.row_week", "Program", abbrev(it.ProgramID), "Week", it.Week, "Weeks", it.Weeks)
 	if it.Status == store.EnrollmentScheduled {
-		prog = abbrev(it.ProgramID) + " start"
+		prog = p.c.T("pages.triage.row_start", "Program", abbrev(it.ProgramID))
 	}
 	selected := row == p.cursor
 	// On the selected row every part carries the highlight.
@@ -696,10 +698,14 @@ func (p *Page) rowView(row, width, nameW, progW int) string {
 	var badges []string
 	now := p.c.Now()
 	for _, r := range it.Reasons {
-		badges = append(badges, sty(st.ClassStyle(r.Class.String())).Render(common.Badge(it, r, now, p.c.Loc, p.c.Scales)))
+		badge := common.Badge(it, r, now, p.c.Loc, p.c.Scales)
+		if r.Code == store.ReasonStartDue && it.Status == store.EnrollmentScheduled {
+			badge = p.c.StartBadge(it.StartDate)
+		}
+		badges = append(badges, sty(st.ClassStyle(r.Class.String())).Render(badge))
 	}
 	if len(badges) == 0 {
-		badges = append(badges, sty(st.Faint).Render("waiting on patient"))
+		badges = append(badges, sty(st.Faint).Render(p.c.T("pages.triage.waiting_on_patient")))
 	}
 	space := sty(st.App).Render(" ")
 	left := sty(st.App).Render(common.Pad(name, nameW)+" ") + sty(st.Subtle).Render(common.Pad(prog, progW)) + space
@@ -739,25 +745,25 @@ func (p *Page) previewView(width int) string {
 	name := it.DisplayName
 	b.WriteString(st.Header.Render(name) + "  " + st.Faint.Render(it.Pseudonym) + "\n")
 	// What the program is comes after when: a long title is cut first.
-	line := fmt.Sprintf("week %d of %d · %s", it.Week, it.Weeks, it.ProgramTitle)
+	line := p.c.T("pages.triage.week_of", "Week", it.Week, "Weeks", it.Weeks) + " · " + it.ProgramTitle
 	if it.Status == store.EnrollmentScheduled {
-		line = common.Starts(it.StartDate, p.c.Now(), p.c.Loc) + " · " + it.ProgramTitle
+		line = p.c.Starts(it.StartDate) + " · " + it.ProgramTitle
 	}
 	b.WriteString(common.Truncate(st.Subtle.Render(line), width) + "\n")
 	var facts []string
 	if it.LastActive != nil {
-		facts = append(facts, "last active "+common.Ago(p.c.Now(), *it.LastActive))
+		facts = append(facts, p.c.T("pages.triage.last_active", "Ago", p.c.Ago(*it.LastActive)))
 	} else {
-		facts = append(facts, "no activity yet")
+		facts = append(facts, p.c.T("pages.triage.no_activity"))
 	}
 	if it.Waiting > 0 {
-		facts = append(facts, common.Plural(it.Waiting, "submission", "submissions")+" waiting")
+		facts = append(facts, p.c.T("pages.triage.submissions_waiting", "Count", it.Waiting))
 	}
 	if it.Unread > 0 {
-		facts = append(facts, st.Unread.Render(common.Plural(it.Unread, "unread message", "unread messages")))
+		facts = append(facts, st.Unread.Render(p.c.T("pages.triage.unread", "Count", it.Unread)))
 	}
 	if it.ModuleTitle != "" {
-		facts = append(facts, "module: "+it.ModuleTitle) // last: a long title is cut first
+		facts = append(facts, p.c.T("pages.triage.module", "Title", it.ModuleTitle)) // last: a long title is cut first
 	}
 	b.WriteString(common.Truncate(strings.Join(facts, " · "), width) + "\n")
 	if len(it.Scores) > 0 {
@@ -766,18 +772,18 @@ func (p *Page) previewView(width int) string {
 			vals[i] = s.Total
 		}
 		first, last := it.Scores[0], it.Scores[len(it.Scores)-1]
-		b.WriteString(fmt.Sprintf("%s %s  %d → %d (week %d → %d)\n", st.Label.Render(p.c.Scales.Named(it.Instrument).Long()), st.Spark.Render(sparkline.Render(vals, 0, maxOf(vals), 16)),
-			first.Total, last.Total, first.Week, last.Week))
+		b.WriteString(st.Label.Render(p.c.Scales.Named(it.Instrument).Long()) + " " + st.Spark.Render(sparkline.Render(vals, 0, maxOf(vals), 16)) + "  " +
+			p.c.T("pages.triage.scores", "First", first.Total, "Last", last.Total, "FirstWeek", first.Week, "LastWeek", last.Week) + "\n")
 	}
 	for _, r := range it.Reasons {
 		bullet := st.ClassStyle(r.Class.String()).Render("• ")
 		b.WriteString(bullet + strings.ReplaceAll(common.Wrap(common.ReasonText(r, p.c.Scales), width-2), "\n", "\n  ") + "\n")
 	}
 	if len(it.Reasons) == 0 {
-		b.WriteString(st.Faint.Render("Nothing to do: waiting on the patient.") + "\n")
+		b.WriteString(st.Faint.Render(p.c.T("pages.triage.nothing_to_do")) + "\n")
 	}
 	if it.HasRisk() && !p.readOnly {
-		b.WriteString(st.Risk.Render(common.Wrap("Press a to acknowledge the risk flag with your action.", width)))
+		b.WriteString(st.Risk.Render(common.Wrap(p.c.T("pages.triage.press_a"), width)))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -30,9 +30,9 @@ func (p *Page) openCourse() tea.Cmd {
 	e, _ := p.current()
 	switch {
 	case e == nil:
-		return common.Status("No treatment to change.")
+		return common.Status(p.c.T("pages.workspace.course.none"))
 	case e.Finished():
-		return common.Status(fmt.Sprintf("This treatment was %s on %s: press S for its discharge summary.", e.Status, e.EndedOn))
+		return common.Status(p.c.T("pages.workspace.course.finished", "Status", p.c.T("pages.workspace.status."+e.Status), "Date", p.isoDate(e.EndedOn)))
 	}
 	if p.c.Actor.Role != store.RoleSupervisor {
 		p.course = coursedialog.New(p.c, p.id, p.name, *e, nil)
@@ -48,7 +48,7 @@ func (p *Page) openCourse() tea.Cmd {
 
 func (p *Page) onTeam(msg teamMsg) tea.Cmd {
 	if msg.err != nil {
-		return common.Error(fmt.Errorf("could not list the team: %w", msg.err))
+		return common.Error(fmt.Errorf("%s: %w", p.c.T("pages.workspace.course.error_team"), msg.err))
 	}
 	e, _ := p.current()
 	if e == nil || e.Finished() {
@@ -88,13 +88,13 @@ func (p *Page) onCourseDone(msg coursedialog.DoneMsg) tea.Cmd {
 	cmds := []tea.Cmd{p.load("workspace (after a course step)"),
 		func() tea.Msg { return common.SentMsg{What: "course", PatientID: pid} },
 		func() tea.Msg { return common.ReloadQueueMsg{} }}
-	text := "Done: the treatment is " + describeKind(msg.Kind) + "."
+	text := p.c.T("pages.workspace.course.done." + describeKind(msg.Kind))
 	if msg.Kind == store.CourseComplete || msg.Kind == store.CourseDiscontinue {
 		if p.readOnly {
 			// A supervisor's view: the draft is the assigned therapist's.
-			text += " The assigned therapist writes and signs the discharge summary."
+			text += " " + p.c.T("pages.workspace.course.summary_by_therapist")
 		} else {
-			text += " The discharge summary draft is open: edit it, then ctrl+s signs."
+			text += " " + p.c.T("pages.workspace.course.summary_open")
 			cmds = append(cmds, p.openSummary(msg.Result.Enrollment.ID))
 		}
 	}
@@ -166,7 +166,7 @@ func (p *Page) openSummary(enrollmentID string) tea.Cmd {
 
 func (p *Page) onSummary(msg summaryMsg) tea.Cmd {
 	if msg.err != nil {
-		return common.Error(fmt.Errorf("could not open the discharge summary: %w", msg.err))
+		return common.Error(fmt.Errorf("%s: %w", p.c.T("pages.workspace.course.error_summary"), msg.err))
 	}
 	if p.rec == nil {
 		return nil

@@ -20,9 +20,9 @@ func (p *Page) crisisBlock(cr *programs.Crisis, width int) string {
 	var b strings.Builder
 	title := strings.TrimSpace(sanitize.Line(cr.Title))
 	if title == "" {
-		title = "If you need help now"
+		title = p.c.T("pages.workspace.crisis.title")
 	}
-	b.WriteString(st.Label.Render(common.Truncate(title+" (with every module the patient reads)", width)) + "\n")
+	b.WriteString(st.Label.Render(common.Truncate(title+" "+p.c.T("pages.workspace.crisis.note"), width)) + "\n")
 	for _, k := range cr.Contacts {
 		reach := strings.TrimSpace(sanitize.Line(k.Number))
 		if reach == "" {

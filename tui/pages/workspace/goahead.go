@@ -66,14 +66,14 @@ func (p *Page) openGoAhead() tea.Cmd {
 	eid, scs := p.screenings()
 	switch {
 	case def == nil || len(def.GoAhead) == 0:
-		return common.Status("No step of this program waits for your go-ahead.")
+		return common.Status(p.c.T("pages.workspace.goahead.none"))
 	case len(scs) == 0:
 		g := def.GoAhead[0]
 		title := g.Screening
 		if _, ex, ok := def.Exercise(g.Screening); ok {
 			title = ex.Title
 		}
-		return common.Status(fmt.Sprintf("Nothing to decide yet: '%s' is not submitted.", title))
+		return common.Status(p.c.T("pages.workspace.goahead.not_submitted", "Exercise", title))
 	}
 	// The pending one first.
 	for i, sc := range scs {
@@ -91,14 +91,14 @@ func (p *Page) onGoAheadDone(msg goaheaddialog.DoneMsg) tea.Cmd {
 	p.goAhead = nil
 	p.layout()
 	if msg.Err != nil {
-		return common.Error(fmt.Errorf("go-ahead not recorded: %w", msg.Err))
+		return common.Error(fmt.Errorf("%s: %w", p.c.T("pages.workspace.goahead.error"), msg.Err))
 	}
 	if !msg.Recorded {
 		return nil
 	}
-	text := "Go-ahead recorded: the step may start."
+	text := p.c.T("pages.workspace.goahead.recorded")
 	if msg.Decision == store.GoAheadNotSuitable {
-		text = "Recorded: not suitable. Tell the patient what to do instead."
+		text = p.c.T("pages.workspace.goahead.not_suitable")
 	}
 	return tea.Batch(common.Status(text), p.load("workspace (after go-ahead)"),
 		func() tea.Msg { return common.SentMsg{What: "go-ahead", PatientID: p.patientID} })

@@ -40,7 +40,7 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 		return common.Status(p.toggleLang())
 	case key.Matches(msg, k.Ack):
 		if p.riskReasons() == nil {
-			return common.Status("No unacknowledged risk flags for this patient.")
+			return common.Status(p.c.T("pages.triage.no_flags"))
 		}
 		p.ack = ackdialog.New(p.c, p.id, p.item)
 		p.ack.SetWidth(p.width)
@@ -55,7 +55,7 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Summary):
 		e := p.summaryTarget()
 		if e == nil {
-			return common.Status("No completed or discontinued treatment: the summary is written when one ends (C).")
+			return common.Status(p.c.T("pages.workspace.no_finished"))
 		}
 		return p.openSummary(e.ID)
 	case key.Matches(msg, k.Next):
@@ -68,7 +68,7 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		if p.reading != "" {
-			return common.Status("Feedback has been sent on this submission; press c to write a correction.")
+			return common.Status(p.c.T("pages.workspace.already_sent"))
 		}
 		return nil
 	}
@@ -189,7 +189,7 @@ func (p *Page) ShortHelp() []key.Binding {
 		if p.readOnly {
 			return []key.Binding{k.Down, k.ReaderOut}
 		}
-		short := []key.Binding{common.Short(k.ReaderWrite, "e"), common.ShortAs(k.ReaderOut, "esc", "close"), k.Next, k.Ack}
+		short := []key.Binding{common.Short(k.ReaderWrite, "e"), common.ShortAs(k.ReaderOut, "esc", p.c.T("pages.workspace.keys.close")), k.Next, k.Ack}
 		if p.activeEditor() == nil && p.canCorrect() {
 			short[0] = k.Correct
 		}
@@ -207,7 +207,7 @@ func (p *Page) ShortHelp() []key.Binding {
 	}
 	if !p.readOnly && p.goAheadPending() {
 		// A screening waits for the decision: say where it is made.
-		short = append(short, common.ShortAs(k.GoAhead, "o", "go-ahead"))
+		short = append(short, common.ShortAs(k.GoAhead, "o", p.c.T("pages.workspace.keys.go_ahead_short")))
 	}
 	return short
 }

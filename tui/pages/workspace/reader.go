@@ -15,16 +15,16 @@ func (p *Page) readerTitle() string {
 	if !ok {
 		return ""
 	}
-	status := st.Badge["due"].Render("waiting for feedback, " + p.waited(row))
+	status := st.Badge["due"].Render(p.c.T("pages.workspace.reader.waiting", "Waited", p.waited(row)))
 	switch {
 	case p.sentSubs[row.sub.ID]:
-		status = st.OK.Render("feedback sent")
+		status = st.OK.Render(p.c.T("pages.workspace.reader.sent"))
 	case row.superseded:
-		status = st.Faint.Render("replaced by a later version")
+		status = st.Faint.Render(p.c.T("pages.workspace.reader.replaced"))
 	case !row.waiting():
-		status = st.OK.Render("feedback sent")
+		status = st.OK.Render(p.c.T("pages.workspace.reader.sent"))
 	}
-	return common.Truncate(st.Accent.Render("Submissions › ")+st.Bold.Render(row.title())+st.Subtle.Render(" · week "+fmt.Sprint(row.week))+" · "+status, p.width)
+	return common.Truncate(st.Accent.Render(p.c.T(tabIDs[TabSubmissions])+" › ")+st.Bold.Render(row.title())+st.Subtle.Render(" · "+p.c.T("pages.workspace.reader.week", "Week", row.week))+" · "+status, p.width)
 }
 
 func (p *Page) readerView(bodyH int) string {
@@ -56,16 +56,16 @@ func (p *Page) readerContent(width int) string {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString(st.Subtle.Render(fmt.Sprintf("Module: %s · submitted %s", row.moduleTitle(), p.c.When(row.sub.SubmittedAt))))
+	b.WriteString(st.Subtle.Render(p.c.T("pages.workspace.reader.module", "Module", row.moduleTitle(), "When", p.c.When(row.sub.SubmittedAt))))
 	if row.sub.Supersedes != "" {
-		b.WriteString(st.Faint.Render(" · replaces an earlier version"))
+		b.WriteString(st.Faint.Render(" · " + p.c.T("pages.workspace.reader.replaces")))
 	}
 	b.WriteString("\n")
-	b.WriteString(st.Label.Render(common.FirstName(p.name)+" wrote") + "\n")
+	b.WriteString(st.Label.Render(p.c.T("pages.workspace.reader.wrote", "Name", common.FirstName(p.name))) + "\n")
 	b.WriteString(p.c.Markdown.Render(p.answersMarkdown(row), width-2) + "\n")
 	if row.exercise != nil && strings.TrimSpace(row.exercise.Prompt) != "" {
 		b.WriteString(st.Rule.Render(common.Rule(width)) + "\n")
-		b.WriteString(st.Label.Render("The exercise asked") + "\n")
+		b.WriteString(st.Label.Render(p.c.T("pages.workspace.reader.asked")) + "\n")
 		b.WriteString(st.Subtle.Render(p.c.Markdown.Render(sanitize.Text(row.exercise.Prompt), width-2)) + "\n")
 	}
 	if prog := p.programOf[row.sub.EnrollmentID]; prog != nil && prog.Crisis != nil {
@@ -74,7 +74,7 @@ func (p *Page) readerContent(width int) string {
 	}
 	if len(row.feedback) > 0 {
 		b.WriteString(st.Rule.Render(common.Rule(width)) + "\n")
-		b.WriteString(st.Label.Render("Feedback sent (read-only; press c to send a correction)") + "\n")
+		b.WriteString(st.Label.Render(p.c.T("pages.workspace.reader.feedback_sent")) + "\n")
 		superseded := map[string]bool{}
 		for _, f := range row.feedback {
 			if f.Supersedes != "" {
@@ -84,16 +84,16 @@ func (p *Page) readerContent(width int) string {
 		for _, f := range row.feedback {
 			who := p.rec.Therapists[f.TherapistID].Name
 			if who == "" {
-				who = "therapist"
+				who = p.c.T("pages.workspace.reader.therapist")
 			}
 			meta := fmt.Sprintf("%s · %s", who, p.c.When(f.SentAt))
 			if f.ReadAt != nil {
-				meta += " · read by the patient " + p.c.When(*f.ReadAt)
+				meta += " · " + p.c.T("pages.workspace.reader.read_by_patient", "When", p.c.When(*f.ReadAt))
 			} else {
-				meta += " · not read yet"
+				meta += " · " + p.c.T("pages.workspace.reader.not_read")
 			}
 			if superseded[f.ID] {
-				meta += " · corrected later"
+				meta += " · " + p.c.T("pages.workspace.reader.corrected")
 			}
 			b.WriteString(st.Subtle.Render(meta) + "\n")
 			b.WriteString(st.Quote.Render(common.Wrap(f.Body, width-4)) + "\n")
@@ -136,7 +136,7 @@ func (p *Page) answersMarkdown(row subRow) string {
 		b.WriteString(common.PatientMarkdown(v) + "\n\n")
 	}
 	if b.Len() == 0 {
-		return "_(no answers)_"
+		return "_(" + p.c.T("pages.workspace.reader.no_answers") + ")_"
 	}
 	return b.String()
 }

@@ -347,7 +347,7 @@ func (p *Page) waited(r subRow) string {
 	if loc == nil {
 		loc = p.c.Loc
 	}
-	return common.WorkingDays(r.sub.SubmittedAt, p.c.Now(), loc)
+	return common.WorkingDaysIn(p.c.Printer(), r.sub.SubmittedAt, p.c.Now(), loc)
 }
 
 // lastActive is the newest patient activity in the record.

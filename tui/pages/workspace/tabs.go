@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"polku/programs"
 	"polku/store"
 	"polku/tui/common"
@@ -18,7 +20,7 @@ func (p *Page) messagesContent() string {
 	st := p.c.Styles
 	w := p.content.Width
 	if len(p.rec.Messages) == 0 {
-		return st.Subtle.Render("No messages yet.")
+		return st.Subtle.Render(p.c.T("pages.workspace.messages.none"))
 	}
 	var b strings.Builder
 	first := common.FirstName(p.name)
@@ -29,22 +31,22 @@ func (p *Page) messagesContent() string {
 		} else {
 			name := p.rec.Therapists[m.TherapistID].Name
 			if m.TherapistID == p.c.Actor.ID {
-				name = "You"
+				name = p.c.T("pages.workspace.messages.you")
 			}
 			if name == "" {
-				name = "Therapist"
+				name = p.c.T("pages.workspace.messages.therapist")
 			}
 			who = st.Accent.Render(name)
 		}
 		meta := who + st.Faint.Render(" · "+p.c.When(m.SentAt))
 		if m.Direction == store.DirectionIn && m.ReadAt == nil {
-			meta += " " + st.Unread.Render("● new")
+			meta += " " + st.Unread.Render("● "+p.c.T("pages.workspace.messages.new"))
 		}
 		if m.Direction == store.DirectionOut {
 			if m.ReadAt != nil {
-				meta += st.Faint.Render(" · read " + p.c.When(*m.ReadAt))
+				meta += st.Faint.Render(" · " + p.c.T("pages.workspace.messages.read", "When", p.c.When(*m.ReadAt)))
 			} else {
-				meta += st.Faint.Render(" · not read yet")
+				meta += st.Faint.Render(" · " + p.c.T("pages.workspace.messages.not_read"))
 			}
 		}
 		b.WriteString(meta + "\n")
@@ -65,7 +67,7 @@ func (p *Page) measuresContent() string {
 	w := p.content.Width
 	all := p.measureSeries()
 	if len(all) == 0 {
-		return st.Subtle.Render("No scores yet.")
+		return st.Subtle.Render(p.c.T("pages.workspace.measures.none"))
 	}
 	_, prog := p.current()
 	weeks := 0
@@ -85,22 +87,22 @@ func (p *Page) measuresContent() string {
 		sc := common.ScaleOf(in)
 		title := st.Title.Render(sc.Name)
 		if !sc.Validated {
-			title += " " + st.Warn.Render("(not validated)")
+			title += " " + st.Warn.Render("("+p.c.T("tui.scale.not_validated")+")")
 		}
 		if in.Name() != in.Title {
 			title += st.Subtle.Render(" — " + in.Title)
 		}
 		b.WriteString(common.Truncate(title, w) + "\n")
 		base, cur := s.points[0], s.points[len(s.points)-1]
-		line := fmt.Sprintf("baseline %d (%s, week %d)", base.Total, in.Band(base.Total), base.Week)
+		line := p.c.T("pages.workspace.measures.baseline", "Total", base.Total, "Band", in.Band(base.Total), "Week", base.Week)
 		if len(s.points) > 1 {
 			ch := in.Change(base.Total, cur.Total)
-			line += fmt.Sprintf(" → now %d (%s, week %d): ", cur.Total, in.Band(cur.Total), cur.Week)
-			status := ch.Status
+			line += " → " + p.c.T("pages.workspace.measures.now", "Total", cur.Total, "Band", in.Band(cur.Total), "Week", cur.Week) + ": "
+			status := p.c.T("store.change." + strings.ReplaceAll(ch.Status, " ", "_"))
 			if ch.Threshold > 0 {
-				status += fmt.Sprintf(" (change %+d, reliable at %d)", ch.Delta, ch.Threshold)
+				status += " " + p.c.T("pages.workspace.measures.change", "Delta", fmt.Sprintf("%+d", ch.Delta), "Threshold", ch.Threshold)
 			} else {
-				status += fmt.Sprintf(" (change %+d; no reliable-change threshold defined)", ch.Delta)
+				status += " " + p.c.T("pages.workspace.measures.change_no_threshold", "Delta", fmt.Sprintf("%+d", ch.Delta))
 			}
 			switch {
 			case ch.ReliableDeterioration:
@@ -111,7 +113,7 @@ func (p *Page) measuresContent() string {
 				line += status
 			}
 		} else {
-			line += " · one score so far: no change yet"
+			line += " · " + p.c.T("pages.workspace.measures.one_score")
 		}
 		b.WriteString(common.Wrap(line, w) + "\n")
 		lo, hi, ok := in.Range()
@@ -127,26 +129,26 @@ func (p *Page) measuresContent() string {
 			pts[j] = chart.Point{Week: m.Week, Total: m.Total}
 		}
 		h := min(14, max(6, p.content.Height-7))
-		spec := chart.Spec{Points: pts, Lo: lo, Hi: hi, Bands: in.Bands, Reliable: rcp, Weeks: weeks, Width: w, Height: h}
+		spec := chart.Spec{Points: pts, Lo: lo, Hi: hi, Bands: in.Bands, Reliable: rcp, Weeks: weeks, Width: w, Height: h, Tr: p.c.Printer()}
 		b.WriteString(chart.Render(spec, chart.Styles{Axis: st.Faint, Point: st.ChartPoint, Line: st.ChartLine, Label: st.Subtle, Edge: st.Faint, Shade: st.BandShade}) + "\n")
 		b.WriteString(st.Faint.Render(common.Wrap(chart.Legend(spec), w)) + "\n")
 		// Scores by week, and critical items.
 		var cells []string
 		for _, m := range s.points {
-			cells = append(cells, fmt.Sprintf("w%d %d", m.Week, m.Total))
+			cells = append(cells, p.c.T("pages.workspace.measures.cell", "Week", m.Week, "Total", m.Total))
 		}
-		b.WriteString(common.Wrap(st.Subtle.Render("scores: ")+strings.Join(cells, " · "), w) + "\n")
+		b.WriteString(common.Wrap(st.Subtle.Render(p.c.T("pages.workspace.measures.scores")+" ")+strings.Join(cells, " · "), w) + "\n")
 		for _, m := range s.points {
 			for _, hit := range in.CriticalHits(m.Answers) {
-				state := st.Risk.Render("not acknowledged")
+				state := st.Risk.Render(p.c.T("pages.workspace.measures.not_acked"))
 				if acked[m.ID] {
-					state = st.OK.Render("acknowledged")
+					state = st.OK.Render(p.c.T("pages.workspace.measures.acked"))
 				}
 				lvl := st.Amber
 				if hit.Level == programs.LevelRed {
 					lvl = st.Risk
 				}
-				b.WriteString(common.Wrap(fmt.Sprintf("%s week %d: item %s answered %d (%s) — %s", lvl.Render(strings.ToUpper(hit.Level)), m.Week, hit.Item, hit.Answer, hit.Label, state), w) + "\n")
+				b.WriteString(common.Wrap(p.c.T("pages.workspace.measures.critical", "Level", lvl.Render(strings.ToUpper(p.c.T("pages.workspace.measures.level."+hit.Level))), "Week", m.Week, "Item", hit.Item, "Answer", hit.Answer, "Label", hit.Label, "State", state), w) + "\n")
 			}
 		}
 	}
@@ -157,7 +159,7 @@ func (p *Page) diaryContent() string {
 	st := p.c.Styles
 	w := p.content.Width
 	if len(p.rec.Diary) == 0 {
-		return st.Subtle.Render("No diary entries yet.")
+		return st.Subtle.Render(p.c.T("pages.workspace.diary.none"))
 	}
 	e, prog := p.current()
 	var b strings.Builder
@@ -189,10 +191,10 @@ func (p *Page) diaryContent() string {
 		if ex != nil {
 			title = ex.Title
 		}
-		b.WriteString(st.Title.Render(title) + st.Subtle.Render(fmt.Sprintf(" · %d days", len(entries))) + "\n")
+		b.WriteString(st.Title.Render(title) + st.Subtle.Render(" · "+p.c.T("pages.workspace.diary.days", "Count", len(entries))) + "\n")
 		for j := len(entries) - 1; j >= 0 && j >= len(entries)-14; j-- {
 			d := entries[j]
-			b.WriteString(st.Bold.Render(d.Date) + "\n")
+			b.WriteString(st.Bold.Render(p.isoDate(d.Date)) + "\n")
 			b.WriteString(common.Wrap(fieldsLine(ex, d.Fields), w-2) + "\n")
 		}
 	}
@@ -225,17 +227,17 @@ func fieldsLine(ex *programs.Exercise, f map[string]string) string {
 
 // floorNote states the floor of time in bed that applies to the patient:
 // the program's age rule for their age, else the adult floor.
-func floorNote(prog *programs.Program, age int) string {
+func floorNote(c *common.Common, prog *programs.Program, age int) string {
 	floor, rule := prog.TimeInBedFloor(age)
 	m := int(floor.Round(time.Minute).Minutes())
-	text := fmt.Sprintf("%d hours", m/60)
+	text := c.T("pages.workspace.diary.hours", "Count", m/60)
 	if m%60 != 0 {
-		text = fmt.Sprintf("%d h %d min", m/60, m%60)
+		text = c.T("pages.workspace.diary.hours_minutes", "Hours", m/60, "Minutes", m%60)
 	}
 	if rule != nil {
-		return fmt.Sprintf("the window never goes below %s in bed for ages %d-%d (the program's age rule)", text, rule.MinAge, rule.MaxAge)
+		return c.T("pages.workspace.diary.floor_rule", "Floor", text, "Min", rule.MinAge, "Max", rule.MaxAge)
 	}
-	return "the window never goes below " + text + " in bed"
+	return c.T("pages.workspace.diary.floor", "Floor", text)
 }
 
 func hm(d time.Duration) string {
@@ -248,7 +250,7 @@ func hm(d time.Duration) string {
 func (p *Page) sleepDiary(ex *programs.Exercise, e *store.Enrollment, entries []store.DiaryEntry, w int) string {
 	st := p.c.Styles
 	var b strings.Builder
-	b.WriteString(st.Title.Render(ex.Title) + st.Subtle.Render(" · sleep efficiency by program week") + "\n")
+	b.WriteString(st.Title.Render(ex.Title) + st.Subtle.Render(" · "+p.c.T("pages.workspace.diary.sleep_title")) + "\n")
 	var nights []programs.Night
 	var bad []string
 	for _, d := range entries {
@@ -274,24 +276,24 @@ func (p *Page) sleepDiary(ex *programs.Exercise, e *store.Enrollment, entries []
 		age, _ = programs.AgeOn(p.rec.Patient.BirthDate, today)
 	}
 	weeks := programs.SleepWeeksFor(prog, age, start, today, nights)
-	b.WriteString(st.Label.Render(fmt.Sprintf("%-5s %-22s %7s %7s %5s", "week", "based on", "in bed", "asleep", "SE")) + "\n")
+	b.WriteString(st.Label.Render(fmt.Sprintf("%-5s %-22s %7s %7s %5s", p.c.T("pages.workspace.diary.col.week"), p.c.T("pages.workspace.diary.col.based_on"), p.c.T("pages.workspace.diary.col.in_bed"), p.c.T("pages.workspace.diary.col.asleep"), p.c.T("pages.workspace.diary.col.se"))) + "\n")
 	if len(weeks) == 0 {
-		b.WriteString(st.Subtle.Render("No complete nights to compute yet.") + "\n")
+		b.WriteString(st.Subtle.Render(p.c.T("pages.workspace.diary.no_nights")) + "\n")
 	}
 	for _, sw := range weeks {
-		se := fmt.Sprintf("%4.0f%%", sw.Efficiency)
+		se := p.c.Number(sw.Efficiency, 0) + "%"
 		seS := st.OK
 		if sw.Efficiency < 85 {
 			seS = st.Warn
 		}
-		b.WriteString(fmt.Sprintf("%-5d %-22s %7s %7s %s\n", sw.Week, basedOn(sw), hm(sw.TimeInBed), hm(sw.TotalSleep), seS.Render(fmt.Sprintf("%5s", se))))
+		b.WriteString(fmt.Sprintf("%-5d %-22s %7s %7s %s\n", sw.Week, p.basedOn(sw), hm(sw.TimeInBed), hm(sw.TotalSleep), seS.Render(fmt.Sprintf("%5s", se))))
 		b.WriteString(st.Faint.Render(indent(common.Wrap(sw.Advice, w-6), "      ")) + "\n")
 	}
 	if len(weeks) > 0 {
 		last := weeks[len(weeks)-1]
-		b.WriteString(st.Subtle.Render(common.Wrap(fmt.Sprintf("Week %d is based on %s. The guidance is for you to weigh, never applied automatically; %s.", last.Week, basedOn(last), floorNote(prog, age)), w)) + "\n")
+		b.WriteString(st.Subtle.Render(common.Wrap(p.c.T("pages.workspace.diary.guidance", "Week", last.Week, "BasedOn", p.basedOn(last), "Floor", floorNote(p.c, prog, age)), w)) + "\n")
 	}
-	b.WriteString("\n" + st.Label.Render(fmt.Sprintf("%-11s %6s %7s %7s %5s %6s %7s", "night", "bed", "up", "in bed", "SE", "wakes", "quality")) + "\n")
+	b.WriteString("\n" + st.Label.Render(fmt.Sprintf("%-11s %6s %7s %7s %5s %6s %7s", p.c.T("pages.workspace.diary.col.night"), p.c.T("pages.workspace.diary.col.bed"), p.c.T("pages.workspace.diary.col.up"), p.c.T("pages.workspace.diary.col.in_bed"), p.c.T("pages.workspace.diary.col.se"), p.c.T("pages.workspace.diary.col.wakes"), p.c.T("pages.workspace.diary.col.quality"))) + "\n")
 	for i := len(nights) - 1; i >= 0 && i >= len(nights)-7; i-- {
 		n := nights[i]
 		var f map[string]string
@@ -304,10 +306,10 @@ func (p *Page) sleepDiary(ex *programs.Exercise, e *store.Enrollment, entries []
 		if n.Quality > 0 {
 			q = fmt.Sprintf("%d/5", n.Quality)
 		}
-		b.WriteString(fmt.Sprintf("%-11s %6s %7s %7s %4.0f%% %6d %7s\n", n.Date, f[programs.SleepBedTime], f[programs.SleepOutOfBed], hm(n.TimeInBed), n.Efficiency, n.Awakenings, q))
+		b.WriteString(fmt.Sprintf("%-11s %6s %7s %7s %4s%% %6d %7s\n", p.isoDate(n.Date), f[programs.SleepBedTime], f[programs.SleepOutOfBed], hm(n.TimeInBed), p.c.Number(n.Efficiency, 0), n.Awakenings, q))
 	}
 	for _, s := range bad {
-		b.WriteString(st.Warn.Render(common.Truncate("could not compute "+s, w)) + "\n")
+		b.WriteString(st.Warn.Render(common.Truncate(p.c.T("pages.workspace.diary.could_not", "What", s), w)) + "\n")
 	}
 	return b.String()
 }
@@ -316,7 +318,7 @@ func (p *Page) notesContent() string {
 	st := p.c.Styles
 	w := p.content.Width
 	if len(p.rec.Notes) == 0 {
-		return st.Subtle.Render("No notes yet. Notes are private: the patient never sees them.")
+		return st.Subtle.Render(p.c.T("pages.workspace.notes.none"))
 	}
 	var b strings.Builder
 	for _, n := range p.rec.Notes {
@@ -340,14 +342,14 @@ func (p *Page) timelineContent() string {
 	var evs []event
 	add := func(at time.Time, kind, text string) { evs = append(evs, event{at, kind, text}) }
 	for _, r := range rec.Referrals {
-		add(r.ReceivedAt, "referral", fmt.Sprintf("referral from %s for %s (%s)", r.ReferringUnit, r.RequestedProgram, r.Status))
+		add(r.ReceivedAt, "referral", p.c.T("pages.workspace.timeline.referral", "Unit", r.ReferringUnit, "Program", r.RequestedProgram, "Status", p.c.T("pages.workspace.referral_status."+r.Status)))
 	}
 	for _, e := range rec.Enrollments {
 		title := sanitize.Line(e.ProgramID)
 		if pr := rec.Programs[e.ProgramVersionID]; pr != nil {
 			title = pr.Title
 		}
-		add(e.CreatedAt, "enrolled", fmt.Sprintf("%s, %s to %s with %s (%s)", title, e.StartDate, e.PlannedEnd, rec.Therapists[e.TherapistID].Name, e.Status))
+		add(e.CreatedAt, "enrolled", p.c.T("pages.workspace.timeline.enrolled", "Program", title, "Start", p.isoDate(e.StartDate), "End", p.isoDate(e.PlannedEnd), "Therapist", rec.Therapists[e.TherapistID].Name, "Status", p.c.T("pages.workspace.status."+e.Status)))
 	}
 	for _, r := range p.subs {
 		add(r.sub.SubmittedAt, "submitted", r.title())
@@ -357,12 +359,12 @@ func (p *Page) timelineContent() string {
 		if r, ok := p.subByID(f.SubmissionID); ok {
 			title = r.title()
 		}
-		add(f.SentAt, "feedback", fmt.Sprintf("on '%s' by %s", title, rec.Therapists[f.TherapistID].Name))
+		add(f.SentAt, "feedback", p.c.T("pages.workspace.timeline.feedback", "Exercise", title, "Therapist", rec.Therapists[f.TherapistID].Name))
 	}
 	for _, m := range rec.Messages {
-		kind := "message in"
+		kind := "message_in"
 		if m.Direction == store.DirectionOut {
-			kind = "message out"
+			kind = "message_out"
 		}
 		add(m.SentAt, kind, firstLine(m.Body))
 	}
@@ -370,28 +372,28 @@ func (p *Page) timelineContent() string {
 		name := sanitize.Line(m.InstrumentID)
 		band := ""
 		if in := p.inst[instKey(m.InstrumentID, m.InstrumentVersion)]; in != nil {
-			name, band = common.ScaleOf(in).Long(), " "+in.Band(m.Total)
+			name, band = p.c.Scales.Named(common.ScaleOf(in).Name).Long(), " "+in.Band(m.Total)
 		}
-		add(m.AnsweredAt, "score", fmt.Sprintf("%s %d%s (week %d)", name, m.Total, band, m.Week))
+		add(m.AnsweredAt, "score", p.c.T("pages.workspace.timeline.score", "Scale", name, "Total", m.Total, "Band", band, "Week", m.Week))
 	}
 	if n := len(rec.Diary); n > 0 {
-		add(rec.Diary[n-1].RecordedAt, "diary", fmt.Sprintf("latest of %d diary days (%s)", n, rec.Diary[n-1].Date))
+		add(rec.Diary[n-1].RecordedAt, "diary", p.c.T("pages.workspace.timeline.diary", "Count", n, "Date", p.isoDate(rec.Diary[n-1].Date)))
 	}
 	for _, n := range rec.Notes {
 		add(n.CreatedAt, "note", firstLine(n.Body))
 	}
 	for _, m := range rec.GroupMessages {
-		add(m.SentAt, "group msg", "to the cohort: "+firstLine(m.Body))
+		add(m.SentAt, "group_msg", p.c.T("pages.workspace.timeline.group_msg", "Text", firstLine(m.Body)))
 	}
 	for _, gp := range rec.GroupPosts {
-		add(gp.PostedAt, "group post", "("+gp.Status+") "+firstLine(gp.Body))
+		add(gp.PostedAt, "group_post", "("+p.c.T("pages.moderation.status."+gp.Status)+") "+firstLine(gp.Body))
 	}
 	for _, a := range rec.RiskAcks {
-		text := ackdialog.ActionLabel(a.Action) + " (" + rec.Therapists[a.TherapistID].Name + ")"
+		text := ackdialog.ActionLabelIn(p.c.Printer(), a.Action) + " (" + rec.Therapists[a.TherapistID].Name + ")"
 		if a.Comment != "" {
 			text += ": " + firstLine(a.Comment)
 		}
-		add(a.AckedAt, "risk ack", text)
+		add(a.AckedAt, "risk_ack", text)
 	}
 	name := func(id string) string {
 		if t, ok := rec.Therapists[id]; ok && t.Name != "" {
@@ -400,23 +402,30 @@ func (p *Page) timelineContent() string {
 		return id
 	}
 	for _, ev := range rec.Events {
-		add(ev.At, "course", sanitize.Line(store.DescribeEvent(ev, name)))
+		add(ev.At, "course", sanitize.Line(store.RenderMessage(p.c.Printer(), store.DescribeEventMsg(ev, name))))
 	}
 	for _, sm := range rec.Summaries {
-		text := "discharge summary signed by " + name(sm.TherapistID)
+		text := p.c.T("pages.workspace.timeline.summary", "Therapist", name(sm.TherapistID))
 		if sm.Supersedes != "" {
-			text += " (corrects an earlier one)"
+			text += " " + p.c.T("pages.workspace.timeline.summary_corrects")
 		}
 		add(sm.SignedAt, "summary", text+": "+sanitize.Line(firstLine(sm.Body)))
 	}
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].at.After(evs[j].at) })
+	// The columns are as wide as their longest entry in this language.
+	kindW, whenW := 12, 13
+	for _, e := range evs {
+		kindW = max(kindW, ansi.StringWidth(p.c.T("pages.workspace.timeline.kind."+e.kind))+1)
+		whenW = max(whenW, ansi.StringWidth(p.c.When(e.at))+1)
+	}
 	var b strings.Builder
 	for _, e := range evs {
-		kind := st.Subtle.Render(common.Pad(e.kind, 12))
-		if e.kind == "risk ack" {
-			kind = st.OK.Render(common.Pad(e.kind, 12))
+		label := p.c.T("pages.workspace.timeline.kind." + e.kind)
+		kind := st.Subtle.Render(common.Pad(label, kindW))
+		if e.kind == "risk_ack" {
+			kind = st.OK.Render(common.Pad(label, kindW))
 		}
-		line := st.Faint.Render(common.Pad(p.c.When(e.at), 13)) + " " + kind + " " + e.text
+		line := st.Faint.Render(common.Pad(p.c.When(e.at), whenW)) + " " + kind + " " + e.text
 		b.WriteString(common.Truncate(line, w) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -431,8 +440,8 @@ func firstLine(s string) string {
 }
 
 // basedOn says how many of the week's nights (so far) the figures rest on.
-func basedOn(w programs.SleepWeek) string {
-	return fmt.Sprintf("%d of %d nights", w.Nights, w.Nights+w.Missing)
+func (p *Page) basedOn(w programs.SleepWeek) string {
+	return p.c.T("pages.workspace.diary.based_on", "Nights", w.Nights, "Count", w.Nights+w.Missing)
 }
 
 func indent(s, pre string) string {

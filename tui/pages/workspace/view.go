@@ -18,9 +18,9 @@ import (
 func (p *Page) View() string {
 	st := p.c.Styles
 	if p.rec == nil {
-		msg := "Opening " + p.name + "…"
+		msg := p.c.T("pages.workspace.opening", "Name", p.name)
 		if p.err != nil {
-			msg = st.Risk.Render("Could not open the record: " + p.err.Error())
+			msg = st.Risk.Render(p.c.T("pages.workspace.error.open") + ": " + p.err.Error())
 		}
 		return common.Fit(msg, p.width, p.high)
 	}
@@ -54,29 +54,29 @@ func (p *Page) headerView() string {
 	e, prog := p.current()
 	line1 := st.Header.Render(p.name) + " " + st.Faint.Render(p.rec.Patient.Pseudonym)
 	if p.readOnly {
-		line1 += st.Warn.Render(" · read-only")
+		line1 += st.Warn.Render(" · " + p.c.T("pages.workspace.read_only_short"))
 	}
 	if prog != nil {
 		// When before what: on a narrow screen the program title is cut.
 		week, weeks := p.weekOf()
-		when := fmt.Sprintf("week %d of %d", week, weeks)
+		when := p.c.T("pages.workspace.week_of", "Week", week, "Weeks", weeks)
 		switch e.Status {
 		case store.EnrollmentActive:
 		case store.EnrollmentScheduled:
-			when = common.Starts(e.StartDate, p.c.Now(), p.c.Loc)
+			when = p.c.Starts(e.StartDate)
 		default:
-			when += " · " + e.Status
+			when += " · " + p.c.T("pages.workspace.status."+e.Status)
 			if e.EndedOn != "" {
-				when += " " + e.EndedOn
+				when += " " + p.isoDate(e.EndedOn)
 			}
 		}
 		if e.Paused() {
-			when += " · PAUSED"
+			when += " · " + p.c.T("pages.workspace.paused")
 		}
 		if e.FollowUpDue != "" {
-			due := "follow-up " + e.FollowUpDue
+			due := p.c.T("pages.workspace.follow_up", "Date", p.isoDate(e.FollowUpDue))
 			if e.FollowUpDue <= p.c.Now().In(p.c.Loc).Format(time.DateOnly) {
-				due = "FOLLOW-UP DUE " + e.FollowUpDue
+				due = p.c.T("pages.workspace.follow_up_due", "Date", p.isoDate(e.FollowUpDue))
 			}
 			when += " · " + due
 		}
@@ -86,9 +86,9 @@ func (p *Page) headerView() string {
 	// long module title is what is cut.
 	var facts []string
 	if last := p.lastActive(); !last.IsZero() {
-		facts = append(facts, "active "+common.Ago(p.c.Now(), last))
+		facts = append(facts, p.c.T("pages.workspace.active", "Ago", p.c.Ago(last)))
 	} else {
-		facts = append(facts, "no activity yet")
+		facts = append(facts, p.c.T("pages.workspace.no_activity"))
 	}
 	for _, s := range p.measureSeries() {
 		vals := make([]int, len(s.points))
@@ -100,7 +100,7 @@ func (p *Page) headerView() string {
 		facts = append(facts, fmt.Sprintf("%s %s %d %s", common.ScaleOf(s.in).Short(), st.Spark.Render(sparkline.Render(vals, lo, hi, 12)), last, st.Faint.Render(s.in.Band(last))))
 	}
 	if e != nil && prog != nil && e.UnlockedModules > 0 && e.UnlockedModules <= len(prog.Modules) {
-		facts = append(facts, "module "+fmt.Sprint(e.UnlockedModules)+": "+prog.Modules[e.UnlockedModules-1].Title)
+		facts = append(facts, p.c.T("pages.workspace.module", "N", e.UnlockedModules, "Title", prog.Modules[e.UnlockedModules-1].Title))
 	}
 	line2 := strings.Join(facts, st.Faint.Render(" · "))
 	return common.Truncate(line1, p.width) + "\n" + common.Truncate(line2, p.width)
@@ -108,13 +108,13 @@ func (p *Page) headerView() string {
 
 func (p *Page) riskBanner(rs []store.Reason) string {
 	st := p.c.Styles
-	text := "RISK"
+	text := p.c.T("pages.workspace.risk")
 	if !p.readOnly {
-		text += " (a: acknowledge)"
+		text += " " + p.c.T("pages.workspace.risk_ack_key")
 	}
 	text += ": " + common.ReasonText(rs[0], p.c.Scales)
 	if len(rs) > 1 {
-		text += fmt.Sprintf(" (+%d more)", len(rs)-1)
+		text += " " + p.c.T("pages.workspace.risk_more", "Count", len(rs)-1)
 	}
 	return st.RiskBanner.Render(common.Pad(" "+text, p.width))
 }
@@ -122,8 +122,8 @@ func (p *Page) riskBanner(rs []store.Reason) string {
 func (p *Page) tabsView() string {
 	st := p.c.Styles
 	var parts []string
-	for i, n := range tabNames {
-		label := fmt.Sprintf("%d %s", i+1, n)
+	for i := range tabNames {
+		label := fmt.Sprintf("%d %s", i+1, p.c.T(tabIDs[i]))
 		switch Tab(i) {
 		case TabSubmissions:
 			if w := p.waitingCount(); w > 0 {
@@ -211,7 +211,7 @@ func (p *Page) tabContent() string {
 func (p *Page) submissionsView(h int) string {
 	st := p.c.Styles
 	if len(p.subs) == 0 {
-		return st.Subtle.Render("  No submissions yet.")
+		return st.Subtle.Render("  " + p.c.T("pages.workspace.no_submissions"))
 	}
 	offset := 0
 	if p.subCursor >= h {
@@ -221,7 +221,7 @@ func (p *Page) submissionsView(h int) string {
 	statusW := 14
 	for _, r := range p.subs {
 		if r.waiting() && !p.sentSubs[r.sub.ID] {
-			statusW = max(statusW, len("● waiting ")+ansi.StringWidth(p.waited(r))+1)
+			statusW = max(statusW, ansi.StringWidth(p.c.T("pages.workspace.sub.waiting", "Waited", p.waited(r)))+1)
 		}
 	}
 	var b strings.Builder
@@ -230,19 +230,19 @@ func (p *Page) submissionsView(h int) string {
 		var status string
 		switch {
 		case p.sentSubs[r.sub.ID]:
-			status = st.OK.Render(common.Pad("✓ sent now", statusW))
+			status = st.OK.Render(common.Pad(p.c.T("pages.workspace.sub.sent_now"), statusW))
 		case r.superseded:
-			status = st.Faint.Render(common.Pad("replaced", statusW))
+			status = st.Faint.Render(common.Pad(p.c.T("pages.workspace.sub.replaced"), statusW))
 		case r.waiting():
-			status = st.Badge["due"].Render(common.Pad("● waiting "+p.waited(r), statusW))
+			status = st.Badge["due"].Render(common.Pad(p.c.T("pages.workspace.sub.waiting", "Waited", p.waited(r)), statusW))
 		default:
-			status = st.OK.Render(common.Pad("✓ feedback", statusW))
+			status = st.OK.Render(common.Pad(p.c.T("pages.workspace.sub.feedback"), statusW))
 		}
 		draft := ""
 		if e, ok := p.editors[editor.Key(store.DraftFeedback, r.sub.ID)]; ok && e.Value() != "" || p.draftFor(store.DraftFeedback, r.sub.ID) != nil {
-			draft = st.Accent.Render(" [draft]")
+			draft = st.Accent.Render(" " + p.c.T("pages.workspace.draft"))
 		}
-		line := fmt.Sprintf("%s week %-2d %s · %s%s  %s", status, r.week, r.moduleTitle(), st.Bold.Render(r.title()), draft, st.Faint.Render(p.c.When(r.sub.SubmittedAt)))
+		line := fmt.Sprintf("%s %s %s · %s%s  %s", status, p.c.T("pages.workspace.sub.week", "Week", fmt.Sprintf("%-2d", r.week)), r.moduleTitle(), st.Bold.Render(r.title()), draft, st.Faint.Render(p.c.When(r.sub.SubmittedAt)))
 		if i == p.subCursor {
 			b.WriteString(st.Cursor.Render("› ") + st.Selected.Render(common.Pad(common.Truncate(ansi.Strip(line), p.width-2), p.width-2)))
 		} else {
@@ -259,3 +259,13 @@ func vsep(st *common.Styles, h int) string {
 }
 
 func joinH(parts ...string) string { return lipgloss.JoinHorizontal(lipgloss.Top, parts...) }
+
+// isoDate shows a stored date (YYYY-MM-DD) in the therapist's form; a
+// text that is not a date is shown as it is.
+func (p *Page) isoDate(s string) string {
+	t, err := time.ParseInLocation(time.DateOnly, s, p.c.Loc)
+	if err != nil {
+		return s
+	}
+	return p.c.Date(t)
+}

@@ -39,6 +39,10 @@ const (
 
 var tabNames = []string{"Submissions", "Messages", "Measures", "Diary", "Notes", "Timeline"}
 
+// tabIDs are the catalog ids of the tabs' names on screen.
+var tabIDs = []string{"pages.workspace.tab.submissions", "pages.workspace.tab.messages", "pages.workspace.tab.measures",
+	"pages.workspace.tab.diary", "pages.workspace.tab.notes", "pages.workspace.tab.timeline"}
+
 // TabByName finds a tab by its name (case-insensitive).
 func TabByName(name string) (Tab, bool) {
 	for i, n := range tabNames {
@@ -140,24 +144,24 @@ func New(c *common.Common, item store.QueueItem, readOnly bool, focus *common.Fo
 	p.reader.KeyMap = viewport.KeyMap{}
 	p.content.KeyMap = viewport.KeyMap{}
 	p.keys = KeyMap{
-		ListKeys:     common.NewListKeys(),
-		NextTab:      key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab/→/l", "next tab")),
-		PrevTab:      key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("shift+tab/←/h", "previous tab")),
-		TabN:         key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "go to tab")),
-		Write:        key.NewBinding(key.WithKeys("e", "i"), key.WithHelp("e/i", "write")),
-		ReaderWrite:  key.NewBinding(key.WithKeys("e", "i", "enter"), key.WithHelp("e/i/enter", "write feedback")),
-		ReaderScroll: key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll what the patient wrote")),
-		Correct:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "correct sent feedback")),
-		Ack:          key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "acknowledge risk")),
-		GoAhead:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "go-ahead (read the screening)")),
-		Course:       key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "treatment course")),
-		Summary:      key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "discharge summary")),
-		Next:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next patient")),
-		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		ReaderOut:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close the reader")),
+		ListKeys:     common.NewListKeysIn(c.Printer()),
+		NextTab:      key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab/→/l", c.T("pages.workspace.keys.next_tab"))),
+		PrevTab:      key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("shift+tab/←/h", c.T("pages.workspace.keys.prev_tab"))),
+		TabN:         key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", c.T("pages.workspace.keys.tab_n"))),
+		Write:        key.NewBinding(key.WithKeys("e", "i"), key.WithHelp("e/i", c.T("pages.workspace.keys.write"))),
+		ReaderWrite:  key.NewBinding(key.WithKeys("e", "i", "enter"), key.WithHelp("e/i/enter", c.T("pages.workspace.keys.write_feedback"))),
+		ReaderScroll: key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", c.T("pages.workspace.keys.reader_scroll"))),
+		Correct:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", c.T("pages.workspace.keys.correct"))),
+		Ack:          key.NewBinding(key.WithKeys("a"), key.WithHelp("a", c.T("pages.workspace.keys.ack"))),
+		GoAhead:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", c.T("pages.workspace.keys.go_ahead"))),
+		Course:       key.NewBinding(key.WithKeys("C"), key.WithHelp("C", c.T("pages.workspace.keys.course"))),
+		Summary:      key.NewBinding(key.WithKeys("S"), key.WithHelp("S", c.T("pages.workspace.keys.summary"))),
+		Next:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", c.T("pages.workspace.keys.next"))),
+		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("pages.workspace.keys.back"))),
+		ReaderOut:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("pages.workspace.keys.reader_out"))),
 	}
 	p.keys.Lang = key.NewBinding(key.WithKeys("L"), key.WithHelp("L", p.tr().T("content.workspace.key_lang")))
-	p.keys.Open.SetHelp("enter", "read submission")
+	p.keys.Open.SetHelp("enter", c.T("pages.workspace.keys.open"))
 	if readOnly {
 		for _, b := range []*key.Binding{&p.keys.Write, &p.keys.ReaderWrite, &p.keys.ReaderScroll, &p.keys.Correct, &p.keys.Ack, &p.keys.GoAhead, &p.keys.Next} {
 			b.SetEnabled(false)
@@ -193,7 +197,7 @@ func (p *Page) Editor() *editor.Editor { return p.activeEditor() }
 func (p *Page) Title() string {
 	t := p.name
 	if p.readOnly {
-		t += " (read-only)"
+		t += " " + p.c.T("pages.workspace.read_only")
 	}
 	return t
 }
@@ -383,8 +387,8 @@ func (p *Page) ensureEditor(kind, target string) *editor.Editor {
 			return nil
 		}
 		o.Vars.Exercise = row.title()
-		o.Label = fmt.Sprintf("Feedback on '%s'", row.title())
-		o.Verb = "Send this feedback to " + first
+		o.Label = p.c.T("pages.workspace.editor.feedback_label", "Exercise", row.title())
+		o.Verb = p.c.T("pages.workspace.editor.feedback_verb", "Name", first)
 		supersedes := ""
 		if head := row.head(); head != nil {
 			supersedes = head.ID
@@ -392,23 +396,23 @@ func (p *Page) ensureEditor(kind, target string) *editor.Editor {
 		}
 		o.Send = p.sendFeedback(*row.sub, supersedes)
 	case store.DraftMessage:
-		o.Label = "Reply to " + first
-		o.Verb = "Send this message to " + first
+		o.Label = p.c.T("pages.workspace.editor.reply_label", "Name", first)
+		o.Verb = p.c.T("pages.workspace.editor.reply_verb", "Name", first)
 		enrollment := target
 		o.Send = func(ctx context.Context, body, draftID string) (string, error) {
 			m, err := st.SendMessage(ctx, actor, store.Message{EnrollmentID: enrollment, PatientID: pid, Direction: store.DirectionOut, Body: body}, draftID)
 			return m.ID, err
 		}
 	case store.DraftNote:
-		o.Label = "Private clinical note (not shown to the patient)"
-		o.Verb = "Save this note"
+		o.Label = p.c.T("pages.workspace.editor.note_label")
+		o.Verb = p.c.T("pages.workspace.editor.note_verb")
 		o.Send = func(ctx context.Context, body, draftID string) (string, error) {
 			n, err := st.AddNote(ctx, actor, store.Note{PatientID: pid, Body: body}, draftID)
 			return n.ID, err
 		}
 	case store.DraftSummary:
-		o.Label = "Discharge summary (markdown; signed summaries are final, a correction supersedes)"
-		o.Verb = "Sign this discharge summary"
+		o.Label = p.c.T("pages.workspace.editor.summary_label")
+		o.Verb = p.c.T("pages.workspace.editor.summary_verb")
 		o.Word = "sign"
 		o.Send = p.summarySend(target)
 	}
@@ -431,7 +435,7 @@ func (p *Page) sendFeedback(sub store.Submission, supersedes string) editor.Send
 
 // correctionWords label an editor that corrects sent feedback.
 func (p *Page) correctionWords(row subRow) (label, verb string) {
-	return fmt.Sprintf("Correction of your feedback on '%s'", row.title()), "Send this correction to " + common.FirstName(p.name)
+	return p.c.T("pages.workspace.editor.correction_label", "Exercise", row.title()), p.c.T("pages.workspace.editor.correction_verb", "Name", common.FirstName(p.name))
 }
 
 // offerCorrections turns feedback editors whose send was refused (feedback
@@ -451,16 +455,16 @@ func (p *Page) offerCorrections(gen int) {
 		row, ok := p.subByID(strings.TrimPrefix(k, store.DraftFeedback+":"))
 		head := row.head()
 		if !ok || head == nil {
-			e.SetNotice("Not sent, and the feedback sent elsewhere could not be found. Your text is kept.")
+			e.SetNotice(p.c.T("pages.workspace.editor.sent_elsewhere_lost"))
 			continue
 		}
 		label, verb := p.correctionWords(row)
 		e.Retarget(label, verb, p.sendFeedback(*row.sub, head.ID))
 		who := p.rec.Therapists[head.TherapistID].Name
 		if head.TherapistID == p.c.Actor.ID {
-			who = "you"
+			who = p.c.T("pages.workspace.editor.you")
 		}
-		e.Offer(fmt.Sprintf("Feedback on '%s' was already sent (by %s, %s). Send your text as a correction of it?", row.title(), who, p.c.When(head.SentAt)))
+		e.Offer(p.c.T("pages.workspace.editor.offer_correction", "Exercise", row.title(), "Who", who, "When", p.c.When(head.SentAt)))
 	}
 }
 
@@ -471,17 +475,17 @@ func (p *Page) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return p, p.onRecord(msg)
 	case markedReadMsg:
 		if msg.err != nil {
-			return p, common.Error(fmt.Errorf("could not mark messages read: %w", msg.err))
+			return p, common.Error(fmt.Errorf("%s: %w", p.c.T("pages.workspace.error.mark_read"), msg.err))
 		}
 		return p, func() tea.Msg { return common.ReloadQueueMsg{} }
 	case ackdialog.DoneMsg:
 		p.ack = nil
 		p.layout()
 		if msg.Err != nil {
-			return p, common.Error(fmt.Errorf("acknowledgement not recorded: %w", msg.Err))
+			return p, common.Error(fmt.Errorf("%s: %w", p.c.T("pages.workspace.error.ack"), msg.Err))
 		}
 		if msg.Acked {
-			return p, tea.Batch(common.Status("Risk acknowledged."), p.load("workspace (after acknowledgement)"),
+			return p, tea.Batch(common.Status(p.c.T("pages.workspace.acked")), p.load("workspace (after acknowledgement)"),
 				func() tea.Msg { return common.SentMsg{What: "acknowledgement", PatientID: p.patientID} })
 		}
 		return p, nil
@@ -522,7 +526,7 @@ func (p *Page) onRecord(msg recordMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		p.err = msg.err
-		return tea.Batch(append(cmds, common.Error(fmt.Errorf("could not open the record: %w", msg.err)))...)
+		return tea.Batch(append(cmds, common.Error(fmt.Errorf("%s: %w", p.c.T("pages.workspace.error.open"), msg.err)))...)
 	}
 	p.err = nil
 	p.rec, p.inst, p.svcLoc = msg.rec, msg.inst, msg.loc
@@ -634,12 +638,12 @@ func (p *Page) onSent(msg editor.SentMsg) tea.Cmd {
 			// Sent meanwhile from another window or device: keep the
 			// text, say so, and offer it as a correction once the
 			// record is reloaded.
-			e.SetNotice("Not sent: feedback on this was sent meanwhile from another window or device. Your text is kept; loading it…")
+			e.SetNotice(p.c.T("pages.workspace.editor.sent_elsewhere"))
 			p.correctAfter[msg.Key] = p.loadGen + 1
-			return tea.Batch(cmd, common.Error(errors.New("not sent: feedback was sent meanwhile from elsewhere; your text is kept")),
+			return tea.Batch(cmd, common.Error(errors.New(p.c.T("pages.workspace.error.sent_elsewhere"))),
 				p.load("submission (after feedback sent elsewhere)"))
 		}
-		return tea.Batch(cmd, common.Error(fmt.Errorf("not sent: %w; your text is kept as a draft", msg.Err)))
+		return tea.Batch(cmd, common.Error(fmt.Errorf("%s: %w; %s", p.c.T("pages.workspace.error.not_sent"), msg.Err, p.c.T("pages.workspace.error.kept_as_draft"))))
 	}
 	delete(p.editors, msg.Key)
 	p.forgetDraft(msg.DraftID)
@@ -657,20 +661,20 @@ func (p *Page) onSent(msg editor.SentMsg) tea.Cmd {
 		subID := strings.TrimPrefix(msg.Key, store.DraftFeedback+":")
 		p.sentSubs[subID] = true
 		if next := p.firstWaiting(subID); next != "" {
-			return tea.Batch(sent("feedback", "Feedback sent.", " Next: another submission from "+common.FirstName(p.name)+"."),
+			return tea.Batch(sent("feedback", p.c.T("pages.workspace.sent.feedback"), " "+p.c.T("pages.workspace.sent.next_submission", "Name", common.FirstName(p.name))),
 				p.openReader(next), p.load("submission"))
 		}
-		return tea.Batch(sent("feedback", "Feedback sent.", ""), func() tea.Msg { return common.NextPatientMsg{After: pid} })
+		return tea.Batch(sent("feedback", p.c.T("pages.workspace.sent.feedback"), ""), func() tea.Msg { return common.NextPatientMsg{After: pid} })
 	case store.DraftMessage:
 		p.layout()
-		return tea.Batch(sent("message", "Message sent.", ""), p.load("messages"))
+		return tea.Batch(sent("message", p.c.T("pages.workspace.sent.message"), ""), p.load("messages"))
 	case store.DraftNote:
 		p.layout()
-		return tea.Batch(sent("note", "", ""), common.Status("Note saved."), p.load("notes"))
+		return tea.Batch(sent("note", "", ""), common.Status(p.c.T("pages.workspace.sent.note")), p.load("notes"))
 	case store.DraftSummary:
 		p.summaryOf = ""
 		p.layout()
-		return tea.Batch(sent("discharge summary", "Discharge summary signed.", ""), p.load("timeline (after signing)"))
+		return tea.Batch(sent("discharge summary", p.c.T("pages.workspace.sent.summary"), ""), p.load("timeline (after signing)"))
 	}
 	return nil
 }
@@ -715,13 +719,17 @@ func (p *Page) openReader(id string) tea.Cmd {
 	p.reader.GotoTop()
 	st, actor, ctx, pid := p.c.Store, p.c.Actor, p.c.Ctx, p.patientID
 	detail := "submission " + id
+	what := p.c.T("pages.workspace.error.audit")
 	return common.ToPage(p.id, p.c.Write(func() tea.Msg {
-		return auditedMsg{err: st.RecordAccess(ctx, actor, pid, "read", detail)}
+		return auditedMsg{err: st.RecordAccess(ctx, actor, pid, "read", detail), what: what}
 	}))
 }
 
 // auditedMsg is the end of writing a read to the audit log.
-type auditedMsg struct{ err error }
+type auditedMsg struct {
+	err  error
+	what string // the failure in the therapist's language
+}
 
 // Failed reports a failed audit write (for the status bar when the page
 // is gone).
@@ -729,7 +737,7 @@ func (m auditedMsg) Failed() error {
 	if m.err == nil {
 		return nil
 	}
-	return fmt.Errorf("the reading was not written to the audit log: %w", m.err)
+	return fmt.Errorf("%s: %w", m.what, m.err)
 }
 
 func (p *Page) closeReader() tea.Cmd {

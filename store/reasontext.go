@@ -1,0 +1,160 @@
+package store
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"polku/internal/i18n"
+)
+
+// The sentences of the queue are built here but read far away, by a
+// person in their own language: each reason carries, beside its English
+// Text and Badge, the same sentence as data (Msg, BadgeMsg), and the edge
+// that knows the reader renders it (Localize). The arguments of those
+// messages are values, other messages, or the argument types below, which
+// the reader's language formats.
+
+// dayArg is a date of a message, shown without the year: "19 Nov" in
+// English, "19.11." in Finnish and Swedish. It keeps the location the
+// rules count days in.
+type dayArg struct{ t time.Time }
+
+// dateArg is a date with its year: "19 Nov 2026", "19.11.2026".
+type dateArg struct{ t time.Time }
+
+// clockArg is a time of day: "10:00", "10.00".
+type clockArg struct{ t time.Time }
+
+// numArg is a decimal number with prec decimals, with the language's
+// decimal mark.
+type numArg struct {
+	v    float64
+	prec int
+}
+
+// listArg is a list of messages rendered one after another, separated by
+// the language's list separator (store.list_sep).
+type listArg []i18n.Message
+
+func day(t time.Time, loc *time.Location) dayArg { return dayArg{t.In(loc)} }
+
+func clock(t time.Time, loc *time.Location) clockArg { return clockArg{t.In(loc)} }
+
+// signed is an integer with its sign: "+3", "-2", "+0".
+func signed(n int) string {
+	if n < 0 {
+		return "-" + strconv.Itoa(-n)
+	}
+	return "+" + strconv.Itoa(n)
+}
+
+// RenderMessage renders a message built by the store in a reader's
+// language, formatting its dates, times, numbers and nested messages in
+// that language.
+func RenderMessage(p *i18n.Printer, m i18n.Message) string {
+	if len(m.Args) == 0 {
+		return p.T(m.ID)
+	}
+	args := make(map[string]any, len(m.Args))
+	for k, v := range m.Args {
+		args[k] = renderArg(p, v)
+	}
+	return p.M(i18n.Message{ID: m.ID, Args: args})
+}
+
+func renderArg(p *i18n.Printer, v any) any {
+	switch v := v.(type) {
+	case i18n.Message:
+		return RenderMessage(p, v)
+	case listArg:
+		parts := make([]string, len(v))
+		for i, m := range v {
+			parts[i] = RenderMessage(p, m)
+		}
+		return strings.Join(parts, p.T("store.list_sep"))
+	case dayArg:
+		if p.Lang() == i18n.EN {
+			return v.t.Format("2 Jan")
+		}
+		return strconv.Itoa(v.t.Day()) + "." + strconv.Itoa(int(v.t.Month())) + "."
+	case dateArg:
+		return p.Date(v.t)
+	case clockArg:
+		return p.Time(v.t)
+	case numArg:
+		return p.Number(v.v, v.prec)
+	}
+	return v
+}
+
+// Localize renders the reason's sentence and badge in p's language (a
+// reason without a message keeps its English text).
+func (r *Reason) Localize(p *i18n.Printer) {
+	if r.Msg.ID != "" {
+		r.Text = RenderMessage(p, r.Msg)
+	}
+	if r.BadgeMsg.ID != "" {
+		r.Badge = RenderMessage(p, r.BadgeMsg)
+	}
+}
+
+// Localize renders every reason of the queue in p's language, in place.
+// It can run more than once: it renders from the messages, not the text.
+func (q *Queue) Localize(p *i18n.Printer) {
+	if q == nil || p == nil {
+		return
+	}
+	for i := range q.Items {
+		for j := range q.Items[i].Reasons {
+			q.Items[i].Reasons[j].Localize(p)
+		}
+	}
+}
+
+// Localize renders every reason of the intake queue in p's language, in
+// place.
+func (q *IntakeQueue) Localize(p *i18n.Printer) {
+	if q == nil || p == nil {
+		return
+	}
+	for i := range q.Items {
+		for j := range q.Items[i].Reasons {
+			q.Items[i].Reasons[j].Localize(p)
+		}
+	}
+}
+
+// DescribeEventMsg is DescribeEvent as a message, for a reader of another
+// language (RenderMessage renders it).
+func DescribeEventMsg(ev EnrollmentEvent, handle func(id string) string) i18n.Message {
+	var what i18n.Message
+	switch ev.Kind {
+	case CourseExtend:
+		what = i18n.Msg("store.event.extend", "Count", ev.Weeks, "End", isoDay(ev.PlannedEnd))
+	case CourseTransfer:
+		what = i18n.Msg("store.event.transfer", "From", handle(ev.FromTherapist), "To", handle(ev.ToTherapist))
+	case CourseDiscontinue:
+		code := ev.ReasonCode
+		if _, ok := discontinueWords[code]; !ok || code == EndOther {
+			code = "other_reason" // "other" is a word the catalogs keep for plural forms
+		}
+		what = i18n.Msg("store.event.discontinue", "Reason", i18n.Msg("store.discontinue_reason."+code))
+	default:
+		what = i18n.Msg("store.event." + ev.Kind)
+	}
+	reason := any("")
+	if r := strings.TrimSpace(ev.Reason); r != "" {
+		reason = " (" + r + ")"
+	}
+	return i18n.Msg("store.event.line", "Date", isoDay(ev.Date), "What", what, "Reason", reason, "By", handle(ev.ActorID))
+}
+
+// isoDay is a stored date (YYYY-MM-DD) as a date argument, or the text as
+// it is.
+func isoDay(s string) any {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return dateArg{t}
+	}
+	return s
+}
