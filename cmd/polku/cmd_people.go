@@ -18,7 +18,7 @@ func (a *app) therapistsCmd() *cobra.Command {
 		Aliases: []string{"therapist"},
 		Short:   "Add and list therapist, supervisor and admin accounts",
 	}
-	cmd.AddCommand(a.therapistsAddCmd(), a.therapistsListCmd(), a.therapistsSetCmd())
+	cmd.AddCommand(a.therapistsAddCmd(), a.therapistsListCmd(), a.therapistsShowCmd(), a.therapistsSetCmd())
 	return cmd
 }
 
@@ -37,7 +37,10 @@ func (a *app) therapistsAddCmd() *cobra.Command {
 			}
 			t.Handle = args[0]
 			if strings.TrimSpace(t.Name) == "" {
-				return usagef("--name is required")
+				return usagef("%s", a.T("cli.therapists.name_required"))
+			}
+			if err := a.checkUILang(t.UILang); err != nil {
+				return err
 			}
 			t.Languages = []string{}
 			for _, l := range strings.Split(langs, ",") {
@@ -61,7 +64,7 @@ func (a *app) therapistsAddCmd() *cobra.Command {
 			if o.json() {
 				return writeJSON(a.env.stdout, added)
 			}
-			fmt.Fprintf(a.env.stdout, "added %s %s (%s)\n", added.Role, added.Handle, added.ID)
+			fmt.Fprintln(a.env.stdout, a.T("cli.therapists.added", "Role", a.roleName(added.Role), "Handle", added.Handle, "ID", added.ID))
 			return nil
 		},
 	}
@@ -72,6 +75,7 @@ func (a *app) therapistsAddCmd() *cobra.Command {
 	f.StringVar(&langs, "languages", "fi", "languages, comma-separated (fi, sv, en)")
 	f.IntVar(&t.Capacity, "capacity", 100, "how many active patients the therapist can carry")
 	f.BoolVar(&t.Intake, "intake", false, "works the team's intake queue (with the supervisors)")
+	f.StringVar(&t.UILang, "ui-lang", "", "language of the interface: fi, sv or en (default: none, --lang and the environment decide)")
 	addOutputFlag(cmd)
 	return cmd
 }
@@ -98,13 +102,16 @@ func (a *app) therapistsListCmd() *cobra.Command {
 				return writeJSON(a.env.stdout, ts)
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "HANDLE\tNAME\tROLE\tTEAM\tLANGUAGES\tCAPACITY\tINTAKE")
+			fmt.Fprintln(tw, strings.Join([]string{a.T("cli.therapists.col.handle"), a.T("cli.therapists.col.name"), a.T("cli.therapists.col.role"),
+				a.T("cli.therapists.col.team"), a.T("cli.therapists.col.languages"), a.T("cli.therapists.col.capacity"),
+				a.T("cli.therapists.col.intake"), a.T("cli.therapists.col.ui_lang")}, "\t"))
 			for _, t := range ts {
 				in := "-"
 				if t.Intake {
-					in = "yes"
+					in = a.yesNo(true)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", t.Handle, t.Name, t.Role, dash(t.Team), dash(strings.Join(t.Languages, ",")), t.Capacity, in)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Handle, t.Name, a.roleName(t.Role), dash(t.Team), dash(strings.Join(t.Languages, ",")),
+					a.p.Int(t.Capacity), in, dash(t.UILang))
 			}
 			return tw.Flush()
 		},

@@ -548,13 +548,20 @@ func (a *app) referralsWaitCmd() *cobra.Command {
 
 func (a *app) therapistsSetCmd() *cobra.Command {
 	var intake bool
+	var uiLang string
 	cmd := &cobra.Command{
-		Use:   "set HANDLE --intake=true|false",
-		Short: "Change an account: whether it works the team's intake queue",
+		Use:   "set HANDLE [--intake=true|false] [--ui-lang fi|sv|en]",
+		Short: "Change an account: whether it works the team's intake queue, the language of its interface",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !cmd.Flags().Changed("intake") {
-				return usagef("say what to change: --intake=true or --intake=false")
+			setIntake, setLang := cmd.Flags().Changed("intake"), cmd.Flags().Changed("ui-lang")
+			if !setIntake && !setLang {
+				return usagef("%s", a.T("cli.therapists.set_what"))
+			}
+			if setLang {
+				if err := a.checkUILang(uiLang); err != nil {
+					return err
+				}
 			}
 			ctx, db, actor, o, err := a.intakeWrite(cmd)
 			if err != nil {
@@ -565,21 +572,39 @@ func (a *app) therapistsSetCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := db.SetTherapistIntake(ctx, actor, th.ID, th.Version, intake); err != nil {
-				return err
+			if setIntake {
+				if err := db.SetTherapistIntake(ctx, actor, th.ID, th.Version, intake); err != nil {
+					return err
+				}
+				if th, err = db.TherapistByHandle(ctx, args[0]); err != nil {
+					return err
+				}
 			}
-			th, err = db.TherapistByHandle(ctx, args[0])
-			if err != nil {
-				return err
+			if setLang {
+				if err := db.SetTherapistUILang(ctx, actor, th.ID, th.Version, uiLang); err != nil {
+					return err
+				}
+				if th, err = db.TherapistByHandle(ctx, args[0]); err != nil {
+					return err
+				}
+			}
+			if th.ID == actor.ID {
+				a.speak(th) // the confirmation in the language just chosen
 			}
 			if o.json() {
 				return writeJSON(a.env.stdout, th)
 			}
-			fmt.Fprintf(a.env.stdout, "%s: intake worker %v\n", th.Handle, th.Intake)
+			if setIntake {
+				fmt.Fprintln(a.env.stdout, a.T("cli.therapists.intake_set", "Handle", th.Handle, "Value", a.yesNo(th.Intake)))
+			}
+			if setLang {
+				fmt.Fprintln(a.env.stdout, a.T("cli.therapists.ui_lang_set", "Handle", th.Handle, "Lang", a.uiLangName(th.UILang)))
+			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&intake, "intake", false, "works the team's intake queue")
+	cmd.Flags().StringVar(&uiLang, "ui-lang", "", "language of the interface: fi, sv or en ('' clears it: --lang, then LC_ALL/LC_MESSAGES/LANG decide)")
 	addOutputFlag(cmd)
 	return cmd
 }

@@ -92,11 +92,16 @@ var examples = map[string]string{
   polku simulate --server http://127.0.0.1:7420 --token ADMIN-TOKEN --count 20`,
 	"polku init": `  polku init --db /srv/polku/polku.db
   polku init --no-builtin`,
-	"polku therapists":      `  polku therapists list`,
-	"polku therapists add":  `  polku therapists add anna --name "Anna Virtanen" --team south --languages fi,sv`,
+	"polku therapists": `  polku therapists list`,
+	"polku therapists add": `  polku therapists add anna --name "Anna Virtanen" --team south --languages fi,sv
+  polku therapists add bert --name "Bert Holm" --languages sv --ui-lang sv`,
 	"polku therapists list": `  polku therapists list --output json`,
-	"polku therapists set":  `  polku therapists set ilse --intake=true`,
-	"polku referrals":       `  polku referrals list --as sara`,
+	"polku therapists set": `  polku therapists set ilse --intake=true
+  polku therapists set anna --ui-lang fi
+  polku therapists set anna --ui-lang ''          # no setting: --lang, then LC_ALL/LC_MESSAGES/LANG`,
+	"polku therapists show": `  polku therapists show anna
+  polku therapists show anna --output json`,
+	"polku referrals": `  polku referrals list --as sara`,
 	"polku referrals add": `  polku referrals add --file referral.json --dry-run
   polku referrals add --source EHR-1 --pseudonym P-1 --name "Aino K" --birth-date 1990-04-01 \
     --region pirkanmaa --referrer "Dr. Lehto" --organisation "Tampere health centre" \
