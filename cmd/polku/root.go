@@ -312,6 +312,7 @@ Try it with synthetic data: polku demo`,
 		a.simulateCmd(),
 	)
 	a.finishCommands(root)
+	a.localizeHelp(root)
 	return root
 }
 
