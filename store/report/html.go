@@ -392,7 +392,7 @@ func (r *Report) WriteHTML(w io.Writer, p *i18n.Printer) error {
 			p.T("report.html.days", "Count", r.Access.PromiseDays)),
 		"Latency": histChart(p, p.T("report.html.latency_title"), p.T("report.html.unit_working_days"), r.Work.Latency, r.Work.PromiseWorkingDays,
 			p.T("report.html.working_days", "Count", r.Work.PromiseWorkingDays)),
-		"Lang": p.Lang(),
+		"Lang":   p.Lang(),
 		"Charts": charts,
 	}
 	var keys, labels []string
