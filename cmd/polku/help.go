@@ -133,10 +133,10 @@ func (a *app) usage(c *cobra.Command) error {
 	var b strings.Builder
 	b.WriteString(a.T("cli.usage.usage"))
 	if c.Runnable() {
-		fmt.Fprintf(&b, "\n  %s", c.UseLine())
+		fmt.Fprintf(&b, "\n  %s", strings.Replace(c.UseLine(), "[flags]", "["+a.T("cli.usage.flags_word")+"]", 1))
 	}
 	if c.HasAvailableSubCommands() {
-		fmt.Fprintf(&b, "\n  %s [command]", c.CommandPath())
+		fmt.Fprintf(&b, "\n  %s [%s]", c.CommandPath(), a.T("cli.usage.command_word"))
 	}
 	if len(c.Aliases) > 0 {
 		fmt.Fprintf(&b, "\n\n%s\n  %s", a.T("cli.usage.aliases"), c.NameAndAliases())
