@@ -264,6 +264,9 @@ func plural(n int, one, many string) string {
 }
 
 func (a *app) rootCmd() *cobra.Command {
+	if a.p == nil { // run sets it from --lang and the environment
+		a.p = i18n.New(i18n.Resolve("", "", a.env.getenv))
+	}
 	root := &cobra.Command{
 		Use:   "polku",
 		Short: "The therapist's workbench for guided internet therapy",
