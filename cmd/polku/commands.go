@@ -148,7 +148,7 @@ var examples = map[string]string{
 // mistyped subcommand.
 func (a *app) finishCommands(root *cobra.Command) {
 	root.AddGroup(commandGroups...)
-	root.Args = unknownSubcommand
+	root.Args = a.unknownSubcommand
 	root.Version = versionString()
 	root.SetVersionTemplate("polku version {{.Version}}\n")
 	root.RegisterFlagCompletionFunc("as", a.completeHandles)
@@ -163,11 +163,11 @@ func (a *app) finishCommands(root *cobra.Command) {
 		if c.HasSubCommands() && !c.Runnable() {
 			// A group of commands: with a mistyped subcommand, say so (exit 2)
 			// instead of printing the help and succeeding.
-			c.Args = unknownSubcommand
+			c.Args = a.unknownSubcommand
 			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 		}
 		c.SuggestionsMinimumDistance = 2
-		explainArgs(c)
+		a.explainArgs(c)
 		if c.Flags().Lookup("therapist") != nil { // always a handle
 			c.RegisterFlagCompletionFunc("therapist", a.completeHandles)
 		}
@@ -192,13 +192,13 @@ func (a *app) finishCommands(root *cobra.Command) {
 
 // unknownSubcommand refuses arguments to a command that only has
 // subcommands, with cobra's suggestions for a mistyped one.
-func unknownSubcommand(cmd *cobra.Command, args []string) error {
+func (a *app) unknownSubcommand(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	msg := a.T("cli.args.unknown_command", "Name", fmt.Sprintf("%q", args[0]), "Path", fmt.Sprintf("%q", cmd.CommandPath()))
 	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-		msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
+		msg += "\n\n" + a.T("cli.args.did_you_mean") + "\n\t" + strings.Join(s, "\n\t")
 	}
 	return usageError{fmt.Errorf("%s", msg)}
 }

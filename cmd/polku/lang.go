@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"polku/programs"
 	"polku/store"
 )
 
@@ -128,4 +130,73 @@ func (a *app) explain(err error) string {
 		return a.T("cli.err.forbidden", "Detail", strings.TrimSuffix(msg, ": "+store.ErrForbidden.Error()))
 	}
 	return msg
+}
+
+// className is a queue class in the person's language (the JSON keeps the
+// code).
+func (a *app) className(c store.Class) string {
+	switch c {
+	case store.ClassRisk:
+		return a.T("cli.class.risk")
+	case store.ClassOverdue:
+		return a.T("cli.class.overdue")
+	case store.ClassDeterioration:
+		return a.T("cli.class.deterioration")
+	case store.ClassDue:
+		return a.T("cli.class.due")
+	case store.ClassInactive:
+		return a.T("cli.class.inactive")
+	case store.ClassEnding:
+		return a.T("cli.class.ending")
+	case store.ClassStarting:
+		return a.T("cli.class.starting")
+	case store.ClassFollowUp:
+		return a.T("cli.class.follow_up")
+	case store.ClassWaiting:
+		return a.T("cli.class.waiting")
+	}
+	return c.String()
+}
+
+// statusName is an enrollment's or a referral's status in the person's
+// language; a status it does not know stays the code.
+func (a *app) statusName(s string) string {
+	if a.p.Lang() == "en" || s == "" {
+		return s
+	}
+	if id := "cli.status." + strings.ReplaceAll(s, "-", "_"); a.p.Has(id) {
+		return a.p.T(id)
+	}
+	return s
+}
+
+// changeName is a change status (programs.Change*) in the person's
+// language.
+func (a *app) changeName(s string) string {
+	switch s {
+	case programs.ChangeReliableRecovery:
+		return a.T("cli.change.reliable_recovery")
+	case programs.ChangeRecovery:
+		return a.T("cli.change.recovery")
+	case programs.ChangeReliableImprovement:
+		return a.T("cli.change.reliable_improvement")
+	case programs.ChangeNone:
+		return a.T("cli.change.none")
+	case programs.ChangeReliableDeterioration:
+		return a.T("cli.change.reliable_deterioration")
+	}
+	return s
+}
+
+// day is a YYYY-MM-DD date in the language's form ("1.12.2026" in Finnish
+// and Swedish); English keeps the ISO form the tables have always had.
+func (a *app) day(s string) string {
+	if a.p.Lang() == "en" {
+		return s
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return a.p.Date(t)
 }

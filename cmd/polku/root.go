@@ -280,7 +280,7 @@ Try it with synthetic data: polku demo`,
 		Args:          cobra.NoArgs,
 		RunE:          a.runTUI,
 	}
-	root.SetFlagErrorFunc(flagError) // with "did you mean" (args.go)
+	root.SetFlagErrorFunc(a.flagError) // with "did you mean" (args.go)
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.dbPath, "db", "", "store file (env POLKU_DB; default "+defaultDBHint()+")")
 	pf.StringVar(&a.as, "as", "", "act as this therapist handle (env POLKU_AS)")
