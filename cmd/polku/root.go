@@ -52,6 +52,7 @@ type app struct {
 	quiet  bool           // --quiet: no progress on standard error
 	lang   string         // --lang: the interface language (i18n.Resolve)
 	p      *i18n.Printer  // the language the person at the keyboard reads (speak)
+	help   bool           // the command line asks for help: p has the help texts
 	zone   *time.Location // the service's time zone, once a store is open
 	remote *remoteSession // set while the workbench runs on a replica
 	// interruptNote, when set, is what an interruption now leaves behind
@@ -72,7 +73,7 @@ func (a *app) T(id string, kv ...any) string { return a.p.T(id, kv...) }
 // command runs as (their ui-lang, unless --lang says otherwise).
 func (a *app) speak(th store.Therapist) {
 	if l := a.uiLang(th.UILang); l != a.p.Lang() {
-		a.p = i18n.New(l)
+		a.p = a.printer(l)
 	}
 }
 
@@ -85,6 +86,32 @@ func (a *app) speakAs(ctx context.Context, db *store.DB) {
 			a.speak(th)
 		}
 	}
+}
+
+// printer is the Printer of lang: without the help texts (the clihelp
+// catalogs, the largest) unless the command line asks for help, so that a
+// command that shows none does not parse them.
+func (a *app) printer(lang string) *i18n.Printer {
+	if a.help {
+		return i18n.New(lang)
+	}
+	return i18n.NewExcept(lang, "clihelp")
+}
+
+// wantsHelp says whether a command line shows help: --help or -h, or the
+// help or completion commands.
+func wantsHelp(args []string) bool {
+	for _, s := range args {
+		switch {
+		case s == "--":
+			return false
+		case s == "--help", s == "-h", strings.HasPrefix(s, "--help="):
+			return true
+		case s == "help", s == "completion": // (or a flag's value: parsing more than needed is harmless)
+			return true
+		}
+	}
+	return false
 }
 
 // langFromArgs is the value of --lang on a command line, read before the
@@ -116,8 +143,8 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 func run(ctx context.Context, e *env) int {
 	e, flush := e.sanitized() // nothing reaches a terminal raw (output.go)
 	defer flush()
-	a := &app{env: e}
-	a.p = i18n.New(i18n.Resolve(langFromArgs(e.args), "", e.getenv))
+	a := &app{env: e, help: wantsHelp(e.args)}
+	a.p = a.printer(i18n.Resolve(langFromArgs(e.args), "", e.getenv))
 	root := a.rootCmd()
 	root.SetArgs(e.args)
 	root.SetIn(e.stdin)
@@ -265,7 +292,8 @@ func plural(n int, one, many string) string {
 
 func (a *app) rootCmd() *cobra.Command {
 	if a.p == nil { // run sets it from --lang and the environment
-		a.p = i18n.New(i18n.Resolve("", "", a.env.getenv))
+		a.help = true
+		a.p = a.printer(i18n.Resolve("", "", a.env.getenv))
 	}
 	root := &cobra.Command{
 		Use:   "polku",
