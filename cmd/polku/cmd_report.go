@@ -138,7 +138,7 @@ func writeOut(a *app, out string, write func(w io.Writer, file bool) error) erro
 	if err := os.Rename(tmp.Name(), out); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.env.stderr, "wrote %s\n", out)
+	fmt.Fprintln(a.env.stderr, a.T("cli.run.wrote", "File", out))
 	return nil
 }
 

@@ -113,6 +113,9 @@ func (a *app) explain(err error) string {
 	if a.p.Lang() == "en" {
 		return msg
 	}
+	if rest, ok := strings.CutPrefix(msg, "--output must be table or json, not "); ok {
+		return a.T("cli.run.output_values", "Value", rest)
+	}
 	var conflict *store.ConflictError
 	var field *store.FieldError
 	switch {

@@ -437,10 +437,10 @@ func (a *app) openReadReplica(ctx context.Context) (*store.DB, bool, error) {
 	if eng.Status().LastSync.IsZero() {
 		// Never synced to the end (new, or a first sync was interrupted):
 		// finish it before reading, so that nothing half-fetched is shown.
-		fmt.Fprintf(a.env.stderr, "fetching your patients from %s (first sync of %s)...\n", l.Server, l.Replica)
+		fmt.Fprintln(a.env.stderr, a.T("cli.sync.first", "Server", l.Server, "Replica", l.Replica))
 		if _, err = a.syncRound(ctx, eng); err != nil {
 			db.Close()
-			return nil, true, fmt.Errorf("the first sync of the replica failed: %w", err)
+			return nil, true, fmt.Errorf("%s: %w", a.T("cli.sync.first_failed"), err)
 		}
 	}
 	th, err := db.Therapist(ctx, l.TherapistID)
@@ -554,7 +554,7 @@ func addOutputFlag(cmd *cobra.Command) {
 
 func (o *output) check() error {
 	if o.format != "table" && o.format != "json" {
-		return usagef("--output must be table or json, not %q", o.format)
+		return usagef("--output must be table or json, not %q", o.format) // said in the language by explain
 	}
 	return nil
 }
