@@ -164,7 +164,10 @@ func (a *app) finishCommands(root *cobra.Command) {
 			// A group of commands: with a mistyped subcommand, say so (exit 2)
 			// instead of printing the help and succeeding.
 			c.Args = a.unknownSubcommand
-			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+			c.RunE = func(cmd *cobra.Command, _ []string) error {
+				a.wantHelp(cmd.Root()) // a group of commands alone shows its help
+				return cmd.Help()
+			}
 		}
 		c.SuggestionsMinimumDistance = 2
 		a.explainArgs(c)

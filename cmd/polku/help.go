@@ -127,6 +127,18 @@ func (a *app) localizeHelp(root *cobra.Command) {
 	root.SetVersionTemplate(a.T("cli.usage.version") + "\n")
 }
 
+// wantHelp readies the help in the person's language when a command shows
+// it without having asked for it on the command line (a group of commands
+// run alone): the help catalogs were not parsed.
+func (a *app) wantHelp(root *cobra.Command) {
+	if a.help {
+		return
+	}
+	a.help = true
+	a.p = a.printer(a.p.Lang())
+	a.localizeHelp(root)
+}
+
 // usage is cobra's usage text with its headings in the person's language.
 func (a *app) usage(c *cobra.Command) error {
 	w := c.OutOrStderr()
