@@ -512,14 +512,15 @@ const MaxImportErrors = 50
 func (db *DB) Import(ctx context.Context, actor Actor, r io.Reader, dryRun bool) (ImportSummary, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	stored, err := db.storedRecords(ctx)
-	if err != nil {
-		return ImportSummary{}, err
-	}
-	defer stored.close()
 	return db.importRecords(ctx, actor, dryRun, func(yield func(line int, rec any, err error) bool) error {
-		// The snapshot ends with the reading, before the commit and its
-		// checkpoint, which would wait for it.
+		// The snapshot begins inside the write transaction (which holds the
+		// store's write lock), so it is the store the import writes into;
+		// it ends with the reading, before the commit and its checkpoint,
+		// which would wait for it.
+		stored, err := db.storedRecords(ctx)
+		if err != nil {
+			return err
+		}
 		defer stored.close()
 		line := 0
 		for sc.Scan() {
