@@ -620,7 +620,6 @@ type importer struct {
 	t        *tx
 	db       *DB
 	base     txRefs
-	failed   bool // a line was bad: the transaction will be rolled back
 	programs map[string]*programs.Program
 	instr    map[string]*programs.Instrument
 	ther     map[string]*Therapist
@@ -773,7 +772,6 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 					errs.Lines = append(errs.Lines, LineError{Line: line, Err: err})
 				}
 				errs.Total++
-				im.failed = true
 			}
 			return true
 		})
