@@ -66,7 +66,7 @@ func TestE2EGroups(t *testing.T) {
 	e.keys("Escape")
 	e.waitFor("Needs you")
 	e.keys("c")
-	e.waitFor("Cohorts", "Spring group")
+	e.waitFor("Cohorts", "Kevätryhmä")
 	e.keys("Enter")
 	screen = e.waitFor("This week's module", "SYN-G0001")
 	t.Logf("cohort:\n%s", screen)
@@ -74,7 +74,7 @@ func TestE2EGroups(t *testing.T) {
 	msg := "Group e2e message " + time.Now().Format("150405")
 	e.typeSlowly(msg)
 	e.keys("C-s")
-	e.waitFor("Sent to the 8 members of Spring group.")
+	e.waitFor("Sent to the 8 members of Kevätryhmä.")
 	if n := e.sql("SELECT COUNT(*) FROM group_messages WHERE body = '" + msg + "'"); n != "1" {
 		t.Fatalf("group message rows: %s", n)
 	}

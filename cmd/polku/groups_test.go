@@ -33,7 +33,8 @@ func TestSimulateGroupMembersPost(t *testing.T) {
 		t.Fatal("both portals post to groups")
 	}
 	what, err := p.(groupPoster).groupPost(ctx, rand.New(rand.NewPCG(1, 2)))
-	if err != nil || what != "posted to Spring group peers" {
+	gs, _ := db.GroupsOfPatient(ctx, member)
+	if err != nil || len(gs) != 1 || what != "posted to "+gs[0].Name {
 		t.Fatalf("groupPost: %q %v", what, err)
 	}
 	after, _ := db.ModerationQueue(ctx, store.ActorFor(th, "t"), false)

@@ -13,17 +13,6 @@ import (
 // and the demo therapist's latest finished treatments with signed
 // discharge summaries (docs/clinical.md, "The course of a treatment").
 
-var pauseReasons = []string{"surgery, continues after sick leave (synthetic)", "moving house this month (synthetic)",
-	"a family member in hospital (synthetic)", "exam period, asked for a break (synthetic)"}
-
-var discontinueTexts = map[string]string{
-	store.EndPatientChoice: "felt better and wanted to stop (synthetic)",
-	store.EndDidNotStart:   "did not log in after three reminders (synthetic)",
-	store.EndOtherCare:     "moved to the psychiatric outpatient clinic (synthetic)",
-	store.EndNotSuitable:   "needs face-to-face treatment (synthetic)",
-	store.EndNoContact:     "no answer to messages or calls (synthetic)",
-}
-
 // course adds the patient's course events; it draws from the patient's
 // own random source after everything else, so the rest of the store is as
 // it was without it.
@@ -67,7 +56,7 @@ func (g *gen) course(pp *patientPlan) {
 		if pp.horizon.Before(pp.start.AddDate(0, 0, 10)) && rng.IntN(2) == 0 {
 			ev.ReasonCode = store.EndDidNotStart
 		}
-		ev.Reason = discontinueTexts[ev.ReasonCode]
+		ev.Reason = texts(pp.therapistLang()).discontinue[ev.ReasonCode]
 		e.EndedOn = ev.Date
 		pp.records = append(pp.records, ev)
 	case store.EnrollmentActive:
@@ -82,7 +71,8 @@ func (g *gen) course(pp *patientPlan) {
 			}
 			at := pp.horizon.AddDate(0, 0, 2)
 			ev := event(store.CoursePause, at, pp.therapist.ID)
-			ev.Reason = pauseReasons[rng.IntN(len(pauseReasons))]
+			pause := texts(pp.therapistLang()).pause
+			ev.Reason = pause[rng.IntN(len(pause))]
 			e.PausedSince = &at
 			pp.records = append(pp.records, ev)
 		case safe && (rng.IntN(40) == 0 || (demo && g.demoMoved < 2)) && g.today.Sub(pp.start) > 14*24*time.Hour:
@@ -96,7 +86,7 @@ func (g *gen) course(pp *patientPlan) {
 			}
 			at := pp.start.AddDate(0, 0, 7+rng.IntN(5)).Add(13 * time.Hour)
 			ev := event(store.CourseTransfer, at, g.supervisorOf(pp.therapist))
-			ev.FromTherapist, ev.ToTherapist, ev.Reason = from.ID, pp.therapist.ID, "the therapist went on leave (synthetic)"
+			ev.FromTherapist, ev.ToTherapist, ev.Reason = from.ID, pp.therapist.ID, texts(pp.therapistLang()).transfer
 			beforeTransfer(pp.records, at, from.ID)
 			// Written right after the enrollment: the checks of what
 			// follows read who was assigned when from it.
@@ -192,7 +182,7 @@ func (g *gen) signSummaries(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		body := d.Body + "\n## The therapist's comment\n\nWorked steadily through the program; the plan for keeping up the skills is agreed. (synthetic)\n"
+		body := d.Body + texts(therapistLanguage(th)).summaryComment
 		if _, err := g.db.SignSummary(ctx, actor, id, body); err != nil {
 			return err
 		}

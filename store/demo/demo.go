@@ -85,6 +85,7 @@ type gen struct {
 	demoPaused    int               // paused treatments given to the demo therapist so far
 	demoMoved     int               // treatments transferred to the demo therapist so far
 	demoFollowUps int               // follow-ups answered by the demo therapist's patients so far
+	riskLangs     map[string]int    // the demo therapist's patients with a possible-risk message, by language
 	supervisors   map[string]string // supervisor id by team
 	idTick        int64
 }
@@ -166,7 +167,7 @@ func newGen(ctx context.Context, db *store.DB, cfg Config) (*gen, error) {
 		return nil, err
 	}
 	g := &gen{ctx: ctx, db: db, cfg: cfg, now: cfg.Now.UTC().Truncate(time.Minute), loc: pol.Location(),
-		progs: map[string]progInfo{}, instruments: map[string]*programs.Instrument{}, sum: Summary{Enrollments: map[string]int{}}}
+		progs: map[string]progInfo{}, riskLangs: map[string]int{}, instruments: map[string]*programs.Instrument{}, sum: Summary{Enrollments: map[string]int{}}}
 	lt := g.now.In(g.loc)
 	g.today = time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, g.loc)
 	for _, id := range []string{"gad", "depression", "insomnia", "social-anxiety-youth"} {
@@ -200,21 +201,22 @@ func (g *gen) staff() []any {
 	teams := (g.cfg.Therapists + 7) / 8
 	g.sum.Teams = teams
 	rng := rand.New(rand.NewPCG(g.cfg.Seed, 1<<40))
+	named := map[string]int{} // therapists named so far, by language
 	for i := 0; i < g.cfg.Therapists; i++ {
-		handle, name := DemoHandle, "Demo Therapist"
+		lang := TherapistLanguage(g.cfg.Seed, i)
+		handle, name := DemoHandle, "Sanna Esimerkki"
 		if i > 0 {
-			name = therapistNames[(i-1)%len(therapistNames)]
+			names := therapistNamesIn[lang]
+			k := named[lang]
+			named[lang]++
+			name = names[k%len(names)]
 			handle = strings.ToLower(strings.Split(name, " ")[0])
-			if i > len(therapistNames) {
-				handle = fmt.Sprintf("%s%d", handle, (i-1)/len(therapistNames)+1)
+			if k >= len(names) {
+				handle = fmt.Sprintf("%s%d", handle, k/len(names)+1)
 			}
 			handle = strings.NewReplacer("ä", "a", "ö", "o", "å", "a").Replace(handle)
 		}
-		langs := []string{"fi"}
-		if rng.IntN(4) == 0 {
-			langs = append(langs, "sv")
-		}
-		langs = append(langs, "en")
+		langs := therapistLanguages(lang, rng.IntN(4) == 0, i == 0)
 		t := store.Therapist{ID: g.id(at), Handle: handle, Name: name, Role: store.RoleTherapist,
 			Team: fmt.Sprintf("team-%d", i/8+1), Languages: langs, Capacity: 110, CreatedAt: at, UpdatedAt: at, Version: 1}
 		g.therapists = append(g.therapists, t)
@@ -245,6 +247,24 @@ func (g *gen) staff() []any {
 		Languages: []string{"fi", "en"}, CreatedAt: at, UpdatedAt: at, Version: 1})
 	g.sum.Therapists = len(g.therapists)
 	return out
+}
+
+// speaker is therapist i if they speak lang, else one of those who do,
+// in turn by i (the demo therapist speaks every language).
+func (g *gen) speaker(i int, lang string) int {
+	if speaks(g.therapists[i].Languages, lang) {
+		return i
+	}
+	var who []int
+	for j, t := range g.therapists {
+		if speaks(t.Languages, lang) {
+			who = append(who, j)
+		}
+	}
+	if len(who) == 0 {
+		return i
+	}
+	return who[i%len(who)]
 }
 
 func (g *gen) pickTherapist(rng *rand.Rand) int {
@@ -311,14 +331,8 @@ func (g *gen) patient(i int) []any {
 	pp := &patientPlan{rng: rng, baselines: map[string]float64{}}
 	progID := []string{"gad", "gad", "gad", "depression", "depression", "depression", "insomnia", "insomnia", "social-anxiety-youth"}[rng.IntN(9)]
 	pp.prog = g.progs[progID]
-	lang := "fi"
-	switch r := rng.IntN(100); {
-	case r < 6:
-		lang = "sv"
-	case r < 14:
-		lang = "en"
-	}
-	names := map[string][]string{"fi": firstNamesFI, "sv": firstNamesSV, "en": firstNamesEN}[lang]
+	lang := languageOf(rng.IntN(100))
+	names := firstNames[lang]
 	pp.firstName = names[rng.IntN(len(names))]
 	age := 18 + rng.IntN(52)
 	switch {
@@ -366,9 +380,9 @@ func (g *gen) patient(i int) []any {
 	if status != "referral" {
 		received = pp.start.Add(-time.Duration(2+rng.IntN(6)) * 24 * time.Hour).Add(time.Duration(8+rng.IntN(8)) * time.Hour)
 	}
-	ref := &store.Referral{ID: g.id(received), PatientID: pat.ID, ReceivedAt: received, ReferringUnit: referringUnits[rng.IntN(len(referringUnits))],
+	ref := &store.Referral{ID: g.id(received), PatientID: pat.ID, ReceivedAt: received, ReferringUnit: texts(lang).units[rng.IntN(len(referringUnits))],
 		RequestedProgram: progID, Status: store.ReferralReceived, UpdatedAt: received, Version: 1}
-	g.referralContent(ref, i, progID, pp.age)
+	g.referralContent(ref, i, progID, lang, pp.age)
 	pp.records = append(pp.records, ref)
 	if status == "referral" {
 		g.sum.OpenReferral++
@@ -376,7 +390,7 @@ func (g *gen) patient(i int) []any {
 	}
 	ref.Status = store.ReferralEnrolled
 	ref.Version = 2
-	ti := g.pickTherapist(rng)
+	ti := g.speaker(g.pickTherapist(rng), lang)
 	pp.therapist = g.therapists[ti]
 	if ti == 0 {
 		g.sum.DemoPatients++
@@ -431,6 +445,11 @@ func (g *gen) patient(i int) []any {
 			pp.riskNow = g.demoRisk <= 2
 			pp.riskMsg = g.demoRisk == 3
 			pp.riskLevel = g.demoRisk
+		} else if ti == 0 && g.riskLangs[lang] == 0 && !pp.riskNow && progID != "social-anxiety-youth" && g.today.Sub(pp.start) > 8*24*time.Hour {
+			pp.riskMsg = true // a possible-risk message in each language
+		}
+		if pp.riskMsg && ti == 0 {
+			g.riskLangs[lang]++
 		}
 		pp.riskPast = !pp.riskNow && rng.IntN(100) < 4
 		pp.riskMsg = pp.riskMsg || rng.IntN(1000) < 15
@@ -511,7 +530,7 @@ func (g *gen) messages(pp *patientPlan) {
 			at = g.now.Add(-time.Hour)
 		}
 		m := &store.Message{ID: g.id(at), EnrollmentID: e.ID, PatientID: e.PatientID, Direction: store.DirectionOut, TherapistID: pp.therapist.ID,
-			Body: welcome(pp.firstName, pp.therapist.Name, pp.youth()), SentAt: at}
+			Body: welcome(pp.lang(), pp.firstName, pp.therapist.Name, pp.youth()), SentAt: at}
 		if read := at.Add(time.Duration(1+rng.IntN(30)) * time.Hour); read.Before(g.now) {
 			m.ReadAt = &read
 		}
@@ -533,7 +552,7 @@ func (g *gen) messages(pp *patientPlan) {
 	if pp.riskMsg {
 		at := g.now.Add(-time.Duration(2+rng.IntN(60)) * time.Hour)
 		if at.After(pp.start) {
-			g.patientMessage(pp, at, riskMessages[rng.IntN(len(riskMessages))], "")
+			g.patientMessage(pp, at, riskMessage(rng, pp.lang()), "")
 		}
 	}
 }
@@ -609,7 +628,7 @@ func (g *gen) exercises(pp *patientPlan) {
 				continue
 			}
 			f := &store.Feedback{ID: g.id(sent), SubmissionID: s.ID, EnrollmentID: e.ID, PatientID: e.PatientID, TherapistID: pp.therapist.ID,
-				Body: fmt.Sprintf(feedbackFor(rng, ex, s.Answers, pp.youth()), pp.firstName, ex.Title), SentAt: sent}
+				Body: feedbackText(feedbackFor(rng, pp.lang(), ex, s.Answers, pp.youth()), pp.firstName, ex.Title), SentAt: sent}
 			if read := sent.Add(time.Duration(1+rng.IntN(48)) * time.Hour); read.Before(g.now) && rng.IntN(5) > 0 {
 				f.ReadAt = &read
 			}
@@ -641,6 +660,7 @@ type textCtx struct {
 	program string
 	youth   bool
 	at      time.Time // the submission's time; zero: none
+	lang    string    // the patient's language; "": English
 }
 
 // bankEntry finds the demo's written answers for an exercise: the
@@ -654,14 +674,14 @@ func bankEntry(rng *rand.Rand, c textCtx, ex *programs.Exercise) map[string]stri
 	}
 	if c.program != "" {
 		if c.youth {
-			list = answerBank[c.program+"/"+id+"/youth"]
+			list = texts(c.lang).answers[c.program+"/"+id+"/youth"]
 		}
 		if len(list) == 0 {
-			list = answerBank[c.program+"/"+id]
+			list = texts(c.lang).answers[c.program+"/"+id]
 		}
 	} else {
 		for _, p := range []string{"gad", "depression", "insomnia", "social-anxiety-youth"} {
-			if list = answerBank[p+"/"+id]; len(list) > 0 {
+			if list = texts(c.lang).answers[p+"/"+id]; len(list) > 0 {
 				break
 			}
 		}
@@ -678,7 +698,7 @@ func answersFor(rng *rand.Rand, c textCtx, ex *programs.Exercise) map[string]str
 		if t := entry["text"]; t != "" {
 			return map[string]string{"text": t}
 		}
-		return map[string]string{"text": "I read the module and tried the exercise on a few days. It was harder than I expected, but I want to keep going."}
+		return map[string]string{"text": texts(c.lang).fallback}
 	}
 	out := map[string]string{}
 	for _, f := range ex.Fields {
@@ -690,7 +710,7 @@ func answersFor(rng *rand.Rand, c textCtx, ex *programs.Exercise) map[string]str
 			out[f.ID] = v
 			continue
 		}
-		if v, ok := plausible(rng, f.ID); ok {
+		if v, ok := plausible(rng, c, f.ID); ok {
 			out[f.ID] = v
 			continue
 		}
@@ -700,7 +720,7 @@ func answersFor(rng *rand.Rand, c textCtx, ex *programs.Exercise) map[string]str
 		}
 		switch f.Type {
 		case programs.FieldText:
-			out[f.ID] = "See my message."
+			out[f.ID] = texts(c.lang).seeMessage
 		case programs.FieldRating:
 			lo, hi := 0, 10
 			if f.Min != nil {
@@ -795,7 +815,7 @@ func dated(rng *rand.Rand, c textCtx, id string) (string, bool) {
 	day := c.at.AddDate(0, 0, -rng.IntN(3))
 	switch id {
 	case "when":
-		return fmt.Sprintf("%s %02d.%02d", day.Weekday(), 7+rng.IntN(15), 15*rng.IntN(4)), true
+		return fmt.Sprintf(texts(c.lang).clock, texts(c.lang).weekdays[day.Weekday()], 7+rng.IntN(15), 15*rng.IntN(4)), true
 	case "date", "agreed":
 		return day.Format(time.DateOnly), true
 	}
@@ -804,7 +824,7 @@ func dated(rng *rand.Rand, c textCtx, id string) (string, bool) {
 
 // plausible gives values that make sense for the built-in programs'
 // numeric and time fields a therapist would otherwise find odd.
-func plausible(rng *rand.Rand, id string) (string, bool) {
+func plausible(rng *rand.Rand, c textCtx, id string) (string, bool) {
 	between := func(lo, hi int) int { return lo + rng.IntN(hi-lo+1) }
 	switch id {
 	case "wake-time":
@@ -820,7 +840,7 @@ func plausible(rng *rand.Rand, id string) (string, bool) {
 	case "naps_min":
 		return []string{"0", "0", "0", "20"}[rng.IntN(4)], true
 	case "sleep_aid":
-		return "none", true
+		return texts(c.lang).none, true
 	}
 	return "", false
 }
@@ -830,15 +850,23 @@ func hhmm(min int) string {
 	return fmt.Sprintf("%02d:%02d", min/60, min%60)
 }
 
+// lang is the patient's language: what the patient writes, and what
+// the therapist writes to the patient, is in it.
+func (pp *patientPlan) lang() string { return pp.patient.Language }
+
+// therapistLang is the therapist's own language, for their notes.
+func (pp *patientPlan) therapistLang() string { return therapistLanguage(pp.therapist) }
+
 // youth says whether the patient is under 18: texts for young people
 // never mention work or a partner.
 func (pp *patientPlan) youth() bool { return pp.age < 18 }
 
 // exchange picks a message the patient might write, with the reply it gets.
 func (pp *patientPlan) exchange() exchange {
-	list := programExchanges[pp.prog.def.ID]
+	b := texts(pp.lang())
+	list := b.program[pp.prog.def.ID]
 	if !pp.youth() {
-		list = append(append([]exchange{}, adultExchanges...), list...)
+		list = append(append([]exchange{}, b.adult...), list...)
 	}
 	return list[pp.rng.IntN(len(list))]
 }
@@ -861,7 +889,7 @@ func (pp *patientPlan) sleepBefore() int {
 
 // answers writes one submission's answers for this patient on that day.
 func (g *gen) answers(pp *patientPlan, ex *programs.Exercise, at time.Time) map[string]string {
-	out := answersFor(pp.rng, textCtx{program: pp.prog.def.ID, youth: pp.youth(), at: at.In(g.loc)}, ex)
+	out := answersFor(pp.rng, textCtx{program: pp.prog.def.ID, youth: pp.youth(), at: at.In(g.loc), lang: pp.lang()}, ex)
 	if pp.prog.def.ID == "insomnia" {
 		g.sleepWindow(pp, ex, at, out)
 	}
@@ -988,7 +1016,8 @@ func (g *gen) diary(pp *patientPlan, ex *programs.Exercise, fromWeek int) {
 			case "naps_min":
 				fields[f.ID] = []string{"0", "0", "0", "0", "15", "20", "30"}[rng.IntN(7)]
 			case "sleep_aid":
-				fields[f.ID] = []string{"none", "none", "none", "none", "melatonin 1 mg at 22.00"}[rng.IntN(5)]
+				b := texts(pp.lang())
+				fields[f.ID] = []string{b.none, b.none, b.none, b.none, b.sleepAid}[rng.IntN(5)]
 			}
 		}
 		pp.records = append(pp.records, &store.DiaryEntry{ID: g.id(recorded), EnrollmentID: e.ID, PatientID: e.PatientID, ExerciseID: ex.ID,
@@ -1091,7 +1120,7 @@ func (g *gen) measures(pp *patientPlan) {
 		}
 		pp.records = append(pp.records, &store.RiskAck{ID: g.id(at), PatientID: e.PatientID, EnrollmentID: e.ID, SourceType: store.RiskSourceMeasure,
 			SourceID: ackable.ID, TherapistID: pp.therapist.ID, Action: store.AckCalledPatient,
-			Comment: "Called the patient (synthetic): no acute risk; safety plan and 112 reviewed.", AckedAt: at})
+			Comment: texts(pp.therapistLang()).riskAck, AckedAt: at})
 	}
 }
 
@@ -1131,11 +1160,11 @@ func spread(rng *rand.Rand, in *programs.Instrument, total, crit int) []int {
 
 func (g *gen) extras(pp *patientPlan) {
 	rng, e := pp.rng, pp.enroll
-	if notes := noteBank[pp.prog.def.ID]; rng.IntN(5) == 0 {
+	if notes := texts(pp.therapistLang()).notes[pp.prog.def.ID]; rng.IntN(5) == 0 {
 		at := g.at(pp, rng.IntN(int(pp.horizon.Sub(pp.start).Hours()/24)+1))
 		if at.Before(g.now) {
 			pp.records = append(pp.records, &store.Note{ID: g.id(at), PatientID: e.PatientID, TherapistID: pp.therapist.ID,
-				Body: notes[rng.IntN(len(notes))] + " (synthetic)", CreatedAt: at})
+				Body: notes[rng.IntN(len(notes))] + texts(pp.therapistLang()).synthetic, CreatedAt: at})
 		}
 	}
 	if e.Status == store.EnrollmentActive && rng.IntN(2) == 0 {

@@ -70,32 +70,41 @@ func TestDemoTextsFitProgramAndAge(t *testing.T) {
 		}
 		return out
 	}
-	adultWords := []string{"manager", "partner", "colleague", "work lunch", "at work", "my job", "extra shifts"}
-	sleepWords := []string{"sleep window", "sleep restriction"}
+	// Words of an adult's life and of the sleep program, in the language
+	// a patient writes.
+	adultWords := map[string][]string{
+		"en": {"manager", "partner", "colleague", "work lunch", "at work", "my job", "extra shifts"},
+		"fi": {"esimie", "esihenkilö", "kumppani", "puoliso", "työkaveri", "töissä", "työpaika", "lisävuoro"},
+		"sv": {"chef", "partner", "kolleg", "arbetskamrat", "på jobbet", "sambo", "extraskift"},
+	}
+	sleepWords := map[string][]string{"en": {"sleep window", "sleep restriction"}, "fi": {"uni-ikkuna", "unen rajoit"}, "sv": {"sömnfönster", "sömnrestriktion"}}
+	exposureWord := map[string]string{"en": "exposure", "fi": "altistu", "sv": "exponering"}
+	langs := map[string]int{}
 	moodUp, moodAll, over, exposures := 0, 0, 0, 0
 	windows := 0
-	for _, r := range q(`SELECT e.program_id, s.exercise_id, s.answers, p.birth_date FROM submissions s JOIN enrollments e ON e.id = s.enrollment_id JOIN patients p ON p.id = s.patient_id`) {
-		prog, ex, raw := r[0], r[1], r[2]
+	for _, r := range q(`SELECT e.program_id, s.exercise_id, s.answers, p.birth_date, p.language FROM submissions s JOIN enrollments e ON e.id = s.enrollment_id JOIN patients p ON p.id = s.patient_id`) {
+		prog, ex, raw, lang := r[0], r[1], r[2], r[4]
+		langs[lang]++
 		var a map[string]string
 		if err := json.Unmarshal([]byte(raw), &a); err != nil {
 			t.Fatal(err)
 		}
 		text := strings.ToLower(raw)
 		if prog == "social-anxiety-youth" {
-			for _, w := range adultWords {
+			for _, w := range adultWords[lang] {
 				if strings.Contains(text, w) {
 					t.Errorf("a young person's %s answer mentions %q: %s", ex, w, raw)
 				}
 			}
 		}
 		if prog != "insomnia" {
-			for _, w := range sleepWords {
+			for _, w := range sleepWords[lang] {
 				if strings.Contains(text, w) {
 					t.Errorf("a %s patient's %s answer mentions %q: %s", prog, ex, w, raw)
 				}
 			}
 		}
-		if prog == "insomnia" && strings.Contains(text, "exposure") {
+		if prog == "insomnia" && strings.Contains(text, exposureWord[lang]) {
 			t.Errorf("an insomnia patient writes about exposure: %s", raw)
 		}
 		for k, v := range a {
@@ -147,9 +156,14 @@ func TestDemoTextsFitProgramAndAge(t *testing.T) {
 	if windows == 0 {
 		t.Error("no sleep-window worksheets in the demo")
 	}
+	for _, l := range demo.Languages {
+		if langs[l] == 0 {
+			t.Errorf("no submissions of %s-speaking patients in the demo: %v", l, langs)
+		}
+	}
 
 	// Replies answer the message they reply to.
-	msgs := q(`SELECT m.enrollment_id, m.direction, m.body, e.program_id, p.birth_date FROM messages m JOIN enrollments e ON e.id = m.enrollment_id JOIN patients p ON p.id = m.patient_id ORDER BY m.enrollment_id, m.sent_at, m.id`)
+	msgs := q(`SELECT m.enrollment_id, m.direction, m.body, e.program_id, p.birth_date, p.language FROM messages m JOIN enrollments e ON e.id = m.enrollment_id JOIN patients p ON p.id = m.patient_id ORDER BY m.enrollment_id, m.sent_at, m.id`)
 	replies := 0
 	asked := map[string]map[string]bool{} // enrollment -> replies its patient's messages ask for
 	for _, m := range msgs {
@@ -162,7 +176,7 @@ func TestDemoTextsFitProgramAndAge(t *testing.T) {
 			}
 			continue
 		}
-		if strings.HasPrefix(m[2], "Hi ") && strings.Contains(m[2], "your therapist. Welcome") {
+		if demo.IsWelcome(m[2]) {
 			continue // the welcome
 		}
 		replies++
@@ -173,27 +187,31 @@ func TestDemoTextsFitProgramAndAge(t *testing.T) {
 	if replies == 0 {
 		t.Error("no replies in the demo")
 	}
+	therapistOf := map[string]string{}
+	for _, r := range q(`SELECT e.id, t.name FROM enrollments e JOIN therapists t ON t.id = e.therapist_id`) {
+		therapistOf[r[0]] = r[1]
+	}
 	for _, m := range msgs {
 		body := strings.ToLower(m[2])
-		if m[3] != "insomnia" && m[1] == "in" && strings.Contains(body, "sleep restriction") {
+		if m[3] != "insomnia" && m[1] == "in" && strings.Contains(body, sleepWords[m[5]][1]) {
 			t.Errorf("a %s patient asks about sleep restriction: %s", m[3], m[2])
 		}
 		if m[3] == "social-anxiety-youth" && m[1] == "in" {
-			for _, w := range adultWords {
+			for _, w := range adultWords[m[5]] {
 				if strings.Contains(body, w) {
 					t.Errorf("a young person's message mentions %q: %s", w, m[2])
 				}
 			}
 		}
-		if m[1] == "out" && strings.HasPrefix(m[2], "Hi ") && strings.Contains(m[2], "Welcome") && !strings.Contains(m[2], "I am ") {
-			t.Errorf("the welcome does not name the therapist: %s", m[2])
+		if m[1] == "out" && demo.IsWelcome(m[2]) && !strings.Contains(m[2], therapistOf[m[0]]) {
+			t.Errorf("the welcome does not name the therapist %q: %s", therapistOf[m[0]], m[2])
 		}
 	}
 	for _, n := range q(`SELECT e.program_id, n.body FROM notes n JOIN enrollments e ON e.patient_id = n.patient_id`) {
 		if n[0] != "insomnia" && strings.Contains(strings.ToLower(n[1]), "sleep window") {
 			t.Errorf("a %s record has the note %q", n[0], n[1])
 		}
-		if !strings.Contains(n[1], "synthetic") {
+		if !strings.Contains(n[1], "(synthetic)") && !strings.Contains(n[1], "(synteettinen)") && !strings.Contains(n[1], "(syntetisk)") {
 			t.Errorf("note %q does not say it is synthetic", n[1])
 		}
 	}

@@ -29,29 +29,24 @@ func (g *gen) groups() error {
 	}
 	ctx, db, sys := g.ctx, g.db, store.System("demo")
 	th := g.therapists[0]
+	b := texts(therapistLanguage(th)) // the demo therapist's group: members who speak the therapist's language
 	start := g.today.AddDate(0, 0, -15)
 	pi := g.progs["depression"]
-	c := store.Cohort{Name: "Spring group", ProgramVersionID: pi.pv.ID, ProgramID: pi.pv.ProgramID, StartDate: start.Format(time.DateOnly),
+	c := store.Cohort{Name: b.cohort, ProgramVersionID: pi.pv.ID, ProgramID: pi.pv.ProgramID, StartDate: start.Format(time.DateOnly),
 		Capacity: 10, TherapistIDs: []string{th.ID}, CreatedAt: start.Add(-7 * 24 * time.Hour)}
 	c, err := db.CreateCohort(ctx, sys, c)
 	if err != nil {
 		return err
 	}
-	gr, err := db.CreatePeerGroup(ctx, sys, store.PeerGroup{Name: "Spring group peers", CohortID: c.ID, CreatedAt: start})
+	gr, err := db.CreatePeerGroup(ctx, sys, store.PeerGroup{Name: b.peerGroup, CohortID: c.ID, CreatedAt: start})
 	if err != nil {
 		return err
 	}
-	aliases := []string{"Sunflower", "Northwind", "Pinecone", "Harbour", "Quietfox"}
-	posts := []string{
-		"Hi all. The activity diary felt silly at first but I did go for two walks this week.",
-		"Does anyone else find mornings the hardest? I set small goals the night before and it helps a bit.",
-		"I skipped the exercise this week, work was too much. Trying again now.",
-		"Thank you for the tips about sleep, I tried the wind-down hour.",
-	}
+	aliases, posts := b.aliases, b.posts
 	for i := 0; i < n; i++ {
 		at := start.Add(-time.Duration(8-i) * time.Hour)
-		p, err := db.AddPatient(ctx, sys, store.Patient{Pseudonym: fmt.Sprintf("SYN-G%04d", i+1), DisplayName: firstNamesFI[(i*7)%len(firstNamesFI)] + " " + lastInitials[i%len(lastInitials)] + ".",
-			BirthDate: g.today.AddDate(-25-i*4, 0, 0).Format(time.DateOnly), Language: "fi", Synthetic: true, CreatedAt: at})
+		p, err := db.AddPatient(ctx, sys, store.Patient{Pseudonym: fmt.Sprintf("SYN-G%04d", i+1), DisplayName: firstNames[therapistLanguage(th)][(i*7)%len(firstNames[therapistLanguage(th)])] + " " + lastInitials[i%len(lastInitials)] + ".",
+			BirthDate: g.today.AddDate(-25-i*4, 0, 0).Format(time.DateOnly), Language: therapistLanguage(th), Synthetic: true, CreatedAt: at})
 		if err != nil {
 			return err
 		}
@@ -92,7 +87,7 @@ func (g *gen) groups() error {
 		}
 	}
 	if _, err = db.SendGroupMessage(ctx, sys, store.GroupMessage{CohortID: c.ID, TherapistID: th.ID,
-		Body: "Welcome to week 3. This week's module is about noticing thoughts: take your time with the worksheet."}); err != nil {
+		Body: b.groupMessage}); err != nil {
 		return err
 	}
 	if g.cfg.Progress != nil {

@@ -17,13 +17,6 @@ var regions = []string{"helsinki", "pirkanmaa", "varsinais-suomi", "pohjois-pohj
 
 var referrers = []string{"Dr. Lehto", "Dr. Niemi", "Dr. Sund", "Dr. Korpela", "Dr. Salo", "Dr. Berg"}
 
-var reasonsByProgram = map[string][]string{
-	"gad":                  {"Persistent worry about work and health for over a year; tense, sleeps poorly.", "Hard-to-control worry about family and money; restless, tired."},
-	"depression":           {"Low mood and loss of interest for three months; withdrawn from friends.", "Depressed mood since a divorce; little energy, stays at home."},
-	"insomnia":             {"Difficulty falling and staying asleep for a year; tired at work.", "Wakes at four every night; sleep medication did not help for long."},
-	"social-anxiety-youth": {"Avoids speaking in class and eating in the school canteen.", "Afraid of being judged by peers; stopped going to hobbies."},
-}
-
 var codesByProgram = map[string][]string{
 	"gad": {"F41.1"}, "depression": {"F32.1", "F32.0", "F33.1"}, "insomnia": {"F51.0", "G47.0"}, "social-anxiety-youth": {"F40.1", "F93.2"},
 }
@@ -31,17 +24,17 @@ var codesByProgram = map[string][]string{
 // referralContent fills a generated referral's content from its own
 // random stream (the patient's stream, and so the rest of the demo, stays
 // as it was).
-func (g *gen) referralContent(r *store.Referral, i int, progID string, age int) {
+func (g *gen) referralContent(r *store.Referral, i int, progID, lang string, age int) {
 	rng := rand.New(rand.NewPCG(g.cfg.Seed, uint64(i)+1<<41))
 	r.SourceID = fmt.Sprintf("SYN-REF-%05d", i+1)
 	r.Region = regions[rng.IntN(len(regions))]
 	r.ReferrerName = referrers[rng.IntN(len(referrers))]
-	reasons := reasonsByProgram[progID]
+	reasons := texts(lang).reasons[progID]
 	r.Reason = reasons[rng.IntN(len(reasons))]
 	codes := codesByProgram[progID]
 	r.Codes = []string{codes[rng.IntN(len(codes))]}
 	if age >= 16 && age < 18 && progID != "social-anxiety-youth" {
-		r.DoctorAssessment = "Assessed in person: suitable for guided internet therapy with a guardian informed."
+		r.DoctorAssessment = texts(lang).doctorAssessment
 	}
 	screened := r.ReceivedAt.AddDate(0, 0, -1-rng.IntN(5))
 	if limit := g.today.AddDate(0, 0, -1); screened.After(limit) {
@@ -80,15 +73,15 @@ func (g *gen) intakeShowcase() []any {
 	}
 	fourteen := 14
 	list := []sc{
-		{"Aino Virta", day(-30*365 - 100), "fi", "gad", "F41.1", "pirkanmaa", "Persistent worry for a year; sleeps poorly.", at(1, 9),
+		{"Aino Virta", day(-30*365 - 100), "fi", "gad", "F41.1", "pirkanmaa", "Jatkuvaa huolta vuoden ajan; nukkuu huonosti.", at(1, 9),
 			[]store.Screening{{Instrument: "gad7", Date: day(-3), Total: &fourteen}}, "new"},
-		{"Juha Ranta", day(-45*365 - 20), "fi", "depression", "F32.1", "helsinki", "Low mood and exhaustion for months; some days feels life is pointless.", at(0, 8),
+		{"Juha Ranta", day(-45*365 - 20), "fi", "depression", "F32.1", "helsinki", "Matala mieliala ja uupumus kuukausien ajan; joinain päivinä elämä tuntuu merkityksettömältä.", at(0, 8),
 			[]store.Screening{{Instrument: "phq9", Date: day(-2), Answers: []int{2, 2, 2, 2, 1, 2, 1, 1, 1}}}, "new"},
-		{"Karin Holm", day(-38*365 - 200), "sv", "insomnia", "F51.0", "pohjanmaa", "Has slept badly for two years.", at(12, 10), nil, "new"},
-		{"Eero Laine", day(-16*365 - 40), "fi", "gad", "F41.1", "keski-suomi", "Worry about school and the future; stomach aches.", at(2, 11), nil, "new"},
-		{"Ella Koski", day(-14*365 - 60), "fi", "social-anxiety-youth", "F40.1", "varsinais-suomi", "Afraid of speaking in class; avoids the canteen.", at(3, 13), nil, "new"},
-		{"Mikko Aho", day(-52*365 - 10), "fi", "depression", "F32.2", "lappi", "Severe depression, recent suicide attempt; needs urgent psychiatric care.", at(2, 9), nil, "declined"},
-		{"Sofia Berg", day(-29*365 - 150), "sv", "gad", "F41.1", "aland", "Worry and tension; prefers Swedish.", at(8, 10), nil, "waiting"},
+		{"Karin Holm", day(-38*365 - 200), "sv", "insomnia", "F51.0", "pohjanmaa", "Har sovit dåligt i två år.", at(12, 10), nil, "new"},
+		{"Eero Laine", day(-16*365 - 40), "fi", "gad", "F41.1", "keski-suomi", "Huolta koulusta ja tulevaisuudesta; vatsakipuja.", at(2, 11), nil, "new"},
+		{"Ella Koski", day(-14*365 - 60), "fi", "social-anxiety-youth", "F40.1", "varsinais-suomi", "Pelkää puhumista tunnilla; välttää ruokalaa.", at(3, 13), nil, "new"},
+		{"Mikko Aho", day(-52*365 - 10), "fi", "depression", "F32.2", "lappi", "Vaikea masennus, tuore itsemurhayritys; tarvitsee kiireellistä psykiatrista hoitoa.", at(2, 9), nil, "declined"},
+		{"Sofia Berg", day(-29*365 - 150), "sv", "gad", "F41.1", "aland", "Oro och spänningar; vill ha vård på svenska.", at(8, 10), nil, "waiting"},
 	}
 	if len(list) != ShowcaseReferrals {
 		panic("demo: ShowcaseReferrals does not count the showcase")
@@ -98,7 +91,7 @@ func (g *gen) intakeShowcase() []any {
 		created := s.received
 		pat := &store.Patient{ID: g.id(created), Pseudonym: fmt.Sprintf("SYN-R%03d", n+1), DisplayName: s.name, BirthDate: s.birth,
 			Language: s.lang, Synthetic: true, CreatedAt: created, UpdatedAt: created, Version: 1}
-		r := &store.Referral{ID: g.id(s.received), PatientID: pat.ID, ReceivedAt: s.received, ReferringUnit: referringUnits[n%len(referringUnits)],
+		r := &store.Referral{ID: g.id(s.received), PatientID: pat.ID, ReceivedAt: s.received, ReferringUnit: texts(s.lang).units[n%len(referringUnits)],
 			RequestedProgram: s.prog, Status: store.ReferralReceived, UpdatedAt: s.received, Version: 1,
 			SourceID: fmt.Sprintf("SYN-INTAKE-%d", n+1), Team: "team-1", Region: s.region, ReferrerName: referrers[n%len(referrers)],
 			Reason: s.reason, Codes: []string{s.code}, Screening: s.screening}
@@ -108,16 +101,16 @@ func (g *gen) intakeShowcase() []any {
 			decided := s.received.Add(26 * time.Hour)
 			out = append(out, &store.Assessment{ID: g.id(decided), ReferralID: r.ID, PatientID: pat.ID, TherapistID: supID, Method: "phone",
 				Answers: map[string]string{"motivation": "yes", "acute-suicidality": "yes", "urgent-care": "yes"},
-				Note:    "Phone assessment: acute risk, needs urgent care", AssessedAt: decided})
+				Note:    "Puhelinarvio: akuutti riski, tarvitsee kiireellistä hoitoa (synteettinen)", AssessedAt: decided})
 			r.Status, r.Version, r.DecidedBy, r.DecidedAt, r.DecisionCode = store.ReferralDeclined, 2, supID, &decided, "urgent-care"
-			r.Note = "Acute suicidality: referred to emergency care the same day (referred onward: emergency)"
+			r.Note = "Akuutti itsetuhoisuus: ohjattu päivystykseen samana päivänä (synteettinen) (referred onward: emergency)"
 			r.UpdatedAt = decided
 			out = append(out, &store.Notification{ID: g.id(decided), Kind: store.NotifyDeclined, Recipient: store.ToReferrer, ReferralID: r.ID,
 				PatientID: pat.ID, SourceID: r.SourceID, Language: "fi", CreatedAt: decided,
 				Text: "Referral " + r.SourceID + " was not accepted for internet therapy: the patient needs urgent care. Suggested instead: Emergency department (päivystys)."})
 		case "waiting":
 			w := s.received.Add(30 * time.Hour)
-			r.WaitingSince, r.Version, r.Note, r.UpdatedAt = &w, 2, "No therapist with free capacity speaks Swedish", w
+			r.WaitingSince, r.Version, r.Note, r.UpdatedAt = &w, 2, "Ruotsia puhuvalla terapeutilla ei ole vapaata tilaa (synteettinen)", w
 		}
 		g.sum.OpenReferral++
 		g.sum.Showcase++

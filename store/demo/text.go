@@ -1,13 +1,6 @@
 package demo
 
-import (
-	"fmt"
-	"math/rand/v2"
-	"strconv"
-	"strings"
-
-	"polku/programs"
-)
+import "polku/store"
 
 // Text banks for synthetic patients and therapists. All of it is written
 // for the demo; none of it comes from a real person.
@@ -23,11 +16,13 @@ var firstNamesSV = []string{"Elsa", "Axel", "Alva", "Hugo", "Ebba", "Viktor", "S
 
 var firstNamesEN = []string{"Sam", "Alex", "Maria", "Daniel", "Nadia", "Omar", "Julia", "Tom", "Amina", "Lucas"}
 
+var firstNames = map[string][]string{"fi": firstNamesFI, "sv": firstNamesSV, "en": firstNamesEN}
+
 var lastInitials = []string{"A", "H", "J", "K", "L", "M", "N", "P", "R", "S", "T", "V", "W"}
 
 var therapistNames = []string{
 	"Laura Mäkinen", "Jussi Koskinen", "Katja Heikkinen", "Antti Nieminen", "Marja Lehtonen", "Tiina Salo",
-	"Pasi Laine", "Hanna Järvinen", "Mikaela Lindqvist", "Ossi Ranta", "Elina Kallio", "Teemu Aalto",
+	"Pasi Laine", "Hanna Järvinen", "Minna Koivisto", "Ossi Ranta", "Elina Kallio", "Teemu Aalto",
 	"Satu Vainio", "Riikka Turunen", "Kalle Hämäläinen", "Johanna Peltola",
 }
 
@@ -320,52 +315,6 @@ var programExchanges = map[string][]exchange{
 	},
 }
 
-// ReplyTo is the therapist's reply the demo pairs with a patient's
-// message, if the message is one of the demo's.
-func ReplyTo(msg string) (string, bool) {
-	for _, x := range adultExchanges {
-		if x.msg == msg {
-			return x.reply, true
-		}
-	}
-	for _, p := range []string{"insomnia", "gad", "depression", "social-anxiety-youth"} {
-		for _, x := range programExchanges[p] {
-			if x.msg == msg {
-				return x.reply, true
-			}
-		}
-	}
-	return "", false
-}
-
-// riskMessages carry phrases the possible-risk word lists catch (fi, sv, en).
-var riskMessages = []string{
-	"En jaksa enää. Joskus ajattelen, että haluaisin kuolla.",
-	"Tämä viikko on ollut raskas, ja olen miettinyt itsetuhoisia asioita.",
-	"Jag orkar inte längre och ibland vill jag inte leva.",
-	"Lately I feel that everyone would be better off without me. Some days I want to die.",
-}
-
-// HasRiskMessage says whether one of the demo's risk messages contains s.
-func HasRiskMessage(s string) bool {
-	for _, m := range riskMessages {
-		if strings.Contains(m, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// welcome is the therapist's first message; it names the therapist.
-func welcome(firstName, therapist string, youth bool) string {
-	help := "This is not an emergency service: if you need help now, the numbers are at the end of every module, and in an emergency call 112."
-	if youth {
-		help = "This is not an emergency service: if you feel very bad, tell an adult you trust, and look at the numbers at the end of every module. In an emergency call 112."
-	}
-	return fmt.Sprintf("Hi %s. I am %s, your therapist. Welcome to the program. I read what you send on working days and write back within two working days. %s",
-		firstName, therapist, help)
-}
-
 // Feedback templates by what an exercise is: %[1]s is the patient's first
 // name and %[2]s the exercise title.
 var feedbackByKind = map[string][]string{
@@ -418,33 +367,6 @@ var exerciseKind = map[string]string{
 	"sleep-plan": "plan", "relapse-plan": "plan", "staying-well-plan": "plan", "my-plan": "plan",
 }
 
-// feedbackFor picks a feedback template that fits the exercise, the
-// answers and the patient's age: an exposure harder than expected gets
-// the template that says so.
-func feedbackFor(rng *rand.Rand, ex *programs.Exercise, answers map[string]string, youth bool) string {
-	kind, ok := exerciseKind[ex.ID]
-	if !ok {
-		kind = "reflection"
-		if ex.Kind == programs.KindWorksheet {
-			kind = "plan"
-		}
-	}
-	bank := feedbackByKind
-	if youth {
-		bank = youthFeedbackByKind
-	}
-	list := bank[kind]
-	if kind == "exposure" && len(list) > 1 {
-		exp, err1 := strconv.Atoi(answers["expected"])
-		act, err2 := strconv.Atoi(answers["actual"])
-		if err1 == nil && err2 == nil && act > exp {
-			return list[1]
-		}
-		return list[0]
-	}
-	return list[rng.IntN(len(list))]
-}
-
 var noteBank = map[string][]string{
 	"insomnia": {
 		"Phone call: discussed the sleep window; agreed to keep it for one more week.",
@@ -465,5 +387,59 @@ var noteBank = map[string][]string{
 		"Phone call with the young person and guardian: agreed how the guardian supports practice steps.",
 		"Safety check read: no bullying reported; ladder may start.",
 		"Agreed with the young person what is shared with the guardian.",
+	},
+}
+
+// textEN is the English bank.
+var textEN = textBank{
+	answers:    answerBank,
+	fallback:   "I read the module and tried the exercise on a few days. It was harder than I expected, but I want to keep going.",
+	seeMessage: "See my message.",
+	none:       "none",
+	sleepAid:   "melatonin 1 mg at 22.00",
+	weekdays:   [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+	clock:      "%s %02d.%02d",
+	adult:      adultExchanges,
+	program:    programExchanges,
+	risk: []string{
+		"Lately I feel that everyone would be better off without me. Some days I want to die.",
+		"This week has been really heavy. I keep thinking I can't go on like this.",
+	},
+	welcome:       "Hi %[1]s. I am %[2]s, your therapist. Welcome to the program. I read what you send on working days and write back within two working days. %[3]s",
+	help:          "This is not an emergency service: if you need help now, the numbers are at the end of every module, and in an emergency call 112.",
+	youthHelp:     "This is not an emergency service: if you feel very bad, tell an adult you trust, and look at the numbers at the end of every module. In an emergency call 112.",
+	feedback:      feedbackByKind,
+	youthFeedback: youthFeedbackByKind,
+	notes:         noteBank,
+	synthetic:     " (synthetic)",
+	riskAck:       "Called the patient (synthetic): no acute risk; safety plan and 112 reviewed.",
+	pause: []string{"surgery, continues after sick leave (synthetic)", "moving house this month (synthetic)",
+		"a family member in hospital (synthetic)", "exam period, asked for a break (synthetic)"},
+	discontinue: map[string]string{
+		store.EndPatientChoice: "felt better and wanted to stop (synthetic)",
+		store.EndDidNotStart:   "did not log in after three reminders (synthetic)",
+		store.EndOtherCare:     "moved to the psychiatric outpatient clinic (synthetic)",
+		store.EndNotSuitable:   "needs face-to-face treatment (synthetic)",
+		store.EndNoContact:     "no answer to messages or calls (synthetic)",
+	},
+	transfer:       "the therapist went on leave (synthetic)",
+	summaryComment: "\n## The therapist's comment\n\nWorked steadily through the program; the plan for keeping up the skills is agreed. (synthetic)\n",
+	units:          referringUnits,
+	reasons: map[string][]string{
+		"gad":                  {"Persistent worry about work and health for over a year; tense, sleeps poorly.", "Hard-to-control worry about family and money; restless, tired."},
+		"depression":           {"Low mood and loss of interest for three months; withdrawn from friends.", "Depressed mood since a divorce; little energy, stays at home."},
+		"insomnia":             {"Difficulty falling and staying asleep for a year; tired at work.", "Wakes at four every night; sleep medication did not help for long."},
+		"social-anxiety-youth": {"Avoids speaking in class and eating in the school canteen.", "Afraid of being judged by peers; stopped going to hobbies."},
+	},
+	doctorAssessment: "Assessed in person: suitable for guided internet therapy with a guardian informed.",
+	cohort:           "Spring group",
+	peerGroup:        "Spring group peers",
+	groupMessage:     "Welcome to week 3. This week's module is about noticing thoughts: take your time with the worksheet.",
+	aliases:          []string{"Sunflower", "Northwind", "Pinecone", "Harbour", "Quietfox"},
+	posts: []string{
+		"Hi all. The activity diary felt silly at first but I did go for two walks this week.",
+		"Does anyone else find mornings the hardest? I set small goals the night before and it helps a bit.",
+		"I skipped the exercise this week, work was too much. Trying again now.",
+		"Thank you for the tips about sleep, I tried the wind-down hour.",
 	},
 }
