@@ -531,7 +531,7 @@ func (t *tx) latestProgram(programID string) (*programs.Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.db.programDef(t.ctx, t.tx, vid, false)
+	return t.db.programDef(t.ctx, t.tx, vid, t)
 }
 
 // tryApply runs an operation's checks and writes in a transaction that is

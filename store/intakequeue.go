@@ -177,7 +177,7 @@ func (db *DB) intakeItems(ctx context.Context, tx *sql.Tx, pol Policy, now time.
 				}
 				in, ok := instruments[s.Instrument]
 				if !ok {
-					in, _ = db.instrumentDef(ctx, tx, s.Instrument, 0, true)
+					in, _ = db.instrumentDef(ctx, tx, s.Instrument, 0, nil)
 					instruments[s.Instrument] = in
 				}
 				if in == nil {
@@ -343,7 +343,7 @@ func (db *DB) ReferralDetail(ctx context.Context, actor Actor, referralID string
 		if s.Total == nil {
 			continue
 		}
-		in, err := db.instrumentDef(ctx, tx, s.Instrument, 0, true)
+		in, err := db.instrumentDef(ctx, tx, s.Instrument, 0, nil)
 		if err != nil {
 			continue
 		}

@@ -22,7 +22,7 @@ func (db *DB) TherapistByHandle(ctx context.Context, handle string) (Therapist, 
 
 // Therapist finds an account by id.
 func (db *DB) Therapist(ctx context.Context, id string) (Therapist, error) {
-	return selectOne[Therapist](ctx, db.r, tables.therapist, "therapist", id, "WHERE id = ?", id)
+	return selectOne[Therapist](ctx, readPool{db}, tables.therapist, "therapist", id, "WHERE id = ?", id)
 }
 
 // ProgramVersions lists every stored program version, by program and version.

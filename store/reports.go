@@ -136,7 +136,7 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	moduleOf := map[string]map[string]string{} // version id -> exercise id -> module id
 	modules := map[string]int{}
 	for _, pv := range pvs {
-		p, err := db.programDef(ctx, tx, pv.ID, true)
+		p, err := db.programDef(ctx, tx, pv.ID, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -366,7 +366,7 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 			return err
 		}
 		for _, iv := range ins {
-			in, err := db.instrumentDef(ctx, rq, iv.InstrumentID, iv.Version, true)
+			in, err := db.instrumentDef(ctx, rq, iv.InstrumentID, iv.Version, nil)
 			if err != nil {
 				return err
 			}

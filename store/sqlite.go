@@ -52,6 +52,9 @@ type DB struct {
 	riskCache *riskCache
 	hooks     []WriteHook
 	hooksMu   sync.RWMutex
+	group     *committer // nil: every write is a transaction of its own
+	wstmts    stmtCache  // statements kept prepared on the write connection
+	rstmts    stmtCache  // and on the read pool
 }
 
 // WriteHook is called inside every write transaction after the operation
@@ -164,6 +167,8 @@ func tightenModes(path string) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
+	db.wstmts.close()
+	db.rstmts.close()
 	err1 := db.r.Close()
 	err2 := db.w.Close()
 	return errors.Join(err1, err2)
@@ -413,15 +418,22 @@ type tx struct {
 	stmts map[string]*sql.Stmt
 	// change-log rows not yet written, changeCols values each
 	pending []any
+	// definitions parsed in this transaction, cached when it commits
+	defs *txDefs
 }
 
 func (t *tx) stmt(query string) (*sql.Stmt, error) {
 	if s, ok := t.stmts[query]; ok {
 		return s, nil
 	}
-	s, err := t.tx.PrepareContext(t.ctx, query)
-	if err != nil {
-		return nil, err
+	var s *sql.Stmt
+	if p := t.db.wstmts.get(query); p != nil {
+		s = t.tx.StmtContext(t.ctx, p)
+	} else {
+		var err error
+		if s, err = t.tx.PrepareContext(t.ctx, query); err != nil {
+			return nil, err
+		}
 	}
 	t.stmts[query] = s
 	return s, nil
@@ -532,7 +544,7 @@ type Op interface {
 
 // Apply runs one operation in one transaction as actor.
 func (db *DB) Apply(ctx context.Context, actor Actor, op Op) error {
-	return db.write(ctx, actor, op, op.apply)
+	return db.applyOp(ctx, actor, op, op.apply)
 }
 
 // ApplyChecked runs one operation like Apply, after check has passed inside
@@ -543,9 +555,24 @@ func (db *DB) Apply(ctx context.Context, actor Actor, op Op) error {
 // rolls the transaction back and is returned as it is. check may change op
 // (through a pointer) before it is applied; a nil check is Apply.
 func (db *DB) ApplyChecked(ctx context.Context, actor Actor, op Op, check func(tx *sql.Tx) error) error {
-	return db.write(ctx, actor, op, func(t *tx) error {
+	return db.applyOp(ctx, actor, op, func(t *tx) error {
 		if check != nil {
 			if err := check(t.tx); err != nil {
+				return err
+			}
+		}
+		return op.apply(t)
+	})
+}
+
+// ApplyAuthorized is ApplyChecked with a check that reads (and writes)
+// through q, the write transaction with its statements kept prepared
+// across transactions: the sync server authorizes every pushed operation
+// this way, and stores its idempotency key in the same transaction.
+func (db *DB) ApplyAuthorized(ctx context.Context, actor Actor, op Op, check func(q Querier) error) error {
+	return db.applyOp(ctx, actor, op, func(t *tx) error {
+		if check != nil {
+			if err := check(txQuerier{t}); err != nil {
 				return err
 			}
 		}
@@ -562,30 +589,43 @@ func (db *DB) write(ctx context.Context, actor Actor, op Op, fn func(t *tx) erro
 		return driverFail("begin write", err)
 	}
 	t := &tx{ctx: ctx, tx: sqlTx, db: db, now: db.Now(), actor: actor, stmts: map[string]*sql.Stmt{}}
-	defer func() {
-		for _, s := range t.stmts {
-			s.Close()
-		}
-	}()
-	if err := fn(t); err != nil {
+	defer db.endStmts(t.stmts)
+	if err := t.run(op, fn); err != nil {
 		sqlTx.Rollback()
 		return err
-	}
-	if err := t.flushChanges(); err != nil {
-		sqlTx.Rollback()
-		return err
-	}
-	db.hooksMu.RLock()
-	hooks := db.hooks
-	db.hooksMu.RUnlock()
-	for _, h := range hooks {
-		if err := h(ctx, sqlTx, op, actor); err != nil {
-			sqlTx.Rollback()
-			return err
-		}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return driverFail("commit", err)
+	}
+	db.defs.publish(t.defs)
+	return nil
+}
+
+// endStmts closes a finished transaction's statements and keeps the new
+// ones prepared for the next transactions.
+func (db *DB) endStmts(stmts map[string]*sql.Stmt) {
+	for _, s := range stmts {
+		s.Close()
+	}
+	db.wstmts.learn(db.w, stmts)
+}
+
+// run writes one operation inside t: fn, the buffered change-log rows,
+// then the write hooks. An error leaves t to be rolled back.
+func (t *tx) run(op Op, fn func(t *tx) error) error {
+	if err := fn(t); err != nil {
+		return err
+	}
+	if err := t.flushChanges(); err != nil {
+		return err
+	}
+	t.db.hooksMu.RLock()
+	hooks := t.db.hooks
+	t.db.hooksMu.RUnlock()
+	for _, h := range hooks {
+		if err := h(t.ctx, t.tx, op, t.actor); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -476,7 +476,7 @@ func (db *DB) triage(ctx context.Context, tx *sql.Tx, th Therapist, pol Policy, 
 	}
 	for _, te := range order {
 		te.finished = te.item.Status == EnrollmentCompleted || te.item.Status == EnrollmentDiscontinued
-		if te.program, err = db.programDef(ctx, tx, te.programVID, true); err != nil {
+		if te.program, err = db.programDef(ctx, tx, te.programVID, nil); err != nil {
 			return nil, err
 		}
 		if err := rules.apply(ctx, db, tx, te); err != nil {
@@ -830,7 +830,7 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 		if _, ok := r.instruments[ref]; ok {
 			continue
 		}
-		in, err := db.instrumentDef(ctx, tx, m.instrument, m.version, true)
+		in, err := db.instrumentDef(ctx, tx, m.instrument, m.version, nil)
 		if err != nil {
 			return err
 		}

@@ -116,10 +116,10 @@ func (r txRefs) diary(id string) (*DiaryEntry, error) {
 	return &p, r.get(tables.diary, "diary entry", id, &p)
 }
 func (r txRefs) program(versionID string) (*programs.Program, error) {
-	return r.t.db.programDef(r.t.ctx, r.t.tx, versionID, false)
+	return r.t.db.programDef(r.t.ctx, r.t.tx, versionID, r.t)
 }
 func (r txRefs) instrument(id string, version int) (*programs.Instrument, error) {
-	return r.t.db.instrumentDef(r.t.ctx, r.t.tx, id, version, false)
+	return r.t.db.instrumentDef(r.t.ctx, r.t.tx, id, version, r.t)
 }
 func (r txRefs) now() time.Time { return r.t.now }
 

@@ -62,6 +62,14 @@ func newMetrics(s *Server) *metrics {
 	m.reg.MustRegister(m.requests, m.latency, m.ops, m.pulls, m.pulled,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "polku_write_groups_total",
+			Help: "Write transactions of the group commit (each commits the operations that waited together).",
+		}, func() float64 { return float64(db.GroupCommitStats().Groups) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "polku_write_group_ops_total",
+			Help: "Operations written through the group commit, applied or refused; divided by polku_write_groups_total, the mean group size.",
+		}, func() float64 { return float64(db.GroupCommitStats().Ops) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "polku_store_bytes",
 			Help: "Size of the store file and its write-ahead log.",

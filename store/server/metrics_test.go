@@ -155,6 +155,10 @@ func TestMetrics(t *testing.T) {
 	if v := value(t, text, `polku_http_request_duration_seconds_count{route="POST /v1/ops"}`); v != 3 {
 		t.Fatalf("latency count %v", v)
 	}
+	// The three pushes went through the group commit (and the draft too).
+	if ops, groups := value(t, text, `polku_write_group_ops_total`), value(t, text, `polku_write_groups_total`); ops < 3 || groups < 1 || groups > ops {
+		t.Fatalf("group commit: %v ops in %v groups", ops, groups)
+	}
 	if v := value(t, text, `polku_store_bytes`); v < 4096 {
 		t.Fatalf("store size %v", v)
 	}

@@ -102,17 +102,11 @@ type idem struct {
 
 func (s *Server) stamp() string { return s.now().UTC().Format("2006-01-02T15:04:05.000Z") }
 
-type idemKey struct{}
-
-// idempotencyHook writes the idempotency key carried by the context in the
-// same transaction as the operation: if the key is already stored (a
-// concurrent duplicate), the insert fails and the operation rolls back.
-func idempotencyHook(ctx context.Context, tx *sql.Tx, op store.Op, actor store.Actor) error {
-	k, ok := ctx.Value(idemKey{}).(*idem)
-	if !ok {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO idempotency (actor_id, key, op_type, request_hash, status, result, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+// storeKey writes an idempotency key in the same transaction as its
+// operation: if the key is already stored (a concurrent duplicate), the
+// insert fails and the operation rolls back.
+func storeKey(ctx context.Context, q store.Querier, k *idem) error {
+	_, err := q.ExecContext(ctx, "INSERT INTO idempotency (actor_id, key, op_type, request_hash, status, result, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
 		k.actorID, k.key, k.opType, k.hash, k.status, string(k.result), k.at)
 	if err != nil {
 		return fmt.Errorf("idempotency key %s: %w", k.key, errDuplicateKey)
@@ -139,8 +133,11 @@ func (k *storedKey) sameRequest(opType, hash string) bool {
 // stored returns a stored idempotency key, or nil.
 func (s *Server) stored(ctx context.Context, actorID, key string) (*storedKey, error) {
 	var k storedKey
-	err := s.db.Reader().QueryRowContext(ctx, "SELECT op_type, request_hash, status, result FROM idempotency WHERE actor_id = ? AND key = ?",
-		actorID, key).Scan(&k.opType, &k.hash, &k.status, &k.result)
+	st, err := s.db.ReadStmt(ctx, "SELECT op_type, request_hash, status, result FROM idempotency WHERE actor_id = ? AND key = ?")
+	if err != nil {
+		return nil, err
+	}
+	err = st.QueryRowContext(ctx, actorID, key).Scan(&k.opType, &k.hash, &k.status, &k.result)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -160,21 +157,37 @@ func keyReused(what, key, opType string) error {
 // the same request (opType and hash) returns its stored status without
 // applying anything, and with another request is an error (422). check
 // runs inside the write transaction before the op (authorization). result
-// is stored with the key for a successful apply.
-func (s *Server) applyOnce(ctx context.Context, actor store.Actor, key, hash string, op store.Op, result []byte, check func(*sql.Tx) error) (status string, stored []byte, err error) {
+// is stored with the key for a successful apply, in the op's transaction.
+func (s *Server) applyOnce(ctx context.Context, actor store.Actor, key, hash string, op store.Op, result []byte, check func(store.Querier) error) (status string, stored []byte, err error) {
+	k, err := s.stored(ctx, actor.ID, key)
+	if err != nil {
+		return "", nil, err
+	}
+	return s.applyKnown(ctx, actor, key, hash, op, result, check, k)
+}
+
+// applyKnown is applyOnce for a key already looked up: prior is what was
+// stored under it then (nil: nothing). A key stored since is found when
+// the write refuses it.
+func (s *Server) applyKnown(ctx context.Context, actor store.Actor, key, hash string, op store.Op, result []byte, check func(store.Querier) error, prior *storedKey) (status string, stored []byte, err error) {
 	seen := func(k *storedKey) (string, []byte, error) {
 		if !k.sameRequest(op.OpType(), hash) {
 			return "", nil, keyReused("Idempotency-Key", key, k.opType)
 		}
 		return dupStatus(k.status), k.result, nil
 	}
-	if k, err := s.stored(ctx, actor.ID, key); err != nil {
-		return "", nil, err
-	} else if k != nil {
-		return seen(k)
+	if prior != nil {
+		return seen(prior)
 	}
 	k := &idem{actorID: actor.ID, key: key, opType: op.OpType(), hash: hash, status: api.StatusApplied, result: result, at: s.stamp()}
-	err = s.db.ApplyChecked(context.WithValue(ctx, idemKey{}, k), actor, op, check)
+	err = s.db.ApplyAuthorized(ctx, actor, op, func(q store.Querier) error {
+		if check != nil {
+			if err := check(q); err != nil {
+				return err
+			}
+		}
+		return storeKey(ctx, q, k)
+	})
 	if err == nil {
 		return api.StatusApplied, result, nil
 	}
@@ -238,6 +251,7 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal
 	}
 	// A key used before for another op refuses the whole push before
 	// anything is applied.
+	prior := make([]*storedKey, len(ops))
 	for i, o := range ops {
 		k, err := s.stored(r.Context(), p.actor.ID, o.Key)
 		if err != nil {
@@ -246,11 +260,12 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal
 		if k != nil && !k.sameRequest(o.Op.OpType(), o.Hash) {
 			return keyReused(fmt.Sprintf("ops[%d].key", i), o.Key, k.opType)
 		}
+		prior[i] = k
 	}
 	resp := api.PushResponse{Epoch: s.epoch, Results: make([]api.PushResult, 0, len(ops))}
 	counts := map[string]int{}
-	for _, o := range ops {
-		res := s.pushOne(r.Context(), p, o)
+	for i, o := range ops {
+		res := s.pushOne(r.Context(), p, o, prior[i])
 		counts[res.Status]++
 		resp.Results = append(resp.Results, res)
 		if res.Status == api.StatusError {
@@ -267,19 +282,21 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal
 	return nil
 }
 
-func (s *Server) pushOne(ctx context.Context, p *principal, o decodedOp) api.PushResult {
+// pushOne applies one pushed op; prior is what its key had stored when
+// the push was checked.
+func (s *Server) pushOne(ctx context.Context, p *principal, o decodedOp, prior *storedKey) api.PushResult {
 	actor := p.actor
 	res := api.PushResult{Key: o.Key}
 	ok, _ := json.Marshal(api.PushResult{Key: o.Key, Status: api.StatusApplied})
-	status, stored, err := s.applyOnce(ctx, actor, o.Key, o.Hash, o.Op, ok, func(tx *sql.Tx) error {
-		if err := s.authorize(ctx, tx, p, o.Op); err != nil {
+	status, stored, err := s.applyKnown(ctx, actor, o.Key, o.Hash, o.Op, ok, func(q store.Querier) error {
+		if err := s.authorize(ctx, q, p, o.Op); err != nil {
 			return err
 		}
 		if s.afterAuthorize != nil {
 			s.afterAuthorize()
 		}
 		return nil
-	})
+	}, prior)
 	var he *httpError
 	res.Error = errText(err)
 	switch {

@@ -56,6 +56,10 @@ type Config struct {
 	// GET /metrics and GET /healthz without a token (MetricsHandler). The
 	// API's listener does not serve /metrics.
 	MetricsAddr string
+	// GroupSize is the most pushed operations committed together in one
+	// transaction (group commit, default store.DefaultGroupSize); 1 commits
+	// every operation alone.
+	GroupSize int
 }
 
 // Server serves the API for one store.
@@ -74,9 +78,8 @@ type Server struct {
 	afterAuthorize func()
 }
 
-// New makes a server for cfg.DB and registers its write hook (idempotency
-// keys are written in the same transaction as the operation they belong
-// to).
+// New makes a server for cfg.DB and turns on the store's group commit
+// (unless cfg.GroupSize is 1).
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.DB == nil {
 		return nil, errors.New("server: no store")
@@ -114,7 +117,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{db: cfg.DB, log: cfg.Logger, now: cfg.Clock, cfg: cfg, epoch: epoch, limiter: newLimiter(cfg.Rate, cfg.Burst)}
 	s.metrics = newMetrics(s)
-	cfg.DB.AddWriteHook(idempotencyHook)
+	if cfg.GroupSize != 1 {
+		cfg.DB.EnableGroupCommit(cfg.GroupSize)
+	}
 	s.routes()
 	return s, nil
 }

@@ -123,8 +123,11 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 	var p principal
 	var subject, created string
 	var revoked, expires sql.NullString
-	err := s.db.Reader().QueryRowContext(r.Context(), "SELECT id, kind, subject_id, device, created_at, revoked_at, expires_at FROM tokens WHERE hash = ?",
-		hashToken(token)).Scan(&p.tokenID, &p.kind, &subject, &p.device, &created, &revoked, &expires)
+	st, err := s.db.ReadStmt(r.Context(), "SELECT id, kind, subject_id, device, created_at, revoked_at, expires_at FROM tokens WHERE hash = ?")
+	if err != nil {
+		return nil, err
+	}
+	err = st.QueryRowContext(r.Context(), hashToken(token)).Scan(&p.tokenID, &p.kind, &subject, &p.device, &created, &revoked, &expires)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid) {
 		return nil, errUnauthorized
 	}
