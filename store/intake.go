@@ -126,6 +126,26 @@ func (o SetTherapistIntakeOp) apply(t *tx) error {
 	return t.cas("therapists", "therapist", o.ID, "", o.Version, "intake = ?, updated_at = ?", v, fmtTime(o.At))
 }
 
+// SetTherapistUILangOp sets the language of a therapist's interface (""
+// clears it) by compare-and-set.
+type SetTherapistUILangOp struct {
+	ID      string    `json:"id"`
+	Version int64     `json:"version"`
+	UILang  string    `json:"ui_lang"`
+	At      time.Time `json:"at"`
+}
+
+func (SetTherapistUILangOp) OpType() string { return "therapist.ui_lang" }
+func (o SetTherapistUILangOp) apply(t *tx) error {
+	if err := first(needID("therapist", "id", o.ID), checkUILang("therapist", "ui_lang", o.UILang), needTime("therapist", "updated_at", o.At)); err != nil {
+		return err
+	}
+	if _, err := (txRefs{t}).therapist(o.ID); err != nil {
+		return err
+	}
+	return t.cas("therapists", "therapist", o.ID, "", o.Version, "ui_lang = ?, updated_at = ?", o.UILang, fmtTime(o.At))
+}
+
 // AssessReferralOp records a suitability assessment.
 type AssessReferralOp struct {
 	Assessment Assessment `json:"assessment"`
@@ -773,6 +793,12 @@ func (db *DB) Services(ctx context.Context) ([]*programs.Service, error) {
 // SetTherapistIntake marks a therapist as an intake worker or not.
 func (db *DB) SetTherapistIntake(ctx context.Context, actor Actor, therapistID string, version int64, intake bool) error {
 	return db.Apply(ctx, actor, SetTherapistIntakeOp{ID: therapistID, Version: version, Intake: intake, At: db.Now()})
+}
+
+// SetTherapistUILang sets the language of a therapist's interface: fi, sv
+// or en, or "" for none (the environment decides).
+func (db *DB) SetTherapistUILang(ctx context.Context, actor Actor, therapistID string, version int64, lang string) error {
+	return db.Apply(ctx, actor, SetTherapistUILangOp{ID: therapistID, Version: version, UILang: lang, At: db.Now()})
 }
 
 // AssessReferral records a suitability assessment; the therapist is the

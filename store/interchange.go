@@ -513,11 +513,30 @@ func (db *DB) Import(ctx context.Context, actor Actor, r io.Reader, dryRun bool)
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
 	return db.importRecords(ctx, actor, dryRun, func(yield func(line int, rec any, err error) bool) error {
+		// The snapshot begins inside the write transaction (which holds the
+		// store's write lock), so it is the store the import writes into;
+		// it ends with the reading, before the commit and its checkpoint,
+		// which would wait for it.
+		stored, err := db.storedRecords(ctx)
+		if err != nil {
+			return err
+		}
+		defer stored.close()
 		line := 0
 		for sc.Scan() {
 			line++
 			b := bytes.TrimSpace(sc.Bytes())
 			if len(b) == 0 {
+				continue
+			}
+			same, err := stored.same(b)
+			if err != nil {
+				return err
+			}
+			if same {
+				if !yield(line, unchangedLine{}, nil) {
+					return nil
+				}
 				continue
 			}
 			rec, err := decodeLine(b)
@@ -544,6 +563,10 @@ func (db *DB) ImportRecords(ctx context.Context, actor Actor, recs func(yield fu
 		return nil
 	})
 }
+
+// unchangedLine stands for a line that is exactly a record the store
+// held before the import (storedRecords): nothing to check or write.
+type unchangedLine struct{}
 
 func decodeLine(b []byte) (any, error) {
 	var head struct {
@@ -588,19 +611,23 @@ func cleanJSONError(err error) string {
 	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
-// importer validates and inserts records inside one transaction.
+// importer validates and inserts records inside one transaction. Its
+// memory does not grow with the file: the records already checked are in
+// the transaction (a bad line is not inserted, every good one is, also
+// after a bad one), so a later line's references are looked up there; the
+// maps below are small caches of what is looked up most.
 type importer struct {
 	t        *tx
 	db       *DB
 	base     txRefs
-	failed   bool // after the first bad line nothing more is inserted
 	programs map[string]*programs.Program
 	instr    map[string]*programs.Instrument
 	ther     map[string]*Therapist
 	pat      map[string]*Patient
 	enr      map[string]*Enrollment
-	// Records of this import that later lines refer to, so that checking a
-	// feedback or an acknowledgement needs no query.
+	// records of this import that later lines refer to, so that checking
+	// a feedback or an acknowledgement of a patient just imported (the
+	// demo writes patient by patient) needs no query
 	subs map[string]*Submission
 	msgs map[string]*Message
 	meas map[string]*MeasureResponse
@@ -612,7 +639,21 @@ type importer struct {
 	// program version ids of the file that name a stored version with the
 	// same content under another id
 	alias map[string]string
-	sum   ImportSummary
+	// stored reads the store as it was before the import, to skip lines
+	// identical to a stored record without decoding them (Import only)
+	stored *storedRecords
+	sum    ImportSummary
+}
+
+// importCache is how many patients, enrollments and therapists an import
+// keeps at hand; beyond it, a cache starts over.
+const importCache = 4096
+
+func remember[T any](m map[string]T, id string, x T) {
+	if len(m) >= importCache {
+		clear(m)
+	}
+	m[id] = x
 }
 
 func (im *importer) patient(id string) (*Patient, error) {
@@ -621,7 +662,7 @@ func (im *importer) patient(id string) (*Patient, error) {
 	}
 	p, err := im.base.patient(id)
 	if err == nil {
-		im.pat[id] = p
+		remember(im.pat, id, p)
 	}
 	return p, err
 }
@@ -631,7 +672,7 @@ func (im *importer) therapist(id string) (*Therapist, error) {
 	}
 	x, err := im.base.therapist(id)
 	if err == nil {
-		im.ther[id] = x
+		remember(im.ther, id, x)
 	}
 	return x, err
 }
@@ -641,7 +682,7 @@ func (im *importer) enrollment(id string) (*Enrollment, error) {
 	}
 	x, err := im.base.enrollment(id)
 	if err == nil {
-		im.enr[id] = x
+		remember(im.enr, id, x)
 	}
 	return x, err
 }
@@ -657,7 +698,6 @@ func (im *importer) feedbackHead(submissionID string) (string, error) {
 	}
 	return im.base.feedbackHead(submissionID)
 }
-
 func (im *importer) message(id string) (*Message, error) {
 	if x, ok := im.msgs[id]; ok {
 		return x, nil
@@ -714,6 +754,10 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 				return false
 			}
 			im.sum.Lines++
+			if _, ok := rec.(unchangedLine); ok {
+				im.sum.Unchanged++
+				return true
+			}
 			if err == nil {
 				err = im.add(rec)
 			}
@@ -728,7 +772,6 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 					errs.Lines = append(errs.Lines, LineError{Line: line, Err: err})
 				}
 				errs.Total++
-				im.failed = true
 			}
 			return true
 		})
@@ -750,7 +793,11 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 	if errors.Is(err, errDryRun) {
 		return sum, nil
 	}
-	if err == nil && sum.Lines >= bigImport {
+	added := 0
+	for _, n := range sum.Added {
+		added += n
+	}
+	if err == nil && added >= bigImport {
 		// Move the import out of the write-ahead log now, while nobody waits
 		// for the writer, rather than in the commit of some later small write
 		// (a stall of seconds for a demo-sized store). Best effort: the data
@@ -803,9 +850,6 @@ func (im *importer) add(rec any) error {
 	typ := RecordType(rec)
 	if err := im.check(rec); err != nil {
 		return err
-	}
-	if im.failed {
-		return nil
 	}
 	kind := recordKinds[typ]
 	args, err := kind.table.args(rec)
@@ -1094,7 +1138,7 @@ func (im *importer) check(rec any) error {
 		if err := checkTherapist(r); err != nil {
 			return err
 		}
-		im.ther[r.ID] = r
+		remember(im.ther, r.ID, r)
 	case *InstrumentVersion:
 		return im.checkInstrument(r)
 	case *ProgramVersion:
@@ -1103,7 +1147,7 @@ func (im *importer) check(rec any) error {
 		if err := checkPatient(r); err != nil {
 			return err
 		}
-		im.pat[r.ID] = r
+		remember(im.pat, r.ID, r)
 	case *Referral:
 		return checkReferral(im, r)
 	case *ServiceVersion:
@@ -1122,27 +1166,27 @@ func (im *importer) check(rec any) error {
 		if err := checkEnrollment(im, r); err != nil {
 			return err
 		}
-		im.enr[r.ID] = r
+		remember(im.enr, r.ID, r)
 	case *Submission:
 		if err := checkSubmission(im, r); err != nil {
 			return err
 		}
-		im.subs[r.ID] = &Submission{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, ExerciseID: r.ExerciseID, SubmittedAt: r.SubmittedAt}
+		remember(im.subs, r.ID, &Submission{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, ExerciseID: r.ExerciseID, SubmittedAt: r.SubmittedAt})
 	case *Feedback:
 		if err := checkFeedback(im, r); err != nil {
 			return err
 		}
-		im.heads[r.SubmissionID] = r.ID
+		remember(im.heads, r.SubmissionID, r.ID)
 	case *Message:
 		if err := checkMessage(im, r); err != nil {
 			return err
 		}
-		im.msgs[r.ID] = &Message{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, Direction: r.Direction, TherapistID: r.TherapistID, SentAt: r.SentAt}
+		remember(im.msgs, r.ID, &Message{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, Direction: r.Direction, TherapistID: r.TherapistID, SentAt: r.SentAt})
 	case *MeasureResponse:
 		if err := scoreMeasure(im, r); err != nil {
 			return err
 		}
-		im.meas[r.ID] = &MeasureResponse{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, AnsweredAt: r.AnsweredAt}
+		remember(im.meas, r.ID, &MeasureResponse{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, AnsweredAt: r.AnsweredAt})
 	case *DiaryEntry:
 		return checkDiary(im, r)
 	case *Note:

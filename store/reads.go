@@ -85,23 +85,55 @@ type PatientFilter struct {
 // Patients lists patients the actor may see, each with its latest
 // enrollment. A listing shows no clinical content and is not audited.
 func (db *DB) Patients(ctx context.Context, actor Actor, f PatientFilter) ([]PatientSummary, error) {
+	query, args, err := patientsQuery(actor, f)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PatientSummary
+	for rows.Next() {
+		var s PatientSummary
+		var received string
+		if err := rows.Scan(&s.ID, &s.Pseudonym, &s.DisplayName, &s.Language, &s.Synthetic, &s.EnrollmentID, &s.ProgramID,
+			&s.ProgramVersion, &s.Status, &s.TherapistHandle, &s.StartDate, &s.PlannedEnd, &received); err != nil {
+			return nil, err
+		}
+		if received != "" {
+			s.ReferralReceived = received[:10]
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// patientsQuery is the listing's query for an actor and a filter.
+func patientsQuery(actor Actor, f PatientFilter) (string, []any, error) {
 	var where []string
 	var args []any
 	switch actor.Role {
+	// The candidates are the patients of the therapist's (or team's)
+	// enrollments, found through enrollments_therapist: the listing costs
+	// what the caseload is, not what the store is. The newest enrollment
+	// then decides, as for everyone.
 	case RoleTherapist:
-		where = append(where, "e.therapist_id = ?")
-		args = append(args, actor.ID)
+		where = append(where, "p.id IN (SELECT patient_id FROM enrollments WHERE therapist_id = ?)", "e.therapist_id = ?")
+		args = append(args, actor.ID, actor.ID)
 	case RoleSupervisor:
-		where = append(where, "t.team = ? AND t.team <> ''")
-		args = append(args, actor.Team)
+		where = append(where, `p.id IN (SELECT en.patient_id FROM therapists th JOIN enrollments en ON en.therapist_id = th.id WHERE th.team = ? AND th.team <> '')`,
+			"t.team = ? AND t.team <> ''")
+		args = append(args, actor.Team, actor.Team)
 	case RoleAdmin:
 		if actor.isAdminAccount() {
-			return nil, forbidden("%s is an admin account and does not list patients", actor.Handle)
+			return "", nil, forbidden("%s is an admin account and does not list patients", actor.Handle)
 		}
 	}
 	if f.TherapistID != "" {
-		where = append(where, "e.therapist_id = ?")
-		args = append(args, f.TherapistID)
+		where = append(where, "p.id IN (SELECT patient_id FROM enrollments WHERE therapist_id = ?)", "e.therapist_id = ?")
+		args = append(args, f.TherapistID, f.TherapistID)
 	}
 	switch f.Status {
 	case "":
@@ -136,25 +168,7 @@ func (db *DB) Patients(ctx context.Context, actor Actor, f PatientFilter) ([]Pat
 		query += " LIMIT ?"
 		args = append(args, f.Limit)
 	}
-	rows, err := db.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []PatientSummary
-	for rows.Next() {
-		var s PatientSummary
-		var received string
-		if err := rows.Scan(&s.ID, &s.Pseudonym, &s.DisplayName, &s.Language, &s.Synthetic, &s.EnrollmentID, &s.ProgramID,
-			&s.ProgramVersion, &s.Status, &s.TherapistHandle, &s.StartDate, &s.PlannedEnd, &received); err != nil {
-			return nil, err
-		}
-		if received != "" {
-			s.ReferralReceived = received[:10]
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return query, args, nil
 }
 
 // ResolvePatient finds a patient by id or pseudonym (case-insensitive).

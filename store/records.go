@@ -44,6 +44,7 @@ type Therapist struct {
 	Languages []string  `json:"languages" db:"languages,json"`
 	Capacity  int       `json:"capacity" db:"capacity"`
 	Intake    bool      `json:"intake,omitempty" db:"intake"` // works the team's intake queue
+	UILang    string    `json:"ui_lang" db:"ui_lang"`         // interface language: fi, sv, en; "" unset
 	CreatedAt time.Time `json:"created_at" db:"created_at"`
 	UpdatedAt time.Time `json:"updated_at" db:"updated_at"`
 	Version   int64     `json:"version" db:"version"`

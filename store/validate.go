@@ -323,7 +323,18 @@ func checkTherapist(t *Therapist) error {
 			return err
 		}
 	}
-	return nil
+	return checkUILang(r, "ui_lang", t.UILang)
+}
+
+// UILangs are the interface languages a therapist may choose; "" is no
+// choice (the environment decides).
+var UILangs = []string{"fi", "sv", "en"}
+
+func checkUILang(rec, field, v string) error {
+	if v == "" {
+		return nil
+	}
+	return checkEnum(rec, field, v, UILangs...)
 }
 
 func checkPatient(p *Patient) error {

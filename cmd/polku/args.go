@@ -55,10 +55,24 @@ func argWord(ph string) string {
 	return strings.ToLower(base)
 }
 
+// argWord is argWord in the person's language.
+func (a *app) argWord(ph string) string {
+	if a.p.Lang() != "en" {
+		base := strings.TrimSuffix(ph, "...")
+		if i := strings.IndexByte(base, '['); i > 0 {
+			base = base[:i]
+		}
+		if id := "cli.args.word." + helpKey(strings.ToLower(base)); a.p.Has(id) {
+			return a.p.T(id)
+		}
+	}
+	return argWord(ph)
+}
+
 // explainArgs makes a command's argument check say what is missing or
 // extra in words ("say which patient: polku patients show PATIENT")
 // rather than cobra's "accepts 1 arg(s), received 0".
-func explainArgs(c *cobra.Command) {
+func (a *app) explainArgs(c *cobra.Command) {
 	check := c.Args
 	if check == nil || c.HasSubCommands() {
 		return
@@ -79,9 +93,9 @@ func explainArgs(c *cobra.Command) {
 		names := argPlaceholders(cmd.Use)
 		switch {
 		case len(args) < len(names):
-			return usagef("say which %s: %s", argWord(names[len(args)]), usage)
+			return usagef("%s", a.T("cli.args.say_which", "Word", a.argWord(names[len(args)]), "Usage", usage))
 		case len(names) == 0 || !strings.HasSuffix(names[len(names)-1], "..."):
-			return usagef("too many arguments (%q): %s", strings.Join(args, " "), usage)
+			return usagef("%s", a.T("cli.args.too_many", "Args", fmt.Sprintf("%q", strings.Join(args, " ")), "Usage", usage))
 		}
 		return usageError{fmt.Errorf("%w: %s", err, usage)}
 	}
@@ -89,7 +103,8 @@ func explainArgs(c *cobra.Command) {
 
 // flagError is a flag parse error with "did you mean" for a mistyped flag
 // (--ass: --as), as cobra does for commands.
-func flagError(cmd *cobra.Command, err error) error {
+func (a *app) flagError(cmd *cobra.Command, err error) error {
+	err = a.flagErrorWords(err)
 	var nf *pflag.NotExistError
 	if !errors.As(err, &nf) {
 		return usageError{err}
@@ -114,7 +129,7 @@ func flagError(cmd *cobra.Command, err error) error {
 	if len(near) == 0 {
 		return usageError{err}
 	}
-	return usageError{fmt.Errorf("%w\n\nDid you mean this?\n\t%s", err, strings.Join(near, "\n\t"))}
+	return usageError{fmt.Errorf("%w\n\n%s\n\t%s", err, a.T("cli.args.did_you_mean"), strings.Join(near, "\n\t"))}
 }
 
 // editDistance is the Levenshtein distance of a and b.
@@ -137,3 +152,32 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// flagErrorWords says pflag's commonest errors in the person's language
+// (English keeps pflag's words); the error stays what it wraps.
+func (a *app) flagErrorWords(err error) error {
+	if a.p.Lang() == "en" {
+		return err
+	}
+	msg := err.Error()
+	for _, m := range []struct{ prefix, id string }{
+		{"unknown flag: ", "cli.args.unknown_flag"},
+		{"unknown shorthand flag: ", "cli.args.unknown_flag"},
+		{"flag needs an argument: ", "cli.args.needs_argument"},
+	} {
+		if rest, ok := strings.CutPrefix(msg, m.prefix); ok {
+			return saidError{msg: a.p.T(m.id, "Flag", rest), err: err}
+		}
+	}
+	return err
+}
+
+// saidError is an error said in the person's language, wrapping the one it
+// says.
+type saidError struct {
+	msg string
+	err error
+}
+
+func (s saidError) Error() string { return s.msg }
+func (s saidError) Unwrap() error { return s.err }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/store"
 )
 
@@ -82,12 +83,19 @@ func (a *app) auditBy(ctx context.Context, db *store.DB, actor store.Actor, o *o
 	return tw.Flush()
 }
 
-// purposeText says a read's purpose to the patient.
-var purposeText = map[string]string{
-	store.PurposeCare:           "your treatment (your therapist)",
-	store.PurposeSupervision:    "supervision of your therapist's team",
-	store.PurposeAdministration: "administration (an export or an access report)",
-	store.PurposeNone:           "not in your care team at the time: to be looked into",
+// purposeText says a read's purpose to the patient, in their language.
+func purposeText(p *i18n.Printer, purpose string) string {
+	switch purpose {
+	case store.PurposeCare:
+		return p.T("cli.audit.md.purpose.care")
+	case store.PurposeSupervision:
+		return p.T("cli.audit.md.purpose.supervision")
+	case store.PurposeAdministration:
+		return p.T("cli.audit.md.purpose.administration")
+	case store.PurposeNone:
+		return p.T("cli.audit.md.purpose.none")
+	}
+	return purpose
 }
 
 // mdCell makes text safe inside a Markdown table cell.
@@ -99,51 +107,73 @@ func mdCell(s string) string {
 	return s
 }
 
-// auditMarkdown writes the patient's access report in Markdown. It is in
-// English for now; the language it is in and the patient's language are
-// both stated.
+// auditMarkdown writes the patient's access report in Markdown, in the
+// patient's language (--lang, when given, says otherwise); the language it
+// is in and the patient's language are both stated.
 func (a *app) auditMarkdown(ctx context.Context, db *store.DB, actor store.Actor, ref string, from, to time.Time) error {
 	if actor.Role != store.RoleAdmin {
 		return fmt.Errorf("%s is a %s: the patient's access report is for admins only: %w", actor.Handle, actor.Role, store.ErrForbidden)
 	}
-	p, err := db.ResolvePatient(ctx, ref)
+	pt, err := db.ResolvePatient(ctx, ref)
 	if err != nil {
 		return err
 	}
-	r, err := db.PatientAccess(ctx, actor, p.ID, from, to, "cli:audit --format md")
+	r, err := db.PatientAccess(ctx, actor, pt.ID, from, to, "cli:audit --format md")
 	if err != nil {
 		return err
+	}
+	lang := i18n.Resolve(a.lang, r.Patient.Language, nil)
+	r.Language = lang
+	p := i18n.New(lang)
+	day := func(t time.Time) string {
+		if lang == i18n.EN {
+			return t.Format(time.DateOnly)
+		}
+		return p.Date(t)
+	}
+	when := func(t time.Time) string {
+		if lang == i18n.EN {
+			return a.local(t).Format("2006-01-02 15:04")
+		}
+		return p.DateTime(a.local(t))
 	}
 	w := a.env.stdout
-	period := "every recorded read"
+	period := p.T("cli.audit.md.period_all")
 	switch {
 	case r.From != nil && r.To != nil:
-		period = fmt.Sprintf("%s to %s", r.From.Format(time.DateOnly), r.To.AddDate(0, 0, -1).Format(time.DateOnly))
+		period = p.T("cli.audit.md.period_from_to", "From", day(*r.From), "To", day(r.To.AddDate(0, 0, -1)))
 	case r.From != nil:
-		period = "from " + r.From.Format(time.DateOnly)
+		period = p.T("cli.audit.md.period_from", "From", day(*r.From))
 	case r.To != nil:
-		period = "until " + r.To.AddDate(0, 0, -1).Format(time.DateOnly)
+		period = p.T("cli.audit.md.period_to", "To", day(r.To.AddDate(0, 0, -1)))
 	}
-	fmt.Fprintf(w, "# Who has read your record\n\n")
-	fmt.Fprintf(w, "- Patient: %s (%s)\n", mdCell(r.Patient.DisplayName), r.Patient.Pseudonym)
-	fmt.Fprintf(w, "- Period: %s (times in %s)\n", period, a.zoneName())
-	fmt.Fprintf(w, "- Language of this report: %s (your language: %s; other languages are not available yet)\n", r.Language, r.Patient.Language)
-	fmt.Fprintf(w, "- Made: %s by %s\n\n", a.local(a.env.now()).Format("2006-01-02 15:04"), mdCell(actor.Handle))
-	fmt.Fprintf(w, "Finland's Client Data Act (703/2023) gives you the right to know who has read your record. "+
-		"Each line below is one time someone opened or exported it: who, in what role and team, when, what they read, on which device, and why.\n\n")
+	fmt.Fprintf(w, "# %s\n\n", p.T("cli.audit.md.title"))
+	fmt.Fprintf(w, "- %s\n", p.T("cli.audit.md.patient", "Name", mdCell(r.Patient.DisplayName), "Pseudonym", r.Patient.Pseudonym))
+	fmt.Fprintf(w, "- %s\n", p.T("cli.audit.md.period", "Period", period, "Zone", a.zoneName()))
+	fmt.Fprintf(w, "- %s\n", p.T("cli.audit.md.language", "Lang", r.Language, "Yours", dash(r.Patient.Language)))
+	fmt.Fprintf(w, "- %s\n\n", p.T("cli.audit.md.made", "When", when(a.env.now()), "Who", mdCell(actor.Handle)))
+	fmt.Fprintf(w, "%s\n\n", p.T("cli.audit.md.intro"))
 	if len(r.Reads) == 0 {
-		fmt.Fprintf(w, "Nobody read your record in this period.\n")
+		fmt.Fprintf(w, "%s\n", p.T("cli.audit.md.nobody"))
 		return nil
 	}
-	fmt.Fprintln(w, "| When | Who | Role | Team | What was read | Device | Purpose |")
+	fmt.Fprintf(w, "| %s |\n", p.T("cli.audit.md.columns"))
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, rd := range r.Reads {
 		what := rd.Action
+		if rd.Action == "read" {
+			what = p.T("cli.audit.md.action_read")
+		}
 		if rd.Detail != "" {
 			what += " (" + rd.Detail + ")"
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", a.local(rd.At).Format("2006-01-02 15:04"), mdCell(rd.Name), mdCell(rd.Role),
-			mdCell(rd.Team), mdCell(what), mdCell(rd.Device), mdCell(purposeText[rd.Purpose]))
+		role := rd.Role
+		switch role {
+		case store.RoleTherapist, store.RoleSupervisor, store.RoleAdmin:
+			role = p.T("cli.role." + role)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", when(rd.At), mdCell(rd.Name), mdCell(role),
+			mdCell(rd.Team), mdCell(what), mdCell(rd.Device), mdCell(purposeText(p, rd.Purpose)))
 	}
 	return nil
 }

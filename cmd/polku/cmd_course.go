@@ -86,18 +86,18 @@ func (a *app) courseCmd(kind string) *cobra.Command {
 			switch kind {
 			case store.CourseExtend:
 				if c.Weeks == 0 {
-					return usagef("--weeks is required: how many weeks to add (1-%d)", store.MaxExtendWeeks)
+					return usagef("%s", a.T("cli.course.weeks_required", "Max", store.MaxExtendWeeks))
 				}
 				if strings.TrimSpace(c.Reason) == "" {
-					return usagef("--reason is required: say why the treatment is extended")
+					return usagef("%s", a.T("cli.course.reason_required"))
 				}
 			case store.CourseDiscontinue:
 				if c.ReasonCode == "" {
-					return usagef("--code is required: one of %s", strings.Join(store.DiscontinueReasons, ", "))
+					return usagef("%s", a.T("cli.course.code_required", "Codes", strings.Join(store.DiscontinueReasons, ", ")))
 				}
 			case store.CourseTransfer:
 				if to == "" {
-					return usagef("--to is required: the handle of the therapist who takes over")
+					return usagef("%s", a.T("cli.course.to_required"))
 				}
 			}
 			o := outputOf(cmd)
@@ -125,7 +125,7 @@ func (a *app) courseCmd(kind string) *cobra.Command {
 			if kind == store.CourseTransfer {
 				th, err := w.db.TherapistByHandle(ctx, to)
 				if err != nil {
-					return fmt.Errorf("--to: no therapist with handle %q (see 'polku therapists list')", to)
+					return errors.New(a.T("cli.course.no_to", "Handle", fmt.Sprintf("%q", to)))
 				}
 				c.ToTherapist = th.ID
 			}
@@ -165,24 +165,28 @@ func (a *app) courseCmd(kind string) *cobra.Command {
 func (a *app) printCourse(ctx context.Context, db *store.DB, res courseResult) {
 	w := a.env.stdout
 	e := res.Enrollment
-	fmt.Fprintf(w, "%s enrollment %s (%s), now version %d\n", coursePast[res.Event.Kind], e.ID, e.ProgramID, e.Version)
+	past := coursePast[res.Event.Kind]
+	if a.p.Lang() != "en" {
+		past = a.T("cli.course.past." + res.Event.Kind)
+	}
+	fmt.Fprintln(w, a.T("cli.course.done", "Past", past, "ID", e.ID, "Program", e.ProgramID, "Version", e.Version))
 	switch res.Event.Kind {
 	case store.CourseExtend:
-		fmt.Fprintf(w, "planned end %s\n", e.PlannedEnd)
+		fmt.Fprintln(w, a.T("cli.course.planned_end", "Date", a.day(e.PlannedEnd)))
 	case store.CourseTransfer:
 		if th, err := db.Therapist(ctx, e.TherapistID); err == nil {
-			fmt.Fprintf(w, "assigned to %s, who now sees the patient's whole record\n", th.Handle)
+			fmt.Fprintln(w, a.T("cli.course.assigned", "Handle", th.Handle))
 		}
 	case store.CourseComplete, store.CourseDiscontinue:
 		if e.FollowUpDue != "" {
-			fmt.Fprintf(w, "follow-up due %s\n", e.FollowUpDue)
+			fmt.Fprintln(w, a.T("cli.course.follow_up", "Date", a.day(e.FollowUpDue)))
 		}
 		if res.Draft != "" {
-			fmt.Fprintln(w, "the discharge summary is drafted: edit it in the workbench and sign it with 'polku enrollments sign-summary'")
+			fmt.Fprintln(w, a.T("cli.course.drafted"))
 		}
 	}
 	if res.Delivery == string(syncer.Waiting) {
-		fmt.Fprintln(w, "saved on this device: it reaches the server at the next sync ('polku sync')")
+		fmt.Fprintln(w, a.T("cli.course.saved_here"))
 	}
 }
 
@@ -326,19 +330,19 @@ func (a *app) enrollmentsShowCmd() *cobra.Command {
 				return writeJSON(a.env.stdout, v)
 			}
 			w := a.env.stdout
-			status := e.Status
+			status := a.statusName(e.Status)
 			if e.Paused() {
-				status += ", paused since " + a.local(*e.PausedSince).Format("2006-01-02")
+				status += a.T("cli.course.paused_since", "Date", a.day(a.local(*e.PausedSince).Format("2006-01-02")))
 			}
-			fmt.Fprintf(w, "enrollment %s  %s  with %s  version %d\n", e.ID, e.ProgramID, th.Handle, e.Version)
-			fmt.Fprintf(w, "status     %s\n", status)
-			fmt.Fprintf(w, "dates      %s to %s", e.StartDate, e.PlannedEnd)
+			fmt.Fprintln(w, a.T("cli.course.show.heading", "ID", e.ID, "Program", e.ProgramID, "Handle", th.Handle, "Version", e.Version))
+			fmt.Fprintln(w, a.T("cli.course.show.status", "Status", status))
+			fmt.Fprint(w, a.T("cli.course.show.dates", "Start", a.day(e.StartDate), "End", a.day(e.PlannedEnd)))
 			if e.EndedOn != "" {
-				fmt.Fprintf(w, ", ended %s", e.EndedOn)
+				fmt.Fprint(w, a.T("cli.course.show.ended", "Date", a.day(e.EndedOn)))
 			}
 			fmt.Fprintln(w)
 			if e.FollowUpDue != "" {
-				fmt.Fprintf(w, "follow-up  due %s\n", e.FollowUpDue)
+				fmt.Fprintln(w, a.T("cli.course.show.follow_up", "Date", a.day(e.FollowUpDue)))
 			}
 			handle := func(id string) string {
 				if t, err := db.Therapist(ctx, id); err == nil {
@@ -347,7 +351,7 @@ func (a *app) enrollmentsShowCmd() *cobra.Command {
 				return strings.TrimPrefix(id, "os:")
 			}
 			for _, ev := range evs {
-				fmt.Fprintf(w, "course     %s\n", store.DescribeEvent(ev, handle))
+				fmt.Fprintln(w, a.T("cli.course.show.course", "Event", store.DescribeEvent(ev, handle)))
 			}
 			return nil
 		},
@@ -420,13 +424,13 @@ summary'.`,
 					Delivery string        `json:"delivery"`
 				}{s, delivery})
 			}
-			fmt.Fprintf(a.env.stdout, "signed the discharge summary %s of enrollment %s", s.ID, e.ID)
+			fmt.Fprint(a.env.stdout, a.T("cli.course.signed", "ID", s.ID, "Enrollment", e.ID))
 			if s.Supersedes != "" {
-				fmt.Fprintf(a.env.stdout, " (a correction of %s)", s.Supersedes)
+				fmt.Fprint(a.env.stdout, a.T("cli.course.correction", "ID", s.Supersedes))
 			}
 			fmt.Fprintln(a.env.stdout)
 			if delivery == string(syncer.Waiting) {
-				fmt.Fprintln(a.env.stdout, "saved on this device: it reaches the server at the next sync ('polku sync')")
+				fmt.Fprintln(a.env.stdout, a.T("cli.course.saved_here"))
 			}
 			return nil
 		},

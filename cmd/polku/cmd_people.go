@@ -18,7 +18,7 @@ func (a *app) therapistsCmd() *cobra.Command {
 		Aliases: []string{"therapist"},
 		Short:   "Add and list therapist, supervisor and admin accounts",
 	}
-	cmd.AddCommand(a.therapistsAddCmd(), a.therapistsListCmd(), a.therapistsSetCmd())
+	cmd.AddCommand(a.therapistsAddCmd(), a.therapistsListCmd(), a.therapistsShowCmd(), a.therapistsSetCmd())
 	return cmd
 }
 
@@ -37,7 +37,10 @@ func (a *app) therapistsAddCmd() *cobra.Command {
 			}
 			t.Handle = args[0]
 			if strings.TrimSpace(t.Name) == "" {
-				return usagef("--name is required")
+				return usagef("%s", a.T("cli.therapists.name_required"))
+			}
+			if err := a.checkUILang(t.UILang); err != nil {
+				return err
 			}
 			t.Languages = []string{}
 			for _, l := range strings.Split(langs, ",") {
@@ -61,7 +64,7 @@ func (a *app) therapistsAddCmd() *cobra.Command {
 			if o.json() {
 				return writeJSON(a.env.stdout, added)
 			}
-			fmt.Fprintf(a.env.stdout, "added %s %s (%s)\n", added.Role, added.Handle, added.ID)
+			fmt.Fprintln(a.env.stdout, a.T("cli.therapists.added", "Role", a.roleName(added.Role), "Handle", added.Handle, "ID", added.ID))
 			return nil
 		},
 	}
@@ -72,6 +75,7 @@ func (a *app) therapistsAddCmd() *cobra.Command {
 	f.StringVar(&langs, "languages", "fi", "languages, comma-separated (fi, sv, en)")
 	f.IntVar(&t.Capacity, "capacity", 100, "how many active patients the therapist can carry")
 	f.BoolVar(&t.Intake, "intake", false, "works the team's intake queue (with the supervisors)")
+	f.StringVar(&t.UILang, "ui-lang", "", "language of the interface: fi, sv or en (default: none, --lang and the environment decide)")
 	addOutputFlag(cmd)
 	return cmd
 }
@@ -98,13 +102,16 @@ func (a *app) therapistsListCmd() *cobra.Command {
 				return writeJSON(a.env.stdout, ts)
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "HANDLE\tNAME\tROLE\tTEAM\tLANGUAGES\tCAPACITY\tINTAKE")
+			fmt.Fprintln(tw, strings.Join([]string{a.T("cli.therapists.col.handle"), a.T("cli.therapists.col.name"), a.T("cli.therapists.col.role"),
+				a.T("cli.therapists.col.team"), a.T("cli.therapists.col.languages"), a.T("cli.therapists.col.capacity"),
+				a.T("cli.therapists.col.intake"), a.T("cli.therapists.col.ui_lang")}, "\t"))
 			for _, t := range ts {
 				in := "-"
 				if t.Intake {
-					in = "yes"
+					in = a.yesNo(true)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", t.Handle, t.Name, t.Role, dash(t.Team), dash(strings.Join(t.Languages, ",")), t.Capacity, in)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Handle, t.Name, a.roleName(t.Role), dash(t.Team), dash(strings.Join(t.Languages, ",")),
+					a.p.Int(t.Capacity), in, dash(t.UILang))
 			}
 			return tw.Flush()
 		},
@@ -157,18 +164,18 @@ the local store's owner sees everyone. A listing shows no clinical content.`,
 				return writeJSON(a.env.stdout, list)
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "PSEUDONYM\tNAME\tPROGRAM\tSTATUS\tTHERAPIST\tSTART\tEND")
+			fmt.Fprintln(tw, a.T("cli.patients.columns"))
 			for _, p := range list {
 				prog := dash(p.ProgramID)
 				if p.ProgramVersion > 0 {
 					prog = fmt.Sprintf("%s v%d", p.ProgramID, p.ProgramVersion)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Pseudonym, p.DisplayName, prog, p.Status, dash(p.TherapistHandle), dash(p.StartDate), dash(p.PlannedEnd))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Pseudonym, p.DisplayName, prog, a.statusName(p.Status), dash(p.TherapistHandle), dash(a.day(p.StartDate)), dash(a.day(p.PlannedEnd)))
 			}
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.env.stderr, "%s\n", plural(len(list), "patient", "patients"))
+			fmt.Fprintf(a.env.stderr, "%s\n", a.T("cli.count.patients", "Count", len(list)))
 			return nil
 		},
 	}
@@ -263,25 +270,27 @@ improvement or deterioration, recovery). The read is written to the audit log.`,
 			pt := rec.Patient
 			synthetic := ""
 			if pt.Synthetic {
-				synthetic = "  [synthetic]"
+				synthetic = "  [" + a.T("cli.patients.synthetic") + "]"
 			}
-			fmt.Fprintf(w, "%s  %s  born %s  language %s%s\n", pt.Pseudonym, pt.DisplayName, pt.BirthDate, pt.Language, synthetic)
+			fmt.Fprintf(w, "%s  %s  %s%s\n", pt.Pseudonym, pt.DisplayName, a.T("cli.patients.born", "Date", a.day(pt.BirthDate), "Lang", pt.Language), synthetic)
 			for _, r := range rec.Referrals {
-				fmt.Fprintf(w, "referral  %s from %s for %s: %s\n", a.local(r.ReceivedAt).Format("2006-01-02"), r.ReferringUnit, r.RequestedProgram, r.Status)
+				fmt.Fprintln(w, a.T("cli.patients.referral", "Date", a.day(a.local(r.ReceivedAt).Format("2006-01-02")), "Unit", r.ReferringUnit,
+					"Program", r.RequestedProgram, "Status", a.statusName(r.Status)))
 			}
 			for _, e := range rec.Enrollments {
 				def := rec.Programs[e.ProgramVersionID]
 				th := rec.Therapists[e.TherapistID]
-				status := e.Status
+				status := a.statusName(e.Status)
 				if e.Paused() {
-					status += " (paused)"
+					status += " (" + a.T("cli.patients.paused") + ")"
 				}
-				fmt.Fprintf(w, "program   %s v%d with %s: %s, %s to %s, %d of %d modules open\n", def.Title, def.Version, th.Handle, status, e.StartDate, e.PlannedEnd, e.UnlockedModules, len(def.Modules))
+				fmt.Fprintln(w, a.T("cli.patients.program", "Title", def.Title, "Version", def.Version, "Therapist", th.Handle, "Status", status,
+					"Start", a.day(e.StartDate), "End", a.day(e.PlannedEnd), "Open", e.UnlockedModules, "Modules", len(def.Modules)))
 			}
-			fmt.Fprintf(w, "records   %d submissions, %d feedback, %d messages, %d diary days, %d notes\n",
-				len(rec.Submissions), len(rec.Feedback), len(rec.Messages), len(rec.Diary), len(rec.Notes))
+			fmt.Fprintln(w, a.T("cli.patients.records", "Submissions", len(rec.Submissions), "Feedback", len(rec.Feedback),
+				"Messages", len(rec.Messages), "Diary", len(rec.Diary), "Notes", len(rec.Notes)))
 			if len(show.Measures) == 0 {
-				fmt.Fprintln(w, "\nno scores yet")
+				fmt.Fprintln(w, "\n"+a.T("cli.patients.no_scores"))
 				return nil
 			}
 			fmt.Fprintln(w)
@@ -298,25 +307,25 @@ improvement or deterioration, recovery). The read is written to the audit log.`,
 				rows := byInstrument[name]
 				note := ""
 				if !rows[0].Validated {
-					note = "  (not validated)"
+					note = "  (" + a.T("cli.patients.not_validated") + ")"
 				}
 				fmt.Fprintf(w, "%s%s\n", name, note)
 				tw := newTable(w)
-				fmt.Fprintln(tw, "  DATE\tWEEK\tTOTAL\tBAND\tCHANGE FROM BASELINE\tCRITICAL")
+				fmt.Fprintln(tw, "  "+a.T("cli.patients.score_columns"))
 				for _, m := range rows {
-					change := "baseline"
+					change := a.T("cli.patients.baseline")
 					if m.Change != nil {
-						change = fmt.Sprintf("%+d, %s", m.Change.Delta, m.Change.Status)
+						change = fmt.Sprintf("%+d, %s", m.Change.Delta, a.changeName(m.Change.Status))
 					}
 					crit := ""
 					for _, c := range m.Critical {
-						state := "NOT ACKNOWLEDGED"
+						state := a.T("cli.patients.not_acknowledged")
 						if m.Acked {
-							state = "acknowledged"
+							state = a.T("cli.patients.acknowledged")
 						}
-						crit += fmt.Sprintf("item %s=%d %s, %s", c.Item, c.Answer, strings.ToUpper(c.Level), state)
+						crit += a.T("cli.patients.critical", "Item", c.Item, "Answer", c.Answer, "Level", strings.ToUpper(c.Level), "State", state)
 					}
-					fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s\t%s\n", a.local(m.AnsweredAt).Format("2006-01-02"), m.Week, m.Total, m.Band, change, crit)
+					fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s\t%s\n", a.day(a.local(m.AnsweredAt).Format("2006-01-02")), m.Week, m.Total, m.Band, change, crit)
 				}
 				tw.Flush()
 			}

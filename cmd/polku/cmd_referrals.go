@@ -201,10 +201,9 @@ func (a *app) referralsListCmd() *cobra.Command {
 			if o.json() {
 				return writeJSON(a.env.stdout, q)
 			}
-			fmt.Fprintf(a.env.stdout, "%d open referrals, %d past the promise of %d working days, %d on the waiting list\n",
-				q.Open, q.OverPromise, q.PromiseDays, q.Waiting)
+			fmt.Fprintln(a.env.stdout, a.T("cli.referrals.queue", "Open", q.Open, "Late", q.OverPromise, "Days", q.PromiseDays, "Waiting", q.Waiting))
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "REFERRAL\tPATIENT\tAGE\tWISHED\tBADGE\tWHY")
+			fmt.Fprintln(tw, a.T("cli.referrals.columns"))
 			for _, it := range q.Items {
 				var badges, why []string
 				for _, r := range it.Reasons {
@@ -263,40 +262,45 @@ are never decisions. The read is written to the audit log.`,
 			}
 			w := a.env.stdout
 			rf := d.Referral
-			fmt.Fprintf(w, "referral %s (source %s), %s\n", rf.ID, dash(rf.SourceID), rf.Status)
-			fmt.Fprintf(w, "patient  %s %s, %s years, language %s, region %s\n", d.Patient.Pseudonym, d.Patient.DisplayName, age(d.Item.Age), d.Patient.Language, dash(rf.Region))
-			fmt.Fprintf(w, "from     %s, %s, received %s\n", dash(rf.ReferrerName), rf.ReferringUnit, rf.ReceivedAt.Format("2006-01-02 15:04"))
-			fmt.Fprintf(w, "reason   %s\n", dash(rf.Reason))
+			fmt.Fprintln(w, a.T("cli.referrals.show.referral", "ID", rf.ID, "Source", dash(rf.SourceID), "Status", a.statusName(rf.Status)))
+			fmt.Fprintln(w, a.T("cli.referrals.show.patient", "Pseudonym", d.Patient.Pseudonym, "Name", d.Patient.DisplayName, "Age", age(d.Item.Age),
+				"Lang", d.Patient.Language, "Region", dash(rf.Region)))
+			received := rf.ReceivedAt.Format("2006-01-02 15:04")
+			if a.p.Lang() != "en" {
+				received = a.p.DateTime(a.local(rf.ReceivedAt))
+			}
+			fmt.Fprintln(w, a.T("cli.referrals.show.from", "Referrer", dash(rf.ReferrerName), "Unit", rf.ReferringUnit, "Received", received))
+			fmt.Fprintln(w, a.T("cli.referrals.show.reason", "Reason", dash(rf.Reason)))
 			if len(rf.Codes) > 0 {
-				fmt.Fprintf(w, "codes    %s\n", strings.Join(rf.Codes, ", "))
+				fmt.Fprintln(w, a.T("cli.referrals.show.codes", "Codes", strings.Join(rf.Codes, ", ")))
 			}
 			for _, s := range rf.Screening {
 				if s.Total != nil {
-					fmt.Fprintf(w, "score    %s %d on %s\n", s.Instrument, *s.Total, s.Date)
+					fmt.Fprintln(w, a.T("cli.referrals.show.score", "Instrument", s.Instrument, "Total", *s.Total, "Date", a.day(s.Date)))
 				}
 			}
 			if rf.RequestedProgram != "" {
-				fmt.Fprintf(w, "wished   %s\n", rf.RequestedProgram)
+				fmt.Fprintln(w, a.T("cli.referrals.show.wished", "Program", rf.RequestedProgram))
 			}
 			if rf.DoctorAssessment != "" {
-				fmt.Fprintf(w, "doctor   %s\n", rf.DoctorAssessment)
+				fmt.Fprintln(w, a.T("cli.referrals.show.doctor", "Text", rf.DoctorAssessment))
 			}
 			if rf.Notes != "" {
-				fmt.Fprintf(w, "notes    %s\n", rf.Notes)
+				fmt.Fprintln(w, a.T("cli.referrals.show.notes", "Text", rf.Notes))
 			}
 			if d.Decision != "" {
-				fmt.Fprintf(w, "decided  %s%s\n", d.Decision, noteSuffix(rf.Note))
+				fmt.Fprintln(w, a.T("cli.referrals.show.decided", "Decision", d.Decision)+noteSuffix(rf.Note))
 				return nil
 			}
 			for _, r := range d.Item.Reasons {
-				fmt.Fprintf(w, "why      %s\n", r.Text)
+				fmt.Fprintln(w, a.T("cli.referrals.show.why", "Text", r.Text))
 			}
 			for _, as := range d.Assessments {
 				fmt.Fprintf(w, "assessed %s %s: %s\n", as.AssessedAt.Format("2006-01-02"), dash(as.Method), answers(as.Answers))
 			}
-			fmt.Fprintln(w, "\nsuggested programs (a suggestion, never a decision):")
+			fmt.Fprintln(w, "\n"+a.T("cli.referrals.show.programs"))
 			if len(d.Programs) == 0 {
-				fmt.Fprintln(w, "  none fits what the referral says")
+				fmt.Fprintln(w, "  "+a.T("cli.referrals.show.no_program"))
 			}
 			for _, p := range d.Programs {
 				fmt.Fprintf(w, "  %s  %s", p.ProgramID, p.Text)
@@ -305,15 +309,15 @@ are never decisions. The read is written to the audit log.`,
 				}
 				fmt.Fprintln(w)
 			}
-			fmt.Fprintln(w, "suggested therapists:")
+			fmt.Fprintln(w, a.T("cli.referrals.show.therapists"))
 			for _, t := range d.Therapists {
 				fmt.Fprintf(w, "  %s\n", t.Text)
 			}
 			if d.WaitingList {
-				fmt.Fprintf(w, "  nobody has free capacity: 'polku referrals wait %s'\n", rf.ID)
+				fmt.Fprintln(w, "  "+a.T("cli.referrals.show.no_capacity", "ID", rf.ID))
 			}
-			fmt.Fprintf(w, "start    %s suggested (the promise ends %s)\n", d.StartDate, d.PromiseDate)
-			fmt.Fprintln(w, "services of the region, if declined:")
+			fmt.Fprintln(w, a.T("cli.referrals.show.start", "Start", a.day(d.StartDate), "Promise", a.day(d.PromiseDate)))
+			fmt.Fprintln(w, a.T("cli.referrals.show.services"))
 			for _, s := range d.Services {
 				fmt.Fprintf(w, "  %s  %s: %s\n", s.ServiceID, s.Name, s.For)
 			}
@@ -548,13 +552,20 @@ func (a *app) referralsWaitCmd() *cobra.Command {
 
 func (a *app) therapistsSetCmd() *cobra.Command {
 	var intake bool
+	var uiLang string
 	cmd := &cobra.Command{
-		Use:   "set HANDLE --intake=true|false",
-		Short: "Change an account: whether it works the team's intake queue",
+		Use:   "set HANDLE [--intake=true|false] [--ui-lang fi|sv|en]",
+		Short: "Change an account: whether it works the team's intake queue, the language of its interface",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !cmd.Flags().Changed("intake") {
-				return usagef("say what to change: --intake=true or --intake=false")
+			setIntake, setLang := cmd.Flags().Changed("intake"), cmd.Flags().Changed("ui-lang")
+			if !setIntake && !setLang {
+				return usagef("%s", a.T("cli.therapists.set_what"))
+			}
+			if setLang {
+				if err := a.checkUILang(uiLang); err != nil {
+					return err
+				}
 			}
 			ctx, db, actor, o, err := a.intakeWrite(cmd)
 			if err != nil {
@@ -565,21 +576,39 @@ func (a *app) therapistsSetCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := db.SetTherapistIntake(ctx, actor, th.ID, th.Version, intake); err != nil {
-				return err
+			if setIntake {
+				if err := db.SetTherapistIntake(ctx, actor, th.ID, th.Version, intake); err != nil {
+					return err
+				}
+				if th, err = db.TherapistByHandle(ctx, args[0]); err != nil {
+					return err
+				}
 			}
-			th, err = db.TherapistByHandle(ctx, args[0])
-			if err != nil {
-				return err
+			if setLang {
+				if err := db.SetTherapistUILang(ctx, actor, th.ID, th.Version, uiLang); err != nil {
+					return err
+				}
+				if th, err = db.TherapistByHandle(ctx, args[0]); err != nil {
+					return err
+				}
+			}
+			if th.ID == actor.ID {
+				a.speak(th) // the confirmation in the language just chosen
 			}
 			if o.json() {
 				return writeJSON(a.env.stdout, th)
 			}
-			fmt.Fprintf(a.env.stdout, "%s: intake worker %v\n", th.Handle, th.Intake)
+			if setIntake {
+				fmt.Fprintln(a.env.stdout, a.T("cli.therapists.intake_set", "Handle", th.Handle, "Value", a.yesNo(th.Intake)))
+			}
+			if setLang {
+				fmt.Fprintln(a.env.stdout, a.T("cli.therapists.ui_lang_set", "Handle", th.Handle, "Lang", a.uiLangName(th.UILang)))
+			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&intake, "intake", false, "works the team's intake queue")
+	cmd.Flags().StringVar(&uiLang, "ui-lang", "", "language of the interface: fi, sv or en ('' clears it: --lang, then LC_ALL/LC_MESSAGES/LANG decide)")
 	addOutputFlag(cmd)
 	return cmd
 }

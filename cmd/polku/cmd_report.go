@@ -65,9 +65,9 @@ scripts, nothing fetched from the network); write it to a file with --out.`,
 				case "json":
 					return writeJSON(w, r)
 				case "csv":
-					return r.WriteCSV(w)
+					return r.WriteCSV(w, a.p)
 				case "html":
-					return r.WriteHTML(w)
+					return r.WriteHTML(w, a.p)
 				}
 				return a.reportTable(w, r)
 			})
@@ -138,27 +138,20 @@ func writeOut(a *app, out string, write func(w io.Writer, file bool) error) erro
 	if err := os.Rename(tmp.Name(), out); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.env.stderr, "wrote %s\n", out)
+	fmt.Fprintln(a.env.stderr, a.T("cli.run.wrote", "File", out))
 	return nil
 }
 
 func (a *app) reportTable(w io.Writer, r *report.Report) error {
-	scope := "whole service"
-	if r.Team != "" {
-		scope = "team " + r.Team
-	}
-	if r.Program != "" {
-		scope += ", program " + r.Program
-	}
-	fmt.Fprintf(w, "Report %s to %s (%s), %s\n\n", r.From, r.To, r.Timezone, scope)
+	fmt.Fprintf(w, "%s\n\n", a.p.T("report.table.heading", "From", r.From, "To", r.To, "Zone", r.Timezone, "Scope", report.Scope(a.p, r)))
 	tw := newTable(w)
-	fmt.Fprintln(tw, "SECTION\tFIGURE\tVALUE")
-	for _, row := range r.Rows() {
+	fmt.Fprintln(tw, a.p.T("report.table.columns"))
+	for _, row := range r.Rows(a.p) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", row.Section, row.Figure, row.Value)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nShares with fewer than 5 in the denominator are shown as counts only. Definitions: docs/reports.md.")
+	fmt.Fprintf(w, "\n%s\n", a.p.T("report.table.note"))
 	return nil
 }

@@ -262,6 +262,9 @@ retry KEY' or 'polku sync discard KEY'.`,
 			if err != nil {
 				return fmt.Errorf("sync with %s: %w", l.Server, err)
 			}
+			if th, err := db.Therapist(ctx, l.TherapistID); err == nil {
+				a.speak(th) // after the round: the replica now holds their setting
+			}
 			st := eng.Status()
 			res := syncResult{Report: rep, Server: l.Server, Pending: st.Pending, Refused: st.Conflicts, Replica: l.Replica,
 				Duration: time.Since(start).Seconds()}
@@ -273,26 +276,25 @@ retry KEY' or 'polku sync discard KEY'.`,
 			}
 			w := a.env.stdout
 			if rep.Resynced {
-				fmt.Fprintln(w, "the server was restored from a backup (new epoch): pushed your work again and pulled everything")
+				fmt.Fprintln(w, a.T("cli.sync.resynced"))
 			}
 			if rep.KeptAside > 0 {
-				fmt.Fprintf(w, "the restored server no longer has %s you had: kept aside with the refused ops ('polku sync status')\n",
-					plural(rep.KeptAside, "record", "records"))
+				fmt.Fprintln(w, a.T("cli.sync.kept_aside", "Count", rep.KeptAside))
 			}
-			fmt.Fprintf(w, "pushed %s", plural(rep.Pushed, "op", "ops"))
+			fmt.Fprint(w, a.T("cli.sync.pushed", "Count", rep.Pushed))
 			if rep.Duplicates > 0 {
-				fmt.Fprintf(w, " (%d already there)", rep.Duplicates)
+				fmt.Fprint(w, a.T("cli.sync.duplicates", "Count", rep.Duplicates))
 			}
-			fmt.Fprintf(w, ", pulled %s of %s", plural(rep.Pulled, "record", "records"), plural(rep.Patients, "patient", "patients"))
+			fmt.Fprint(w, a.T("cli.sync.pulled", "Count", rep.Pulled, "Patients", a.T("cli.count.patients", "Count", rep.Patients)))
 			if rep.Revoked > 0 {
-				fmt.Fprintf(w, ", dropped %s no longer yours", plural(rep.Revoked, "patient", "patients"))
+				fmt.Fprint(w, a.T("cli.sync.dropped", "Patients", a.T("cli.count.patients", "Count", rep.Revoked)))
 			}
-			fmt.Fprintf(w, " in %.2fs\n", res.Duration)
+			fmt.Fprintln(w, a.T("cli.sync.took", "Seconds", a.p.Number(res.Duration, 2)))
 			for _, e := range rep.Refused {
-				fmt.Fprintf(w, "refused: %s\n", e)
+				fmt.Fprintln(w, a.T("cli.sync.refused", "Error", e))
 			}
 			if st.Conflicts > 0 {
-				fmt.Fprintf(w, "%s waiting for you: see 'polku sync status'\n", plural(st.Conflicts, "refused op is", "refused ops are"))
+				fmt.Fprintln(w, a.T("cli.sync.waiting", "Count", st.Conflicts))
 			}
 			return nil
 		},
@@ -351,17 +353,23 @@ func (a *app) syncStatusCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if th, err := db.Therapist(ctx, l.TherapistID); err == nil {
+				a.speak(th)
+			}
 			st := eng.Status()
 			if o.json() {
 				return writeJSON(a.env.stdout, map[string]any{"server": l.Server, "handle": l.Handle, "replica": l.Replica,
 					"last_sync": st.LastSync, "pending": st.Pending, "refused": st.Conflicts, "outbox": entries})
 			}
 			w := a.env.stdout
-			last := "never"
+			last := a.T("cli.sync.never")
 			if !st.LastSync.IsZero() {
 				last = a.local(st.LastSync).Format("2006-01-02 15:04:05")
+				if a.p.Lang() != "en" {
+					last = a.p.DateTime(a.local(st.LastSync))
+				}
 			}
-			fmt.Fprintf(w, "server    %s as %s\nreplica   %s\nlast sync %s\noutbox    %d pending, %d refused\n", l.Server, l.Handle, l.Replica, last, st.Pending, st.Conflicts)
+			fmt.Fprintln(w, a.T("cli.sync.status", "Server", l.Server, "Handle", l.Handle, "Replica", l.Replica, "Last", last, "Pending", st.Pending, "Refused", st.Conflicts))
 			for _, e := range entries {
 				if e.State == syncer.StatePending {
 					continue
@@ -476,9 +484,9 @@ func (a *app) runRemoteTUI(cmd *cobra.Command) (ok bool, err error) {
 	if eng.Status().LastSync.IsZero() {
 		// Never synced to the end (new, or a first sync was interrupted):
 		// finish it before opening, so that nothing half-fetched is shown.
-		fmt.Fprintf(a.env.stderr, "fetching your patients from %s (first sync of %s)...\n", l.Server, l.Replica)
+		fmt.Fprintln(a.env.stderr, a.T("cli.sync.first", "Server", l.Server, "Replica", l.Replica))
 		if _, err := a.syncRound(ctx, eng); err != nil {
-			return true, fmt.Errorf("the first sync of the replica failed: %w", err)
+			return true, fmt.Errorf("%s: %w", a.T("cli.sync.first_failed"), err)
 		}
 	}
 	th, err := db.Therapist(ctx, l.TherapistID)

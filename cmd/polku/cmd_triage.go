@@ -46,19 +46,20 @@ first, each with the reasons in words. Risk always comes first.`,
 				return writeJSON(a.env.stdout, q)
 			}
 			w := a.env.stdout
-			fmt.Fprintf(w, "%s: %s", target.Handle, plural(len(q.Items), "patient", "patients"))
+			fmt.Fprintf(w, "%s: %s", target.Handle, a.T("cli.count.patients", "Count", len(q.Items)))
 			for _, c := range store.Classes {
 				if n := q.Counts[c]; n > 0 {
-					fmt.Fprintf(w, ", %d %s", n, c)
+					fmt.Fprintf(w, ", %d %s", n, a.className(c))
 				}
 			}
 			fmt.Fprintln(w)
 			for i, it := range q.Items {
-				when := fmt.Sprintf("week %d/%d", it.Week, it.Weeks)
+				when := a.T("cli.triage.week", "Week", it.Week, "Weeks", it.Weeks)
 				if it.Status == store.EnrollmentCompleted || it.Status == store.EnrollmentDiscontinued {
-					when = it.Status + " (planned end " + it.PlannedEnd + ")" // only an open risk flag keeps it here
+					// only an open risk flag keeps it here
+					when = a.T("cli.triage.ended", "Status", a.statusName(it.Status), "End", a.day(it.PlannedEnd))
 				}
-				fmt.Fprintf(w, "\n%3d. %-13s %s  %s  %s, %s\n", i+1, strings.ToUpper(it.Class.String()), it.Pseudonym, it.DisplayName, it.ProgramTitle, when)
+				fmt.Fprintf(w, "\n%3d. %-13s %s  %s  %s, %s\n", i+1, strings.ToUpper(a.className(it.Class)), it.Pseudonym, it.DisplayName, it.ProgramTitle, when)
 				for _, r := range it.Reasons {
 					fmt.Fprintf(w, "       - %s\n", r.Text)
 				}
@@ -87,7 +88,7 @@ func (a *app) teamCmd() *cobra.Command {
 				team = actor.Team
 			}
 			if team == "" {
-				return usagef("which team? give --team, or --as a supervisor")
+				return usagef("%s", a.T("cli.team.which"))
 			}
 			v, err := db.Team(ctx, actor, team)
 			if err != nil {
@@ -97,20 +98,20 @@ func (a *app) teamCmd() *cobra.Command {
 				return writeJSON(a.env.stdout, v)
 			}
 			w := a.env.stdout
-			fmt.Fprintf(w, "team %s: %d therapists, median %s from submission to feedback (4 weeks), %d open referrals (%d past the start promise, %d on the waiting list)\n\n",
-				v.Team, len(v.Members), hours(v.MedianFeedbackHours), v.OpenReferrals, v.ReferralsOverPromise, v.ReferralsWaiting)
+			fmt.Fprintf(w, "%s\n\n", a.T("cli.team.heading", "Team", v.Team, "Therapists", len(v.Members), "Median", a.hours(v.MedianFeedbackHours),
+				"Open", v.OpenReferrals, "Late", v.ReferralsOverPromise, "Waiting", v.ReferralsWaiting))
 			tw := newTable(w)
-			fmt.Fprint(tw, "THERAPIST\tPATIENTS\tCAPACITY")
+			fmt.Fprint(tw, a.T("cli.team.columns"))
 			for _, c := range store.Classes {
-				fmt.Fprintf(tw, "\t%s", strings.ToUpper(c.String()))
+				fmt.Fprintf(tw, "\t%s", strings.ToUpper(a.className(c)))
 			}
-			fmt.Fprintln(tw, "\tFEEDBACK 4W\tMEDIAN")
+			fmt.Fprintln(tw, "\t"+a.T("cli.team.columns_feedback"))
 			for _, m := range v.Members {
 				fmt.Fprintf(tw, "%s\t%d\t%d", m.Therapist.Handle, m.Patients, m.Capacity)
 				for _, c := range store.Classes {
 					fmt.Fprintf(tw, "\t%d", m.Counts[c])
 				}
-				fmt.Fprintf(tw, "\t%d\t%s\n", m.FeedbackSent, hours(m.MedianFeedbackHours))
+				fmt.Fprintf(tw, "\t%d\t%s\n", m.FeedbackSent, a.hours(m.MedianFeedbackHours))
 			}
 			return tw.Flush()
 		},
@@ -120,11 +121,11 @@ func (a *app) teamCmd() *cobra.Command {
 	return cmd
 }
 
-func hours(h *float64) string {
+func (a *app) hours(h *float64) string {
 	if h == nil {
 		return "-"
 	}
-	return fmt.Sprintf("%.1f h", *h)
+	return a.p.Number(*h, 1) + " h"
 }
 
 func (a *app) settingsCmd() *cobra.Command {

@@ -45,7 +45,7 @@ func (a *app) startTUI(cmd *cobra.Command, db *store.DB, actor store.Actor, th s
 		Output:     rawWriter(a.env.stdout), // the workbench cleans what it shows itself
 		Theme:      a.theme(),
 		NoColor:    a.env.getenv("NO_COLOR") != "",
-		Lang:       a.uiLang(""),
+		Lang:       a.uiLang(th.UILang),
 	})
 }
 

@@ -99,11 +99,16 @@ var examples = map[string]string{
   polku simulate --server http://127.0.0.1:7420 --token ADMIN-TOKEN --count 20`,
 	"polku init": `  polku init --db /srv/polku/polku.db
   polku init --no-builtin`,
-	"polku therapists":      `  polku therapists list`,
-	"polku therapists add":  `  polku therapists add anna --name "Anna Virtanen" --team south --languages fi,sv`,
+	"polku therapists": `  polku therapists list`,
+	"polku therapists add": `  polku therapists add anna --name "Anna Virtanen" --team south --languages fi,sv
+  polku therapists add bert --name "Bert Holm" --languages sv --ui-lang sv`,
 	"polku therapists list": `  polku therapists list --output json`,
-	"polku therapists set":  `  polku therapists set ilse --intake=true`,
-	"polku referrals":       `  polku referrals list --as sara`,
+	"polku therapists set": `  polku therapists set ilse --intake=true
+  polku therapists set anna --ui-lang fi
+  polku therapists set anna --ui-lang ''          # no setting: --lang, then LC_ALL/LC_MESSAGES/LANG`,
+	"polku therapists show": `  polku therapists show anna
+  polku therapists show anna --output json`,
+	"polku referrals": `  polku referrals list --as sara`,
 	"polku referrals add": `  polku referrals add --file referral.json --dry-run
   polku referrals add --source EHR-1 --pseudonym P-1 --name "Aino K" --birth-date 1990-04-01 \
     --region pirkanmaa --referrer "Dr. Lehto" --organisation "Tampere health centre" \
@@ -150,7 +155,7 @@ var examples = map[string]string{
 // mistyped subcommand.
 func (a *app) finishCommands(root *cobra.Command) {
 	root.AddGroup(commandGroups...)
-	root.Args = unknownSubcommand
+	root.Args = a.unknownSubcommand
 	root.Version = versionString()
 	root.SetVersionTemplate("polku version {{.Version}}\n")
 	root.RegisterFlagCompletionFunc("as", a.completeHandles)
@@ -165,11 +170,14 @@ func (a *app) finishCommands(root *cobra.Command) {
 		if c.HasSubCommands() && !c.Runnable() {
 			// A group of commands: with a mistyped subcommand, say so (exit 2)
 			// instead of printing the help and succeeding.
-			c.Args = unknownSubcommand
-			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+			c.Args = a.unknownSubcommand
+			c.RunE = func(cmd *cobra.Command, _ []string) error {
+				a.wantHelp(cmd.Root()) // a group of commands alone shows its help
+				return cmd.Help()
+			}
 		}
 		c.SuggestionsMinimumDistance = 2
-		explainArgs(c)
+		a.explainArgs(c)
 		if c.Flags().Lookup("therapist") != nil { // always a handle
 			c.RegisterFlagCompletionFunc("therapist", a.completeHandles)
 		}
@@ -194,13 +202,13 @@ func (a *app) finishCommands(root *cobra.Command) {
 
 // unknownSubcommand refuses arguments to a command that only has
 // subcommands, with cobra's suggestions for a mistyped one.
-func unknownSubcommand(cmd *cobra.Command, args []string) error {
+func (a *app) unknownSubcommand(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	msg := a.T("cli.args.unknown_command", "Name", fmt.Sprintf("%q", args[0]), "Path", fmt.Sprintf("%q", cmd.CommandPath()))
 	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-		msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
+		msg += "\n\n" + a.T("cli.args.did_you_mean") + "\n\t" + strings.Join(s, "\n\t")
 	}
 	return usageError{fmt.Errorf("%s", msg)}
 }

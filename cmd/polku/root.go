@@ -51,6 +51,8 @@ type app struct {
 	server string         // --server: work on the replica of this server
 	quiet  bool           // --quiet: no progress on standard error
 	lang   string         // --lang: the interface language (i18n.Resolve)
+	p      *i18n.Printer  // the language the person at the keyboard reads (speak)
+	help   bool           // the command line asks for help: p has the help texts
 	zone   *time.Location // the service's time zone, once a store is open
 	remote *remoteSession // set while the workbench runs on a replica
 	// interruptNote, when set, is what an interruption now leaves behind
@@ -62,6 +64,70 @@ type app struct {
 // (a therapist's ui-lang; "" when there is none), then the environment.
 func (a *app) uiLang(setting string) string {
 	return i18n.Resolve(a.lang, setting, a.env.getenv)
+}
+
+// T renders a cli catalog message in the person's language.
+func (a *app) T(id string, kv ...any) string { return a.p.T(id, kv...) }
+
+// speak sets the language of what follows to the one of the therapist the
+// command runs as (their ui-lang, unless --lang says otherwise).
+func (a *app) speak(th store.Therapist) {
+	if l := a.uiLang(th.UILang); l != a.p.Lang() {
+		a.p = a.printer(l)
+	}
+}
+
+// speakAs speaks the language of the therapist named by --as (or
+// POLKU_AS), if the store has them: what the command says from here on is
+// in their language, even when it does not otherwise look them up.
+func (a *app) speakAs(ctx context.Context, db *store.DB) {
+	if h := a.handle(); h != "" {
+		if th, err := db.TherapistByHandle(ctx, h); err == nil {
+			a.speak(th)
+		}
+	}
+}
+
+// printer is the Printer of lang: without the help texts (the clihelp
+// catalogs, the largest) unless the command line asks for help, so that a
+// command that shows none does not parse them.
+func (a *app) printer(lang string) *i18n.Printer {
+	if a.help {
+		return i18n.New(lang)
+	}
+	return i18n.NewExcept(lang, "clihelp")
+}
+
+// wantsHelp says whether a command line shows help: --help or -h, or the
+// help or completion commands.
+func wantsHelp(args []string) bool {
+	for _, s := range args {
+		switch {
+		case s == "--":
+			return false
+		case s == "--help", s == "-h", strings.HasPrefix(s, "--help="):
+			return true
+		case s == "help", s == "completion": // (or a flag's value: parsing more than needed is harmless)
+			return true
+		}
+	}
+	return false
+}
+
+// langFromArgs is the value of --lang on a command line, read before the
+// commands are built so that their help is in the language: "" when none.
+func langFromArgs(args []string) string {
+	for i, s := range args {
+		switch {
+		case s == "--":
+			return ""
+		case s == "--lang" && i+1 < len(args):
+			return args[i+1]
+		case strings.HasPrefix(s, "--lang="):
+			return strings.TrimPrefix(s, "--lang=")
+		}
+	}
+	return ""
 }
 
 // usageError marks an error as a usage error (exit code 2).
@@ -77,7 +143,8 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 func run(ctx context.Context, e *env) int {
 	e, flush := e.sanitized() // nothing reaches a terminal raw (output.go)
 	defer flush()
-	a := &app{env: e}
+	a := &app{env: e, help: wantsHelp(e.args)}
+	a.p = a.printer(i18n.Resolve(langFromArgs(e.args), "", e.getenv))
 	root := a.rootCmd()
 	root.SetArgs(e.args)
 	root.SetIn(e.stdin)
@@ -94,7 +161,7 @@ func run(ctx context.Context, e *env) int {
 		if e.stderrTTY {
 			fmt.Fprint(e.stderr, "\r\x1b[K")
 		}
-		note := interrupted(cmd)
+		note := a.interrupted(cmd)
 		if a.interruptNote != "" {
 			note = a.interruptNote
 		}
@@ -105,16 +172,19 @@ func run(ctx context.Context, e *env) int {
 	if msg == err.Error() {
 		msg = store.ExplainError(err) // no driver words or result codes
 	}
+	if msg == err.Error() {
+		msg = a.explain(err)
+	}
 	var probs programs.Problems
 	var ue usageError
 	switch {
 	case errors.As(err, &probs):
 		fmt.Fprintln(e.stderr, probs.Error())
-		fmt.Fprintf(e.stderr, "polku: %s\n", plural(len(probs), "problem", "problems"))
+		fmt.Fprintf(e.stderr, "polku: %s\n", a.T("cli.run.problems", "Count", len(probs)))
 		return 1
 	case errors.As(err, &ue), isCobraUsage(msg):
 		fmt.Fprintf(e.stderr, "polku: %s\n", msg)
-		fmt.Fprintln(e.stderr, "Run 'polku --help' for usage.")
+		fmt.Fprintln(e.stderr, a.T("cli.run.usage_hint"))
 		return 2
 	}
 	fmt.Fprintf(e.stderr, "polku: %s\n", msg)
@@ -186,21 +256,21 @@ func netMessage(err error) string {
 }
 
 // interrupted says what an interrupted command left behind.
-func interrupted(cmd *cobra.Command) string {
+func (a *app) interrupted(cmd *cobra.Command) string {
 	if cmd == nil {
-		return "interrupted"
+		return a.T("cli.run.interrupted")
 	}
 	switch path := cmd.CommandPath(); {
 	case path == "polku export" && !cmd.Flags().Changed("out"):
-		return "interrupted; what went to standard output is incomplete (--out FILE writes all or nothing)"
+		return a.T("cli.run.interrupted_stdout")
 	case allOrNothing[path]:
-		return "interrupted, nothing written"
+		return a.T("cli.run.interrupted_nothing")
 	case path == "polku sync":
 		// A pull writes page by page, each with its cursor (a first sync
 		// says otherwise: syncRound).
-		return "interrupted; the pages already fetched are kept and shown, and the next sync goes on from there"
+		return a.T("cli.run.interrupted_sync")
 	}
-	return "interrupted"
+	return a.T("cli.run.interrupted")
 }
 
 func isCobraUsage(msg string) bool {
@@ -221,6 +291,10 @@ func plural(n int, one, many string) string {
 }
 
 func (a *app) rootCmd() *cobra.Command {
+	if a.p == nil { // run sets it from --lang and the environment
+		a.help = true
+		a.p = a.printer(i18n.Resolve("", "", a.env.getenv))
+	}
 	root := &cobra.Command{
 		Use:   "polku",
 		Short: "The therapist's workbench for guided internet therapy",
@@ -234,7 +308,7 @@ Try it with synthetic data: polku demo`,
 		Args:          cobra.NoArgs,
 		RunE:          a.runTUI,
 	}
-	root.SetFlagErrorFunc(flagError) // with "did you mean" (args.go)
+	root.SetFlagErrorFunc(a.flagError) // with "did you mean" (args.go)
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.dbPath, "db", "", "store file (env POLKU_DB; default "+defaultDBHint()+")")
 	pf.StringVar(&a.as, "as", "", "act as this therapist handle (env POLKU_AS)")
@@ -270,6 +344,7 @@ Try it with synthetic data: polku demo`,
 		a.simulateCmd(),
 	)
 	a.finishCommands(root)
+	a.localizeHelp(root)
 	return root
 }
 
@@ -363,10 +438,10 @@ func (a *app) openReadReplica(ctx context.Context) (*store.DB, bool, error) {
 	if eng.Status().LastSync.IsZero() {
 		// Never synced to the end (new, or a first sync was interrupted):
 		// finish it before reading, so that nothing half-fetched is shown.
-		fmt.Fprintf(a.env.stderr, "fetching your patients from %s (first sync of %s)...\n", l.Server, l.Replica)
+		fmt.Fprintln(a.env.stderr, a.T("cli.sync.first", "Server", l.Server, "Replica", l.Replica))
 		if _, err = a.syncRound(ctx, eng); err != nil {
 			db.Close()
-			return nil, true, fmt.Errorf("the first sync of the replica failed: %w", err)
+			return nil, true, fmt.Errorf("%s: %w", a.T("cli.sync.first_failed"), err)
 		}
 	}
 	th, err := db.Therapist(ctx, l.TherapistID)
@@ -379,6 +454,7 @@ func (a *app) openReadReplica(ctx context.Context) (*store.DB, bool, error) {
 		return nil, true, usagef("signed in to %s as %s, not %s: read a local store with --db, or 'polku login' as %s", l.Server, th.Handle, h, h)
 	}
 	a.as = th.Handle
+	a.speak(th)
 	a.useZoneOf(ctx, db)
 	return db, true, nil
 }
@@ -387,6 +463,7 @@ func (a *app) open(ctx context.Context, create bool) (*store.DB, error) {
 	db, err := store.Open(ctx, a.storePath(), store.Options{Clock: a.env.now, Create: create})
 	if err == nil {
 		a.useZoneOf(ctx, db)
+		a.speakAs(ctx, db)
 	}
 	return db, err
 }
@@ -444,10 +521,11 @@ func (a *app) actor(ctx context.Context, db *store.DB) (store.Actor, error) {
 	t, err := db.TherapistByHandle(ctx, h)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return store.Actor{}, fmt.Errorf("no therapist with handle %q in %s (see 'polku therapists list')", h, db.Path())
+			return store.Actor{}, errors.New(a.T("cli.run.no_such_handle", "Handle", fmt.Sprintf("%q", h), "Path", db.Path()))
 		}
 		return store.Actor{}, err
 	}
+	a.speak(t)
 	return store.ActorFor(t, a.deviceName()), nil
 }
 
@@ -455,15 +533,16 @@ func (a *app) actor(ctx context.Context, db *store.DB) (store.Actor, error) {
 func (a *app) requireTherapist(ctx context.Context, db *store.DB) (store.Actor, store.Therapist, error) {
 	h := a.handle()
 	if h == "" {
-		return store.Actor{}, store.Therapist{}, usagef("say who you are with --as HANDLE (or POLKU_AS)")
+		return store.Actor{}, store.Therapist{}, usagef("%s", a.T("cli.run.say_who"))
 	}
 	t, err := db.TherapistByHandle(ctx, h)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return store.Actor{}, t, fmt.Errorf("no therapist with handle %q in %s (see 'polku therapists list')", h, db.Path())
+			return store.Actor{}, t, errors.New(a.T("cli.run.no_such_handle", "Handle", fmt.Sprintf("%q", h), "Path", db.Path()))
 		}
 		return store.Actor{}, t, err
 	}
+	a.speak(t)
 	return store.ActorFor(t, a.deviceName()), t, nil
 }
 
@@ -476,7 +555,7 @@ func addOutputFlag(cmd *cobra.Command) {
 
 func (o *output) check() error {
 	if o.format != "table" && o.format != "json" {
-		return usagef("--output must be table or json, not %q", o.format)
+		return usagef("--output must be table or json, not %q", o.format) // said in the language by explain
 	}
 	return nil
 }

@@ -66,9 +66,36 @@ var langCatalogs = map[string]func() (*catalog, error){
 // catalogFor is the catalogs of lang and English.
 func catalogFor(lang string) (*catalog, error) { return langCatalogs[lang]() }
 
+// partial caches the catalogs of a language without some areas
+// (NewExcept), by language and areas.
+var partial = struct {
+	sync.Mutex
+	m map[string]func() (*catalog, error)
+}{m: map[string]func() (*catalog, error){}}
+
+// catalogExcept is the catalogs of lang and English without the areas
+// named.
+func catalogExcept(lang string, areas []string) (*catalog, error) {
+	key := lang + "/" + strings.Join(areas, ",")
+	partial.Lock()
+	f, ok := partial.m[key]
+	if !ok {
+		f = sync.OnceValues(func() (*catalog, error) { return parseCatalogsExcept(catalogFiles, areas, EN, lang) })
+		partial.m[key] = f
+	}
+	partial.Unlock()
+	return f()
+}
+
 // parseCatalogs parses the catalog files of langs (every language when
 // none is named).
 func parseCatalogs(fsys fs.FS, langs ...string) (*catalog, error) {
+	return parseCatalogsExcept(fsys, nil, langs...)
+}
+
+// parseCatalogsExcept parses the catalog files of langs but not those of
+// the areas named.
+func parseCatalogsExcept(fsys fs.FS, skip []string, langs ...string) (*catalog, error) {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
 	c := &catalog{bundle: b, ids: map[string]map[string]*goi18n.Message{}}
@@ -83,6 +110,9 @@ func parseCatalogs(fsys fs.FS, langs ...string) (*catalog, error) {
 			return nil, err
 		}
 		if len(langs) > 0 && !slices.Contains(langs, lang) {
+			continue
+		}
+		if area, _, _ := strings.Cut(path.Base(name), "."); slices.Contains(skip, area) {
 			continue
 		}
 		buf, err := fs.ReadFile(fsys, name)

@@ -231,3 +231,15 @@ func TestMissingIDRendersAsID(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// NewExcept leaves the areas named out and keeps every other one.
+func TestNewExceptLeavesAreasOut(t *testing.T) {
+	all, part := New(FI), NewExcept(FI, "clihelp")
+	id := "cli.help.polku.short" // a variable: the source scan would check the literal against the catalogs
+	if !all.Has(id) || part.Has(id) {
+		t.Errorf("Has(%s): New %v, NewExcept %v; want true, false", id, all.Has(id), part.Has(id))
+	}
+	if got := part.T("cli.word.yes"); got != "kyllä" {
+		t.Errorf("NewExcept(fi).T(cli.word.yes) = %q", got)
+	}
+}

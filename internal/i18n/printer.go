@@ -73,6 +73,23 @@ func New(lang string) *Printer {
 	return p
 }
 
+// NewExcept is New without the catalogs of some areas, which it then does
+// not parse: a command line that shows no help need not read the help
+// texts ("clihelp"). Their ids render as ids.
+func NewExcept(lang string, areas ...string) *Printer {
+	if l, ok := Normalize(lang); ok {
+		lang = l
+	} else {
+		lang = EN
+	}
+	p := &Printer{lang: lang, tag: language.Make(lang), plain: map[string]string{}}
+	if c, err := catalogExcept(lang, areas); err == nil {
+		p.cat = c
+		p.loc = goi18n.NewLocalizer(c.bundle, lang, EN)
+	}
+	return p
+}
+
 // Lang is the printer's language code: "fi", "sv" or "en".
 func (p *Printer) Lang() string { return p.lang }
 

@@ -400,6 +400,7 @@ var opTypes = map[string]func() store.Op{
 	store.AddMeasureOp{}.OpType():         func() store.Op { return &store.AddMeasureOp{} },
 	store.AddDiaryOp{}.OpType():           func() store.Op { return &store.AddDiaryOp{} },
 	store.SetTherapistIntakeOp{}.OpType(): func() store.Op { return &store.SetTherapistIntakeOp{} },
+	store.SetTherapistUILangOp{}.OpType(): func() store.Op { return &store.SetTherapistUILangOp{} },
 	store.AssessReferralOp{}.OpType():     func() store.Op { return &store.AssessReferralOp{} },
 	store.AcceptReferralOp{}.OpType():     func() store.Op { return &store.AcceptReferralOp{} },
 	store.DeclineReferralOp{}.OpType():    func() store.Op { return &store.DeclineReferralOp{} },
@@ -524,6 +525,8 @@ func Touched(op store.Op) (refs []RecordRef, patientID string) {
 		add("referral", o.ReferralID)
 	case store.SetTherapistIntakeOp:
 		add("therapist", o.ID)
+	case store.SetTherapistUILangOp:
+		add("therapist", o.ID)
 	case store.AddPatientOp:
 		add("patient", o.Patient.ID)
 		patientID = o.Patient.ID
@@ -550,6 +553,8 @@ func Touched(op store.Op) (refs []RecordRef, patientID string) {
 func deref(op store.Op) store.Op {
 	switch o := op.(type) {
 	case *store.SetTherapistIntakeOp:
+		return *o
+	case *store.SetTherapistUILangOp:
 		return *o
 	case *store.AssessReferralOp:
 		return *o

@@ -100,38 +100,9 @@ func Generate(ctx context.Context, db *store.DB, cfg Config) (Summary, error) {
 		cfg.Therapists = TherapistCount(cfg.Patients)
 	}
 	sys := store.System("demo")
-	b, err := builtin.Load()
+	g, err := newGen(ctx, db, cfg)
 	if err != nil {
 		return Summary{}, err
-	}
-	if _, err := db.ImportPrograms(ctx, sys, b, false); err != nil {
-		return Summary{}, err
-	}
-	pol, err := db.Policy(ctx)
-	if err != nil {
-		return Summary{}, err
-	}
-	g := &gen{ctx: ctx, db: db, cfg: cfg, now: cfg.Now.UTC().Truncate(time.Minute), loc: pol.Location(),
-		progs: map[string]progInfo{}, riskLangs: map[string]int{}, instruments: map[string]*programs.Instrument{}, sum: Summary{Enrollments: map[string]int{}}}
-	lt := g.now.In(g.loc)
-	g.today = time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, g.loc)
-	for _, id := range []string{"gad", "depression", "insomnia", "social-anxiety-youth"} {
-		pv, err := db.ProgramVersion(ctx, id, 0)
-		if err != nil {
-			return Summary{}, err
-		}
-		def, err := db.ProgramDef(ctx, pv.ID)
-		if err != nil {
-			return Summary{}, err
-		}
-		g.progs[id] = progInfo{pv, def}
-		for _, s := range def.Schedule {
-			in, err := db.InstrumentDef(ctx, s.Instrument, 0)
-			if err != nil {
-				return Summary{}, err
-			}
-			g.instruments[s.Instrument] = in
-		}
 	}
 	sum, err := db.ImportRecords(ctx, sys, func(yield func(any) bool) {
 		for _, t := range g.staff() {
@@ -178,6 +149,46 @@ func Generate(ctx context.Context, db *store.DB, cfg Config) (Summary, error) {
 		}
 	}
 	return g.sum, nil
+}
+
+// newGen stores the built-in programs and reads what the generator
+// needs of them.
+func newGen(ctx context.Context, db *store.DB, cfg Config) (*gen, error) {
+	sys := store.System("demo")
+	b, err := builtin.Load()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.ImportPrograms(ctx, sys, b, false); err != nil {
+		return nil, err
+	}
+	pol, err := db.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g := &gen{ctx: ctx, db: db, cfg: cfg, now: cfg.Now.UTC().Truncate(time.Minute), loc: pol.Location(),
+		progs: map[string]progInfo{}, riskLangs: map[string]int{}, instruments: map[string]*programs.Instrument{}, sum: Summary{Enrollments: map[string]int{}}}
+	lt := g.now.In(g.loc)
+	g.today = time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, g.loc)
+	for _, id := range []string{"gad", "depression", "insomnia", "social-anxiety-youth"} {
+		pv, err := db.ProgramVersion(ctx, id, 0)
+		if err != nil {
+			return nil, err
+		}
+		def, err := db.ProgramDef(ctx, pv.ID)
+		if err != nil {
+			return nil, err
+		}
+		g.progs[id] = progInfo{pv, def}
+		for _, s := range def.Schedule {
+			in, err := db.InstrumentDef(ctx, s.Instrument, 0)
+			if err != nil {
+				return nil, err
+			}
+			g.instruments[s.Instrument] = in
+		}
+	}
+	return g, nil
 }
 
 func (g *gen) staffTime() time.Time { return g.now.AddDate(-1, 0, 0) }
@@ -1099,6 +1110,11 @@ func (g *gen) measures(pp *patientPlan) {
 	}
 	if ackable != nil {
 		at := g.workingLater(ackable.AnsweredAt, 1+rng.IntN(4))
+		if !at.After(e.CreatedAt) {
+			// A baseline answered in the hours before the enrollment was
+			// made: only the therapist it makes assigned acknowledges it.
+			at = g.workingLater(e.CreatedAt, 1)
+		}
 		if at.After(g.now) {
 			at = g.now.Add(-time.Minute)
 		}

@@ -27,7 +27,7 @@ func TestHTMLInChromium(t *testing.T) {
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
 	var b bytes.Buffer
-	if err := Compute(richFacts()).WriteHTML(&b); err != nil {
+	if err := Compute(richFacts()).WriteHTML(&b, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(page, b.Bytes(), 0o600); err != nil {

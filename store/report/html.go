@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"polku/internal/i18n"
 )
 
 // The HTML report is one self-contained file: inline CSS and inline SVG
@@ -79,8 +81,8 @@ func niceMax(v int) int {
 }
 
 // weeklyChart: referrals and starts per week, side by side.
-func weeklyChart(ws []Week) template.HTML {
-	s := newSVG(760, 240, "Referrals and starts per week")
+func weeklyChart(p *i18n.Printer, ws []Week) template.HTML {
+	s := newSVG(760, 240, p.T("report.html.weekly_title"))
 	top := 0
 	for _, w := range ws {
 		top = max(top, w.Referrals, w.Starts)
@@ -109,15 +111,15 @@ func weeklyChart(ws []Week) template.HTML {
 		}
 	}
 	s.rect(padLeft+10, 4, 10, 10, colRef, "")
-	s.text(padLeft+24, 13, "start", "referrals")
+	s.text(padLeft+24, 13, "start", p.T("report.html.legend_referrals"))
 	s.rect(padLeft+100, 4, 10, 10, colStart, "")
-	s.text(padLeft+114, 13, "start", "starts")
+	s.text(padLeft+114, 13, "start", p.T("report.html.legend_starts"))
 	return s.String()
 }
 
 // histChart: a histogram with the promise drawn as a dashed line after its
 // bin; bars past the promise in red.
-func histChart(label, unit string, bins []Bin, lateFrom int, promise string) template.HTML {
+func histChart(p *i18n.Printer, label, unit string, bins []Bin, lateFrom int, promise string) template.HTML {
 	s := newSVG(760, 220, label)
 	top := 0
 	for _, b := range bins {
@@ -148,7 +150,7 @@ func histChart(label, unit string, bins []Bin, lateFrom int, promise string) tem
 	}
 	px := padLeft + float64(min(lateFrom, len(bins)))*slot
 	s.line(px, padTop-5, px, padTop+plotH, colLate, true)
-	s.text(px+4, padTop+4, "start", "promise: "+promise)
+	s.text(px+4, padTop+4, "start", p.T("report.html.promise", "Promise", promise))
 	s.text(padLeft+plotW/2, s.h-2, "middle", unit)
 	return s.String()
 }
@@ -156,8 +158,8 @@ func histChart(label, unit string, bins []Bin, lateFrom int, promise string) tem
 // scatterChart: each finished treatment's baseline (x) and last score (y),
 // the line of no change, the band of no reliable change around it, and the
 // caseness cut-off on both axes.
-func scatterChart(o Outcome, program string, ps []Pair, maxScore int) template.HTML {
-	s := newSVG(360, 360, fmt.Sprintf("%s baseline and last scores, %s", o.Title, program))
+func scatterChart(p *i18n.Printer, o Outcome, program string, ps []Pair, maxScore int) template.HTML {
+	s := newSVG(360, 360, p.T("report.html.scatter_title", "Title", o.Title, "Program", program))
 	plot := 360 - padLeft - padBot - padRight
 	x := func(v float64) float64 { return padLeft + plot*v/float64(maxScore) }
 	y := func(v float64) float64 { return padTop + plot - plot*v/float64(maxScore) }
@@ -175,8 +177,8 @@ func scatterChart(o Outcome, program string, ps []Pair, maxScore int) template.H
 		s.line(x(c), y(0), x(c), y(m), colLate, true)
 		s.line(x(0), y(c), x(m), y(c), colLate, true)
 	}
-	s.text(x(m/2), 360-4, "middle", "baseline")
-	s.text(12, y(m/2), "middle", "last")
+	s.text(x(m/2), 360-4, "middle", p.T("report.html.axis_baseline"))
+	s.text(12, y(m/2), "middle", p.T("report.html.axis_last"))
 	s.text(x(0)-4, y(0), "end", "0")
 	s.text(x(0)-4, y(m)+8, "end", strconv.Itoa(maxScore))
 	for _, p := range ps {
@@ -215,6 +217,27 @@ func ShareText(s Share) string {
 	return fmt.Sprintf("%d/%d (%.1f%%)", s.Count, s.Of, *s.Percent)
 }
 
+// ShareIn is a share in the language's form: "12/40 (30,0 %)" in
+// Finnish, the counts only when the denominator is under 5.
+func ShareIn(p *i18n.Printer, s Share) string {
+	if p.Lang() == i18n.EN {
+		return ShareText(s)
+	}
+	if s.Percent == nil {
+		return fmt.Sprintf("%d/%d", s.Count, s.Of)
+	}
+	return fmt.Sprintf("%d/%d (%s\u00a0%%)", s.Count, s.Of, p.Number(*s.Percent, 1))
+}
+
+// NumIn is an optional figure in the language's form (a decimal comma in
+// Finnish and Swedish), "-" when there is none.
+func NumIn(p *i18n.Printer, v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return p.Number(*v, -1)
+}
+
 // Num is an optional figure as text ("-" when there is none).
 func Num(v *float64) string {
 	if v == nil {
@@ -229,84 +252,96 @@ type Row struct{ Section, Figure, Value string }
 
 // Rows lists every figure of the report as text, in one order for the
 // table, the CSV and the HTML.
-func (r *Report) Rows() []Row {
+func (r *Report) Rows(p *i18n.Printer) []Row {
+	if p == nil {
+		p = i18n.New(i18n.EN)
+	}
 	var rows []Row
+	t := p.T
+	num := func(v *float64) string { return NumIn(p, v) }
+	share := func(s Share) string { return ShareIn(p, s) }
+	itoa := p.Int
 	add := func(sec, fig, val string) { rows = append(rows, Row{sec, fig, val}) }
 	a := r.Access
-	add("access", "referrals received", strconv.Itoa(a.ReferralsReceived))
-	add("access", "started from a referral", strconv.Itoa(a.StartedFromReferral))
-	add("access", "working days from referral to start, median", Num(a.WaitWorkingDays.Median))
-	add("access", "working days from referral to start, 90th percentile", Num(a.WaitWorkingDays.P90))
-	add("access", fmt.Sprintf("started within the promise (%d days)", a.PromiseDays), ShareText(a.WithinPromise))
+	add(t("report.sec.access"), t("report.fig.referrals_received"), itoa(a.ReferralsReceived))
+	add(t("report.sec.access"), t("report.fig.started_from_referral"), itoa(a.StartedFromReferral))
+	add(t("report.sec.access"), t("report.fig.wait_median"), num(a.WaitWorkingDays.Median))
+	add(t("report.sec.access"), t("report.fig.wait_p90"), num(a.WaitWorkingDays.P90))
+	add(t("report.sec.access"), t("report.fig.within_promise", "Days", a.PromiseDays), share(a.WithinPromise))
 	e := r.Engagement
-	add("engagement", "started", strconv.Itoa(e.Started))
-	add("engagement", "completed", strconv.Itoa(e.Completed))
-	add("engagement", "discontinued", strconv.Itoa(e.Discontinued))
+	add(t("report.sec.engagement"), t("report.fig.started"), itoa(e.Started))
+	add(t("report.sec.engagement"), t("report.fig.completed"), itoa(e.Completed))
+	add(t("report.sec.engagement"), t("report.fig.discontinued"), itoa(e.Discontinued))
 	for _, rs := range e.DiscontinuedByReason {
-		add("engagement", "discontinued: "+rs.Words, ShareText(rs.Share))
+		add(t("report.sec.engagement"), t("report.fig.discontinued_reason", "Reason", rs.Words), share(rs.Share))
 	}
-	add("engagement", "still active", strconv.Itoa(e.StillActive))
-	add("engagement", "modules completed, median share", Num(e.ModulesCompleted))
+	add(t("report.sec.engagement"), t("report.fig.still_active"), itoa(e.StillActive))
+	add(t("report.sec.engagement"), t("report.fig.modules_completed"), num(e.ModulesCompleted))
 	in := e.Inactivity
-	add("engagement", fmt.Sprintf("inactivity episodes (%d days)", in.Days), strconv.Itoa(in.Episodes))
-	add("engagement", "patients with an inactivity episode", ShareText(in.Patients))
-	add("engagement", "inactivity episode length in days, median", Num(in.MedianDays))
+	add(t("report.sec.engagement"), t("report.fig.inactivity_episodes", "Days", in.Days), itoa(in.Episodes))
+	add(t("report.sec.engagement"), t("report.fig.inactive_patients"), share(in.Patients))
+	add(t("report.sec.engagement"), t("report.fig.inactivity_median"), num(in.MedianDays))
 	w := r.Work
-	add("therapist work", "feedback sent", strconv.Itoa(w.FeedbackSent))
-	add("therapist work", "feedback latency in working days, median", Num(w.LatencyWorkingDays.Median))
-	add("therapist work", "feedback latency in working days, 90th percentile", Num(w.LatencyWorkingDays.P90))
-	add("therapist work", fmt.Sprintf("feedback within the promise (%d working days)", w.PromiseWorkingDays), ShareText(w.WithinPromise))
-	add("therapist work", "therapist minutes per patient per week", Num(w.MinutesPerPatientWeek))
-	add("therapist work", "therapists", strconv.Itoa(w.Therapists))
-	add("therapist work", "caseload / capacity", fmt.Sprintf("%d / %d", w.Caseload, w.Capacity))
-	add("therapist work", "therapists over capacity", strconv.Itoa(w.OverCapacity))
+	add(t("report.sec.work"), t("report.fig.feedback_sent"), itoa(w.FeedbackSent))
+	add(t("report.sec.work"), t("report.fig.latency_median"), num(w.LatencyWorkingDays.Median))
+	add(t("report.sec.work"), t("report.fig.latency_p90"), num(w.LatencyWorkingDays.P90))
+	add(t("report.sec.work"), t("report.fig.feedback_within_promise", "Days", w.PromiseWorkingDays), share(w.WithinPromise))
+	add(t("report.sec.work"), t("report.fig.minutes_per_patient"), num(w.MinutesPerPatientWeek))
+	add(t("report.sec.work"), t("report.fig.therapists"), itoa(w.Therapists))
+	add(t("report.sec.work"), t("report.fig.caseload_capacity"), itoa(w.Caseload)+" / "+itoa(w.Capacity))
+	add(t("report.sec.work"), t("report.fig.over_capacity"), itoa(w.OverCapacity))
 	for _, o := range r.Outcomes {
-		outcomeRows(add, "outcomes: "+o.Title, o)
+		outcomeRows(p, add, t("report.sec.outcomes", "Title", o.Title), o)
 	}
 	for _, o := range r.NotValid {
-		outcomeRows(add, "not validated: "+o.Title, o)
+		outcomeRows(p, add, t("report.sec.not_validated", "Title", o.Title), o)
 	}
-	riskRows(add, "risk", r.Risk.RiskFlags)
+	riskRows(p, add, t("report.sec.risk"), r.Risk.RiskFlags)
 	for _, s := range r.Risk.BySource {
-		riskRows(add, "risk: "+s.Label, s.RiskFlags)
+		riskRows(p, add, t("report.sec.risk_source", "Source", s.Label), s.RiskFlags)
 	}
 	return rows
 }
 
-func riskRows(add func(sec, fig, val string), sec string, k RiskFlags) {
-	add(sec, "flags raised", strconv.Itoa(k.Raised))
-	add(sec, "acknowledged", strconv.Itoa(k.Acknowledged))
-	add(sec, "still open", strconv.Itoa(k.StillOpen))
-	add(sec, "hours to acknowledgement, median", Num(k.MedianHoursToAck))
-	add(sec, "acknowledged the same working day", ShareText(k.SameWorkingDay))
+func riskRows(p *i18n.Printer, add func(sec, fig, val string), sec string, k RiskFlags) {
+	t, itoa, num, share := p.T, p.Int, func(v *float64) string { return NumIn(p, v) }, func(s Share) string { return ShareIn(p, s) }
+	add(sec, t("report.fig.flags_raised"), itoa(k.Raised))
+	add(sec, t("report.fig.acknowledged"), itoa(k.Acknowledged))
+	add(sec, t("report.fig.still_open"), itoa(k.StillOpen))
+	add(sec, t("report.fig.hours_to_ack"), num(k.MedianHoursToAck))
+	add(sec, t("report.fig.same_working_day"), share(k.SameWorkingDay))
 }
 
-func outcomeRows(add func(sec, fig, val string), sec string, o Outcome) {
-	add(sec, "finished treatment (two or more scores)", strconv.Itoa(o.Finished))
+func outcomeRows(p *i18n.Printer, add func(sec, fig, val string), sec string, o Outcome) {
+	t, itoa, num, share := p.T, p.Int, func(v *float64) string { return NumIn(p, v) }, func(s Share) string { return ShareIn(p, s) }
+	add(sec, t("report.fig.finished"), itoa(o.Finished))
 	if o.Baseline != nil {
-		add(sec, "baseline, mean (SD)", fmt.Sprintf("%.2f (%.2f)", o.Baseline.Mean, o.Baseline.SD))
-		add(sec, "last, mean (SD)", fmt.Sprintf("%.2f (%.2f)", o.Last.Mean, o.Last.SD))
+		add(sec, t("report.fig.baseline_mean"), p.Number(o.Baseline.Mean, 2)+" ("+p.Number(o.Baseline.SD, 2)+")")
+		add(sec, t("report.fig.last_mean"), p.Number(o.Last.Mean, 2)+" ("+p.Number(o.Last.SD, 2)+")")
 	}
-	add(sec, "Cohen's d (pooled SD of baseline and last)", Num(o.CohensD))
+	add(sec, t("report.fig.cohens_d"), num(o.CohensD))
 	if !o.Validated {
 		return
 	}
-	add(sec, "at caseness at baseline", strconv.Itoa(o.CaseAtBaseline))
+	add(sec, t("report.fig.case_at_baseline"), itoa(o.CaseAtBaseline))
 	for _, s := range []struct {
 		name string
 		v    *Share
-	}{{"reliable improvement", o.ReliableImprovement}, {"recovery", o.Recovery}, {"reliable recovery", o.ReliableRecovery}, {"reliable deterioration", o.ReliableDeterioration}} {
+	}{{t("report.fig.reliable_improvement"), o.ReliableImprovement}, {t("report.fig.recovery"), o.Recovery}, {t("report.fig.reliable_recovery"), o.ReliableRecovery}, {t("report.fig.reliable_deterioration"), o.ReliableDeterioration}} {
 		if s.v != nil {
-			add(sec, s.name, ShareText(*s.v))
+			add(sec, s.name, share(*s.v))
 		}
 	}
 }
 
 // WriteCSV writes the figures as CSV: section, figure, value.
-func (r *Report) WriteCSV(w io.Writer) error {
+func (r *Report) WriteCSV(w io.Writer, p *i18n.Printer) error {
+	if p == nil {
+		p = i18n.New(i18n.EN)
+	}
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"section", "figure", "value"})
-	for _, row := range r.Rows() {
+	cw.Write([]string{p.T("report.csv.section"), p.T("report.csv.figure"), p.T("report.csv.value")})
+	for _, row := range r.Rows(p) {
 		cw.Write([]string{row.Section, row.Figure, row.Value})
 	}
 	cw.Flush()
@@ -319,14 +354,11 @@ type programChart struct {
 }
 
 // WriteHTML writes the report as one self-contained HTML page.
-func (r *Report) WriteHTML(w io.Writer) error {
-	scope := "the whole service"
-	if r.Team != "" {
-		scope = "team " + r.Team
+func (r *Report) WriteHTML(w io.Writer, p *i18n.Printer) error {
+	if p == nil {
+		p = i18n.New(i18n.EN)
 	}
-	if r.Program != "" {
-		scope += ", program " + r.Program
-	}
+	scope := Scope(p, r)
 	var charts []programChart
 	for _, group := range [][]Outcome{r.Outcomes, r.NotValid} {
 		for _, o := range group {
@@ -343,23 +375,24 @@ func (r *Report) WriteHTML(w io.Writer) error {
 			maxScore = niceMax(maxScore)
 			sort.Strings(progs)
 			for _, prog := range progs {
-				title := fmt.Sprintf("%s, %s (%d finished)", o.Title, prog, len(byProg[prog]))
+				title := p.T("report.html.chart_title", "Title", o.Title, "Program", prog, "Count", len(byProg[prog]))
 				if !o.Validated {
-					title += " - not a validated instrument"
+					title += p.T("report.html.not_validated")
 				}
-				charts = append(charts, programChart{Title: title, Chart: scatterChart(o, prog, byProg[prog], maxScore)})
+				charts = append(charts, programChart{Title: title, Chart: scatterChart(p, o, prog, byProg[prog], maxScore)})
 			}
 		}
 	}
 	data := map[string]any{
 		"R":      r,
 		"Scope":  scope,
-		"Rows":   r.Rows(),
-		"Weekly": weeklyChart(r.WeeklyFlows),
-		"Wait": histChart("Calendar days from referral to start", "days", r.Access.WaitDays, r.Access.PromiseDays+1,
-			fmt.Sprintf("%d days", r.Access.PromiseDays)),
-		"Latency": histChart("Working days from submission to feedback", "working days", r.Work.Latency, r.Work.PromiseWorkingDays,
-			fmt.Sprintf("%d working days", r.Work.PromiseWorkingDays)),
+		"Rows":   r.Rows(p),
+		"Weekly": weeklyChart(p, r.WeeklyFlows),
+		"Wait": histChart(p, p.T("report.html.wait_title"), p.T("report.html.unit_days"), r.Access.WaitDays, r.Access.PromiseDays+1,
+			p.T("report.html.days", "Count", r.Access.PromiseDays)),
+		"Latency": histChart(p, p.T("report.html.latency_title"), p.T("report.html.unit_working_days"), r.Work.Latency, r.Work.PromiseWorkingDays,
+			p.T("report.html.working_days", "Count", r.Work.PromiseWorkingDays)),
+		"Lang":   p.Lang(),
 		"Charts": charts,
 	}
 	var keys, labels []string
@@ -367,20 +400,37 @@ func (r *Report) WriteHTML(w io.Writer) error {
 	for _, rs := range r.Engagement.DiscontinuedByReason {
 		keys, labels, counts = append(keys, rs.Reason), append(labels, rs.Words), append(counts, rs.Count)
 	}
-	data["Reasons"] = barsChart("Discontinued by reason", keys, labels, counts)
+	data["Reasons"] = barsChart(p.T("report.html.reasons_title"), keys, labels, counts)
 	keys, labels, counts = nil, nil, nil
 	for _, k := range r.Risk.BySource {
 		keys, labels, counts = append(keys, k.Source), append(labels, k.Label), append(counts, k.Raised)
 	}
-	data["Flags"] = barsChart("Risk flags by source", keys, labels, counts)
-	return page.Execute(w, data)
+	data["Flags"] = barsChart(p.T("report.html.flags_title"), keys, labels, counts)
+	tmpl, err := page.Clone()
+	if err != nil {
+		return err
+	}
+	tmpl.Funcs(template.FuncMap{"t": p.T, "num": func(v *float64) string { return NumIn(p, v) }, "share": func(s Share) string { return ShareIn(p, s) }})
+	return tmpl.Execute(w, data)
 }
 
-var page = template.Must(template.New("report").Funcs(template.FuncMap{"num": Num, "share": ShareText}).Parse(`<!DOCTYPE html>
-<html lang="en">
+// Scope says whom a report is about: the whole service, a team, a program.
+func Scope(p *i18n.Printer, r *Report) string {
+	scope := p.T("report.scope.service")
+	if r.Team != "" {
+		scope = p.T("report.scope.team", "Team", r.Team)
+	}
+	if r.Program != "" {
+		scope += p.T("report.scope.program", "Program", r.Program)
+	}
+	return scope
+}
+
+var page = template.Must(template.New("report").Funcs(template.FuncMap{"t": func(string, ...any) string { return "" }, "num": Num, "share": ShareText}).Parse(`<!DOCTYPE html>
+<html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
-<title>polku report {{.R.From}} to {{.R.To}}</title>
+<title>{{t "report.html.title_period" "From" .R.From "To" .R.To}}</title>
 <style>
 body { font-family: sans-serif; margin: 2em; color: #222; background: #fff; max-width: 1100px; }
 table { border-collapse: collapse; margin: 1em 0; }
@@ -393,45 +443,44 @@ figcaption { font-size: 0.9em; color: #444; }
 </style>
 </head>
 <body>
-<h1>polku report</h1>
-<p>{{.R.From}} to {{.R.To}} ({{.R.Timezone}}), {{.Scope}}. Counts and figures only; no patient is named.
-Definitions: docs/reports.md.</p>
+<h1>{{t "report.html.title"}}</h1>
+<p>{{t "report.html.intro" "From" .R.From "To" .R.To "Zone" .R.Timezone "Scope" .Scope}}</p>
 
-<h2>Referrals and starts per week</h2>
-<figure id="weekly">{{.Weekly}}<figcaption>Referrals received and treatments started, per week from Monday.</figcaption></figure>
+<h2>{{t "report.html.weekly_title"}}</h2>
+<figure id="weekly">{{.Weekly}}<figcaption>{{t "report.html.weekly_caption"}}</figcaption></figure>
 
-<h2>Waiting for a start</h2>
-<figure id="wait">{{.Wait}}<figcaption>Started from a referral: {{.R.Access.StartedFromReferral}}. Red bars are past the promise of {{.R.Access.PromiseDays}} days.</figcaption></figure>
+<h2>{{t "report.html.wait_heading"}}</h2>
+<figure id="wait">{{.Wait}}<figcaption>{{t "report.html.wait_caption" "Started" .R.Access.StartedFromReferral "Days" .R.Access.PromiseDays}}</figcaption></figure>
 
-<h2>Feedback latency</h2>
-<figure id="latency">{{.Latency}}<figcaption>Feedback sent: {{.R.Work.FeedbackSent}}. Whole working days from submission to the first feedback; red bars are past the promise.</figcaption></figure>
+<h2>{{t "report.html.latency_heading"}}</h2>
+<figure id="latency">{{.Latency}}<figcaption>{{t "report.html.latency_caption" "Sent" .R.Work.FeedbackSent}}</figcaption></figure>
 
-<h2>Discontinued by reason</h2>
-<figure id="reasons">{{.Reasons}}<figcaption>Discontinued in the period: {{.R.Engagement.Discontinued}}. "not recorded": ended without a discontinue event.</figcaption></figure>
+<h2>{{t "report.html.reasons_title"}}</h2>
+<figure id="reasons">{{.Reasons}}<figcaption>{{t "report.html.reasons_caption" "Count" .R.Engagement.Discontinued}}</figcaption></figure>
 
-<h2>Inactivity</h2>
-<p>Inactivity episodes ({{.R.Engagement.Inactivity.Days}} days without activity, paused time not counted) reached in the period: <span id="episodes" data-value="{{.R.Engagement.Inactivity.Episodes}}">{{.R.Engagement.Inactivity.Episodes}}</span>.</p>
+<h2>{{t "report.html.inactivity_heading"}}</h2>
+<p>{{t "report.html.inactivity_text" "Days" .R.Engagement.Inactivity.Days}} <span id="episodes" data-value="{{.R.Engagement.Inactivity.Episodes}}">{{.R.Engagement.Inactivity.Episodes}}</span>.</p>
 
-<h2>Risk flags by source</h2>
-<figure id="flags">{{.Flags}}<figcaption>Flags raised in the period: {{.R.Risk.Raised}}. Phrases are the word-list heuristic the queue uses: it can miss and it can be wrong.</figcaption></figure>
+<h2>{{t "report.html.flags_title"}}</h2>
+<figure id="flags">{{.Flags}}<figcaption>{{t "report.html.flags_caption" "Count" .R.Risk.Raised}}</figcaption></figure>
 <table>
-<tr><th>source</th><th>raised</th><th>acknowledged</th><th>hours to acknowledgement, median</th><th>same working day</th></tr>
+<tr><th>{{t "report.html.col_source"}}</th><th>{{t "report.html.col_raised"}}</th><th>{{t "report.fig.acknowledged"}}</th><th>{{t "report.fig.hours_to_ack"}}</th><th>{{t "report.html.col_same_day"}}</th></tr>
 {{range .R.Risk.BySource}}<tr><td>{{.Label}}</td><td class="v">{{.Raised}}</td><td class="v">{{.Acknowledged}}</td><td class="v">{{num .MedianHoursToAck}}</td><td class="v">{{share .SameWorkingDay}}</td></tr>
 {{end}}</table>
 
-<h2>Baseline and last scores</h2>
-<p class="note">Each dot is one treatment that ended in the period with at least two scores. Dashed diagonal: no change; shaded band: change smaller than the reliable change; red dashed lines: caseness cut-off. Below the diagonal is better.</p>
+<h2>{{t "report.html.scores_heading"}}</h2>
+<p class="note">{{t "report.html.scores_note"}}</p>
 <div class="charts">
 {{range .Charts}}<figure class="outcome">{{.Chart}}<figcaption>{{.Title}}</figcaption></figure>
-{{else}}<p>No treatment with two or more scores ended in the period.</p>
+{{else}}<p>{{t "report.html.no_scores"}}</p>
 {{end}}</div>
 
-<h2>Figures</h2>
+<h2>{{t "report.html.figures_heading"}}</h2>
 <table>
-<tr><th>section</th><th>figure</th><th>value</th></tr>
+<tr><th>{{t "report.csv.section"}}</th><th>{{t "report.csv.figure"}}</th><th>{{t "report.csv.value"}}</th></tr>
 {{range .Rows}}<tr><td>{{.Section}}</td><td>{{.Figure}}</td><td class="v">{{.Value}}</td></tr>
 {{end}}</table>
-<p class="note">Shares are given with their counts; a share of fewer than 5 is given as counts only. Cohen's d is the mean change divided by the pooled SD of baseline and last scores. Instruments that are not validated are shown apart, without caseness or recovery figures.</p>
+<p class="note">{{t "report.html.figures_note"}}</p>
 </body>
 </html>
 `))

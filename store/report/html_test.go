@@ -76,7 +76,7 @@ func TestHTMLChartsShowTheJSONNumbers(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := r.WriteHTML(&b); err != nil {
+	if err := r.WriteHTML(&b, nil); err != nil {
 		t.Fatal(err)
 	}
 	html := b.String()
@@ -175,15 +175,15 @@ func TestHTMLChartsShowTheJSONNumbers(t *testing.T) {
 func TestCSVHasEveryFigure(t *testing.T) {
 	r := Compute(richFacts())
 	var b bytes.Buffer
-	if err := r.WriteCSV(&b); err != nil {
+	if err := r.WriteCSV(&b, nil); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(&b).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != len(r.Rows())+1 {
-		t.Fatalf("%d CSV records for %d rows", len(recs), len(r.Rows()))
+	if len(recs) != len(r.Rows(nil))+1 {
+		t.Fatalf("%d CSV records for %d rows", len(recs), len(r.Rows(nil)))
 	}
 	found := false
 	for _, rec := range recs {

@@ -42,6 +42,8 @@ func (s *Server) authorize(ctx context.Context, q querier, p *principal, op stor
 			return err
 		}
 		switch x := o.(type) {
+		case store.SetTherapistUILangOp: // their own interface language
+			return selfID("id", x.ID, actor)
 		case store.RecordAccessOp:
 			return firstErr(newIDs(ctx, q, actor, o), s.authorizeAudit(ctx, q, p, op, x))
 		case store.CourseOp:
@@ -60,7 +62,7 @@ func (s *Server) authorize(ctx context.Context, q querier, p *principal, op stor
 		}
 		switch o.(type) {
 		case store.AddTherapistOp, store.ImportProgramsOp, store.SetSettingOp, store.AddPatientOp, store.AddReferralOp,
-			store.SetReferralStatusOp, store.EnrollOp, store.UpdateEnrollmentOp, store.SetTherapistIntakeOp:
+			store.SetReferralStatusOp, store.EnrollOp, store.UpdateEnrollmentOp, store.SetTherapistIntakeOp, store.SetTherapistUILangOp:
 			return nil
 		}
 		return forbiddenf("an admin account manages accounts, programs, referrals and enrollments, and may not push %s", op.OpType())
@@ -92,6 +94,8 @@ func (s *Server) authorizeTherapist(ctx context.Context, q querier, p *principal
 		return err
 	}
 	switch x := o.(type) {
+	case store.SetTherapistUILangOp: // their own interface language
+		return self("id", x.ID)
 	case store.SendFeedbackOp:
 		f := x.Feedback
 		return firstErr(self("feedback.therapist_id", f.TherapistID), access(f.PatientID),

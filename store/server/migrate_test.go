@@ -32,6 +32,7 @@ func TestMigrationGivesOldTokensALifetime(t *testing.T) {
 	// undone first).
 	for _, q := range []string{
 		// Undo the later schemas first, so that they run again after 4.
+		"ALTER TABLE therapists DROP COLUMN ui_lang",
 		"DROP TABLE risk_scans",
 		"DROP INDEX referrals_source", "DROP INDEX referrals_intake", "DROP TABLE referral_assessments", "DROP TABLE notifications", "DROP TABLE services",
 		"ALTER TABLE therapists DROP COLUMN intake",

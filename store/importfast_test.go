@@ -1,0 +1,143 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func openInternal(t *testing.T) *DB {
+	t.Helper()
+	now := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "polku.db"), Options{Clock: func() time.Time { return now }, Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// storedRecords recognises every line of an export as stored, in the
+// export's order and out of it, and nothing else: not a changed line, not
+// a record the store does not have.
+func TestStoredRecordsMatchesExactlyTheStoredLines(t *testing.T) {
+	ctx := context.Background()
+	db := openInternal(t)
+	sys := System("test")
+	if _, err := db.AddTherapist(ctx, sys, Therapist{Handle: "anna", Name: "Anna Virtanen", Role: RoleTherapist, Team: "south", Languages: []string{"fi"}, Capacity: 10}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		if _, err := db.AddPatient(ctx, sys, Patient{Pseudonym: fmt.Sprintf("P-%04d", i), DisplayName: "Patient " + strings.Repeat("x", i), BirthDate: "1990-05-01", Language: "fi"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var exp bytes.Buffer
+	if _, err := db.Export(ctx, sys, &exp, ExportFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(exp.String()), "\n")
+	check := func(name string, lines []string, want func(i int, line string) bool) {
+		t.Helper()
+		s, err := db.storedRecords(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.close()
+		for i, l := range lines {
+			got, err := s.same([]byte(l))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want(i, l) {
+				t.Fatalf("%s: line %d %.80s: same %v", name, i, l, got)
+			}
+		}
+	}
+	stored := func(_ int, l string) bool { return !strings.HasPrefix(l, `{"type":"setting"`) }
+	check("in order", lines, stored)
+	reversed := make([]string, len(lines))
+	for i, l := range lines {
+		reversed[len(lines)-1-i] = l
+	}
+	check("reversed", reversed, stored)
+	changed := make([]string, len(lines))
+	for i, l := range lines {
+		changed[i] = l
+		if strings.HasPrefix(l, `{"type":"patient"`) && i%2 == 0 {
+			changed[i] = strings.Replace(l, `"language":"fi"`, `"language":"sv"`, 1)
+		}
+		if strings.HasPrefix(l, `{"type":"therapist"`) {
+			changed[i] = strings.Replace(l, `"id":"`, `"id":"0`, 1) // not stored
+		}
+	}
+	check("changed", changed, func(i int, l string) bool { return stored(i, l) && l == lines[i] })
+	if changed[len(changed)-1] == lines[len(lines)-1] && strings.Count(strings.Join(changed, "\n"), `"sv"`) == 0 {
+		t.Fatal("nothing was changed")
+	}
+}
+
+// A re-import of an export finds every line stored; one changed record in
+// it is still refused, and nothing is written.
+func TestReimportOfAnExport(t *testing.T) {
+	ctx := context.Background()
+	db := openInternal(t)
+	sys := System("test")
+	for i := 0; i < 3; i++ {
+		if _, err := db.AddPatient(ctx, sys, Patient{Pseudonym: fmt.Sprintf("P-%04d", i), DisplayName: "Patient", BirthDate: "1990-05-01", Language: "fi"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var exp bytes.Buffer
+	if _, err := db.Export(ctx, sys, &exp, ExportFilter{Types: map[string]bool{"patient": true}}); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := db.Import(ctx, sys, bytes.NewReader(exp.Bytes()), false)
+	if err != nil || sum.Lines != 3 || sum.Unchanged != 3 || len(sum.Added) != 0 {
+		t.Fatalf("re-import: %+v, %v", sum, err)
+	}
+	bad := strings.Replace(exp.String(), `"display_name":"Patient"`, `"display_name":"Someone else"`, 1)
+	if _, err := db.Import(ctx, sys, strings.NewReader(bad), false); err == nil || !strings.Contains(err.Error(), "different content") {
+		t.Fatalf("a changed record: %v", err)
+	}
+}
+
+// A therapist's and a supervisor's listings start from their enrollments
+// (an index), not from every patient of the store.
+func TestPatientListingReadsTheCaseloadOnly(t *testing.T) {
+	db := openInternal(t)
+	for _, actor := range []Actor{
+		{ID: "t1", Handle: "anna", Role: RoleTherapist, Team: "south"},
+		{ID: "s1", Handle: "sam", Role: RoleSupervisor, Team: "south"},
+	} {
+		for _, f := range []PatientFilter{{}, {Status: "active"}, {TherapistID: "t2"}} {
+			query, args, err := patientsQuery(actor, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := db.r.Query("EXPLAIN QUERY PLAN "+query, args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var plan []string
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			rows.Close()
+			for _, step := range plan {
+				if strings.HasPrefix(step, "SCAN p") || strings.HasPrefix(step, "SCAN patients") {
+					t.Fatalf("%s %+v scans every patient:\n%s", actor.Role, f, strings.Join(plan, "\n"))
+				}
+			}
+		}
+	}
+}
