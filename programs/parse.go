@@ -112,26 +112,41 @@ type Bundle struct {
 	Docs []*Document
 }
 
-// Programs returns the bundle's programs in file order.
+// Programs returns the bundle's programs in file order, each with its
+// translations in the bundle attached (translations are not listed).
 func (b *Bundle) Programs() []*Program {
+	b.Link()
 	var out []*Program
 	for _, d := range b.Docs {
-		if d.Program != nil {
+		if d.Program != nil && !d.IsTranslation() {
 			out = append(out, d.Program)
 		}
 	}
 	return out
 }
 
-// Instruments returns the bundle's instruments in file order.
+// Instruments returns the bundle's instruments in file order, each with
+// its translations in the bundle attached.
 func (b *Bundle) Instruments() []*Instrument {
+	b.Link()
 	var out []*Instrument
 	for _, d := range b.Docs {
-		if d.Instrument != nil {
+		if d.Instrument != nil && !d.IsTranslation() {
 			out = append(out, d.Instrument)
 		}
 	}
 	return out
+}
+
+// Translations counts the bundle's translation documents.
+func (b *Bundle) Translations() int {
+	n := 0
+	for _, d := range b.Docs {
+		if d.IsTranslation() {
+			n++
+		}
+	}
+	return n
 }
 
 // Load reads files and folders (recursively, *.yaml and *.yml) and parses
@@ -245,6 +260,8 @@ func Parse(file string, data []byte) ([]*Document, Problems) {
 		case kindNode.Value == "instrument":
 			d.Kind, d.Instrument = "instrument", &Instrument{}
 			dc.decode(n, reflect.ValueOf(d.Instrument).Elem(), "")
+		case kindNode.Value == "templates":
+			continue // a feedback template file: 'polku templates import' reads it (templates.go)
 		case kindNode.Value == "service":
 			d.Kind, d.Service = "service", &Service{}
 			dc.decode(n, reflect.ValueOf(d.Service).Elem(), "")

@@ -24,26 +24,34 @@ const (
 // Program is one treatment program: weekly modules with exercises and a
 // schedule of symptom measures.
 type Program struct {
-	Kind        string       `yaml:"kind" json:"-"`
-	ID          string       `yaml:"id" json:"id"`
-	Version     int          `yaml:"version" json:"version"`
-	Title       string       `yaml:"title" json:"title"`
-	Language    string       `yaml:"language" json:"language"`
-	Weeks       int          `yaml:"weeks" json:"weeks"`
-	MinAge      int          `yaml:"min_age" json:"min_age"`
-	MaxAge      int          `yaml:"max_age,omitempty" json:"max_age,omitempty"`
-	Synthetic   bool         `yaml:"synthetic,omitempty" json:"synthetic,omitempty"`
-	Description string       `yaml:"description" json:"description"`
-	Crisis      *Crisis      `yaml:"crisis" json:"crisis,omitempty"`
-	GoAhead     []GoAhead    `yaml:"go_ahead,omitempty" json:"go_ahead,omitempty"`
-	AgeRules    []AgeRule    `yaml:"age_rules,omitempty" json:"age_rules,omitempty"`
-	Eligibility []Criterion  `yaml:"eligibility,omitempty" json:"eligibility,omitempty"`
-	Indications *Indications `yaml:"indications,omitempty" json:"indications,omitempty"`
-	Modules     []Module     `yaml:"modules" json:"modules"`
-	Schedule    []Scheduled  `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+	Kind     string `yaml:"kind" json:"-"`
+	ID       string `yaml:"id" json:"id"`
+	Version  int    `yaml:"version" json:"version"`
+	Title    string `yaml:"title" json:"title"`
+	Language string `yaml:"language" json:"language"`
+	// TranslationOf, in a translation, is the language of the program it
+	// translates (its default language); empty in the original.
+	TranslationOf string       `yaml:"translation_of,omitempty" json:"translation_of,omitempty"`
+	Weeks         int          `yaml:"weeks" json:"weeks"`
+	MinAge        int          `yaml:"min_age" json:"min_age"`
+	MaxAge        int          `yaml:"max_age,omitempty" json:"max_age,omitempty"`
+	Synthetic     bool         `yaml:"synthetic,omitempty" json:"synthetic,omitempty"`
+	Description   string       `yaml:"description" json:"description"`
+	Crisis        *Crisis      `yaml:"crisis" json:"crisis,omitempty"`
+	GoAhead       []GoAhead    `yaml:"go_ahead,omitempty" json:"go_ahead,omitempty"`
+	AgeRules      []AgeRule    `yaml:"age_rules,omitempty" json:"age_rules,omitempty"`
+	Eligibility   []Criterion  `yaml:"eligibility,omitempty" json:"eligibility,omitempty"`
+	Indications   *Indications `yaml:"indications,omitempty" json:"indications,omitempty"`
+	Modules       []Module     `yaml:"modules" json:"modules"`
+	Schedule      []Scheduled  `yaml:"schedule,omitempty" json:"schedule,omitempty"`
 	// FollowUpWeeks is how long after a completed treatment the patient
 	// answers the schedule's instruments once more (0: no follow-up).
 	FollowUpWeeks int `yaml:"follow_up_weeks,omitempty" json:"follow_up_weeks,omitempty"`
+	// Translations are the same program in other languages, by language:
+	// each one a whole document with the same module, exercise and field
+	// ids (translate.go). They are stored with the original, so that a
+	// stored version carries every language it was imported with.
+	Translations map[string]*Program `yaml:"-" json:"translations,omitempty"`
 }
 
 // Crisis is a program's "if you need help now" block. A program declares it
@@ -137,6 +145,7 @@ type Instrument struct {
 	ShortTitle     string     `yaml:"short_title,omitempty" json:"short_title,omitempty"`
 	PatientTitle   string     `yaml:"patient_title,omitempty" json:"patient_title,omitempty"` // what patients see; required when not validated
 	Language       string     `yaml:"language" json:"language"`
+	TranslationOf  string     `yaml:"translation_of,omitempty" json:"translation_of,omitempty"` // see Program.TranslationOf
 	Validated      *bool      `yaml:"validated" json:"validated"`
 	Licence        string     `yaml:"licence" json:"licence"`
 	Description    string     `yaml:"description,omitempty" json:"description,omitempty"`
@@ -151,6 +160,9 @@ type Instrument struct {
 	ReliableChange *int       `yaml:"reliable_change,omitempty" json:"reliable_change,omitempty"`
 	SD             *float64   `yaml:"sd,omitempty" json:"sd,omitempty"`
 	Reliability    *float64   `yaml:"reliability,omitempty" json:"reliability,omitempty"`
+	// Translations: see Program.Translations (same item ids, options,
+	// scores and bands; only the words differ).
+	Translations map[string]*Instrument `yaml:"-" json:"translations,omitempty"`
 }
 
 // LOINC codes of an instrument, where known.

@@ -70,7 +70,26 @@ func (c checker) slug(path, v string) {
 // knownInstrument says whether an instrument id not in the bundle is
 // already stored; it may be nil.
 func Validate(b *Bundle, knownInstrument func(id string) bool) Problems {
-	return validate(b, knownInstrument, false)
+	return validate(b, Lookup{Instrument: knownInstrument}, false)
+}
+
+// Lookup finds what a bundle refers to outside itself, in a store; any
+// field may be nil (nothing is stored).
+type Lookup struct {
+	// Instrument says whether an instrument id is stored.
+	Instrument func(id string) bool
+	// Program and InstrumentVersion return a stored version (nil when
+	// there is none): the original of a translation imported on its own.
+	Program           func(id string, version int) *Program
+	InstrumentVersion func(id string, version int) *Instrument
+	// Where names the store in messages ("the store").
+	Where string
+}
+
+// ValidateIn checks a bundle as Validate does, finding the originals of
+// translations that are not in the bundle through l.
+func ValidateIn(b *Bundle, l Lookup) Problems {
+	return validate(b, l, false)
 }
 
 // ValidateStored checks definitions that a store already held (the lines
@@ -80,10 +99,11 @@ func Validate(b *Bundle, knownInstrument func(id string) bool) Problems {
 // such a version keeps it word for word; new content is imported with
 // Validate.
 func ValidateStored(b *Bundle, knownInstrument func(id string) bool) Problems {
-	return validate(b, knownInstrument, true)
+	return validate(b, Lookup{Instrument: knownInstrument}, true)
 }
 
-func validate(b *Bundle, knownInstrument func(id string) bool, stored bool) Problems {
+func validate(b *Bundle, l Lookup, stored bool) Problems {
+	knownInstrument := l.Instrument
 	var probs Problems
 	first := map[string]*Document{}
 	instruments := map[string]bool{}
@@ -95,9 +115,16 @@ func validate(b *Bundle, knownInstrument func(id string) bool, stored bool) Prob
 	for _, d := range b.Docs {
 		c := checker{doc: d, probs: &probs, stored: stored}
 		key := d.Kind + ":" + d.ID()
+		if d.IsTranslation() {
+			key += ":" + d.Language()
+		}
 		if d.ID() != "" {
 			if prev, dup := first[key]; dup {
-				c.at("id", "duplicate %s id %q (first defined at %s:%d)", d.Kind, d.ID(), prev.Pos.File, prev.Pos.Line)
+				if d.IsTranslation() {
+					c.at("id", "duplicate %s %q in %s (first defined at %s:%d)", d.Kind, d.ID(), d.Language(), prev.Pos.File, prev.Pos.Line)
+				} else {
+					c.at("id", "duplicate %s id %q (first defined at %s:%d)", d.Kind, d.ID(), prev.Pos.File, prev.Pos.Line)
+				}
 			} else {
 				first[key] = d
 			}
@@ -120,6 +147,7 @@ func validate(b *Bundle, knownInstrument func(id string) bool, stored bool) Prob
 			c.service(d.Service)
 		}
 	}
+	checkTranslations(b, l, &probs)
 	return probs.sorted()
 }
 

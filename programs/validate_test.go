@@ -104,7 +104,7 @@ scoring: sum
 bands: [{min: 0, max: 1, label: all}]
 `, []string{
 			`f.yaml:1:1: missing required key "title"`,
-			`f.yaml:4:1: unknown key "titel" in document (known keys: bands, caseness, critical, description, id, items, kind, language, licence, loinc, options, patient_title, prompt, reliability, reliable_change, scoring, sd, short_title, title, validated, version)`,
+			`f.yaml:4:1: unknown key "titel" in document (known keys: bands, caseness, critical, description, id, items, kind, language, licence, loinc, options, patient_title, prompt, reliability, reliable_change, scoring, sd, short_title, title, translation_of, validated, version)`,
 			`f.yaml:5:11: language must be one of fi, sv, en, not "de"`,
 		}},
 		{"bands with gap and overlap", strings.Replace(goodInstrument, `bands:
@@ -377,10 +377,10 @@ func TestValidateStoredAcceptsWhatEarlierRulesAllowed(t *testing.T) {
 	var gad *programs.Program
 	var check *programs.Instrument
 	for _, d := range b.Docs {
-		if d.Program != nil && d.Program.ID == "gad" {
+		if d.Program != nil && d.Program.ID == "gad" && !d.IsTranslation() {
 			gad = d.Program
 		}
-		if d.Instrument != nil && d.Instrument.ID == "sleep-check" {
+		if d.Instrument != nil && d.Instrument.ID == "sleep-check" && !d.IsTranslation() {
 			check = d.Instrument
 		}
 	}

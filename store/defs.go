@@ -152,6 +152,32 @@ func (db *DB) instrumentDef(ctx context.Context, q querier, id string, version i
 	return in, nil
 }
 
+// ProgramDefIn returns a stored program version in a language: the
+// translation when the version has one, else the program's own language.
+// fallback says that the language asked for was not available. The
+// workbench shows a patient's module in the patient's language, and on
+// request in the therapist's.
+func (db *DB) ProgramDefIn(ctx context.Context, versionID, lang string) (p *programs.Program, fallback bool, err error) {
+	def, err := db.ProgramDef(ctx, versionID)
+	if err != nil {
+		return nil, false, err
+	}
+	p, fallback = def.In(lang)
+	return p, fallback, nil
+}
+
+// InstrumentDefIn returns a stored instrument version (0: the newest) in a
+// language, as ProgramDefIn does. The scoring is the same in every
+// language; only the words differ.
+func (db *DB) InstrumentDefIn(ctx context.Context, id string, version int, lang string) (in *programs.Instrument, fallback bool, err error) {
+	def, err := db.InstrumentDef(ctx, id, version)
+	if err != nil {
+		return nil, false, err
+	}
+	in, fallback = def.In(lang)
+	return in, fallback, nil
+}
+
 // pendingDefs is t's definitions waiting for its commit.
 func (t *tx) pendingDefs() *txDefs {
 	if t.defs == nil {

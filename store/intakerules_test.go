@@ -177,7 +177,14 @@ func TestSuggestPrograms(t *testing.T) {
 	if got := suggestPrograms(progs, suggestFacts{age: 14, wished: "gad"}); got[0].Fits || len(got[0].Notes) == 0 {
 		t.Errorf("a wished program the age does not fit: %+v", got[0])
 	}
-	if got := suggestPrograms(progs, suggestFacts{age: 30, language: "fi", codes: []string{"F41.1"}}); len(got[0].Notes) == 0 ||
+	// The built-in programs are offered in Finnish, Swedish and English; a
+	// program offered in English only says so to a Finnish speaker.
+	if got := suggestPrograms(progs, suggestFacts{age: 30, language: "fi", codes: []string{"F41.1"}}); len(got[0].Notes) != 0 {
+		t.Errorf("a Finnish speaker is told the Finnish program is not in Finnish: %+v", got)
+	}
+	enOnly := *w.progs["gad"]
+	enOnly.Indications = &programs.Indications{ICD10: enOnly.Indications.ICD10, Languages: []string{"en"}}
+	if got := suggestPrograms([]*programs.Program{&enOnly}, suggestFacts{age: 30, language: "fi", codes: []string{"F41.1"}}); len(got[0].Notes) == 0 ||
 		!strings.Contains(got[0].Notes[0], "offered in en only") {
 		t.Errorf("language note: %+v", got)
 	}

@@ -467,6 +467,11 @@ func checkSetting(s *Setting) error {
 			return invalid("setting", s.Key, "%v", err)
 		}
 	}
+	if s.Key == SettingTemplates {
+		if err := checkTemplates(s.Value); err != nil {
+			return err
+		}
+	}
 	return needTime("setting", "updated_at", s.UpdatedAt)
 }
 

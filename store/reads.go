@@ -198,6 +198,10 @@ type PatientRecord struct {
 	TimeSpent   []TimeSpent
 	Therapists  map[string]Therapist // everyone who wrote in this record, by id
 
+	// Templates are the feedback templates for the current program in
+	// the patient's language (TemplatesFor), for the editor.
+	Templates []programs.Template
+
 	GroupMessages []GroupMessage // to the patient's cohorts (groups.go)
 	GroupPosts    []GroupPost    // the patient's peer-group posts
 }
@@ -325,6 +329,15 @@ func (db *DB) loadRecord(ctx context.Context, actor Actor, patientID string) (*P
 			r.Programs[e.ProgramVersionID] = def
 		}
 	}
+	sets, _, _, err := db.templateSets(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	program := ""
+	if _, def := r.Current(); def != nil {
+		program = def.ID
+	}
+	r.Templates = TemplatesIn(sets, program, p.Language)
 	for _, f := range r.Feedback {
 		ids[f.TherapistID] = true
 	}

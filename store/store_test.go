@@ -275,7 +275,7 @@ func TestProgramReimport(t *testing.T) {
 	}
 	var gad store.ProgramImport
 	for _, r := range res {
-		if r.ID == "gad" {
+		if r.ID == "gad" && r.Language == "en" {
 			gad = r
 		}
 	}

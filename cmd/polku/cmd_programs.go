@@ -46,13 +46,16 @@ programs). Running it again is safe.`,
 			if err != nil {
 				return err
 			}
-			changed := 0
+			// a translation is stored with its original: count each once
+			changed, all := 0, map[string]bool{}
 			for _, r := range res {
-				if r.Status != store.ImportUnchanged {
+				k := r.Kind + ":" + r.ID
+				if !all[k] && r.Status != store.ImportUnchanged {
 					changed++
 				}
+				all[k] = true
 			}
-			fmt.Fprintf(a.env.stdout, "built-in programs: %d new or updated, %d unchanged\n", changed, len(res)-changed)
+			fmt.Fprintf(a.env.stdout, "built-in programs: %d new or updated, %d unchanged\n", changed, len(all)-changed)
 			return nil
 		},
 	}
@@ -78,42 +81,58 @@ func (a *app) programsCmd() *cobra.Command {
 	return cmd
 }
 
-// knownInstruments checks instrument references against the store when
-// one exists, so a program may refer to instruments imported earlier, and
-// against the built-in instruments (what 'polku init' stores) when none does.
-func (a *app) knownInstruments(ctx context.Context) (func(string) bool, func()) {
+// lookup finds what files refer to outside themselves (instruments, and
+// the originals of translations) in the store when one exists, so that a
+// program may refer to instruments imported earlier and a translation may
+// come on its own, and in the built-in content (what 'polku init'
+// stores) when none does.
+func (a *app) lookup(ctx context.Context) (programs.Lookup, func()) {
 	if _, err := os.Stat(a.storePath()); err != nil {
-		return builtinInstruments(), func() {}
+		return builtinLookup(), func() {}
 	}
 	db, err := a.open(ctx, false)
 	if err != nil {
-		return builtinInstruments(), func() {}
+		return builtinLookup(), func() {}
 	}
-	return storeInstruments(ctx, db), func() { db.Close() }
+	return db.Lookup(ctx), func() { db.Close() }
 }
 
-func storeInstruments(ctx context.Context, db *store.DB) func(string) bool {
-	return func(id string) bool {
-		_, err := db.InstrumentDef(ctx, id, 0)
-		return err == nil
+func builtinLookup() programs.Lookup {
+	b, err := builtin.Load()
+	if err != nil {
+		return programs.Lookup{}
 	}
-}
-
-func builtinInstruments() func(string) bool {
-	ids := map[string]bool{}
-	if b, err := builtin.Load(); err == nil {
-		for _, in := range b.Instruments() {
-			ids[in.ID] = true
-		}
+	ids := map[string]*programs.Instrument{}
+	for _, in := range b.Instruments() {
+		ids[in.ID] = in
 	}
-	return func(id string) bool { return ids[id] }
+	progs := map[string]*programs.Program{}
+	for _, p := range b.Programs() {
+		progs[p.ID] = p
+	}
+	return programs.Lookup{
+		Instrument: func(id string) bool { return ids[id] != nil },
+		Program: func(id string, version int) *programs.Program {
+			if p := progs[id]; p != nil && p.Version == version {
+				return p
+			}
+			return nil
+		},
+		InstrumentVersion: func(id string, version int) *programs.Instrument {
+			if in := ids[id]; in != nil && in.Version == version {
+				return in
+			}
+			return nil
+		},
+		Where: "the built-in content",
+	}
 }
 
 // checkPrograms is the one check behind 'programs validate' and 'programs
 // import': the problems of loading the files and of validating what loaded,
 // sorted, so that both commands report the same problems for the same files.
-func checkPrograms(b *programs.Bundle, loaded programs.Problems, known func(string) bool) programs.Problems {
-	return append(loaded, programs.Validate(b, known)...).Sort()
+func checkPrograms(b *programs.Bundle, loaded programs.Problems, l programs.Lookup) programs.Problems {
+	return append(loaded, programs.ValidateIn(b, l)...).Sort()
 }
 
 func (a *app) programsValidateCmd() *cobra.Command {
@@ -130,14 +149,17 @@ Exit status 1 when there are problems.`,
 			if err != nil {
 				return err
 			}
-			known, done := a.knownInstruments(cmd.Context())
+			l, done := a.lookup(cmd.Context())
 			defer done()
-			if probs := checkPrograms(b, probs, known); len(probs) > 0 {
+			if probs := checkPrograms(b, probs, l); len(probs) > 0 {
 				return probs
 			}
 			msg := fmt.Sprintf("ok: %s, %s", plural(len(b.Programs()), "program", "programs"), plural(len(b.Instruments()), "instrument", "instruments"))
 			if n := len(b.Services()); n > 0 {
 				msg += ", " + plural(n, "service", "services")
+			}
+			if n := b.Translations(); n > 0 {
+				msg += ", " + plural(n, "translation", "translations")
 			}
 			fmt.Fprintln(a.env.stdout, msg)
 			return nil
@@ -185,7 +207,7 @@ Running enrollments keep the version they started on.`,
 				return err
 			}
 			defer db.Close()
-			if probs := checkPrograms(b, loaded, storeInstruments(ctx, db)); len(probs) > 0 {
+			if probs := checkPrograms(b, loaded, db.Lookup(ctx)); len(probs) > 0 {
 				return probs
 			}
 			actor, err := a.actor(ctx, db)
@@ -200,13 +222,13 @@ Running enrollments keep the version they started on.`,
 				return writeJSON(a.env.stdout, map[string]any{"dry_run": dryRun, "results": res})
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "KIND\tID\tVERSION\tSTATUS\tFILE")
+			fmt.Fprintln(tw, "KIND\tID\tVERSION\tSTATUS\tFILE\tLANG")
 			for _, r := range res {
 				status := r.Status
 				if dryRun && status != store.ImportUnchanged {
 					status = "would be " + status
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s:%d\n", r.Kind, r.ID, r.Version, status, r.File, r.Line)
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s:%d\t%s\n", r.Kind, r.ID, r.Version, status, r.File, r.Line, r.Language)
 			}
 			tw.Flush()
 			for _, r := range res {
@@ -234,17 +256,20 @@ func outputOf(cmd *cobra.Command) *output {
 
 // programRow is one line of 'programs list --output json'.
 type programRow struct {
-	Kind       string `json:"kind"`
-	ID         string `json:"id"`
-	Version    int    `json:"version"`
-	Title      string `json:"title"`
-	Language   string `json:"language,omitempty"`
-	Weeks      int    `json:"weeks,omitempty"`
-	Modules    int    `json:"modules,omitempty"`
-	Items      int    `json:"items,omitempty"`
-	Validated  *bool  `json:"validated,omitempty"`
-	ImportedAt string `json:"imported_at"`
-	Latest     bool   `json:"latest"`
+	Kind     string `json:"kind"`
+	ID       string `json:"id"`
+	Version  int    `json:"version"`
+	Title    string `json:"title"`
+	Language string `json:"language,omitempty"`
+	// Languages are every language the version is written in, its own
+	// first (translations: docs/programs.md).
+	Languages  []string `json:"languages,omitempty"`
+	Weeks      int      `json:"weeks,omitempty"`
+	Modules    int      `json:"modules,omitempty"`
+	Items      int      `json:"items,omitempty"`
+	Validated  *bool    `json:"validated,omitempty"`
+	ImportedAt string   `json:"imported_at"`
+	Latest     bool     `json:"latest"`
 }
 
 func (a *app) programsListCmd() *cobra.Command {
@@ -277,7 +302,7 @@ func (a *app) programsListCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				rows = append(rows, programRow{Kind: "program", ID: pv.ProgramID, Version: pv.Version, Title: pv.Title, Language: pv.Language,
+				rows = append(rows, programRow{Kind: "program", ID: pv.ProgramID, Version: pv.Version, Title: pv.Title, Language: pv.Language, Languages: def.LanguagesOf(),
 					Weeks: def.Weeks, Modules: len(def.Modules), ImportedAt: pv.ImportedAt.Format("2006-01-02T15:04:05Z"), Latest: latest})
 			}
 			for i, iv := range ivs {
@@ -289,7 +314,7 @@ func (a *app) programsListCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				rows = append(rows, programRow{Kind: "instrument", ID: iv.InstrumentID, Version: iv.Version, Title: iv.Title, Language: def.Language,
+				rows = append(rows, programRow{Kind: "instrument", ID: iv.InstrumentID, Version: iv.Version, Title: iv.Title, Language: def.Language, Languages: def.LanguagesOf(),
 					Items: len(def.Items), Validated: def.Validated, ImportedAt: iv.ImportedAt.Format("2006-01-02T15:04:05Z"), Latest: latest})
 			}
 			if o.json() {
@@ -306,7 +331,7 @@ func (a *app) programsListCmd() *cobra.Command {
 						title += " [not validated]"
 					}
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", r.Kind, r.ID, r.Version, r.Language, size, title)
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", r.Kind, r.ID, r.Version, strings.Join(r.Languages, ","), size, title)
 			}
 			return tw.Flush()
 		},
@@ -441,20 +466,34 @@ func (a *app) programsExportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var doc any
+			// the original, then each translation as a document of its own
+			// (docs/programs.md, "Translations"), in the order of Languages
+			var docs []any
 			if p != nil {
 				cp := *p
 				cp.Kind = "program"
-				doc = cp
+				docs = append(docs, cp)
+				for _, l := range p.LanguagesOf()[1:] {
+					t := *p.Translations[l]
+					t.Kind, t.Version, t.TranslationOf = "program", p.Version, p.Language
+					docs = append(docs, t)
+				}
 			} else {
 				cp := *in
 				cp.Kind = "instrument"
-				doc = cp
+				docs = append(docs, cp)
+				for _, l := range in.LanguagesOf()[1:] {
+					t := *in.Translations[l]
+					t.Kind, t.Version, t.TranslationOf = "instrument", in.Version, in.Language
+					docs = append(docs, t)
+				}
 			}
 			enc := yaml.NewEncoder(a.env.stdout)
 			enc.SetIndent(2)
-			if err := enc.Encode(doc); err != nil {
-				return err
+			for _, doc := range docs {
+				if err := enc.Encode(doc); err != nil {
+					return err
+				}
 			}
 			return enc.Close()
 		},

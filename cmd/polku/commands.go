@@ -22,7 +22,7 @@ var commandGroups = []*cobra.Group{
 
 var groupOf = map[string]string{
 	"triage": "daily", "team": "daily", "patients": "daily", "enrollments": "daily", "referrals": "daily", "cohorts": "groups", "groups": "groups",
-	"import": "data", "export": "data", "programs": "data", "demo": "data", "report": "data",
+	"import": "data", "export": "data", "programs": "data", "templates": "data", "demo": "data", "report": "data",
 	"serve": "server", "backup": "server", "restore": "server", "login": "server", "logout": "server", "sync": "server", "simulate": "server",
 	"init": "admin", "therapists": "admin", "settings": "admin", "audit": "admin", "tokens": "admin",
 }
@@ -72,6 +72,13 @@ var examples = map[string]string{
 	"polku programs show": `  polku programs show depression
   polku programs show phq9@1`,
 	"polku programs export": `  polku programs export depression > depression.yaml`,
+	"polku templates":       `  polku templates list --lang fi`,
+	"polku templates list": `  polku templates list --lang sv --program insomnia
+  polku templates list --output json`,
+	"polku templates import": `  polku templates import --dry-run templates.yaml
+  polku templates import templates/ --lang fi --output json`,
+	"polku templates export": `  polku templates export > templates.yaml
+  polku templates export --lang fi --program "*" --out fi.yaml`,
 	"polku demo": `  polku demo
   polku demo --patients 20000 --no-tui
   polku demo --reset --seed 7`,

@@ -319,6 +319,7 @@ Try it with synthetic data: polku demo`,
 	root.AddCommand(
 		a.initCmd(),
 		a.programsCmd(),
+		a.templatesCmd(),
 		a.therapistsCmd(),
 		a.patientsCmd(),
 		a.enrollmentsCmd(),

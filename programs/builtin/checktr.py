@@ -32,8 +32,11 @@ def walk(en, tr, path, lang, out):
         if not isinstance(tr, dict):
             out.append(f"{path}: mapping in English, {type(tr).__name__} in {lang}")
             return
-        if set(en) != set(tr):
-            out.append(f"{path}: keys differ: only in en {sorted(set(en) - set(tr))}, only in {lang} {sorted(set(tr) - set(en))}")
+        if path == "" and tr.get("translation_of") != "en":
+            out.append(f"translation_of: is {tr.get('translation_of')!r}, want 'en'")
+        trkeys = set(tr) - ({"translation_of"} if path == "" else set())
+        if set(en) != trkeys:
+            out.append(f"{path}: keys differ: only in en {sorted(set(en) - set(tr))}, only in {lang} {sorted(trkeys - set(en))}")
         for k in en:
             if k not in tr:
                 continue

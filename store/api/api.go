@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"polku/internal/i18n"
 	"sort"
 	"strings"
 	"time"
@@ -195,12 +196,40 @@ type Created struct {
 }
 
 // PatientView is GET /v1/patient/me: the patient's current enrollment and
-// its program.
+// its program, in the patient's language when the program has it.
 type PatientView struct {
 	PatientID  string            `json:"patient_id"`
 	Enrollment *store.Enrollment `json:"enrollment,omitempty"`
 	Program    json.RawMessage   `json:"program,omitempty"`
 	Modules    []ModuleView      `json:"modules,omitempty"` // the program's modules as the patient reads them
+	// Language is the language of Program and Modules; Fallback says that
+	// the program has no version in the patient's language, so that it
+	// is sent in its own (default) language.
+	Language string `json:"language,omitempty"`
+	Fallback bool   `json:"fallback,omitempty"`
+	// Instruments are the scales the program schedules, newest version,
+	// each in the patient's language when it has one.
+	Instruments []InstrumentView `json:"instruments,omitempty"`
+}
+
+// InstrumentView is a scheduled scale as the patient reads it: in the
+// patient's language, or its own (fallback), titled with the patient
+// title (without a "not validated" marker, which is for therapists).
+type InstrumentView struct {
+	ID         string               `json:"id"`
+	Version    int                  `json:"version"`
+	Language   string               `json:"language"`
+	Fallback   bool                 `json:"fallback,omitempty"`
+	Instrument *programs.Instrument `json:"instrument"`
+}
+
+// PatientInstrument makes the patient's view of an instrument in lang.
+func PatientInstrument(def *programs.Instrument, lang string) InstrumentView {
+	in, fallback := def.In(lang)
+	if in.PatientTitle != "" {
+		in.Title = in.PatientTitle
+	}
+	return InstrumentView{ID: in.ID, Version: def.Version, Language: in.Language, Fallback: fallback, Instrument: in}
 }
 
 // ModuleView is one module as the patient reads it: the module with the
@@ -228,35 +257,42 @@ type GoAheadView struct {
 	Text   string `json:"text"`
 }
 
-// PatientModules returns a stored program definition's modules as the
-// patient reads them, each with the program's crisis block; decided holds
-// the standing go-ahead decisions by go-ahead id (store.GoAheadStatus).
-func PatientModules(def []byte, decided map[string]string) ([]ModuleView, error) {
-	var p programs.Program
-	if err := json.Unmarshal(def, &p); err != nil {
-		return nil, fmt.Errorf("stored program definition is unreadable: %w", err)
+// PatientProgram reads a stored program definition in the patient's
+// language: the translation when there is one, else the program's own
+// language (fallback true). The result carries no other translations.
+func PatientProgram(def []byte, lang string) (p *programs.Program, fallback bool, err error) {
+	var all programs.Program
+	if err := json.Unmarshal(def, &all); err != nil {
+		return nil, false, fmt.Errorf("stored program definition is unreadable: %w", err)
 	}
+	p, fallback = all.In(lang)
+	return p, fallback, nil
+}
+
+// PatientModules returns a program's modules as the patient reads them,
+// each with the program's crisis block; decided holds the standing
+// go-ahead decisions by go-ahead id (store.GoAheadStatus). The go-ahead
+// sentences are in the program's language, like the modules.
+func PatientModules(p *programs.Program, decided map[string]string) []ModuleView {
+	tr := i18n.New(p.Language)
 	out := make([]ModuleView, len(p.Modules))
 	for i, m := range p.Modules {
 		out[i] = ModuleView{Module: m, Crisis: p.Crisis}
 		if g := p.GoAheadFor(m.ID); g != nil {
-			out[i].GoAhead = goAheadView(*g, decided[g.ID])
+			out[i].GoAhead = goAheadView(tr, *g, decided[g.ID])
 		}
 	}
-	return out, nil
+	return out
 }
 
-func goAheadView(g programs.GoAhead, decision string) *GoAheadView {
+func goAheadView(tr *i18n.Printer, g programs.GoAhead, decision string) *GoAheadView {
 	switch decision {
 	case store.GoAheadYes:
-		return &GoAheadView{ID: g.ID, Status: GoAheadApproved,
-			Text: fmt.Sprintf("Your therapist has given the go-ahead: you can start %s.", g.What)}
+		return &GoAheadView{ID: g.ID, Status: GoAheadApproved, Text: tr.T("content.go_ahead.approved", "What", g.What)}
 	case store.GoAheadNotSuitable:
-		return &GoAheadView{ID: g.ID, Status: GoAheadNotApproved,
-			Text: fmt.Sprintf("Your therapist has decided that %s is not the right step for you now, and will tell you what to do instead. Do not start it.", g.What)}
+		return &GoAheadView{ID: g.ID, Status: GoAheadNotApproved, Text: tr.T("content.go_ahead.not_approved", "What", g.What)}
 	}
-	return &GoAheadView{ID: g.ID, Status: GoAheadWaiting,
-		Text: fmt.Sprintf("Waiting for your therapist's go-ahead: do not start %s until your therapist has read your answers and confirmed it.", g.What)}
+	return &GoAheadView{ID: g.ID, Status: GoAheadWaiting, Text: tr.T("content.go_ahead.waiting", "What", g.What)}
 }
 
 // FeedbackList is GET /v1/patient/feedback[?since=CURSOR]: the feedback

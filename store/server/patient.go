@@ -216,13 +216,34 @@ func (s *Server) handlePatientMe(w http.ResponseWriter, r *http.Request, p *prin
 		if err := s.db.Reader().QueryRowContext(r.Context(), "SELECT definition FROM program_versions WHERE id = ?", e.ProgramVersionID).Scan(&def); err != nil {
 			return err
 		}
-		v.Program = json.RawMessage(def)
+		var lang string
+		if err := s.db.Reader().QueryRowContext(r.Context(), "SELECT language FROM patients WHERE id = ?", p.patientID).Scan(&lang); err != nil {
+			return err
+		}
+		prog, fallback, err := api.PatientProgram([]byte(def), lang)
+		if err != nil {
+			return err
+		}
+		if v.Program, err = json.Marshal(prog); err != nil {
+			return err
+		}
+		v.Language, v.Fallback = prog.Language, fallback
 		decided, err := s.db.GoAheadStatus(r.Context(), *e)
 		if err != nil {
 			return err
 		}
-		if v.Modules, err = api.PatientModules([]byte(def), decided); err != nil {
-			return err
+		v.Modules = api.PatientModules(prog, decided)
+		seen := map[string]bool{}
+		for _, sc := range prog.Schedule {
+			if seen[sc.Instrument] {
+				continue
+			}
+			seen[sc.Instrument] = true
+			in, err := s.db.InstrumentDef(r.Context(), sc.Instrument, 0)
+			if err != nil {
+				return err
+			}
+			v.Instruments = append(v.Instruments, api.PatientInstrument(in, lang))
 		}
 	}
 	if err := s.auditPortalRead(r.Context(), p, "enrollment"); err != nil {

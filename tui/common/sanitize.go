@@ -71,6 +71,12 @@ func SanitizeProgram(p *programs.Program) *programs.Program {
 		m.Exercises = exs
 		c.Modules[i] = m
 	}
+	if p.Translations != nil {
+		c.Translations = make(map[string]*programs.Program, len(p.Translations))
+		for lang, t := range p.Translations {
+			c.Translations[lang] = SanitizeProgram(t)
+		}
+	}
 	return &c
 }
 
@@ -103,6 +109,12 @@ func SanitizeInstrument(in *programs.Instrument) *programs.Instrument {
 	for i, cr := range in.Critical {
 		cr.Label = sanitize.Line(cr.Label)
 		c.Critical[i] = cr
+	}
+	if in.Translations != nil {
+		c.Translations = make(map[string]*programs.Instrument, len(in.Translations))
+		for lang, t := range in.Translations {
+			c.Translations[lang] = SanitizeInstrument(t)
+		}
 	}
 	return &c
 }

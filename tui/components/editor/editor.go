@@ -93,6 +93,9 @@ type Options struct {
 	Send      SendFunc
 	// Word is what sending does, as a verb ("sign"); "send" when empty.
 	Word string
+	// Templates, when set, are offered instead of the common ones: the
+	// templates of the patient's language and program.
+	Templates []common.Template
 }
 
 // Editor is a draft-backed textarea.
@@ -153,7 +156,7 @@ func New(c *common.Common, page int, o Options) *Editor {
 	e.slot = &slot{draft: e.draft, note: "\n\n--- " + c.T("tui.editor.conflict_note") + " ---\n"}
 	e.keys = KeyMap{
 		Done:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("tui.editor.keys.done"))),
-		Templates: key.NewBinding(key.WithKeys(templateKeys(len(c.Templates))...), key.WithHelp(templateHelp(len(c.Templates)), c.T("tui.editor.keys.template"))),
+		Templates: key.NewBinding(key.WithKeys(templateKeys(len(e.templates()))...), key.WithHelp(templateHelp(len(e.templates())), c.T("tui.editor.keys.template"))),
 		Newline:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", c.T("tui.editor.keys.newline"))),
 		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", c.T("tui.editor.keys.no"))),
 		KeepMine:  key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", c.T("tui.editor.keys.keep_mine"))),
@@ -172,6 +175,14 @@ func (e *Editor) say(what string, kv ...any) string {
 		w = "sign"
 	}
 	return e.c.T("tui.editor."+what+"."+w, kv...)
+}
+
+// templates are the templates this editor offers.
+func (e *Editor) templates() []common.Template {
+	if e.opts.Templates != nil {
+		return e.opts.Templates
+	}
+	return e.c.Templates
 }
 
 func templateKeys(n int) []string {
@@ -339,8 +350,8 @@ func (e *Editor) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		case key.Matches(msg, e.keys.Templates):
 			n := int(msg.String()[len(msg.String())-1] - '1')
-			if n >= 0 && n < len(e.c.Templates) {
-				e.ta.InsertString(sanitize.Text(e.c.Templates[n].Expand(e.opts.Vars)))
+			if n >= 0 && n < len(e.templates()) {
+				e.ta.InsertString(sanitize.Text(e.templates()[n].Expand(e.opts.Vars)))
 				return e.changed()
 			}
 			return nil
@@ -530,7 +541,7 @@ func (e *Editor) View() string {
 	case e.sendErr != nil:
 		bottom = st.Risk.Render(e.say("failed_kept_draft", "Err", e.sendErr.Error()))
 	case e.ta.Focused():
-		bottom = st.Faint.Render(e.say("hint", "Templates", templateHelp(len(e.c.Templates))))
+		bottom = st.Faint.Render(e.say("hint", "Templates", templateHelp(len(e.templates()))))
 	case e.ta.Value() == "":
 		bottom = st.Faint.Render(e.c.T("tui.editor.press_e_start"))
 	default:

@@ -12,14 +12,14 @@ import (
 // The reader shows, below the module's exercise text, the crisis block the
 // patient read with it: every contact's number and hours, compact.
 func TestReaderShowsTheCrisisBlock(t *testing.T) {
-	f, c := setup(t, func(f *fixture.Fixture) store.Therapist { return f.Anna })
-	p := New(c, item(t, f, c, "P-0002"), false, nil)
-	p.SetSize(100, 30)
-	run(p, p.Init())
-	if p.Reading() == "" {
-		t.Fatal("the workspace did not open the reader")
-	}
+	_, p := finnish(t)
+	// The module text is the patient's (Finnish); L shows the therapist's.
 	body := p.readerContent(96)
+	if !strings.Contains(body, "Jos tarvitset apua nyt (with every module the patient reads)") || !strings.Contains(body, "112 · Hätänumero") {
+		t.Fatalf("the reader does not show the Finnish-speaking patient's crisis block:\n%s", body)
+	}
+	p.Update(press("L"))
+	body = p.readerContent(96)
 	asked := strings.Index(body, "The exercise asked")
 	crisis := strings.Index(body, "If you need help now (with every module the patient reads)")
 	if asked < 0 || crisis < asked {

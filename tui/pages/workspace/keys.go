@@ -36,6 +36,8 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	switch {
+	case key.Matches(msg, k.Lang) && p.rec != nil:
+		return common.Status(p.toggleLang())
 	case key.Matches(msg, k.Ack):
 		if p.riskReasons() == nil {
 			return common.Status(p.c.T("pages.triage.no_flags"))
@@ -233,9 +235,9 @@ func (p *Page) FullHelp() [][]key.Binding {
 		}
 		// The course keys go with the reader's actions: the last group
 		// fits beside the app's keys on a 24-row screen.
-		return [][]key.Binding{nav, append(acts, k.ReaderOut, k.Course, k.Summary), {k.Next, k.Ack, k.GoAhead}}
+		return [][]key.Binding{nav, append(acts, k.ReaderOut, k.Course, k.Summary, k.Lang), {k.Next, k.Ack, k.GoAhead}}
 	}
-	acts := []key.Binding{k.NextTab, k.PrevTab, k.TabN}
+	acts := []key.Binding{k.NextTab, k.PrevTab, k.TabN, k.Lang}
 	if p.tab == TabSubmissions {
 		acts = append(acts, k.Open)
 	}

@@ -178,7 +178,7 @@ func (p *Page) derive() {
 	rec := p.rec
 	p.programOf = map[string]*programs.Program{}
 	for _, e := range rec.Enrollments {
-		p.programOf[e.ID] = rec.Programs[e.ProgramVersionID]
+		p.programOf[e.ID] = p.programIn(rec.Programs[e.ProgramVersionID])
 	}
 	superseded := map[string]bool{}
 	for _, s := range rec.Submissions {
@@ -242,7 +242,11 @@ func (p *Page) current() (*store.Enrollment, *programs.Program) {
 	if p.rec == nil {
 		return nil, nil
 	}
-	return p.rec.Current()
+	e, prog := p.rec.Current()
+	if e != nil && p.programOf[e.ID] != nil {
+		prog = p.programOf[e.ID] // in the language the workspace shows
+	}
+	return e, prog
 }
 
 // draftFor finds the user's saved draft for a target.

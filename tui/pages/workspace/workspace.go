@@ -72,6 +72,7 @@ type KeyMap struct {
 	Next         key.Binding
 	Back         key.Binding
 	ReaderOut    key.Binding
+	Lang         key.Binding // module text in the patient's language or the therapist's
 }
 
 // Page is a patient's workspace.
@@ -127,9 +128,12 @@ type Page struct {
 	// summaryOf is the enrollment whose discharge summary editor is open
 	// on the timeline ("" when none).
 	summaryOf string
-	keys      KeyMap
-	width     int
-	high      int
+	// ownLang: the program's text shows in the therapist's language, not
+	// the patient's (key L).
+	ownLang bool
+	keys    KeyMap
+	width   int
+	high    int
 }
 
 // New opens a patient's workspace; the record loads in Init.
@@ -156,6 +160,7 @@ func New(c *common.Common, item store.QueueItem, readOnly bool, focus *common.Fo
 		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("pages.workspace.keys.back"))),
 		ReaderOut:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", c.T("pages.workspace.keys.reader_out"))),
 	}
+	p.keys.Lang = key.NewBinding(key.WithKeys("L"), key.WithHelp("L", p.tr().T("content.workspace.key_lang")))
 	p.keys.Open.SetHelp("enter", c.T("pages.workspace.keys.open"))
 	if readOnly {
 		for _, b := range []*key.Binding{&p.keys.Write, &p.keys.ReaderWrite, &p.keys.ReaderScroll, &p.keys.Correct, &p.keys.Ack, &p.keys.GoAhead, &p.keys.Next} {
@@ -411,6 +416,7 @@ func (p *Page) ensureEditor(kind, target string) *editor.Editor {
 		o.Word = "sign"
 		o.Send = p.summarySend(target)
 	}
+	o.Templates = p.templatesFor(o.Vars, p.moduleOf(kind, target))
 	e := editor.New(p.c, p.id, o)
 	p.editors[k] = e
 	return e
