@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"polku/internal/i18n"
+	"polku/store"
 )
 
 // runIn runs one command line in-process with the environment env and
@@ -121,6 +124,22 @@ func dropSentences(v any) {
 	case []any:
 		for _, e := range v {
 			dropSentences(e)
+		}
+	}
+}
+
+// The catalog's English meaning of every setting is the store's own, so a
+// change in the store shows up here rather than as a stale translation.
+func TestSettingMeaningsFollowTheStore(t *testing.T) {
+	en := i18n.New(i18n.EN)
+	for _, kv := range store.SettingKeys() {
+		id := "cli.settings.meaning." + strings.ReplaceAll(kv[0], ".", "_")
+		if !en.Has(id) {
+			t.Errorf("%s: no catalog sentence for setting %s", id, kv[0])
+			continue
+		}
+		if got := en.T(id); got != kv[1] {
+			t.Errorf("%s is %q, the store says %q", id, got, kv[1])
 		}
 	}
 }
