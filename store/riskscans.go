@@ -91,8 +91,12 @@ func (t *tx) scanWords() (*scanWords, error) {
 	if t.words != nil {
 		return t.words, nil
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT key, value FROM settings
+	st, err := t.stmt(`SELECT key, value FROM settings
 		WHERE key = 'risk_words' OR key LIKE 'risk_words.%' ORDER BY key`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(t.ctx)
 	if err != nil {
 		return nil, err
 	}
