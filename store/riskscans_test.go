@@ -241,3 +241,22 @@ func TestGroupPostKeepsRiskScan(t *testing.T) {
 		t.Errorf("the post's kept hit %q, want the phrase", h)
 	}
 }
+
+// A message pulled into a replica keeps its scan with the pull.
+func TestPulledMessageKeepsRiskScan(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	now := f.db.Now()
+	msg := store.Message{ID: f.db.NewID(now), EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, Direction: store.DirectionIn,
+		Body: "Joskus haluan kuolla.", SentAt: now}
+	if _, err := f.db.ApplyPulled(ctx, store.PulledBatch{Items: []store.PulledItem{{Type: "message", ID: msg.ID, Record: &msg, PatientID: msg.PatientID}}}); err != nil {
+		t.Fatal(err)
+	}
+	var h string
+	if err := f.db.Writer().QueryRow("SELECT hit FROM risk_scans WHERE source_type = 'message' AND source_id = ?", msg.ID).Scan(&h); err != nil {
+		t.Fatalf("the pulled message's scan: %v", err)
+	}
+	if !strings.Contains(h, "haluan kuolla") {
+		t.Errorf("the pulled message's kept hit %q, want the phrase", h)
+	}
+}
