@@ -876,6 +876,9 @@ func (im *importer) add(rec any) error {
 	if typ == "audit" {
 		return nil
 	}
+	if err := im.t.keepScan(rec); err != nil {
+		return err
+	}
 	return im.t.changed(kind.table.name, id, patientID, "insert")
 }
 

@@ -356,6 +356,9 @@ func (t *tx) applyPulled(b PulledBatch) (int, error) {
 			if _, err := t.exec(strings.Replace(kind.table.insert, "INSERT", "INSERT OR REPLACE", 1), args...); err != nil {
 				return n, t.db.constraintError(kind.table.name, it.ID, err)
 			}
+			if err := t.keepScan(it.Record); err != nil {
+				return n, err
+			}
 		}
 		touch(patientID, it.By)
 		n++

@@ -417,60 +417,68 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 		// messages, exercise answers, diary entries, peer-group posts), found
 		// as the queue finds them: the queue's matcher, each text read as the
 		// queue reads it (textHit). A text scanned before with these word
-		// lists, by this process (the queue's cache) or by an earlier report
-		// (the risk_scans table), is not read again; the others are read in
-		// batches, scanned on a worker per core, and their results kept. A
-		// year of the 20,000-patient store is some 280,000 texts.
-		txScope, txArgs := "", []any{scanKey, fromS, toS}
+		// lists, by this process (the queue's cache), when it was written or
+		// by an earlier report (the risk_scans table), is not read again; the
+		// others are read in batches, scanned on a worker per core, and their
+		// results kept. A year of the 20,000-patient store is some 280,000
+		// texts, a few hundred of them with a phrase: the kept hits are found
+		// from the risk_scans rows (a pass over them, then the few texts),
+		// and the texts without a kept scan by a search that returns only
+		// those, so that no row per text comes back.
+		txScope, txArgs := "", []any{fromS, toS}
 		if q.Team != "" || q.Program != "" {
 			txScope = " AND t.enrollment_id IN (SELECT value FROM json_each(?))"
 			txArgs = append(txArgs, string(overJSON))
 		}
 		for _, job := range []struct {
-			source, typ, list, text string
-			submission              bool
+			source, typ, table, at, where, text string
+			submission                          bool
 		}{
-			{report.SourceMessage, RiskSourceMessage, `SELECT t.id, t.sent_at, s.hit FROM messages t
-				LEFT JOIN risk_scans s ON s.source_type = 'message' AND s.source_id = t.id AND s.words = ?
-				WHERE t.sent_at >= ? AND t.sent_at < ? AND t.direction = 'in'`,
+			{report.SourceMessage, RiskSourceMessage, "messages", "sent_at", " AND t.direction = 'in'",
 				"SELECT id, body FROM messages WHERE id IN ", false},
-			{report.SourceExercise, RiskSourceSubmit, `SELECT t.id, t.submitted_at, s.hit FROM submissions t
-				LEFT JOIN risk_scans s ON s.source_type = 'submission' AND s.source_id = t.id AND s.words = ?
-				WHERE t.submitted_at >= ? AND t.submitted_at < ?`,
+			{report.SourceExercise, RiskSourceSubmit, "submissions", "submitted_at", "",
 				"SELECT id, answers FROM submissions WHERE id IN ", true},
-			{report.SourceDiary, RiskSourceDiary, `SELECT t.id, t.recorded_at, s.hit FROM diary_entries t
-				LEFT JOIN risk_scans s ON s.source_type = 'diary_entry' AND s.source_id = t.id AND s.words = ?
-				WHERE t.recorded_at >= ? AND t.recorded_at < ?`,
+			{report.SourceDiary, RiskSourceDiary, "diary_entries", "recorded_at", "",
 				"SELECT id, fields FROM diary_entries WHERE id IN ", true},
-			{report.SourcePost, RiskSourcePost, `SELECT t.id, t.posted_at, s.hit FROM group_posts t
-				LEFT JOIN risk_scans s ON s.source_type = 'group_post' AND s.source_id = t.id AND s.words = ?
-				WHERE t.posted_at >= ? AND t.posted_at < ?`,
+			{report.SourcePost, RiskSourcePost, "group_posts", "posted_at", "",
 				"SELECT id, body FROM group_posts WHERE id IN ", false},
 		} {
 			var ids []string // not in the risk_scans table
 			at := map[string]string{}
 			hits := map[string]riskphrase.Hit{}
-			err := scanRows(ctx, rq, job.list+txScope, txArgs, func(r *sql.Rows) error {
-				var id, t string
-				var stored sql.NullString
-				if err := r.Scan(&id, &t, &stored); err != nil {
-					return err
-				}
-				at[id] = t
-				if !stored.Valid {
-					ids = append(ids, id)
-					return nil
-				}
-				if stored.String != "" {
+			period := " AND t." + job.at + " >= ? AND t." + job.at + " < ?" + job.where + txScope
+			// The kept hits: risk_scans first (CROSS JOIN keeps that order).
+			err := scanRows(ctx, rq, `SELECT t.id, t.`+job.at+`, s.hit FROM risk_scans s CROSS JOIN `+job.table+` t
+				WHERE s.source_type = ? AND s.words = ? AND s.hit != '' AND t.id = s.source_id`+period,
+				append([]any{job.typ, scanKey}, txArgs...), func(r *sql.Rows) error {
+					var id, t, stored string
+					if err := r.Scan(&id, &t, &stored); err != nil {
+						return err
+					}
+					at[id] = t
 					var h riskphrase.Hit
-					if err := json.Unmarshal([]byte(stored.String), &h); err != nil {
+					if err := json.Unmarshal([]byte(stored), &h); err != nil {
 						ids = append(ids, id) // unreadable: scan again
 						return nil
 					}
 					hits[id] = h
-				}
-				return nil
-			})
+					return nil
+				})
+			if err != nil {
+				return err
+			}
+			// The texts without a scan made with these word lists.
+			err = scanRows(ctx, rq, `SELECT t.id, t.`+job.at+` FROM `+job.table+` t WHERE NOT EXISTS (SELECT 1 FROM risk_scans s
+				WHERE s.source_type = ? AND s.source_id = t.id AND s.words = ?)`+period,
+				append([]any{job.typ, scanKey}, txArgs...), func(r *sql.Rows) error {
+					var id, t string
+					if err := r.Scan(&id, &t); err != nil {
+						return err
+					}
+					at[id] = t
+					ids = append(ids, id)
+					return nil
+				})
 			if err != nil {
 				return err
 			}

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"sort"
 	"strings"
+	"sync"
 
 	"polku/store/riskphrase"
 )
@@ -64,4 +66,144 @@ func (db *DB) keepRiskScans(ctx context.Context, key string, scans []riskScan) e
 		scans = scans[n:]
 	}
 	return tx.Commit()
+}
+
+// scanWords is what a write scans its patient texts with: the word lists'
+// key kept on each risk_scans row and their matcher. A DB keeps the last
+// one (writeScans) so that the matcher is compiled once per word lists,
+// not per write; each transaction asks for it once (tx.scanWords).
+type scanWords struct {
+	raw     string // the risk_words settings it was made from
+	key     string // riskScanKey; "" when the lists do not compile
+	matcher *riskphrase.Matcher
+}
+
+type writeScans struct {
+	mu  sync.Mutex
+	cur *scanWords
+}
+
+// scanWords reads the risk_words settings in the transaction and returns
+// the word lists a text written in it is scanned with. Lists that do not
+// compile leave the texts unscanned (key ""): the write is not refused,
+// a report scans them.
+func (t *tx) scanWords() (*scanWords, error) {
+	if t.words != nil {
+		return t.words, nil
+	}
+	st, err := t.stmt(`SELECT key, value FROM settings
+		WHERE key = 'risk_words' OR key LIKE 'risk_words.%' ORDER BY key`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(t.ctx)
+	if err != nil {
+		return nil, err
+	}
+	var settings []Setting
+	var raw strings.Builder
+	for rows.Next() {
+		var s Setting
+		if err := rows.Scan(&s.Key, &s.Value); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		settings = append(settings, s)
+		raw.WriteString(s.Key + "\x00" + string(s.Value) + "\x01")
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	c := &t.db.writeScans
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur == nil || c.cur.raw != raw.String() {
+		// As DB.Policy reads them: defaults, then the settings in key
+		// order; a setting that does not apply leaves the default.
+		p := DefaultPolicy()
+		for _, s := range settings {
+			if _, known := policyKeys[s.Key]; known {
+				_ = applySetting(&p, s.Key, s.Value)
+			}
+		}
+		w := &scanWords{raw: raw.String()}
+		if m, err := riskphrase.Compile(p.RiskWords); err == nil {
+			w.key, w.matcher = riskScanKey(riskWordsKey(p)), m
+		}
+		c.cur = w
+	}
+	t.words = c.cur
+	return t.words, nil
+}
+
+// keepScan scans a patient text being written (an inbound message, a
+// submission's answers, a diary entry's fields, a peer-group post) and
+// keeps the result with the write, so that a report need not scan it.
+// Other records are left alone.
+func (t *tx) keepScan(rec any) error {
+	var typ, id string
+	var hit riskphrase.Hit
+	var texts []string
+	switch r := rec.(type) {
+	case *Message:
+		if r.Direction != DirectionIn {
+			return nil
+		}
+		typ, id, texts = RiskSourceMessage, r.ID, []string{r.Body}
+	case *Submission:
+		typ, id, texts = RiskSourceSubmit, r.ID, answerTexts(r.Answers)
+	case *DiaryEntry:
+		typ, id, texts = RiskSourceDiary, r.ID, answerTexts(r.Fields)
+	case *GroupPost:
+		typ, id, texts = RiskSourcePost, r.ID, []string{r.Body}
+	default:
+		return nil
+	}
+	w, err := t.scanWords()
+	if err != nil || w.matcher == nil {
+		return err
+	}
+	hit, _ = w.matcher.Match(texts...)
+	stored := ""
+	if hit.Phrase != "" {
+		b, err := json.Marshal(hit)
+		if err != nil {
+			return err
+		}
+		stored = string(b)
+	}
+	t.scans = append(t.scans, typ, id, w.key, stored)
+	if len(t.scans) >= scanBatch*4 {
+		return t.flushScans()
+	}
+	return nil
+}
+
+const scanBatch = 128
+
+// flushScans writes the scans kept so far, in multi-row inserts.
+func (t *tx) flushScans() error {
+	for len(t.scans) > 0 {
+		n := min(len(t.scans)/4, scanBatch)
+		q := "INSERT INTO risk_scans (source_type, source_id, words, hit) VALUES (?, ?, ?, ?)" + strings.Repeat(", (?, ?, ?, ?)", n-1) +
+			" ON CONFLICT (source_type, source_id) DO UPDATE SET words = excluded.words, hit = excluded.hit"
+		if _, err := t.exec(q, t.scans[:n*4]...); err != nil {
+			return err
+		}
+		t.scans = t.scans[n*4:]
+	}
+	t.scans = nil
+	return nil
+}
+
+// answerTexts lists the texts of a submission's answers or a diary entry's
+// fields in the order textHit reads them.
+func answerTexts(answers map[string]string) []string {
+	texts := make([]string, 0, len(answers))
+	for _, v := range answers {
+		texts = append(texts, v)
+	}
+	sort.Strings(texts)
+	return texts
 }

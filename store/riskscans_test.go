@@ -2,10 +2,16 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
+	"maps"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"polku/store"
+	"polku/store/demo"
 	"polku/store/report"
 )
 
@@ -86,4 +92,171 @@ func TestReportKeepsRiskScans(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(raised(other), 0, 0)
+}
+
+// unscanned counts the patient texts without a kept scan, by source.
+func unscanned(t *testing.T, db *store.DB) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for typ, q := range map[string]string{
+		"message":     "SELECT COUNT(*) FROM messages t WHERE t.direction = 'in' AND NOT EXISTS (SELECT 1 FROM risk_scans s WHERE s.source_type = 'message' AND s.source_id = t.id)",
+		"submission":  "SELECT COUNT(*) FROM submissions t WHERE NOT EXISTS (SELECT 1 FROM risk_scans s WHERE s.source_type = 'submission' AND s.source_id = t.id)",
+		"diary_entry": "SELECT COUNT(*) FROM diary_entries t WHERE NOT EXISTS (SELECT 1 FROM risk_scans s WHERE s.source_type = 'diary_entry' AND s.source_id = t.id)",
+		"group_post":  "SELECT COUNT(*) FROM group_posts t WHERE NOT EXISTS (SELECT 1 FROM risk_scans s WHERE s.source_type = 'group_post' AND s.source_id = t.id)",
+	} {
+		var n int
+		if err := db.Writer().QueryRow(q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			out[typ] = n
+		}
+	}
+	return out
+}
+
+// Texts written through the operations keep their scan with the write:
+// inbound messages, submissions and diary entries (outbound messages are
+// the therapist's and are not scanned).
+func TestWritesKeepRiskScans(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in, err := f.db.SendMessage(ctx, sys, store.Message{EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, Direction: store.DirectionIn, Body: "Joskus haluan kuolla."}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := f.db.SendMessage(ctx, sys, store.Message{EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, TherapistID: f.therapist.ID, Direction: store.DirectionOut, Body: "haluan kuolla?"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	calm, err := f.db.SendMessage(ctx, sys, store.Message{EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, Direction: store.DirectionIn, Body: "Kiitos, hyvin menee."}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hit := func(typ, id string) (string, bool) {
+		t.Helper()
+		var h string
+		err := f.db.Writer().QueryRow("SELECT hit FROM risk_scans WHERE source_type = ? AND source_id = ?", typ, id).Scan(&h)
+		if err == sql.ErrNoRows {
+			return "", false
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h, true
+	}
+	if h, ok := hit("message", in.ID); !ok || !strings.Contains(h, "haluan kuolla") {
+		t.Errorf("inbound message: kept %v, hit %q; want the phrase kept", ok, h)
+	}
+	if h, ok := hit("message", calm.ID); !ok || h != "" {
+		t.Errorf("calm inbound message: kept %v, hit %q; want kept with no hit", ok, h)
+	}
+	if _, ok := hit("message", out.ID); ok {
+		t.Error("an outbound message was scanned")
+	}
+	if got := unscanned(t, f.db); len(got) > 0 {
+		t.Errorf("texts written without their scan: %v", got)
+	}
+}
+
+// A store built by the demo (the import path, and posts through the
+// operations) holds every text's scan, all made with the current word
+// lists, and a report reading them finds what a report scanning every text
+// finds. New word lists make the kept scans stale: the report scans again.
+func TestDemoKeepsRiskScans(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "d.db"), store.Options{Create: true, Clock: func() time.Time { return benchNow }, Random: rand.NewChaCha8([32]byte{2})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := demo.Generate(ctx, db, demo.Config{Seed: 2, Patients: 40, Now: benchNow}); err != nil {
+		t.Fatal(err)
+	}
+	if got := unscanned(t, db); len(got) > 0 {
+		t.Errorf("texts written without their scan: %v", got)
+	}
+	var kept, keys int
+	if err := db.Writer().QueryRow("SELECT COUNT(*), COUNT(DISTINCT words) FROM risk_scans").Scan(&kept, &keys); err != nil {
+		t.Fatal(err)
+	}
+	if kept == 0 || keys != 1 {
+		t.Errorf("risk_scans holds %d scans under %d word-list keys, want some under one", kept, keys)
+	}
+	q := store.ReportQuery{From: benchNow.AddDate(-1, 0, 1), To: benchNow}
+	raised := func() map[string]int {
+		t.Helper()
+		r, err := db.Report(ctx, store.System("test"), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, s := range r.Risk.BySource {
+			out[s.Source] = s.Raised
+		}
+		return out
+	}
+	fromKept := raised()
+	if len(fromKept) == 0 {
+		t.Fatal("the demo's year raised no phrase flags")
+	}
+	// Another process, no kept scans: every text is read and scanned.
+	if _, err := db.Writer().Exec("DELETE FROM risk_scans"); err != nil {
+		t.Fatal(err)
+	}
+	other, err := store.Open(ctx, db.Path(), store.Options{Clock: func() time.Time { return benchNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	r, err := other.Report(ctx, store.System("test"), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromTexts := map[string]int{}
+	for _, s := range r.Risk.BySource {
+		fromTexts[s.Source] = s.Raised
+	}
+	if !maps.Equal(fromKept, fromTexts) {
+		t.Errorf("flags from the kept scans %v, from the texts %v", fromKept, fromTexts)
+	}
+}
+
+// A peer-group post keeps its scan with the write.
+func TestGroupPostKeepsRiskScan(t *testing.T) {
+	g := newGroupFixture(t, 1)
+	p := g.members[0]
+	if err := g.join(t, p, "Kettu"); err != nil {
+		t.Fatal(err)
+	}
+	post, err := g.post(t, p, "Joskus haluan kuolla.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h string
+	if err := g.db.Writer().QueryRow("SELECT hit FROM risk_scans WHERE source_type = 'group_post' AND source_id = ?", post.ID).Scan(&h); err != nil {
+		t.Fatalf("the post's scan: %v", err)
+	}
+	if !strings.Contains(h, "haluan kuolla") {
+		t.Errorf("the post's kept hit %q, want the phrase", h)
+	}
+}
+
+// A message pulled into a replica keeps its scan with the pull.
+func TestPulledMessageKeepsRiskScan(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	now := f.db.Now()
+	msg := store.Message{ID: f.db.NewID(now), EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, Direction: store.DirectionIn,
+		Body: "Joskus haluan kuolla.", SentAt: now}
+	if _, err := f.db.ApplyPulled(ctx, store.PulledBatch{Items: []store.PulledItem{{Type: "message", ID: msg.ID, Record: &msg, PatientID: msg.PatientID}}}); err != nil {
+		t.Fatal(err)
+	}
+	var h string
+	if err := f.db.Writer().QueryRow("SELECT hit FROM risk_scans WHERE source_type = 'message' AND source_id = ?", msg.ID).Scan(&h); err != nil {
+		t.Fatalf("the pulled message's scan: %v", err)
+	}
+	if !strings.Contains(h, "haluan kuolla") {
+		t.Errorf("the pulled message's kept hit %q, want the phrase", h)
+	}
 }

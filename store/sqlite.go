@@ -50,11 +50,13 @@ type DB struct {
 	readOnly  bool
 	defs      *defCache
 	riskCache *riskCache
-	hooks     []WriteHook
-	hooksMu   sync.RWMutex
-	group     *committer // nil: every write is a transaction of its own
-	wstmts    stmtCache  // statements kept prepared on the write connection
-	rstmts    stmtCache  // and on the read pool
+	// the word lists written texts are scanned with (risk_scans)
+	writeScans writeScans
+	hooks      []WriteHook
+	hooksMu    sync.RWMutex
+	group      *committer // nil: every write is a transaction of its own
+	wstmts     stmtCache  // statements kept prepared on the write connection
+	rstmts     stmtCache  // and on the read pool
 }
 
 // WriteHook is called inside every write transaction after the operation
@@ -420,6 +422,10 @@ type tx struct {
 	pending []any
 	// definitions parsed in this transaction, cached when it commits
 	defs *txDefs
+	// the word lists this transaction's texts are scanned with, and the
+	// risk_scans rows not yet written, 4 values each
+	words *scanWords
+	scans []any
 }
 
 func (t *tx) stmt(query string) (*sql.Stmt, error) {
@@ -456,6 +462,9 @@ func (t *tx) insert(tb *table, rec any, id, patientID string) error {
 	if _, err := t.exec(tb.insert, args...); err != nil {
 		return t.db.constraintError(tb.name, id, err)
 	}
+	if err := t.keepScan(rec); err != nil {
+		return err
+	}
 	return t.changed(tb.name, id, patientID, "insert")
 }
 
@@ -486,7 +495,7 @@ func (t *tx) flushChanges() error {
 		t.pending = t.pending[n*changeCols:]
 	}
 	t.pending = t.pending[:0]
-	return nil
+	return t.flushScans()
 }
 
 func (db *DB) constraintError(tableName, id string, err error) error {

@@ -710,12 +710,7 @@ func textHit(m *riskphrase.Matcher, submission bool, text string) (riskphrase.Hi
 	if err := json.Unmarshal([]byte(text), &answers); err != nil {
 		return riskphrase.Hit{}, err
 	}
-	texts := make([]string, 0, len(answers))
-	for _, v := range answers {
-		texts = append(texts, v)
-	}
-	sort.Strings(texts)
-	hit, _ := m.Match(texts...)
+	hit, _ := m.Match(answerTexts(answers)...)
 	return hit, nil
 }
 
