@@ -28,7 +28,7 @@ Put it back with 'polku restore FILE --db STORE' (docs/operations.md).`,
 				return err
 			}
 			if out == "" {
-				return usagef("give the backup file: --out FILE")
+				return usagef("%s", a.T("cli.backup.give_out"))
 			}
 			rep, err := store.Backup(cmd.Context(), a.storePath(), out)
 			if err != nil {
@@ -37,9 +37,9 @@ Put it back with 'polku restore FILE --db STORE' (docs/operations.md).`,
 			if o.json() {
 				return writeJSON(a.env.stdout, rep)
 			}
-			fmt.Fprintf(a.env.stdout, "backed up %s to %s (%s, mode 0600)\n", rep.Source, rep.Path, bytesText(rep.Bytes))
-			fmt.Fprintf(a.env.stdout, "checked: integrity %s; %s in %s and change-log head %d, as in the store\n",
-				rep.Integrity, plural(int(rows(rep.Tables)), "row", "rows"), plural(len(rep.Tables), "table", "tables"), rep.Head)
+			fmt.Fprintln(a.env.stdout, a.T("cli.backup.done", "Source", rep.Source, "Path", rep.Path, "Size", a.bytesText(rep.Bytes)))
+			fmt.Fprintln(a.env.stdout, a.T("cli.backup.checked", "Integrity", rep.Integrity, "Rows", a.T("cli.backup.n_rows", "Count", int(rows(rep.Tables))),
+				"Tables", a.T("cli.backup.n_tables", "Count", len(rep.Tables)), "Head", rep.Head))
 			return nil
 		},
 	}
@@ -74,12 +74,12 @@ everything again.`,
 			if o.json() {
 				return writeJSON(a.env.stdout, rep)
 			}
-			fmt.Fprintf(a.env.stdout, "restored %s into %s: integrity %s; %s in %s, change-log head %d\n",
-				rep.From, rep.Path, rep.Integrity, plural(int(rows(rep.Tables)), "row", "rows"), plural(len(rep.Tables), "table", "tables"), rep.Head)
+			fmt.Fprintln(a.env.stdout, a.T("cli.backup.restored", "From", rep.From, "Path", rep.Path, "Integrity", rep.Integrity,
+				"Rows", a.T("cli.backup.n_rows", "Count", int(rows(rep.Tables))), "Tables", a.T("cli.backup.n_tables", "Count", len(rep.Tables)), "Head", rep.Head))
 			if rep.Aside != "" {
-				fmt.Fprintf(a.env.stdout, "the store it replaced is kept at %s\n", rep.Aside)
+				fmt.Fprintln(a.env.stdout, a.T("cli.backup.aside", "Path", rep.Aside))
 			}
-			fmt.Fprintln(a.env.stdout, "the next 'polku serve' announces a new epoch: replicas push again what the backup lacks")
+			fmt.Fprintln(a.env.stdout, a.T("cli.backup.new_epoch"))
 			return nil
 		},
 	}
@@ -96,7 +96,7 @@ func rows(tables map[string]int64) int64 {
 }
 
 // bytesText is a size for people: 532 B, 1.4 MiB.
-func bytesText(n int64) string {
+func (a *app) bytesText(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d B", n)
@@ -106,5 +106,5 @@ func bytesText(n int64) string {
 		div *= unit
 		exp++
 	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+	return fmt.Sprintf("%s %ciB", a.p.Number(float64(n)/float64(div), 1), "KMGTPE"[exp])
 }

@@ -72,12 +72,12 @@ with identical content are skipped.`,
 						fmt.Fprintf(a.env.stderr, "%s:%d: %v\n", name, e.Line, e.Err)
 					}
 					if more := ie.Total - ie.Dependent - len(ie.Lines); more > 0 {
-						fmt.Fprintf(a.env.stderr, "%s: %d more bad lines not shown\n", name, more)
+						fmt.Fprintf(a.env.stderr, "%s: %s\n", name, a.T("cli.data.more_bad", "Count", more))
 					}
 					if d := ie.DependentLine(); d != "" {
 						fmt.Fprintf(a.env.stderr, "%s: %s\n", name, d)
 					}
-					return fmt.Errorf("%s: nothing was imported", plural(ie.Total, "bad line", "bad lines"))
+					return errors.New(a.T("cli.data.nothing_imported", "Count", ie.Total))
 				}
 				return err
 			}
@@ -93,15 +93,15 @@ with identical content are skipped.`,
 			for _, t := range types {
 				parts = append(parts, fmt.Sprintf("%s %d", t, sum.Added[t]))
 			}
-			verb := "imported:"
-			if dryRun {
-				verb = "dry run, nothing written; would import:"
-			}
 			added := strings.Join(parts, ", ")
 			if added == "" {
-				added = "nothing new"
+				added = a.T("cli.data.nothing_new")
 			}
-			fmt.Fprintf(a.env.stdout, "%s %s (%d lines, %d already stored)\n", verb, added, sum.Lines, sum.Unchanged)
+			id := "cli.data.imported"
+			if dryRun {
+				id = "cli.data.would_import"
+			}
+			fmt.Fprintln(a.env.stdout, a.T(id, "Added", added, "Count", sum.Lines, "Unchanged", sum.Unchanged))
 			return nil
 		},
 	}
@@ -130,18 +130,18 @@ clinical content: they are exported (as Communication) only with
 			switch format {
 			case "jsonl":
 				if includeText || base != "" {
-					return usagef("--include-text and --fhir-base are for --format fhir or fhir-ndjson")
+					return usagef("%s", a.T("cli.data.fhir_only"))
 				}
 			case "fhir":
 				if patient == "" {
-					return usagef("--format fhir writes one patient: add --patient ID (the whole store: --format fhir-ndjson --out DIR)")
+					return usagef("%s", a.T("cli.data.fhir_patient"))
 				}
 			case "fhir-ndjson":
 				if patient != "" || out == "" {
-					return usagef("--format fhir-ndjson writes the whole store into a folder: --out DIR, without --patient")
+					return usagef("%s", a.T("cli.data.fhir_ndjson"))
 				}
 			default:
-				return usagef("--format must be jsonl, fhir or fhir-ndjson, not %q", format)
+				return usagef("%s", a.T("cli.data.bad_format", "Value", fmt.Sprintf("%q", format)))
 			}
 			ctx, db, _, err := a.begin(cmd)
 			if err != nil {
@@ -170,7 +170,7 @@ clinical content: they are exported (as Communication) only with
 				// never leaves a half-written file under the real name.
 				tmp, err = os.CreateTemp(filepath.Dir(out), ".polku-export-*")
 				if err != nil {
-					return outFolderError(out, err)
+					return a.outFolderError(out, err)
 				}
 				defer os.Remove(tmp.Name())
 				w = tmp
@@ -196,7 +196,7 @@ clinical content: they are exported (as Communication) only with
 				if err := os.Rename(tmp.Name(), out); err != nil {
 					return err
 				}
-				fmt.Fprintf(a.env.stderr, "wrote %d records to %s\n", n, out)
+				fmt.Fprintln(a.env.stderr, a.T("cli.data.wrote_records", "Count", n, "File", out))
 			}
 			return nil
 		},
@@ -226,7 +226,7 @@ func (a *app) exportFHIR(ctx context.Context, db *store.DB, actor store.Actor, f
 				parts = append(parts, fmt.Sprintf("%s %d", t, counts[t]))
 			}
 		}
-		fmt.Fprintf(a.env.stderr, "wrote %s to %s\n", strings.Join(parts, ", "), out)
+		fmt.Fprintln(a.env.stderr, a.T("cli.data.wrote_resources", "Resources", strings.Join(parts, ", "), "Folder", out))
 		return nil
 	}
 	b, err := fhir.PatientBundle(ctx, db, actor, patientID, o)
@@ -394,17 +394,17 @@ func (a *app) auditFromServer(cmd *cobra.Command, l *loginInfo, patient string) 
 
 // outFolderError says why a file cannot be made beside out, in terms of
 // the folder the person named rather than the temporary file's name.
-func outFolderError(out string, err error) error {
+func (a *app) outFolderError(out string, err error) error {
 	dir := filepath.Dir(out)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("--out %s: the folder %s does not exist: make it first (mkdir -p %s) or choose another", out, dir, dir)
+		return errors.New(a.T("cli.data.no_folder", "Out", out, "Dir", dir))
 	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("--out %s: cannot write in the folder %s (permission denied)", out, dir)
+		return errors.New(a.T("cli.data.folder_denied", "Out", out, "Dir", dir))
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return fmt.Errorf("--out %s: cannot write in the folder %s: %v", out, dir, pe.Err)
+		return errors.New(a.T("cli.data.folder_error", "Out", out, "Dir", dir, "Err", pe.Err.Error()))
 	}
 	return err
 }

@@ -39,10 +39,10 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if patients < 1 || patients > 1_000_000 {
-				return usagef("--patients must be between 1 and 1000000")
+				return usagef("%s", a.T("cli.demo.bad_patients"))
 			}
 			if therapists < 0 {
-				return usagef("--therapists must not be negative")
+				return usagef("%s", a.T("cli.demo.bad_therapists"))
 			}
 			path := a.dbPath
 			if path == "" {
@@ -58,17 +58,17 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 					return err
 				}
 				if !isDemo {
-					return fmt.Errorf("%s is not a demo store: polku demo never touches a real store (give another --db)", path)
+					return errors.New(a.T("cli.demo.not_demo", "Path", path))
 				}
 				if !reset {
 					for _, flag := range []struct{ name, want string }{
 						{"seed", strconv.FormatUint(seed, 10)}, {"patients", strconv.Itoa(patients)}, {"therapists", strconv.Itoa(therapists)},
 					} {
 						if cmd.Flags().Changed(flag.name) && meta["demo_"+flag.name] != flag.want && !(flag.name == "therapists" && flag.want == "0") {
-							return usagef("the demo store %s was made with --%s %s; add --reset to rebuild it", path, flag.name, meta["demo_"+flag.name])
+							return usagef("%s", a.T("cli.demo.made_with", "Path", path, "Flag", "--"+flag.name, "Value", meta["demo_"+flag.name]))
 						}
 					}
-					fmt.Fprintf(a.env.stderr, "reopening the demo store %s (generated %s); --reset makes a fresh one\n", path, meta["demo_generated_at"])
+					fmt.Fprintln(a.env.stderr, a.T("cli.demo.reopening", "Path", path, "When", meta["demo_generated_at"]))
 					return a.openDemo(cmd, path, noTUI)
 				}
 			}
@@ -124,13 +124,14 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 			if noTUI {
 				w = a.env.stdout
 			}
-			fmt.Fprintf(w, "synthetic demo store %s (seed %d) in %s:\n", path, seed, time.Since(started).Round(time.Millisecond))
-			fmt.Fprintf(w, "  %s in %s, supervisor %q, admin %q\n", plural(sum.Therapists, "therapist", "therapists"), plural(sum.Teams, "team", "teams"), demo.SupervisorHandle, demo.AdminHandle)
-			fmt.Fprintf(w, "  %d patients: %d active, %d scheduled, %d completed, %d discontinued, %d referrals waiting\n", sum.Patients,
-				sum.Enrollments[store.EnrollmentActive], sum.Enrollments[store.EnrollmentScheduled], sum.Enrollments[store.EnrollmentCompleted],
-				sum.Enrollments[store.EnrollmentDiscontinued], sum.OpenReferral)
-			fmt.Fprintf(w, "  %d records; %d patients with an unacknowledged PHQ-9 item 9 answer\n", sum.Records, sum.RiskPatients)
-			fmt.Fprintf(w, "  the demo therapist %q has %d patients\n", demo.DemoHandle, sum.DemoPatients)
+			fmt.Fprintln(w, a.T("cli.demo.store", "Path", path, "Seed", seed, "Took", time.Since(started).Round(time.Millisecond).String()))
+			fmt.Fprintln(w, "  "+a.T("cli.demo.people", "Therapists", a.T("cli.demo.n_therapists", "Count", sum.Therapists), "Teams", a.T("cli.demo.n_teams", "Count", sum.Teams),
+				"Supervisor", fmt.Sprintf("%q", demo.SupervisorHandle), "Admin", fmt.Sprintf("%q", demo.AdminHandle)))
+			fmt.Fprintln(w, "  "+a.T("cli.demo.patients", "Count", sum.Patients,
+				"Active", sum.Enrollments[store.EnrollmentActive], "Scheduled", sum.Enrollments[store.EnrollmentScheduled], "Completed", sum.Enrollments[store.EnrollmentCompleted],
+				"Discontinued", sum.Enrollments[store.EnrollmentDiscontinued], "Waiting", sum.OpenReferral))
+			fmt.Fprintln(w, "  "+a.T("cli.demo.records", "Records", sum.Records, "Risk", sum.RiskPatients))
+			fmt.Fprintln(w, "  "+a.T("cli.demo.demo_therapist", "Handle", fmt.Sprintf("%q", demo.DemoHandle), "Count", sum.DemoPatients))
 			return a.openDemo(cmd, path, noTUI)
 		},
 	}
@@ -189,7 +190,7 @@ func demoMeta(cmd *cobra.Command, path string) (bool, map[string]string, error) 
 
 func (a *app) openDemo(cmd *cobra.Command, path string, noTUI bool) error {
 	if noTUI {
-		fmt.Fprintf(a.env.stdout, "open it with: polku --db %s --as %s\n", path, demo.DemoHandle)
+		fmt.Fprintln(a.env.stdout, a.T("cli.demo.open_with", "Path", path, "Handle", demo.DemoHandle))
 		return nil
 	}
 	ctx := cmd.Context()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -39,12 +40,12 @@ the step is approved, never the comment.`,
 			case "no", store.GoAheadNotSuitable:
 				d = store.GoAheadNotSuitable
 				if strings.TrimSpace(comment) == "" {
-					return usagef("--decision no needs --comment: say why the step is not suitable")
+					return usagef("%s", a.T("cli.goahead.comment_needed"))
 				}
 			case "":
-				return usagef("give --decision yes (go ahead) or --decision no (not suitable)")
+				return usagef("%s", a.T("cli.goahead.give_decision"))
 			default:
-				return usagef("--decision %q: give yes (go ahead) or no (not suitable)", decision)
+				return usagef("%s", a.T("cli.goahead.bad_decision", "Value", fmt.Sprintf("%q", decision)))
 			}
 			ctx, db, actor, o, err := a.beginAs(cmd)
 			if err != nil {
@@ -61,9 +62,9 @@ the step is approved, never the comment.`,
 			}
 			e, def := rec.Current()
 			if e == nil {
-				return fmt.Errorf("%s has no enrollment", p.Pseudonym)
+				return errors.New(a.T("cli.goahead.no_enrollment", "Patient", p.Pseudonym))
 			}
-			g, err := pickGoAhead(def, id)
+			g, err := a.pickGoAhead(def, id)
 			if err != nil {
 				return err
 			}
@@ -78,7 +79,7 @@ the step is approved, never the comment.`,
 				if _, ex, ok := def.Exercise(g.Screening); ok {
 					title = ex.Title
 				}
-				return fmt.Errorf("%s has not submitted '%s' yet: there is nothing to decide on", p.Pseudonym, title)
+				return errors.New(a.T("cli.goahead.not_submitted", "Patient", p.Pseudonym, "Title", title))
 			}
 			saved, err := db.RecordGoAhead(ctx, actor, store.GoAhead{PatientID: p.ID, EnrollmentID: e.ID, GoAheadID: g.ID,
 				SubmissionID: screening.ID, Decision: d, Comment: comment})
@@ -89,9 +90,9 @@ the step is approved, never the comment.`,
 				return writeJSON(a.env.stdout, goAheadRow{GoAhead: saved, Pseudonym: p.Pseudonym, What: g.What})
 			}
 			if d == store.GoAheadYes {
-				fmt.Fprintf(a.env.stdout, "go-ahead recorded for %s: %s may start\n", p.Pseudonym, g.What)
+				fmt.Fprintln(a.env.stdout, a.T("cli.goahead.yes", "Patient", p.Pseudonym, "What", g.What))
 			} else {
-				fmt.Fprintf(a.env.stdout, "recorded for %s: %s is not suitable\n", p.Pseudonym, g.What)
+				fmt.Fprintln(a.env.stdout, a.T("cli.goahead.not_suitable", "Patient", p.Pseudonym, "What", g.What))
 			}
 			return nil
 		},
@@ -104,18 +105,18 @@ the step is approved, never the comment.`,
 }
 
 // pickGoAhead finds the go-ahead named by id in a program, or its only one.
-func pickGoAhead(def *programs.Program, id string) (*programs.GoAhead, error) {
+func (a *app) pickGoAhead(def *programs.Program, id string) (*programs.GoAhead, error) {
 	if len(def.GoAhead) == 0 {
-		return nil, fmt.Errorf("program %s has no step that waits for a go-ahead", def.ID)
+		return nil, errors.New(a.T("cli.goahead.none", "Program", def.ID))
 	}
 	if id == "" {
 		if len(def.GoAhead) > 1 {
-			return nil, usagef("program %s has several go-aheads: give --id (%s)", def.ID, def.GoAheadIDs())
+			return nil, usagef("%s", a.T("cli.goahead.several", "Program", def.ID, "IDs", def.GoAheadIDs()))
 		}
 		return &def.GoAhead[0], nil
 	}
 	if g := def.GoAheadByID(id); g != nil {
 		return g, nil
 	}
-	return nil, usagef("--id %q: program %s has no such go-ahead (it has %s)", id, def.ID, def.GoAheadIDs())
+	return nil, usagef("%s", a.T("cli.goahead.no_such", "Value", fmt.Sprintf("%q", id), "Program", def.ID, "IDs", def.GoAheadIDs()))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -77,7 +78,7 @@ func (a *app) cohortsCreateCmd() *cobra.Command {
 				return err
 			}
 			if program == "" || start == "" || therapists == "" {
-				return usagef("--program, --start and --therapists are required")
+				return usagef("%s", a.T("cli.cohorts.required"))
 			}
 			ctx := cmd.Context()
 			db, actor, err := a.session(ctx)
@@ -89,18 +90,18 @@ func (a *app) cohortsCreateCmd() *cobra.Command {
 			v := 0
 			if ver != "" {
 				if _, err := fmt.Sscanf(ver, "%d", &v); err != nil {
-					return usagef("--program %q: write PROGRAM or PROGRAM@VERSION", program)
+					return usagef("%s", a.T("cli.cohorts.bad_program", "Value", fmt.Sprintf("%q", program)))
 				}
 			}
 			pv, err := db.ProgramVersion(ctx, id, v)
 			if err != nil {
-				return fmt.Errorf("--program: %w (see 'polku programs list')", err)
+				return fmt.Errorf("--program: %w (%s)", err, a.T("cli.cohorts.see", "Command", "polku programs list"))
 			}
 			c := store.Cohort{Name: args[0], ProgramVersionID: pv.ID, StartDate: start, Capacity: capacity}
 			for _, h := range strings.Split(therapists, ",") {
 				t, err := db.TherapistByHandle(ctx, strings.TrimSpace(h))
 				if err != nil {
-					return fmt.Errorf("--therapists: %w (see 'polku therapists list')", err)
+					return fmt.Errorf("--therapists: %w (%s)", err, a.T("cli.cohorts.see", "Command", "polku therapists list"))
 				}
 				c.TherapistIDs = append(c.TherapistIDs, t.ID)
 			}
@@ -111,7 +112,7 @@ func (a *app) cohortsCreateCmd() *cobra.Command {
 			if o.json() {
 				return writeJSON(a.env.stdout, c)
 			}
-			fmt.Fprintf(a.env.stdout, "created cohort %s (%s): %s from %s, %d places\n", c.Name, c.ID, program, c.StartDate, c.Capacity)
+			fmt.Fprintln(a.env.stdout, a.T("cli.cohorts.created", "Name", c.Name, "ID", c.ID, "Program", program, "Start", a.day(c.StartDate), "Count", c.Capacity))
 			return nil
 		},
 	}
@@ -148,9 +149,9 @@ func (a *app) cohortsListCmd() *cobra.Command {
 				return writeJSON(a.env.stdout, rows)
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "NAME\tPROGRAM\tSTART\tWEEK\tMEMBERS\tTHERAPISTS")
+			fmt.Fprintln(tw, a.T("cli.cohorts.columns"))
 			for _, r := range rows {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d/%d\t%s\n", r.Name, r.Program, r.StartDate, r.Week, r.Members, r.Capacity, strings.Join(r.Therapists, ","))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d/%d\t%s\n", r.Name, r.Program, a.day(r.StartDate), r.Week, r.Members, r.Capacity, strings.Join(r.Therapists, ","))
 			}
 			return tw.Flush()
 		},
@@ -178,16 +179,16 @@ func (a *app) cohortsShowCmd() *cobra.Command {
 				return writeJSON(a.env.stdout, v)
 			}
 			w := a.env.stdout
-			fmt.Fprintf(w, "%s  %s from %s, week %d, %d/%d members, therapists %s\n", v.Cohort.Name, v.Cohort.ProgramID, v.Cohort.StartDate, v.Week,
-				activeMembers(v), v.Cohort.Capacity, strings.Join(v.Therapists, ","))
+			fmt.Fprintln(w, a.T("cli.cohorts.heading", "Name", v.Cohort.Name, "Program", v.Cohort.ProgramID, "Start", a.day(v.Cohort.StartDate), "Week", v.Week,
+				"Members", activeMembers(v), "Capacity", v.Cohort.Capacity, "Therapists", strings.Join(v.Therapists, ",")))
 			tw := newTable(w)
-			fmt.Fprintf(tw, "PSEUDONYM\tNAME\tSTATUS\tTHIS WEEK (%s)\n", dash(v.ModuleID))
+			fmt.Fprintln(tw, a.T("cli.cohorts.member_columns", "Module", dash(v.ModuleID)))
 			for _, m := range v.Members {
-				st, done := m.Status, "-"
+				st, done := a.statusName(m.Status), "-"
 				if m.LeftAt != nil {
-					st = "removed"
+					st = a.T("cli.cohorts.removed_status")
 				} else if m.DoneThisWeek {
-					done = "done"
+					done = a.T("cli.cohorts.done")
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.Pseudonym, cleanLine(m.DisplayName), st, done)
 			}
@@ -195,13 +196,14 @@ func (a *app) cohortsShowCmd() *cobra.Command {
 				return err
 			}
 			for _, s := range v.Scores {
-				fmt.Fprintf(w, "\n%s by week (median, quartiles)", s.Instrument)
+				fmt.Fprint(w, "\n"+a.T("cli.cohorts.scores", "Instrument", s.Instrument))
 				if s.RCI > 0 {
-					fmt.Fprintf(w, "; reliable-change band %.1f-%.1f around week %d's median", s.BandLow, s.BandHigh, s.Weeks[0].Week)
+					fmt.Fprint(w, a.T("cli.cohorts.band", "Low", a.p.Number(s.BandLow, 1), "High", a.p.Number(s.BandHigh, 1), "Week", s.Weeks[0].Week))
 				}
 				fmt.Fprintln(w)
 				for _, ws := range s.Weeks {
-					fmt.Fprintf(w, "  week %2d  n=%-2d median %5.1f  (%.1f-%.1f)\n", ws.Week, ws.N, ws.Median, ws.Q1, ws.Q3)
+					fmt.Fprintln(w, a.T("cli.cohorts.score_week", "Week", fmt.Sprintf("%2d", ws.Week), "N", fmt.Sprintf("%-2d", ws.N),
+						"Median", fmt.Sprintf("%5s", a.p.Number(ws.Median, 1)), "Q1", a.p.Number(ws.Q1, 1), "Q3", a.p.Number(ws.Q3, 1)))
 				}
 			}
 			return nil
@@ -251,7 +253,7 @@ func (a *app) cohortsAddCmd() *cobra.Command {
 			defer db.Close()
 			c, err := db.FindCohort(ctx, args[0])
 			if err != nil {
-				return fmt.Errorf("%w (see 'polku cohorts list')", err)
+				return fmt.Errorf("%w (%s)", err, a.T("cli.cohorts.see", "Command", "polku cohorts list"))
 			}
 			thID := ""
 			if therapist != "" {
@@ -296,12 +298,12 @@ func (a *app) cohortsAddCmd() *cobra.Command {
 			if o.json() {
 				return writeJSON(a.env.stdout, out)
 			}
-			verb := "added"
+			id := "cli.cohorts.added"
 			if dryRun {
-				verb = "would add"
+				id = "cli.cohorts.would_add"
 			}
 			for _, r := range out {
-				fmt.Fprintf(a.env.stdout, "%s %s to %s (enrollment from %s)\n", verb, r.Pseudonym, c.Name, r.StartDate)
+				fmt.Fprintln(a.env.stdout, a.T(id, "Patient", r.Pseudonym, "Cohort", c.Name, "Start", a.day(r.StartDate)))
 			}
 			return nil
 		},
@@ -335,7 +337,7 @@ func (a *app) cohortsRemoveCmd() *cobra.Command {
 			if err := db.Apply(ctx, actor, store.RemoveCohortMemberOp{CohortID: c.ID, PatientID: p.ID, At: db.Now()}); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.env.stdout, "removed %s from %s\n", p.Pseudonym, c.Name)
+			fmt.Fprintln(a.env.stdout, a.T("cli.cohorts.removed", "Patient", p.Pseudonym, "Cohort", c.Name))
 			return nil
 		},
 	}
@@ -358,7 +360,7 @@ name, first name or pseudonym), polku refuses it unless --yes is given.`,
 				return err
 			}
 			if strings.TrimSpace(body) == "" {
-				return usagef("--body is required")
+				return usagef("%s", a.T("cli.cohorts.body_required"))
 			}
 			ctx := cmd.Context()
 			db, actor, err := a.session(ctx)
@@ -375,8 +377,7 @@ name, first name or pseudonym), polku refuses it unless --yes is given.`,
 				return err
 			}
 			if len(named) > 0 && !yes {
-				return usagef("the message names %s, a member of %s: a group message goes to everyone. Rewrite it, or send it anyway with --yes",
-					strings.Join(named, ", "), c.Name)
+				return usagef("%s", a.T("cli.cohorts.names_member", "Names", strings.Join(named, ", "), "Cohort", c.Name))
 			}
 			m, err := db.SendGroupMessage(ctx, actor, store.GroupMessage{CohortID: c.ID, Body: body})
 			if err != nil {
@@ -385,7 +386,7 @@ name, first name or pseudonym), polku refuses it unless --yes is given.`,
 			if o.json() {
 				return writeJSON(a.env.stdout, m)
 			}
-			fmt.Fprintf(a.env.stdout, "sent to cohort %s (%s)\n", c.Name, m.ID)
+			fmt.Fprintln(a.env.stdout, a.T("cli.cohorts.sent", "Cohort", c.Name, "ID", m.ID))
 			return nil
 		},
 	}
@@ -416,12 +417,12 @@ func (a *app) cohortsAdvanceCmd() *cobra.Command {
 				week = store.CohortWeek(c.StartDate, db.Now())
 			}
 			if week < 1 {
-				return fmt.Errorf("cohort %s starts on %s: nothing to open yet", c.Name, c.StartDate)
+				return errors.New(a.T("cli.cohorts.not_started", "Cohort", c.Name, "Start", a.day(c.StartDate)))
 			}
 			if err := db.Apply(ctx, actor, store.AdvanceCohortOp{CohortID: c.ID, Week: week, At: db.Now()}); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.env.stdout, "cohort %s: the modules of week %d are open for every member\n", c.Name, week)
+			fmt.Fprintln(a.env.stdout, a.T("cli.cohorts.advanced", "Cohort", c.Name, "Week", week))
 			return nil
 		},
 	}
@@ -453,7 +454,7 @@ func (a *app) groupsCreateCmd() *cobra.Command {
 				return err
 			}
 			if (cohort == "") == (topic == "") {
-				return usagef("give --cohort or --topic (one of them)")
+				return usagef("%s", a.T("cli.groups.cohort_or_topic"))
 			}
 			ctx := cmd.Context()
 			db, actor, err := a.session(ctx)
@@ -468,7 +469,7 @@ func (a *app) groupsCreateCmd() *cobra.Command {
 			if o.json() {
 				return writeJSON(a.env.stdout, g)
 			}
-			fmt.Fprintf(a.env.stdout, "created group %s (%s)\n", g.Name, g.ID)
+			fmt.Fprintln(a.env.stdout, a.T("cli.groups.created", "Name", g.Name, "ID", g.ID))
 			return nil
 		},
 	}
@@ -504,23 +505,26 @@ func (a *app) groupsListCmd() *cobra.Command {
 				return err
 			}
 			rows := []groupRow{}
+			ofs := []string{} // the table's OF column, in the reader's language
 			for _, g := range list {
-				of := "topic: " + g.Topic
+				// The JSON's "of" stays English whatever the language.
+				of, shown := "topic: "+g.Topic, a.T("cli.groups.of_topic", "Topic", g.Topic)
 				if g.CohortID != "" {
-					of = "cohort"
+					of, shown = "cohort", a.T("cli.groups.of_cohort_unknown")
 					if c, err := db.FindCohort(ctx, g.CohortID); err == nil {
-						of = "cohort: " + c.Name
+						of, shown = "cohort: "+c.Name, a.T("cli.groups.of_cohort", "Cohort", c.Name)
 					}
 				}
 				rows = append(rows, groupRow{ID: g.ID, Name: g.Name, Of: of, Members: g.Members, Pending: g.Pending, Moderators: handlesOf(ctx, db, g.TherapistIDs)})
+				ofs = append(ofs, shown)
 			}
 			if o.json() {
 				return writeJSON(a.env.stdout, rows)
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "NAME\tOF\tMEMBERS\tPENDING\tMODERATORS")
-			for _, r := range rows {
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", r.Name, r.Of, r.Members, r.Pending, strings.Join(r.Moderators, ","))
+			fmt.Fprintln(tw, a.T("cli.groups.columns"))
+			for i, r := range rows {
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", r.Name, ofs[i], r.Members, r.Pending, strings.Join(r.Moderators, ","))
 			}
 			return tw.Flush()
 		},
@@ -543,7 +547,7 @@ func (a *app) groupsShowCmd() *cobra.Command {
 			defer db.Close()
 			g, err := db.FindPeerGroup(ctx, args[0])
 			if err != nil {
-				return fmt.Errorf("%w (see 'polku groups list')", err)
+				return fmt.Errorf("%w (%s)", err, a.T("cli.cohorts.see", "Command", "polku groups list"))
 			}
 			q, err := db.ModerationQueue(ctx, actor, all)
 			if err != nil {
@@ -559,13 +563,13 @@ func (a *app) groupsShowCmd() *cobra.Command {
 				return writeJSON(a.env.stdout, posts)
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "POST\tPOSTED\tALIAS\tSTATUS\tTEXT")
+			fmt.Fprintln(tw, a.T("cli.groups.post_columns"))
 			for _, p := range posts {
 				text := []rune(cleanLine(strings.ReplaceAll(p.Body, "\n", " ")))
 				if len(text) > 60 {
 					text = append(text[:59], '…')
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.ID, p.PostedAt.Local().Format("2006-01-02 15:04"), cleanLine(p.Alias), p.Status, string(text))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.ID, a.postedAt(p.PostedAt), cleanLine(p.Alias), a.postStatus(p.Status), string(text))
 			}
 			return tw.Flush()
 		},
@@ -603,7 +607,7 @@ func (a *app) groupsCodeCmd() *cobra.Command {
 				return writeJSON(a.env.stdout, map[string]string{"code": code, "group_id": g.ID, "id": c.ID})
 			}
 			fmt.Fprintln(a.env.stdout, code)
-			fmt.Fprintf(a.env.stderr, "a single-use code for %s: it is shown once and joins one patient, under an alias they choose\n", g.Name)
+			fmt.Fprintln(a.env.stderr, a.T("cli.groups.code", "Group", g.Name))
 			return nil
 		},
 	}
@@ -630,7 +634,7 @@ func (a *app) groupsModerateCmd() *cobra.Command {
 				action, n = store.ModHide, n+1
 			}
 			if n != 1 {
-				return usagef("give one of --approve, --reject REASON, --hide")
+				return usagef("%s", a.T("cli.groups.moderate_one"))
 			}
 			ctx := cmd.Context()
 			db, actor, err := a.session(ctx)
@@ -645,8 +649,14 @@ func (a *app) groupsModerateCmd() *cobra.Command {
 			if err := db.Moderate(ctx, actor, p.ID, action, reject, p.Version); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.env.stdout, "%s: %s at %s\n", p.ID, map[string]string{store.ModApprove: "approved", store.ModReject: "rejected", store.ModHide: "hidden"}[action],
-				db.Now().Local().Format(time.DateTime))
+			done := a.T("cli.groups.moderated.approve", "ID", p.ID, "At", a.momentAt(db.Now()))
+			switch action {
+			case store.ModReject:
+				done = a.T("cli.groups.moderated.reject", "ID", p.ID, "At", a.momentAt(db.Now()))
+			case store.ModHide:
+				done = a.T("cli.groups.moderated.hide", "ID", p.ID, "At", a.momentAt(db.Now()))
+			}
+			fmt.Fprintln(a.env.stdout, done)
 			return nil
 		},
 	}
@@ -654,6 +664,41 @@ func (a *app) groupsModerateCmd() *cobra.Command {
 	cmd.Flags().StringVar(&reject, "reject", "", "do not show it; the reason is shown to the poster")
 	cmd.Flags().BoolVar(&hide, "hide", false, "take an approved post down")
 	return cmd
+}
+
+// postedAt is when a post was posted, in the reader's form (English keeps
+// "2006-01-02 15:04").
+func (a *app) postedAt(t time.Time) string {
+	if a.p.Lang() == "en" {
+		return t.Local().Format("2006-01-02 15:04")
+	}
+	return a.p.DateTime(t.Local())
+}
+
+// momentAt is a moment to the second, in the reader's form (English keeps
+// time.DateTime).
+func (a *app) momentAt(t time.Time) string {
+	if a.p.Lang() == "en" {
+		return t.Local().Format(time.DateTime)
+	}
+	return a.p.DateTime(t.Local())
+}
+
+// postStatus is a group post's status in the reader's language.
+func (a *app) postStatus(s string) string {
+	switch s {
+	case store.PostPending:
+		return a.T("cli.groups.post_status.pending")
+	case store.PostApproved:
+		return a.T("cli.groups.post_status.approved")
+	case store.PostRejected:
+		return a.T("cli.groups.post_status.rejected")
+	case store.PostHidden:
+		return a.T("cli.groups.post_status.hidden")
+	case store.PostHeld:
+		return a.T("cli.groups.post_status.held")
+	}
+	return s
 }
 
 // --- polku simulate: group members post ---

@@ -35,9 +35,9 @@ programs). Running it again is safe.`,
 			}
 			defer db.Close()
 			if errors.Is(statErr, os.ErrNotExist) {
-				fmt.Fprintf(a.env.stdout, "created store %s (schema %d)\n", path, store.SchemaVersion())
+				fmt.Fprintln(a.env.stdout, a.T("cli.programs.store_created", "Path", path, "Schema", store.SchemaVersion()))
 			} else {
-				fmt.Fprintf(a.env.stdout, "store %s is at schema %d\n", path, store.SchemaVersion())
+				fmt.Fprintln(a.env.stdout, a.T("cli.programs.store_at", "Path", path, "Schema", store.SchemaVersion()))
 			}
 			if noBuiltin {
 				return nil
@@ -55,7 +55,7 @@ programs). Running it again is safe.`,
 				}
 				all[k] = true
 			}
-			fmt.Fprintf(a.env.stdout, "built-in programs: %d new or updated, %d unchanged\n", changed, len(all)-changed)
+			fmt.Fprintln(a.env.stdout, a.T("cli.programs.builtin", "Changed", changed, "Unchanged", len(all)-changed))
 			return nil
 		},
 	}
@@ -154,12 +154,13 @@ Exit status 1 when there are problems.`,
 			if probs := checkPrograms(b, probs, l); len(probs) > 0 {
 				return probs
 			}
-			msg := fmt.Sprintf("ok: %s, %s", plural(len(b.Programs()), "program", "programs"), plural(len(b.Instruments()), "instrument", "instruments"))
+			msg := a.T("cli.programs.ok", "Programs", a.T("cli.programs.n_programs", "Count", len(b.Programs())),
+				"Instruments", a.T("cli.programs.n_instruments", "Count", len(b.Instruments())))
 			if n := len(b.Services()); n > 0 {
-				msg += ", " + plural(n, "service", "services")
+				msg += ", " + a.T("cli.programs.n_services", "Count", n)
 			}
 			if n := b.Translations(); n > 0 {
-				msg += ", " + plural(n, "translation", "translations")
+				msg += ", " + a.T("cli.programs.n_translations", "Count", n)
 			}
 			fmt.Fprintln(a.env.stdout, msg)
 			return nil
@@ -182,7 +183,7 @@ Running enrollments keep the version they started on.`,
 				return err
 			}
 			if len(paths) == 0 && !withBuiltin {
-				return usagef("give files or folders to import, or --builtin")
+				return usagef("%s", a.T("cli.programs.give_files"))
 			}
 			ctx := cmd.Context()
 			b := &programs.Bundle{}
@@ -222,22 +223,22 @@ Running enrollments keep the version they started on.`,
 				return writeJSON(a.env.stdout, map[string]any{"dry_run": dryRun, "results": res})
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "KIND\tID\tVERSION\tSTATUS\tFILE\tLANG")
+			fmt.Fprintln(tw, a.T("cli.programs.import_columns"))
 			for _, r := range res {
-				status := r.Status
-				if dryRun && status != store.ImportUnchanged {
-					status = "would be " + status
+				status := a.importStatus(r.Status)
+				if dryRun && r.Status != store.ImportUnchanged {
+					status = a.T("cli.programs.would_be", "Status", status)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s:%d\t%s\n", r.Kind, r.ID, r.Version, status, r.File, r.Line, r.Language)
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s:%d\t%s\n", a.kindName(r.Kind), r.ID, r.Version, status, r.File, r.Line, r.Language)
 			}
 			tw.Flush()
 			for _, r := range res {
 				if r.Warning != "" {
-					fmt.Fprintf(a.env.stderr, "warning: %s:%d: %s %s: %s\n", r.File, r.Line, r.Kind, r.ID, r.Warning)
+					fmt.Fprintf(a.env.stderr, "%s: %s:%d: %s %s: %s\n", a.T("cli.programs.warning"), r.File, r.Line, a.kindName(r.Kind), r.ID, r.Warning)
 				}
 			}
 			if dryRun {
-				fmt.Fprintln(a.env.stdout, "dry run: nothing was stored")
+				fmt.Fprintln(a.env.stdout, a.T("cli.programs.dry_run"))
 			}
 			return nil
 		},
@@ -321,17 +322,17 @@ func (a *app) programsListCmd() *cobra.Command {
 				return writeJSON(a.env.stdout, rows)
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "KIND\tID\tVERSION\tLANG\tSIZE\tTITLE")
+			fmt.Fprintln(tw, a.T("cli.programs.list_columns"))
 			for _, r := range rows {
-				size := fmt.Sprintf("%d weeks, %d modules", r.Weeks, r.Modules)
+				size := a.T("cli.programs.size", "Weeks", a.T("cli.programs.n_weeks", "Count", r.Weeks), "Modules", a.T("cli.programs.n_modules", "Count", r.Modules))
 				title := r.Title
 				if r.Kind == "instrument" {
-					size = fmt.Sprintf("%d items", r.Items)
+					size = a.T("cli.programs.n_items", "Count", r.Items)
 					if r.Validated != nil && !*r.Validated {
-						title += " [not validated]"
+						title += " [" + a.T("cli.programs.not_validated") + "]"
 					}
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", r.Kind, r.ID, r.Version, strings.Join(r.Languages, ","), size, title)
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", a.kindName(r.Kind), r.ID, r.Version, strings.Join(r.Languages, ","), size, title)
 			}
 			return tw.Flush()
 		},
@@ -342,12 +343,12 @@ func (a *app) programsListCmd() *cobra.Command {
 }
 
 // lookupDef finds a stored program or instrument by id ("ID" or "ID@N").
-func lookupDef(ctx context.Context, db *store.DB, ref string, version int) (prog *programs.Program, instr *programs.Instrument, err error) {
+func (a *app) lookupDef(ctx context.Context, db *store.DB, ref string, version int) (prog *programs.Program, instr *programs.Instrument, err error) {
 	id, v, ok := strings.Cut(ref, "@")
 	if ok {
 		n, convErr := strconv.Atoi(v)
 		if convErr != nil {
-			return nil, nil, usagef("%q: the version after @ must be a number", ref)
+			return nil, nil, usagef("%s", a.T("cli.programs.bad_version", "Ref", fmt.Sprintf("%q", ref)))
 		}
 		version = n
 	}
@@ -359,7 +360,7 @@ func lookupDef(ctx context.Context, db *store.DB, ref string, version int) (prog
 	}
 	in, err := db.InstrumentDef(ctx, id, version)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, fmt.Errorf("no program or instrument %q (see 'polku programs list')", ref)
+		return nil, nil, errors.New(a.T("cli.programs.no_such", "Ref", fmt.Sprintf("%q", ref)))
 	}
 	return nil, in, err
 }
@@ -376,7 +377,7 @@ func (a *app) programsShowCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			p, in, err := lookupDef(ctx, db, args[0], version)
+			p, in, err := a.lookupDef(ctx, db, args[0], version)
 			if err != nil {
 				return err
 			}
@@ -388,53 +389,53 @@ func (a *app) programsShowCmd() *cobra.Command {
 			}
 			w := a.env.stdout
 			if p != nil {
-				fmt.Fprintf(w, "%s (%s, version %d)\n", p.Title, p.ID, p.Version)
-				fmt.Fprintf(w, "language %s, %d weeks, ages %d%s\n\n", p.Language, p.Weeks, p.MinAge, ageMax(p.MaxAge))
+				fmt.Fprintln(w, a.T("cli.programs.title", "Title", p.Title, "ID", p.ID, "Version", p.Version))
+				fmt.Fprintln(w, a.T("cli.programs.about", "Lang", p.Language, "Weeks", a.T("cli.programs.n_weeks", "Count", p.Weeks), "Ages", fmt.Sprintf("%d%s", p.MinAge, ageMax(p.MaxAge)))+"\n")
 				for i, m := range p.Modules {
-					fmt.Fprintf(w, "week %-2d  %s (%s)\n", p.ModuleWeek(i), m.Title, m.ID)
+					fmt.Fprintln(w, a.T("cli.programs.module", "Week", fmt.Sprintf("%-2d", p.ModuleWeek(i)), "Title", m.Title, "ID", m.ID))
 					for _, ex := range m.Exercises {
 						extra := ""
 						if ex.Instrument != "" {
 							extra = " -> " + ex.Instrument
 						} else if len(ex.Fields) > 0 {
-							extra = fmt.Sprintf(", %d fields", len(ex.Fields))
+							extra = ", " + a.T("cli.programs.n_fields", "Count", len(ex.Fields))
 						}
 						fmt.Fprintf(w, "          - %s [%s%s] (%s)\n", ex.Title, ex.Kind, extra, ex.ID)
 					}
 				}
 				if len(p.Schedule) > 0 {
-					fmt.Fprintln(w, "\nmeasures:")
+					fmt.Fprintln(w, "\n"+a.T("cli.programs.measures"))
 					for _, s := range p.Schedule {
 						weeks := make([]string, len(s.Weeks))
 						for i, x := range s.Weeks {
 							weeks[i] = strconv.Itoa(x)
 						}
-						fmt.Fprintf(w, "  %-14s weeks %s\n", s.Instrument, strings.Join(weeks, ", "))
+						fmt.Fprintln(w, a.T("cli.programs.measure_weeks", "Instrument", fmt.Sprintf("%-14s", s.Instrument), "Weeks", strings.Join(weeks, ", ")))
 					}
 				}
 				return nil
 			}
 			lo, hi, _ := in.Range()
-			fmt.Fprintf(w, "%s (%s, version %d)\n", in.Title, in.ID, in.Version)
-			validated := "validated"
+			fmt.Fprintln(w, a.T("cli.programs.title", "Title", in.Title, "ID", in.ID, "Version", in.Version))
+			validated := a.T("cli.programs.validated")
 			if in.Validated != nil && !*in.Validated {
-				validated = "NOT validated"
+				validated = a.T("cli.programs.not_validated_caps")
 			}
-			fmt.Fprintf(w, "%d items, total %d-%d, %s\n", len(in.Items), lo, hi, validated)
-			fmt.Fprintln(w, "bands:")
+			fmt.Fprintln(w, a.T("cli.programs.instrument_about", "Items", a.T("cli.programs.n_items", "Count", len(in.Items)), "Low", lo, "High", hi, "Validated", validated))
+			fmt.Fprintln(w, a.T("cli.programs.bands"))
 			for _, b := range in.Bands {
 				fmt.Fprintf(w, "  %2d-%-2d  %s\n", b.Min, b.Max, b.Label)
 			}
 			if in.Caseness != nil {
-				fmt.Fprintf(w, "caseness: >= %d\n", *in.Caseness)
+				fmt.Fprintln(w, a.T("cli.programs.caseness", "Score", *in.Caseness))
 			}
 			if pts, ok := in.ReliableChangePoints(); ok {
-				fmt.Fprintf(w, "reliable change: %d points\n", pts)
+				fmt.Fprintln(w, a.T("cli.programs.reliable_change", "Count", pts))
 			}
 			for _, c := range in.Critical {
-				fmt.Fprintf(w, "critical item %s: amber >= %d, red >= %d (%s)\n", c.Item, c.Amber, c.Red, c.Label)
+				fmt.Fprintln(w, a.T("cli.programs.critical", "Item", c.Item, "Amber", c.Amber, "Red", c.Red, "Label", c.Label))
 			}
-			fmt.Fprintf(w, "licence: %s\n", strings.TrimSpace(in.Licence))
+			fmt.Fprintln(w, a.T("cli.programs.licence", "Licence", strings.TrimSpace(in.Licence)))
 			return nil
 		},
 	}
@@ -462,7 +463,7 @@ func (a *app) programsExportCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			p, in, err := lookupDef(ctx, db, args[0], version)
+			p, in, err := a.lookupDef(ctx, db, args[0], version)
 			if err != nil {
 				return err
 			}
@@ -500,4 +501,31 @@ func (a *app) programsExportCmd() *cobra.Command {
 	}
 	cmd.Flags().IntVar(&version, "version", 0, "export this version (default: the newest)")
 	return cmd
+}
+
+// importStatus is an import's status (store.Import*) in the reader's
+// language.
+func (a *app) importStatus(s string) string {
+	switch s {
+	case store.ImportNew:
+		return a.T("cli.programs.status.new")
+	case store.ImportNewVersion:
+		return a.T("cli.programs.status.new_version")
+	case store.ImportUnchanged:
+		return a.T("cli.programs.status.unchanged")
+	}
+	return s
+}
+
+// kindName is "program" or "instrument" in the reader's language.
+func (a *app) kindName(k string) string {
+	switch k {
+	case "program":
+		return a.T("cli.programs.kind.program")
+	case "instrument":
+		return a.T("cli.programs.kind.instrument")
+	case "service":
+		return a.T("cli.programs.kind.service")
+	}
+	return k
 }

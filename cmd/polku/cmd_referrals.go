@@ -42,7 +42,7 @@ func (a *app) intakeWrite(cmd *cobra.Command) (context.Context, *store.DB, store
 	}
 	db := w.db
 	if w.eng != nil {
-		fmt.Fprintln(a.env.stderr, "polku: writing on this device's replica: 'polku sync' (or the workbench) sends it to the server")
+		fmt.Fprintln(a.env.stderr, "polku: "+a.T("cli.intake.on_replica"))
 	}
 	actor, err := a.actor(ctx, db)
 	if err != nil {
@@ -102,11 +102,11 @@ item answers), e.g. gad7=14@2026-11-20 or phq9=1,1,2,1,0,1,1,0,0@2026-11-20.`,
 			}
 			switch {
 			case dryRun:
-				fmt.Fprintf(a.env.stdout, "dry run: referral %s for %s would be stored (nothing written)\n", in.SourceID, got.Patient.Pseudonym)
+				fmt.Fprintln(a.env.stdout, a.T("cli.intake.would_add", "Source", in.SourceID, "Patient", got.Patient.Pseudonym))
 			case !got.Created:
-				fmt.Fprintf(a.env.stdout, "referral %s is already stored as %s (received %s): nothing changed\n", got.Referral.SourceID, got.Referral.ID, got.Referral.ReceivedAt.Format("2006-01-02"))
+				fmt.Fprintln(a.env.stdout, a.T("cli.intake.already", "Source", got.Referral.SourceID, "ID", got.Referral.ID, "Date", a.day(got.Referral.ReceivedAt.Format("2006-01-02"))))
 			default:
-				fmt.Fprintf(a.env.stdout, "received referral %s (%s) for %s\n", got.Referral.SourceID, got.Referral.ID, got.Patient.Pseudonym)
+				fmt.Fprintln(a.env.stdout, a.T("cli.intake.received", "Source", got.Referral.SourceID, "ID", got.Referral.ID, "Patient", got.Patient.Pseudonym))
 			}
 			return nil
 		},
@@ -394,7 +394,7 @@ urgent-care), yes rules the patient out. A phone or video assessment is
 			if o.json() {
 				return writeJSON(a.env.stdout, got)
 			}
-			fmt.Fprintf(a.env.stdout, "assessment %s recorded: %s\n", got.ID, answers(got.Answers))
+			fmt.Fprintln(a.env.stdout, a.T("cli.intake.assessed", "ID", got.ID, "Answers", answers(got.Answers)))
 			return nil
 		},
 	}
@@ -438,12 +438,12 @@ someone decided it since, you are told what they decided.`,
 			if o.json() {
 				return writeJSON(a.env.stdout, got)
 			}
-			verb := "accepted"
+			id := "cli.intake.accepted"
 			if dryRun {
-				verb = "dry run: would accept"
+				id = "cli.intake.would_accept"
 			}
-			fmt.Fprintf(a.env.stdout, "%s %s: %s with %s, starting %s (%s); the patient's notification is queued\n",
-				verb, r.ID, got.Enrollment.ProgramID, got.Therapist, got.Enrollment.StartDate, got.Enrollment.Status)
+			fmt.Fprintln(a.env.stdout, a.T(id, "ID", r.ID, "Program", got.Enrollment.ProgramID, "Therapist", got.Therapist,
+				"Start", a.day(got.Enrollment.StartDate), "Status", a.statusName(got.Enrollment.Status)))
 			return nil
 		},
 	}
@@ -492,11 +492,11 @@ and a text, and point the patient to a service of the directory
 			if o.json() {
 				return writeJSON(a.env.stdout, map[string]any{"referral_id": r.ID, "notification": n, "dry_run": dryRun})
 			}
-			verb := "declined"
+			id := "cli.intake.declined"
 			if dryRun {
-				verb = "dry run: would decline"
+				id = "cli.intake.would_decline"
 			}
-			fmt.Fprintf(a.env.stdout, "%s %s (%s); the referrer's notification is queued\n", verb, r.ID, req.Code)
+			fmt.Fprintln(a.env.stdout, a.T(id, "ID", r.ID, "Code", req.Code))
 			return nil
 		},
 	}
@@ -534,11 +534,11 @@ func (a *app) referralsWaitCmd() *cobra.Command {
 			if o.json() {
 				return writeJSON(a.env.stdout, map[string]any{"referral_id": r.ID, "waiting": true, "dry_run": dryRun})
 			}
-			verb := "on the waiting list:"
+			id := "cli.intake.waiting"
 			if dryRun {
-				verb = "dry run: would put on the waiting list:"
+				id = "cli.intake.would_wait"
 			}
-			fmt.Fprintf(a.env.stdout, "%s %s\n", verb, r.ID)
+			fmt.Fprintln(a.env.stdout, a.T(id, "ID", r.ID))
 			return nil
 		},
 	}

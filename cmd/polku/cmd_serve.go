@@ -61,14 +61,14 @@ never patient data.`,
 				return usagef("%v", err)
 			}
 			if withTLS && (certFile == "" || keyFile == "") {
-				return usagef("give both --tls-cert and --tls-key")
+				return usagef("%s", a.T("cli.serve.both_tls"))
 			}
 			if cfg.MetricsAddr != "" {
 				if _, _, err := net.SplitHostPort(cfg.MetricsAddr); err != nil {
-					return usagef("--metrics-addr %q: %v (want host:port, e.g. 127.0.0.1:9420)", cfg.MetricsAddr, err)
+					return usagef("%s", a.T("cli.serve.bad_metrics", "Value", fmt.Sprintf("%q", cfg.MetricsAddr), "Err", err.Error()))
 				}
 				if cfg.MetricsAddr == addr {
-					return usagef("--metrics-addr must differ from --addr: the metrics have a listener of their own")
+					return usagef("%s", a.T("cli.serve.same_metrics"))
 				}
 			}
 			var h slog.Handler
@@ -78,7 +78,7 @@ never patient data.`,
 			case "text":
 				h = slog.NewTextHandler(a.env.stderr, nil)
 			default:
-				return usagef("--log-format must be json or text, not %q", logFormat)
+				return usagef("%s", a.T("cli.serve.bad_log_format", "Value", fmt.Sprintf("%q", logFormat)))
 			}
 			log := slog.New(h)
 			// Held while serving: 'polku restore' refuses to replace the
@@ -108,7 +108,7 @@ never patient data.`,
 				return err
 			}
 			return srv.Serve(ctx, addr, certFile, keyFile, func(ln net.Addr) {
-				fmt.Fprintf(a.env.stdout, "polku serving %s on %s://%s\n", db.Path(), map[bool]string{false: "http", true: "https"}[withTLS], ln)
+				fmt.Fprintln(a.env.stdout, a.T("cli.serve.serving", "Path", db.Path(), "Scheme", map[bool]string{false: "http", true: "https"}[withTLS], "Addr", ln.String()))
 			})
 		},
 	}

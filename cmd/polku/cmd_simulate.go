@@ -168,7 +168,7 @@ Stop with Ctrl-C, --count or --duration.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if every <= 0 {
-				return usagef("--every must be positive")
+				return usagef("%s", a.T("cli.simulate.every"))
 			}
 			ctx := cmd.Context()
 			if duration > 0 {
@@ -202,12 +202,12 @@ Stop with Ctrl-C, --count or --duration.`,
 				n := 0
 				for _, r := range revoke {
 					if err := r(rctx); err != nil {
-						fmt.Fprintf(a.env.stderr, "polku: a portal token was not revoked (%v); it ends by itself within %s\n", err, server.SimulateLifetime)
+						fmt.Fprintln(a.env.stderr, "polku: "+a.T("cli.simulate.not_revoked", "Err", err.Error(), "Lifetime", server.SimulateLifetime.String()))
 						continue
 					}
 					n++
 				}
-				fmt.Fprintf(a.env.stdout, "revoked %s\n", plural(n, "portal token", "portal tokens"))
+				fmt.Fprintln(a.env.stdout, a.T("cli.simulate.revoked", "Count", n))
 			}()
 			where := ""
 			switch {
@@ -227,7 +227,7 @@ Stop with Ctrl-C, --count or --duration.`,
 					}
 				}
 				if token == "" {
-					return usagef("simulate --server needs a token: log in to %s ('polku login'), give --token or POLKU_TOKEN, or --db with the server's store", u)
+					return usagef("%s", a.T("cli.simulate.needs_token", "Server", u.String()))
 				}
 				player, err := client.New(u.String(), token, client.Options{})
 				if err != nil {
@@ -242,13 +242,13 @@ Stop with Ctrl-C, --count or --duration.`,
 				}
 				list, err := player.SyntheticPatients(ctx)
 				if err != nil {
-					return fmt.Errorf("list the synthetic patients (an admin's token, or a therapist's for their own): %w", err)
+					return fmt.Errorf("%s: %w", a.T("cli.simulate.list"), err)
 				}
 				for _, p := range list {
 					cast = append(cast, simMember{p.ID, p.Pseudonym})
 				}
 				if len(cast) == 0 {
-					return errors.New("the server has no synthetic patients with an active enrollment that this token may play")
+					return errors.New(a.T("cli.simulate.none_server"))
 				}
 				pick()
 				for _, m := range cast {
@@ -264,7 +264,7 @@ Stop with Ctrl-C, --count or --duration.`,
 					}
 					portals = append(portals, httpPortal{c})
 				}
-				where = "through " + u.String()
+				where = a.T("cli.simulate.through", "Server", u.String())
 			default:
 				db, err := a.open(ctx, false)
 				if err != nil {
@@ -281,7 +281,7 @@ Stop with Ctrl-C, --count or --duration.`,
 					}
 				}
 				if len(cast) == 0 {
-					return errors.New("no synthetic patients with an active enrollment in this store (try 'polku demo')")
+					return errors.New(a.T("cli.simulate.none_store"))
 				}
 				pick()
 				if a.server != "" {
@@ -313,20 +313,20 @@ Stop with Ctrl-C, --count or --duration.`,
 						}
 						portals = append(portals, httpPortal{c})
 					}
-					where = "through " + u.String()
+					where = a.T("cli.simulate.through", "Server", u.String())
 				} else {
 					for _, m := range cast {
 						portals = append(portals, localPortal{db: db, patientID: m.id})
 					}
-					where = "into " + db.Path()
+					where = a.T("cli.simulate.into", "Path", db.Path())
 				}
 			}
-			fmt.Fprintf(a.env.stdout, "simulating %s %s, one action every %s\n", plural(len(cast), "patient", "patients"), where, every)
+			fmt.Fprintln(a.env.stdout, a.T("cli.simulate.start", "Patients", a.T("cli.simulate.n_patients", "Count", len(cast)), "Where", where, "Every", every.String()))
 			done, failed := simulateLoop(ctx, simLoop{cast: cast, portals: portals, rnd: rnd, every: every, count: count,
 				now: a.env.now, local: a.local, out: a.env.stdout, after: time.After})
-			fmt.Fprintf(a.env.stdout, "%s done, %d failed\n", plural(done, "action", "actions"), failed)
+			fmt.Fprintln(a.env.stdout, a.T("cli.simulate.done", "Done", a.T("cli.simulate.n_actions", "Count", done), "Failed", failed))
 			if failed > 0 && done == 0 {
-				return errors.New("every simulated action failed")
+				return errors.New(a.T("cli.simulate.all_failed"))
 			}
 			return nil
 		},

@@ -103,13 +103,13 @@ func (a *app) serverLogin(required bool) (*loginInfo, bool, error) {
 			return nil, false, usagef("--server: %v", err)
 		}
 		if l == nil || l.Server != u.String() {
-			return nil, false, fmt.Errorf("not logged in to %s: run 'polku login --server %s'", u, u)
+			return nil, false, errors.New(a.T("cli.login.not_to", "Server", u.String()))
 		}
 		return l, true, nil
 	}
 	if l == nil {
 		if required {
-			return nil, false, usagef("not logged in to a server: run 'polku login --server URL'")
+			return nil, false, usagef("%s", a.T("cli.login.not_any"))
 		}
 		return nil, false, nil
 	}
@@ -147,7 +147,7 @@ once.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if a.server == "" {
-				return usagef("give the server: polku login --server URL")
+				return usagef("%s", a.T("cli.login.give_server"))
 			}
 			u, err := client.ParseServer(a.server)
 			if err != nil {
@@ -160,7 +160,7 @@ once.`,
 					token = strings.TrimSpace(sc.Text())
 				}
 				if token == "" {
-					return usagef("give the token with --token or on standard input")
+					return usagef("%s", a.T("cli.login.give_token"))
 				}
 			}
 			c, err := client.New(u.String(), token, client.Options{})
@@ -172,22 +172,21 @@ once.`,
 				var ce *client.Error
 				switch {
 				case client.IsExpired(err) && errors.As(err, &ce):
-					return fmt.Errorf("cannot sign in to %s: %s", u, ce.Message) // when, and what to do
+					return fmt.Errorf("%s: %s", a.T("cli.login.cannot", "Server", u.String()), ce.Message) // when, and what to do
 				case client.IsUnauthorized(err):
-					return fmt.Errorf("the server refused the token (unknown or revoked)")
+					return errors.New(a.T("cli.login.refused"))
 				}
-				return fmt.Errorf("cannot sign in to %s: %w", u, err)
+				return fmt.Errorf("%s: %w", a.T("cli.login.cannot", "Server", u.String()), err)
 			}
 			if me.Kind != "therapist" || me.Therapist == nil {
-				return fmt.Errorf("this is a %s token; polku signs in with a therapist, supervisor or admin token", me.Kind)
+				return errors.New(a.T("cli.login.wrong_kind", "Kind", a.tokenKind(me.Kind)))
 			}
 			l := &loginInfo{Server: u.String(), Token: token, Handle: me.Therapist.Handle, TherapistID: me.Therapist.ID,
 				Role: me.Therapist.Role, Replica: a.replicaPath(u.String(), me.Therapist.Handle)}
 			if err := a.writeLogin(l); err != nil {
-				return fmt.Errorf("save the login: %w", err)
+				return fmt.Errorf("%s: %w", a.T("cli.login.save"), err)
 			}
-			fmt.Fprintf(a.env.stdout, "signed in to %s as %s (%s)\nreplica: %s\nrun 'polku sync' to fetch your patients, or 'polku' to open the workbench\n",
-				u, l.Handle, l.Role, l.Replica)
+			fmt.Fprintln(a.env.stdout, a.T("cli.login.signed_in", "Server", u.String(), "Handle", l.Handle, "Role", a.roleName(l.Role), "Replica", l.Replica))
 			return nil
 		},
 	}
@@ -206,13 +205,13 @@ func (a *app) logoutCmd() *cobra.Command {
 				return err
 			}
 			if l == nil {
-				fmt.Fprintln(a.env.stdout, "not signed in")
+				fmt.Fprintln(a.env.stdout, a.T("cli.login.not_signed_in"))
 				return nil
 			}
 			if err := os.Remove(a.loginPath()); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.env.stdout, "signed out of %s; the replica stays at %s\n", l.Server, l.Replica)
+			fmt.Fprintln(a.env.stdout, a.T("cli.login.signed_out", "Server", l.Server, "Replica", l.Replica))
 			return nil
 		},
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -48,13 +49,13 @@ may end tokens sooner ('polku serve --token-lifetime').`,
 				}
 			}
 			if n != 1 {
-				return usagef("give one of --therapist HANDLE, --patient PATIENT or --integration NAME")
+				return usagef("%s", a.T("cli.tokens.give_one"))
 			}
 			opts := server.TokenOptions{Device: a.device}
 			if expiresFlag != "" {
 				t, err := parseExpires(expiresFlag, a.env.now())
 				if err != nil {
-					return usagef("%v", err)
+					return usagef("%s", a.T("cli.tokens.bad_expires", "Value", fmt.Sprintf("%q", strings.TrimSpace(expiresFlag))))
 				}
 				opts.Expires = t
 			}
@@ -104,7 +105,7 @@ may end tokens sooner ('polku serve --token-lifetime').`,
 					Token string `json:"token"`
 				}{info, token})
 			}
-			fmt.Fprintf(a.env.stdout, "made %s token %s for %s%s, expires %s; it is shown only now:\n", info.Kind, info.ID, info.Subject, deviceNote(info.Device), a.expiresText(info, a.env.now()))
+			fmt.Fprintln(a.env.stdout, a.T("cli.tokens.made", "Kind", a.tokenKind(info.Kind), "ID", info.ID, "Subject", info.Subject, "Device", a.deviceNote(info.Device), "Expires", a.expiresText(info, a.env.now())))
 			fmt.Fprintln(a.env.stdout, token)
 			return nil
 		},
@@ -136,17 +137,17 @@ func parseExpires(v string, now time.Time) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("--expires %q: give a lifetime (30d, 12h) or a date (2027-03-01)", v)
+	return time.Time{}, errExpires{v}
 }
 
 // expiresText is a token's expiry as a table shows it.
 func (a *app) expiresText(t server.TokenInfo, now time.Time) string {
 	if t.ExpiresAt == nil {
-		return "never"
+		return a.T("cli.tokens.never")
 	}
-	s := a.local(*t.ExpiresAt).Format("2006-01-02 15:04")
+	s := a.tokenTime(*t.ExpiresAt)
 	if t.Expired(now) {
-		s += " (expired)"
+		s += " (" + a.T("cli.tokens.expired") + ")"
 	}
 	return s
 }
@@ -157,11 +158,35 @@ type tokenRow struct {
 	Expired bool `json:"expired"`
 }
 
-func deviceNote(d string) string {
+func (a *app) deviceNote(d string) string {
 	if d == "" {
 		return ""
 	}
-	return " on " + d
+	return " " + a.T("cli.tokens.on_device", "Device", d)
+}
+
+// tokenTime is a token's time in the reader's form (English keeps
+// "2006-01-02 15:04").
+func (a *app) tokenTime(t time.Time) string {
+	if a.p.Lang() == "en" {
+		return a.local(t).Format("2006-01-02 15:04")
+	}
+	return a.p.DateTime(a.local(t))
+}
+
+// tokenKind is a token's kind in the reader's language.
+func (a *app) tokenKind(k string) string {
+	if id := "cli.tokens.kind." + k; a.p.Has(id) {
+		return a.p.T(id)
+	}
+	return k
+}
+
+// errExpires is a --expires value that is neither a lifetime nor a date.
+type errExpires struct{ value string }
+
+func (e errExpires) Error() string {
+	return fmt.Sprintf("--expires %q: give a lifetime (30d, 12h) or a date (2027-03-01)", e.value)
 }
 
 func (a *app) tokensListCmd() *cobra.Command {
@@ -201,15 +226,15 @@ cannot show that earlier end: check the serve command line.`,
 				return writeJSON(a.env.stdout, rows)
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "ID\tKIND\tFOR\tDEVICE\tCREATED\tEXPIRES\tREVOKED\tREVOKED BY")
+			fmt.Fprintln(tw, a.T("cli.tokens.columns"))
 			for _, t := range list {
 				revoked, by := "-", "-"
 				if t.RevokedAt != nil {
-					revoked = a.local(*t.RevokedAt).Format("2006-01-02 15:04")
+					revoked = a.tokenTime(*t.RevokedAt)
 					by = dash(t.RevokedByHandle)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Kind, dash(t.Subject), dash(t.Device),
-					a.local(t.CreatedAt).Format("2006-01-02 15:04"), a.expiresText(t, now), revoked, by)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, a.tokenKind(t.Kind), dash(t.Subject), dash(t.Device),
+					a.tokenTime(t.CreatedAt), a.expiresText(t, now), revoked, by)
 			}
 			return tw.Flush()
 		},
@@ -233,7 +258,7 @@ func (a *app) tokensRevokeCmd() *cobra.Command {
 				n++
 			}
 			if n != 1 {
-				return usagef("give one of TOKEN-ID, --therapist HANDLE or --patient PATIENT")
+				return usagef("%s", a.T("cli.tokens.give_revoke"))
 			}
 			ctx := cmd.Context()
 			db, err := a.open(ctx, false)
@@ -269,9 +294,9 @@ func (a *app) tokensRevokeCmd() *cobra.Command {
 				return err
 			}
 			if count == 0 {
-				return fmt.Errorf("no token to revoke (unknown id, or revoked already)")
+				return errors.New(a.T("cli.tokens.none_to_revoke"))
 			}
-			fmt.Fprintf(a.env.stdout, "revoked %s\n", plural(count, "token", "tokens"))
+			fmt.Fprintln(a.env.stdout, a.T("cli.tokens.revoked", "Count", count))
 			return nil
 		},
 	}

@@ -164,19 +164,19 @@ func (a *app) settingsCmd() *cobra.Command {
 			}
 			values := store.PolicyValues(pol)
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE\tMEANING")
+			fmt.Fprintln(tw, a.T("cli.settings.columns"))
 			for _, kv := range store.SettingKeys() {
-				source := "default"
+				source := a.T("cli.settings.default")
 				if set[kv[0]] {
-					source = "set"
+					source = a.T("cli.settings.set")
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", kv[0], values[kv[0]], source, kv[1])
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", kv[0], values[kv[0]], source, a.settingMeaning(kv[0], kv[1]))
 			}
 			if err := tw.Flush(); err != nil {
 				return err
 			}
 			for _, p := range pol.Problems {
-				fmt.Fprintf(a.env.stdout, "problem: %s\n", p)
+				fmt.Fprintf(a.env.stdout, "%s: %s\n", a.T("cli.settings.problem"), p)
 			}
 			return nil
 		},
@@ -225,9 +225,9 @@ changes another; a whole risk_words map sets only the languages it names.`,
 				switch len(same) {
 				case 0:
 				case 1:
-					fmt.Fprintf(a.env.stdout, "unchanged: the %s list\n", same[0])
+					fmt.Fprintln(a.env.stdout, a.T("cli.settings.unchanged_one", "Lang", same[0]))
 				default:
-					fmt.Fprintf(a.env.stdout, "unchanged: the %s and %s lists\n", strings.Join(same[:len(same)-1], ", "), same[len(same)-1])
+					fmt.Fprintln(a.env.stdout, a.T("cli.settings.unchanged_many", "Langs", strings.Join(same[:len(same)-1], ", "), "Last", same[len(same)-1]))
 				}
 			}
 			return nil
@@ -235,4 +235,16 @@ changes another; a whole risk_words map sets only the languages it names.`,
 	}
 	cmd.AddCommand(list, set)
 	return cmd
+}
+
+// settingMeaning is what a setting means, in the reader's language: the
+// store's English, or the catalog's sentence for the key.
+func (a *app) settingMeaning(key, english string) string {
+	if a.p.Lang() == "en" {
+		return english
+	}
+	if id := "cli.settings.meaning." + strings.ReplaceAll(key, ".", "_"); a.p.Has(id) {
+		return a.p.T(id)
+	}
+	return english
 }

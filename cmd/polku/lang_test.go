@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"polku/internal/i18n"
+	"polku/store"
 )
 
 // runIn runs one command line in-process with the environment env and
@@ -24,7 +27,9 @@ func runIn(t *testing.T, vars map[string]string, args ...string) (int, string, s
 
 // JSON output is the same in every language: the same keys, codes and
 // numbers, whatever --lang, the therapist's setting or the environment
-// say; the tables of the same commands are in the language.
+// say; the tables of the same commands are in the language. A coded
+// reason's sentence (its "text" and "badge" beside its "code") is in the
+// language asked.
 func TestJSONIsTheSameInEveryLanguage(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
 	vars := map[string]string{"HOME": t.TempDir(), "USER": "admin-user", "TZ": "Europe/Helsinki"}
@@ -44,6 +49,8 @@ func TestJSONIsTheSameInEveryLanguage(t *testing.T) {
 		{"triage", "--as", "demo"},
 		{"team", "--as", "super"},
 		{"referrals", "list", "--as", "super"},
+		{"cohorts", "list", "--as", "demo"},
+		{"groups", "list", "--as", "demo"},
 	}
 	for _, c := range commands {
 		var first any
@@ -57,6 +64,7 @@ func TestJSONIsTheSameInEveryLanguage(t *testing.T) {
 			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 				t.Fatalf("%s %v: %v", lang, c, err)
 			}
+			dropSentences(got)
 			if i == 0 {
 				first = got
 				continue
@@ -79,6 +87,12 @@ func TestJSONIsTheSameInEveryLanguage(t *testing.T) {
 			t.Errorf("%s: therapists list starts %q, want %s", lang, stdout[:min(len(stdout), 30)], want)
 		}
 	}
+	for lang, want := range map[string]string{"en": "NAME\tPROGRAM", "fi": "NIMI\tOHJELMA", "sv": "NAMN\tPROGRAM"} {
+		_, stdout, _ := runIn(t, vars, "--db", db, "--lang", lang, "cohorts", "list", "--as", "demo")
+		if first := strings.Join(strings.Fields(stdout), " "); !strings.HasPrefix(first, strings.ReplaceAll(want, "\t", " ")) {
+			t.Errorf("%s: cohorts list starts %q, want %q", lang, first[:min(len(first), 30)], want)
+		}
+	}
 	_, table, _ := runIn(t, vars, "--db", db, "report", "--as", "super")
 	if !strings.HasPrefix(table, "Rapport ") || !strings.Contains(table, "AVSNITT") {
 		t.Errorf("the supervisor's report is not in their Swedish:\n%s", table)
@@ -91,5 +105,41 @@ func TestJSONIsTheSameInEveryLanguage(t *testing.T) {
 	// ... and --lang beats the therapist's own setting.
 	if _, stdout, _ := runIn(t, vars, "--db", db, "--lang", "en", "--as", "super", "therapists", "list"); !strings.HasPrefix(stdout, "HANDLE") {
 		t.Errorf("--lang en --as super: therapists list starts %q", stdout[:min(len(stdout), 30)])
+	}
+}
+
+// dropSentences removes the sentence of every coded object (an object
+// with a "code": its "text" and "badge"), the one part of the JSON that is
+// in the language asked.
+func dropSentences(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		if _, ok := v["code"]; ok {
+			delete(v, "text")
+			delete(v, "badge")
+		}
+		for _, e := range v {
+			dropSentences(e)
+		}
+	case []any:
+		for _, e := range v {
+			dropSentences(e)
+		}
+	}
+}
+
+// The catalog's English meaning of every setting is the store's own, so a
+// change in the store shows up here rather than as a stale translation.
+func TestSettingMeaningsFollowTheStore(t *testing.T) {
+	en := i18n.New(i18n.EN)
+	for _, kv := range store.SettingKeys() {
+		id := "cli.settings.meaning." + strings.ReplaceAll(kv[0], ".", "_")
+		if !en.Has(id) {
+			t.Errorf("%s: no catalog sentence for setting %s", id, kv[0])
+			continue
+		}
+		if got := en.T(id); got != kv[1] {
+			t.Errorf("%s is %q, the store says %q", id, got, kv[1])
+		}
 	}
 }

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"polku/internal/i18n"
+	"polku/store/client"
 )
 
 // A failed connection is told as what to do next whether the client wraps
@@ -27,12 +30,27 @@ func TestNetMessage(t *testing.T) {
 			`cannot reach https://polku.invalid: no such host "polku.invalid"; check the --server address`},
 		{errors.New("plain"), "plain"},
 	} {
-		got := netMessage(c.err)
+		got := netMessage(i18n.New(i18n.EN), c.err)
 		if got != c.want {
 			t.Errorf("netMessage(%q)\n got %q\nwant %q", c.err, got, c.want)
 		}
 		if strings.Contains(got, "dial tcp") {
 			t.Errorf("raw dial error left in %q", got)
 		}
+	}
+}
+
+// The same in Finnish: the sentence is the reader's, the address and the
+// host stay as they are.
+func TestNetMessageInFinnish(t *testing.T) {
+	err := &url.Error{Op: "Get", URL: "https://polku.invalid/v1/me", Err: &net.DNSError{Err: "no such host", Name: "polku.invalid"}}
+	got := netMessage(i18n.New(i18n.FI), err)
+	want := `palvelimeen https://polku.invalid ei saada yhteyttä: palvelinta "polku.invalid" ei löydy; tarkista --server-osoite`
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	// The English of the plain-http reason is the client's own.
+	if en := i18n.New(i18n.EN).T("cli.net.plain_http"); en != client.PlainHTTPReason {
+		t.Errorf("cli.net.plain_http is %q, the client says %q", en, client.PlainHTTPReason)
 	}
 }

@@ -23,7 +23,6 @@ import (
 
 	"polku/programs"
 	"polku/store"
-	"polku/store/client"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -168,7 +167,7 @@ func run(ctx context.Context, e *env) int {
 		fmt.Fprintf(e.stderr, "polku: %s\n", note)
 		return exitInterrupted
 	}
-	msg := netMessage(err)
+	msg := netMessage(a.p, err)
 	if msg == err.Error() {
 		msg = store.ExplainError(err) // no driver words or result codes
 	}
@@ -204,7 +203,7 @@ var allOrNothing = map[string]bool{"polku demo": true, "polku import": true, "po
 // *url.Error, however the client wrapped it) told as what it means for the
 // person at the keyboard and what to do next, rather than as Go prints it
 // ("Get \"http://...\": dial tcp ...: connect: connection refused").
-func netMessage(err error) string {
+func netMessage(p *i18n.Printer, err error) string {
 	msg := err.Error()
 	var ue *url.Error
 	var op *net.OpError
@@ -224,31 +223,31 @@ func netMessage(err error) string {
 	var why string
 	switch {
 	case errors.Is(err, http.ErrSchemeMismatch):
-		why = client.PlainHTTPReason
+		why = p.T("cli.net.plain_http")
 	case errors.Is(err, syscall.ECONNREFUSED):
-		why = "connection refused; is `polku serve` running there?"
+		why = p.T("cli.net.refused")
 	case errors.As(err, &dns):
-		why = fmt.Sprintf("no such host %q; check the --server address", dns.Name)
+		why = p.T("cli.net.no_host", "Host", fmt.Sprintf("%q", dns.Name))
 	case errors.Is(err, os.ErrDeadlineExceeded) || (ue != nil && ue.Timeout()):
-		why = "no answer in time; check the network, or whether the server is overloaded, and try again"
+		why = p.T("cli.net.timeout")
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		why = "the connection was cut; is it a polku server (https:// or http:// as it serves)? try again"
+		why = p.T("cli.net.cut")
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
-		why = "no route to the host; check the network"
+		why = p.T("cli.net.no_route")
 	case errors.As(err, &op) && op.Err != nil:
 		why = op.Err.Error()
 	case ue != nil:
 		why = ue.Err.Error()
 	default:
-		why = "the connection failed"
+		why = p.T("cli.net.failed")
 	}
-	friendly := "cannot reach " + where + ": " + why
+	friendly := p.T("cli.net.cannot_reach", "Where", where, "Why", why)
 	if i := strings.Index(msg, raw); i >= 0 {
 		prefix := msg[:i]
 		if strings.HasSuffix(strings.TrimSuffix(prefix, ": "), where) {
 			// "cannot sign in to http://x: cannot reach http://x: ..." says the
 			// address twice.
-			return strings.TrimSuffix(strings.TrimSuffix(prefix, ": "), where) + friendly[len("cannot reach "):]
+			return strings.TrimSuffix(prefix, ": ") + ": " + why
 		}
 		return prefix + friendly + msg[i+len(raw):]
 	}
