@@ -36,7 +36,7 @@ func TestE2EIntake(t *testing.T) {
 	run := func(env []string, args ...string) string {
 		t.Helper()
 		c := exec.Command(bin, args...)
-		c.Env = append(os.Environ(), env...)
+		c.Env = append(os.Environ(), append([]string{"LC_ALL=C"}, env...)...)
 		out, err := c.CombinedOutput()
 		if err != nil {
 			t.Fatalf("polku %v: %v\n%s", args, err, out)
@@ -69,7 +69,7 @@ func TestE2EIntake(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		c := exec.Command(bin, "login", "--server", url, "--token", token)
-		c.Env = append(os.Environ(), tenv...)
+		c.Env = append(os.Environ(), append([]string{"LC_ALL=C"}, tenv...)...)
 		out, err := c.CombinedOutput()
 		if err == nil {
 			break
@@ -193,7 +193,7 @@ func TestE2EIntake(t *testing.T) {
 	}
 	// The replica's CLI agrees.
 	c := exec.Command(bin, "triage", "-o", "json")
-	c.Env = append(os.Environ(), tenv...)
+	c.Env = append(os.Environ(), append([]string{"LC_ALL=C"}, tenv...)...)
 	out, err := c.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), `"pseudonym": "`+patient.Pseudonym+`"`) {
 		t.Errorf("polku triage on the replica: %v\n%s", err, out)

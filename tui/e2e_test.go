@@ -266,7 +266,9 @@ func (e *e2e) cmdline(env string) string {
 	if args == "" {
 		args = fmt.Sprintf("--db %s --as demo", e.db)
 	}
-	return fmt.Sprintf("exec env %s %s %s %s", e.env, env, e.bin, args)
+	// English unless the test says otherwise, whatever the locale of the
+	// machine running it.
+	return fmt.Sprintf("exec env LC_ALL= LC_MESSAGES= LANG=C.UTF-8 %s %s %s %s", e.env, env, e.bin, args)
 }
 
 func (e *e2e) start(w, h int, env string) {

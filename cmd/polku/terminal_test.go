@@ -36,7 +36,7 @@ func TestPlainCommandsSendNoTerminalQueries(t *testing.T) {
 		{"--db", db, "programs", "list"},
 	} {
 		cmd := exec.Command(bin, args...)
-		cmd.Env = append(os.Environ(), "TERM=xterm-256color", "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
+		cmd.Env = append(os.Environ(), "LC_ALL=C", "TERM=xterm-256color", "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
 		cmd.Env = append(cmd.Env, "COLORFGBG=", "POLKU_THEME=", "NO_COLOR=")
 		f, err := pty.Start(cmd)
 		if err != nil {

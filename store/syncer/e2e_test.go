@@ -116,7 +116,7 @@ func (s *serveProc) url() string { return "http://" + s.addr }
 
 func (s *serveProc) start(extra ...string) {
 	s.t.Helper()
-	args := append([]string{"serve", "--db", s.db, "--addr", s.addr, "--rate", "-1"}, s.args...)
+	args := append([]string{"--lang", "en", "serve", "--db", s.db, "--addr", s.addr, "--rate", "-1"}, s.args...) // the test reads the English start-up line
 	args = append(args, extra...)
 	cmd := exec.Command(polkuBin(s.t), args...)
 	cmd.Stderr = s.log
@@ -189,7 +189,7 @@ func newCLI(t testing.TB) *cli { return &cli{t: t, home: t.TempDir()} }
 
 func (c *cli) command(stdin string, args ...string) *exec.Cmd {
 	cmd := exec.Command(polkuBin(c.t), args...)
-	cmd.Env = append(os.Environ(), "HOME="+c.home, "XDG_CONFIG_HOME="+filepath.Join(c.home, "config"),
+	cmd.Env = append(os.Environ(), "LC_ALL=C", "HOME="+c.home, "XDG_CONFIG_HOME="+filepath.Join(c.home, "config"),
 		"XDG_DATA_HOME="+filepath.Join(c.home, "data"), "POLKU_DB=", "POLKU_SERVER=", "POLKU_AS=")
 	cmd.Stdin = strings.NewReader(stdin)
 	return cmd
