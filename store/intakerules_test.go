@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -258,7 +259,21 @@ func TestSuggestionsLocalize(t *testing.T) {
 	if en.Programs[0].Text != d.Programs[0].Text || en.Therapists[0].Text != d.Therapists[0].Text {
 		t.Errorf("English messages differ from the text: %q %q", en.Programs[0].Text, en.Therapists[0].Text)
 	}
+	// A remote store sends the detail as JSON; the messages come along.
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var remote ReferralDetail
+	if err := json.Unmarshal(b, &remote); err != nil {
+		t.Fatal(err)
+	}
+	remote.Localize(i18n.New(i18n.FI))
 	d.Localize(i18n.New(i18n.FI))
+	if remote.Programs[0].Text != d.Programs[0].Text || remote.Therapists[0].Text != d.Therapists[0].Text || !slices.Equal(remote.Programs[0].Notes, d.Programs[0].Notes) {
+		t.Errorf("over JSON %q %q %q, local %q %q %q", remote.Programs[0].Text, remote.Therapists[0].Text, remote.Programs[0].Notes,
+			d.Programs[0].Text, d.Therapists[0].Text, d.Programs[0].Notes)
+	}
 	if got, want := d.Programs[0].Text, "GAD-7 14, kohtalainen, F41.1 ja lähettäjän toive: Vähemmän huolta"; got != want {
 		t.Errorf("fi program %q, want %q", got, want)
 	}
