@@ -34,18 +34,12 @@ import (
 )
 
 // pendingPages are the pages (by package) still expected to show English:
-// their own words (headers, columns, reasons, page keys) are localized on
-// another branch. On these pages only the words this package draws
-// (status bar, help, legend, dialogs, editor) are checked; every other
-// screen is checked whole. Empty this list when the pages are localized.
-// The queue, team, cohort and moderation pages are checked whole. On the
-// workspace the discharge summary's draft (written by the store) is still
-// English, and the fixture's program texts ("What did you do this week")
-// match the catalogs' phrases; the admin page shows commands; the intake
-// fixture's names ("Mikko Referred") and quoted referral text read as
-// English: those pages are checked by their own tests (tui/pages/*/
-// lang_test.go), which know their data.
-var pendingPages = []string{"workspace"}
+// on these pages only the words this package draws (status bar, help,
+// legend, dialogs, editor) are checked; every other screen is checked
+// whole. The fixture's patient and program text, the data the screens'
+// tests add and the admin page's command lines are data, not interface
+// (dataWords). Keep this list empty.
+var pendingPages = []string{}
 
 // langScreens are the golden screens and the ones only the languages
 // need: the go-ahead dialog and the help while the editor has the
