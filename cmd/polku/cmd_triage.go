@@ -39,8 +39,8 @@ first, each with the reasons in words. Risk always comes first.`,
 			if err != nil {
 				return err
 			}
-			if l := a.uiLang(""); l != i18n.EN {
-				q.Localize(i18n.New(l)) // the reasons' sentences; the codes stay
+			if a.p.Lang() != i18n.EN {
+				q.Localize(a.p) // the reasons' sentences in the reader's language; the codes stay
 			}
 			if o.json() {
 				return writeJSON(a.env.stdout, q)

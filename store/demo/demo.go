@@ -219,6 +219,12 @@ func (g *gen) staff() []any {
 		langs := therapistLanguages(lang, rng.IntN(4) == 0, i == 0)
 		t := store.Therapist{ID: g.id(at), Handle: handle, Name: name, Role: store.RoleTherapist,
 			Team: fmt.Sprintf("team-%d", i/8+1), Languages: langs, Capacity: 110, CreatedAt: at, UpdatedAt: at, Version: 1}
+		if i > 0 {
+			// Each works in their own language. The demo therapist keeps
+			// the setting unset, so that the person trying the demo picks
+			// it (--lang, LANG).
+			t.UILang = UILanguage(t)
+		}
 		g.therapists = append(g.therapists, t)
 		w := 2
 		if i == 0 && g.cfg.Therapists <= 8 {
