@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"polku/internal/i18n"
 	"strings"
 	"time"
 )
@@ -279,6 +280,7 @@ type CourseChange struct {
 	ReasonCode   string // discontinue: one of DiscontinueReasons
 	Reason       string // why, in words (required to extend, and to discontinue for "other")
 	ToTherapist  string // transfer: the therapist's id
+	Lang         string // the language of the discharge summary draft an end writes ("": English)
 }
 
 // CourseResult is what one step of the course did.
@@ -331,7 +333,7 @@ func (db *DB) StepCourse(ctx context.Context, actor Actor, c CourseChange) (Cour
 				return CourseResult{}, err
 			}
 			op.Draft = &Draft{ID: db.NewID(now), TherapistID: e.TherapistID, PatientID: e.PatientID, TargetType: DraftSummary,
-				TargetID: e.ID, Body: RenderSummary(facts), UpdatedAt: now}
+				TargetID: e.ID, Body: RenderSummaryIn(i18n.New(c.Lang), facts), UpdatedAt: now}
 		}
 	}
 	if err := db.Apply(ctx, actor, op); err != nil {

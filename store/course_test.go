@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/store"
 )
 
@@ -180,6 +181,32 @@ func TestCompleteDraftsSummaryKeepsRiskAndSchedulesFollowUp(t *testing.T) {
 		if !strings.Contains(d.Body, want) {
 			t.Errorf("draft lacks %q:\n%s", want, d.Body)
 		}
+	}
+	// The same draft for a therapist who works in Finnish or Swedish.
+	facts, err := store.SummaryFactsNow(ctx, f.db, f.actor, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due, _ := time.Parse(time.DateOnly, e.FollowUpDue)
+	for lang, wants := range map[string][]string{
+		i18n.FI: {"# Loppuyhteenveto: P-0001", "Suoritetut moduulit: 0/", "muutos -11 (raja 4): luotettava toipuminen", "KUITTAAMATTA",
+			"Seurantamittaus (GAD-7, PHQ-9) 12 viikkoa hoidon päättymisen jälkeen, viimeistään " + i18n.New(i18n.FI).Date(due)},
+		i18n.SV: {"# Slutsammanfattning: P-0001", "förändring -11 (gräns 4): tillförlitlig återhämtning", "INTE KVITTERAD", "12 veckor efter avslutet"},
+	} {
+		body := store.RenderSummaryIn(i18n.New(lang), facts)
+		for _, want := range wants {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s draft lacks %q:\n%s", lang, want, body)
+			}
+		}
+		for _, english := range []string{"Discharge summary", "Modules completed", "threshold", "NOT ACKNOWLEDGED", "weeks after"} {
+			if strings.Contains(body, english) {
+				t.Errorf("%s draft has %q:\n%s", lang, english, body)
+			}
+		}
+	}
+	if got := store.RenderSummaryIn(i18n.New(i18n.EN), facts); got != store.RenderSummary(facts) {
+		t.Errorf("English draft differs from RenderSummary")
 	}
 	// Edited, then signed; the draft is gone; a correction supersedes.
 	d.Body += "\nThe patient did well.\n"

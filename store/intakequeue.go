@@ -347,7 +347,7 @@ func (db *DB) ReferralDetail(ctx context.Context, actor Actor, referralID string
 		if err != nil {
 			continue
 		}
-		sf.scores = append(sf.scores, scoreFact{instrument: s.Instrument, name: in.Name(), total: *s.Total, band: in.Band(*s.Total)})
+		sf.scores = append(sf.scores, scoreFact{instrument: s.Instrument, name: in.Name(), total: *s.Total, band: in.Band(*s.Total), bands: instrumentBands(in, *s.Total)})
 	}
 	d.Programs = suggestPrograms(progs, sf)
 	d.Checklist = programs.DefaultEligibility()

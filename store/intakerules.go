@@ -215,6 +215,10 @@ type ProgramSuggestion struct {
 	Notes     []string `json:"notes,omitempty"`  // what to check: language, age rules
 	Wished    bool     `json:"wished,omitempty"` // the referrer's wished program
 	Fits      bool     `json:"fits"`             // false: listed because wished, but the age does not fit
+	// Msg and NoteMsgs are Text and Notes as messages, for a reader of
+	// another language (ReferralDetail.Localize renders them).
+	Msg      i18n.Message   `json:"-"`
+	NoteMsgs []i18n.Message `json:"-"`
 }
 
 // suggestFacts is what the suggestion reads about a referral.
@@ -231,6 +235,7 @@ type scoreFact struct {
 	name       string // PHQ-9
 	total      int
 	band       string
+	bands      langText // the band in each language of the instrument
 }
 
 // suggestPrograms ranks the programs by their indications: each ICD-10
@@ -244,6 +249,7 @@ func suggestPrograms(progs []*programs.Program, f suggestFacts) []ProgramSuggest
 		minAge, maxAge := p.MinAge, p.MaxAge
 		var langs []string
 		var parts []string
+		var partMsgs []i18n.Message
 		if in := p.Indications; in != nil {
 			if in.MinAge > minAge {
 				minAge = in.MinAge
@@ -261,6 +267,11 @@ func suggestPrograms(progs []*programs.Program, f suggestFacts) []ProgramSuggest
 							part += ", " + sc.band
 						}
 						parts = append(parts, part)
+						if sc.band != "" {
+							partMsgs = append(partMsgs, i18n.Msg("store.suggest.score_band", "Name", sc.name, "Total", sc.total, "Band", sc.bands))
+						} else {
+							partMsgs = append(partMsgs, i18n.Msg("store.suggest.score", "Name", sc.name, "Total", sc.total))
+						}
 					}
 				}
 			}
@@ -268,6 +279,7 @@ func suggestPrograms(progs []*programs.Program, f suggestFacts) []ProgramSuggest
 				if icdUnder(c, in.ICD10) {
 					s.Score += 3
 					parts = append(parts, c)
+					partMsgs = append(partMsgs, i18n.Msg("store.suggest.code", "Code", c))
 				}
 			}
 		}
@@ -277,21 +289,26 @@ func suggestPrograms(progs []*programs.Program, f suggestFacts) []ProgramSuggest
 			}
 			s.Fits = false
 			s.Notes = append(s.Notes, fmt.Sprintf("not for age %d (%s)", f.age, ageRange(minAge, maxAge)))
+			s.NoteMsgs = append(s.NoteMsgs, i18n.Msg("store.suggest.note.age", "Age", f.age, "Range", ageRangeMsg(minAge, maxAge)))
 		}
 		if s.Wished {
 			s.Score++
 			parts = append(parts, "the referrer's wish")
+			partMsgs = append(partMsgs, i18n.Msg("store.suggest.wish"))
 		}
 		if s.Score == 0 {
 			continue
 		}
 		if len(langs) > 0 && f.language != "" && !slices.Contains(langs, f.language) {
 			s.Notes = append(s.Notes, fmt.Sprintf("offered in %s only (the patient's language is %s)", strings.Join(langs, ", "), f.language))
+			s.NoteMsgs = append(s.NoteMsgs, i18n.Msg("store.suggest.note.language", "Languages", strings.Join(langs, ", "), "Language", f.language))
 		}
 		if f.age >= 16 && f.age < 18 && maxAge == 0 {
 			s.Notes = append(s.Notes, "16-17: record the referring doctor's assessment")
+			s.NoteMsgs = append(s.NoteMsgs, i18n.Msg("store.suggest.note.minor"))
 		}
 		s.Text = joinAnd(parts) + ": " + s.Title
+		s.Msg = i18n.Msg("store.suggest.program", "Why", andArg(partMsgs), "Title", programTitles(p))
 		out = append(out, s)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -340,6 +357,24 @@ func shortTitle(t string) string {
 	return t
 }
 
+func ageRangeMsg(lo, hi int) i18n.Message {
+	if hi == 0 {
+		return i18n.Msg("store.suggest.age_over", "Min", lo)
+	}
+	return i18n.Msg("store.suggest.age_range", "Min", lo, "Max", hi)
+}
+
+// programTitles is the program's short title in each of its languages.
+func programTitles(p *programs.Program) langText {
+	t := langText{"": shortTitle(p.Title)}
+	for _, l := range i18n.Languages() {
+		if q, fallback := p.In(l); !fallback {
+			t[l] = shortTitle(q.Title)
+		}
+	}
+	return t
+}
+
 func ageRange(lo, hi int) string {
 	if hi == 0 {
 		return fmt.Sprintf("%d and over", lo)
@@ -361,6 +396,8 @@ type TherapistSuggestion struct {
 	Free        int      `json:"free"`
 	Speaks      bool     `json:"speaks"`
 	Text        string   `json:"text"`
+	// Msg is Text as a message, for a reader of another language.
+	Msg i18n.Message `json:"-"`
 }
 
 // rankTherapists orders the team's therapists for a patient: those who
@@ -378,8 +415,14 @@ func rankTherapists(list []TherapistSuggestion, language string) []TherapistSugg
 			lang = "does not speak " + language
 		}
 		t.Text = fmt.Sprintf("%s: %s; %d of %d places taken, %d free; %d starting", t.Handle, lang, t.Caseload, t.Capacity, max(t.Free, 0), t.Starting)
+		speaks := i18n.Msg("store.suggest.speaks", "Language", language)
+		if !t.Speaks {
+			speaks = i18n.Msg("store.suggest.not_speaks", "Language", language)
+		}
+		t.Msg = i18n.Msg("store.suggest.therapist", "Handle", t.Handle, "Speaks", speaks, "Taken", t.Caseload, "Capacity", t.Capacity, "Free", max(t.Free, 0), "Starting", t.Starting)
 		if t.Free <= 0 {
 			t.Text = fmt.Sprintf("%s: full (%d of %d places taken)", t.Handle, t.Caseload, t.Capacity)
+			t.Msg = i18n.Msg("store.suggest.full", "Handle", t.Handle, "Taken", t.Caseload, "Capacity", t.Capacity)
 		}
 	}
 	sort.SliceStable(list, func(i, j int) bool {

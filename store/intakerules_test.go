@@ -1,10 +1,13 @@
 package store
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/programs"
 	"polku/store/riskphrase"
 )
@@ -156,7 +159,7 @@ func TestSuggestPrograms(t *testing.T) {
 		text  string
 		n     int
 	}{
-		{"gad", suggestFacts{age: 30, language: "en", codes: []string{"F41.1"}, scores: []scoreFact{{"gad7", "GAD-7", 14, "moderate"}}},
+		{"gad", suggestFacts{age: 30, language: "en", codes: []string{"F41.1"}, scores: []scoreFact{{"gad7", "GAD-7", 14, "moderate", langText{"": "moderate", "fi": "kohtalainen"}}}},
 			"gad", "GAD-7 14, moderate, and F41.1: Worry less", 1},
 		{"depression by code only", suggestFacts{age: 40, codes: []string{"F32.1"}}, "depression", "F32.1: Step by step", 1},
 		{"youth by age", suggestFacts{age: 14, codes: []string{"F40.1"}}, "social-anxiety-youth", "F40.1: Braver together", 1},
@@ -229,5 +232,64 @@ func TestFindServices(t *testing.T) {
 	}
 	if got := ids(findServices(all, "aland", "sv", "")); got != "ahs health-centre emergency" {
 		t.Errorf("aland: %s", got)
+	}
+}
+
+// The suggestion lines are sentences in the reader's language: English
+// as the text, Finnish and Swedish from the messages, with the band and
+// the program's title in the reader's language where a translation has
+// one.
+func TestSuggestionsLocalize(t *testing.T) {
+	w := newRuleWorld(t, helsinki("2026-12-03 10:00"))
+	gad := *w.progs["gad"]
+	fi := gad
+	fi.Title = "Vähemmän huolta"
+	gad.Translations = map[string]*programs.Program{"fi": &fi}
+	f := suggestFacts{age: 17, language: "sv", codes: []string{"F41.1"}, wished: "gad",
+		scores: []scoreFact{{"gad7", "GAD-7", 14, "moderate", langText{"": "moderate", "fi": "kohtalainen"}}}}
+	d := &ReferralDetail{Programs: suggestPrograms([]*programs.Program{&gad}, f),
+		Therapists: rankTherapists([]TherapistSuggestion{{Handle: "ben", Languages: []string{"fi"}, Capacity: 80, Caseload: 2}}, "sv")}
+	if got := d.Programs[0].Text; got != "GAD-7 14, moderate, F41.1, and the referrer's wish: Worry less" {
+		t.Errorf("en program %q", got)
+	}
+	en := *d
+	en.Programs = slices.Clone(d.Programs)
+	en.Therapists = slices.Clone(d.Therapists)
+	en.Localize(i18n.New(i18n.EN))
+	if en.Programs[0].Text != d.Programs[0].Text || en.Therapists[0].Text != d.Therapists[0].Text {
+		t.Errorf("English messages differ from the text: %q %q", en.Programs[0].Text, en.Therapists[0].Text)
+	}
+	// A remote store sends the detail as JSON; the messages come along.
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var remote ReferralDetail
+	if err := json.Unmarshal(b, &remote); err != nil {
+		t.Fatal(err)
+	}
+	remote.Localize(i18n.New(i18n.FI))
+	d.Localize(i18n.New(i18n.FI))
+	if remote.Programs[0].Text != d.Programs[0].Text || remote.Therapists[0].Text != d.Therapists[0].Text || !slices.Equal(remote.Programs[0].Notes, d.Programs[0].Notes) {
+		t.Errorf("over JSON %q %q %q, local %q %q %q", remote.Programs[0].Text, remote.Therapists[0].Text, remote.Programs[0].Notes,
+			d.Programs[0].Text, d.Therapists[0].Text, d.Programs[0].Notes)
+	}
+	if got, want := d.Programs[0].Text, "GAD-7 14, kohtalainen, F41.1 ja lähettäjän toive: Vähemmän huolta"; got != want {
+		t.Errorf("fi program %q, want %q", got, want)
+	}
+	if d.Programs[0].Title != "Vähemmän huolta" {
+		t.Errorf("fi title %q", d.Programs[0].Title)
+	}
+	if got, want := d.Therapists[0].Text, "ben: ei puhu kieltä sv; 2/80 paikkaa käytössä, 78 vapaana; 0 alkamassa"; got != want {
+		t.Errorf("fi therapist %q, want %q", got, want)
+	}
+	d.Localize(i18n.New(i18n.SV))
+	if got, want := d.Programs[0].Text, "GAD-7 14, moderate, F41.1 och remittentens önskemål: Worry less"; got != want {
+		t.Errorf("sv program %q, want %q", got, want)
+	}
+	for _, n := range d.Programs[0].Notes {
+		if strings.Contains(n, "record") || strings.Contains(n, "offered") {
+			t.Errorf("sv note in English: %q", n)
+		}
 	}
 }

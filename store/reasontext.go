@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"polku/internal/i18n"
+	"polku/programs"
 )
 
 // The sentences of the queue are built here but read far away, by a
@@ -36,6 +37,15 @@ type numArg struct {
 // listArg is a list of messages rendered one after another, separated by
 // the language's list separator (store.list_sep).
 type listArg []i18n.Message
+
+// langText is a text of content in several languages (a program's
+// title, a score band), keyed by language; "" is the text in the
+// content's own language, for a reader without a translation.
+type langText map[string]string
+
+// andArg is a list of messages joined the language's way: "a, b, and c"
+// in English (store.and, store.and_serial).
+type andArg []i18n.Message
 
 func day(t time.Time, loc *time.Location) dayArg { return dayArg{t.In(loc)} }
 
@@ -73,6 +83,27 @@ func renderArg(p *i18n.Printer, v any) any {
 			parts[i] = RenderMessage(p, m)
 		}
 		return strings.Join(parts, p.T("store.list_sep"))
+	case langText:
+		if t, ok := v[p.Lang()]; ok {
+			return t
+		}
+		return v[""]
+	case andArg:
+		parts := make([]string, len(v))
+		for i, m := range v {
+			parts[i] = RenderMessage(p, m)
+		}
+		switch len(parts) {
+		case 0:
+			return ""
+		case 1:
+			return parts[0]
+		case 2:
+			if !strings.Contains(parts[0], ",") {
+				return p.T("store.and", "A", parts[0], "B", parts[1])
+			}
+		}
+		return p.T("store.and_serial", "Rest", strings.Join(parts[:len(parts)-1], ", "), "Last", parts[len(parts)-1])
 	case dayArg:
 		if p.Lang() == i18n.EN {
 			return v.t.Format("2 Jan")
@@ -123,6 +154,50 @@ func (q *IntakeQueue) Localize(p *i18n.Printer) {
 			q.Items[i].Reasons[j].Localize(p)
 		}
 	}
+}
+
+// Localize renders the suggestion lines of the referral in p's language,
+// in place: the programs' reasons and notes, with their titles in p's
+// language where the program has a translation, and the therapists'
+// places.
+func (d *ReferralDetail) Localize(p *i18n.Printer) {
+	if d == nil || p == nil {
+		return
+	}
+	for i := range d.Item.Reasons {
+		d.Item.Reasons[i].Localize(p)
+	}
+	for i := range d.Programs {
+		s := &d.Programs[i]
+		if s.Msg.ID != "" {
+			s.Text = RenderMessage(p, s.Msg)
+			if t, ok := s.Msg.Args["Title"].(langText); ok {
+				s.Title = renderArg(p, t).(string)
+			}
+		}
+		if len(s.NoteMsgs) == len(s.Notes) {
+			for j, m := range s.NoteMsgs {
+				s.Notes[j] = RenderMessage(p, m)
+			}
+		}
+	}
+	for i := range d.Therapists {
+		if t := &d.Therapists[i]; t.Msg.ID != "" {
+			t.Text = RenderMessage(p, t.Msg)
+		}
+	}
+}
+
+// instrumentBands is the band of a total in each language of the
+// instrument.
+func instrumentBands(in *programs.Instrument, total int) langText {
+	t := langText{"": in.Band(total)}
+	for _, l := range i18n.Languages() {
+		if x, fallback := in.In(l); !fallback {
+			t[l] = x.Band(total)
+		}
+	}
+	return t
 }
 
 // DescribeEventMsg is DescribeEvent as a message, for a reader of another

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -61,6 +62,20 @@ func TestDemoReasonsAllHaveMessages(t *testing.T) {
 			got.Localize(i18n.New(l))
 			if strings.Contains(got.Text, "store.") || strings.Contains(got.Badge, "store.") || strings.Contains(got.Text, "<no value>") {
 				t.Errorf("%s (%s): %q / %q", r.Code, l, got.Text, got.Badge)
+			}
+			// Over the network (a remote store, --json) the reason
+			// keeps its message and renders the same.
+			b, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var remote store.Reason
+			if err := json.Unmarshal(b, &remote); err != nil {
+				t.Fatal(err)
+			}
+			remote.Localize(i18n.New(l))
+			if remote.Text != got.Text || remote.Badge != got.Badge {
+				t.Errorf("%s (%s) over JSON:\n %q / %q\nlocal\n %q / %q\n%s", r.Code, l, remote.Text, remote.Badge, got.Text, got.Badge, b)
 			}
 		}
 	}

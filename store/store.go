@@ -54,6 +54,7 @@ type Store interface {
 	AddTime(ctx context.Context, actor Actor, patientID string, d time.Duration) error
 	StepCourse(ctx context.Context, actor Actor, c CourseChange) (CourseResult, error)
 	SummaryDraft(ctx context.Context, actor Actor, enrollmentID string) (Draft, error)
+	SummaryDraftIn(ctx context.Context, actor Actor, enrollmentID, lang string) (Draft, error)
 	SignSummary(ctx context.Context, actor Actor, enrollmentID, body string) (Summary, error)
 
 	// Everything else goes through operations.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/programs"
 	"polku/store/riskphrase"
 )
@@ -379,89 +380,120 @@ func (db *DB) riskHits(ctx context.Context, pol Policy, msgIDs, subIDs []string)
 	return r.hits, nil
 }
 
-// RenderSummary writes a discharge summary as markdown: the text the
-// therapist edits and signs.
+// RenderSummary writes a discharge summary as markdown in English: the
+// text the therapist edits and signs.
 func RenderSummary(f *SummaryFacts) string {
+	return RenderSummaryIn(i18n.New(i18n.EN), f)
+}
+
+// RenderSummaryIn writes a discharge summary as markdown in p's language
+// (the therapist's: they edit and sign it). The facts the store keeps as
+// words (the end reason, the course, what a risk flag was) stay as they
+// are.
+func RenderSummaryIn(p *i18n.Printer, f *SummaryFacts) string {
 	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w("# Discharge summary: %s\n\n", f.Pseudonym)
-	w("- Program: %s (%s, version %d)\n", f.ProgramTitle, f.ProgramID, f.ProgramVersion)
-	w("- Therapist: %s\n", f.Therapist)
-	end := f.EndedOn
-	if end == "" {
-		end = "not ended (planned " + f.PlannedEnd + ")"
+	line := func(id string, kv ...any) { b.WriteString(p.T(id, kv...) + "\n") }
+	part := func(id string, kv ...any) { b.WriteString(p.T(id, kv...)) }
+	day := func(s string) any {
+		if p.Lang() == i18n.EN {
+			return s
+		}
+		return renderArg(p, isoDay(s))
 	}
-	w("- Dates: started %s, planned end %s, ended %s\n", f.StartDate, f.PlannedEnd, end)
+	at := func(s ScoreAt) string {
+		if s.Band == "" {
+			return p.T("store.summary.score_at", "Total", s.Total, "Week", s.Week, "Date", day(s.Date))
+		}
+		return p.T("store.summary.score_at_band", "Total", s.Total, "Band", s.Band, "Week", s.Week, "Date", day(s.Date))
+	}
+	change := func(c *programs.Change) any { return RenderMessage(p, i18n.Msg("store.change."+changeKey(c.Status))) }
+	line("store.summary.title", "Pseudonym", f.Pseudonym)
+	b.WriteString("\n")
+	line("store.summary.program", "Title", f.ProgramTitle, "ID", f.ProgramID, "Version", f.ProgramVersion)
+	line("store.summary.therapist", "Handle", f.Therapist)
+	end := day(f.EndedOn)
+	if f.EndedOn == "" {
+		end = p.T("store.summary.not_ended", "Planned", day(f.PlannedEnd))
+	}
+	line("store.summary.dates", "Start", day(f.StartDate), "Planned", day(f.PlannedEnd), "End", end)
 	status := f.Status
+	switch status {
+	case EnrollmentScheduled, EnrollmentActive, EnrollmentCompleted, EnrollmentDiscontinued:
+		status = p.T("store.reason.origin_status." + status)
+		if p.Lang() == i18n.EN {
+			status = f.Status
+		}
+	}
 	if f.EndReason != "" {
 		status += " (" + f.EndReason + ")"
 	}
-	w("- Outcome: %s\n", status)
+	line("store.summary.outcome", "Status", status)
 	if len(f.Course) > 0 {
-		w("- Course: %s\n", strings.Join(f.Course, "; "))
+		line("store.summary.course", "Course", strings.Join(f.Course, "; "))
 	}
-	w("\n## Work done\n\n")
-	w("- Modules completed: %d of %d\n", f.ModulesCompleted, f.Modules)
-	w("- Exercises submitted: %d\n", f.Submissions)
-	w("- Feedback sent: %d\n", f.FeedbackSent)
-	w("- Messages sent: %d (received %d)\n", f.MessagesSent, f.MessagesReceived)
-	w("- Therapist time: %d minutes\n", f.TherapistMinutes)
-	w("\n## Scores\n\n")
+	b.WriteString("\n")
+	line("store.summary.work")
+	b.WriteString("\n")
+	line("store.summary.modules", "Done", f.ModulesCompleted, "Total", f.Modules)
+	line("store.summary.submissions", "N", f.Submissions)
+	line("store.summary.feedback", "N", f.FeedbackSent)
+	line("store.summary.messages", "Sent", f.MessagesSent, "Received", f.MessagesReceived)
+	line("store.summary.minutes", "Count", f.TherapistMinutes)
+	b.WriteString("\n")
+	line("store.summary.scores")
+	b.WriteString("\n")
 	if len(f.Scores) == 0 {
-		w("No scores were answered.\n")
+		line("store.summary.no_scores")
 	}
 	for _, s := range f.Scores {
 		note := ""
 		if !s.Validated {
-			note = " (not a validated scale: no reliable change or recovery)"
+			note = p.T("store.summary.not_validated")
 		}
-		w("- %s%s: first %s, last %s", s.Name, note, scoreWords(s.First), scoreWords(s.Last))
+		part("store.summary.score", "Name", s.Name, "Note", note, "First", at(s.First), "Last", at(s.Last))
 		switch {
 		case s.Change != nil:
 			c := s.Change
-			w("; change %+d (threshold %d): %s", c.Delta, c.Threshold, c.Status)
+			part("store.summary.change", "Delta", signed(c.Delta), "Threshold", c.Threshold, "Status", change(c))
 		case s.Count < 2:
-			w("; one score only: no change to report")
+			part("store.summary.one_score")
 		}
-		w("\n")
+		b.WriteString("\n")
 	}
-	w("\n## Risk\n\n")
+	b.WriteString("\n")
+	line("store.summary.risk")
+	b.WriteString("\n")
 	if len(f.Risk) == 0 {
-		w("No risk flags were raised.\n")
+		line("store.summary.no_risk")
 	}
 	for _, r := range f.Risk {
-		w("- %s: %s: ", r.At.UTC().Format(time.DateOnly), r.What)
+		part("store.summary.risk_line", "Date", day(r.At.UTC().Format(time.DateOnly)), "What", r.What)
 		if r.Acknowledged {
-			w("acknowledged %s by %s (%s)", r.AckedAt.UTC().Format(time.DateOnly), r.By, r.Action)
+			part("store.summary.acked", "Date", day(r.AckedAt.UTC().Format(time.DateOnly)), "By", r.By, "Action", r.Action)
 		} else {
-			w("NOT ACKNOWLEDGED: it stays in the queue until it is")
+			part("store.summary.not_acked")
 		}
-		w("\n")
+		b.WriteString("\n")
 	}
-	w("\n## Follow-up\n\n")
+	b.WriteString("\n")
+	line("store.summary.follow_up")
+	b.WriteString("\n")
 	switch {
 	case f.FollowUp.Weeks > 0:
-		w("Follow-up measurement (%s) %d weeks after the end, due %s.\n", strings.Join(f.FollowUp.Instruments, ", "), f.FollowUp.Weeks, f.FollowUp.Due)
+		line("store.summary.follow_plan", "Instruments", strings.Join(f.FollowUp.Instruments, ", "), "Count", f.FollowUp.Weeks, "Due", day(f.FollowUp.Due))
 		for _, a := range f.FollowUp.Answered {
-			w("- %s: %s at the end, %s at follow-up", a.Name, scoreWords(a.End), scoreWords(a.FollowUp))
+			part("store.summary.follow_score", "Name", a.Name, "End", at(a.End), "FollowUp", at(a.FollowUp))
 			if a.Change != nil {
-				w("; change since the end %+d (threshold %d): %s", a.Change.Delta, a.Change.Threshold, a.Change.Status)
+				part("store.summary.follow_change", "Delta", signed(a.Change.Delta), "Threshold", a.Change.Threshold, "Status", change(a.Change))
 			}
-			w("\n")
+			b.WriteString("\n")
 		}
 	case f.Status == EnrollmentDiscontinued:
-		w("No follow-up: the treatment was discontinued.\n")
+		line("store.summary.no_follow_discontinued")
 	default:
-		w("No follow-up: the program sets none.\n")
+		line("store.summary.no_follow_none")
 	}
 	return b.String()
-}
-
-func scoreWords(s ScoreAt) string {
-	if s.Band == "" {
-		return fmt.Sprintf("%d (week %d, %s)", s.Total, s.Week, s.Date)
-	}
-	return fmt.Sprintf("%d %s (week %d, %s)", s.Total, s.Band, s.Week, s.Date)
 }
 
 // SignSummaryOp signs a discharge summary and removes the draft it was
@@ -517,12 +549,19 @@ func (o SignSummaryOp) apply(t *tx) error {
 	return t.dropDraft(o.DraftID, s.PatientID)
 }
 
-// SummaryDraft returns actor's draft of the discharge summary of a
+// SummaryDraft is SummaryDraftIn in English, for callers that do not know
+// the reader's language.
+func (db *DB) SummaryDraft(ctx context.Context, actor Actor, enrollmentID string) (Draft, error) {
+	return db.SummaryDraftIn(ctx, actor, enrollmentID, i18n.EN)
+}
+
+// SummaryDraftIn returns actor's draft of the discharge summary of a
 // finished enrollment, making it when there is none: from the current
 // signed summary (a correction starts from what was signed), else from
-// the treatment's figures now. The editor saves it with SaveDraft and
+// the treatment's figures now, written in lang (the therapist's: they
+// edit and sign it). The editor saves it with SaveDraft and
 // SignSummary signs it.
-func (db *DB) SummaryDraft(ctx context.Context, actor Actor, enrollmentID string) (Draft, error) {
+func (db *DB) SummaryDraftIn(ctx context.Context, actor Actor, enrollmentID, lang string) (Draft, error) {
 	e, err := db.Enrollment(ctx, actor, enrollmentID)
 	if err != nil {
 		return Draft{}, err
@@ -548,7 +587,7 @@ func (db *DB) SummaryDraft(ctx context.Context, actor Actor, enrollmentID string
 		if err != nil {
 			return Draft{}, err
 		}
-		body = RenderSummary(facts)
+		body = RenderSummaryIn(i18n.New(lang), facts)
 	}
 	return db.SaveDraft(ctx, actor, Draft{TherapistID: actor.ID, PatientID: e.PatientID, TargetType: DraftSummary, TargetID: e.ID, Body: body})
 }

@@ -450,7 +450,7 @@ func (a *app) editDraft(ctx context.Context, db *store.DB, actor store.Actor, en
 	if editor == "" {
 		return "", usagef("no editor: set VISUAL or EDITOR, or sign a text with --file")
 	}
-	d, err := db.SummaryDraft(ctx, actor, enrollmentID)
+	d, err := db.SummaryDraftIn(ctx, actor, enrollmentID, a.p.Lang())
 	if err != nil {
 		return "", err
 	}

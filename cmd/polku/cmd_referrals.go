@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"polku/internal/i18n"
 	"sort"
 	"strconv"
 	"strings"
@@ -256,6 +257,9 @@ are never decisions. The read is written to the audit log.`,
 			d, err := db.ReferralDetail(ctx, actor, r.ID)
 			if err != nil {
 				return err
+			}
+			if l := a.uiLang(""); l != i18n.EN {
+				d.Localize(i18n.New(l)) // the suggestions' sentences; the codes stay
 			}
 			if o.json() {
 				return writeJSON(a.env.stdout, d)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"polku/internal/i18n"
 	"regexp"
 	"strings"
 	"time"
@@ -425,8 +426,8 @@ func (a *app) syncResolveCmd(verb string) *cobra.Command {
 
 // remoteSession is the workbench's sync when it runs on a replica.
 type remoteSession struct {
-	sync  tui.Syncer
-	label string
+	sync   tui.Syncer
+	server string // the server the replica is of
 }
 
 // tuiSyncer shows the engine to the workbench.
@@ -455,12 +456,14 @@ func (a *app) tuiSync() tui.Syncer {
 	return a.remote.sync
 }
 
-// storeLabel says in the status bar what the workbench works on.
-func (a *app) storeLabel(db *store.DB) string {
+// storeLabel says in the status bar, in the therapist's language, what
+// the workbench works on.
+func (a *app) storeLabel(db *store.DB, th store.Therapist) string {
+	p := i18n.New(a.uiLang(th.UILang))
 	if a.remote != nil {
-		return a.remote.label
+		return p.T("cli.store_label.replica", "Server", a.remote.server)
 	}
-	return "local " + db.Path()
+	return p.T("cli.store_label.local", "Path", db.Path())
 }
 
 // runRemoteTUI opens the workbench on the replica when a server is in use
@@ -501,7 +504,7 @@ func (a *app) runRemoteTUI(cmd *cobra.Command) (ok bool, err error) {
 		defer close(done)
 		eng.Run(runCtx)
 	}()
-	a.remote = &remoteSession{sync: tuiSyncer{eng}, label: "replica of " + l.Server}
+	a.remote = &remoteSession{sync: tuiSyncer{eng}, server: l.Server}
 	err = a.startTUI(cmd, db, store.ActorFor(th, a.deviceName()), th, false)
 	cancel()
 	<-done

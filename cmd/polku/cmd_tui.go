@@ -37,7 +37,7 @@ func (a *app) startTUI(cmd *cobra.Command, db *store.DB, actor store.Actor, th s
 		Store:      db,
 		Actor:      actor,
 		Therapist:  th,
-		StoreLabel: a.storeLabel(db),
+		StoreLabel: a.storeLabel(db, th),
 		Sync:       a.tuiSync(),
 		Clock:      a.env.now,
 		Demo:       demo,

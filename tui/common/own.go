@@ -330,9 +330,13 @@ func (s *trackedStore) summaryDraftID(ctx context.Context, a store.Actor, enroll
 }
 
 func (s *trackedStore) SummaryDraft(ctx context.Context, a store.Actor, enrollmentID string) (store.Draft, error) {
+	return s.SummaryDraftIn(ctx, a, enrollmentID, "")
+}
+
+func (s *trackedStore) SummaryDraftIn(ctx context.Context, a store.Actor, enrollmentID, lang string) (store.Draft, error) {
 	s.own.begin()
 	had := s.summaryDraftID(ctx, a, enrollmentID)
-	d, err := s.Store.SummaryDraft(ctx, a, enrollmentID)
+	d, err := s.Store.SummaryDraftIn(ctx, a, enrollmentID, lang)
 	if err != nil || had == d.ID {
 		s.own.end() // none made: nothing written
 		return d, err

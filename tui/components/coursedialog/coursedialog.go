@@ -341,7 +341,8 @@ func (d *Dialog) Update(msg tea.Msg) tea.Cmd {
 
 // change is the step as asked, or what to fix first.
 func (d *Dialog) change() (store.CourseChange, string, field) {
-	c := store.CourseChange{EnrollmentID: d.enr.ID, Version: d.enr.Version, Kind: d.Kind(), Reason: strings.TrimSpace(d.reason.Value())}
+	c := store.CourseChange{EnrollmentID: d.enr.ID, Version: d.enr.Version, Kind: d.Kind(), Reason: strings.TrimSpace(d.reason.Value()),
+		Lang: d.c.Printer().Lang()}
 	switch c.Kind {
 	case "":
 		return c, d.c.T("tui.course.ended_nothing"), fAction

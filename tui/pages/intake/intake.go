@@ -194,10 +194,11 @@ func (p *Page) loadDetail() tea.Cmd {
 		return nil
 	}
 	p.loading[it.ReferralID] = true
-	st, ctx, actor, id := p.st, p.c.Ctx, p.c.Actor, it.ReferralID
+	st, ctx, actor, id, tr := p.st, p.c.Ctx, p.c.Actor, it.ReferralID, p.c.Printer()
 	return common.ToPage(p.id, func() tea.Msg {
 		d, err := st.ReferralDetail(ctx, actor, id)
 		if err == nil {
+			d.Localize(tr)
 			sanitizeDetail(d)
 		}
 		return detailMsg{id: id, d: d, err: err}

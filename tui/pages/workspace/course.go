@@ -157,9 +157,9 @@ func (p *Page) summaryTarget() *store.Enrollment {
 // openSummary opens (making it when there is none) the actor's discharge
 // summary draft of an enrollment.
 func (p *Page) openSummary(enrollmentID string) tea.Cmd {
-	st, actor, ctx := p.c.Store, p.c.Actor, p.c.Ctx
+	st, actor, ctx, lang := p.c.Store, p.c.Actor, p.c.Ctx, p.c.Printer().Lang()
 	return common.ToPage(p.id, p.c.Write(func() tea.Msg {
-		d, err := st.SummaryDraft(ctx, actor, enrollmentID)
+		d, err := st.SummaryDraftIn(ctx, actor, enrollmentID, lang)
 		return summaryMsg{draft: d, err: err}
 	}))
 }
