@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"polku/store"
 	"polku/tui/common"
@@ -865,15 +866,25 @@ func (m *Model) messageLine(top common.Page) string {
 	for _, k := range keys {
 		hasEsc = hasEsc || k.Help().Key == "esc"
 	}
+	var global []key.Binding
 	if !top.InputFocused() {
-		keys = append(keys, common.Short(g.Help, "?"))
+		global = append(global, common.Short(g.Help, "?"))
 		if len(m.stack) == 1 {
-			keys = append(keys, g.Quit)
+			global = append(global, g.Quit)
 		} else if !hasEsc {
-			keys = append(keys, g.Back)
+			global = append(global, g.Back)
 		}
 	}
-	return common.Truncate(m.help.ShortHelpView(keys), m.width)
+	// The way to help (and out) stays on the line in every language: when
+	// the line is too wide, the page's last keys give way (? lists them).
+	h := m.help
+	h.Width = 0 // measured here, not cut by the help model
+	line := h.ShortHelpView(append(keys, global...))
+	for len(keys) > 1 && len(global) > 0 && m.width > 0 && ansi.StringWidth(line) > m.width {
+		keys = keys[:len(keys)-1]
+		line = h.ShortHelpView(append(keys, global...))
+	}
+	return common.Truncate(line, m.width)
 }
 
 func (m *Model) statusBar() string {
