@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"polku/store/riskphrase"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -225,38 +226,35 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 		var err error
 		// Patient activity (submissions, messages in, measures, diary entries)
 		// before the end of the period, for the inactivity episodes. Per
-		// enrollment, four covering-index searches in time order, handed over
-		// as one list (a row per enrollment, not per activity: the rows are
-		// what costs), which the figure walks once.
-		err = scanRows(ctx, rq, `SELECT e.value, (SELECT group_concat(at, ',' ORDER BY at) FROM (
+		// enrollment, four covering-index searches, handed over as one list
+		// ("enrollment time,time,..." lines in one row: the rows are what
+		// costs, not the text), sorted here and walked once by the figure.
+		// An enrollment without activity has no line.
+		var packed sql.NullString
+		err = rq.QueryRowContext(ctx, `SELECT group_concat(e.value || ' ' || (SELECT group_concat(at, ',') FROM (
 				SELECT submitted_at AS at FROM submissions WHERE enrollment_id = e.value AND submitted_at < ?2
 				UNION ALL SELECT sent_at FROM messages WHERE enrollment_id = e.value AND sent_at < ?2 AND direction = 'in'
 				UNION ALL SELECT answered_at FROM measure_responses WHERE enrollment_id = e.value AND answered_at < ?2
-				UNION ALL SELECT recorded_at FROM diary_entries WHERE enrollment_id = e.value AND recorded_at < ?2))
-			FROM json_each(?1) e`, []any{string(activeJSON), toS}, func(r *sql.Rows) error {
-			var eid string
-			var list sql.NullString
-			if err := r.Scan(&eid, &list); err != nil {
-				return err
-			}
-			if !list.Valid {
-				return nil
-			}
+				UNION ALL SELECT recorded_at FROM diary_entries WHERE enrollment_id = e.value AND recorded_at < ?2)), char(10))
+			FROM json_each(?1) e`, string(activeJSON), toS).Scan(&packed)
+		if err != nil || packed.String == "" {
+			return err
+		}
+		for line := range strings.SplitSeq(packed.String, "\n") {
+			eid, list, _ := strings.Cut(line, " ")
 			e := &f.Enrollments[byID[eid].i]
-			e.Activity = make([]time.Time, 0, strings.Count(list.String, ",")+1)
-			for at := range strings.SplitSeq(list.String, ",") {
-				t, err := parseTime(at)
+			e.Activity = make([]time.Time, 0, strings.Count(list, ",")+1)
+			for at := range strings.SplitSeq(list, ",") {
+				t, err := reportTime(at)
 				if err != nil {
 					return fmt.Errorf("activity of enrollment %s: %q: %w", eid, at, err)
 				}
 				e.Activity = append(e.Activity, t)
 			}
-			return nil
-		})
-		if err != nil {
-			return err
+			// Four lists each in time order: sorted here, not in SQLite.
+			slices.SortFunc(e.Activity, time.Time.Compare)
 		}
-		return err
+		return nil
 	}})
 	sections = append(sections, reportSection{"course", func(rq querier) error {
 		var err error
@@ -361,7 +359,7 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 		var err error
 		// Instruments (newest version of each) and the risk flags of those with
 		// critical items: answers in the period at or above amber.
-		ins, err := selectAll[InstrumentVersion](ctx, tx, tables.instrument, "ORDER BY instrument_id, version")
+		ins, err := selectAll[InstrumentVersion](ctx, rq, tables.instrument, "ORDER BY instrument_id, version")
 		if err != nil {
 			return err
 		}
@@ -421,10 +419,11 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 		// by an earlier report (the risk_scans table), is not read again; the
 		// others are read in batches, scanned on a worker per core, and their
 		// results kept. A year of the 20,000-patient store is some 280,000
-		// texts, a few hundred of them with a phrase: the kept hits are found
-		// from the risk_scans rows (a pass over them, then the few texts),
-		// and the texts without a kept scan by a search that returns only
-		// those, so that no row per text comes back.
+		// texts, a few hundred of them with a phrase: the kept hits come
+		// from the risk_scans rows that found one (an index of their own),
+		// and whether any text of the period lacks a kept scan from two
+		// counts (the period's texts, the period's scans with these word
+		// lists); only when they differ does a search per text find which.
 		txScope, txArgs := "", []any{fromS, toS}
 		if q.Team != "" || q.Program != "" {
 			txScope = " AND t.enrollment_id IN (SELECT value FROM json_each(?))"
@@ -446,11 +445,12 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 			var ids []string // not in the risk_scans table
 			at := map[string]string{}
 			hits := map[string]riskphrase.Hit{}
-			period := " AND t." + job.at + " >= ? AND t." + job.at + " < ?" + job.where + txScope
-			// The kept hits: risk_scans first (CROSS JOIN keeps that order).
-			err := scanRows(ctx, rq, `SELECT t.id, t.`+job.at+`, s.hit FROM risk_scans s CROSS JOIN `+job.table+` t
-				WHERE s.source_type = ? AND s.words = ? AND s.hit != '' AND t.id = s.source_id`+period,
-				append([]any{job.typ, scanKey}, txArgs...), func(r *sql.Rows) error {
+			period := " AND t." + job.at + " >= ? AND t." + job.at + " < ?" + job.where
+			// The kept hits, from the scans that found a phrase (CROSS JOIN
+			// keeps that order).
+			err := scanRows(ctx, rq, `SELECT t.id, t.`+job.at+`, s.hit FROM risk_scans s INDEXED BY risk_scans_hits CROSS JOIN `+job.table+` t
+				WHERE s.source_type = ? AND s.words = ? AND s.hit <> '' AND s.at >= ? AND s.at < ? AND t.id = s.source_id`+period+txScope,
+				append([]any{job.typ, scanKey, fromS, toS}, txArgs...), func(r *sql.Rows) error {
 					var id, t, stored string
 					if err := r.Scan(&id, &t, &stored); err != nil {
 						return err
@@ -467,26 +467,41 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 			if err != nil {
 				return err
 			}
-			// The texts without a scan made with these word lists.
-			err = scanRows(ctx, rq, `SELECT t.id, t.`+job.at+` FROM `+job.table+` t WHERE NOT EXISTS (SELECT 1 FROM risk_scans s
-				WHERE s.source_type = ? AND s.source_id = t.id AND s.words = ?)`+period,
-				append([]any{job.typ, scanKey}, txArgs...), func(r *sql.Rows) error {
-					var id, t string
-					if err := r.Scan(&id, &t); err != nil {
-						return err
-					}
-					at[id] = t
-					ids = append(ids, id)
-					return nil
-				})
-			if err != nil {
+			// Every text of the period (of the whole service: a team's are
+			// among them) has a scan made with these word lists when there
+			// are as many such scans in the period as texts: each scan
+			// names a text that is there (a text removed takes its scan
+			// with it), with the text's time.
+			var texts, kept int
+			if err := rq.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+job.table+` t WHERE 1`+period, fromS, toS).Scan(&texts); err != nil {
 				return err
+			}
+			if err := rq.QueryRowContext(ctx, `SELECT COUNT(*) FROM risk_scans INDEXED BY risk_scans_period
+				WHERE source_type = ? AND words = ? AND at >= ? AND at < ?`, job.typ, scanKey, fromS, toS).Scan(&kept); err != nil {
+				return err
+			}
+			if kept != texts {
+				// The texts without a scan made with these word lists.
+				err = scanRows(ctx, rq, `SELECT t.id, t.`+job.at+` FROM `+job.table+` t WHERE NOT EXISTS (SELECT 1 FROM risk_scans s
+					WHERE s.source_type = ? AND s.source_id = t.id AND s.words = ?)`+period+txScope,
+					append([]any{job.typ, scanKey}, txArgs...), func(r *sql.Rows) error {
+						var id, t string
+						if err := r.Scan(&id, &t); err != nil {
+							return err
+						}
+						at[id] = t
+						ids = append(ids, id)
+						return nil
+					})
+				if err != nil {
+					return err
+				}
 			}
 			var mu sync.Mutex
 			if err := scanPhrases(ctx, rq, job.text, db.riskCache.missing(wordsKey, ids), matcher, job.submission, func(id string, hit riskphrase.Hit) {
 				db.riskCache.put(wordsKey, id, hit)
 				mu.Lock()
-				scanned = append(scanned, riskScan{job.typ, id, hit})
+				scanned = append(scanned, riskScan{job.typ, id, at[id], hit})
 				mu.Unlock()
 			}); err != nil {
 				return fmt.Errorf("%s: %w", job.typ, err)
@@ -505,31 +520,67 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	}})
 	sections = append(sections, reportSection{"feedback", func(rq querier) error {
 		var err error
-		// First feedback on each submission, sent in the period. The
-		// submission's time comes from the covering index, not from the table
-		// rows that carry the (large) answers.
+		// First feedback on each submission, sent in the period, from a
+		// covering index in submission order; the submissions' times
+		// from the covering index of submissions (not from the table rows
+		// that carry the large answers), in one pass over those of the
+		// period and the months before it, joined here: a search per
+		// feedback cost more than both passes. A submission older than that
+		// is searched for by its id.
 		fbScope, fbArgs := "", []any{fromS, toS}
+		subScope, subArgs := "", []any{fmtTime(from.AddDate(0, 0, -feedbackLookback)), toS}
 		if q.Team != "" || q.Program != "" {
-			fbScope = " AND f.enrollment_id IN (SELECT value FROM json_each(?))"
+			fbScope = " AND enrollment_id IN (SELECT value FROM json_each(?))"
 			fbArgs = append(fbArgs, string(overJSON))
+			subScope, subArgs = fbScope, append(subArgs, string(overJSON))
 		}
-		err = scanRows(ctx, rq, `SELECT s.submitted_at, MIN(f.sent_at) FROM feedback f
-			JOIN submissions s INDEXED BY submissions_enrollment ON s.enrollment_id = f.enrollment_id AND s.id = f.submission_id
-			WHERE f.sent_at >= ? AND f.sent_at < ? AND f.supersedes = ''`+fbScope+` GROUP BY f.submission_id`, fbArgs, func(r *sql.Rows) error {
-			var sub, sent string
-			if err := r.Scan(&sub, &sent); err != nil {
-				return err
+		// Both come back packed in one row each ("id time" lines: an id
+		// holds no space or new line, a stored time neither), for a row is
+		// what costs, not the text.
+		type first struct{ submission, sent string }
+		var firsts []first
+		var packed sql.NullString
+		err = rq.QueryRowContext(ctx, `SELECT group_concat(submission_id || ' ' || first, char(10)) FROM (
+			SELECT submission_id, MIN(sent_at) AS first FROM feedback INDEXED BY feedback_first
+			WHERE sent_at >= ? AND sent_at < ? AND supersedes = ''`+fbScope+` GROUP BY submission_id)`, fbArgs...).Scan(&packed)
+		if err != nil || packed.String == "" {
+			return err
+		}
+		firsts = make([]first, 0, strings.Count(packed.String, "\n")+1)
+		for line := range strings.SplitSeq(packed.String, "\n") {
+			id, at, ok := strings.Cut(line, " ")
+			if !ok {
+				return fmt.Errorf("first feedback: %q is not an id and a time", line)
 			}
-			var fb report.Feedback
-			fb.SubmittedAt, _ = parseTime(sub)
-			fb.SentAt, _ = parseTime(sent)
-			f.Feedback = append(f.Feedback, fb)
-			return nil
-		})
+			firsts = append(firsts, first{id, at})
+		}
+		submitted := make(map[string]string, len(firsts))
+		err = rq.QueryRowContext(ctx, `SELECT group_concat(id || ' ' || submitted_at, char(10)) FROM submissions INDEXED BY submissions_enrollment
+			WHERE submitted_at >= ? AND submitted_at < ?`+subScope, subArgs...).Scan(&packed)
 		if err != nil {
 			return err
 		}
-		return err
+		if packed.String != "" {
+			for line := range strings.SplitSeq(packed.String, "\n") {
+				id, at, ok := strings.Cut(line, " ")
+				if !ok {
+					return fmt.Errorf("submissions: %q is not an id and a time", line)
+				}
+				submitted[id] = at
+			}
+		}
+		f.Feedback = make([]report.Feedback, 0, len(firsts))
+		for _, fb := range firsts {
+			sub, ok := submitted[fb.submission]
+			if !ok {
+				continue // no such submission
+			}
+			var out report.Feedback
+			out.SubmittedAt, _ = reportTime(sub)
+			out.SentAt, _ = reportTime(fb.sent)
+			f.Feedback = append(f.Feedback, out)
+		}
+		return nil
 	}})
 	sections = append(sections, reportSection{"time", func(rq querier) error {
 		var err error
@@ -571,6 +622,39 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	_ = db.keepRiskScans(ctx, scanKey, scanned)
 	return f, nil
 }
+
+// reportTime reads a time as the store writes it (timeLayout), a few
+// times faster than time.Parse; any other form goes to parseTime.
+func reportTime(s string) (time.Time, error) {
+	// 2006-01-02T15:04:05.000Z
+	if len(s) != len(timeLayout) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z' {
+		return parseTime(s)
+	}
+	n := func(i, j int) int {
+		v := 0
+		for _, c := range s[i:j] {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, h, mi, sec, ms := n(0, 4), n(5, 7), n(8, 10), n(11, 13), n(14, 16), n(17, 19), n(20, 23)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0 {
+		return parseTime(s)
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, ms*int(time.Millisecond), time.UTC)
+	if t.Day() != d {
+		return parseTime(s) // no such day (February 30th): as time.Parse says
+	}
+	return t, nil
+}
+
+// feedbackLookback is how many days before a report's period the
+// feedback section reads the submissions' times in one pass; feedback in
+// the period on an older submission finds it by its id.
+const feedbackLookback = 92
 
 // reportSection is one search of a report's facts; run reads with q and
 // writes only its own part of the facts.

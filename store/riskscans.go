@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"polku/store/riskphrase"
 )
@@ -20,6 +21,7 @@ const riskScanVersion = "1"
 // riskScan is the result of scanning one patient text for risk phrases.
 type riskScan struct {
 	sourceType, sourceID string
+	at                   string // the text's time, as its table has it
 	hit                  riskphrase.Hit
 }
 
@@ -46,7 +48,7 @@ func (db *DB) keepRiskScans(ctx context.Context, key string, scans []riskScan) e
 	const batch = 200
 	for len(scans) > 0 {
 		n := min(len(scans), batch)
-		args := make([]any, 0, n*4)
+		args := make([]any, 0, n*riskScanCols)
 		for _, s := range scans[:n] {
 			hit := ""
 			if s.hit.Phrase != "" {
@@ -56,16 +58,24 @@ func (db *DB) keepRiskScans(ctx context.Context, key string, scans []riskScan) e
 				}
 				hit = string(b)
 			}
-			args = append(args, s.sourceType, s.sourceID, key, hit)
+			args = append(args, s.sourceType, s.sourceID, key, hit, s.at)
 		}
-		q := "INSERT INTO risk_scans (source_type, source_id, words, hit) VALUES (?, ?, ?, ?)" + strings.Repeat(", (?, ?, ?, ?)", n-1) +
-			" ON CONFLICT (source_type, source_id) DO UPDATE SET words = excluded.words, hit = excluded.hit"
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, keepScansQuery(n), args...); err != nil {
 			return err
 		}
 		scans = scans[n:]
 	}
 	return tx.Commit()
+}
+
+// riskScanCols is the number of values of a risk_scans row written.
+const riskScanCols = 5
+
+// keepScansQuery writes n risk_scans rows (riskScanCols values each),
+// replacing the scans kept before of the same texts.
+func keepScansQuery(n int) string {
+	return "INSERT INTO risk_scans (source_type, source_id, words, hit, at) VALUES (?, ?, ?, ?, ?)" + strings.Repeat(", (?, ?, ?, ?, ?)", n-1) +
+		" ON CONFLICT (source_type, source_id) DO UPDATE SET words = excluded.words, hit = excluded.hit, at = excluded.at"
 }
 
 // scanWords is what a write scans its patient texts with: the word lists'
@@ -143,6 +153,7 @@ func (t *tx) scanWords() (*scanWords, error) {
 // Other records are left alone.
 func (t *tx) keepScan(rec any) error {
 	var typ, id string
+	var at time.Time
 	var hit riskphrase.Hit
 	var texts []string
 	switch r := rec.(type) {
@@ -150,13 +161,13 @@ func (t *tx) keepScan(rec any) error {
 		if r.Direction != DirectionIn {
 			return nil
 		}
-		typ, id, texts = RiskSourceMessage, r.ID, []string{r.Body}
+		typ, id, at, texts = RiskSourceMessage, r.ID, r.SentAt, []string{r.Body}
 	case *Submission:
-		typ, id, texts = RiskSourceSubmit, r.ID, answerTexts(r.Answers)
+		typ, id, at, texts = RiskSourceSubmit, r.ID, r.SubmittedAt, answerTexts(r.Answers)
 	case *DiaryEntry:
-		typ, id, texts = RiskSourceDiary, r.ID, answerTexts(r.Fields)
+		typ, id, at, texts = RiskSourceDiary, r.ID, r.RecordedAt, answerTexts(r.Fields)
 	case *GroupPost:
-		typ, id, texts = RiskSourcePost, r.ID, []string{r.Body}
+		typ, id, at, texts = RiskSourcePost, r.ID, r.PostedAt, []string{r.Body}
 	default:
 		return nil
 	}
@@ -173,8 +184,8 @@ func (t *tx) keepScan(rec any) error {
 		}
 		stored = string(b)
 	}
-	t.scans = append(t.scans, typ, id, w.key, stored)
-	if len(t.scans) >= scanBatch*4 {
+	t.scans = append(t.scans, typ, id, w.key, stored, fmtTime(at))
+	if len(t.scans) >= scanBatch*riskScanCols {
 		return t.flushScans()
 	}
 	return nil
@@ -185,13 +196,11 @@ const scanBatch = 128
 // flushScans writes the scans kept so far, in multi-row inserts.
 func (t *tx) flushScans() error {
 	for len(t.scans) > 0 {
-		n := min(len(t.scans)/4, scanBatch)
-		q := "INSERT INTO risk_scans (source_type, source_id, words, hit) VALUES (?, ?, ?, ?)" + strings.Repeat(", (?, ?, ?, ?)", n-1) +
-			" ON CONFLICT (source_type, source_id) DO UPDATE SET words = excluded.words, hit = excluded.hit"
-		if _, err := t.exec(q, t.scans[:n*4]...); err != nil {
+		n := min(len(t.scans)/riskScanCols, scanBatch)
+		if _, err := t.exec(keepScansQuery(n), t.scans[:n*riskScanCols]...); err != nil {
 			return err
 		}
-		t.scans = t.scans[n*4:]
+		t.scans = t.scans[n*riskScanCols:]
 	}
 	t.scans = nil
 	return nil

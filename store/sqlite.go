@@ -423,7 +423,7 @@ type tx struct {
 	// definitions parsed in this transaction, cached when it commits
 	defs *txDefs
 	// the word lists this transaction's texts are scanned with, and the
-	// risk_scans rows not yet written, 4 values each
+	// risk_scans rows not yet written, riskScanCols values each
 	words *scanWords
 	scans []any
 }
