@@ -590,7 +590,9 @@ func (db *DB) PeerGroups(ctx context.Context, actor Actor) ([]PeerGroupSummary, 
 	return out, nil
 }
 
-// QueuedPost is a post as a moderator sees it.
+// QueuedPost is a post as a moderator sees it. On a moderator's replica a
+// post of another therapist's patient names no patient: no pseudonym
+// either (docs/groups.md, "On a replica").
 type QueuedPost struct {
 	GroupPost
 	GroupName string `json:"group_name"`
@@ -625,8 +627,8 @@ func (db *DB) ModerationQueue(ctx context.Context, actor Actor, all bool) ([]Que
 	if all {
 		where = "p.group_id IN (?" + strings.Repeat(", ?", len(ids)-1) + ") ORDER BY p.posted_at DESC, p.id DESC LIMIT 1000"
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+prefixed("p.", groupTables.post.colList)+`, m.alias, m.left_at IS NOT NULL, pt.pseudonym
-		FROM group_posts p JOIN group_members m ON m.id = p.member_id JOIN patients pt ON pt.id = p.patient_id WHERE `+where, ids...)
+	rows, err := db.r.QueryContext(ctx, `SELECT `+prefixed("p.", groupTables.post.colList)+`, m.alias, m.left_at IS NOT NULL, COALESCE(pt.pseudonym, '')
+		FROM group_posts p JOIN group_members m ON m.id = p.member_id LEFT JOIN patients pt ON pt.id = p.patient_id WHERE `+where, ids...)
 	if err != nil {
 		return nil, err
 	}
@@ -649,8 +651,8 @@ func (db *DB) ModerationQueue(ctx context.Context, actor Actor, all bool) ([]Que
 // QueuePlan returns SQLite's plan of the moderation queue's query (for a
 // benchmark and a test that it uses the index).
 func (db *DB) QueuePlan(ctx context.Context) (string, error) {
-	rows, err := db.r.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT `+prefixed("p.", groupTables.post.colList)+`, m.alias, m.left_at IS NOT NULL, pt.pseudonym
-		FROM group_posts p JOIN group_members m ON m.id = p.member_id JOIN patients pt ON pt.id = p.patient_id
+	rows, err := db.r.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT `+prefixed("p.", groupTables.post.colList)+`, m.alias, m.left_at IS NOT NULL, COALESCE(pt.pseudonym, '')
+		FROM group_posts p JOIN group_members m ON m.id = p.member_id LEFT JOIN patients pt ON pt.id = p.patient_id
 		WHERE p.status = 'pending' AND p.group_id IN (?) ORDER BY p.posted_at, p.id`, "x")
 	if err != nil {
 		return "", err

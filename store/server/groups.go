@@ -134,3 +134,61 @@ func authorizeGroupOp(ctx context.Context, q querier, actor store.Actor, o store
 	}
 	return err, true
 }
+
+// A moderator moderates every post of their groups, but may not read the
+// record of another therapist's patient (docs/groups.md, "On a replica").
+// Their replica receives such a member and their posts without the
+// patient: the alias, the text, the times, the status and the decisions,
+// with patient_id and enrollment_id left empty, and no post held for a
+// risk phrase (that is the poster's therapist's, in their queue). The
+// replica's rows then name no patient (schema 12), the page names none,
+// and no read of the patient's record is audited, for none was sent.
+
+// moderates says whether the actor moderates the peer group: a therapist
+// among its therapists (a supervisor reads the team's groups and
+// moderates none).
+func (v *visibility) moderates(groupID string) bool {
+	return v.actor.Role == store.RoleTherapist && v.groups[groupID]
+}
+
+// outgoing is the record a pull sends for rec (ok false: none): rec
+// itself, or a member or post of another therapist's patient without the
+// patient, for a moderator of its group.
+func (v *visibility) outgoing(rec any) (any, bool) {
+	switch r := rec.(type) {
+	case *store.GroupMember:
+		switch {
+		case !v.groups[r.GroupID]:
+			return nil, false
+		case v.patients[r.PatientID]:
+			return rec, true
+		case v.moderates(r.GroupID):
+			m := *r
+			m.PatientID = ""
+			return &m, true
+		}
+		return nil, false
+	case *store.GroupPost:
+		switch {
+		case !v.groups[r.GroupID]:
+			return nil, false
+		case v.patients[r.PatientID]:
+			return rec, true
+		case v.moderates(r.GroupID) && r.Status != store.PostHeld:
+			p := *r
+			p.PatientID, p.EnrollmentID = "", ""
+			return &p, true
+		}
+		return nil, false
+	case *store.PostDecision:
+		p := v.posts[r.PostID]
+		if p == nil || !v.groups[p.GroupID] {
+			return nil, false
+		}
+		if v.patients[p.PatientID] || (v.moderates(p.GroupID) && p.Status != store.PostHeld) {
+			return rec, true
+		}
+		return nil, false
+	}
+	return rec, v.canSee(rec)
+}

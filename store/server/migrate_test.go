@@ -32,6 +32,8 @@ func TestMigrationGivesOldTokensALifetime(t *testing.T) {
 	// undone first).
 	for _, q := range []string{
 		// Undo the later schemas first, so that they run again after 4.
+		"DROP TRIGGER risk_scans_messages", "DROP TRIGGER risk_scans_submissions", "DROP TRIGGER risk_scans_diary_entries",
+		"DROP TRIGGER risk_scans_group_posts",
 		"ALTER TABLE therapists DROP COLUMN ui_lang",
 		"DROP TABLE risk_scans",
 		"DROP INDEX referrals_source", "DROP INDEX referrals_intake", "DROP TABLE referral_assessments", "DROP TABLE notifications", "DROP TABLE services",

@@ -11,9 +11,9 @@ import (
 // Cohorts and peer groups reach the replica of the therapist who runs and
 // moderates them, through a real server: the cohort with its member and
 // group message, the groups with the members and posts of the therapist's
-// own patients (never another therapist's patient's post, nor a group the
-// therapist does not moderate). Moderation and group messages made on the
-// replica are pushed to the server.
+// own patients, and those of another therapist's patient without the
+// patient (never a group the therapist does not moderate). Moderation and
+// group messages made on the replica are pushed to the server.
 func TestGroupsReachTheReplica(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, synctest.Spec{Therapists: 2, PatientsPer: 2, Weeks: 1, Supervisor: true})
@@ -90,8 +90,13 @@ func TestGroupsReachTheReplica(t *testing.T) {
 	if n := count(t, r.db, "SELECT COUNT(*) FROM group_messages WHERE cohort_id = ?", c.ID); n != 1 {
 		t.Errorf("the replica has %d group messages, want 1", n)
 	}
-	if has("group_posts", theirPost.ID) || has("peer_groups", og.ID) {
-		t.Errorf("the replica holds another therapist's patient's post or group")
+	if has("peer_groups", og.ID) {
+		t.Errorf("the replica holds a group its therapist does not moderate")
+	}
+	// The other therapist's patient's post, for moderation, without the
+	// patient (TestModeratorReplicaModeratesOtherTherapistsPatients).
+	if n := count(t, r.db, "SELECT COUNT(*) FROM group_posts WHERE id = ? AND patient_id = '' AND enrollment_id = ''", theirPost.ID); n != 1 {
+		t.Errorf("the replica has the other therapist's patient's post %d times without the patient, want once", n)
 	}
 	for _, table := range []string{"group_members", "group_posts", "cohort_members"} {
 		if n := count(t, r.db, "SELECT COUNT(*) FROM "+table+" WHERE patient_id = ?", theirs.ID); n != 0 {
@@ -107,7 +112,7 @@ func TestGroupsReachTheReplica(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(queue) != 1 || queue[0].ID != myPost.ID || queue[0].Alias != "Owl" {
+	if len(queue) != 2 || queue[0].ID != myPost.ID || queue[0].Alias != "Owl" || queue[1].ID != theirPost.ID || queue[1].Alias != "Lark" || queue[1].Pseudonym != "" {
 		t.Fatalf("moderation queue on the replica: %+v", queue)
 	}
 	view, err := r.db.CohortDetail(ctx, local, c.ID)
@@ -137,13 +142,13 @@ func TestGroupsReachTheReplica(t *testing.T) {
 	}
 	// A new post on the server reaches the replica's queue.
 	next := post(g.ID, mine, "Better tonight")
-	post(g.ID, theirs, "Not me")
+	notMe := post(g.ID, theirs, "Not me")
 	r.round(t)
 	queue, err = r.db.ModerationQueue(ctx, local, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(queue) != 1 || queue[0].ID != next.ID {
+	if len(queue) != 3 || queue[0].ID != theirPost.ID || queue[1].ID != next.ID || queue[2].ID != notMe.ID {
 		t.Fatalf("the queue after the new posts: %+v", queue)
 	}
 	if n := count(t, r.db, "SELECT COUNT(*) FROM post_decisions WHERE post_id = ?", myPost.ID); n != 1 {
