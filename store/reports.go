@@ -8,6 +8,7 @@ import (
 	"polku/store/riskphrase"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -313,47 +314,59 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 		return err
 	}})
 	sections = append(sections, reportSection{"modules", func(rq querier) error {
-		var err error
-		// Modules with a submission, for the treatments that ended.
+		// Modules with a submission, for the treatments that ended: the
+		// enrollments' exercises, packed in one row ("enrollment exercise"
+		// lines: ids and slugs hold no space or new line).
+		var packed sql.NullString
+		err := rq.QueryRowContext(ctx, `SELECT group_concat(enrollment_id || ' ' || exercise_id, char(10)) FROM (
+			SELECT DISTINCT enrollment_id, exercise_id FROM submissions WHERE enrollment_id IN (SELECT value FROM json_each(?)))`,
+			string(endedJSON)).Scan(&packed)
+		if err != nil || packed.String == "" {
+			return err
+		}
 		seen := map[[2]string]bool{}
-		err = scanRows(ctx, rq, `SELECT DISTINCT enrollment_id, exercise_id FROM submissions
-			WHERE enrollment_id IN (SELECT value FROM json_each(?))`, []any{string(endedJSON)}, func(r *sql.Rows) error {
-			var eid, ex string
-			if err := r.Scan(&eid, &ex); err != nil {
-				return err
+		for line := range strings.SplitSeq(packed.String, "\n") {
+			eid, ex, ok := strings.Cut(line, " ")
+			if !ok {
+				return fmt.Errorf("modules: %q is not an enrollment and an exercise", line)
 			}
 			e := byID[eid]
 			mod := moduleOf[e.pv][ex]
 			if mod == "" || seen[[2]string{eid, mod}] {
-				return nil
+				continue
 			}
 			seen[[2]string{eid, mod}] = true
 			f.Enrollments[e.i].ModulesDone++
-			return nil
-		})
-		if err != nil {
-			return err
 		}
-		return err
+		return nil
 	}})
 	sections = append(sections, reportSection{"scores", func(rq querier) error {
-		var err error
-		// Scores of the treatments that ended.
-		err = scanRows(ctx, rq, `SELECT enrollment_id, instrument_id, instrument_version, total, answered_at FROM measure_responses
-			WHERE enrollment_id IN (SELECT value FROM json_each(?)) ORDER BY enrollment_id, answered_at, id`, []any{string(endedJSON)}, func(r *sql.Rows) error {
-			var eid, at string
-			var s report.Score
-			if err := r.Scan(&eid, &s.Instrument, &s.Version, &s.Total, &at); err != nil {
-				return err
-			}
-			s.At, _ = parseTime(at)
-			f.Scores[eid] = append(f.Scores[eid], s)
-			return nil
-		})
-		if err != nil {
+		// Scores of the treatments that ended, in time order, packed in
+		// one row ("enrollment instrument version total time" lines).
+		var packed sql.NullString
+		err := rq.QueryRowContext(ctx, `SELECT group_concat(enrollment_id || ' ' || instrument_id || ' ' || instrument_version || ' ' || total || ' ' || answered_at,
+				char(10) ORDER BY enrollment_id, answered_at, id)
+			FROM measure_responses WHERE enrollment_id IN (SELECT value FROM json_each(?))`, string(endedJSON)).Scan(&packed)
+		if err != nil || packed.String == "" {
 			return err
 		}
-		return err
+		for line := range strings.SplitSeq(packed.String, "\n") {
+			fields := strings.Split(line, " ")
+			if len(fields) != 5 {
+				return fmt.Errorf("scores: %q is not an enrollment, an instrument, a version, a total and a time", line)
+			}
+			var s report.Score
+			var err1, err2 error
+			s.Instrument = fields[1]
+			s.Version, err1 = strconv.Atoi(fields[2])
+			s.Total, err2 = strconv.Atoi(fields[3])
+			if err1 != nil || err2 != nil {
+				return fmt.Errorf("scores: %q: the version and the total are whole numbers", line)
+			}
+			s.At, _ = reportTime(fields[4])
+			f.Scores[fields[0]] = append(f.Scores[fields[0]], s)
+		}
+		return nil
 	}})
 	sections = append(sections, reportSection{"critical", func(rq querier) error {
 		var err error
