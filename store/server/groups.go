@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 
 	"polku/store"
@@ -191,4 +192,36 @@ func (v *visibility) outgoing(rec any) (any, bool) {
 		return nil, false
 	}
 	return rec, v.canSee(rec)
+}
+
+// revokedGroupRecords hands to add, for each patient the actor no longer
+// sees, the patient's members and posts (and the decisions on them) in
+// the groups the actor moderates: the replica deletes them with the
+// patient's record, and gets them back in the same page without the
+// patient (outgoing decides what is sent).
+func (s *Server) revokedGroupRecords(ctx context.Context, tx *sql.Tx, v *visibility, revoked []string, seq int64, add func(int64, any)) error {
+	if v.actor.Role != store.RoleTherapist || len(v.groups) == 0 {
+		return nil
+	}
+	for _, p := range revoked {
+		recs, err := s.db.LoadPatientGroupRecords(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			switch r := rec.(type) {
+			case *store.GroupMember:
+				if v.moderates(r.GroupID) {
+					add(seq, rec)
+				}
+			case *store.GroupPost:
+				if v.moderates(r.GroupID) {
+					add(seq, rec)
+				}
+			case *store.PostDecision:
+				add(seq, rec) // sent if its post is (outgoing)
+			}
+		}
+	}
+	return nil
 }

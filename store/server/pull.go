@@ -589,6 +589,14 @@ scan:
 			resp.Revoked = append(resp.Revoked, p)
 		}
 	}
+	// The replica forgets a revoked patient's memberships and posts with
+	// the rest; those in groups the actor moderates come back without the
+	// patient (docs/groups.md, "On a replica").
+	if err := s.revokedGroupRecords(ctx, tx, vis, resp.Revoked, next.seq, func(seq int64, rec any) {
+		backfill = append(backfill, older{seq, rec})
+	}); err != nil {
+		return nil, nil, err
+	}
 
 	// Current rows, loaded per type in batches from the same snapshot.
 	byType := map[string][]string{}

@@ -155,3 +155,59 @@ func TestModeratorReplicaModeratesOtherTherapistsPatients(t *testing.T) {
 		}
 	}
 }
+
+// A patient taken from a therapist who moderates their group leaves the
+// therapist's replica with their record, but their membership and posts
+// stay in the moderation queue there, without the patient, in the same
+// pull.
+func TestModeratorKeepsPostsOfAPatientTakenFromThem(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, synctest.Spec{Therapists: 2, PatientsPer: 1, Weeks: 1})
+	mod, other := e.fx.Therapists[0], e.fx.Therapists[1]
+	mine := e.fx.Patients[mod.ID][0]
+	modActor := store.ActorFor(mod, "desk")
+	db := e.srvDB
+	g, err := db.CreatePeerGroup(ctx, modActor, store.PeerGroup{Name: "Sleep talk", Topic: "sleep"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, err := db.IssueGroupCode(ctx, modActor, g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	patient := store.Actor{ID: "patient:" + mine.ID, Role: "patient"}
+	now := db.Now()
+	m := store.GroupMember{ID: db.NewID(now), PatientID: mine.ID, Alias: "Owl", JoinedAt: now}
+	if err := db.Apply(ctx, patient, store.JoinGroupOp{Member: m, CodeHash: store.HashGroupCode(code)}); err != nil {
+		t.Fatal(err)
+	}
+	gp := store.GroupPost{ID: db.NewID(now), GroupID: g.ID, PatientID: mine.ID, Body: "Slept six hours", PostedAt: now}
+	if err := db.Apply(ctx, patient, store.AddGroupPostOp{Post: gp}); err != nil {
+		t.Fatal(err)
+	}
+	r := e.replica(mod, nil)
+	r.round(t)
+	if n := count(t, r.db, "SELECT COUNT(*) FROM group_posts WHERE id = ? AND patient_id = ?", gp.ID, mine.ID); n != 1 {
+		t.Fatalf("the moderator's own patient's post is on the replica %d times with the patient", n)
+	}
+	en := e.fx.Enrollments[mine.ID]
+	if err := db.UpdateEnrollment(ctx, store.System("admin"), store.UpdateEnrollmentOp{ID: en.ID, Version: en.Version, TherapistID: other.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if rep := r.round(t); rep.Revoked != 1 {
+		t.Fatalf("the round after the reassignment: %+v", rep)
+	}
+	for _, q := range []string{"SELECT COUNT(*) FROM patients WHERE id = ?", "SELECT COUNT(*) FROM enrollments WHERE patient_id = ?",
+		"SELECT COUNT(*) FROM group_posts WHERE patient_id = ?", "SELECT COUNT(*) FROM group_members WHERE patient_id = ?"} {
+		if n := count(t, r.db, q, mine.ID); n != 0 {
+			t.Errorf("the replica still holds %d rows of the patient taken away: %s", n, q)
+		}
+	}
+	queue, err := r.db.ModerationQueue(ctx, store.ActorFor(mod, "laptop"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(queue) != 1 || queue[0].ID != gp.ID || queue[0].Alias != "Owl" || queue[0].PatientID != "" {
+		t.Fatalf("the moderator's queue after the reassignment: %+v", queue)
+	}
+}
