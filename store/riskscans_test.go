@@ -260,3 +260,69 @@ func TestPulledMessageKeepsRiskScan(t *testing.T) {
 		t.Errorf("the pulled message's kept hit %q, want the phrase", h)
 	}
 }
+
+// A report tells by counting whether a text of its period lacks a kept
+// scan; one that does is found and scanned (and kept again, with its
+// text's time). A text deleted (a replica forgetting a patient) takes its
+// scan with it, so that no scan counts for a text that is not there.
+func TestReportFindsTheTextWithoutAScan(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	var ids []string
+	for _, body := range []string{"Joskus haluan kuolla.", "Haluan kuolla, en jaksa.", "Kiitos palautteesta."} {
+		m, err := f.db.SendMessage(ctx, sys, store.Message{EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, Direction: store.DirectionIn, Body: body}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, m.ID)
+	}
+	var at, sent string
+	if err := f.db.Writer().QueryRow("SELECT s.at, m.sent_at FROM risk_scans s JOIN messages m ON m.id = s.source_id WHERE s.source_id = ?", ids[2]).Scan(&at, &sent); err != nil {
+		t.Fatal(err)
+	}
+	if at != sent {
+		t.Errorf("the kept scan's time %q, the message's %q", at, sent)
+	}
+	q := store.ReportQuery{From: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)}
+	raised := func() int {
+		t.Helper()
+		// Another process each time: nothing in the queue's cache.
+		db, err := store.Open(ctx, f.db.Path(), store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		r, err := db.Report(ctx, store.System("test"), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range r.Risk.BySource {
+			if s.Source == report.SourceMessage {
+				return s.Raised
+			}
+		}
+		return 0
+	}
+	if n := raised(); n != 2 {
+		t.Fatalf("raised %d flags in messages, want 2", n)
+	}
+	if _, err := f.db.Writer().Exec("DELETE FROM risk_scans WHERE source_id = ?", ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	if n := raised(); n != 2 {
+		t.Errorf("with one scan missing, raised %d flags in messages, want 2", n)
+	}
+	if err := f.db.Writer().QueryRow("SELECT at FROM risk_scans WHERE source_id = ?", ids[1]).Scan(&at); err != nil || at == "" {
+		t.Errorf("the report kept the scan it made again: %q %v", at, err)
+	}
+	if _, err := f.db.Writer().Exec("DELETE FROM messages WHERE id = ?", ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := f.db.Writer().QueryRow("SELECT COUNT(*) FROM risk_scans WHERE source_id = ?", ids[0]).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the deleted message's scan is still kept (%d, %v)", n, err)
+	}
+	if n := raised(); n != 1 {
+		t.Errorf("after the message was deleted, raised %d flags in messages, want 1", n)
+	}
+}
