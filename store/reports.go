@@ -242,8 +242,12 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 			return err
 		}
 		for line := range strings.SplitSeq(packed.String, "\n") {
-			eid, list, _ := strings.Cut(line, " ")
-			e := &f.Enrollments[byID[eid].i]
+			eid, list, ok := strings.Cut(line, " ")
+			en, known := byID[eid]
+			if !ok || !known {
+				return fmt.Errorf("activity: %q is not an enrollment of the report and its times", line)
+			}
+			e := &f.Enrollments[en.i]
 			e.Activity = make([]time.Time, 0, strings.Count(list, ",")+1)
 			for at := range strings.SplitSeq(list, ",") {
 				t, err := reportTime(at)
@@ -330,7 +334,10 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 			if !ok {
 				return fmt.Errorf("modules: %q is not an enrollment and an exercise", line)
 			}
-			e := byID[eid]
+			e, known := byID[eid]
+			if !known {
+				return fmt.Errorf("modules: enrollment %s is not one of the report's", eid)
+			}
 			mod := moduleOf[e.pv][ex]
 			if mod == "" || seen[[2]string{eid, mod}] {
 				continue
