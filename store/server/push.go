@@ -362,8 +362,14 @@ func (s *Server) repair(ctx context.Context, actor store.Actor, op store.Op, res
 		if err != nil {
 			return
 		}
-		if len(recs) == 1 && vis.canSee(recs[0]) {
-			if it, err := itemOf(0, recs[0]); err == nil {
+		if len(recs) != 1 {
+			absent = append(absent, ref)
+			continue
+		}
+		// As a pull would send it (a post of another therapist's patient
+		// without the patient, to a moderator).
+		if rec, ok := vis.outgoing(recs[0]); ok {
+			if it, err := itemOf(0, rec); err == nil {
 				records = append(records, it)
 				if it.PatientID != "" && !slices.Contains(patients, it.PatientID) {
 					patients = append(patients, it.PatientID)
