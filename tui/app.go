@@ -434,7 +434,8 @@ func (m *Model) loadQueue(therapistID string) tea.Cmd {
 		if err != nil {
 			return queueMsg{therapistID: therapistID, err: err}
 		}
-		q.Localize(tr) // the reasons in the therapist's language, before they are sanitized
+		q.Localize(tr)       // the reasons in the therapist's language, before they are sanitized
+		q.LocalizeTitles(tr) // and the programs' and modules' titles where translated
 		common.SanitizeQueue(q)
 		msg := queueMsg{therapistID: therapistID, q: q}
 		if instruments != nil {
