@@ -355,3 +355,34 @@ func englishLangs(codes ...string) string {
 	}
 	return strings.Join(names[:len(names)-1], ", ") + ", and " + names[len(names)-1]
 }
+
+// instrumentNamesArg is a list of instruments' names (names, in their own
+// languages; ins the instruments, nil where only the id is known) as a
+// message argument: each name in the reader's language where the
+// instrument has a translation.
+func instrumentNamesArg(names []string, ins []*programs.Instrument) any {
+	own := strings.Join(names, ", ")
+	translated := false
+	for _, in := range ins {
+		if in != nil && len(in.Translations) > 0 {
+			translated = true
+		}
+	}
+	if !translated {
+		return own
+	}
+	t := langText{"": own}
+	for _, l := range i18n.Languages() {
+		in := make([]string, len(names))
+		for i, n := range names {
+			in[i] = n
+			if ins[i] != nil {
+				if x, fallback := ins[i].In(l); !fallback {
+					in[i] = x.Name()
+				}
+			}
+		}
+		t[l] = strings.Join(in, ", ")
+	}
+	return t
+}

@@ -516,18 +516,22 @@ func followUpReasons(f *facts, e *ruleEnv) []Reason {
 			return nil
 		}
 		var names []string
+		var ins []*programs.Instrument
 		for _, s := range f.program.Schedule {
 			name := s.Instrument
+			var in *programs.Instrument
 			if ms := f.series[s.Instrument]; len(ms) > 0 {
-				name = f.latest(s.Instrument).Name()
+				in = f.latest(s.Instrument)
+				name = in.Name()
 			}
 			names = append(names, name)
+			ins = append(ins, in)
 		}
 		return []Reason{{Class: ClassFollowUp, Code: ReasonFollowUpDue, Since: f.followUpDue,
 			Text: fmt.Sprintf("Follow-up due since %s: %s, %s after the end on %s", e.day(f.followUpDue), strings.Join(names, ", "),
 				plural(weeks, "week", "weeks"), e.day(f.ended)),
 			Badge: "FOLLOW-UP",
-			Msg: i18n.Msg("store.reason.follow_up_due", "Date", e.d(f.followUpDue), "Scales", strings.Join(names, ", "), "Count", weeks,
+			Msg: i18n.Msg("store.reason.follow_up_due", "Date", e.d(f.followUpDue), "Scales", instrumentNamesArg(names, ins), "Count", weeks,
 				"End", e.d(f.ended)),
 			BadgeMsg: i18n.Msg("store.badge.follow_up_due")}}
 	}
