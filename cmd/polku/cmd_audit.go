@@ -79,7 +79,7 @@ func (a *app) auditBy(ctx context.Context, db *store.DB, actor store.Actor, o *o
 		if rd.Purpose == store.PurposeNone {
 			mark = "!"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, a.local(rd.At).Format("2006-01-02 15:04:05"), rd.Pseudonym, dash(rd.Device), rd.Action, dash(rd.Detail), a.purposeName(rd.Purpose))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, a.local(rd.At).Format("2006-01-02 15:04:05"), rd.Pseudonym, dash(rd.Device), a.auditAction(rd.Action), dash(rd.Detail), a.purposeName(rd.Purpose))
 	}
 	return tw.Flush()
 }
@@ -187,4 +187,13 @@ func (a *app) purposeName(purpose string) string {
 		return a.T("cli.audit.purpose." + purpose)
 	}
 	return purpose
+}
+
+// auditAction is an audit log action in the reader's language (the JSON
+// keeps the code): "read" is said; other actions are codes.
+func (a *app) auditAction(action string) string {
+	if action == "read" {
+		return a.T("cli.audit.md.action_read")
+	}
+	return action
 }

@@ -338,7 +338,7 @@ server to answer. On the server itself: polku audit PATIENT --db STORE.`,
 			tw := newTable(a.env.stdout)
 			fmt.Fprintln(tw, a.T("cli.audit.columns"))
 			for _, r := range rows {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.local(r.At).Format("2006-01-02 15:04:05"), r.Who, dash(r.Device), r.Action, dash(r.Detail))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.local(r.At).Format("2006-01-02 15:04:05"), r.Who, dash(r.Device), a.auditAction(r.Action), dash(r.Detail))
 			}
 			return tw.Flush()
 		},
@@ -386,7 +386,7 @@ func (a *app) auditFromServer(cmd *cobra.Command, l *loginInfo, patient string) 
 	tw := newTable(a.env.stdout)
 	fmt.Fprintln(tw, a.T("cli.audit.columns"))
 	for _, r := range log.Entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.local(r.At).Format("2006-01-02 15:04:05"), r.Who, dash(r.Device), r.Action, dash(r.Detail))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.local(r.At).Format("2006-01-02 15:04:05"), r.Who, dash(r.Device), a.auditAction(r.Action), dash(r.Detail))
 	}
 	return tw.Flush()
 }
