@@ -442,8 +442,9 @@ func RenderSummaryIn(p *i18n.Printer, f *SummaryFacts) string {
 			status = f.Status
 		}
 	}
+	english := p.Lang() == i18n.EN // the English words are the facts' own
 	switch {
-	case f.endReasonMsg != nil:
+	case f.endReasonMsg != nil && !english:
 		status += " (" + RenderMessage(p, *f.endReasonMsg) + ")"
 	case f.EndReason != "":
 		status += " (" + f.EndReason + ")"
@@ -451,7 +452,7 @@ func RenderSummaryIn(p *i18n.Printer, f *SummaryFacts) string {
 	line("store.summary.outcome", "Status", status)
 	if len(f.Course) > 0 {
 		course := f.Course
-		if len(f.courseMsgs) == len(f.Course) {
+		if len(f.courseMsgs) == len(f.Course) && !english {
 			course = make([]string, len(f.courseMsgs))
 			for i, m := range f.courseMsgs {
 				course[i] = RenderMessage(p, m)
@@ -496,7 +497,7 @@ func RenderSummaryIn(p *i18n.Printer, f *SummaryFacts) string {
 	}
 	for _, r := range f.Risk {
 		what := r.What
-		if m, ok := f.riskMsgs[r.SourceID]; ok {
+		if m, ok := f.riskMsgs[r.SourceID]; ok && !english {
 			what = RenderMessage(p, m)
 		}
 		part("store.summary.risk_line", "Date", day(r.At.UTC().Format(time.DateOnly)), "What", what)

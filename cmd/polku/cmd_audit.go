@@ -151,7 +151,7 @@ func (a *app) auditMarkdown(ctx context.Context, db *store.DB, actor store.Actor
 	fmt.Fprintf(w, "# %s\n\n", p.T("cli.audit.md.title"))
 	fmt.Fprintf(w, "- %s\n", p.T("cli.audit.md.patient", "Name", mdCell(r.Patient.DisplayName), "Pseudonym", r.Patient.Pseudonym))
 	fmt.Fprintf(w, "- %s\n", p.T("cli.audit.md.period", "Period", period, "Zone", a.zoneName()))
-	fmt.Fprintf(w, "- %s\n", p.T("cli.audit.md.language", "Lang", langNameIn(p, r.Language), "Yours", dash(langNameIn(p, r.Patient.Language))))
+	fmt.Fprintf(w, "- %s\n", p.T("cli.audit.md.language", "Lang", plainLangName(p, r.Language), "Yours", dash(plainLangName(p, r.Patient.Language))))
 	fmt.Fprintf(w, "- %s\n\n", p.T("cli.audit.md.made", "When", when(a.env.now()), "Who", mdCell(actor.Handle)))
 	fmt.Fprintf(w, "%s\n\n", p.T("cli.audit.md.intro"))
 	if len(r.Reads) == 0 {

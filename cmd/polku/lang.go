@@ -53,6 +53,16 @@ func langNameIn(p *i18n.Printer, code string) string {
 	return code
 }
 
+// plainLangName is a language's name without its code, for a patient's
+// report: "suomi", "finska", "Finnish".
+func plainLangName(p *i18n.Printer, code string) string {
+	switch code {
+	case i18n.FI, i18n.SV, i18n.EN:
+		return p.T("store.lang." + code)
+	}
+	return code
+}
+
 func (a *app) yesNo(b bool) string {
 	if b {
 		return a.T("cli.word.yes")
