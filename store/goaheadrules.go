@@ -37,7 +37,7 @@ func goAheadReasons(f *facts, e *ruleEnv) []Reason {
 		out = append(out, Reason{Class: ClassOverdue, Code: ReasonGoAheadWaiting, Since: latest.at, SourceType: RiskSourceSubmit, SourceID: latest.id,
 			Text:     fmt.Sprintf("%s submitted %s: %s waits for your go-ahead", exerciseTitle(f.program, g.Screening), e.day(latest.at), g.What),
 			Badge:    "GO-AHEAD?",
-			Msg:      i18n.Msg("store.reason.go_ahead_waiting", "Exercise", exerciseTitle(f.program, g.Screening), "Date", e.d(latest.at), "What", g.What),
+			Msg:      i18n.Msg("store.reason.go_ahead_waiting", "Exercise", exerciseTitleArg(f.program, g.Screening), "Date", e.d(latest.at), "What", g.What),
 			BadgeMsg: i18n.Msg("store.badge.go_ahead_waiting")})
 	}
 	return out

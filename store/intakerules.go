@@ -300,8 +300,8 @@ func suggestPrograms(progs []*programs.Program, f suggestFacts) []ProgramSuggest
 			continue
 		}
 		if len(langs) > 0 && f.language != "" && !slices.Contains(langs, f.language) {
-			s.Notes = append(s.Notes, fmt.Sprintf("offered in %s only (the patient's language is %s)", strings.Join(langs, ", "), f.language))
-			s.NoteMsgs = append(s.NoteMsgs, i18n.Msg("store.suggest.note.language", "Languages", strings.Join(langs, ", "), "Language", f.language))
+			s.Notes = append(s.Notes, fmt.Sprintf("offered in %s only (the patient's language is %s)", englishLangs(langs...), englishLangs(f.language)))
+			s.NoteMsgs = append(s.NoteMsgs, i18n.Msg("store.suggest.note.language", "Languages", langNamesArg(langs), "Language", langName(f.language)))
 		}
 		if f.age >= 16 && f.age < 18 && maxAge == 0 {
 			s.Notes = append(s.Notes, "16-17: record the referring doctor's assessment")
@@ -410,14 +410,14 @@ func rankTherapists(list []TherapistSuggestion, language string) []TherapistSugg
 		t := &list[i]
 		t.Free = t.Capacity - t.Caseload
 		t.Speaks = language == "" || slices.Contains(t.Languages, language)
-		lang := "speaks " + language
+		lang := "speaks " + englishLangs(language)
 		if !t.Speaks {
-			lang = "does not speak " + language
+			lang = "does not speak " + englishLangs(language)
 		}
 		t.Text = fmt.Sprintf("%s: %s; %d of %d places taken, %d free; %d starting", t.Handle, lang, t.Caseload, t.Capacity, max(t.Free, 0), t.Starting)
-		speaks := i18n.Msg("store.suggest.speaks", "Language", language)
+		speaks := i18n.Msg("store.suggest.speaks", "Language", langName(language))
 		if !t.Speaks {
-			speaks = i18n.Msg("store.suggest.not_speaks", "Language", language)
+			speaks = i18n.Msg("store.suggest.not_speaks", "Language", langName(language))
 		}
 		t.Msg = i18n.Msg("store.suggest.therapist", "Handle", t.Handle, "Speaks", speaks, "Taken", t.Caseload, "Capacity", t.Capacity, "Free", max(t.Free, 0), "Starting", t.Starting)
 		if t.Free <= 0 {

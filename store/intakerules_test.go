@@ -188,7 +188,7 @@ func TestSuggestPrograms(t *testing.T) {
 	enOnly := *w.progs["gad"]
 	enOnly.Indications = &programs.Indications{ICD10: enOnly.Indications.ICD10, Languages: []string{"en"}}
 	if got := suggestPrograms([]*programs.Program{&enOnly}, suggestFacts{age: 30, language: "fi", codes: []string{"F41.1"}}); len(got[0].Notes) == 0 ||
-		!strings.Contains(got[0].Notes[0], "offered in en only") {
+		!strings.Contains(got[0].Notes[0], "offered in English only") {
 		t.Errorf("language note: %+v", got)
 	}
 }
@@ -209,7 +209,7 @@ func TestRankTherapists(t *testing.T) {
 	if strings.Join(order, " ") != "fi-free2 fi-free fi-busy sv full" {
 		t.Errorf("order %v", order)
 	}
-	if got[0].Text != "fi-free2: speaks fi; 3 of 10 places taken, 7 free; 0 starting" || !strings.Contains(got[4].Text, "full") {
+	if got[0].Text != "fi-free2: speaks Finnish; 3 of 10 places taken, 7 free; 0 starting" || !strings.Contains(got[4].Text, "full") {
 		t.Errorf("%q / %q", got[0].Text, got[4].Text)
 	}
 }
@@ -280,7 +280,7 @@ func TestSuggestionsLocalize(t *testing.T) {
 	if d.Programs[0].Title != "Vähemmän huolta" {
 		t.Errorf("fi title %q", d.Programs[0].Title)
 	}
-	if got, want := d.Therapists[0].Text, "ben: ei puhu kieltä sv; 2/80 paikkaa käytössä, 78 vapaana; 0 alkamassa"; got != want {
+	if got, want := d.Therapists[0].Text, "ben: ei puhu potilaan kieltä (ruotsi); 2/80 paikkaa käytössä, 78 vapaana; 0 alkamassa"; got != want {
 		t.Errorf("fi therapist %q, want %q", got, want)
 	}
 	d.Localize(i18n.New(i18n.SV))

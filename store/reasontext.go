@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -210,11 +211,7 @@ func DescribeEventMsg(ev EnrollmentEvent, handle func(id string) string) i18n.Me
 	case CourseTransfer:
 		what = i18n.Msg("store.event.transfer", "From", handle(ev.FromTherapist), "To", handle(ev.ToTherapist))
 	case CourseDiscontinue:
-		code := ev.ReasonCode
-		if _, ok := discontinueWords[code]; !ok || code == EndOther {
-			code = "other_reason" // "other" is a word the catalogs keep for plural forms
-		}
-		what = i18n.Msg("store.event.discontinue", "Reason", i18n.Msg("store.discontinue_reason."+code))
+		what = i18n.Msg("store.event.discontinue", "Reason", discontinueReasonMsg(ev.ReasonCode))
 	default:
 		what = i18n.Msg("store.event." + ev.Kind)
 	}
@@ -232,4 +229,160 @@ func isoDay(s string) any {
 		return dateArg{t}
 	}
 	return s
+}
+
+// contentTitles is a title of a program's content (the program, a module,
+// an exercise) in each language the program is written in, as title
+// finds it in one version; nil when the program has no translation.
+func contentTitles(p *programs.Program, title func(*programs.Program) (string, bool)) langText {
+	if p == nil || len(p.Translations) == 0 {
+		return nil
+	}
+	own, ok := title(p)
+	if !ok {
+		return nil
+	}
+	t := langText{"": own}
+	if p.Language != "" {
+		t[p.Language] = own
+	}
+	for l, tr := range p.Translations {
+		if tr == nil {
+			continue
+		}
+		if s, ok := title(tr); ok {
+			t[l] = s
+		}
+	}
+	return t
+}
+
+// exerciseTitleArg is an exercise's title as a message argument: in the
+// reader's language when the program has a translation (RenderMessage
+// picks it), else the program's own title.
+func exerciseTitleArg(p *programs.Program, id string) any {
+	t := contentTitles(p, func(q *programs.Program) (string, bool) {
+		if _, ex, ok := q.Exercise(id); ok {
+			return ex.Title, true
+		}
+		return "", false
+	})
+	if t == nil {
+		return exerciseTitle(p, id)
+	}
+	return t
+}
+
+// programTitlesOf is the program's title and the title of its module n
+// (1-based; 0: none) in each of its languages.
+func programTitlesOf(p *programs.Program, n int) (program, module langText) {
+	program = contentTitles(p, func(q *programs.Program) (string, bool) { return q.Title, true })
+	if n > 0 {
+		module = contentTitles(p, func(q *programs.Program) (string, bool) {
+			if n <= len(q.Modules) {
+				return q.Modules[n-1].Title, true
+			}
+			return "", false
+		})
+	}
+	return program, module
+}
+
+// LocalizeTitles shows the queue's program and module titles in p's
+// language where the program has a translation (the JSON keeps the
+// program's own titles, as it keeps codes: call it for a person's view).
+func (q *Queue) LocalizeTitles(p *i18n.Printer) {
+	if q == nil || p == nil {
+		return
+	}
+	for i := range q.Items {
+		it := &q.Items[i]
+		if t, ok := it.programTitles[p.Lang()]; ok {
+			it.ProgramTitle = t
+		}
+		if t, ok := it.moduleTitles[p.Lang()]; ok {
+			it.ModuleTitle = t
+		}
+	}
+}
+
+// langName is a language code as a message argument: the language's name
+// in the reader's language ("suomi", "finska", "Finnish"); a code polku
+// does not know stays as it is.
+func langName(code string) any {
+	if slices.Contains(i18n.Languages(), code) {
+		return i18n.Msg("store.lang." + code)
+	}
+	return code
+}
+
+// langNamesArg are language codes as a list the reader's language joins
+// ("Finnish and Swedish").
+func langNamesArg(codes []string) any {
+	out := make(andArg, 0, len(codes))
+	for _, c := range codes {
+		if !slices.Contains(i18n.Languages(), c) {
+			return strings.Join(codes, ", ")
+		}
+		out = append(out, i18n.Msg("store.lang."+c))
+	}
+	return out
+}
+
+// discontinueReasonMsg is a discontinuation's reason code as a message.
+func discontinueReasonMsg(code string) i18n.Message {
+	if _, ok := discontinueWords[code]; !ok || code == EndOther {
+		code = "other_reason" // "other" is a word the catalogs keep for plural forms
+	}
+	return i18n.Msg("store.discontinue_reason." + code)
+}
+
+// englishLangs is langNamesArg in English, for the English texts: "fi"
+// is "Finnish", ["fi", "sv"] "Finnish and Swedish".
+func englishLangs(codes ...string) string {
+	names := make([]string, len(codes))
+	for i, c := range codes {
+		names[i] = c
+		if n, ok := langNames[c]; ok {
+			names[i] = n
+		}
+	}
+	switch len(names) {
+	case 1:
+		return names[0]
+	case 2:
+		return names[0] + " and " + names[1]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + ", and " + names[len(names)-1]
+}
+
+// instrumentNamesArg is a list of instruments' names (names, in their own
+// languages; ins the instruments, nil where only the id is known) as a
+// message argument: each name in the reader's language where the
+// instrument has a translation.
+func instrumentNamesArg(names []string, ins []*programs.Instrument) any {
+	own := strings.Join(names, ", ")
+	translated := false
+	for _, in := range ins {
+		if in != nil && len(in.Translations) > 0 {
+			translated = true
+		}
+	}
+	if !translated {
+		return own
+	}
+	t := langText{"": own}
+	for _, l := range i18n.Languages() {
+		in := make([]string, len(names))
+		for i, n := range names {
+			in[i] = n
+			if ins[i] != nil {
+				if x, fallback := ins[i].In(l); !fallback {
+					in[i] = x.Name()
+				}
+			}
+		}
+		t[l] = strings.Join(in, ", ")
+	}
+	return t
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -58,6 +59,13 @@ type SummaryFacts struct {
 	Scores           []SummaryScore `json:"scores"`
 	Risk             []RiskEvent    `json:"risk"`
 	FollowUp         FollowUpPlan   `json:"follow_up"`
+
+	// The words of EndReason, Course and each risk's What as messages,
+	// for a reader of another language (RenderSummaryIn); the facts kept
+	// at signing are the English words above.
+	endReasonMsg *i18n.Message
+	courseMsgs   []i18n.Message
+	riskMsgs     map[string]i18n.Message // by the risk's source id
 }
 
 // SummaryScore is the first and last score of one instrument in the
@@ -156,11 +164,15 @@ func (db *DB) summaryFacts(ctx context.Context, e Enrollment, ev *EnrollmentEven
 	}
 	for _, x := range events {
 		f.Course = append(f.Course, DescribeEvent(x, handle))
+		f.courseMsgs = append(f.courseMsgs, DescribeEventMsg(x, handle))
 		if x.Kind == CourseDiscontinue {
 			f.EndReason = DiscontinueWords(x.ReasonCode)
+			m := i18n.Msg("store.summary.end_reason", "Reason", discontinueReasonMsg(x.ReasonCode), "Text", "")
 			if r := strings.TrimSpace(x.Reason); r != "" {
 				f.EndReason += ": " + r
+				m = i18n.Msg("store.summary.end_reason_text", "Reason", discontinueReasonMsg(x.ReasonCode), "Text", r)
 			}
+			f.endReasonMsg = &m
 		}
 	}
 	// What happened in the treatment: records of this enrollment up to
@@ -288,8 +300,10 @@ func (db *DB) summaryFacts(ctx context.Context, e Enrollment, ev *EnrollmentEven
 			ackOf[a.SourceID] = a
 		}
 	}
-	add := func(at time.Time, typ, id, what string) {
+	f.riskMsgs = map[string]i18n.Message{}
+	add := func(at time.Time, typ, id, what string, msg i18n.Message) {
 		r := RiskEvent{At: at, What: what, SourceType: typ, SourceID: id}
+		f.riskMsgs[id] = msg
 		if a, ok := ackOf[id]; ok {
 			t := a.AckedAt
 			r.Acknowledged, r.Action, r.By, r.AckedAt, r.Comment = true, a.Action, handle(a.TherapistID), &t, a.Comment
@@ -305,7 +319,8 @@ func (db *DB) summaryFacts(ctx context.Context, e Enrollment, ev *EnrollmentEven
 			return nil, err
 		}
 		for _, h := range in.CriticalHits(m.Answers) {
-			add(m.AnsweredAt, RiskSourceMeasure, m.ID, fmt.Sprintf("%s item %s answered %d (%s)", in.Name(), h.Item, h.Answer, h.Label))
+			add(m.AnsweredAt, RiskSourceMeasure, m.ID, fmt.Sprintf("%s item %s answered %d (%s)", in.Name(), h.Item, h.Answer, h.Label),
+				i18n.Msg("store.summary.risk_what.item", "Name", in.Name(), "Item", h.Item, "Answer", h.Answer, "Label", h.Label))
 		}
 	}
 	hits, err := db.riskHits(ctx, pol, msgIDs, subIDs)
@@ -314,12 +329,14 @@ func (db *DB) summaryFacts(ctx context.Context, e Enrollment, ev *EnrollmentEven
 	}
 	for _, id := range msgIDs {
 		if h := hits[id]; h.Phrase != "" {
-			add(msgAt[id], RiskSourceMessage, id, fmt.Sprintf("message with a phrase of the %s risk word list (%q)", h.Lang, h.Phrase))
+			add(msgAt[id], RiskSourceMessage, id, fmt.Sprintf("message with a phrase of the %s risk word list (%q)", h.Lang, h.Phrase),
+				i18n.Msg("store.summary.risk_what.message", "List", langName(h.Lang), "Phrase", strconv.Quote(h.Phrase)))
 		}
 	}
 	for _, id := range subIDs {
 		if h := hits[id]; h.Phrase != "" {
-			add(subAt[id], RiskSourceSubmit, id, fmt.Sprintf("exercise with a phrase of the %s risk word list (%q)", h.Lang, h.Phrase))
+			add(subAt[id], RiskSourceSubmit, id, fmt.Sprintf("exercise with a phrase of the %s risk word list (%q)", h.Lang, h.Phrase),
+				i18n.Msg("store.summary.risk_what.exercise", "List", langName(h.Lang), "Phrase", strconv.Quote(h.Phrase)))
 		}
 	}
 	sort.SliceStable(f.Risk, func(i, j int) bool { return f.Risk[i].At.Before(f.Risk[j].At) })
@@ -388,8 +405,9 @@ func RenderSummary(f *SummaryFacts) string {
 
 // RenderSummaryIn writes a discharge summary as markdown in p's language
 // (the therapist's: they edit and sign it). The facts the store keeps as
-// words (the end reason, the course, what a risk flag was) stay as they
-// are.
+// words (the end reason, the course, what a risk flag was) are said in
+// p's language too when the facts were just gathered (a draft); facts
+// read back from a signed summary have only their English words.
 func RenderSummaryIn(p *i18n.Printer, f *SummaryFacts) string {
 	var b strings.Builder
 	line := func(id string, kv ...any) { b.WriteString(p.T(id, kv...) + "\n") }
@@ -424,12 +442,23 @@ func RenderSummaryIn(p *i18n.Printer, f *SummaryFacts) string {
 			status = f.Status
 		}
 	}
-	if f.EndReason != "" {
+	english := p.Lang() == i18n.EN // the English words are the facts' own
+	switch {
+	case f.endReasonMsg != nil && !english:
+		status += " (" + RenderMessage(p, *f.endReasonMsg) + ")"
+	case f.EndReason != "":
 		status += " (" + f.EndReason + ")"
 	}
 	line("store.summary.outcome", "Status", status)
 	if len(f.Course) > 0 {
-		line("store.summary.course", "Course", strings.Join(f.Course, "; "))
+		course := f.Course
+		if len(f.courseMsgs) == len(f.Course) && !english {
+			course = make([]string, len(f.courseMsgs))
+			for i, m := range f.courseMsgs {
+				course[i] = RenderMessage(p, m)
+			}
+		}
+		line("store.summary.course", "Course", strings.Join(course, "; "))
 	}
 	b.WriteString("\n")
 	line("store.summary.work")
@@ -467,7 +496,11 @@ func RenderSummaryIn(p *i18n.Printer, f *SummaryFacts) string {
 		line("store.summary.no_risk")
 	}
 	for _, r := range f.Risk {
-		part("store.summary.risk_line", "Date", day(r.At.UTC().Format(time.DateOnly)), "What", r.What)
+		what := r.What
+		if m, ok := f.riskMsgs[r.SourceID]; ok && !english {
+			what = RenderMessage(p, m)
+		}
+		part("store.summary.risk_line", "Date", day(r.At.UTC().Format(time.DateOnly)), "What", what)
 		if r.Acknowledged {
 			part("store.summary.acked", "Date", day(r.AckedAt.UTC().Format(time.DateOnly)), "By", r.By, "Action", r.Action)
 		} else {

@@ -111,23 +111,26 @@ type ScorePoint struct {
 
 // QueueItem is one patient in a therapist's queue.
 type QueueItem struct {
-	PatientID    string     `json:"patient_id"`
-	Pseudonym    string     `json:"pseudonym"`
-	DisplayName  string     `json:"display_name"`
-	EnrollmentID string     `json:"enrollment_id"`
-	TherapistID  string     `json:"therapist_id"`
-	Status       string     `json:"status"`
-	ProgramID    string     `json:"program_id"`
-	ProgramTitle string     `json:"program_title"`
-	Week         int        `json:"week"`
-	Weeks        int        `json:"weeks"`
-	ModuleTitle  string     `json:"module_title,omitempty"`
-	StartDate    string     `json:"start_date"`
-	PlannedEnd   string     `json:"planned_end"`
-	LastActive   *time.Time `json:"last_active,omitempty"`
-	Waiting      int        `json:"waiting"` // submissions without feedback
-	Unread       int        `json:"unread"`  // patient messages not yet read
-	Instrument   string     `json:"instrument,omitempty"`
+	PatientID    string `json:"patient_id"`
+	Pseudonym    string `json:"pseudonym"`
+	DisplayName  string `json:"display_name"`
+	EnrollmentID string `json:"enrollment_id"`
+	TherapistID  string `json:"therapist_id"`
+	Status       string `json:"status"`
+	ProgramID    string `json:"program_id"`
+	ProgramTitle string `json:"program_title"`
+	Week         int    `json:"week"`
+	Weeks        int    `json:"weeks"`
+	ModuleTitle  string `json:"module_title,omitempty"`
+	// programTitles and moduleTitles are the titles in each language of
+	// the program (Queue.LocalizeTitles shows them).
+	programTitles, moduleTitles langText
+	StartDate                   string     `json:"start_date"`
+	PlannedEnd                  string     `json:"planned_end"`
+	LastActive                  *time.Time `json:"last_active,omitempty"`
+	Waiting                     int        `json:"waiting"` // submissions without feedback
+	Unread                      int        `json:"unread"`  // patient messages not yet read
+	Instrument                  string     `json:"instrument,omitempty"`
 	// Validated says whether Instrument is a validated scale; the series
 	// is a validated one whenever the patient has answered one. Nil (absent
 	// in JSON) when the item has no score series.
@@ -846,6 +849,9 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 	}
 	if te.unlocked > 0 && te.unlocked <= len(p.Modules) {
 		it.ModuleTitle = p.Modules[te.unlocked-1].Title
+		it.programTitles, it.moduleTitles = programTitlesOf(p, te.unlocked)
+	} else {
+		it.programTitles, _ = programTitlesOf(p, 0)
 	}
 	if !f.last.IsZero() {
 		l := f.last

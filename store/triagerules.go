@@ -197,7 +197,7 @@ func riskReasons(f *facts, e *ruleEnv) []Reason {
 				EnrollmentID: f.enrollmentID, Phrase: h.Phrase, Lang: h.Lang,
 				Text:     fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): exercise '%s' of %s contains %s, not yet acknowledged%s", exerciseTitle(f.program, s.exercise), e.day(s.at), phrase(h), origin),
 				Badge:    "RISK? ex",
-				Msg:      i18n.Msg("store.reason.risk_exercise", "Exercise", exerciseTitle(f.program, s.exercise), "Date", e.d(s.at), "Phrase", phraseMsg(h), "Origin", originMsg),
+				Msg:      i18n.Msg("store.reason.risk_exercise", "Exercise", exerciseTitleArg(f.program, s.exercise), "Date", e.d(s.at), "Phrase", phraseMsg(h), "Origin", originMsg),
 				BadgeMsg: i18n.Msg("store.badge.risk_exercise")})
 		}
 	}
@@ -207,7 +207,7 @@ func riskReasons(f *facts, e *ruleEnv) []Reason {
 				EnrollmentID: f.enrollmentID, Phrase: h.Phrase, Lang: h.Lang,
 				Text:     fmt.Sprintf("Possible risk (word-list heuristic, can be wrong): diary '%s' entry of %s contains %s, not yet acknowledged%s", exerciseTitle(f.program, d.exercise), e.day(d.at), phrase(h), origin),
 				Badge:    "RISK? diary",
-				Msg:      i18n.Msg("store.reason.risk_diary", "Exercise", exerciseTitle(f.program, d.exercise), "Date", e.d(d.at), "Phrase", phraseMsg(h), "Origin", originMsg),
+				Msg:      i18n.Msg("store.reason.risk_diary", "Exercise", exerciseTitleArg(f.program, d.exercise), "Date", e.d(d.at), "Phrase", phraseMsg(h), "Origin", originMsg),
 				BadgeMsg: i18n.Msg("store.badge.risk_diary")})
 		}
 	}
@@ -236,13 +236,13 @@ func feedbackReasons(f *facts, e *ruleEnv) []Reason {
 			out = append(out, Reason{Class: ClassOverdue, Code: ReasonFeedbackOverdue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
 				Text:     fmt.Sprintf("Exercise '%s' submitted %s, %s", title, e.day(s.at), e.lateness(s.at, limit, words)),
 				Badge:    fmt.Sprintf("FB %dd!", days),
-				Msg:      i18n.Msg("store.reason.feedback_overdue", "Exercise", title, "Date", e.d(s.at), "Late", e.latenessMsg(s.at, limit)),
+				Msg:      i18n.Msg("store.reason.feedback_overdue", "Exercise", exerciseTitleArg(f.program, s.exercise), "Date", e.d(s.at), "Late", e.latenessMsg(s.at, limit)),
 				BadgeMsg: i18n.Msg("store.badge.feedback_overdue", "Days", days)})
 		} else {
 			out = append(out, Reason{Class: ClassDue, Code: ReasonFeedbackDue, Since: s.at, SourceType: RiskSourceSubmit, SourceID: s.id,
 				Text:     fmt.Sprintf("Exercise '%s' submitted %s, feedback due %s", title, e.day(s.at), e.dueWithin(s.at, limit)),
 				Badge:    "FB " + shortAge(e.now.Sub(s.at)),
-				Msg:      i18n.Msg("store.reason.feedback_due", "Exercise", title, "Date", e.d(s.at), "Due", e.dueWithinMsg(s.at, limit)),
+				Msg:      i18n.Msg("store.reason.feedback_due", "Exercise", exerciseTitleArg(f.program, s.exercise), "Date", e.d(s.at), "Due", e.dueWithinMsg(s.at, limit)),
 				BadgeMsg: i18n.Msg("store.badge.feedback_due", "Age", shortAgeMsg(e.now.Sub(s.at)))})
 		}
 	}
@@ -516,18 +516,22 @@ func followUpReasons(f *facts, e *ruleEnv) []Reason {
 			return nil
 		}
 		var names []string
+		var ins []*programs.Instrument
 		for _, s := range f.program.Schedule {
 			name := s.Instrument
+			var in *programs.Instrument
 			if ms := f.series[s.Instrument]; len(ms) > 0 {
-				name = f.latest(s.Instrument).Name()
+				in = f.latest(s.Instrument)
+				name = in.Name()
 			}
 			names = append(names, name)
+			ins = append(ins, in)
 		}
 		return []Reason{{Class: ClassFollowUp, Code: ReasonFollowUpDue, Since: f.followUpDue,
 			Text: fmt.Sprintf("Follow-up due since %s: %s, %s after the end on %s", e.day(f.followUpDue), strings.Join(names, ", "),
 				plural(weeks, "week", "weeks"), e.day(f.ended)),
 			Badge: "FOLLOW-UP",
-			Msg: i18n.Msg("store.reason.follow_up_due", "Date", e.d(f.followUpDue), "Scales", strings.Join(names, ", "), "Count", weeks,
+			Msg: i18n.Msg("store.reason.follow_up_due", "Date", e.d(f.followUpDue), "Scales", instrumentNamesArg(names, ins), "Count", weeks,
 				"End", e.d(f.ended)),
 			BadgeMsg: i18n.Msg("store.badge.follow_up_due")}}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +31,10 @@ import (
 type Model struct {
 	c    *common.Common
 	opts Options
+
+	// keyCache and statusCache keep the key line and the status bar
+	// between frames that do not change them.
+	keyCache, statusCache lineCache
 
 	stack    []common.Page
 	width    int
@@ -434,7 +439,8 @@ func (m *Model) loadQueue(therapistID string) tea.Cmd {
 		if err != nil {
 			return queueMsg{therapistID: therapistID, err: err}
 		}
-		q.Localize(tr) // the reasons in the therapist's language, before they are sanitized
+		q.Localize(tr)       // the reasons in the therapist's language, before they are sanitized
+		q.LocalizeTitles(tr) // and the programs' and modules' titles where translated
 		common.SanitizeQueue(q)
 		msg := queueMsg{therapistID: therapistID, q: q}
 		if instruments != nil {
@@ -875,32 +881,68 @@ func (m *Model) messageLine(top common.Page) string {
 			global = append(global, g.Back)
 		}
 	}
-	// The way to help (and out) stays on the line in every language: when
-	// the line is too wide, the page's last keys give way (? lists them).
-	h := m.help
-	h.Width = 0 // measured here, not cut by the help model
-	line := h.ShortHelpView(append(keys, global...))
-	for len(keys) > 1 && len(global) > 0 && m.width > 0 && ansi.StringWidth(line) > m.width {
-		keys = keys[:len(keys)-1]
-		line = h.ShortHelpView(append(keys, global...))
+	var ck strings.Builder
+	ck.WriteString(strconv.Itoa(m.width))
+	for _, b := range append(keys, global...) {
+		if b.Enabled() {
+			ck.WriteString("\x00" + b.Help().Key + "\x01" + b.Help().Desc)
+		}
 	}
-	return common.Truncate(line, m.width)
+	ck.WriteString("\x00" + strconv.Itoa(len(keys)))
+	return m.keyCache.get(ck.String(), func() string {
+		// The way to help (and out) stays on the line in every language:
+		// when the line is too wide, the page's last keys give way (?
+		// lists them).
+		h := m.help
+		h.Width = 0 // measured here, not cut by the help model
+		line := h.ShortHelpView(append(keys, global...))
+		for len(keys) > 1 && len(global) > 0 && m.width > 0 && ansi.StringWidth(line) > m.width {
+			keys = keys[:len(keys)-1]
+			line = h.ShortHelpView(append(keys, global...))
+		}
+		return common.Truncate(line, m.width)
+	})
 }
 
+// lineCache keeps the last rendering of a line whose words and width
+// did not change: the key line and the status bar are the same on most
+// frames, and drawing them (styles, widths of non-ASCII text) costs more
+// than saying what is on them.
+type lineCache struct {
+	key, line string
+}
+
+// get is the cached line for key, or render's, kept for next time.
+func (c *lineCache) get(key string, render func() string) string {
+	if c.key != key || c.line == "" {
+		c.key, c.line = key, render()
+	}
+	return c.line
+}
+
+// The status bar's parts, by style.
+const (
+	statusPlain = iota
+	statusLive
+	statusErr
+	statusKey
+)
+
 func (m *Model) statusBar() string {
-	st := m.c.Styles
 	now := m.c.Now()
-	sep := st.Status.Render(" │ ")
-	left := st.StatusKey.Render(" "+m.c.Therapist.Handle) + st.Status.Render(" · "+m.opts.StoreLabel)
-	var right []string
+	type part struct {
+		style int
+		text  string
+	}
+	var right []part
 	if m.newActivity > 0 {
-		right = append(right, st.StatusLive.Render("● "+m.c.T("tui.status.new", "Count", m.newActivity)))
+		right = append(right, part{statusLive, "● " + m.c.T("tui.status.new", "Count", m.newActivity)})
 	} else {
-		right = append(right, st.Status.Render("● "+m.c.T("tui.status.live")))
+		right = append(right, part{statusPlain, "● " + m.c.T("tui.status.live")})
 	}
 	if m.meter.patientID != "" {
 		total := m.meter.stored + m.pending(now)
-		right = append(right, st.Status.Render("⏱ "+m.c.T("tui.status.time_this_week", "Time", m.c.Minutes(total), "Name", common.FirstName(m.meter.name))))
+		right = append(right, part{statusPlain, "⏱ " + m.c.T("tui.status.time_this_week", "Time", m.c.Minutes(total), "Name", common.FirstName(m.meter.name))})
 	}
 	if s := m.syncStatus; s != nil && m.opts.Sync != nil {
 		var parts []string
@@ -920,27 +962,42 @@ func (m *Model) statusBar() string {
 		}
 		text := strings.Join(parts, " · ")
 		if s.Err != "" || !s.Online || s.Conflicts > 0 {
-			right = append(right, st.StatusErr.Render(text))
+			right = append(right, part{statusErr, text})
 		} else {
-			right = append(right, st.Status.Render(text))
+			right = append(right, part{statusPlain, text})
 		}
 	}
 	if m.opts.Demo {
-		right = append(right, st.StatusKey.Render(m.c.T("tui.status.demo")))
+		right = append(right, part{statusKey, m.c.T("tui.status.demo")})
 	}
-	r := strings.Join(right, sep) + st.Status.Render(" ")
-	rw := lipgloss.Width(r)
-	lw := m.width - rw
-	if lw < 12 {
-		// Too narrow for everything: keep the essentials on the right.
-		r = common.Truncate(r, m.width-12)
-		lw = m.width - lipgloss.Width(r)
+	var key strings.Builder
+	key.WriteString(strconv.Itoa(m.width) + "\x00" + m.c.Therapist.Handle + "\x00" + m.opts.StoreLabel)
+	for _, p := range right {
+		key.WriteString("\x00" + strconv.Itoa(p.style) + p.text)
 	}
-	l := common.Truncate(left, lw)
-	if gap := lw - lipgloss.Width(l); gap > 0 {
-		l += st.Status.Render(strings.Repeat(" ", gap))
-	}
-	return l + r
+	return m.statusCache.get(key.String(), func() string {
+		st := m.c.Styles
+		styles := [...]lipgloss.Style{statusPlain: st.Status, statusLive: st.StatusLive, statusErr: st.StatusErr, statusKey: st.StatusKey}
+		sep := st.Status.Render(" │ ")
+		left := st.StatusKey.Render(" "+m.c.Therapist.Handle) + st.Status.Render(" · "+m.opts.StoreLabel)
+		rendered := make([]string, len(right))
+		for i, p := range right {
+			rendered[i] = styles[p.style].Render(p.text)
+		}
+		r := strings.Join(rendered, sep) + st.Status.Render(" ")
+		rw := lipgloss.Width(r)
+		lw := m.width - rw
+		if lw < 12 {
+			// Too narrow for everything: keep the essentials on the right.
+			r = common.Truncate(r, m.width-12)
+			lw = m.width - lipgloss.Width(r)
+		}
+		l := common.Truncate(left, lw)
+		if gap := lw - lipgloss.Width(l); gap > 0 {
+			l += st.Status.Render(strings.Repeat(" ", gap))
+		}
+		return l + r
+	})
 }
 
 // flushSync saves what is unsaved after the program has ended: drafts of

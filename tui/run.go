@@ -148,7 +148,10 @@ func newCommon(ctx context.Context, opts Options) *common.Common {
 	own := common.NewOwnWrites()
 	th := opts.Therapist
 	th.Name, th.Handle = sanitize.Line(th.Name), sanitize.Line(th.Handle) // shown; the team stays as stored (a supervisor's query)
-	tr := i18n.New(opts.Lang)
+	// The workbench says nothing of the command line's help texts (the
+	// clihelp catalogs, the largest): it does not parse them, and shares
+	// the catalogs the command that started it has parsed already.
+	tr := i18n.NewExcept(opts.Lang, "clihelp")
 	return &common.Common{
 		Ctx:       ctx,
 		Store:     common.Track(opts.Store, own),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,22 +15,22 @@ import (
 // auditPeriod reads --from and --to as days; to is returned as the start
 // of the day after (exclusive). Zero: no bound. inZone moves the days to
 // the service's zone once the store is open.
-func auditPeriod(from, to string) (time.Time, time.Time, error) {
+func (a *app) auditPeriod(from, to string) (time.Time, time.Time, error) {
 	var f, t time.Time
 	var err error
 	if from != "" {
 		if f, err = time.Parse(time.DateOnly, from); err != nil {
-			return f, t, usagef("--from %q: want a date as YYYY-MM-DD", from)
+			return f, t, usagef("%s", a.T("cli.audit.bad_day", "Flag", "--from", "Value", strconv.Quote(from)))
 		}
 	}
 	if to != "" {
 		if t, err = time.Parse(time.DateOnly, to); err != nil {
-			return f, t, usagef("--to %q: want a date as YYYY-MM-DD", to)
+			return f, t, usagef("%s", a.T("cli.audit.bad_day", "Flag", "--to", "Value", strconv.Quote(to)))
 		}
 		t = t.AddDate(0, 0, 1)
 	}
 	if !f.IsZero() && !t.IsZero() && !t.After(f) {
-		return f, t, usagef("--to %s is before --from %s", to, from)
+		return f, t, usagef("%s", a.T("cli.audit.to_before_from", "To", to, "From", from))
 	}
 	return f, t, nil
 }
@@ -57,7 +58,7 @@ func (a *app) zoneName() string {
 func (a *app) auditBy(ctx context.Context, db *store.DB, actor store.Actor, o *output, handle string, from, to time.Time) error {
 	r, err := db.UserAccess(ctx, actor, handle, from, to, "cli:audit --by")
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no user with handle %q (see 'polku therapists list')", handle)
+		return errors.New(a.T("cli.audit.no_user", "Handle", strconv.Quote(handle)))
 	}
 	if err != nil {
 		return err
@@ -65,20 +66,20 @@ func (a *app) auditBy(ctx context.Context, db *store.DB, actor store.Actor, o *o
 	if o.json() {
 		return writeJSON(a.env.stdout, r)
 	}
-	team := ""
+	who := a.roleName(r.User.Role)
 	if r.User.Team != "" {
-		team = ", team " + r.User.Team
+		who = a.T("cli.audit.by.role_team", "Role", who, "Team", r.User.Team)
 	}
-	fmt.Fprintf(a.env.stdout, "Reads by %s (%s, %s%s): %d; %d of patients %s was not assigned to at the time (marked !)\n\n",
-		r.User.Handle, r.User.Name, r.User.Role, team, len(r.Reads), r.Unassigned, r.User.Handle)
+	fmt.Fprintf(a.env.stdout, "%s\n\n", a.T("cli.audit.by.heading", "Handle", r.User.Handle, "Name", r.User.Name, "Who", who,
+		"Reads", len(r.Reads), "Count", r.Unassigned))
 	tw := newTable(a.env.stdout)
-	fmt.Fprintln(tw, "\tWHEN\tPATIENT\tDEVICE\tACTION\tWHAT\tPURPOSE")
+	fmt.Fprintln(tw, "\t"+a.T("cli.audit.by.columns"))
 	for _, rd := range r.Reads {
 		mark := ""
 		if rd.Purpose == store.PurposeNone {
 			mark = "!"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, a.local(rd.At).Format("2006-01-02 15:04:05"), rd.Pseudonym, dash(rd.Device), rd.Action, dash(rd.Detail), rd.Purpose)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, a.local(rd.At).Format("2006-01-02 15:04:05"), rd.Pseudonym, dash(rd.Device), a.auditAction(rd.Action), dash(rd.Detail), a.purposeName(rd.Purpose))
 	}
 	return tw.Flush()
 }
@@ -112,7 +113,7 @@ func mdCell(s string) string {
 // is in and the patient's language are both stated.
 func (a *app) auditMarkdown(ctx context.Context, db *store.DB, actor store.Actor, ref string, from, to time.Time) error {
 	if actor.Role != store.RoleAdmin {
-		return fmt.Errorf("%s is a %s: the patient's access report is for admins only: %w", actor.Handle, actor.Role, store.ErrForbidden)
+		return fmt.Errorf("%s: %w", a.T("cli.audit.admins_only", "Handle", actor.Handle, "Role", a.roleName(actor.Role)), store.ErrForbidden)
 	}
 	pt, err := db.ResolvePatient(ctx, ref)
 	if err != nil {
@@ -150,7 +151,7 @@ func (a *app) auditMarkdown(ctx context.Context, db *store.DB, actor store.Actor
 	fmt.Fprintf(w, "# %s\n\n", p.T("cli.audit.md.title"))
 	fmt.Fprintf(w, "- %s\n", p.T("cli.audit.md.patient", "Name", mdCell(r.Patient.DisplayName), "Pseudonym", r.Patient.Pseudonym))
 	fmt.Fprintf(w, "- %s\n", p.T("cli.audit.md.period", "Period", period, "Zone", a.zoneName()))
-	fmt.Fprintf(w, "- %s\n", p.T("cli.audit.md.language", "Lang", r.Language, "Yours", dash(r.Patient.Language)))
+	fmt.Fprintf(w, "- %s\n", p.T("cli.audit.md.language", "Lang", plainLangName(p, r.Language), "Yours", dash(plainLangName(p, r.Patient.Language))))
 	fmt.Fprintf(w, "- %s\n\n", p.T("cli.audit.md.made", "When", when(a.env.now()), "Who", mdCell(actor.Handle)))
 	fmt.Fprintf(w, "%s\n\n", p.T("cli.audit.md.intro"))
 	if len(r.Reads) == 0 {
@@ -176,4 +177,23 @@ func (a *app) auditMarkdown(ctx context.Context, db *store.DB, actor store.Actor
 			mdCell(rd.Team), mdCell(what), mdCell(rd.Device), mdCell(purposeText(p, rd.Purpose)))
 	}
 	return nil
+}
+
+// purposeName is a read's purpose in the reader's language (the JSON
+// keeps the code).
+func (a *app) purposeName(purpose string) string {
+	switch purpose {
+	case store.PurposeCare, store.PurposeSupervision, store.PurposeAdministration, store.PurposeNone:
+		return a.T("cli.audit.purpose." + purpose)
+	}
+	return purpose
+}
+
+// auditAction is an audit log action in the reader's language (the JSON
+// keeps the code): "read" is said; other actions are codes.
+func (a *app) auditAction(action string) string {
+	if action == "read" {
+		return a.T("cli.audit.md.action_read")
+	}
+	return action
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -119,6 +120,10 @@ func (a *app) courseCmd(kind string) *cobra.Command {
 				return err
 			}
 			c.EnrollmentID, c.Version = e.ID, e.Version
+			// The discharge summary draft an end writes is in the language of
+			// the person ending it (--lang, their own setting, then the
+			// environment), as the workbench's course dialog writes it.
+			c.Lang = a.p.Lang()
 			if cmd.Flags().Changed("if-version") {
 				c.Version = ifVersion
 			}
@@ -131,7 +136,7 @@ func (a *app) courseCmd(kind string) *cobra.Command {
 			}
 			r, err := w.db.StepCourse(ctx, actor, c)
 			if err != nil {
-				return describeCourseError(err)
+				return a.describeCourseError(err)
 			}
 			after := r.Enrollment
 			res := courseResult{Enrollment: after, Event: r.Event, Draft: r.DraftID}
@@ -191,11 +196,10 @@ func (a *app) printCourse(ctx context.Context, db *store.DB, res courseResult) {
 }
 
 // describeCourseError adds the next step to a refused change.
-func describeCourseError(err error) error {
+func (a *app) describeCourseError(err error) error {
 	var ce *store.ConflictError
 	if errors.As(err, &ce) {
-		return fmt.Errorf("enrollment %s changed meanwhile (version %d, you had %d): check it with 'polku enrollments show %s' and try again: %w",
-			ce.ID, ce.Current, ce.Want, ce.ID, store.ErrConflict)
+		return fmt.Errorf("%s: %w", a.T("cli.course.changed_meanwhile", "ID", ce.ID, "Current", ce.Current, "Want", ce.Want), store.ErrConflict)
 	}
 	return err
 }
@@ -223,9 +227,9 @@ func (a *app) findEnrollment(ctx context.Context, db *store.DB, actor store.Acto
 		}
 	}
 	if finished {
-		return store.Enrollment{}, fmt.Errorf("patient %s has no completed or discontinued treatment: %w", p.Pseudonym, store.ErrNotFound)
+		return store.Enrollment{}, fmt.Errorf("%s: %w", a.T("cli.course.none_finished", "Patient", p.Pseudonym), store.ErrNotFound)
 	}
-	return store.Enrollment{}, fmt.Errorf("patient %s has no current treatment (active or scheduled): give the enrollment id: %w", p.Pseudonym, store.ErrNotFound)
+	return store.Enrollment{}, fmt.Errorf("%s: %w", a.T("cli.course.none_current", "Patient", p.Pseudonym), store.ErrNotFound)
 }
 
 // writeStore is a store to change: the local one, or the replica of the
@@ -250,7 +254,7 @@ func (a *app) openWrite(ctx context.Context) (*writeStore, error) {
 			if eng.Status().LastSync.IsZero() {
 				if _, err := eng.Round(ctx); err != nil {
 					db.Close()
-					return nil, fmt.Errorf("the first sync of the replica failed: %w", err)
+					return nil, fmt.Errorf("%s: %w", a.T("cli.sync.first_failed"), err)
 				}
 			}
 			th, err := db.Therapist(ctx, l.TherapistID)
@@ -260,7 +264,7 @@ func (a *app) openWrite(ctx context.Context) (*writeStore, error) {
 			}
 			if h := a.handle(); h != "" && h != th.Handle {
 				db.Close()
-				return nil, usagef("signed in to %s as %s, not %s: change a local store with --db, or 'polku login' as %s", l.Server, th.Handle, h, h)
+				return nil, usagef("%s", a.T("cli.course.signed_in_as", "Server", l.Server, "Handle", th.Handle, "Want", h))
 			}
 			a.as = th.Handle
 			a.useZoneOf(ctx, db)
@@ -281,7 +285,7 @@ func (w *writeStore) push(ctx context.Context, id string) string {
 		return string(syncer.Delivered)
 	}
 	if _, err := w.eng.Round(ctx); err != nil {
-		fmt.Fprintf(w.a.env.stderr, "polku: could not reach the server (%v)\n", err)
+		fmt.Fprintf(w.a.env.stderr, "polku: %s\n", w.a.T("cli.course.not_reached", "Err", netMessage(w.a.p, err)))
 	}
 	d, err := syncer.DeliveryOf(ctx, w.db, id)
 	if err != nil {
@@ -392,7 +396,7 @@ summary'.`,
 					return fmt.Errorf("--file: %w", err)
 				}
 				if body = string(b); strings.TrimSpace(body) == "" {
-					return usagef("--file %s is empty: write the summary first", file)
+					return usagef("%s", a.T("cli.course.file_empty", "File", file))
 				}
 			}
 			w, err := a.openWrite(ctx)
@@ -448,7 +452,7 @@ func (a *app) editDraft(ctx context.Context, db *store.DB, actor store.Actor, en
 		editor = a.env.getenv("EDITOR")
 	}
 	if editor == "" {
-		return "", usagef("no editor: set VISUAL or EDITOR, or sign a text with --file")
+		return "", usagef("%s", a.T("cli.course.no_editor"))
 	}
 	d, err := db.SummaryDraftIn(ctx, actor, enrollmentID, a.p.Lang())
 	if err != nil {
@@ -467,7 +471,7 @@ func (a *app) editDraft(ctx context.Context, db *store.DB, actor store.Actor, en
 	c := exec.CommandContext(ctx, parts[0], append(parts[1:], path)...)
 	c.Stdin, c.Stdout, c.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if err := c.Run(); err != nil {
-		return "", fmt.Errorf("the editor %s failed: %w (the draft is kept)", parts[0], err)
+		return "", errors.New(a.T("cli.course.editor_failed", "Editor", parts[0], "Err", err.Error()))
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -478,7 +482,7 @@ func (a *app) editDraft(ctx context.Context, db *store.DB, actor store.Actor, en
 		return "", err
 	}
 	if strings.TrimSpace(d.Body) == "" {
-		return "", usagef("the summary is empty: nothing signed (the draft is kept)")
+		return "", usagef("%s", a.T("cli.course.summary_empty"))
 	}
 	return d.Body, nil
 }
@@ -496,7 +500,7 @@ log.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "md" && format != "json" {
-				return usagef("--format must be md or json, not %q", format)
+				return usagef("%s", a.T("cli.course.bad_format", "Value", strconv.Quote(format)))
 			}
 			ctx, db, _, err := a.begin(cmd)
 			if err != nil {

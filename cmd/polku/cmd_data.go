@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -262,25 +263,25 @@ server to answer. On the server itself: polku audit PATIENT --db STORE.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			switch {
 			case by != "" && len(args) > 0:
-				return usagef("--by lists what one user read: give no patient with it (got %q)", strings.Join(args, " "))
+				return usagef("%s", a.T("cli.audit.by_and_patient", "Got", strconv.Quote(strings.Join(args, " "))))
 			case by == "" && len(args) == 0:
-				return usagef("say which patient: polku audit PATIENT, or polku audit --by HANDLE")
+				return usagef("%s", a.T("cli.audit.which"))
 			case len(args) > 1:
-				return usagef("one patient at a time (got %q)", strings.Join(args, " "))
+				return usagef("%s", a.T("cli.audit.one_patient", "Got", strconv.Quote(strings.Join(args, " "))))
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "" && format != "md" {
-				return usagef("--format must be md, not %q", format)
+				return usagef("%s", a.T("cli.audit.bad_format", "Value", strconv.Quote(format)))
 			}
 			if by != "" && format != "" {
-				return usagef("--format md is the patient's report; --by lists as a table or --output json")
+				return usagef("%s", a.T("cli.audit.format_and_by"))
 			}
 			if (from != "" || to != "") && by == "" && format == "" {
-				return usagef("--from and --to go with --format md or --by")
+				return usagef("%s", a.T("cli.audit.period_needs"))
 			}
-			fromT, toT, err := auditPeriod(from, to)
+			fromT, toT, err := a.auditPeriod(from, to)
 			if err != nil {
 				return err
 			}
@@ -335,9 +336,9 @@ server to answer. On the server itself: polku audit PATIENT --db STORE.`,
 				return writeJSON(a.env.stdout, rows)
 			}
 			tw := newTable(a.env.stdout)
-			fmt.Fprintln(tw, "WHEN\tWHO\tDEVICE\tACTION\tWHAT")
+			fmt.Fprintln(tw, a.T("cli.audit.columns"))
 			for _, r := range rows {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.local(r.At).Format("2006-01-02 15:04:05"), r.Who, dash(r.Device), r.Action, dash(r.Detail))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.local(r.At).Format("2006-01-02 15:04:05"), r.Who, dash(r.Device), a.auditAction(r.Action), dash(r.Detail))
 			}
 			return tw.Flush()
 		},
@@ -359,7 +360,7 @@ func (a *app) auditFromServer(cmd *cobra.Command, l *loginInfo, patient string) 
 		return err
 	}
 	if h := a.handle(); h != "" && h != l.Handle {
-		return usagef("signed in to %s as %s, not %s: read a local store with --db, or 'polku login' as %s", l.Server, l.Handle, h, h)
+		return usagef("%s", a.T("cli.audit.signed_in_as", "Server", l.Server, "Handle", l.Handle, "Want", h))
 	}
 	c, err := client.New(l.Server, l.Token, client.Options{})
 	if err != nil {
@@ -369,12 +370,10 @@ func (a *app) auditFromServer(cmd *cobra.Command, l *loginInfo, patient string) 
 	if err != nil {
 		var ce *client.Error
 		if errors.As(err, &ce) && ce.Status == http.StatusNotFound && ce.Code == api.CodeNotFound && strings.HasPrefix(ce.Message, "no such endpoint") {
-			return fmt.Errorf("the server at %s is older and cannot send an access report; the replica has only this device's reads, "+
-				"so none is shown: on the server, run polku audit %s --db STORE", l.Server, patient)
+			return errors.New(a.T("cli.audit.server_older", "Server", l.Server, "Patient", patient))
 		}
 		if client.IsOffline(err) {
-			return fmt.Errorf("the access report is kept by the server and it did not answer (%v); the replica has only this device's reads, "+
-				"so none is shown: try again when %s answers, or on the server run polku audit %s --db STORE", err, l.Server, patient)
+			return errors.New(a.T("cli.audit.server_silent", "Err", netMessage(a.p, err), "Server", l.Server, "Patient", patient))
 		}
 		return err
 	}
@@ -385,9 +384,9 @@ func (a *app) auditFromServer(cmd *cobra.Command, l *loginInfo, patient string) 
 		return writeJSON(a.env.stdout, log.Entries)
 	}
 	tw := newTable(a.env.stdout)
-	fmt.Fprintln(tw, "WHEN\tWHO\tDEVICE\tACTION\tWHAT")
+	fmt.Fprintln(tw, a.T("cli.audit.columns"))
 	for _, r := range log.Entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.local(r.At).Format("2006-01-02 15:04:05"), r.Who, dash(r.Device), r.Action, dash(r.Detail))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.local(r.At).Format("2006-01-02 15:04:05"), r.Who, dash(r.Device), a.auditAction(r.Action), dash(r.Detail))
 	}
 	return tw.Flush()
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"polku/internal/i18n"
 	"polku/store"
 	"polku/store/api"
 )
@@ -706,7 +707,7 @@ func (a *app) postStatus(s string) string {
 // groupPoster is a simulated patient who can post to their peer groups.
 type groupPoster interface {
 	// groupPost posts to one of the patient's groups ("" when they are in none).
-	groupPost(ctx context.Context, rnd *rand.Rand) (string, error)
+	groupPost(ctx context.Context, rnd *rand.Rand) (i18n.Message, error)
 }
 
 func isGroupPoster(p portal) bool {
@@ -722,23 +723,23 @@ var simPosts = []string{
 	"I tried the breathing exercise on the bus and nobody noticed :)",
 }
 
-func (p httpPortal) groupPost(ctx context.Context, rnd *rand.Rand) (string, error) {
+func (p httpPortal) groupPost(ctx context.Context, rnd *rand.Rand) (i18n.Message, error) {
 	l, err := p.c.Groups(ctx)
 	if err != nil || len(l.Groups) == 0 {
-		return "", err
+		return i18n.Message{}, err
 	}
 	g := l.Groups[rnd.IntN(len(l.Groups))]
 	_, err = p.c.Post(ctx, newSimKey(), g.ID, api.PostRequest{Body: simPosts[rnd.IntN(len(simPosts))]})
-	return "posted to " + g.Name, err
+	return i18n.Msg("cli.simulate.act.posted", "Group", g.Name), err
 }
 
-func (p localPortal) groupPost(ctx context.Context, rnd *rand.Rand) (string, error) {
+func (p localPortal) groupPost(ctx context.Context, rnd *rand.Rand) (i18n.Message, error) {
 	gs, err := p.db.GroupsOfPatient(ctx, p.patientID)
 	if err != nil || len(gs) == 0 {
-		return "", err
+		return i18n.Message{}, err
 	}
 	g := gs[rnd.IntN(len(gs))]
 	now := p.db.Now()
 	post := store.GroupPost{ID: p.db.NewID(now), GroupID: g.ID, PatientID: p.patientID, Body: simPosts[rnd.IntN(len(simPosts))], PostedAt: now}
-	return "posted to " + g.Name, p.db.Apply(ctx, p.actor(), store.AddGroupPostOp{Post: post})
+	return i18n.Msg("cli.simulate.act.posted", "Group", g.Name), p.db.Apply(ctx, p.actor(), store.AddGroupPostOp{Post: post})
 }

@@ -272,7 +272,7 @@ improvement or deterioration, recovery). The read is written to the audit log.`,
 			if pt.Synthetic {
 				synthetic = "  [" + a.T("cli.patients.synthetic") + "]"
 			}
-			fmt.Fprintf(w, "%s  %s  %s%s\n", pt.Pseudonym, pt.DisplayName, a.T("cli.patients.born", "Date", a.day(pt.BirthDate), "Lang", pt.Language), synthetic)
+			fmt.Fprintf(w, "%s  %s  %s%s\n", pt.Pseudonym, pt.DisplayName, a.T("cli.patients.born", "Date", a.day(pt.BirthDate), "Lang", langNameIn(a.p, pt.Language)), synthetic)
 			for _, r := range rec.Referrals {
 				fmt.Fprintln(w, a.T("cli.patients.referral", "Date", a.day(a.local(r.ReceivedAt).Format("2006-01-02")), "Unit", r.ReferringUnit,
 					"Program", r.RequestedProgram, "Status", a.statusName(r.Status)))

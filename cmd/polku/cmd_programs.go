@@ -390,7 +390,7 @@ func (a *app) programsShowCmd() *cobra.Command {
 			w := a.env.stdout
 			if p != nil {
 				fmt.Fprintln(w, a.T("cli.programs.title", "Title", p.Title, "ID", p.ID, "Version", p.Version))
-				fmt.Fprintln(w, a.T("cli.programs.about", "Lang", p.Language, "Weeks", a.T("cli.programs.n_weeks", "Count", p.Weeks), "Ages", fmt.Sprintf("%d%s", p.MinAge, ageMax(p.MaxAge)))+"\n")
+				fmt.Fprintln(w, a.T("cli.programs.about", "Lang", langNameIn(a.p, p.Language), "Weeks", a.T("cli.programs.n_weeks", "Count", p.Weeks), "Ages", fmt.Sprintf("%d%s", p.MinAge, ageMax(p.MaxAge)))+"\n")
 				for i, m := range p.Modules {
 					fmt.Fprintln(w, a.T("cli.programs.module", "Week", fmt.Sprintf("%-2d", p.ModuleWeek(i)), "Title", m.Title, "ID", m.ID))
 					for _, ex := range m.Exercises {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"polku/internal/i18n"
@@ -78,14 +79,14 @@ item answers), e.g. gad7=14@2026-11-20 or phq9=1,1,2,1,0,1,1,0,0@2026-11-20.`,
 				dec := json.NewDecoder(strings.NewReader(string(raw)))
 				dec.DisallowUnknownFields()
 				if err := dec.Decode(&in); err != nil {
-					return usagef("%s: %v (see docs/api.md, POST /v1/referrals)", file, err)
+					return usagef("%s", a.T("cli.referrals.bad_file", "File", file, "Err", err.Error()))
 				}
 			}
 			in.Codes = append(in.Codes, codes...)
 			for _, s := range screening {
 				sc, err := parseScreening(s)
 				if err != nil {
-					return usagef("--screening %s: %v", s, err)
+					return usagef("--screening %s: %s", s, a.screeningError(err))
 				}
 				in.Screening = append(in.Screening, sc)
 			}
@@ -154,13 +155,33 @@ func readInput(a *app, file string) ([]byte, error) {
 	return raw, nil
 }
 
+// errScreeningForm: a --screening value not in either form.
+var errScreeningForm = errors.New("write INSTRUMENT=TOTAL@DATE or INSTRUMENT=A,B,...@DATE")
+
+// notNumberError is a --screening answer that is not a number.
+type notNumberError string
+
+func (e notNumberError) Error() string { return strconv.Quote(string(e)) + " is not a number" }
+
+// screeningError says a parseScreening error in the reader's language.
+func (a *app) screeningError(err error) string {
+	var nn notNumberError
+	switch {
+	case errors.Is(err, errScreeningForm):
+		return a.T("cli.referrals.screening_form")
+	case errors.As(err, &nn):
+		return a.T("cli.referrals.not_number", "Value", strconv.Quote(string(nn)))
+	}
+	return err.Error()
+}
+
 // parseScreening reads INSTRUMENT=TOTAL@DATE or INSTRUMENT=A,B,...@DATE.
 func parseScreening(s string) (store.Screening, error) {
 	var sc store.Screening
 	inst, rest, ok := strings.Cut(s, "=")
 	val, date, ok2 := strings.Cut(rest, "@")
 	if !ok || !ok2 || inst == "" || date == "" {
-		return sc, fmt.Errorf("write INSTRUMENT=TOTAL@DATE or INSTRUMENT=A,B,...@DATE")
+		return sc, errScreeningForm
 	}
 	sc.Instrument, sc.Date = inst, date
 	parts := strings.Split(val, ",")
@@ -168,7 +189,7 @@ func parseScreening(s string) (store.Screening, error) {
 	for i, p := range parts {
 		n, err := strconv.Atoi(strings.TrimSpace(p))
 		if err != nil {
-			return sc, fmt.Errorf("%q is not a number", p)
+			return sc, notNumberError(p)
 		}
 		nums[i] = n
 	}
@@ -268,7 +289,7 @@ are never decisions. The read is written to the audit log.`,
 			rf := d.Referral
 			fmt.Fprintln(w, a.T("cli.referrals.show.referral", "ID", rf.ID, "Source", dash(rf.SourceID), "Status", a.statusName(rf.Status)))
 			fmt.Fprintln(w, a.T("cli.referrals.show.patient", "Pseudonym", d.Patient.Pseudonym, "Name", d.Patient.DisplayName, "Age", age(d.Item.Age),
-				"Lang", d.Patient.Language, "Region", dash(rf.Region)))
+				"Lang", langNameIn(a.p, d.Patient.Language), "Region", dash(rf.Region)))
 			received := rf.ReceivedAt.Format("2006-01-02 15:04")
 			if a.p.Lang() != "en" {
 				received = a.p.DateTime(a.local(rf.ReceivedAt))
@@ -377,7 +398,7 @@ urgent-care), yes rules the patient out. A phone or video assessment is
 			for _, c := range criteria {
 				k, v, ok := strings.Cut(c, "=")
 				if !ok {
-					return usagef("--criterion %s: write ID=yes, ID=no or ID=unknown", c)
+					return usagef("%s", a.T("cli.referrals.bad_criterion", "Value", c))
 				}
 				as.Answers[strings.TrimSpace(k)] = strings.TrimSpace(v)
 			}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -34,7 +35,7 @@ scripts, nothing fetched from the network); write it to a file with --out.`,
 			switch format {
 			case "table", "json", "csv", "html":
 			default:
-				return usagef("--output must be table, json, csv or html, not %q", format)
+				return usagef("%s", a.T("cli.report_cmd.bad_output", "Value", strconv.Quote(format)))
 			}
 			ctx := cmd.Context()
 			// A signed-in supervisor reads their replica (which holds the
@@ -51,7 +52,7 @@ scripts, nothing fetched from the network); write it to a file with --out.`,
 			if err != nil {
 				return err
 			}
-			q, err := reportPeriod(a.local(a.env.now()), from, to)
+			q, err := a.reportPeriod(a.local(a.env.now()), from, to)
 			if err != nil {
 				return err
 			}
@@ -84,25 +85,25 @@ scripts, nothing fetched from the network); write it to a file with --out.`,
 
 // reportPeriod reads --from and --to; without them the period is the last
 // full month before now (in the service's time zone).
-func reportPeriod(now time.Time, from, to string) (store.ReportQuery, error) {
+func (a *app) reportPeriod(now time.Time, from, to string) (store.ReportQuery, error) {
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
 	q := store.ReportQuery{From: first.AddDate(0, -1, 0), To: first.AddDate(0, 0, -1)}
 	var err error
 	if from != "" {
 		if q.From, err = time.Parse(time.DateOnly, from); err != nil {
-			return q, usagef("--from %q: want a date as YYYY-MM-DD", from)
+			return q, usagef("%s", a.T("cli.audit.bad_day", "Flag", "--from", "Value", strconv.Quote(from)))
 		}
 	}
 	if to != "" {
 		if q.To, err = time.Parse(time.DateOnly, to); err != nil {
-			return q, usagef("--to %q: want a date as YYYY-MM-DD", to)
+			return q, usagef("%s", a.T("cli.audit.bad_day", "Flag", "--to", "Value", strconv.Quote(to)))
 		}
 	}
 	if q.To.Before(q.From) {
-		return q, usagef("--to %s is before --from %s", q.To.Format(time.DateOnly), q.From.Format(time.DateOnly))
+		return q, usagef("%s", a.T("cli.audit.to_before_from", "To", q.To.Format(time.DateOnly), "From", q.From.Format(time.DateOnly)))
 	}
 	if q.To.Sub(q.From) > 366*24*time.Hour*5 {
-		return q, usagef("the period from %s to %s is longer than five years", q.From.Format(time.DateOnly), q.To.Format(time.DateOnly))
+		return q, usagef("%s", a.T("cli.report_cmd.too_long", "From", q.From.Format(time.DateOnly), "To", q.To.Format(time.DateOnly)))
 	}
 	return q, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"polku/internal/i18n"
 	"polku/store"
 	"polku/store/server"
 )
@@ -53,7 +55,7 @@ never patient data.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			var err error
-			if cfg.Lifetimes, err = parseLifetimes(lifetimes); err != nil {
+			if cfg.Lifetimes, err = parseLifetimes(a.p, lifetimes); err != nil {
 				return usagef("%v", err)
 			}
 			withTLS := certFile != "" || keyFile != ""
@@ -131,20 +133,20 @@ never patient data.`,
 // parseLifetimes reads --token-lifetime: KIND=LIFETIME pairs, each kind
 // therapist (staff), admin or portal, each lifetime days (90d) or a Go
 // duration (36h).
-func parseLifetimes(m map[string]string) (server.Lifetimes, error) {
+func parseLifetimes(p *i18n.Printer, m map[string]string) (server.Lifetimes, error) {
 	var l server.Lifetimes
 	for k, v := range m {
 		var d time.Duration
 		if n, ok := strings.CutSuffix(v, "d"); ok {
 			days, err := strconv.Atoi(n)
 			if err != nil || days <= 0 {
-				return l, fmt.Errorf("--token-lifetime %s=%s: give days (90d) or hours (36h)", k, v)
+				return l, errors.New(p.T("cli.serve.bad_lifetime", "Kind", k, "Value", v))
 			}
 			d = time.Duration(days) * 24 * time.Hour
 		} else if x, err := time.ParseDuration(v); err == nil && x > 0 {
 			d = x
 		} else {
-			return l, fmt.Errorf("--token-lifetime %s=%s: give days (90d) or hours (36h)", k, v)
+			return l, errors.New(p.T("cli.serve.bad_lifetime", "Kind", k, "Value", v))
 		}
 		switch k {
 		case "therapist":
@@ -154,7 +156,7 @@ func parseLifetimes(m map[string]string) (server.Lifetimes, error) {
 		case "portal", "patient":
 			l.Patient = d
 		default:
-			return l, fmt.Errorf("--token-lifetime: unknown kind %q (therapist, admin or portal)", k)
+			return l, errors.New(p.T("cli.serve.bad_lifetime_kind", "Kind", strconv.Quote(k)))
 		}
 	}
 	return l, nil

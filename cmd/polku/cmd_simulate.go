@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"polku/internal/i18n"
 	"polku/programs"
 	"polku/store"
 	"polku/store/api"
@@ -38,7 +39,7 @@ func (p httpPortal) view(ctx context.Context) (*store.Enrollment, *programs.Prog
 		return nil, nil, err
 	}
 	if v.Enrollment == nil {
-		return nil, nil, errors.New("not enrolled")
+		return nil, nil, errNotEnrolled
 	}
 	var prog programs.Program
 	if err := json.Unmarshal(v.Program, &prog); err != nil {
@@ -96,7 +97,7 @@ func (p localPortal) view(ctx context.Context) (*store.Enrollment, *programs.Pro
 	}
 	e, prog := rec.Current()
 	if e == nil {
-		return nil, nil, errors.New("not enrolled")
+		return nil, nil, errNotEnrolled
 	}
 	return e, prog, nil
 }
@@ -323,7 +324,7 @@ Stop with Ctrl-C, --count or --duration.`,
 			}
 			fmt.Fprintln(a.env.stdout, a.T("cli.simulate.start", "Patients", a.T("cli.simulate.n_patients", "Count", len(cast)), "Where", where, "Every", every.String()))
 			done, failed := simulateLoop(ctx, simLoop{cast: cast, portals: portals, rnd: rnd, every: every, count: count,
-				now: a.env.now, local: a.local, out: a.env.stdout, after: time.After})
+				now: a.env.now, local: a.local, out: a.env.stdout, tr: a.p, after: time.After})
 			fmt.Fprintln(a.env.stdout, a.T("cli.simulate.done", "Done", a.T("cli.simulate.n_actions", "Count", done), "Failed", failed))
 			if failed > 0 && done == 0 {
 				return errors.New(a.T("cli.simulate.all_failed"))
@@ -343,6 +344,17 @@ Stop with Ctrl-C, --count or --duration.`,
 
 type simMember struct{ id, pseudonym string }
 
+// errNotEnrolled: the simulated patient has no current treatment.
+var errNotEnrolled = errors.New("not enrolled")
+
+// simError is an action's error in the reader's language.
+func simError(p *i18n.Printer, err error) string {
+	if errors.Is(err, errNotEnrolled) {
+		return p.T("cli.simulate.not_enrolled")
+	}
+	return netMessage(p, err)
+}
+
 // simLoop is what simulateLoop needs; after is the timer (tests pass one
 // that fires at once and records the wait).
 type simLoop struct {
@@ -354,6 +366,7 @@ type simLoop struct {
 	now     func() time.Time
 	local   func(time.Time) time.Time // the time a person reads (the service's zone); nil: as now gives it
 	out     io.Writer
+	tr      *i18n.Printer // the reader's language (nil: English)
 	after   func(time.Duration) <-chan time.Time
 	backoff client.Backoff
 }
@@ -369,10 +382,14 @@ func simulateLoop(ctx context.Context, l simLoop) (done, failed int) {
 	if l.backoff.Max <= 0 {
 		l.backoff.Max = 2 * time.Minute
 	}
+	if l.tr == nil {
+		l.tr = i18n.New(i18n.EN)
+	}
 	streak := 0
 	for l.count <= 0 || done < l.count {
 		i := l.rnd.IntN(len(l.cast))
-		what, err := simulateOne(ctx, l.portals[i], l.rnd, l.now())
+		act, err := simulateOne(ctx, l.portals[i], l.rnd, l.now())
+		what := l.tr.M(act)
 		shown := l.now()
 		if l.local != nil {
 			shown = l.local(shown)
@@ -386,15 +403,16 @@ func simulateLoop(ctx context.Context, l simLoop) (done, failed int) {
 			failed++
 			wait = l.backoff.Wait(err, streak)
 			streak++
-			fmt.Fprintf(l.out, "%s %s %s failed: %v; next try in %s\n", at, l.cast[i].pseudonym, what, err, wait.Round(time.Millisecond))
+			fmt.Fprintln(l.out, l.tr.T("cli.simulate.line_retry", "At", at, "Who", l.cast[i].pseudonym, "What", what,
+				"Err", simError(l.tr, err), "Wait", wait.Round(time.Millisecond).String()))
 		case err != nil:
 			failed++
 			streak = 0
-			fmt.Fprintf(l.out, "%s %s %s failed: %v\n", at, l.cast[i].pseudonym, what, err)
+			fmt.Fprintln(l.out, l.tr.T("cli.simulate.line_failed", "At", at, "Who", l.cast[i].pseudonym, "What", what, "Err", simError(l.tr, err)))
 		default:
 			done++
 			streak = 0
-			fmt.Fprintf(l.out, "%s %s %s\n", at, l.cast[i].pseudonym, what)
+			fmt.Fprintln(l.out, l.tr.T("cli.simulate.line", "At", at, "Who", l.cast[i].pseudonym, "What", what))
 		}
 		if l.count > 0 && done >= l.count {
 			break
@@ -409,11 +427,11 @@ func simulateLoop(ctx context.Context, l simLoop) (done, failed int) {
 }
 
 // simulateOne makes one patient do one thing and says what (never the
-// text).
-func simulateOne(ctx context.Context, p portal, rnd *rand.Rand, now time.Time) (string, error) {
+// text), as a message of the cli catalog.
+func simulateOne(ctx context.Context, p portal, rnd *rand.Rand, now time.Time) (i18n.Message, error) {
 	e, prog, err := p.view(ctx)
 	if err != nil {
-		return "view", err
+		return i18n.Msg("cli.simulate.act.view"), err
 	}
 	open := prog.Modules
 	if e.UnlockedModules < len(open) {
@@ -450,10 +468,10 @@ func simulateOne(ctx context.Context, p portal, rnd *rand.Rand, now time.Time) (
 	switch roll := rnd.IntN(100); {
 	case roll < 40 && len(works) > 0:
 		x := works[rnd.IntN(len(works))]
-		return "submitted " + x.ex.ID, p.submit(ctx, api.SubmitRequest{EnrollmentID: e.ID, ModuleID: x.module, ExerciseID: x.ex.ID, Answers: synctest.Answers(x.ex, rnd)})
+		return i18n.Msg("cli.simulate.act.submitted", "Exercise", x.ex.ID), p.submit(ctx, api.SubmitRequest{EnrollmentID: e.ID, ModuleID: x.module, ExerciseID: x.ex.ID, Answers: synctest.Answers(x.ex, rnd)})
 	case roll < 55 && len(diaries) > 0:
 		x := diaries[rnd.IntN(len(diaries))]
-		return "wrote a diary day", p.diary(ctx, api.DiaryRequest{EnrollmentID: e.ID, ExerciseID: x.ex.ID, Date: now.AddDate(0, 0, -1).Format(time.DateOnly), Fields: synctest.Answers(x.ex, rnd)})
+		return i18n.Msg("cli.simulate.act.diary"), p.diary(ctx, api.DiaryRequest{EnrollmentID: e.ID, ExerciseID: x.ex.ID, Date: now.AddDate(0, 0, -1).Format(time.DateOnly), Fields: synctest.Answers(x.ex, rnd)})
 	case roll < 75 && len(questionnaires) > 0:
 		id := questionnaires[rnd.IntN(len(questionnaires))]
 		answers := make([]int, map[string]int{"phq9": 9, "gad7": 7}[id])
@@ -463,16 +481,16 @@ func simulateOne(ctx context.Context, p portal, rnd *rand.Rand, now time.Time) (
 		if id == "phq9" {
 			answers[8] = 0
 		}
-		return "answered " + id, p.measure(ctx, api.MeasureRequest{EnrollmentID: e.ID, InstrumentID: id, Week: week, Answers: answers})
+		return i18n.Msg("cli.simulate.act.answered", "Instrument", map[string]string{"phq9": "PHQ-9", "gad7": "GAD-7"}[id]), p.measure(ctx, api.MeasureRequest{EnrollmentID: e.ID, InstrumentID: id, Week: week, Answers: answers})
 	case roll < 84 && isGroupPoster(p): // cmd_groups.go
-		if what, err := p.(groupPoster).groupPost(ctx, rnd); what != "" || err != nil {
+		if what, err := p.(groupPoster).groupPost(ctx, rnd); what.ID != "" || err != nil {
 			return what, err
 		}
-		return "sent a message", p.message(ctx, api.MessageRequest{EnrollmentID: e.ID, Body: simMessages[rnd.IntN(len(simMessages))]})
+		return i18n.Msg("cli.simulate.act.message"), p.message(ctx, api.MessageRequest{EnrollmentID: e.ID, Body: simMessages[rnd.IntN(len(simMessages))]})
 	case roll < 90:
-		return "sent a message", p.message(ctx, api.MessageRequest{EnrollmentID: e.ID, Body: simMessages[rnd.IntN(len(simMessages))]})
+		return i18n.Msg("cli.simulate.act.message"), p.message(ctx, api.MessageRequest{EnrollmentID: e.ID, Body: simMessages[rnd.IntN(len(simMessages))]})
 	default:
 		n, err := p.readFeedback(ctx)
-		return fmt.Sprintf("read %s", plural(n, "feedback", "feedback")), err
+		return i18n.Msg("cli.simulate.act.read_feedback", "Count", n), err
 	}
 }

@@ -55,7 +55,7 @@ func (a *app) readLogin() (*loginInfo, error) {
 	}
 	var l loginInfo
 	if err := json.Unmarshal(b, &l); err != nil {
-		return nil, fmt.Errorf("%s is damaged (%v): run 'polku login' again", a.loginPath(), err)
+		return nil, errors.New(a.T("cli.sync.login_damaged", "Path", a.loginPath(), "Err", err.Error()))
 	}
 	return &l, nil
 }
@@ -260,7 +260,7 @@ retry KEY' or 'polku sync discard KEY'.`,
 			start := time.Now()
 			rep, err := a.syncRound(ctx, eng)
 			if err != nil {
-				return fmt.Errorf("sync with %s: %w", l.Server, err)
+				return fmt.Errorf("%s: %w", a.T("cli.sync.with", "Server", l.Server), err)
 			}
 			if th, err := db.Therapist(ctx, l.TherapistID); err == nil {
 				a.speak(th) // after the round: the replica now holds their setting
@@ -496,7 +496,7 @@ func (a *app) runRemoteTUI(cmd *cobra.Command) (ok bool, err error) {
 		return true, err
 	}
 	if h := a.handle(); h != "" && h != th.Handle {
-		return true, usagef("signed in to %s as %s, not %s", l.Server, th.Handle, h)
+		return true, usagef("%s", a.T("cli.sync.signed_in_as", "Server", l.Server, "Handle", th.Handle, "Want", h))
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -513,7 +513,7 @@ func (a *app) runRemoteTUI(cmd *cobra.Command) (ok bool, err error) {
 	defer stop()
 	if _, ferr := eng.Round(final); ferr != nil {
 		if st := eng.Status(); st.Pending > 0 {
-			fmt.Fprintf(a.env.stderr, "polku: %s not pushed yet (%v); they go out with the next sync\n", plural(st.Pending, "op is", "ops are"), ferr)
+			fmt.Fprintf(a.env.stderr, "polku: %s\n", a.T("cli.sync.not_pushed", "Count", st.Pending, "Err", netMessage(a.p, ferr)))
 		}
 	}
 	return true, err

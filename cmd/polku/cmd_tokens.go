@@ -96,7 +96,7 @@ may end tokens sooner ('polku serve --token-lifetime').`,
 				}
 				if err := server.AuditPatientToken(ctx, db, actor, info); err != nil {
 					server.RevokeTokens(ctx, db, actor, info.ID, "")
-					return fmt.Errorf("audit the token: %w", err)
+					return fmt.Errorf("%s: %w", a.T("cli.tokens.audit_failed"), err)
 				}
 			}
 			if outputOf(cmd).json() {

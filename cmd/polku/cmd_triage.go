@@ -45,6 +45,7 @@ first, each with the reasons in words. Risk always comes first.`,
 			if o.json() {
 				return writeJSON(a.env.stdout, q)
 			}
+			q.LocalizeTitles(a.p) // the programs' and modules' titles in the reader's language, where translated
 			w := a.env.stdout
 			fmt.Fprintf(w, "%s: %s", target.Handle, a.T("cli.count.patients", "Count", len(q.Items)))
 			for _, c := range store.Classes {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/store"
 	"polku/store/demo"
 )
@@ -34,7 +35,7 @@ func TestSimulateGroupMembersPost(t *testing.T) {
 	}
 	what, err := p.(groupPoster).groupPost(ctx, rand.New(rand.NewPCG(1, 2)))
 	gs, _ := db.GroupsOfPatient(ctx, member)
-	if err != nil || len(gs) != 1 || what != "posted to "+gs[0].Name {
+	if err != nil || len(gs) != 1 || i18n.New(i18n.EN).M(what) != "posted to "+gs[0].Name {
 		t.Fatalf("groupPost: %q %v", what, err)
 	}
 	after, _ := db.ModerationQueue(ctx, store.ActorFor(th, "t"), false)
@@ -44,7 +45,7 @@ func TestSimulateGroupMembersPost(t *testing.T) {
 	// A patient in no group does not post.
 	var outside string
 	db.Reader().QueryRow("SELECT id FROM patients WHERE id NOT IN (SELECT patient_id FROM group_members) LIMIT 1").Scan(&outside)
-	if what, err := (localPortal{db: db, patientID: outside}).groupPost(ctx, rand.New(rand.NewPCG(1, 2))); what != "" || err != nil {
+	if what, err := (localPortal{db: db, patientID: outside}).groupPost(ctx, rand.New(rand.NewPCG(1, 2))); what.ID != "" || err != nil {
 		t.Fatalf("outside a group: %q %v", what, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"polku/internal/i18n"
 	"polku/programs"
 	"polku/store"
 )
@@ -39,6 +40,27 @@ func (a *app) uiLangName(l string) string {
 		return a.T("cli.lang.en")
 	}
 	return a.T("cli.lang.unset")
+}
+
+// langNameIn is a language code as p's language names it: "suomi (fi)",
+// "finska (fi)", "Finnish (fi)"; a code polku does not speak stays as it
+// is.
+func langNameIn(p *i18n.Printer, code string) string {
+	switch code {
+	case i18n.FI, i18n.SV, i18n.EN:
+		return p.T("cli.lang." + code)
+	}
+	return code
+}
+
+// plainLangName is a language's name without its code, for a patient's
+// report: "suomi", "finska", "Finnish".
+func plainLangName(p *i18n.Printer, code string) string {
+	switch code {
+	case i18n.FI, i18n.SV, i18n.EN:
+		return p.T("store.lang." + code)
+	}
+	return code
 }
 
 func (a *app) yesNo(b bool) string {

@@ -450,7 +450,7 @@ func (a *app) openReadReplica(ctx context.Context) (*store.DB, bool, error) {
 	}
 	if h := a.handle(); h != "" && h != th.Handle {
 		db.Close()
-		return nil, true, usagef("signed in to %s as %s, not %s: read a local store with --db, or 'polku login' as %s", l.Server, th.Handle, h, h)
+		return nil, true, usagef("%s", a.T("cli.audit.signed_in_as", "Server", l.Server, "Handle", th.Handle, "Want", h))
 	}
 	a.as = th.Handle
 	a.speak(th)

@@ -6,13 +6,8 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
-
 	"polku/internal/i18n"
 	"polku/store"
-	"polku/tui/common"
 	"polku/tui/pages/internal/langtest"
 )
 
@@ -40,80 +35,33 @@ func (fakeSource) CohortDetail(context.Context, store.Actor, string) (*store.Coh
 func (fakeSource) NamedMembers(context.Context, string, string) ([]string, error) { return nil, nil }
 func (fakeSource) NewID(time.Time) string                                         { return "id" }
 
-func run(p *Page, cmd tea.Cmd) {
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch m := c().(type) {
-		case tea.BatchMsg:
-			queue = append(queue, m...)
-		case common.PageMsg:
-			_, next := p.Update(m.Msg)
-			queue = append(queue, next)
-		}
-	}
-}
-
 // TestNoEnglishLeftOnTheCohortPages renders the cohort list, a cohort and
 // its message editor in Finnish and Swedish at 80x24 and 120x40, and
 // fails on English left or a row wider than the terminal.
 func TestNoEnglishLeftOnTheCohortPages(t *testing.T) {
 	data := []string{"Syksy 2026", "depression", "anna", "Maria Korhonen", "Juha Nieminen", "Aino Laine", "m7", "PHQ-9"}
 	for _, lang := range []string{i18n.FI, i18n.SV} {
-		tr := i18n.New(lang)
-		r := lipgloss.NewRenderer(nil)
-		r.SetColorProfile(termenv.Ascii)
-		c := &common.Common{Ctx: context.Background(), Therapist: store.Therapist{ID: "t1", Handle: "anna", Name: "Anna Virtanen", Role: store.RoleTherapist},
-			Styles: common.NewStyles(r, common.Theme{Mono: true}), Keys: common.NewGlobalKeysIn(tr), Clock: func() time.Time { return now },
-			Loc: time.UTC, Config: common.DefaultConfig(), Writes: common.NewTracker(), Tr: tr}
+		c := langtest.NewCommon(lang)
+		c.Therapist = store.Therapist{ID: "t1", Handle: "anna", Name: "Anna Virtanen", Role: store.RoleTherapist}
+		c.Clock = func() time.Time { return now }
 		p := New(c, fakeSource{})
 		p.SetSize(80, 22)
-		run(p, p.Init())
-		var screens [][2]any
-		shot := func(w int) {
-			screens = append(screens, [2]any{w, p.View()}, [2]any{w, p.Title()})
-			for _, bs := range p.FullHelp() {
-				for _, b := range bs {
-					screens = append(screens, [2]any{w, b.Help().Desc})
-				}
+		langtest.Drain(p, p.Init())
+		var screens langtest.Screens
+		shots := func() {
+			for _, size := range [][2]int{{80, 24}, {120, 40}} {
+				p.SetSize(size[0], size[1]-2)
+				screens.Shot(p, size[0])
 			}
 		}
-		for _, size := range [][2]int{{80, 24}, {120, 40}} {
-			p.SetSize(size[0], size[1]-2)
-			shot(size[0])
-		}
-		{
-			_, cmd := p.Update(tea.KeyMsg{Type: tea.KeyEnter})
-			run(p, cmd)
-		}
-		for _, size := range [][2]int{{80, 24}, {120, 40}} {
-			p.SetSize(size[0], size[1]-2)
-			shot(size[0])
-		}
-		{
-			_, cmd := p.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("w")})
-			run(p, cmd)
-		}
-		shot(120)
-		all := ""
-		for _, s := range screens {
-			all += s[1].(string) + "\n"
-		}
-		if !strings.Contains(all, "Maria Korhonen") || !strings.Contains(all, "PHQ-9") {
+		shots()
+		langtest.Key(p, "enter") // a cohort
+		shots()
+		langtest.Key(p, "w") // its message editor
+		screens.Shot(p, 120)
+		if all := screens.All(); !strings.Contains(all, "Maria Korhonen") || !strings.Contains(all, "PHQ-9") {
 			t.Fatalf("%s: the cohort is not on screen:\n%s", lang, all)
 		}
-		for i, s := range screens {
-			w, text := s[0].(int), s[1].(string)
-			if en := langtest.English(text, lang, data...); len(en) > 0 {
-				t.Errorf("%s screen %d: English left: %v\n%s", lang, i, en, text)
-			}
-			if over := langtest.Overflow(text, w); len(over) > 0 {
-				t.Errorf("%s screen %d: rows wider than %d:\n%s", lang, i, w, strings.Join(over, "\n"))
-			}
-		}
+		screens.Check(t, "cohort", lang, data...)
 	}
 }

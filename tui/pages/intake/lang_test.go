@@ -2,70 +2,15 @@ package intake
 
 import (
 	"context"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
-
 	"polku/internal/i18n"
 	"polku/store"
-	"polku/tui/common"
 	"polku/tui/internal/fixture"
 	"polku/tui/pages/internal/langtest"
 )
-
-// run executes a command and delivers its page messages to p.
-func run(p *Page, cmd tea.Cmd) {
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch m := c().(type) {
-		case tea.BatchMsg:
-			queue = append(queue, m...)
-		case common.PageMsg:
-			_, next := p.Update(m.Msg)
-			queue = append(queue, next)
-		}
-	}
-}
-
-func texts(v reflect.Value, out *[]string, depth int) {
-	if depth > 10 || !v.IsValid() {
-		return
-	}
-	switch v.Kind() {
-	case reflect.String:
-		*out = append(*out, v.String())
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			texts(v.Elem(), out, depth+1)
-		}
-	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() {
-				texts(v.Field(i), out, depth+1)
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := 0; i < v.Len(); i++ {
-			texts(v.Index(i), out, depth+1)
-		}
-	case reflect.Map:
-		it := v.MapRange()
-		for it.Next() {
-			texts(it.Value(), out, depth+1)
-		}
-	}
-}
 
 // TestNoEnglishLeftOnTheIntakePage renders the intake queue, its preview
 // and the three decision forms in Finnish and Swedish at 80x24 and
@@ -98,26 +43,14 @@ func TestNoEnglishLeftOnTheIntakePage(t *testing.T) {
 	}
 	th, _ = f.DB.Therapist(ctx, f.Anna.ID)
 	for _, lang := range []string{i18n.FI, i18n.SV} {
-		tr := i18n.New(lang)
-		r := lipgloss.NewRenderer(nil)
-		r.SetColorProfile(termenv.Ascii)
-		c := &common.Common{Ctx: ctx, Store: f.DB, Actor: fixture.Actor(th), Therapist: th,
-			Styles: common.NewStyles(r, common.Theme{Mono: true}), Keys: common.NewGlobalKeysIn(tr), Clock: f.Clock.Now,
-			Loc: fixture.Helsinki(), Config: common.DefaultConfig(), Writes: common.NewTracker(), Tr: tr}
+		c := langtest.NewCommon(lang)
+		c.Ctx, c.Store, c.Actor, c.Therapist, c.Clock, c.Loc = ctx, f.DB, fixture.Actor(th), th, f.Clock.Now, fixture.Helsinki()
 		p := New(c)
 		p.SetSize(80, 22)
-		run(p, p.Init())
-		{
-			_, cmd := p.Update(tea.KeyMsg{Type: tea.KeyDown})
-			run(p, cmd)
-		}
-		{
-			_, cmd := p.Update(tea.KeyMsg{Type: tea.KeyUp})
-			run(p, cmd)
-		}
-		var data []string
-		texts(reflect.ValueOf(p.queue), &data, 0)
-		texts(reflect.ValueOf(p.details), &data, 0)
+		langtest.Drain(p, p.Init())
+		langtest.Key(p, "down")
+		langtest.Key(p, "up")
+		data := append(langtest.Texts(p.queue), langtest.Texts(p.details)...)
 		for _, dc := range store.DeclineCodes {
 			data = append(data, dc[0]) // a code, shown as the code
 		}
@@ -133,48 +66,19 @@ func TestNoEnglishLeftOnTheIntakePage(t *testing.T) {
 				}
 			}
 		}
-		var screens [][2]any
-		shot := func(w int) {
-			screens = append(screens, [2]any{w, p.View()})
-			for _, b := range append(p.ShortHelp(), flat(p.FullHelp())...) {
-				screens = append(screens, [2]any{w, b.Help().Desc})
-			}
-		}
+		var screens langtest.Screens
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {
 			p.SetSize(size[0], size[1]-2)
-			shot(size[0])
-			for _, k := range []string{"a", "d", "w"} {
-				{
-					_, cmd := p.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
-					run(p, cmd)
-				}
-				shot(size[0])
-				{
-					_, cmd := p.Update(tea.KeyMsg{Type: tea.KeyEsc})
-					run(p, cmd)
-				}
+			screens.Shot(p, size[0])
+			for _, k := range []string{"a", "d", "w"} { // the three decision forms
+				langtest.Key(p, k)
+				screens.Shot(p, size[0])
+				langtest.Key(p, "esc")
 			}
 		}
-		screens = append(screens, [2]any{80, p.Title()})
-		if len(screens) < 10 || !strings.Contains(screens[0][1].(string), "Kalle Lähetetty") {
-			t.Fatalf("%s: the queue is not on screen:\n%s", lang, screens[0][1])
+		if len(screens) < 10 || !strings.Contains(screens[0].Text, "Kalle Lähetetty") {
+			t.Fatalf("%s: the queue is not on screen:\n%s", lang, screens[0].Text)
 		}
-		for i, s := range screens {
-			w, text := s[0].(int), s[1].(string)
-			if en := langtest.English(text, lang, data...); len(en) > 0 {
-				t.Errorf("%s screen %d: English left: %v\n%s", lang, i, en, text)
-			}
-			if over := langtest.Overflow(text, w); len(over) > 0 {
-				t.Errorf("%s screen %d: rows wider than %d:\n%s", lang, i, w, strings.Join(over, "\n"))
-			}
-		}
+		screens.Check(t, "intake", lang, data...)
 	}
-}
-
-func flat(bs [][]key.Binding) []key.Binding {
-	var out []key.Binding
-	for _, b := range bs {
-		out = append(out, b...)
-	}
-	return out
 }

@@ -78,7 +78,7 @@ func (p *Page) templatesFor(v common.Vars, module string) []common.Template {
 // scoreChangeIn is the validated scales' change since the baseline, in
 // lang (it reaches the patient): "GAD-7 from 15 to 10".
 func (p *Page) scoreChangeIn(lang string) string {
-	tr := i18n.New(lang)
+	tr := i18n.NewExcept(lang, "clihelp") // as the workbench's own printer (tui.New)
 	var parts []string
 	for _, s := range p.measureSeries() {
 		sc := common.ScaleOf(s.in)

@@ -1,11 +1,8 @@
 package workspace
 
 import (
-	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/charmbracelet/bubbles/key"
 
 	"polku/internal/i18n"
 	"polku/store"
@@ -13,39 +10,6 @@ import (
 	"polku/tui/internal/fixture"
 	"polku/tui/pages/internal/langtest"
 )
-
-// texts collects every string reachable from v: the words of the record
-// and of the program and instrument definitions are data (patients'
-// texts, program content), not the interface.
-func texts(v reflect.Value, out *[]string, depth int) {
-	if depth > 12 || !v.IsValid() {
-		return
-	}
-	switch v.Kind() {
-	case reflect.String:
-		*out = append(*out, v.String())
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			texts(v.Elem(), out, depth+1)
-		}
-	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() {
-				texts(v.Field(i), out, depth+1)
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := 0; i < v.Len(); i++ {
-			texts(v.Index(i), out, depth+1)
-		}
-	case reflect.Map:
-		it := v.MapRange()
-		for it.Next() {
-			texts(it.Key(), out, depth+1)
-			texts(it.Value(), out, depth+1)
-		}
-	}
-}
 
 // TestNoEnglishLeftInTheWorkspace opens every patient of the fixture's
 // queue in Finnish and Swedish, at 80x24 and 120x40, shows every tab, the
@@ -66,10 +30,10 @@ func TestNoEnglishLeftInTheWorkspace(t *testing.T) {
 			p := New(c, it, false, nil)
 			p.SetSize(80, 22)
 			run(p, p.Init())
-			var data []string
-			texts(reflect.ValueOf(p.rec), &data, 0)
-			texts(reflect.ValueOf(p.programOf), &data, 0)
-			texts(reflect.ValueOf(p.inst), &data, 0)
+			// The record's and the definitions' words are data (the
+			// patient's texts, the program's content).
+			data := append(langtest.TextsAndKeys(p.rec), langtest.TextsAndKeys(p.programOf)...)
+			data = append(data, langtest.TextsAndKeys(p.inst)...)
 			data = append(data, f.Anna.Name)
 			for _, size := range [][2]int{{80, 24}, {120, 40}} {
 				p.SetSize(size[0], size[1]-2)
@@ -81,7 +45,7 @@ func TestNoEnglishLeftInTheWorkspace(t *testing.T) {
 						run(p, cmd)
 					}
 				}
-				for _, b := range append(p.ShortHelp(), flat(p.FullHelp())...) {
+				for _, b := range append(p.ShortHelp(), langtest.Flat(p.FullHelp())...) {
 					screens = append(screens, b.Help().Desc)
 				}
 				screens = append(screens, p.Title())
@@ -120,12 +84,4 @@ func TestNoEnglishLeftInTheWorkspace(t *testing.T) {
 			}
 		}
 	}
-}
-
-func flat(bs [][]key.Binding) []key.Binding {
-	var out []key.Binding
-	for _, b := range bs {
-		out = append(out, b...)
-	}
-	return out
 }

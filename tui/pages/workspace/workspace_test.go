@@ -15,6 +15,7 @@ import (
 	"polku/store"
 	"polku/tui/common"
 	"polku/tui/internal/fixture"
+	"polku/tui/pages/internal/langtest"
 )
 
 func setup(t *testing.T, th func(*fixture.Fixture) store.Therapist) (*fixture.Fixture, *common.Common) {
@@ -35,29 +36,9 @@ func setup(t *testing.T, th func(*fixture.Fixture) store.Therapist) (*fixture.Fi
 	return f, c
 }
 
-// run executes a command and delivers its page messages to p.
-func run(p *Page, cmd tea.Cmd) []tea.Msg {
-	var out []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch m := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, m...)
-		case common.PageMsg:
-			_, next := p.Update(m.Msg)
-			queue = append(queue, next)
-		default:
-			out = append(out, m)
-		}
-	}
-	return out
-}
+// run executes a command and delivers its page messages to p, as the
+// root would; it returns the other messages.
+func run(p *Page, cmd tea.Cmd) []tea.Msg { return langtest.Drain(p, cmd) }
 
 func item(t *testing.T, f *fixture.Fixture, c *common.Common, pseudonym string) store.QueueItem {
 	t.Helper()
