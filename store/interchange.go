@@ -160,6 +160,16 @@ var recordKinds = map[string]recordKind{
 	"notification":     {"notification", tables.notification, func() any { return &notificationLine{} }, func(w any) any { return &w.(*notificationLine).Notification }},
 }
 
+// insertOrIgnore is each record type's insert that leaves a stored id be
+// (the import then compares the two).
+var insertOrIgnore = func() map[string]string {
+	m := map[string]string{}
+	for typ, k := range recordKinds {
+		m[typ] = strings.Replace(k.table.insert, "INSERT", "INSERT OR IGNORE", 1)
+	}
+	return m
+}()
+
 // RecordType names the interchange type of a record pointer.
 func RecordType(rec any) string {
 	switch rec.(type) {
@@ -568,7 +578,20 @@ func (db *DB) ImportRecords(ctx context.Context, actor Actor, recs func(yield fu
 // held before the import (storedRecords): nothing to check or write.
 type unchangedLine struct{}
 
+var typeKey = []byte(`"type"`)
+
 func decodeLine(b []byte) (any, error) {
+	// A line as export writes it names its type first, once: decode it
+	// without a first pass for the type. Any other shape (the key twice,
+	// or inside a text), and any line that does not decode, takes the
+	// path below, whose errors name what is wrong.
+	if typ, _, ok := lineHead(b); ok && bytes.Count(b, typeKey) == 1 {
+		if kind, ok := recordKinds[typ]; ok {
+			if rec, err := decodeKind(kind, b); err == nil {
+				return rec, nil
+			}
+		}
+	}
 	var head struct {
 		Type string `json:"type"`
 	}
@@ -582,11 +605,19 @@ func decodeLine(b []byte) (any, error) {
 		}
 		return nil, fmt.Errorf("unknown type %q (one of %s)", head.Type, strings.Join(RecordTypes, ", "))
 	}
+	rec, err := decodeKind(kind, b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", head.Type, cleanJSONError(err))
+	}
+	return rec, nil
+}
+
+func decodeKind(kind recordKind, b []byte) (any, error) {
 	wrapper := kind.new()
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(wrapper); err != nil {
-		return nil, fmt.Errorf("%s: %v", head.Type, cleanJSONError(err))
+		return nil, err
 	}
 	return kind.rec(wrapper), nil
 }
@@ -647,10 +678,18 @@ type importer struct {
 
 // importCache is how many patients, enrollments and therapists an import
 // keeps at hand; beyond it, a cache starts over.
-const importCache = 4096
+const importCache = 1 << 14
+
+// enrollmentCache is the enrollments' own: every later line refers to
+// one, so the cache holds all of a store of some 60,000 patients.
+const enrollmentCache = 1 << 16
 
 func remember[T any](m map[string]T, id string, x T) {
-	if len(m) >= importCache {
+	limit := importCache
+	if _, ok := any(m).(map[string]*Enrollment); ok {
+		limit = enrollmentCache
+	}
+	if len(m) >= limit {
 		clear(m)
 	}
 	m[id] = x
@@ -686,11 +725,30 @@ func (im *importer) enrollment(id string) (*Enrollment, error) {
 	}
 	return x, err
 }
+// submission reads only what the checks of other records use of a
+// submission (not its answers), as the cache keeps it.
 func (im *importer) submission(id string) (*Submission, error) {
 	if x, ok := im.subs[id]; ok {
 		return x, nil
 	}
-	return im.base.submission(id)
+	st, err := im.t.stmt("SELECT enrollment_id, patient_id, exercise_id, submitted_at FROM submissions WHERE id = ?")
+	if err != nil {
+		return nil, err
+	}
+	s := &Submission{ID: id}
+	var at string
+	err = st.QueryRowContext(im.t.ctx, id).Scan(&s.EnrollmentID, &s.PatientID, &s.ExerciseID, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("submission", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.SubmittedAt, err = parseTime(at); err != nil {
+		return nil, err
+	}
+	remember(im.subs, id, s)
+	return s, nil
 }
 func (im *importer) feedbackHead(submissionID string) (string, error) {
 	if head, ok := im.heads[submissionID]; ok {
@@ -749,7 +807,7 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 			instr: map[string]*programs.Instrument{}, ther: map[string]*Therapist{}, pat: map[string]*Patient{},
 			enr: map[string]*Enrollment{}, subs: map[string]*Submission{}, msgs: map[string]*Message{},
 			meas: map[string]*MeasureResponse{}, heads: map[string]string{}, alias: map[string]string{}, refused: map[string]bool{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
-		err := each(func(line int, rec any, err error) bool {
+		err := pipeline(ctx, each, func(line int, rec any, err error) bool {
 			if ctx.Err() != nil {
 				return false
 			}
@@ -807,6 +865,63 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 	return sum, err
 }
 
+// importItem is one line (or record) read for an import.
+type importItem struct {
+	line int
+	rec  any
+	err  error
+}
+
+// pipeline runs each (reading and decoding the lines, or generating the
+// records) in a goroutine of its own, handing what it yields to use in
+// batches, so that decoding and inserting use a core each. It returns
+// when each has returned: each's snapshot of the store (Import) has ended
+// before the transaction commits. use returning false stops each.
+func pipeline(ctx context.Context, each func(yield func(line int, rec any, err error) bool) error, use func(line int, rec any, err error) bool) error {
+	const batch = 256
+	items := make(chan []importItem, 16)
+	stop := make(chan struct{})
+	var eachErr error
+	go func() {
+		defer close(items)
+		buf := make([]importItem, 0, batch)
+		send := func() bool {
+			select {
+			case items <- buf:
+				buf = make([]importItem, 0, batch)
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		stopped := false
+		eachErr = each(func(line int, rec any, err error) bool {
+			if stopped {
+				return false
+			}
+			buf = append(buf, importItem{line, rec, err})
+			if len(buf) == batch && !send() {
+				stopped = true
+			}
+			return !stopped
+		})
+		if !stopped && len(buf) > 0 {
+			send()
+		}
+	}()
+	more := true
+	for b := range items {
+		for _, it := range b {
+			if more && !use(it.line, it.rec, it.err) {
+				more = false
+				close(stop)
+			}
+		}
+	}
+	// items is closed: each has returned.
+	return eachErr
+}
+
 // CheckpointLog moves the write-ahead log into the store file and returns
 // the checkpoint mode it used. It truncates the log (TRUNCATE), unless
 // Litestream replicates the store: Litestream holds a read transaction so
@@ -857,7 +972,7 @@ func (im *importer) add(rec any) error {
 		return err
 	}
 	id, patientID := recordIDs(rec)
-	res, err := im.t.exec(strings.Replace(kind.table.insert, "INSERT", "INSERT OR IGNORE", 1), args...)
+	res, err := im.t.exec(insertOrIgnore[typ], args...)
 	if err != nil {
 		return im.db.constraintError(kind.table.name, id, err)
 	}

@@ -1,0 +1,47 @@
+package store_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"polku/store"
+)
+
+// BenchmarkImportFile imports the export named by POLKU_IMPORT_FILE into an
+// empty store ('polku init --no-builtin' equivalent), then re-imports it
+// unchanged and dry-runs it. Make the file with 'polku demo --patients N'
+// and 'polku export'; run with -benchtime 1x (and -cpuprofile to profile).
+func BenchmarkImportFile(b *testing.B) {
+	path := os.Getenv("POLKU_IMPORT_FILE")
+	if path == "" {
+		b.Skip("POLKU_IMPORT_FILE not set")
+	}
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		db, err := store.Open(ctx, filepath.Join(b.TempDir(), "i.db"), store.Options{Create: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, step := range []struct {
+			name   string
+			dryRun bool
+		}{{"import", false}, {"reimport", false}, {"dryrun", true}} {
+			if os.Getenv("POLKU_IMPORT_ONLY") != "" && step.name != "import" {
+				continue
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sum, err := db.Import(ctx, store.System("bench"), f, step.dryRun)
+			f.Close()
+			if err != nil {
+				b.Fatal(step.name, err)
+			}
+			b.Logf("%s: %d lines, %d unchanged", step.name, sum.Lines, sum.Unchanged)
+		}
+		db.Close()
+	}
+}
