@@ -725,6 +725,7 @@ func (im *importer) enrollment(id string) (*Enrollment, error) {
 	}
 	return x, err
 }
+
 // submission reads only what the checks of other records use of a
 // submission (not its answers), as the cache keeps it.
 func (im *importer) submission(id string) (*Submission, error) {
