@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 )
 
 // storedRecords answers whether an interchange line is exactly a record
@@ -124,5 +125,68 @@ func (s *storedRecords) next(kind recordKind) error {
 	}
 	s.cur = rec
 	s.id, _ = recordIDs(rec)
+	return nil
+}
+
+// deferredIndexes are the secondary indexes that no check of an import
+// reads (the checks look records up by id, feedback by submission,
+// enrollments by patient, events, messages and feedback by enrollment):
+// an import into a store that holds next to nothing builds them once, at
+// the end, instead of entry by entry. Unique indexes always stay: they
+// are checks themselves.
+var deferredIndexes = []string{
+	"changes_patient",
+	"submissions_enrollment", "submissions_patient",
+	"feedback_patient", "feedback_therapist",
+	"measures_enrollment", "measures_patient",
+	"diary_enrollment", "diary_patient",
+	"messages_patient", "notes_patient", "risk_acks_patient", "go_aheads_patient",
+	"time_spent_patient", "summaries_patient", "enrollment_events_patient",
+	"referrals_patient", "notifications_patient", "referral_assessments_patient",
+	"enrollments_therapist",
+}
+
+// deferIndexesBelow is the size of the change log under which an import
+// defers the indexes: rebuilding them costs what the store holds, so only
+// an import into a (nearly) empty store, a restore or the demo, gains.
+const deferIndexesBelow = 50_000
+
+// deferIndexes drops the deferred indexes inside the import's transaction
+// when the store is nearly empty and returns the statements that make
+// them again (nil when it dropped none). A rollback brings them back.
+func (t *tx) deferIndexes() ([]string, error) {
+	var seq sql.NullInt64
+	if err := t.tx.QueryRowContext(t.ctx, "SELECT MAX(seq) FROM changes").Scan(&seq); err != nil {
+		return nil, err
+	}
+	if seq.Int64 >= deferIndexesBelow {
+		return nil, nil
+	}
+	var again []string
+	for _, name := range deferredIndexes {
+		var create string
+		err := t.tx.QueryRowContext(t.ctx, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ? AND sql IS NOT NULL", name).Scan(&create)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // not in this schema
+		}
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.tx.ExecContext(t.ctx, "DROP INDEX "+name); err != nil {
+			return nil, err
+		}
+		again = append(again, create)
+	}
+	return again, nil
+}
+
+// restoreIndexes makes the deferred indexes again, from the rows the
+// transaction holds.
+func (t *tx) restoreIndexes(creates []string) error {
+	for _, c := range creates {
+		if _, err := t.tx.ExecContext(t.ctx, c); err != nil {
+			return err
+		}
+	}
 	return nil
 }

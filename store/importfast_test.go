@@ -141,3 +141,72 @@ func TestPatientListingReadsTheCaseloadOnly(t *testing.T) {
 		}
 	}
 }
+
+// An import into an empty store builds the indexes no check reads at the
+// end: afterwards the schema is the migrations' again, whether the import
+// was written, refused or a dry run, and the indexes hold every row.
+func TestImportDefersIndexesAndRestoresThem(t *testing.T) {
+	ctx := context.Background()
+	src := openInternal(t)
+	sys := System("test")
+	for i := 0; i < 4; i++ {
+		if _, err := src.AddPatient(ctx, sys, Patient{Pseudonym: fmt.Sprintf("P-%04d", i), DisplayName: "Patient", BirthDate: "1990-05-01", Language: "fi"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var exp bytes.Buffer
+	if _, err := src.Export(ctx, sys, &exp, ExportFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	schema := func(db *DB) string {
+		t.Helper()
+		rows, err := db.w.QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var b strings.Builder
+		for rows.Next() {
+			var name, sql string
+			if err := rows.Scan(&name, &sql); err != nil {
+				t.Fatal(err)
+			}
+			b.WriteString(sql + "\n")
+		}
+		return b.String()
+	}
+	db := openInternal(t)
+	want := schema(db)
+	for _, name := range []string{"changes_patient", "submissions_patient", "enrollments_therapist"} {
+		if !strings.Contains(want, name) {
+			t.Fatalf("no index %s in the schema: the list of deferred indexes is out of date", name)
+		}
+	}
+	if _, err := db.Import(ctx, sys, bytes.NewReader(exp.Bytes()), true); err != nil {
+		t.Fatal(err)
+	}
+	if got := schema(db); got != want {
+		t.Fatalf("after a dry run the indexes are\n%s\nwant\n%s", got, want)
+	}
+	bad := exp.String() + `{"type":"patient","id":"x"}` + "\n"
+	if _, err := db.Import(ctx, sys, strings.NewReader(bad), false); err == nil {
+		t.Fatal("a bad line was accepted")
+	}
+	if got := schema(db); got != want {
+		t.Fatalf("after a refused import the indexes are\n%s\nwant\n%s", got, want)
+	}
+	if _, err := db.Import(ctx, sys, bytes.NewReader(exp.Bytes()), false); err != nil {
+		t.Fatal(err)
+	}
+	if got := schema(db); got != want {
+		t.Fatalf("after an import the indexes are\n%s\nwant\n%s", got, want)
+	}
+	var n int
+	if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes INDEXED BY changes_patient WHERE patient_id <> ''").Scan(&n); err != nil || n != 4 {
+		t.Fatalf("changes_patient holds %d rows of patients (%v), want 4", n, err)
+	}
+	var ok string
+	if err := db.w.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
+		t.Fatalf("integrity: %s %v", ok, err)
+	}
+}

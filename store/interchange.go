@@ -808,7 +808,11 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 			instr: map[string]*programs.Instrument{}, ther: map[string]*Therapist{}, pat: map[string]*Patient{},
 			enr: map[string]*Enrollment{}, subs: map[string]*Submission{}, msgs: map[string]*Message{},
 			meas: map[string]*MeasureResponse{}, heads: map[string]string{}, alias: map[string]string{}, refused: map[string]bool{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
-		err := pipeline(ctx, each, func(line int, rec any, err error) bool {
+		deferred, err := t.deferIndexes()
+		if err != nil {
+			return err
+		}
+		err = pipeline(ctx, each, func(line int, rec any, err error) bool {
 			if ctx.Err() != nil {
 				return false
 			}
@@ -847,7 +851,7 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 		if dryRun {
 			return errDryRun
 		}
-		return nil
+		return t.restoreIndexes(deferred)
 	})
 	if errors.Is(err, errDryRun) {
 		return sum, nil
