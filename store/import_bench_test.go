@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"polku/store"
 )
@@ -31,6 +32,7 @@ func BenchmarkImportFile(b *testing.B) {
 			if os.Getenv("POLKU_IMPORT_ONLY") != "" && step.name != "import" {
 				continue
 			}
+			start, cpu0 := time.Now(), cpuTime()
 			f, err := os.Open(path)
 			if err != nil {
 				b.Fatal(err)
@@ -40,8 +42,9 @@ func BenchmarkImportFile(b *testing.B) {
 			if err != nil {
 				b.Fatal(step.name, err)
 			}
-			b.Logf("%s: %d lines, %d unchanged", step.name, sum.Lines, sum.Unchanged)
+			b.Logf("%s: %d lines, %d unchanged: %.1f s wall, %.1f s CPU", step.name, sum.Lines, sum.Unchanged, time.Since(start).Seconds(), (cpuTime() - cpu0).Seconds())
 		}
 		db.Close()
 	}
 }
+

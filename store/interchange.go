@@ -522,7 +522,7 @@ const MaxImportErrors = 50
 func (db *DB) Import(ctx context.Context, actor Actor, r io.Reader, dryRun bool) (ImportSummary, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	return db.importRecords(ctx, actor, dryRun, func(yield func(line int, rec any, err error) bool) error {
+	return db.importRecords(ctx, actor, dryRun, true, func(im *importer, yield func(line int, rec any, err error) bool) error {
 		// The snapshot begins inside the write transaction (which holds the
 		// store's write lock), so it is the store the import writes into;
 		// it ends with the reading, before the commit and its checkpoint,
@@ -532,6 +532,25 @@ func (db *DB) Import(ctx context.Context, actor Actor, r io.Reader, dryRun bool)
 			return err
 		}
 		defer stored.close()
+		var readErr error
+		ch := &chunker{known: im.known,
+			emit: func(line int, b []byte, unchanged bool) bool {
+				if !unchanged {
+					same, err := stored.same(b)
+					if err != nil {
+						readErr = err
+						return false
+					}
+					unchanged = same
+				}
+				if unchanged {
+					return yield(line, unchangedLine{}, nil)
+				}
+				rec, err := decodeLine(b)
+				return yield(line, rec, err)
+			},
+			mark: func(c importChunk) bool { return yield(0, chunkMark{c}, nil) },
+		}
 		line := 0
 		for sc.Scan() {
 			line++
@@ -539,20 +558,16 @@ func (db *DB) Import(ctx context.Context, actor Actor, r io.Reader, dryRun bool)
 			if len(b) == 0 {
 				continue
 			}
-			same, err := stored.same(b)
-			if err != nil {
-				return err
+			typ, id, ok := lineHead(b)
+			if !ok {
+				typ = ""
 			}
-			if same {
-				if !yield(line, unchangedLine{}, nil) {
-					return nil
-				}
-				continue
+			if !ch.add(line, b, typ, id) {
+				return readErr
 			}
-			rec, err := decodeLine(b)
-			if !yield(line, rec, err) {
-				return nil
-			}
+		}
+		if !ch.flush() {
+			return readErr
 		}
 		if err := sc.Err(); err != nil {
 			return fmt.Errorf("line %d: %w", line+1, err)
@@ -564,7 +579,7 @@ func (db *DB) Import(ctx context.Context, actor Actor, r io.Reader, dryRun bool)
 // ImportRecords writes records (pointers to record structs) like Import,
 // without going through JSON; the demo generator uses it.
 func (db *DB) ImportRecords(ctx context.Context, actor Actor, recs func(yield func(rec any) bool)) (ImportSummary, error) {
-	return db.importRecords(ctx, actor, false, func(yield func(line int, rec any, err error) bool) error {
+	return db.importRecords(ctx, actor, false, false, func(_ *importer, yield func(line int, rec any, err error) bool) error {
 		i := 0
 		recs(func(rec any) bool {
 			i++
@@ -674,6 +689,13 @@ type importer struct {
 	// identical to a stored record without decoding them (Import only)
 	stored *storedRecords
 	sum    ImportSummary
+	// the chunks earlier imports kept (Import only), the chunks of this
+	// import whose lines were all stored as they stand, and whether the
+	// current chunk or line was not (docs/performance.md)
+	known      *knownChunks
+	clean      []importChunk
+	chunkDirty bool
+	lineDirty  bool
 }
 
 // importCache is how many patients, enrollments and therapists an import
@@ -800,7 +822,7 @@ func (im *importer) instrument(id string, version int) (*programs.Instrument, er
 	return x, err
 }
 
-func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each func(yield func(line int, rec any, err error) bool) error) (ImportSummary, error) {
+func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun, chunked bool, each func(im *importer, yield func(line int, rec any, err error) bool) error) (ImportSummary, error) {
 	var sum ImportSummary
 	var errs ImportErrors
 	err := db.write(ctx, actor, ImportProgramsOp{}, func(t *tx) error {
@@ -808,13 +830,28 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 			instr: map[string]*programs.Instrument{}, ther: map[string]*Therapist{}, pat: map[string]*Patient{},
 			enr: map[string]*Enrollment{}, subs: map[string]*Submission{}, msgs: map[string]*Message{},
 			meas: map[string]*MeasureResponse{}, heads: map[string]string{}, alias: map[string]string{}, refused: map[string]bool{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
+		if chunked {
+			known, err := t.loadChunks()
+			if err != nil {
+				return err
+			}
+			im.known = known
+		}
 		deferred, err := t.deferIndexes()
 		if err != nil {
 			return err
 		}
+		each := func(yield func(line int, rec any, err error) bool) error { return each(im, yield) }
 		err = pipeline(ctx, each, func(line int, rec any, err error) bool {
 			if ctx.Err() != nil {
 				return false
+			}
+			if m, ok := rec.(chunkMark); ok {
+				if !im.chunkDirty {
+					im.clean = append(im.clean, m.importChunk)
+				}
+				im.chunkDirty = false
+				return true
 			}
 			im.sum.Lines++
 			if _, ok := rec.(unchangedLine); ok {
@@ -824,6 +861,10 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 			if err == nil {
 				err = im.add(rec)
 			}
+			if err != nil || im.lineDirty {
+				im.chunkDirty = true
+			}
+			im.lineDirty = false
 			if err != nil {
 				if id, _ := recordIDs(rec); id != "" {
 					im.refused[id] = true
@@ -850,6 +891,11 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 		}
 		if dryRun {
 			return errDryRun
+		}
+		if chunked {
+			if err := t.saveChunks(im.known, im.clean); err != nil {
+				return err
+			}
 		}
 		return t.restoreIndexes(deferred)
 	})
@@ -1088,6 +1134,7 @@ func (im *importer) uniqueClash(kind recordKind, rec any, id string) (bool, erro
 	switch s := stored.(type) {
 	case *InstrumentVersion:
 		if s.Hash == rec.(*InstrumentVersion).Hash {
+			im.lineDirty = true
 			return true, nil
 		}
 		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (%s; hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
@@ -1095,18 +1142,21 @@ func (im *importer) uniqueClash(kind recordKind, rec any, id string) (bool, erro
 	case *ProgramVersion:
 		if s.Hash == rec.(*ProgramVersion).Hash {
 			im.alias[id] = storedID
+			im.lineDirty = true
 			return true, nil
 		}
 		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (%s; hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
 			kind.name, id, strings.Join(named, ", "), kind.name, storedID, firstDifference(rec.(*ProgramVersion).Definition, s.Definition), rec.(*ProgramVersion).Hash, s.Hash)
 	case *ServiceVersion:
 		if s.Hash == rec.(*ServiceVersion).Hash {
+			im.lineDirty = true
 			return true, nil
 		}
 		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content: give the file's entry a new version",
 			kind.name, id, strings.Join(named, ", "), kind.name, storedID)
 	case *Referral:
 		// The same source id twice is one referral: the first one stays.
+		im.lineDirty = true
 		return true, nil
 	}
 	return false, fmt.Errorf("%s %s: %s is already used by the stored %s %s", kind.name, id, strings.Join(named, ", "), kind.name, storedID)
@@ -1282,6 +1332,10 @@ func (im *importer) check(rec any) error {
 	case *Enrollment:
 		if stored, ok := im.alias[r.ProgramVersionID]; ok {
 			r.ProgramVersionID = stored
+			im.lineDirty = true // stored as another line than the file's
+		}
+		if strings.Contains(r.ProgramVersionID, "@") {
+			im.lineDirty = true
 		}
 		if err := im.resolveProgram(r); err != nil {
 			return err
