@@ -47,4 +47,3 @@ func BenchmarkImportFile(b *testing.B) {
 		db.Close()
 	}
 }
-
