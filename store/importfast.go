@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -507,4 +508,63 @@ func (c *chunker) flush() bool {
 	}
 	c.lines, c.nums, c.ids = c.lines[:0], c.nums[:0], c.ids[:0]
 	return c.mark(c.cur)
+}
+
+// scanned is the risk scan of a patient text of an import, made by the
+// goroutine that reads the lines (prescan), as tx.keepScan (riskscans.go)
+// makes it; the writer keeps it with the record.
+type scanned struct {
+	words    *scanWords
+	typ, id  string // "" : the record has no text to scan
+	hit      string // the hit as stored ("" : none)
+	prepared bool   // false: the writer scans (keepScan)
+}
+
+// prescan scans rec's texts with words as tx.keepScan does.
+func prescan(words *scanWords, rec any) scanned {
+	var typ, id string
+	var texts []string
+	switch r := rec.(type) {
+	case *Message:
+		if r.Direction != DirectionIn {
+			return scanned{prepared: true}
+		}
+		typ, id, texts = RiskSourceMessage, r.ID, []string{r.Body}
+	case *Submission:
+		typ, id, texts = RiskSourceSubmit, r.ID, answerTexts(r.Answers)
+	case *DiaryEntry:
+		typ, id, texts = RiskSourceDiary, r.ID, answerTexts(r.Fields)
+	default:
+		return scanned{} // not a text of an import: keepScan decides
+	}
+	if words == nil || words.matcher == nil {
+		return scanned{prepared: true}
+	}
+	hit, _ := words.matcher.Match(texts...)
+	s := scanned{words: words, typ: typ, id: id, prepared: true}
+	if hit.Phrase != "" {
+		b, err := json.Marshal(hit)
+		if err != nil {
+			return scanned{}
+		}
+		s.hit = string(b)
+	}
+	return s
+}
+
+// keepScan keeps a record's scan with it: the one made while reading, or
+// (a record of another kind) tx.keepScan's.
+func (im *importer) keepScan(rec any, s scanned) error {
+	if !s.prepared {
+		return im.t.keepScan(rec)
+	}
+	if s.typ == "" {
+		return nil
+	}
+	t := im.t
+	t.scans = append(t.scans, s.typ, s.id, s.words.key, s.hit)
+	if len(t.scans) >= scanBatch*4 {
+		return t.flushScans()
+	}
+	return nil
 }

@@ -841,8 +841,15 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun, chunked bo
 		if err != nil {
 			return err
 		}
+		// The texts are scanned for risk phrases (riskscans.go) where the
+		// lines are read, with the word lists of the store as the import
+		// begins.
+		words, err := t.scanWords()
+		if err != nil {
+			return err
+		}
 		each := func(yield func(line int, rec any, err error) bool) error { return each(im, yield) }
-		err = pipeline(ctx, each, func(line int, rec any, err error) bool {
+		err = pipeline(ctx, each, words, func(line int, rec any, err error, scan scanned) bool {
 			if ctx.Err() != nil {
 				return false
 			}
@@ -859,7 +866,7 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun, chunked bo
 				return true
 			}
 			if err == nil {
-				err = im.add(rec)
+				err = im.add(rec, scan)
 			}
 			if err != nil || im.lineDirty {
 				im.chunkDirty = true
@@ -921,6 +928,7 @@ type importItem struct {
 	line int
 	rec  any
 	err  error
+	scan scanned
 }
 
 // pipeline runs each (reading and decoding the lines, or generating the
@@ -928,7 +936,7 @@ type importItem struct {
 // batches, so that decoding and inserting use a core each. It returns
 // when each has returned: each's snapshot of the store (Import) has ended
 // before the transaction commits. use returning false stops each.
-func pipeline(ctx context.Context, each func(yield func(line int, rec any, err error) bool) error, use func(line int, rec any, err error) bool) error {
+func pipeline(ctx context.Context, each func(yield func(line int, rec any, err error) bool) error, words *scanWords, use func(line int, rec any, err error, scan scanned) bool) error {
 	const batch = 256
 	items := make(chan []importItem, 16)
 	stop := make(chan struct{})
@@ -950,7 +958,11 @@ func pipeline(ctx context.Context, each func(yield func(line int, rec any, err e
 			if stopped {
 				return false
 			}
-			buf = append(buf, importItem{line, rec, err})
+			it := importItem{line: line, rec: rec, err: err}
+			if err == nil {
+				it.scan = prescan(words, rec)
+			}
+			buf = append(buf, it)
 			if len(buf) == batch && !send() {
 				stopped = true
 			}
@@ -963,7 +975,7 @@ func pipeline(ctx context.Context, each func(yield func(line int, rec any, err e
 	more := true
 	for b := range items {
 		for _, it := range b {
-			if more && !use(it.line, it.rec, it.err) {
+			if more && !use(it.line, it.rec, it.err, it.scan) {
 				more = false
 				close(stop)
 			}
@@ -1012,7 +1024,7 @@ func (im *importer) refersToRefused(err error) bool {
 // add checks one record and inserts it. In a failed import records are
 // still checked (to report more bad lines) but references to them cannot be
 // followed, so later errors may be consequences of earlier ones.
-func (im *importer) add(rec any) error {
+func (im *importer) add(rec any, scan scanned) error {
 	typ := RecordType(rec)
 	if err := im.check(rec); err != nil {
 		return err
@@ -1042,7 +1054,7 @@ func (im *importer) add(rec any) error {
 	if typ == "audit" {
 		return nil
 	}
-	if err := im.t.keepScan(rec); err != nil {
+	if err := im.keepScan(rec, scan); err != nil {
 		return err
 	}
 	return im.t.changed(kind.table.name, id, patientID, "insert")
