@@ -702,16 +702,8 @@ type importer struct {
 // keeps at hand; beyond it, a cache starts over.
 const importCache = 1 << 14
 
-// enrollmentCache is the enrollments' own: every later line refers to
-// one, so the cache holds all of a store of some 60,000 patients.
-const enrollmentCache = 1 << 16
-
 func remember[T any](m map[string]T, id string, x T) {
-	limit := importCache
-	if _, ok := any(m).(map[string]*Enrollment); ok {
-		limit = enrollmentCache
-	}
-	if len(m) >= limit {
+	if len(m) >= importCache {
 		clear(m)
 	}
 	m[id] = x
