@@ -143,14 +143,9 @@ func (s *storedRecords) next(kind recordKind) error {
 // an import into a store that holds next to nothing builds them once, at
 // the end, instead of entry by entry. Unique indexes always stay: they
 // are checks themselves.
-//
-// SQLite sorts an index's entries in memory while it builds it (the store
-// keeps temporary data in memory, temp_store, which cannot change inside
-// the transaction), so the indexes of the most rows stay: changes_patient
-// (one entry per record) and submissions_enrollment (five columns) would
-// take some 300 and 100 MB at 100,000 patients.
 var deferredIndexes = []string{
-	"submissions_patient",
+	"changes_patient",
+	"submissions_enrollment", "submissions_patient",
 	"feedback_patient", "feedback_therapist",
 	"measures_enrollment", "measures_patient",
 	"diary_enrollment", "diary_patient",
@@ -165,16 +160,44 @@ var deferredIndexes = []string{
 // an import into a (nearly) empty store, a restore or the demo, gains.
 const deferIndexesBelow = 50_000
 
-// deferIndexes drops the deferred indexes inside the import's transaction
-// when the store is nearly empty and returns the statements that make
-// them again (nil when it dropped none). A rollback brings them back.
-func (t *tx) deferIndexes() ([]string, error) {
+// smallStore says whether the store is small enough for an import to
+// defer its indexes (deferIndexesBelow).
+func smallStore(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (bool, error) {
 	var seq sql.NullInt64
-	if err := t.tx.QueryRowContext(t.ctx, "SELECT MAX(seq) FROM changes").Scan(&seq); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT MAX(seq) FROM changes").Scan(&seq); err != nil {
+		return false, err
+	}
+	return seq.Int64 < deferIndexesBelow, nil
+}
+
+// sortInFiles lets SQLite's sorter spill to temporary files while an
+// import that will defer its indexes runs. The store keeps temporary data
+// in memory (temp_store), where the sorter would hold all of a new index's
+// entries (some 300 MB for changes_patient at 100,000 patients); with
+// temp_store FILE it sorts in runs of the page cache's size. The setting
+// cannot change inside a transaction: it is set on the write connection
+// before the import's begins, and set back after.
+func (db *DB) sortInFiles(ctx context.Context) (restore func(), err error) {
+	small, err := smallStore(ctx, db.w)
+	if err != nil || !small {
+		return func() {}, err
+	}
+	if _, err := db.w.ExecContext(ctx, "PRAGMA temp_store = FILE"); err != nil {
 		return nil, err
 	}
-	if seq.Int64 >= deferIndexesBelow {
-		return nil, nil
+	return func() { db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store = MEMORY") }, nil
+}
+
+// deferIndexes drops the deferred indexes inside the import's transaction
+// when the store is nearly empty and returns the statements that make
+// them again (nil when it dropped none). A rollback brings them back (a
+// dry run's among others: it builds none).
+func (t *tx) deferIndexes() ([]string, error) {
+	small, err := smallStore(t.ctx, t.tx)
+	if err != nil || !small {
+		return nil, err
 	}
 	var again []string
 	for _, name := range deferredIndexes {

@@ -817,6 +817,13 @@ func (im *importer) instrument(id string, version int) (*programs.Instrument, er
 func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun, chunked bool, each func(im *importer, yield func(line int, rec any, err error) bool) error) (ImportSummary, error) {
 	var sum ImportSummary
 	var errs ImportErrors
+	if !dryRun {
+		restore, err := db.sortInFiles(ctx)
+		if err != nil {
+			return sum, err
+		}
+		defer restore()
+	}
 	err := db.write(ctx, actor, ImportProgramsOp{}, func(t *tx) error {
 		im := &importer{t: t, db: db, base: txRefs{t}, programs: map[string]*programs.Program{},
 			instr: map[string]*programs.Instrument{}, ther: map[string]*Therapist{}, pat: map[string]*Patient{},
