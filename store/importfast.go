@@ -184,10 +184,21 @@ func (db *DB) sortInFiles(ctx context.Context) (restore func(), err error) {
 	if err != nil || !small {
 		return func() {}, err
 	}
+	// The page cache's size too, which restoreIndexes changes inside the
+	// transaction, is set back here should the transaction have ended
+	// before it could.
+	var size int64
+	if err := db.w.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&size); err != nil {
+		return nil, err
+	}
 	if _, err := db.w.ExecContext(ctx, "PRAGMA temp_store = FILE"); err != nil {
 		return nil, err
 	}
-	return func() { db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store = MEMORY") }, nil
+	return func() {
+		ctx := context.WithoutCancel(ctx)
+		db.w.ExecContext(ctx, "PRAGMA temp_store = MEMORY")
+		db.w.ExecContext(ctx, "PRAGMA cache_size = "+strconv.FormatInt(size, 10))
+	}, nil
 }
 
 // deferIndexes drops the deferred indexes inside the import's transaction
@@ -230,6 +241,8 @@ func (t *tx) restoreIndexes(creates []string) error {
 	if err := t.tx.QueryRowContext(t.ctx, "PRAGMA cache_size").Scan(&size); err != nil {
 		return err
 	}
+	// The setting is the connection's: it is set back whatever happens.
+	defer t.tx.ExecContext(context.WithoutCancel(t.ctx), "PRAGMA cache_size = "+strconv.FormatInt(size, 10))
 	if _, err := t.tx.ExecContext(t.ctx, "PRAGMA cache_size = "+strconv.FormatInt(size/4, 10)); err != nil {
 		return err
 	}
@@ -238,8 +251,7 @@ func (t *tx) restoreIndexes(creates []string) error {
 			return err
 		}
 	}
-	_, err := t.tx.ExecContext(t.ctx, "PRAGMA cache_size = "+strconv.FormatInt(size, 10))
-	return err
+	return nil
 }
 
 // Chunks of imported lines. An import cuts the lines of each record type
@@ -251,11 +263,11 @@ func (t *tx) restoreIndexes(creates []string) error {
 // kept, with the SHA-256 of its lines, in meta import_chunks (a line of
 // type, first id, last id, number of lines and hash per chunk: some 7,000
 // lines for 3.6 million records), and meta import_chunks_seq is set to
-// the newest change-log row. A later import
-// (or dry run) counts a chunk of its file as unchanged, without reading
-// or decoding a record, when import_chunks has the same lines and none of
-// their records appears in the change log after import_chunks_seq. Any
-// other chunk takes the ordinary path, line by line.
+// the newest change-log row. A later import (or dry run) counts a chunk
+// of its file as unchanged, without reading or decoding a record, when
+// import_chunks has the same lines and none of their records appears in
+// the change log after import_chunks_seq. Any other chunk takes the
+// ordinary path, line by line.
 const (
 	chunkSpread = 512
 	chunkMax    = 4096
