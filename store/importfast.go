@@ -586,7 +586,10 @@ func prescan(words *scanWords, rec any) scanned {
 	default:
 		return scanned{} // not a text of an import: keepScan decides
 	}
-	if words == nil || words.matcher == nil {
+	if words == nil {
+		return scanned{} // the word lists were not read: keepScan reads them
+	}
+	if words.matcher == nil {
 		return scanned{prepared: true}
 	}
 	hit, _ := words.matcher.Match(texts...)

@@ -842,10 +842,12 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun, chunked bo
 		}
 		// The texts are scanned for risk phrases (riskscans.go) where the
 		// lines are read, with the word lists of the store as the import
-		// begins.
+		// begins. Should the lists not be readable, the writer scans each
+		// text as any write does (tx.keepScan), and fails as it does.
 		words, err := t.scanWords()
 		if err != nil {
-			return err
+			words = nil
+			t.words = nil
 		}
 		each := func(yield func(line int, rec any, err error) bool) error { return each(im, yield) }
 		err = pipeline(ctx, each, words, func(line int, rec any, err error, scan scanned) bool {
