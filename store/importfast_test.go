@@ -141,3 +141,157 @@ func TestPatientListingReadsTheCaseloadOnly(t *testing.T) {
 		}
 	}
 }
+
+// An import into an empty store builds the indexes no check reads at the
+// end: afterwards the schema is the migrations' again, whether the import
+// was written, refused or a dry run, and the indexes hold every row.
+func TestImportDefersIndexesAndRestoresThem(t *testing.T) {
+	ctx := context.Background()
+	src := openInternal(t)
+	sys := System("test")
+	for i := 0; i < 4; i++ {
+		if _, err := src.AddPatient(ctx, sys, Patient{Pseudonym: fmt.Sprintf("P-%04d", i), DisplayName: "Patient", BirthDate: "1990-05-01", Language: "fi"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var exp bytes.Buffer
+	if _, err := src.Export(ctx, sys, &exp, ExportFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	schema := func(db *DB) string {
+		t.Helper()
+		rows, err := db.w.QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var b strings.Builder
+		for rows.Next() {
+			var name, sql string
+			if err := rows.Scan(&name, &sql); err != nil {
+				t.Fatal(err)
+			}
+			b.WriteString(sql + "\n")
+		}
+		return b.String()
+	}
+	db := openInternal(t)
+	want := schema(db)
+	for _, name := range deferredIndexes {
+		if !strings.Contains(want, name) {
+			t.Fatalf("no index %s in the schema: the list of deferred indexes is out of date", name)
+		}
+	}
+	if _, err := db.Import(ctx, sys, bytes.NewReader(exp.Bytes()), true); err != nil {
+		t.Fatal(err)
+	}
+	if got := schema(db); got != want {
+		t.Fatalf("after a dry run the indexes are\n%s\nwant\n%s", got, want)
+	}
+	bad := exp.String() + `{"type":"patient","id":"x"}` + "\n"
+	if _, err := db.Import(ctx, sys, strings.NewReader(bad), false); err == nil {
+		t.Fatal("a bad line was accepted")
+	}
+	if got := schema(db); got != want {
+		t.Fatalf("after a refused import the indexes are\n%s\nwant\n%s", got, want)
+	}
+	if _, err := db.Import(ctx, sys, bytes.NewReader(exp.Bytes()), false); err != nil {
+		t.Fatal(err)
+	}
+	if got := schema(db); got != want {
+		t.Fatalf("after an import the indexes are\n%s\nwant\n%s", got, want)
+	}
+	var n int
+	if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes INDEXED BY changes_patient WHERE patient_id <> ''").Scan(&n); err != nil || n != 4 {
+		t.Fatalf("changes_patient holds %d rows of patients (%v), want 4", n, err)
+	}
+	var ok string
+	if err := db.w.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
+		t.Fatalf("integrity: %s %v", ok, err)
+	}
+}
+
+// A re-import of the same file is recognised by its chunks; a record
+// changed since (through the change log) makes its chunk go the ordinary
+// way, where the file's old content is refused; a new line among known
+// ones is added; a change the log does not name record by record (a
+// sync's reset) makes no chunk trusted.
+func TestReimportByChunks(t *testing.T) {
+	ctx := context.Background()
+	src := openInternal(t)
+	sys := System("test")
+	anna, err := src.AddTherapist(ctx, sys, Therapist{Handle: "anna", Name: "Anna Virtanen", Role: RoleTherapist, Team: "south", Languages: []string{"fi"}, Capacity: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2000; i++ {
+		if _, err := src.AddPatient(ctx, sys, Patient{Pseudonym: fmt.Sprintf("P-%04d", i), DisplayName: "Patient", BirthDate: "1990-05-01", Language: "fi"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var exp bytes.Buffer
+	if _, err := src.Export(ctx, sys, &exp, ExportFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	file := exp.String()
+	db := openInternal(t)
+	if sum, err := db.Import(ctx, sys, strings.NewReader(file), false); err != nil || sum.Added["patient"] != 2000 {
+		t.Fatalf("import: %+v, %v", sum, err)
+	}
+	known := func() *knownChunks {
+		t.Helper()
+		var k *knownChunks
+		if err := db.write(ctx, sys, RecordAccessOp{}, func(tx *tx) error {
+			var err error
+			k, err = tx.loadChunks()
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	k := known()
+	if k.all || len(k.chunks) < 2 {
+		t.Fatalf("after the import %d chunks are known (all stale: %v); want the file's", len(k.chunks), k.all)
+	}
+	lines := 0
+	for _, c := range k.chunks {
+		lines += c.lines
+	}
+	if lines != 2001 {
+		t.Fatalf("the chunks hold %d lines, want 2001 (a therapist, 2000 patients)", lines)
+	}
+	for _, dry := range []bool{true, false} {
+		sum, err := db.Import(ctx, sys, strings.NewReader(file), dry)
+		if err != nil || sum.Unchanged != sum.Lines || len(sum.Added) != 0 {
+			t.Fatalf("re-import (dry run %v): %+v, %v", dry, sum, err)
+		}
+	}
+	// A new patient among the known ones: added, the rest unchanged.
+	extra, err := src.AddPatient(ctx, sys, Patient{Pseudonym: "P-extra", DisplayName: "Patient", BirthDate: "1990-05-01", Language: "fi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exp2 bytes.Buffer
+	if _, err := src.Export(ctx, sys, &exp2, ExportFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := db.Import(ctx, sys, bytes.NewReader(exp2.Bytes()), false)
+	if err != nil || sum.Added["patient"] != 1 || sum.Unchanged != sum.Lines-1 {
+		t.Fatalf("import with %s added: %+v, %v", extra.ID, sum, err)
+	}
+	// The therapist changes in the store: the file's old line is refused.
+	if err := db.SetTherapistIntake(ctx, sys, anna.ID, anna.Version, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Import(ctx, sys, strings.NewReader(file), false); err == nil || !strings.Contains(err.Error(), "different content") {
+		t.Fatalf("re-import after the therapist changed: %v", err)
+	}
+	// A change the log names only as a whole: no chunk is trusted.
+	if err := db.write(ctx, sys, RecordAccessOp{}, func(tx *tx) error { return tx.changed("sync", "reset", "", "reset") }); err != nil {
+		t.Fatal(err)
+	}
+	if k := known(); !k.all {
+		t.Fatal("after a reset the chunks are still trusted")
+	}
+}

@@ -160,6 +160,16 @@ var recordKinds = map[string]recordKind{
 	"notification":     {"notification", tables.notification, func() any { return &notificationLine{} }, func(w any) any { return &w.(*notificationLine).Notification }},
 }
 
+// insertOrIgnore is each record type's insert that leaves a stored id be
+// (the import then compares the two).
+var insertOrIgnore = func() map[string]string {
+	m := map[string]string{}
+	for typ, k := range recordKinds {
+		m[typ] = strings.Replace(k.table.insert, "INSERT", "INSERT OR IGNORE", 1)
+	}
+	return m
+}()
+
 // RecordType names the interchange type of a record pointer.
 func RecordType(rec any) string {
 	switch rec.(type) {
@@ -512,7 +522,7 @@ const MaxImportErrors = 50
 func (db *DB) Import(ctx context.Context, actor Actor, r io.Reader, dryRun bool) (ImportSummary, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	return db.importRecords(ctx, actor, dryRun, func(yield func(line int, rec any, err error) bool) error {
+	return db.importRecords(ctx, actor, dryRun, true, func(im *importer, yield func(line int, rec any, err error) bool) error {
 		// The snapshot begins inside the write transaction (which holds the
 		// store's write lock), so it is the store the import writes into;
 		// it ends with the reading, before the commit and its checkpoint,
@@ -522,6 +532,25 @@ func (db *DB) Import(ctx context.Context, actor Actor, r io.Reader, dryRun bool)
 			return err
 		}
 		defer stored.close()
+		var readErr error
+		ch := &chunker{known: im.known,
+			emit: func(line int, b []byte, unchanged bool) bool {
+				if !unchanged {
+					same, err := stored.same(b)
+					if err != nil {
+						readErr = err
+						return false
+					}
+					unchanged = same
+				}
+				if unchanged {
+					return yield(line, unchangedLine{}, nil)
+				}
+				rec, err := decodeLine(b)
+				return yield(line, rec, err)
+			},
+			mark: func(c importChunk) bool { return yield(0, chunkMark{c}, nil) },
+		}
 		line := 0
 		for sc.Scan() {
 			line++
@@ -529,20 +558,16 @@ func (db *DB) Import(ctx context.Context, actor Actor, r io.Reader, dryRun bool)
 			if len(b) == 0 {
 				continue
 			}
-			same, err := stored.same(b)
-			if err != nil {
-				return err
+			typ, id, ok := lineHead(b)
+			if !ok {
+				typ = ""
 			}
-			if same {
-				if !yield(line, unchangedLine{}, nil) {
-					return nil
-				}
-				continue
+			if !ch.add(line, b, typ, id) {
+				return readErr
 			}
-			rec, err := decodeLine(b)
-			if !yield(line, rec, err) {
-				return nil
-			}
+		}
+		if !ch.flush() {
+			return readErr
 		}
 		if err := sc.Err(); err != nil {
 			return fmt.Errorf("line %d: %w", line+1, err)
@@ -554,7 +579,7 @@ func (db *DB) Import(ctx context.Context, actor Actor, r io.Reader, dryRun bool)
 // ImportRecords writes records (pointers to record structs) like Import,
 // without going through JSON; the demo generator uses it.
 func (db *DB) ImportRecords(ctx context.Context, actor Actor, recs func(yield func(rec any) bool)) (ImportSummary, error) {
-	return db.importRecords(ctx, actor, false, func(yield func(line int, rec any, err error) bool) error {
+	return db.importRecords(ctx, actor, false, false, func(_ *importer, yield func(line int, rec any, err error) bool) error {
 		i := 0
 		recs(func(rec any) bool {
 			i++
@@ -568,7 +593,20 @@ func (db *DB) ImportRecords(ctx context.Context, actor Actor, recs func(yield fu
 // held before the import (storedRecords): nothing to check or write.
 type unchangedLine struct{}
 
+var typeKey = []byte(`"type"`)
+
 func decodeLine(b []byte) (any, error) {
+	// A line as export writes it names its type first, once: decode it
+	// without a first pass for the type. Any other shape (the key twice,
+	// or inside a text), and any line that does not decode, takes the
+	// path below, whose errors name what is wrong.
+	if typ, _, ok := lineHead(b); ok && bytes.Count(b, typeKey) == 1 {
+		if kind, ok := recordKinds[typ]; ok {
+			if rec, err := decodeKind(kind, b); err == nil {
+				return rec, nil
+			}
+		}
+	}
 	var head struct {
 		Type string `json:"type"`
 	}
@@ -582,11 +620,19 @@ func decodeLine(b []byte) (any, error) {
 		}
 		return nil, fmt.Errorf("unknown type %q (one of %s)", head.Type, strings.Join(RecordTypes, ", "))
 	}
+	rec, err := decodeKind(kind, b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", head.Type, cleanJSONError(err))
+	}
+	return rec, nil
+}
+
+func decodeKind(kind recordKind, b []byte) (any, error) {
 	wrapper := kind.new()
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(wrapper); err != nil {
-		return nil, fmt.Errorf("%s: %v", head.Type, cleanJSONError(err))
+		return nil, err
 	}
 	return kind.rec(wrapper), nil
 }
@@ -643,11 +689,18 @@ type importer struct {
 	// identical to a stored record without decoding them (Import only)
 	stored *storedRecords
 	sum    ImportSummary
+	// the chunks earlier imports kept (Import only), the chunks of this
+	// import whose lines were all stored as they stand, and whether the
+	// current chunk or line was not (docs/performance.md)
+	known      *knownChunks
+	clean      []importChunk
+	chunkDirty bool
+	lineDirty  bool
 }
 
 // importCache is how many patients, enrollments and therapists an import
 // keeps at hand; beyond it, a cache starts over.
-const importCache = 4096
+const importCache = 1 << 14
 
 func remember[T any](m map[string]T, id string, x T) {
 	if len(m) >= importCache {
@@ -686,11 +739,31 @@ func (im *importer) enrollment(id string) (*Enrollment, error) {
 	}
 	return x, err
 }
+
+// submission reads only what the checks of other records use of a
+// submission (not its answers), as the cache keeps it.
 func (im *importer) submission(id string) (*Submission, error) {
 	if x, ok := im.subs[id]; ok {
 		return x, nil
 	}
-	return im.base.submission(id)
+	st, err := im.t.stmt("SELECT enrollment_id, patient_id, exercise_id, submitted_at FROM submissions WHERE id = ?")
+	if err != nil {
+		return nil, err
+	}
+	s := &Submission{ID: id}
+	var at string
+	err = st.QueryRowContext(im.t.ctx, id).Scan(&s.EnrollmentID, &s.PatientID, &s.ExerciseID, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("submission", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.SubmittedAt, err = parseTime(at); err != nil {
+		return nil, err
+	}
+	remember(im.subs, id, s)
+	return s, nil
 }
 func (im *importer) feedbackHead(submissionID string) (string, error) {
 	if head, ok := im.heads[submissionID]; ok {
@@ -741,17 +814,52 @@ func (im *importer) instrument(id string, version int) (*programs.Instrument, er
 	return x, err
 }
 
-func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each func(yield func(line int, rec any, err error) bool) error) (ImportSummary, error) {
+func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun, chunked bool, each func(im *importer, yield func(line int, rec any, err error) bool) error) (ImportSummary, error) {
 	var sum ImportSummary
 	var errs ImportErrors
+	if !dryRun {
+		restore, err := db.sortInFiles(ctx)
+		if err != nil {
+			return sum, err
+		}
+		defer restore()
+	}
 	err := db.write(ctx, actor, ImportProgramsOp{}, func(t *tx) error {
 		im := &importer{t: t, db: db, base: txRefs{t}, programs: map[string]*programs.Program{},
 			instr: map[string]*programs.Instrument{}, ther: map[string]*Therapist{}, pat: map[string]*Patient{},
 			enr: map[string]*Enrollment{}, subs: map[string]*Submission{}, msgs: map[string]*Message{},
 			meas: map[string]*MeasureResponse{}, heads: map[string]string{}, alias: map[string]string{}, refused: map[string]bool{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
-		err := each(func(line int, rec any, err error) bool {
+		if chunked {
+			known, err := t.loadChunks()
+			if err != nil {
+				return err
+			}
+			im.known = known
+		}
+		deferred, err := t.deferIndexes()
+		if err != nil {
+			return err
+		}
+		// The texts are scanned for risk phrases (riskscans.go) where the
+		// lines are read, with the word lists of the store as the import
+		// begins. Should the lists not be readable, the writer scans each
+		// text as any write does (tx.keepScan), and fails as it does.
+		words, err := t.scanWords()
+		if err != nil {
+			words = nil
+			t.words = nil
+		}
+		each := func(yield func(line int, rec any, err error) bool) error { return each(im, yield) }
+		err = pipeline(ctx, each, words, func(line int, rec any, err error, scan scanned) bool {
 			if ctx.Err() != nil {
 				return false
+			}
+			if m, ok := rec.(chunkMark); ok {
+				if !im.chunkDirty {
+					im.clean = append(im.clean, m.importChunk)
+				}
+				im.chunkDirty = false
+				return true
 			}
 			im.sum.Lines++
 			if _, ok := rec.(unchangedLine); ok {
@@ -759,8 +867,12 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 				return true
 			}
 			if err == nil {
-				err = im.add(rec)
+				err = im.add(rec, scan)
 			}
+			if err != nil || im.lineDirty {
+				im.chunkDirty = true
+			}
+			im.lineDirty = false
 			if err != nil {
 				if id, _ := recordIDs(rec); id != "" {
 					im.refused[id] = true
@@ -788,7 +900,12 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 		if dryRun {
 			return errDryRun
 		}
-		return nil
+		if chunked {
+			if err := t.saveChunks(im.known, im.clean); err != nil {
+				return err
+			}
+		}
+		return t.restoreIndexes(deferred)
 	})
 	if errors.Is(err, errDryRun) {
 		return sum, nil
@@ -805,6 +922,68 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun bool, each 
 		db.CheckpointLog(ctx)
 	}
 	return sum, err
+}
+
+// importItem is one line (or record) read for an import.
+type importItem struct {
+	line int
+	rec  any
+	err  error
+	scan scanned
+}
+
+// pipeline runs each (reading and decoding the lines, or generating the
+// records) in a goroutine of its own, handing what it yields to use in
+// batches, so that decoding and inserting use a core each. It returns
+// when each has returned: each's snapshot of the store (Import) has ended
+// before the transaction commits. use returning false stops each.
+func pipeline(ctx context.Context, each func(yield func(line int, rec any, err error) bool) error, words *scanWords, use func(line int, rec any, err error, scan scanned) bool) error {
+	const batch = 256
+	items := make(chan []importItem, 16)
+	stop := make(chan struct{})
+	var eachErr error
+	go func() {
+		defer close(items)
+		buf := make([]importItem, 0, batch)
+		send := func() bool {
+			select {
+			case items <- buf:
+				buf = make([]importItem, 0, batch)
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		stopped := false
+		eachErr = each(func(line int, rec any, err error) bool {
+			if stopped {
+				return false
+			}
+			it := importItem{line: line, rec: rec, err: err}
+			if err == nil {
+				it.scan = prescan(words, rec)
+			}
+			buf = append(buf, it)
+			if len(buf) == batch && !send() {
+				stopped = true
+			}
+			return !stopped
+		})
+		if !stopped && len(buf) > 0 {
+			send()
+		}
+	}()
+	more := true
+	for b := range items {
+		for _, it := range b {
+			if more && !use(it.line, it.rec, it.err, it.scan) {
+				more = false
+				close(stop)
+			}
+		}
+	}
+	// items is closed: each has returned.
+	return eachErr
 }
 
 // CheckpointLog moves the write-ahead log into the store file and returns
@@ -846,7 +1025,7 @@ func (im *importer) refersToRefused(err error) bool {
 // add checks one record and inserts it. In a failed import records are
 // still checked (to report more bad lines) but references to them cannot be
 // followed, so later errors may be consequences of earlier ones.
-func (im *importer) add(rec any) error {
+func (im *importer) add(rec any, scan scanned) error {
 	typ := RecordType(rec)
 	if err := im.check(rec); err != nil {
 		return err
@@ -857,7 +1036,7 @@ func (im *importer) add(rec any) error {
 		return err
 	}
 	id, patientID := recordIDs(rec)
-	res, err := im.t.exec(strings.Replace(kind.table.insert, "INSERT", "INSERT OR IGNORE", 1), args...)
+	res, err := im.t.exec(insertOrIgnore[typ], args...)
 	if err != nil {
 		return im.db.constraintError(kind.table.name, id, err)
 	}
@@ -876,7 +1055,7 @@ func (im *importer) add(rec any) error {
 	if typ == "audit" {
 		return nil
 	}
-	if err := im.t.keepScan(rec); err != nil {
+	if err := im.keepScan(rec, scan); err != nil {
 		return err
 	}
 	return im.t.changed(kind.table.name, id, patientID, "insert")
@@ -968,6 +1147,7 @@ func (im *importer) uniqueClash(kind recordKind, rec any, id string) (bool, erro
 	switch s := stored.(type) {
 	case *InstrumentVersion:
 		if s.Hash == rec.(*InstrumentVersion).Hash {
+			im.lineDirty = true
 			return true, nil
 		}
 		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (%s; hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
@@ -975,18 +1155,21 @@ func (im *importer) uniqueClash(kind recordKind, rec any, id string) (bool, erro
 	case *ProgramVersion:
 		if s.Hash == rec.(*ProgramVersion).Hash {
 			im.alias[id] = storedID
+			im.lineDirty = true
 			return true, nil
 		}
 		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (%s; hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
 			kind.name, id, strings.Join(named, ", "), kind.name, storedID, firstDifference(rec.(*ProgramVersion).Definition, s.Definition), rec.(*ProgramVersion).Hash, s.Hash)
 	case *ServiceVersion:
 		if s.Hash == rec.(*ServiceVersion).Hash {
+			im.lineDirty = true
 			return true, nil
 		}
 		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content: give the file's entry a new version",
 			kind.name, id, strings.Join(named, ", "), kind.name, storedID)
 	case *Referral:
 		// The same source id twice is one referral: the first one stays.
+		im.lineDirty = true
 		return true, nil
 	}
 	return false, fmt.Errorf("%s %s: %s is already used by the stored %s %s", kind.name, id, strings.Join(named, ", "), kind.name, storedID)
@@ -1162,6 +1345,10 @@ func (im *importer) check(rec any) error {
 	case *Enrollment:
 		if stored, ok := im.alias[r.ProgramVersionID]; ok {
 			r.ProgramVersionID = stored
+			im.lineDirty = true // stored as another line than the file's
+		}
+		if strings.Contains(r.ProgramVersionID, "@") {
+			im.lineDirty = true
 		}
 		if err := im.resolveProgram(r); err != nil {
 			return err

@@ -58,7 +58,7 @@ func (db *DB) WalkRecords(ctx context.Context, q *sql.Tx, patients []string, lim
 	if err != nil {
 		return nil, err
 	}
-	some := all
+	some, none := all, false
 	if len(limited) > 0 {
 		var full []string
 		for _, p := range patients {
@@ -69,6 +69,7 @@ func (db *DB) WalkRecords(ctx context.Context, q *sql.Tx, patients []string, lim
 		if some, err = json.Marshal(full); err != nil {
 			return nil, err
 		}
+		none = len(full) == 0
 	}
 	type rec struct {
 		typ     int
@@ -82,6 +83,10 @@ func (db *DB) WalkRecords(ctx context.Context, q *sql.Tx, patients []string, lim
 		list := some
 		if limitedTypes[typ] {
 			list = all
+		} else if none {
+			// Patients seen only through a referral (an intake queue's):
+			// of them no other type is read.
+			continue
 		}
 		query, args := walkQuery(typ), []any{string(list)}
 		if typ == "draft" {
