@@ -113,11 +113,15 @@ func (t *tx) scanWords() (*scanWords, error) {
 	var settings []Setting
 	var raw strings.Builder
 	for rows.Next() {
+		// value is TEXT: a string, which database/sql does not store
+		// into a json.RawMessage.
 		var s Setting
-		if err := rows.Scan(&s.Key, &s.Value); err != nil {
+		var value string
+		if err := rows.Scan(&s.Key, &value); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		s.Value = json.RawMessage(value)
 		settings = append(settings, s)
 		raw.WriteString(s.Key + "\x00" + string(s.Value) + "\x01")
 	}

@@ -326,3 +326,24 @@ func TestReportFindsTheTextWithoutAScan(t *testing.T) {
 		t.Errorf("after the message was deleted, raised %d flags in messages, want 1", n)
 	}
 }
+
+// A site's own risk word lists (settings risk_words.*) are read when a
+// patient's text is written: the write succeeds and is scanned with them.
+func TestWritesWithTheSitesRiskWords(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if err := f.db.SetPolicyValue(ctx, sys, "risk_words.fi", `["en jaksa enää"]`); err != nil {
+		t.Fatal(err)
+	}
+	in, err := f.db.SendMessage(ctx, sys, store.Message{EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, Direction: store.DirectionIn, Body: "En jaksa enää mitään."}, "")
+	if err != nil {
+		t.Fatalf("an inbound message after risk_words.fi was set: %v", err)
+	}
+	var h string
+	if err := f.db.Writer().QueryRow("SELECT hit FROM risk_scans WHERE source_type = 'message' AND source_id = ?", in.ID).Scan(&h); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(h, "en jaksa enää") {
+		t.Errorf("kept hit %q; want the site's phrase", h)
+	}
+}
