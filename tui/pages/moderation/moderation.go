@@ -309,7 +309,13 @@ func (p *Page) View() string {
 		}
 	}
 	q := p.posts[p.cursor]
-	b.WriteString("\n" + st.Accent.Render(q.Alias) + st.Faint.Render(" "+p.c.T("pages.moderation.post_meta", "Pseudonym", q.Pseudonym, "Group", q.GroupName, "When", p.c.When(q.PostedAt), "Status", p.c.T("pages.moderation.status."+q.Status))) + "\n")
+	// A post of another therapist's patient reaches a moderator's replica
+	// without the patient: no pseudonym to show.
+	meta := "pages.moderation.post_meta"
+	if q.Pseudonym == "" {
+		meta = "pages.moderation.post_meta_nopatient"
+	}
+	b.WriteString("\n" + st.Accent.Render(q.Alias) + st.Faint.Render(" "+p.c.T(meta, "Pseudonym", q.Pseudonym, "Group", q.GroupName, "When", p.c.When(q.PostedAt), "Status", p.c.T("pages.moderation.status."+q.Status))) + "\n")
 	if q.Reason != "" {
 		b.WriteString(st.Subtle.Render(p.c.T("pages.moderation.reason", "Reason", q.Reason)) + "\n")
 	}
