@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // storedRecords answers whether an interchange line is exactly a record
@@ -564,25 +565,27 @@ func (c *chunker) flush() bool {
 // makes it; the writer keeps it with the record.
 type scanned struct {
 	words    *scanWords
-	typ, id  string // "" : the record has no text to scan
-	hit      string // the hit as stored ("" : none)
-	prepared bool   // false: the writer scans (keepScan)
+	typ, id  string    // "" : the record has no text to scan
+	at       time.Time // the text's time, kept with the scan
+	hit      string    // the hit as stored ("" : none)
+	prepared bool      // false: the writer scans (keepScan)
 }
 
 // prescan scans rec's texts with words as tx.keepScan does.
 func prescan(words *scanWords, rec any) scanned {
 	var typ, id string
+	var at time.Time
 	var texts []string
 	switch r := rec.(type) {
 	case *Message:
 		if r.Direction != DirectionIn {
 			return scanned{prepared: true}
 		}
-		typ, id, texts = RiskSourceMessage, r.ID, []string{r.Body}
+		typ, id, at, texts = RiskSourceMessage, r.ID, r.SentAt, []string{r.Body}
 	case *Submission:
-		typ, id, texts = RiskSourceSubmit, r.ID, answerTexts(r.Answers)
+		typ, id, at, texts = RiskSourceSubmit, r.ID, r.SubmittedAt, answerTexts(r.Answers)
 	case *DiaryEntry:
-		typ, id, texts = RiskSourceDiary, r.ID, answerTexts(r.Fields)
+		typ, id, at, texts = RiskSourceDiary, r.ID, r.RecordedAt, answerTexts(r.Fields)
 	default:
 		return scanned{} // not a text of an import: keepScan decides
 	}
@@ -593,7 +596,7 @@ func prescan(words *scanWords, rec any) scanned {
 		return scanned{prepared: true}
 	}
 	hit, _ := words.matcher.Match(texts...)
-	s := scanned{words: words, typ: typ, id: id, prepared: true}
+	s := scanned{words: words, typ: typ, id: id, at: at, prepared: true}
 	if hit.Phrase != "" {
 		b, err := json.Marshal(hit)
 		if err != nil {
@@ -614,8 +617,8 @@ func (im *importer) keepScan(rec any, s scanned) error {
 		return nil
 	}
 	t := im.t
-	t.scans = append(t.scans, s.typ, s.id, s.words.key, s.hit)
-	if len(t.scans) >= scanBatch*4 {
+	t.scans = append(t.scans, s.typ, s.id, s.words.key, s.hit, fmtTime(s.at))
+	if len(t.scans) >= scanBatch*riskScanCols {
 		return t.flushScans()
 	}
 	return nil

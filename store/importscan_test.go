@@ -26,18 +26,18 @@ func TestImportKeepsTheSameRiskScans(t *testing.T) {
 	f.submit(t, "haluan kuolla")
 	scans := func(db *store.DB) string {
 		t.Helper()
-		rows, err := db.Writer().Query("SELECT source_type, source_id, words, hit FROM risk_scans ORDER BY source_type, source_id")
+		rows, err := db.Writer().Query("SELECT source_type, source_id, words, hit, at FROM risk_scans ORDER BY source_type, source_id")
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer rows.Close()
 		var b bytes.Buffer
 		for rows.Next() {
-			var typ, id, words, hit string
-			if err := rows.Scan(&typ, &id, &words, &hit); err != nil {
+			var typ, id, words, hit, at string
+			if err := rows.Scan(&typ, &id, &words, &hit, &at); err != nil {
 				t.Fatal(err)
 			}
-			b.WriteString(typ + " " + id + " " + words + " " + hit + "\n")
+			b.WriteString(typ + " " + id + " " + words + " " + hit + " " + at + "\n")
 		}
 		return b.String()
 	}

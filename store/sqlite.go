@@ -599,6 +599,9 @@ func (db *DB) write(ctx context.Context, actor Actor, op Op, fn func(t *tx) erro
 	}
 	t := &tx{ctx: ctx, tx: sqlTx, db: db, now: db.Now(), actor: actor, stmts: map[string]*sql.Stmt{}}
 	defer db.endStmts(t.stmts)
+	// Runs before endStmts: should fn panic, the write connection is given
+	// back before endStmts prepares on it (a no-op after Commit).
+	defer sqlTx.Rollback()
 	if err := t.run(op, fn); err != nil {
 		sqlTx.Rollback()
 		return err
