@@ -41,10 +41,11 @@ const headGuard = "INSERT INTO guard (ok) SELECT 0 WHERE (SELECT COALESCE(MAX(se
 const versionGuard = "INSERT INTO guard (ok) SELECT 0 WHERE (SELECT user_version FROM pragma_user_version) != ?"
 
 // clusterWriteConns is how many operations of one server are in flight on
-// the cluster at once. Every operation writes to the change log, so two
-// at once means the later commit's guard fails and it runs again; a few
-// hide the cluster's round trips without wasting much.
-const clusterWriteConns = 4
+// the cluster at once: one. Every operation writes to the change log, so
+// two at once means the later commit's guard fails and it runs again,
+// its round trips wasted; a server's operations wait for each other
+// instead, and guards fail only between servers.
+const clusterWriteConns = 1
 
 // maxMoves bounds how often an operation runs again because another
 // writer committed first.
@@ -117,6 +118,12 @@ func (db *DB) writeCluster(ctx context.Context, actor Actor, op Op, fn func(t *t
 			return nil
 		}
 		if !g.Moved() && !errors.Is(err, rqlite.ErrMoved) {
+			// What the cluster said, whatever the operation made of it: a
+			// check that could not read says "not yours" on a store
+			// where reads do not fail; here the truth is "try again".
+			if lost := g.Err(); lost != nil {
+				return clusterError(lost)
+			}
 			return clusterError(err)
 		}
 		if attempt >= maxMoves {
@@ -163,3 +170,7 @@ func clusterError(err error) error {
 	}
 	return fmt.Errorf("%s: a field is missing or has a value the store does not accept: %w", what, ErrInvalid)
 }
+
+// ClusterClient is the client of the cluster the store is on (nil for a
+// file): for its request counts.
+func ClusterClient(db *DB) *rqlite.Client { return db.cluster }

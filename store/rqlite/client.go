@@ -116,6 +116,25 @@ type Client struct {
 	http    *http.Client
 	mu      sync.Mutex
 	cur     int // the node that answered last
+	stats   map[string]*PathStats
+	schema  schema
+}
+
+// PathStats counts the requests of one kind and the time they took.
+type PathStats struct {
+	N    int64
+	Took time.Duration
+}
+
+// Stats is what the client sent so far, by path and query.
+func (c *Client) Stats() map[string]PathStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := map[string]PathStats{}
+	for k, v := range c.stats {
+		out[k] = *v
+	}
+	return out
 }
 
 // NewClient makes a client for c.
@@ -182,6 +201,20 @@ func (c *Client) Request(ctx context.Context, path, q string, stmts []Statement)
 	c.mu.Lock()
 	start := c.cur
 	c.mu.Unlock()
+	t0 := time.Now()
+	defer func() {
+		c.mu.Lock()
+		if c.stats == nil {
+			c.stats = map[string]*PathStats{}
+		}
+		k := path + "?" + q
+		if c.stats[k] == nil {
+			c.stats[k] = &PathStats{}
+		}
+		c.stats[k].N++
+		c.stats[k].Took += time.Since(t0)
+		c.mu.Unlock()
+	}()
 	var last error
 	for attempt := 0; ; attempt++ {
 		i := (start + attempt) % len(c.hosts)
@@ -248,12 +281,11 @@ func (c *Client) send(ctx context.Context, host, path, q string, body []byte) ([
 		return nil, false, fmt.Errorf("rqlite: %s answered what is not rqlite's JSON: %w", host, err)
 	}
 	if r.Error != "" {
-		// An error of the whole request (rqlite v8 answers "leadership
-		// lost" and "not leader" this way too).
-		if strings.Contains(r.Error, "leader") {
-			return nil, true, fmt.Errorf("%s: %s", host, r.Error)
-		}
-		return nil, false, &Error{Msg: r.Error, Index: -1}
+		// An error of the whole request, not of a statement: the node
+		// could not serve it ("leadership lost", "not leader", a leader
+		// that went away while the node forwarded the request to it).
+		// Another node, or this one after the election, may.
+		return nil, true, fmt.Errorf("%s: %s", host, r.Error)
 	}
 	return r.Results, false, nil
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -45,6 +46,8 @@ type guardKey struct{}
 type Guard struct {
 	stmt  Statement
 	moved atomic.Bool
+	mu    sync.Mutex
+	err   error
 }
 
 // NewGuard makes a guard of a statement.
@@ -53,6 +56,25 @@ func NewGuard(st Statement) *Guard { return &Guard{stmt: st} }
 // Moved says whether the guard failed in a transaction it was sent with,
 // whatever the caller made of the error.
 func (g *Guard) Moved() bool { return g.moved.Load() }
+
+// Err is the first error the cluster gave the transaction that was not
+// the answer to one of the caller's own reads: a cluster that could not
+// be reached, or a buffered write that failed (reported by whatever
+// statement came next). The caller may have read it as something else
+// ("not found"); this is what happened.
+func (g *Guard) Err() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.err
+}
+
+func (g *Guard) fail(err error) {
+	g.mu.Lock()
+	if g.err == nil {
+		g.err = err
+	}
+	g.mu.Unlock()
+}
 
 // WithGuard makes the write transactions begun with ctx send g first in
 // each of their batches; when it fails, the transaction's statements and
@@ -75,7 +97,8 @@ type tx struct {
 	guard    *Guard
 	writes   []Statement
 	results  []*Result
-	err      error // a statement failed: the transaction is lost
+	tables   map[string]bool // the tables the writes write
+	err      error           // a statement failed: the transaction is lost
 	done     bool
 }
 
@@ -211,6 +234,9 @@ func (c *conn) ExecContext(ctx context.Context, query string, nv []driver.NamedV
 	if err != nil {
 		return nil, err
 	}
+	if isDDL(query) {
+		c.cl.schema.forget()
+	}
 	if err := one(res, 1); err != nil {
 		return nil, err
 	}
@@ -276,9 +302,25 @@ func (t *tx) exec(st Statement) (driver.Result, error) {
 	if t.readOnly {
 		return nil, errors.New("rqlite: a write in a read-only transaction")
 	}
+	t.add(st)
+	return &lazyResult{t: t, i: len(t.writes) - 1}, nil
+}
+
+// add buffers a write.
+func (t *tx) add(st Statement) {
 	t.writes = append(t.writes, st)
 	t.results = append(t.results, nil)
-	return &lazyResult{t: t, i: len(t.writes) - 1}, nil
+	if t.tables == nil {
+		t.tables = map[string]bool{}
+	}
+	t.c.cl.schema.written(t.ctx, t.c.cl, target(st.SQL), t.tables)
+}
+
+// lost notes on the guard an error that loses the transaction.
+func (t *tx) lost(err error) {
+	if t.guard != nil {
+		t.guard.fail(err)
+	}
 }
 
 func (t *tx) usable() error {
@@ -293,12 +335,13 @@ func (t *tx) query(ctx context.Context, st Statement) (driver.Rows, error) {
 	if err := t.usable(); err != nil {
 		return nil, err
 	}
-	if isRead(st.SQL) && len(t.writes) == 0 {
+	if isRead(st.SQL) && !names(st.SQL, t.tables) {
 		// Nothing of the transaction's own to see: the cluster's state
 		// is the transaction's (the guard checks at commit that it
 		// still is).
 		res, err := t.c.cl.Request(ctx, "/db/query", "level=linearizable", []Statement{st})
 		if err != nil {
+			t.lost(err)
 			return nil, err
 		}
 		if err := one(res, 1); err != nil {
@@ -314,8 +357,7 @@ func (t *tx) query(ctx context.Context, st Statement) (driver.Rows, error) {
 		return newRows(*r), nil
 	}
 	// A write that returns rows: buffered like any write, answered now.
-	t.writes = append(t.writes, st)
-	t.results = append(t.results, nil)
+	t.add(st)
 	if _, err := t.probe(len(t.writes), nil); err != nil {
 		return nil, err
 	}
@@ -346,6 +388,7 @@ func (t *tx) probe(n int, extra *Statement) (*Result, error) {
 	batch = append(batch, failing)
 	res, err := t.c.cl.Request(t.ctx, "/db/request", "transaction", batch)
 	if err != nil {
+		t.lost(err)
 		return nil, err
 	}
 	if err := t.take(res, off, n); err != nil {
@@ -379,6 +422,7 @@ func (t *tx) take(res []Result, off, n int) error {
 		r := res[off+i]
 		if r.Error != "" {
 			t.err = &Error{Msg: r.Error, Index: i}
+			t.lost(t.err)
 			return t.err
 		}
 		t.results[i] = &r
@@ -408,9 +452,19 @@ func (t *tx) Commit() error {
 	// rolls the batch back there (see failing).
 	res, err := t.c.cl.Request(t.ctx, "/db/execute", "transaction", batch)
 	if err != nil {
+		t.lost(err)
 		return err
 	}
-	return t.take(res, off, len(t.writes))
+	if err := t.take(res, off, len(t.writes)); err != nil {
+		return err
+	}
+	for _, w := range t.writes {
+		if isDDL(w.SQL) {
+			t.c.cl.schema.forget()
+			break
+		}
+	}
+	return nil
 }
 
 func (t *tx) Rollback() error {

@@ -199,3 +199,33 @@ func TestGuard(t *testing.T) {
 	}
 	tx.Rollback()
 }
+
+// A read inside a write transaction that names no table the transaction
+// wrote (or that their triggers write) is answered without a probe, and
+// still sees the transaction's writes when it does.
+func TestReadsOfOtherTables(t *testing.T) {
+	db := openDB(t)
+	for _, s := range []string{
+		"CREATE TABLE u (id INTEGER PRIMARY KEY)",
+		"CREATE TABLE log (n INTEGER)",
+		"CREATE TRIGGER u_log AFTER INSERT ON u BEGIN INSERT INTO log (n) VALUES (NEW.id); END",
+	} {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tx, _ := db.Begin()
+	tx.Exec("INSERT INTO u (id) VALUES (7)")
+	var n int
+	// log is written by u's trigger: the read sees the row.
+	if err := tx.QueryRow("SELECT COUNT(*) FROM log").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("log inside: %d %v", n, err)
+	}
+	if err := tx.QueryRow("SELECT COUNT(*) FROM t").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("t inside: %d %v", n, err)
+	}
+	tx.Rollback()
+	if err := db.QueryRow("SELECT COUNT(*) FROM log").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("log after the rollback: %d %v", n, err)
+	}
+}

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -74,8 +76,9 @@ func TestFaultLeaderKilled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var logs syncedBuffer
 	for _, db := range dbs {
-		srv, err := server.New(ctx, server.Config{DB: db, Rate: -1})
+		srv, err := server.New(ctx, server.Config{DB: db, Rate: -1, Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelError}))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,6 +120,7 @@ func TestFaultLeaderKilled(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var rounds []round
+	var roundErrs []string
 	written := map[string]string{} // body: replica's therapist id
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -140,6 +144,9 @@ func TestFaultLeaderKilled(t *testing.T) {
 				_, err := r.eng.Round(ctx)
 				mu.Lock()
 				rounds = append(rounds, round{start: start, end: time.Now(), ok: err == nil})
+				if err != nil && len(roundErrs) < 5 {
+					roundErrs = append(roundErrs, err.Error())
+				}
 				mu.Unlock()
 				if err != nil {
 					time.Sleep(100 * time.Millisecond)
@@ -158,6 +165,12 @@ func TestFaultLeaderKilled(t *testing.T) {
 	time.Sleep(8 * time.Second)
 	close(stop)
 	wg.Wait()
+	for _, e := range roundErrs {
+		t.Logf("a failed round: %s", e)
+	}
+	if lines := strings.Split(logs.String(), "\n"); len(lines) > 1 {
+		t.Logf("the servers logged %d errors; the first:\n%s", len(lines)-1, strings.Join(lines[:min(5, len(lines)-1)], "\n"))
+	}
 
 	// Writes went on after the election.
 	var before, after, failed int
@@ -197,6 +210,15 @@ func TestFaultLeaderKilled(t *testing.T) {
 				t.Fatalf("%s cannot push what is left: %v %v (%d pending)", r.th.Handle, err, perr, len(pending))
 			}
 			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	for _, r := range reps {
+		refused, err := syncer.Entries(ctx, r.db, syncer.StateConflict, syncer.StateRejected)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range refused {
+			t.Errorf("%s: %s refused: %s %s", r.th.Handle, e.OpType, e.State, e.Error)
 		}
 	}
 	onServer := map[string]int{}
@@ -314,4 +336,22 @@ func writeFeedback(t testing.TB, db *store.DB, fx *synctest.Fixture, th store.Th
 		out = append(out, body)
 	}
 	return out
+}
+
+// syncedBuffer is a buffer several goroutines write to.
+type syncedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncedBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncedBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -107,6 +107,7 @@ func (c *Cluster) start(nd *Node) error {
 	}
 	cmd := exec.Command(c.bin, nd.args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = procAttr()
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		return fmt.Errorf("start rqlited %s: %w", nd.ID, err)
