@@ -91,7 +91,7 @@ serve one cluster; every operation is one cluster transaction.`,
 			path := a.storePath()
 			if storeAddr != "" {
 				if !store.IsClusterAddr(storeAddr) {
-					return usagef("--store %q: give rqlite://host1:4001,host2:4001,host3:4001 (a file is --db)", storeAddr)
+					return usagef("%s", a.T("cli.serve.bad_store", "Value", fmt.Sprintf("%q", storeAddr)))
 				}
 				path = storeAddr
 			} else if _, err := os.Stat(path); err == nil {
