@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -33,6 +34,20 @@ func IsClusterAddr(path string) bool {
 // store has one writer and needs no guard.
 const guardSchema = "CREATE TABLE IF NOT EXISTS guard (ok INTEGER CHECK (ok = 1))"
 
+// headQuery is the change log's head.
+const headQuery = "SELECT COALESCE(MAX(seq), 0) FROM changes"
+
+func headOf(res []rqlite.Result) (int64, error) {
+	if len(res) != 1 || res[0].Error != "" || len(res[0].Values) != 1 || len(res[0].Values[0]) != 1 {
+		return 0, fmt.Errorf("unexpected answer %v", res)
+	}
+	n, ok := res[0].Values[0][0].(json.Number)
+	if !ok {
+		return 0, fmt.Errorf("unexpected head %v", res[0].Values[0][0])
+	}
+	return n.Int64()
+}
+
 // headGuard fails when the change log's head is no longer ?.
 const headGuard = "INSERT INTO guard (ok) SELECT 0 WHERE (SELECT COALESCE(MAX(seq), 0) FROM changes) != ?"
 
@@ -49,7 +64,7 @@ const clusterWriteConns = 1
 
 // maxMoves bounds how often an operation runs again because another
 // writer committed first.
-const maxMoves = 25
+const maxMoves = 40
 
 func openCluster(ctx context.Context, addr string, opts Options) (*DB, error) {
 	cfg, err := rqlite.ParseURL(addr)
@@ -108,12 +123,19 @@ func (db *DB) migrateTx(ctx context.Context, i int) (*sql.Tx, *rqlite.Guard, err
 // first.
 func (db *DB) writeCluster(ctx context.Context, actor Actor, op Op, fn func(t *tx) error) error {
 	for attempt := 1; ; attempt++ {
-		var head int64
-		if err := db.r.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM changes").Scan(&head); err != nil {
+		// The head as the leader has it ("weak": no round of
+		// heartbeats). An older head (a deposed leader's) only makes the
+		// guard fail at commit.
+		res, err := db.cluster.Request(ctx, "/db/query", "level=weak", []rqlite.Statement{{SQL: headQuery}})
+		if err != nil {
 			return clusterError(fmt.Errorf("read the change log: %w", err))
 		}
-		g := rqlite.NewGuard(rqlite.Statement{SQL: headGuard, Args: []any{head}})
-		err := db.writeTx(rqlite.WithGuard(ctx, g), actor, op, fn)
+		head, err := headOf(res)
+		if err != nil {
+			return clusterError(fmt.Errorf("read the change log: %w", err))
+		}
+		g := rqlite.NewGuard(rqlite.Statement{SQL: headGuard, Args: []any{head}}).Pin(rqlite.Statement{SQL: headQuery}, head)
+		err = db.writeTx(rqlite.WithGuard(ctx, g), actor, op, fn)
 		if err == nil {
 			return nil
 		}
@@ -129,9 +151,9 @@ func (db *DB) writeCluster(ctx context.Context, actor Actor, op Op, fn func(t *t
 		if attempt >= maxMoves {
 			return &DriverError{Msg: "the store is busy: other writers kept committing first; try again", Err: err}
 		}
-		// A little random wait, growing, so that writers that collided
-		// do not collide again.
-		n, _ := rand.Int(rand.Reader, big.NewInt(int64(2+attempt*3)))
+		// A random wait, doubling up to 64 ms, so that writers that
+		// collided do not collide again.
+		n, _ := rand.Int(rand.Reader, big.NewInt(int64(1)<<min(attempt, 6)))
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

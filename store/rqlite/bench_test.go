@@ -26,7 +26,8 @@ import (
 // server and against a 3-node loopback cluster, one after the other in
 // one run. Reported: the rounds' p50 and p99 (one round is what
 // `polku sync` does), the operations applied per second, and the load
-// average. Then the most one server sustains: 20 replicas syncing
+// average; the cluster twice, with linearizable reads (the default) and
+// with "weak" reads outside write transactions (?level=weak). Then the most one server sustains: 20 replicas syncing
 // without pause (the ops/s of that phase is the capacity figure).
 //
 //	POLKU_RQLITED=... go test ./store/rqlite -run '^$' -bench BenchmarkSync200 -benchtime 1x -timeout 30m
@@ -38,12 +39,16 @@ func BenchmarkSync200(b *testing.B) {
 	if n, err := strconv.Atoi(os.Getenv("POLKU_BENCH_SECONDS")); err == nil && n > 0 {
 		secs = n
 	}
-	for _, engine := range []string{"embedded", "rqlite3"} {
+	for _, engine := range []string{"embedded", "rqlite3", "rqlite3-weak"} {
 		b.Run("engine="+engine, func(b *testing.B) {
 			for range b.N {
 				addr := filepath.Join(b.TempDir(), "server.db")
-				if engine == "rqlite3" {
+				switch engine {
+				case "rqlite3":
 					addr = startCluster(b, 3).Addr()
+				case "rqlite3-weak":
+					// Reads outside write transactions (pulls) "weak".
+					addr = startCluster(b, 3).Addr() + "?level=weak"
 				}
 				paced, capacity := syncLoad(b, addr, 200, time.Duration(secs)*time.Second)
 				b.ReportMetric(paced.p(50), "p50-ms")

@@ -78,6 +78,11 @@ type Config struct {
 	Timeout time.Duration
 	// HTTP is the client to use (default: a client of its own).
 	HTTP *http.Client
+	// ReadLevel is the consistency of reads outside a write transaction:
+	// "linearizable" (the default) or "weak" (the leader's own state,
+	// without a round of heartbeats; stale only while a deposed leader
+	// does not know it yet).
+	ReadLevel string
 }
 
 // ParseURL reads rqlite://host1:4001,host2:4001 (https with
@@ -87,6 +92,7 @@ func ParseURL(s string) (Config, error) {
 	if !ok || (scheme != "rqlite" && scheme != "rqlites") {
 		return Config{}, fmt.Errorf("%q is not an rqlite address: write rqlite://host1:4001,host2:4001,host3:4001", s)
 	}
+	rest, query, _ := strings.Cut(rest, "?")
 	rest, _, _ = strings.Cut(rest, "/")
 	proto := "http://"
 	if scheme == "rqlites" {
@@ -106,6 +112,16 @@ func ParseURL(s string) (Config, error) {
 	if len(c.Hosts) == 0 {
 		return Config{}, fmt.Errorf("%q names no node: write rqlite://host1:4001,host2:4001,host3:4001", s)
 	}
+	for _, kv := range strings.Split(query, "&") {
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		if k != "level" || (v != "weak" && v != "linearizable") {
+			return Config{}, fmt.Errorf("%q in %q: the only option is level=weak or level=linearizable", kv, s)
+		}
+		c.ReadLevel = v
+	}
 	return c, nil
 }
 
@@ -118,6 +134,7 @@ type Client struct {
 	cur     int // the node that answered last
 	stats   map[string]*PathStats
 	schema  schema
+	readQ   string // the query string of a read
 }
 
 // PathStats counts the requests of one kind and the time they took.
@@ -146,7 +163,10 @@ func NewClient(c Config) *Client {
 		}
 		hosts[i] = strings.TrimRight(h, "/")
 	}
-	cl := &Client{hosts: hosts, timeout: c.Timeout, http: c.HTTP}
+	cl := &Client{hosts: hosts, timeout: c.Timeout, http: c.HTTP, readQ: "level=linearizable"}
+	if c.ReadLevel != "" {
+		cl.readQ = "level=" + c.ReadLevel
+	}
 	if cl.timeout <= 0 {
 		cl.timeout = 15 * time.Second
 	}

@@ -45,6 +45,8 @@ type guardKey struct{}
 // state a transaction depends on has moved.
 type Guard struct {
 	stmt  Statement
+	pin   *Statement // a read of the value the guard checks
+	want  int64
 	moved atomic.Bool
 	mu    sync.Mutex
 	err   error
@@ -52,6 +54,18 @@ type Guard struct {
 
 // NewGuard makes a guard of a statement.
 func NewGuard(st Statement) *Guard { return &Guard{stmt: st} }
+
+// Pin makes the transaction's reads cheap: they are "weak" reads (the
+// leader's own state, no round of heartbeats), each sent together with
+// read, in one read transaction, and the answer counts only when read
+// gives want, the value the guard checks at commit. A read of an older
+// or newer state than the one the guard will accept fails with ErrMoved
+// at once. With the guard, every read of the transaction and its commit
+// are then of one state.
+func (g *Guard) Pin(read Statement, want int64) *Guard {
+	g.pin, g.want = &read, want
+	return g
+}
 
 // Moved says whether the guard failed in a transaction it was sent with,
 // whatever the caller made of the error.
@@ -266,7 +280,7 @@ func (c *conn) QueryContext(ctx context.Context, query string, nv []driver.Named
 		}
 		return newRows(res[0]), nil
 	}
-	res, err := c.cl.Request(ctx, "/db/query", "level=linearizable", []Statement{st})
+	res, err := c.cl.Request(ctx, "/db/query", c.cl.readQ, []Statement{st})
 	if err != nil {
 		return nil, err
 	}
@@ -339,7 +353,10 @@ func (t *tx) query(ctx context.Context, st Statement) (driver.Rows, error) {
 		// Nothing of the transaction's own to see: the cluster's state
 		// is the transaction's (the guard checks at commit that it
 		// still is).
-		res, err := t.c.cl.Request(ctx, "/db/query", "level=linearizable", []Statement{st})
+		if t.guard != nil && t.guard.pin != nil {
+			return t.pinned(ctx, st)
+		}
+		res, err := t.c.cl.Request(ctx, "/db/query", t.c.cl.readQ, []Statement{st})
 		if err != nil {
 			t.lost(err)
 			return nil, err
@@ -362,6 +379,38 @@ func (t *tx) query(ctx context.Context, st Statement) (driver.Rows, error) {
 		return nil, err
 	}
 	return newRows(*t.results[len(t.writes)-1]), nil
+}
+
+// pinned answers a read with the guard's pin (see Guard.Pin).
+func (t *tx) pinned(ctx context.Context, st Statement) (driver.Rows, error) {
+	res, err := t.c.cl.Request(ctx, "/db/query", "level=weak&transaction", []Statement{*t.guard.pin, st})
+	if err != nil {
+		t.lost(err)
+		return nil, err
+	}
+	if len(res) != 2 {
+		return nil, one(res, 2)
+	}
+	if res[0].Error != "" {
+		err := &Error{Msg: res[0].Error, Index: 0}
+		t.lost(err)
+		return nil, err
+	}
+	var got int64 = -1
+	if len(res[0].Values) == 1 && len(res[0].Values[0]) == 1 {
+		if n, ok := res[0].Values[0][0].(json.Number); ok {
+			got, _ = n.Int64()
+		}
+	}
+	if got != t.guard.want {
+		t.guard.moved.Store(true)
+		t.err = fmt.Errorf("%w (read at %d, the transaction began at %d)", ErrMoved, got, t.guard.want)
+		return nil, t.err
+	}
+	if res[1].Error != "" {
+		return nil, &Error{Msg: res[1].Error, Index: 1}
+	}
+	return newRows(res[1]), nil
 }
 
 // failing is the last statement of a probe: it always fails, so that the
