@@ -192,7 +192,3 @@ func clusterError(err error) error {
 	}
 	return fmt.Errorf("%s: a field is missing or has a value the store does not accept: %w", what, ErrInvalid)
 }
-
-// ClusterClient is the client of the cluster the store is on (nil for a
-// file): for its request counts.
-func ClusterClient(db *DB) *rqlite.Client { return db.cluster }

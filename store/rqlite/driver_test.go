@@ -18,7 +18,10 @@ func TestParseURL(t *testing.T) {
 	if c, err := rqlite.ParseURL("rqlites://a:4001"); err != nil || c.Hosts[0] != "https://a:4001" {
 		t.Fatalf("%v %v", c.Hosts, err)
 	}
-	for _, bad := range []string{"a:4001", "http://a:4001", "rqlite://", "rqlite://a", "rqlite://,"} {
+	if c, err := rqlite.ParseURL("rqlite://a:4001,b:4001?level=weak"); err != nil || c.ReadLevel != "weak" || len(c.Hosts) != 2 {
+		t.Fatalf("%+v %v", c, err)
+	}
+	for _, bad := range []string{"a:4001", "http://a:4001", "rqlite://", "rqlite://a", "rqlite://,", "rqlite://a:4001?level=none", "rqlite://a:4001?x=1"} {
 		if _, err := rqlite.ParseURL(bad); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
