@@ -123,30 +123,9 @@ func (db *DB) migrateTx(ctx context.Context, i int) (*sql.Tx, *rqlite.Guard, err
 // first.
 func (db *DB) writeCluster(ctx context.Context, actor Actor, op Op, fn func(t *tx) error) error {
 	for attempt := 1; ; attempt++ {
-		// The head as the leader has it ("weak": no round of
-		// heartbeats). An older head (a deposed leader's) only makes the
-		// guard fail at commit.
-		res, err := db.cluster.Request(ctx, "/db/query", "level=weak", []rqlite.Statement{{SQL: headQuery}})
-		if err != nil {
-			return clusterError(fmt.Errorf("read the change log: %w", err))
-		}
-		head, err := headOf(res)
-		if err != nil {
-			return clusterError(fmt.Errorf("read the change log: %w", err))
-		}
-		g := rqlite.NewGuard(rqlite.Statement{SQL: headGuard, Args: []any{head}}).Pin(rqlite.Statement{SQL: headQuery}, head)
-		err = db.writeTx(rqlite.WithGuard(ctx, g), actor, op, fn)
-		if err == nil {
-			return nil
-		}
-		if !g.Moved() && !errors.Is(err, rqlite.ErrMoved) {
-			// What the cluster said, whatever the operation made of it: a
-			// check that could not read says "not yours" on a store
-			// where reads do not fail; here the truth is "try again".
-			if lost := g.Err(); lost != nil {
-				return clusterError(lost)
-			}
-			return clusterError(err)
+		err := db.writeClusterOnce(ctx, actor, op, fn)
+		if err == nil || !errors.Is(err, rqlite.ErrMoved) {
+			return err
 		}
 		if attempt >= maxMoves {
 			return &DriverError{Msg: "the store is busy: other writers kept committing first; try again", Err: err}
@@ -160,6 +139,41 @@ func (db *DB) writeCluster(ctx context.Context, actor Actor, op Op, fn func(t *t
 		case <-time.After(time.Duration(n.Int64()+1) * time.Millisecond):
 		}
 	}
+}
+
+// writeClusterOnce is one attempt: the head read and the transaction,
+// while no other operation of this server runs (one read before its turn
+// would be stale by then, and the attempt lost). It returns ErrMoved when
+// another writer committed first.
+func (db *DB) writeClusterOnce(ctx context.Context, actor Actor, op Op, fn func(t *tx) error) error {
+	db.clusterMu.Lock()
+	defer db.clusterMu.Unlock()
+	// The head as the leader has it ("weak": no round of
+	// heartbeats). An older head (a deposed leader's) only makes the
+	// guard fail at commit.
+	res, err := db.cluster.Request(ctx, "/db/query", "level=weak", []rqlite.Statement{{SQL: headQuery}})
+	if err != nil {
+		return clusterError(fmt.Errorf("read the change log: %w", err))
+	}
+	head, err := headOf(res)
+	if err != nil {
+		return clusterError(fmt.Errorf("read the change log: %w", err))
+	}
+	g := rqlite.NewGuard(rqlite.Statement{SQL: headGuard, Args: []any{head}}).Pin(rqlite.Statement{SQL: headQuery}, head)
+	err = db.writeTx(rqlite.WithGuard(ctx, g), actor, op, fn)
+	if err == nil {
+		return nil
+	}
+	if g.Moved() || errors.Is(err, rqlite.ErrMoved) {
+		return fmt.Errorf("%w", rqlite.ErrMoved)
+	}
+	// What the cluster said, whatever the operation made of it: a
+	// check that could not read says "not yours" on a store where
+	// reads do not fail; here the truth is "try again".
+	if lost := g.Err(); lost != nil {
+		return clusterError(lost)
+	}
+	return clusterError(err)
 }
 
 // clusterError tells a statement's error from the cluster in the store's

@@ -60,7 +60,8 @@ type DB struct {
 	wstmts     stmtCache  // statements kept prepared on the write connection
 	rstmts     stmtCache  // and on the read pool
 	// cluster is the rqlite cluster the store is on (nil: an SQLite file)
-	cluster *rqlite.Client
+	cluster   *rqlite.Client
+	clusterMu sync.Mutex // one operation of this server at a time on it
 }
 
 // WriteHook is called inside every write transaction after the operation

@@ -39,7 +39,11 @@ func BenchmarkSync200(b *testing.B) {
 	if n, err := strconv.Atoi(os.Getenv("POLKU_BENCH_SECONDS")); err == nil && n > 0 {
 		secs = n
 	}
-	for _, engine := range []string{"embedded", "rqlite3", "rqlite3-weak"} {
+	engines := []string{"embedded", "rqlite3", "rqlite3-weak"}
+	if e := os.Getenv("POLKU_BENCH_ENGINES"); e != "" {
+		engines = strings.Split(e, ",")
+	}
+	for _, engine := range engines {
 		b.Run("engine="+engine, func(b *testing.B) {
 			for range b.N {
 				addr := filepath.Join(b.TempDir(), "server.db")
