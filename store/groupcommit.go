@@ -64,7 +64,13 @@ type groupReq struct {
 // one transaction. Operations that arrive alone still commit alone, at
 // once: a group is whatever waited while the previous one committed.
 // Call it before the store is used concurrently.
+//
+// On an rqlite cluster it does nothing: every operation is an rqlite
+// transaction of its own (the cluster has no savepoints across requests).
 func (db *DB) EnableGroupCommit(max int) {
+	if db.cluster != nil {
+		return
+	}
 	if max <= 0 {
 		max = DefaultGroupSize
 	}

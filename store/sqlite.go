@@ -19,6 +19,8 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"polku/store/rqlite"
 )
 
 //go:embed migrations/*.sql
@@ -57,6 +59,9 @@ type DB struct {
 	group      *committer // nil: every write is a transaction of its own
 	wstmts     stmtCache  // statements kept prepared on the write connection
 	rstmts     stmtCache  // and on the read pool
+	// cluster is the rqlite cluster the store is on (nil: an SQLite file)
+	cluster   *rqlite.Client
+	clusterMu sync.Mutex // one operation of this server at a time on it
 }
 
 // WriteHook is called inside every write transaction after the operation
@@ -99,6 +104,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if path == "" {
 		return nil, invalid("", "db", "no store path given")
 	}
+	if IsClusterAddr(path) {
+		return openCluster(ctx, path, opts)
+	}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		if !opts.Create {
 			return nil, &notFoundError{fmt.Sprintf("no store at %s: run `polku init --db %s` first, or `polku demo`", path, path)}
@@ -130,15 +138,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	r.SetMaxOpenConns(readConns)
 	r.SetMaxIdleConns(readConns)
-	clock := opts.Clock
-	if clock == nil {
-		clock = time.Now
-	}
-	random := opts.Random
-	if random == nil {
-		random = rand.Reader
-	}
-	db := &DB{path: path, w: w, r: r, clock: clock, ids: &idGen{r: random}, readOnly: opts.ReadOnly, defs: newDefCache(), riskCache: &riskCache{}}
+	db := newDB(path, w, r, opts)
 	if !opts.ReadOnly {
 		if err := db.migrate(ctx); err != nil {
 			db.Close()
@@ -152,6 +152,18 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		tightenModes(path)
 	}
 	return db, nil
+}
+
+func newDB(path string, w, r *sql.DB, opts Options) *DB {
+	clock := opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	random := opts.Random
+	if random == nil {
+		random = rand.Reader
+	}
+	return &DB{path: path, w: w, r: r, clock: clock, ids: &idGen{r: random}, readOnly: opts.ReadOnly, defs: newDefCache(), riskCache: &riskCache{}}
 }
 
 // tightenModes makes the store's files readable by their owner only
@@ -268,7 +280,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		tx, err := db.w.BeginTx(ctx, nil)
+		tx, guard, err := db.migrateTx(ctx, i)
 		if err != nil {
 			return err
 		}
@@ -288,6 +300,10 @@ func (db *DB) migrate(ctx context.Context) error {
 			}
 		}
 		if err := tx.Commit(); err != nil {
+			if guard != nil && guard.Moved() {
+				// Another server on the cluster migrated meanwhile.
+				return db.migrate(ctx)
+			}
 			return err
 		}
 	}
@@ -593,6 +609,14 @@ func (db *DB) write(ctx context.Context, actor Actor, op Op, fn func(t *tx) erro
 	if db.readOnly {
 		return forbidden("the store is open read-only")
 	}
+	if db.cluster != nil {
+		return db.writeCluster(ctx, actor, op, fn)
+	}
+	return db.writeTx(ctx, actor, op, fn)
+}
+
+// writeTx runs one operation in one transaction.
+func (db *DB) writeTx(ctx context.Context, actor Actor, op Op, fn func(t *tx) error) error {
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return driverFail("begin write", err)

@@ -18,12 +18,12 @@ import (
 )
 
 func (a *app) serveCmd() *cobra.Command {
-	var addr, certFile, keyFile, logFormat string
+	var addr, certFile, keyFile, logFormat, storeAddr string
 	var newEpoch bool
 	var lifetimes map[string]string
 	cfg := server.Config{}
 	cmd := &cobra.Command{
-		Use:   "serve --db PATH [--addr 127.0.0.1:7420] [--tls-cert FILE --tls-key FILE]",
+		Use:   "serve [--db PATH | --store rqlite://HOST:PORT,...] [--addr 127.0.0.1:7420] [--tls-cert FILE --tls-key FILE]",
 		Short: "Serve a store over HTTP to therapists' replicas and the patient portal",
 		Long: `Serve the store as polku's HTTP JSON API (docs/api.md): therapists' polku
 keeps a replica in sync with it (polku login, polku sync) and the patient
@@ -50,7 +50,11 @@ GET /healthz answers without a token (ready, the store reachable, the
 epoch). --metrics-addr serves GET /metrics (Prometheus) and /healthz on a
 second, plain-HTTP listener without a token: keep it on loopback or a
 monitoring network (docs/operations.md). The metrics hold counts only,
-never patient data.`,
+never patient data.
+
+--store rqlite://host1:4001,host2:4001,host3:4001 serves a store on an
+rqlite cluster instead of a file (docs/operations.md): several servers may
+serve one cluster; every operation is one cluster transaction.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -86,14 +90,20 @@ never patient data.`,
 			// Held while serving: 'polku restore' refuses to replace the
 			// store under a running server, and a second server refuses too.
 			// (A missing store is left to store.Open to explain.)
-			if _, err := os.Stat(a.storePath()); err == nil {
-				release, err := store.LockStore(a.storePath(), "polku serve")
+			path := a.storePath()
+			if storeAddr != "" {
+				if !store.IsClusterAddr(storeAddr) {
+					return usagef("%s", a.T("cli.serve.bad_store", "Value", fmt.Sprintf("%q", storeAddr)))
+				}
+				path = storeAddr
+			} else if _, err := os.Stat(path); err == nil {
+				release, err := store.LockStore(path, "polku serve")
 				if err != nil {
 					return err
 				}
 				defer release()
 			}
-			db, err := store.Open(ctx, a.storePath(), store.Options{Clock: a.env.now})
+			db, err := store.Open(ctx, path, store.Options{Clock: a.env.now, Create: storeAddr != ""})
 			if err != nil {
 				return err
 			}
@@ -119,6 +129,7 @@ never patient data.`,
 	f.StringVar(&certFile, "tls-cert", "", "TLS certificate file (PEM)")
 	f.StringVar(&keyFile, "tls-key", "", "TLS private key file (PEM)")
 	f.StringVar(&logFormat, "log-format", "json", "log format: json or text")
+	f.StringVar(&storeAddr, "store", "", "serve a store on an rqlite cluster: rqlite://host1:4001,host2:4001,host3:4001 (instead of --db)")
 	f.BoolVar(&newEpoch, "new-epoch", false, "announce a new epoch (after restoring the store from a backup)")
 	f.Float64Var(&cfg.Rate, "rate", 20, "requests per second allowed per token (negative: no limit)")
 	f.IntVar(&cfg.Burst, "burst", 60, "requests allowed at once per token")

@@ -18,6 +18,7 @@ import (
 // answered "duplicate" the second time; an op the caller may not push is
 // refused without sinking the others.
 func TestPushesCommittedTogether(t *testing.T) {
+	fileOnly(t) // a cluster commits every operation alone
 	f := newFixture(t, server.Config{})
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	ea, eb := f.fx.Enrollments[f.pa.ID], f.fx.Enrollments[f.pb.ID]

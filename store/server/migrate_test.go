@@ -14,6 +14,7 @@ import (
 // lifetime from the upgrade on: nobody is locked out, nothing lasts for
 // ever. A revoked one stays revoked, with no expiry added.
 func TestMigrationGivesOldTokensALifetime(t *testing.T) {
+	fileOnly(t)
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	db, err := store.Open(ctx, path, store.Options{Create: true})

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,10 +34,7 @@ type fixture struct {
 func newFixture(t *testing.T, cfg server.Config) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "server.db"), store.Options{Create: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openStore(t, "server.db", store.Options{})
 	t.Cleanup(func() { db.Close() })
 	fx, err := synctest.Populate(ctx, db, synctest.Spec{Therapists: 2, PatientsPer: 2, Weeks: 2, Supervisor: true})
 	if err != nil {

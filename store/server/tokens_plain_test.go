@@ -3,7 +3,6 @@ package server_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,10 +15,7 @@ import (
 // made.
 func TestTokenDeviceRefusesControlCharacters(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"), store.Options{Create: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openStore(t, "s.db", store.Options{})
 	defer db.Close()
 	th, err := db.AddTherapist(ctx, store.System("test"), store.Therapist{Handle: "anna", Name: "Anna", Role: store.RoleTherapist})
 	if err != nil {

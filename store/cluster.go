@@ -1,0 +1,208 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"polku/store/rqlite"
+)
+
+// A store on an rqlite cluster (Open with rqlite://host1:4001,...): the
+// same SQL through the driver in store/rqlite, one rqlite transaction per
+// operation. Every write transaction starts by reading the change log's
+// head and sends a guard with its writes that rolls the whole transaction
+// back when the head has moved by then: another writer (another polku
+// serve on the cluster, or another operation of this one) committed
+// first, and what this operation read and checked (authorization, record
+// versions) may be stale. The operation is then read, checked and applied
+// again, a bounded number of times.
+
+// IsClusterAddr says whether a store path names an rqlite cluster.
+func IsClusterAddr(path string) bool {
+	return strings.HasPrefix(path, "rqlite://") || strings.HasPrefix(path, "rqlites://")
+}
+
+// guardSchema is the table the guards write to: a row with ok = 0 breaks
+// its CHECK. It lives on clusters only (not a migration): the embedded
+// store has one writer and needs no guard.
+const guardSchema = "CREATE TABLE IF NOT EXISTS guard (ok INTEGER CHECK (ok = 1))"
+
+// headQuery is the change log's head.
+const headQuery = "SELECT COALESCE(MAX(seq), 0) FROM changes"
+
+func headOf(res []rqlite.Result) (int64, error) {
+	if len(res) != 1 || res[0].Error != "" || len(res[0].Values) != 1 || len(res[0].Values[0]) != 1 {
+		return 0, fmt.Errorf("unexpected answer %v", res)
+	}
+	n, ok := res[0].Values[0][0].(json.Number)
+	if !ok {
+		return 0, fmt.Errorf("unexpected head %v", res[0].Values[0][0])
+	}
+	return n.Int64()
+}
+
+// headGuard fails when the change log's head is no longer ?.
+const headGuard = "INSERT INTO guard (ok) SELECT 0 WHERE (SELECT COALESCE(MAX(seq), 0) FROM changes) != ?"
+
+// versionGuard fails when the schema version is no longer ?: migrations
+// run once per cluster however many servers start at once.
+const versionGuard = "INSERT INTO guard (ok) SELECT 0 WHERE (SELECT user_version FROM pragma_user_version) != ?"
+
+// clusterWriteConns is how many operations of one server are in flight on
+// the cluster at once: one. Every operation writes to the change log, so
+// two at once means the later commit's guard fails and it runs again,
+// its round trips wasted; a server's operations wait for each other
+// instead, and guards fail only between servers.
+const clusterWriteConns = 1
+
+// maxMoves bounds how often an operation runs again because another
+// writer committed first.
+const maxMoves = 40
+
+func openCluster(ctx context.Context, addr string, opts Options) (*DB, error) {
+	cfg, err := rqlite.ParseURL(addr)
+	if err != nil {
+		return nil, invalid("", "store", "%v", err)
+	}
+	conn := rqlite.NewConnector(cfg)
+	w := sql.OpenDB(conn)
+	w.SetMaxOpenConns(clusterWriteConns)
+	w.SetMaxIdleConns(clusterWriteConns)
+	r := sql.OpenDB(conn)
+	r.SetMaxOpenConns(4 * readConns)
+	r.SetMaxIdleConns(4 * readConns)
+	db := newDB(addr, w, r, opts)
+	db.cluster = conn.Client
+	fail := func(err error) (*DB, error) {
+		db.Close()
+		return nil, err
+	}
+	var fk int
+	if err := db.r.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+		return fail(fmt.Errorf("open %s: %w", addr, err))
+	}
+	if fk != 1 {
+		return fail(fmt.Errorf("the rqlite cluster %s does not check foreign keys: start every rqlited with -fk", addr))
+	}
+	if opts.ReadOnly {
+		if err := db.checkSchema(ctx); err != nil {
+			return fail(err)
+		}
+		return db, nil
+	}
+	if _, err := db.w.ExecContext(ctx, guardSchema); err != nil {
+		return fail(fmt.Errorf("open %s: make the guard table: %w", addr, err))
+	}
+	if err := db.migrate(ctx); err != nil {
+		return fail(err)
+	}
+	return db, nil
+}
+
+// migrateTx begins migration i's transaction: on a cluster it carries a
+// guard that rolls it back when another server has migrated meanwhile.
+func (db *DB) migrateTx(ctx context.Context, i int) (*sql.Tx, *rqlite.Guard, error) {
+	if db.cluster == nil {
+		tx, err := db.w.BeginTx(ctx, nil)
+		return tx, nil, err
+	}
+	g := rqlite.NewGuard(rqlite.Statement{SQL: versionGuard, Args: []any{i}})
+	tx, err := db.w.BeginTx(rqlite.WithGuard(ctx, g), nil)
+	return tx, g, err
+}
+
+// writeCluster runs one operation on a cluster: fn in a transaction
+// guarded by the change log's head, again while another writer commits
+// first.
+func (db *DB) writeCluster(ctx context.Context, actor Actor, op Op, fn func(t *tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.writeClusterOnce(ctx, actor, op, fn)
+		if err == nil || !errors.Is(err, rqlite.ErrMoved) {
+			return err
+		}
+		if attempt >= maxMoves {
+			return &DriverError{Msg: "the store is busy: other writers kept committing first; try again", Err: err}
+		}
+		// A random wait, doubling up to 64 ms, so that writers that
+		// collided do not collide again.
+		n, _ := rand.Int(rand.Reader, big.NewInt(int64(1)<<min(attempt, 6)))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(n.Int64()+1) * time.Millisecond):
+		}
+	}
+}
+
+// writeClusterOnce is one attempt: the head read and the transaction,
+// while no other operation of this server runs (one read before its turn
+// would be stale by then, and the attempt lost). It returns ErrMoved when
+// another writer committed first.
+func (db *DB) writeClusterOnce(ctx context.Context, actor Actor, op Op, fn func(t *tx) error) error {
+	db.clusterMu.Lock()
+	defer db.clusterMu.Unlock()
+	// The head as the leader has it ("weak": no round of
+	// heartbeats). An older head (a deposed leader's) only makes the
+	// guard fail at commit.
+	res, err := db.cluster.Request(ctx, "/db/query", "level=weak", []rqlite.Statement{{SQL: headQuery}})
+	if err != nil {
+		return clusterError(fmt.Errorf("read the change log: %w", err))
+	}
+	head, err := headOf(res)
+	if err != nil {
+		return clusterError(fmt.Errorf("read the change log: %w", err))
+	}
+	g := rqlite.NewGuard(rqlite.Statement{SQL: headGuard, Args: []any{head}}).Pin(rqlite.Statement{SQL: headQuery}, head)
+	err = db.writeTx(rqlite.WithGuard(ctx, g), actor, op, fn)
+	if err == nil {
+		return nil
+	}
+	if g.Moved() || errors.Is(err, rqlite.ErrMoved) {
+		return fmt.Errorf("%w", rqlite.ErrMoved)
+	}
+	// What the cluster said, whatever the operation made of it: a
+	// check that could not read says "not yours" on a store where
+	// reads do not fail; here the truth is "try again".
+	if lost := g.Err(); lost != nil {
+		return clusterError(lost)
+	}
+	return clusterError(err)
+}
+
+// clusterError tells a statement's error from the cluster in the store's
+// terms: a broken constraint is ErrConflict or ErrInvalid, as the
+// embedded store says it; a cluster that cannot be reached is a
+// DriverError.
+func clusterError(err error) error {
+	var re *rqlite.Error
+	var ue *rqlite.UnavailableError
+	switch {
+	case errors.As(err, &ue):
+		return &DriverError{Msg: "the store cannot be reached (no node of the rqlite cluster answered): check the cluster, then try again", Err: err}
+	case !errors.As(err, &re) || re.Constraint() == "":
+		return err
+	}
+	what := "a record"
+	if _, cols, ok := strings.Cut(re.Msg, "constraint failed: "); ok {
+		if t, _, ok := strings.Cut(cols, "."); ok && t != "" {
+			what = "a " + t + " record"
+		}
+	}
+	switch re.Constraint() {
+	case "UNIQUE", "PRIMARY KEY":
+		if uniqueColumns(re.Msg) == "id" {
+			return fmt.Errorf("%s with this id already exists: %w", what, ErrConflict)
+		}
+		return fmt.Errorf("%s: another record has the same %s: %w", what, uniqueColumns(re.Msg), ErrConflict)
+	case "FOREIGN KEY":
+		return fmt.Errorf("%s refers to a record that does not exist: %w", what, ErrInvalid)
+	}
+	return fmt.Errorf("%s: a field is missing or has a value the store does not accept: %w", what, ErrInvalid)
+}
