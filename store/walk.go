@@ -93,7 +93,7 @@ func (db *DB) WalkRecords(ctx context.Context, q *sql.Tx, patients []string, lim
 			query += " AND therapist_id = ?"
 			args = append(args, draftsOf)
 		}
-		rows, err := q.QueryContext(ctx, query, args...)
+		rows, err := db.QueryKept(ctx, q, query, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -120,6 +120,17 @@ func (db *DB) WalkRecords(ctx context.Context, q *sql.Tx, patients []string, lim
 		out[i] = r.rec
 	}
 	return out, nil
+}
+
+// QueryKept runs query inside q, a transaction of the read pool, with its
+// statement kept prepared on the pool (ReadStmt): for the queries a pull
+// makes many times a page. query must be a fixed string.
+func (db *DB) QueryKept(ctx context.Context, q *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	st, err := db.ReadStmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return q.StmtContext(ctx, st).QueryContext(ctx, args...)
 }
 
 // WalkOrder says where a record of a patient stands among the patient's
