@@ -58,9 +58,9 @@ func (s *Server) visibility(ctx context.Context, tx *sql.Tx, actor store.Actor) 
 	var err error
 	switch actor.Role {
 	case store.RoleTherapist:
-		rows, err = s.db.QueryKept(ctx, tx, "SELECT DISTINCT patient_id FROM enrollments WHERE therapist_id = ?", actor.ID)
+		rows, err = tx.QueryContext(ctx, "SELECT DISTINCT patient_id FROM enrollments WHERE therapist_id = ?", actor.ID)
 	case store.RoleSupervisor:
-		rows, err = s.db.QueryKept(ctx, tx, `SELECT DISTINCT e.patient_id FROM enrollments e JOIN therapists t ON t.id = e.therapist_id
+		rows, err = tx.QueryContext(ctx, `SELECT DISTINCT e.patient_id FROM enrollments e JOIN therapists t ON t.id = e.therapist_id
 			WHERE t.team = ? AND t.team <> ''`, actor.Team)
 	default:
 		return v, nil // admins read no patients
@@ -178,7 +178,7 @@ func (s *Server) intakeVisibility(ctx context.Context, tx *sql.Tx, v *visibility
 		return nil
 	}
 	// An index-only read of referrals_intake (schema 13).
-	rows, err := s.db.QueryKept(ctx, tx, `SELECT DISTINCT patient_id FROM referrals WHERE status IN ('received', 'accepted') AND team IN (?, '')`, a.Team)
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT patient_id FROM referrals WHERE status IN ('received', 'accepted') AND team IN (?, '')`, a.Team)
 	if err != nil {
 		return err
 	}
@@ -405,6 +405,10 @@ func (s *Server) pull(ctx context.Context, actor store.Actor, since cursor, chec
 	if err != nil {
 		return nil, nil, err
 	}
+	// The statements a walk prepared are kept for the next pages once
+	// the transaction has ended (deferred calls run last first).
+	kept := s.db.KeepStmts(tx)
+	defer kept.Learn(context.WithoutCancel(ctx))
 	defer tx.Rollback()
 	resp := &api.PullResponse{Epoch: s.epoch, Items: []api.Item{}}
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM changes").Scan(&resp.Head); err != nil {
@@ -433,7 +437,7 @@ func (s *Server) pull(ctx context.Context, actor store.Actor, since cursor, chec
 		return nil, nil, err
 	}
 	if since.walk != nil {
-		patients, err := s.walk(ctx, tx, actor, resp, since, limit)
+		patients, err := s.walk(ctx, tx, kept, actor, resp, since, limit)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -834,7 +838,7 @@ const walkChunk = 48
 // global records type by type, then the patients the actor could see at
 // the horizon (since.seq) and still sees, one by one with all their
 // records. It returns the patients whose records the page carries.
-func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *api.PullResponse, since cursor, limit int) ([]string, error) {
+func (s *Server) walk(ctx context.Context, tx *sql.Tx, kept *store.TxStmts, actor store.Actor, resp *api.PullResponse, since cursor, limit int) ([]string, error) {
 	vis, err := s.visibility(ctx, tx, actor)
 	if err != nil {
 		return nil, err
@@ -951,7 +955,7 @@ func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *
 				assigned = append(assigned, p)
 			}
 		}
-		then, err := s.visibleAt(ctx, tx, actor, assigned, since.seq)
+		then, err := s.visibleAt(ctx, kept, actor, assigned, since.seq)
 		if err != nil {
 			return nil, err
 		}
@@ -963,7 +967,7 @@ func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *
 				walking = append(walking, p)
 			}
 		}
-		recs, err := s.db.WalkRecords(ctx, tx, walking, limited, intakeTypes, actor.ID)
+		recs, err := s.db.WalkRecords(ctx, kept, walking, limited, intakeTypes, actor.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -1032,7 +1036,7 @@ func (s *Server) walkGroups(ctx context.Context, tx *sql.Tx, vis *visibility, re
 // visibleAt keeps of patients (of those the actor sees now) the ones the
 // actor could also see at change seq, in one query through the patients'
 // assignments, sorted.
-func (s *Server) visibleAt(ctx context.Context, tx *sql.Tx, actor store.Actor, patients []string, seq int64) ([]string, error) {
+func (s *Server) visibleAt(ctx context.Context, tx rowsQuerier, actor store.Actor, patients []string, seq int64) ([]string, error) {
 	if len(patients) == 0 {
 		return nil, nil
 	}
@@ -1046,7 +1050,7 @@ func (s *Server) visibleAt(ctx context.Context, tx *sql.Tx, actor store.Actor, p
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryKept(ctx, tx, `SELECT DISTINCT a.patient_id FROM assignments a
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT a.patient_id FROM assignments a
 		WHERE a.patient_id IN (SELECT value FROM json_each(?1)) AND a.seq <= ?2
 		AND a.seq = (SELECT MAX(b.seq) FROM assignments b WHERE b.enrollment_id = a.enrollment_id AND b.seq <= ?2)
 		AND `+who, string(list), seq, arg)
@@ -1064,6 +1068,11 @@ func (s *Server) visibleAt(ctx context.Context, tx *sql.Tx, actor store.Actor, p
 	}
 	sort.Strings(out)
 	return out, rows.Err()
+}
+
+// rowsQuerier reads inside a transaction (*sql.Tx, *store.TxStmts).
+type rowsQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 func keys(m map[string]bool) []string {
