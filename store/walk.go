@@ -50,7 +50,7 @@ func (db *DB) WalkPage(ctx context.Context, q *sql.Tx, typ, afterID string, limi
 // type in dependency order and by id within a type. Of the patients in
 // limited only the types in limitedTypes are read; of drafts only those of
 // draftsOf.
-func (db *DB) WalkRecords(ctx context.Context, q *sql.Tx, patients []string, limited, limitedTypes map[string]bool, draftsOf string) ([]any, error) {
+func (db *DB) WalkRecords(ctx context.Context, q *TxStmts, patients []string, limited, limitedTypes map[string]bool, draftsOf string) ([]any, error) {
 	if len(patients) == 0 {
 		return nil, nil
 	}
@@ -120,6 +120,49 @@ func (db *DB) WalkRecords(ctx context.Context, q *sql.Tx, patients []string, lim
 		out[i] = r.rec
 	}
 	return out, nil
+}
+
+// TxStmts runs the queries of one read transaction, each prepared once
+// for it (a walk runs the same queries for every chunk of patients), or
+// once for the read pool if an earlier transaction learned it.
+type TxStmts struct {
+	db      *DB
+	tx      *sql.Tx
+	m       map[string]*sql.Stmt
+	learned []string
+}
+
+// KeepStmts keeps the statements of tx, a transaction of the read pool.
+func (db *DB) KeepStmts(tx *sql.Tx) *TxStmts {
+	return &TxStmts{db: db, tx: tx, m: map[string]*sql.Stmt{}}
+}
+
+// QueryContext runs query, a fixed string, inside the transaction.
+func (k *TxStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st := k.m[query]
+	if st == nil {
+		if ps := k.db.rstmts.get(query); ps != nil {
+			st = k.tx.StmtContext(ctx, ps)
+		} else {
+			var err error
+			if st, err = k.tx.PrepareContext(ctx, query); err != nil {
+				return nil, err
+			}
+			k.learned = append(k.learned, query)
+		}
+		k.m[query] = st
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// Learn prepares on the read pool the queries the transaction prepared
+// for itself, so that later ones find them prepared. Call it once the
+// transaction has ended: it takes a connection of the pool.
+func (k *TxStmts) Learn(ctx context.Context) {
+	for _, q := range k.learned {
+		k.db.ReadStmt(ctx, q) // an error: the next transaction prepares it again
+	}
+	k.learned = nil
 }
 
 // WalkOrder says where a record of a patient stands among the patient's

@@ -177,6 +177,7 @@ func (s *Server) intakeVisibility(ctx context.Context, tx *sql.Tx, v *visibility
 	default:
 		return nil
 	}
+	// An index-only read of referrals_intake (schema 13).
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT patient_id FROM referrals WHERE status IN ('received', 'accepted') AND team IN (?, '')`, a.Team)
 	if err != nil {
 		return err
@@ -404,6 +405,10 @@ func (s *Server) pull(ctx context.Context, actor store.Actor, since cursor, chec
 	if err != nil {
 		return nil, nil, err
 	}
+	// The statements a walk prepared are kept for the next pages once
+	// the transaction has ended (deferred calls run last first).
+	kept := s.db.KeepStmts(tx)
+	defer kept.Learn(context.WithoutCancel(ctx))
 	defer tx.Rollback()
 	resp := &api.PullResponse{Epoch: s.epoch, Items: []api.Item{}}
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM changes").Scan(&resp.Head); err != nil {
@@ -432,7 +437,7 @@ func (s *Server) pull(ctx context.Context, actor store.Actor, since cursor, chec
 		return nil, nil, err
 	}
 	if since.walk != nil {
-		patients, err := s.walk(ctx, tx, actor, resp, since, limit)
+		patients, err := s.walk(ctx, tx, kept, actor, resp, since, limit)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -833,7 +838,7 @@ const walkChunk = 48
 // global records type by type, then the patients the actor could see at
 // the horizon (since.seq) and still sees, one by one with all their
 // records. It returns the patients whose records the page carries.
-func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *api.PullResponse, since cursor, limit int) ([]string, error) {
+func (s *Server) walk(ctx context.Context, tx *sql.Tx, kept *store.TxStmts, actor store.Actor, resp *api.PullResponse, since cursor, limit int) ([]string, error) {
 	vis, err := s.visibility(ctx, tx, actor)
 	if err != nil {
 		return nil, err
@@ -861,23 +866,27 @@ func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *
 		resp.More = true
 		return true, nil
 	}
-	seen, err := s.visibleAt(ctx, tx, actor, vis.patients, since.seq)
-	if err != nil {
-		return nil, err
-	}
 	// Group records of patients the walk sends: a replica holds no post
 	// without its patient (one assigned after the horizon comes, with
-	// their posts, through the log).
-	walked := map[string]bool{}
-	for _, p := range seen {
-		walked[p] = true
-	}
+	// their posts, through the log). Read when the walk reaches the
+	// groups, on its last pages only.
+	var walked map[string]bool
 	// (A member or post sent without its patient, to a moderator, needs
 	// none: docs/groups.md.)
 	addGroup := func(rec any) (bool, error) {
 		out, ok := vis.outgoing(rec)
 		if !ok {
 			return false, nil
+		}
+		if walked == nil {
+			seen, err := s.visibleAt(ctx, tx, actor, keys(vis.patients), since.seq)
+			if err != nil {
+				return false, err
+			}
+			walked = make(map[string]bool, len(seen))
+			for _, p := range seen {
+				walked[p] = true
+			}
 		}
 		if _, _, p := store.RecordRef(out); p != "" && !walked[p] {
 			return false, nil
@@ -915,26 +924,55 @@ func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *
 		}
 		pos = walkPos{}
 	}
-	// An intake worker's patients (through an open referral) are not
-	// assignments: those they see now, of the intake types only.
+	// The patients from the cursor's on, in walk order: those the actor
+	// sees now, of whom a chunk at a time those they could also see at the
+	// horizon; and an intake worker's patients through an open referral
+	// (not assignments: those they see now, of the intake types only).
 	limited := map[string]bool{}
-	list := slices.Clone(seen)
-	for p := range vis.intake {
-		if !vis.patients[p] {
-			limited[p] = true
+	list := make([]string, 0, len(vis.patients)+len(vis.intake))
+	for p := range vis.patients {
+		if p >= pos.patientID {
 			list = append(list, p)
 		}
 	}
+	for p := range vis.intake {
+		if !vis.patients[p] {
+			limited[p] = true
+			if p >= pos.patientID {
+				list = append(list, p)
+			}
+		}
+	}
 	sort.Strings(list)
-	list = list[sort.SearchStrings(list, pos.patientID):]
 	order := store.WalkOrder(pos.typ)
-	for start := 0; start < len(list); start += walkChunk {
-		recs, err := s.db.WalkRecords(ctx, tx, list[start:min(start+walkChunk, len(list))], limited, intakeTypes, actor.ID)
+	chunk, read, readPatients := walkChunk, 0, 0
+	for len(list) > 0 {
+		next := list[:min(chunk, len(list))]
+		list = list[len(next):]
+		var assigned []string
+		for _, p := range next {
+			if !limited[p] {
+				assigned = append(assigned, p)
+			}
+		}
+		then, err := s.visibleAt(ctx, kept, actor, assigned, since.seq)
+		if err != nil {
+			return nil, err
+		}
+		walking := make([]string, 0, len(next))
+		for _, p := range next {
+			if limited[p] {
+				walking = append(walking, p)
+			} else if _, ok := slices.BinarySearch(then, p); ok {
+				walking = append(walking, p)
+			}
+		}
+		recs, err := s.db.WalkRecords(ctx, kept, walking, limited, intakeTypes, actor.ID)
 		if err != nil {
 			return nil, err
 		}
 		for _, rec := range recs {
-			if start == 0 && pos.patientID != "" {
+			if pos.patientID != "" {
 				// The records of the first patient up to the cursor came.
 				typ, id, p := store.RecordRef(rec)
 				if o := store.WalkOrder(typ); p == pos.patientID && (o < order || (o == order && id <= pos.id)) {
@@ -944,6 +982,13 @@ func (s *Server) walk(ctx context.Context, tx *sql.Tx, actor store.Actor, resp *
 			if full, err := add(rec); full || err != nil {
 				return keys(patients), err
 			}
+		}
+		// The next chunk: as many patients as the page has room for, by
+		// the records a patient had so far, so that little is read that
+		// the next page reads again.
+		read, readPatients = read+len(recs), readPatients+len(walking)
+		if read > 0 {
+			chunk = min(walkChunk, max(1, (limit-len(resp.Items))*readPatients/read+1))
 		}
 	}
 	err = s.walkGroups(ctx, tx, vis, resp, since, walkPos{}, limit, addGroup)
@@ -988,10 +1033,10 @@ func (s *Server) walkGroups(ctx context.Context, tx *sql.Tx, vis *visibility, re
 	return nil
 }
 
-// visibleAt keeps of patients (those the actor sees now) the ones the
+// visibleAt keeps of patients (of those the actor sees now) the ones the
 // actor could also see at change seq, in one query through the patients'
 // assignments, sorted.
-func (s *Server) visibleAt(ctx context.Context, tx *sql.Tx, actor store.Actor, patients map[string]bool, seq int64) ([]string, error) {
+func (s *Server) visibleAt(ctx context.Context, tx rowsQuerier, actor store.Actor, patients []string, seq int64) ([]string, error) {
 	if len(patients) == 0 {
 		return nil, nil
 	}
@@ -1001,7 +1046,7 @@ func (s *Server) visibleAt(ctx context.Context, tx *sql.Tx, actor store.Actor, p
 		who = "a.therapist_id IN (SELECT id FROM therapists WHERE team = ?3 AND team <> '')"
 		arg = actor.Team
 	}
-	list, err := json.Marshal(keys(patients))
+	list, err := json.Marshal(patients)
 	if err != nil {
 		return nil, err
 	}
@@ -1023,6 +1068,11 @@ func (s *Server) visibleAt(ctx context.Context, tx *sql.Tx, actor store.Actor, p
 	}
 	sort.Strings(out)
 	return out, rows.Err()
+}
+
+// rowsQuerier reads inside a transaction (*sql.Tx, *store.TxStmts).
+type rowsQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 func keys(m map[string]bool) []string {
