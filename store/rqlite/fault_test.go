@@ -76,7 +76,7 @@ func TestFaultLeaderKilled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs syncedBuffer
+	var logs synctest.Buffer
 	for _, db := range dbs {
 		srv, err := server.New(ctx, server.Config{DB: db, Rate: -1, Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelError}))})
 		if err != nil {
@@ -336,22 +336,4 @@ func writeFeedback(t testing.TB, db *store.DB, fx *synctest.Fixture, th store.Th
 		out = append(out, body)
 	}
 	return out
-}
-
-// syncedBuffer is a buffer several goroutines write to.
-type syncedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncedBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncedBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -67,24 +67,6 @@ func polkuBin(t testing.TB) string {
 	return binPath
 }
 
-// syncedBuffer is a bytes.Buffer safe for a process's output.
-type syncedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncedBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncedBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // serveProc is a running 'polku serve'.
 type serveProc struct {
 	t    testing.TB
@@ -92,7 +74,7 @@ type serveProc struct {
 	addr string
 	args []string
 	cmd  *exec.Cmd
-	log  *syncedBuffer // all runs' logs
+	log  *synctest.Buffer // all runs' logs
 	done chan struct{}
 }
 
@@ -106,7 +88,7 @@ func freeAddr(t testing.TB) string {
 }
 
 func startServe(t testing.TB, dbPath string, args ...string) *serveProc {
-	s := &serveProc{t: t, db: dbPath, addr: freeAddr(t), args: args, log: &syncedBuffer{}}
+	s := &serveProc{t: t, db: dbPath, addr: freeAddr(t), args: args, log: &synctest.Buffer{}}
 	s.start()
 	t.Cleanup(func() { s.kill() })
 	return s

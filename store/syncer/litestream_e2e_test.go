@@ -68,7 +68,7 @@ func TestLitestreamDrill(t *testing.T) {
 	}
 
 	srv := startServe(t, path)
-	lsLog := &syncedBuffer{}
+	lsLog := &synctest.Buffer{}
 	lsCmd := exec.Command(ls, "replicate", "-config", cfg)
 	lsCmd.Stdout, lsCmd.Stderr = lsLog, lsLog
 	if err := lsCmd.Start(); err != nil {
@@ -199,7 +199,7 @@ func TestLitestreamDrill(t *testing.T) {
 		t.Fatalf("polku restore: %s", out)
 	}
 	maddr := freeAddr(t)
-	srv2 := &serveProc{t: t, db: newPath, addr: srv.addr, args: []string{"--metrics-addr", maddr}, log: &syncedBuffer{}}
+	srv2 := &serveProc{t: t, db: newPath, addr: srv.addr, args: []string{"--metrics-addr", maddr}, log: &synctest.Buffer{}}
 	srv2.start()
 	t.Cleanup(srv2.kill)
 	if !strings.Contains(srv2.log.String(), `"reason":"restored from from-litestream.db`) {
