@@ -12,6 +12,7 @@ import (
 
 	"polku/internal/i18n"
 	"polku/store/client"
+	"polku/store/rqlite"
 )
 
 // A failed connection is told as what to do next whether the client wraps
@@ -28,6 +29,8 @@ func TestNetMessage(t *testing.T) {
 		{fmt.Errorf("pull: %w", refused), "pull: cannot reach 127.0.0.1:7420: connection refused; is `polku serve` running there?"},
 		{&url.Error{Op: "Get", URL: "https://polku.invalid/v1/me", Err: &net.DNSError{Err: "no such host", Name: "polku.invalid"}},
 			`cannot reach https://polku.invalid: no such host "polku.invalid"; check the --server address`},
+		{fmt.Errorf("open rqlite://127.0.0.1:4001: %w", &rqlite.UnavailableError{Err: &url.Error{Op: "Post", URL: "http://127.0.0.1:4001/db/query", Err: refused}}),
+			"open rqlite://127.0.0.1:4001: the rqlite cluster cannot be reached: cannot reach http://127.0.0.1:4001: connection refused; is rqlited running there?"},
 		{errors.New("plain"), "plain"},
 	} {
 		got := netMessage(i18n.New(i18n.EN), c.err)

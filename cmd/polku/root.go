@@ -23,6 +23,7 @@ import (
 
 	"polku/programs"
 	"polku/store"
+	"polku/store/rqlite"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -224,6 +225,8 @@ func netMessage(p *i18n.Printer, err error) string {
 	switch {
 	case errors.Is(err, http.ErrSchemeMismatch):
 		why = p.T("cli.net.plain_http")
+	case errors.Is(err, syscall.ECONNREFUSED) && errors.As(err, new(*rqlite.UnavailableError)):
+		why = p.T("cli.net.refused_cluster") // serve --store rqlite://: a node, not a polku server
 	case errors.Is(err, syscall.ECONNREFUSED):
 		why = p.T("cli.net.refused")
 	case errors.As(err, &dns):
