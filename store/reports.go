@@ -589,6 +589,34 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 				submitted[id] = at
 			}
 		}
+		// Feedback in the period on a submission older than the
+		// lookback: those submissions by id, in one search.
+		var older []string
+		for _, fb := range firsts {
+			if _, ok := submitted[fb.submission]; !ok {
+				older = append(older, fb.submission)
+			}
+		}
+		if len(older) > 0 {
+			ids, err := json.Marshal(older)
+			if err != nil {
+				return err
+			}
+			packed = sql.NullString{}
+			if err := rq.QueryRowContext(ctx, `SELECT group_concat(id || ' ' || submitted_at, char(10)) FROM submissions
+				WHERE id IN (SELECT value FROM json_each(?))`, string(ids)).Scan(&packed); err != nil {
+				return err
+			}
+			if packed.String != "" {
+				for line := range strings.SplitSeq(packed.String, "\n") {
+					id, at, ok := strings.Cut(line, " ")
+					if !ok {
+						return fmt.Errorf("submissions: %q is not an id and a time", line)
+					}
+					submitted[id] = at
+				}
+			}
+		}
 		f.Feedback = make([]report.Feedback, 0, len(firsts))
 		for _, fb := range firsts {
 			sub, ok := submitted[fb.submission]

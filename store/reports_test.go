@@ -148,3 +148,25 @@ func TestReportCourseInactivityAndPhraseFlags(t *testing.T) {
 		t.Errorf("message flag acknowledged %+v, median %v h", s.SameWorkingDay, s.MedianHoursToAck)
 	}
 }
+
+// Feedback sent in the period on a submission made long before it (more
+// than the three months the report reads submissions by time) is counted
+// like any other.
+func TestReportCountsFeedbackOnAnOldSubmission(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	s := f.submit(t, "Harjoitus tehty.")
+	f.clock.advance(130 * 24 * time.Hour) // the period starts more than 92 days after the submission
+	if _, err := f.db.SendFeedback(ctx, f.actor, store.Feedback{SubmissionID: s.ID, EnrollmentID: f.enroll.ID, PatientID: f.patient.ID, Body: "Hyvää työtä."}, ""); err != nil {
+		t.Fatal(err)
+	}
+	sent := f.clock.t
+	from := time.Date(sent.Year(), sent.Month(), 1, 0, 0, 0, 0, time.UTC)
+	r, err := f.db.Report(ctx, store.System("test"), store.ReportQuery{From: from, To: from.AddDate(0, 1, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Work.FeedbackSent != 1 {
+		t.Errorf("feedback sent %d, want 1 (on a submission of %s, sent %s)", r.Work.FeedbackSent, s.SubmittedAt.Format(time.DateOnly), sent.Format(time.DateOnly))
+	}
+}
