@@ -65,7 +65,7 @@ type SummaryFacts struct {
 	// at signing are the English words above.
 	endReasonMsg *i18n.Message
 	courseMsgs   []i18n.Message
-	riskMsgs     map[string]i18n.Message // by the risk's source id
+	riskMsgs     map[string]i18n.Message // by the risk's source id and English What (one answer can hit several critical items)
 }
 
 // SummaryScore is the first and last score of one instrument in the
@@ -303,7 +303,7 @@ func (db *DB) summaryFacts(ctx context.Context, e Enrollment, ev *EnrollmentEven
 	f.riskMsgs = map[string]i18n.Message{}
 	add := func(at time.Time, typ, id, what string, msg i18n.Message) {
 		r := RiskEvent{At: at, What: what, SourceType: typ, SourceID: id}
-		f.riskMsgs[id] = msg
+		f.riskMsgs[id+"\x00"+what] = msg
 		if a, ok := ackOf[id]; ok {
 			t := a.AckedAt
 			r.Acknowledged, r.Action, r.By, r.AckedAt, r.Comment = true, a.Action, handle(a.TherapistID), &t, a.Comment
@@ -497,7 +497,7 @@ func RenderSummaryIn(p *i18n.Printer, f *SummaryFacts) string {
 	}
 	for _, r := range f.Risk {
 		what := r.What
-		if m, ok := f.riskMsgs[r.SourceID]; ok && !english {
+		if m, ok := f.riskMsgs[r.SourceID+"\x00"+r.What]; ok && !english {
 			what = RenderMessage(p, m)
 		}
 		part("store.summary.risk_line", "Date", day(r.At.UTC().Format(time.DateOnly)), "What", what)
