@@ -627,7 +627,6 @@ func (db *DB) writeTx(ctx context.Context, actor Actor, op Op, fn func(t *tx) er
 	// back before endStmts prepares on it (a no-op after Commit).
 	defer sqlTx.Rollback()
 	if err := t.run(op, fn); err != nil {
-		sqlTx.Rollback()
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

@@ -91,8 +91,10 @@ func (v *visibility) canSee(rec any) bool {
 	case *store.PeerGroup:
 		return v.groups[r.ID]
 	case *store.GroupMember, *store.GroupPost, *store.PostDecision:
-		_, ok := v.outgoing(rec)
-		return ok
+		// As it is: a moderator may receive another therapist's patient's
+		// member or post only as outgoing blanks it, never this record.
+		out, ok := v.outgoing(rec)
+		return ok && out == rec
 	}
 	typ, _, patientID := store.RecordRef(rec)
 	if d, ok := rec.(*store.Draft); ok && d.TherapistID != v.actor.ID {
