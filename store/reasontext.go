@@ -273,19 +273,16 @@ func exerciseTitleArg(p *programs.Program, id string) any {
 	return t
 }
 
-// programTitlesOf is the program's title and the title of its module n
-// (1-based; 0: none) in each of its languages.
-func programTitlesOf(p *programs.Program, n int) (program, module langText) {
-	program = contentTitles(p, func(q *programs.Program) (string, bool) { return q.Title, true })
-	if n > 0 {
-		module = contentTitles(p, func(q *programs.Program) (string, bool) {
-			if n <= len(q.Modules) {
-				return q.Modules[n-1].Title, true
-			}
-			return "", false
-		})
+// translationOf is p's document in lang: p itself when p is in that
+// language; nil when p has no translation into it.
+func translationOf(p *programs.Program, lang string) *programs.Program {
+	if p == nil {
+		return nil
 	}
-	return program, module
+	if p.Language == lang {
+		return p
+	}
+	return p.Translations[lang]
 }
 
 // LocalizeTitles shows the queue's program and module titles in p's
@@ -297,11 +294,16 @@ func (q *Queue) LocalizeTitles(p *i18n.Printer) {
 	}
 	for i := range q.Items {
 		it := &q.Items[i]
-		if t, ok := it.programTitles[p.Lang()]; ok {
-			it.ProgramTitle = t
+		if len(it.program.Translations) == 0 {
+			continue // no other language: the titles stay the program's own
 		}
-		if t, ok := it.moduleTitles[p.Lang()]; ok {
-			it.ModuleTitle = t
+		tr := translationOf(it.program, p.Lang())
+		if tr == nil {
+			continue
+		}
+		it.ProgramTitle = tr.Title
+		if it.module > 0 && it.module <= len(tr.Modules) {
+			it.ModuleTitle = tr.Modules[it.module-1].Title
 		}
 	}
 }

@@ -122,15 +122,17 @@ type QueueItem struct {
 	Week         int    `json:"week"`
 	Weeks        int    `json:"weeks"`
 	ModuleTitle  string `json:"module_title,omitempty"`
-	// programTitles and moduleTitles are the titles in each language of
+	// program and module are the item's program and its unlocked module
+	// (1-based; 0: none), for the titles in each language of
 	// the program (Queue.LocalizeTitles shows them).
-	programTitles, moduleTitles langText
-	StartDate                   string     `json:"start_date"`
-	PlannedEnd                  string     `json:"planned_end"`
-	LastActive                  *time.Time `json:"last_active,omitempty"`
-	Waiting                     int        `json:"waiting"` // submissions without feedback
-	Unread                      int        `json:"unread"`  // patient messages not yet read
-	Instrument                  string     `json:"instrument,omitempty"`
+	program    *programs.Program
+	module     int
+	StartDate  string     `json:"start_date"`
+	PlannedEnd string     `json:"planned_end"`
+	LastActive *time.Time `json:"last_active,omitempty"`
+	Waiting    int        `json:"waiting"` // submissions without feedback
+	Unread     int        `json:"unread"`  // patient messages not yet read
+	Instrument string     `json:"instrument,omitempty"`
 	// Validated says whether Instrument is a validated scale; the series
 	// is a validated one whenever the patient has answered one. Nil (absent
 	// in JSON) when the item has no score series.
@@ -849,10 +851,9 @@ func (r *triageRules) apply(ctx context.Context, db *DB, tx *sql.Tx, te *triageE
 	}
 	if te.unlocked > 0 && te.unlocked <= len(p.Modules) {
 		it.ModuleTitle = p.Modules[te.unlocked-1].Title
-		it.programTitles, it.moduleTitles = programTitlesOf(p, te.unlocked)
-	} else {
-		it.programTitles, _ = programTitlesOf(p, 0)
+		it.module = te.unlocked
 	}
+	it.program = p // titles in other languages: LocalizeTitles, for a person's view only
 	if !f.last.IsZero() {
 		l := f.last
 		it.LastActive = &l
