@@ -165,6 +165,12 @@ func (s *Server) decisionPosts(ctx context.Context, tx *sql.Tx, v *visibility, r
 	return nil
 }
 
+// intakePatientsQuery reads the patients of the open referrals of a team
+// and of no team: an index-only read of referrals_intake (schema 13), on
+// every page of a supervisor's or an intake worker's pull
+// (TestIntakePatientsIsIndexOnly).
+const intakePatientsQuery = `SELECT DISTINCT patient_id FROM referrals WHERE status IN ('received', 'accepted') AND team IN (?, '')`
+
 // intakeVisibility adds the patients of the open referrals an intake
 // worker or supervisor works (their team's and no team's).
 func (s *Server) intakeVisibility(ctx context.Context, tx *sql.Tx, v *visibility) error {
@@ -179,8 +185,7 @@ func (s *Server) intakeVisibility(ctx context.Context, tx *sql.Tx, v *visibility
 	default:
 		return nil
 	}
-	// An index-only read of referrals_intake (schema 13).
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT patient_id FROM referrals WHERE status IN ('received', 'accepted') AND team IN (?, '')`, a.Team)
+	rows, err := tx.QueryContext(ctx, intakePatientsQuery, a.Team)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"polku/store"
@@ -68,5 +69,34 @@ func TestSupervisorWalkInterleavesTheIntakeQueue(t *testing.T) {
 			}
 		}
 		f.sameView(fmt.Sprintf("sup, limit %d", limit), got, want)
+	}
+}
+
+// TestIntakePatientsIsIndexOnly: the intake queue's patients, read on
+// every page of a supervisor's pull, come from the index referrals_intake
+// alone (schema 13), never from a scan of the referrals or a look-up of
+// each referral's row.
+func TestIntakePatientsIsIndexOnly(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	rows, err := f.db.Reader().Query("EXPLAIN QUERY PLAN "+server.IntakePatientsQuery, "team-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(plan, "; ")
+	if !strings.Contains(joined, "USING COVERING INDEX referrals_intake") || strings.Contains(joined, "SCAN referrals") {
+		t.Fatalf("the intake patients are not an index-only read of referrals_intake: %s", joined)
 	}
 }
