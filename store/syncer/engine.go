@@ -584,18 +584,40 @@ func (e *Engine) record(ctx context.Context, results []api.PushResult, rep *Repo
 var errStale = errors.New("the pull cursor moved")
 
 type pulled struct {
-	resp *api.PullResponse
-	err  error
+	resp  *api.PullResponse
+	items []store.PulledItem // resp's items decoded
+	err   error
 }
 
-// fetch asks for the page after cursor in the background.
+// fetch asks for the page after cursor in the background and decodes its
+// records there too, so that both overlap the writing of the page before.
 func (e *Engine) fetch(ctx context.Context, cursor, check string) <-chan pulled {
 	ch := make(chan pulled, 1)
 	go func() {
 		resp, err := e.c.Pull(ctx, cursor, check, e.cfg.PageSize)
-		ch <- pulled{resp, err}
+		var items []store.PulledItem
+		if err == nil {
+			items, err = decodeItems(resp.Items)
+		}
+		ch <- pulled{resp, items, err}
 	}()
 	return ch
+}
+
+// decodeItems decodes a page's records.
+func decodeItems(in []api.Item) ([]store.PulledItem, error) {
+	items := make([]store.PulledItem, 0, len(in))
+	for _, it := range in {
+		pi := store.PulledItem{Type: it.Type, ID: it.ID, Deleted: it.Deleted, PatientID: it.PatientID, By: it.By}
+		if !it.Deleted {
+			var err error
+			if pi.Record, err = store.DecodeRecord(it.Type, it.Record); err != nil {
+				return nil, fmt.Errorf("pull: %s %s: %w", it.Type, it.ID, err)
+			}
+		}
+		items = append(items, pi)
+	}
+	return items, nil
 }
 
 // seqOf is the change-log position of a pull cursor ("SEQ" or
@@ -662,15 +684,8 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 		if resp.More {
 			next, nextCursor = e.fetch(ctx, resp.Cursor, resp.Check), resp.Cursor
 		}
-		items := make([]store.PulledItem, 0, len(resp.Items))
-		for _, it := range resp.Items {
-			pi := store.PulledItem{Type: it.Type, ID: it.ID, Deleted: it.Deleted, PatientID: it.PatientID, By: it.By}
-			if !it.Deleted {
-				if pi.Record, err = store.DecodeRecord(it.Type, it.Record); err != nil {
-					return fmt.Errorf("pull: %s %s: %w", it.Type, it.ID, err)
-				}
-			}
-			items = append(items, pi)
+		items := got.items
+		for _, it := range items {
 			if it.PatientID != "" {
 				patients[it.PatientID] = true
 			}
