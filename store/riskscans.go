@@ -45,25 +45,23 @@ func (db *DB) keepRiskScans(ctx context.Context, key string, scans []riskScan) e
 		return err
 	}
 	defer tx.Rollback()
-	const batch = 200
-	for len(scans) > 0 {
-		n := min(len(scans), batch)
-		args := make([]any, 0, n*riskScanCols)
-		for _, s := range scans[:n] {
-			hit := ""
-			if s.hit.Phrase != "" {
-				b, err := json.Marshal(s.hit)
-				if err != nil {
-					return err
-				}
-				hit = string(b)
+	st, err := tx.PrepareContext(ctx, keepScanQuery) // one row a statement: see flushScans
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, s := range scans {
+		hit := ""
+		if s.hit.Phrase != "" {
+			b, err := json.Marshal(s.hit)
+			if err != nil {
+				return err
 			}
-			args = append(args, s.sourceType, s.sourceID, key, hit, s.at)
+			hit = string(b)
 		}
-		if _, err := tx.ExecContext(ctx, keepScansQuery(n), args...); err != nil {
+		if _, err := st.ExecContext(ctx, s.sourceType, s.sourceID, key, hit, s.at); err != nil {
 			return err
 		}
-		scans = scans[n:]
 	}
 	return tx.Commit()
 }
@@ -71,12 +69,10 @@ func (db *DB) keepRiskScans(ctx context.Context, key string, scans []riskScan) e
 // riskScanCols is the number of values of a risk_scans row written.
 const riskScanCols = 5
 
-// keepScansQuery writes n risk_scans rows (riskScanCols values each),
-// replacing the scans kept before of the same texts.
-func keepScansQuery(n int) string {
-	return "INSERT INTO risk_scans (source_type, source_id, words, hit, at) VALUES (?, ?, ?, ?, ?)" + strings.Repeat(", (?, ?, ?, ?, ?)", n-1) +
-		" ON CONFLICT (source_type, source_id) DO UPDATE SET words = excluded.words, hit = excluded.hit, at = excluded.at"
-}
+// keepScanQuery writes a risk_scans row (riskScanCols values), replacing
+// the scan kept before of the same text.
+const keepScanQuery = "INSERT INTO risk_scans (source_type, source_id, words, hit, at) VALUES (?, ?, ?, ?, ?)" +
+	" ON CONFLICT (source_type, source_id) DO UPDATE SET words = excluded.words, hit = excluded.hit, at = excluded.at"
 
 // scanWords is what a write scans its patient texts with: the word lists'
 // key kept on each risk_scans row and their matcher. A DB keeps the last
@@ -198,13 +194,17 @@ func (t *tx) keepScan(rec any) error {
 const scanBatch = 128
 
 // flushScans writes the scans kept so far, in multi-row inserts.
+//
+// One row a statement: a statement of several rows is run by SQLite with
+// a statement journal (each page it touches copied first, in case a later
+// row fails), which made keeping the scans of a first sync or an import
+// twice as slow as this.
 func (t *tx) flushScans() error {
 	for len(t.scans) > 0 {
-		n := min(len(t.scans)/riskScanCols, scanBatch)
-		if _, err := t.exec(keepScansQuery(n), t.scans[:n*riskScanCols]...); err != nil {
+		if _, err := t.exec(keepScanQuery, t.scans[:riskScanCols]...); err != nil {
 			return err
 		}
-		t.scans = t.scans[n*riskScanCols:]
+		t.scans = t.scans[riskScanCols:]
 	}
 	t.scans = nil
 	return nil

@@ -514,6 +514,16 @@ func (t *tx) flushChanges() error {
 	return t.flushScans()
 }
 
+// isUniqueViolation says whether err is a statement's failure on a
+// primary key or a unique index.
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+}
+
 func (db *DB) constraintError(tableName, id string, err error) error {
 	// The driver's text (SQL terms, result codes) stays out of the error:
 	// it reaches screens and HTTP answers. The columns of a unique
