@@ -297,7 +297,7 @@ func (db *DB) SetPolicyValue(ctx context.Context, actor Actor, key, value string
 func (db *DB) ChangeSetting(ctx context.Context, actor Actor, key, value string) ([]SettingChange, error) {
 	raw, err := settingJSON(key, value)
 	if err != nil {
-		return nil, invalid("setting", key, "%v", err)
+		return nil, invalid("setting", key, "store.err.detail", "Detail", err)
 	}
 	before, err := db.Policy(ctx)
 	if err != nil {
@@ -305,7 +305,7 @@ func (db *DB) ChangeSetting(ctx context.Context, actor Actor, key, value string)
 	}
 	after := before
 	if err := applySetting(&after, key, raw); err != nil {
-		return nil, invalid("setting", key, "%v", err)
+		return nil, invalid("setting", key, "store.err.detail", "Detail", err)
 	}
 	writes := map[string]json.RawMessage{}
 	if key == "risk_words" {
@@ -318,7 +318,7 @@ func (db *DB) ChangeSetting(ctx context.Context, actor Actor, key, value string)
 	} else {
 		var compact json.RawMessage
 		if err := json.Unmarshal(raw, &compact); err != nil {
-			return nil, invalid("setting", key, "%v", err)
+			return nil, invalid("setting", key, "store.err.detail", "Detail", err)
 		}
 		writes[key], _ = json.Marshal(compact)
 	}
