@@ -60,7 +60,7 @@ type UserAccessReport struct {
 // privacy officer), not for the people in the care team.
 func accessAdmin(actor Actor, what i18n.Message) error {
 	if actor.Role != RoleAdmin {
-		return forbidden("store.err.admins_only", "Handle", actor.Handle, "Role", actor.Role, "What", what)
+		return forbidden("store.err.admins_only", "Handle", actor.Handle, "Role", roleArg(actor.Role), "What", what)
 	}
 	return nil
 }

@@ -198,7 +198,7 @@ func courseNext(rf refs, e *Enrollment, ev *EnrollmentEvent) (*Enrollment, error
 		if e.Status == EnrollmentCompleted && ev.Kind == CourseComplete {
 			return nil, invalid("enrollment", "status", "store.err.enrollment_already_completed", "ID", e.ID, "EndedOn", e.EndedOn)
 		}
-		return nil, invalid("enrollment", "status", "store.err.enrollment_finished_treatment_cannot", "ID", e.ID, "Status", e.Status, "EndedOn", e.EndedOn, "What", what)
+		return nil, invalid("enrollment", "status", "store.err.enrollment_finished_treatment_cannot", "ID", e.ID, "Status", statusArg(e.Status), "EndedOn", e.EndedOn, "What", what)
 	}
 	ev.PlannedEnd = e.PlannedEnd
 	switch ev.Kind {
@@ -225,7 +225,7 @@ func courseNext(rf refs, e *Enrollment, ev *EnrollmentEvent) (*Enrollment, error
 		next.PausedSince = nil
 	case CourseComplete:
 		if e.Status != EnrollmentActive {
-			return nil, invalid("enrollment", "status", "store.err.enrollment_has_started_discontinue", "ID", e.ID, "Status", e.Status)
+			return nil, invalid("enrollment", "status", "store.err.enrollment_has_started_discontinue", "ID", e.ID, "Status", statusArg(e.Status))
 		}
 		p, err := rf.program(e.ProgramVersionID)
 		if err != nil {
@@ -253,7 +253,7 @@ func courseNext(rf refs, e *Enrollment, ev *EnrollmentEvent) (*Enrollment, error
 			return nil, ref(r, "to_therapist", ev.ToTherapist, err)
 		}
 		if to.Role != RoleTherapist {
-			return nil, invalid(r, "to_therapist", "store.err.therapist_role_treatment_assigned", "Handle", to.Handle, "Role", to.Role)
+			return nil, invalid(r, "to_therapist", "store.err.therapist_role_treatment_assigned", "Handle", to.Handle, "Role", roleArg(to.Role))
 		}
 		if to.ID == e.TherapistID {
 			return nil, invalid(r, "to_therapist", "store.err.already_has_enrollment", "Handle", to.Handle, "ID", e.ID)

@@ -55,7 +55,23 @@ func NewError(kind error, m i18n.Message) error { return &Error{Kind: kind, Msg:
 // newErr is a store error of kind with message id and its name/value
 // arguments.
 func newErr(kind error, id string, kv ...any) error {
-	return &Error{Kind: kind, Msg: i18n.Msg(id, kv...)}
+	return &Error{Kind: kind, Msg: i18n.Msg(id, errorArgs(kv)...)}
+}
+
+// errorArgs are message arguments with each error among them as its
+// message (a store error) or its text: an error's sentence is said in
+// the reader's language where it has one, and travels as data.
+func errorArgs(kv []any) []any {
+	for i := 1; i < len(kv); i += 2 {
+		if e, ok := kv[i].(error); ok {
+			if m, ok := ErrorMessage(e); ok && englishText(m) == e.Error() {
+				kv[i] = m // the whole error is the message, no wrapper's words
+			} else {
+				kv[i] = e.Error()
+			}
+		}
+	}
+	return kv
 }
 
 // ErrorMessage is the sentence of err as a message, when err is (or
@@ -135,7 +151,7 @@ func (e *FieldError) Message() i18n.Message {
 // invalid is a FieldError: field of record is wrong, as message id (a
 // store.err.* id) with its name/value arguments says.
 func invalid(record, field, id string, kv ...any) error {
-	why := i18n.Msg(id, kv...)
+	why := i18n.Msg(id, errorArgs(kv)...)
 	return &FieldError{Record: record, Field: field, Msg: englishText(why), Why: why}
 }
 
@@ -147,7 +163,7 @@ func notFound(what, id string) error {
 
 // forbidden says that the actor may not do what message id says.
 func forbidden(id string, kv ...any) error {
-	return newErr(ErrForbidden, "store.err.forbidden", "Detail", i18n.Msg(id, kv...))
+	return newErr(ErrForbidden, "store.err.forbidden", "Detail", i18n.Msg(id, errorArgs(kv)...))
 }
 
 // quote is a value quoted as Go quotes it (%q): ids and values in the
@@ -191,6 +207,29 @@ func recordName(what string) any {
 		return i18n.Message{ID: id}
 	}
 	return what
+}
+
+// roleArg is an account's role as a message argument: its name in the
+// reader's language ("therapist" in English, the code).
+func roleArg(role string) any {
+	switch role {
+	case RoleTherapist, RoleSupervisor, RoleAdmin:
+		return i18n.Message{ID: "store.err.role." + role}
+	}
+	return role
+}
+
+// statusArg is the status of an enrollment, a referral or a group post
+// as a message argument: its name in the reader's language (the code in
+// English).
+func statusArg(status string) any {
+	switch status {
+	case EnrollmentScheduled, EnrollmentActive, EnrollmentCompleted, EnrollmentDiscontinued,
+		ReferralReceived, ReferralAccepted, ReferralDeclined, ReferralEnrolled,
+		PostPending, PostApproved, PostRejected, PostHidden, PostHeld:
+		return i18n.Message{ID: "store.err.status." + status}
+	}
+	return status
 }
 
 // ConflictError reports a failed compare-and-set: the record changed since

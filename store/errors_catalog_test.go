@@ -96,6 +96,23 @@ func TestErrorIDsAreInEveryCatalog(t *testing.T) {
 	for _, id := range []string{"store.err.field", "store.err.not_found", "store.err.forbidden", "store.err.conflict"} {
 		check("errors.go", id)
 	}
+	for _, r := range []string{RoleTherapist, RoleSupervisor, RoleAdmin} {
+		check("roleArg", roleArg(r).(i18n.Message).ID)
+	}
+	for _, s := range []string{EnrollmentScheduled, EnrollmentActive, EnrollmentCompleted, EnrollmentDiscontinued,
+		ReferralReceived, ReferralAccepted, ReferralDeclined, ReferralEnrolled,
+		PostPending, PostApproved, PostRejected, PostHidden, PostHeld} {
+		check("statusArg", statusArg(s).(i18n.Message).ID)
+		// English says the code, as the sentences always did.
+		if got := englishText(statusArg(s).(i18n.Message)); got != s {
+			t.Errorf("status %q is %q in English", s, got)
+		}
+	}
+	for what := range recordNames {
+		if got := englishText(i18n.Message{ID: recordNames[what]}); got != what && got != strings.ReplaceAll(what, "_", " ") {
+			t.Errorf("record %q is %q in English", what, got)
+		}
+	}
 }
 
 // A store error keeps its English sentence and its kind, and says the

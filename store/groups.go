@@ -848,7 +848,7 @@ func postSource(rf refs, id string) (patient, enrollment string, at time.Time, e
 		return "", "", at, err
 	}
 	if p.Status != PostHeld {
-		return "", "", at, invalid("risk_ack", "source_id", "store.err.post_held_risk_phrase", "Id", id, "Status", p.Status)
+		return "", "", at, invalid("risk_ack", "source_id", "store.err.post_held_risk_phrase", "Id", id, "Status", statusArg(p.Status))
 	}
 	return p.PatientID, p.EnrollmentID, p.PostedAt, nil
 }

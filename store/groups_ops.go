@@ -41,7 +41,7 @@ func (o CreateCohortOp) apply(t *tx) error {
 			return ref(r, "therapist_ids", id, err)
 		}
 		if th.Role != RoleTherapist {
-			return invalid(r, "therapist_ids", "store.err.role_not_therapist", "Handle", th.Handle, "Role", th.Role)
+			return invalid(r, "therapist_ids", "store.err.role_not_therapist", "Handle", th.Handle, "Role", roleArg(th.Role))
 		}
 	}
 	p, err := txRefs{t}.program(c.ProgramVersionID)
@@ -217,7 +217,7 @@ func (o CreatePeerGroupOp) apply(t *tx) error {
 			return ref(r, "therapist_ids", id, err)
 		}
 		if th.Role != RoleTherapist {
-			return invalid(r, "therapist_ids", "store.err.role_not_therapist", "Handle", th.Handle, "Role", th.Role)
+			return invalid(r, "therapist_ids", "store.err.role_not_therapist", "Handle", th.Handle, "Role", roleArg(th.Role))
 		}
 	}
 	if err := t.moderates(g.TherapistIDs, i18n.Msg("store.err.what.group", "Name", g.Name)); err != nil {
@@ -432,7 +432,7 @@ func (o ModeratePostOp) apply(t *tx) error {
 	case d.Action == ModHide && post.Status == PostApproved:
 		next = PostHidden
 	default:
-		return invalid(r, "action", "store.err.cannot_post", "Action", d.Action, "Status", post.Status)
+		return invalid(r, "action", "store.err.cannot_post", "Action", d.Action, "Status", statusArg(post.Status))
 	}
 	if err := t.cas("group_posts", "group post", post.ID, post.PatientID, o.Version,
 		"status = ?, reason = ?, decided_by = ?, decided_at = ?", next, d.Reason, d.TherapistID, fmtTime(d.DecidedAt)); err != nil {

@@ -251,7 +251,7 @@ func (o AcceptReferralOp) apply(t *tx) error {
 		return ref(r, "therapist", e.TherapistID, err)
 	}
 	if th.Role != RoleTherapist && th.Role != RoleSupervisor {
-		return invalid(r, "therapist", "store.err.account_takes_no_patients", "Handle", th.Handle, "Role", th.Role)
+		return invalid(r, "therapist", "store.err.account_takes_no_patients", "Handle", th.Handle, "Role", roleArg(th.Role))
 	}
 	if rf.Team != "" && th.Team != rf.Team {
 		return invalid(r, "therapist", "store.err.team_whose_referral", "Handle", th.Handle, "Team", quote(rf.Team))

@@ -552,7 +552,7 @@ func (o SignSummaryOp) apply(t *tx) error {
 		return err
 	}
 	if !e.Finished() {
-		return invalid(r, "enrollment_id", "store.err.enrollment_summary_signed_when", "ID", e.ID, "Status", e.Status)
+		return invalid(r, "enrollment_id", "store.err.enrollment_summary_signed_when", "ID", e.ID, "Status", statusArg(e.Status))
 	}
 	rf := txRefs{t}
 	if _, err := rf.therapist(s.TherapistID); err != nil {
@@ -600,7 +600,7 @@ func (db *DB) SummaryDraftIn(ctx context.Context, actor Actor, enrollmentID, lan
 		return Draft{}, err
 	}
 	if !e.Finished() {
-		return Draft{}, invalid("summary", "enrollment_id", "store.err.enrollment_complete_discontinue_first", "ID", e.ID, "Status", e.Status)
+		return Draft{}, invalid("summary", "enrollment_id", "store.err.enrollment_complete_discontinue_first", "ID", e.ID, "Status", statusArg(e.Status))
 	}
 	d, err := selectOne[Draft](ctx, db.r, tables.draft, "draft", enrollmentID,
 		"WHERE therapist_id = ? AND target_type = ? AND target_id = ?", actor.ID, DraftSummary, enrollmentID)

@@ -380,7 +380,7 @@ func checkEnrollment(rf refs, e *Enrollment) error {
 		return ref(r, "therapist_id", e.TherapistID, err)
 	}
 	if th.Role != RoleTherapist {
-		return invalid(r, "therapist_id", "store.err.role_not_therapist", "Handle", th.Handle, "Role", th.Role)
+		return invalid(r, "therapist_id", "store.err.role_not_therapist", "Handle", th.Handle, "Role", roleArg(th.Role))
 	}
 	p, err := rf.program(e.ProgramVersionID)
 	if err != nil {
@@ -728,7 +728,7 @@ func checkRiskAck(rf refs, a *RiskAck) error {
 			return ref(r, "source_id", a.SourceID, err)
 		}
 		if e.Status != EnrollmentCompleted && e.Status != EnrollmentDiscontinued {
-			return invalid(r, "enrollment_id", "store.err.enrollment_which_acknowledge_enrollment", "SourceID", a.SourceID, "ID", e.ID, "Status", e.Status)
+			return invalid(r, "enrollment_id", "store.err.enrollment_which_acknowledge_enrollment", "SourceID", a.SourceID, "ID", e.ID, "Status", statusArg(e.Status))
 		}
 	}
 	if a.AckedAt.Before(at) {
