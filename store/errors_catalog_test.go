@@ -108,6 +108,9 @@ func TestErrorIDsAreInEveryCatalog(t *testing.T) {
 			t.Errorf("status %q is %q in English", s, got)
 		}
 	}
+	for _, a := range AckActions {
+		check("summary's acknowledgement", "store.ack_action."+a)
+	}
 	for what := range recordNames {
 		if got := englishText(i18n.Message{ID: recordNames[what]}); got != what && got != strings.ReplaceAll(what, "_", " ") {
 			t.Errorf("record %q is %q in English", what, got)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -502,7 +503,11 @@ func RenderSummaryIn(p *i18n.Printer, f *SummaryFacts) string {
 		}
 		part("store.summary.risk_line", "Date", day(r.At.UTC().Format(time.DateOnly)), "What", what)
 		if r.Acknowledged {
-			part("store.summary.acked", "Date", day(r.AckedAt.UTC().Format(time.DateOnly)), "By", r.By, "Action", r.Action)
+			action := any(r.Action)
+			if slices.Contains(AckActions, r.Action) && !english {
+				action = RenderMessage(p, i18n.Msg("store.ack_action."+r.Action)) // English keeps the code
+			}
+			part("store.summary.acked", "Date", day(r.AckedAt.UTC().Format(time.DateOnly)), "By", r.By, "Action", action)
 		} else {
 			part("store.summary.not_acked")
 		}
