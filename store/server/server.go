@@ -242,15 +242,29 @@ func forbiddenf(format string, args ...any) error {
 	return &httpError{status: http.StatusForbidden, code: api.CodeForbidden, msg: fmt.Sprintf(format, args...)}
 }
 
-// msgHTTPError is an httpError whose text is a store error's sentence,
-// with that sentence as a message, which the answer carries beside the
-// text (api.ErrorDetail.Msg).
+// msgHTTPError is an httpError whose text is a sentence of the store
+// catalogs, with that sentence as a message, which the answer carries
+// beside the text (api.ErrorDetail.Msg, api.PushResult.Msg).
 type msgHTTPError struct {
 	*httpError
-	msg json.RawMessage
+	m i18n.Message
 }
 
 func (e *msgHTTPError) Unwrap() error { return e.httpError }
+
+// Message is the error's sentence as a message.
+func (e *msgHTTPError) Message() i18n.Message { return e.m }
+
+// english renders the server's own messages in English, for the text of
+// an answer (and the log).
+var english = sync.OnceValue(func() *i18n.Printer { return i18n.New(i18n.EN) })
+
+// forbiddenm is forbiddenf told as a message of the store catalogs (id,
+// with name/value arguments).
+func forbiddenm(id string, kv ...any) error {
+	m := i18n.Msg(id, kv...)
+	return &msgHTTPError{&httpError{status: http.StatusForbidden, code: api.CodeForbidden, msg: store.RenderMessage(english(), m)}, m}
+}
 
 // storeError maps a store error to a status and code.
 func storeError(err error) error {
@@ -272,8 +286,12 @@ func storeError(err error) error {
 	default:
 		return err
 	}
-	if m := errorMsg(err); m != nil {
-		return &msgHTTPError{he, m}
+	var me2 interface {
+		error
+		Message() i18n.Message
+	}
+	if errors.As(err, &me2) && me2.Error() == err.Error() {
+		return &msgHTTPError{he, me2.Message()}
 	}
 	return he
 }
@@ -415,7 +433,7 @@ func (s *Server) finish(w *statusWriter, r *http.Request, rl *reqLog, p *princip
 			var me *msgHTTPError
 			var msg json.RawMessage
 			if errors.As(err, &me) {
-				msg = me.msg
+				msg = store.MessageJSON(me.m)
 			}
 			writeJSON(w, he.status, api.ErrorBody{Error: api.ErrorDetail{Code: he.code, Message: he.msg, Msg: msg}})
 		}
