@@ -178,6 +178,19 @@ func (a *app) explain(err error) string {
 	return msg
 }
 
+// goAheadWhat is what a go-ahead lets start, in the person's language
+// where the program has a translation, else in the program's own words.
+func (a *app) goAheadWhat(def *programs.Program, g *programs.GoAhead) string {
+	if tr, fallback := def.In(a.p.Lang()); !fallback && tr != nil {
+		for _, x := range tr.GoAhead {
+			if x.ID == g.ID && x.What != "" {
+				return x.What
+			}
+		}
+	}
+	return g.What
+}
+
 // className is a queue class in the person's language (the JSON keeps the
 // code).
 func (a *app) className(c store.Class) string {
