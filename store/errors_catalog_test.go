@@ -170,3 +170,21 @@ func TestErrorsSayTheirSentenceInTheLanguage(t *testing.T) {
 		t.Errorf("ErrorMessage: %+v %v", m, ok)
 	}
 }
+
+// A built-in service is said in the reader's language; a service whose
+// text a site changed keeps its own words.
+func TestBuiltinServicesInTheLanguage(t *testing.T) {
+	en := i18n.New(i18n.EN)
+	builtin := ServiceSuggestion{ServiceID: "emergency", Name: en.T("content.service.emergency.name"),
+		For: en.T("content.service.emergency.for"), Contact: en.T("content.service.emergency.contact")}
+	own := builtin
+	own.For = "Our own words"
+	d := &ReferralDetail{Services: []ServiceSuggestion{builtin, own}}
+	d.Localize(i18n.New(i18n.FI))
+	if d.Services[0].Name != "Päivystys" || d.Services[0].For == builtin.For {
+		t.Errorf("built-in service in Finnish: %+v", d.Services[0])
+	}
+	if d.Services[1].Name != own.Name || d.Services[1].For != own.For {
+		t.Errorf("a site's own service changed: %+v", d.Services[1])
+	}
+}
