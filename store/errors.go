@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 
 	"polku/internal/i18n"
@@ -105,12 +106,10 @@ func LocalizeError(p *i18n.Printer, err error) (string, bool) {
 	if msg == en {
 		return local, true
 	}
-	for i := 0; i+len(en) <= len(msg); i++ {
-		if msg[i:i+len(en)] == en {
-			return msg[:i] + local + msg[i+len(en):], true
-		}
+	if i := strings.Index(msg, en); i >= 0 {
+		return msg[:i] + local + msg[i+len(en):], true
 	}
-	return err.Error(), false
+	return msg, false
 }
 
 // FieldError says which field of which record is wrong and why.

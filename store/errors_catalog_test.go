@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -186,5 +187,27 @@ func TestBuiltinServicesInTheLanguage(t *testing.T) {
 	}
 	if d.Services[1].Name != own.Name || d.Services[1].For != own.For {
 		t.Errorf("a site's own service changed: %+v", d.Services[1])
+	}
+}
+
+// The cost of an error: its English sentence is rendered from the catalog
+// when it is made (a FieldError) or read (Error).
+func BenchmarkInvalid(b *testing.B) {
+	for b.Loop() {
+		_ = invalid("measure_response", "week", "store.err.outside_range", "Value", 9, "Max", 8).Error()
+	}
+}
+
+func BenchmarkNotFound(b *testing.B) {
+	for b.Loop() {
+		_ = notFound("patient", "nope").Error()
+	}
+}
+
+// BenchmarkInvalidSprintf is the error as it was made before it had a
+// message (fmt.Sprintf of the English), to compare with BenchmarkInvalid.
+func BenchmarkInvalidSprintf(b *testing.B) {
+	for b.Loop() {
+		_ = (&FieldError{Record: "measure_response", Field: "week", Msg: fmt.Sprintf("%d is outside 1-%d", 9, 8)}).Error()
 	}
 }
