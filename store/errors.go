@@ -116,7 +116,7 @@ func LocalizeError(p *i18n.Printer, err error) (string, bool) {
 type FieldError struct {
 	Record string // record type, e.g. "feedback"
 	Field  string // field name as in JSON, e.g. "body"
-	Msg    string // why, in English
+	Msg    string // why, in English ("" when Why says it: see Error)
 	// Why is Msg as a message (store.err.*), for a reader of another
 	// language.
 	Why i18n.Message
@@ -127,9 +127,19 @@ type FieldError struct {
 
 func (e *FieldError) Error() string {
 	if e.Record == "" {
-		return fmt.Sprintf("%s: %s", e.Field, e.Msg)
+		return e.Field + ": " + e.Text()
 	}
-	return fmt.Sprintf("%s.%s: %s", e.Record, e.Field, e.Msg)
+	return e.Record + "." + e.Field + ": " + e.Text()
+}
+
+// Text is why the field is wrong, in English: Msg, or else Why rendered
+// (an error is made often and read seldom: a bad import line that is only
+// counted is never rendered).
+func (e *FieldError) Text() string {
+	if e.Msg == "" && e.Why.ID != "" {
+		return englishText(e.Why)
+	}
+	return e.Msg
 }
 
 // Unwrap makes errors.Is(err, ErrInvalid) true.
@@ -151,7 +161,7 @@ func (e *FieldError) Message() i18n.Message {
 // store.err.* id) with its name/value arguments says.
 func invalid(record, field, id string, kv ...any) error {
 	why := i18n.Msg(id, errorArgs(kv)...)
-	return &FieldError{Record: record, Field: field, Msg: englishText(why), Why: why}
+	return &FieldError{Record: record, Field: field, Why: why}
 }
 
 // notFound says that no record what (a record type: "patient",

@@ -289,7 +289,7 @@ func ref(rec, field, id string, err error) error {
 	}
 	if errors.Is(err, ErrNotFound) {
 		why := i18n.Msg("store.err.does_not_exist", "ID", id)
-		return &FieldError{Record: rec, Field: field, Msg: englishText(why), Why: why, Missing: id}
+		return &FieldError{Record: rec, Field: field, Why: why, Missing: id}
 	}
 	return err
 }

@@ -165,7 +165,7 @@ func (a *app) explain(err error) string {
 		if field.Record != "" {
 			name = field.Record + "." + field.Field
 		}
-		return a.T("cli.err.invalid", "Field", name, "Msg", field.Msg)
+		return a.T("cli.err.invalid", "Field", name, "Msg", field.Text())
 	case errors.Is(err, store.ErrNotFound):
 		return a.T("cli.err.not_found", "What", strings.TrimSuffix(msg, ": "+store.ErrNotFound.Error()))
 	case errors.Is(err, store.ErrForbidden):
