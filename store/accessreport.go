@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"sort"
 	"time"
+
+	"polku/internal/i18n"
 )
 
 // AccessRead is one read of a patient's record, as the access reports show
@@ -56,9 +58,9 @@ type UserAccessReport struct {
 // accessAdmin refuses anyone but an admin: the two access reports list who
 // read what across the service, which is for the service's admins (its
 // privacy officer), not for the people in the care team.
-func accessAdmin(actor Actor, what string) error {
+func accessAdmin(actor Actor, what i18n.Message) error {
 	if actor.Role != RoleAdmin {
-		return forbidden("%s is a %s: %s is for admins only", actor.Handle, actor.Role, what)
+		return forbidden("store.err.admins_only", "Handle", actor.Handle, "Role", roleArg(actor.Role), "What", what)
 	}
 	return nil
 }
@@ -67,7 +69,7 @@ func accessAdmin(actor Actor, what string) error {
 // times: without that bound), oldest first, for an admin. Reading it is
 // written to the audit log (view says where from), after the rows it lists.
 func (db *DB) PatientAccess(ctx context.Context, actor Actor, patientID string, from, to time.Time, view string) (*PatientAccessReport, error) {
-	if err := accessAdmin(actor, "the patient's access report"); err != nil {
+	if err := accessAdmin(actor, i18n.Msg("store.err.what.access_report")); err != nil {
 		return nil, err
 	}
 	p, err := selectOne[Patient](ctx, db.r, tables.patient, "patient", patientID, "WHERE id = ?", patientID)
@@ -96,7 +98,7 @@ func (db *DB) PatientAccess(ctx context.Context, actor Actor, patientID string, 
 // oldest first, flagging reads of patients the user was not assigned to at
 // that moment; for an admin. Each patient in it counts as read (audit log).
 func (db *DB) UserAccess(ctx context.Context, actor Actor, handle string, from, to time.Time, view string) (*UserAccessReport, error) {
-	if err := accessAdmin(actor, "the report of what a user read"); err != nil {
+	if err := accessAdmin(actor, i18n.Msg("store.err.what.reads_report")); err != nil {
 		return nil, err
 	}
 	u, err := db.TherapistByHandle(ctx, handle)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -60,13 +59,13 @@ func canRead(ctx context.Context, q querier, actor Actor, patientID string) erro
 		if !actor.isAdminAccount() {
 			return nil
 		}
-		return forbidden("%s is an admin account and does not read patient records", actor.Handle)
+		return forbidden("store.err.admin_reads_no_records", "Handle", actor.Handle)
 	case RoleTherapist:
 		var one int
 		err := q.QueryRowContext(ctx, `SELECT 1 FROM enrollments WHERE patient_id = ? AND therapist_id = ? LIMIT 1`,
 			patientID, actor.ID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return forbidden("patient %s is not assigned to %s", patientID, actor.Handle)
+			return forbidden("store.err.patient_assigned", "PatientID", patientID, "Handle", actor.Handle)
 		}
 		return err
 	case RoleSupervisor:
@@ -74,11 +73,11 @@ func canRead(ctx context.Context, q querier, actor Actor, patientID string) erro
 		err := q.QueryRowContext(ctx, `SELECT 1 FROM enrollments e JOIN therapists t ON t.id = e.therapist_id
 			WHERE e.patient_id = ? AND t.team = ? AND t.team <> '' LIMIT 1`, patientID, actor.Team).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return forbidden("patient %s is not in team %q", patientID, actor.Team)
+			return forbidden("store.err.patient_team", "PatientID", patientID, "Team", quote(actor.Team))
 		}
 		return err
 	}
-	return forbidden("unknown role %q", actor.Role)
+	return forbidden("store.err.unknown_role", "Role", quote(actor.Role))
 }
 
 // ReadablePatient finds a patient by id or pseudonym among those actor may
@@ -88,13 +87,13 @@ func canRead(ctx context.Context, q querier, actor Actor, patientID string) erro
 // that admin accounts read no records, whatever it asked for.
 func (db *DB) ReadablePatient(ctx context.Context, actor Actor, ref string) (Patient, error) {
 	if actor.isAdminAccount() {
-		return Patient{}, forbidden("%s is an admin account and does not read patient records", actor.Handle)
+		return Patient{}, forbidden("store.err.admin_reads_no_records", "Handle", actor.Handle)
 	}
 	unreadable := func() error {
 		if actor.Role == RoleAdmin { // reads every record: not there is all it can be
 			return notFound("patient", ref)
 		}
-		return fmt.Errorf("patient %q: %w, or not yours to read", ref, ErrNotFound)
+		return newErr(ErrNotFound, "store.err.patient_not_yours", "ID", quote(ref))
 	}
 	p, err := db.ResolvePatient(ctx, ref)
 	if errors.Is(err, ErrNotFound) {

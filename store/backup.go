@@ -54,12 +54,12 @@ func rawOpen(path string) (*sql.DB, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such file: %w", path, ErrNotFound)
+			return nil, newErr(ErrNotFound, "store.err.no_such_file", "Path", path)
 		}
 		return nil, err
 	}
 	if st.IsDir() {
-		return nil, fmt.Errorf("%s is a folder, not a store file: %w", path, ErrInvalid)
+		return nil, newErr(ErrInvalid, "store.err.folder_not_store", "Path", path)
 	}
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
 	if err != nil {
@@ -99,10 +99,10 @@ func snapshot(ctx context.Context, q queryer, path string) (Snapshot, error) {
 		return s, err
 	}
 	if s.Schema == 0 || !slices.Contains(names, "meta") || !slices.Contains(names, "changes") {
-		return s, fmt.Errorf("%s is not a polku store (no schema version, meta or change log): %w", path, ErrInvalid)
+		return s, newErr(ErrInvalid, "store.err.not_polku_store", "Path", path)
 	}
 	if s.Schema > SchemaVersion() {
-		return s, fmt.Errorf("%s has schema %d, newer than this polku knows (%d): use a newer polku: %w", path, s.Schema, SchemaVersion(), ErrInvalid)
+		return s, newErr(ErrInvalid, "store.err.schema_newer", "Path", path, "Schema", s.Schema, "Known", SchemaVersion())
 	}
 	for _, n := range names {
 		var c int64
@@ -117,7 +117,7 @@ func snapshot(ctx context.Context, q queryer, path string) (Snapshot, error) {
 	}
 	s.Head = head.Int64
 	if err := q.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'epoch'").Scan(&s.Epoch); err != nil {
-		return s, fmt.Errorf("%s has no epoch in its meta table: not a polku store: %w", path, ErrInvalid)
+		return s, newErr(ErrInvalid, "store.err.no_epoch", "Path", path)
 	}
 	return s, nil
 }
@@ -155,7 +155,7 @@ func Verify(ctx context.Context, path string) (Snapshot, string, error) {
 		return Snapshot{}, "", fmt.Errorf("%s: integrity check: %w", path, err)
 	}
 	if ic != "ok" {
-		return Snapshot{}, ic, fmt.Errorf("%s fails its integrity check: %s: %w", path, ic, ErrInvalid)
+		return Snapshot{}, ic, newErr(ErrInvalid, "store.err.integrity", "Path", path, "Check", ic)
 	}
 	s, err := snapshot(ctx, db, path)
 	return s, ic, err
@@ -170,13 +170,13 @@ func Verify(ctx context.Context, path string) (Snapshot, string, error) {
 // overwritten.
 func Backup(ctx context.Context, src, out string) (*BackupReport, error) {
 	if out == "" {
-		return nil, invalid("", "out", "no backup file given")
+		return nil, invalid("", "out", "store.err.no_backup_file_given")
 	}
 	if abs(src) == abs(out) {
-		return nil, invalid("", "out", "the backup file is the store itself: give another path")
+		return nil, invalid("", "out", "store.err.backup_file_store_itself")
 	}
 	if _, err := os.Lstat(out); err == nil {
-		return nil, fmt.Errorf("%s exists: give a new file name (backups are never overwritten): %w", out, ErrConflict)
+		return nil, newErr(ErrConflict, "store.err.backup_exists", "Path", out)
 	}
 	srcDB, err := rawOpen(src)
 	if err != nil {
@@ -358,14 +358,14 @@ type RestoreReport struct {
 // the next 'polku serve' announce a new epoch by itself (TakeNewEpoch).
 func Restore(ctx context.Context, from, path string, now time.Time) (*RestoreReport, error) {
 	if from == "" || path == "" {
-		return nil, invalid("", "db", "give the backup file and the store path")
+		return nil, invalid("", "db", "store.err.give_backup_file_store")
 	}
 	if abs(from) == abs(path) {
-		return nil, invalid("", "db", "the backup file is the store itself")
+		return nil, invalid("", "db", "store.err.backup_file_store_itself_2")
 	}
 	if _, err := os.Stat(from); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such backup file: %w", from, ErrNotFound)
+			return nil, newErr(ErrNotFound, "store.err.no_backup_file", "Path", from)
 		}
 		return nil, err
 	}

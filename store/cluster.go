@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/store/rqlite"
 )
 
@@ -69,7 +70,7 @@ const maxMoves = 40
 func openCluster(ctx context.Context, addr string, opts Options) (*DB, error) {
 	cfg, err := rqlite.ParseURL(addr)
 	if err != nil {
-		return nil, invalid("", "store", "%v", err)
+		return nil, invalid("", "store", "store.err.detail", "Detail", err)
 	}
 	conn := rqlite.NewConnector(cfg)
 	w := sql.OpenDB(conn)
@@ -189,20 +190,20 @@ func clusterError(err error) error {
 	case !errors.As(err, &re) || re.Constraint() == "":
 		return err
 	}
-	what := "a record"
+	what := i18n.Msg("store.err.a_record")
 	if _, cols, ok := strings.Cut(re.Msg, "constraint failed: "); ok {
 		if t, _, ok := strings.Cut(cols, "."); ok && t != "" {
-			what = "a " + t + " record"
+			what = i18n.Msg("store.err.a_table_record", "Table", t)
 		}
 	}
 	switch re.Constraint() {
 	case "UNIQUE", "PRIMARY KEY":
 		if uniqueColumns(re.Msg) == "id" {
-			return fmt.Errorf("%s with this id already exists: %w", what, ErrConflict)
+			return newErr(ErrConflict, "store.err.record_exists", "What", what)
 		}
-		return fmt.Errorf("%s: another record has the same %s: %w", what, uniqueColumns(re.Msg), ErrConflict)
+		return newErr(ErrConflict, "store.err.record_unique", "What", what, "Columns", uniqueColumns(re.Msg))
 	case "FOREIGN KEY":
-		return fmt.Errorf("%s refers to a record that does not exist: %w", what, ErrInvalid)
+		return newErr(ErrInvalid, "store.err.record_refers_missing", "What", what)
 	}
-	return fmt.Errorf("%s: a field is missing or has a value the store does not accept: %w", what, ErrInvalid)
+	return newErr(ErrInvalid, "store.err.record_refused", "What", what)
 }

@@ -97,17 +97,17 @@ func (o CourseOp) apply(t *tx) error {
 		return err
 	}
 	if ev.At.After(t.now.Add(clockSkew)) {
-		return invalid(r, "at", "%s is in the future (now %s): a step of the course is recorded when it is taken", fmtTime(ev.At), fmtTime(t.now))
+		return invalid(r, "at", "store.err.future_now_step_course", "At", fmtTime(ev.At), "Now", fmtTime(t.now))
 	}
 	if t.actor.IsPerson() && ev.ActorID != t.actor.ID {
-		return invalid(r, "actor_id", "must be your own id (%s)", t.actor.ID)
+		return invalid(r, "actor_id", "store.err.must_your_own_id", "ID", t.actor.ID)
 	}
 	e, err := txRefs{t}.enrollment(ev.EnrollmentID)
 	if err != nil {
 		return ref(r, "enrollment_id", ev.EnrollmentID, err)
 	}
 	if e.PatientID != ev.PatientID {
-		return invalid(r, "patient_id", "%s is not the patient of enrollment %s", ev.PatientID, e.ID)
+		return invalid(r, "patient_id", "store.err.patient_enrollment", "PatientID", ev.PatientID, "EnrollmentID", e.ID)
 	}
 	if err := t.mayChangeCourse(e, ev.Kind); err != nil {
 		return err
@@ -122,7 +122,7 @@ func (o CourseOp) apply(t *tx) error {
 	if ev.Kind == CourseTransfer && t.actor.Role == RoleSupervisor && t.actor.IsPerson() {
 		to, _ := txRefs{t}.therapist(next.TherapistID)
 		if to.Team != t.actor.Team {
-			return invalid(r, "to_therapist", "%s is not in team %q: a supervisor transfers within their team", to.Handle, t.actor.Team)
+			return invalid(r, "to_therapist", "store.err.team_supervisor_transfers_within", "Handle", to.Handle, "Team", quote(t.actor.Team))
 		}
 	}
 	var paused any
@@ -142,10 +142,10 @@ func (o CourseOp) apply(t *tx) error {
 	}
 	d := *o.Draft
 	if ev.Kind != CourseComplete && ev.Kind != CourseDiscontinue {
-		return invalid("draft", "target_type", "only completing or discontinuing drafts a summary, not %s", ev.Kind)
+		return invalid("draft", "target_type", "store.err.only_completing_discontinuing_drafts", "Kind", ev.Kind)
 	}
 	if d.TargetType != DraftSummary || d.TargetID != e.ID || d.PatientID != e.PatientID || d.TherapistID != next.TherapistID {
-		return invalid("draft", "target_id", "the summary draft must be the assigned therapist's, for enrollment %s", e.ID)
+		return invalid("draft", "target_id", "store.err.summary_draft_must_assigned", "ID", e.ID)
 	}
 	if err := checkDraft(txRefs{t}, &d); err != nil {
 		return err
@@ -166,10 +166,10 @@ func (t *tx) mayChangeCourse(e *Enrollment, kind string) error {
 	switch a.Role {
 	case RoleTherapist:
 		if kind == CourseTransfer {
-			return forbidden("%s is a therapist: a supervisor of the team transfers a patient", a.Handle)
+			return forbidden("store.err.therapist_supervisor_team_transfers", "Handle", a.Handle)
 		}
 		if e.TherapistID != a.ID {
-			return forbidden("enrollment %s is not assigned to %s", e.ID, a.Handle)
+			return forbidden("store.err.enrollment_assigned", "ID", e.ID, "Handle", a.Handle)
 		}
 		return nil
 	case RoleSupervisor:
@@ -178,11 +178,11 @@ func (t *tx) mayChangeCourse(e *Enrollment, kind string) error {
 			return err
 		}
 		if a.Team == "" || th.Team != a.Team {
-			return forbidden("enrollment %s is not in team %q", e.ID, a.Team)
+			return forbidden("store.err.enrollment_team", "ID", e.ID, "Team", quote(a.Team))
 		}
 		return nil
 	}
-	return forbidden("%s is an admin account: a treatment's course is changed by its therapist or the team's supervisor", a.Handle)
+	return forbidden("store.err.admin_account_treatment_s", "Handle", a.Handle)
 }
 
 // courseNext is the enrollment after one step of its course; it fills in
@@ -192,39 +192,40 @@ func courseNext(rf refs, e *Enrollment, ev *EnrollmentEvent) (*Enrollment, error
 	next := *e
 	current := e.Status == EnrollmentActive || e.Status == EnrollmentScheduled
 	if !current {
-		what := map[string]string{CourseExtend: "extended", CoursePause: "paused", CourseResume: "resumed", CourseComplete: "completed",
-			CourseDiscontinue: "discontinued", CourseTransfer: "transferred"}[ev.Kind]
+		what := map[string]i18n.Message{CourseExtend: i18n.Msg("store.err.course_done.extended"), CoursePause: i18n.Msg("store.err.course_done.paused"),
+			CourseResume: i18n.Msg("store.err.course_done.resumed"), CourseComplete: i18n.Msg("store.err.course_done.completed"),
+			CourseDiscontinue: i18n.Msg("store.err.course_done.discontinued"), CourseTransfer: i18n.Msg("store.err.course_done.transferred")}[ev.Kind]
 		if e.Status == EnrollmentCompleted && ev.Kind == CourseComplete {
-			return nil, invalid("enrollment", "status", "enrollment %s is already completed (on %s)", e.ID, e.EndedOn)
+			return nil, invalid("enrollment", "status", "store.err.enrollment_already_completed", "ID", e.ID, "EndedOn", e.EndedOn)
 		}
-		return nil, invalid("enrollment", "status", "enrollment %s is %s (on %s): a finished treatment cannot be %s", e.ID, e.Status, e.EndedOn, what)
+		return nil, invalid("enrollment", "status", "store.err.enrollment_finished_treatment_cannot", "ID", e.ID, "Status", statusArg(e.Status), "EndedOn", e.EndedOn, "What", what)
 	}
 	ev.PlannedEnd = e.PlannedEnd
 	switch ev.Kind {
 	case CourseExtend:
 		if ev.Weeks < 1 || ev.Weeks > MaxExtendWeeks {
-			return nil, invalid(r, "weeks", "%d is outside 1-%d", ev.Weeks, MaxExtendWeeks)
+			return nil, invalid(r, "weeks", "store.err.outside_range", "Value", ev.Weeks, "Max", MaxExtendWeeks)
 		}
 		if err := need(r, "reason", ev.Reason); err != nil {
-			return nil, invalid(r, "reason", "is required: say why the treatment is extended")
+			return nil, invalid(r, "reason", "store.err.required_say_why_treatment")
 		}
 		end, _ := time.Parse(time.DateOnly, e.PlannedEnd)
 		next.PlannedEnd = end.AddDate(0, 0, 7*ev.Weeks).Format(time.DateOnly)
 		ev.PlannedEnd = next.PlannedEnd
 	case CoursePause:
 		if e.Paused() {
-			return nil, invalid("enrollment", "paused_since", "enrollment %s is already paused (since %s)", e.ID, fmtTime(*e.PausedSince))
+			return nil, invalid("enrollment", "paused_since", "store.err.enrollment_already_paused_since", "ID", e.ID, "PausedSince", fmtTime(*e.PausedSince))
 		}
 		at := ev.At
 		next.PausedSince = &at
 	case CourseResume:
 		if !e.Paused() {
-			return nil, invalid("enrollment", "paused_since", "enrollment %s is not paused", e.ID)
+			return nil, invalid("enrollment", "paused_since", "store.err.enrollment_paused", "ID", e.ID)
 		}
 		next.PausedSince = nil
 	case CourseComplete:
 		if e.Status != EnrollmentActive {
-			return nil, invalid("enrollment", "status", "enrollment %s has not started (%s): discontinue it (reason did_not_start) instead", e.ID, e.Status)
+			return nil, invalid("enrollment", "status", "store.err.enrollment_has_started_discontinue", "ID", e.ID, "Status", statusArg(e.Status))
 		}
 		p, err := rf.program(e.ProgramVersionID)
 		if err != nil {
@@ -240,7 +241,7 @@ func courseNext(rf refs, e *Enrollment, ev *EnrollmentEvent) (*Enrollment, error
 			return nil, err
 		}
 		if ev.ReasonCode == EndOther && strings.TrimSpace(ev.Reason) == "" {
-			return nil, invalid(r, "reason", "is required with reason code other: say why")
+			return nil, invalid(r, "reason", "store.err.required_reason_code_other")
 		}
 		next.Status, next.EndedOn, next.PausedSince = EnrollmentDiscontinued, ev.Date, nil
 	case CourseTransfer:
@@ -252,19 +253,19 @@ func courseNext(rf refs, e *Enrollment, ev *EnrollmentEvent) (*Enrollment, error
 			return nil, ref(r, "to_therapist", ev.ToTherapist, err)
 		}
 		if to.Role != RoleTherapist {
-			return nil, invalid(r, "to_therapist", "%s is not a therapist (role %s): a treatment is assigned to a therapist", to.Handle, to.Role)
+			return nil, invalid(r, "to_therapist", "store.err.therapist_role_treatment_assigned", "Handle", to.Handle, "Role", roleArg(to.Role))
 		}
 		if to.ID == e.TherapistID {
-			return nil, invalid(r, "to_therapist", "%s already has enrollment %s", to.Handle, e.ID)
+			return nil, invalid(r, "to_therapist", "store.err.already_has_enrollment", "Handle", to.Handle, "ID", e.ID)
 		}
 		ev.FromTherapist = e.TherapistID
 		next.TherapistID = to.ID
 	}
 	if ev.Kind != CourseTransfer && ev.ToTherapist != "" {
-		return nil, invalid(r, "to_therapist", "only a transfer names a therapist")
+		return nil, invalid(r, "to_therapist", "store.err.only_transfer_names_therapist")
 	}
 	if ev.Kind != CourseDiscontinue && ev.ReasonCode != "" {
-		return nil, invalid(r, "reason_code", "only a discontinuation has a reason code (give the reason in words)")
+		return nil, invalid(r, "reason_code", "store.err.only_discontinuation_has_reason")
 	}
 	return &next, nil
 }
@@ -493,7 +494,7 @@ func checkSummary(rf refs, s *Summary) error {
 		s.Facts = json.RawMessage("{}")
 	}
 	if !json.Valid(s.Facts) {
-		return invalid(r, "facts", "is not valid JSON")
+		return invalid(r, "facts", "store.err.not_json")
 	}
 	if _, _, err := enrollmentOf(rf, r, s.EnrollmentID, s.PatientID); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -74,7 +75,7 @@ func checkGoAhead(rf refs, g *GoAhead) error {
 		return err
 	}
 	if g.Decision == GoAheadNotSuitable && g.Comment == "" {
-		return invalid(r, "comment", "is required when the step is not suitable: say why, for the record and the next therapist")
+		return invalid(r, "comment", "store.err.required_when_step_suitable")
 	}
 	_, p, err := enrollmentOf(rf, r, g.EnrollmentID, g.PatientID)
 	if err != nil {
@@ -84,32 +85,31 @@ func checkGoAhead(rf refs, g *GoAhead) error {
 		return ref(r, "therapist_id", g.TherapistID, err)
 	}
 	if g.DecidedAt.After(rf.now().Add(clockSkew)) {
-		return invalid(r, "decided_at", "%s is in the future", fmtTime(g.DecidedAt))
+		return invalid(r, "decided_at", "store.err.in_future", "Value", fmtTime(g.DecidedAt))
 	}
 	decl := p.GoAheadByID(g.GoAheadID)
 	if decl == nil {
-		return invalid(r, "go_ahead_id", "%q is not a go-ahead of program %s (it declares %s)", g.GoAheadID, p.ID, p.GoAheadIDs())
+		return invalid(r, "go_ahead_id", "store.err.go_ahead_program_declares", "GoAheadID", quote(g.GoAheadID), "ID", p.ID, "V", fmt.Sprint(p.GoAheadIDs()))
 	}
 	s, err := rf.submission(g.SubmissionID)
 	if err != nil {
 		return ref(r, "submission_id", g.SubmissionID, err)
 	}
 	if s.EnrollmentID != g.EnrollmentID || s.PatientID != g.PatientID {
-		return invalid(r, "submission_id", "%s is not a submission of enrollment %s", g.SubmissionID, g.EnrollmentID)
+		return invalid(r, "submission_id", "store.err.submission_enrollment", "SubmissionID", g.SubmissionID, "EnrollmentID", g.EnrollmentID)
 	}
 	if s.ExerciseID != decl.Screening {
-		return invalid(r, "submission_id", "%s answers %q, not the screening %q that %s waits for", g.SubmissionID, s.ExerciseID, decl.Screening, g.GoAheadID)
+		return invalid(r, "submission_id", "store.err.answers_screening_waits", "SubmissionID", g.SubmissionID, "ExerciseID", quote(s.ExerciseID), "Screening", quote(decl.Screening), "GoAheadID", g.GoAheadID)
 	}
 	if g.DecidedAt.Before(s.SubmittedAt) {
-		return invalid(r, "decided_at", "%s is before the screening it decides on (%s): read the answers first", fmtTime(g.DecidedAt), fmtTime(s.SubmittedAt))
+		return invalid(r, "decided_at", "store.err.before_screening_decides_read", "DecidedAt", fmtTime(g.DecidedAt), "SubmittedAt", fmtTime(s.SubmittedAt))
 	}
 	ok, err := rf.assigned(g.PatientID, g.TherapistID, g.DecidedAt)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return invalid(r, "therapist_id", "%s was not assigned to patient %s on %s: only the patient's therapist gives the go-ahead",
-			g.TherapistID, g.PatientID, fmtTime(g.DecidedAt))
+		return invalid(r, "therapist_id", "store.err.was_assigned_patient_only", "TherapistID", g.TherapistID, "PatientID", g.PatientID, "DecidedAt", fmtTime(g.DecidedAt))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"polku/internal/i18n"
+	"polku/programs"
 )
 
 // ReasonGoAheadWaiting: a screening is submitted and the step it guards
@@ -37,8 +38,26 @@ func goAheadReasons(f *facts, e *ruleEnv) []Reason {
 		out = append(out, Reason{Class: ClassOverdue, Code: ReasonGoAheadWaiting, Since: latest.at, SourceType: RiskSourceSubmit, SourceID: latest.id,
 			Text:     fmt.Sprintf("%s submitted %s: %s waits for your go-ahead", exerciseTitle(f.program, g.Screening), e.day(latest.at), g.What),
 			Badge:    "GO-AHEAD?",
-			Msg:      i18n.Msg("store.reason.go_ahead_waiting", "Exercise", exerciseTitleArg(f.program, g.Screening), "Date", e.d(latest.at), "What", g.What),
+			Msg:      i18n.Msg("store.reason.go_ahead_waiting", "Exercise", exerciseTitleArg(f.program, g.Screening), "Date", e.d(latest.at), "What", goAheadWhatArg(f.program, g.ID, g.What)),
 			BadgeMsg: i18n.Msg("store.badge.go_ahead_waiting")})
 	}
 	return out
+}
+
+// goAheadWhatArg is what a go-ahead lets start, as a message argument: in
+// the reader's language where the program has a translation (RenderMessage
+// picks it), else the program's own words.
+func goAheadWhatArg(p *programs.Program, id, own string) any {
+	t := contentTitles(p, func(q *programs.Program) (string, bool) {
+		for _, g := range q.GoAhead {
+			if g.ID == id && g.What != "" {
+				return g.What, true
+			}
+		}
+		return "", false
+	})
+	if t == nil {
+		return own
+	}
+	return t
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"reflect"
 
+	"polku/internal/i18n"
 	"polku/programs"
 )
 
@@ -202,17 +204,17 @@ func checkPost(rec, field, s string) error {
 		return !programs.IsControl(c) && !invisible && strings.TrimSpace(string(c)) != ""
 	})
 	if visible < 0 {
-		return invalid(rec, field, "has no visible text (only spaces, control or invisible characters): write something to post")
+		return invalid(rec, field, "store.err.has_no_visible_text")
 	}
 	if !utf8.ValidString(s) {
-		return invalid(rec, field, "is not valid UTF-8")
+		return invalid(rec, field, "store.err.not_utf8")
 	}
 	if n := utf8.RuneCountInString(s); n > MaxPost {
-		return invalid(rec, field, "is %d characters long: a post has at most %d", n, MaxPost)
+		return invalid(rec, field, "store.err.characters_long_post_has", "N", n, "MaxPost", MaxPost)
 	}
 	for _, c := range s {
 		if c != '\n' && c != '\t' && programs.IsControl(c) {
-			return invalid(rec, field, "contains a control character (U+%04X)", c)
+			return invalid(rec, field, "store.err.contains_control_character_u", "C", fmt.Sprintf("%04X", c))
 		}
 	}
 	return nil
@@ -226,10 +228,10 @@ func checkAlias(p *Patient, alias string) error {
 		return err
 	}
 	if utf8.RuneCountInString(alias) > maxAlias {
-		return invalid(r, "alias", "is longer than %d characters", maxAlias)
+		return invalid(r, "alias", "store.err.longer_than_characters", "Max", maxAlias)
 	}
 	if alias != strings.TrimSpace(alias) {
-		return invalid(r, "alias", "starts or ends with space")
+		return invalid(r, "alias", "store.err.starts_ends_space")
 	}
 	if err := checkPlain(r, "alias", alias); err != nil {
 		return err
@@ -237,7 +239,7 @@ func checkAlias(p *Patient, alias string) error {
 	a := strings.ToLower(alias)
 	for _, name := range personNames(p) {
 		if strings.Contains(a, strings.ToLower(name)) {
-			return invalid(r, "alias", "names you: choose an alias that is not your name or pseudonym")
+			return invalid(r, "alias", "store.err.names_you_choose_alias")
 		}
 	}
 	return nil
@@ -348,12 +350,12 @@ func (db *DB) FindPeerGroup(ctx context.Context, idOrName string) (PeerGroup, er
 
 // canSeeGroup: the group's therapists, and supervisors of their team, read a
 // cohort's or a group's patient content; admin accounts do not.
-func (db *DB) canSeeGroup(ctx context.Context, actor Actor, therapistIDs []string, what string) error {
+func (db *DB) canSeeGroup(ctx context.Context, actor Actor, therapistIDs []string, what i18n.Message) error {
 	switch {
 	case !actor.IsPerson(), actor.Role == RoleAdmin && !actor.isAdminAccount():
 		return nil
 	case actor.isAdminAccount():
-		return forbidden("%s is an admin account and does not read patient content", actor.Handle)
+		return forbidden("store.err.admin_reads_no_content", "Handle", actor.Handle)
 	case actor.Role == RoleTherapist && slices.Contains(therapistIDs, actor.ID):
 		return nil
 	case actor.Role == RoleSupervisor && actor.Team != "":
@@ -364,7 +366,7 @@ func (db *DB) canSeeGroup(ctx context.Context, actor Actor, therapistIDs []strin
 			}
 		}
 	}
-	return forbidden("%s is not a therapist of %s", actor.Handle, what)
+	return forbidden("store.err.not_therapist_of", "Handle", actor.Handle, "What", what)
 }
 
 // CohortMemberView is one member in the cohort view.
@@ -420,7 +422,7 @@ func (db *DB) CohortDetail(ctx context.Context, actor Actor, idOrName string) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := db.canSeeGroup(ctx, actor, c.TherapistIDs, "cohort "+c.Name); err != nil {
+	if err := db.canSeeGroup(ctx, actor, c.TherapistIDs, i18n.Msg("store.err.what.cohort", "Name", c.Name)); err != nil {
 		return nil, err
 	}
 	v := &CohortView{Cohort: c, Week: CohortWeek(c.StartDate, db.Now()), Members: []CohortMemberView{}, Scores: []InstrumentScores{},
@@ -611,7 +613,7 @@ func (db *DB) ModerationQueue(ctx context.Context, actor Actor, all bool) ([]Que
 	var ids []any
 	names := map[string]string{}
 	for _, g := range groups {
-		if db.canSeeGroup(ctx, actor, g.TherapistIDs, "group") == nil {
+		if db.canSeeGroup(ctx, actor, g.TherapistIDs, i18n.Msg("store.err.what.a_group")) == nil {
 			ids = append(ids, g.ID)
 			names[g.ID] = g.Name
 		}
@@ -619,7 +621,7 @@ func (db *DB) ModerationQueue(ctx context.Context, actor Actor, all bool) ([]Que
 	out := []QueuedPost{}
 	if len(ids) == 0 {
 		if actor.isAdminAccount() {
-			return nil, forbidden("%s is an admin account and does not read patient content", actor.Handle)
+			return nil, forbidden("store.err.admin_reads_no_content", "Handle", actor.Handle)
 		}
 		return out, nil
 	}
@@ -810,14 +812,14 @@ func (t *tx) peerGroup(id string) (*PeerGroup, error) {
 // moderates: a therapist moderates and messages only their own groups;
 // the system (demo, simulation) and the store's owner at the CLI may;
 // supervisors read, they do not moderate; admin accounts neither.
-func (t *tx) moderates(therapistIDs []string, what string) error {
+func (t *tx) moderates(therapistIDs []string, what i18n.Message) error {
 	if !t.actor.IsPerson() || t.actor.Role == RoleAdmin && !t.actor.isAdminAccount() {
 		return nil // the system, or the store's owner at the CLI
 	}
 	if t.actor.Role == RoleTherapist && slices.Contains(therapistIDs, t.actor.ID) {
 		return nil
 	}
-	return forbidden("%s is not a therapist of %s", t.actor.Handle, what)
+	return forbidden("store.err.not_therapist_of", "Handle", t.actor.Handle, "What", what)
 }
 
 // weekModule is the module of a program week: the one that names the
@@ -846,7 +848,7 @@ func postSource(rf refs, id string) (patient, enrollment string, at time.Time, e
 		return "", "", at, err
 	}
 	if p.Status != PostHeld {
-		return "", "", at, invalid("risk_ack", "source_id", "post %s is %s, not held for a risk phrase", id, p.Status)
+		return "", "", at, invalid("risk_ack", "source_id", "store.err.post_held_risk_phrase", "Id", id, "Status", statusArg(p.Status))
 	}
 	return p.PatientID, p.EnrollmentID, p.PostedAt, nil
 }

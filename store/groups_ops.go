@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/programs"
 	"polku/store/riskphrase"
 )
@@ -29,10 +30,10 @@ func (o CreateCohortOp) apply(t *tx) error {
 		return err
 	}
 	if c.Capacity < 1 || c.Capacity > MaxCohortSize {
-		return invalid(r, "capacity", "%d is outside 1-%d", c.Capacity, MaxCohortSize)
+		return invalid(r, "capacity", "store.err.outside_range", "Value", c.Capacity, "Max", MaxCohortSize)
 	}
 	if len(c.TherapistIDs) < 1 || len(c.TherapistIDs) > 2 {
-		return invalid(r, "therapist_ids", "a cohort has one or two therapists, not %d", len(c.TherapistIDs))
+		return invalid(r, "therapist_ids", "store.err.cohort_has_one_two", "N", len(c.TherapistIDs))
 	}
 	for _, id := range c.TherapistIDs {
 		th, err := txRefs{t}.therapist(id)
@@ -40,7 +41,7 @@ func (o CreateCohortOp) apply(t *tx) error {
 			return ref(r, "therapist_ids", id, err)
 		}
 		if th.Role != RoleTherapist {
-			return invalid(r, "therapist_ids", "%s is a %s, not a therapist", th.Handle, th.Role)
+			return invalid(r, "therapist_ids", "store.err.role_not_therapist", "Handle", th.Handle, "Role", roleArg(th.Role))
 		}
 	}
 	p, err := txRefs{t}.program(c.ProgramVersionID)
@@ -48,10 +49,10 @@ func (o CreateCohortOp) apply(t *tx) error {
 		return ref(r, "program_version_id", c.ProgramVersionID, err)
 	}
 	if c.ProgramID != p.ID {
-		return invalid(r, "program_id", "%q does not match program version %s, which is %q", c.ProgramID, c.ProgramVersionID, p.ID)
+		return invalid(r, "program_id", "store.err.does_match_program_version", "ProgramID", quote(c.ProgramID), "ProgramVersionID", c.ProgramVersionID, "ID", quote(p.ID))
 	}
 	if t.actor.Role == RoleTherapist && t.actor.IsPerson() && !slices.Contains(c.TherapistIDs, t.actor.ID) {
-		return forbidden("%s can create a cohort only as one of its therapists", t.actor.Handle)
+		return forbidden("store.err.can_create_cohort_only", "Handle", t.actor.Handle)
 	}
 	return t.insert(groupTables.cohort, c, c.ID, "")
 }
@@ -78,13 +79,13 @@ func (o AddCohortMemberOp) apply(t *tx) error {
 		return err
 	}
 	if e.PatientID != m.PatientID || e.ID != m.EnrollmentID {
-		return invalid(r, "enrollment_id", "the enrollment is not the member's")
+		return invalid(r, "enrollment_id", "store.err.enrollment_member_s")
 	}
 	if e.ProgramVersionID != c.ProgramVersionID || e.StartDate != c.StartDate {
-		return invalid(r, "enrollment", "a cohort's enrollment is on its program version %s from its start date %s", c.ProgramVersionID, c.StartDate)
+		return invalid(r, "enrollment", "store.err.cohort_s_enrollment_program", "ProgramVersionID", c.ProgramVersionID, "StartDate", c.StartDate)
 	}
 	if !slices.Contains(c.TherapistIDs, e.TherapistID) {
-		return invalid(r, "enrollment", "therapist %s is not a therapist of cohort %s", e.TherapistID, c.Name)
+		return invalid(r, "enrollment", "store.err.therapist_therapist_cohort", "TherapistID", e.TherapistID, "Name", c.Name)
 	}
 	var n, already int
 	if err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*), COALESCE(SUM(patient_id = ?), 0) FROM cohort_members WHERE cohort_id = ? AND left_at IS NULL`,
@@ -92,10 +93,10 @@ func (o AddCohortMemberOp) apply(t *tx) error {
 		return err
 	}
 	if already > 0 {
-		return invalid(r, "patient_id", "patient %s is already in cohort %s", m.PatientID, c.Name)
+		return invalid(r, "patient_id", "store.err.patient_already_cohort", "PatientID", m.PatientID, "Name", c.Name)
 	}
 	if n >= c.Capacity {
-		return invalid(r, "cohort_id", "cohort %s is full (%d of %d)", c.Name, n, c.Capacity)
+		return invalid(r, "cohort_id", "store.err.cohort_full", "Name", c.Name, "N", n, "Capacity", c.Capacity)
 	}
 	if err := checkEnrollment(txRefs{t}, e); err != nil {
 		return err
@@ -125,7 +126,7 @@ func (t *tx) managesCohort(c *Cohort) error {
 	if t.actor.Role == RoleAdmin {
 		return nil
 	}
-	return t.moderates(c.TherapistIDs, "cohort "+c.Name)
+	return t.moderates(c.TherapistIDs, i18n.Msg("store.err.what.cohort", "Name", c.Name))
 }
 
 // RemoveCohortMemberOp takes a patient out of a cohort (they stop getting
@@ -147,7 +148,7 @@ func (o RemoveCohortMemberOp) apply(t *tx) error {
 	}
 	var id string
 	if err := t.tx.QueryRowContext(t.ctx, "SELECT id FROM cohort_members WHERE cohort_id = ? AND patient_id = ? AND left_at IS NULL", c.ID, o.PatientID).Scan(&id); err != nil {
-		return notFound("member of cohort "+c.Name, o.PatientID)
+		return newErr(ErrNotFound, "store.err.not_member_of_cohort", "Cohort", c.Name, "ID", quote(o.PatientID))
 	}
 	if _, err := t.exec("UPDATE cohort_members SET left_at = ? WHERE id = ?", fmtTime(o.At), id); err != nil {
 		return err
@@ -173,9 +174,9 @@ func (o SendGroupMessageOp) apply(t *tx) error {
 		return ref(r, "cohort_id", m.CohortID, err)
 	}
 	if !slices.Contains(c.TherapistIDs, m.TherapistID) {
-		return invalid(r, "therapist_id", "%s is not a therapist of cohort %s", m.TherapistID, c.Name)
+		return invalid(r, "therapist_id", "store.err.therapist_cohort", "TherapistID", m.TherapistID, "Name", c.Name)
 	}
-	if err := t.moderates(c.TherapistIDs, "cohort "+c.Name); err != nil {
+	if err := t.moderates(c.TherapistIDs, i18n.Msg("store.err.what.cohort", "Name", c.Name)); err != nil {
 		return err
 	}
 	return t.insert(groupTables.groupMessage, m, m.ID, "")
@@ -196,7 +197,7 @@ func (o CreatePeerGroupOp) apply(t *tx) error {
 		return err
 	}
 	if (g.CohortID == "") == (strings.TrimSpace(g.Topic) == "") {
-		return invalid(r, "cohort_id", "a peer group belongs to a cohort or a topic: give one of them")
+		return invalid(r, "cohort_id", "store.err.peer_group_belongs_cohort")
 	}
 	if g.CohortID != "" {
 		c, err := t.cohort(g.CohortID)
@@ -204,11 +205,11 @@ func (o CreatePeerGroupOp) apply(t *tx) error {
 			return ref(r, "cohort_id", g.CohortID, err)
 		}
 		if !slices.Equal(g.TherapistIDs, c.TherapistIDs) {
-			return invalid(r, "therapist_ids", "a cohort's group is moderated by the cohort's therapists")
+			return invalid(r, "therapist_ids", "store.err.cohort_s_group_moderated")
 		}
 	}
 	if len(g.TherapistIDs) < 1 || len(g.TherapistIDs) > 2 {
-		return invalid(r, "therapist_ids", "a group has one or two moderators, not %d", len(g.TherapistIDs))
+		return invalid(r, "therapist_ids", "store.err.group_has_one_two", "N", len(g.TherapistIDs))
 	}
 	for _, id := range g.TherapistIDs {
 		th, err := txRefs{t}.therapist(id)
@@ -216,10 +217,10 @@ func (o CreatePeerGroupOp) apply(t *tx) error {
 			return ref(r, "therapist_ids", id, err)
 		}
 		if th.Role != RoleTherapist {
-			return invalid(r, "therapist_ids", "%s is a %s, not a therapist", th.Handle, th.Role)
+			return invalid(r, "therapist_ids", "store.err.role_not_therapist", "Handle", th.Handle, "Role", roleArg(th.Role))
 		}
 	}
-	if err := t.moderates(g.TherapistIDs, "group "+g.Name); err != nil {
+	if err := t.moderates(g.TherapistIDs, i18n.Msg("store.err.what.group", "Name", g.Name)); err != nil {
 		return err
 	}
 	return t.insert(groupTables.peerGroup, g, g.ID, "")
@@ -238,14 +239,14 @@ func (o IssueGroupCodeOp) apply(t *tx) error {
 		return err
 	}
 	if b, err := hex.DecodeString(c.Hash); err != nil || len(b) != sha256.Size {
-		return invalid(r, "hash", "is not a hex SHA-256")
+		return invalid(r, "hash", "store.err.hex_sha")
 	}
 	c.UsedAt, c.UsedBy = nil, ""
 	g, err := t.peerGroup(c.GroupID)
 	if err != nil {
 		return ref(r, "group_id", c.GroupID, err)
 	}
-	if err := t.moderates(g.TherapistIDs, "group "+g.Name); err != nil {
+	if err := t.moderates(g.TherapistIDs, i18n.Msg("store.err.what.group", "Name", g.Name)); err != nil {
 		return err
 	}
 	return t.insert(groupTables.code, c, c.ID, "")
@@ -273,23 +274,23 @@ func (o JoinGroupOp) apply(t *tx) error {
 	var codeID, groupID string
 	var used *string
 	if err := t.tx.QueryRowContext(t.ctx, "SELECT id, group_id, used_at FROM group_codes WHERE hash = ?", o.CodeHash).Scan(&codeID, &groupID, &used); err != nil {
-		return invalid(r, "code", "is not a join code: check it, or ask your therapist for a new one")
+		return invalid(r, "code", "store.err.join_code_check_ask")
 	}
 	if used != nil {
-		return invalid(r, "code", "has been used already: ask your therapist for a new one")
+		return invalid(r, "code", "store.err.has_been_used_already")
 	}
 	if m.GroupID == "" {
 		m.GroupID = groupID
 	}
 	if m.GroupID != groupID {
-		return invalid(r, "group_id", "the code is for another group")
+		return invalid(r, "group_id", "store.err.code_another_group")
 	}
 	p, err := txRefs{t}.patient(m.PatientID)
 	if err != nil {
 		return ref(r, "patient_id", m.PatientID, err)
 	}
 	if t.actor.Role == "patient" && t.actor.ID != "patient:"+m.PatientID {
-		return forbidden("a patient joins only as themselves")
+		return forbidden("store.err.patient_joins_only_themselves")
 	}
 	if err := checkAlias(p, m.Alias); err != nil {
 		return err
@@ -300,10 +301,10 @@ func (o JoinGroupOp) apply(t *tx) error {
 		return err
 	}
 	if inGroup > 0 {
-		return invalid(r, "patient_id", "you are already in this group")
+		return invalid(r, "patient_id", "store.err.you_are_already_group")
 	}
 	if taken > 0 {
-		return invalid(r, "alias", "%q is taken in this group: choose another", m.Alias)
+		return invalid(r, "alias", "store.err.taken_group_choose_another", "Alias", quote(m.Alias))
 	}
 	m.LeftAt = nil
 	if _, err := t.exec("UPDATE group_codes SET used_at = ?, used_by = ? WHERE id = ?", fmtTime(m.JoinedAt), m.PatientID, codeID); err != nil {
@@ -326,7 +327,7 @@ type LeaveGroupOp struct {
 func (LeaveGroupOp) OpType() string { return "group.leave" }
 func (o LeaveGroupOp) apply(t *tx) error {
 	if t.actor.Role == "patient" && t.actor.ID != "patient:"+o.PatientID {
-		return forbidden("a patient leaves only as themselves")
+		return forbidden("store.err.patient_leaves_only_themselves")
 	}
 	var id string
 	if err := t.tx.QueryRowContext(t.ctx, "SELECT id FROM group_members WHERE group_id = ? AND patient_id = ? AND left_at IS NULL",
@@ -357,12 +358,12 @@ func (o AddGroupPostOp) apply(t *tx) error {
 		return err
 	}
 	if t.actor.Role == "patient" && t.actor.ID != "patient:"+p.PatientID {
-		return forbidden("a patient posts only as themselves")
+		return forbidden("store.err.patient_posts_only_themselves")
 	}
 	var memberID string
 	if err := t.tx.QueryRowContext(t.ctx, "SELECT id FROM group_members WHERE group_id = ? AND patient_id = ? AND left_at IS NULL",
 		p.GroupID, p.PatientID).Scan(&memberID); err != nil {
-		return forbidden("patient %s is not a member of group %s", p.PatientID, p.GroupID)
+		return forbidden("store.err.patient_member_group", "PatientID", p.PatientID, "GroupID", p.GroupID)
 	}
 	p.MemberID = memberID
 	if p.EnrollmentID == "" {
@@ -411,27 +412,27 @@ func (o ModeratePostOp) apply(t *tx) error {
 	if err != nil {
 		return err
 	}
-	if err := t.moderates(g.TherapistIDs, "group "+g.Name); err != nil {
+	if err := t.moderates(g.TherapistIDs, i18n.Msg("store.err.what.group", "Name", g.Name)); err != nil {
 		return err
 	}
 	if t.actor.IsPerson() && d.TherapistID != t.actor.ID {
-		return invalid(r, "therapist_id", "a decision is recorded as the one who makes it")
+		return invalid(r, "therapist_id", "store.err.decision_recorded_one_who")
 	}
 	next := ""
 	switch {
 	case post.Status == PostHeld:
-		return invalid(r, "action", "post %s is held for a risk phrase: it is never shown to the group; acknowledge the risk flag in the queue", post.ID)
+		return invalid(r, "action", "store.err.post_held_risk_phrase_2", "ID", post.ID)
 	case d.Action == ModApprove && post.Status == PostPending:
 		next = PostApproved
 	case d.Action == ModReject && post.Status == PostPending:
 		if strings.TrimSpace(d.Reason) == "" {
-			return invalid(r, "reason", "is required: the poster is shown why their post was not published")
+			return invalid(r, "reason", "store.err.required_poster_shown_why")
 		}
 		next = PostRejected
 	case d.Action == ModHide && post.Status == PostApproved:
 		next = PostHidden
 	default:
-		return invalid(r, "action", "cannot %s a post that is %s", d.Action, post.Status)
+		return invalid(r, "action", "store.err.cannot_post", "Action", d.Action, "Status", statusArg(post.Status))
 	}
 	if err := t.cas("group_posts", "group post", post.ID, post.PatientID, o.Version,
 		"status = ?, reason = ?, decided_by = ?, decided_at = ?", next, d.Reason, d.TherapistID, fmtTime(d.DecidedAt)); err != nil {
@@ -580,7 +581,7 @@ func (o AdvanceCohortOp) apply(t *tx) error {
 	if err != nil {
 		return err
 	}
-	if err := t.moderates(c.TherapistIDs, "cohort "+c.Name); err != nil {
+	if err := t.moderates(c.TherapistIDs, i18n.Msg("store.err.what.cohort", "Name", c.Name)); err != nil {
 		return err
 	}
 	p, err := txRefs{t}.program(c.ProgramVersionID)
@@ -588,7 +589,7 @@ func (o AdvanceCohortOp) apply(t *tx) error {
 		return err
 	}
 	if o.Week < 1 || o.Week > p.Weeks {
-		return invalid("cohort", "week", "%d is outside the program's weeks 1-%d", o.Week, p.Weeks)
+		return invalid("cohort", "week", "store.err.outside_program_s_weeks", "Week", o.Week, "Weeks", p.Weeks)
 	}
 	n := UnlockedThrough(p, o.Week)
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT e.id, e.patient_id FROM cohort_members m JOIN enrollments e ON e.id = m.enrollment_id

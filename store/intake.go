@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/programs"
 )
 
@@ -60,12 +61,12 @@ func checkReferralContent(rf refs, x *Referral) error {
 	}
 	if x.Region != "" {
 		if _, ok := programs.FindRegion(x.Region); !ok {
-			return invalid(r, "region", "%q is not a wellbeing services county, helsinki or aland (one of %s)", x.Region, programs.RegionIDs())
+			return invalid(r, "region", "store.err.wellbeing_services_county_helsinki", "Region", quote(x.Region), "V", programs.RegionIDs())
 		}
 	}
 	for i, c := range x.Codes {
 		if !icdRE.MatchString(c) {
-			return invalid(r, fmt.Sprintf("codes[%d]", i), "%q is not an ICD-10 code: a letter, two digits, and optionally a dot and one or two more (like F41.1)", c)
+			return invalid(r, fmt.Sprintf("codes[%d]", i), "store.err.icd_code_letter_two", "C", quote(c))
 		}
 	}
 	today := rf.now().Format(time.DateOnly)
@@ -80,24 +81,24 @@ func checkReferralContent(rf refs, x *Referral) error {
 			return err
 		}
 		if s.Date > today {
-			return invalid(r, f+".date", "%s is in the future", s.Date)
+			return invalid(r, f+".date", "store.err.in_future", "Value", s.Date)
 		}
 		switch {
 		case len(s.Answers) > 0:
 			total, err := in.Total(s.Answers)
 			if err != nil {
-				return invalid(r, f+".answers", "%v", err)
+				return invalid(r, f+".answers", "store.err.detail", "Detail", err)
 			}
 			if s.Total != nil && *s.Total != total {
-				return invalid(r, f+".total", "%d does not match the answers (they add up to %d)", *s.Total, total)
+				return invalid(r, f+".total", "store.err.does_match_answers_they", "Total", *s.Total, "Total2", total)
 			}
 			s.Total = &total
 		case s.Total != nil:
 			if lo, hi, ok := in.Range(); ok && (*s.Total < lo || *s.Total > hi) {
-				return invalid(r, f+".total", "%d is outside %s's range %d-%d", *s.Total, in.Name(), lo, hi)
+				return invalid(r, f+".total", "store.err.outside_s_range", "Total", *s.Total, "V", in.Name(), "Lo", lo, "Hi", hi)
 			}
 		default:
-			return invalid(r, f, "give the total or the item answers")
+			return invalid(r, f, "store.err.give_total_item_answers")
 		}
 	}
 	return nil
@@ -169,7 +170,7 @@ func (o AssessReferralOp) apply(t *tx) error {
 		return ref(r, "referral_id", a.ReferralID, err)
 	}
 	if a.PatientID != rf.PatientID {
-		return invalid(r, "patient_id", "is not the referral's patient")
+		return invalid(r, "patient_id", "store.err.referral_s_patient")
 	}
 	if err := t.mayIntake(rf); err != nil {
 		return err
@@ -183,11 +184,11 @@ func (o AssessReferralOp) apply(t *tx) error {
 		list = p.Checklist()
 	}
 	if len(a.Answers) == 0 {
-		return invalid(r, "answers", "answer at least one criterion (%s)", criterionIDs(list))
+		return invalid(r, "answers", "store.err.answer_least_one_criterion", "List", criterionIDs(list))
 	}
 	for id, v := range a.Answers {
 		if !hasCriterion(list, id) {
-			return invalid(r, "answers", "%q is not on the checklist (%s)", id, criterionIDs(list))
+			return invalid(r, "answers", "store.err.not_on_checklist", "Id", quote(id), "List", criterionIDs(list))
 		}
 		if err := checkEnum(r, "answers."+id, v, AnswerYes, AnswerNo, AnswerUnknown); err != nil {
 			return err
@@ -240,7 +241,7 @@ func (o AcceptReferralOp) apply(t *tx) error {
 		return err
 	}
 	if e.PatientID != rf.PatientID {
-		return invalid(r, "enrollment.patient_id", "is not the referral's patient")
+		return invalid(r, "enrollment.patient_id", "store.err.referral_s_patient")
 	}
 	if err := checkEnrollment(txRefs{t}, e); err != nil {
 		return err
@@ -250,10 +251,10 @@ func (o AcceptReferralOp) apply(t *tx) error {
 		return ref(r, "therapist", e.TherapistID, err)
 	}
 	if th.Role != RoleTherapist && th.Role != RoleSupervisor {
-		return invalid(r, "therapist", "%s is an %s account and takes no patients", th.Handle, th.Role)
+		return invalid(r, "therapist", "store.err.account_takes_no_patients", "Handle", th.Handle, "Role", roleArg(th.Role))
 	}
 	if rf.Team != "" && th.Team != rf.Team {
-		return invalid(r, "therapist", "%s is not in team %q, whose referral this is", th.Handle, rf.Team)
+		return invalid(r, "therapist", "store.err.team_whose_referral", "Handle", th.Handle, "Team", quote(rf.Team))
 	}
 	pol, err := t.policy()
 	if err != nil {
@@ -262,11 +263,10 @@ func (o AcceptReferralOp) apply(t *tx) error {
 	loc := pol.Location()
 	due := AddWorkingDays(rf.ReceivedAt, pol.StartDays, loc).Format(time.DateOnly)
 	if e.StartDate > due && strings.TrimSpace(o.Reason) == "" {
-		return invalid(r, "start_date", "%s is beyond the start promise (%d working days from the arrival: by %s): give the reason",
-			e.StartDate, pol.StartDays, due)
+		return invalid(r, "start_date", "store.err.beyond_start_promise_working", "StartDate", e.StartDate, "StartDays", pol.StartDays, "Due", due)
 	}
 	if e.StartDate < truncDay(o.At, loc).Format(time.DateOnly) {
-		return invalid(r, "start_date", "%s is in the past", e.StartDate)
+		return invalid(r, "start_date", "store.err.in_past", "StartDate", e.StartDate)
 	}
 	if err := first(checkTextLen(r, "doctor_assessment", o.DoctorAssessment), t.acceptable(rf, e, o.DoctorAssessment, loc)); err != nil {
 		return err
@@ -306,14 +306,14 @@ func (t *tx) acceptable(rf *Referral, e *Enrollment, doctor string, loc *time.Lo
 	}
 	start, err := time.ParseInLocation(time.DateOnly, e.StartDate, loc)
 	if err != nil {
-		return invalid(r, "start_date", "%q is not a date", e.StartDate)
+		return invalid(r, "start_date", "store.err.not_date", "StartDate", quote(e.StartDate))
 	}
 	age := ageOn(p.BirthDate, start, loc)
 	if age >= 0 && (age < prog.MinAge || (prog.MaxAge != 0 && age > prog.MaxAge)) {
-		return invalid(r, "program", "%s is for ages %s; the patient is %d years old at the start", prog.ID, ageRange(prog.MinAge, prog.MaxAge), age)
+		return invalid(r, "program", "store.err.ages_patient_years_old", "ID", prog.ID, "MinAge", ageRange(prog.MinAge, prog.MaxAge), "Age", age)
 	}
 	if age >= 0 && age < 18 && prog.MaxAge == 0 && strings.TrimSpace(rf.DoctorAssessment) == "" && strings.TrimSpace(doctor) == "" {
-		return invalid(r, "doctor_assessment", "the patient is %d: a 16-17-year-old in an adults' program needs the referring doctor's assessment (record it with the acceptance)", age)
+		return invalid(r, "doctor_assessment", "store.err.patient_year_old_adults", "Age", age)
 	}
 	var answers, programID, at string
 	err = t.tx.QueryRowContext(t.ctx, "SELECT answers, program_id, assessed_at FROM referral_assessments WHERE referral_id = ? ORDER BY assessed_at DESC, id DESC LIMIT 1", rf.ID).
@@ -336,8 +336,7 @@ func (t *tx) acceptable(rf *Referral, e *Enrollment, doctor string, loc *time.Lo
 	}
 	for _, c := range list {
 		if c.Exclusion && m[c.ID] == AnswerYes {
-			return invalid(r, "assessment", "the assessment of %s answers %s=yes, an exclusion (%s): decline and refer onward, or record a new assessment",
-				at[:10], c.ID, strings.ToLower(c.Text))
+			return invalid(r, "assessment", "store.err.assessment_answers_yes_exclusion", "At", at[:10], "ID", c.ID, "Text", strings.ToLower(c.Text))
 		}
 	}
 	return nil
@@ -367,7 +366,7 @@ func (o DeclineReferralOp) apply(t *tx) error {
 		for i, c := range DeclineCodes {
 			codes[i] = c[0]
 		}
-		return invalid(r, "code", "%q is not a decline reason (one of %s)", o.Code, strings.Join(codes, ", "))
+		return invalid(r, "code", "store.err.decline_reason_one", "Code", quote(o.Code), "Codes", strings.Join(codes, ", "))
 	}
 	if o.ServiceID != "" {
 		var n int
@@ -375,7 +374,7 @@ func (o DeclineReferralOp) apply(t *tx) error {
 			return err
 		}
 		if n == 0 {
-			return invalid(r, "service", "unknown service %q (see 'polku referrals show' for the services of the patient's region)", o.ServiceID)
+			return invalid(r, "service", "store.err.unknown_service_see_polku", "ServiceID", quote(o.ServiceID))
 		}
 	}
 	rf, err := t.openReferral(o.ReferralID, o.ReferralVersion)
@@ -413,7 +412,7 @@ func (o WaitReferralOp) apply(t *tx) error {
 		return err
 	}
 	if rf.WaitingSince != nil {
-		return fmt.Errorf("referral %s is already on the waiting list (since %s): %w", rf.ID, rf.WaitingSince.Format(time.DateOnly), ErrConflict)
+		return newErr(ErrConflict, "store.err.already_waiting", "ID", rf.ID, "Since", rf.WaitingSince.Format(time.DateOnly))
 	}
 	note := rf.Note
 	if o.Reason != "" {
@@ -427,12 +426,18 @@ func (o WaitReferralOp) apply(t *tx) error {
 // else since the caller read it, and what was decided.
 type DecidedError struct {
 	ReferralID string
-	What       string // "accepted by anna on 2026-11-30 10:12"
+	What       string       // "accepted by anna on 2026-11-30 10:12"
+	WhatMsg    i18n.Message // What as a message
 	Current    Referral
 }
 
 func (e *DecidedError) Error() string {
 	return fmt.Sprintf("referral %s was %s while you had it open: reload it ('polku referrals show %s')", e.ReferralID, e.What, e.ReferralID)
+}
+
+// Message is the error's sentence as a message.
+func (e *DecidedError) Message() i18n.Message {
+	return i18n.Msg("store.err.decided", "ID", e.ReferralID, "What", e.WhatMsg)
 }
 
 // Unwrap makes errors.Is(err, ErrConflict) true.
@@ -449,37 +454,38 @@ func (t *tx) openReferral(id string, version int64) (*Referral, error) {
 		return nil, err
 	}
 	if rf.Version != version || (rf.Status != ReferralReceived && rf.Status != ReferralAccepted) {
-		return nil, &DecidedError{ReferralID: id, What: t.describeDecision(rf), Current: *rf}
+		what := t.describeDecision(rf)
+		return nil, &DecidedError{ReferralID: id, What: englishText(what), WhatMsg: what, Current: *rf}
 	}
 	return rf, nil
 }
 
-func (t *tx) describeDecision(rf *Referral) string {
+func (t *tx) describeDecision(rf *Referral) i18n.Message {
 	who := rf.DecidedBy
 	var handle string
 	if t.tx.QueryRowContext(t.ctx, "SELECT handle FROM therapists WHERE id = ?", rf.DecidedBy).Scan(&handle) == nil {
 		who = handle
 	}
-	at := ""
+	at := any("")
 	if rf.DecidedAt != nil {
-		at = " at " + rf.DecidedAt.UTC().Format("2006-01-02 15:04 UTC")
+		at = i18n.Msg("store.err.decided_at", "At", rf.DecidedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	}
 	switch {
 	case rf.Status == ReferralEnrolled:
 		var th, start string
 		t.tx.QueryRowContext(t.ctx, `SELECT t.handle, e.start_date FROM enrollments e JOIN therapists t ON t.id = e.therapist_id
 			WHERE e.referral_id = ? ORDER BY e.created_at DESC LIMIT 1`, rf.ID).Scan(&th, &start)
-		s := "accepted by " + who + at
+		extra := any("")
 		if th != "" {
-			s += fmt.Sprintf(" (therapist %s, start %s)", th, start)
+			extra = i18n.Msg("store.err.decided_start", "Therapist", th, "Start", start)
 		}
-		return s
+		return i18n.Msg("store.err.decided_accepted", "Who", who, "At", at, "Start", extra)
 	case rf.Status == ReferralDeclined:
-		return fmt.Sprintf("declined by %s%s (%s)", who, at, rf.DecisionCode)
+		return i18n.Msg("store.err.decided_declined", "Who", who, "At", at, "Code", rf.DecisionCode)
 	case rf.WaitingSince != nil:
-		return "put on the waiting list on " + rf.WaitingSince.UTC().Format("2006-01-02 15:04 UTC")
+		return i18n.Msg("store.err.decided_waiting", "At", rf.WaitingSince.UTC().Format("2006-01-02 15:04 UTC"))
 	}
-	return fmt.Sprintf("changed (now version %d)", rf.Version)
+	return i18n.Msg("store.err.decided_changed", "Version", rf.Version)
 }
 
 // mayIntake: supervisors and intake workers decide the referrals of their
@@ -495,18 +501,18 @@ func mayIntake(ctx context.Context, q querier, actor Actor, team string) error {
 	}
 	switch actor.Role {
 	case RoleAdmin:
-		return forbidden("%s is an admin account and does not read patient records", actor.Handle)
+		return forbidden("store.err.admin_reads_no_records", "Handle", actor.Handle)
 	case RoleTherapist:
 		var intake bool
 		if err := q.QueryRowContext(ctx, "SELECT intake FROM therapists WHERE id = ?", actor.ID).Scan(&intake); err != nil || !intake {
-			return forbidden("%s is not an intake worker (an admin makes them one: 'polku therapists set %s --intake=true')", actor.Handle, actor.Handle)
+			return forbidden("store.err.intake_worker_admin_makes", "Handle", actor.Handle, "Handle2", actor.Handle)
 		}
 	case RoleSupervisor:
 	default:
-		return forbidden("role %q does not work the intake queue", actor.Role)
+		return forbidden("store.err.role_does_work_intake", "Role", quote(actor.Role))
 	}
 	if team != "" && team != actor.Team {
-		return forbidden("the referral is for team %q, not %s's team %q", team, actor.Handle, actor.Team)
+		return forbidden("store.err.referral_team_s_team", "Team", quote(team), "Handle", actor.Handle, "Team2", quote(actor.Team))
 	}
 	return nil
 }
@@ -517,7 +523,7 @@ func (t *tx) notify(n *Notification, rf *Referral, kind, to string) error {
 		return err
 	}
 	if n.Kind != kind || n.Recipient != to || n.ReferralID != rf.ID || n.PatientID != rf.PatientID {
-		return invalid(r, "kind", "must be a %s notification to the %s of referral %s", kind, to, rf.ID)
+		return invalid(r, "kind", "store.err.must_notification_referral", "Kind", kind, "To", to, "ID", rf.ID)
 	}
 	if err := checkLanguage(r, "language", n.Language); err != nil {
 		return err
@@ -635,26 +641,26 @@ func (db *DB) ReceiveReferral(ctx context.Context, actor Actor, in ReferralIn, d
 		loc = pol.Location()
 	}
 	if pat.BirthDate > now.In(loc).Format(time.DateOnly) {
-		return Received{}, invalid(rec, "patient.birth_date", "%s is in the future", pat.BirthDate)
+		return Received{}, invalid(rec, "patient.birth_date", "store.err.in_future", "Value", pat.BirthDate)
 	}
 	received := now
 	if in.ReceivedAt != nil {
 		received = in.ReceivedAt.UTC().Truncate(time.Millisecond)
 		if received.After(now) {
-			return Received{}, invalid(rec, "received_at", "%s is in the future", fmtTime(received))
+			return Received{}, invalid(rec, "received_at", "store.err.in_future", "Value", fmtTime(received))
 		}
 	}
 	if in.WishedProgram != "" {
 		if _, err := db.latestProgramDef(ctx, in.WishedProgram); err != nil {
 			ids, _ := db.programIDs(ctx)
-			return Received{}, invalid(rec, "wished_program", "unknown program %q (one of %s)", in.WishedProgram, strings.Join(ids, ", "))
+			return Received{}, invalid(rec, "wished_program", "store.err.unknown_program_one", "WishedProgram", quote(in.WishedProgram), "Ids", strings.Join(ids, ", "))
 		}
 	}
 	region := in.Region
 	if region != "" {
 		r, ok := programs.FindRegion(region)
 		if !ok {
-			return Received{}, invalid(rec, "region", "%q is not a wellbeing services county, helsinki or aland (one of %s)", region, programs.RegionIDs())
+			return Received{}, invalid(rec, "region", "store.err.wellbeing_services_county_helsinki", "Region", quote(region), "V", programs.RegionIDs())
 		}
 		region = r.ID
 	}
@@ -673,7 +679,7 @@ func (db *DB) ReceiveReferral(ctx context.Context, actor Actor, in ReferralIn, d
 		return Received{}, err
 	case p.BirthDate != pat.BirthDate:
 		// The stored birth date is not echoed: the sender may only add.
-		return Received{}, invalid(rec, "patient.birth_date", "does not match the stored patient %s: check the pseudonym and the birth date", pat.Pseudonym)
+		return Received{}, invalid(rec, "patient.birth_date", "store.err.does_match_stored_patient", "Pseudonym", pat.Pseudonym)
 	}
 	r := Referral{ID: db.NewID(now), PatientID: p.ID, ReceivedAt: received, ReferringUnit: in.Referrer.Organisation,
 		RequestedProgram: in.WishedProgram, Status: ReferralReceived, UpdatedAt: now, Version: 1,
@@ -823,7 +829,7 @@ func (db *DB) ResolveReferral(ctx context.Context, ref string) (Referral, error)
 		r, err = db.referralBySource(ctx, ref)
 	}
 	if errors.Is(err, ErrNotFound) {
-		return r, fmt.Errorf("referral %q: %w (give its id or source id; 'polku referrals list' shows them)", ref, ErrNotFound)
+		return r, newErr(ErrNotFound, "store.err.no_referral", "ID", quote(ref))
 	}
 	return r, err
 }
@@ -838,7 +844,7 @@ func checkServiceRecord(sv *ServiceVersion) error {
 	}
 	var def programs.Service
 	if err := json.Unmarshal(sv.Definition, &def); err != nil || def.ID != sv.ServiceID || def.Version != sv.Version {
-		return invalid(r, "definition", "does not describe %s version %d", sv.ServiceID, sv.Version)
+		return invalid(r, "definition", "store.err.does_describe_version", "ID", sv.ServiceID, "Version", sv.Version)
 	}
 	return nil
 }

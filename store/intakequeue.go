@@ -60,7 +60,7 @@ type intakeScope struct {
 func (db *DB) intakeScope(ctx context.Context, actor Actor, team string) (intakeScope, error) {
 	if actor.IsPerson() && !strings.HasPrefix(actor.ID, "os:") {
 		if team != "" && team != actor.Team {
-			return intakeScope{}, forbidden("%s works the intake queue of team %q, not %q", actor.Handle, actor.Team, team)
+			return intakeScope{}, forbidden("store.err.works_intake_queue_team", "Handle", actor.Handle, "Team", quote(actor.Team), "Team2", quote(team))
 		}
 		return intakeScope{team: actor.Team}, mayIntake(ctx, db.r, actor, actor.Team)
 	}
@@ -465,7 +465,7 @@ func (db *DB) AcceptReferral(ctx context.Context, actor Actor, req AcceptRequest
 		prog = r.RequestedProgram
 	}
 	if prog == "" {
-		return Accepted{}, invalid("accept", "program", "say which program (the referral wishes none; 'polku referrals show %s' suggests some)", r.ID)
+		return Accepted{}, invalid("accept", "program", "store.err.say_which_program_referral", "ID", r.ID)
 	}
 	pv, err := db.ProgramVersion(ctx, prog, req.ProgramVer)
 	if err != nil {
@@ -481,7 +481,7 @@ func (db *DB) AcceptReferral(ctx context.Context, actor Actor, req AcceptRequest
 	}
 	sd, err := time.ParseInLocation(time.DateOnly, start, loc)
 	if err != nil {
-		return Accepted{}, invalid("accept", "start_date", "%q is not a date (YYYY-MM-DD)", start)
+		return Accepted{}, invalid("accept", "start_date", "store.err.not_date_iso", "Value", quote(start))
 	}
 	def, err := db.ProgramDef(ctx, pv.ID)
 	if err != nil {
@@ -535,7 +535,7 @@ func (db *DB) pickTherapist(ctx context.Context, r Referral, team, want string) 
 	}
 	loads = rankTherapists(loads, p.Language)
 	if len(loads) == 0 || loads[0].Free <= 0 {
-		return Therapist{}, invalid("accept", "therapist", "no therapist of the team has free capacity: put the referral on the waiting list ('polku referrals wait %s') or name a therapist", r.ID)
+		return Therapist{}, invalid("accept", "therapist", "store.err.no_therapist_team_has", "ID", r.ID)
 	}
 	return db.Therapist(ctx, loads[0].TherapistID)
 }

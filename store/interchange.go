@@ -1410,16 +1410,16 @@ func (im *importer) checkInstrument(r *InstrumentVersion) error {
 	}
 	var def programs.Instrument
 	if err := strictJSON(r.Definition, &def); err != nil {
-		return invalid(rt, "definition", "%v", err)
+		return invalid(rt, "definition", "store.err.detail", "Detail", err)
 	}
 	if def.ID != r.InstrumentID || def.Version != r.Version {
-		return invalid(rt, "definition", "describes %s version %d, not %s version %d", def.ID, def.Version, r.InstrumentID, r.Version)
+		return invalid(rt, "definition", "store.err.describes_version_version", "ID", def.ID, "Version", def.Version, "WantID", r.InstrumentID, "WantVersion", r.Version)
 	}
 	if probs := programs.ValidateStored(&programs.Bundle{Docs: []*programs.Document{{Kind: "instrument", Instrument: &def}}}, nil); len(probs) > 0 {
-		return invalid(rt, "definition", "%s", probs[0].Msg)
+		return invalid(rt, "definition", "store.err.detail", "Detail", probs[0].Msg)
 	}
 	if h := instrumentHash(def); h != r.Hash {
-		return invalid(rt, "hash", "does not match the definition (expected %s)", h)
+		return invalid(rt, "hash", "store.err.does_match_definition_expected", "H", h)
 	}
 	r.Definition, _ = json.Marshal(def)
 	r.Title = def.Title
@@ -1435,20 +1435,20 @@ func (im *importer) checkProgram(r *ProgramVersion) error {
 	}
 	var def programs.Program
 	if err := strictJSON(r.Definition, &def); err != nil {
-		return invalid(rt, "definition", "%v", err)
+		return invalid(rt, "definition", "store.err.detail", "Detail", err)
 	}
 	if def.ID != r.ProgramID || def.Version != r.Version {
-		return invalid(rt, "definition", "describes %s version %d, not %s version %d", def.ID, def.Version, r.ProgramID, r.Version)
+		return invalid(rt, "definition", "store.err.describes_version_version", "ID", def.ID, "Version", def.Version, "WantID", r.ProgramID, "WantVersion", r.Version)
 	}
 	known := func(id string) bool {
 		_, err := im.instrument(id, 0)
 		return err == nil
 	}
 	if probs := programs.ValidateStored(&programs.Bundle{Docs: []*programs.Document{{Kind: "program", Program: &def}}}, known); len(probs) > 0 {
-		return invalid(rt, "definition", "%s", probs[0].Msg)
+		return invalid(rt, "definition", "store.err.detail", "Detail", probs[0].Msg)
 	}
 	if h := programHash(def); h != r.Hash {
-		return invalid(rt, "hash", "does not match the definition (expected %s)", h)
+		return invalid(rt, "hash", "store.err.does_match_definition_expected", "H", h)
 	}
 	r.Definition, _ = json.Marshal(def)
 	r.Title, r.Language = def.Title, def.Language
@@ -1466,7 +1466,7 @@ func (im *importer) resolveProgram(e *Enrollment) error {
 	var id string
 	err := im.t.tx.QueryRowContext(im.t.ctx, "SELECT id FROM program_versions WHERE program_id = ? AND version = ?", pid, v).Scan(&id)
 	if err != nil {
-		return invalid("enrollment", "program_version_id", "no stored program version %s (see 'polku programs list --all')", e.ProgramVersionID)
+		return invalid("enrollment", "program_version_id", "store.err.no_stored_program_version", "ProgramVersionID", e.ProgramVersionID)
 	}
 	e.ProgramVersionID = id
 	return nil

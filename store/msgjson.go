@@ -233,3 +233,29 @@ func (t *TherapistSuggestion) UnmarshalJSON(b []byte) error {
 	t.Msg = fromWire(x.Msg)
 	return nil
 }
+
+// MessageJSON is a message in its JSON form (the form of a reason's msg),
+// for an API answer that carries a sentence as data; nil for no message.
+func MessageJSON(m i18n.Message) json.RawMessage {
+	w := toWire(m)
+	if w == nil {
+		return nil
+	}
+	b, err := json.Marshal(w)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// MessageFromJSON reads a message written by MessageJSON.
+func MessageFromJSON(b json.RawMessage) (i18n.Message, error) {
+	if len(b) == 0 {
+		return i18n.Message{}, nil
+	}
+	var w wireMsg
+	if err := json.Unmarshal(b, &w); err != nil {
+		return i18n.Message{}, err
+	}
+	return fromWire(&w), nil
+}

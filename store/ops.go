@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 )
 
@@ -27,7 +26,7 @@ func (o AddTherapistOp) apply(t *tx) error {
 		return err
 	}
 	if n > 0 {
-		return fmt.Errorf("therapist handle %q is taken: %w", o.Therapist.Handle, ErrConflict)
+		return newErr(ErrConflict, "store.err.handle_taken", "Handle", quote(o.Therapist.Handle))
 	}
 	return t.insert(tables.therapist, &o.Therapist, o.Therapist.ID, "")
 }
@@ -57,7 +56,7 @@ func (AddReferralOp) OpType() string { return "referral.add" }
 func (o AddReferralOp) apply(t *tx) error {
 	if o.Patient != nil {
 		if o.Patient.ID != o.Referral.PatientID {
-			return invalid("referral", "patient_id", "is not the id of the patient sent with it")
+			return invalid("referral", "patient_id", "store.err.id_patient_sent")
 		}
 		if err := (AddPatientOp{*o.Patient}).apply(t); err != nil {
 			return err
@@ -108,7 +107,7 @@ func (t *tx) ownEnrollment(enrollmentID string) error {
 		return notFound("enrollment", enrollmentID)
 	}
 	if owner != t.actor.ID {
-		return forbidden("enrollment %s is not assigned to %s", enrollmentID, t.actor.Handle)
+		return forbidden("store.err.enrollment_assigned", "ID", enrollmentID, "Handle", t.actor.Handle)
 	}
 	return nil
 }
@@ -150,7 +149,7 @@ func (o EnrollOp) apply(t *tx) error {
 			return ref("enrollment", "referral_id", e.ReferralID, err)
 		}
 		if r.PatientID != e.PatientID {
-			return invalid("enrollment", "referral_id", "referral %s is for another patient", r.ID)
+			return invalid("enrollment", "referral_id", "store.err.referral_another_patient", "ID", r.ID)
 		}
 		if err := t.cas("referrals", "referral", r.ID, r.PatientID, o.ReferralVersion,
 			"status = ?, updated_at = ?", ReferralEnrolled, fmtTime(e.CreatedAt)); err != nil {
@@ -274,7 +273,7 @@ func (MarkReadOp) OpType() string { return "read.mark" }
 func (o MarkReadOp) apply(t *tx) error {
 	tb := map[string]string{"message": "messages", "feedback": "feedback"}[o.Type]
 	if tb == "" {
-		return invalid("read", "type", "%q is not message or feedback", o.Type)
+		return invalid("read", "type", "store.err.message_feedback", "Type", quote(o.Type))
 	}
 	if err := needTime("read", "at", o.At); err != nil {
 		return err
@@ -457,14 +456,14 @@ func checkSetting(s *Setting) error {
 		return err
 	}
 	if !json.Valid(s.Value) {
-		return invalid("setting", "value", "is not valid JSON")
+		return invalid("setting", "value", "store.err.not_json")
 	}
 	// A policy value is checked like 'settings set' checks it, whoever
 	// writes it (sync, import): a bad one would stop every queue.
 	if _, known := policyKeys[s.Key]; known {
 		p := DefaultPolicy()
 		if err := applySetting(&p, s.Key, s.Value); err != nil {
-			return invalid("setting", s.Key, "%v", err)
+			return invalid("setting", s.Key, "store.err.detail", "Detail", err)
 		}
 	}
 	if s.Key == SettingTemplates {
@@ -557,7 +556,7 @@ func (db *DB) Enroll(ctx context.Context, actor Actor, e Enrollment, referralVer
 		if e.PlannedEnd == "" {
 			start, err := time.Parse(time.DateOnly, e.StartDate)
 			if err != nil {
-				return e, invalid("enrollment", "start_date", "%q is not a date", e.StartDate)
+				return e, invalid("enrollment", "start_date", "store.err.not_date", "StartDate", quote(e.StartDate))
 			}
 			e.PlannedEnd = start.AddDate(0, 0, 7*p.Weeks).Format(time.DateOnly)
 		}
@@ -606,7 +605,7 @@ func (db *DB) AddMeasure(ctx context.Context, actor Actor, m MeasureResponse) (M
 	}
 	m.InstrumentVersion = in.Version
 	if m.Total, err = in.Total(m.Answers); err != nil {
-		return m, invalid("measure_response", "answers", "%v", err)
+		return m, invalid("measure_response", "answers", "store.err.detail", "Detail", err)
 	}
 	return m, db.Apply(ctx, actor, AddMeasureOp{m})
 }
@@ -670,7 +669,7 @@ func (db *DB) AddTime(ctx context.Context, actor Actor, patientID string, d time
 func (db *DB) SetSetting(ctx context.Context, actor Actor, key string, value any, version int64) error {
 	raw, err := json.Marshal(value)
 	if err != nil {
-		return invalid("setting", "value", "%v", err)
+		return invalid("setting", "value", "store.err.detail", "Detail", err)
 	}
 	return db.Apply(ctx, actor, SetSettingOp{Setting{Key: key, Value: raw, UpdatedAt: db.Now(), Version: version}})
 }

@@ -126,10 +126,10 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 	positive := func(dst *int, max int) error {
 		var n int
 		if err := strict(&n); err != nil {
-			return fmt.Errorf("want a whole number: %v", cleanJSONError(err))
+			return newErr(ErrInvalid, "store.err.setting_want_int", "Err", cleanJSONError(err))
 		}
 		if n < 1 || n > max {
-			return fmt.Errorf("%d is outside 1-%d", n, max)
+			return newErr(ErrInvalid, "store.err.outside_range", "Value", n, "Max", max)
 		}
 		*dst = n
 		return nil
@@ -138,12 +138,12 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 		if len(list) == 0 {
 			// Refused outright: an empty list would silently stop every
 			// flag for text in that language (docs/clinical.md).
-			return nil, fmt.Errorf("risk_words.%s: the list is empty, which would stop flagging risk phrases in %s text: polku keeps a list for every language; to flag fewer phrases, give the ones to keep", lang, langNames[lang])
+			return nil, newErr(ErrInvalid, "store.err.risk_words_empty", "Lang", lang, "Name", langName(lang))
 		}
 		out := make([]string, 0, len(list))
 		for i, phrase := range list {
 			if err := riskphrase.Check(phrase); err != nil {
-				return nil, fmt.Errorf("%s[%d] %q %v", lang, i, phrase, err)
+				return nil, newErr(ErrInvalid, "store.err.risk_phrase_bad", "Lang", lang, "I", i, "Phrase", quote(phrase), "Err", err)
 			}
 			out = append(out, riskphrase.Normalize(phrase))
 		}
@@ -151,11 +151,11 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 	}
 	if lang, ok := strings.CutPrefix(key, "risk_words."); ok {
 		if _, known := policyKeys[key]; !known {
-			return fmt.Errorf("unknown setting %q (known: %s)", key, strings.Join(knownSettingNames(), ", "))
+			return newErr(ErrInvalid, "store.err.setting_unknown", "Key", quote(key), "Known", strings.Join(knownSettingNames(), ", "))
 		}
 		var list []string
 		if err := strict(&list); err != nil {
-			return fmt.Errorf("want a list of phrases: %v", cleanJSONError(err))
+			return newErr(ErrInvalid, "store.err.setting_want_phrases", "Err", cleanJSONError(err))
 		}
 		list, err := phrases(lang, list)
 		if err != nil {
@@ -177,19 +177,19 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 	case "not_on_track":
 		var r NotOnTrackRule
 		if err := strict(&r); err != nil {
-			return fmt.Errorf("want %s: %v", policyKeys[key].meaning, cleanJSONError(err))
+			return newErr(ErrInvalid, "store.err.setting_want", "Meaning", policyKeys[key].meaning, "Err", cleanJSONError(err))
 		}
 		if r.ExpectedImprovementPct <= 0 || r.ExpectedImprovementPct > 100 || r.MinScores < 2 {
-			return fmt.Errorf("expected_improvement_pct must be in 1-100 and min_scores at least 2")
+			return newErr(ErrInvalid, "store.err.not_on_track_range")
 		}
 		p.NotOnTrack = r
 	case "timezone":
 		var tz string
 		if err := strict(&tz); err != nil {
-			return fmt.Errorf("want a time zone name such as Europe/Helsinki: %v", cleanJSONError(err))
+			return newErr(ErrInvalid, "store.err.setting_want_tz", "Err", cleanJSONError(err))
 		}
 		if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
-			return fmt.Errorf("unknown time zone %q (an IANA name such as Europe/Helsinki)", tz)
+			return newErr(ErrInvalid, "store.err.unknown_tz", "TZ", quote(tz))
 		}
 		p.Timezone = tz
 	case "risk_words":
@@ -197,13 +197,13 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 		// setting Finnish never switches Swedish or English off.
 		var w map[string][]string
 		if err := strict(&w); err != nil {
-			return fmt.Errorf(`want lists by language, like {"fi": ["haluan kuolla", "itsemurh*"]}, or set one language's list with risk_words.fi, risk_words.sv or risk_words.en (%v)`,
-				strings.ReplaceAll(cleanJSONError(err), "map[string][]string", "an object"))
+			return newErr(ErrInvalid, "store.err.risk_words_want_map",
+				"Err", strings.ReplaceAll(cleanJSONError(err), "map[string][]string", "an object"))
 		}
 		next := maps.Clone(p.RiskWords)
 		for lang, list := range w {
 			if !slices.Contains(RiskLanguages, lang) {
-				return fmt.Errorf("no risk list for language %q (known: %s)", lang, strings.Join(RiskLanguages, ", "))
+				return newErr(ErrInvalid, "store.err.no_risk_list", "Lang", quote(lang), "Known", strings.Join(RiskLanguages, ", "))
 			}
 			list, err := phrases(lang, list)
 			if err != nil {
@@ -213,7 +213,7 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 		}
 		p.RiskWords = next
 	default:
-		return fmt.Errorf("unknown setting %q (known: %s)", key, strings.Join(knownSettingNames(), ", "))
+		return newErr(ErrInvalid, "store.err.setting_unknown", "Key", quote(key), "Known", strings.Join(knownSettingNames(), ", "))
 	}
 	return nil
 }
@@ -236,7 +236,7 @@ func knownSettingNames() []string {
 func settingJSON(key, value string) (json.RawMessage, error) {
 	info, ok := policyKeys[key]
 	if !ok {
-		return nil, fmt.Errorf("unknown setting %q (known: %s)", key, strings.Join(knownSettingNames(), ", "))
+		return nil, newErr(ErrInvalid, "store.err.setting_unknown", "Key", quote(key), "Known", strings.Join(knownSettingNames(), ", "))
 	}
 	v := strings.TrimSpace(value)
 	if json.Valid([]byte(v)) {
@@ -270,9 +270,9 @@ func settingJSON(key, value string) (json.RawMessage, error) {
 		b, _ := json.Marshal(list)
 		return b, nil
 	case kindInt:
-		return nil, fmt.Errorf("want a whole number, got %q", value)
+		return nil, newErr(ErrInvalid, "store.err.setting_want_int_got", "Value", quote(value))
 	}
-	return nil, fmt.Errorf("want JSON: %s", info.meaning)
+	return nil, newErr(ErrInvalid, "store.err.setting_want_json", "Meaning", info.meaning)
 }
 
 // SettingChange is one stored setting a set changed, with the values
@@ -297,7 +297,7 @@ func (db *DB) SetPolicyValue(ctx context.Context, actor Actor, key, value string
 func (db *DB) ChangeSetting(ctx context.Context, actor Actor, key, value string) ([]SettingChange, error) {
 	raw, err := settingJSON(key, value)
 	if err != nil {
-		return nil, invalid("setting", key, "%v", err)
+		return nil, invalid("setting", key, "store.err.detail", "Detail", err)
 	}
 	before, err := db.Policy(ctx)
 	if err != nil {
@@ -305,7 +305,7 @@ func (db *DB) ChangeSetting(ctx context.Context, actor Actor, key, value string)
 	}
 	after := before
 	if err := applySetting(&after, key, raw); err != nil {
-		return nil, invalid("setting", key, "%v", err)
+		return nil, invalid("setting", key, "store.err.detail", "Detail", err)
 	}
 	writes := map[string]json.RawMessage{}
 	if key == "risk_words" {
@@ -318,7 +318,7 @@ func (db *DB) ChangeSetting(ctx context.Context, actor Actor, key, value string)
 	} else {
 		var compact json.RawMessage
 		if err := json.Unmarshal(raw, &compact); err != nil {
-			return nil, invalid("setting", key, "%v", err)
+			return nil, invalid("setting", key, "store.err.detail", "Detail", err)
 		}
 		writes[key], _ = json.Marshal(compact)
 	}

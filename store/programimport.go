@@ -26,7 +26,7 @@ func (o ImportProgramsOp) apply(t *tx) error {
 		}
 		var def programs.Instrument
 		if err := json.Unmarshal(in.Definition, &def); err != nil || def.ID != in.InstrumentID || def.Version != in.Version {
-			return invalid("instrument", "definition", "does not describe %s version %d", in.InstrumentID, in.Version)
+			return invalid("instrument", "definition", "store.err.does_describe_version", "ID", in.InstrumentID, "Version", in.Version)
 		}
 		if err := t.insert(tables.instrument, in, in.ID, ""); err != nil {
 			return err
@@ -39,7 +39,7 @@ func (o ImportProgramsOp) apply(t *tx) error {
 		}
 		var def programs.Program
 		if err := json.Unmarshal(p.Definition, &def); err != nil || def.ID != p.ProgramID || def.Version != p.Version {
-			return invalid("program", "definition", "does not describe %s version %d", p.ProgramID, p.Version)
+			return invalid("program", "definition", "store.err.does_describe_version", "ID", p.ProgramID, "Version", p.Version)
 		}
 		if err := t.insert(tables.program, p, p.ID, ""); err != nil {
 			return err
@@ -52,7 +52,7 @@ func (o ImportProgramsOp) apply(t *tx) error {
 		}
 		var def programs.Service
 		if err := json.Unmarshal(sv.Definition, &def); err != nil || def.ID != sv.ServiceID || def.Version != sv.Version {
-			return invalid("service", "definition", "does not describe %s version %d", sv.ServiceID, sv.Version)
+			return invalid("service", "definition", "store.err.does_describe_version", "ID", sv.ServiceID, "Version", sv.Version)
 		}
 		if err := t.insert(tables.service, sv, sv.ID, ""); err != nil {
 			return err

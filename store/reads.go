@@ -128,7 +128,7 @@ func patientsQuery(actor Actor, f PatientFilter) (string, []any, error) {
 		args = append(args, actor.Team, actor.Team)
 	case RoleAdmin:
 		if actor.isAdminAccount() {
-			return "", nil, forbidden("%s is an admin account and does not list patients", actor.Handle)
+			return "", nil, forbidden("store.err.admin_lists_no_patients", "Handle", actor.Handle)
 		}
 	}
 	if f.TherapistID != "" {

@@ -187,6 +187,25 @@ func (d *ReferralDetail) Localize(p *i18n.Printer) {
 			t.Text = RenderMessage(p, t.Msg)
 		}
 	}
+	for i := range d.Services {
+		localizeService(p, &d.Services[i])
+	}
+}
+
+// localizeService says a built-in service in p's language (its name,
+// what it is for, how it is found: content.service.<id>), when the stored
+// service still has the built-in English words; a service a site wrote or
+// changed is its own text and stays as it is.
+func localizeService(p *i18n.Printer, s *ServiceSuggestion) {
+	base := "content.service." + strings.ReplaceAll(s.ServiceID, "-", "_")
+	if p.Lang() == i18n.EN || !p.Has(base+".name") {
+		return
+	}
+	en := english()
+	if en.T(base+".name") != s.Name || en.T(base+".for") != s.For || en.T(base+".contact") != s.Contact {
+		return
+	}
+	s.Name, s.For, s.Contact = p.T(base+".name"), p.T(base+".for"), p.T(base+".contact")
 }
 
 // instrumentBands is the band of a total in each language of the

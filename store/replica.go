@@ -220,7 +220,7 @@ type PulledBatch struct {
 // so a page may hold records in any order.
 func (db *DB) ApplyPulled(ctx context.Context, b PulledBatch) (int, error) {
 	if db.readOnly {
-		return 0, forbidden("the store is open read-only")
+		return 0, forbidden("store.err.store_open_read_only")
 	}
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {

@@ -40,12 +40,12 @@ func (db *DB) Report(ctx context.Context, actor Actor, q ReportQuery) (*report.R
 			q.Team = actor.Team
 		}
 		if q.Team != actor.Team || actor.Team == "" {
-			return nil, forbidden("%s supervises team %q and may not see the report of team %q", actor.Handle, actor.Team, q.Team)
+			return nil, forbidden("store.err.supervises_team_may_see", "Handle", actor.Handle, "Team", quote(actor.Team), "Team2", quote(q.Team))
 		}
 	case RoleTherapist:
-		return nil, forbidden("%s is a therapist: service and team reports are for supervisors (their team) and admins", actor.Handle)
+		return nil, forbidden("store.err.therapist_service_team_reports", "Handle", actor.Handle)
 	default:
-		return nil, forbidden("unknown role %q", actor.Role)
+		return nil, forbidden("store.err.unknown_role", "Role", quote(actor.Role))
 	}
 	f, err := db.ReportFacts(ctx, q)
 	if err != nil {
@@ -65,7 +65,7 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc) }
 	from, to := day(q.From), day(q.To).AddDate(0, 0, 1)
 	if !to.After(from) {
-		return nil, invalid("report", "to", "the period ends (%s) before it starts (%s)", q.To.Format(time.DateOnly), q.From.Format(time.DateOnly))
+		return nil, invalid("report", "to", "store.err.period_ends_before_starts", "Time", q.To.Format(time.DateOnly), "Time2", q.From.Format(time.DateOnly))
 	}
 	memo := dayMemo{}
 	f := &report.Facts{
@@ -111,7 +111,7 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 		return nil, err
 	}
 	if q.Team != "" && len(ths) == 0 {
-		return nil, invalid("report", "team", "no therapist is in team %q (see 'polku therapists list')", q.Team)
+		return nil, invalid("report", "team", "store.err.no_therapist_team_see", "Team", quote(q.Team))
 	}
 	var thIDs []string
 	for _, t := range ths {

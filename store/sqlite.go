@@ -102,14 +102,14 @@ func dsn(path string, readOnly bool) string {
 // Open opens (and migrates) the store at path.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if path == "" {
-		return nil, invalid("", "db", "no store path given")
+		return nil, invalid("", "db", "store.err.no_store_path_given")
 	}
 	if IsClusterAddr(path) {
 		return openCluster(ctx, path, opts)
 	}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		if !opts.Create {
-			return nil, &notFoundError{fmt.Sprintf("no store at %s: run `polku init --db %s` first, or `polku demo`", path, path)}
+			return nil, newErr(ErrNotFound, "store.err.no_store", "Path", path)
 		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("create store folder: %w", err)
@@ -309,12 +309,6 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	return nil
 }
-
-// notFoundError is ErrNotFound told in a sentence of its own.
-type notFoundError struct{ msg string }
-
-func (e *notFoundError) Error() string { return e.msg }
-func (e *notFoundError) Unwrap() error { return ErrNotFound }
 
 // DriverError is a failure of the SQLite file itself (busy, damaged,
 // full, read-only, a disk error) told in words a person can act on. The
@@ -532,13 +526,13 @@ func (db *DB) constraintError(tableName, id string, err error) error {
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return fmt.Errorf("%s %s already exists: %w", tableName, id, ErrConflict)
+			return newErr(ErrConflict, "store.err.row_exists", "Table", tableName, "ID", id)
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-			return fmt.Errorf("%s %s: another record has the same %s: %w", tableName, id, uniqueColumns(se.Error()), ErrConflict)
+			return newErr(ErrConflict, "store.err.row_unique", "Table", tableName, "ID", id, "Columns", uniqueColumns(se.Error()))
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return fmt.Errorf("%s %s refers to a record that does not exist: %w", tableName, id, ErrInvalid)
+			return newErr(ErrInvalid, "store.err.row_refers_missing", "Table", tableName, "ID", id)
 		case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
-			return fmt.Errorf("%s %s: a field is missing or has a value the store does not accept: %w", tableName, id, ErrInvalid)
+			return newErr(ErrInvalid, "store.err.row_refused", "Table", tableName, "ID", id)
 		}
 	}
 	return err
@@ -617,7 +611,7 @@ func (db *DB) ApplyAuthorized(ctx context.Context, actor Actor, op Op, check fun
 
 func (db *DB) write(ctx context.Context, actor Actor, op Op, fn func(t *tx) error) error {
 	if db.readOnly {
-		return forbidden("the store is open read-only")
+		return forbidden("store.err.store_open_read_only")
 	}
 	if db.cluster != nil {
 		return db.writeCluster(ctx, actor, op, fn)

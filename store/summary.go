@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -502,7 +503,11 @@ func RenderSummaryIn(p *i18n.Printer, f *SummaryFacts) string {
 		}
 		part("store.summary.risk_line", "Date", day(r.At.UTC().Format(time.DateOnly)), "What", what)
 		if r.Acknowledged {
-			part("store.summary.acked", "Date", day(r.AckedAt.UTC().Format(time.DateOnly)), "By", r.By, "Action", r.Action)
+			action := any(r.Action)
+			if slices.Contains(AckActions, r.Action) && !english {
+				action = RenderMessage(p, i18n.Msg("store.ack_action."+r.Action)) // English keeps the code
+			}
+			part("store.summary.acked", "Date", day(r.AckedAt.UTC().Format(time.DateOnly)), "By", r.By, "Action", action)
 		} else {
 			part("store.summary.not_acked")
 		}
@@ -545,21 +550,21 @@ func (o SignSummaryOp) apply(t *tx) error {
 		return err
 	}
 	if !json.Valid(s.Facts) {
-		return invalid(r, "facts", "is not valid JSON")
+		return invalid(r, "facts", "store.err.not_json")
 	}
 	e, _, err := enrollmentOf(txRefs{t}, r, s.EnrollmentID, s.PatientID)
 	if err != nil {
 		return err
 	}
 	if !e.Finished() {
-		return invalid(r, "enrollment_id", "enrollment %s is %s: a summary is signed when the treatment has ended", e.ID, e.Status)
+		return invalid(r, "enrollment_id", "store.err.enrollment_summary_signed_when", "ID", e.ID, "Status", statusArg(e.Status))
 	}
 	rf := txRefs{t}
 	if _, err := rf.therapist(s.TherapistID); err != nil {
 		return ref(r, "therapist_id", s.TherapistID, err)
 	}
 	if t.actor.IsPerson() && s.TherapistID != t.actor.ID {
-		return invalid(r, "therapist_id", "must be your own id: a summary is signed by whoever signs it")
+		return invalid(r, "therapist_id", "store.err.must_your_own_id_2")
 	}
 	if err := t.mayChangeCourse(e, "sign"); err != nil {
 		return err
@@ -572,9 +577,9 @@ func (o SignSummaryOp) apply(t *tx) error {
 	}
 	if head != s.Supersedes {
 		if s.Supersedes == "" {
-			return fmt.Errorf("enrollment %s already has a signed summary (%s): a correction supersedes it: %w", e.ID, head, ErrConflict)
+			return newErr(ErrConflict, "store.err.summary_signed", "ID", e.ID, "Head", head)
 		}
-		return fmt.Errorf("summary %s is not the current summary of enrollment %s (that is %q): %w", s.Supersedes, e.ID, head, ErrConflict)
+		return newErr(ErrConflict, "store.err.summary_not_current", "ID", s.Supersedes, "EnrollmentID", e.ID, "Head", quote(head))
 	}
 	if err := t.insert(tables.summary, &s, s.ID, s.PatientID); err != nil {
 		return err
@@ -600,7 +605,7 @@ func (db *DB) SummaryDraftIn(ctx context.Context, actor Actor, enrollmentID, lan
 		return Draft{}, err
 	}
 	if !e.Finished() {
-		return Draft{}, invalid("summary", "enrollment_id", "enrollment %s is %s: complete or discontinue it first", e.ID, e.Status)
+		return Draft{}, invalid("summary", "enrollment_id", "store.err.enrollment_complete_discontinue_first", "ID", e.ID, "Status", statusArg(e.Status))
 	}
 	d, err := selectOne[Draft](ctx, db.r, tables.draft, "draft", enrollmentID,
 		"WHERE therapist_id = ? AND target_type = ? AND target_id = ?", actor.ID, DraftSummary, enrollmentID)
@@ -661,7 +666,7 @@ func (db *DB) SignSummary(ctx context.Context, actor Actor, enrollmentID, body s
 		return Summary{}, err
 	}
 	if strings.TrimSpace(body) == "" {
-		return Summary{}, invalid("summary", "body", "is empty and there is no summary draft to sign: write the summary first")
+		return Summary{}, invalid("summary", "body", "store.err.empty_there_no_summary")
 	}
 	facts, err := db.summaryFacts(ctx, e, nil)
 	if err != nil {
@@ -720,7 +725,7 @@ func (db *DB) PatientSummary(ctx context.Context, actor Actor, patientRef, enrol
 		if enrollmentID != "" {
 			return nil, notFound("enrollment", enrollmentID)
 		}
-		return nil, fmt.Errorf("patient %s has no completed or discontinued treatment yet: %w", p.Pseudonym, ErrNotFound)
+		return nil, newErr(ErrNotFound, "store.err.no_finished_treatment", "Pseudonym", p.Pseudonym)
 	}
 	v := SummaryView{Pseudonym: p.Pseudonym, EnrollmentID: e.ID, Superseded: []string{}}
 	head, err := db.currentSummary(ctx, e.ID)

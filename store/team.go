@@ -38,7 +38,7 @@ type TeamView struct {
 // over the last four weeks. Supervisors see their own team only.
 func (db *DB) Team(ctx context.Context, actor Actor, team string) (*TeamView, error) {
 	if actor.IsPerson() && !(actor.Role == RoleSupervisor && actor.Team == team) && !isLocalUser(actor) {
-		return nil, forbidden("%s may not see team %q", actor.Handle, team)
+		return nil, forbidden("store.err.may_see_team", "Handle", actor.Handle, "Team", quote(team))
 	}
 	pol, err := db.Policy(ctx)
 	if err != nil {

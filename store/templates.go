@@ -98,7 +98,7 @@ func (db *DB) ImportTemplates(ctx context.Context, actor Actor, sets []programs.
 			continue
 		}
 		if _, err := db.ProgramVersion(ctx, s.Program, 0); err != nil {
-			return nil, invalid("templates", "program", "no program %q is stored (templates of %s)", s.Program, s.Language)
+			return nil, invalid("templates", "program", "store.err.no_program_stored_templates", "Program", quote(s.Program), "Language", s.Language)
 		}
 	}
 	cur, version, _, err := db.TemplateSets(ctx)
@@ -139,14 +139,14 @@ func (db *DB) ImportTemplates(ctx context.Context, actor Actor, sets []programs.
 func checkTemplates(raw json.RawMessage) error {
 	var sets []programs.TemplateSet
 	if err := json.Unmarshal(raw, &sets); err != nil {
-		return invalid("setting", SettingTemplates, "is not a list of template sets: %v", err)
+		return invalid("setting", SettingTemplates, "store.err.list_template_sets", "Err", err)
 	}
 	data, err := programs.MarshalTemplates(sets)
 	if err != nil {
-		return invalid("setting", SettingTemplates, "%v", err)
+		return invalid("setting", SettingTemplates, "store.err.detail", "Detail", err)
 	}
 	if _, probs := programs.ParseTemplates(SettingTemplates, data); len(probs) > 0 {
-		return invalid("setting", SettingTemplates, "%v", probs[0].Msg)
+		return invalid("setting", SettingTemplates, "store.err.detail", "Detail", probs[0].Msg)
 	}
 	return nil
 }

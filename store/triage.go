@@ -192,7 +192,7 @@ func canTriage(actor Actor, th Therapist) error {
 	case actor.Role == RoleSupervisor && actor.Team != "" && actor.Team == th.Team:
 		return nil
 	}
-	return forbidden("%s may not see %s's queue", actor.Handle, th.Handle)
+	return forbidden("store.err.may_see_s_queue", "Handle", actor.Handle, "Handle2", th.Handle)
 }
 
 type triageEnrollment struct {

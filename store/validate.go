@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"polku/internal/i18n"
 	"polku/internal/textsafe"
 	"polku/programs"
 )
@@ -208,31 +209,31 @@ const maxText = 100_000 // characters in one body of text
 
 func need(rec, field, v string) error {
 	if strings.TrimSpace(v) == "" {
-		return invalid(rec, field, "is required")
+		return invalid(rec, field, "store.err.required")
 	}
 	return nil
 }
 
 func needID(rec, field, v string) error {
 	if v == "" {
-		return invalid(rec, field, "is required")
+		return invalid(rec, field, "store.err.required")
 	}
 	if len(v) > 64 || strings.ContainsAny(v, " \t\r\n") {
-		return invalid(rec, field, "%q is not a valid id", v)
+		return invalid(rec, field, "store.err.not_id", "V", quote(v))
 	}
 	return nil
 }
 
 func needTime(rec, field string, t time.Time) error {
 	if t.IsZero() {
-		return invalid(rec, field, "is required (a UTC time like 2026-11-23T09:30:00Z)")
+		return invalid(rec, field, "store.err.required_utc_time_like")
 	}
 	return nil
 }
 
 func checkDate(rec, field, v string) error {
 	if _, err := time.Parse(time.DateOnly, v); err != nil {
-		return invalid(rec, field, "%q is not a date (YYYY-MM-DD)", v)
+		return invalid(rec, field, "store.err.not_date_iso", "Value", quote(v))
 	}
 	return nil
 }
@@ -242,10 +243,10 @@ func checkText(rec, field, v string) error {
 		return err
 	}
 	if !utf8.ValidString(v) {
-		return invalid(rec, field, "is not valid UTF-8")
+		return invalid(rec, field, "store.err.not_utf8")
 	}
 	if utf8.RuneCountInString(v) > maxText {
-		return invalid(rec, field, "is longer than %d characters", maxText)
+		return invalid(rec, field, "store.err.longer_than_characters", "Max", maxText)
 	}
 	return nil
 }
@@ -257,7 +258,7 @@ func checkText(rec, field, v string) error {
 func checkPlain(rec, field, v string) error {
 	for _, c := range v {
 		if programs.IsControl(c) || c == 0x2028 || c == 0x2029 {
-			return invalid(rec, field, "contains a control character (U+%04X); use plain text", c)
+			return invalid(rec, field, "store.err.contains_control_character_u_2", "C", fmt.Sprintf("%04X", c))
 		}
 	}
 	return nil
@@ -274,7 +275,7 @@ func checkEnum(rec, field, v string, allowed ...string) error {
 			return nil
 		}
 	}
-	return invalid(rec, field, "%q is not one of %s", v, strings.Join(allowed, ", "))
+	return invalid(rec, field, "store.err.not_one_of", "V", quote(v), "Allowed", strings.Join(allowed, ", "))
 }
 
 func checkLanguage(rec, field, v string) error {
@@ -287,7 +288,8 @@ func ref(rec, field, id string, err error) error {
 		return nil
 	}
 	if errors.Is(err, ErrNotFound) {
-		return &FieldError{Record: rec, Field: field, Msg: fmt.Sprintf("%s does not exist", id), Missing: id}
+		why := i18n.Msg("store.err.does_not_exist", "ID", id)
+		return &FieldError{Record: rec, Field: field, Why: why, Missing: id}
 	}
 	return err
 }
@@ -313,10 +315,10 @@ func checkTherapist(t *Therapist) error {
 		return err
 	}
 	if !handleRE.MatchString(t.Handle) {
-		return invalid(r, "handle", "%q must be 1-40 lower-case letters, digits, dots, dashes or underscores", t.Handle)
+		return invalid(r, "handle", "store.err.must_lower_case_letters", "Handle", quote(t.Handle))
 	}
 	if t.Capacity < 0 {
-		return invalid(r, "capacity", "must not be negative")
+		return invalid(r, "capacity", "store.err.must_negative")
 	}
 	for _, l := range t.Languages {
 		if err := checkLanguage(r, "languages", l); err != nil {
@@ -368,7 +370,7 @@ func checkEnrollment(rf refs, e *Enrollment) error {
 		return err
 	}
 	if e.PlannedEnd < e.StartDate {
-		return invalid(r, "planned_end", "%s is before start_date %s", e.PlannedEnd, e.StartDate)
+		return invalid(r, "planned_end", "store.err.before_start_date", "PlannedEnd", e.PlannedEnd, "StartDate", e.StartDate)
 	}
 	if _, err := rf.patient(e.PatientID); err != nil {
 		return ref(r, "patient_id", e.PatientID, err)
@@ -378,17 +380,17 @@ func checkEnrollment(rf refs, e *Enrollment) error {
 		return ref(r, "therapist_id", e.TherapistID, err)
 	}
 	if th.Role != RoleTherapist {
-		return invalid(r, "therapist_id", "%s is a %s, not a therapist", th.Handle, th.Role)
+		return invalid(r, "therapist_id", "store.err.role_not_therapist", "Handle", th.Handle, "Role", roleArg(th.Role))
 	}
 	p, err := rf.program(e.ProgramVersionID)
 	if err != nil {
 		return ref(r, "program_version_id", e.ProgramVersionID, err)
 	}
 	if e.ProgramID != p.ID {
-		return invalid(r, "program_id", "%q does not match program version %s, which is %q", e.ProgramID, e.ProgramVersionID, p.ID)
+		return invalid(r, "program_id", "store.err.does_match_program_version", "ProgramID", quote(e.ProgramID), "ProgramVersionID", e.ProgramVersionID, "ID", quote(p.ID))
 	}
 	if e.UnlockedModules < 0 || e.UnlockedModules > len(p.Modules) {
-		return invalid(r, "unlocked_modules", "%d is outside 0-%d", e.UnlockedModules, len(p.Modules))
+		return invalid(r, "unlocked_modules", "store.err.outside_range_0", "UnlockedModules", e.UnlockedModules, "N", len(p.Modules))
 	}
 	return nil
 }
@@ -404,7 +406,7 @@ func enrollmentOf(rf refs, rec, enrollmentID, patientID string) (*Enrollment, *p
 		return nil, nil, ref(rec, "enrollment_id", enrollmentID, err)
 	}
 	if e.PatientID != patientID {
-		return nil, nil, invalid(rec, "patient_id", "%s is not the patient of enrollment %s", patientID, enrollmentID)
+		return nil, nil, invalid(rec, "patient_id", "store.err.patient_enrollment", "PatientID", patientID, "EnrollmentID", enrollmentID)
 	}
 	p, err := rf.program(e.ProgramVersionID)
 	if err != nil {
@@ -420,21 +422,21 @@ func checkFieldValue(rec, field string, f programs.Field, v string) error {
 	switch f.Type {
 	case programs.FieldNumber:
 		if _, err := strconv.ParseFloat(v, 64); err != nil {
-			return invalid(rec, field, "%q is not a number", v)
+			return invalid(rec, field, "store.err.not_number", "V", quote(v))
 		}
 	case programs.FieldMinutes, programs.FieldCount:
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return invalid(rec, field, "%q is not a whole number of 0 or more", v)
+			return invalid(rec, field, "store.err.whole_number_more", "V", quote(v))
 		}
 	case programs.FieldTime:
 		if _, err := time.Parse("15:04", v); err != nil {
-			return invalid(rec, field, "%q is not a time (HH:MM)", v)
+			return invalid(rec, field, "store.err.time_hh_mm", "V", quote(v))
 		}
 	case programs.FieldRating:
 		n, err := strconv.Atoi(v)
 		if err != nil || (f.Min != nil && n < *f.Min) || (f.Max != nil && n > *f.Max) {
-			return invalid(rec, field, "%q is not a rating between %d and %d", v, deref(f.Min), deref(f.Max))
+			return invalid(rec, field, "store.err.rating_between", "V", quote(v), "Min", deref(f.Min), "Max", deref(f.Max))
 		}
 	}
 	return checkTextLen(rec, field, v)
@@ -442,10 +444,10 @@ func checkFieldValue(rec, field string, f programs.Field, v string) error {
 
 func checkTextLen(rec, field, v string) error {
 	if !utf8.ValidString(v) {
-		return invalid(rec, field, "is not valid UTF-8")
+		return invalid(rec, field, "store.err.not_utf8")
 	}
 	if utf8.RuneCountInString(v) > maxText {
-		return invalid(rec, field, "is longer than %d characters", maxText)
+		return invalid(rec, field, "store.err.longer_than_characters", "Max", maxText)
 	}
 	return nil
 }
@@ -459,12 +461,12 @@ func deref(p *int) int {
 
 func checkFields(rec, field string, ex *programs.Exercise, values map[string]string) error {
 	if len(values) == 0 {
-		return invalid(rec, field, "is empty: nothing was answered")
+		return invalid(rec, field, "store.err.empty_nothing_was_answered")
 	}
 	if len(ex.Fields) == 0 { // reflection: one free text answer
 		for k, v := range values {
 			if k != "text" {
-				return invalid(rec, field+"."+k, "exercise %q takes one answer named \"text\"", ex.ID)
+				return invalid(rec, field+"."+k, "store.err.exercise_takes_one_answer", "ID", quote(ex.ID))
 			}
 			if err := checkTextLen(rec, field+".text", v); err != nil {
 				return err
@@ -479,7 +481,7 @@ func checkFields(rec, field string, ex *programs.Exercise, values map[string]str
 	for k, v := range values {
 		f, ok := byID[k]
 		if !ok {
-			return invalid(rec, field+"."+k, "exercise %q has no field %q", ex.ID, k)
+			return invalid(rec, field+"."+k, "store.err.exercise_has_no_field", "ID", quote(ex.ID), "K", quote(k))
 		}
 		if err := checkFieldValue(rec, field+"."+k, f, v); err != nil {
 			return err
@@ -499,7 +501,7 @@ func checkSubmission(rf refs, s *Submission) error {
 	}
 	_, m, ok := p.Module(s.ModuleID)
 	if !ok {
-		return invalid(r, "module_id", "program %s has no module %q", p.ID, s.ModuleID)
+		return invalid(r, "module_id", "store.err.program_has_no_module", "ID", p.ID, "ModuleID", quote(s.ModuleID))
 	}
 	var ex *programs.Exercise
 	for i := range m.Exercises {
@@ -508,10 +510,10 @@ func checkSubmission(rf refs, s *Submission) error {
 		}
 	}
 	if ex == nil {
-		return invalid(r, "exercise_id", "module %q has no exercise %q", s.ModuleID, s.ExerciseID)
+		return invalid(r, "exercise_id", "store.err.module_has_no_exercise", "ModuleID", quote(s.ModuleID), "ExerciseID", quote(s.ExerciseID))
 	}
 	if ex.Kind != programs.KindReflection && ex.Kind != programs.KindWorksheet {
-		return invalid(r, "exercise_id", "%q is a %s exercise: store it as a %s", ex.ID, ex.Kind, map[string]string{
+		return invalid(r, "exercise_id", "store.err.exercise_store", "ID", quote(ex.ID), "Kind", ex.Kind, "Kind2", map[string]string{
 			programs.KindDiary: "diary_entry", programs.KindQuestionnaire: "measure_response"}[ex.Kind])
 	}
 	if s.Supersedes != "" {
@@ -520,7 +522,7 @@ func checkSubmission(rf refs, s *Submission) error {
 			return ref(r, "supersedes", s.Supersedes, err)
 		}
 		if old.EnrollmentID != s.EnrollmentID {
-			return invalid(r, "supersedes", "%s belongs to another enrollment", s.Supersedes)
+			return invalid(r, "supersedes", "store.err.belongs_another_enrollment", "Supersedes", s.Supersedes)
 		}
 	}
 	return checkFields(r, "answers", ex, s.Answers)
@@ -537,7 +539,7 @@ func checkFeedback(rf refs, f *Feedback) error {
 		return ref(r, "submission_id", f.SubmissionID, err)
 	}
 	if s.EnrollmentID != f.EnrollmentID || s.PatientID != f.PatientID {
-		return invalid(r, "enrollment_id", "does not match submission %s (enrollment %s, patient %s)", s.ID, s.EnrollmentID, s.PatientID)
+		return invalid(r, "enrollment_id", "store.err.does_match_submission_enrollment", "ID", s.ID, "EnrollmentID", s.EnrollmentID, "PatientID", s.PatientID)
 	}
 	if _, err := rf.therapist(f.TherapistID); err != nil {
 		return ref(r, "therapist_id", f.TherapistID, err)
@@ -553,11 +555,11 @@ func checkFeedback(rf refs, f *Feedback) error {
 	case f.Supersedes == head, head == f.ID: // head == f.ID: this very record, already stored
 		return nil
 	case head == "":
-		return invalid(r, "supersedes", "%s is not feedback on submission %s", f.Supersedes, f.SubmissionID)
+		return invalid(r, "supersedes", "store.err.feedback_submission", "Supersedes", f.Supersedes, "SubmissionID", f.SubmissionID)
 	case f.Supersedes == "":
-		return fmt.Errorf("feedback on submission %s was already sent (%s): send a correction that supersedes it: %w", f.SubmissionID, head, ErrConflict)
+		return newErr(ErrConflict, "store.err.feedback_sent", "SubmissionID", f.SubmissionID, "Head", head)
 	default:
-		return fmt.Errorf("feedback %s on submission %s has a newer correction (%s): correct that one: %w", f.Supersedes, f.SubmissionID, head, ErrConflict)
+		return newErr(ErrConflict, "store.err.feedback_corrected", "ID", f.Supersedes, "SubmissionID", f.SubmissionID, "Head", head)
 	}
 }
 
@@ -573,7 +575,7 @@ func checkMessage(rf refs, m *Message) error {
 	// nothing to read, yet one more to answer. Decided on the text as the
 	// screens show it, by the same rules (internal/textsafe).
 	if !textsafe.Visible(m.Body) {
-		return invalid(r, "body", "has no visible text (only spaces, control or invisible characters): write something")
+		return invalid(r, "body", "store.err.has_no_visible_text_2")
 	}
 	if _, _, err := enrollmentOf(rf, r, m.EnrollmentID, m.PatientID); err != nil {
 		return err
@@ -599,7 +601,7 @@ func scoreMeasure(rf refs, m *MeasureResponse) error {
 		return err
 	}
 	if m.AnsweredAt.After(rf.now().Add(clockSkew)) {
-		return invalid(r, "answered_at", "%s is in the future (now %s): a measure cannot be answered ahead of time", fmtTime(m.AnsweredAt), fmtTime(rf.now()))
+		return invalid(r, "answered_at", "store.err.future_now_measure_cannot", "AnsweredAt", fmtTime(m.AnsweredAt), "Now", fmtTime(rf.now()))
 	}
 	e, p, err := enrollmentOf(rf, r, m.EnrollmentID, m.PatientID)
 	if err != nil {
@@ -614,14 +616,14 @@ func scoreMeasure(rf refs, m *MeasureResponse) error {
 	}
 	// A follow-up is answered weeks after the end.
 	if m.Week < 0 || m.Week > p.Weeks+4+p.FollowUpWeeks {
-		return invalid(r, "week", "%d is outside the program's weeks 0-%d of enrollment %s", m.Week, p.Weeks, e.ID)
+		return invalid(r, "week", "store.err.outside_program_s_weeks_2", "Week", m.Week, "Weeks", p.Weeks, "ID", e.ID)
 	}
 	total, err := in.Total(m.Answers)
 	if err != nil {
-		return invalid(r, "answers", "%v", err)
+		return invalid(r, "answers", "store.err.detail", "Detail", err)
 	}
 	if m.Total != 0 && m.Total != total {
-		return invalid(r, "total", "%d does not match the answers, which add up to %d", m.Total, total)
+		return invalid(r, "total", "store.err.does_match_answers_which", "Total", m.Total, "Total2", total)
 	}
 	m.Total = total
 	return nil
@@ -638,7 +640,7 @@ func checkDiary(rf refs, d *DiaryEntry) error {
 	}
 	_, ex, ok := p.Exercise(d.ExerciseID)
 	if !ok || ex.Kind != programs.KindDiary {
-		return invalid(r, "exercise_id", "program %s has no diary exercise %q", p.ID, d.ExerciseID)
+		return invalid(r, "exercise_id", "store.err.program_has_no_diary", "ID", p.ID, "ExerciseID", quote(d.ExerciseID))
 	}
 	return checkFields(r, "fields", ex, d.Fields)
 }
@@ -677,7 +679,7 @@ func checkRiskAck(rf refs, a *RiskAck) error {
 		return ref(r, "therapist_id", a.TherapistID, err)
 	}
 	if a.AckedAt.After(rf.now().Add(clockSkew)) {
-		return invalid(r, "acked_at", "%s is in the future", fmtTime(a.AckedAt))
+		return invalid(r, "acked_at", "store.err.in_future", "Value", fmtTime(a.AckedAt))
 	}
 	var patient, enrollment string
 	var at time.Time
@@ -694,7 +696,7 @@ func checkRiskAck(rf refs, a *RiskAck) error {
 			return ref(r, "source_id", a.SourceID, err)
 		}
 		if m.Direction == DirectionOut {
-			return invalid(r, "source_id", "%s is a therapist's message: only a patient's text can raise a flag", a.SourceID)
+			return invalid(r, "source_id", "store.err.therapist_s_message_only", "SourceID", a.SourceID)
 		}
 		patient, enrollment, at = m.PatientID, m.EnrollmentID, m.SentAt
 	case RiskSourcePost:
@@ -716,7 +718,7 @@ func checkRiskAck(rf refs, a *RiskAck) error {
 		patient, enrollment, at = d.PatientID, d.EnrollmentID, d.RecordedAt
 	}
 	if patient != a.PatientID {
-		return invalid(r, "source_id", "%s belongs to another patient", a.SourceID)
+		return invalid(r, "source_id", "store.err.belongs_another_patient", "SourceID", a.SourceID)
 	}
 	if enrollment != a.EnrollmentID {
 		// Only a finished enrollment's flag is acknowledged elsewhere (on
@@ -726,20 +728,18 @@ func checkRiskAck(rf refs, a *RiskAck) error {
 			return ref(r, "source_id", a.SourceID, err)
 		}
 		if e.Status != EnrollmentCompleted && e.Status != EnrollmentDiscontinued {
-			return invalid(r, "enrollment_id", "%s is on enrollment %s, which is %s: acknowledge it on that enrollment", a.SourceID, e.ID, e.Status)
+			return invalid(r, "enrollment_id", "store.err.enrollment_which_acknowledge_enrollment", "SourceID", a.SourceID, "ID", e.ID, "Status", statusArg(e.Status))
 		}
 	}
 	if a.AckedAt.Before(at) {
-		return invalid(r, "acked_at", "%s is before the %s it acknowledges (%s): an acknowledgement cannot come first",
-			fmtTime(a.AckedAt), strings.ReplaceAll(a.SourceType, "_", " "), fmtTime(at))
+		return invalid(r, "acked_at", "store.err.before_acknowledges_acknowledgement_cannot", "AckedAt", fmtTime(a.AckedAt), "SourceType", recordName(a.SourceType), "At", fmtTime(at))
 	}
 	ok, err := rf.assigned(a.PatientID, a.TherapistID, a.AckedAt)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return invalid(r, "therapist_id", "%s was not assigned to patient %s on %s: only the therapist assigned to the patient at that time (or, when no therapist is, the team's supervisor) acknowledges a flag",
-			a.TherapistID, a.PatientID, fmtTime(a.AckedAt))
+		return invalid(r, "therapist_id", "store.err.was_assigned_patient_only_2", "TherapistID", a.TherapistID, "PatientID", a.PatientID, "AckedAt", fmtTime(a.AckedAt))
 	}
 	return nil
 }
@@ -776,10 +776,10 @@ func checkTimeSpent(rf refs, ts *TimeSpent) error {
 		return err
 	}
 	if !weekRE.MatchString(ts.Week) {
-		return invalid(r, "week", "%q is not an ISO week like 2026-W48", ts.Week)
+		return invalid(r, "week", "store.err.iso_week_like_w", "Week", quote(ts.Week))
 	}
 	if ts.Seconds < 0 || ts.Seconds > 7*24*3600 {
-		return invalid(r, "seconds", "%d is outside one week", ts.Seconds)
+		return invalid(r, "seconds", "store.err.outside_one_week", "Seconds", ts.Seconds)
 	}
 	if _, err := rf.patient(ts.PatientID); err != nil {
 		return ref(r, "patient_id", ts.PatientID, err)

@@ -70,12 +70,15 @@ with identical content are skipped.`,
 				var ie store.ImportErrors
 				if errors.As(err, &ie) {
 					for _, e := range ie.Lines {
-						fmt.Fprintf(a.env.stderr, "%s:%d: %v\n", name, e.Line, e.Err)
+						fmt.Fprintf(a.env.stderr, "%s:%d: %s\n", name, e.Line, a.explain(e.Err))
 					}
 					if more := ie.Total - ie.Dependent - len(ie.Lines); more > 0 {
 						fmt.Fprintf(a.env.stderr, "%s: %s\n", name, a.T("cli.data.more_bad", "Count", more))
 					}
 					if d := ie.DependentLine(); d != "" {
+						if a.p.Lang() != "en" {
+							d = a.T("cli.data.dependent", "Count", ie.Dependent, "N", a.p.Int(ie.Dependent))
+						}
 						fmt.Fprintf(a.env.stderr, "%s: %s\n", name, d)
 					}
 					return errors.New(a.T("cli.data.nothing_imported", "Count", ie.Total))

@@ -98,7 +98,7 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 				if n == total && a.env.stderrTTY && !a.quiet {
 					// Committing and checkpointing a big store takes a while.
 					done()
-					fmt.Fprintf(a.env.stderr, "demo: saving %d patients...", total)
+					fmt.Fprint(a.env.stderr, a.T("cli.demo.saving", "Count", total))
 					saving = true
 				}
 			}
@@ -118,7 +118,7 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				return fmt.Errorf("generate demo: %w", err)
+				return fmt.Errorf("%s: %w", a.T("cli.demo.failed"), err)
 			}
 			w := a.env.stderr
 			if noTUI {

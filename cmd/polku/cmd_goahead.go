@@ -90,9 +90,9 @@ the step is approved, never the comment.`,
 				return writeJSON(a.env.stdout, goAheadRow{GoAhead: saved, Pseudonym: p.Pseudonym, What: g.What})
 			}
 			if d == store.GoAheadYes {
-				fmt.Fprintln(a.env.stdout, a.T("cli.goahead.yes", "Patient", p.Pseudonym, "What", g.What))
+				fmt.Fprintln(a.env.stdout, a.T("cli.goahead.yes", "Patient", p.Pseudonym, "What", a.goAheadWhat(def, g)))
 			} else {
-				fmt.Fprintln(a.env.stdout, a.T("cli.goahead.not_suitable", "Patient", p.Pseudonym, "What", g.What))
+				fmt.Fprintln(a.env.stdout, a.T("cli.goahead.not_suitable", "Patient", p.Pseudonym, "What", a.goAheadWhat(def, g)))
 			}
 			return nil
 		},

@@ -290,7 +290,10 @@ retry KEY' or 'polku sync discard KEY'.`,
 				fmt.Fprint(w, a.T("cli.sync.dropped", "Patients", a.T("cli.count.patients", "Count", rep.Revoked)))
 			}
 			fmt.Fprintln(w, a.T("cli.sync.took", "Seconds", a.p.Number(res.Duration, 2)))
-			for _, e := range rep.Refused {
+			for i, e := range rep.Refused {
+				if i < len(rep.RefusedMsgs) && rep.RefusedMsgs[i].ID != "" && a.p.Lang() != "en" {
+					e = store.RenderMessage(a.p, rep.RefusedMsgs[i])
+				}
 				fmt.Fprintln(w, a.T("cli.sync.refused", "Error", e))
 			}
 			if st.Conflicts > 0 {

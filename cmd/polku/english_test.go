@@ -185,8 +185,6 @@ var englishInCode = map[string]string{
 	"--output must be table or json, not %q":                                  "explain says it through the catalog",
 	"%s (commit %s, built %s)":                                                "the version line",
 	"polku: POLKU_NOW=%q is not an RFC 3339 time like 2026-11-23T12:00:00Z\n": "a developer's clock override, before any language is known",
-	"demo: saving %d patients...":                                             "the demo's progress (the demo command's own code path)",
-	"generate demo: %w":                                                       "the demo's code path",
 }
 
 // No command builds an English sentence for a person in its code: every

@@ -11,6 +11,7 @@ import (
 	"polku/internal/i18n"
 	"polku/programs"
 	"polku/store"
+	"polku/store/client"
 )
 
 // checkUILang refuses an interface language polku does not speak, naming
@@ -126,10 +127,14 @@ func (a *app) therapistsShowCmd() *cobra.Command {
 	return cmd
 }
 
-// explain says a store error in the person's language, by its code: a
-// record not found, changed by someone else, refused or invalid. English
-// keeps the store's own sentence; an error of another kind is left as it
-// is.
+// explain says a store error in the person's language: the store's
+// sentence rendered from its message (store.err.*), whether the local
+// store or a server (which sends the message beside its text) said it,
+// in place of its English words. An error without a message (from an
+// older server, or one a command wraps around a bare store.ErrNotFound)
+// is said by its code: a record not found, changed by someone else,
+// refused or invalid. English keeps the store's own sentence; an error of
+// another kind is left as it is.
 func (a *app) explain(err error) string {
 	msg := err.Error()
 	if a.p.Lang() == "en" {
@@ -137,6 +142,18 @@ func (a *app) explain(err error) string {
 	}
 	if rest, ok := strings.CutPrefix(msg, "--output must be table or json, not "); ok {
 		return a.T("cli.run.output_values", "Value", rest)
+	}
+	var ce *client.Error
+	if errors.As(err, &ce) {
+		if local, ok := ce.Localize(a.p); ok {
+			if i := strings.Index(msg, ce.Error()); i >= 0 {
+				return msg[:i] + local + msg[i+len(ce.Error()):]
+			}
+			return local
+		}
+	}
+	if local, ok := store.LocalizeError(a.p, err); ok {
+		return local
 	}
 	var conflict *store.ConflictError
 	var field *store.FieldError
@@ -148,13 +165,30 @@ func (a *app) explain(err error) string {
 		if field.Record != "" {
 			name = field.Record + "." + field.Field
 		}
-		return a.T("cli.err.invalid", "Field", name, "Msg", field.Msg)
+		return a.T("cli.err.invalid", "Field", name, "Msg", field.Text())
 	case errors.Is(err, store.ErrNotFound):
 		return a.T("cli.err.not_found", "What", strings.TrimSuffix(msg, ": "+store.ErrNotFound.Error()))
 	case errors.Is(err, store.ErrForbidden):
 		return a.T("cli.err.forbidden", "Detail", strings.TrimSuffix(msg, ": "+store.ErrForbidden.Error()))
+	case errors.Is(err, store.ErrConflict):
+		// A command's own sentence around the bare code ("... changed
+		// meanwhile ...: conflict") says it already.
+		return strings.TrimSuffix(msg, ": "+store.ErrConflict.Error())
 	}
 	return msg
+}
+
+// goAheadWhat is what a go-ahead lets start, in the person's language
+// where the program has a translation, else in the program's own words.
+func (a *app) goAheadWhat(def *programs.Program, g *programs.GoAhead) string {
+	if tr, fallback := def.In(a.p.Lang()); !fallback && tr != nil {
+		for _, x := range tr.GoAhead {
+			if x.ID == g.ID && x.What != "" {
+				return x.What
+			}
+		}
+	}
+	return g.What
 }
 
 // className is a queue class in the person's language (the JSON keeps the

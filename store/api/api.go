@@ -65,6 +65,11 @@ type ErrorBody struct {
 type ErrorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Msg is Message as data (a store message: its id and arguments,
+	// store.MessageJSON), for a client that says it in its reader's
+	// language; absent when the error has no such message (and from
+	// servers older than it).
+	Msg json.RawMessage `json:"msg,omitempty"`
 }
 
 // Me is GET /v1/me: who the token belongs to, and the server's epoch.
@@ -112,12 +117,14 @@ type PushResponse struct {
 // meant to write (as far as the caller may see them), so that the replica
 // can put its copy right.
 type PushResult struct {
-	Key     string      `json:"key"`
-	Status  string      `json:"status"`
-	Code    string      `json:"code,omitempty"`
-	Error   string      `json:"error,omitempty"`
-	Records []Item      `json:"records,omitempty"`
-	Absent  []RecordRef `json:"absent,omitempty"`
+	Key    string `json:"key"`
+	Status string `json:"status"`
+	Code   string `json:"code,omitempty"`
+	Error  string `json:"error,omitempty"`
+	// Msg is Error as data (store.MessageJSON), when it has a message.
+	Msg     json.RawMessage `json:"msg,omitempty"`
+	Records []Item          `json:"records,omitempty"`
+	Absent  []RecordRef     `json:"absent,omitempty"`
 }
 
 // RecordRef names one record.

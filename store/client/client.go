@@ -19,6 +19,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"polku/internal/i18n"
 	"polku/store"
 	"polku/store/api"
 )
@@ -120,6 +121,10 @@ type Error struct {
 	Status  int
 	Code    string
 	Message string
+	// Msg is Message as a message of the store catalogs, when the server
+	// sent it (servers older than it send only the English text): the
+	// edge that knows the reader says it in their language (Localize).
+	Msg i18n.Message
 	// RetryAfter is the wait the server asked for (Retry-After on a 429
 	// or 503), 0 when it gave none.
 	RetryAfter time.Duration
@@ -289,6 +294,9 @@ func (c *Client) once(ctx context.Context, method, u string, header map[string]s
 			eb.Error = api.ErrorDetail{Code: CodeNotPolku, Message: notPolku(resp, b)}
 		}
 		e := &Error{Status: resp.StatusCode, Code: eb.Error.Code, Message: eb.Error.Message}
+		if m, err := store.MessageFromJSON(eb.Error.Msg); err == nil {
+			e.Msg = m
+		}
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 			e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
 		}

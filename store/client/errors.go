@@ -9,7 +9,20 @@ import (
 	"net/url"
 	"os"
 	"syscall"
+
+	"polku/internal/i18n"
+	"polku/store"
 )
+
+// Localize is the error in p's language: the server's sentence rendered
+// from its message, in the form Error has. ok is false when the server
+// sent no message (an older server): the English text is all there is.
+func (e *Error) Localize(p *i18n.Printer) (s string, ok bool) {
+	if e.Msg.ID == "" || e.Code == CodeNotPolku {
+		return e.Error(), false
+	}
+	return p.T("store.err.server", "Msg", store.RenderMessage(p, e.Msg), "Status", e.Status, "Code", e.Code), true
+}
 
 // UnreachableError says the server could not be reached at all: nothing
 // listens there, the name does not resolve, the network is down or the

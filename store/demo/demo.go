@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/programs"
 	"polku/programs/builtin"
 	"polku/store"
@@ -94,7 +95,7 @@ type gen struct {
 // Random option for reproducible ids.
 func Generate(ctx context.Context, db *store.DB, cfg Config) (Summary, error) {
 	if cfg.Patients < 1 {
-		return Summary{}, fmt.Errorf("demo needs at least 1 patient, not %d", cfg.Patients)
+		return Summary{}, store.NewError(store.ErrInvalid, i18n.Msg("store.err.demo_patients", "N", cfg.Patients))
 	}
 	if cfg.Therapists == 0 {
 		cfg.Therapists = TherapistCount(cfg.Patients)

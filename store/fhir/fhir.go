@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/programs"
 	"polku/store"
 )
@@ -614,7 +615,7 @@ func PatientBundle(ctx context.Context, db *store.DB, actor store.Actor, patient
 // the CLI (or the system), not a therapist, supervisor or admin account.
 func WriteNDJSON(ctx context.Context, db *store.DB, actor store.Actor, dir string, o Options) (map[string]int, error) {
 	if actor.Role != store.RoleAdmin {
-		return nil, fmt.Errorf("%s is a %s and may not export the whole store: %w", actor.Handle, actor.Role, store.ErrForbidden)
+		return nil, store.NewError(store.ErrForbidden, i18n.Msg("store.err.export_whole_store", "Handle", actor.Handle, "Role", actor.Role))
 	}
 	if err := db.CanRead(ctx, actor, ""); err != nil { // an admin account reads no records
 		return nil, err

@@ -55,7 +55,7 @@ func (s *Server) authorize(ctx context.Context, q querier, p *principal, op stor
 			return firstErr(newIDs(ctx, q, actor, o), selfID("summary.therapist_id", x.Summary.TherapistID, actor),
 				teamEnrollment(ctx, q, actor, x.Summary.EnrollmentID, x.Summary.PatientID), ownDraft(ctx, q, actor, x.DraftID, false))
 		}
-		return forbiddenf("a supervisor reads a team and writes the course of its treatments and the audit of their reads (not %s)", op.OpType())
+		return forbiddenm("store.err.push.supervisor_ops", "Op", op.OpType())
 	case store.RoleAdmin:
 		if err, ok := authorizeGroupOp(ctx, q, actor, o); ok {
 			return err
@@ -65,22 +65,22 @@ func (s *Server) authorize(ctx context.Context, q querier, p *principal, op stor
 			store.SetReferralStatusOp, store.EnrollOp, store.UpdateEnrollmentOp, store.SetTherapistIntakeOp, store.SetTherapistUILangOp:
 			return nil
 		}
-		return forbiddenf("an admin account manages accounts, programs, referrals and enrollments, and may not push %s", op.OpType())
+		return forbiddenm("store.err.push.admin_ops", "Op", op.OpType())
 	}
-	return forbiddenf("role %q may not push", actor.Role)
+	return forbiddenm("store.err.push.role", "Role", fmt.Sprintf("%q", actor.Role))
 }
 
 func (s *Server) authorizeTherapist(ctx context.Context, q querier, p *principal, op, o store.Op) error {
 	actor := p.actor
 	self := func(field, id string) error {
 		if id != actor.ID {
-			return forbiddenf("%s must be your own therapist id", field)
+			return forbiddenm("store.err.push.own_therapist_id", "Field", field)
 		}
 		return nil
 	}
 	access := func(patientID string) error {
 		if !mayRead(ctx, q, actor, patientID) {
-			return forbiddenf("patient %s is not assigned to you", patientID)
+			return forbiddenm("store.err.push.patient_not_yours", "ID", patientID)
 		}
 		return nil
 	}
@@ -104,13 +104,13 @@ func (s *Server) authorizeTherapist(ctx context.Context, q querier, p *principal
 			ownDraft(ctx, q, actor, x.DraftID, false))
 	case store.SendMessageOp:
 		if x.Message.Direction != store.DirectionOut {
-			return forbiddenf("a therapist sends messages with direction %q", store.DirectionOut)
+			return forbiddenm("store.err.push.direction", "Direction", fmt.Sprintf("%q", store.DirectionOut))
 		}
 		return firstErr(self("message.therapist_id", x.Message.TherapistID), access(x.Message.PatientID),
 			ownEnrollment(ctx, q, actor, x.Message.EnrollmentID, x.Message.PatientID), ownDraft(ctx, q, actor, x.DraftID, false))
 	case store.MarkReadOp:
 		if x.Type != "message" {
-			return forbiddenf("a therapist marks messages read, not %s (the patient reads feedback)", x.Type)
+			return forbiddenm("store.err.push.mark_read", "Type", x.Type)
 		}
 		for _, id := range x.IDs {
 			if err := ownIncoming(ctx, q, actor, id); err != nil {
@@ -149,7 +149,7 @@ func (s *Server) authorizeTherapist(ctx context.Context, q querier, p *principal
 		// The course of their own enrollments; a transfer is a
 		// supervisor's.
 		if x.Event.Kind == store.CourseTransfer {
-			return forbiddenf("a therapist may not transfer a patient (ask the team's supervisor)")
+			return forbiddenm("store.err.push.no_transfer")
 		}
 		if x.Draft != nil {
 			if err := self("draft.therapist_id", x.Draft.TherapistID); err != nil {
@@ -167,11 +167,11 @@ func (s *Server) authorizeTherapist(ctx context.Context, q querier, p *principal
 			return err
 		}
 		if x.TherapistID != "" && x.TherapistID != actor.ID {
-			return forbiddenf("a therapist may not reassign a patient (ask a supervisor or an admin)")
+			return forbiddenm("store.err.push.no_reassign")
 		}
 		return nil
 	}
-	return forbiddenf("a therapist may not push %s", op.OpType())
+	return forbiddenm("store.err.push.therapist_ops", "Op", op.OpType())
 }
 
 // newIDs refuses an op whose new record's id is already taken, whoever's
@@ -222,10 +222,10 @@ func newIDs(ctx context.Context, q querier, actor store.Actor, o store.Op) error
 // clock of the server and the device of the token.
 func (s *Server) authorizeAudit(ctx context.Context, q querier, p *principal, op store.Op, a store.RecordAccessOp) error {
 	if a.Entry.ActorID != p.actor.ID {
-		return forbiddenf("entry.actor_id must be your own id")
+		return forbiddenm("store.err.push.own_id", "Field", "entry.actor_id")
 	}
 	if !mayRead(ctx, q, p.actor, a.Entry.PatientID) {
-		return forbiddenf("patient %s is not yours to read", a.Entry.PatientID)
+		return forbiddenm("store.err.push.not_yours_to_read", "ID", a.Entry.PatientID)
 	}
 	if ptr, ok := op.(*store.RecordAccessOp); ok {
 		ptr.Entry.At = s.now().UTC().Truncate(time.Millisecond)
@@ -266,7 +266,7 @@ func ownEnrollment(ctx context.Context, q querier, actor store.Actor, id, patien
 	var pid, therapist string
 	err := q.QueryRowContext(ctx, "SELECT patient_id, therapist_id FROM enrollments WHERE id = ?", id).Scan(&pid, &therapist)
 	if err != nil || therapist != actor.ID || (patientID != "" && pid != patientID) {
-		return forbiddenf("enrollment %s does not exist or is not assigned to you", id)
+		return forbiddenm("store.err.push.enrollment_not_yours", "ID", id)
 	}
 	return nil
 }
@@ -277,14 +277,14 @@ func teamEnrollment(ctx context.Context, q querier, actor store.Actor, id, patie
 	var pid, team string
 	err := q.QueryRowContext(ctx, "SELECT e.patient_id, t.team FROM enrollments e JOIN therapists t ON t.id = e.therapist_id WHERE e.id = ?", id).Scan(&pid, &team)
 	if err != nil || team == "" || team != actor.Team || pid != patientID {
-		return forbiddenf("enrollment %s does not exist or is not in your team", id)
+		return forbiddenm("store.err.push.enrollment_not_team", "ID", id)
 	}
 	return nil
 }
 
 func selfID(field, id string, actor store.Actor) error {
 	if id != actor.ID {
-		return forbiddenf("%s must be your own id", field)
+		return forbiddenm("store.err.push.own_id", "Field", field)
 	}
 	return nil
 }
@@ -296,7 +296,7 @@ func ownSubmission(ctx context.Context, q querier, actor store.Actor, id, patien
 	err := q.QueryRowContext(ctx, `SELECT s.patient_id, e.therapist_id FROM submissions s JOIN enrollments e ON e.id = s.enrollment_id
 		WHERE s.id = ?`, id).Scan(&pid, &therapist)
 	if err != nil || therapist != actor.ID || pid != patientID {
-		return forbiddenf("submission %s does not exist or is not on an enrollment assigned to you", id)
+		return forbiddenm("store.err.push.submission_not_yours", "ID", id)
 	}
 	return nil
 }
@@ -310,10 +310,10 @@ func ownIncoming(ctx context.Context, q querier, actor store.Actor, id string) e
 	err := q.QueryRowContext(ctx, `SELECT m.direction, e.therapist_id FROM messages m JOIN enrollments e ON e.id = m.enrollment_id
 		WHERE m.id = ?`, id).Scan(&direction, &therapist)
 	if err != nil || therapist != actor.ID {
-		return forbiddenf("message %s does not exist or is not on an enrollment assigned to you", id)
+		return forbiddenm("store.err.push.message_not_yours", "ID", id)
 	}
 	if direction != store.DirectionIn {
-		return forbiddenf("message %s is not from the patient: a therapist marks only the patient's messages read", id)
+		return forbiddenm("store.err.push.message_not_patients", "ID", id)
 	}
 	return nil
 }
@@ -327,7 +327,7 @@ func sameParent(ctx context.Context, q querier, rec, field, id, query, want stri
 	}
 	var parent string
 	if err := q.QueryRowContext(ctx, query, id).Scan(&parent); err != nil || parent != want {
-		return forbiddenf("%s.%s: %s does not exist or does not belong with this %s", rec, field, id, rec)
+		return forbiddenm("store.err.push.not_belong", "Record", rec, "Field", field, "ID", id)
 	}
 	return nil
 }
@@ -347,7 +347,7 @@ func riskSource(ctx context.Context, q querier, a store.RiskAck) error {
 		a.SourceID).Scan(&pid, &eid, &status)
 	finished := status == store.EnrollmentCompleted || status == store.EnrollmentDiscontinued
 	if err != nil || pid != a.PatientID || (eid != a.EnrollmentID && !finished) {
-		return forbiddenf("risk_ack.source_id: %s does not exist or does not belong with this risk_ack", a.SourceID)
+		return forbiddenm("store.err.push.not_belong", "Record", "risk_ack", "Field", "source_id", "ID", a.SourceID)
 	}
 	return nil
 }
@@ -362,7 +362,7 @@ func goAheadScreening(ctx context.Context, q querier, g store.GoAhead) error {
 	var pid, eid string
 	err := q.QueryRowContext(ctx, "SELECT patient_id, enrollment_id FROM submissions WHERE id = ?", g.SubmissionID).Scan(&pid, &eid)
 	if err != nil || pid != g.PatientID || eid != g.EnrollmentID {
-		return forbiddenf("go_ahead.submission_id: %s does not exist or does not belong with this go_ahead", g.SubmissionID)
+		return forbiddenm("store.err.push.not_belong", "Record", "go_ahead", "Field", "submission_id", "ID", g.SubmissionID)
 	}
 	return nil
 }
@@ -379,7 +379,7 @@ func ownDraft(ctx context.Context, q querier, actor store.Actor, id string, must
 		return nil
 	}
 	if err != nil || owner != actor.ID || (len(patientID) > 0 && pid != patientID[0]) {
-		return forbiddenf("draft %s does not exist or is not yours", id)
+		return forbiddenm("store.err.push.draft_not_yours", "ID", id)
 	}
 	return nil
 }

@@ -110,7 +110,7 @@ func (s *Server) handlePatientLeave(w http.ResponseWriter, r *http.Request, p *p
 func authorizeGroupOp(ctx context.Context, q querier, actor store.Actor, o store.Op) (error, bool) {
 	self := func(field, id string) error {
 		if id != actor.ID {
-			return forbiddenf("%s must be your own id", field)
+			return forbiddenm("store.err.push.own_id", "Field", field)
 		}
 		return nil
 	}
@@ -119,7 +119,7 @@ func authorizeGroupOp(ctx context.Context, q querier, actor store.Actor, o store
 	case store.CreateCohortOp, store.CreatePeerGroupOp, store.RemoveCohortMemberOp, store.AdvanceCohortOp:
 	case store.AddCohortMemberOp:
 		if actor.Role == store.RoleTherapist && !mayRead(ctx, q, actor, x.Member.PatientID) {
-			err = forbiddenf("patient %s is not assigned to you", x.Member.PatientID)
+			err = forbiddenm("store.err.push.patient_not_yours", "ID", x.Member.PatientID)
 		}
 	case store.SendGroupMessageOp:
 		err = self("message.therapist_id", x.Message.TherapistID)
@@ -131,7 +131,7 @@ func authorizeGroupOp(ctx context.Context, q querier, actor store.Actor, o store
 		return nil, false
 	}
 	if err == nil && actor.Role == store.RoleSupervisor {
-		err = forbiddenf("a supervisor reads groups and moderates none (not %s)", o.OpType())
+		err = forbiddenm("store.err.push.supervisor_groups", "Op", o.OpType())
 	}
 	return err, true
 }

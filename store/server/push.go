@@ -299,9 +299,10 @@ func (s *Server) pushOne(ctx context.Context, p *principal, o decodedOp, prior *
 	}, prior)
 	var he *httpError
 	res.Error = errText(err)
+	res.Msg = errorMsg(err)
 	switch {
 	case err == nil && status == api.StatusApplied:
-		res.Status, res.Error = status, ""
+		res.Status, res.Error, res.Msg = status, "", nil
 		return res
 	case err == nil:
 		// Seen before: the first answer again.

@@ -25,6 +25,7 @@ import (
 	"sync"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/store"
 	"polku/store/api"
 )
@@ -241,22 +242,71 @@ func forbiddenf(format string, args ...any) error {
 	return &httpError{status: http.StatusForbidden, code: api.CodeForbidden, msg: fmt.Sprintf(format, args...)}
 }
 
+// msgHTTPError is an httpError whose text is a sentence of the store
+// catalogs, with that sentence as a message, which the answer carries
+// beside the text (api.ErrorDetail.Msg, api.PushResult.Msg).
+type msgHTTPError struct {
+	*httpError
+	m i18n.Message
+}
+
+func (e *msgHTTPError) Unwrap() error { return e.httpError }
+
+// Message is the error's sentence as a message.
+func (e *msgHTTPError) Message() i18n.Message { return e.m }
+
+// english renders the server's own messages in English, for the text of
+// an answer (and the log).
+var english = sync.OnceValue(func() *i18n.Printer { return i18n.New(i18n.EN) })
+
+// forbiddenm is forbiddenf told as a message of the store catalogs (id,
+// with name/value arguments).
+func forbiddenm(id string, kv ...any) error {
+	m := i18n.Msg(id, kv...)
+	return &msgHTTPError{&httpError{status: http.StatusForbidden, code: api.CodeForbidden, msg: store.RenderMessage(english(), m)}, m}
+}
+
 // storeError maps a store error to a status and code.
 func storeError(err error) error {
+	var me *msgHTTPError
 	var he *httpError
 	switch {
+	case errors.As(err, &me):
+		return me
 	case errors.As(err, &he):
 		return he
 	case errors.Is(err, store.ErrInvalid):
-		return &httpError{http.StatusBadRequest, api.CodeBadRequest, err.Error()}
+		he = &httpError{http.StatusBadRequest, api.CodeBadRequest, err.Error()}
 	case errors.Is(err, store.ErrForbidden):
-		return &httpError{http.StatusForbidden, api.CodeForbidden, err.Error()}
+		he = &httpError{http.StatusForbidden, api.CodeForbidden, err.Error()}
 	case errors.Is(err, store.ErrNotFound):
-		return &httpError{http.StatusNotFound, api.CodeNotFound, err.Error()}
+		he = &httpError{http.StatusNotFound, api.CodeNotFound, err.Error()}
 	case errors.Is(err, store.ErrConflict):
-		return &httpError{http.StatusConflict, api.CodeConflict, err.Error()}
+		he = &httpError{http.StatusConflict, api.CodeConflict, err.Error()}
+	default:
+		return err
 	}
-	return err
+	var me2 interface {
+		error
+		Message() i18n.Message
+	}
+	if errors.As(err, &me2) && me2.Error() == err.Error() {
+		return &msgHTTPError{he, me2.Message()}
+	}
+	return he
+}
+
+// errorMsg is the message of err as JSON when err is a store error that
+// is its message, with no wrapper's words (nil otherwise).
+func errorMsg(err error) json.RawMessage {
+	var me interface {
+		error
+		Message() i18n.Message
+	}
+	if err == nil || !errors.As(err, &me) || me.Error() != err.Error() {
+		return nil
+	}
+	return store.MessageJSON(me.Message())
 }
 
 // reqLog collects what the access log line says about a request. Handlers
@@ -380,7 +430,12 @@ func (s *Server) finish(w *statusWriter, r *http.Request, rl *reqLog, p *princip
 		}
 		rl.add("code", he.code)
 		if w.status == 0 {
-			writeJSON(w, he.status, api.ErrorBody{Error: api.ErrorDetail{Code: he.code, Message: he.msg}})
+			var me *msgHTTPError
+			var msg json.RawMessage
+			if errors.As(err, &me) {
+				msg = store.MessageJSON(me.m)
+			}
+			writeJSON(w, he.status, api.ErrorBody{Error: api.ErrorDetail{Code: he.code, Message: he.msg, Msg: msg}})
 		}
 	}
 	took := time.Since(start)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/internal/textsafe"
 	"polku/store"
 	"polku/store/api"
@@ -249,7 +250,7 @@ func createToken(ctx context.Context, db *store.DB, kind, subjectID, subject, ro
 		expires = now.Add(o.Lifetimes.of(kind, role))
 	}
 	if !expires.After(now) {
-		return "", TokenInfo{}, fmt.Errorf("the token would expire at %s, before it is made: %w", expires.Format(stampLayout), store.ErrInvalid)
+		return "", TokenInfo{}, store.NewError(store.ErrInvalid, i18n.Msg("store.err.token_expired_before", "At", expires.Format(stampLayout)))
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {

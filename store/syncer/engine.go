@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/store"
 	"polku/store/api"
 	"polku/store/client"
@@ -83,6 +84,16 @@ type Report struct {
 	KeptAside  int      `json:"kept_aside,omitempty"` // records the restored server no longer has, kept in the outbox
 	Epoch      string   `json:"epoch"`
 	Refused    []string `json:"refused,omitempty"` // errors of the ops refused in this round
+	// RefusedMsgs are the errors of Refused as messages, one for each
+	// (an empty one where the server sent only the text).
+	RefusedMsgs []i18n.Message `json:"-"`
+}
+
+// refused adds the error of a refused op.
+func (rep *Report) refused(r api.PushResult) {
+	m, _ := store.MessageFromJSON(r.Msg)
+	rep.Refused = append(rep.Refused, r.Error)
+	rep.RefusedMsgs = append(rep.RefusedMsgs, m)
 }
 
 // New makes an engine.
@@ -570,10 +581,10 @@ func (e *Engine) record(ctx context.Context, results []api.PushResult, rep *Repo
 			rep.Duplicates++
 		case api.StatusConflict:
 			rep.Conflicts++
-			rep.Refused = append(rep.Refused, r.Error)
+			rep.refused(r)
 		case api.StatusRejected:
 			rep.Rejected++
-			rep.Refused = append(rep.Refused, r.Error)
+			rep.refused(r)
 		}
 	}
 	return nil

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"polku/internal/i18n"
 	"polku/store"
 	"polku/store/api"
 )
@@ -192,7 +193,7 @@ func Discard(ctx context.Context, db *store.DB, key string) error {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("no refused op with key %q in the outbox: %w", key, store.ErrNotFound)
+		return store.NewError(store.ErrNotFound, i18n.Msg("store.err.no_outbox_op", "Key", fmt.Sprintf("%q", key)))
 	}
 	return nil
 }
@@ -204,7 +205,7 @@ func Retry(ctx context.Context, db *store.DB, key string) error {
 	var typ, body string
 	err := db.Reader().QueryRowContext(ctx, "SELECT op_type, body FROM outbox WHERE key = ? AND state IN ('conflict', 'rejected')", key).Scan(&typ, &body)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("no refused op with key %q in the outbox: %w", key, store.ErrNotFound)
+		return store.NewError(store.ErrNotFound, i18n.Msg("store.err.no_outbox_op", "Key", fmt.Sprintf("%q", key)))
 	}
 	if err != nil {
 		return err

@@ -1,0 +1,49 @@
+package client_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"polku/internal/i18n"
+	"polku/store"
+	"polku/store/api"
+	"polku/store/client"
+)
+
+// A server's error with its message (error.msg) is said in the reader's
+// language; an older server's, with the English text only, stays as it
+// was.
+func TestErrorMessageFromTheServer(t *testing.T) {
+	m := i18n.Msg("store.err.not_found", "What", i18n.Msg("store.err.record.patient"), "ID", `"nope"`)
+	en := store.RenderMessage(i18n.New(i18n.EN), m)
+	for _, withMsg := range []bool{true, false} {
+		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body := api.ErrorBody{Error: api.ErrorDetail{Code: api.CodeNotFound, Message: en}}
+			if withMsg {
+				body.Error.Msg = store.MessageJSON(m)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			json.NewEncoder(w).Encode(body)
+		}))
+		c, _ := client.New(s.URL, "polku_x", client.Options{})
+		_, err := c.Me(context.Background())
+		s.Close()
+		var ce *client.Error
+		if !errors.As(err, &ce) || ce.Message != en {
+			t.Fatalf("error %v", err)
+		}
+		fi, ok := ce.Localize(i18n.New(i18n.FI))
+		switch {
+		case withMsg && (!ok || fi != `palvelin: potilas "nope": ei löytynyt (404 not_found)`):
+			t.Errorf("with a message: %q %v", fi, ok)
+		case !withMsg && (ok || !strings.Contains(fi, en)):
+			t.Errorf("an older server's error: %q %v", fi, ok)
+		}
+	}
+}

@@ -1,0 +1,34 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"polku/internal/i18n"
+	"polku/store"
+)
+
+// A store error becomes an answer with its message beside its text; a
+// wrapped one (whose text has words the message has not) and a plain
+// error carry none; the server's own refusals carry theirs.
+func TestStoreErrorCarriesItsMessage(t *testing.T) {
+	m := i18n.Msg("store.err.not_found", "What", i18n.Msg("store.err.record.patient"), "ID", `"p"`)
+	err := store.NewError(store.ErrNotFound, m)
+	var me *msgHTTPError
+	if !errors.As(storeError(err), &me) || me.m.ID != m.ID || me.msg != err.Error() || errorMsg(err) == nil {
+		t.Errorf("a store error: %#v", storeError(err))
+	}
+	wrapped := fmt.Errorf("reading: %w", err)
+	if errors.As(storeError(wrapped), &me) || errorMsg(wrapped) != nil {
+		t.Errorf("a wrapped store error keeps a message: %v", storeError(wrapped))
+	}
+	if errors.As(storeError(errors.New("x")), &me) {
+		t.Error("a plain error has a message")
+	}
+	f := forbiddenm("store.err.push.own_id", "Field", "id")
+	var he *httpError
+	if !errors.As(f, &he) || he.msg != "id must be your own id" || errorMsg(f) == nil {
+		t.Errorf("forbiddenm: %#v", f)
+	}
+}
