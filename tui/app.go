@@ -276,7 +276,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) setStatus(text string, err error) {
 	m.status, m.statusErr, m.statusAt = text, err != nil, m.c.Now()
 	if err != nil {
-		m.status = err.Error()
+		m.status = m.c.Err(err)
 	}
 }
 

@@ -314,6 +314,11 @@ func englishWords(t *testing.T, lang string, data map[string]bool) map[string]bo
 			own[w] = true
 		}
 	}
+	// Key names are the keyboard's, not words of a language (the help
+	// says "pgdn/ctrl+f/space" in every language).
+	for _, k := range []string{"space", "enter", "tab", "esc", "home", "end", "pgup", "pgdn", "ctrl", "shift", "alt", "backspace", "delete"} {
+		own[k] = true
+	}
 	out := map[string]bool{}
 	add := func(w string) {
 		if !own[w] && !data[w] {

@@ -1,9 +1,12 @@
 package common
 
 import (
+	"errors"
 	"time"
 
 	"polku/internal/i18n"
+	"polku/store"
+	"polku/store/client"
 )
 
 // The helpers below are the workbench's language: every page and component
@@ -101,4 +104,24 @@ func (c *Common) StartBadge(date string) string {
 // "3 working days", "3 arkipäivää".
 func (c *Common) WorkingDays(from, to time.Time) string {
 	return WorkingDaysIn(c.Printer(), from, to, c.loc())
+}
+
+// Err is an error's text in the screen's language: a store error's
+// sentence rendered from its message (a wrapper's own words stay), a
+// server's refusal from the message it sent; any other error as it says
+// itself.
+func (c *Common) Err(err error) string {
+	if err == nil {
+		return ""
+	}
+	if s, ok := store.LocalizeError(c.Printer(), err); ok {
+		return s
+	}
+	var ce *client.Error
+	if errors.As(err, &ce) {
+		if s, ok := ce.Localize(c.Printer()); ok {
+			return s
+		}
+	}
+	return err.Error()
 }

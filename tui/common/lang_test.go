@@ -1,10 +1,16 @@
 package common
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"polku/internal/i18n"
+	"polku/store"
 )
 
 func TestHelpersSpeakTheTherapistsLanguage(t *testing.T) {
@@ -49,5 +55,31 @@ func TestHelpersSpeakTheTherapistsLanguage(t *testing.T) {
 	}
 	if got := (&Common{Clock: func() time.Time { return now }, Loc: hel}).T("tui.starts.today"); got != "starts today" {
 		t.Errorf("a Common without a printer speaks English: %q", got)
+	}
+}
+
+// TestErrSpeaksTheTherapistsLanguage: an error the store returns is shown
+// in the screen's language, also inside the words a page wrapped it in.
+func TestErrSpeaksTheTherapistsLanguage(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"), store.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.Therapist(ctx, "nobody")
+	if err == nil {
+		t.Fatal("no error for a therapist that is not there")
+	}
+	wrapped := fmt.Errorf("open: %w", err)
+	for lang, want := range map[string]string{"fi": "ei löytynyt", "sv": "hittades inte", "en": err.Error()} {
+		c := &Common{Tr: i18n.New(lang)}
+		got := c.Err(wrapped)
+		if !strings.Contains(got, want) || (lang != "en" && strings.Contains(got, err.Error())) {
+			t.Errorf("%s: %q, want it to say %q and not %q", lang, got, want, err.Error())
+		}
+	}
+	if got := (&Common{Tr: i18n.New("fi")}).Err(errors.New("plain")); got != "plain" {
+		t.Errorf("an error without a message: %q", got)
 	}
 }

@@ -187,7 +187,7 @@ func (d *Dialog) SetWidth(w int) {
 // Refused shows why the step was refused; what was typed is kept.
 func (d *Dialog) Refused(err error) {
 	d.saving = false
-	d.problem = d.c.T("tui.course.not_done", "Err", sanitize.Line(err.Error()))
+	d.problem = d.c.T("tui.course.not_done", "Err", sanitize.Line(d.c.Err(err)))
 }
 
 // Reloaded takes the enrollment as reloaded after a conflict and says

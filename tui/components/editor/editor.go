@@ -516,7 +516,7 @@ func (e *Editor) View() string {
 	case e.sendErr != nil:
 		state = st.Risk.Render(e.say("state_failed"))
 	case e.saveErr != nil:
-		state = st.Risk.Render(e.c.T("tui.editor.draft_not_saved") + ": " + e.saveErr.Error())
+		state = st.Risk.Render(e.c.T("tui.editor.draft_not_saved") + ": " + e.c.Err(e.saveErr))
 	case e.saving:
 		state = st.Faint.Render(e.c.T("tui.editor.state_saving"))
 	case e.ta.Value() != e.saved:
@@ -537,9 +537,9 @@ func (e *Editor) View() string {
 	case e.notice != "":
 		bottom = st.Warn.Render(e.notice)
 	case e.sendErr != nil && e.Dirty():
-		bottom = st.Risk.Render(e.say("failed_kept_here", "Err", e.sendErr.Error()))
+		bottom = st.Risk.Render(e.say("failed_kept_here", "Err", e.c.Err(e.sendErr)))
 	case e.sendErr != nil:
-		bottom = st.Risk.Render(e.say("failed_kept_draft", "Err", e.sendErr.Error()))
+		bottom = st.Risk.Render(e.say("failed_kept_draft", "Err", e.c.Err(e.sendErr)))
 	case e.ta.Focused():
 		bottom = st.Faint.Render(e.say("hint", "Templates", templateHelp(len(e.templates()))))
 	case e.ta.Value() == "":

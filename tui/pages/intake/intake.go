@@ -599,9 +599,9 @@ func (p *Page) onDecided(msg decidedMsg) tea.Cmd {
 		var de *store.DecidedError
 		if errors.As(msg.err, &de) || store.IsConflict(msg.err) {
 			p.mode, p.edit, p.problem = modeList, editNone, ""
-			return tea.Batch(common.Error(errors.New(sanitize.Line(msg.err.Error()))), p.load())
+			return tea.Batch(common.Error(errors.New(sanitize.Line(p.c.Err(msg.err)))), p.load())
 		}
-		p.problem = sanitize.Line(msg.err.Error())
+		p.problem = sanitize.Line(p.c.Err(msg.err))
 		return nil
 	}
 	p.mode, p.edit, p.problem = modeList, editNone, ""

@@ -281,7 +281,7 @@ func (p *Page) View() string {
 		b.WriteString(st.Subtle.Render(p.c.T("pages.moderation.loading")))
 		return common.Fit(b.String(), p.width, p.height)
 	case p.err != nil:
-		b.WriteString(st.Risk.Render(p.c.T("pages.moderation.error.load") + ": " + p.err.Error()))
+		b.WriteString(st.Risk.Render(p.c.T("pages.moderation.error.load") + ": " + p.c.Err(p.err)))
 		return common.Fit(b.String(), p.width, p.height)
 	case len(p.posts) == 0:
 		b.WriteString(st.Subtle.Render(p.c.T("pages.moderation.none")))

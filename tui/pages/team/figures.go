@@ -101,7 +101,7 @@ func (p *Page) figuresView() string {
 	if p.figures == nil {
 		msg := p.c.T("pages.team.figures.loading")
 		if p.figErr != nil {
-			msg = st.Risk.Render(p.c.T("pages.team.error.figures") + ": " + p.figErr.Error())
+			msg = st.Risk.Render(p.c.T("pages.team.error.figures") + ": " + p.c.Err(p.figErr))
 		}
 		return common.Fit(msg, p.width, p.high)
 	}

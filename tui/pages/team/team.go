@@ -204,7 +204,7 @@ func (p *Page) View() string {
 	if p.view == nil {
 		msg := p.c.T("pages.team.loading", "Team", sanitize.Line(p.team))
 		if p.err != nil {
-			msg = st.Risk.Render(p.c.T("pages.team.error.team") + ": " + p.err.Error())
+			msg = st.Risk.Render(p.c.T("pages.team.error.team") + ": " + p.c.Err(p.err))
 		}
 		return common.Fit(msg, p.width, p.high)
 	}

@@ -20,7 +20,7 @@ func (p *Page) View() string {
 	if p.rec == nil {
 		msg := p.c.T("pages.workspace.opening", "Name", p.name)
 		if p.err != nil {
-			msg = st.Risk.Render(p.c.T("pages.workspace.error.open") + ": " + p.err.Error())
+			msg = st.Risk.Render(p.c.T("pages.workspace.error.open") + ": " + p.c.Err(p.err))
 		}
 		return common.Fit(msg, p.width, p.high)
 	}
