@@ -138,22 +138,46 @@ func (s *storedRecords) next(kind recordKind) error {
 	return nil
 }
 
+// query and queryRow run a fixed query with its statement kept prepared
+// (tx.stmt), for the checks an import runs per record.
+func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(t.ctx, args...)
+}
+
+func (t *tx) queryRow(query string, args ...any) *sql.Row {
+	st, err := t.stmt(query)
+	if err != nil {
+		return t.tx.QueryRowContext(t.ctx, query, args...) // fails the same way
+	}
+	return st.QueryRowContext(t.ctx, args...)
+}
+
 // deferredIndexes are the secondary indexes that no check of an import
 // reads (the checks look records up by id, feedback by submission,
-// enrollments by patient, events, messages and feedback by enrollment):
-// an import into a store that holds next to nothing builds them once, at
-// the end, instead of entry by entry. Unique indexes always stay: they
-// are checks themselves.
+// enrollments by patient, events, messages and feedback by enrollment;
+// a risk scan is written by its key): an import into a store that holds
+// next to nothing builds them once, at the end, instead of entry by entry.
+// Unique indexes always stay: they are checks themselves.
 var deferredIndexes = []string{
 	"changes_patient",
 	"submissions_enrollment", "submissions_patient",
 	"feedback_patient", "feedback_therapist",
 	"measures_enrollment", "measures_patient",
 	"diary_enrollment", "diary_patient",
-	"messages_patient", "notes_patient", "risk_acks_patient", "go_aheads_patient",
+	"messages_patient", "notes_patient", "risk_acks_patient", "risk_acks_enrollment",
+	"go_aheads_patient", "go_aheads_enrollment",
 	"time_spent_patient", "summaries_patient", "enrollment_events_patient",
-	"referrals_patient", "notifications_patient", "referral_assessments_patient",
+	"referrals_patient", "referrals_status", "referrals_intake",
+	"notifications_patient", "referral_assessments_patient",
 	"enrollments_therapist",
+	// risk_scans: their period index took one random insert (and, in a
+	// statement of many rows, a statement-journal page) per text
+	"risk_scans_period", "risk_scans_hits",
+	"audit_patient", "audit_actor",
 }
 
 // deferIndexesBelow is the size of the change log under which an import
@@ -162,12 +186,13 @@ var deferredIndexes = []string{
 const deferIndexesBelow = 50_000
 
 // smallStore says whether the store is small enough for an import to
-// defer its indexes (deferIndexesBelow).
-func smallStore(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}) (bool, error) {
+// defer its indexes (deferIndexesBelow). It is decided once, before the
+// import's transaction begins (sortInFiles must be set before it): a
+// write that lands in between changes only what the import costs, not
+// what it does, since the indexes are built again either way.
+func (db *DB) smallStore(ctx context.Context) (bool, error) {
 	var seq sql.NullInt64
-	if err := q.QueryRowContext(ctx, "SELECT MAX(seq) FROM changes").Scan(&seq); err != nil {
+	if err := db.w.QueryRowContext(ctx, "SELECT MAX(seq) FROM changes").Scan(&seq); err != nil {
 		return false, err
 	}
 	return seq.Int64 < deferIndexesBelow, nil
@@ -181,10 +206,6 @@ func smallStore(ctx context.Context, q interface {
 // cannot change inside a transaction: it is set on the write connection
 // before the import's begins, and set back after.
 func (db *DB) sortInFiles(ctx context.Context) (restore func(), err error) {
-	small, err := smallStore(ctx, db.w)
-	if err != nil || !small {
-		return func() {}, err
-	}
 	// The page cache's size too, which restoreIndexes changes inside the
 	// transaction, is set back here should the transaction have ended
 	// before it could.
@@ -203,14 +224,10 @@ func (db *DB) sortInFiles(ctx context.Context) (restore func(), err error) {
 }
 
 // deferIndexes drops the deferred indexes inside the import's transaction
-// when the store is nearly empty and returns the statements that make
-// them again (nil when it dropped none). A rollback brings them back (a
-// dry run's among others: it builds none).
+// (of a store that was nearly empty: smallStore) and returns the
+// statements that make them again (nil when it dropped none). A rollback
+// brings them back (a dry run's among others: it builds none).
 func (t *tx) deferIndexes() ([]string, error) {
-	small, err := smallStore(t.ctx, t.tx)
-	if err != nil || !small {
-		return nil, err
-	}
 	var again []string
 	for _, name := range deferredIndexes {
 		var create string
