@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -950,10 +949,6 @@ func (im *importer) instrument(id string, version int) (*programs.Instrument, er
 func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun, chunked bool, each func(im *importer, yield func(line int, rec any, err error) bool) error) (ImportSummary, error) {
 	var sum ImportSummary
 	var errs ImportErrors
-	// The import's own memory is small and short-lived (lines in flight,
-	// bounded caches) beside SQLite's page cache: the collector runs a
-	// third as often.
-	defer debug.SetGCPercent(debug.SetGCPercent(300))
 	small, err := db.smallStore(ctx)
 	if err != nil {
 		return sum, err
