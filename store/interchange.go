@@ -675,8 +675,8 @@ type importer struct {
 	pat cache[struct{}]
 	// enrollments: of each only what the checks of an import read (id,
 	// patient, program version, status), so that a store's every
-	// enrollment fits (some 45 MB at 100,000)
-	enr cache[*Enrollment]
+	// enrollment fits (some 17 MB at 100,000)
+	enr cache[enrollmentRef]
 	// records of this import that later lines refer to, so that checking
 	// a feedback or an acknowledgement of a patient just imported (the
 	// demo writes patient by patient) needs no query
@@ -705,6 +705,7 @@ type importer struct {
 	lineDirty  bool
 	// feedback: the record being checked is a feedback
 	feedback bool
+	strs     map[string]string // intern
 }
 
 // importCache is how many records of a kind an import keeps at hand in
@@ -745,9 +746,23 @@ func (c *cache[T]) put(id string, x T) {
 	c.cur[id] = x
 }
 
-// enrollmentRef is what the checks of an import read of an enrollment.
-func enrollmentRef(e *Enrollment) *Enrollment {
-	return &Enrollment{ID: e.ID, PatientID: e.PatientID, ProgramVersionID: e.ProgramVersionID, Status: e.Status}
+// enrollmentRef is what the checks of an import read of an enrollment
+// (the program version and the status are one of few values, kept once).
+type enrollmentRef struct{ patient, program, status string }
+
+func (im *importer) enrollmentRef(e *Enrollment) enrollmentRef {
+	return enrollmentRef{patient: e.PatientID, program: im.intern(e.ProgramVersionID), status: im.intern(e.Status)}
+}
+
+// intern keeps one copy of each program version id and status.
+func (im *importer) intern(s string) string {
+	if x, ok := im.strs[s]; ok {
+		return x
+	}
+	if len(im.strs) < 1024 {
+		im.strs[s] = s
+	}
+	return s
 }
 
 func (im *importer) patient(id string) (*Patient, error) {
@@ -772,12 +787,11 @@ func (im *importer) therapist(id string) (*Therapist, error) {
 }
 func (im *importer) enrollment(id string) (*Enrollment, error) {
 	if x, ok := im.enr.get(id); ok {
-		return x, nil
+		return &Enrollment{ID: id, PatientID: x.patient, ProgramVersionID: x.program, Status: x.status}, nil
 	}
 	x, err := im.base.enrollment(id)
 	if err == nil {
-		x = enrollmentRef(x)
-		im.enr.put(id, x)
+		im.enr.put(id, im.enrollmentRef(x))
 	}
 	return x, err
 }
@@ -963,7 +977,7 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun, chunked bo
 	err = db.write(ctx, actor, ImportProgramsOp{}, func(t *tx) error {
 		im := &importer{t: t, db: db, base: txRefs{t}, programs: map[string]*programs.Program{},
 			instr: map[string]*programs.Instrument{}, ther: newCache[*Therapist](importCache), pat: newCache[struct{}](enrollCache),
-			enr: newCache[*Enrollment](enrollCache), subs: newCache[*Submission](2 * importCache), msgs: newCache[*Message](importCache),
+			enr: newCache[enrollmentRef](enrollCache), strs: map[string]string{}, subs: newCache[*Submission](2 * importCache), msgs: newCache[*Message](importCache),
 			meas: newCache[*MeasureResponse](importCache), heads: newCache[string](2 * importCache), alias: map[string]string{}, refused: map[string]bool{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
 		if chunked {
 			known, err := t.loadChunks()
@@ -1498,7 +1512,7 @@ func (im *importer) check(rec any) error {
 		if err := checkEnrollment(im, r); err != nil {
 			return err
 		}
-		im.enr.put(r.ID, enrollmentRef(r))
+		im.enr.put(r.ID, im.enrollmentRef(r))
 	case *Submission:
 		if err := checkSubmission(im, r); err != nil {
 			return err

@@ -105,14 +105,8 @@ func dsn(path string, readOnly, scratch bool) string {
 	} else {
 		q.Set("_txlock", "immediate")
 		// 64 MiB of page cache for the one writer (the default is 2 MiB):
-		// big writes stay in memory until commit instead of spilling. A
-		// new store being filled (Scratch) gets twice that, so that fewer
-		// pages are written out before they are full.
-		if scratch {
-			q.Add("_pragma", "cache_size(-131072)")
-		} else {
-			q.Add("_pragma", "cache_size(-65536)")
-		}
+		// big writes stay in memory until commit instead of spilling.
+		q.Add("_pragma", "cache_size(-65536)")
 		// Statement journals in memory, not in temp files: every insert
 		// inside a big transaction would otherwise write one.
 		q.Add("_pragma", "temp_store(MEMORY)")
