@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -963,6 +964,13 @@ func (im *importer) instrument(id string, version int) (*programs.Instrument, er
 func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun, chunked bool, each func(im *importer, yield func(line int, rec any, err error) bool) error) (ImportSummary, error) {
 	var sum ImportSummary
 	var errs ImportErrors
+	// The collector runs as it would (GOGC), or more often once the Go
+	// heap nears importHeap: the caches of a 100k import and the garbage
+	// of decoding would otherwise take the memory twice over.
+	if limit := debug.SetMemoryLimit(-1); limit > importHeap {
+		debug.SetMemoryLimit(importHeap)
+		defer debug.SetMemoryLimit(limit)
+	}
 	small, err := db.smallStore(ctx)
 	if err != nil {
 		return sum, err
@@ -1161,6 +1169,10 @@ func LitestreamReplicates(path string) bool {
 	st, err := os.Stat(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"-litestream"))
 	return err == nil && st.IsDir()
 }
+
+// importHeap is the Go heap (SQLite's page cache is not in it) from which
+// the collector runs more often than GOGC makes it during an import.
+const importHeap = 160 << 20
 
 // bigImport is the size from which an import checkpoints the log after it.
 const bigImport = 10_000
