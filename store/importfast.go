@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -14,7 +13,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // storedRecords answers whether an interchange line is exactly a record
@@ -138,22 +136,46 @@ func (s *storedRecords) next(kind recordKind) error {
 	return nil
 }
 
+// query and queryRow run a fixed query with its statement kept prepared
+// (tx.stmt), for the checks an import runs per record.
+func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(t.ctx, args...)
+}
+
+func (t *tx) queryRow(query string, args ...any) *sql.Row {
+	st, err := t.stmt(query)
+	if err != nil {
+		return t.tx.QueryRowContext(t.ctx, query, args...) // fails the same way
+	}
+	return st.QueryRowContext(t.ctx, args...)
+}
+
 // deferredIndexes are the secondary indexes that no check of an import
 // reads (the checks look records up by id, feedback by submission,
-// enrollments by patient, events, messages and feedback by enrollment):
-// an import into a store that holds next to nothing builds them once, at
-// the end, instead of entry by entry. Unique indexes always stay: they
-// are checks themselves.
+// enrollments by patient, events, messages and feedback by enrollment;
+// a risk scan is written by its key): an import into a store that holds
+// next to nothing builds them once, at the end, instead of entry by entry.
+// Unique indexes always stay: they are checks themselves.
 var deferredIndexes = []string{
 	"changes_patient",
 	"submissions_enrollment", "submissions_patient",
 	"feedback_patient", "feedback_therapist",
 	"measures_enrollment", "measures_patient",
 	"diary_enrollment", "diary_patient",
-	"messages_patient", "notes_patient", "risk_acks_patient", "go_aheads_patient",
+	"messages_patient", "notes_patient", "risk_acks_patient", "risk_acks_enrollment",
+	"go_aheads_patient", "go_aheads_enrollment",
 	"time_spent_patient", "summaries_patient", "enrollment_events_patient",
-	"referrals_patient", "notifications_patient", "referral_assessments_patient",
+	"referrals_patient", "referrals_status", "referrals_intake",
+	"notifications_patient", "referral_assessments_patient",
 	"enrollments_therapist",
+	// risk_scans: their period index took one random insert (and, in a
+	// statement of many rows, a statement-journal page) per text
+	"risk_scans_period", "risk_scans_hits",
+	"audit_patient", "audit_actor",
 }
 
 // deferIndexesBelow is the size of the change log under which an import
@@ -162,12 +184,13 @@ var deferredIndexes = []string{
 const deferIndexesBelow = 50_000
 
 // smallStore says whether the store is small enough for an import to
-// defer its indexes (deferIndexesBelow).
-func smallStore(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}) (bool, error) {
+// defer its indexes (deferIndexesBelow). It is decided once, before the
+// import's transaction begins (sortInFiles must be set before it): a
+// write that lands in between changes only what the import costs, not
+// what it does, since the indexes are built again either way.
+func (db *DB) smallStore(ctx context.Context) (bool, error) {
 	var seq sql.NullInt64
-	if err := q.QueryRowContext(ctx, "SELECT MAX(seq) FROM changes").Scan(&seq); err != nil {
+	if err := db.w.QueryRowContext(ctx, "SELECT MAX(seq) FROM changes").Scan(&seq); err != nil {
 		return false, err
 	}
 	return seq.Int64 < deferIndexesBelow, nil
@@ -181,10 +204,6 @@ func smallStore(ctx context.Context, q interface {
 // cannot change inside a transaction: it is set on the write connection
 // before the import's begins, and set back after.
 func (db *DB) sortInFiles(ctx context.Context) (restore func(), err error) {
-	small, err := smallStore(ctx, db.w)
-	if err != nil || !small {
-		return func() {}, err
-	}
 	// The page cache's size too, which restoreIndexes changes inside the
 	// transaction, is set back here should the transaction have ended
 	// before it could.
@@ -203,14 +222,10 @@ func (db *DB) sortInFiles(ctx context.Context) (restore func(), err error) {
 }
 
 // deferIndexes drops the deferred indexes inside the import's transaction
-// when the store is nearly empty and returns the statements that make
-// them again (nil when it dropped none). A rollback brings them back (a
-// dry run's among others: it builds none).
+// (of a store that was nearly empty: smallStore) and returns the
+// statements that make them again (nil when it dropped none). A rollback
+// brings them back (a dry run's among others: it builds none).
 func (t *tx) deferIndexes() ([]string, error) {
-	small, err := smallStore(t.ctx, t.tx)
-	if err != nil || !small {
-		return nil, err
-	}
 	var again []string
 	for _, name := range deferredIndexes {
 		var create string
@@ -322,36 +337,54 @@ var tableTypes = func() map[string]string {
 }()
 
 // loadChunks reads the chunks and the records changed since, in the
-// import's transaction.
+// import's transaction. The change log is read only when chunks are kept,
+// and not at all when more rows may follow their position than
+// chunkChangesMax (it is never deleted from: no more rows follow a
+// position than MAX(seq) less it); it stops at the first change that does
+// not name its record.
 func (t *tx) loadChunks() (*knownChunks, error) {
 	k := &knownChunks{chunks: map[[2]string]importChunk{}, changed: map[[2]string]bool{}}
-	var seq, schema string
-	err := t.tx.QueryRowContext(t.ctx, "SELECT (SELECT value FROM meta WHERE key = ?), (SELECT value FROM meta WHERE key = ?)", metaChunkSeq, metaChunkSchema).Scan(&seq, &schema)
-	if err != nil || seq == "" || schema != strconv.Itoa(SchemaVersion()) {
+	var seq, schema, kept sql.NullString
+	var last sql.NullInt64
+	err := t.tx.QueryRowContext(t.ctx, "SELECT (SELECT value FROM meta WHERE key = ?), (SELECT value FROM meta WHERE key = ?), (SELECT value FROM meta WHERE key = ?), (SELECT MAX(seq) FROM changes)",
+		metaChunkSeq, metaChunkSchema, metaChunks).Scan(&seq, &schema, &kept, &last)
+	if err != nil {
+		return nil, fmt.Errorf("read the chunks of earlier imports: %w", err)
+	}
+	if seq.String == "" || kept.String == "" || schema.String != strconv.Itoa(SchemaVersion()) {
 		// none kept yet, or kept under another schema: a migration may
 		// have rewritten records without the change log
 		k.all = true
+		k.changed = nil
 		return k, nil
 	}
-	rows, err := t.tx.QueryContext(t.ctx, "SELECT entity, entity_id, op FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", seq, chunkChangesMax+1)
+	from, err := strconv.ParseInt(seq.String, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("read the chunks of earlier imports: meta %s is %q, not a change-log position", metaChunkSeq, seq.String)
+	}
+	if last.Int64-from > chunkChangesMax {
+		k.all = true
+		k.changed = nil
+		return k, nil
+	}
+	rows, err := t.tx.QueryContext(t.ctx, "SELECT entity, entity_id, op FROM changes WHERE seq > ? ORDER BY seq", from)
 	if err != nil {
 		return nil, err
 	}
-	n := 0
 	for rows.Next() {
 		var entity, id, op string
 		if err := rows.Scan(&entity, &id, &op); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		n++
-		switch {
-		case op != "insert" && op != "update" && op != "delete", n > chunkChangesMax:
+		if op != "insert" && op != "update" && op != "delete" {
 			// a sync's reset or pull, a purge: rows changed without a
 			// change-log row of their own
 			k.all = true
-		case tableTypes[entity] != "":
-			k.changed[[2]string{tableTypes[entity], id}] = true
+			break
+		}
+		if typ := tableTypes[entity]; typ != "" {
+			k.changed[[2]string{typ, id}] = true
 		}
 	}
 	rows.Close()
@@ -362,12 +395,7 @@ func (t *tx) loadChunks() (*knownChunks, error) {
 		k.changed = nil
 		return k, nil
 	}
-	var kept string
-	err = t.tx.QueryRowContext(t.ctx, "SELECT value FROM meta WHERE key = ?", metaChunks).Scan(&kept)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
-	}
-	for _, l := range strings.Split(kept, "\n") {
+	for _, l := range strings.Split(kept.String, "\n") {
 		f := strings.Split(l, "\t")
 		if len(f) != 5 {
 			continue
@@ -561,65 +589,42 @@ func (c *chunker) flush() bool {
 }
 
 // scanned is the risk scan of a patient text of an import, made by the
-// goroutine that reads the lines (prescan), as tx.keepScan (riskscans.go)
-// makes it; the writer keeps it with the record.
+// goroutine that reads the lines (prescan) as tx.keepScan makes it (with
+// the same helpers); the writer keeps it with the record.
 type scanned struct {
 	words    *scanWords
-	typ, id  string    // "" : the record has no text to scan
-	at       time.Time // the text's time, kept with the scan
-	hit      string    // the hit as stored ("" : none)
-	prepared bool      // false: the writer scans (keepScan)
+	src      scanSource // typ "": the record has no text to scan
+	hit      string     // the hit as stored ("" : none)
+	prepared bool       // false: the writer scans (tx.keepScan)
 }
 
 // prescan scans rec's texts with words as tx.keepScan does.
 func prescan(words *scanWords, rec any) scanned {
-	var typ, id string
-	var at time.Time
-	var texts []string
-	switch r := rec.(type) {
-	case *Message:
-		if r.Direction != DirectionIn {
-			return scanned{prepared: true}
-		}
-		typ, id, at, texts = RiskSourceMessage, r.ID, r.SentAt, []string{r.Body}
-	case *Submission:
-		typ, id, at, texts = RiskSourceSubmit, r.ID, r.SubmittedAt, answerTexts(r.Answers)
-	case *DiaryEntry:
-		typ, id, at, texts = RiskSourceDiary, r.ID, r.RecordedAt, answerTexts(r.Fields)
-	default:
-		return scanned{} // not a text of an import: keepScan decides
-	}
-	if words == nil {
+	src := scanSourceOf(rec)
+	switch {
+	case src.typ == "":
+		return scanned{prepared: true}
+	case words == nil:
 		return scanned{} // the word lists were not read: keepScan reads them
-	}
-	if words.matcher == nil {
+	case words.matcher == nil:
 		return scanned{prepared: true}
 	}
-	hit, _ := words.matcher.Match(texts...)
-	s := scanned{words: words, typ: typ, id: id, at: at, prepared: true}
-	if hit.Phrase != "" {
-		b, err := json.Marshal(hit)
-		if err != nil {
-			return scanned{}
-		}
-		s.hit = string(b)
+	hit, err := words.scan(src)
+	if err != nil {
+		return scanned{}
 	}
-	return s
+	src.texts = nil // scanned
+	return scanned{words: words, src: src, hit: hit, prepared: true}
 }
 
 // keepScan keeps a record's scan with it: the one made while reading, or
-// (a record of another kind) tx.keepScan's.
+// (when it could not be made there) tx.keepScan's.
 func (im *importer) keepScan(rec any, s scanned) error {
 	if !s.prepared {
 		return im.t.keepScan(rec)
 	}
-	if s.typ == "" {
+	if s.src.typ == "" {
 		return nil
 	}
-	t := im.t
-	t.scans = append(t.scans, s.typ, s.id, s.words.key, s.hit, fmtTime(s.at))
-	if len(t.scans) >= scanBatch*riskScanCols {
-		return t.flushScans()
-	}
-	return nil
+	return im.t.addScan(s.src, s.words.key, s.hit)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -279,6 +280,69 @@ func TestReimportByChunks(t *testing.T) {
 	sum, err := db.Import(ctx, sys, bytes.NewReader(exp2.Bytes()), false)
 	if err != nil || sum.Added["patient"] != 1 || sum.Unchanged != sum.Lines-1 {
 		t.Fatalf("import with %s added: %+v, %v", extra.ID, sum, err)
+	}
+	// One patient in the middle of a kept chunk changes in the store
+	// (with its change-log row): that chunk goes the ordinary way, where
+	// the file's old line is refused, and every other chunk is trusted.
+	lines2 := strings.Split(strings.TrimSpace(exp2.String()), "\n")
+	var mid importChunk
+	for _, c := range known().chunks {
+		if c.typ == "patient" && c.lines >= 3 && (mid.typ == "" || c.first < mid.first) {
+			mid = c
+		}
+	}
+	if mid.typ == "" {
+		t.Fatal("no kept chunk of patients of three lines or more")
+	}
+	var inChunk []string
+	for _, l := range lines2 {
+		if typ, id, _ := lineHead([]byte(l)); typ == "patient" && id >= mid.first && id <= mid.last {
+			inChunk = append(inChunk, id)
+		}
+	}
+	if len(inChunk) != mid.lines {
+		t.Fatalf("the file has %d lines of the chunk %s-%s, it was kept with %d", len(inChunk), mid.first, mid.last, mid.lines)
+	}
+	changedID := inChunk[len(inChunk)/2]
+	if err := db.write(ctx, sys, RecordAccessOp{}, func(tx *tx) error {
+		if _, err := tx.exec("UPDATE patients SET display_name = 'Changed' WHERE id = ?", changedID); err != nil {
+			return err
+		}
+		return tx.changed("patients", changedID, changedID, "update")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	trusted, ordinary := 0, map[string]bool{}
+	ch := &chunker{known: known(),
+		emit: func(_ int, b []byte, unchanged bool) bool {
+			typ, id, _ := lineHead(b)
+			switch {
+			case unchanged:
+				trusted++
+			case chunkType(typ):
+				ordinary[id] = true
+			}
+			return true
+		},
+		mark: func(importChunk) bool { return true },
+	}
+	for i, l := range lines2 {
+		typ, id, _ := lineHead([]byte(l))
+		ch.add(i+1, []byte(l), typ, id)
+	}
+	ch.flush()
+	if len(ordinary) != len(inChunk) || trusted != 2002-len(inChunk) {
+		t.Fatalf("%d lines went the ordinary way, %d were trusted; want the %d of the changed chunk, and the other %d", len(ordinary), trusted, len(inChunk), 2002-len(inChunk))
+	}
+	for _, id := range inChunk {
+		if !ordinary[id] {
+			t.Fatalf("patient %s of the changed chunk was trusted", id)
+		}
+	}
+	_, err = db.Import(ctx, sys, bytes.NewReader(exp2.Bytes()), false)
+	var ie ImportErrors
+	if !errors.As(err, &ie) || ie.Total != 1 || !strings.Contains(err.Error(), changedID) || !strings.Contains(err.Error(), "different content") {
+		t.Fatalf("re-import after patient %s changed: %v", changedID, err)
 	}
 	// The therapist changes in the store: the file's old line is refused.
 	if err := db.SetTherapistIntake(ctx, sys, anna.ID, anna.Version, true); err != nil {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -668,17 +669,24 @@ type importer struct {
 	base     txRefs
 	programs map[string]*programs.Program
 	instr    map[string]*programs.Instrument
-	ther     map[string]*Therapist
-	pat      map[string]*Patient
-	enr      map[string]*Enrollment
+	ther     cache[*Therapist]
+	// patients: the checks of an import only ask whether one exists, so
+	// the ids are kept (a store's every patient fits: some 8 MB at
+	// 100,000), and a patient found is given with its id alone
+	pat cache[struct{}]
+	// enrollments: of each only what the checks of an import read (id,
+	// patient, program version, status), so that a store's every
+	// enrollment fits (some 17 MB at 100,000)
+	enr cache[enrollmentRef]
 	// records of this import that later lines refer to, so that checking
 	// a feedback or an acknowledgement of a patient just imported (the
 	// demo writes patient by patient) needs no query
-	subs map[string]*Submission
-	msgs map[string]*Message
-	meas map[string]*MeasureResponse
-	// the newest feedback on each submission this import touched
-	heads map[string]string
+	subs cache[*Submission]
+	msgs cache[*Message]
+	meas cache[*MeasureResponse]
+	// the newest feedback on each submission this import touched or
+	// read ("" none)
+	heads cache[string]
 	// ids of the lines refused so far: a later line that only refers to
 	// one of them is counted, not reported
 	refused map[string]bool
@@ -696,89 +704,225 @@ type importer struct {
 	clean      []importChunk
 	chunkDirty bool
 	lineDirty  bool
+	// feedback: the record being checked is a feedback
+	feedback bool
+	strs     map[string]string // intern
 }
 
-// importCache is how many patients, enrollments and therapists an import
-// keeps at hand; beyond it, a cache starts over.
-const importCache = 1 << 14
+// importCache is how many records of a kind an import keeps at hand in
+// each of a cache's two generations; enrollCache is the enrollments'.
+const (
+	importCache = 1 << 13
+	enrollCache = 1 << 16
+)
 
-func remember[T any](m map[string]T, id string, x T) {
-	if len(m) >= importCache {
-		clear(m)
+// cache keeps the records an import looked up or wrote last, by id, in
+// two generations: when the newer is full it becomes the older, and the
+// older is forgotten. A record read from the older moves to the newer, so
+// what is used stays, and memory is bounded by twice the size.
+type cache[T any] struct {
+	cur, old map[string]T
+	size     int
+}
+
+func newCache[T any](size int) cache[T] {
+	return cache[T]{cur: map[string]T{}, old: map[string]T{}, size: size}
+}
+
+func (c *cache[T]) get(id string) (T, bool) {
+	if x, ok := c.cur[id]; ok {
+		return x, true
 	}
-	m[id] = x
+	x, ok := c.old[id]
+	if ok {
+		c.put(id, x)
+	}
+	return x, ok
+}
+
+func (c *cache[T]) put(id string, x T) {
+	if len(c.cur) >= c.size {
+		c.old, c.cur = c.cur, make(map[string]T, c.size)
+	}
+	c.cur[id] = x
+}
+
+// enrollmentRef is what the checks of an import read of an enrollment
+// (the program version and the status are one of few values, kept once).
+type enrollmentRef struct{ patient, program, status string }
+
+func (im *importer) enrollmentRef(e *Enrollment) enrollmentRef {
+	return enrollmentRef{patient: e.PatientID, program: im.intern(e.ProgramVersionID), status: im.intern(e.Status)}
+}
+
+// intern keeps one copy of each program version id and status.
+func (im *importer) intern(s string) string {
+	if x, ok := im.strs[s]; ok {
+		return x
+	}
+	if len(im.strs) < 1024 {
+		im.strs[s] = s
+	}
+	return s
 }
 
 func (im *importer) patient(id string) (*Patient, error) {
-	if p, ok := im.pat[id]; ok {
-		return p, nil
+	if _, ok := im.pat.get(id); ok {
+		return &Patient{ID: id}, nil
 	}
 	p, err := im.base.patient(id)
 	if err == nil {
-		remember(im.pat, id, p)
+		im.pat.put(id, struct{}{})
 	}
 	return p, err
 }
 func (im *importer) therapist(id string) (*Therapist, error) {
-	if x, ok := im.ther[id]; ok {
+	if x, ok := im.ther.get(id); ok {
 		return x, nil
 	}
 	x, err := im.base.therapist(id)
 	if err == nil {
-		remember(im.ther, id, x)
+		im.ther.put(id, x)
 	}
 	return x, err
 }
 func (im *importer) enrollment(id string) (*Enrollment, error) {
-	if x, ok := im.enr[id]; ok {
-		return x, nil
+	if x, ok := im.enr.get(id); ok {
+		return &Enrollment{ID: id, PatientID: x.patient, ProgramVersionID: x.program, Status: x.status}, nil
 	}
 	x, err := im.base.enrollment(id)
 	if err == nil {
-		remember(im.enr, id, x)
+		im.enr.put(id, im.enrollmentRef(x))
 	}
 	return x, err
 }
 
+// submissionsAhead is how many submissions (in id order) one look-up of
+// a submission the cache does not hold reads.
+const submissionsAhead = 256
+
 // submission reads only what the checks of other records use of a
-// submission (not its answers), as the cache keeps it.
+// submission (not its answers), as the cache keeps it. A submission a
+// feedback line refers to that is not at hand is read with the ones that
+// follow it in id order, and the newest feedback on each: an export's
+// feedback comes after all the submissions, in the order it was sent,
+// which is close to the order of the submissions it answers.
 func (im *importer) submission(id string) (*Submission, error) {
-	if x, ok := im.subs[id]; ok {
+	if x, ok := im.subs.get(id); ok {
 		return x, nil
 	}
-	st, err := im.t.stmt("SELECT enrollment_id, patient_id, exercise_id, submitted_at FROM submissions WHERE id = ?")
+	// another record's reference (a go-ahead's screening, a flag's
+	// source) is read alone
+	ahead := 1
+	if im.feedback {
+		ahead = submissionsAhead
+	}
+	st, err := im.t.stmt("SELECT id, enrollment_id, patient_id, exercise_id, submitted_at FROM submissions WHERE id >= ? ORDER BY id LIMIT " + strconv.Itoa(ahead))
 	if err != nil {
 		return nil, err
 	}
-	s := &Submission{ID: id}
-	var at string
-	err = st.QueryRowContext(im.t.ctx, id).Scan(&s.EnrollmentID, &s.PatientID, &s.ExerciseID, &at)
-	if errors.Is(err, sql.ErrNoRows) {
+	rows, err := st.QueryContext(im.t.ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var found *Submission
+	var read []string
+	for rows.Next() {
+		s := &Submission{}
+		var at string
+		if err := rows.Scan(&s.ID, &s.EnrollmentID, &s.PatientID, &s.ExerciseID, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if s.SubmittedAt, err = parseTime(at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if s.ID == id {
+			found = s
+		}
+		im.subs.put(s.ID, s)
+		read = append(read, s.ID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if im.feedback {
+		if err := im.readHeads(read); err != nil {
+			return nil, err
+		}
+	}
+	if found == nil {
 		return nil, notFound("submission", id)
 	}
-	if err != nil {
-		return nil, err
-	}
-	if s.SubmittedAt, err = parseTime(at); err != nil {
-		return nil, err
-	}
-	remember(im.subs, id, s)
-	return s, nil
+	return found, nil
 }
+
+// readHeads reads the newest feedback on each of the submissions ids (in
+// id order) that the cache does not know, in one range of the index of
+// feedback by submission (txRefs.feedbackHead's rule: the one no other
+// supersedes).
+func (im *importer) readHeads(ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	st, err := im.t.stmt("SELECT submission_id, id, supersedes FROM feedback WHERE submission_id BETWEEN ? AND ?")
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(im.t.ctx, ids[0], ids[len(ids)-1])
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type fb struct{ id, sup string }
+	bySub := map[string][]fb{}
+	for rows.Next() {
+		var sub string
+		var f fb
+		if err := rows.Scan(&sub, &f.id, &f.sup); err != nil {
+			return err
+		}
+		bySub[sub] = append(bySub[sub], f)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, sub := range ids {
+		if _, ok := im.heads.get(sub); ok {
+			continue // this import's feedback, or read before
+		}
+		head := ""
+		fs := bySub[sub]
+		for _, f := range fs {
+			superseded := false
+			for _, g := range fs {
+				superseded = superseded || g.sup == f.id
+			}
+			if !superseded && f.id > head { // as txRefs.feedbackHead
+				head = f.id
+			}
+		}
+		im.heads.put(sub, head)
+	}
+	return nil
+}
+
 func (im *importer) feedbackHead(submissionID string) (string, error) {
-	if head, ok := im.heads[submissionID]; ok {
+	if head, ok := im.heads.get(submissionID); ok {
 		return head, nil
 	}
 	return im.base.feedbackHead(submissionID)
 }
 func (im *importer) message(id string) (*Message, error) {
-	if x, ok := im.msgs[id]; ok {
+	if x, ok := im.msgs.get(id); ok {
 		return x, nil
 	}
 	return im.base.message(id)
 }
 func (im *importer) measure(id string) (*MeasureResponse, error) {
-	if x, ok := im.meas[id]; ok {
+	if x, ok := im.meas.get(id); ok {
 		return x, nil
 	}
 	return im.base.measure(id)
@@ -802,13 +946,16 @@ func (im *importer) assigned(patientID, therapistID string, at time.Time) (bool,
 	return im.base.assigned(patientID, therapistID, at)
 }
 
+// instrument reads an instrument version, or (version 0) the newest:
+// that is kept too, since only an instrument line of this import, which
+// checkInstrument keeps under version 0, can make another the newest.
 func (im *importer) instrument(id string, version int) (*programs.Instrument, error) {
 	key := instrumentKey(id, version)
 	if x, ok := im.instr[key]; ok {
 		return x, nil
 	}
 	x, err := im.base.instrument(id, version)
-	if err == nil && version != 0 {
+	if err == nil {
 		im.instr[key] = x
 	}
 	return x, err
@@ -817,18 +964,29 @@ func (im *importer) instrument(id string, version int) (*programs.Instrument, er
 func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun, chunked bool, each func(im *importer, yield func(line int, rec any, err error) bool) error) (ImportSummary, error) {
 	var sum ImportSummary
 	var errs ImportErrors
-	if !dryRun {
+	// The collector runs as it would (GOGC), or more often once the Go
+	// heap nears importHeap: the caches of a 100k import and the garbage
+	// of decoding would otherwise take the memory twice over.
+	if limit := debug.SetMemoryLimit(-1); limit > importHeap {
+		debug.SetMemoryLimit(importHeap)
+		defer debug.SetMemoryLimit(limit)
+	}
+	small, err := db.smallStore(ctx)
+	if err != nil {
+		return sum, err
+	}
+	if small && !dryRun {
 		restore, err := db.sortInFiles(ctx)
 		if err != nil {
 			return sum, err
 		}
 		defer restore()
 	}
-	err := db.write(ctx, actor, ImportProgramsOp{}, func(t *tx) error {
+	err = db.write(ctx, actor, ImportProgramsOp{}, func(t *tx) error {
 		im := &importer{t: t, db: db, base: txRefs{t}, programs: map[string]*programs.Program{},
-			instr: map[string]*programs.Instrument{}, ther: map[string]*Therapist{}, pat: map[string]*Patient{},
-			enr: map[string]*Enrollment{}, subs: map[string]*Submission{}, msgs: map[string]*Message{},
-			meas: map[string]*MeasureResponse{}, heads: map[string]string{}, alias: map[string]string{}, refused: map[string]bool{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
+			instr: map[string]*programs.Instrument{}, ther: newCache[*Therapist](importCache), pat: newCache[struct{}](enrollCache),
+			enr: newCache[enrollmentRef](enrollCache), strs: map[string]string{}, subs: newCache[*Submission](2 * importCache), msgs: newCache[*Message](importCache),
+			meas: newCache[*MeasureResponse](importCache), heads: newCache[string](2 * importCache), alias: map[string]string{}, refused: map[string]bool{}, sum: ImportSummary{Added: map[string]int{}, DryRun: dryRun}}
 		if chunked {
 			known, err := t.loadChunks()
 			if err != nil {
@@ -836,9 +994,11 @@ func (db *DB) importRecords(ctx context.Context, actor Actor, dryRun, chunked bo
 			}
 			im.known = known
 		}
-		deferred, err := t.deferIndexes()
-		if err != nil {
-			return err
+		var deferred []string
+		if small {
+			if deferred, err = t.deferIndexes(); err != nil {
+				return err
+			}
 		}
 		// The texts are scanned for risk phrases (riskscans.go) where the
 		// lines are read, with the word lists of the store as the import
@@ -1010,6 +1170,10 @@ func LitestreamReplicates(path string) bool {
 	return err == nil && st.IsDir()
 }
 
+// importHeap is the Go heap (SQLite's page cache is not in it) from which
+// the collector runs more often than GOGC makes it during an import.
+const importHeap = 160 << 20
+
 // bigImport is the size from which an import checkpoints the log after it.
 const bigImport = 10_000
 
@@ -1054,6 +1218,10 @@ func (im *importer) add(rec any, scan scanned) error {
 	im.sum.Added[typ]++
 	if typ == "audit" {
 		return nil
+	}
+	if typ == "submission" {
+		// new in the store: no feedback can refer to it yet
+		im.heads.put(id, "")
 	}
 	if err := im.keepScan(rec, scan); err != nil {
 		return err
@@ -1324,7 +1492,7 @@ func (im *importer) check(rec any) error {
 		if err := checkTherapist(r); err != nil {
 			return err
 		}
-		remember(im.ther, r.ID, r)
+		im.ther.put(r.ID, r)
 	case *InstrumentVersion:
 		return im.checkInstrument(r)
 	case *ProgramVersion:
@@ -1333,7 +1501,7 @@ func (im *importer) check(rec any) error {
 		if err := checkPatient(r); err != nil {
 			return err
 		}
-		remember(im.pat, r.ID, r)
+		im.pat.put(r.ID, struct{}{})
 	case *Referral:
 		return checkReferral(im, r)
 	case *ServiceVersion:
@@ -1356,27 +1524,30 @@ func (im *importer) check(rec any) error {
 		if err := checkEnrollment(im, r); err != nil {
 			return err
 		}
-		remember(im.enr, r.ID, r)
+		im.enr.put(r.ID, im.enrollmentRef(r))
 	case *Submission:
 		if err := checkSubmission(im, r); err != nil {
 			return err
 		}
-		remember(im.subs, r.ID, &Submission{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, ExerciseID: r.ExerciseID, SubmittedAt: r.SubmittedAt})
+		im.subs.put(r.ID, &Submission{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, ExerciseID: r.ExerciseID, SubmittedAt: r.SubmittedAt})
 	case *Feedback:
-		if err := checkFeedback(im, r); err != nil {
+		im.feedback = true
+		err := checkFeedback(im, r)
+		im.feedback = false
+		if err != nil {
 			return err
 		}
-		remember(im.heads, r.SubmissionID, r.ID)
+		im.heads.put(r.SubmissionID, r.ID)
 	case *Message:
 		if err := checkMessage(im, r); err != nil {
 			return err
 		}
-		remember(im.msgs, r.ID, &Message{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, Direction: r.Direction, TherapistID: r.TherapistID, SentAt: r.SentAt})
+		im.msgs.put(r.ID, &Message{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, Direction: r.Direction, TherapistID: r.TherapistID, SentAt: r.SentAt})
 	case *MeasureResponse:
 		if err := scoreMeasure(im, r); err != nil {
 			return err
 		}
-		remember(im.meas, r.ID, &MeasureResponse{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, AnsweredAt: r.AnsweredAt})
+		im.meas.put(r.ID, &MeasureResponse{ID: r.ID, EnrollmentID: r.EnrollmentID, PatientID: r.PatientID, AnsweredAt: r.AnsweredAt})
 	case *DiaryEntry:
 		return checkDiary(im, r)
 	case *Note:

@@ -152,39 +152,59 @@ func (t *tx) scanWords() (*scanWords, error) {
 // keeps the result with the write, so that a report need not scan it.
 // Other records are left alone.
 func (t *tx) keepScan(rec any) error {
-	var typ, id string
-	var at time.Time
-	var hit riskphrase.Hit
-	var texts []string
-	switch r := rec.(type) {
-	case *Message:
-		if r.Direction != DirectionIn {
-			return nil
-		}
-		typ, id, at, texts = RiskSourceMessage, r.ID, r.SentAt, []string{r.Body}
-	case *Submission:
-		typ, id, at, texts = RiskSourceSubmit, r.ID, r.SubmittedAt, answerTexts(r.Answers)
-	case *DiaryEntry:
-		typ, id, at, texts = RiskSourceDiary, r.ID, r.RecordedAt, answerTexts(r.Fields)
-	case *GroupPost:
-		typ, id, at, texts = RiskSourcePost, r.ID, r.PostedAt, []string{r.Body}
-	default:
+	src := scanSourceOf(rec)
+	if src.typ == "" {
 		return nil
 	}
 	w, err := t.scanWords()
 	if err != nil || w.matcher == nil {
 		return err
 	}
-	hit, _ = w.matcher.Match(texts...)
-	stored := ""
-	if hit.Phrase != "" {
-		b, err := json.Marshal(hit)
-		if err != nil {
-			return err
-		}
-		stored = string(b)
+	hit, err := w.scan(src)
+	if err != nil {
+		return err
 	}
-	t.scans = append(t.scans, typ, id, w.key, stored, fmtTime(at))
+	return t.addScan(src, w.key, hit)
+}
+
+// scanSource is the patient text of a record that is scanned for risk
+// phrases: its kind (typ "" : the record has none), id, time and texts.
+type scanSource struct {
+	typ, id string
+	at      time.Time
+	texts   []string
+}
+
+func scanSourceOf(rec any) scanSource {
+	switch r := rec.(type) {
+	case *Message:
+		if r.Direction == DirectionIn {
+			return scanSource{RiskSourceMessage, r.ID, r.SentAt, []string{r.Body}}
+		}
+	case *Submission:
+		return scanSource{RiskSourceSubmit, r.ID, r.SubmittedAt, answerTexts(r.Answers)}
+	case *DiaryEntry:
+		return scanSource{RiskSourceDiary, r.ID, r.RecordedAt, answerTexts(r.Fields)}
+	case *GroupPost:
+		return scanSource{RiskSourcePost, r.ID, r.PostedAt, []string{r.Body}}
+	}
+	return scanSource{}
+}
+
+// scan scans a text with the word lists (w.matcher set) and returns the
+// hit as stored ("" : none).
+func (w *scanWords) scan(src scanSource) (string, error) {
+	hit, _ := w.matcher.Match(src.texts...)
+	if hit.Phrase == "" {
+		return "", nil
+	}
+	b, err := json.Marshal(hit)
+	return string(b), err
+}
+
+// addScan keeps a scan with the write, written in multi-row inserts.
+func (t *tx) addScan(src scanSource, key, hit string) error {
+	t.scans = append(t.scans, src.typ, src.id, key, hit, fmtTime(src.at))
 	if len(t.scans) >= scanBatch*riskScanCols {
 		return t.flushScans()
 	}

@@ -39,6 +39,12 @@ type Options struct {
 	Create bool
 	// ReadOnly opens without migrating and refuses writes.
 	ReadOnly bool
+	// Scratch is for a new file that is thrown away unless it is closed
+	// without error (the demo builds beside its store and renames): it is
+	// written with its rollback journal in memory and without syncing, and
+	// made a write-ahead-log store again when it is closed. A crash leaves
+	// it corrupt.
+	Scratch bool
 }
 
 // DB is the SQLite store. It is safe for concurrent use: writes go through
@@ -50,6 +56,7 @@ type DB struct {
 	clock     func() time.Time
 	ids       *idGen
 	readOnly  bool
+	scratch   bool // Options.Scratch
 	defs      *defCache
 	riskCache *riskCache
 	// the word lists written texts are scanned with (risk_scans)
@@ -78,12 +85,20 @@ func SchemaVersion() int {
 	return len(names)
 }
 
-func dsn(path string, readOnly bool) string {
+func dsn(path string, readOnly, scratch bool) string {
 	q := url.Values{}
-	q.Add("_pragma", "journal_mode(WAL)")
+	if scratch {
+		q.Add("_pragma", "journal_mode(MEMORY)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+	}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(FULL)")
+	if scratch {
+		q.Add("_pragma", "synchronous(OFF)")
+	} else {
+		q.Add("_pragma", "synchronous(FULL)")
+	}
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 		q.Add("_pragma", "cache_size(-8192)") // 8 MiB per reader
@@ -124,14 +139,15 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 			f.Close()
 		}
 	}
-	w, err := sql.Open("sqlite", dsn(path, false))
+	scratch := opts.Scratch && !opts.ReadOnly
+	w, err := sql.Open("sqlite", dsn(path, false, scratch))
 	if err != nil {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", dsn(path, true))
+	r, err := sql.Open("sqlite", dsn(path, true, scratch))
 	if err != nil {
 		w.Close()
 		return nil, err
@@ -163,7 +179,7 @@ func newDB(path string, w, r *sql.DB, opts Options) *DB {
 	if random == nil {
 		random = rand.Reader
 	}
-	return &DB{path: path, w: w, r: r, clock: clock, ids: &idGen{r: random}, readOnly: opts.ReadOnly, defs: newDefCache(), riskCache: &riskCache{}}
+	return &DB{path: path, w: w, r: r, clock: clock, ids: &idGen{r: random}, readOnly: opts.ReadOnly, scratch: opts.Scratch && !opts.ReadOnly, defs: newDefCache(), riskCache: &riskCache{}}
 }
 
 // tightenModes makes the store's files readable by their owner only
@@ -184,8 +200,12 @@ func (db *DB) Close() error {
 	db.wstmts.close()
 	db.rstmts.close()
 	err1 := db.r.Close()
+	var err3 error
+	if db.scratch && err1 == nil {
+		_, err3 = db.w.Exec("PRAGMA journal_mode = WAL")
+	}
 	err2 := db.w.Close()
-	return errors.Join(err1, err2)
+	return errors.Join(err1, err2, err3)
 }
 
 // Path is the store's file path.

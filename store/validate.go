@@ -139,7 +139,7 @@ func (r txRefs) now() time.Time { return r.t.now }
 // the patient's therapists acknowledge.
 func (r txRefs) assigned(patientID, therapistID string, at time.Time) (bool, error) {
 	ts := fmtTime(at)
-	rows, err := r.t.tx.QueryContext(r.t.ctx, `SELECT e.id, e.therapist_id, e.status, e.created_at,
+	rows, err := r.t.query(`SELECT e.id, e.therapist_id, e.status, e.created_at,
 		COALESCE((SELECT MIN(ev.at) FROM enrollment_events ev WHERE ev.enrollment_id = e.id AND ev.kind IN ('complete', 'discontinue')), e.updated_at)
 		FROM enrollments e WHERE e.patient_id = ? ORDER BY e.created_at, e.id`, patientID)
 	if err != nil {
@@ -174,7 +174,7 @@ func (r txRefs) assigned(patientID, therapistID string, at time.Time) (bool, err
 	}
 	for _, e := range current {
 		var who string
-		err := r.t.tx.QueryRowContext(r.t.ctx, `SELECT COALESCE(
+		err := r.t.queryRow(`SELECT COALESCE(
 			(SELECT to_therapist FROM enrollment_events WHERE enrollment_id = ?1 AND kind = 'transfer' AND at <= ?2 ORDER BY at DESC LIMIT 1),
 			(SELECT from_therapist FROM enrollment_events WHERE enrollment_id = ?1 AND kind = 'transfer' AND at > ?2 ORDER BY at LIMIT 1),
 			(SELECT a.therapist_id FROM assignments a JOIN changes c ON c.seq = a.seq
@@ -195,7 +195,7 @@ func (r txRefs) assigned(patientID, therapistID string, at time.Time) (bool, err
 		return false, nil
 	}
 	var n int
-	err = r.t.tx.QueryRowContext(r.t.ctx, `SELECT EXISTS (SELECT 1 FROM enrollments e JOIN therapists t ON t.id = e.therapist_id
+	err = r.t.queryRow(`SELECT EXISTS (SELECT 1 FROM enrollments e JOIN therapists t ON t.id = e.therapist_id
 		JOIN therapists s ON s.id = ?2 WHERE e.patient_id = ?1 AND s.role = 'supervisor' AND s.team <> '' AND t.team = s.team)`,
 		patientID, therapistID).Scan(&n)
 	return n == 1, err

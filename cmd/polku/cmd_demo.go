@@ -87,7 +87,10 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 			if err := removeStoreFiles(tmp); err != nil { // left by a build that was killed
 				return err
 			}
-			db, err := store.Open(ctx, tmp, store.Options{Clock: func() time.Time { return genNow }, Create: true, Random: rand.NewChaCha8(key)})
+			// The file is new and is renamed into place only once it is
+			// complete: it is written without a journal on disk and
+			// without syncing (Scratch), and synced once before the rename.
+			db, err := store.Open(ctx, tmp, store.Options{Clock: func() time.Time { return genNow }, Create: true, Random: rand.NewChaCha8(key), Scratch: true})
 			if err != nil {
 				return err
 			}
@@ -106,6 +109,9 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 			done()
 			if cerr := db.Close(); err == nil {
 				err = cerr
+			}
+			if err == nil {
+				err = syncFile(tmp)
 			}
 			if err == nil {
 				err = replaceStoreFiles(tmp, path)
@@ -145,6 +151,19 @@ Accounts: demo (therapist), super (supervisor of team-1), admin.`,
 }
 
 var storeSuffixes = []string{"", "-wal", "-shm"}
+
+// syncFile makes a file's content durable.
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
 
 // removeStoreFiles removes a store file with its -wal and -shm.
 func removeStoreFiles(path string) error {
