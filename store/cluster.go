@@ -178,31 +178,30 @@ func (db *DB) writeClusterOnce(ctx context.Context, actor Actor, op Op, fn func(
 
 // clusterError tells a statement's error from the cluster in the store's
 // terms: a broken constraint is ErrConflict or ErrInvalid, as the
-// embedded store says it; a cluster that cannot be reached is a
-// DriverError.
+// embedded store says it (constraintFailed); a cluster that cannot be
+// reached, or that did not say whether a write was applied, is a
+// DriverError that is ErrUnavailable (try again: a push is idempotent by
+// its key).
 func clusterError(err error) error {
 	var re *rqlite.Error
 	var ue *rqlite.UnavailableError
+	var oe *rqlite.OutcomeUnknownError
 	switch {
+	case errors.As(err, &oe):
+		return &DriverError{Msg: "the rqlite cluster did not say whether the change was made (a node went away meanwhile): check, then try again", Err: fmt.Errorf("%w: %w", ErrUnavailable, err)}
 	case errors.As(err, &ue):
-		return &DriverError{Msg: "the store cannot be reached (no node of the rqlite cluster answered): check the cluster, then try again", Err: err}
+		return &DriverError{Msg: "the store cannot be reached (no node of the rqlite cluster answered): check the cluster, then try again", Err: fmt.Errorf("%w: %w", ErrUnavailable, err)}
 	case !errors.As(err, &re) || re.Constraint() == "":
 		return err
 	}
-	what := "a record"
+	subject := "a record"
 	if _, cols, ok := strings.Cut(re.Msg, "constraint failed: "); ok {
 		if t, _, ok := strings.Cut(cols, "."); ok && t != "" {
-			what = "a " + t + " record"
+			subject = "a " + t + " record"
 		}
 	}
-	switch re.Constraint() {
-	case "UNIQUE", "PRIMARY KEY":
-		if uniqueColumns(re.Msg) == "id" {
-			return fmt.Errorf("%s with this id already exists: %w", what, ErrConflict)
-		}
-		return fmt.Errorf("%s: another record has the same %s: %w", what, uniqueColumns(re.Msg), ErrConflict)
-	case "FOREIGN KEY":
-		return fmt.Errorf("%s refers to a record that does not exist: %w", what, ErrInvalid)
+	if e := constraintFailed(subject, re.Constraint(), re.Msg); e != nil {
+		return e
 	}
-	return fmt.Errorf("%s: a field is missing or has a value the store does not accept: %w", what, ErrInvalid)
+	return err
 }

@@ -520,18 +520,53 @@ func (db *DB) constraintError(tableName, id string, err error) error {
 	// constraint are named, as fields.
 	var se *sqlite.Error
 	if errors.As(err, &se) {
+		kind := ""
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return fmt.Errorf("%s %s already exists: %w", tableName, id, ErrConflict)
+			kind = "PRIMARY KEY"
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-			return fmt.Errorf("%s %s: another record has the same %s: %w", tableName, id, uniqueColumns(se.Error()), ErrConflict)
+			kind = "UNIQUE"
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return fmt.Errorf("%s %s refers to a record that does not exist: %w", tableName, id, ErrInvalid)
-		case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
-			return fmt.Errorf("%s %s: a field is missing or has a value the store does not accept: %w", tableName, id, ErrInvalid)
+			kind = "FOREIGN KEY"
+		case sqlite3.SQLITE_CONSTRAINT_CHECK:
+			kind = "CHECK"
+		case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+			kind = "NOT NULL"
+		}
+		if e := constraintFailed(tableName+" "+id, kind, se.Error()); e != nil {
+			return e
+		}
+	}
+	var re *rqlite.Error
+	if errors.As(err, &re) {
+		if e := constraintFailed(tableName+" "+id, re.Constraint(), re.Msg); e != nil {
+			return e
 		}
 	}
 	return err
+}
+
+// constraintFailed is a broken constraint in the store's terms, the one
+// wording of the file and the cluster: subject is the record written
+// ("therapists ID", or "a therapists record" when the id is not known),
+// kind SQLite's name of the constraint (PRIMARY KEY, UNIQUE, FOREIGN KEY,
+// CHECK, NOT NULL), msg SQLite's message (for a unique constraint's
+// columns). nil for another kind.
+func constraintFailed(subject, kind, msg string) error {
+	if kind == "UNIQUE" && uniqueColumns(msg) == "id" {
+		kind = "PRIMARY KEY"
+	}
+	switch kind {
+	case "PRIMARY KEY":
+		return fmt.Errorf("%s already exists: %w", subject, ErrConflict)
+	case "UNIQUE":
+		return fmt.Errorf("%s: another record has the same %s: %w", subject, uniqueColumns(msg), ErrConflict)
+	case "FOREIGN KEY":
+		return fmt.Errorf("%s refers to a record that does not exist: %w", subject, ErrInvalid)
+	case "CHECK", "NOT NULL":
+		return fmt.Errorf("%s: a field is missing or has a value the store does not accept: %w", subject, ErrInvalid)
+	}
+	return nil
 }
 
 // uniqueColumns reads the columns out of SQLite's "UNIQUE constraint

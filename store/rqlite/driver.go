@@ -435,7 +435,9 @@ func (t *tx) probe(n int, extra *Statement) (*Result, error) {
 		batch = append(batch, *extra)
 	}
 	batch = append(batch, failing)
-	res, err := t.c.cl.Request(t.ctx, "/db/request", "transaction", batch)
+	// Always rolled back: safe to send to another node when the answer
+	// is lost.
+	res, err := t.c.cl.request(t.ctx, "/db/request", "transaction", batch, true)
 	if err != nil {
 		t.lost(err)
 		return nil, err
@@ -498,14 +500,17 @@ func (t *tx) Commit() error {
 	}
 	batch = append(batch, t.writes...)
 	// /db/execute, not /db/request: a statement that does not prepare
-	// rolls the batch back there (see failing).
-	res, err := t.c.cl.Request(t.ctx, "/db/execute", "transaction", batch)
+	// rolls the batch back there (see failing). Execute applies it at
+	// most once, and says whether it was when the answer is lost.
+	res, err := t.c.cl.Execute(t.ctx, batch)
 	if err != nil {
 		t.lost(err)
 		return err
 	}
-	if err := t.take(res, off, len(t.writes)); err != nil {
-		return err
+	if res != nil {
+		if err := t.take(res, off, len(t.writes)); err != nil {
+			return err
+		}
 	}
 	for _, w := range t.writes {
 		if isDDL(w.SQL) {

@@ -255,6 +255,11 @@ func storeError(err error) error {
 		return &httpError{http.StatusNotFound, api.CodeNotFound, err.Error()}
 	case errors.Is(err, store.ErrConflict):
 		return &httpError{http.StatusConflict, api.CodeConflict, err.Error()}
+	case errors.Is(err, store.ErrUnavailable):
+		// A cluster without a majority, or a write whose outcome was
+		// lost with a node: the client tries again (a push is idempotent
+		// by its key).
+		return &httpError{http.StatusServiceUnavailable, api.CodeUnavailable, "the store is unavailable for now: try again"}
 	}
 	return err
 }
@@ -379,6 +384,9 @@ func (s *Server) finish(w *statusWriter, r *http.Request, rl *reqLog, p *princip
 			}
 		}
 		rl.add("code", he.code)
+		if he.status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+			w.Header().Set("Retry-After", "1")
+		}
 		if w.status == 0 {
 			writeJSON(w, he.status, api.ErrorBody{Error: api.ErrorDetail{Code: he.code, Message: he.msg}})
 		}
