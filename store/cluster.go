@@ -97,6 +97,17 @@ func openCluster(ctx context.Context, addr string, opts Options) (*DB, error) {
 		}
 		return db, nil
 	}
+	if !opts.Create {
+		// As a file that does not exist: a cluster without the store is
+		// not made into one unless asked.
+		v, err := db.userVersion(ctx, db.r)
+		if err != nil {
+			return fail(fmt.Errorf("open %s: %w", addr, err))
+		}
+		if v == 0 {
+			return fail(&notFoundError{fmt.Sprintf("no polku store on the rqlite cluster %s yet: `polku serve --store %s` makes it", addr, addr)})
+		}
+	}
 	if _, err := db.w.ExecContext(ctx, guardSchema); err != nil {
 		return fail(fmt.Errorf("open %s: make the guard table: %w", addr, err))
 	}

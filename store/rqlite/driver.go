@@ -200,12 +200,72 @@ func isRead(query string) bool {
 	case "SELECT", "EXPLAIN", "VALUES":
 		return true
 	case "WITH":
-		u := strings.ToUpper(query)
-		return !strings.Contains(u, "INSERT") && !strings.Contains(u, "UPDATE") && !strings.Contains(u, "DELETE")
+		switch mainVerb(query) {
+		case "SELECT", "VALUES":
+			return true
+		}
+		return false
 	case "PRAGMA":
 		return !strings.Contains(query, "=")
 	}
 	return false
+}
+
+// mainVerb is the statement a WITH clause leads to: the first of SELECT,
+// VALUES, INSERT, REPLACE, UPDATE or DELETE outside parentheses, quotes
+// and comments ("" when there is none). The common table expressions are
+// all in parentheses, so that a WITH ... SELECT whose expressions write
+// nothing, or name a column updated_at, is a read.
+func mainVerb(query string) string {
+	depth := 0
+	for i := 0; i < len(query); {
+		ch := query[i]
+		switch {
+		case ch == '\'' || ch == '"' || ch == '`' || ch == '[':
+			end := ch
+			if ch == '[' {
+				end = ']'
+			}
+			j := strings.IndexByte(query[i+1:], end)
+			if j < 0 {
+				return ""
+			}
+			i += j + 2
+		case ch == '-' && strings.HasPrefix(query[i:], "--"):
+			j := strings.IndexByte(query[i:], '\n')
+			if j < 0 {
+				return ""
+			}
+			i += j + 1
+		case ch == '/' && strings.HasPrefix(query[i:], "/*"):
+			j := strings.Index(query[i+2:], "*/")
+			if j < 0 {
+				return ""
+			}
+			i += j + 4
+		case ch == '(':
+			depth++
+			i++
+		case ch == ')':
+			depth--
+			i++
+		case ch == '_' || 'a' <= ch|0x20 && ch|0x20 <= 'z':
+			j := i
+			for j < len(query) && (query[j] == '_' || 'a' <= query[j]|0x20 && query[j]|0x20 <= 'z' || '0' <= query[j] && query[j] <= '9') {
+				j++
+			}
+			if depth == 0 {
+				switch w := strings.ToUpper(query[i:j]); w {
+				case "SELECT", "VALUES", "INSERT", "REPLACE", "UPDATE", "DELETE":
+					return w
+				}
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return ""
 }
 
 func args(nv []driver.NamedValue) ([]any, error) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -211,5 +212,33 @@ func TestStoreLostAnswerAppliesOnce(t *testing.T) {
 	p.mu.Unlock()
 	if lost != 1 || th.ID == "" {
 		t.Fatalf("%d answers lost, want 1", lost)
+	}
+}
+
+// A cluster without the store is made into one only when asked (Create),
+// as a file that does not exist.
+func TestOpenWithoutCreate(t *testing.T) {
+	c := startCluster(t, 1)
+	ctx := context.Background()
+	if db, err := store.Open(ctx, c.Addr(), store.Options{}); !errors.Is(err, store.ErrNotFound) {
+		if db != nil {
+			db.Close()
+		}
+		t.Fatalf("open an empty cluster without Create: %v", err)
+	}
+	cl := rqlite.NewClient(rqlite.Config{Hosts: []string{c.Nodes[0].HTTP}})
+	res, err := cl.Request(ctx, "/db/query", "", []rqlite.Statement{{SQL: "SELECT COUNT(*) FROM sqlite_schema"}})
+	if err != nil || len(res) != 1 || len(res[0].Values) != 1 {
+		t.Fatal(res, err)
+	}
+	if fmt.Sprint(res[0].Values[0][0]) != "0" {
+		t.Fatalf("the empty cluster was written: %v tables", res[0].Values[0][0])
+	}
+	for _, create := range []bool{true, false} {
+		db, err := store.Open(ctx, c.Addr(), store.Options{Create: create})
+		if err != nil {
+			t.Fatalf("create %v: %v", create, err)
+		}
+		db.Close()
 	}
 }
