@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -36,17 +35,6 @@ const guardSchema = "CREATE TABLE IF NOT EXISTS guard (ok INTEGER CHECK (ok = 1)
 
 // headQuery is the change log's head.
 const headQuery = "SELECT COALESCE(MAX(seq), 0) FROM changes"
-
-func headOf(res []rqlite.Result) (int64, error) {
-	if len(res) != 1 || res[0].Error != "" || len(res[0].Values) != 1 || len(res[0].Values[0]) != 1 {
-		return 0, fmt.Errorf("unexpected answer %v", res)
-	}
-	n, ok := res[0].Values[0][0].(json.Number)
-	if !ok {
-		return 0, fmt.Errorf("unexpected head %v", res[0].Values[0][0])
-	}
-	return n.Int64()
-}
 
 // headGuard fails when the change log's head is no longer ?.
 const headGuard = "INSERT INTO guard (ok) SELECT 0 WHERE (SELECT COALESCE(MAX(seq), 0) FROM changes) != ?"
@@ -159,19 +147,14 @@ func (db *DB) writeCluster(ctx context.Context, actor Actor, op Op, fn func(t *t
 func (db *DB) writeClusterOnce(ctx context.Context, actor Actor, op Op, fn func(t *tx) error) error {
 	db.clusterMu.Lock()
 	defer db.clusterMu.Unlock()
-	// The head as the leader has it ("weak": no round of
-	// heartbeats). An older head (a deposed leader's) only makes the
-	// guard fail at commit.
-	res, err := db.cluster.Request(ctx, "/db/query", "level=weak", []rqlite.Statement{{SQL: headQuery}})
-	if err != nil {
-		return clusterError(fmt.Errorf("read the change log: %w", err))
-	}
-	head, err := headOf(res)
-	if err != nil {
-		return clusterError(fmt.Errorf("read the change log: %w", err))
-	}
-	g := rqlite.NewGuard(rqlite.Statement{SQL: headGuard, Args: []any{head}}).Pin(rqlite.Statement{SQL: headQuery}, head)
-	err = db.writeTx(rqlite.WithGuard(ctx, g), actor, op, fn)
+	// The head is read with the operation's first read, as the leader
+	// has it ("weak": no round of heartbeats), and every later read
+	// must give the same head (see rqlite.Guard.Pin). An older head (a
+	// deposed leader's) only makes the guard fail at commit.
+	g := rqlite.NewHeadGuard(rqlite.Statement{SQL: headQuery}, func(head int64) rqlite.Statement {
+		return rqlite.Statement{SQL: headGuard, Args: []any{head}}
+	})
+	err := db.writeTx(rqlite.WithGuard(ctx, g), actor, op, fn)
 	if err == nil {
 		return nil
 	}
@@ -215,4 +198,25 @@ func clusterError(err error) error {
 		return e
 	}
 	return err
+}
+
+// ClusterStats is what the store sent to its cluster so far, by path and
+// query (nil on a file): for profiling.
+func (db *DB) ClusterStats() map[string]rqlite.PathStats {
+	if db.cluster == nil {
+		return nil
+	}
+	return db.cluster.Stats()
+}
+
+// BeginLogRead begins a read-only transaction of records and the change
+// log (a pull). On a cluster its reads are monotonic (rqlite's
+// WithMonotonicReads, pinned to the change log's head: every record is
+// written with a change row): the first linearizable, the others weak
+// reads, a round of heartbeats cheaper each.
+func (db *DB) BeginLogRead(ctx context.Context) (*sql.Tx, error) {
+	if db.cluster != nil {
+		ctx = rqlite.WithMonotonicReads(ctx, rqlite.Statement{SQL: headQuery})
+	}
+	return db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 }
