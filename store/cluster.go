@@ -43,12 +43,13 @@ const headGuard = "INSERT INTO guard (ok) SELECT 0 WHERE (SELECT COALESCE(MAX(se
 // run once per cluster however many servers start at once.
 const versionGuard = "INSERT INTO guard (ok) SELECT 0 WHERE (SELECT user_version FROM pragma_user_version) != ?"
 
-// clusterWriteConns is how many operations of one server are in flight on
-// the cluster at once: one. Every operation writes to the change log, so
-// two at once means the later commit's guard fails and it runs again,
-// its round trips wasted; a server's operations wait for each other
-// instead, and guards fail only between servers.
-const clusterWriteConns = 1
+// clusterWriteConns is how many write transactions of one server are open
+// on the cluster at once. Those that read take turns (clusterMu, see
+// writeClusterOnce): every operation writes to the change log, so two
+// reading at once means the later commit's guard fails and it runs again,
+// its round trips wasted; guards fail only between servers. Those that
+// read nothing (a pull's audit rows) commit beside them.
+const clusterWriteConns = 8
 
 // maxMoves bounds how often an operation runs again because another
 // writer committed first.
@@ -140,20 +141,21 @@ func (db *DB) writeCluster(ctx context.Context, actor Actor, op Op, fn func(t *t
 	}
 }
 
-// writeClusterOnce is one attempt: the head read and the transaction,
-// while no other operation of this server runs (one read before its turn
-// would be stale by then, and the attempt lost). It returns ErrMoved when
-// another writer committed first.
+// writeClusterOnce is one attempt. It returns ErrMoved when another
+// writer committed first. Its reads and commit run while no other
+// operation of this server reads or commits (clusterMu, taken at its
+// first read: a head read before its turn would be stale by then, and
+// the attempt lost); an operation that reads nothing (audit rows) does
+// not wait for a turn: it sends no guard and moves no head.
 func (db *DB) writeClusterOnce(ctx context.Context, actor Actor, op Op, fn func(t *tx) error) error {
-	db.clusterMu.Lock()
-	defer db.clusterMu.Unlock()
 	// The head is read with the operation's first read, as the leader
 	// has it ("weak": no round of heartbeats), and every later read
 	// must give the same head (see rqlite.Guard.Pin). An older head (a
 	// deposed leader's) only makes the guard fail at commit.
 	g := rqlite.NewHeadGuard(rqlite.Statement{SQL: headQuery}, func(head int64) rqlite.Statement {
 		return rqlite.Statement{SQL: headGuard, Args: []any{head}}
-	})
+	}).WithTurn(&db.clusterMu)
+	defer g.Release()
 	err := db.writeTx(rqlite.WithGuard(ctx, g), actor, op, fn)
 	if err == nil {
 		return nil

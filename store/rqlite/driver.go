@@ -51,6 +51,9 @@ type Guard struct {
 	// read (NewHeadGuard); nil when the value is given.
 	of    func(v int64) Statement
 	known bool // want (and stmt) are known
+	// turn is taken before the value is read (WithTurn); held says it is.
+	turn  sync.Locker
+	held  bool
 	moved atomic.Bool
 	mu    sync.Mutex
 	err   error
@@ -80,7 +83,32 @@ func (g *Guard) Pin(read Statement, want int64) *Guard {
 	return g
 }
 
-// pinned reads the value of a pin out of a batch's answer (-1: none).
+// WithTurn makes a head guard take l before its value is read, and keep
+// it until Release: the writers that share l then read and commit one
+// after the other (a value read while another of them commits is stale by
+// the commit), while a transaction that reads nothing (and so sends no
+// guard) never waits for the others.
+func (g *Guard) WithTurn(l sync.Locker) *Guard {
+	g.turn = l
+	return g
+}
+
+// Release gives back the turn, if it was taken.
+func (g *Guard) Release() {
+	if g.held {
+		g.held = false
+		g.turn.Unlock()
+	}
+}
+
+func (g *Guard) take() {
+	if g.turn != nil && !g.held && !g.known {
+		g.turn.Lock()
+		g.held = true
+	}
+}
+
+// pinValue reads the value of a pin out of a batch's answer (-1: none).
 func pinValue(r Result) int64 {
 	var got int64 = -1
 	if len(r.Values) == 1 && len(r.Values[0]) == 1 {
@@ -103,6 +131,7 @@ func (t *tx) readyGuard() error {
 	if g == nil || g.known {
 		return nil
 	}
+	g.take()
 	res, err := t.c.cl.Request(t.ctx, "/db/query", "level=weak", []Statement{*g.pin})
 	if err != nil {
 		t.lost(err)
@@ -572,6 +601,7 @@ func (t *tx) monotonic(ctx context.Context, st Statement) (driver.Rows, error) {
 
 // pinned answers a read with the guard's pin (see Guard.Pin).
 func (t *tx) pinned(ctx context.Context, st Statement) (driver.Rows, error) {
+	t.guard.take()
 	res, err := t.c.cl.Request(ctx, "/db/query", "level=weak&transaction", []Statement{*t.guard.pin, st})
 	if err != nil {
 		t.lost(err)
