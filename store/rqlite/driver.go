@@ -754,6 +754,12 @@ func (t *tx) end() {
 	if !t.done {
 		t.done = true
 		t.c.tx = nil
+		// The turn ends with the transaction: what the caller does next
+		// (database/sql preparing statements on another connection, say)
+		// must not wait with it held.
+		if t.guard != nil {
+			t.guard.Release()
+		}
 	}
 }
 
