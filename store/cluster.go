@@ -4,14 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
 	"strings"
 	"time"
 
-	"polku/internal/i18n"
 	"polku/store/rqlite"
 )
 
@@ -38,17 +36,6 @@ const guardSchema = "CREATE TABLE IF NOT EXISTS guard (ok INTEGER CHECK (ok = 1)
 // headQuery is the change log's head.
 const headQuery = "SELECT COALESCE(MAX(seq), 0) FROM changes"
 
-func headOf(res []rqlite.Result) (int64, error) {
-	if len(res) != 1 || res[0].Error != "" || len(res[0].Values) != 1 || len(res[0].Values[0]) != 1 {
-		return 0, fmt.Errorf("unexpected answer %v", res)
-	}
-	n, ok := res[0].Values[0][0].(json.Number)
-	if !ok {
-		return 0, fmt.Errorf("unexpected head %v", res[0].Values[0][0])
-	}
-	return n.Int64()
-}
-
 // headGuard fails when the change log's head is no longer ?.
 const headGuard = "INSERT INTO guard (ok) SELECT 0 WHERE (SELECT COALESCE(MAX(seq), 0) FROM changes) != ?"
 
@@ -56,12 +43,13 @@ const headGuard = "INSERT INTO guard (ok) SELECT 0 WHERE (SELECT COALESCE(MAX(se
 // run once per cluster however many servers start at once.
 const versionGuard = "INSERT INTO guard (ok) SELECT 0 WHERE (SELECT user_version FROM pragma_user_version) != ?"
 
-// clusterWriteConns is how many operations of one server are in flight on
-// the cluster at once: one. Every operation writes to the change log, so
-// two at once means the later commit's guard fails and it runs again,
-// its round trips wasted; a server's operations wait for each other
-// instead, and guards fail only between servers.
-const clusterWriteConns = 1
+// clusterWriteConns is how many write transactions of one server are open
+// on the cluster at once. Those that read take turns (clusterMu, see
+// writeClusterOnce): every operation writes to the change log, so two
+// reading at once means the later commit's guard fails and it runs again,
+// its round trips wasted; guards fail only between servers. Those that
+// read nothing (a pull's audit rows) commit beside them.
+const clusterWriteConns = 8
 
 // maxMoves bounds how often an operation runs again because another
 // writer committed first.
@@ -97,6 +85,17 @@ func openCluster(ctx context.Context, addr string, opts Options) (*DB, error) {
 			return fail(err)
 		}
 		return db, nil
+	}
+	if !opts.Create {
+		// As a file that does not exist: a cluster without the store is
+		// not made into one unless asked.
+		v, err := db.userVersion(ctx, db.r)
+		if err != nil {
+			return fail(fmt.Errorf("open %s: %w", addr, err))
+		}
+		if v == 0 {
+			return fail(newErr(ErrNotFound, "store.err.no_cluster_store", "Addr", addr))
+		}
 	}
 	if _, err := db.w.ExecContext(ctx, guardSchema); err != nil {
 		return fail(fmt.Errorf("open %s: make the guard table: %w", addr, err))
@@ -142,26 +141,22 @@ func (db *DB) writeCluster(ctx context.Context, actor Actor, op Op, fn func(t *t
 	}
 }
 
-// writeClusterOnce is one attempt: the head read and the transaction,
-// while no other operation of this server runs (one read before its turn
-// would be stale by then, and the attempt lost). It returns ErrMoved when
-// another writer committed first.
+// writeClusterOnce is one attempt. It returns ErrMoved when another
+// writer committed first. Its reads and commit run while no other
+// operation of this server reads or commits (clusterMu, taken at its
+// first read: a head read before its turn would be stale by then, and
+// the attempt lost); an operation that reads nothing (audit rows) does
+// not wait for a turn: it sends no guard and moves no head.
 func (db *DB) writeClusterOnce(ctx context.Context, actor Actor, op Op, fn func(t *tx) error) error {
-	db.clusterMu.Lock()
-	defer db.clusterMu.Unlock()
-	// The head as the leader has it ("weak": no round of
-	// heartbeats). An older head (a deposed leader's) only makes the
-	// guard fail at commit.
-	res, err := db.cluster.Request(ctx, "/db/query", "level=weak", []rqlite.Statement{{SQL: headQuery}})
-	if err != nil {
-		return clusterError(fmt.Errorf("read the change log: %w", err))
-	}
-	head, err := headOf(res)
-	if err != nil {
-		return clusterError(fmt.Errorf("read the change log: %w", err))
-	}
-	g := rqlite.NewGuard(rqlite.Statement{SQL: headGuard, Args: []any{head}}).Pin(rqlite.Statement{SQL: headQuery}, head)
-	err = db.writeTx(rqlite.WithGuard(ctx, g), actor, op, fn)
+	// The head is read with the operation's first read, as the leader
+	// has it ("weak": no round of heartbeats), and every later read
+	// must give the same head (see rqlite.Guard.Pin). An older head (a
+	// deposed leader's) only makes the guard fail at commit.
+	g := rqlite.NewHeadGuard(rqlite.Statement{SQL: headQuery}, func(head int64) rqlite.Statement {
+		return rqlite.Statement{SQL: headGuard, Args: []any{head}}
+	}).WithTurn(&db.clusterMu)
+	defer g.Release()
+	err := db.writeTx(rqlite.WithGuard(ctx, g), actor, op, fn)
 	if err == nil {
 		return nil
 	}
@@ -179,31 +174,51 @@ func (db *DB) writeClusterOnce(ctx context.Context, actor Actor, op Op, fn func(
 
 // clusterError tells a statement's error from the cluster in the store's
 // terms: a broken constraint is ErrConflict or ErrInvalid, as the
-// embedded store says it; a cluster that cannot be reached is a
-// DriverError.
+// embedded store says it (constraintFailed); a cluster that cannot be
+// reached, or that did not say whether a write was applied, is a
+// DriverError that is ErrUnavailable (try again: a push is idempotent by
+// its key).
 func clusterError(err error) error {
 	var re *rqlite.Error
 	var ue *rqlite.UnavailableError
+	var oe *rqlite.OutcomeUnknownError
 	switch {
+	case errors.As(err, &oe):
+		return &DriverError{Msg: "the rqlite cluster did not say whether the change was made (a node went away meanwhile): check, then try again", Err: fmt.Errorf("%w: %w", ErrUnavailable, err)}
 	case errors.As(err, &ue):
-		return &DriverError{Msg: "the store cannot be reached (no node of the rqlite cluster answered): check the cluster, then try again", Err: err}
+		return &DriverError{Msg: "the store cannot be reached (no node of the rqlite cluster answered): check the cluster, then try again", Err: fmt.Errorf("%w: %w", ErrUnavailable, err)}
 	case !errors.As(err, &re) || re.Constraint() == "":
 		return err
 	}
-	what := i18n.Msg("store.err.a_record")
+	table := ""
 	if _, cols, ok := strings.Cut(re.Msg, "constraint failed: "); ok {
 		if t, _, ok := strings.Cut(cols, "."); ok && t != "" {
-			what = i18n.Msg("store.err.a_table_record", "Table", t)
+			table = t
 		}
 	}
-	switch re.Constraint() {
-	case "UNIQUE", "PRIMARY KEY":
-		if uniqueColumns(re.Msg) == "id" {
-			return newErr(ErrConflict, "store.err.record_exists", "What", what)
-		}
-		return newErr(ErrConflict, "store.err.record_unique", "What", what, "Columns", uniqueColumns(re.Msg))
-	case "FOREIGN KEY":
-		return newErr(ErrInvalid, "store.err.record_refers_missing", "What", what)
+	if e := constraintFailed(table, "", re.Constraint(), re.Msg); e != nil {
+		return e
 	}
-	return newErr(ErrInvalid, "store.err.record_refused", "What", what)
+	return err
+}
+
+// ClusterStats is what the store sent to its cluster so far, by path and
+// query (nil on a file): for profiling.
+func (db *DB) ClusterStats() map[string]rqlite.PathStats {
+	if db.cluster == nil {
+		return nil
+	}
+	return db.cluster.Stats()
+}
+
+// BeginLogRead begins a read-only transaction of records and the change
+// log (a pull). On a cluster its reads are monotonic (rqlite's
+// WithMonotonicReads, pinned to the change log's head: every record is
+// written with a change row): the first linearizable, the others weak
+// reads, a round of heartbeats cheaper each.
+func (db *DB) BeginLogRead(ctx context.Context) (*sql.Tx, error) {
+	if db.cluster != nil {
+		ctx = rqlite.WithMonotonicReads(ctx, rqlite.Statement{SQL: headQuery})
+	}
+	return db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 }

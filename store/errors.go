@@ -18,6 +18,11 @@ var (
 	ErrConflict  = errors.New("conflict")
 	ErrInvalid   = errors.New("invalid")
 	ErrForbidden = errors.New("forbidden")
+	// ErrUnavailable: the store cannot serve now, or could not tell
+	// whether a write was applied (an rqlite cluster without a majority,
+	// or a node lost with the answer): try again later. Nothing else is
+	// wrong with the request.
+	ErrUnavailable = errors.New("unavailable")
 )
 
 // A store error is read far from the store, by a person in their own

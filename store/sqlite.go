@@ -20,6 +20,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"polku/internal/i18n"
 	"polku/store/rqlite"
 )
 
@@ -544,18 +545,67 @@ func (db *DB) constraintError(tableName, id string, err error) error {
 	// constraint are named, as fields.
 	var se *sqlite.Error
 	if errors.As(err, &se) {
+		kind := ""
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return newErr(ErrConflict, "store.err.row_exists", "Table", tableName, "ID", id)
+			kind = "PRIMARY KEY"
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-			return newErr(ErrConflict, "store.err.row_unique", "Table", tableName, "ID", id, "Columns", uniqueColumns(se.Error()))
+			kind = "UNIQUE"
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return newErr(ErrInvalid, "store.err.row_refers_missing", "Table", tableName, "ID", id)
-		case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
-			return newErr(ErrInvalid, "store.err.row_refused", "Table", tableName, "ID", id)
+			kind = "FOREIGN KEY"
+		case sqlite3.SQLITE_CONSTRAINT_CHECK:
+			kind = "CHECK"
+		case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+			kind = "NOT NULL"
+		}
+		if e := constraintFailed(tableName, id, kind, se.Error()); e != nil {
+			return e
+		}
+	}
+	var re *rqlite.Error
+	if errors.As(err, &re) {
+		if e := constraintFailed(tableName, id, re.Constraint(), re.Msg); e != nil {
+			return e
 		}
 	}
 	return err
+}
+
+// constraintFailed is a broken constraint in the store's terms, the one
+// wording of the file and the cluster: table and id name the record
+// written (table "" and id "": not known; id "": a record of table), kind
+// SQLite's name of the constraint (PRIMARY KEY, UNIQUE, FOREIGN KEY,
+// CHECK, NOT NULL), msg SQLite's message (for a unique constraint's
+// columns). nil for another kind.
+func constraintFailed(table, id, kind, msg string) error {
+	if kind == "UNIQUE" && uniqueColumns(msg) == "id" {
+		kind = "PRIMARY KEY"
+	}
+	var ids map[string]string
+	switch kind {
+	case "PRIMARY KEY":
+		ids = map[string]string{"row": "store.err.row_exists", "record": "store.err.record_exists"}
+	case "UNIQUE":
+		ids = map[string]string{"row": "store.err.row_unique", "record": "store.err.record_unique"}
+	case "FOREIGN KEY":
+		ids = map[string]string{"row": "store.err.row_refers_missing", "record": "store.err.record_refers_missing"}
+	case "CHECK", "NOT NULL":
+		ids = map[string]string{"row": "store.err.row_refused", "record": "store.err.record_refused"}
+	default:
+		return nil
+	}
+	errKind := ErrInvalid
+	if kind == "PRIMARY KEY" || kind == "UNIQUE" {
+		errKind = ErrConflict
+	}
+	if id != "" {
+		return newErr(errKind, ids["row"], "Table", table, "ID", id, "Columns", uniqueColumns(msg))
+	}
+	what := i18n.Msg("store.err.a_record")
+	if table != "" {
+		what = i18n.Msg("store.err.a_table_record", "Table", table)
+	}
+	return newErr(errKind, ids["record"], "What", what, "Columns", uniqueColumns(msg))
 }
 
 // uniqueColumns reads the columns out of SQLite's "UNIQUE constraint

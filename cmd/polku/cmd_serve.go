@@ -92,6 +92,9 @@ serve one cluster; every operation is one cluster transaction.`,
 			// (A missing store is left to store.Open to explain.)
 			path := a.storePath()
 			if storeAddr != "" {
+				if a.dbPath != "" {
+					return usagef("%s", a.T("cli.serve.store_and_db"))
+				}
 				if !store.IsClusterAddr(storeAddr) {
 					return usagef("%s", a.T("cli.serve.bad_store", "Value", fmt.Sprintf("%q", storeAddr)))
 				}

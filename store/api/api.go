@@ -35,6 +35,9 @@ const (
 	CodeTooLarge         = "too_large"
 	CodeRateLimited      = "rate_limited"
 	CodeInternal         = "internal"
+	// CodeUnavailable: the store cannot serve now (503, with
+	// Retry-After): try again.
+	CodeUnavailable = "unavailable"
 	// CodeKeyReused: an idempotency key used before for another request
 	// (422).
 	CodeKeyReused = "idempotency_key_reused"

@@ -127,14 +127,17 @@ func ParseURL(s string) (Config, error) {
 
 // Client sends statements to a cluster.
 type Client struct {
-	hosts   []string
-	timeout time.Duration
-	http    *http.Client
-	mu      sync.Mutex
-	cur     int // the node that answered last
-	stats   map[string]*PathStats
-	schema  schema
-	readQ   string // the query string of a read
+	hosts    []string
+	timeout  time.Duration
+	http     *http.Client
+	mu       sync.Mutex
+	cur      int // the node that answered last
+	stats    map[string]*PathStats
+	schema   schema
+	attempts attempts
+	readQ    string // the query string of a read
+	// sought is when the leader was last looked for (leader)
+	sought time.Time
 }
 
 // PathStats counts the requests of one kind and the time they took.
@@ -209,9 +212,26 @@ type response struct {
 }
 
 // Request sends a batch to path (/db/request, /db/query, /db/execute)
-// with the query string q ("transaction&level=linearizable") and returns each statement's result.
-// Statement errors are in the results, not in the error.
+// with the query string q ("transaction&level=linearizable") and returns
+// each statement's result. Statement errors are in the results, not in
+// the error.
+//
+// A read (/db/query) goes to the next node when one fails. A batch that
+// may write (/db/execute, /db/request) goes to another node only when it
+// surely reached none (the connection was refused: nothing was sent);
+// once it may have reached one, an error is an *OutcomeUnknownError,
+// never a resend: the first node may have committed it and lost only the
+// answer, and the resent batch would then be applied twice (or, guarded,
+// fail as if another writer had come first). Commits go through Execute,
+// which finds out.
 func (c *Client) Request(ctx context.Context, path, q string, stmts []Statement) ([]Result, error) {
+	return c.request(ctx, path, q, stmts, path == "/db/query")
+}
+
+// request is Request; resend says whether the batch may be sent again
+// after it may have reached a node (reads, and batches that are always
+// rolled back or that are idempotent).
+func (c *Client) request(ctx context.Context, path, q string, stmts []Statement, resend bool) ([]Result, error) {
 	body, err := json.Marshal(stmts)
 	if err != nil {
 		return nil, fmt.Errorf("rqlite: encode the statements: %w", err)
@@ -219,6 +239,12 @@ func (c *Client) Request(ctx context.Context, path, q string, stmts []Statement)
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	c.mu.Lock()
+	if c.sought.IsZero() && len(c.hosts) > 1 {
+		c.sought = time.Now()
+		c.mu.Unlock()
+		c.leader(ctx)
+		c.mu.Lock()
+	}
 	start := c.cur
 	c.mu.Unlock()
 	t0 := time.Now()
@@ -242,13 +268,24 @@ func (c *Client) Request(ctx context.Context, path, q string, stmts []Statement)
 		if err == nil {
 			c.mu.Lock()
 			c.cur = i
+			again := attempt > 0 && len(c.hosts) > 1 && time.Since(c.sought) > time.Second
+			if again {
+				c.sought = time.Now()
+			}
 			c.mu.Unlock()
+			if again {
+				// A node failed: the leader may have changed too.
+				go c.leader(context.WithoutCancel(ctx))
+			}
 			return res, nil
 		}
 		if !retry {
 			return nil, err
 		}
 		last = err
+		if !resend && !notSent(err) {
+			return nil, &OutcomeUnknownError{Err: err}
+		}
 		// Once round all the nodes without an answer, wait a little
 		// (an election takes a second or two) before the next round.
 		if (attempt+1)%len(c.hosts) == 0 {
@@ -263,6 +300,73 @@ func (c *Client) Request(ctx context.Context, path, q string, stmts []Statement)
 		}
 	}
 }
+
+// leader makes the leader the node requests go to first, when one of the
+// nodes says which it is and it is among the client's hosts. Every node
+// serves every request, but a follower forwards it to the leader: a hop
+// more (a linearizable read through a follower took 7 ms where the
+// leader answers in 0.8, on a loopback cluster).
+func (c *Client) leader(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	c.mu.Lock()
+	start := c.cur
+	c.mu.Unlock()
+	for k := range c.hosts {
+		host := c.hosts[(start+k)%len(c.hosts)]
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, host+"/leader", nil)
+		if err != nil {
+			return
+		}
+		resp, err := c.http.Do(req)
+		if err != nil {
+			continue
+		}
+		var node struct {
+			APIAddr string `json:"api_addr"`
+		}
+		err = json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&node)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK || node.APIAddr == "" {
+			continue
+		}
+		want := strings.TrimRight(node.APIAddr, "/")
+		if !strings.Contains(want, "://") {
+			want = "http://" + want
+		}
+		for i, h := range c.hosts {
+			if strings.EqualFold(h, want) {
+				c.mu.Lock()
+				c.cur = i
+				c.mu.Unlock()
+				return
+			}
+		}
+		return
+	}
+}
+
+// notSent says whether a request's error surely means that no node got
+// the request: the connection was never made (refused, no route, a name
+// that does not resolve). Anything later (a reset, a timeout, a closed
+// connection, an answer that is an error) may come after a node applied
+// the request. The HTTP transport itself sends a request again on a new
+// connection when a kept one was closed before any of it was written.
+func notSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// OutcomeUnknownError is a write that may have been applied: it may have
+// reached a node, and no answer came. The caller cannot tell; an
+// operation that is safe to repeat (a push by its idempotency key) may
+// be sent again, any other is to be checked first.
+type OutcomeUnknownError struct{ Err error }
+
+func (e *OutcomeUnknownError) Error() string {
+	return "the rqlite cluster did not say whether a write was applied: " + e.Err.Error()
+}
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
 
 // send makes one request to one node; retry says whether another node
 // (or this one later) may do better.
@@ -304,7 +408,9 @@ func (c *Client) send(ctx context.Context, host, path, q string, body []byte) ([
 		// An error of the whole request, not of a statement: the node
 		// could not serve it ("leadership lost", "not leader", a leader
 		// that went away while the node forwarded the request to it).
-		// Another node, or this one after the election, may.
+		// Another node, or this one after the election, may. (A write
+		// may have been applied all the same: "leadership lost" is
+		// Raft's "may or may not have been committed".)
 		return nil, true, fmt.Errorf("%s: %s", host, r.Error)
 	}
 	return r.Results, false, nil

@@ -44,16 +44,32 @@ type guardKey struct{}
 // Guard is a statement that must fail (a CHECK constraint, say) when the
 // state a transaction depends on has moved.
 type Guard struct {
-	stmt  Statement
-	pin   *Statement // a read of the value the guard checks
-	want  int64
+	stmt Statement
+	pin  *Statement // a read of the value the guard checks
+	want int64
+	// of makes the guard for a value read with the transaction's first
+	// read (NewHeadGuard); nil when the value is given.
+	of    func(v int64) Statement
+	known bool // want (and stmt) are known
+	// turn is taken before the value is read (WithTurn); held says it is.
+	turn  sync.Locker
+	held  bool
 	moved atomic.Bool
 	mu    sync.Mutex
 	err   error
 }
 
 // NewGuard makes a guard of a statement.
-func NewGuard(st Statement) *Guard { return &Guard{stmt: st} }
+func NewGuard(st Statement) *Guard { return &Guard{stmt: st, known: true} }
+
+// NewHeadGuard makes a pinned guard (see Pin) whose value is not read
+// beforehand: the transaction's first read is sent with read, and the
+// value it gives is the one the guard (of(value)) checks at commit and the
+// other reads must give. Such a transaction makes no request of its own
+// for the value (unless it writes before it reads anything).
+func NewHeadGuard(read Statement, of func(v int64) Statement) *Guard {
+	return &Guard{pin: &read, of: of}
+}
 
 // Pin makes the transaction's reads cheap: they are "weak" reads (the
 // leader's own state, no round of heartbeats), each sent together with
@@ -63,8 +79,76 @@ func NewGuard(st Statement) *Guard { return &Guard{stmt: st} }
 // at once. With the guard, every read of the transaction and its commit
 // are then of one state.
 func (g *Guard) Pin(read Statement, want int64) *Guard {
-	g.pin, g.want = &read, want
+	g.pin, g.want, g.known = &read, want, true
 	return g
+}
+
+// WithTurn makes a head guard take l before its value is read, and keep
+// it until Release: the writers that share l then read and commit one
+// after the other (a value read while another of them commits is stale by
+// the commit), while a transaction that reads nothing (and so sends no
+// guard) never waits for the others.
+func (g *Guard) WithTurn(l sync.Locker) *Guard {
+	g.turn = l
+	return g
+}
+
+// Release gives back the turn, if it was taken.
+func (g *Guard) Release() {
+	if g.held {
+		g.held = false
+		g.turn.Unlock()
+	}
+}
+
+func (g *Guard) take() {
+	if g.turn != nil && !g.held && !g.known {
+		g.turn.Lock()
+		g.held = true
+	}
+}
+
+// pinValue reads the value of a pin out of a batch's answer (-1: none).
+func pinValue(r Result) int64 {
+	var got int64 = -1
+	if len(r.Values) == 1 && len(r.Values[0]) == 1 {
+		if n, ok := r.Values[0][0].(json.Number); ok {
+			got, _ = n.Int64()
+		}
+	}
+	return got
+}
+
+// learn sets a head guard's value.
+func (g *Guard) learn(v int64) {
+	g.want, g.stmt, g.known = v, g.of(v), true
+}
+
+// ready makes sure the guard's statement is known: a head guard whose
+// transaction has read nothing yet reads its value now.
+func (t *tx) readyGuard() error {
+	g := t.guard
+	if g == nil || g.known {
+		return nil
+	}
+	g.take()
+	res, err := t.c.cl.Request(t.ctx, "/db/query", "level=weak", []Statement{*g.pin})
+	if err != nil {
+		t.lost(err)
+		return err
+	}
+	if err := one(res, 1); err != nil {
+		t.lost(err)
+		return err
+	}
+	v := pinValue(res[0])
+	if v < 0 {
+		err := fmt.Errorf("rqlite: the guard's value reads %v", res[0].Values)
+		t.lost(err)
+		return err
+	}
+	g.learn(v)
+	return nil
 }
 
 // Moved says whether the guard failed in a transaction it was sent with,
@@ -97,6 +181,35 @@ func WithGuard(ctx context.Context, g *Guard) context.Context {
 	return context.WithValue(ctx, guardKey{}, g)
 }
 
+type monotonicKey struct{}
+
+// WithMonotonicReads makes a read-only transaction begun with ctx read
+// cheaply: its first read is linearizable, its later ones "weak" (the
+// leader's own state, no round of heartbeats), each sent with pin in one
+// read transaction. pin must give a number that never decreases and that
+// moves with every write the transaction's reads depend on (the change
+// log's head, for reads of records that are written only with a change
+// row). A read whose pin is below the highest the transaction has seen
+// came from a node behind it and is sent again, linearizable.
+//
+// Why that is enough. A weak read is answered from the leader's state,
+// which has every write acknowledged so far: rqlite applies an entry on
+// the leader before it answers the write. It can be older only on a
+// leader deposed without knowing it yet (a network split, for about a
+// lease); a follower forwards weak reads to the leader it knows. The
+// first read, linearizable, gives a state at least as new as any write
+// acknowledged before the transaction began; every later read is of a
+// state whose pin is at least that high, so at least as new for what the
+// reads depend on: the reads of the transaction are monotonic, as
+// linearizable reads are (a later read never sees less than an earlier
+// one), which is all a reader without a snapshot across statements may
+// rely on (see docs/operations.md, the pull). What is given up: a later
+// read may lag the newest state by the writes committed since the first
+// read, as it could anyway (they came during the transaction).
+func WithMonotonicReads(ctx context.Context, pin Statement) context.Context {
+	return context.WithValue(ctx, monotonicKey{}, &pin)
+}
+
 type conn struct {
 	cl *Client
 	tx *tx
@@ -114,6 +227,12 @@ type tx struct {
 	tables   map[string]bool // the tables the writes write
 	err      error           // a statement failed: the transaction is lost
 	done     bool
+	// mono: the read-only transaction's reads are monotonic (see
+	// WithMonotonicReads); floor is the highest pin value read, seen
+	// whether one was.
+	mono  *Statement
+	floor int64
+	seen  bool
 }
 
 var (
@@ -152,6 +271,9 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	t := &tx{c: c, ctx: context.WithoutCancel(ctx), readOnly: opts.ReadOnly}
 	if g, ok := ctx.Value(guardKey{}).(*Guard); ok && !opts.ReadOnly {
 		t.guard = g
+	}
+	if pin, ok := ctx.Value(monotonicKey{}).(*Statement); ok && opts.ReadOnly {
+		t.mono = pin
 	}
 	c.tx = t
 	return t, nil
@@ -200,12 +322,72 @@ func isRead(query string) bool {
 	case "SELECT", "EXPLAIN", "VALUES":
 		return true
 	case "WITH":
-		u := strings.ToUpper(query)
-		return !strings.Contains(u, "INSERT") && !strings.Contains(u, "UPDATE") && !strings.Contains(u, "DELETE")
+		switch mainVerb(query) {
+		case "SELECT", "VALUES":
+			return true
+		}
+		return false
 	case "PRAGMA":
 		return !strings.Contains(query, "=")
 	}
 	return false
+}
+
+// mainVerb is the statement a WITH clause leads to: the first of SELECT,
+// VALUES, INSERT, REPLACE, UPDATE or DELETE outside parentheses, quotes
+// and comments ("" when there is none). The common table expressions are
+// all in parentheses, so that a WITH ... SELECT whose expressions write
+// nothing, or name a column updated_at, is a read.
+func mainVerb(query string) string {
+	depth := 0
+	for i := 0; i < len(query); {
+		ch := query[i]
+		switch {
+		case ch == '\'' || ch == '"' || ch == '`' || ch == '[':
+			end := ch
+			if ch == '[' {
+				end = ']'
+			}
+			j := strings.IndexByte(query[i+1:], end)
+			if j < 0 {
+				return ""
+			}
+			i += j + 2
+		case ch == '-' && strings.HasPrefix(query[i:], "--"):
+			j := strings.IndexByte(query[i:], '\n')
+			if j < 0 {
+				return ""
+			}
+			i += j + 1
+		case ch == '/' && strings.HasPrefix(query[i:], "/*"):
+			j := strings.Index(query[i+2:], "*/")
+			if j < 0 {
+				return ""
+			}
+			i += j + 4
+		case ch == '(':
+			depth++
+			i++
+		case ch == ')':
+			depth--
+			i++
+		case ch == '_' || 'a' <= ch|0x20 && ch|0x20 <= 'z':
+			j := i
+			for j < len(query) && (query[j] == '_' || 'a' <= query[j]|0x20 && query[j]|0x20 <= 'z' || '0' <= query[j] && query[j] <= '9') {
+				j++
+			}
+			if depth == 0 {
+				switch w := strings.ToUpper(query[i:j]); w {
+				case "SELECT", "VALUES", "INSERT", "REPLACE", "UPDATE", "DELETE":
+					return w
+				}
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return ""
 }
 
 func args(nv []driver.NamedValue) ([]any, error) {
@@ -268,6 +450,9 @@ func (c *conn) QueryContext(ctx context.Context, query string, nv []driver.Named
 	st := Statement{SQL: query, Args: a}
 	if c.tx != nil && !c.tx.readOnly {
 		return c.tx.query(ctx, st)
+	}
+	if c.tx != nil && c.tx.mono != nil && isRead(query) {
+		return c.tx.monotonic(ctx, st)
 	}
 	if !isRead(query) {
 		// A write that returns rows (RETURNING), alone.
@@ -381,8 +566,42 @@ func (t *tx) query(ctx context.Context, st Statement) (driver.Rows, error) {
 	return newRows(*t.results[len(t.writes)-1]), nil
 }
 
+// monotonic answers a read of a read-only transaction begun with
+// WithMonotonicReads.
+func (t *tx) monotonic(ctx context.Context, st Statement) (driver.Rows, error) {
+	if t.done {
+		return nil, driver.ErrBadConn
+	}
+	q := "level=weak&transaction"
+	if !t.seen && t.c.cl.readQ != "level=weak" {
+		q = "level=linearizable&transaction"
+	}
+	for {
+		res, err := t.c.cl.Request(ctx, "/db/query", q, []Statement{*t.mono, st})
+		if err != nil {
+			return nil, err
+		}
+		if err := one(res, 2); err != nil {
+			var e *Error
+			if errors.As(err, &e) && e.Index == 1 {
+				e.Index = 0
+			}
+			return nil, err
+		}
+		v := pinValue(res[0])
+		if v < t.floor && q != "level=linearizable&transaction" {
+			// A node behind what this transaction has seen.
+			q = "level=linearizable&transaction"
+			continue
+		}
+		t.floor, t.seen = max(t.floor, v), true
+		return newRows(res[1]), nil
+	}
+}
+
 // pinned answers a read with the guard's pin (see Guard.Pin).
 func (t *tx) pinned(ctx context.Context, st Statement) (driver.Rows, error) {
+	t.guard.take()
 	res, err := t.c.cl.Request(ctx, "/db/query", "level=weak&transaction", []Statement{*t.guard.pin, st})
 	if err != nil {
 		t.lost(err)
@@ -396,11 +615,10 @@ func (t *tx) pinned(ctx context.Context, st Statement) (driver.Rows, error) {
 		t.lost(err)
 		return nil, err
 	}
-	var got int64 = -1
-	if len(res[0].Values) == 1 && len(res[0].Values[0]) == 1 {
-		if n, ok := res[0].Values[0][0].(json.Number); ok {
-			got, _ = n.Int64()
-		}
+	got := pinValue(res[0])
+	if !t.guard.known && got >= 0 {
+		// The first read: its state is the transaction's.
+		t.guard.learn(got)
 	}
 	if got != t.guard.want {
 		t.guard.moved.Store(true)
@@ -424,6 +642,9 @@ var failing = Statement{SQL: "SELECT abs(-9223372036854775808)"}
 // first n buffered writes, extra (when given) and a failing statement,
 // keeps the writes' answers and returns extra's.
 func (t *tx) probe(n int, extra *Statement) (*Result, error) {
+	if err := t.readyGuard(); err != nil {
+		return nil, err
+	}
 	batch := make([]Statement, 0, n+3)
 	off := 0
 	if t.guard != nil {
@@ -435,7 +656,9 @@ func (t *tx) probe(n int, extra *Statement) (*Result, error) {
 		batch = append(batch, *extra)
 	}
 	batch = append(batch, failing)
-	res, err := t.c.cl.Request(t.ctx, "/db/request", "transaction", batch)
+	// Always rolled back: safe to send to another node when the answer
+	// is lost.
+	res, err := t.c.cl.request(t.ctx, "/db/request", "transaction", batch, true)
 	if err != nil {
 		t.lost(err)
 		return nil, err
@@ -492,20 +715,26 @@ func (t *tx) Commit() error {
 	}
 	batch := make([]Statement, 0, len(t.writes)+1)
 	off := 0
-	if t.guard != nil {
+	// A head guard whose transaction read nothing has nothing to check:
+	// its writes depend on no state read (an audit row, say), and the
+	// commit is atomic by itself.
+	if t.guard != nil && t.guard.known {
 		batch = append(batch, t.guard.stmt)
 		off = 1
 	}
 	batch = append(batch, t.writes...)
 	// /db/execute, not /db/request: a statement that does not prepare
-	// rolls the batch back there (see failing).
-	res, err := t.c.cl.Request(t.ctx, "/db/execute", "transaction", batch)
+	// rolls the batch back there (see failing). Execute applies it at
+	// most once, and says whether it was when the answer is lost.
+	res, err := t.c.cl.Execute(t.ctx, batch)
 	if err != nil {
 		t.lost(err)
 		return err
 	}
-	if err := t.take(res, off, len(t.writes)); err != nil {
-		return err
+	if res != nil {
+		if err := t.take(res, off, len(t.writes)); err != nil {
+			return err
+		}
 	}
 	for _, w := range t.writes {
 		if isDDL(w.SQL) {
@@ -525,6 +754,12 @@ func (t *tx) end() {
 	if !t.done {
 		t.done = true
 		t.c.tx = nil
+		// The turn ends with the transaction: what the caller does next
+		// (database/sql preparing statements on another connection, say)
+		// must not wait with it held.
+		if t.guard != nil {
+			t.guard.Release()
+		}
 	}
 }
 

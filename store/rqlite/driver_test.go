@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -230,5 +231,93 @@ func TestReadsOfOtherTables(t *testing.T) {
 	tx.Rollback()
 	if err := db.QueryRow("SELECT COUNT(*) FROM log").Scan(&n); err != nil || n != 0 {
 		t.Fatalf("log after the rollback: %d %v", n, err)
+	}
+}
+
+// A head guard learns its value with the transaction's first read; a
+// later read of another state, or a commit on one, is ErrMoved; a
+// transaction that read nothing commits without a guard.
+func TestHeadGuard(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	begin := func() (*sql.Tx, *rqlite.Guard) {
+		g := rqlite.NewHeadGuard(rqlite.Statement{SQL: "SELECT COUNT(*) FROM t"}, func(v int64) rqlite.Statement {
+			return rqlite.Statement{SQL: "INSERT INTO guard (ok) SELECT 0 WHERE (SELECT COUNT(*) FROM t) != ?", Args: []any{v}}
+		})
+		tx, err := db.BeginTx(rqlite.WithGuard(ctx, g), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tx, g
+	}
+	tx, g := begin()
+	var v string
+	if err := tx.QueryRow("SELECT v FROM t WHERE id = 1").Scan(&v); err != nil || v != "one" {
+		t.Fatalf("first read: %q %v", v, err)
+	}
+	tx.Exec("INSERT INTO t (id, v) VALUES (2, 'two')")
+	if err := tx.Commit(); err != nil || g.Moved() {
+		t.Fatalf("unmoved: %v", err)
+	}
+	// Another writer between two reads.
+	tx, g = begin()
+	tx.QueryRow("SELECT v FROM t WHERE id = 1").Scan(&v)
+	if _, err := db.Exec("INSERT INTO t (id, v) VALUES (3, 'three')"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.QueryRow("SELECT v FROM t WHERE id = 2").Scan(&v); !errors.Is(err, rqlite.ErrMoved) || !g.Moved() {
+		t.Fatalf("second read: %v", err)
+	}
+	tx.Rollback()
+	// Another writer between the read and the commit.
+	tx, g = begin()
+	tx.QueryRow("SELECT v FROM t WHERE id = 1").Scan(&v)
+	tx.Exec("INSERT INTO t (id, v) VALUES (4, 'four')")
+	if _, err := db.Exec("INSERT INTO t (id, v) VALUES (5, 'five')"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); !errors.Is(err, rqlite.ErrMoved) || !g.Moved() {
+		t.Fatalf("commit: %v", err)
+	}
+	// Nothing read: committed whatever moved.
+	tx, g = begin()
+	tx.Exec("INSERT INTO t (id, v) VALUES (6, 'six')")
+	if err := tx.Commit(); err != nil || g.Moved() {
+		t.Fatalf("blind write: %v", err)
+	}
+	// A read after a write (a probe) learns the value first.
+	tx, g = begin()
+	tx.Exec("INSERT INTO t (id, v) VALUES (7, 'seven')")
+	var n int
+	if err := tx.QueryRow("SELECT COUNT(*) FROM t").Scan(&n); err != nil || n != 6 {
+		t.Fatalf("probe: %d %v", n, err)
+	}
+	if err := tx.Commit(); err != nil || g.Moved() {
+		t.Fatalf("after a probe: %v", err)
+	}
+	if n := count(t, db); n != 6 {
+		t.Fatalf("%d rows, want 6", n)
+	}
+}
+
+// A read-only transaction with monotonic reads reads as any other.
+func TestMonotonicReads(t *testing.T) {
+	db := openDB(t)
+	ctx := rqlite.WithMonotonicReads(context.Background(), rqlite.Statement{SQL: "SELECT COUNT(*) FROM t"})
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for i := 0; i < 3; i++ {
+		if n := count(t, tx); n != 1+i {
+			t.Fatalf("read %d: %d rows", i, n)
+		}
+		if _, err := db.Exec("INSERT INTO t (v) VALUES (?)", fmt.Sprint("x", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.QueryRow("SELECT nosuch FROM t").Scan(new(int)); err == nil {
+		t.Fatal("a bad read answered")
 	}
 }

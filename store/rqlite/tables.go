@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 )
 
 // A read inside a write transaction needs a rolled-back batch (a probe)
@@ -50,6 +51,10 @@ func target(query string) string {
 type schema struct {
 	mu     sync.Mutex
 	loaded bool
+	// retryAt: the last load failed; until then every write counts as
+	// writing everything, without asking again (a cluster that cannot
+	// answer would otherwise be asked once more at every write).
+	retryAt time.Time
 	// effects[t] are the tables a write to t writes too (its triggers);
 	// with cascades, writes to any table may write others: all is set.
 	effects map[string][]string
@@ -73,7 +78,7 @@ func (s *schema) written(ctx context.Context, cl *Client, table string, set map[
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.loaded {
+	if !s.loaded || !s.retryAt.IsZero() && time.Now().After(s.retryAt) {
 		s.load(ctx, cl)
 	}
 	if s.all {
@@ -92,13 +97,18 @@ func (s *schema) written(ctx context.Context, cl *Client, table string, set map[
 	walk(table)
 }
 
+// schemaRetry is how long a failed load stands before the next write
+// tries again.
+const schemaRetry = 2 * time.Second
+
 // load reads the triggers and foreign keys; when it cannot, every write
-// counts as writing everything.
+// counts as writing everything (every read of the transaction is then a
+// probe: correct, only slower) until schemaRetry has passed.
 func (s *schema) load(ctx context.Context, cl *Client) {
-	s.effects, s.all = map[string][]string{}, false
+	s.effects, s.all, s.retryAt = map[string][]string{}, false, time.Time{}
 	res, err := cl.Request(ctx, "/db/query", "level=linearizable", []Statement{{SQL: "SELECT type, tbl_name, sql FROM sqlite_schema WHERE type IN ('trigger', 'table') AND sql IS NOT NULL"}})
 	if err != nil || len(res) != 1 || res[0].Error != "" {
-		s.all = true
+		s.all, s.loaded, s.retryAt = true, true, time.Now().Add(schemaRetry)
 		return
 	}
 	for _, row := range res[0].Values {

@@ -408,7 +408,7 @@ const maxScan = 50_000
 // given, must be the check of the change at since.seq. A page carries at
 // most limit items, the older records of newly assigned patients included.
 func (s *Server) pull(ctx context.Context, actor store.Actor, since cursor, check string, limit int) (*api.PullResponse, []string, error) {
-	tx, err := s.db.Reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.db.BeginLogRead(ctx)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -320,6 +320,11 @@ func (s *Server) pushOne(ctx context.Context, p *principal, o decodedOp, prior *
 		res.Status, res.Code = api.StatusRejected, api.CodeBadRequest
 	case errors.Is(err, store.ErrForbidden):
 		res.Status, res.Code = api.StatusRejected, api.CodeForbidden
+	case errors.Is(err, store.ErrUnavailable):
+		// Not remembered: pushed again, it is applied, or found applied
+		// by its key.
+		s.log.Warn("push: store unavailable", "op", o.Op.OpType(), "err", err.Error())
+		return api.PushResult{Key: o.Key, Status: api.StatusError, Code: api.CodeUnavailable, Error: "the store is unavailable for now: try again"}
 	default:
 		s.log.Error("push: apply failed", "op", o.Op.OpType(), "err", err.Error())
 		return api.PushResult{Key: o.Key, Status: api.StatusError, Code: api.CodeInternal, Error: "server error: try again"}

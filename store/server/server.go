@@ -283,6 +283,11 @@ func storeError(err error) error {
 		he = &httpError{http.StatusNotFound, api.CodeNotFound, err.Error()}
 	case errors.Is(err, store.ErrConflict):
 		he = &httpError{http.StatusConflict, api.CodeConflict, err.Error()}
+	case errors.Is(err, store.ErrUnavailable):
+		// A cluster without a majority, or a write whose outcome was
+		// lost with a node: the client tries again (a push is idempotent
+		// by its key).
+		return &httpError{http.StatusServiceUnavailable, api.CodeUnavailable, "the store is unavailable for now: try again"}
 	default:
 		return err
 	}
@@ -429,6 +434,9 @@ func (s *Server) finish(w *statusWriter, r *http.Request, rl *reqLog, p *princip
 			}
 		}
 		rl.add("code", he.code)
+		if he.status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+			w.Header().Set("Retry-After", "1")
+		}
 		if w.status == 0 {
 			var me *msgHTTPError
 			var msg json.RawMessage
