@@ -581,31 +581,34 @@ func constraintFailed(table, id, kind, msg string) error {
 	if kind == "UNIQUE" && uniqueColumns(msg) == "id" {
 		kind = "PRIMARY KEY"
 	}
-	var ids map[string]string
-	switch kind {
-	case "PRIMARY KEY":
-		ids = map[string]string{"row": "store.err.row_exists", "record": "store.err.record_exists"}
-	case "UNIQUE":
-		ids = map[string]string{"row": "store.err.row_unique", "record": "store.err.record_unique"}
-	case "FOREIGN KEY":
-		ids = map[string]string{"row": "store.err.row_refers_missing", "record": "store.err.record_refers_missing"}
-	case "CHECK", "NOT NULL":
-		ids = map[string]string{"row": "store.err.row_refused", "record": "store.err.record_refused"}
-	default:
-		return nil
-	}
-	errKind := ErrInvalid
-	if kind == "PRIMARY KEY" || kind == "UNIQUE" {
-		errKind = ErrConflict
-	}
 	if id != "" {
-		return newErr(errKind, ids["row"], "Table", table, "ID", id, "Columns", uniqueColumns(msg))
+		switch kind {
+		case "PRIMARY KEY":
+			return newErr(ErrConflict, "store.err.row_exists", "Table", table, "ID", id)
+		case "UNIQUE":
+			return newErr(ErrConflict, "store.err.row_unique", "Table", table, "ID", id, "Columns", uniqueColumns(msg))
+		case "FOREIGN KEY":
+			return newErr(ErrInvalid, "store.err.row_refers_missing", "Table", table, "ID", id)
+		case "CHECK", "NOT NULL":
+			return newErr(ErrInvalid, "store.err.row_refused", "Table", table, "ID", id)
+		}
+		return nil
 	}
 	what := i18n.Msg("store.err.a_record")
 	if table != "" {
 		what = i18n.Msg("store.err.a_table_record", "Table", table)
 	}
-	return newErr(errKind, ids["record"], "What", what, "Columns", uniqueColumns(msg))
+	switch kind {
+	case "PRIMARY KEY":
+		return newErr(ErrConflict, "store.err.record_exists", "What", what)
+	case "UNIQUE":
+		return newErr(ErrConflict, "store.err.record_unique", "What", what, "Columns", uniqueColumns(msg))
+	case "FOREIGN KEY":
+		return newErr(ErrInvalid, "store.err.record_refers_missing", "What", what)
+	case "CHECK", "NOT NULL":
+		return newErr(ErrInvalid, "store.err.record_refused", "What", what)
+	}
+	return nil
 }
 
 // uniqueColumns reads the columns out of SQLite's "UNIQUE constraint
