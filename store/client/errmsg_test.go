@@ -47,3 +47,26 @@ func TestErrorMessageFromTheServer(t *testing.T) {
 		}
 	}
 }
+
+// A server's error about the request rather than a record comes without
+// a message: the ones a person meets during a sync are said from their
+// code; any other stays the server's English.
+func TestErrorSaidFromItsCode(t *testing.T) {
+	fi := i18n.New(i18n.FI)
+	for code, want := range map[string]string{
+		api.CodeRateLimited:  "liikaa pyyntöjä",
+		api.CodeUnavailable:  "ei juuri nyt saada yhteyttä",
+		api.CodeInternal:     "palvelimella tapahtui virhe",
+		api.CodeEpochChanged: "palautettu varmuuskopiosta",
+	} {
+		e := &client.Error{Status: 503, Code: code, Message: "some English from the server"}
+		got, ok := e.Localize(fi)
+		if !ok || !strings.Contains(got, want) || strings.Contains(got, "English") {
+			t.Errorf("%s: %q (%v), want it to say %q", code, got, ok, want)
+		}
+	}
+	e := &client.Error{Status: 400, Code: api.CodeBadRequest, Message: "limit must be a number"}
+	if got, ok := e.Localize(fi); ok || got != e.Error() {
+		t.Errorf("a bad request without a message: %q (%v), want the server's text", got, ok)
+	}
+}

@@ -12,16 +12,49 @@ import (
 
 	"polku/internal/i18n"
 	"polku/store"
+	"polku/store/api"
 )
 
 // Localize is the error in p's language: the server's sentence rendered
 // from its message, in the form Error has. ok is false when the server
 // sent no message (an older server): the English text is all there is.
+//
+// A server's error about the request itself rather than a record (too
+// many requests, the store unavailable, a new epoch, an internal error)
+// has no message: it is said from its code, the one a person at the
+// keyboard can meet during a sync; an error of another code without a
+// message stays the server's English.
 func (e *Error) Localize(p *i18n.Printer) (s string, ok bool) {
-	if e.Msg.ID == "" || e.Code == CodeNotPolku {
+	if e.Code == CodeNotPolku {
 		return e.Error(), false
 	}
-	return p.T("store.err.server", "Msg", store.RenderMessage(p, e.Msg), "Status", e.Status, "Code", e.Code), true
+	m := e.Msg
+	if m.ID == "" {
+		if m, ok = codeMessage(e.Code); !ok {
+			return e.Error(), false
+		}
+	}
+	return p.T("store.err.server", "Msg", store.RenderMessage(p, m), "Status", e.Status, "Code", e.Code), true
+}
+
+// codeMessage is the sentence of a server error that comes without a
+// message, by its code.
+func codeMessage(code string) (i18n.Message, bool) {
+	switch code {
+	case api.CodeRateLimited:
+		return i18n.Msg("store.err.server_rate_limited"), true
+	case api.CodeUnavailable:
+		return i18n.Msg("store.err.server_unavailable"), true
+	case api.CodeInternal:
+		return i18n.Msg("store.err.server_internal"), true
+	case api.CodeEpochChanged:
+		return i18n.Msg("store.err.server_epoch_changed"), true
+	case api.CodeTooLarge:
+		return i18n.Msg("store.err.server_too_large"), true
+	case api.CodeUnauthorized:
+		return i18n.Msg("store.err.server_unauthorized"), true
+	}
+	return i18n.Message{}, false
 }
 
 // UnreachableError says the server could not be reached at all: nothing
