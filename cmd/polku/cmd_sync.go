@@ -272,6 +272,7 @@ retry KEY' or 'polku sync discard KEY'.`,
 				if res.Entries, err = syncer.Entries(ctx, db, syncer.StateConflict, syncer.StateRejected); err != nil {
 					return err
 				}
+				syncer.LocalizeEntries(a.p, res.Entries)
 				return writeJSON(a.env.stdout, res)
 			}
 			w := a.env.stdout
@@ -359,6 +360,7 @@ func (a *app) syncStatusCmd() *cobra.Command {
 			if th, err := db.Therapist(ctx, l.TherapistID); err == nil {
 				a.speak(th)
 			}
+			syncer.LocalizeEntries(a.p, entries) // the refusals in the reader's language (the JSON's too: codes stay codes)
 			st := eng.Status()
 			if o.json() {
 				return writeJSON(a.env.stdout, map[string]any{"server": l.Server, "handle": l.Handle, "replica": l.Replica,

@@ -560,9 +560,9 @@ func (e *Engine) record(ctx context.Context, results []api.PushResult, rep *Repo
 			var err error
 			switch r.Status {
 			case api.StatusApplied, api.StatusDuplicate:
-				_, err = tx.ExecContext(ctx, "UPDATE outbox SET state = 'pushed', pushed_at = ?, error = '' WHERE key = ?", now, r.Key)
+				_, err = tx.ExecContext(ctx, "UPDATE outbox SET state = 'pushed', pushed_at = ?, error = '', error_msg = '' WHERE key = ?", now, r.Key)
 			case api.StatusConflict, api.StatusRejected:
-				_, err = tx.ExecContext(ctx, "UPDATE outbox SET state = ?, error = ? WHERE key = ?", r.Status, r.Error, r.Key)
+				_, err = tx.ExecContext(ctx, "UPDATE outbox SET state = ?, error = ?, error_msg = ? WHERE key = ?", r.Status, r.Error, string(r.Msg), r.Key)
 			}
 			if err != nil {
 				return err

@@ -104,6 +104,9 @@ type Entry struct {
 	OpType    string    `json:"op_type"`
 	State     string    `json:"state"`
 	Error     string    `json:"error,omitempty"`
+	// ErrorMsg is Error as data, when the server sent it so: the reader's
+	// language says it (LocalizeEntries).
+	ErrorMsg i18n.Message `json:"-"`
 	PatientID string    `json:"patient_id,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	// Text is what the therapist wrote in the op (feedback, message, note,
@@ -115,7 +118,7 @@ type Entry struct {
 // Entries lists outbox entries in the given states (all when none), oldest
 // first.
 func Entries(ctx context.Context, db *store.DB, states ...string) ([]Entry, error) {
-	q := "SELECT seq, key, op_type, state, error, patient_id, created_at, body FROM outbox"
+	q := "SELECT seq, key, op_type, state, error, error_msg, patient_id, created_at, body FROM outbox"
 	var args []any
 	if len(states) > 0 {
 		q += " WHERE state IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(states)), ", ") + ")"
@@ -131,9 +134,12 @@ func Entries(ctx context.Context, db *store.DB, states ...string) ([]Entry, erro
 	out := []Entry{}
 	for rows.Next() {
 		var e Entry
-		var created, body string
-		if err := rows.Scan(&e.Seq, &e.Key, &e.OpType, &e.State, &e.Error, &e.PatientID, &created, &body); err != nil {
+		var created, body, msg string
+		if err := rows.Scan(&e.Seq, &e.Key, &e.OpType, &e.State, &e.Error, &msg, &e.PatientID, &created, &body); err != nil {
 			return nil, err
+		}
+		if msg != "" {
+			e.ErrorMsg, _ = store.MessageFromJSON(json.RawMessage(msg)) // one that does not read: the English stays
 		}
 		e.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 		e.Op = json.RawMessage(body)
@@ -161,6 +167,16 @@ func opText(op store.Op) string {
 		return x.GoAhead.Comment
 	}
 	return ""
+}
+
+// LocalizeEntries says each entry's refusal in p's language where the
+// server sent it as data (the English text stays where it did not).
+func LocalizeEntries(p *i18n.Printer, entries []Entry) {
+	for i := range entries {
+		if entries[i].ErrorMsg.ID != "" {
+			entries[i].Error = store.RenderMessage(p, entries[i].ErrorMsg)
+		}
+	}
 }
 
 // Counts returns how many ops wait to be pushed and how many the server
@@ -235,7 +251,7 @@ func Retry(ctx context.Context, db *store.DB, key string) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.Writer().ExecContext(ctx, "UPDATE outbox SET key = ?, body = ?, state = 'pending', error = '' WHERE key = ?", newKey(), string(b), key)
+	_, err = db.Writer().ExecContext(ctx, "UPDATE outbox SET key = ?, body = ?, state = 'pending', error = '', error_msg = '' WHERE key = ?", newKey(), string(b), key)
 	return err
 }
 
