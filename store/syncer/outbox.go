@@ -99,16 +99,16 @@ func outboxHook(clock func() time.Time) store.WriteHook {
 
 // Entry is one operation in the outbox.
 type Entry struct {
-	Seq       int64     `json:"seq"`
-	Key       string    `json:"key"`
-	OpType    string    `json:"op_type"`
-	State     string    `json:"state"`
-	Error     string    `json:"error,omitempty"`
+	Seq    int64  `json:"seq"`
+	Key    string `json:"key"`
+	OpType string `json:"op_type"`
+	State  string `json:"state"`
+	Error  string `json:"error,omitempty"`
 	// ErrorMsg is Error as data, when the server sent it so: the reader's
 	// language says it (LocalizeEntries).
-	ErrorMsg i18n.Message `json:"-"`
-	PatientID string    `json:"patient_id,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
+	ErrorMsg  i18n.Message `json:"-"`
+	PatientID string       `json:"patient_id,omitempty"`
+	CreatedAt time.Time    `json:"created_at"`
 	// Text is what the therapist wrote in the op (feedback, message, note,
 	// draft), so that nothing typed is lost while the op waits.
 	Text string          `json:"text,omitempty"`
