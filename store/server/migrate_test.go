@@ -33,6 +33,7 @@ func TestMigrationGivesOldTokensALifetime(t *testing.T) {
 	// undone first).
 	for _, q := range []string{
 		// Undo the later schemas first, so that they run again after 4.
+		"ALTER TABLE outbox DROP COLUMN error_msg",
 		"DROP TRIGGER risk_scans_messages", "DROP TRIGGER risk_scans_submissions", "DROP TRIGGER risk_scans_diary_entries",
 		"DROP TRIGGER risk_scans_group_posts",
 		"ALTER TABLE therapists DROP COLUMN ui_lang",
