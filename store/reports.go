@@ -580,14 +580,8 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 		if err != nil {
 			return err
 		}
-		if packed.String != "" {
-			for line := range strings.SplitSeq(packed.String, "\n") {
-				id, at, ok := strings.Cut(line, " ")
-				if !ok {
-					return fmt.Errorf("submissions: %q is not an id and a time", line)
-				}
-				submitted[id] = at
-			}
+		if err := addIDTimes(submitted, packed.String); err != nil {
+			return err
 		}
 		// Feedback in the period on a submission older than the
 		// lookback: those submissions by id, in one search.
@@ -607,14 +601,8 @@ func (db *DB) ReportFacts(ctx context.Context, q ReportQuery) (*report.Facts, er
 				WHERE id IN (SELECT value FROM json_each(?))`, string(ids)).Scan(&packed); err != nil {
 				return err
 			}
-			if packed.String != "" {
-				for line := range strings.SplitSeq(packed.String, "\n") {
-					id, at, ok := strings.Cut(line, " ")
-					if !ok {
-						return fmt.Errorf("submissions: %q is not an id and a time", line)
-					}
-					submitted[id] = at
-				}
+			if err := addIDTimes(submitted, packed.String); err != nil {
+				return err
 			}
 		}
 		f.Feedback = make([]report.Feedback, 0, len(firsts))
@@ -849,4 +837,20 @@ func scanPhrases(ctx context.Context, tx querier, query string, ids []string, m 
 		return err
 	}
 	return scanErr
+}
+
+// addIDTimes adds to m the submissions of packed, lines of an id and a
+// time (group_concat of "id submitted_at").
+func addIDTimes(m map[string]string, packed string) error {
+	if packed == "" {
+		return nil
+	}
+	for line := range strings.SplitSeq(packed, "\n") {
+		id, at, ok := strings.Cut(line, " ")
+		if !ok {
+			return fmt.Errorf("submissions: %q is not an id and a time", line)
+		}
+		m[id] = at
+	}
+	return nil
 }

@@ -143,16 +143,7 @@ func (a *app) explain(err error) string {
 	if rest, ok := strings.CutPrefix(msg, "--output must be table or json, not "); ok {
 		return a.T("cli.run.output_values", "Value", rest)
 	}
-	var ce *client.Error
-	if errors.As(err, &ce) {
-		if local, ok := ce.Localize(a.p); ok {
-			if i := strings.Index(msg, ce.Error()); i >= 0 {
-				return msg[:i] + local + msg[i+len(ce.Error()):]
-			}
-			return local
-		}
-	}
-	if local, ok := store.LocalizeError(a.p, err); ok {
+	if local, ok := client.LocalizeError(a.p, err); ok {
 		return local
 	}
 	var conflict *store.ConflictError

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"syscall"
 
 	"polku/internal/i18n"
@@ -35,6 +36,24 @@ func (e *Error) Localize(p *i18n.Printer) (s string, ok bool) {
 		}
 	}
 	return p.T("store.err.server", "Msg", store.RenderMessage(p, m), "Status", e.Status, "Code", e.Code), true
+}
+
+// LocalizeError says err in p's language: a server's error (an *Error)
+// as Localize says it, or a store error from its message, in place of
+// its English words within err's text (a wrapper's own words stay). ok
+// is false when neither has a message.
+func LocalizeError(p *i18n.Printer, err error) (string, bool) {
+	var ce *Error
+	if errors.As(err, &ce) {
+		if local, ok := ce.Localize(p); ok {
+			msg := err.Error()
+			if i := strings.Index(msg, ce.Error()); i >= 0 {
+				return msg[:i] + local + msg[i+len(ce.Error()):], true
+			}
+			return local, true
+		}
+	}
+	return store.LocalizeError(p, err)
 }
 
 // codeMessage is the sentence of a server error that comes without a

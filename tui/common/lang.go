@@ -1,11 +1,9 @@
 package common
 
 import (
-	"errors"
 	"time"
 
 	"polku/internal/i18n"
-	"polku/store"
 	"polku/store/client"
 )
 
@@ -114,14 +112,8 @@ func (c *Common) Err(err error) string {
 	if err == nil {
 		return ""
 	}
-	if s, ok := store.LocalizeError(c.Printer(), err); ok {
+	if s, ok := client.LocalizeError(c.Printer(), err); ok {
 		return s
-	}
-	var ce *client.Error
-	if errors.As(err, &ce) {
-		if s, ok := ce.Localize(c.Printer()); ok {
-			return s
-		}
 	}
 	return err.Error()
 }
