@@ -256,3 +256,42 @@ var tables = struct {
 	notification: newTable("notifications", Notification{}),
 	service:      newTable("services", ServiceVersion{}),
 }
+
+// TherapistColumns is a therapist's columns under the table alias a
+// ("a.id, a.handle, ..."), for a query that reads a therapist beside
+// other columns (the server reads a token and its therapist in one
+// query): scan such a row with ScanWithTherapist.
+func TherapistColumns(a string) string {
+	cols := make([]string, len(tables.therapist.cols))
+	for i, c := range tables.therapist.cols {
+		cols[i] = a + "." + c.name
+	}
+	return strings.Join(cols, ", ")
+}
+
+// ScanWithTherapist scans a row of the columns lead (pointers, as for
+// Scan) followed by TherapistColumns. found is false when the therapist's
+// columns are all NULL (an outer join that found no therapist).
+func ScanWithTherapist(row interface{ Scan(...any) error }, th *Therapist, lead ...any) (found bool, err error) {
+	tb := tables.therapist
+	raw := make([]any, len(tb.cols))
+	ptrs := append(lead[:len(lead):len(lead)], make([]any, len(tb.cols))...)
+	for i := range raw {
+		ptrs[len(lead)+i] = &raw[i]
+	}
+	if err := row.Scan(ptrs...); err != nil {
+		return false, err
+	}
+	for i, c := range tb.cols {
+		if c.name == "id" && raw[i] == nil {
+			return false, nil
+		}
+	}
+	v := reflect.ValueOf(th).Elem()
+	for i, c := range tb.cols {
+		if err := setField(v.Field(c.index), raw[i], c.json); err != nil {
+			return false, fmt.Errorf("%s.%s: %w", tb.name, c.name, err)
+		}
+	}
+	return true, nil
+}

@@ -5,6 +5,6 @@ package server
 // against the op).
 func SetAfterAuthorize(s *Server, f func()) { s.afterAuthorize = f }
 
-// IntakePatientsQuery is the query of the patients of the intake queue a
-// pull reads on every page.
-const IntakePatientsQuery = intakePatientsQuery
+// VisibilityQuery is the query of what an actor sees, read on every page
+// of a pull.
+var VisibilityQuery = visibilityQuery

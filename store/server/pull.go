@@ -48,35 +48,68 @@ func (v *visibility) sees(patientID, typ string) bool {
 func (s *Server) visibility(ctx context.Context, tx *sql.Tx, actor store.Actor) (*visibility, error) {
 	v := &visibility{actor: actor, patients: map[string]bool{}, intake: map[string]bool{},
 		cohorts: map[string]bool{}, groups: map[string]bool{}, posts: map[string]*store.GroupPost{}}
-	if err := s.intakeVisibility(ctx, tx, v); err != nil {
-		return nil, err
-	}
-	if err := s.groupVisibility(ctx, tx, v); err != nil {
-		return nil, err
-	}
-	var rows *sql.Rows
-	var err error
-	switch actor.Role {
-	case store.RoleTherapist:
-		rows, err = tx.QueryContext(ctx, "SELECT DISTINCT patient_id FROM enrollments WHERE therapist_id = ?", actor.ID)
-	case store.RoleSupervisor:
-		rows, err = tx.QueryContext(ctx, `SELECT DISTINCT e.patient_id FROM enrollments e JOIN therapists t ON t.id = e.therapist_id
-			WHERE t.team = ? AND t.team <> ''`, actor.Team)
-	default:
+	q := visibilityQuery(actor.Role)
+	if q == "" {
 		return v, nil // admins read no patients
 	}
+	rows, err := tx.QueryContext(ctx, q, actor.ID, actor.Team)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	sets := [...]map[string]bool{seesPatient: v.patients, seesIntake: v.intake, seesCohort: v.cohorts, seesGroup: v.groups}
 	for rows.Next() {
+		var kind int
 		var id string
-		if err := rows.Scan(&id); err != nil {
+		if err := rows.Scan(&kind, &id); err != nil {
 			return nil, err
 		}
-		v.patients[id] = true
+		if kind < 0 || kind >= len(sets) {
+			return nil, fmt.Errorf("visibility: row of kind %d", kind)
+		}
+		sets[kind][id] = true
 	}
 	return v, rows.Err()
+}
+
+// The kinds of row of visibilityQuery.
+const (
+	seesPatient = iota // a patient assigned to the actor (or the team)
+	seesIntake         // a patient of an open referral in the actor's intake queue
+	seesCohort         // a cohort the actor runs
+	seesGroup          // a peer group the actor moderates
+)
+
+// visibilityQuery is the one read (one round trip on a cluster) that says
+// what an actor of role sees, a row (kind, id) each: the patients assigned
+// to a therapist or to a supervisor's team; the patients of the open
+// referrals of the team and of no team, for a supervisor and for a
+// therapist who takes intake; the cohorts they run and the peer groups
+// they moderate (a supervisor: those of the team's therapists; both
+// tables are small, a scan each). ?1 is the actor's id, ?2 their team;
+// "" for a role that sees no patients. TestVisibilityQueryPlans checks
+// that every part reads through its index.
+func visibilityQuery(role string) string {
+	var patients, intake, who string
+	switch role {
+	case store.RoleTherapist:
+		patients = "SELECT DISTINCT 0, patient_id FROM enrollments WHERE therapist_id = ?1"
+		// The therapist's row first (one look-up): the referrals are read
+		// only for a therapist who takes intake.
+		intake = `SELECT DISTINCT 1, r.patient_id FROM therapists h JOIN referrals r
+			WHERE h.id = ?1 AND h.intake AND r.status IN ('received', 'accepted') AND r.team IN (?2, '')`
+		who = "value = ?1"
+	case store.RoleSupervisor:
+		patients = `SELECT DISTINCT 0, e.patient_id FROM enrollments e JOIN therapists t ON t.id = e.therapist_id
+			WHERE t.team = ?2 AND t.team <> ''`
+		intake = `SELECT DISTINCT 1, patient_id FROM referrals WHERE status IN ('received', 'accepted') AND team IN (?2, '')`
+		who = "value IN (SELECT id FROM therapists WHERE team = ?2 AND team <> '')"
+	default:
+		return ""
+	}
+	return patients + "\nUNION ALL " + intake +
+		"\nUNION ALL SELECT 2, id FROM cohorts WHERE EXISTS (SELECT 1 FROM json_each(therapist_ids) WHERE " + who + ")" +
+		"\nUNION ALL SELECT 3, id FROM peer_groups WHERE EXISTS (SELECT 1 FROM json_each(therapist_ids) WHERE " + who + ")"
 }
 
 // canSee says whether the actor may receive a record.
@@ -109,39 +142,6 @@ func (v *visibility) canSee(rec any) bool {
 	return v.sees(patientID, typ)
 }
 
-// groupVisibility adds the cohorts a therapist runs and the peer groups
-// they moderate (a supervisor: those of the team's therapists). Both
-// tables are small: a scan of each.
-func (s *Server) groupVisibility(ctx context.Context, tx *sql.Tx, v *visibility) error {
-	who, arg := "value = ?", v.actor.ID
-	switch v.actor.Role {
-	case store.RoleTherapist:
-	case store.RoleSupervisor:
-		who, arg = "value IN (SELECT id FROM therapists WHERE team = ? AND team <> '')", v.actor.Team
-	default:
-		return nil
-	}
-	for table, set := range map[string]map[string]bool{"cohorts": v.cohorts, "peer_groups": v.groups} {
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM "+table+" WHERE EXISTS (SELECT 1 FROM json_each(therapist_ids) WHERE "+who+")", arg)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			set[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // decisionPosts loads the posts the moderation decisions among recs are
 // about, for canSee.
 func (s *Server) decisionPosts(ctx context.Context, tx *sql.Tx, v *visibility, recs []any) error {
@@ -163,41 +163,6 @@ func (s *Server) decisionPosts(ctx context.Context, tx *sql.Tx, v *visibility, r
 		v.posts[p.ID] = p
 	}
 	return nil
-}
-
-// intakePatientsQuery reads the patients of the open referrals of a team
-// and of no team: an index-only read of referrals_intake (schema 13), on
-// every page of a supervisor's or an intake worker's pull
-// (TestIntakePatientsIsIndexOnly).
-const intakePatientsQuery = `SELECT DISTINCT patient_id FROM referrals WHERE status IN ('received', 'accepted') AND team IN (?, '')`
-
-// intakeVisibility adds the patients of the open referrals an intake
-// worker or supervisor works (their team's and no team's).
-func (s *Server) intakeVisibility(ctx context.Context, tx *sql.Tx, v *visibility) error {
-	a := v.actor
-	switch a.Role {
-	case store.RoleSupervisor:
-	case store.RoleTherapist:
-		var intake bool
-		if err := tx.QueryRowContext(ctx, "SELECT intake FROM therapists WHERE id = ?", a.ID).Scan(&intake); err != nil || !intake {
-			return nil
-		}
-	default:
-		return nil
-	}
-	rows, err := tx.QueryContext(ctx, intakePatientsQuery, a.Team)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
-		v.intake[id] = true
-	}
-	return rows.Err()
 }
 
 // wasVisible says whether the actor could see a patient at change seq:
@@ -386,6 +351,14 @@ func checkAt(ctx context.Context, tx *sql.Tx, seq int64) (string, error) {
 	return CheckOf(seq, at, actorID, entity, entityID, op), nil
 }
 
+// knownCheckAt is checkAt, from known when the check at seq is there.
+func knownCheckAt(ctx context.Context, tx *sql.Tx, known map[int64]string, seq int64) (string, error) {
+	if c, ok := known[seq]; ok && seq > 0 {
+		return c, nil
+	}
+	return checkAt(ctx, tx, seq)
+}
+
 // errResync answers a pull whose cursor names a change this server does
 // not have.
 func errResync(seq int64) error {
@@ -424,6 +397,9 @@ func (s *Server) pull(ctx context.Context, actor store.Actor, since cursor, chec
 	if since.seq > resp.Head {
 		return nil, nil, errResync(since.seq) // a cursor this server never gave: it went back in time
 	}
+	// Checks already known, by seq: each is a read (a round trip on a
+	// cluster) that a page would otherwise make twice.
+	checks := map[int64]string{}
 	if check != "" && since.seq > 0 {
 		got, err := checkAt(ctx, tx, since.seq)
 		if err != nil {
@@ -432,6 +408,7 @@ func (s *Server) pull(ctx context.Context, actor store.Actor, since cursor, chec
 		if got != check {
 			return nil, nil, errResync(since.seq)
 		}
+		checks[since.seq] = got
 	}
 	if since.seq == 0 && since.resume == nil && resp.Head > 0 {
 		// A first pull: the records the actor may see as they are now,
@@ -440,7 +417,7 @@ func (s *Server) pull(ctx context.Context, actor store.Actor, since cursor, chec
 		since.seq = resp.Head
 	}
 	resp.Cursor = since.String()
-	if resp.Check, err = checkAt(ctx, tx, since.seq); err != nil {
+	if resp.Check, err = knownCheckAt(ctx, tx, checks, since.seq); err != nil {
 		return nil, nil, err
 	}
 	if since.walk != nil {
@@ -470,20 +447,28 @@ func (s *Server) pull(ctx context.Context, actor store.Actor, since cursor, chec
 	scanned := 0
 	batch := max(2*limit, 500)
 	full := func() bool { return len(picks)+len(backfill) >= limit }
+	type lastRow struct {
+		seq                               int64
+		at, actorID, entity, entityID, op string
+	}
+	var last lastRow
 scan:
 	for !full() && scanned < maxScan {
-		rows, err := tx.QueryContext(ctx, "SELECT seq, entity, entity_id, patient_id, actor_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", next.seq, batch)
+		rows, err := tx.QueryContext(ctx, "SELECT seq, entity, entity_id, patient_id, actor_id, at, op FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", next.seq, batch)
 		if err != nil {
 			return nil, nil, err
 		}
 		n := 0
 		for rows.Next() {
 			var c pick
-			var entity string
-			if err := rows.Scan(&c.seq, &entity, &c.id, &c.patientID, &c.actorID); err != nil {
+			var entity, at, op string
+			if err := rows.Scan(&c.seq, &entity, &c.id, &c.patientID, &c.actorID, &at, &op); err != nil {
 				rows.Close()
 				return nil, nil, err
 			}
+			// The page may end at any row read: the last one's check is
+			// made from it (below), not read again.
+			last = lastRow{c.seq, at, c.actorID, entity, c.id, op}
 			n++
 			scanned++
 			c.typ = store.EntityType(entity)
@@ -593,7 +578,10 @@ scan:
 	}
 	resp.Cursor = next.String()
 	resp.More = next.seq < resp.Head || next.resume != nil
-	if resp.Check, err = checkAt(ctx, tx, next.seq); err != nil {
+	if last.seq > 0 {
+		checks[last.seq] = CheckOf(last.seq, last.at, last.actorID, last.entity, last.entityID, last.op)
+	}
+	if resp.Check, err = knownCheckAt(ctx, tx, checks, next.seq); err != nil {
 		return nil, nil, err
 	}
 	for p, was := range revoked {

@@ -115,6 +115,11 @@ func expired(kind string, at time.Time, loc *time.Location) error {
 	return &httpError{http.StatusUnauthorized, CodeTokenExpired, msg}
 }
 
+// tokenQuery reads a token by its hash with the staff account it belongs
+// to (NULLs for a patient's or an integration's token).
+var tokenQuery = "SELECT t.id, t.kind, t.subject_id, t.device, t.created_at, t.revoked_at, t.expires_at, " +
+	store.TherapistColumns("h") + " FROM tokens t LEFT JOIN therapists h ON t.kind = '" + kindTherapist + "' AND h.id = t.subject_id WHERE t.hash = ?"
+
 func (s *Server) authenticate(r *http.Request) (*principal, error) {
 	h := r.Header.Get("Authorization")
 	token, ok := strings.CutPrefix(h, "Bearer ")
@@ -124,11 +129,15 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 	var p principal
 	var subject, created string
 	var revoked, expires sql.NullString
-	st, err := s.db.ReadStmt(r.Context(), "SELECT id, kind, subject_id, device, created_at, revoked_at, expires_at FROM tokens WHERE hash = ?")
+	// The token and, for a staff token, its account in one read: every
+	// request makes it, and on a cluster each read is a round trip.
+	st, err := s.db.ReadStmt(r.Context(), tokenQuery)
 	if err != nil {
 		return nil, err
 	}
-	err = st.QueryRowContext(r.Context(), hashToken(token)).Scan(&p.tokenID, &p.kind, &subject, &p.device, &created, &revoked, &expires)
+	var th store.Therapist
+	found, err := store.ScanWithTherapist(st.QueryRowContext(r.Context(), hashToken(token)), &th,
+		&p.tokenID, &p.kind, &subject, &p.device, &created, &revoked, &expires)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid) {
 		return nil, errUnauthorized
 	}
@@ -137,12 +146,8 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 	}
 	switch p.kind {
 	case kindTherapist:
-		th, err := s.db.Therapist(r.Context(), subject)
-		if errors.Is(err, store.ErrNotFound) {
+		if !found {
 			return nil, errUnauthorized
-		}
-		if err != nil {
-			return nil, err
 		}
 		p.therapist = th
 		p.actor = store.ActorFor(th, p.device)

@@ -72,18 +72,28 @@ func TestSupervisorWalkInterleavesTheIntakeQueue(t *testing.T) {
 	}
 }
 
-// TestIntakePatientsIsIndexOnly: the intake queue's patients, read on
-// every page of a supervisor's pull, come from the index referrals_intake
-// alone (schema 13), never from a scan of the referrals or a look-up of
-// each referral's row.
-func TestIntakePatientsIsIndexOnly(t *testing.T) {
+// TestVisibilityQueryPlans: what an actor sees is read on every page of a
+// pull, in one query: the intake queue's patients come from the index
+// referrals_intake alone (schema 13), never from a scan of the referrals
+// or a look-up of each referral's row, and the actor's patients through
+// enrollments_therapist.
+func TestVisibilityQueryPlans(t *testing.T) {
 	f := newFixture(t, server.Config{})
-	plan, err := f.db.QueryPlan(context.Background(), server.IntakePatientsQuery, "team-1")
-	if err != nil {
-		t.Fatal(err)
+	for _, role := range []string{store.RoleTherapist, store.RoleSupervisor} {
+		plan, err := f.db.QueryPlan(context.Background(), server.VisibilityQuery(role), "th-1", "team-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		joined := strings.Join(plan, "; ")
+		t.Logf("%s: %s", role, joined)
+		if !strings.Contains(joined, "USING COVERING INDEX referrals_intake") || strings.Contains(joined, "SCAN referrals") {
+			t.Errorf("%s: the intake patients are not an index-only read of referrals_intake: %s", role, joined)
+		}
+		if strings.Contains(joined, "SCAN enrollments") || strings.Contains(joined, "SCAN e ") {
+			t.Errorf("%s: the actor's patients are read by a scan of the enrollments: %s", role, joined)
+		}
 	}
-	joined := strings.Join(plan, "; ")
-	if !strings.Contains(joined, "USING COVERING INDEX referrals_intake") || strings.Contains(joined, "SCAN referrals") {
-		t.Fatalf("the intake patients are not an index-only read of referrals_intake: %s", joined)
+	if server.VisibilityQuery(store.RoleAdmin) != "" {
+		t.Error("an admin reads patients")
 	}
 }
