@@ -168,6 +168,13 @@ func (db *DB) RecordAccessMany(ctx context.Context, actor Actor, patientIDs []st
 	if !actor.IsPerson() || len(patientIDs) == 0 {
 		return nil
 	}
+	if db.cluster != nil {
+		rows := make([]AuditEntry, len(patientIDs))
+		for i, id := range patientIDs {
+			rows[i] = AuditEntry{ActorID: actor.ID, Device: actor.Device, PatientID: id, Action: action, Detail: detail}
+		}
+		return db.audits.submit(db, &auditReq{ctx: ctx, actor: actor, rows: rows})
+	}
 	return db.write(ctx, actor, RecordAccessOp{}, func(t *tx) error {
 		for _, id := range patientIDs {
 			e := AuditEntry{ID: db.NewID(t.now), At: t.now, ActorID: actor.ID, Device: actor.Device, PatientID: id, Action: action, Detail: detail}

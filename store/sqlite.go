@@ -70,6 +70,7 @@ type DB struct {
 	// cluster is the rqlite cluster the store is on (nil: an SQLite file)
 	cluster   *rqlite.Client
 	clusterMu sync.Mutex // one operation of this server at a time on it
+	audits    auditGroup // audit rows of concurrent pulls, written together (a cluster)
 }
 
 // WriteHook is called inside every write transaction after the operation
