@@ -147,6 +147,34 @@ func (s *Server) stored(ctx context.Context, actorID, key string) (*storedKey, e
 	return &k, nil
 }
 
+// storedKeys returns the stored idempotency keys among keys, by key, in
+// one read (one round trip on a cluster, however many ops a push has).
+func (s *Server) storedKeys(ctx context.Context, actorID string, keys []string) (map[string]*storedKey, error) {
+	list, err := json.Marshal(keys)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.db.ReadStmt(ctx, "SELECT key, op_type, request_hash, status, result FROM idempotency WHERE actor_id = ? AND key IN (SELECT value FROM json_each(?))")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, actorID, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]*storedKey{}
+	for rows.Next() {
+		var key string
+		var k storedKey
+		if err := rows.Scan(&key, &k.opType, &k.hash, &k.status, &k.result); err != nil {
+			return nil, err
+		}
+		out[key] = &k
+	}
+	return out, rows.Err()
+}
+
 // keyReused answers a key used again for another request.
 func keyReused(what, key, opType string) error {
 	return &httpError{http.StatusUnprocessableEntity, api.CodeKeyReused,
@@ -251,12 +279,17 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal
 	}
 	// A key used before for another op refuses the whole push before
 	// anything is applied.
+	keys := make([]string, len(ops))
+	for i, o := range ops {
+		keys[i] = o.Key
+	}
+	known, err := s.storedKeys(r.Context(), p.actor.ID, keys)
+	if err != nil {
+		return err
+	}
 	prior := make([]*storedKey, len(ops))
 	for i, o := range ops {
-		k, err := s.stored(r.Context(), p.actor.ID, o.Key)
-		if err != nil {
-			return err
-		}
+		k := known[o.Key]
 		if k != nil && !k.sameRequest(o.Op.OpType(), o.Hash) {
 			return keyReused(fmt.Sprintf("ops[%d].key", i), o.Key, k.opType)
 		}
