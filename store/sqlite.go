@@ -104,13 +104,6 @@ func dsn(path string, readOnly, scratch bool) string {
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 		q.Add("_pragma", "cache_size(-8192)") // 8 MiB per reader
-		// Readers map the file instead of copying its pages into their
-		// cache: SQLite empties a reader's whole cache when another
-		// connection has written since its last read (every write on a
-		// server), and freeing thousands of cached pages one by one cost
-		// a sixth of a supervisor's first sync (a profile at 100k). Pages
-		// still in the WAL are read into the cache as before.
-		q.Add("_pragma", "mmap_size(1073741824)")
 	} else {
 		q.Set("_txlock", "immediate")
 		// 64 MiB of page cache for the one writer (the default is 2 MiB):
