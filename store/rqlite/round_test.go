@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -133,5 +135,71 @@ func TestFloor(t *testing.T) {
 			t.Logf("%-8s %-18s p50 %6.2f ms  p99 %6.2f ms", who.name, k.name,
 				float64(lat[n/2].Microseconds())/1000, float64(lat[n*99/100].Microseconds())/1000)
 		}
+	}
+}
+
+// nodeCPU is the CPU seconds used so far by the processes whose command
+// line names dir (a node's data directory).
+func nodeCPU(t *testing.T, dir string) float64 {
+	out, _ := exec.Command("pgrep", "-f", dir).Output()
+	var sum float64
+	for _, p := range strings.Fields(string(out)) {
+		b, err := os.ReadFile("/proc/" + p + "/stat")
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b)[strings.LastIndex(string(b), ")")+2:])
+		u, _ := strconv.ParseFloat(f[11], 64)
+		s, _ := strconv.ParseFloat(f[12], 64)
+		sum += (u + s) / 100
+	}
+	return sum
+}
+
+// TestRequestCPU measures what one request of each kind costs the nodes
+// of a 3-node loopback cluster in CPU (utime+stime from /proc), sent one
+// after the other to the leader: a weak read, a weak read transaction of
+// two and of eight statements (a pinned read), a linearizable read, and a
+// committed write (POLKU_RQLITE_PROFILE=1; Linux).
+func TestRequestCPU(t *testing.T) {
+	if os.Getenv("POLKU_RQLITE_PROFILE") != "1" {
+		t.Skip("set POLKU_RQLITE_PROFILE=1 (and POLKU_RQLITED) to measure what a request costs the nodes")
+	}
+	ctx := context.Background()
+	c := startCluster(t, 3)
+	leader := c.Leader()
+	cl := rqlite.NewClient(rqlite.Config{Hosts: []string{c.Nodes[leader].HTTP}})
+	if _, err := cl.Request(ctx, "/db/execute", "", []rqlite.Statement{{SQL: "CREATE TABLE f (id INTEGER PRIMARY KEY, v TEXT)"}}); err != nil {
+		t.Fatal(err)
+	}
+	cl.Request(ctx, "/db/execute", "", []rqlite.Statement{{SQL: "INSERT INTO f (v) VALUES ('x')"}})
+	for _, k := range []struct {
+		name, path, q string
+		stmts         []rqlite.Statement
+		n             int
+	}{
+		{"weak1", "/db/query", "level=weak", []rqlite.Statement{{SQL: "SELECT v FROM f WHERE id = 1"}}, 2000},
+		{"weak2tx", "/db/query", "level=weak&transaction", []rqlite.Statement{{SQL: "SELECT max(id) FROM f"}, {SQL: "SELECT v FROM f WHERE id = 1"}}, 2000},
+		{"weak8tx", "/db/query", "level=weak&transaction", []rqlite.Statement{{SQL: "SELECT max(id) FROM f"}, {SQL: "SELECT v FROM f WHERE id = 1"}, {SQL: "SELECT v FROM f WHERE id = 1"}, {SQL: "SELECT v FROM f WHERE id = 1"}, {SQL: "SELECT v FROM f WHERE id = 1"}, {SQL: "SELECT v FROM f WHERE id = 1"}, {SQL: "SELECT v FROM f WHERE id = 1"}, {SQL: "SELECT v FROM f WHERE id = 1"}}, 2000},
+		{"lin", "/db/query", "level=linearizable", []rqlite.Statement{{SQL: "SELECT v FROM f WHERE id = 1"}}, 2000},
+		{"write", "/db/execute", "transaction", []rqlite.Statement{{SQL: "INSERT INTO f (v) VALUES ('x')"}}, 500},
+	} {
+		var before []float64
+		for _, nd := range c.Nodes {
+			before = append(before, nodeCPU(t, nd.Dir))
+		}
+		t0 := time.Now()
+		for range k.n {
+			if _, err := cl.Request(ctx, k.path, k.q, k.stmts); err != nil {
+				t.Fatal(err)
+			}
+		}
+		took := time.Since(t0)
+		var line []string
+		for i, nd := range c.Nodes {
+			d := nodeCPU(t, nd.Dir) - before[i]
+			line = append(line, strconv.FormatFloat(d*1e6/float64(k.n), 'f', 0, 64))
+		}
+		t.Logf("%-8s %6.0f µs wall each; CPU µs each of nodes 1-3 (the leader is %d): %s", k.name, float64(took.Microseconds())/float64(k.n), leader+1, strings.Join(line, " "))
 	}
 }
