@@ -156,10 +156,23 @@ func isYAML(name string) bool {
 	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
 
+// PathError is a file or folder named to Load or LoadTemplates that
+// cannot be read as one: its message as data, like a Problem's, so that
+// the command line says it in the reader's language.
+type PathError struct {
+	Path    string
+	Message i18n.Message
+}
+
+func (e *PathError) Error() string { return e.Path + ": " + render(english(), e.Message) }
+
+// Localized is the error in p's language.
+func (e *PathError) Localized(p *i18n.Printer) string { return e.Path + ": " + render(p, e.Message) }
+
 func expand(p string) ([]string, error) {
 	info, err := os.Stat(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s: no such file or folder", p)
+		return nil, &PathError{Path: p, Message: i18n.Msg("programs.err.no_such_path")}
 	}
 	if err != nil {
 		return nil, err
@@ -178,7 +191,7 @@ func expand(p string) ([]string, error) {
 		return nil
 	})
 	if err == nil && len(files) == 0 {
-		err = fmt.Errorf("%s: no .yaml or .yml files in this folder", p)
+		err = &PathError{Path: p, Message: i18n.Msg("programs.err.no_yaml_files")}
 	}
 	return files, err
 }
@@ -276,8 +289,8 @@ var yamlSyntax = map[string]i18n.Message{
 	"invalid leading UTF-8 octet":                                  i18n.Msg("programs.err.yaml.utf8", "Detail", "invalid leading UTF-8 octet"),
 	"invalid trailing UTF-8 octet":                                 i18n.Msg("programs.err.yaml.utf8", "Detail", "invalid trailing UTF-8 octet"),
 	"incomplete UTF-8 octet sequence":                              i18n.Msg("programs.err.yaml.utf8", "Detail", "incomplete UTF-8 octet sequence"),
-	"did not find expected ',' or ']'":                             i18n.Msg("programs.err.yaml.flow_unclosed", "Want", "',' or ']'"),
-	"did not find expected ',' or '}'":                             i18n.Msg("programs.err.yaml.flow_unclosed", "Want", "',' or '}'"),
+	"did not find expected ',' or ']'":                             i18n.Msg("programs.err.yaml.flow_unclosed", "Close", "]"),
+	"did not find expected ',' or '}'":                             i18n.Msg("programs.err.yaml.flow_unclosed", "Close", "}"),
 }
 
 func yamlMessage(msg string) i18n.Message {
