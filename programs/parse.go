@@ -348,7 +348,6 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return // an empty value: left at its zero value, required checks report it
 	}
-	name := pathArg(path)
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
@@ -357,7 +356,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		d.decode(n, v.Elem(), path)
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
-			d.failAt(n, path, i18n.Msg("programs.err.not_mapping", "Path", name))
+			d.failAt(n, path, i18n.Msg("programs.err.not_mapping", "Path", pathArg(path)))
 			return
 		}
 		fields := yamlFields(v.Type())
@@ -371,14 +370,14 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			seen[k.Value] = true
 			idx, ok := fields[k.Value]
 			if !ok {
-				d.fail(k, i18n.Msg("programs.err.unknown_key", "Key", q(k.Value), "Path", name, "Known", knownKeys(fields)))
+				d.fail(k, i18n.Msg("programs.err.unknown_key", "Key", q(k.Value), "Path", pathArg(path), "Known", knownKeys(fields)))
 				continue
 			}
 			d.decode(val, v.Field(idx), join(path, k.Value))
 		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			d.failAt(n, path, i18n.Msg("programs.err.not_list", "Path", name))
+			d.failAt(n, path, i18n.Msg("programs.err.not_list", "Path", pathArg(path)))
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -388,40 +387,40 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		v.Set(s)
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode {
-			d.failAt(n, path, i18n.Msg("programs.err.not_text", "Path", name))
+			d.failAt(n, path, i18n.Msg("programs.err.not_text", "Path", pathArg(path)))
 			return
 		}
 		v.SetString(n.Value)
 	case reflect.Int:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-			d.failAt(n, path, i18n.Msg("programs.err.not_int", "Path", name, "Value", describe(n)))
+			d.failAt(n, path, i18n.Msg("programs.err.not_int", "Path", pathArg(path), "Value", describe(n)))
 			return
 		}
 		i, err := strconv.Atoi(n.Value)
 		if err != nil {
-			d.failAt(n, path, i18n.Msg("programs.err.bad_int", "Path", name, "Value", q(n.Value)))
+			d.failAt(n, path, i18n.Msg("programs.err.bad_int", "Path", pathArg(path), "Value", q(n.Value)))
 			return
 		}
 		v.SetInt(int64(i))
 	case reflect.Float64:
 		if n.Kind != yaml.ScalarNode || (n.Tag != "!!float" && n.Tag != "!!int") {
-			d.failAt(n, path, i18n.Msg("programs.err.not_number", "Path", name, "Value", describe(n)))
+			d.failAt(n, path, i18n.Msg("programs.err.not_number", "Path", pathArg(path), "Value", describe(n)))
 			return
 		}
 		f, err := strconv.ParseFloat(n.Value, 64)
 		if err != nil {
-			d.failAt(n, path, i18n.Msg("programs.err.bad_number", "Path", name, "Value", q(n.Value)))
+			d.failAt(n, path, i18n.Msg("programs.err.bad_number", "Path", pathArg(path), "Value", q(n.Value)))
 			return
 		}
 		v.SetFloat(f)
 	case reflect.Bool:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			d.failAt(n, path, i18n.Msg("programs.err.not_bool", "Path", name, "Value", describe(n)))
+			d.failAt(n, path, i18n.Msg("programs.err.not_bool", "Path", pathArg(path), "Value", describe(n)))
 			return
 		}
 		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
 	default:
-		d.failAt(n, path, i18n.Msg("programs.err.unsupported_type", "Path", name, "Type", v.Type().String()))
+		d.failAt(n, path, i18n.Msg("programs.err.unsupported_type", "Path", pathArg(path), "Type", v.Type().String()))
 	}
 }
 
