@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"polku/internal/i18n"
 )
 
 // Intake: what a program says about who it is for (a suitability
@@ -130,7 +132,7 @@ func (c checker) intake(p *Program, instrumentExists func(string) bool) {
 		cp := fmt.Sprintf("eligibility[%d]", i)
 		c.slug(cp+".id", cr.ID)
 		if prev, dup := seen[cr.ID]; dup && cr.ID != "" {
-			c.at(cp+".id", "duplicate criterion id %q (also eligibility[%d])", cr.ID, prev)
+			c.at(cp+".id", i18n.Msg("programs.err.dup_criterion", "ID", q(cr.ID), "Other", fmt.Sprintf("eligibility[%d]", prev)))
 		} else {
 			seen[cr.ID] = i
 		}
@@ -142,24 +144,24 @@ func (c checker) intake(p *Program, instrumentExists func(string) bool) {
 	}
 	for i, code := range in.ICD10 {
 		if !icdPrefixRE.MatchString(code) {
-			c.at(fmt.Sprintf("indications.icd10[%d]", i), "%q is not an ICD-10 code or prefix (like F41 or F41.1)", code)
+			c.at(fmt.Sprintf("indications.icd10[%d]", i), i18n.Msg("programs.err.bad_icd10", "Value", q(code)))
 		}
 	}
 	for i, s := range in.Scores {
 		sp := fmt.Sprintf("indications.scores[%d]", i)
 		if c.required(sp+".instrument", s.Instrument == "") && !instrumentExists(s.Instrument) {
-			c.at(sp+".instrument", "unknown instrument %q: import it with this program or first", s.Instrument)
+			c.at(sp+".instrument", i18n.Msg("programs.err.unknown_instrument", "ID", q(s.Instrument)))
 		}
 		if s.Max < s.Min {
-			c.at(sp+".max", "max %d is below min %d", s.Max, s.Min)
+			c.at(sp+".max", i18n.Msg("programs.err.max_below_min", "Max", s.Max, "Min", s.Min))
 		}
 	}
 	if in.MaxAge != 0 && in.MaxAge < in.MinAge {
-		c.at("indications.max_age", "max_age %d is below min_age %d", in.MaxAge, in.MinAge)
+		c.at("indications.max_age", i18n.Msg("programs.err.max_age_below", "Max", in.MaxAge, "Min", in.MinAge))
 	}
 	for i, l := range in.Languages {
 		if !validLanguage(l) {
-			c.at(fmt.Sprintf("indications.languages[%d]", i), "language %q must be one of %s", l, strings.Join(Languages, ", "))
+			c.at(fmt.Sprintf("indications.languages[%d]", i), i18n.Msg("programs.err.bad_language_entry", "Value", q(l), "Allowed", list(Languages)))
 		}
 	}
 }
@@ -168,7 +170,7 @@ func (c checker) intake(p *Program, instrumentExists func(string) bool) {
 func (c checker) service(s *Service) {
 	c.slug("id", s.ID)
 	if c.required("version", s.Version == 0) && s.Version < 1 {
-		c.at("version", "version must be 1 or more, not %d", s.Version)
+		c.at("version", i18n.Msg("programs.err.version_min", "Value", s.Version))
 	}
 	c.required("name", strings.TrimSpace(s.Name) == "")
 	c.required("for", strings.TrimSpace(s.For) == "")
@@ -176,14 +178,14 @@ func (c checker) service(s *Service) {
 	if c.required("regions", len(s.Regions) == 0) {
 		for i, r := range s.Regions {
 			if _, ok := FindRegion(r); !ok && r != "all" {
-				c.at(fmt.Sprintf("regions[%d]", i), "unknown region %q: use all or one of %s", r, RegionIDs())
+				c.at(fmt.Sprintf("regions[%d]", i), i18n.Msg("programs.err.unknown_region", "Value", q(r), "Regions", RegionIDs()))
 			}
 		}
 	}
 	if c.required("languages", len(s.Languages) == 0) {
 		for i, l := range s.Languages {
 			if !validLanguage(l) {
-				c.at(fmt.Sprintf("languages[%d]", i), "language %q must be one of %s", l, strings.Join(Languages, ", "))
+				c.at(fmt.Sprintf("languages[%d]", i), i18n.Msg("programs.err.bad_language_entry", "Value", q(l), "Allowed", list(Languages)))
 			}
 		}
 	}

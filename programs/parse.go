@@ -14,50 +14,9 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"polku/internal/i18n"
 )
-
-// Problem is one thing wrong with a program file, at a position.
-type Problem struct {
-	File string
-	Line int
-	Col  int
-	Msg  string
-}
-
-func (p Problem) String() string {
-	if p.Line == 0 {
-		return fmt.Sprintf("%s: %s", p.File, p.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Col, p.Msg)
-}
-
-// Problems is every problem found, in file and line order. It is an error.
-type Problems []Problem
-
-func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.String()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// Sort orders problems by file, line and column.
-func (ps Problems) Sort() Problems { return ps.sorted() }
-
-func (ps Problems) sorted() Problems {
-	sort.SliceStable(ps, func(i, j int) bool {
-		a, b := ps[i], ps[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Col < b.Col
-	})
-	return ps
-}
 
 // Pos is a position in a file.
 type Pos struct {
@@ -197,10 +156,23 @@ func isYAML(name string) bool {
 	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
 
+// PathError is a file or folder named to Load or LoadTemplates that
+// cannot be read as one: its message as data, like a Problem's, so that
+// the command line says it in the reader's language.
+type PathError struct {
+	Path    string
+	Message i18n.Message
+}
+
+func (e *PathError) Error() string { return e.Path + ": " + render(english(), e.Message) }
+
+// Localized is the error in p's language.
+func (e *PathError) Localized(p *i18n.Printer) string { return e.Path + ": " + render(p, e.Message) }
+
 func expand(p string) ([]string, error) {
 	info, err := os.Stat(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s: no such file or folder", p)
+		return nil, &PathError{Path: p, Message: i18n.Msg("programs.err.no_such_path")}
 	}
 	if err != nil {
 		return nil, err
@@ -219,7 +191,7 @@ func expand(p string) ([]string, error) {
 		return nil
 	})
 	if err == nil && len(files) == 0 {
-		err = fmt.Errorf("%s: no .yaml or .yml files in this folder", p)
+		err = &PathError{Path: p, Message: i18n.Msg("programs.err.no_yaml_files")}
 	}
 	return files, err
 }
@@ -246,14 +218,14 @@ func Parse(file string, data []byte) ([]*Document, Problems) {
 		d := &Document{Pos: Pos{file, n.Line, n.Column}, positions: map[string]Pos{}, bad: map[string]bool{}}
 		dc := &decoder{file: file, doc: d}
 		if n.Kind != yaml.MappingNode {
-			dc.fail(n, "a document must be a mapping with kind: program or kind: instrument")
+			dc.fail(n, i18n.Msg("programs.err.doc_not_mapping"))
 			probs = append(probs, dc.probs...)
 			continue
 		}
 		kindNode := mapValue(n, "kind")
 		switch {
 		case kindNode == nil:
-			dc.fail(n, "missing key \"kind\" (program, instrument or service)")
+			dc.fail(n, i18n.Msg("programs.err.no_kind"))
 		case kindNode.Value == "program":
 			d.Kind, d.Program = "program", &Program{}
 			dc.decode(n, reflect.ValueOf(d.Program).Elem(), "")
@@ -266,7 +238,7 @@ func Parse(file string, data []byte) ([]*Document, Problems) {
 			d.Kind, d.Service = "service", &Service{}
 			dc.decode(n, reflect.ValueOf(d.Service).Elem(), "")
 		default:
-			dc.fail(kindNode, "kind must be program, instrument or service, not %q", kindNode.Value)
+			dc.fail(kindNode, i18n.Msg("programs.err.bad_kind", "Value", q(kindNode.Value)))
 		}
 		probs = append(probs, dc.probs...)
 		if d.Kind != "" {
@@ -291,13 +263,46 @@ func syntaxProblem(file string, err error) Problem {
 				if strings.HasPrefix(msg, "did not find expected") || strings.HasPrefix(msg, "found a tab character") {
 					line++
 				}
-				if strings.HasPrefix(msg, "did not find expected ',' or") {
-					msg += ` (inside {...} or [...], put text containing ? : , # [ ] { } in "quotes")`
-				}
 			}
 		}
 	}
-	return Problem{File: file, Line: line, Col: 1, Msg: "YAML syntax: " + msg}
+	return problem(Pos{file, line, 1}, yamlMessage(msg))
+}
+
+// yamlSyntax is the YAML parser's own sentences (English, from
+// go.yaml.in/yaml) that polku says in the reader's language; any other is
+// shown as the parser says it, inside programs.err.yaml.unknown.
+var yamlSyntax = map[string]i18n.Message{
+	"did not find expected key":                                    i18n.Msg("programs.err.yaml.expected_key"),
+	"did not find expected node content":                           i18n.Msg("programs.err.yaml.expected_node"),
+	"did not find expected '-' indicator":                          i18n.Msg("programs.err.yaml.expected_dash"),
+	"did not find expected comment or line break":                  i18n.Msg("programs.err.yaml.expected_line_break"),
+	"could not find expected ':'":                                  i18n.Msg("programs.err.yaml.expected_colon"),
+	"mapping values are not allowed in this context":               i18n.Msg("programs.err.yaml.mapping_values"),
+	"block sequence entries are not allowed in this context":       i18n.Msg("programs.err.yaml.block_sequence"),
+	"found character that cannot start any token":                  i18n.Msg("programs.err.yaml.bad_start"),
+	"found a tab character that violates indentation":              i18n.Msg("programs.err.yaml.tab_indent"),
+	"found a tab character where an indentation space is expected": i18n.Msg("programs.err.yaml.tab_space"),
+	"found unexpected end of stream":                               i18n.Msg("programs.err.yaml.end_of_stream"),
+	"found unknown escape character":                               i18n.Msg("programs.err.yaml.escape"),
+	"control characters are not allowed":                           i18n.Msg("programs.err.yaml.control"),
+	"invalid leading UTF-8 octet":                                  i18n.Msg("programs.err.yaml.utf8", "Detail", "invalid leading UTF-8 octet"),
+	"invalid trailing UTF-8 octet":                                 i18n.Msg("programs.err.yaml.utf8", "Detail", "invalid trailing UTF-8 octet"),
+	"incomplete UTF-8 octet sequence":                              i18n.Msg("programs.err.yaml.utf8", "Detail", "incomplete UTF-8 octet sequence"),
+	"did not find expected ',' or ']'":                             i18n.Msg("programs.err.yaml.flow_unclosed", "Close", "]"),
+	"did not find expected ',' or '}'":                             i18n.Msg("programs.err.yaml.flow_unclosed", "Close", "}"),
+}
+
+func yamlMessage(msg string) i18n.Message {
+	if m, ok := yamlSyntax[msg]; ok {
+		return m
+	}
+	if rest, ok := strings.CutPrefix(msg, "unknown anchor '"); ok {
+		if name, ok := strings.CutSuffix(rest, "' referenced"); ok {
+			return i18n.Msg("programs.err.yaml.anchor", "Name", name)
+		}
+	}
+	return i18n.Msg("programs.err.yaml.unknown", "Detail", msg)
 }
 
 func mapValue(n *yaml.Node, key string) *yaml.Node {
@@ -319,13 +324,13 @@ type decoder struct {
 
 // failAt records a problem with the value at path; later checks of that
 // path stay quiet, so one mistake is reported once.
-func (d *decoder) failAt(n *yaml.Node, path, format string, args ...any) {
+func (d *decoder) failAt(n *yaml.Node, path string, m i18n.Message) {
 	d.doc.bad[path] = true
-	d.fail(n, format, args...)
+	d.fail(n, m)
 }
 
-func (d *decoder) fail(n *yaml.Node, format string, args ...any) {
-	d.probs = append(d.probs, Problem{File: d.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
+func (d *decoder) fail(n *yaml.Node, m i18n.Message) {
+	d.probs = append(d.probs, problem(Pos{d.file, n.Line, n.Column}, m))
 }
 
 func join(path, key string) string {
@@ -343,10 +348,6 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return // an empty value: left at its zero value, required checks report it
 	}
-	name := path
-	if name == "" {
-		name = "document"
-	}
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
@@ -355,7 +356,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		d.decode(n, v.Elem(), path)
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
-			d.failAt(n, path, "%s must be a mapping of keys to values", name)
+			d.failAt(n, path, i18n.Msg("programs.err.not_mapping", "Path", pathArg(path)))
 			return
 		}
 		fields := yamlFields(v.Type())
@@ -363,20 +364,20 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			if seen[k.Value] {
-				d.fail(k, "key %q appears twice", k.Value)
+				d.fail(k, i18n.Msg("programs.err.key_twice", "Key", q(k.Value)))
 				continue
 			}
 			seen[k.Value] = true
 			idx, ok := fields[k.Value]
 			if !ok {
-				d.fail(k, "unknown key %q in %s (known keys: %s)", k.Value, name, knownKeys(fields))
+				d.fail(k, i18n.Msg("programs.err.unknown_key", "Key", q(k.Value), "Path", pathArg(path), "Known", knownKeys(fields)))
 				continue
 			}
 			d.decode(val, v.Field(idx), join(path, k.Value))
 		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			d.failAt(n, path, "%s must be a list", name)
+			d.failAt(n, path, i18n.Msg("programs.err.not_list", "Path", pathArg(path)))
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -386,51 +387,53 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		v.Set(s)
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode {
-			d.failAt(n, path, "%s must be text", name)
+			d.failAt(n, path, i18n.Msg("programs.err.not_text", "Path", pathArg(path)))
 			return
 		}
 		v.SetString(n.Value)
 	case reflect.Int:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-			d.failAt(n, path, "%s must be a whole number, not %s", name, describe(n))
+			d.failAt(n, path, i18n.Msg("programs.err.not_int", "Path", pathArg(path), "Value", describe(n)))
 			return
 		}
 		i, err := strconv.Atoi(n.Value)
 		if err != nil {
-			d.failAt(n, path, "%s: %q is not a whole number", name, n.Value)
+			d.failAt(n, path, i18n.Msg("programs.err.bad_int", "Path", pathArg(path), "Value", q(n.Value)))
 			return
 		}
 		v.SetInt(int64(i))
 	case reflect.Float64:
 		if n.Kind != yaml.ScalarNode || (n.Tag != "!!float" && n.Tag != "!!int") {
-			d.failAt(n, path, "%s must be a number, not %s", name, describe(n))
+			d.failAt(n, path, i18n.Msg("programs.err.not_number", "Path", pathArg(path), "Value", describe(n)))
 			return
 		}
 		f, err := strconv.ParseFloat(n.Value, 64)
 		if err != nil {
-			d.failAt(n, path, "%s: %q is not a number", name, n.Value)
+			d.failAt(n, path, i18n.Msg("programs.err.bad_number", "Path", pathArg(path), "Value", q(n.Value)))
 			return
 		}
 		v.SetFloat(f)
 	case reflect.Bool:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			d.failAt(n, path, "%s must be true or false, not %s", name, describe(n))
+			d.failAt(n, path, i18n.Msg("programs.err.not_bool", "Path", pathArg(path), "Value", describe(n)))
 			return
 		}
 		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
 	default:
-		d.failAt(n, path, "%s: unsupported type %s", name, v.Type())
+		d.failAt(n, path, i18n.Msg("programs.err.unsupported_type", "Path", pathArg(path), "Type", v.Type().String()))
 	}
 }
 
-func describe(n *yaml.Node) string {
+// describe is what a value is, for a message: a mapping, a list, or the
+// value in quotes.
+func describe(n *yaml.Node) any {
 	switch n.Kind {
 	case yaml.MappingNode:
-		return "a mapping"
+		return i18n.Msg("programs.err.got_mapping")
 	case yaml.SequenceNode:
-		return "a list"
+		return i18n.Msg("programs.err.got_list")
 	}
-	return strconv.Quote(n.Value)
+	return q(n.Value)
 }
 
 func yamlFields(t reflect.Type) map[string]int {

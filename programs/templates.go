@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"polku/internal/i18n"
 )
 
 // Feedback templates: openings and closings a therapist inserts into
@@ -86,7 +88,7 @@ func ParseTemplates(file string, data []byte) ([]*TemplateDoc, Problems) {
 		d := &Document{Kind: "templates", Pos: Pos{file, n.Line, n.Column}, positions: map[string]Pos{}, bad: map[string]bool{}}
 		dc := &decoder{file: file, doc: d}
 		if n.Kind != yaml.MappingNode {
-			dc.fail(n, "a document must be a mapping with kind: templates")
+			dc.fail(n, i18n.Msg("programs.err.templates_not_mapping"))
 			probs = append(probs, dc.probs...)
 			continue
 		}
@@ -95,7 +97,7 @@ func ParseTemplates(file string, data []byte) ([]*TemplateDoc, Problems) {
 			if k != nil {
 				at = k
 			}
-			dc.fail(at, "kind must be templates (a feedback template file)")
+			dc.fail(at, i18n.Msg("programs.err.templates_kind"))
 			probs = append(probs, dc.probs...)
 			continue
 		}
@@ -136,7 +138,7 @@ func LoadTemplates(paths ...string) ([]*TemplateDoc, Problems, error) {
 		k := d.Set.Language + "/" + d.Set.Program
 		if prev, dup := first[k]; dup {
 			p := d.At("language")
-			probs = append(probs, Problem{File: p.File, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf("the templates of %s are already given at %s:%d; one set per language and program", setName(d.Set), prev.Pos().File, prev.Pos().Line)})
+			probs = append(probs, problem(p, i18n.Msg("programs.err.templates_twice", "Set", setName(d.Set), "First", fmt.Sprintf("%s:%d", prev.Pos().File, prev.Pos().Line))))
 			continue
 		}
 		first[k] = d
@@ -144,11 +146,11 @@ func LoadTemplates(paths ...string) ([]*TemplateDoc, Problems, error) {
 	return docs, probs.sorted(), nil
 }
 
-func setName(s *TemplateSet) string {
+func setName(s *TemplateSet) i18n.Message {
 	if s.Program == "" {
-		return s.Language + " (every program)"
+		return i18n.Msg("programs.err.set_every", "Lang", s.Language)
 	}
-	return s.Language + " for " + s.Program
+	return i18n.Msg("programs.err.set_program", "Lang", s.Language, "Program", s.Program)
 }
 
 func (t *TemplateDoc) check(probs *Problems) {
@@ -156,10 +158,10 @@ func (t *TemplateDoc) check(probs *Problems) {
 	s := t.Set
 	c.plainText(reflect.ValueOf(s).Elem(), "")
 	if c.required("language", s.Language == "") && !validLanguage(s.Language) {
-		c.at("language", "language must be one of %s, not %q", strings.Join(Languages, ", "), s.Language)
+		c.at("language", i18n.Msg("programs.err.bad_language", "Allowed", list(Languages), "Value", q(s.Language)))
 	}
 	if s.Program != "" && !slugRE.MatchString(s.Program) {
-		c.at("program", "program %q must be a program id (lower-case letters, digits and dashes)", s.Program)
+		c.at("program", i18n.Msg("programs.err.bad_template_program", "Value", q(s.Program)))
 	}
 	if !c.required("templates", len(s.Templates) == 0) {
 		return
@@ -169,14 +171,14 @@ func (t *TemplateDoc) check(probs *Problems) {
 		p := fmt.Sprintf("templates[%d]", i)
 		if c.required(p+".name", strings.TrimSpace(tp.Name) == "") {
 			if prev, dup := names[tp.Name]; dup {
-				c.at(p+".name", "duplicate template name %q (also templates[%d])", tp.Name, prev)
+				c.at(p+".name", i18n.Msg("programs.err.dup_template", "Name", q(tp.Name), "Other", fmt.Sprintf("templates[%d]", prev)))
 			}
 			names[tp.Name] = i
 		}
 		if c.required(p+".body", strings.TrimSpace(tp.Body) == "") {
 			for _, m := range templateVarRE.FindAllStringSubmatch(tp.Body, -1) {
 				if !oneOf(m[1], TemplateVars) {
-					c.at(p+".body", "unknown variable {%s}; the variables are {%s}", m[1], strings.Join(TemplateVars, "}, {"))
+					c.at(p+".body", i18n.Msg("programs.err.unknown_variable", "Name", "{"+m[1]+"}", "Vars", "{"+strings.Join(TemplateVars, "}, {")+"}"))
 				}
 			}
 		}

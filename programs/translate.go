@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"polku/internal/i18n"
 )
 
 // Translations: a program or instrument may exist in several languages
@@ -169,11 +171,11 @@ func (in *Instrument) LanguagesOf() []string {
 // translation checks a translation document against its original (a
 // document of the same bundle, or a stored definition): the same version,
 // ids in the same order and the same values apart from words.
-func (c checker) translation(orig any, origWhere string) {
+func (c checker) translation(orig any, origWhere any) {
 	d := c.doc
 	tr := d.TranslationOf()
 	if d.Language() == tr {
-		c.at("translation_of", "translation_of %q is this document's own language; an original has no translation_of", tr)
+		c.at("translation_of", i18n.Msg("programs.err.tr_own_language", "Lang", q(tr)))
 		return
 	}
 	var ov reflect.Value
@@ -186,36 +188,36 @@ func (c checker) translation(orig any, origWhere string) {
 		ov, oversion, olang = reflect.ValueOf(o).Elem(), o.Version, o.Language
 	}
 	if olang != tr {
-		c.at("translation_of", "translation_of says %q, but the original %s %q (%s) is in %q", tr, d.Kind, d.ID(), origWhere, olang)
+		c.at("translation_of", i18n.Msg("programs.err.tr_original_lang", "Lang", q(tr), "Kind", d.Kind, "ID", q(d.ID()), "Where", origWhere, "OrigLang", q(olang)))
 		return
 	}
 	if d.version() != oversion {
-		c.at("version", "version %d differs from the %s original's version %d (%s): a translation has its original's version", d.version(), olang, oversion, origWhere)
+		c.at("version", i18n.Msg("programs.err.tr_version", "Version", d.version(), "OrigLang", olang, "OrigVersion", oversion, "Where", origWhere))
 		return
 	}
 	before := len(*c.probs)
 	switch {
 	case d.Program != nil:
 		o := orig.(*Program)
-		c.matchIDs("modules", "module", olang, origWhere, moduleIDs(o.Modules), moduleIDs(d.Program.Modules))
+		c.matchIDs("modules", whatModule, olang, origWhere, moduleIDs(o.Modules), moduleIDs(d.Program.Modules))
 		for i, m := range d.Program.Modules {
 			_, om, ok := o.Module(m.ID)
 			if !ok {
 				continue
 			}
 			mp := fmt.Sprintf("modules[%d]", i)
-			c.matchIDs(mp+".exercises", "exercise", olang, origWhere, exerciseIDs(om.Exercises), exerciseIDs(m.Exercises))
+			c.matchIDs(mp+".exercises", whatExercise, olang, origWhere, exerciseIDs(om.Exercises), exerciseIDs(m.Exercises))
 			for j, e := range m.Exercises {
 				k := slices.IndexFunc(om.Exercises, func(x Exercise) bool { return x.ID == e.ID })
 				if k < 0 {
 					continue
 				}
-				c.matchIDs(fmt.Sprintf("%s.exercises[%d].fields", mp, j), "field", olang, origWhere, fieldIDs(om.Exercises[k].Fields), fieldIDs(e.Fields))
+				c.matchIDs(fmt.Sprintf("%s.exercises[%d].fields", mp, j), whatField, olang, origWhere, fieldIDs(om.Exercises[k].Fields), fieldIDs(e.Fields))
 			}
 		}
 	case d.Instrument != nil:
 		o := orig.(*Instrument)
-		c.matchIDs("items", "item", olang, origWhere, o.ItemIDs(), d.Instrument.ItemIDs())
+		c.matchIDs("items", whatItem, olang, origWhere, o.ItemIDs(), d.Instrument.ItemIDs())
 	}
 	if len(*c.probs) > before {
 		return // the ids differ: the values below would only repeat it
@@ -231,15 +233,15 @@ func (c checker) translation(orig any, origWhere string) {
 
 // matchIDs reports ids missing from the translation, ids it has that the
 // original has not, and the same ids in another order.
-func (c checker) matchIDs(path, what, olang, origWhere string, orig, tr []string) {
+func (c checker) matchIDs(path string, what idKind, olang string, origWhere any, orig, tr []string) {
 	for _, id := range orig {
 		if !slices.Contains(tr, id) {
-			c.at(path, "%s %q of the %s original (%s) is missing from this translation", what, id, olang, origWhere)
+			c.at(path, i18n.Msg("programs.err.tr_missing", "What", what.one, "ID", q(id), "OrigLang", olang, "Where", origWhere))
 		}
 	}
 	for i, id := range tr {
 		if !slices.Contains(orig, id) {
-			c.at(fmt.Sprintf("%s[%d].id", path, i), "%s %q is not in the %s original (%s): a translation has the same %ss", what, id, olang, origWhere, what)
+			c.at(fmt.Sprintf("%s[%d].id", path, i), i18n.Msg("programs.err.tr_extra", "What", what.one, "ID", q(id), "OrigLang", olang, "Where", origWhere, "Whats", what.many))
 		}
 	}
 	if len(orig) == len(tr) && !slices.Equal(orig, tr) {
@@ -248,18 +250,18 @@ func (c checker) matchIDs(path, what, olang, origWhere string, orig, tr []string
 			same = same && slices.Contains(orig, id)
 		}
 		if same {
-			c.at(path, "%ss are in another order than in the %s original (%s): %s", what, olang, origWhere, strings.Join(orig, ", "))
+			c.at(path, i18n.Msg("programs.err.tr_order", "Whats", what.many, "OrigLang", olang, "Where", origWhere, "Order", list(orig)))
 		}
 	}
 }
 
 // sameValues walks original and translation together and reports the
 // first differing value that is not words, at the translation's position.
-func (c checker) sameValues(o, t reflect.Value, path, olang, origWhere string) bool {
+func (c checker) sameValues(o, t reflect.Value, path, olang string, origWhere any) bool {
 	switch o.Kind() {
 	case reflect.Pointer:
 		if o.IsNil() != t.IsNil() {
-			return c.differs(path, "is given in one and not in the other", olang, origWhere)
+			return c.differs(path, i18n.Msg("programs.err.tr_differs_given", "Path", path, "OrigLang", olang, "Where", origWhere))
 		}
 		if o.IsNil() {
 			return true
@@ -278,7 +280,7 @@ func (c checker) sameValues(o, t reflect.Value, path, olang, origWhere string) b
 		return true
 	case reflect.Slice:
 		if o.Len() != t.Len() {
-			return c.differs(path, fmt.Sprintf("has %d entries here and %d", t.Len(), o.Len()), olang, origWhere)
+			return c.differs(path, i18n.Msg("programs.err.tr_differs_len", "Path", path, "Here", t.Len(), "There", o.Len(), "OrigLang", olang, "Where", origWhere))
 		}
 		for i := 0; i < o.Len(); i++ {
 			if !c.sameValues(o.Index(i), t.Index(i), fmt.Sprintf("%s[%d]", path, i), olang, origWhere) {
@@ -290,16 +292,27 @@ func (c checker) sameValues(o, t reflect.Value, path, olang, origWhere string) b
 		return true
 	default:
 		if !reflect.DeepEqual(o.Interface(), t.Interface()) {
-			return c.differs(path, fmt.Sprintf("is %v here and %v", t.Interface(), o.Interface()), olang, origWhere)
+			return c.differs(path, i18n.Msg("programs.err.tr_differs_value", "Path", path, "Here", fmt.Sprint(t.Interface()), "There", fmt.Sprint(o.Interface()), "OrigLang", olang, "Where", origWhere))
 		}
 		return true
 	}
 }
 
-func (c checker) differs(path, how, olang, origWhere string) bool {
-	c.at(path, "%s %s in the %s original (%s): a translation changes only words", path, how, olang, origWhere)
+func (c checker) differs(path string, m i18n.Message) bool {
+	c.at(path, m)
 	return false
 }
+
+// idKind is a kind of id a translation keeps (modules, exercises, fields,
+// items), in the singular and the plural, for messages.
+type idKind struct{ one, many i18n.Message }
+
+var (
+	whatModule   = idKind{i18n.Msg("programs.err.what_module"), i18n.Msg("programs.err.what_modules")}
+	whatExercise = idKind{i18n.Msg("programs.err.what_exercise"), i18n.Msg("programs.err.what_exercises")}
+	whatField    = idKind{i18n.Msg("programs.err.what_field"), i18n.Msg("programs.err.what_fields")}
+	whatItem     = idKind{i18n.Msg("programs.err.what_item"), i18n.Msg("programs.err.what_items")}
+)
 
 func moduleIDs(ms []Module) []string {
 	out := make([]string, len(ms))
@@ -336,9 +349,12 @@ func checkTranslations(b *Bundle, l Lookup, probs *Problems) {
 			}
 		}
 	}
-	store := l.Where
-	if store == "" {
-		store = "the store"
+	var store any = l.Where
+	switch l.Where {
+	case "", "the store":
+		store = i18n.Msg("programs.err.where_store")
+	case "the built-in content":
+		store = i18n.Msg("programs.err.where_builtin")
 	}
 	for _, d := range b.Docs {
 		tr := d.TranslationOf()
@@ -347,7 +363,7 @@ func checkTranslations(b *Bundle, l Lookup, probs *Problems) {
 		}
 		c := checker{doc: d, probs: probs}
 		if !validLanguage(tr) {
-			c.at("translation_of", "translation_of must be one of %s, not %q", strings.Join(Languages, ", "), tr)
+			c.at("translation_of", i18n.Msg("programs.err.tr_bad_language", "Allowed", list(Languages), "Value", q(tr)))
 			continue
 		}
 		if o := originals[d.Kind+":"+d.ID()]; o != nil {
@@ -368,18 +384,18 @@ func checkTranslations(b *Bundle, l Lookup, probs *Problems) {
 				found = true
 				oc := *o
 				oc.Version = d.version()
-				c.translation(&oc, fmt.Sprintf("%s, version %d", store, o.Version))
+				c.translation(&oc, i18n.Msg("programs.err.where_stored", "Store", store, "Version", o.Version))
 			}
 		case d.Instrument != nil && l.InstrumentVersion != nil:
 			if o := l.InstrumentVersion(d.ID(), d.version()); o != nil {
 				found = true
 				oc := *o
 				oc.Version = d.version()
-				c.translation(&oc, fmt.Sprintf("%s, version %d", store, o.Version))
+				c.translation(&oc, i18n.Msg("programs.err.where_stored", "Store", store, "Version", o.Version))
 			}
 		}
 		if !found {
-			c.at("translation_of", "no %s %q version %d in %s in these files or in %s: import the original first, or with this file", d.Kind, d.ID(), d.version(), tr, store)
+			c.at("translation_of", i18n.Msg("programs.err.tr_no_original", "Kind", d.Kind, "ID", q(d.ID()), "Version", d.version(), "Lang", tr, "Store", store))
 		}
 	}
 }

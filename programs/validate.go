@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"polku/internal/i18n"
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
@@ -36,9 +38,9 @@ type checker struct {
 	stored bool
 }
 
-func (c checker) at(path, format string, args ...any) {
-	p := c.doc.At(path)
-	*c.probs = append(*c.probs, Problem{File: p.File, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)})
+// at records a problem at path (or its nearest parent with a position).
+func (c checker) at(path string, m i18n.Message) {
+	*c.probs = append(*c.probs, problem(c.doc.At(path), m))
 }
 
 func (c checker) required(path string, missing bool) bool {
@@ -47,14 +49,14 @@ func (c checker) required(path string, missing bool) bool {
 	}
 	if missing {
 		if _, present := c.doc.positions[path]; present {
-			c.at(path, "%s must not be empty", path)
+			c.at(path, i18n.Msg("programs.err.empty", "Path", path))
 		} else {
 			parent := ""
 			if i := strings.LastIndex(path, "."); i >= 0 {
 				parent = path[:i]
 			}
 			key := path[strings.LastIndex(path, ".")+1:]
-			c.at(parent, "missing required key %q", key)
+			c.at(parent, i18n.Msg("programs.err.missing_key", "Key", q(key)))
 		}
 	}
 	return !missing
@@ -62,7 +64,7 @@ func (c checker) required(path string, missing bool) bool {
 
 func (c checker) slug(path, v string) {
 	if c.required(path, v == "") && !slugRE.MatchString(v) {
-		c.at(path, "%s %q must be lower-case letters, digits and dashes (like %q)", path, v, "worry-log")
+		c.at(path, i18n.Msg("programs.err.bad_slug", "Path", path, "Value", q(v), "Example", q("worry-log")))
 	}
 }
 
@@ -121,9 +123,9 @@ func validate(b *Bundle, l Lookup, stored bool) Problems {
 		if d.ID() != "" {
 			if prev, dup := first[key]; dup {
 				if d.IsTranslation() {
-					c.at("id", "duplicate %s %q in %s (first defined at %s:%d)", d.Kind, d.ID(), d.Language(), prev.Pos.File, prev.Pos.Line)
+					c.at("id", i18n.Msg("programs.err.duplicate_translation", "Kind", d.Kind, "ID", q(d.ID()), "Lang", d.Language(), "First", fmt.Sprintf("%s:%d", prev.Pos.File, prev.Pos.Line)))
 				} else {
-					c.at("id", "duplicate %s id %q (first defined at %s:%d)", d.Kind, d.ID(), prev.Pos.File, prev.Pos.Line)
+					c.at("id", i18n.Msg("programs.err.duplicate_id", "Kind", d.Kind, "ID", q(d.ID()), "First", fmt.Sprintf("%s:%d", prev.Pos.File, prev.Pos.Line)))
 				}
 			} else {
 				first[key] = d
@@ -175,7 +177,7 @@ func (c checker) plainText(v reflect.Value, path string) {
 	case reflect.String:
 		for _, r := range v.String() {
 			if r != '\n' && r != '\t' && IsControl(r) {
-				c.at(path, "%s contains a control character (U+%04X); remove it", path, r)
+				c.at(path, i18n.Msg("programs.err.control_char", "Path", path, "Char", fmt.Sprintf("U+%04X", r)))
 				return
 			}
 		}
@@ -192,27 +194,27 @@ func IsControl(r rune) bool {
 func (c checker) common(id string, version int, title, language string) {
 	c.slug("id", id)
 	if c.required("version", version == 0) && version < 1 {
-		c.at("version", "version must be 1 or more, not %d", version)
+		c.at("version", i18n.Msg("programs.err.version_min", "Value", version))
 	}
 	c.required("title", strings.TrimSpace(title) == "")
 	if c.required("language", language == "") && !validLanguage(language) {
-		c.at("language", "language must be one of %s, not %q", strings.Join(Languages, ", "), language)
+		c.at("language", i18n.Msg("programs.err.bad_language", "Allowed", list(Languages), "Value", q(language)))
 	}
 }
 
 func (c checker) program(p *Program, instrumentExists func(string) bool) {
 	c.common(p.ID, p.Version, p.Title, p.Language)
 	if c.required("weeks", p.Weeks == 0) && (p.Weeks < 1 || p.Weeks > 52) {
-		c.at("weeks", "weeks must be between 1 and 52, not %d", p.Weeks)
+		c.at("weeks", i18n.Msg("programs.err.weeks_range", "Value", p.Weeks))
 	}
 	if c.required("min_age", p.MinAge == 0) && (p.MinAge < 0 || p.MinAge > 120) {
-		c.at("min_age", "min_age must be between 1 and 120, not %d", p.MinAge)
+		c.at("min_age", i18n.Msg("programs.err.min_age_range", "Value", p.MinAge))
 	}
 	if p.MaxAge != 0 && p.MaxAge < p.MinAge {
-		c.at("max_age", "max_age %d is below min_age %d", p.MaxAge, p.MinAge)
+		c.at("max_age", i18n.Msg("programs.err.max_age_below", "Max", p.MaxAge, "Min", p.MinAge))
 	}
 	if p.FollowUpWeeks < 0 || p.FollowUpWeeks > 104 {
-		c.at("follow_up_weeks", "follow_up_weeks must be between 1 and 104 (two years), not %d", p.FollowUpWeeks)
+		c.at("follow_up_weeks", i18n.Msg("programs.err.follow_up_range", "Value", p.FollowUpWeeks))
 	}
 	c.required("description", strings.TrimSpace(p.Description) == "")
 	if c.stored && p.Crisis == nil {
@@ -230,7 +232,7 @@ func (c checker) program(p *Program, instrumentExists func(string) bool) {
 			mp := fmt.Sprintf("modules[%d]", i)
 			c.slug(mp+".id", m.ID)
 			if prev, dup := modules[m.ID]; dup && m.ID != "" {
-				c.at(mp+".id", "duplicate module id %q (also modules[%d])", m.ID, prev)
+				c.at(mp+".id", i18n.Msg("programs.err.dup_module", "ID", q(m.ID), "Other", fmt.Sprintf("modules[%d]", prev)))
 			} else {
 				modules[m.ID] = i
 			}
@@ -239,10 +241,10 @@ func (c checker) program(p *Program, instrumentExists func(string) bool) {
 			week := p.ModuleWeek(i)
 			if m.Week != 0 {
 				if m.Week < 1 || (p.Weeks > 0 && m.Week > p.Weeks) {
-					c.at(mp+".week", "week %d is outside the program's weeks 1-%d", m.Week, p.Weeks)
+					c.at(mp+".week", i18n.Msg("programs.err.module_week_range", "Week", m.Week, "Weeks", p.Weeks))
 				}
 				if m.Week < lastWeek {
-					c.at(mp+".week", "week %d comes before the previous module's week %d", m.Week, lastWeek)
+					c.at(mp+".week", i18n.Msg("programs.err.module_week_order", "Week", m.Week, "Prev", lastWeek))
 				}
 			}
 			lastWeek = week
@@ -257,17 +259,17 @@ func (c checker) program(p *Program, instrumentExists func(string) bool) {
 	for i, s := range p.Schedule {
 		sp := fmt.Sprintf("schedule[%d]", i)
 		if c.required(sp+".instrument", s.Instrument == "") && !instrumentExists(s.Instrument) {
-			c.at(sp+".instrument", "unknown instrument %q: import it with this program or first", s.Instrument)
+			c.at(sp+".instrument", i18n.Msg("programs.err.unknown_instrument", "ID", q(s.Instrument)))
 		}
 		if c.required(sp+".weeks", len(s.Weeks) == 0) {
 			seen := map[int]bool{}
 			for j, w := range s.Weeks {
 				wp := fmt.Sprintf("%s.weeks[%d]", sp, j)
 				if w < 0 || w > p.Weeks {
-					c.at(wp, "week %d is outside 0-%d (0 is the baseline)", w, p.Weeks)
+					c.at(wp, i18n.Msg("programs.err.schedule_week_range", "Week", w, "Weeks", p.Weeks))
 				}
 				if seen[w] {
-					c.at(wp, "week %d is listed twice", w)
+					c.at(wp, i18n.Msg("programs.err.schedule_week_twice", "Week", w))
 				}
 				seen[w] = true
 			}
@@ -288,10 +290,10 @@ func (c checker) crisis(cr *Crisis) {
 		kp := fmt.Sprintf("crisis.contacts[%d]", i)
 		c.required(kp+".name", strings.TrimSpace(k.Name) == "")
 		if k.Number == "" && k.Service == "" && !c.doc.bad[kp+".number"] {
-			c.at(kp, "%s needs a number to call or a service to look up", kp)
+			c.at(kp, i18n.Msg("programs.err.contact_no_number", "Path", kp))
 		}
 		if k.Number != "" && !phoneRE.MatchString(k.Number) {
-			c.at(kp+".number", "number %q must be digits, spaces and an optional leading +", k.Number)
+			c.at(kp+".number", i18n.Msg("programs.err.bad_phone", "Value", q(k.Number)))
 		}
 		emergency = emergency || strings.ReplaceAll(k.Number, " ", "") == "112"
 		c.required(kp+".when", strings.TrimSpace(k.When) == "")
@@ -299,12 +301,12 @@ func (c checker) crisis(cr *Crisis) {
 		c.required(kp+".source", strings.TrimSpace(k.Source) == "")
 		if c.required(kp+".checked", k.Checked == "") {
 			if _, err := time.Parse(time.DateOnly, k.Checked); err != nil {
-				c.at(kp+".checked", "checked %q must be the date the contact was last checked, as YYYY-MM-DD", k.Checked)
+				c.at(kp+".checked", i18n.Msg("programs.err.bad_checked", "Value", q(k.Checked)))
 			}
 		}
 	}
 	if !emergency {
-		c.at("crisis.contacts", "the crisis contacts must include the emergency number 112")
+		c.at("crisis.contacts", i18n.Msg("programs.err.no_emergency"))
 	}
 }
 
@@ -319,29 +321,29 @@ func (c checker) ageRules(p *Program) {
 		rp := fmt.Sprintf("age_rules[%d]", i)
 		if c.required(rp+".min_age", r.MinAge == 0) && c.required(rp+".max_age", r.MaxAge == 0) {
 			if r.MaxAge < r.MinAge {
-				c.at(rp+".max_age", "max_age %d is below min_age %d", r.MaxAge, r.MinAge)
+				c.at(rp+".max_age", i18n.Msg("programs.err.max_age_below", "Max", r.MaxAge, "Min", r.MinAge))
 			}
 			if r.MinAge < p.MinAge || (p.MaxAge != 0 && r.MaxAge > p.MaxAge) {
-				c.at(rp, "ages %d-%d are outside the program's ages %s", r.MinAge, r.MaxAge, ageSpan(p))
+				c.at(rp, i18n.Msg("programs.err.age_rule_outside", "Min", r.MinAge, "Max", r.MaxAge, "Ages", ageSpan(p)))
 			}
 			for _, o := range seen {
 				if r.MinAge <= o.hi && o.lo <= r.MaxAge {
-					c.at(rp, "ages %d-%d overlap age_rules[%d] (%d-%d)", r.MinAge, r.MaxAge, o.i, o.lo, o.hi)
+					c.at(rp, i18n.Msg("programs.err.age_rule_overlap", "Min", r.MinAge, "Max", r.MaxAge, "Other", fmt.Sprintf("age_rules[%d]", o.i), "OtherMin", o.lo, "OtherMax", o.hi))
 				}
 			}
 			seen = append(seen, span{r.MinAge, r.MaxAge, i})
 		}
 		floor := int(MinTimeInBed / time.Minute)
 		if c.required(rp+".min_time_in_bed", r.MinTimeInBed == 0) && (r.MinTimeInBed < floor || r.MinTimeInBed > 600) {
-			c.at(rp+".min_time_in_bed", "min_time_in_bed %d must be between %d (the adult floor) and 600 minutes", r.MinTimeInBed, floor)
+			c.at(rp+".min_time_in_bed", i18n.Msg("programs.err.time_in_bed_range", "Value", r.MinTimeInBed, "Floor", floor))
 		}
 		c.required(rp+".advice", strings.TrimSpace(r.Advice) == "")
 	}
 }
 
-func ageSpan(p *Program) string {
+func ageSpan(p *Program) any {
 	if p.MaxAge == 0 {
-		return fmt.Sprintf("%d and over", p.MinAge)
+		return i18n.Msg("programs.err.ages_from", "Min", p.MinAge)
 	}
 	return fmt.Sprintf("%d-%d", p.MinAge, p.MaxAge)
 }
@@ -354,7 +356,7 @@ func (c checker) goAhead(p *Program) {
 		gp := fmt.Sprintf("go_ahead[%d]", i)
 		c.slug(gp+".id", g.ID)
 		if ids[g.ID] && g.ID != "" {
-			c.at(gp+".id", "duplicate go_ahead id %q", g.ID)
+			c.at(gp+".id", i18n.Msg("programs.err.dup_go_ahead", "ID", q(g.ID)))
 		}
 		ids[g.ID] = true
 		c.required(gp+".what", strings.TrimSpace(g.What) == "")
@@ -363,7 +365,7 @@ func (c checker) goAhead(p *Program) {
 			if i, _, ok := p.Module(g.Module); ok {
 				waits = i
 			} else {
-				c.at(gp+".module", "unknown module %q (modules are %s)", g.Module, strings.Join(p.ModuleIDs(), ", "))
+				c.at(gp+".module", i18n.Msg("programs.err.unknown_module", "ID", q(g.Module), "Modules", list(p.ModuleIDs())))
 			}
 		}
 		if !c.required(gp+".screening", g.Screening == "") {
@@ -372,12 +374,12 @@ func (c checker) goAhead(p *Program) {
 		m, ex, ok := p.Exercise(g.Screening)
 		switch {
 		case !ok:
-			c.at(gp+".screening", "unknown exercise %q: name the screening worksheet", g.Screening)
+			c.at(gp+".screening", i18n.Msg("programs.err.unknown_screening", "ID", q(g.Screening)))
 		case ex.Kind != KindWorksheet:
-			c.at(gp+".screening", "screening exercise %q is a %s; it must be a worksheet", g.Screening, ex.Kind)
+			c.at(gp+".screening", i18n.Msg("programs.err.screening_kind", "ID", q(g.Screening), "Kind", ex.Kind))
 		case waits >= 0:
 			if si, _, _ := p.Module(m.ID); si >= waits {
-				c.at(gp+".screening", "screening exercise %q is in module %q, which does not come before the waiting module %q", g.Screening, m.ID, g.Module)
+				c.at(gp+".screening", i18n.Msg("programs.err.screening_late", "ID", q(g.Screening), "Module", q(m.ID), "Waiting", q(g.Module)))
 			}
 		}
 	}
@@ -407,7 +409,7 @@ func oneOf(v string, list []string) bool {
 func (c checker) exercise(ep string, e Exercise, seen map[string]string, instrumentExists func(string) bool) {
 	c.slug(ep+".id", e.ID)
 	if prev, dup := seen[e.ID]; dup && e.ID != "" {
-		c.at(ep+".id", "duplicate exercise id %q (also %s)", e.ID, prev)
+		c.at(ep+".id", i18n.Msg("programs.err.dup_exercise", "ID", q(e.ID), "Other", prev))
 	} else {
 		seen[e.ID] = ep
 	}
@@ -417,39 +419,39 @@ func (c checker) exercise(ep string, e Exercise, seen map[string]string, instrum
 		return
 	}
 	if !oneOf(e.Kind, exerciseKinds) {
-		c.at(ep+".kind", "kind must be one of %s, not %q", strings.Join(exerciseKinds, ", "), e.Kind)
+		c.at(ep+".kind", i18n.Msg("programs.err.bad_exercise_kind", "Allowed", list(exerciseKinds), "Value", q(e.Kind)))
 		return
 	}
 	needsFields := e.Kind == KindWorksheet || e.Kind == KindDiary
 	if needsFields {
 		c.required(ep+".fields", len(e.Fields) == 0)
 	} else if len(e.Fields) > 0 {
-		c.at(ep+".fields", "a %s exercise has no fields (only worksheet and diary do)", e.Kind)
+		c.at(ep+".fields", i18n.Msg("programs.err.fields_not_allowed", "Kind", e.Kind))
 	}
 	if e.Kind == KindQuestionnaire {
 		if c.required(ep+".instrument", e.Instrument == "") && !instrumentExists(e.Instrument) {
-			c.at(ep+".instrument", "unknown instrument %q: import it with this program or first", e.Instrument)
+			c.at(ep+".instrument", i18n.Msg("programs.err.unknown_instrument", "ID", q(e.Instrument)))
 		}
 	} else if e.Instrument != "" {
-		c.at(ep+".instrument", "only a questionnaire exercise names an instrument")
+		c.at(ep+".instrument", i18n.Msg("programs.err.instrument_not_allowed"))
 	}
 	ids := map[string]bool{}
 	for k, f := range e.Fields {
 		fp := fmt.Sprintf("%s.fields[%d]", ep, k)
 		c.slugField(fp+".id", f.ID)
 		if ids[f.ID] && f.ID != "" {
-			c.at(fp+".id", "duplicate field id %q", f.ID)
+			c.at(fp+".id", i18n.Msg("programs.err.dup_field", "ID", q(f.ID)))
 		}
 		ids[f.ID] = true
 		c.required(fp+".label", strings.TrimSpace(f.Label) == "")
 		if c.required(fp+".type", f.Type == "") && !oneOf(f.Type, fieldTypes) {
-			c.at(fp+".type", "type must be one of %s, not %q", strings.Join(fieldTypes, ", "), f.Type)
+			c.at(fp+".type", i18n.Msg("programs.err.bad_field_type", "Allowed", list(fieldTypes), "Value", q(f.Type)))
 		}
 		if f.Type == FieldRating {
 			if f.Min == nil || f.Max == nil {
-				c.at(fp, "a rating field needs min and max")
+				c.at(fp, i18n.Msg("programs.err.rating_range"))
 			} else if *f.Min >= *f.Max {
-				c.at(fp+".max", "max %d must be above min %d", *f.Max, *f.Min)
+				c.at(fp+".max", i18n.Msg("programs.err.rating_max", "Max", *f.Max, "Min", *f.Min))
 			}
 		}
 	}
@@ -460,7 +462,7 @@ var fieldRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
 func (c checker) slugField(path, v string) {
 	if c.required(path, v == "") && !fieldRE.MatchString(v) {
-		c.at(path, "field id %q must be lower-case letters, digits, dashes and underscores", v)
+		c.at(path, i18n.Msg("programs.err.bad_field_id", "Value", q(v)))
 	}
 }
 
@@ -484,18 +486,18 @@ func (c checker) instrument(in *Instrument) {
 		// patients get a title without it.
 		marker := NotValidatedMarker(in.Language)
 		if !strings.Contains(strings.ToLower(in.Title), marker) && in.Title != "" {
-			c.at("title", "title %q must say %q, because validated is false", in.Title, marker)
+			c.at("title", i18n.Msg("programs.err.title_marker", "Title", q(in.Title), "Marker", q(marker)))
 		}
 		if in.PatientTitle == "" && !c.stored {
-			c.at("validated", "missing required key \"patient_title\": a scale that is not validated needs a title for patients without the marker")
+			c.at("validated", i18n.Msg("programs.err.needs_patient_title"))
 		}
 	}
 	if pt := strings.ToLower(in.PatientTitle); strings.Contains(pt, "validated") || strings.Contains(pt, NotValidatedMarker(in.Language)) {
-		c.at("patient_title", "patient_title %q is shown to patients: leave the marker to title", in.PatientTitle)
+		c.at("patient_title", i18n.Msg("programs.err.patient_title_marker", "Title", q(in.PatientTitle)))
 	}
 	c.required("licence", strings.TrimSpace(in.Licence) == "")
 	if c.required("scoring", in.Scoring == "") && in.Scoring != "sum" {
-		c.at("scoring", "scoring must be \"sum\", not %q", in.Scoring)
+		c.at("scoring", i18n.Msg("programs.err.bad_scoring", "Value", q(in.Scoring)))
 	}
 	if !c.required("items", len(in.Items) == 0) {
 		return
@@ -505,7 +507,7 @@ func (c checker) instrument(in *Instrument) {
 		ip := fmt.Sprintf("items[%d]", i)
 		if c.required(ip+".id", it.ID == "") {
 			if prev, dup := itemIDs[it.ID]; dup {
-				c.at(ip+".id", "duplicate item id %q (also items[%d])", it.ID, prev)
+				c.at(ip+".id", i18n.Msg("programs.err.dup_item", "ID", q(it.ID), "Other", fmt.Sprintf("items[%d]", prev)))
 			}
 			itemIDs[it.ID] = i
 		}
@@ -516,7 +518,7 @@ func (c checker) instrument(in *Instrument) {
 			opts, optPath = in.Options, "options"
 		}
 		if len(opts) == 0 {
-			c.at(ip, "item %q has no options and the instrument has no shared options", it.ID)
+			c.at(ip, i18n.Msg("programs.err.item_no_options", "ID", q(it.ID)))
 			continue
 		}
 		if len(it.Options) > 0 || i == 0 {
@@ -537,35 +539,35 @@ func (c checker) instrument(in *Instrument) {
 		}
 		idx, exists := itemIDs[cr.Item]
 		if !exists {
-			c.at(cp+".item", "critical item %q does not exist (items are %s)", cr.Item, strings.Join(in.ItemIDs(), ", "))
+			c.at(cp+".item", i18n.Msg("programs.err.unknown_critical_item", "ID", q(cr.Item), "Items", list(in.ItemIDs())))
 			continue
 		}
 		olo, ohi := optionRange(in.ItemOptions(idx))
 		if cr.Amber <= olo || cr.Amber > ohi {
-			c.at(cp+".amber", "amber %d must be above the lowest answer %d and at most %d", cr.Amber, olo, ohi)
+			c.at(cp+".amber", i18n.Msg("programs.err.amber_range", "Amber", cr.Amber, "Low", olo, "High", ohi))
 		}
 		if cr.Red != 0 && (cr.Red < cr.Amber || cr.Red > ohi) {
-			c.at(cp+".red", "red %d must be between amber %d and %d", cr.Red, cr.Amber, ohi)
+			c.at(cp+".red", i18n.Msg("programs.err.red_range", "Red", cr.Red, "Amber", cr.Amber, "High", ohi))
 		}
 		c.required(cp+".label", strings.TrimSpace(cr.Label) == "")
 	}
 	if in.Caseness != nil && (*in.Caseness <= lo || *in.Caseness > hi) {
-		c.at("caseness", "caseness %d is outside the score range %d-%d", *in.Caseness, lo+1, hi)
+		c.at("caseness", i18n.Msg("programs.err.caseness_range", "Value", *in.Caseness, "Low", lo+1, "High", hi))
 	}
 	if in.ReliableChange != nil && (*in.ReliableChange < 1 || *in.ReliableChange > hi-lo) {
-		c.at("reliable_change", "reliable_change %d must be between 1 and %d", *in.ReliableChange, hi-lo)
+		c.at("reliable_change", i18n.Msg("programs.err.reliable_change_range", "Value", *in.ReliableChange, "Max", hi-lo))
 	}
 	if (in.SD == nil) != (in.Reliability == nil) {
-		c.at("sd", "give both sd and reliability for the Jacobson-Truax reliable change, or neither")
+		c.at("sd", i18n.Msg("programs.err.sd_and_reliability"))
 	}
 	if in.SD != nil && *in.SD <= 0 {
-		c.at("sd", "sd must be above 0")
+		c.at("sd", i18n.Msg("programs.err.sd_positive"))
 	}
 	if in.Reliability != nil && (*in.Reliability <= 0 || *in.Reliability >= 1) {
-		c.at("reliability", "reliability must be between 0 and 1 (exclusive)")
+		c.at("reliability", i18n.Msg("programs.err.reliability_range"))
 	}
 	if in.ReliableChange != nil && in.SD != nil {
-		c.at("reliable_change", "give reliable_change or sd and reliability, not both")
+		c.at("reliable_change", i18n.Msg("programs.err.reliable_change_or_sd"))
 	}
 }
 
@@ -574,7 +576,7 @@ func (c checker) options(path string, opts []Option) {
 	for i, o := range opts {
 		op := fmt.Sprintf("%s[%d]", path, i)
 		if scores[o.Score] {
-			c.at(op+".score", "score %d is used twice", o.Score)
+			c.at(op+".score", i18n.Msg("programs.err.score_twice", "Score", o.Score))
 		}
 		scores[o.Score] = true
 		c.required(op+".label", strings.TrimSpace(o.Label) == "")
@@ -592,7 +594,7 @@ func (c checker) bands(bands []Band, lo, hi int) {
 		bp := fmt.Sprintf("bands[%d]", i)
 		c.required(bp+".label", strings.TrimSpace(b.Label) == "")
 		if b.Min > b.Max {
-			c.at(bp, "band %q: min %d is above max %d", b.Label, b.Min, b.Max)
+			c.at(bp, i18n.Msg("programs.err.band_min_max", "Label", q(b.Label), "Min", b.Min, "Max", b.Max))
 		}
 	}
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Min < sorted[j].Min })
@@ -601,30 +603,31 @@ func (c checker) bands(bands []Band, lo, hi int) {
 		bp := fmt.Sprintf("bands[%d]", b.i)
 		switch {
 		case b.Min > next:
-			c.at(bp, "bands leave a gap: no band covers %s", span(next, b.Min-1))
+			c.at(bp, i18n.Msg("programs.err.band_gap", "Span", span(next, b.Min-1)))
 		case b.Min < next:
-			c.at(bp, "band %q (%d-%d) overlaps the band before it, which ends at %d", b.Label, b.Min, b.Max, next-1)
+			c.at(bp, i18n.Msg("programs.err.band_overlap", "Label", q(b.Label), "Min", b.Min, "Max", b.Max, "End", next-1))
 		}
 		if b.Max+1 > next {
 			next = b.Max + 1
 		}
 	}
 	if next <= hi {
-		c.at("bands", "bands leave a gap: no band covers %s (scores run %d-%d)", span(next, hi), lo, hi)
+		c.at("bands", i18n.Msg("programs.err.band_gap_end", "Span", span(next, hi), "Low", lo, "High", hi))
 	}
 	if len(sorted) > 0 && sorted[len(sorted)-1].Max > hi {
-		c.at(fmt.Sprintf("bands[%d]", sorted[len(sorted)-1].i), "band %q reaches %d, above the highest possible total %d", sorted[len(sorted)-1].Label, sorted[len(sorted)-1].Max, hi)
+		c.at(fmt.Sprintf("bands[%d]", sorted[len(sorted)-1].i), i18n.Msg("programs.err.band_above", "Label", q(sorted[len(sorted)-1].Label), "Max", sorted[len(sorted)-1].Max, "High", hi))
 	}
 	if len(sorted) > 0 && sorted[0].Min < lo {
-		c.at(fmt.Sprintf("bands[%d]", sorted[0].i), "band %q starts at %d, below the lowest possible total %d", sorted[0].Label, sorted[0].Min, lo)
+		c.at(fmt.Sprintf("bands[%d]", sorted[0].i), i18n.Msg("programs.err.band_below", "Label", q(sorted[0].Label), "Min", sorted[0].Min, "Low", lo))
 	}
 }
 
-func span(a, b int) string {
+// span is the totals from a to b, for a message.
+func span(a, b int) i18n.Message {
 	if a == b {
-		return fmt.Sprintf("the total %d", a)
+		return i18n.Msg("programs.err.span_one", "Total", a)
 	}
-	return fmt.Sprintf("totals %d-%d", a, b)
+	return i18n.Msg("programs.err.span_many", "From", a, "To", b)
 }
 
 // ItemOptions returns the answer options of item i.

@@ -94,6 +94,7 @@ func (a *app) lookup(ctx context.Context) (programs.Lookup, func()) {
 	if err != nil {
 		return builtinLookup(), func() {}
 	}
+	a.speakAs(ctx, db) // the problems in the language of the therapist named by --as
 	return db.Lookup(ctx), func() { db.Close() }
 }
 
@@ -135,8 +136,28 @@ func checkPrograms(b *programs.Bundle, loaded programs.Problems, l programs.Look
 	return append(loaded, programs.ValidateIn(b, l)...).Sort()
 }
 
+// problemsOutput is the problems of program, instrument or template
+// files in JSON output (--output json): as a failed request's error body
+// has it, a code and a sentence, and each problem with its place, its code
+// (the message id) and arguments, and its sentence in the language asked.
+type problemsOutput struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+	Problems []programs.ProblemJSON `json:"problems"`
+}
+
+func (a *app) problemsJSON(probs programs.Problems) problemsOutput {
+	var out problemsOutput
+	out.Error.Code = "problems"
+	out.Error.Message = a.T("cli.run.problems", "Count", len(probs))
+	out.Problems = probs.JSON(a.p)
+	return out
+}
+
 func (a *app) programsValidateCmd() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "validate PATH...",
 		Short: "Check program and instrument files and print every problem as file:line:col",
 		Long: `Check YAML program and instrument files (folders are read recursively) and
@@ -145,6 +166,10 @@ point at instruments in the same files or already in the store.
 Exit status 1 when there are problems.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, paths []string) error {
+			o := outputOf(cmd)
+			if err := o.check(); err != nil {
+				return err
+			}
 			b, probs, err := programs.Load(paths...)
 			if err != nil {
 				return err
@@ -153,6 +178,10 @@ Exit status 1 when there are problems.`,
 			defer done()
 			if probs := checkPrograms(b, probs, l); len(probs) > 0 {
 				return probs
+			}
+			if o.json() {
+				return writeJSON(a.env.stdout, map[string]int{"programs": len(b.Programs()), "instruments": len(b.Instruments()),
+					"services": len(b.Services()), "translations": b.Translations()})
 			}
 			msg := a.T("cli.programs.ok", "Programs", a.T("cli.programs.n_programs", "Count", len(b.Programs())),
 				"Instruments", a.T("cli.programs.n_instruments", "Count", len(b.Instruments())))
@@ -166,6 +195,8 @@ Exit status 1 when there are problems.`,
 			return nil
 		},
 	}
+	addOutputFlag(cmd)
+	return cmd
 }
 
 func (a *app) programsImportCmd() *cobra.Command {
@@ -208,6 +239,7 @@ Running enrollments keep the version they started on.`,
 				return err
 			}
 			defer db.Close()
+			a.speakAs(ctx, db) // the problems in the language of the therapist named by --as
 			if probs := checkPrograms(b, loaded, db.Lookup(ctx)); len(probs) > 0 {
 				return probs
 			}

@@ -146,6 +146,10 @@ func (a *app) explain(err error) string {
 	if local, ok := client.LocalizeError(a.p, err); ok {
 		return local
 	}
+	var pathErr *programs.PathError // a program or template file that is not there
+	if errors.As(err, &pathErr) {
+		return pathErr.Localized(a.p)
+	}
 	var conflict *store.ConflictError
 	var field *store.FieldError
 	switch {

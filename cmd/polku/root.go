@@ -179,7 +179,11 @@ func run(ctx context.Context, e *env) int {
 	var ue usageError
 	switch {
 	case errors.As(err, &probs):
-		fmt.Fprintln(e.stderr, probs.Error())
+		if cmd != nil && outputOf(cmd).json() {
+			writeJSON(e.stdout, a.problemsJSON(probs))
+		} else {
+			fmt.Fprintln(e.stderr, probs.Localized(a.p)) // file:line:col: in the reader's language
+		}
 		fmt.Fprintf(e.stderr, "polku: %s\n", a.T("cli.run.problems", "Count", len(probs)))
 		return 1
 	case errors.As(err, &ue), isCobraUsage(msg):
