@@ -146,7 +146,7 @@ func checkTemplates(raw json.RawMessage) error {
 		return invalid("setting", SettingTemplates, "store.err.detail", "Detail", err)
 	}
 	if _, probs := programs.ParseTemplates(SettingTemplates, data); len(probs) > 0 {
-		return invalid("setting", SettingTemplates, "store.err.detail", "Detail", probs[0].Msg)
+		return invalid("setting", SettingTemplates, "store.err.detail", "Detail", probs[0].Message)
 	}
 	return nil
 }
