@@ -128,7 +128,7 @@ func (db *DB) writeCluster(ctx context.Context, actor Actor, op Op, fn func(t *t
 			return err
 		}
 		if attempt >= maxMoves {
-			return &DriverError{Msg: "the store is busy: other writers kept committing first; try again", Err: err}
+			return driverErr(err, "store.err.driver.cluster_busy")
 		}
 		// A random wait, doubling up to 64 ms, so that writers that
 		// collided do not collide again.
@@ -184,9 +184,9 @@ func clusterError(err error) error {
 	var oe *rqlite.OutcomeUnknownError
 	switch {
 	case errors.As(err, &oe):
-		return &DriverError{Msg: "the rqlite cluster did not say whether the change was made (a node went away meanwhile): check, then try again", Err: fmt.Errorf("%w: %w", ErrUnavailable, err)}
+		return driverErr(fmt.Errorf("%w: %w", ErrUnavailable, err), "store.err.driver.cluster_unknown")
 	case errors.As(err, &ue):
-		return &DriverError{Msg: "the store cannot be reached (no node of the rqlite cluster answered): check the cluster, then try again", Err: fmt.Errorf("%w: %w", ErrUnavailable, err)}
+		return driverErr(fmt.Errorf("%w: %w", ErrUnavailable, err), "store.err.driver.cluster_unreachable")
 	case !errors.As(err, &re) || re.Constraint() == "":
 		return err
 	}

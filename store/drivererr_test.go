@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"polku/internal/i18n"
 	"strings"
 	"testing"
 
@@ -75,12 +76,21 @@ func TestDriverErrorsAreSentences(t *testing.T) {
 		if err == nil || err.Error() != "the store is busy: another polku is writing to it; try again" {
 			t.Errorf("a write while the store is locked: %v", err)
 		}
-		if got := store.ExplainError(fmt.Errorf("add bo: %w", err)); got != "add bo: the store is busy: another polku is writing to it; try again" {
+		if got := store.ExplainError(i18n.New("en"), fmt.Errorf("add bo: %w", err)); got != "add bo: the store is busy: another polku is writing to it; try again" {
 			t.Errorf("ExplainError = %q", got)
 		}
 		var se *sqlite.Error
 		if !errors.As(err, &se) {
 			t.Errorf("the driver's error is not kept for errors.As: %v", err)
+		}
+		// In the reader's language, inside whatever wrapped it.
+		for lang, want := range map[string]string{
+			"fi": "add bo: tietovarasto on varattu: toinen polku kirjoittaa siihen; yritä uudelleen",
+			"sv": "add bo: lagret är upptaget: en annan polku skriver till det; försök igen",
+		} {
+			if got, ok := store.LocalizeError(i18n.New(lang), fmt.Errorf("add bo: %w", err)); !ok || got != want {
+				t.Errorf("LocalizeError in %s = %q, %v; want %q", lang, got, ok, want)
+			}
 		}
 	})
 	t.Run("damaged", func(t *testing.T) {
@@ -106,7 +116,7 @@ func TestDriverErrorsAreSentences(t *testing.T) {
 		if err == nil {
 			t.Skip("the truncated file still reads")
 		}
-		got := store.ExplainError(err)
+		got := store.ExplainError(i18n.New("en"), err)
 		if !strings.Contains(got, "damaged") {
 			t.Errorf("a truncated store: %q, want it called damaged", got)
 		}
@@ -133,7 +143,7 @@ func TestCannotOpenSaysWhy(t *testing.T) {
 	if err == nil {
 		t.Fatal("opened a folder as a store")
 	}
-	if msg := store.ExplainError(err); strings.Contains(msg, "(14)") || strings.Contains(msg, "SQLITE") || strings.Contains(msg, "unable to open") {
+	if msg := store.ExplainError(i18n.New("en"), err); strings.Contains(msg, "(14)") || strings.Contains(msg, "SQLITE") || strings.Contains(msg, "unable to open") {
 		t.Errorf("opening a folder: %q", msg)
 	}
 }

@@ -289,13 +289,14 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	cur, err := db.userVersion(ctx, db.w)
 	if err != nil {
-		if d := describeDriverError(err); d != err {
-			return &DriverError{Msg: d.Error() + " (" + db.path + ")", Err: err}
+		var de *DriverError
+		if errors.As(describeDriverError(err), &de) {
+			return driverErr(err, "store.err.driver.at_path", "Detail", de.Why, "Path", db.path)
 		}
 		return fmt.Errorf("open %s: %w", db.path, err)
 	}
 	if cur > len(names) {
-		return fmt.Errorf("store %s has schema %d, newer than this polku knows (%d): upgrade polku", db.path, cur, len(names))
+		return driverErr(nil, "store.err.driver.schema_newer", "Path", db.path, "Schema", cur, "Known", len(names))
 	}
 	for i := cur; i < len(names); i++ {
 		body, err := migrationFiles.ReadFile("migrations/" + names[i])
@@ -337,31 +338,40 @@ func (db *DB) migrate(ctx context.Context) error {
 // driver's error, with its result code, is kept in Err for errors.As and
 // never shown.
 type DriverError struct {
-	Msg string
+	// Why says it (store.err.driver.*), in the reader's language.
+	Why i18n.Message
 	Err error
 }
 
-func (e *DriverError) Error() string { return e.Msg }
+func (e *DriverError) Error() string { return englishText(e.Why) }
 func (e *DriverError) Unwrap() error { return e.Err }
 
-// driverSentence says what a driver result code means for the person at
-// the keyboard; "" for codes that need the caller's own words.
+// Message is what the error says, for LocalizeError.
+func (e *DriverError) Message() i18n.Message { return e.Why }
+
+func driverErr(err error, id string, kv ...any) *DriverError {
+	return &DriverError{Why: i18n.Msg(id, kv...), Err: err}
+}
+
+// driverSentence is the message id of what a driver result code means for
+// the person at the keyboard; "" for codes that need the caller's own
+// words.
 func driverSentence(se *sqlite.Error) string {
 	switch se.Code() & 0xff {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-		return "the store is busy: another polku is writing to it; try again"
+		return "store.err.driver.busy"
 	case sqlite3.SQLITE_CORRUPT:
-		return "the store file is damaged: restore it from a backup"
+		return "store.err.driver.corrupt"
 	case sqlite3.SQLITE_NOTADB:
-		return "not a polku store (not an SQLite database), or the store file is damaged: check the path, or restore it from a backup"
+		return "store.err.driver.not_a_db"
 	case sqlite3.SQLITE_FULL:
-		return "the disk holding the store is full: free some space and try again"
+		return "store.err.driver.full"
 	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH:
-		return "the store file cannot be written: check its permissions and those of its folder"
+		return "store.err.driver.read_only"
 	case sqlite3.SQLITE_IOERR:
-		return "the store file could not be read or written (a disk error): check the disk, then try again"
+		return "store.err.driver.io"
 	case sqlite3.SQLITE_CANTOPEN:
-		return "cannot open the store file: check the path and permissions"
+		return "store.err.driver.cant_open"
 	}
 	return ""
 }
@@ -374,8 +384,8 @@ func describeDriverError(err error) error {
 	if err == nil || errors.As(err, &de) || !errors.As(err, &se) {
 		return err
 	}
-	if s := driverSentence(se); s != "" {
-		return &DriverError{Msg: s, Err: err}
+	if id := driverSentence(se); id != "" {
+		return driverErr(err, id)
 	}
 	return err
 }
@@ -394,9 +404,10 @@ func driverFail(what string, err error) error {
 
 // ExplainError is err's text with a driver error in it (however it was
 // wrapped) replaced by what it means for the person at the keyboard, and
-// without the driver's result codes ("(5)", "(SQLITE_BUSY)"). Commands
-// print errors through it.
-func ExplainError(err error) string {
+// without the driver's result codes ("(5)", "(SQLITE_BUSY)"), in p's
+// language. A DriverError is left as it is (LocalizeError says it).
+// Commands print errors through it.
+func ExplainError(p *i18n.Printer, err error) string {
 	msg := err.Error()
 	var de *DriverError
 	if errors.As(err, &de) {
@@ -407,10 +418,11 @@ func ExplainError(err error) string {
 		return msg
 	}
 	raw := se.Error()
-	s := driverSentence(se)
-	if s == "" {
-		s = "the store could not be read or written"
+	id := driverSentence(se)
+	if id == "" {
+		id = "store.err.driver.unknown"
 	}
+	s := RenderMessage(p, i18n.Msg(id))
 	if i := strings.Index(msg, raw); i >= 0 {
 		return msg[:i] + s + msg[i+len(raw):]
 	}

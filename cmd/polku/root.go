@@ -170,7 +170,7 @@ func run(ctx context.Context, e *env) int {
 	}
 	msg := netMessage(a.p, err)
 	if msg == err.Error() {
-		msg = store.ExplainError(err) // no driver words or result codes
+		msg = store.ExplainError(a.p, err) // no driver words or result codes
 	}
 	if msg == err.Error() {
 		msg = a.explain(err)
