@@ -612,18 +612,18 @@ func decodeLine(b []byte) (any, error) {
 		Type string `json:"type"`
 	}
 	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, fmt.Errorf("not a JSON object: %v", cleanJSONError(err))
+		return nil, newErr(ErrInvalid, "store.err.json.not_object", "Err", jsonMsg(err))
 	}
 	kind, ok := recordKinds[head.Type]
 	if !ok {
 		if head.Type == "" {
-			return nil, fmt.Errorf(`missing "type" (one of %s)`, strings.Join(RecordTypes, ", "))
+			return nil, newErr(ErrInvalid, "store.err.json.missing_type", "Types", strings.Join(RecordTypes, ", "))
 		}
-		return nil, fmt.Errorf("unknown type %q (one of %s)", head.Type, strings.Join(RecordTypes, ", "))
+		return nil, newErr(ErrInvalid, "store.err.json.unknown_type", "Type", quote(head.Type), "Types", strings.Join(RecordTypes, ", "))
 	}
 	rec, err := decodeKind(kind, b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", head.Type, cleanJSONError(err))
+		return nil, newErr(ErrInvalid, "store.err.json.record", "Type", head.Type, "Err", jsonMsg(err))
 	}
 	return rec, nil
 }
@@ -636,26 +636,6 @@ func decodeKind(kind recordKind, b []byte) (any, error) {
 		return nil, err
 	}
 	return kind.rec(wrapper), nil
-}
-
-func cleanJSONError(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		field := te.Field
-		// Drop the embedded record's Go name ("Referral.id" -> "id").
-		if head, rest, ok := strings.Cut(field, "."); ok && head != "" && head[0] >= 'A' && head[0] <= 'Z' {
-			field = rest
-		}
-		if field == "" {
-			return fmt.Sprintf("expected %s, got JSON %s", te.Type, te.Value)
-		}
-		return fmt.Sprintf("field %s: expected %s, got JSON %s", field, te.Type, te.Value)
-	}
-	var pe *time.ParseError
-	if errors.As(err, &pe) {
-		return fmt.Sprintf("%q is not a time like 2026-11-23T09:30:00.000Z", pe.Value)
-	}
-	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 // importer validates and inserts records inside one transaction. Its
@@ -1647,7 +1627,7 @@ func strictJSON(raw json.RawMessage, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return errors.New(cleanJSONError(err))
+		return &Error{Kind: ErrInvalid, Msg: jsonMsg(err)}
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 	_ "time/tzdata" // the service's time zone must resolve on any machine
 
+	"polku/internal/i18n"
 	"polku/store/riskphrase"
 )
 
@@ -85,6 +86,21 @@ var policyKeys = map[string]settingInfo{
 	"risk_words.en":         {kindList, "English phrases flagged as possible risk (a heuristic; '*' inside a word covers inflected forms)"},
 }
 
+// settingMeaning is what setting key means as a message argument: the
+// sentence of 'polku settings list' (cli.settings.meaning.*), whose
+// English is the meaning above.
+func settingMeaning(key string) any {
+	if _, ok := policyKeys[key]; !ok {
+		return key
+	}
+	return i18n.Message{ID: SettingMeaningID(key)}
+}
+
+// SettingMeaningID is the message id of what setting key means.
+func SettingMeaningID(key string) string {
+	return "cli.settings.meaning." + strings.ReplaceAll(key, ".", "_")
+}
+
 // SettingKeys lists the known settings with their meaning, by key.
 func SettingKeys() [][2]string {
 	var out [][2]string
@@ -126,7 +142,7 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 	positive := func(dst *int, max int) error {
 		var n int
 		if err := strict(&n); err != nil {
-			return newErr(ErrInvalid, "store.err.setting_want_int", "Err", cleanJSONError(err))
+			return newErr(ErrInvalid, "store.err.setting_want_int", "Err", jsonMsg(err))
 		}
 		if n < 1 || n > max {
 			return newErr(ErrInvalid, "store.err.outside_range", "Value", n, "Max", max)
@@ -155,7 +171,7 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 		}
 		var list []string
 		if err := strict(&list); err != nil {
-			return newErr(ErrInvalid, "store.err.setting_want_phrases", "Err", cleanJSONError(err))
+			return newErr(ErrInvalid, "store.err.setting_want_phrases", "Err", jsonMsg(err))
 		}
 		list, err := phrases(lang, list)
 		if err != nil {
@@ -177,7 +193,7 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 	case "not_on_track":
 		var r NotOnTrackRule
 		if err := strict(&r); err != nil {
-			return newErr(ErrInvalid, "store.err.setting_want", "Meaning", policyKeys[key].meaning, "Err", cleanJSONError(err))
+			return newErr(ErrInvalid, "store.err.setting_want", "Meaning", settingMeaning(key), "Err", jsonMsg(err))
 		}
 		if r.ExpectedImprovementPct <= 0 || r.ExpectedImprovementPct > 100 || r.MinScores < 2 {
 			return newErr(ErrInvalid, "store.err.not_on_track_range")
@@ -186,7 +202,7 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 	case "timezone":
 		var tz string
 		if err := strict(&tz); err != nil {
-			return newErr(ErrInvalid, "store.err.setting_want_tz", "Err", cleanJSONError(err))
+			return newErr(ErrInvalid, "store.err.setting_want_tz", "Err", jsonMsg(err))
 		}
 		if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
 			return newErr(ErrInvalid, "store.err.unknown_tz", "TZ", quote(tz))
@@ -197,8 +213,11 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 		// setting Finnish never switches Swedish or English off.
 		var w map[string][]string
 		if err := strict(&w); err != nil {
-			return newErr(ErrInvalid, "store.err.risk_words_want_map",
-				"Err", strings.ReplaceAll(cleanJSONError(err), "map[string][]string", "an object"))
+			m := jsonMsg(err)
+			if m.Args["Type"] == "map[string][]string" {
+				m.Args["Type"] = i18n.Msg("store.err.json.an_object")
+			}
+			return newErr(ErrInvalid, "store.err.risk_words_want_map", "Err", m)
 		}
 		next := maps.Clone(p.RiskWords)
 		for lang, list := range w {
@@ -272,7 +291,7 @@ func settingJSON(key, value string) (json.RawMessage, error) {
 	case kindInt:
 		return nil, newErr(ErrInvalid, "store.err.setting_want_int_got", "Value", quote(value))
 	}
-	return nil, newErr(ErrInvalid, "store.err.setting_want_json", "Meaning", info.meaning)
+	return nil, newErr(ErrInvalid, "store.err.setting_want_json", "Meaning", settingMeaning(key))
 }
 
 // SettingChange is one stored setting a set changed, with the values
