@@ -32,3 +32,15 @@ func TestStoreErrorCarriesItsMessage(t *testing.T) {
 		t.Errorf("forbiddenm: %#v", f)
 	}
 }
+
+// The answer to a bad token is written out in English (the catalogs are
+// not read when the package loads): it is its message in English.
+func TestUnauthorizedTextIsItsMessage(t *testing.T) {
+	var me *msgHTTPError
+	if !errors.As(errUnauthorized, &me) {
+		t.Fatal("errUnauthorized has no message")
+	}
+	if got := store.RenderMessage(english(), me.m); got != me.msg {
+		t.Errorf("the message says %q, the text %q", got, me.msg)
+	}
+}
