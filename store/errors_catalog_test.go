@@ -18,7 +18,7 @@ import (
 // the position of their message id argument.
 var errorCalls = map[string]int{"invalid": 2, "forbidden": 0, "newErr": 1, "NewError": -1, "forbiddenm": 0,
 	// the server's own answers (store/server)
-	"errm": 2, "badRequestm": 0, "decodeErr": 0}
+	"errm": 2, "badRequestm": 0, "invalidErr": 0}
 
 // Every error the store builds names its sentence by a literal message id
 // that is in the catalogs of every language: an id used in store/ but

@@ -38,27 +38,27 @@ func DecodePush(r io.Reader, maxOps int) ([]decodedOp, error) {
 		return nil, err
 	}
 	if req.Ops == nil {
-		return nil, decodeErr("store.err.api.missing_ops")
+		return nil, invalidErr("store.err.api.missing_ops")
 	}
 	if len(req.Ops) > maxOps {
-		return nil, decodeErr("store.err.api.too_many_ops", "N", len(req.Ops), "Max", maxOps)
+		return nil, invalidErr("store.err.api.too_many_ops", "N", len(req.Ops), "Max", maxOps)
 	}
 	out := make([]decodedOp, 0, len(req.Ops))
 	seen := map[string]bool{}
 	for i, o := range req.Ops {
 		if err := checkKey(o.Key); err != nil {
-			return nil, decodeErr("store.err.api.op_key", "I", i, "Err", err)
+			return nil, invalidErr("store.err.api.op_key", "I", i, "Err", err)
 		}
 		if seen[o.Key] {
-			return nil, decodeErr("store.err.api.op_key_twice", "I", i, "Key", strconv.Quote(o.Key))
+			return nil, invalidErr("store.err.api.op_key_twice", "I", i, "Key", strconv.Quote(o.Key))
 		}
 		seen[o.Key] = true
 		op, err := api.DecodeOp(o.Type, o.Op)
 		if err != nil {
-			return nil, decodeErr("store.err.api.op", "I", i, "Err", err)
+			return nil, invalidErr("store.err.api.op", "I", i, "Err", err)
 		}
 		if m, ok := op.(*store.MarkReadOp); ok && len(m.IDs) > MaxReadIDs {
-			return nil, decodeErr("store.err.api.read_mark_ids", "I", i, "N", len(m.IDs), "Max", MaxReadIDs)
+			return nil, invalidErr("store.err.api.read_mark_ids", "I", i, "N", len(m.IDs), "Max", MaxReadIDs)
 		}
 		out = append(out, decodedOp{Key: o.Key, Op: op, Hash: requestHash(o.Type, o.Op)})
 	}
@@ -68,7 +68,7 @@ func DecodePush(r io.Reader, maxOps int) ([]decodedOp, error) {
 // decodeErr is a push body's problem told as message id (a store.err.*
 // id) with its name/value arguments: an invalid-input store error, which
 // the answer says as a 400 with the message.
-func decodeErr(id string, kv ...any) error {
+func invalidErr(id string, kv ...any) error {
 	return store.NewError(store.ErrInvalid, i18n.Msg(id, msgArgs(kv)...))
 }
 
@@ -90,14 +90,14 @@ func requestHash(opType string, body []byte) string {
 
 func checkKey(k string) error {
 	if k == "" {
-		return decodeErr("store.err.required")
+		return invalidErr("store.err.required")
 	}
 	if len(k) > 100 {
-		return decodeErr("store.err.longer_than_characters", "Max", 100)
+		return invalidErr("store.err.longer_than_characters", "Max", 100)
 	}
 	for _, c := range k {
 		if c <= ' ' || c > '~' {
-			return decodeErr("store.err.api.key_printable")
+			return invalidErr("store.err.api.key_printable")
 		}
 	}
 	return nil

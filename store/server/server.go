@@ -719,12 +719,12 @@ func (l *limiter) allow(key string) (bool, time.Duration) {
 func CheckAddr(addr string, withTLS bool) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("address %q: %v (want host:port, e.g. 127.0.0.1:7420)", addr, err)
+		return invalidErr("store.err.api.serve_addr", "Addr", strconv.Quote(addr), "Err", err.Error())
 	}
 	if withTLS || isLoopback(host) {
 		return nil
 	}
-	return fmt.Errorf("plain HTTP is allowed only on a loopback address (127.0.0.1, ::1, localhost), not %q: give --tls-cert and --tls-key to serve on it", addr)
+	return invalidErr("store.err.api.serve_plain_http", "Addr", strconv.Quote(addr))
 }
 
 func isLoopback(host string) bool {
@@ -741,7 +741,7 @@ func isLoopback(host string) bool {
 func (s *Server) Serve(ctx context.Context, addr, certFile, keyFile string, ready func(net.Addr)) error {
 	withTLS := certFile != "" || keyFile != ""
 	if withTLS && (certFile == "" || keyFile == "") {
-		return errors.New("give both --tls-cert and --tls-key")
+		return invalidErr("store.err.api.serve_tls_both")
 	}
 	if err := CheckAddr(addr, withTLS); err != nil {
 		return err
@@ -758,7 +758,7 @@ func (s *Server) Serve(ctx context.Context, addr, certFile, keyFile string, read
 	if withTLS {
 		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 		if err != nil {
-			return fmt.Errorf("load TLS certificate: %w", err)
+			return invalidErr("store.err.api.serve_tls_load", "Err", err.Error())
 		}
 		hs.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
 	}
@@ -774,7 +774,7 @@ func (s *Server) Serve(ctx context.Context, addr, certFile, keyFile string, read
 		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
 		if err != nil {
 			ln.Close()
-			return fmt.Errorf("metrics address: %w", err)
+			return invalidErr("store.err.api.serve_metrics", "Err", err.Error())
 		}
 		ms := &http.Server{Handler: s.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
 			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}

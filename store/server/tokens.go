@@ -287,7 +287,7 @@ func RevokeTokens(ctx context.Context, db *store.DB, actor store.Actor, tokenID,
 	case subjectID != "":
 		where, arg = "subject_id = ?", subjectID
 	default:
-		return 0, errors.New("say which token to revoke")
+		return 0, invalidErr("store.err.api.revoke_which")
 	}
 	n := 0
 	err := db.AuditedWrite(ctx, actor, func(tx *sql.Tx) ([]store.AuditEntry, error) {
