@@ -29,6 +29,21 @@ type Policy struct {
 	// older store's value under a stricter rule): the default is used for
 	// each instead, so that no queue fails to build.
 	Problems []string `json:"problems,omitempty"`
+	// problemMsgs are Problems as messages, for a reader of another
+	// language (ProblemTexts).
+	problemMsgs []i18n.Message
+}
+
+// ProblemTexts are the policy's problems said in p's language.
+func (pol Policy) ProblemTexts(p *i18n.Printer) []string {
+	if len(pol.problemMsgs) != len(pol.Problems) {
+		return pol.Problems
+	}
+	out := make([]string, len(pol.problemMsgs))
+	for i, m := range pol.problemMsgs {
+		out[i] = RenderMessage(p, m)
+	}
+	return out
 }
 
 // NotOnTrackRule: the expected score falls linearly from the baseline by
@@ -126,7 +141,9 @@ func (db *DB) Policy(ctx context.Context) (Policy, error) {
 			continue
 		}
 		if err := applySetting(&p, s.Key, s.Value); err != nil {
-			p.Problems = append(p.Problems, fmt.Sprintf("setting %s: %v; the default is used until it is set again", s.Key, err))
+			m := i18n.Msg("store.err.setting_problem", errorArgs([]any{"Key", s.Key, "Err", err})...)
+			p.Problems = append(p.Problems, englishText(m))
+			p.problemMsgs = append(p.problemMsgs, m)
 		}
 	}
 	return p, nil
