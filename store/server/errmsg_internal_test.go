@@ -44,3 +44,27 @@ func TestUnauthorizedTextIsItsMessage(t *testing.T) {
 		t.Errorf("the message says %q, the text %q", got, me.msg)
 	}
 }
+
+// The cost of an answer's sentence: rendered from the catalog (and as
+// JSON for error.msg) against the Sprintf it was before.
+func BenchmarkBadRequestMessage(b *testing.B) {
+	for b.Loop() {
+		err := badRequestm("store.err.api.param_twice", "Name", `"since"`, "N", 2)
+		_ = store.MessageJSON(err.(*msgHTTPError).m)
+	}
+}
+
+func BenchmarkBadRequestSprintf(b *testing.B) {
+	for b.Loop() {
+		_ = badRequest("parameter %q given %d times", "since", 2)
+	}
+}
+
+// A message without arguments (a rate limit, a bad token) is rendered
+// once per printer.
+func BenchmarkRateLimitedMessage(b *testing.B) {
+	for b.Loop() {
+		err := errm(429, "rate_limited", "store.err.api.rate_token")
+		_ = store.MessageJSON(err.(*msgHTTPError).m)
+	}
+}
