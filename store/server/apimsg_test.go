@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"polku/internal/i18n"
 	"polku/store"
@@ -164,5 +165,41 @@ func TestAPIMisuseComesWithItsMessage(t *testing.T) {
 		if d.Text != want {
 			t.Errorf("%s: the patient reads %q, want %q", lang, d.Text, want)
 		}
+	}
+}
+
+// An expired portal token is refused in the patient's own language too;
+// a staff token's refusal carries no patient's text.
+func TestExpiredPortalTokenInThePatientsLanguage(t *testing.T) {
+	now := time.Now().UTC()
+	clock := now
+	f := newFixture(t, server.Config{Clock: func() time.Time { return clock }})
+	ctx := context.Background()
+	pt, err := f.db.AddPatient(ctx, store.System("test"), store.Patient{Pseudonym: "P-EXP-SV", DisplayName: "Exp", BirthDate: "1985-03-01", Language: "sv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptok, _, err := server.CreatePatientToken(ctx, f.db, pt.ID, server.TokenOptions{Expires: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stok, _, err := server.CreateTherapistToken(ctx, f.db, f.a.ID, server.TokenOptions{Expires: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock = now.Add(2 * time.Hour)
+	var eb api.ErrorBody
+	st, body := f.do("GET", "/v1/patient/me", ptok, "")
+	if err := json.Unmarshal([]byte(body), &eb); err != nil || st != http.StatusUnauthorized {
+		t.Fatalf("an expired portal token: %d %s", st, body)
+	}
+	if !strings.HasPrefix(eb.Error.Message, "this token expired on ") || !strings.HasPrefix(eb.Error.Text, "den här nyckeln gick ut ") ||
+		!strings.HasSuffix(eb.Error.Text, "be kliniken om en ny portalnyckel") {
+		t.Errorf("an expired portal token: %+v", eb.Error)
+	}
+	eb = api.ErrorBody{}
+	st, body = f.do("GET", "/v1/me", stok, "")
+	if err := json.Unmarshal([]byte(body), &eb); err != nil || st != http.StatusUnauthorized || eb.Error.Text != "" || eb.Error.Msg == nil {
+		t.Errorf("an expired staff token: %d %s", st, body)
 	}
 }
