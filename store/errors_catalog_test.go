@@ -16,7 +16,9 @@ import (
 
 // errorCalls are the store's constructors of errors told as messages, with
 // the position of their message id argument.
-var errorCalls = map[string]int{"invalid": 2, "forbidden": 0, "newErr": 1, "NewError": -1, "forbiddenm": 0}
+var errorCalls = map[string]int{"invalid": 2, "forbidden": 0, "newErr": 1, "NewError": -1, "forbiddenm": 0,
+	// the server's own answers (store/server)
+	"errm": 2, "badRequestm": 0, "invalidErr": 0}
 
 // Every error the store builds names its sentence by a literal message id
 // that is in the catalogs of every language: an id used in store/ but
@@ -50,7 +52,7 @@ func TestErrorIDsAreInEveryCatalog(t *testing.T) {
 	calls := 0
 	fset := token.NewFileSet()
 	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") || f == "errors.go" || f == filepath.Join("server", "server.go") {
+		if strings.HasSuffix(f, "_test.go") || f == "errors.go" {
 			continue
 		}
 		af, err := parser.ParseFile(fset, f, nil, 0)
@@ -101,6 +103,14 @@ func TestErrorIDsAreInEveryCatalog(t *testing.T) {
 	}
 	for _, id := range []string{"store.err.field", "store.err.not_found", "store.err.forbidden", "store.err.conflict"} {
 		check("errors.go", id)
+	}
+	// What a setting means is said in its error (store.err.setting_want).
+	for key, info := range policyKeys {
+		id := SettingMeaningID(key)
+		check("policyKeys["+strconv.Quote(key)+"]", id)
+		if got := englishText(i18n.Message{ID: id}); got != info.meaning {
+			t.Errorf("setting %s means %q in English, the store says %q", key, got, info.meaning)
+		}
 	}
 	for _, r := range []string{RoleTherapist, RoleSupervisor, RoleAdmin} {
 		check("roleArg", roleArg(r).(i18n.Message).ID)

@@ -18,6 +18,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"polku/internal/i18n"
 	"polku/programs"
 )
 
@@ -612,18 +613,18 @@ func decodeLine(b []byte) (any, error) {
 		Type string `json:"type"`
 	}
 	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, fmt.Errorf("not a JSON object: %v", cleanJSONError(err))
+		return nil, newErr(ErrInvalid, "store.err.json.not_object", "Err", jsonMsg(err))
 	}
 	kind, ok := recordKinds[head.Type]
 	if !ok {
 		if head.Type == "" {
-			return nil, fmt.Errorf(`missing "type" (one of %s)`, strings.Join(RecordTypes, ", "))
+			return nil, newErr(ErrInvalid, "store.err.json.missing_type", "Types", strings.Join(RecordTypes, ", "))
 		}
-		return nil, fmt.Errorf("unknown type %q (one of %s)", head.Type, strings.Join(RecordTypes, ", "))
+		return nil, newErr(ErrInvalid, "store.err.json.unknown_type", "Type", quote(head.Type), "Types", strings.Join(RecordTypes, ", "))
 	}
 	rec, err := decodeKind(kind, b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", head.Type, cleanJSONError(err))
+		return nil, newErr(ErrInvalid, "store.err.json.record", "Type", head.Type, "Err", jsonMsg(err))
 	}
 	return rec, nil
 }
@@ -636,26 +637,6 @@ func decodeKind(kind recordKind, b []byte) (any, error) {
 		return nil, err
 	}
 	return kind.rec(wrapper), nil
-}
-
-func cleanJSONError(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		field := te.Field
-		// Drop the embedded record's Go name ("Referral.id" -> "id").
-		if head, rest, ok := strings.Cut(field, "."); ok && head != "" && head[0] >= 'A' && head[0] <= 'Z' {
-			field = rest
-		}
-		if field == "" {
-			return fmt.Sprintf("expected %s, got JSON %s", te.Type, te.Value)
-		}
-		return fmt.Sprintf("field %s: expected %s, got JSON %s", field, te.Type, te.Value)
-	}
-	var pe *time.ParseError
-	if errors.As(err, &pe) {
-		return fmt.Sprintf("%q is not a time like 2026-11-23T09:30:00.000Z", pe.Value)
-	}
-	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 // importer validates and inserts records inside one transaction. Its
@@ -1210,7 +1191,7 @@ func (im *importer) add(rec any, scan scanned) error {
 			return err
 		}
 		if !same {
-			return fmt.Errorf("%s %s is already stored with different content", typ, id)
+			return newErr(ErrConflict, "store.err.import.different_plain", "What", typ, "ID", id)
 		}
 		im.sum.Unchanged++
 		return nil
@@ -1254,7 +1235,7 @@ func (im *importer) sameAsStored(kind recordKind, rec any, id string) (bool, err
 	if bytes.Equal(a, b) {
 		return true, nil
 	}
-	return false, fmt.Errorf("%s %s is already stored with different content: %s", kind.name, id, firstDifference(b, a))
+	return false, newErr(ErrConflict, "store.err.import.different", "What", kind.name, "ID", id, "Diff", firstDifference(b, a))
 }
 
 // uniqueKeys are the fields besides the id that no two records of a type
@@ -1293,7 +1274,7 @@ func (im *importer) uniqueClash(kind recordKind, rec any, id string) (bool, erro
 		}
 	}
 	if len(where) == 0 {
-		return false, fmt.Errorf("%s %s collides with a stored record on a unique field", kind.name, id)
+		return false, newErr(ErrConflict, "store.err.import.collides_unique", "What", kind.name, "ID", id)
 	}
 	stored := kind.rec(kind.new())
 	rows, err := im.t.tx.QueryContext(im.t.ctx, "SELECT "+kind.table.colList+" FROM "+kind.table.name+" WHERE "+strings.Join(where, " AND "), vals...)
@@ -1309,7 +1290,7 @@ func (im *importer) uniqueClash(kind recordKind, rec any, id string) (bool, erro
 		return false, err
 	}
 	if !found {
-		return false, fmt.Errorf("%s %s collides with a stored record on %s", kind.name, id, strings.Join(named, ", "))
+		return false, newErr(ErrConflict, "store.err.import.collides_on", "What", kind.name, "ID", id, "Fields", strings.Join(named, ", "))
 	}
 	storedID, _ := recordIDs(stored)
 	switch s := stored.(type) {
@@ -1318,49 +1299,49 @@ func (im *importer) uniqueClash(kind recordKind, rec any, id string) (bool, erro
 			im.lineDirty = true
 			return true, nil
 		}
-		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (%s; hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
-			kind.name, id, strings.Join(named, ", "), kind.name, storedID, firstDifference(rec.(*InstrumentVersion).Definition, s.Definition), rec.(*InstrumentVersion).Hash, s.Hash)
+		return false, newErr(ErrConflict, "store.err.import.stored_other_definition", "What", kind.name, "ID", id, "Fields", strings.Join(named, ", "), "StoredID", storedID,
+			"Diff", firstDifference(rec.(*InstrumentVersion).Definition, s.Definition), "Hash", rec.(*InstrumentVersion).Hash, "StoredHash", s.Hash)
 	case *ProgramVersion:
 		if s.Hash == rec.(*ProgramVersion).Hash {
 			im.alias[id] = storedID
 			im.lineDirty = true
 			return true, nil
 		}
-		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content (%s; hash %s in the file, %s stored): give the file's definition a new version, or restore a backup into a store made with 'polku init --no-builtin'",
-			kind.name, id, strings.Join(named, ", "), kind.name, storedID, firstDifference(rec.(*ProgramVersion).Definition, s.Definition), rec.(*ProgramVersion).Hash, s.Hash)
+		return false, newErr(ErrConflict, "store.err.import.stored_other_definition", "What", kind.name, "ID", id, "Fields", strings.Join(named, ", "), "StoredID", storedID,
+			"Diff", firstDifference(rec.(*ProgramVersion).Definition, s.Definition), "Hash", rec.(*ProgramVersion).Hash, "StoredHash", s.Hash)
 	case *ServiceVersion:
 		if s.Hash == rec.(*ServiceVersion).Hash {
 			im.lineDirty = true
 			return true, nil
 		}
-		return false, fmt.Errorf("%s %s: %s is already stored as %s %s with other content: give the file's entry a new version",
-			kind.name, id, strings.Join(named, ", "), kind.name, storedID)
+		return false, newErr(ErrConflict, "store.err.import.stored_other_entry", "What", kind.name, "ID", id, "Fields", strings.Join(named, ", "), "StoredID", storedID)
 	case *Referral:
 		// The same source id twice is one referral: the first one stays.
 		im.lineDirty = true
 		return true, nil
 	}
-	return false, fmt.Errorf("%s %s: %s is already used by the stored %s %s", kind.name, id, strings.Join(named, ", "), kind.name, storedID)
+	return false, newErr(ErrConflict, "store.err.import.used_by_stored", "What", kind.name, "ID", id, "Fields", strings.Join(named, ", "), "StoredID", storedID)
 }
 
 // firstDifference names the first field (in the file's order) whose value
 // differs between two JSON objects, with both values; inside nested
-// objects and lists it names the path ("items[3].text").
-func firstDifference(file, stored []byte) string {
-	if d := jsonDifference("", file, stored); d != "" {
+// objects and lists it names the path ("items[3].text"). It is a message
+// (store.err.import.diff.*).
+func firstDifference(file, stored []byte) i18n.Message {
+	if d := jsonDifference("", file, stored); d.ID != "" {
 		return d
 	}
-	return "the fields are the same but their encoding differs"
+	return i18n.Msg("store.err.import.diff.same_encoding")
 }
 
-func jsonDifference(path string, file, stored []byte) string {
+func jsonDifference(path string, file, stored []byte) i18n.Message {
 	file, stored = bytes.TrimSpace(file), bytes.TrimSpace(stored)
 	if bytes.Equal(file, stored) {
-		return ""
+		return i18n.Message{}
 	}
-	name := func(p string) string {
+	name := func(p string) any {
 		if p == "" {
-			return "the value"
+			return i18n.Msg("store.err.import.diff.the_value")
 		}
 		return p
 	}
@@ -1386,9 +1367,9 @@ func jsonDifference(path string, file, stored []byte) string {
 			}
 			sv, ok := s[k]
 			if !ok {
-				return fmt.Sprintf("%s: %s in the file, nothing stored", sub, shortJSON(fv))
+				return i18n.Msg("store.err.import.diff.only_file", "Path", sub, "Value", shortJSON(fv))
 			}
-			if d := jsonDifference(sub, fv, sv); d != "" {
+			if d := jsonDifference(sub, fv, sv); d.ID != "" {
 				return d
 			}
 			delete(s, k)
@@ -1404,24 +1385,24 @@ func jsonDifference(path string, file, stored []byte) string {
 			if path != "" {
 				sub = path + "." + k
 			}
-			return fmt.Sprintf("%s: nothing in the file, %s stored", sub, shortJSON(sv))
+			return i18n.Msg("store.err.import.diff.only_stored", "Path", sub, "Value", shortJSON(sv))
 		}
-		return ""
+		return i18n.Message{}
 	case len(file) > 0 && file[0] == '[' && len(stored) > 0 && stored[0] == '[':
 		var f, s []json.RawMessage
 		json.Unmarshal(file, &f)
 		json.Unmarshal(stored, &s)
 		if len(f) == len(s) {
 			for i := range f {
-				if d := jsonDifference(fmt.Sprintf("%s[%d]", path, i), f[i], s[i]); d != "" {
+				if d := jsonDifference(fmt.Sprintf("%s[%d]", path, i), f[i], s[i]); d.ID != "" {
 					return d
 				}
 			}
-			return ""
+			return i18n.Message{}
 		}
-		return fmt.Sprintf("%s: %d entries in the file, %d stored", name(path), len(f), len(s))
+		return i18n.Msg("store.err.import.diff.entries", "Path", name(path), "File", len(f), "Stored", len(s))
 	}
-	return fmt.Sprintf("%s: %s in the file, %s stored", name(path), shortJSON(file), shortJSON(stored))
+	return i18n.Msg("store.err.import.diff.values", "Path", name(path), "File", shortJSON(file), "Stored", shortJSON(stored))
 }
 
 // shortJSON shows a JSON value in an error: at most 60 characters, control
@@ -1647,7 +1628,7 @@ func strictJSON(raw json.RawMessage, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return errors.New(cleanJSONError(err))
+		return &Error{Kind: ErrInvalid, Msg: jsonMsg(err)}
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 	_ "time/tzdata" // the service's time zone must resolve on any machine
 
+	"polku/internal/i18n"
 	"polku/store/riskphrase"
 )
 
@@ -28,6 +29,21 @@ type Policy struct {
 	// older store's value under a stricter rule): the default is used for
 	// each instead, so that no queue fails to build.
 	Problems []string `json:"problems,omitempty"`
+	// problemMsgs are Problems as messages, for a reader of another
+	// language (ProblemTexts).
+	problemMsgs []i18n.Message
+}
+
+// ProblemTexts are the policy's problems said in p's language.
+func (pol Policy) ProblemTexts(p *i18n.Printer) []string {
+	if len(pol.problemMsgs) != len(pol.Problems) {
+		return pol.Problems
+	}
+	out := make([]string, len(pol.problemMsgs))
+	for i, m := range pol.problemMsgs {
+		out[i] = RenderMessage(p, m)
+	}
+	return out
 }
 
 // NotOnTrackRule: the expected score falls linearly from the baseline by
@@ -85,6 +101,21 @@ var policyKeys = map[string]settingInfo{
 	"risk_words.en":         {kindList, "English phrases flagged as possible risk (a heuristic; '*' inside a word covers inflected forms)"},
 }
 
+// settingMeaning is what setting key means as a message argument: the
+// sentence of 'polku settings list' (cli.settings.meaning.*), whose
+// English is the meaning above.
+func settingMeaning(key string) any {
+	if _, ok := policyKeys[key]; !ok {
+		return key
+	}
+	return i18n.Message{ID: SettingMeaningID(key)}
+}
+
+// SettingMeaningID is the message id of what setting key means.
+func SettingMeaningID(key string) string {
+	return "cli.settings.meaning." + strings.ReplaceAll(key, ".", "_")
+}
+
 // SettingKeys lists the known settings with their meaning, by key.
 func SettingKeys() [][2]string {
 	var out [][2]string
@@ -110,7 +141,9 @@ func (db *DB) Policy(ctx context.Context) (Policy, error) {
 			continue
 		}
 		if err := applySetting(&p, s.Key, s.Value); err != nil {
-			p.Problems = append(p.Problems, fmt.Sprintf("setting %s: %v; the default is used until it is set again", s.Key, err))
+			m := i18n.Msg("store.err.setting_problem", errorArgs([]any{"Key", s.Key, "Err", err})...)
+			p.Problems = append(p.Problems, englishText(m))
+			p.problemMsgs = append(p.problemMsgs, m)
 		}
 	}
 	return p, nil
@@ -126,7 +159,7 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 	positive := func(dst *int, max int) error {
 		var n int
 		if err := strict(&n); err != nil {
-			return newErr(ErrInvalid, "store.err.setting_want_int", "Err", cleanJSONError(err))
+			return newErr(ErrInvalid, "store.err.setting_want_int", "Err", jsonMsg(err))
 		}
 		if n < 1 || n > max {
 			return newErr(ErrInvalid, "store.err.outside_range", "Value", n, "Max", max)
@@ -155,7 +188,7 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 		}
 		var list []string
 		if err := strict(&list); err != nil {
-			return newErr(ErrInvalid, "store.err.setting_want_phrases", "Err", cleanJSONError(err))
+			return newErr(ErrInvalid, "store.err.setting_want_phrases", "Err", jsonMsg(err))
 		}
 		list, err := phrases(lang, list)
 		if err != nil {
@@ -177,7 +210,7 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 	case "not_on_track":
 		var r NotOnTrackRule
 		if err := strict(&r); err != nil {
-			return newErr(ErrInvalid, "store.err.setting_want", "Meaning", policyKeys[key].meaning, "Err", cleanJSONError(err))
+			return newErr(ErrInvalid, "store.err.setting_want", "Meaning", settingMeaning(key), "Err", jsonMsg(err))
 		}
 		if r.ExpectedImprovementPct <= 0 || r.ExpectedImprovementPct > 100 || r.MinScores < 2 {
 			return newErr(ErrInvalid, "store.err.not_on_track_range")
@@ -186,7 +219,7 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 	case "timezone":
 		var tz string
 		if err := strict(&tz); err != nil {
-			return newErr(ErrInvalid, "store.err.setting_want_tz", "Err", cleanJSONError(err))
+			return newErr(ErrInvalid, "store.err.setting_want_tz", "Err", jsonMsg(err))
 		}
 		if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
 			return newErr(ErrInvalid, "store.err.unknown_tz", "TZ", quote(tz))
@@ -197,8 +230,11 @@ func applySetting(p *Policy, key string, raw json.RawMessage) error {
 		// setting Finnish never switches Swedish or English off.
 		var w map[string][]string
 		if err := strict(&w); err != nil {
-			return newErr(ErrInvalid, "store.err.risk_words_want_map",
-				"Err", strings.ReplaceAll(cleanJSONError(err), "map[string][]string", "an object"))
+			m := jsonMsg(err)
+			if m.Args["Type"] == "map[string][]string" {
+				m.Args["Type"] = i18n.Msg("store.err.json.an_object")
+			}
+			return newErr(ErrInvalid, "store.err.risk_words_want_map", "Err", m)
 		}
 		next := maps.Clone(p.RiskWords)
 		for lang, list := range w {
@@ -272,7 +308,7 @@ func settingJSON(key, value string) (json.RawMessage, error) {
 	case kindInt:
 		return nil, newErr(ErrInvalid, "store.err.setting_want_int_got", "Value", quote(value))
 	}
-	return nil, newErr(ErrInvalid, "store.err.setting_want_json", "Meaning", info.meaning)
+	return nil, newErr(ErrInvalid, "store.err.setting_want_json", "Meaning", settingMeaning(key))
 }
 
 // SettingChange is one stored setting a set changed, with the values

@@ -64,7 +64,7 @@ serve one cluster; every operation is one cluster transaction.`,
 			}
 			withTLS := certFile != "" || keyFile != ""
 			if err := server.CheckAddr(addr, withTLS); err != nil {
-				return usagef("%v", err)
+				return usageError{err} // said in the reader's language (its message)
 			}
 			if withTLS && (certFile == "" || keyFile == "") {
 				return usagef("%s", a.T("cli.serve.both_tls"))

@@ -217,7 +217,7 @@ Stop with Ctrl-C, --count or --duration.`,
 				// this token may play and makes their portal tokens.
 				u, err := client.ParseServer(a.server)
 				if err != nil {
-					return usagef("--server: %v", err)
+					return usagef("--server: %w", err)
 				}
 				if token == "" {
 					token = a.env.getenv("POLKU_TOKEN")
@@ -289,7 +289,7 @@ Stop with Ctrl-C, --count or --duration.`,
 					// Through the server, with tokens made in its store.
 					u, err := client.ParseServer(a.server)
 					if err != nil {
-						return usagef("--server: %v", err)
+						return usagef("--server: %w", err)
 					}
 					actor, err := a.actor(ctx, db)
 					if err != nil {

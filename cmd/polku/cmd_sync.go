@@ -101,7 +101,7 @@ func (a *app) serverLogin(required bool) (*loginInfo, bool, error) {
 	if srv != "" {
 		u, err := client.ParseServer(srv)
 		if err != nil {
-			return nil, false, usagef("--server: %v", err)
+			return nil, false, usagef("--server: %w", err)
 		}
 		if l == nil || l.Server != u.String() {
 			return nil, false, errors.New(a.T("cli.login.not_to", "Server", u.String()))
@@ -152,7 +152,7 @@ once.`,
 			}
 			u, err := client.ParseServer(a.server)
 			if err != nil {
-				return usagef("--server: %v", err)
+				return usagef("--server: %w", err)
 			}
 			if token == "" {
 				sc := bufio.NewScanner(a.env.stdin)

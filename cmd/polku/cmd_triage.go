@@ -176,7 +176,7 @@ func (a *app) settingsCmd() *cobra.Command {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			for _, p := range pol.Problems {
+			for _, p := range pol.ProblemTexts(a.p) {
 				fmt.Fprintf(a.env.stdout, "%s: %s\n", a.T("cli.settings.problem"), p)
 			}
 			return nil

@@ -12,7 +12,7 @@ import (
 	"io"
 	"polku/internal/i18n"
 	"sort"
-	"strings"
+	"strconv"
 	"time"
 
 	"polku/programs"
@@ -73,6 +73,10 @@ type ErrorDetail struct {
 	// language; absent when the error has no such message (and from
 	// servers older than it).
 	Msg json.RawMessage `json:"msg,omitempty"`
+	// Text is Msg rendered in the patient's own language (their
+	// patients.language), on an answer to a patient's portal token, for
+	// the portal to show as it is; absent otherwise.
+	Text string `json:"text,omitempty"`
 }
 
 // Me is GET /v1/me: who the token belongs to, and the server's epoch.
@@ -346,42 +350,18 @@ type PatientToken struct {
 }
 
 // DecodeStrict decodes one JSON value from r into dst: unknown fields,
-// wrong types and trailing data are errors with a clear message.
+// wrong types and trailing data are errors with a clear message, told as
+// a message of the store catalogs (store.JSONBodyError).
 func DecodeStrict(r io.Reader, dst any) error {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return describeJSONError(err)
+		return store.JSONBodyError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("unexpected data after the JSON value")
+		return store.ErrJSONTrailing
 	}
 	return nil
-}
-
-func describeJSONError(err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.Is(err, io.EOF):
-		return errors.New("empty body: expected a JSON object")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("malformed JSON: unexpected end of input")
-	case errors.As(err, &se):
-		return fmt.Errorf("malformed JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
-	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			field = "the body"
-		}
-		return fmt.Errorf("field %s: expected %s, got JSON %s", field, te.Type, te.Value)
-	}
-	var pe *time.ParseError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%q is not a time like 2026-11-23T09:30:00Z", pe.Value)
-	}
-	msg := strings.TrimPrefix(err.Error(), "json: ")
-	return errors.New(msg)
 }
 
 // opTypes makes an empty operation of each type a client may push.
@@ -441,14 +421,15 @@ func OpTypes() []string {
 func DecodeOp(typ string, raw []byte) (store.Op, error) {
 	mk, ok := opTypes[typ]
 	if !ok {
-		return nil, fmt.Errorf("unknown operation type %q", typ)
+		return nil, store.NewError(store.ErrInvalid, i18n.Msg("store.err.api.unknown_op", "Type", strconv.Quote(typ)))
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil, fmt.Errorf("%s: the op is missing", typ)
+		return nil, store.NewError(store.ErrInvalid, i18n.Msg("store.err.api.op_missing", "Type", typ))
 	}
 	op := mk()
 	if err := DecodeStrict(bytes.NewReader(raw), op); err != nil {
-		return nil, fmt.Errorf("%s: %w", typ, err)
+		m, _ := store.ErrorMessage(err)
+		return nil, store.NewError(store.ErrInvalid, i18n.Msg("store.err.json.record", "Type", typ, "Err", m))
 	}
 	return op, nil
 }

@@ -94,13 +94,13 @@ func New(baseURL, token string, opts Options) (*Client, error) {
 func ParseServer(s string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(s), "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("server %q: give an address like https://polku.example.fi or http://127.0.0.1:7420", s)
+		return nil, store.NewError(store.ErrInvalid, i18n.Msg("store.err.client.address", "Server", strconv.Quote(s)))
 	}
 	if u.Path != "" || u.RawQuery != "" {
-		return nil, fmt.Errorf("server %q: give the address without a path", s)
+		return nil, store.NewError(store.ErrInvalid, i18n.Msg("store.err.client.address_path", "Server", strconv.Quote(s)))
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("server %q: plain http:// is allowed only to this computer (127.0.0.1, ::1, localhost); use https://%s", s, u.Host)
+		return nil, store.NewError(store.ErrInvalid, i18n.Msg("store.err.client.address_plain_http", "Server", strconv.Quote(s), "Host", u.Host))
 	}
 	return u, nil
 }

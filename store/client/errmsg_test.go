@@ -69,4 +69,23 @@ func TestErrorSaidFromItsCode(t *testing.T) {
 	if got, ok := e.Localize(fi); ok || got != e.Error() {
 		t.Errorf("a bad request without a message: %q (%v), want the server's text", got, ok)
 	}
+	// A server that says its own sentence about the request: the one for
+	// the person syncing still wins for those codes.
+	limited := &client.Error{Status: 429, Code: api.CodeRateLimited, Message: "too many requests for this token: slow down",
+		Msg: i18n.Msg("store.err.api.rate_token")}
+	if got, ok := limited.Localize(fi); !ok || !strings.Contains(got, "liikaa pyyntöjä: odota hetki") {
+		t.Errorf("rate limited with the server's message: %q (%v)", got, ok)
+	}
+	// A misuse of the API with its message is said in the language.
+	takes := i18n.Msg("store.err.api.takes", "Params", "since, check, limit")
+	misuse := &client.Error{Status: 400, Code: api.CodeBadRequest,
+		Message: `unknown parameter "sinse": GET /v1/changes takes since, check, limit`,
+		Msg:     i18n.Msg("store.err.api.unknown_param_route", "Name", `"sinse"`, "Pattern", "GET /v1/changes", "Takes", takes)}
+	want := `palvelin: tuntematon parametri "sinse": GET /v1/changes ottaa parametrit since, check, limit (400 bad_request)`
+	if got, ok := misuse.Localize(fi); !ok || got != want {
+		t.Errorf("a misuse with its message: %q (%v), want %q", got, ok, want)
+	}
+	if got := store.RenderMessage(i18n.New(i18n.EN), misuse.Msg); got != misuse.Message {
+		t.Errorf("the message in English %q, the server's text %q", got, misuse.Message)
+	}
 }

@@ -22,16 +22,17 @@ import (
 //
 // A server's error about the request itself rather than a record (too
 // many requests, the store unavailable, a new epoch, an internal error)
-// has no message: it is said from its code, the one a person at the
-// keyboard can meet during a sync; an error of another code without a
-// message stays the server's English.
+// is said from its code, with what the person at the keyboard does
+// about it during a sync, whatever message the server sent (an older
+// server sends none); an error of another code without a message stays
+// the server's English.
 func (e *Error) Localize(p *i18n.Printer) (s string, ok bool) {
 	if e.Code == CodeNotPolku {
 		return e.Error(), false
 	}
-	m := e.Msg
-	if m.ID == "" {
-		if m, ok = codeMessage(e.Code); !ok {
+	m, ok := codeMessage(e.Code)
+	if !ok {
+		if m = e.Msg; m.ID == "" {
 			return e.Error(), false
 		}
 	}

@@ -20,7 +20,7 @@ import (
 // patients (which ones, playable says).
 func needPlayer(p *principal) error {
 	if p.kind != kindTherapist || (p.actor.Role != store.RoleAdmin && p.actor.Role != store.RoleTherapist) {
-		return forbiddenf("this endpoint is for admin accounts (and therapists, for their own synthetic patients)")
+		return forbiddenm("store.err.api.admin_endpoint")
 	}
 	return nil
 }
@@ -76,11 +76,10 @@ func (s *Server) handleCreatePatientToken(w http.ResponseWriter, r *http.Request
 		return err
 	}
 	if strings.TrimSpace(req.PatientID) == "" {
-		return badRequest("patient_id is required")
+		return badRequestm("store.err.api.patient_id_required")
 	}
 	ctx := r.Context()
-	notFound := &httpError{http.StatusNotFound, api.CodeNotFound, "no synthetic patient " + req.PatientID + " with an active enrollment " +
-		"(portal tokens for real patients are made on the server's store: polku tokens create --patient)"}
+	notFound := errm(http.StatusNotFound, api.CodeNotFound, "store.err.api.no_synthetic", "ID", req.PatientID)
 	pt, err := s.db.ResolvePatient(ctx, req.PatientID)
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound
@@ -123,7 +122,7 @@ func (s *Server) handleRevokeToken(w http.ResponseWriter, r *http.Request, p *pr
 			return err
 		}
 		if ok == 0 {
-			return &httpError{http.StatusNotFound, api.CodeNotFound, "no such token, or revoked already"}
+			return errm(http.StatusNotFound, api.CodeNotFound, "store.err.api.no_token")
 		}
 	}
 	n, err := RevokeTokens(r.Context(), s.db, p.actor, id, "")
@@ -131,7 +130,7 @@ func (s *Server) handleRevokeToken(w http.ResponseWriter, r *http.Request, p *pr
 		return err
 	}
 	if n == 0 {
-		return &httpError{http.StatusNotFound, api.CodeNotFound, "no such token, or revoked already"}
+		return errm(http.StatusNotFound, api.CodeNotFound, "store.err.api.no_token")
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

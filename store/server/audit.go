@@ -13,7 +13,7 @@ import (
 // token's device.
 func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request, p *principal) error {
 	if p.kind != kindTherapist {
-		return forbiddenf("a patient's access report is for staff: the patient asks the clinic")
+		return forbiddenm("store.err.api.audit_staff")
 	}
 	ctx := r.Context()
 	pt, err := s.db.ReadablePatient(ctx, p.actor, r.PathValue("patient"))

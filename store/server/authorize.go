@@ -220,7 +220,7 @@ func newIDs(ctx context.Context, q querier, actor store.Actor, o store.Op) error
 	var one int
 	err := q.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?"+extra, append([]any{id}, args...)...).Scan(&one)
 	if err == nil {
-		return &httpError{http.StatusConflict, api.CodeConflict, fmt.Sprintf("%s: the id %s is taken: the op cannot be applied as it is", o.OpType(), id)}
+		return errm(http.StatusConflict, api.CodeConflict, "store.err.api.id_taken", "Op", o.OpType(), "ID", id)
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return err

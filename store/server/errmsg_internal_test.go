@@ -32,3 +32,39 @@ func TestStoreErrorCarriesItsMessage(t *testing.T) {
 		t.Errorf("forbiddenm: %#v", f)
 	}
 }
+
+// The answer to a bad token is written out in English (the catalogs are
+// not read when the package loads): it is its message in English.
+func TestUnauthorizedTextIsItsMessage(t *testing.T) {
+	var me *msgHTTPError
+	if !errors.As(errUnauthorized, &me) {
+		t.Fatal("errUnauthorized has no message")
+	}
+	if got := store.RenderMessage(english(), me.m); got != me.msg {
+		t.Errorf("the message says %q, the text %q", got, me.msg)
+	}
+}
+
+// The cost of an answer's sentence: rendered from the catalog (and as
+// JSON for error.msg) against the Sprintf it was before.
+func BenchmarkBadRequestMessage(b *testing.B) {
+	for b.Loop() {
+		err := badRequestm("store.err.api.param_twice", "Name", `"since"`, "N", 2)
+		_ = store.MessageJSON(err.(*msgHTTPError).m)
+	}
+}
+
+func BenchmarkBadRequestSprintf(b *testing.B) {
+	for b.Loop() {
+		_ = badRequest("parameter %q given %d times", "since", 2)
+	}
+}
+
+// A message without arguments (a rate limit, a bad token) is rendered
+// once per printer.
+func BenchmarkRateLimitedMessage(b *testing.B) {
+	for b.Loop() {
+		err := errm(429, "rate_limited", "store.err.api.rate_token")
+		_ = store.MessageJSON(err.(*msgHTTPError).m)
+	}
+}

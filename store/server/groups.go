@@ -63,7 +63,7 @@ func (s *Server) handlePatientJoin(w http.ResponseWriter, r *http.Request, p *pr
 		return err
 	}
 	if req.Code == "" {
-		return badRequest("code: give the join code your therapist handed you")
+		return badRequestm("store.err.api.join_code")
 	}
 	now := s.db.Now()
 	m := store.GroupMember{ID: s.db.NewID(now), PatientID: p.patientID, Alias: req.Alias, JoinedAt: now}

@@ -33,7 +33,7 @@ func CreateIntegrationToken(ctx context.Context, db *store.DB, name string, o To
 
 func needIntegration(p *principal) error {
 	if p.kind != kindIntegration {
-		return forbiddenf("only an integration token ('polku tokens create --integration NAME') adds referrals and reads notifications")
+		return forbiddenm("store.err.api.integration_only")
 	}
 	return nil
 }
@@ -74,7 +74,7 @@ func (s *Server) handleNotifications(w http.ResponseWriter, r *http.Request, p *
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
-			return badRequest("limit must be a number from 1 to 1000")
+			return badRequestm("store.err.api.limit_notifications", "Max", 1000)
 		}
 		limit = n
 	}
@@ -82,7 +82,7 @@ func (s *Server) handleNotifications(w http.ResponseWriter, r *http.Request, p *
 	if v := q.Get("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			return badRequest("after must be the \"next\" of the previous answer (a number)")
+			return badRequestm("store.err.api.after")
 		}
 		after = n
 	}

@@ -18,7 +18,7 @@ import (
 
 func needPatient(p *principal) error {
 	if p.kind != kindPatient {
-		return forbiddenf("these endpoints are for the patient portal: use a patient token")
+		return forbiddenm("store.err.api.portal_only")
 	}
 	return nil
 }
@@ -41,10 +41,10 @@ func (s *Server) enrollment(ctx context.Context, patientID, id string) (*store.E
 		}
 	}
 	if id != "" {
-		return nil, &httpError{http.StatusNotFound, api.CodeNotFound, "enrollment " + id + " is not yours"}
+		return nil, errm(http.StatusNotFound, api.CodeNotFound, "store.err.api.enrollment_not_yours", "ID", id)
 	}
 	if found == nil {
-		return nil, &httpError{http.StatusNotFound, api.CodeNotFound, "you are not enrolled in a program"}
+		return nil, errm(http.StatusNotFound, api.CodeNotFound, "store.err.api.not_enrolled")
 	}
 	return found, nil
 }
@@ -56,7 +56,7 @@ func idempotencyKey(r *http.Request) (string, error) {
 		return "", nil
 	}
 	if err := checkKey(k); err != nil {
-		return "", badRequest("Idempotency-Key %v", err)
+		return "", badRequestm("store.err.api.idempotency_key", "Err", err)
 	}
 	return k, nil
 }
@@ -181,13 +181,13 @@ func (s *Server) handlePatientRead(w http.ResponseWriter, r *http.Request, p *pr
 		return err
 	}
 	if len(req.IDs) == 0 || len(req.IDs) > MaxReadIDs {
-		return badRequest("ids: give 1 to %d feedback ids", MaxReadIDs)
+		return badRequestm("store.err.api.read_ids", "Max", MaxReadIDs)
 	}
 	for _, id := range req.IDs {
 		var pid string
 		err := s.db.Reader().QueryRowContext(r.Context(), "SELECT patient_id FROM feedback WHERE id = ?", id).Scan(&pid)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && pid != p.patientID) {
-			return &httpError{http.StatusNotFound, api.CodeNotFound, "feedback " + id + " is not yours"}
+			return errm(http.StatusNotFound, api.CodeNotFound, "store.err.api.feedback_not_yours", "ID", id)
 		}
 		if err != nil {
 			return err
@@ -202,7 +202,7 @@ func (s *Server) handlePatientMe(w http.ResponseWriter, r *http.Request, p *prin
 		return err
 	}
 	if len(r.URL.Query()) > 0 {
-		return badRequest("GET /v1/patient/me takes no parameters")
+		return badRequestm("store.err.api.no_params", "Route", "GET /v1/patient/me")
 	}
 	v := api.PatientView{PatientID: p.patientID}
 	e, err := s.enrollment(r.Context(), p.patientID, "")
@@ -269,10 +269,10 @@ func patientSince(r *http.Request) (int64, error) {
 	q := r.URL.Query()
 	for k, v := range q {
 		if k != "since" {
-			return 0, badRequest("unknown parameter %q", k)
+			return 0, badRequestm("store.err.api.unknown_param", "Name", strconv.Quote(k))
 		}
 		if len(v) > 1 {
-			return 0, badRequest("parameter %q given %d times", k, len(v))
+			return 0, badRequestm("store.err.api.param_twice", "Name", strconv.Quote(k), "N", len(v))
 		}
 	}
 	v := q.Get("since")
@@ -281,7 +281,7 @@ func patientSince(r *http.Request) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		return 0, badRequest("since=%q is not a cursor: pass the \"cursor\" of the previous answer (or leave since out for everything)", v)
+		return 0, badRequestm("store.err.api.since_portal", "Value", strconv.Quote(v))
 	}
 	return n, nil
 }

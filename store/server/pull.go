@@ -196,30 +196,30 @@ func itemOf(seq int64, rec any) (api.Item, error) {
 
 func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, p *principal) error {
 	if p.kind != kindTherapist {
-		return forbiddenf("patient tokens read through /v1/patient/ endpoints")
+		return forbiddenm("store.err.api.patient_reads")
 	}
 	q := r.URL.Query()
 	for k, v := range q {
 		if k != "since" && k != "limit" && k != "check" {
-			return badRequest("unknown parameter %q: GET /v1/changes takes since, check and limit", k)
+			return badRequestm("store.err.api.unknown_param_pull", "Name", strconv.Quote(k))
 		}
 		if len(v) > 1 {
-			return badRequest("parameter %q given %d times", k, len(v))
+			return badRequestm("store.err.api.param_twice", "Name", strconv.Quote(k), "N", len(v))
 		}
 	}
 	since, err := parseCursor(q.Get("since"))
 	if err != nil {
-		return badRequest("since=%q is not a cursor from a previous pull (or 0)", q.Get("since"))
+		return badRequestm("store.err.api.since_pull", "Value", strconv.Quote(q.Get("since")))
 	}
 	check := q.Get("check")
 	if len(check) > 64 {
-		return badRequest("check=%q is not the check of a previous pull", check)
+		return badRequestm("store.err.api.check", "Value", strconv.Quote(check))
 	}
 	limit := s.cfg.PageSize
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > s.cfg.MaxPageSize {
-			return badRequest("limit=%q must be a number from 1 to %d", v, s.cfg.MaxPageSize)
+			return badRequestm("store.err.api.limit_pull", "Value", strconv.Quote(v), "Max", s.cfg.MaxPageSize)
 		}
 		limit = min(n, s.cfg.PageSize)
 	}
@@ -362,8 +362,7 @@ func knownCheckAt(ctx context.Context, tx *sql.Tx, known map[int64]string, seq i
 // errResync answers a pull whose cursor names a change this server does
 // not have.
 func errResync(seq int64) error {
-	return &httpError{http.StatusConflict, api.CodeResync, fmt.Sprintf("the change at cursor %d is not the one this replica pulled: "+
-		"the server was restored from a backup; push again what you pushed and pull everything from cursor 0", seq)}
+	return errm(http.StatusConflict, api.CodeResync, "store.err.api.resync", "Seq", seq)
 }
 
 type pick struct {

@@ -12,7 +12,9 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 
+	"polku/internal/i18n"
 	"polku/store"
 	"polku/store/api"
 )
@@ -36,31 +38,38 @@ func DecodePush(r io.Reader, maxOps int) ([]decodedOp, error) {
 		return nil, err
 	}
 	if req.Ops == nil {
-		return nil, errors.New(`missing "ops": expected {"ops": [...]}`)
+		return nil, invalidErr("store.err.api.missing_ops")
 	}
 	if len(req.Ops) > maxOps {
-		return nil, fmt.Errorf("%d ops in one push: at most %d", len(req.Ops), maxOps)
+		return nil, invalidErr("store.err.api.too_many_ops", "N", len(req.Ops), "Max", maxOps)
 	}
 	out := make([]decodedOp, 0, len(req.Ops))
 	seen := map[string]bool{}
 	for i, o := range req.Ops {
 		if err := checkKey(o.Key); err != nil {
-			return nil, fmt.Errorf("ops[%d].key: %v", i, err)
+			return nil, invalidErr("store.err.api.op_key", "I", i, "Err", err)
 		}
 		if seen[o.Key] {
-			return nil, fmt.Errorf("ops[%d].key: %q appears twice in one push", i, o.Key)
+			return nil, invalidErr("store.err.api.op_key_twice", "I", i, "Key", strconv.Quote(o.Key))
 		}
 		seen[o.Key] = true
 		op, err := api.DecodeOp(o.Type, o.Op)
 		if err != nil {
-			return nil, fmt.Errorf("ops[%d]: %v", i, err)
+			return nil, invalidErr("store.err.api.op", "I", i, "Err", err)
 		}
 		if m, ok := op.(*store.MarkReadOp); ok && len(m.IDs) > MaxReadIDs {
-			return nil, fmt.Errorf("ops[%d]: read.mark: %d ids in one op: at most %d (split them over several ops)", i, len(m.IDs), MaxReadIDs)
+			return nil, invalidErr("store.err.api.read_mark_ids", "I", i, "N", len(m.IDs), "Max", MaxReadIDs)
 		}
 		out = append(out, decodedOp{Key: o.Key, Op: op, Hash: requestHash(o.Type, o.Op)})
 	}
 	return out, nil
+}
+
+// decodeErr is a push body's problem told as message id (a store.err.*
+// id) with its name/value arguments: an invalid-input store error, which
+// the answer says as a 400 with the message.
+func invalidErr(id string, kv ...any) error {
+	return store.NewError(store.ErrInvalid, i18n.Msg(id, msgArgs(kv)...))
 }
 
 // requestHash is what an idempotency key is stored with: the hex SHA-256
@@ -81,14 +90,14 @@ func requestHash(opType string, body []byte) string {
 
 func checkKey(k string) error {
 	if k == "" {
-		return errors.New("is required")
+		return invalidErr("store.err.required")
 	}
 	if len(k) > 100 {
-		return errors.New("is longer than 100 characters")
+		return invalidErr("store.err.longer_than_characters", "Max", 100)
 	}
 	for _, c := range k {
 		if c <= ' ' || c > '~' {
-			return errors.New("must be printable ASCII without spaces")
+			return invalidErr("store.err.api.key_printable")
 		}
 	}
 	return nil
@@ -177,8 +186,7 @@ func (s *Server) storedKeys(ctx context.Context, actorID string, keys []string) 
 
 // keyReused answers a key used again for another request.
 func keyReused(what, key, opType string) error {
-	return &httpError{http.StatusUnprocessableEntity, api.CodeKeyReused,
-		fmt.Sprintf("%s %q was used before for another request (%s with another body): a new request needs a new key", what, key, opType)}
+	return errm(http.StatusUnprocessableEntity, api.CodeKeyReused, "store.err.api.key_reused", "What", what, "Key", strconv.Quote(key), "Op", opType)
 }
 
 // applyOnce applies op under an idempotency key: a key seen before with
@@ -251,16 +259,15 @@ func (s *Server) remember(ctx context.Context, actorID string, o decodedOp, stat
 
 func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal) error {
 	if p.kind != kindTherapist {
-		return forbiddenf("patient tokens write through /v1/patient/ endpoints")
+		return forbiddenm("store.err.api.patient_writes")
 	}
 	if len(r.URL.Query()) > 0 {
-		return badRequest("POST /v1/ops takes no parameters")
+		return badRequestm("store.err.api.no_params", "Route", "POST /v1/ops")
 	}
 	if e := r.Header.Get(api.HeaderEpoch); e != "" && e != s.epoch {
 		// Restored from a backup since the replica last pushed: its ops may
 		// build on ops this store lost. It pushes them all again, in order.
-		return &httpError{http.StatusConflict, api.CodeEpochChanged,
-			"the server was restored from a backup (new epoch): nothing applied; sync again to push your work again"}
+		return errm(http.StatusConflict, api.CodeEpochChanged, "store.err.api.epoch_changed")
 	}
 	if err := checkJSONType(r, false); err != nil {
 		return err
@@ -269,13 +276,13 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, p *principal
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return &httpError{http.StatusRequestEntityTooLarge, api.CodeTooLarge, fmt.Sprintf("request body is larger than %d bytes: push fewer ops at once", s.cfg.MaxBody)}
+			return errm(http.StatusRequestEntityTooLarge, api.CodeTooLarge, "store.err.api.too_large_push", "Max", s.cfg.MaxBody)
 		}
-		return badRequest("reading the body: %v", err)
+		return badRequestm("store.err.api.read_body", "Err", err.Error())
 	}
 	ops, err := DecodePush(bytes.NewReader(body), s.cfg.MaxOps)
 	if err != nil {
-		return badRequest("%v", err)
+		return badRequestErr(err)
 	}
 	// A key used before for another op refuses the whole push before
 	// anything is applied.
@@ -357,10 +364,12 @@ func (s *Server) pushOne(ctx context.Context, p *principal, o decodedOp, prior *
 		// Not remembered: pushed again, it is applied, or found applied
 		// by its key.
 		s.log.Warn("push: store unavailable", "op", o.Op.OpType(), "err", err.Error())
-		return api.PushResult{Key: o.Key, Status: api.StatusError, Code: api.CodeUnavailable, Error: "the store is unavailable for now: try again"}
+		m := i18n.Msg("store.err.api.unavailable")
+		return api.PushResult{Key: o.Key, Status: api.StatusError, Code: api.CodeUnavailable, Error: store.RenderMessage(english(), m), Msg: store.MessageJSON(m)}
 	default:
 		s.log.Error("push: apply failed", "op", o.Op.OpType(), "err", err.Error())
-		return api.PushResult{Key: o.Key, Status: api.StatusError, Code: api.CodeInternal, Error: "server error: try again"}
+		m := i18n.Msg("store.err.api.server_error")
+		return api.PushResult{Key: o.Key, Status: api.StatusError, Code: api.CodeInternal, Error: store.RenderMessage(english(), m), Msg: store.MessageJSON(m)}
 	}
 	if he == nil || he.code != api.CodeKeyReused {
 		s.remember(ctx, actor.ID, o, res.Status, res)

@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -74,6 +75,8 @@ type Server struct {
 	metrics *metrics
 	mux     *http.ServeMux
 	probe   *http.ServeMux // the same routes, to list the methods a path takes
+	// printers say errors to patients in their language.
+	printers printers
 	// afterAuthorize, when set (by tests), runs inside a push's write
 	// transaction right after the op was authorized.
 	afterAuthorize func()
@@ -170,14 +173,26 @@ func (s *Server) routes() {
 		if allow := allowed(probe, r); len(allow) > 0 {
 			return methodNotAllowed(w, r, allow)
 		}
-		return &httpError{status: http.StatusNotFound, code: api.CodeNotFound, msg: "no such endpoint: " + r.Method + " " + r.URL.Path + " (see docs/api.md)"}
+		return errm(http.StatusNotFound, api.CodeNotFound, "store.err.api.no_endpoint", "Method", r.Method, "Path", r.URL.Path)
 	}))
 }
 
 func methodNotAllowed(w http.ResponseWriter, r *http.Request, allow []string) error {
 	w.Header().Set("Allow", strings.Join(allow, ", "))
-	return &httpError{status: http.StatusMethodNotAllowed, code: api.CodeMethodNotAllowed,
-		msg: r.Method + " is not allowed on " + r.URL.Path + ": use " + strings.Join(allow, " or ") + " (see docs/api.md)"}
+	return errm(http.StatusMethodNotAllowed, api.CodeMethodNotAllowed, "store.err.api.method_not_allowed", "Method", r.Method, "Path", r.URL.Path, "Allow", orList(allow))
+}
+
+// orList is words joined by "or" in the reader's language ("GET or
+// POST").
+func orList(words []string) any {
+	if len(words) == 0 {
+		return ""
+	}
+	var m any = words[0]
+	for _, w := range words[1:] {
+		m = i18n.Msg("store.err.api.or", "A", m, "B", w)
+	}
+	return m
 }
 
 // checkQuery refuses a query string the route does not take: a parameter
@@ -185,9 +200,9 @@ func methodNotAllowed(w http.ResponseWriter, r *http.Request, allow []string) er
 // A typo must not turn into "everything" (since= left empty would pull
 // from the start).
 func checkQuery(pattern string, params []string, h handlerFunc) handlerFunc {
-	takes := "takes no parameters"
+	takes := i18n.Msg("store.err.api.takes_none")
 	if len(params) > 0 {
-		takes = "takes " + strings.Join(params, ", ")
+		takes = i18n.Msg("store.err.api.takes", "Params", strings.Join(params, ", "))
 	}
 	return func(w http.ResponseWriter, r *http.Request, p *principal) error {
 		if r.URL.RawQuery == "" {
@@ -195,17 +210,17 @@ func checkQuery(pattern string, params []string, h handlerFunc) handlerFunc {
 		}
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
-			return badRequest("the query string does not parse: %v (%s %s)", err, pattern, takes)
+			return badRequestm("store.err.api.query_parse", "Err", err.Error(), "Pattern", pattern, "Takes", takes)
 		}
 		for k, v := range q {
 			if !slices.Contains(params, k) {
-				return badRequest("unknown parameter %q: %s %s", k, pattern, takes)
+				return badRequestm("store.err.api.unknown_param_route", "Name", strconv.Quote(k), "Pattern", pattern, "Takes", takes)
 			}
 			if len(v) > 1 {
-				return badRequest("parameter %q given %d times", k, len(v))
+				return badRequestm("store.err.api.param_twice", "Name", strconv.Quote(k), "N", len(v))
 			}
 			if v[0] == "" {
-				return badRequest("parameter %q is empty: give a value or leave it out", k)
+				return badRequestm("store.err.api.param_empty", "Name", strconv.Quote(k))
 			}
 		}
 		return h(w, r, p)
@@ -238,10 +253,6 @@ func badRequest(format string, args ...any) error {
 	return &httpError{status: http.StatusBadRequest, code: api.CodeBadRequest, msg: fmt.Sprintf(format, args...)}
 }
 
-func forbiddenf(format string, args ...any) error {
-	return &httpError{status: http.StatusForbidden, code: api.CodeForbidden, msg: fmt.Sprintf(format, args...)}
-}
-
 // msgHTTPError is an httpError whose text is a sentence of the store
 // catalogs, with that sentence as a message, which the answer carries
 // beside the text (api.ErrorDetail.Msg, api.PushResult.Msg).
@@ -259,11 +270,70 @@ func (e *msgHTTPError) Message() i18n.Message { return e.m }
 // an answer (and the log).
 var english = sync.OnceValue(func() *i18n.Printer { return i18n.New(i18n.EN) })
 
-// forbiddenm is forbiddenf told as a message of the store catalogs (id,
-// with name/value arguments).
+// msgError is an answer of status and code that says m: its text is m in
+// English (the text scripts and older clients read), and m travels beside
+// it for a reader of another language.
+func msgError(status int, code string, m i18n.Message) *msgHTTPError {
+	return &msgHTTPError{&httpError{status: status, code: code, msg: store.RenderMessage(english(), m)}, m}
+}
+
+// errm is an answer of status and code that says message id (a
+// store.err.* id) with its name/value arguments; an error among the
+// arguments is its message when it has one, else its text.
+func errm(status int, code, id string, kv ...any) error {
+	return msgError(status, code, i18n.Msg(id, msgArgs(kv)...))
+}
+
+// badRequestm is a 400 that says message id with its arguments.
+func badRequestm(id string, kv ...any) error {
+	return msgError(http.StatusBadRequest, api.CodeBadRequest, i18n.Msg(id, msgArgs(kv)...))
+}
+
+// forbiddenm is a 403 that says message id with its arguments.
 func forbiddenm(id string, kv ...any) error {
-	m := i18n.Msg(id, kv...)
-	return &msgHTTPError{&httpError{status: http.StatusForbidden, code: api.CodeForbidden, msg: store.RenderMessage(english(), m)}, m}
+	return msgError(http.StatusForbidden, api.CodeForbidden, i18n.Msg(id, msgArgs(kv)...))
+}
+
+// badRequestErr is a 400 that says err: its message when err is a store
+// error that is its message, else its text alone.
+func badRequestErr(err error) error {
+	if m, ok := wholeMessage(err); ok {
+		return msgError(http.StatusBadRequest, api.CodeBadRequest, m)
+	}
+	return badRequest("%v", err)
+}
+
+// msgArgs are message arguments with each error among them as its
+// message, or its text when it has none.
+func msgArgs(kv []any) []any {
+	for i := 1; i < len(kv); i += 2 {
+		if e, ok := kv[i].(error); ok {
+			kv[i] = errArg(e)
+		}
+	}
+	return kv
+}
+
+// errArg is err as a message argument: its message when it is all of
+// err's text, else the text.
+func errArg(err error) any {
+	if m, ok := wholeMessage(err); ok {
+		return m
+	}
+	return err.Error()
+}
+
+// wholeMessage is err's message when err is (or wraps, with no words of
+// its own) an error told as a message.
+func wholeMessage(err error) (i18n.Message, bool) {
+	var me interface {
+		error
+		Message() i18n.Message
+	}
+	if err == nil || !errors.As(err, &me) || me.Message().ID == "" || me.Error() != err.Error() {
+		return i18n.Message{}, false
+	}
+	return me.Message(), true
 }
 
 // storeError maps a store error to a status and code.
@@ -287,7 +357,7 @@ func storeError(err error) error {
 		// A cluster without a majority, or a write whose outcome was
 		// lost with a node: the client tries again (a push is idempotent
 		// by its key).
-		return &httpError{http.StatusServiceUnavailable, api.CodeUnavailable, "the store is unavailable for now: try again"}
+		return errm(http.StatusServiceUnavailable, api.CodeUnavailable, "store.err.api.unavailable")
 	default:
 		return err
 	}
@@ -375,7 +445,7 @@ func (s *Server) wrapAuth(h handlerFunc, auth bool) http.Handler {
 			// and audits: a HEAD would be a read that returns nothing.
 			// The API has no HEAD.
 			allow := allowed(s.probe, r)
-			var err error = &httpError{status: http.StatusNotFound, code: api.CodeNotFound, msg: "no such endpoint: HEAD " + r.URL.Path}
+			err := errm(http.StatusNotFound, api.CodeNotFound, "store.err.api.no_endpoint_head", "Path", r.URL.Path)
 			if len(allow) > 0 {
 				err = methodNotAllowed(w, r, allow)
 			}
@@ -394,13 +464,13 @@ func (s *Server) wrapAuth(h handlerFunc, auth bool) http.Handler {
 			host, _, _ := net.SplitHostPort(r.RemoteAddr)
 			if ok, retry := s.limiter.allow("addr:" + host); !ok {
 				w.Header().Set("Retry-After", fmt.Sprint(int(retry.Seconds())+1))
-				err = &httpError{http.StatusTooManyRequests, api.CodeRateLimited, "too many failed requests from this address: slow down"}
+				err = errm(http.StatusTooManyRequests, api.CodeRateLimited, "store.err.api.rate_addr")
 			}
 		}
 		if err == nil {
 			if ok, retry := s.limiter.allow(p.tokenID); !ok {
 				w.Header().Set("Retry-After", fmt.Sprint(int(retry.Seconds())+1))
-				err = &httpError{http.StatusTooManyRequests, api.CodeRateLimited, "too many requests for this token: slow down"}
+				err = errm(http.StatusTooManyRequests, api.CodeRateLimited, "store.err.api.rate_token")
 			}
 		}
 		if err == nil {
@@ -417,6 +487,16 @@ func (s *Server) wrapAuth(h handlerFunc, auth bool) http.Handler {
 func (s *Server) finish(w *statusWriter, r *http.Request, rl *reqLog, p *principal, err error, reqID string, start time.Time) {
 	level := slog.LevelInfo
 	if err != nil {
+		// The patient a portal request is from: its token's, or an expired
+		// patient token's.
+		var patientID string
+		var pe *patientError
+		switch {
+		case p != nil && p.kind == kindPatient:
+			patientID = p.patientID
+		case errors.As(err, &pe):
+			patientID = pe.patientID
+		}
 		// A store error says what was wrong with the request (an invalid
 		// field, a record not there): 400, 403, 404 or 409 from every
 		// handler, never a 500.
@@ -424,14 +504,15 @@ func (s *Server) finish(w *statusWriter, r *http.Request, rl *reqLog, p *princip
 		var he *httpError
 		if !errors.As(err, &he) {
 			if errors.Is(err, context.Canceled) {
-				he = &httpError{499, api.CodeInternal, "request cancelled"}
+				err = errm(499, api.CodeInternal, "store.err.api.cancelled")
 			} else {
 				// Logged with its text: driver and file system errors name
 				// tables and paths, never patient text.
 				level = slog.LevelError
 				rl.add("err", err.Error())
-				he = &httpError{http.StatusInternalServerError, api.CodeInternal, "internal error (request " + reqID + "): see the server log"}
+				err = errm(http.StatusInternalServerError, api.CodeInternal, "store.err.api.internal", "ID", reqID)
 			}
+			errors.As(err, &he)
 		}
 		rl.add("code", he.code)
 		if he.status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
@@ -439,11 +520,16 @@ func (s *Server) finish(w *statusWriter, r *http.Request, rl *reqLog, p *princip
 		}
 		if w.status == 0 {
 			var me *msgHTTPError
-			var msg json.RawMessage
+			detail := api.ErrorDetail{Code: he.code, Message: he.msg}
 			if errors.As(err, &me) {
-				msg = store.MessageJSON(me.m)
+				detail.Msg = store.MessageJSON(me.m)
+				// The portal shows a patient the sentence in their own
+				// language, as it shows them their program.
+				if patientID != "" {
+					detail.Text = store.RenderMessage(s.patientPrinter(r.Context(), patientID), me.m)
+				}
 			}
-			writeJSON(w, he.status, api.ErrorBody{Error: api.ErrorDetail{Code: he.code, Message: he.msg, Msg: msg}})
+			writeJSON(w, he.status, api.ErrorBody{Error: detail})
 		}
 	}
 	took := time.Since(start)
@@ -470,6 +556,48 @@ func (s *Server) finish(w *statusWriter, r *http.Request, rl *reqLog, p *princip
 	}
 	attrs = append(attrs, rl.attrs...)
 	s.log.LogAttrs(r.Context(), level, "request", attrs...)
+}
+
+// patientError is an answer to a request from a known patient that has no
+// principal (an expired portal token): the answer says it in the
+// patient's language too.
+type patientError struct {
+	error
+	patientID string
+}
+
+func (e *patientError) Unwrap() error { return e.error }
+
+// patientPrinter is the printer of the patient's language (patients.language),
+// English when it cannot be read.
+func (s *Server) patientPrinter(ctx context.Context, patientID string) *i18n.Printer {
+	var lang string
+	err := s.db.Reader().QueryRowContext(context.WithoutCancel(ctx), "SELECT language FROM patients WHERE id = ?", patientID).Scan(&lang)
+	if err != nil {
+		return english()
+	}
+	return s.printers.get(lang)
+}
+
+// printers keeps one printer per language: a printer parses its catalogs
+// once.
+type printers struct {
+	mu sync.Mutex
+	by map[string]*i18n.Printer
+}
+
+func (ps *printers) get(lang string) *i18n.Printer {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if p, ok := ps.by[lang]; ok {
+		return p
+	}
+	if ps.by == nil {
+		ps.by = map[string]*i18n.Printer{}
+	}
+	p := i18n.New(lang)
+	ps.by[lang] = p
+	return p
 }
 
 // newRequestID is 64 random bits in hex.
@@ -500,13 +628,11 @@ func checkJSONType(r *http.Request, required bool) error {
 	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil || mt != "application/json" {
-		return &httpError{http.StatusUnsupportedMediaType, codeUnsupportedMediaType,
-			fmt.Sprintf("Content-Type %q: send the body as application/json", ct)}
+		return errm(http.StatusUnsupportedMediaType, codeUnsupportedMediaType, "store.err.api.content_type", "Type", strconv.Quote(ct))
 	}
 	for k, v := range params {
 		if k != "charset" || !strings.EqualFold(v, "utf-8") {
-			return &httpError{http.StatusUnsupportedMediaType, codeUnsupportedMediaType,
-				fmt.Sprintf("Content-Type %q: send the body as application/json in UTF-8 (no parameter, or charset=utf-8)", ct)}
+			return errm(http.StatusUnsupportedMediaType, codeUnsupportedMediaType, "store.err.api.content_type_charset", "Type", strconv.Quote(ct))
 		}
 	}
 	return nil
@@ -522,19 +648,19 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, dst any) ([]by
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, &httpError{http.StatusRequestEntityTooLarge, api.CodeTooLarge, fmt.Sprintf("request body is larger than %d bytes", s.cfg.MaxBody)}
+			return nil, errm(http.StatusRequestEntityTooLarge, api.CodeTooLarge, "store.err.api.too_large", "Max", s.cfg.MaxBody)
 		}
-		return nil, badRequest("reading the body: %v", err)
+		return nil, badRequestm("store.err.api.read_body", "Err", err.Error())
 	}
 	if err := api.DecodeStrict(bytes.NewReader(body), dst); err != nil {
-		return nil, badRequest("%v", err)
+		return nil, badRequestErr(err)
 	}
 	return body, nil
 }
 
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, p *principal) error {
 	if len(r.URL.Query()) > 0 {
-		return badRequest("GET /v1/me takes no parameters")
+		return badRequestm("store.err.api.no_params", "Route", "GET /v1/me")
 	}
 	me := api.Me{Kind: p.kind, Device: p.device, Epoch: s.epoch, ServerTime: s.now().UTC()}
 	if p.kind == kindTherapist {
@@ -593,12 +719,12 @@ func (l *limiter) allow(key string) (bool, time.Duration) {
 func CheckAddr(addr string, withTLS bool) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("address %q: %v (want host:port, e.g. 127.0.0.1:7420)", addr, err)
+		return invalidErr("store.err.api.serve_addr", "Addr", strconv.Quote(addr), "Err", err.Error())
 	}
 	if withTLS || isLoopback(host) {
 		return nil
 	}
-	return fmt.Errorf("plain HTTP is allowed only on a loopback address (127.0.0.1, ::1, localhost), not %q: give --tls-cert and --tls-key to serve on it", addr)
+	return invalidErr("store.err.api.serve_plain_http", "Addr", strconv.Quote(addr))
 }
 
 func isLoopback(host string) bool {
@@ -615,7 +741,7 @@ func isLoopback(host string) bool {
 func (s *Server) Serve(ctx context.Context, addr, certFile, keyFile string, ready func(net.Addr)) error {
 	withTLS := certFile != "" || keyFile != ""
 	if withTLS && (certFile == "" || keyFile == "") {
-		return errors.New("give both --tls-cert and --tls-key")
+		return invalidErr("store.err.api.serve_tls_both")
 	}
 	if err := CheckAddr(addr, withTLS); err != nil {
 		return err
@@ -632,7 +758,7 @@ func (s *Server) Serve(ctx context.Context, addr, certFile, keyFile string, read
 	if withTLS {
 		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 		if err != nil {
-			return fmt.Errorf("load TLS certificate: %w", err)
+			return invalidErr("store.err.api.serve_tls_load", "Err", err.Error())
 		}
 		hs.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
 	}
@@ -648,7 +774,7 @@ func (s *Server) Serve(ctx context.Context, addr, certFile, keyFile string, read
 		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
 		if err != nil {
 			ln.Close()
-			return fmt.Errorf("metrics address: %w", err)
+			return invalidErr("store.err.api.serve_metrics", "Err", err.Error())
 		}
 		ms := &http.Server{Handler: s.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
 			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}

@@ -48,7 +48,11 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-var errUnauthorized = &httpError{http.StatusUnauthorized, api.CodeUnauthorized, "missing, unknown or revoked token: send 'Authorization: Bearer TOKEN'"}
+// errUnauthorized is the answer to a missing, unknown or revoked token.
+// Its text is its message in English, written out so that the catalogs
+// are not read when the package loads (a test checks the two agree).
+var errUnauthorized error = &msgHTTPError{&httpError{http.StatusUnauthorized, api.CodeUnauthorized,
+	"missing, unknown or revoked token: send 'Authorization: Bearer TOKEN'"}, i18n.Msg("store.err.api.unauthorized")}
 
 // CodeTokenExpired answers a token past its expiry (401).
 const CodeTokenExpired = "token_expired"
@@ -106,13 +110,11 @@ func parseStamp(s string) time.Time {
 // expired is the answer to a token that ended at at, told in the
 // service's time zone (loc) as a person there reads the time.
 func expired(kind string, at time.Time, loc *time.Location) error {
-	msg := "this token expired on " + at.In(loc).Format("2006-01-02 15:04 MST") + ": "
+	when := at.In(loc).Format("2006-01-02 15:04 MST")
 	if kind == kindPatient {
-		msg += "ask the clinic for a new portal token"
-	} else {
-		msg += "ask an admin for a new token ('polku tokens create') and run 'polku login' again"
+		return errm(http.StatusUnauthorized, CodeTokenExpired, "store.err.api.token_expired_patient", "At", when)
 	}
-	return &httpError{http.StatusUnauthorized, CodeTokenExpired, msg}
+	return errm(http.StatusUnauthorized, CodeTokenExpired, "store.err.api.token_expired", "At", when)
 }
 
 // tokenQuery reads a token by its hash with the staff account it belongs
@@ -167,7 +169,11 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 		}
 	}
 	if !s.now().Before(end) {
-		return nil, expired(p.kind, end, s.zone(r.Context()))
+		err := expired(p.kind, end, s.zone(r.Context()))
+		if p.kind == kindPatient {
+			err = &patientError{err, subject} // told in the patient's language too
+		}
+		return nil, err
 	}
 	return &p, nil
 }
@@ -286,7 +292,7 @@ func RevokeTokens(ctx context.Context, db *store.DB, actor store.Actor, tokenID,
 	case subjectID != "":
 		where, arg = "subject_id = ?", subjectID
 	default:
-		return 0, errors.New("say which token to revoke")
+		return 0, invalidErr("store.err.api.revoke_which")
 	}
 	n := 0
 	err := db.AuditedWrite(ctx, actor, func(tx *sql.Tx) ([]store.AuditEntry, error) {
